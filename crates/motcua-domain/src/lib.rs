@@ -1,0 +1,4 @@
+//! motcua's domain: pure types and rules with no IO — the working calendar and deadlines,
+//! the catalogue of procedures, agencies, and the dossier state machine.
+
+pub mod calendar;
