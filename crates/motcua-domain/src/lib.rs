@@ -1,4 +1,8 @@
 //! motcua's domain: pure types and rules with no IO — the working calendar and deadlines,
 //! the catalogue of procedures, agencies, and the dossier state machine.
 
+pub mod agency;
 pub mod calendar;
+pub mod error;
+
+pub use error::FieldError;
