@@ -172,16 +172,32 @@ mod tests {
         assert!(AgencyCode::parse("000.00.07.H56").is_ok());
         assert!(AgencyCode::parse("000.17.22.H56").is_ok());
         assert!(AgencyCode::parse("000.00.00.G08").is_ok());
-        for bad in ["", "000.00.07", "000.00.07.h56", "00.00.07.H56", "000.00.07.H5X", "000.0a.07.H56"] {
+        for bad in [
+            "",
+            "000.00.07",
+            "000.00.07.h56",
+            "00.00.07.H56",
+            "000.00.07.H5X",
+            "000.0a.07.H56",
+        ] {
             assert!(AgencyCode::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn levels_from_catalogue_labels() {
-        assert_eq!(AgencyLevel::from_label("Cấp tỉnh"), Some(AgencyLevel::Province));
-        assert_eq!(AgencyLevel::from_label("Cấp xã"), Some(AgencyLevel::Commune));
-        assert_eq!(AgencyLevel::from_label("Cấp Bộ"), Some(AgencyLevel::Ministry));
+        assert_eq!(
+            AgencyLevel::from_label("Cấp tỉnh"),
+            Some(AgencyLevel::Province)
+        );
+        assert_eq!(
+            AgencyLevel::from_label("Cấp xã"),
+            Some(AgencyLevel::Commune)
+        );
+        assert_eq!(
+            AgencyLevel::from_label("Cấp Bộ"),
+            Some(AgencyLevel::Ministry)
+        );
         assert_eq!(AgencyLevel::from_label("khác"), None);
     }
 

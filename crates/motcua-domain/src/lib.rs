@@ -3,6 +3,9 @@
 
 pub mod agency;
 pub mod calendar;
+pub mod catalogue;
+pub mod dossier;
 pub mod error;
+pub mod text;
 
 pub use error::FieldError;

@@ -1,0 +1,161 @@
+//! Cơ quan — the agency tree, stored with a materialized path for sub-tree queries.
+
+use motcua_domain::agency::{AgencyCode, AgencyLevel};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::AuditInput;
+use crate::rows::RowExt;
+use crate::{Db, DbError};
+
+/// An agency as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agency {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub level: AgencyLevel,
+    pub parent_id: Option<i64>,
+    /// `/1/4/9/`: the ids from the root down to this agency.
+    pub path: String,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+/// An agency to create, under `parent_code` (none for a root).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAgency {
+    pub code: String,
+    pub name: String,
+    pub level: AgencyLevel,
+    #[serde(default)]
+    pub parent_code: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+}
+
+fn level_text(level: AgencyLevel) -> &'static str {
+    match level {
+        AgencyLevel::Ministry => "ministry",
+        AgencyLevel::Province => "province",
+        AgencyLevel::District => "district",
+        AgencyLevel::Commune => "commune",
+    }
+}
+
+fn level_of(text: &str) -> Result<AgencyLevel, DbError> {
+    Ok(match text {
+        "ministry" => AgencyLevel::Ministry,
+        "province" => AgencyLevel::Province,
+        "district" => AgencyLevel::District,
+        "commune" => AgencyLevel::Commune,
+        other => return Err(DbError::Corrupt(format!("cấp cơ quan “{other}”"))),
+    })
+}
+
+pub(crate) fn agency(row: &impl RowExt) -> Result<Agency, DbError> {
+    Ok(Agency {
+        id: row.int("id")?,
+        code: row.text("code")?,
+        name: row.text("name")?,
+        level: level_of(&row.text("level")?)?,
+        parent_id: row.opt_int("parent_id")?,
+        path: row.text("path")?,
+        phone: row.opt_text("phone")?,
+        address: row.opt_text("address")?,
+    })
+}
+
+macro_rules! columns {
+    () => {
+        "SELECT id, code, name, level, parent_id, path, phone, address FROM agencies"
+    };
+}
+
+impl Db {
+    /// Creates an agency under its parent, with an audit entry, in one transaction.
+    pub async fn create_agency(&self, new: &NewAgency, actor: &str) -> Result<Agency, DbError> {
+        let code = AgencyCode::parse(&new.code).map_err(|e| DbError::Invalid(vec![e]))?;
+        let name = motcua_domain::text::nfc(new.name.trim());
+        if name.is_empty() {
+            return Err(DbError::invalid("name", "tên cơ quan không được để trống"));
+        }
+        let parent = match &new.parent_code {
+            Some(p) => Some(self.agency_by_code(p).await?.ok_or_else(|| {
+                DbError::invalid("parent_code", format!("không có cơ quan cấp trên mã “{p}”"))
+            })?),
+            None => None,
+        };
+        if self.agency_by_code(code.as_str()).await?.is_some() {
+            return Err(DbError::invalid(
+                "code",
+                format!("đã có cơ quan mã “{code}”"),
+            ));
+        }
+        let now = crate::now_seconds();
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO agencies (code, name, level, parent_id, path, phone, address, created_at)
+                 VALUES ($1, $2, $3, $4, '', $5, $6, $7) RETURNING id",
+            )
+            .bind(code.as_str())
+            .bind(&name)
+            .bind(level_text(new.level))
+            .bind(parent.as_ref().map(|p| p.id))
+            .bind(&new.phone)
+            .bind(&new.address)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            let path = format!("{}{id}/", parent.as_ref().map_or("/", |p| p.path.as_str()));
+            sqlx::query("UPDATE agencies SET path = $1 WHERE id = $2")
+                .bind(&path)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            audit_append!(tx, AuditInput {
+                at: now,
+                actor: actor.to_string(),
+                action: "create_agency".into(),
+                entity: "agency",
+                entity_id: code.to_string(),
+                detail: serde_json::json!({"name": name, "parent": new.parent_code}),
+            });
+            tx.commit().await?;
+            Ok(Agency {
+                id,
+                code: code.to_string(),
+                name,
+                level: new.level,
+                parent_id: parent.map(|p| p.id),
+                path,
+                phone: new.phone.clone(),
+                address: new.address.clone(),
+            })
+        })
+    }
+
+    pub async fn agency_by_code(&self, code: &str) -> Result<Option<Agency>, DbError> {
+        on_read!(self, pool => {
+            let row = sqlx::query(concat!(columns!(), " WHERE code = $1")).bind(code).fetch_optional(pool).await?;
+            row.as_ref().map(agency).transpose()
+        })
+    }
+
+    pub async fn agency(&self, id: i64) -> Result<Option<Agency>, DbError> {
+        on_read!(self, pool => {
+            let row = sqlx::query(concat!(columns!(), " WHERE id = $1")).bind(id).fetch_optional(pool).await?;
+            row.as_ref().map(agency).transpose()
+        })
+    }
+
+    /// Every agency, in tree order (by path).
+    pub async fn agencies(&self) -> Result<Vec<Agency>, DbError> {
+        on_read!(self, pool => {
+            let rows = sqlx::query(concat!(columns!(), " ORDER BY path")).fetch_all(pool).await?;
+            rows.iter().map(agency).collect()
+        })
+    }
+}

@@ -1,0 +1,221 @@
+//! Nhật ký kiểm tra — the append-only audit log, each entry chained to the previous one by
+//! its SHA-256 hash, so that any edit or removal breaks the chain at that point.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::rows::RowExt;
+use crate::secret::hex;
+use crate::{Db, DbError};
+
+/// One audit entry before it is chained.
+#[derive(Debug, Clone)]
+pub(crate) struct AuditInput {
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub entity: &'static str,
+    pub entity_id: String,
+    pub detail: serde_json::Value,
+}
+
+/// A stored audit entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The result of walking the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditReport {
+    pub entries: i64,
+    /// The first entry whose hash, link or sequence does not hold, and why.
+    pub first_broken: Option<(i64, String)>,
+}
+
+pub(crate) fn chain_hash(
+    prev: &str,
+    seq: i64,
+    at: i64,
+    actor: &str,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    detail: &str,
+) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        prev,
+        &seq.to_string(),
+        &at.to_string(),
+        actor,
+        action,
+        entity,
+        entity_id,
+        detail,
+    ] {
+        h.update(part.as_bytes());
+        h.update([0x1f]);
+    }
+    hex(&h.finalize())
+}
+
+pub(crate) const BUMP_HEAD: &str =
+    "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash";
+pub(crate) const SET_HEAD: &str = "UPDATE audit_head SET last_hash = $1 WHERE id = 1";
+pub(crate) const INSERT: &str = "INSERT INTO audit_log
+    (seq, at, actor, action, entity, entity_id, detail, prev_hash, hash)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+/// Appends an [`AuditInput`] inside the open transaction `$tx` (either engine). Taking the
+/// head row first serializes appends, so the chain never forks.
+macro_rules! audit_append {
+    ($tx:expr, $input:expr) => {{
+        let input: $crate::audit::AuditInput = $input;
+        let head = sqlx::query($crate::audit::BUMP_HEAD)
+            .fetch_one(&mut *$tx)
+            .await?;
+        let seq = $crate::rows::RowExt::int(&head, "last_seq")?;
+        let prev = $crate::rows::RowExt::text(&head, "last_hash")?;
+        let detail = input.detail.to_string();
+        let hash = $crate::audit::chain_hash(
+            &prev,
+            seq,
+            input.at,
+            &input.actor,
+            &input.action,
+            input.entity,
+            &input.entity_id,
+            &detail,
+        );
+        sqlx::query($crate::audit::SET_HEAD)
+            .bind(&hash)
+            .execute(&mut *$tx)
+            .await?;
+        sqlx::query($crate::audit::INSERT)
+            .bind(seq)
+            .bind(input.at)
+            .bind(&input.actor)
+            .bind(&input.action)
+            .bind(input.entity)
+            .bind(&input.entity_id)
+            .bind(&detail)
+            .bind(&prev)
+            .bind(&hash)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+
+const PAGE: &str = "SELECT seq, at, actor, action, entity, entity_id, detail, prev_hash, hash
+    FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000";
+
+fn entry(row: &impl RowExt) -> Result<AuditEntry, sqlx::Error> {
+    Ok(AuditEntry {
+        seq: row.int("seq")?,
+        at: row.int("at")?,
+        actor: row.text("actor")?,
+        action: row.text("action")?,
+        entity: row.text("entity")?,
+        entity_id: row.text("entity_id")?,
+        detail: row.text("detail")?,
+        prev_hash: row.text("prev_hash")?,
+        hash: row.text("hash")?,
+    })
+}
+
+impl Db {
+    /// Walks the whole chain and names the first entry that does not hold.
+    pub async fn audit_verify(&self) -> Result<AuditReport, DbError> {
+        let mut last_seq = 0i64;
+        let mut last_hash = String::new();
+        let mut count = 0i64;
+        loop {
+            let page: Vec<AuditEntry> = on_read!(self, pool => {
+                let rows = sqlx::query(PAGE).bind(last_seq).fetch_all(pool).await?;
+                rows.iter().map(entry).collect::<Result<Vec<_>, _>>()?
+            });
+            if page.is_empty() {
+                break;
+            }
+            for e in page {
+                count += 1;
+                let broken = if e.seq != last_seq + 1 {
+                    Some(format!(
+                        "thiếu mục {} (sau mục {last_seq} là mục {})",
+                        last_seq + 1,
+                        e.seq
+                    ))
+                } else if e.prev_hash != last_hash {
+                    Some("không nối với mã băm của mục trước".to_string())
+                } else if e.hash
+                    != chain_hash(
+                        &e.prev_hash,
+                        e.seq,
+                        e.at,
+                        &e.actor,
+                        &e.action,
+                        &e.entity,
+                        &e.entity_id,
+                        &e.detail,
+                    )
+                {
+                    Some("nội dung đã bị sửa (mã băm không khớp)".to_string())
+                } else {
+                    None
+                };
+                if let Some(why) = broken {
+                    return Ok(AuditReport {
+                        entries: count,
+                        first_broken: Some((e.seq, why)),
+                    });
+                }
+                last_seq = e.seq;
+                last_hash = e.hash;
+            }
+        }
+        let head_seq: i64 = on_read!(self, pool => {
+            sqlx::query_scalar("SELECT last_seq FROM audit_head WHERE id = 1").fetch_one(pool).await?
+        });
+        if head_seq != last_seq {
+            return Ok(AuditReport {
+                entries: count,
+                first_broken: Some((
+                    last_seq + 1,
+                    format!("các mục từ {} đến {head_seq} đã bị xóa", last_seq + 1),
+                )),
+            });
+        }
+        Ok(AuditReport {
+            entries: count,
+            first_broken: None,
+        })
+    }
+
+    /// The audit entries about one entity, oldest first.
+    pub async fn audit_of(
+        &self,
+        entity: &str,
+        entity_id: &str,
+    ) -> Result<Vec<AuditEntry>, DbError> {
+        on_read!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT seq, at, actor, action, entity, entity_id, detail, prev_hash, hash
+                 FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY seq",
+            )
+            .bind(entity)
+            .bind(entity_id)
+            .fetch_all(pool)
+            .await?;
+            Ok(rows.iter().map(entry).collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+}

@@ -1,0 +1,230 @@
+//! Tiếp nhận — storing a new dossier: its gapless daily code, state, history, audit entry
+//! and notifications, all in one transaction.
+
+use chrono::Datelike;
+use motcua_domain::FieldError;
+use motcua_domain::agency::Role;
+use motcua_domain::calendar::{Instant, WorkCalendar, vietnam_offset};
+use motcua_domain::catalogue::{Channel, StepAgency};
+use motcua_domain::dossier::{Actor, DossierCode, Event, Intake, check_intake, initial_state};
+
+use super::{DossierRecord, NO_DUE, stored_enum};
+use crate::audit::AuditInput;
+use crate::outbox::messages_for;
+use crate::{Db, DbError};
+
+const NEXT_CODE: &str = "INSERT INTO code_counters (agency_id, day, last) VALUES ($1, $2, 1)
+    ON CONFLICT (agency_id, day) DO UPDATE SET last = code_counters.last + 1 RETURNING last";
+
+const INSERT: &str =
+    "INSERT INTO dossiers (code, lookup_secret, procedure_version_id, procedure_code,
+    case_code, receiving_agency_id, current_agency_id, channel, status, step, assignee_id,
+    applicant_name, applicant, components, return_method, fee_vnd, summary, received_at, due_at,
+    sort_due, step_due_at, finished_at, outcome, apologised, state, version, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, NULL, $10, $11, $12, $13, $14, $15, $16, $17,
+            $18, $19, NULL, NULL, 0, $20, 1, $16)
+    RETURNING id";
+
+pub(crate) const INSERT_HISTORY: &str = "INSERT INTO dossier_history (dossier_id, action,
+    actor_staff_id, actor_kind, from_status, to_status, from_step, to_step, agency_id, note,
+    step_due_at, step_outcome, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+
+pub(crate) fn actor_kind(actor: &Actor) -> &'static str {
+    match actor {
+        Actor::Staff { .. } => "staff",
+        Actor::Citizen { .. } => "citizen",
+    }
+}
+
+pub(crate) fn actor_label(actor: &Actor) -> String {
+    match actor {
+        Actor::Staff { id, .. } => format!("staff:{id}"),
+        Actor::Citizen { .. } => "citizen".into(),
+    }
+}
+
+impl Db {
+    /// Receives a dossier at `receiving_agency` (its code) at `now`. A counter or postal
+    /// intake must come from a counter officer of that agency; an online one from a citizen.
+    pub async fn intake(
+        &self,
+        intake: Intake,
+        receiving_agency: &str,
+        actor: &Actor,
+        calendar: &WorkCalendar,
+        now: Instant,
+    ) -> Result<DossierRecord, DbError> {
+        let receiving = self
+            .agency_by_code(receiving_agency)
+            .await?
+            .ok_or_else(|| {
+                DbError::invalid(
+                    "receiving_agency",
+                    format!("không có cơ quan tiếp nhận mã “{receiving_agency}”"),
+                )
+            })?;
+        match (intake.channel, actor) {
+            (Channel::Online, Actor::Citizen { .. }) => {}
+            (Channel::Counter | Channel::Post, Actor::Staff { roles, .. })
+                if roles.iter().any(|r| {
+                    matches!(
+                        r,
+                        Role::CounterOfficer | Role::UnitLeader | Role::AgencyLeader
+                    )
+                }) => {}
+            _ => {
+                return Err(DbError::Forbidden(
+                    "chỉ công chức một cửa của cơ quan tiếp nhận được nhận hồ sơ trực tiếp hoặc qua bưu chính; hồ sơ trực tuyến do công dân nộp".into(),
+                ));
+            }
+        }
+        let stored = self
+            .procedure(&intake.procedure_code)
+            .await?
+            .ok_or_else(|| {
+                DbError::invalid(
+                    "procedure_code",
+                    format!("không có thủ tục mã “{}”", intake.procedure_code),
+                )
+            })?;
+        let procedure = &stored.procedure;
+        let checked = check_intake(intake, procedure).map_err(DbError::Invalid)?;
+
+        // Competent agency: the receiving one when it performs the procedure itself
+        // (communes), otherwise the first agency the catalogue names.
+        let competent_code = if procedure
+            .agencies
+            .iter()
+            .any(|a| a.as_str() == receiving.code)
+        {
+            receiving.code.clone()
+        } else {
+            procedure
+                .agencies
+                .first()
+                .map(|a| a.as_str().to_string())
+                .ok_or_else(|| {
+                    DbError::invalid("procedure_code", "thủ tục chưa có cơ quan thực hiện")
+                })?
+        };
+        let mut ids = std::collections::HashMap::new();
+        for code in std::iter::once(competent_code.clone()).chain(
+            procedure.workflow.iter().filter_map(|s| match &s.agency {
+                StepAgency::Agency(c) => Some(c.as_str().to_string()),
+                _ => None,
+            }),
+        ) {
+            if let Some(a) = self.agency_by_code(&code).await? {
+                ids.insert(code, a.id);
+            }
+        }
+        let state = initial_state(&checked, procedure, now, calendar, |agency| match agency {
+            StepAgency::Receiving => Ok(receiving.id),
+            StepAgency::Competent => ids
+                .get(&competent_code)
+                .copied()
+                .ok_or_else(|| FieldError::new("agency", "không tìm thấy cơ quan thực hiện")),
+            StepAgency::Agency(code) => ids
+                .get(code.as_str())
+                .copied()
+                .ok_or_else(|| FieldError::new("agency", format!("không có cơ quan mã “{code}”"))),
+        })
+        .map_err(DbError::Invalid)?;
+
+        let local_day = now.with_timezone(&vietnam_offset()).date_naive();
+        let day_key = i64::from(local_day.year()) * 10_000
+            + i64::from(local_day.month()) * 100
+            + i64::from(local_day.day());
+        let secret = crate::random_token(8)?;
+        let at = now.timestamp();
+        let applicant_json = serde_json::to_string(&checked.intake.applicant)?;
+        let components_json = serde_json::to_string(&checked.intake.components)?;
+        let state_json = serde_json::to_string(&state)?;
+        let channel = stored_enum(&checked.intake.channel)?;
+        let return_method = stored_enum(&checked.intake.return_method)?;
+        let due = state.due.map(|d| d.timestamp());
+        let events: Vec<Event> = if state.status == motcua_domain::dossier::Status::Accepted {
+            vec![Event::Received]
+        } else {
+            Vec::new()
+        };
+        let receiving_code = motcua_domain::agency::AgencyCode::parse(&receiving.code)
+            .map_err(|e| DbError::Corrupt(e.to_string()))?;
+
+        let id: i64;
+        let code: DossierCode;
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let seq: i64 = sqlx::query_scalar(NEXT_CODE)
+                .bind(receiving.id)
+                .bind(day_key)
+                .fetch_one(&mut *tx)
+                .await?;
+            code = DossierCode::new(
+                &receiving_code,
+                local_day,
+                u32::try_from(seq).map_err(|_| DbError::Corrupt("số thứ tự hồ sơ".into()))?,
+            )
+            .map_err(|e| DbError::Invalid(vec![e]))?;
+            id = sqlx::query_scalar(INSERT)
+                .bind(code.as_str())
+                .bind(&secret)
+                .bind(stored.version_id)
+                .bind(procedure.code.as_str())
+                .bind(&checked.intake.case_code)
+                .bind(receiving.id)
+                .bind(state.current_agency)
+                .bind(&channel)
+                .bind(i64::from(state.status.code()))
+                .bind(&checked.intake.applicant.name)
+                .bind(&applicant_json)
+                .bind(&components_json)
+                .bind(&return_method)
+                .bind(checked.fee_vnd)
+                .bind(&checked.summary)
+                .bind(at)
+                .bind(due)
+                .bind(due.unwrap_or(NO_DUE))
+                .bind(state.step_due.map(|d| d.timestamp()))
+                .bind(&state_json)
+                .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query(INSERT_HISTORY)
+                .bind(id)
+                .bind(if state.status == motcua_domain::dossier::Status::Accepted { "receive" } else { "submit" })
+                .bind(actor.staff_id())
+                .bind(actor_kind(actor))
+                .bind(None::<i64>)
+                .bind(i64::from(state.status.code()))
+                .bind(None::<i64>)
+                .bind(0i64)
+                .bind(state.current_agency)
+                .bind(None::<String>)
+                .bind(state.step_due.map(|d| d.timestamp()))
+                .bind(None::<String>)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            audit_append!(tx, AuditInput {
+                at,
+                actor: actor_label(actor),
+                action: "intake".into(),
+                entity: "dossier",
+                entity_id: code.to_string(),
+                detail: serde_json::json!({
+                    "procedure": procedure.code.as_str(),
+                    "version": stored.version,
+                    "channel": channel,
+                    "status": state.status.code(),
+                }),
+            });
+            for message in messages_for(&events, &checked.intake.applicant, code.as_str(), &procedure.name, state.due)? {
+                outbox_insert!(tx, id, message, at);
+            }
+            tx.commit().await?;
+        });
+        self.dossier(id)
+            .await?
+            .ok_or(DbError::NotFound("hồ sơ vừa tiếp nhận"))
+    }
+}

@@ -1,0 +1,283 @@
+//! Hồ sơ — dossiers as stored: the record, its history, listing and public lookup.
+
+mod intake;
+mod transition;
+
+pub use transition::{ActorRef, TransitionRequest};
+
+use chrono::DateTime;
+use motcua_domain::calendar::{Instant, Outcome, vietnam_offset};
+use motcua_domain::catalogue::Channel;
+use motcua_domain::dossier::{Applicant, DossierState, ReceivedComponent, ReturnMethod, Status};
+use serde::{Deserialize, Serialize};
+
+use crate::rows::RowExt;
+use crate::{Db, DbError};
+
+/// A dossier as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DossierRecord {
+    pub id: i64,
+    pub code: String,
+    /// Mã tra cứu — printed on the receipt; with the code it opens the public lookup.
+    pub lookup_secret: String,
+    pub procedure_version_id: i64,
+    pub procedure_code: String,
+    pub case_code: String,
+    pub receiving_agency_id: i64,
+    pub current_agency_id: i64,
+    pub channel: Channel,
+    pub status: Status,
+    pub step: i64,
+    pub assignee_id: Option<i64>,
+    pub applicant: Applicant,
+    pub components: Vec<ReceivedComponent>,
+    pub return_method: ReturnMethod,
+    pub fee_vnd: i64,
+    pub summary: String,
+    pub received_at: Instant,
+    pub due_at: Option<Instant>,
+    pub finished_at: Option<Instant>,
+    pub outcome: Option<Outcome>,
+    pub apologised: bool,
+    pub state: DossierState,
+    /// Bumped by every transition; a write naming an older version is a conflict.
+    pub version: i64,
+    pub updated_at: Instant,
+}
+
+/// One line of a dossier's history (the processing-control trail).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryRow {
+    pub action: String,
+    pub actor_staff_id: Option<i64>,
+    pub actor_name: Option<String>,
+    pub actor_kind: String,
+    pub from_status: Option<Status>,
+    pub to_status: Status,
+    pub from_step: Option<i64>,
+    pub to_step: i64,
+    pub agency_id: i64,
+    pub note: Option<String>,
+    pub step_due_at: Option<Instant>,
+    pub step_outcome: Option<Outcome>,
+    pub at: Instant,
+}
+
+/// Which dossiers to list. Pages follow the appointment order (earliest due first).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DossierFilter {
+    pub agency_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub status: Option<Status>,
+    /// Opaque cursor from the previous page.
+    pub after: Option<String>,
+    pub limit: Option<i64>,
+}
+
+/// A page of dossiers and the cursor of the next one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DossierPage {
+    pub items: Vec<DossierRecord>,
+    pub next: Option<String>,
+}
+
+pub(crate) fn instant(seconds: i64) -> Result<Instant, DbError> {
+    DateTime::from_timestamp(seconds, 0)
+        .map(|t| t.with_timezone(&vietnam_offset()))
+        .ok_or_else(|| DbError::Corrupt(format!("thời điểm {seconds}")))
+}
+
+fn opt_instant(seconds: Option<i64>) -> Result<Option<Instant>, DbError> {
+    seconds.map(instant).transpose()
+}
+
+fn from_text<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, DbError> {
+    Ok(serde_json::from_str(text)?)
+}
+
+/// A snake_case enum value as stored in a text column.
+pub(crate) fn enum_text<T: Serialize>(value: &T) -> Result<String, DbError> {
+    match serde_json::to_value(value)? {
+        serde_json::Value::String(s) => Ok(s),
+        other => Err(DbError::Corrupt(format!("giá trị {other}"))),
+    }
+}
+
+fn enum_of<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, DbError> {
+    Ok(serde_json::from_value(serde_json::Value::String(
+        text.to_string(),
+    ))?)
+}
+
+fn status_of(code: i64) -> Result<Status, DbError> {
+    Status::from_code(code).ok_or_else(|| DbError::Corrupt(format!("trạng thái {code}")))
+}
+
+pub(crate) fn record(row: &impl RowExt) -> Result<DossierRecord, DbError> {
+    Ok(DossierRecord {
+        id: row.int("id")?,
+        code: row.text("code")?,
+        lookup_secret: row.text("lookup_secret")?,
+        procedure_version_id: row.int("procedure_version_id")?,
+        procedure_code: row.text("procedure_code")?,
+        case_code: row.text("case_code")?,
+        receiving_agency_id: row.int("receiving_agency_id")?,
+        current_agency_id: row.int("current_agency_id")?,
+        channel: enum_of(&row.text("channel")?)?,
+        status: status_of(row.int("status")?)?,
+        step: row.int("step")?,
+        assignee_id: row.opt_int("assignee_id")?,
+        applicant: from_text(&row.text("applicant")?)?,
+        components: from_text(&row.text("components")?)?,
+        return_method: enum_of(&row.text("return_method")?)?,
+        fee_vnd: row.int("fee_vnd")?,
+        summary: row.text("summary")?,
+        received_at: instant(row.int("received_at")?)?,
+        due_at: opt_instant(row.opt_int("due_at")?)?,
+        finished_at: opt_instant(row.opt_int("finished_at")?)?,
+        outcome: row.opt_text("outcome")?.map(|o| enum_of(&o)).transpose()?,
+        apologised: row.int("apologised")? != 0,
+        state: from_text(&row.text("state")?)?,
+        version: row.int("version")?,
+        updated_at: instant(row.int("updated_at")?)?,
+    })
+}
+
+macro_rules! select_dossier {
+    () => {
+        "SELECT id, code, lookup_secret, procedure_version_id, procedure_code, case_code,
+            receiving_agency_id, current_agency_id, channel, status, step, assignee_id,
+            applicant, components, return_method, fee_vnd, summary, received_at, due_at,
+            finished_at, outcome, apologised, state, version, updated_at FROM dossiers"
+    };
+}
+
+/// Far-future sort key for dossiers without an appointment yet.
+pub(crate) const NO_DUE: i64 = 253_402_300_799;
+
+fn parse_cursor(cursor: &str) -> Result<(i64, i64), DbError> {
+    let bad = || DbError::invalid("after", "con trỏ phân trang không hợp lệ");
+    let (due, id) = cursor.split_once('.').ok_or_else(bad)?;
+    Ok((
+        due.parse().map_err(|_| bad())?,
+        id.parse().map_err(|_| bad())?,
+    ))
+}
+
+impl Db {
+    pub async fn dossier(&self, id: i64) -> Result<Option<DossierRecord>, DbError> {
+        on_read!(self, pool => {
+            let row = sqlx::query(concat!(select_dossier!(), " WHERE id = $1")).bind(id).fetch_optional(pool).await?;
+            row.as_ref().map(record).transpose()
+        })
+    }
+
+    pub async fn dossier_by_code(&self, code: &str) -> Result<Option<DossierRecord>, DbError> {
+        on_read!(self, pool => {
+            let row = sqlx::query(concat!(select_dossier!(), " WHERE code = $1")).bind(code.trim()).fetch_optional(pool).await?;
+            row.as_ref().map(record).transpose()
+        })
+    }
+
+    /// Tra cứu công khai: the dossier with this code, if `secret` matches its lookup secret.
+    pub async fn lookup(&self, code: &str, secret: &str) -> Result<Option<DossierRecord>, DbError> {
+        let found = self.dossier_by_code(code).await?;
+        Ok(found.filter(|d| {
+            let given = secret.trim().to_uppercase();
+            // Constant-time enough for short secrets: compare every byte.
+            given.len() == d.lookup_secret.len()
+                && given
+                    .bytes()
+                    .zip(d.lookup_secret.bytes())
+                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                    == 0
+        }))
+    }
+
+    /// A page of dossiers in appointment order.
+    pub async fn list_dossiers(&self, filter: &DossierFilter) -> Result<DossierPage, DbError> {
+        let limit = filter.limit.unwrap_or(50).clamp(1, 200);
+        let (after_due, after_id) = match &filter.after {
+            Some(c) => parse_cursor(c)?,
+            None => (i64::MIN, i64::MIN),
+        };
+        let status = filter.status.map(|s| i64::from(s.code()));
+        let items: Vec<DossierRecord> = on_read!(self, pool => {
+            let rows = sqlx::query(concat!(
+                select_dossier!(),
+                " WHERE ($1 IS NULL OR current_agency_id = $1)
+                    AND ($2 IS NULL OR assignee_id = $2)
+                    AND ($3 IS NULL OR status = $3)
+                    AND (sort_due > $4 OR (sort_due = $4 AND id > $5))
+                  ORDER BY sort_due, id LIMIT $6"
+            ))
+            .bind(filter.agency_id)
+            .bind(filter.assignee_id)
+            .bind(status)
+            .bind(after_due)
+            .bind(after_id)
+            .bind(limit + 1)
+            .fetch_all(pool)
+            .await?;
+            rows.iter().map(record).collect::<Result<Vec<_>, _>>()?
+        });
+        let mut items = items;
+        let next = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            items
+                .last()
+                .map(|d| format!("{}.{}", d.due_at.map_or(NO_DUE, |t| t.timestamp()), d.id))
+        } else {
+            None
+        };
+        Ok(DossierPage { items, next })
+    }
+
+    /// The dossier's history, oldest first, with the actors' names.
+    pub async fn history(&self, dossier_id: i64) -> Result<Vec<HistoryRow>, DbError> {
+        on_read!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT h.action, h.actor_staff_id, s.full_name, h.actor_kind, h.from_status, h.to_status,
+                        h.from_step, h.to_step, h.agency_id, h.note, h.step_due_at, h.step_outcome, h.at
+                 FROM dossier_history h LEFT JOIN staff s ON s.id = h.actor_staff_id
+                 WHERE h.dossier_id = $1 ORDER BY h.id",
+            )
+            .bind(dossier_id)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(HistoryRow {
+                        action: row.text("action")?,
+                        actor_staff_id: row.opt_int("actor_staff_id")?,
+                        actor_name: row.opt_text("full_name")?,
+                        actor_kind: row.text("actor_kind")?,
+                        from_status: row.opt_int("from_status")?.map(status_of).transpose()?,
+                        to_status: status_of(row.int("to_status")?)?,
+                        from_step: row.opt_int("from_step")?,
+                        to_step: row.int("to_step")?,
+                        agency_id: row.int("agency_id")?,
+                        note: row.opt_text("note")?,
+                        step_due_at: opt_instant(row.opt_int("step_due_at")?)?,
+                        step_outcome: row.opt_text("step_outcome")?.map(|o| enum_of(&o)).transpose()?,
+                        at: instant(row.int("at")?)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// How many dossiers there are (all, or of one status).
+    pub async fn count_dossiers(&self, status: Option<Status>) -> Result<i64, DbError> {
+        let status = status.map(|s| i64::from(s.code()));
+        on_read!(self, pool => {
+            Ok(sqlx::query_scalar("SELECT COUNT(*) FROM dossiers WHERE ($1 IS NULL OR status = $1)")
+                .bind(status)
+                .fetch_one(pool)
+                .await?)
+        })
+    }
+}
+
+pub(crate) use enum_text as stored_enum;

@@ -1,0 +1,189 @@
+//! Chuyển trạng thái — one transition: authorize, apply the domain rules, and write the new
+//! state with its history row, audit entry and outbox messages in one transaction. A write
+//! naming a version other than the stored one is a conflict.
+
+use motcua_domain::calendar::{Instant, WorkCalendar};
+use motcua_domain::dossier::{Action, Actor, apply};
+use serde::{Deserialize, Serialize};
+
+use super::intake::{INSERT_HISTORY, actor_kind, actor_label};
+use super::{DossierRecord, NO_DUE, stored_enum};
+use crate::audit::AuditInput;
+use crate::outbox::messages_for;
+use crate::{Db, DbError};
+
+/// A requested transition: the dossier, the version the actor saw, and the action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransitionRequest {
+    pub dossier_id: i64,
+    pub expected_version: i64,
+    #[serde(flatten)]
+    pub action: Action,
+}
+
+/// Who is acting, before their roles over the dossier's agency are known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorRef {
+    Staff(i64),
+    /// A citizen; `owner` when their account filed the dossier.
+    Citizen {
+        owner: bool,
+    },
+}
+
+const UPDATE: &str = "UPDATE dossiers SET status = $1, step = $2, current_agency_id = $3,
+    assignee_id = $4, due_at = $5, sort_due = $6, step_due_at = $7, finished_at = $8, outcome = $9,
+    apologised = $10, state = $11, version = version + 1, updated_at = $12
+    WHERE id = $13 AND version = $14";
+
+fn note_of(action: &Action) -> Option<String> {
+    match action {
+        Action::RefuseIntake { reason }
+        | Action::Reject { reason }
+        | Action::Stop { reason }
+        | Action::ProposeApology { reason, .. } => Some(reason.clone()),
+        Action::RequestSupplement { missing, reason } => {
+            Some(format!("{reason} — cần bổ sung: {}", missing.join("; ")))
+        }
+        Action::Appraise { note } | Action::SendBack { note } => Some(note.clone()),
+        Action::Forward { note }
+        | Action::ReceiveSupplement { note }
+        | Action::Approve { note }
+        | Action::HandOff { note, .. }
+        | Action::RequestPayment { note, .. } => note.clone(),
+        Action::Withdraw { reason } => reason.clone(),
+        Action::Consult { question, .. } => Some(question.clone()),
+        Action::AnswerConsultation { answer, .. } => Some(answer.clone()),
+        Action::Return { tracking, .. } => tracking.clone(),
+        Action::Accept
+        | Action::Assign { .. }
+        | Action::ConfirmPayment
+        | Action::ApproveApology => None,
+    }
+}
+
+impl Db {
+    /// Applies `request` for `who` at `now`.
+    pub async fn transition(
+        &self,
+        request: &TransitionRequest,
+        who: ActorRef,
+        calendar: &WorkCalendar,
+        now: Instant,
+    ) -> Result<DossierRecord, DbError> {
+        let dossier = self
+            .dossier(request.dossier_id)
+            .await?
+            .ok_or(DbError::NotFound("hồ sơ"))?;
+        if dossier.version != request.expected_version {
+            return Err(DbError::Conflict {
+                current: dossier.version,
+            });
+        }
+        let actor = match who {
+            ActorRef::Staff(id) => {
+                let agency = request.action.authorizing_agency(&dossier.state);
+                Actor::Staff {
+                    id,
+                    roles: self.roles_over(id, agency).await?,
+                }
+            }
+            ActorRef::Citizen { owner } => Actor::Citizen { owner },
+        };
+        if let Action::Assign { staff_id } = &request.action {
+            if self
+                .roles_over(*staff_id, dossier.current_agency_id)
+                .await?
+                .is_empty()
+            {
+                return Err(DbError::invalid(
+                    "staff_id",
+                    "cán bộ được phân công không thuộc cơ quan đang xử lý hồ sơ",
+                ));
+            }
+        }
+        let effect = apply(&dossier.state, &actor, &request.action, now, calendar)?;
+        let state = &effect.state;
+        let procedure_name = self
+            .procedure_version(dossier.procedure_version_id)
+            .await?
+            .map(|p| p.procedure.name)
+            .unwrap_or_default();
+        let messages = messages_for(
+            &effect.events,
+            &dossier.applicant,
+            &dossier.code,
+            &procedure_name,
+            state.due,
+        )?;
+        let at = now.timestamp();
+        let due = state.due.map(|d| d.timestamp());
+        let outcome = state.outcome.as_ref().map(stored_enum).transpose()?;
+        let step_outcome = effect.step_outcome.as_ref().map(stored_enum).transpose()?;
+        let state_json = serde_json::to_string(state)?;
+        let step = i64::try_from(state.step).map_err(|_| DbError::Corrupt("bước".into()))?;
+        let from_step =
+            i64::try_from(dossier.state.step).map_err(|_| DbError::Corrupt("bước".into()))?;
+        let note = note_of(&request.action).map(|n| motcua_domain::text::nfc(n.trim()));
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let updated = sqlx::query(UPDATE)
+                .bind(i64::from(state.status.code()))
+                .bind(step)
+                .bind(state.current_agency)
+                .bind(state.assignee)
+                .bind(due)
+                .bind(due.unwrap_or(NO_DUE))
+                .bind(state.step_due.map(|d| d.timestamp()))
+                .bind(state.finished_at.map(|d| d.timestamp()))
+                .bind(&outcome)
+                .bind(i64::from(state.apologised()))
+                .bind(&state_json)
+                .bind(at)
+                .bind(dossier.id)
+                .bind(request.expected_version)
+                .execute(&mut *tx)
+                .await?;
+            if updated.rows_affected() != 1 {
+                tx.rollback().await?;
+                let current = self.dossier(dossier.id).await?.map_or(dossier.version, |d| d.version);
+                return Err(DbError::Conflict { current });
+            }
+            sqlx::query(INSERT_HISTORY)
+                .bind(dossier.id)
+                .bind(request.action.name())
+                .bind(actor.staff_id())
+                .bind(actor_kind(&actor))
+                .bind(i64::from(dossier.status.code()))
+                .bind(i64::from(state.status.code()))
+                .bind(from_step)
+                .bind(step)
+                .bind(state.current_agency)
+                .bind(&note)
+                .bind(dossier.state.step_due.map(|d| d.timestamp()))
+                .bind(&step_outcome)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            audit_append!(tx, AuditInput {
+                at,
+                actor: actor_label(&actor),
+                action: request.action.name().to_string(),
+                entity: "dossier",
+                entity_id: dossier.code.clone(),
+                detail: serde_json::json!({
+                    "from": dossier.status.code(),
+                    "to": state.status.code(),
+                    "version": dossier.version + 1,
+                }),
+            });
+            for message in messages {
+                outbox_insert!(tx, dossier.id, message, at);
+            }
+            tx.commit().await?;
+        });
+        self.dossier(dossier.id)
+            .await?
+            .ok_or(DbError::NotFound("hồ sơ"))
+    }
+}

@@ -1,0 +1,179 @@
+//! Connecting to SQLite or PostgreSQL from a URL, and the macros that run one body per engine.
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::str::FromStr;
+use std::time::Duration;
+
+use crate::DbError;
+
+/// Which engine a `Db` runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineKind {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Engine {
+    /// One writer connection (SQLite allows one writer; queuing in the pool avoids busy
+    /// errors) and a pool of readers beside it (WAL lets them read while it writes).
+    Sqlite {
+        write: SqlitePool,
+        read: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+/// The database: cheap to clone, shared by the server, the worker and the commands.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pub(crate) engine: Engine,
+}
+
+/// Runs `$body` with `$pool` bound to the pool that takes writes.
+macro_rules! on_write {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match &$db.engine {
+            $crate::engine::Engine::Sqlite { write: $pool, .. } => $body,
+            $crate::engine::Engine::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$pool` bound to a pool for reads.
+macro_rules! on_read {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match &$db.engine {
+            $crate::engine::Engine::Sqlite { read: $pool, .. } => $body,
+            $crate::engine::Engine::Postgres($pool) => $body,
+        }
+    };
+}
+
+impl Db {
+    /// Opens `url`: `sqlite://path/to/file.db` (created if missing), `sqlite::memory:`,
+    /// or `postgres://user:pass@host/db`.
+    pub async fn connect(url: &str) -> Result<Self, DbError> {
+        let connect_error = |e: sqlx::Error| DbError::Connect {
+            url: redact(url),
+            reason: e.to_string(),
+        };
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(connect_error)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let memory = url.contains(":memory:") || url.contains("mode=memory");
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(options.clone())
+                .await
+                .map_err(connect_error)?;
+            // An in-memory database exists only on its one connection.
+            let read = if memory {
+                write.clone()
+            } else {
+                SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(options.read_only(true))
+                    .await
+                    .map_err(connect_error)?
+            };
+            Ok(Self {
+                engine: Engine::Sqlite { write, read },
+            })
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url).map_err(connect_error)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .map_err(connect_error)?;
+            Ok(Self {
+                engine: Engine::Postgres(pool),
+            })
+        } else {
+            Err(DbError::Connect {
+                url: redact(url),
+                reason: "chỉ hỗ trợ sqlite:// hoặc postgres://".into(),
+            })
+        }
+    }
+
+    pub fn kind(&self) -> EngineKind {
+        match self.engine {
+            Engine::Sqlite { .. } => EngineKind::Sqlite,
+            Engine::Postgres(_) => EngineKind::Postgres,
+        }
+    }
+
+    /// Creates a database named `name` on this PostgreSQL server (for fresh test and
+    /// benchmark databases). Names are limited to lower-case letters, digits and `_`.
+    pub async fn create_database_for_tests(&self, name: &str) -> Result<(), DbError> {
+        let safe = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        let Engine::Postgres(pool) = &self.engine else {
+            return Err(DbError::invalid(
+                "database",
+                "chỉ tạo được cơ sở dữ liệu trên PostgreSQL",
+            ));
+        };
+        if !safe {
+            return Err(DbError::invalid(
+                "database",
+                format!("tên cơ sở dữ liệu “{name}” không hợp lệ"),
+            ));
+        }
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Closes every connection (checkpointing SQLite's WAL).
+    pub async fn close(&self) {
+        match &self.engine {
+            Engine::Sqlite { write, read } => {
+                read.close().await;
+                write.close().await;
+            }
+            Engine::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// The URL without its password, for messages.
+pub(crate) fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            super::redact("postgres://motcua:secret@127.0.0.1:5432/db"),
+            "postgres://motcua:***@127.0.0.1:5432/db"
+        );
+        assert_eq!(super::redact("sqlite://x.db"), "sqlite://x.db");
+    }
+}

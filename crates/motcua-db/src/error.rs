@@ -1,0 +1,49 @@
+//! What the storage layer reports: each error says what went wrong in words for people.
+
+use motcua_domain::FieldError;
+use motcua_domain::calendar::CalendarError;
+use motcua_domain::dossier::TransitionError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("không kết nối được cơ sở dữ liệu {url}: {reason}")]
+    Connect { url: String, reason: String },
+    #[error("dữ liệu không hợp lệ: {}", list(.0))]
+    Invalid(Vec<FieldError>),
+    #[error("không tìm thấy {0}")]
+    NotFound(&'static str),
+    #[error(
+        "xung đột: hồ sơ đã được người khác thay đổi (phiên bản hiện tại {current}); hãy tải lại rồi thao tác lại"
+    )]
+    Conflict { current: i64 },
+    #[error("{0}")]
+    Forbidden(String),
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    #[error("dữ liệu lưu trữ bị hỏng: {0}")]
+    Corrupt(String),
+    #[error("lỗi cơ sở dữ liệu: {0}")]
+    Sql(#[from] sqlx::Error),
+}
+
+fn list(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl DbError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, message)])
+    }
+}
+
+impl From<serde_json::Error> for DbError {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Corrupt(e.to_string())
+    }
+}

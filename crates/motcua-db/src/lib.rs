@@ -1,0 +1,38 @@
+//! motcua's storage: one `Db` over embedded SQLite or PostgreSQL, chosen by URL at run time.
+//!
+//! SQL is written once with `$n` placeholders and runs on both engines; the `on_write!`
+//! and `on_read!` macros expand a body once per engine so each runs with its own typed
+//! pool. Dialect differences stay in the migrations (one folder per engine).
+
+#[macro_use]
+mod engine;
+#[macro_use]
+mod audit;
+#[macro_use]
+mod outbox;
+mod agencies;
+mod calendar;
+mod catalogue;
+mod dossiers;
+mod error;
+mod migrate;
+mod rows;
+mod secret;
+mod staff;
+
+pub use agencies::{Agency, NewAgency};
+pub use audit::{AuditEntry, AuditReport};
+pub use catalogue::{ProcedureSummary, Published, StoredProcedure};
+pub use dossiers::{
+    ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, TransitionRequest,
+};
+pub use engine::{Db, EngineKind};
+pub use error::DbError;
+pub use outbox::OutboxMessage;
+pub use secret::{hash_token, random_token};
+pub use staff::{Grant, NewStaff, Staff};
+
+/// Unix seconds now; instants are stored as seconds.
+pub fn now_seconds() -> i64 {
+    chrono::Utc::now().timestamp()
+}

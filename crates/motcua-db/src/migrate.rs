@@ -1,0 +1,61 @@
+//! Forward-only migrations, one folder per engine, embedded in the binary.
+
+use crate::{Db, DbError};
+
+type Migration = (i64, &'static str, &'static str);
+
+const SQLITE: &[Migration] = &[(
+    1,
+    "core",
+    include_str!("../migrations/sqlite/0001_core.sql"),
+)];
+const POSTGRES: &[Migration] = &[(
+    1,
+    "core",
+    include_str!("../migrations/postgres/0001_core.sql"),
+)];
+
+const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+const APPLIED: &str = "SELECT version FROM schema_migrations ORDER BY version";
+const RECORD: &str =
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
+
+impl Db {
+    /// Applies the migrations this database has not seen yet, each in its own transaction,
+    /// and returns the versions applied. A database newer than this binary is refused.
+    pub async fn migrate(&self) -> Result<Vec<i64>, DbError> {
+        let list = match self.kind() {
+            crate::EngineKind::Sqlite => SQLITE,
+            crate::EngineKind::Postgres => POSTGRES,
+        };
+        on_write!(self, pool => {
+            sqlx::query(CREATE_TABLE).execute(pool).await?;
+            let applied: Vec<i64> = sqlx::query_scalar(APPLIED).fetch_all(pool).await?;
+            let known = list.last().map_or(0, |m| m.0);
+            if let Some(newest) = applied.iter().max().filter(|v| **v > known) {
+                return Err(DbError::Corrupt(format!(
+                    "cơ sở dữ liệu ở phiên bản lược đồ {newest}, mới hơn chương trình này ({known}); hãy cập nhật motcua"
+                )));
+            }
+            let mut done = Vec::new();
+            for (version, name, sql) in list {
+                if applied.contains(version) {
+                    continue;
+                }
+                let mut tx = pool.begin().await?;
+                sqlx::raw_sql(*sql).execute(&mut *tx).await?;
+                sqlx::query(RECORD)
+                    .bind(version)
+                    .bind(name)
+                    .bind(crate::now_seconds())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                tracing::info!(version, name, "migration applied");
+                done.push(*version);
+            }
+            Ok(done)
+        })
+    }
+}

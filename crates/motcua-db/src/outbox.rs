@@ -1,0 +1,123 @@
+//! Hộp thư đi — the transactional outbox: messages to citizens are written in the same
+//! transaction as the transition that causes them, and delivered later by the worker.
+
+use motcua_domain::calendar::Instant;
+use motcua_domain::dossier::{Applicant, Event, NotifyChannel};
+use serde::{Deserialize, Serialize};
+
+use crate::rows::RowExt;
+use crate::{Db, DbError};
+
+/// A message waiting for (or past) delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub dossier_id: Option<i64>,
+    pub event: String,
+    pub channel: String,
+    pub recipient: String,
+    pub payload: String,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+}
+
+/// A message to enqueue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NewMessage {
+    pub event: &'static str,
+    pub channel: &'static str,
+    pub recipient: String,
+    pub payload: String,
+}
+
+fn channel_name(channel: NotifyChannel) -> &'static str {
+    match channel {
+        NotifyChannel::Sms => "sms",
+        NotifyChannel::Email => "email",
+        NotifyChannel::Zalo => "zalo",
+    }
+}
+
+/// One message per event and per channel the applicant chose (and only those).
+pub(crate) fn messages_for(
+    events: &[Event],
+    applicant: &Applicant,
+    code: &str,
+    procedure_name: &str,
+    due: Option<Instant>,
+) -> Result<Vec<NewMessage>, DbError> {
+    let mut out = Vec::new();
+    for event in events {
+        for channel in &applicant.notify {
+            let recipient = match channel {
+                NotifyChannel::Sms | NotifyChannel::Zalo => applicant.phone.clone(),
+                NotifyChannel::Email => applicant.email.clone(),
+            };
+            let Some(recipient) = recipient else { continue };
+            let payload = serde_json::json!({
+                "code": code,
+                "event": event.as_str(),
+                "applicant": applicant.name,
+                "procedure": procedure_name,
+                "due": due.map(|d| d.to_rfc3339()),
+            });
+            out.push(NewMessage {
+                event: event.as_str(),
+                channel: channel_name(*channel),
+                recipient,
+                payload: payload.to_string(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) const INSERT: &str = "INSERT INTO outbox (dossier_id, event, channel, recipient, payload,
+    status, attempts, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6)";
+
+/// Enqueues a [`NewMessage`] inside the open transaction `$tx`.
+macro_rules! outbox_insert {
+    ($tx:expr, $dossier_id:expr, $message:expr, $at:expr) => {{
+        let message: $crate::outbox::NewMessage = $message;
+        sqlx::query($crate::outbox::INSERT)
+            .bind($dossier_id)
+            .bind(message.event)
+            .bind(message.channel)
+            .bind(&message.recipient)
+            .bind(&message.payload)
+            .bind($at)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+
+impl Db {
+    /// The messages of one dossier, oldest first: its delivery log.
+    pub async fn outbox_of(&self, dossier_id: i64) -> Result<Vec<OutboxMessage>, DbError> {
+        on_read!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT id, dossier_id, event, channel, recipient, payload, status, attempts, last_error
+                 FROM outbox WHERE dossier_id = $1 ORDER BY id",
+            )
+            .bind(dossier_id)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(OutboxMessage {
+                        id: row.int("id")?,
+                        dossier_id: row.opt_int("dossier_id")?,
+                        event: row.text("event")?,
+                        channel: row.text("channel")?,
+                        recipient: row.text("recipient")?,
+                        payload: row.text("payload")?,
+                        status: row.text("status")?,
+                        attempts: row.int("attempts")?,
+                        last_error: row.opt_text("last_error")?,
+                    })
+                })
+                .collect()
+        })
+    }
+}

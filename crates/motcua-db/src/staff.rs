@@ -1,0 +1,245 @@
+//! Cán bộ — staff accounts, their API tokens, and the roles they hold over agency sub-trees.
+
+use motcua_domain::agency::Role;
+use serde::{Deserialize, Serialize};
+
+use crate::audit::AuditInput;
+use crate::rows::RowExt;
+use crate::{Db, DbError};
+
+/// A staff member as stored (never with secrets).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Staff {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub title: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub active: bool,
+}
+
+/// A role held over an agency and everything below it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub agency_id: i64,
+    pub agency_code: String,
+    pub role: Role,
+}
+
+/// A staff member to create; `token` is the API bearer token (stored hashed).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewStaff {
+    pub username: String,
+    pub full_name: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub password_hash: Option<String>,
+    #[serde(default)]
+    pub token: Option<String>,
+}
+
+fn staff(row: &impl RowExt) -> Result<Staff, DbError> {
+    Ok(Staff {
+        id: row.int("id")?,
+        username: row.text("username")?,
+        full_name: row.text("full_name")?,
+        title: row.opt_text("title")?,
+        phone: row.opt_text("phone")?,
+        email: row.opt_text("email")?,
+        active: row.int("active")? != 0,
+    })
+}
+
+macro_rules! select_staff {
+    () => {
+        "SELECT id, username, full_name, title, phone, email, active FROM staff"
+    };
+}
+
+const ROLES_OVER: &str = "SELECT DISTINCT r.role FROM staff_roles r
+    JOIN agencies g ON g.id = r.agency_id
+    JOIN agencies t ON t.path LIKE g.path || '%'
+    WHERE r.staff_id = $1 AND t.id = $2";
+
+impl Db {
+    pub async fn create_staff(&self, new: &NewStaff, actor: &str) -> Result<Staff, DbError> {
+        let username = new.username.trim().to_lowercase();
+        let mut errors = Vec::new();
+        if username.len() < 3
+            || !username
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        {
+            errors.push(motcua_domain::FieldError::new(
+                "username",
+                "tên đăng nhập gồm ít nhất 3 ký tự a-z, 0-9, dấu chấm, gạch dưới hoặc gạch ngang",
+            ));
+        }
+        let full_name = motcua_domain::text::nfc(new.full_name.trim());
+        if full_name.is_empty() {
+            errors.push(motcua_domain::FieldError::new(
+                "full_name",
+                "họ tên không được để trống",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(DbError::Invalid(errors));
+        }
+        let now = crate::now_seconds();
+        let token_hash = new.token.as_deref().map(crate::hash_token);
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM staff WHERE username = $1")
+                .bind(&username)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if exists.is_some() {
+                return Err(DbError::invalid("username", format!("tên đăng nhập “{username}” đã được dùng")));
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO staff (username, full_name, title, phone, email, password_hash, token_hash, active, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) RETURNING id",
+            )
+            .bind(&username)
+            .bind(&full_name)
+            .bind(&new.title)
+            .bind(&new.phone)
+            .bind(&new.email)
+            .bind(&new.password_hash)
+            .bind(&token_hash)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            audit_append!(tx, AuditInput {
+                at: now,
+                actor: actor.to_string(),
+                action: "create_staff".into(),
+                entity: "staff",
+                entity_id: id.to_string(),
+                detail: serde_json::json!({"username": username}),
+            });
+            tx.commit().await?;
+            Ok(Staff {
+                id,
+                username,
+                full_name,
+                title: new.title.clone(),
+                phone: new.phone.clone(),
+                email: new.email.clone(),
+                active: true,
+            })
+        })
+    }
+
+    /// Gives `staff_id` the `role` over the agency `agency_code` and its sub-tree.
+    pub async fn grant(
+        &self,
+        staff_id: i64,
+        agency_code: &str,
+        role: Role,
+        actor: &str,
+    ) -> Result<(), DbError> {
+        let agency = self.agency_by_code(agency_code).await?.ok_or_else(|| {
+            DbError::invalid(
+                "agency_code",
+                format!("không có cơ quan mã “{agency_code}”"),
+            )
+        })?;
+        let now = crate::now_seconds();
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO staff_roles (staff_id, agency_id, role) VALUES ($1, $2, $3)
+                 ON CONFLICT (staff_id, agency_id, role) DO NOTHING",
+            )
+            .bind(staff_id)
+            .bind(agency.id)
+            .bind(role.as_str())
+            .execute(&mut *tx)
+            .await?;
+            audit_append!(tx, AuditInput {
+                at: now,
+                actor: actor.to_string(),
+                action: "grant_role".into(),
+                entity: "staff",
+                entity_id: staff_id.to_string(),
+                detail: serde_json::json!({"agency": agency_code, "role": role.as_str()}),
+            });
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// The active staff member holding this API token.
+    pub async fn staff_by_token(&self, token: &str) -> Result<Option<Staff>, DbError> {
+        let hash = crate::hash_token(token);
+        on_read!(self, pool => {
+            let row = sqlx::query(concat!(select_staff!(), " WHERE token_hash = $1 AND active = 1"))
+                .bind(&hash)
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(staff).transpose()
+        })
+    }
+
+    pub async fn staff_by_username(&self, username: &str) -> Result<Option<Staff>, DbError> {
+        on_read!(self, pool => {
+            let row = sqlx::query(concat!(select_staff!(), " WHERE username = $1"))
+                .bind(username.trim().to_lowercase())
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(staff).transpose()
+        })
+    }
+
+    pub async fn staff_member(&self, id: i64) -> Result<Option<Staff>, DbError> {
+        on_read!(self, pool => {
+            let row = sqlx::query(concat!(select_staff!(), " WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(staff).transpose()
+        })
+    }
+
+    /// Every role and agency a staff member holds.
+    pub async fn grants(&self, staff_id: i64) -> Result<Vec<Grant>, DbError> {
+        on_read!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT r.agency_id, a.code, r.role FROM staff_roles r JOIN agencies a ON a.id = r.agency_id
+                 WHERE r.staff_id = $1 ORDER BY a.path, r.role",
+            )
+            .bind(staff_id)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    let role = row.text("role")?;
+                    Ok(Grant {
+                        agency_id: row.int("agency_id")?,
+                        agency_code: row.text("code")?,
+                        role: Role::parse(&role).ok_or_else(|| DbError::Corrupt(format!("vai trò “{role}”")))?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// The roles `staff_id` holds over `agency_id` (granted there or on an ancestor).
+    pub async fn roles_over(&self, staff_id: i64, agency_id: i64) -> Result<Vec<Role>, DbError> {
+        on_read!(self, pool => {
+            let rows: Vec<String> = sqlx::query_scalar(ROLES_OVER)
+                .bind(staff_id)
+                .bind(agency_id)
+                .fetch_all(pool)
+                .await?;
+            Ok(rows.iter().filter_map(|r| Role::parse(r)).collect())
+        })
+    }
+}

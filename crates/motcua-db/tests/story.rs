@@ -1,0 +1,415 @@
+//! One repository story, run on SQLite and on PostgreSQL: agencies, staff, catalogue
+//! versions, intake with gapless codes, transitions with conflicts, audit chain, outbox.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use chrono::DateTime;
+use common::*;
+use motcua_db::{ActorRef, Db, DbError, DossierFilter, TransitionRequest};
+use motcua_domain::agency::Role;
+use motcua_domain::calendar::Instant;
+use motcua_domain::dossier::{Action, Actor, ReturnMethod, Status, TransitionError};
+use std::collections::HashSet;
+
+fn at(text: &str) -> Instant {
+    DateTime::parse_from_rfc3339(text).unwrap()
+}
+
+fn counter_actor(id: i64) -> Actor {
+    Actor::Staff {
+        id,
+        roles: vec![Role::CounterOfficer],
+    }
+}
+
+async fn step(
+    db: &Db,
+    id: i64,
+    version: i64,
+    who: i64,
+    action: Action,
+    when: &str,
+) -> Result<motcua_db::DossierRecord, DbError> {
+    db.transition(
+        &TransitionRequest {
+            dossier_id: id,
+            expected_version: version,
+            action,
+        },
+        ActorRef::Staff(who),
+        &CALENDAR,
+        at(when),
+    )
+    .await
+}
+
+async fn lifecycle(engine: &str) {
+    let Some((db, url)) = fresh(engine).await else {
+        return;
+    };
+    // Migrations are idempotent.
+    assert!(db.migrate().await.unwrap().is_empty());
+    let p = province(&db).await;
+
+    let d = db
+        .intake(
+            intake("Trần Văn Bình"),
+            CENTRE,
+            &counter_actor(p.counter),
+            &CALENDAR,
+            at("2026-03-02T08:00:00+07:00"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(d.code, "000.01.01.H56-260302-0001");
+    assert_eq!(d.status, Status::Accepted);
+    assert_eq!(d.lookup_secret.len(), 8);
+    // Seven committed working days.
+    assert_eq!(d.due_at, Some(at("2026-03-11T08:00:00+07:00")));
+    assert_eq!(d.version, 1);
+    assert_eq!(
+        db.outbox_of(d.id).await.unwrap().len(),
+        2,
+        "SMS and e-mail for 'received'"
+    );
+
+    // The specialist cannot act on the counter's step.
+    let err = step(
+        &db,
+        d.id,
+        1,
+        p.specialist,
+        Action::Forward { note: None },
+        "2026-03-02T09:00:00+07:00",
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, DbError::Transition(TransitionError::Forbidden { .. })),
+        "{err}"
+    );
+
+    let d = step(
+        &db,
+        d.id,
+        1,
+        p.counter,
+        Action::Forward { note: None },
+        "2026-03-02T09:00:00+07:00",
+    )
+    .await
+    .unwrap();
+    assert_eq!((d.status, d.version), (Status::Processing, 2));
+    // A stale write is a conflict.
+    let err = step(
+        &db,
+        d.id,
+        1,
+        p.specialist,
+        Action::Forward { note: None },
+        "2026-03-02T10:00:00+07:00",
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, DbError::Conflict { current: 2 }), "{err}");
+    // A specialist of another department has no role over this dossier.
+    let err = step(
+        &db,
+        d.id,
+        2,
+        p.finance_specialist,
+        Action::Appraise { note: "x".into() },
+        "2026-03-02T10:00:00+07:00",
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, DbError::Transition(TransitionError::Forbidden { .. })),
+        "{err}"
+    );
+
+    let d = step(
+        &db,
+        d.id,
+        2,
+        p.specialist,
+        Action::Appraise {
+            note: "Đủ điều kiện".into(),
+        },
+        "2026-03-03T09:00:00+07:00",
+    )
+    .await
+    .unwrap();
+    let d = step(
+        &db,
+        d.id,
+        d.version,
+        p.specialist,
+        Action::Forward { note: None },
+        "2026-03-03T10:00:00+07:00",
+    )
+    .await
+    .unwrap();
+    let d = step(
+        &db,
+        d.id,
+        d.version,
+        p.unit_leader,
+        Action::Forward { note: None },
+        "2026-03-04T10:00:00+07:00",
+    )
+    .await
+    .unwrap();
+    let d = step(
+        &db,
+        d.id,
+        d.version,
+        p.director,
+        Action::Approve { note: None },
+        "2026-03-05T10:00:00+07:00",
+    )
+    .await
+    .unwrap();
+    assert_eq!(d.status, Status::ResultReady);
+    let d = step(
+        &db,
+        d.id,
+        d.version,
+        p.counter,
+        Action::Return {
+            method: ReturnMethod::InPerson,
+            tracking: None,
+        },
+        "2026-03-05T15:00:00+07:00",
+    )
+    .await
+    .unwrap();
+    assert_eq!(d.status, Status::Returned);
+
+    let history = db.history(d.id).await.unwrap();
+    let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        vec![
+            "receive", "forward", "appraise", "forward", "forward", "approve", "return"
+        ]
+    );
+    assert_eq!(history[1].actor_name.as_deref(), Some("Cán bộ motcua.tn"));
+    let events: Vec<String> = db
+        .outbox_of(d.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| format!("{}:{}", m.event, m.channel))
+        .collect();
+    assert!(
+        events.contains(&"result_ready_early:sms".to_string()),
+        "{events:?}"
+    );
+    assert!(events.contains(&"rating_invitation:email".to_string()));
+
+    // The public lookup needs the secret.
+    assert!(db.lookup(&d.code, "WRONGONE").await.unwrap().is_none());
+    assert_eq!(
+        db.lookup(&d.code, &d.lookup_secret.to_lowercase())
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        d.id
+    );
+
+    // The audit chain holds, and an edit breaks it where it was made.
+    let report = db.audit_verify().await.unwrap();
+    assert!(report.first_broken.is_none(), "{report:?}");
+    assert!(report.entries > 10);
+    tamper(&url, "UPDATE audit_log SET detail = '{}' WHERE seq = 5").await;
+    let report = db.audit_verify().await.unwrap();
+    assert_eq!(report.first_broken.map(|b| b.0), Some(5));
+    db.close().await;
+}
+
+async fn versions_are_pinned(engine: &str) {
+    let Some((db, _)) = fresh(engine).await else {
+        return;
+    };
+    let p = province(&db).await;
+    let first = db
+        .intake(
+            intake("Phạm Thị Lan"),
+            CENTRE,
+            &counter_actor(p.counter),
+            &CALENDAR,
+            at("2026-03-02T08:00:00+07:00"),
+        )
+        .await
+        .unwrap();
+    // Publishing the same body again changes nothing; an edit makes version 2.
+    let same = db
+        .publish_procedures(
+            &[procedure("Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam")],
+            "test",
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(!same[0].changed);
+    let edited = db
+        .publish_procedures(
+            &[procedure("Cấp Phiếu lý lịch tư pháp (sửa đổi)")],
+            "test",
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!((edited[0].version, edited[0].changed), (2, true));
+    let second = db
+        .intake(
+            intake("Đỗ Minh Quân"),
+            CENTRE,
+            &counter_actor(p.counter),
+            &CALENDAR,
+            at("2026-03-02T09:00:00+07:00"),
+        )
+        .await
+        .unwrap();
+    assert_ne!(first.procedure_version_id, second.procedure_version_id);
+    assert_eq!(
+        db.procedure_version(first.procedure_version_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
+        1
+    );
+    assert_eq!(db.procedure_versions("2.000488").await.unwrap().len(), 2);
+    // Diacritics are optional in search.
+    let found = db
+        .procedures(Some("ly lich tu phap"), None, None)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    // Bad input changes nothing.
+    let mut bad = intake("");
+    bad.applicant.id_number = Some("1".into());
+    let err = db
+        .intake(
+            bad,
+            CENTRE,
+            &counter_actor(p.counter),
+            &CALENDAR,
+            at("2026-03-02T10:00:00+07:00"),
+        )
+        .await
+        .unwrap_err();
+    let DbError::Invalid(fields) = err else {
+        panic!("expected invalid")
+    };
+    let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(names, vec!["applicant.name", "applicant.id_number"]);
+    assert_eq!(db.count_dossiers(None).await.unwrap(), 2);
+    db.close().await;
+}
+
+async fn concurrent_codes_and_transitions(engine: &str) {
+    let Some((db, _)) = fresh(engine).await else {
+        return;
+    };
+    let p = province(&db).await;
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let db = db.clone();
+        let actor = counter_actor(p.counter);
+        tasks.push(tokio::spawn(async move {
+            db.intake(
+                intake(&format!("Người nộp {i}")),
+                CENTRE,
+                &actor,
+                &CALENDAR,
+                at("2026-03-03T08:00:00+07:00"),
+            )
+            .await
+            .map(|d| d.code)
+        }));
+    }
+    let mut codes = HashSet::new();
+    for t in tasks {
+        codes.insert(t.await.unwrap().unwrap());
+    }
+    let expected: HashSet<String> = (1..=40)
+        .map(|n| format!("000.01.01.H56-260303-{n:04}"))
+        .collect();
+    assert_eq!(codes, expected, "gapless and unique");
+
+    // Ten officers forward the same dossier at once from the same version: one wins.
+    let target = db
+        .dossier_by_code("000.01.01.H56-260303-0007")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let db = db.clone();
+        let (id, version, who) = (target.id, target.version, p.counter);
+        tasks.push(tokio::spawn(async move {
+            step(
+                &db,
+                id,
+                version,
+                who,
+                Action::Forward { note: None },
+                "2026-03-03T09:00:00+07:00",
+            )
+            .await
+        }));
+    }
+    let mut won = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => won += 1,
+            Err(DbError::Conflict { current }) => assert_eq!(current, 2),
+            Err(other) => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(won, 1);
+    assert_eq!(db.history(target.id).await.unwrap().len(), 2);
+
+    // Paging in appointment order walks every dossier once.
+    let mut seen = 0;
+    let mut after = None;
+    loop {
+        let page = db
+            .list_dossiers(&DossierFilter {
+                after: after.clone(),
+                limit: Some(7),
+                ..DossierFilter::default()
+            })
+            .await
+            .unwrap();
+        seen += page.items.len();
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(seen, 40);
+    db.close().await;
+}
+
+macro_rules! on_both {
+    ($($name:ident),*) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name("sqlite").await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name("postgres").await } )*
+        }
+    };
+}
+
+on_both!(
+    lifecycle,
+    versions_are_pinned,
+    concurrent_codes_and_transitions
+);

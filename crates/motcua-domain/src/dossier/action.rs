@@ -1,0 +1,222 @@
+//! Thao tác — the actions that move a dossier, who may take them, and what they announce.
+
+use serde::{Deserialize, Serialize};
+
+use super::{DossierState, ReturnMethod};
+use crate::agency::Role;
+use crate::calendar::Instant;
+
+/// One action on a dossier, as requested by an actor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// Tiếp nhận a submitted (online or postal) dossier.
+    Accept,
+    /// Từ chối tiếp nhận (Mẫu 03).
+    RefuseIntake { reason: String },
+    /// Chuyển bước tiếp theo — complete the current step and hand over.
+    Forward {
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// Phân công — give the current step to a staff member.
+    Assign { staff_id: i64 },
+    /// Thẩm định — record an appraisal note.
+    Appraise { note: String },
+    /// Trả lại bước trước.
+    SendBack { note: String },
+    /// Yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02): once, within 3 working days.
+    RequestSupplement {
+        missing: Vec<String>,
+        reason: String,
+    },
+    /// Nhận hồ sơ bổ sung đầy đủ.
+    ReceiveSupplement {
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// Lấy ý kiến cơ quan khác, with its deadline in working hours.
+    Consult {
+        agency_id: i64,
+        question: String,
+        hours: u32,
+    },
+    /// Trả lời ý kiến (by the consulted agency).
+    AnswerConsultation { index: usize, answer: String },
+    /// Chuyển liên thông — send the current step to another agency or level.
+    HandOff {
+        agency_id: i64,
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// Yêu cầu thực hiện nghĩa vụ tài chính.
+    RequestPayment {
+        amount_vnd: i64,
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// Xác nhận đã nộp phí, lệ phí, thuế.
+    ConfirmPayment,
+    /// Đề xuất xin lỗi và hẹn lại ngày trả (Mẫu 04).
+    ProposeApology { reason: String, new_due: Instant },
+    /// Lãnh đạo duyệt phiếu xin lỗi.
+    ApproveApology,
+    /// Phê duyệt kết quả.
+    Approve {
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// Từ chối giải quyết sau thẩm định.
+    Reject { reason: String },
+    /// Dừng xử lý.
+    Stop { reason: String },
+    /// Công dân rút hồ sơ.
+    Withdraw {
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    /// Trả kết quả.
+    Return {
+        method: ReturnMethod,
+        #[serde(default)]
+        tracking: Option<String>,
+    },
+}
+
+/// Who acts: a staff member with the roles they hold over the agency concerned, a citizen,
+/// or the system itself (imports, the demo generator never uses it to bypass rules).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    Staff {
+        id: i64,
+        roles: Vec<Role>,
+    },
+    /// `owner` is true when the citizen is the dossier's applicant account.
+    Citizen {
+        owner: bool,
+    },
+}
+
+impl Actor {
+    pub fn staff_id(&self) -> Option<i64> {
+        match self {
+            Self::Staff { id, .. } => Some(*id),
+            Self::Citizen { .. } => None,
+        }
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        matches!(self, Self::Staff { roles, .. } if roles.contains(&role))
+    }
+
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.has(*r))
+    }
+
+    pub fn is_leader(&self) -> bool {
+        self.has_any(&[Role::UnitLeader, Role::AgencyLeader])
+    }
+}
+
+/// Sự kiện — what a transition announces to the citizen (through the outbox).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    Received,
+    Refused,
+    SupplementRequested,
+    PaymentRequested,
+    ApologyIssued,
+    ResultReadyEarly,
+    ResultReady,
+    Rejected,
+    Stopped,
+    Withdrawn,
+    Returned,
+    RatingInvitation,
+}
+
+impl Event {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Received => "received",
+            Self::Refused => "refused",
+            Self::SupplementRequested => "supplement_requested",
+            Self::PaymentRequested => "payment_requested",
+            Self::ApologyIssued => "apology_issued",
+            Self::ResultReadyEarly => "result_ready_early",
+            Self::ResultReady => "result_ready",
+            Self::Rejected => "rejected",
+            Self::Stopped => "stopped",
+            Self::Withdrawn => "withdrawn",
+            Self::Returned => "returned",
+            Self::RatingInvitation => "rating_invitation",
+        }
+    }
+}
+
+impl Action {
+    /// Stable machine name, used in history rows, audit entries and the API.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Accept => "accept",
+            Self::RefuseIntake { .. } => "refuse_intake",
+            Self::Forward { .. } => "forward",
+            Self::Assign { .. } => "assign",
+            Self::Appraise { .. } => "appraise",
+            Self::SendBack { .. } => "send_back",
+            Self::RequestSupplement { .. } => "request_supplement",
+            Self::ReceiveSupplement { .. } => "receive_supplement",
+            Self::Consult { .. } => "consult",
+            Self::AnswerConsultation { .. } => "answer_consultation",
+            Self::HandOff { .. } => "hand_off",
+            Self::RequestPayment { .. } => "request_payment",
+            Self::ConfirmPayment => "confirm_payment",
+            Self::ProposeApology { .. } => "propose_apology",
+            Self::ApproveApology => "approve_apology",
+            Self::Approve { .. } => "approve",
+            Self::Reject { .. } => "reject",
+            Self::Stop { .. } => "stop",
+            Self::Withdraw { .. } => "withdraw",
+            Self::Return { .. } => "return",
+        }
+    }
+
+    /// What people read for it.
+    pub fn label_vi(&self) -> &'static str {
+        match self {
+            Self::Accept => "Tiếp nhận hồ sơ",
+            Self::RefuseIntake { .. } => "Từ chối tiếp nhận",
+            Self::Forward { .. } => "Chuyển bước tiếp theo",
+            Self::Assign { .. } => "Phân công xử lý",
+            Self::Appraise { .. } => "Thẩm định",
+            Self::SendBack { .. } => "Trả lại bước trước",
+            Self::RequestSupplement { .. } => "Yêu cầu bổ sung hồ sơ",
+            Self::ReceiveSupplement { .. } => "Nhận hồ sơ bổ sung",
+            Self::Consult { .. } => "Lấy ý kiến cơ quan phối hợp",
+            Self::AnswerConsultation { .. } => "Trả lời ý kiến",
+            Self::HandOff { .. } => "Chuyển liên thông",
+            Self::RequestPayment { .. } => "Yêu cầu thực hiện nghĩa vụ tài chính",
+            Self::ConfirmPayment => "Xác nhận đã nộp phí",
+            Self::ProposeApology { .. } => "Đề xuất xin lỗi, hẹn lại ngày trả",
+            Self::ApproveApology => "Duyệt phiếu xin lỗi",
+            Self::Approve { .. } => "Phê duyệt kết quả",
+            Self::Reject { .. } => "Từ chối giải quyết",
+            Self::Stop { .. } => "Dừng xử lý",
+            Self::Withdraw { .. } => "Rút hồ sơ",
+            Self::Return { .. } => "Trả kết quả",
+        }
+    }
+
+    /// The agency whose roles authorize this action: the consulted agency for an answer,
+    /// otherwise the agency currently holding the dossier.
+    pub fn authorizing_agency(&self, state: &DossierState) -> i64 {
+        match self {
+            Self::AnswerConsultation { index, .. } => state
+                .consultations
+                .get(*index)
+                .map_or(state.current_agency, |c| c.agency_id),
+            _ => state.current_agency,
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! Hồ sơ — one application for one procedure: its code, applicant, status, and the state
+//! machine that moves it from receipt to return.
+
+mod action;
+mod applicant;
+mod code;
+mod intake;
+mod machine;
+mod state;
+mod status;
+
+pub use action::{Action, Actor, Event};
+pub use applicant::{
+    Applicant, ApplicantKind, NotifyChannel, check_citizen_id, check_tax_code, normalize_phone,
+};
+pub use code::DossierCode;
+pub use intake::{
+    CheckedIntake, ComponentForm, Intake, ReceivedComponent, check_intake, initial_state,
+};
+pub use machine::{Effect, TransitionError, apply};
+pub use state::{
+    Apology, Consultation, DossierState, Handover, Payment, PinnedStep, ReturnMethod, Supplement,
+};
+pub use status::Status;
+
+#[cfg(test)]
+mod tests;
