@@ -41,27 +41,12 @@ pub struct AuditReport {
     pub first_broken: Option<(i64, String)>,
 }
 
-pub(crate) fn chain_hash(
-    prev: &str,
-    seq: i64,
-    at: i64,
-    actor: &str,
-    action: &str,
-    entity: &str,
-    entity_id: &str,
-    detail: &str,
-) -> String {
+/// The entry's hash: over the previous hash, its sequence, instant, and the five fields
+/// actor, action, entity, entity id and detail.
+pub(crate) fn chain_hash(prev: &str, seq: i64, at: i64, fields: [&str; 5]) -> String {
     let mut h = Sha256::new();
-    for part in [
-        prev,
-        &seq.to_string(),
-        &at.to_string(),
-        actor,
-        action,
-        entity,
-        entity_id,
-        detail,
-    ] {
+    let (seq, at) = (seq.to_string(), at.to_string());
+    for part in [prev, &seq, &at].into_iter().chain(fields) {
         h.update(part.as_bytes());
         h.update([0x1f]);
     }
@@ -90,11 +75,13 @@ macro_rules! audit_append {
             &prev,
             seq,
             input.at,
-            &input.actor,
-            &input.action,
-            input.entity,
-            &input.entity_id,
-            &detail,
+            [
+                &input.actor,
+                &input.action,
+                input.entity,
+                &input.entity_id,
+                &detail,
+            ],
         );
         sqlx::query($crate::audit::SET_HEAD)
             .bind(&hash)
@@ -161,11 +148,7 @@ impl Db {
                         &e.prev_hash,
                         e.seq,
                         e.at,
-                        &e.actor,
-                        &e.action,
-                        &e.entity,
-                        &e.entity_id,
-                        &e.detail,
+                        [&e.actor, &e.action, &e.entity, &e.entity_id, &e.detail],
                     )
                 {
                     Some("nội dung đã bị sửa (mã băm không khớp)".to_string())

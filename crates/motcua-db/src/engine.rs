@@ -53,10 +53,26 @@ macro_rules! on_read {
     };
 }
 
+/// How hard SQLite works to make each commit durable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// Every acknowledged commit survives a power cut (`synchronous=FULL`): the default.
+    #[default]
+    Full,
+    /// For bulk loads that can be redone (demo seeding, benchmark set-up):
+    /// `synchronous=OFF`. Never for serving.
+    Bulk,
+}
+
 impl Db {
+    /// Opens `url` with full durability; see [`Db::connect_with`].
+    pub async fn connect(url: &str) -> Result<Self, DbError> {
+        Self::connect_with(url, Durability::Full).await
+    }
+
     /// Opens `url`: `sqlite://path/to/file.db` (created if missing), `sqlite::memory:`,
     /// or `postgres://user:pass@host/db`.
-    pub async fn connect(url: &str) -> Result<Self, DbError> {
+    pub async fn connect_with(url: &str, durability: Durability) -> Result<Self, DbError> {
         let connect_error = |e: sqlx::Error| DbError::Connect {
             url: redact(url),
             reason: e.to_string(),
@@ -66,7 +82,10 @@ impl Db {
                 .map_err(connect_error)?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Full)
+                .synchronous(match durability {
+                    Durability::Full => SqliteSynchronous::Full,
+                    Durability::Bulk => SqliteSynchronous::Off,
+                })
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
             let memory = url.contains(":memory:") || url.contains("mode=memory");

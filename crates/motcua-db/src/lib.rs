@@ -26,7 +26,7 @@ pub use catalogue::{ProcedureSummary, Published, StoredProcedure};
 pub use dossiers::{
     ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, TransitionRequest,
 };
-pub use engine::{Db, EngineKind};
+pub use engine::{Db, Durability, EngineKind};
 pub use error::DbError;
 pub use outbox::OutboxMessage;
 pub use secret::{hash_token, random_token};

@@ -90,17 +90,16 @@ impl Db {
             }
             ActorRef::Citizen { owner } => Actor::Citizen { owner },
         };
-        if let Action::Assign { staff_id } = &request.action {
-            if self
+        if let Action::Assign { staff_id } = &request.action
+            && self
                 .roles_over(*staff_id, dossier.current_agency_id)
                 .await?
                 .is_empty()
-            {
-                return Err(DbError::invalid(
-                    "staff_id",
-                    "cán bộ được phân công không thuộc cơ quan đang xử lý hồ sơ",
-                ));
-            }
+        {
+            return Err(DbError::invalid(
+                "staff_id",
+                "cán bộ được phân công không thuộc cơ quan đang xử lý hồ sơ",
+            ));
         }
         let effect = apply(&dossier.state, &actor, &request.action, now, calendar)?;
         let state = &effect.state;

@@ -67,3 +67,27 @@ fn demo_catalogue_round_trips() {
     assert_eq!(parse_catalogue(&text).unwrap(), procs);
     assert_eq!(text, DEMO, "the demo file is kept in export form");
 }
+
+#[test]
+fn the_format_document_example_imports() {
+    let doc = include_str!("../../../../docs/CATALOGUE-FORMAT.md");
+    let example = doc.find("## Example").unwrap();
+    let start = example + doc[example..].find("```json\n").unwrap() + "```json\n".len();
+    let end = start + doc[start..].find("```").unwrap();
+    let procs = parse_catalogue(&doc[start..end]).unwrap();
+    assert_eq!(procs.len(), 1);
+    let p = &procs[0];
+    assert_eq!(p.workflow.iter().map(|s| s.hours).sum::<u32>(), 40);
+    let policy = p.deadline_policy("chung", Channel::Online).unwrap();
+    assert_eq!(policy.limit, crate::calendar::TimeLimit::WorkingDays(5));
+
+    let over = doc[start..end].replacen("\"hours\": 14", "\"hours\": 15", 1);
+    let errors = parse_catalogue(&over).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].path, "/procedures/0/workflow");
+    assert!(
+        errors[0]
+            .message
+            .starts_with("tổng thời gian các bước là 41 giờ làm việc")
+    );
+}

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::locate::{JsonMap, LineIndex, escape_token, field_path_to_pointer};
@@ -134,8 +134,10 @@ impl Reader<'_> {
             return Vec::new();
         };
         self.check_duplicate_codes(items);
-        (0..items.len())
-            .filter_map(|i| self.read_procedure(i))
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| self.read_procedure(i, item))
             .collect()
     }
 
@@ -201,15 +203,27 @@ impl Reader<'_> {
         }
     }
 
-    fn read_procedure(&mut self, index: usize) -> Option<Procedure> {
+    fn read_procedure(&mut self, index: usize, item: &Value) -> Option<Procedure> {
         let base = format!("/procedures/{index}");
-        let (start, end) = self.map.span(&base)?;
-        let slice = self.text.get(start..end)?;
-        let procedure = match serde_json::from_str::<Procedure>(slice) {
+        // Reading the procedure's own text gives serde_json's error a position; the tree is
+        // only a fallback should the scanner have missed the value.
+        let parsed = match self
+            .map
+            .span(&base)
+            .and_then(|(s, e)| Some((s, self.text.get(s..e)?)))
+        {
+            Some((start, slice)) => {
+                serde_json::from_str::<Procedure>(slice).map_err(|e| (Some(start), e))
+            }
+            None => Procedure::deserialize(item).map_err(|e| (None, e)),
+        };
+        let procedure = match parsed {
             Ok(procedure) => procedure,
-            Err(error) => {
-                let offset = self.offset_in(start, &error);
-                let mut pointer = self.map.pointer_at(offset).unwrap_or(&base).to_string();
+            Err((start, error)) => {
+                let mut pointer = start
+                    .and_then(|start| self.map.pointer_at(self.offset_in(start, &error)))
+                    .unwrap_or(&base)
+                    .to_string();
                 // For a misspelt or repeated key, point at the key's own value.
                 if let Some(key) = field_named_in(&error) {
                     let inner = format!("{pointer}/{}", escape_token(&key));

@@ -128,12 +128,13 @@ impl Machine<'_> {
             .current_step()
             .map_or(Role::CounterOfficer, |s| s.role);
         self.require(&[role, Role::UnitLeader, Role::AgencyLeader])?;
-        if let (Some(assignee), Some(me)) = (self.old.assignee, self.actor.staff_id()) {
-            if assignee != me && !self.actor.is_leader() {
-                return Err(TransitionError::Rule(
-                    "hồ sơ đã được phân công cho cán bộ khác".into(),
-                ));
-            }
+        if let (Some(assignee), Some(me)) = (self.old.assignee, self.actor.staff_id())
+            && assignee != me
+            && !self.actor.is_leader()
+        {
+            return Err(TransitionError::Rule(
+                "hồ sơ đã được phân công cho cán bộ khác".into(),
+            ));
         }
         Ok(())
     }

@@ -1,0 +1,95 @@
+//! Request extractors that answer bad input with the API's own errors: JSON bodies and
+//! query strings, and the bearer token of a staff member.
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
+use motcua_db::Staff;
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+
+use super::error::ApiError;
+use crate::AppState;
+
+/// A JSON body; malformed or mistyped input becomes a 400/422 naming the problem.
+pub struct Body<T>(pub T);
+
+impl<S, T> FromRequest<S> for Body<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(match rejection {
+                JsonRejection::JsonDataError(e) => {
+                    ApiError::invalid(vec![motcua_domain::FieldError::new(
+                        "body",
+                        format!("dữ liệu không đúng cấu trúc: {}", e.body_text()),
+                    )])
+                }
+                JsonRejection::JsonSyntaxError(e) => {
+                    ApiError::bad_request("body", format!("JSON sai cú pháp: {}", e.body_text()))
+                }
+                JsonRejection::MissingJsonContentType(_) => ApiError::bad_request(
+                    "content-type",
+                    "cần tiêu đề Content-Type: application/json",
+                ),
+                other => ApiError::bad_request(
+                    "body",
+                    format!("không đọc được nội dung yêu cầu: {}", other.body_text()),
+                ),
+            }),
+        }
+    }
+}
+
+/// A query string; wrong parameters become a 400 naming them.
+pub struct Params<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for Params<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| Self(v))
+            .map_err(|e: QueryRejection| {
+                ApiError::bad_request("query", format!("tham số không hợp lệ: {}", e.body_text()))
+            })
+    }
+}
+
+/// The staff member behind `Authorization: Bearer <token>`.
+pub struct StaffAuth(pub Staff);
+
+impl<S> FromRequestParts<S> for StaffAuth
+where
+    Arc<AppState>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let app = Arc::<AppState>::from_ref(state);
+        let token = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(ApiError::unauthorized)?;
+        match app.db.staff_by_token(token).await? {
+            Some(staff) => Ok(Self(staff)),
+            None => Err(ApiError::unauthorized()),
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! `/api/v1`: catalogue, agencies, dossiers and their transitions, the public lookup, and
+//! the OpenAPI document that describes them.
+
+mod catalogue;
+mod dossiers;
+pub mod error;
+mod extract;
+mod lookup;
+mod openapi;
+
+use axum::Router;
+use axum::routing::{get, post};
+use std::sync::Arc;
+
+use crate::AppState;
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/openapi.json", get(openapi::document))
+        .route("/agencies", get(catalogue::agencies))
+        .route("/procedures", get(catalogue::list))
+        .route("/procedures/{code}", get(catalogue::show))
+        .route("/procedures/{code}/versions", get(catalogue::versions))
+        .route("/dossiers", get(dossiers::list).post(dossiers::create))
+        .route("/dossiers/{id}", get(dossiers::show))
+        .route("/dossiers/{id}/history", get(dossiers::history))
+        .route("/dossiers/{id}/transitions", post(dossiers::transition))
+        .route("/lookup", get(lookup::lookup))
+        .fallback(|| async { error::ApiError::not_found("đường dẫn API này") })
+}

@@ -1,0 +1,52 @@
+//! motcua's HTTP face: the router, shared state, and the versioned JSON API under `/api/v1`.
+
+pub mod api;
+
+use axum::Router;
+use motcua_db::Db;
+use motcua_domain::calendar::{Instant, WorkCalendar, vietnam_offset};
+use std::sync::{Arc, RwLock};
+
+/// What every handler shares: the database and the working calendar built from its data.
+#[derive(Debug)]
+pub struct AppState {
+    pub db: Db,
+    calendar: RwLock<Arc<WorkCalendar>>,
+}
+
+impl AppState {
+    pub fn new(db: Db, calendar: WorkCalendar) -> Arc<Self> {
+        Arc::new(Self {
+            db,
+            calendar: RwLock::new(Arc::new(calendar)),
+        })
+    }
+
+    /// The calendar in force (cheap: a shared pointer).
+    pub fn calendar(&self) -> Arc<WorkCalendar> {
+        match self.calendar.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Replaces the calendar after an administrator edited its data.
+    pub fn set_calendar(&self, calendar: WorkCalendar) {
+        match self.calendar.write() {
+            Ok(mut guard) => *guard = Arc::new(calendar),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(calendar),
+        }
+    }
+
+    /// Now, in Vietnam's time.
+    pub fn now(&self) -> Instant {
+        chrono::Utc::now().with_timezone(&vietnam_offset())
+    }
+}
+
+/// The whole application.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .nest("/api/v1", api::router())
+        .with_state(state)
+}
