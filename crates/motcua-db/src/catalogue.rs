@@ -80,13 +80,14 @@ impl Db {
                 StepAgency::Agency(code) => Some(code),
                 _ => None,
             });
+            let mut named = std::collections::BTreeSet::new();
             for code in p
                 .agencies
                 .iter()
                 .chain(&p.coordinating)
                 .chain(step_agencies)
             {
-                if !agencies.contains_key(code.as_str()) {
+                if named.insert(code.as_str()) && !agencies.contains_key(code.as_str()) {
                     errors.push(FieldError::new(
                         format!("{prefix}.agencies"),
                         format!(

@@ -11,6 +11,7 @@ mod audit;
 #[macro_use]
 mod outbox;
 mod agencies;
+mod bulk;
 mod calendar;
 mod catalogue;
 mod dossiers;
@@ -22,6 +23,7 @@ mod staff;
 
 pub use agencies::{Agency, NewAgency};
 pub use audit::{AuditEntry, AuditReport};
+pub use bulk::{BulkDossier, BulkHistory};
 pub use catalogue::{ProcedureSummary, Published, StoredProcedure};
 pub use dossiers::{
     ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, TransitionRequest,

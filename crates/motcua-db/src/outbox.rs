@@ -93,6 +93,18 @@ macro_rules! outbox_insert {
 }
 
 impl Db {
+    /// Marks every pending message as skipped, with the reason: for generated data (the
+    /// demo) whose recipients must never be contacted.
+    pub async fn skip_pending_messages(&self, reason: &str) -> Result<u64, DbError> {
+        on_write!(self, pool => {
+            let done = sqlx::query("UPDATE outbox SET status = 'skipped', last_error = $1 WHERE status = 'pending'")
+                .bind(reason)
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected())
+        })
+    }
+
     /// The messages of one dossier, oldest first: its delivery log.
     pub async fn outbox_of(&self, dossier_id: i64) -> Result<Vec<OutboxMessage>, DbError> {
         on_read!(self, pool => {

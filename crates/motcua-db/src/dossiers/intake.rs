@@ -3,7 +3,7 @@
 
 use chrono::Datelike;
 use motcua_domain::FieldError;
-use motcua_domain::agency::Role;
+use motcua_domain::agency::{AgencyLevel, Role};
 use motcua_domain::calendar::{Instant, WorkCalendar, vietnam_offset};
 use motcua_domain::catalogue::{Channel, StepAgency};
 use motcua_domain::dossier::{Actor, DossierCode, Event, Intake, check_intake, initial_state};
@@ -91,7 +91,7 @@ impl Db {
         let checked = check_intake(intake, procedure).map_err(DbError::Invalid)?;
 
         // Competent agency: the receiving one when it performs the procedure itself
-        // (communes), otherwise the first agency the catalogue names.
+        // (communes); otherwise the first non-commune agency the catalogue names.
         let competent_code = if procedure
             .agencies
             .iter()
@@ -99,13 +99,19 @@ impl Db {
         {
             receiving.code.clone()
         } else {
-            procedure
-                .agencies
-                .first()
-                .map(|a| a.as_str().to_string())
-                .ok_or_else(|| {
-                    DbError::invalid("procedure_code", "thủ tục chưa có cơ quan thực hiện")
-                })?
+            let mut chosen = None;
+            for code in &procedure.agencies {
+                let level = self.agency_by_code(code.as_str()).await?.map(|a| a.level);
+                if chosen.is_none() || (level.is_some() && level != Some(AgencyLevel::Commune)) {
+                    chosen = Some(code.as_str().to_string());
+                    if level != Some(AgencyLevel::Commune) {
+                        break;
+                    }
+                }
+            }
+            chosen.ok_or_else(|| {
+                DbError::invalid("procedure_code", "thủ tục chưa có cơ quan thực hiện")
+            })?
         };
         let mut ids = std::collections::HashMap::new();
         for code in std::iter::once(competent_code.clone()).chain(

@@ -157,7 +157,7 @@ impl Db {
                 .bind(i64::from(state.status.code()))
                 .bind(from_step)
                 .bind(step)
-                .bind(state.current_agency)
+                .bind(dossier.current_agency_id)
                 .bind(&note)
                 .bind(dossier.state.step_due.map(|d| d.timestamp()))
                 .bind(&step_outcome)

@@ -209,13 +209,19 @@ impl Action {
     }
 
     /// The agency whose roles authorize this action: the consulted agency for an answer,
-    /// otherwise the agency currently holding the dossier.
+    /// the receiving agency (its one-stop counter) for taking in a supplement or a
+    /// withdrawal, otherwise the agency currently holding the dossier.
     pub fn authorizing_agency(&self, state: &DossierState) -> i64 {
+        let receiving = state
+            .steps
+            .first()
+            .map_or(state.current_agency, |s| s.agency_id);
         match self {
             Self::AnswerConsultation { index, .. } => state
                 .consultations
                 .get(*index)
                 .map_or(state.current_agency, |c| c.agency_id),
+            Self::ReceiveSupplement { .. } | Self::Withdraw { .. } => receiving,
             _ => state.current_agency,
         }
     }

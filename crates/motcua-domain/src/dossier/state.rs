@@ -139,10 +139,9 @@ impl DossierState {
             .is_some_and(|a| a.approved_at.is_some())
     }
 
-    /// Whether the dossier is overdue at `now` (open and past its appointment).
+    /// Whether the dossier is overdue at `now`: in the agency's hands (not waiting for the
+    /// citizen, not finished) and past its appointment.
     pub fn overdue_at(&self, now: Instant) -> bool {
-        !self.status.is_final()
-            && self.status != Status::ResultReady
-            && self.due.is_some_and(|due| now > due)
+        self.status.is_open() && self.due.is_some_and(|due| now > due)
     }
 }

@@ -2,6 +2,8 @@
 
 mod bench;
 mod calendar;
+mod database;
+mod serve;
 
 use clap::{Parser, Subcommand};
 
@@ -9,21 +11,46 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "motcua", version, about)]
 pub struct Cli {
+    #[command(flatten)]
+    database: database::DatabaseArgs,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Serve the application (and load the demo into an empty database).
+    Serve(serve::ServeArgs),
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Load data into an empty database.
+    #[command(subcommand)]
+    Seed(database::SeedCommand),
+    /// Import data from a file.
+    #[command(subcommand)]
+    Import(database::ImportCommand),
+    /// Export data to a file.
+    #[command(subcommand)]
+    Export(database::ExportCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(database::AuditCommand),
     /// Working calendar: holidays, deadlines, lunar ↔ solar dates.
     Calendar(calendar::CalendarArgs),
     /// Measure motcua's speed and print the figures.
     Bench(bench::BenchArgs),
 }
 
-pub fn run(cli: Cli) -> anyhow::Result<()> {
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let db = &cli.database;
     match cli.command {
+        Command::Serve(args) => serve::serve(db, args).await,
+        Command::Migrate => database::migrate(db).await,
+        Command::Seed(c) => database::seed(db, c).await,
+        Command::Import(c) => database::import(db, c).await,
+        Command::Export(c) => database::export(db, c).await,
+        Command::Audit(c) => database::audit(db, c).await,
         Command::Calendar(args) => calendar::run(args),
-        Command::Bench(args) => bench::run(args),
+        Command::Bench(args) => bench::run_async(args).await,
     }
 }

@@ -1,0 +1,564 @@
+//! `motcua bench`: builds a synthetic province in a fresh database, starts the real server
+//! on loopback and drives it over HTTP; prints each figure next to its target and the limit
+//! measured in the same run.
+
+mod deadlines;
+mod http;
+mod load;
+mod province;
+mod server;
+
+use anyhow::Context;
+use clap::Args;
+use motcua_db::{Db, DossierFilter, Durability};
+use motcua_domain::agency::Role;
+use motcua_domain::calendar::{CalendarConfig, WorkCalendar, shipped_overrides, vietnam_offset};
+use motcua_domain::dossier::Status;
+use serde::Serialize;
+use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
+use std::time::Duration;
+
+use load::{Job, Jobs, median, percentiles, round};
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// A short run (about a minute).
+    #[arg(long)]
+    quick: bool,
+    /// Database to create the benchmark in: SQLite in a temporary folder by default, or a
+    /// PostgreSQL server URL (a fresh database is created on it).
+    #[arg(long = "bench-database")]
+    database: Option<String>,
+    /// Dossiers loaded before measuring (default 1,000,000; 20,000 with --quick).
+    #[arg(long)]
+    dossiers: Option<u64>,
+    /// Concurrent connections of the load generator.
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
+    /// Write the figures as JSON to this file too.
+    #[arg(long)]
+    json: Option<std::path::PathBuf>,
+}
+
+/// One line of the table.
+#[derive(Debug, Serialize)]
+struct Figure {
+    name: &'static str,
+    measured: Option<f64>,
+    unit: &'static str,
+    target: String,
+    met: Option<bool>,
+    detail: String,
+}
+
+struct Plan {
+    rounds: usize,
+    round: Duration,
+    dossiers: u64,
+}
+
+/// A folder removed when the benchmark ends.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn fresh_database(requested: Option<&str>) -> anyhow::Result<(String, Option<TempDir>)> {
+    match requested {
+        None => {
+            let dir =
+                std::env::temp_dir().join(format!("motcua-bench-{}", motcua_db::random_token(8)?));
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("không tạo được {}", dir.display()))?;
+            let url = format!("sqlite://{}", dir.join("bench.db").display());
+            Ok((url, Some(TempDir(dir))))
+        }
+        Some(base) if base.starts_with("postgres") => {
+            let name = format!(
+                "motcua_bench_{}",
+                motcua_db::random_token(8)?.to_lowercase()
+            );
+            let admin = Db::connect(base).await?;
+            admin.create_database_for_tests(&name).await?;
+            admin.close().await;
+            let (prefix, _) = base
+                .rsplit_once('/')
+                .context("URL PostgreSQL thiếu tên cơ sở dữ liệu")?;
+            Ok((format!("{prefix}/{name}"), None))
+        }
+        Some(other) => anyhow::bail!(
+            "--bench-database phải là URL postgres:// (nhận được “{other}”); mặc định là SQLite trong thư mục tạm"
+        ),
+    }
+}
+
+pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
+    let plan = if args.quick {
+        Plan {
+            rounds: 3,
+            round: Duration::from_secs(4),
+            dossiers: args.dossiers.unwrap_or(20_000),
+        }
+    } else {
+        Plan {
+            rounds: 5,
+            round: Duration::from_secs(10),
+            dossiers: args.dossiers.unwrap_or(1_000_000),
+        }
+    };
+    let calendar = WorkCalendar::new(CalendarConfig {
+        overrides: shipped_overrides()?,
+        ..CalendarConfig::default()
+    })?;
+    let mut figures = Vec::new();
+
+    eprintln!("Đo thời hạn (một lõi)…");
+    let rate = deadlines::measure(
+        &calendar,
+        plan.rounds,
+        if args.quick { 1_000_000 } else { 5_000_000 },
+    )?;
+    figures.push(Figure {
+        name: "deadlines per second (one core)",
+        measured: Some(rate),
+        unit: "/s",
+        target: "≥ 5,000,000".into(),
+        met: Some(rate >= 5_000_000.0),
+        detail: "1–30 working days, median of rounds".into(),
+    });
+
+    let (url, _dir) = fresh_database(args.database.as_deref()).await?;
+    let now = chrono::Utc::now().with_timezone(&vietnam_offset());
+    eprintln!(
+        "Tạo tỉnh mẫu và {} hồ sơ trong {}…",
+        plan.dossiers,
+        redact(&url)
+    );
+    let db = Db::connect_with(&url, Durability::Bulk).await?;
+    db.migrate().await?;
+    db.set_calendar_days(&shipped_overrides()?, "bench").await?;
+    let summary = motcua::demo::seed(&db, &calendar, now.date_naive(), 0).await?;
+    let filings = province::filings(&db).await?;
+    let load_started = std::time::Instant::now();
+    province::load(&db, &calendar, &filings, plan.dossiers, now).await?;
+    let load_seconds = load_started.elapsed().as_secs_f64();
+    db.close().await;
+    eprintln!("  nạp xong trong {load_seconds:.1} s");
+
+    // Raw limit: the same rows straight into the same engine, same durability, 100 per commit.
+    let raw = raw_limit(
+        &url,
+        &calendar,
+        &filings,
+        now,
+        if args.quick { 20_000 } else { 100_000 },
+    )
+    .await?;
+
+    let agencies = {
+        let db = Db::connect(&url).await?;
+        let a = db.agencies().await?;
+        db.close().await;
+        a
+    };
+    let code_of = |name: &str| {
+        agencies
+            .iter()
+            .find(|a| a.name == name)
+            .map(|a| a.code.clone())
+    };
+    let counter = summary
+        .logins
+        .iter()
+        .find(|l| {
+            l.role == Role::CounterOfficer && code_of(&l.agency).as_deref() == Some("000.01.01.H56")
+        })
+        .context("tỉnh mẫu thiếu công chức một cửa của Trung tâm")?
+        .token
+        .clone();
+
+    eprintln!("Khởi động máy chủ…");
+    let server = server::Server::start(&url).await?;
+    let address = server.address.clone();
+    let conc = args.concurrency.max(1);
+
+    // Intake through the API.
+    let provincial: Arc<Vec<province::Filing>> = Arc::new(
+        filings
+            .iter()
+            .filter(|f| f.receiving_code == "000.01.01.H56")
+            .cloned()
+            .collect(),
+    );
+    anyhow::ensure!(!provincial.is_empty(), "không có thủ tục cấp tỉnh để nộp");
+    let token = counter.clone();
+    let intake_jobs: Jobs = Arc::new(move |i| {
+        let mut rng = province::Rng::new(i as u64 ^ 0xABCD);
+        let filing = &provincial[i % provincial.len()];
+        let mut body = serde_json::to_value(province::intake_for(
+            filing,
+            500_000_000 + i as u64,
+            &mut rng,
+        ))
+        .ok()?;
+        body["receiving_agency"] = serde_json::Value::String("000.01.01.H56".into());
+        Some(Job {
+            method: "POST",
+            path: "/api/v1/dossiers".into(),
+            token: Some(token.clone()),
+            body: Some(body.to_string().into_bytes()),
+        })
+    });
+    eprintln!("Đo tiếp nhận qua API…");
+    let (intake_rate, intake_lat, intake_fail) =
+        measure(&address, conc, intake_jobs, &plan).await?;
+    figures.push(Figure {
+        name: "intake (POST full dossiers)",
+        measured: Some(intake_rate),
+        unit: "/s",
+        target: format!("≥ 5,000 and ≥ 25 % of raw {raw:.0}/s"),
+        met: Some(intake_rate >= 5_000.0 && intake_rate >= 0.25 * raw),
+        detail: format!(
+            "{:.0} % of the raw limit; p50/p95/p99 {:.1}/{:.1}/{:.1} ms{}",
+            100.0 * intake_rate / raw.max(1.0),
+            intake_lat.0,
+            intake_lat.1,
+            intake_lat.2,
+            intake_fail
+        ),
+    });
+
+    // Transitions: forward the accepted dossiers just received.
+    let targets = {
+        let db = Db::connect(&url).await?;
+        let centre = db
+            .agency_by_code("000.01.01.H56")
+            .await?
+            .context("trung tâm")?;
+        let mut out = Vec::new();
+        let mut after = None;
+        loop {
+            let page = db
+                .list_dossiers(&DossierFilter {
+                    agency_id: Some(centre.id),
+                    status: Some(Status::Accepted),
+                    after,
+                    limit: Some(200),
+                    ..DossierFilter::default()
+                })
+                .await?;
+            out.extend(
+                page.items
+                    .iter()
+                    .filter(|d| d.state.step == 0)
+                    .map(|d| (d.id, d.version)),
+            );
+            match page.next {
+                Some(n) if out.len() < 400_000 => after = Some(n),
+                _ => break,
+            }
+        }
+        db.close().await;
+        Arc::new(out)
+    };
+    let token = counter.clone();
+    let list = Arc::clone(&targets);
+    let transition_jobs: Jobs = Arc::new(move |i| {
+        let (id, version) = *list.get(i)?;
+        let body = format!(r#"{{"expected_version":{version},"action":"forward"}}"#);
+        Some(Job {
+            method: "POST",
+            path: format!("/api/v1/dossiers/{id}/transitions"),
+            token: Some(token.clone()),
+            body: Some(body.into_bytes()),
+        })
+    });
+    eprintln!("Đo chuyển bước ({} hồ sơ sẵn sàng)…", targets.len());
+    let (transition_rate, transition_lat, transition_fail) =
+        measure(&address, conc, transition_jobs, &plan).await?;
+    figures.push(Figure {
+        name: "transitions (forward)",
+        measured: Some(transition_rate),
+        unit: "/s",
+        target: "≥ 2,000".into(),
+        met: Some(transition_rate >= 2_000.0),
+        detail: format!(
+            "p50/p95/p99 {:.1}/{:.1}/{:.1} ms{transition_fail}",
+            transition_lat.0, transition_lat.1, transition_lat.2
+        ),
+    });
+
+    // Public lookup against a bare endpoint of the same server.
+    let pairs = {
+        let db = Db::connect(&url).await?;
+        let mut rng = province::Rng::new(7);
+        let total = db.count_dossiers(None).await?;
+        let mut out = Vec::new();
+        for _ in 0..2_000 {
+            if let Some(d) = db
+                .dossier(1 + rng.below(total.max(1) as u64) as i64)
+                .await?
+            {
+                out.push((d.code, d.lookup_secret));
+            }
+        }
+        db.close().await;
+        Arc::new(out)
+    };
+    let list = Arc::clone(&pairs);
+    let lookup_jobs: Jobs = Arc::new(move |i| {
+        let (code, secret) = list.get(i % list.len().max(1))?;
+        Some(Job {
+            method: "GET",
+            path: format!("/api/v1/lookup?code={code}&secret={secret}"),
+            token: None,
+            body: None,
+        })
+    });
+    let bare_jobs: Jobs = Arc::new(|_| {
+        Some(Job {
+            method: "GET",
+            path: "/healthz".into(),
+            token: None,
+            body: None,
+        })
+    });
+    eprintln!("Đo tra cứu công khai và điểm cuối trống…");
+    let (lookup_rate, lookup_lat, lookup_fail) =
+        measure(&address, conc, lookup_jobs, &plan).await?;
+    let (bare_rate, _, _) = measure(&address, conc, bare_jobs, &plan).await?;
+    figures.push(Figure {
+        name: "public lookup (code + secret)",
+        measured: Some(lookup_rate),
+        unit: "/s",
+        target: format!("≥ 20,000 and ≥ 50 % of bare {bare_rate:.0}/s"),
+        met: Some(lookup_rate >= 20_000.0 && lookup_rate >= 0.5 * bare_rate),
+        detail: format!(
+            "{:.0} % of the bare endpoint; p50/p95/p99 {:.1}/{:.1}/{:.1} ms{lookup_fail}",
+            100.0 * lookup_rate / bare_rate.max(1.0),
+            lookup_lat.0,
+            lookup_lat.1,
+            lookup_lat.2
+        ),
+    });
+
+    // An officer's queue: a department's dossiers in processing, first and a deep page.
+    let specialist = summary
+        .logins
+        .iter()
+        .filter(|l| l.role == Role::Specialist)
+        .filter_map(|l| code_of(&l.agency).map(|c| (l.token.clone(), c)))
+        .find(|(_, c)| c.starts_with("000.00.") && c != "000.00.00.H56")
+        .context("tỉnh mẫu thiếu chuyên viên sở")?;
+    let deep = deep_cursor(&url, &specialist.1).await?;
+    for (label, cursor) in [
+        ("staff queue, first page", None),
+        ("staff queue, deep page", deep.clone()),
+    ] {
+        let (token, agency) = specialist.clone();
+        let jobs: Jobs = Arc::new(move |i| {
+            if i >= 20_000 {
+                return None;
+            }
+            let mut path = format!("/api/v1/dossiers?agency={agency}&status=processing&limit=50");
+            if let Some(c) = &cursor {
+                path.push_str("&after=");
+                path.push_str(c);
+            }
+            Some(Job {
+                method: "GET",
+                path,
+                token: Some(token.clone()),
+                body: None,
+            })
+        });
+        let short = Plan {
+            rounds: 1,
+            round: plan.round,
+            dossiers: 0,
+        };
+        let (rate, lat, fail) = measure(&address, 4, jobs, &short).await?;
+        figures.push(Figure {
+            name: label,
+            measured: Some(lat.2),
+            unit: "ms p99",
+            target: "p99 < 20 ms".into(),
+            met: Some(lat.2 < 20.0 && fail.is_empty()),
+            detail: format!(
+                "p50/p95/p99 {:.1}/{:.1}/{:.1} ms at {rate:.0} req/s{fail}{}",
+                lat.0,
+                lat.1,
+                lat.2,
+                if label.contains("deep") && deep.is_none() {
+                    " (queue shorter than a deep page)"
+                } else {
+                    ""
+                }
+            ),
+        });
+    }
+
+    figures.push(Figure {
+        name: "statistics (provincial year overview)",
+        measured: None,
+        unit: "s",
+        target: "< 1 s".into(),
+        met: None,
+        detail: "not measured: the statistics are not built yet".into(),
+    });
+    let rss = server.peak_rss_mib()?;
+    figures.push(Figure {
+        name: "server peak resident memory",
+        measured: Some(rss),
+        unit: "MiB",
+        target: "< 200 MB".into(),
+        met: Some(rss < 190.7),
+        detail: "VmHWM of the server process".into(),
+    });
+    drop(server);
+
+    print_table(&figures, &url, plan.dossiers, load_seconds, conc);
+    if let Some(path) = args.json {
+        let doc = serde_json::json!({
+            "database": redact(&url),
+            "dossiers": plan.dossiers,
+            "load_seconds": load_seconds,
+            "concurrency": conc,
+            "quick": args.quick,
+            "figures": figures,
+        });
+        std::fs::write(&path, serde_json::to_vec_pretty(&doc)?)
+            .with_context(|| format!("không ghi được {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Runs the plan's rounds and returns the median rate, latency percentiles of all rounds,
+/// and a note on failures.
+async fn measure(
+    address: &str,
+    conc: usize,
+    jobs: Jobs,
+    plan: &Plan,
+) -> anyhow::Result<(f64, (f64, f64, f64), String)> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut rates = Vec::new();
+    let mut latencies = Vec::new();
+    let mut failed = 0;
+    let mut first = None;
+    for _ in 0..plan.rounds {
+        let r = round(
+            address,
+            conc,
+            Arc::clone(&jobs),
+            Arc::clone(&next),
+            plan.round,
+        )
+        .await?;
+        rates.push(r.rate());
+        failed += r.failed;
+        latencies.extend(r.latencies_us);
+        first = first.or(r.first_failure);
+    }
+    let note = match first {
+        Some(f) => format!(
+            "; {failed} FAILED, first: {}",
+            f.chars().take(160).collect::<String>()
+        ),
+        None => String::new(),
+    };
+    Ok((median(rates), percentiles(&mut latencies), note))
+}
+
+async fn raw_limit(
+    url: &str,
+    calendar: &WorkCalendar,
+    filings: &[province::Filing],
+    now: motcua_domain::calendar::Instant,
+    count: u64,
+) -> anyhow::Result<f64> {
+    eprintln!("Đo giới hạn ghi thô (100 hồ sơ mỗi giao dịch, cùng độ bền)…");
+    let db = Db::connect(url).await?;
+    let (prepared, counters) = province::prepare_raw(calendar, filings, now, count)?;
+    let started = std::time::Instant::now();
+    for chunk in prepared.chunks(100) {
+        db.bulk_insert(chunk).await?;
+    }
+    let rate = prepared.len() as f64 / started.elapsed().as_secs_f64();
+    db.bulk_counters(&counters).await?;
+    db.close().await;
+    Ok(rate)
+}
+
+async fn deep_cursor(url: &str, agency_code: &str) -> anyhow::Result<Option<String>> {
+    let db = Db::connect(url).await?;
+    let agency = db.agency_by_code(agency_code).await?.context("cơ quan")?;
+    let mut after = None;
+    for _ in 0..25 {
+        let page = db
+            .list_dossiers(&DossierFilter {
+                agency_id: Some(agency.id),
+                status: Some(Status::Processing),
+                after: after.clone(),
+                limit: Some(200),
+                ..DossierFilter::default()
+            })
+            .await?;
+        match page.next {
+            Some(n) => after = Some(n),
+            None => {
+                after = None;
+                break;
+            }
+        }
+    }
+    db.close().await;
+    Ok(after)
+}
+
+fn redact(url: &str) -> String {
+    match url.split_once('@') {
+        Some((left, right)) => format!(
+            "{}:***@{right}",
+            left.rsplit_once(':').map_or(left, |(a, _)| a)
+        ),
+        None => url.to_string(),
+    }
+}
+
+fn print_table(figures: &[Figure], url: &str, dossiers: u64, load_seconds: f64, conc: usize) {
+    println!();
+    println!(
+        "motcua bench — {} — {dossiers} dossiers loaded in {load_seconds:.0} s — {conc} connections",
+        redact(url)
+    );
+    println!(
+        "{:<40} {:>14} {:<8} {:<40} verdict",
+        "figure", "measured", "unit", "target"
+    );
+    for f in figures {
+        let measured = f.measured.map_or("—".to_string(), |m| {
+            if m >= 100.0 {
+                format!("{m:.0}")
+            } else {
+                format!("{m:.2}")
+            }
+        });
+        let verdict = match f.met {
+            Some(true) => "met",
+            Some(false) => "MISSED",
+            None => "not measured",
+        };
+        println!(
+            "{:<40} {:>14} {:<8} {:<40} {verdict}",
+            f.name, measured, f.unit, f.target
+        );
+        if !f.detail.is_empty() {
+            println!("{:<40} {}", "", f.detail);
+        }
+    }
+}

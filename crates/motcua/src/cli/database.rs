@@ -1,0 +1,188 @@
+//! Opening the database named on the command line or in the environment, and the
+//! commands that work on it: migrate, seed, import, export, audit.
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+use motcua_db::{Db, Durability};
+use motcua_domain::calendar::{CalendarConfig, WorkCalendar, shipped_overrides};
+use std::path::{Path, PathBuf};
+
+/// Where the database is: `--database URL`, else `MOTCUA_DATABASE_URL`, else an embedded
+/// SQLite file under `./motcua-data/`.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// sqlite://path/to/file.db or postgres://user:password@host/db
+    #[arg(long, env = "MOTCUA_DATABASE_URL", global = true)]
+    pub database: Option<String>,
+}
+
+pub const DEFAULT_DATA_DIR: &str = "motcua-data";
+
+impl DatabaseArgs {
+    pub fn url(&self) -> anyhow::Result<String> {
+        match &self.database {
+            Some(url) => Ok(url.clone()),
+            None => {
+                std::fs::create_dir_all(DEFAULT_DATA_DIR)
+                    .with_context(|| format!("không tạo được thư mục {DEFAULT_DATA_DIR}"))?;
+                Ok(format!("sqlite://{DEFAULT_DATA_DIR}/motcua.db"))
+            }
+        }
+    }
+
+    /// Connects and brings the schema up to date.
+    pub async fn open(&self, durability: Durability) -> anyhow::Result<Db> {
+        let url = self.url()?;
+        let db = Db::connect_with(&url, durability).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+}
+
+/// The working calendar from the database; the shipped swaps are stored on first use.
+pub async fn load_calendar(db: &Db) -> anyhow::Result<WorkCalendar> {
+    let mut config = db.calendar_config().await?;
+    if config.overrides.is_empty() {
+        let shipped = shipped_overrides()?;
+        db.set_calendar_days(&shipped, "system").await?;
+        config = CalendarConfig {
+            overrides: shipped,
+            ..config
+        };
+    }
+    Ok(WorkCalendar::new(config)?)
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SeedCommand {
+    /// Load the demo province (agencies, staff, catalogue, dossiers) into an empty database.
+    Demo {
+        /// How many dossiers to generate.
+        #[arg(long, default_value_t = 2000)]
+        dossiers: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import procedures from a motcua-catalogue JSON file (all or nothing).
+    Catalogue { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Write the catalogue in force as motcua-catalogue JSON (to a file or standard output).
+    Catalogue {
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the audit chain and name the first broken entry.
+    Verify,
+}
+
+pub async fn migrate(args: &DatabaseArgs) -> anyhow::Result<()> {
+    let db = Db::connect(&args.url()?).await?;
+    let applied = db.migrate().await?;
+    if applied.is_empty() {
+        println!("Cơ sở dữ liệu đã ở phiên bản mới nhất.");
+    } else {
+        println!("Đã áp dụng các bản chuyển đổi: {applied:?}");
+    }
+    db.close().await;
+    Ok(())
+}
+
+/// Seeds the demo into the database at `args`, quickly (bulk durability on SQLite), and
+/// returns what was loaded.
+pub async fn seed_demo(
+    args: &DatabaseArgs,
+    dossiers: usize,
+) -> anyhow::Result<motcua::demo::DemoSummary> {
+    let db = args.open(Durability::Bulk).await?;
+    if !db.agencies().await?.is_empty() {
+        db.close().await;
+        bail!("cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống");
+    }
+    let calendar = load_calendar(&db).await?;
+    let today = chrono::Utc::now()
+        .with_timezone(&motcua_domain::calendar::vietnam_offset())
+        .date_naive();
+    let summary = motcua::demo::seed(&db, &calendar, today, dossiers).await;
+    db.close().await;
+    summary
+}
+
+pub async fn seed(args: &DatabaseArgs, command: SeedCommand) -> anyhow::Result<()> {
+    let SeedCommand::Demo { dossiers } = command;
+    let summary = seed_demo(args, dossiers).await?;
+    println!(
+        "Đã nạp dữ liệu mẫu: {} cơ quan, {} cán bộ, {} thủ tục, {} hồ sơ.",
+        summary.agencies, summary.staff, summary.procedures, summary.dossiers
+    );
+    Ok(())
+}
+
+fn read_file(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("không đọc được tệp {}", path.display()))
+}
+
+pub async fn import(args: &DatabaseArgs, command: ImportCommand) -> anyhow::Result<()> {
+    let ImportCommand::Catalogue { file } = command;
+    let text = read_file(&file)?;
+    let procedures = match motcua_domain::catalogue::parse_catalogue(&text) {
+        Ok(p) => p,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{}: {e}", file.display());
+            }
+            bail!("tệp có {} lỗi; không nhập thủ tục nào", errors.len());
+        }
+    };
+    let db = args.open(Durability::Full).await?;
+    let result = db.publish_procedures(&procedures, "cli", None).await;
+    db.close().await;
+    let published = result?;
+    let changed = published.iter().filter(|p| p.changed).count();
+    println!(
+        "Đã nhập {} thủ tục: {changed} phiên bản mới, {} không thay đổi.",
+        published.len(),
+        published.len() - changed
+    );
+    Ok(())
+}
+
+pub async fn export(args: &DatabaseArgs, command: ExportCommand) -> anyhow::Result<()> {
+    let ExportCommand::Catalogue { output } = command;
+    let db = args.open(Durability::Full).await?;
+    let procedures = db.all_procedures().await;
+    db.close().await;
+    let text = motcua_domain::catalogue::export_catalogue(&procedures?)?;
+    match output {
+        Some(path) => std::fs::write(&path, text)
+            .with_context(|| format!("không ghi được tệp {}", path.display()))?,
+        None => println!("{text}"),
+    }
+    Ok(())
+}
+
+pub async fn audit(args: &DatabaseArgs, command: AuditCommand) -> anyhow::Result<()> {
+    let AuditCommand::Verify = command;
+    let db = args.open(Durability::Full).await?;
+    let report = db.audit_verify().await;
+    db.close().await;
+    let report = report?;
+    match report.first_broken {
+        None => {
+            println!(
+                "Nhật ký kiểm tra toàn vẹn: {} mục, chuỗi băm khớp.",
+                report.entries
+            );
+            Ok(())
+        }
+        Some((seq, why)) => bail!("nhật ký kiểm tra bị phá vỡ tại mục {seq}: {why}"),
+    }
+}

@@ -1,0 +1,76 @@
+//! `motcua serve`: migrate, load the demo on first start, and serve the application.
+
+use anyhow::Context;
+use clap::Args;
+use motcua_db::Durability;
+use std::sync::Arc;
+
+use super::database::{DatabaseArgs, load_calendar, seed_demo};
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "MOTCUA_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Do not load the demo province into an empty database.
+    #[arg(long)]
+    no_demo: bool,
+    /// Dossiers in the demo loaded on first start.
+    #[arg(long, default_value_t = 2000)]
+    demo_dossiers: usize,
+}
+
+pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()> {
+    let db = db_args.open(Durability::Full).await?;
+    let empty = db.agencies().await?.is_empty();
+    db.close().await;
+    if empty && !args.no_demo {
+        println!(
+            "Lần chạy đầu: đang nạp tỉnh mẫu ({} hồ sơ)…",
+            args.demo_dossiers
+        );
+        let summary = seed_demo(db_args, args.demo_dossiers).await?;
+        println!(
+            "Đã nạp {} cơ quan, {} cán bộ, {} thủ tục, {} hồ sơ.",
+            summary.agencies, summary.staff, summary.procedures, summary.dossiers
+        );
+    }
+    let db = db_args.open(Durability::Full).await?;
+    let calendar = load_calendar(&db).await?;
+    let logins = motcua::demo::present_logins(&db).await?;
+    let state = motcua_web::AppState::new(db.clone(), calendar);
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("không mở được cổng {}", args.listen))?;
+    let address = listener.local_addr()?;
+    println!();
+    println!("motcua đang chạy tại http://{address}/");
+    println!("  API:      http://{address}/api/v1/openapi.json");
+    println!("  Tra cứu:  http://{address}/api/v1/lookup?code=…&secret=…");
+    if !logins.is_empty() {
+        println!();
+        println!(
+            "Tài khoản mẫu (mật khẩu web: {}; mã API = cột cuối):",
+            motcua::demo::DEMO_PASSWORD
+        );
+        for login in logins {
+            println!(
+                "  {:<16} {:<26} {:<22} {}",
+                login.username,
+                login.full_name,
+                login.role.label_vi(),
+                login.token
+            );
+        }
+    }
+    println!();
+    println!("Nhấn Ctrl+C để dừng.");
+    axum::serve(listener, motcua_web::router(Arc::clone(&state)))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("máy chủ dừng do lỗi")?;
+    db.close().await;
+    Ok(())
+}

@@ -1,0 +1,186 @@
+//! `TestApp`: a fresh SQLite database with a small province and the demo catalogue, and the
+//! real router called in-process.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use motcua_db::{Db, NewAgency, NewStaff};
+use motcua_domain::agency::{AgencyLevel, Role};
+use motcua_domain::calendar::{CalendarConfig, WorkCalendar, shipped_overrides};
+use serde_json::Value;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub const PROVINCE: &str = "000.00.00.H56";
+pub const CENTRE: &str = "000.01.01.H56";
+pub const JUSTICE: &str = "000.00.03.H56";
+pub const FINANCE: &str = "000.00.12.H56";
+
+pub struct TestApp {
+    pub state: Arc<motcua_web::AppState>,
+    pub router: axum::Router,
+    pub url: String,
+}
+
+pub fn temp_url() -> String {
+    let dir = std::env::temp_dir().join(format!(
+        "motcua-app-{}-{}",
+        std::process::id(),
+        motcua_db::random_token(8).unwrap()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    format!("sqlite://{}", dir.join("motcua.db").display())
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        let url = temp_url();
+        let db = Db::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        let agency = |code: &str, name: &str, parent: Option<&str>| NewAgency {
+            code: code.into(),
+            name: name.into(),
+            level: AgencyLevel::Province,
+            parent_code: parent.map(str::to_string),
+            phone: None,
+            address: None,
+        };
+        for a in [
+            agency(PROVINCE, "Ủy ban nhân dân tỉnh Thanh Hóa", None),
+            agency(
+                "000.00.01.H56",
+                "Văn phòng Ủy ban nhân dân tỉnh",
+                Some(PROVINCE),
+            ),
+            agency(
+                CENTRE,
+                "Trung tâm Phục vụ hành chính công tỉnh",
+                Some("000.00.01.H56"),
+            ),
+            agency(JUSTICE, "Sở Tư pháp", Some(PROVINCE)),
+            agency(FINANCE, "Sở Tài chính", Some(PROVINCE)),
+        ] {
+            db.create_agency(&a, "test").await.unwrap();
+        }
+        for (username, code, role) in [
+            ("tn", CENTRE, Role::CounterOfficer),
+            ("cv", JUSTICE, Role::Specialist),
+            ("tp", JUSTICE, Role::UnitLeader),
+            ("gd", JUSTICE, Role::AgencyLeader),
+            ("ct", PROVINCE, Role::AgencyLeader),
+            ("cvtc", FINANCE, Role::Specialist),
+        ] {
+            let s = db
+                .create_staff(
+                    &NewStaff {
+                        username: format!("u.{username}"),
+                        full_name: format!("Cán bộ {username}"),
+                        token: Some(format!("tok-{username}")),
+                        ..NewStaff::default()
+                    },
+                    "test",
+                )
+                .await
+                .unwrap();
+            db.grant(s.id, code, role, "test").await.unwrap();
+        }
+        // The procedures of the two departments from the demo catalogue.
+        let all = motcua_domain::catalogue::parse_catalogue(include_str!(
+            "../../../../data/demo/catalogue.json"
+        ))
+        .unwrap();
+        let mine: Vec<_> = all
+            .into_iter()
+            .filter(|p| {
+                let known = [PROVINCE, "000.00.01.H56", CENTRE, JUSTICE, FINANCE];
+                p.agencies
+                    .iter()
+                    .all(|a| [JUSTICE, FINANCE].contains(&a.as_str()))
+                    && p.coordinating.iter().all(|a| known.contains(&a.as_str()))
+                    && p.workflow.iter().all(|s| match &s.agency {
+                        motcua_domain::catalogue::StepAgency::Agency(c) => {
+                            known.contains(&c.as_str())
+                        }
+                        _ => true,
+                    })
+            })
+            .collect();
+        db.publish_procedures(&mine, "test", None).await.unwrap();
+        let calendar = WorkCalendar::new(CalendarConfig {
+            overrides: shipped_overrides().unwrap(),
+            ..CalendarConfig::default()
+        })
+        .unwrap();
+        let state = motcua_web::AppState::new(db, calendar);
+        let router = motcua_web::router(Arc::clone(&state));
+        Self { state, router, url }
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            request = request.header("authorization", format!("Bearer {t}"));
+        }
+        let request = match body {
+            Some(b) => request
+                .header("content-type", "application/json")
+                .body(Body::from(b.to_string())),
+            None => request.body(Body::empty()),
+        }
+        .unwrap();
+        self.raw(request).await
+    }
+
+    pub async fn raw(&self, request: Request<Body>) -> (StatusCode, Value) {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
+            .await
+            .unwrap();
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        (status, value)
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
+        self.call(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+}
+
+/// A complete counter intake of the lawyer's certificate procedure (1.000828, Sở Tư pháp).
+pub fn lawyer_intake() -> Value {
+    serde_json::json!({
+        "receiving_agency": CENTRE,
+        "procedure_code": "1.000828",
+        "case_code": "chung",
+        "channel": "counter",
+        "applicant": {
+            "kind": "person",
+            "name": "Nguyễn Thị Thu Hà",
+            "id_number": "038190012345",
+            "phone": "0912 345 678",
+            "notify": ["sms"]
+        },
+        "components": [
+            {"code": "tp-01", "form": "original"},
+            {"code": "tp-02", "form": "copy"},
+            {"code": "tp-03", "form": "original"},
+            {"code": "tp-04", "form": "original"}
+        ],
+        "return_method": "in_person"
+    })
+}
