@@ -44,9 +44,19 @@ impl AppState {
     }
 }
 
+/// The start page until the staff and citizen pages exist: where to go.
+async fn home() -> &'static str {
+    "motcua — Hệ thống thông tin giải quyết thủ tục hành chính\n\n\
+     API: /api/v1/openapi.json\n\
+     Danh mục thủ tục: /api/v1/procedures?q=…\n\
+     Tra cứu hồ sơ: /api/v1/lookup?code=…&secret=…\n"
+}
+
 /// The whole application.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
+        .route("/", axum::routing::get(home))
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
         .nest("/api/v1", api::router())
         .with_state(state)
 }
