@@ -124,6 +124,7 @@ impl Db {
                 detail: serde_json::json!({"name": name, "parent": new.parent_code}),
             });
             tx.commit().await?;
+            self.caches.agencies.clear();
             Ok(Agency {
                 id,
                 code: code.to_string(),
@@ -138,24 +139,39 @@ impl Db {
     }
 
     pub async fn agency_by_code(&self, code: &str) -> Result<Option<Agency>, DbError> {
-        on_read!(self, pool => {
-            let row = sqlx::query(concat!(columns!(), " WHERE code = $1")).bind(code).fetch_optional(pool).await?;
-            row.as_ref().map(agency).transpose()
-        })
+        let code = code.trim();
+        Ok(self
+            .agencies_shared()
+            .await?
+            .iter()
+            .find(|a| a.code == code)
+            .cloned())
     }
 
     pub async fn agency(&self, id: i64) -> Result<Option<Agency>, DbError> {
-        on_read!(self, pool => {
-            let row = sqlx::query(concat!(columns!(), " WHERE id = $1")).bind(id).fetch_optional(pool).await?;
-            row.as_ref().map(agency).transpose()
-        })
+        Ok(self
+            .agencies_shared()
+            .await?
+            .iter()
+            .find(|a| a.id == id)
+            .cloned())
     }
 
     /// Every agency, in tree order (by path).
     pub async fn agencies(&self) -> Result<Vec<Agency>, DbError> {
-        on_read!(self, pool => {
+        Ok(self.agencies_shared().await?.as_ref().clone())
+    }
+
+    async fn agencies_shared(&self) -> Result<std::sync::Arc<Vec<Agency>>, DbError> {
+        if let Some(list) = self.caches.agencies.get(&()) {
+            return Ok(list);
+        }
+        let list: Vec<Agency> = on_read!(self, pool => {
             let rows = sqlx::query(concat!(columns!(), " ORDER BY path")).fetch_all(pool).await?;
-            rows.iter().map(agency).collect()
-        })
+            rows.iter().map(agency).collect::<Result<Vec<_>, _>>()?
+        });
+        let list = std::sync::Arc::new(list);
+        self.caches.agencies.put((), std::sync::Arc::clone(&list));
+        Ok(list)
     }
 }

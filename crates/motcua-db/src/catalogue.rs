@@ -5,6 +5,7 @@ use motcua_domain::FieldError;
 use motcua_domain::catalogue::{Procedure, StepAgency};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::audit::AuditInput;
 use crate::rows::RowExt;
@@ -188,27 +189,45 @@ impl Db {
                 out.push(Published { code: p.code.as_str().to_string(), version, changed: true });
             }
             tx.commit().await?;
+            self.caches.current.clear();
             Ok(out)
         })
     }
 
     /// The version in force of the procedure `code`.
-    pub async fn procedure(&self, code: &str) -> Result<Option<StoredProcedure>, DbError> {
-        on_read!(self, pool => {
+    pub async fn procedure(&self, code: &str) -> Result<Option<Arc<StoredProcedure>>, DbError> {
+        if let Some(found) = self.caches.current.get(&code.to_string()) {
+            return Ok(Some(found));
+        }
+        let found = on_read!(self, pool => {
             let row = sqlx::query(CURRENT).bind(code).fetch_optional(pool).await?;
-            row.as_ref().map(stored).transpose()
-        })
+            row.as_ref().map(stored).transpose()?
+        });
+        Ok(found.map(|p| {
+            let p = Arc::new(p);
+            self.caches.current.put(code.to_string(), Arc::clone(&p));
+            self.caches.versions.put(p.version_id, Arc::clone(&p));
+            p
+        }))
     }
 
-    /// One exact version (the one a dossier was received under).
+    /// One exact version (the one a dossier was received under); versions never change.
     pub async fn procedure_version(
         &self,
         version_id: i64,
-    ) -> Result<Option<StoredProcedure>, DbError> {
-        on_read!(self, pool => {
+    ) -> Result<Option<Arc<StoredProcedure>>, DbError> {
+        if let Some(found) = self.caches.versions.get(&version_id) {
+            return Ok(Some(found));
+        }
+        let found = on_read!(self, pool => {
             let row = sqlx::query(BY_VERSION_ID).bind(version_id).fetch_optional(pool).await?;
-            row.as_ref().map(stored).transpose()
-        })
+            row.as_ref().map(stored).transpose()?
+        });
+        Ok(found.map(|p| {
+            let p = Arc::new(p);
+            self.caches.versions.put(version_id, Arc::clone(&p));
+            p
+        }))
     }
 
     /// Every version of a procedure, oldest first.
@@ -261,7 +280,7 @@ impl Db {
         let mut out = Vec::new();
         for summary in self.procedures(None, None, None).await? {
             if let Some(p) = self.procedure(&summary.code).await? {
-                out.push(p.procedure);
+                out.push(p.procedure.clone());
             }
         }
         out.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));

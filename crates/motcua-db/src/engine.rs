@@ -23,6 +23,8 @@ pub(crate) enum Engine {
     Sqlite {
         write: SqlitePool,
         read: SqlitePool,
+        /// The group-commit writer that intakes and transitions go through.
+        queue: tokio::sync::mpsc::Sender<crate::writer::Job>,
     },
     Postgres(PgPool),
 }
@@ -31,6 +33,7 @@ pub(crate) enum Engine {
 #[derive(Debug, Clone)]
 pub struct Db {
     pub(crate) engine: Engine,
+    pub(crate) caches: std::sync::Arc<crate::cache::Caches>,
 }
 
 /// Runs `$body` with `$pool` bound to the pool that takes writes.
@@ -62,6 +65,36 @@ pub enum Durability {
     /// For bulk loads that can be redone (demo seeding, benchmark set-up):
     /// `synchronous=OFF`. Never for serving.
     Bulk,
+}
+
+/// Runs `$body` (which evaluates to `Result<T, DbError>`) as one atomic write with `$conn`
+/// bound to the connection: on SQLite through the group-commit writer (the body must own
+/// what it uses), on PostgreSQL in its own transaction.
+macro_rules! grouped_write {
+    ($db:expr, $conn:ident => $body:expr) => {
+        match &$db.engine {
+            $crate::engine::Engine::Sqlite { queue, .. } => {
+                $crate::writer::submit(queue, move |$conn: &mut sqlx::SqliteConnection| {
+                    $crate::writer::boxed(async move { $body })
+                })
+                .await
+            }
+            $crate::engine::Engine::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                let out = {
+                    let $conn = &mut *tx;
+                    async { $body }.await
+                };
+                match out {
+                    Ok(value) => {
+                        tx.commit().await?;
+                        Ok(value)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+        }
+    };
 }
 
 impl Db {
@@ -105,8 +138,10 @@ impl Db {
                     .await
                     .map_err(connect_error)?
             };
+            let queue = crate::writer::start(write.clone());
             Ok(Self {
-                engine: Engine::Sqlite { write, read },
+                engine: Engine::Sqlite { write, read, queue },
+                caches: crate::cache::Caches::new(),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url).map_err(connect_error)?;
@@ -118,6 +153,7 @@ impl Db {
                 .map_err(connect_error)?;
             Ok(Self {
                 engine: Engine::Postgres(pool),
+                caches: crate::cache::Caches::new(),
             })
         } else {
             Err(DbError::Connect {
@@ -162,7 +198,7 @@ impl Db {
     /// Closes every connection (checkpointing SQLite's WAL).
     pub async fn close(&self) {
         match &self.engine {
-            Engine::Sqlite { write, read } => {
+            Engine::Sqlite { write, read, .. } => {
                 read.close().await;
                 write.close().await;
             }

@@ -8,6 +8,7 @@
 mod engine;
 #[macro_use]
 mod audit;
+mod cache;
 #[macro_use]
 mod outbox;
 mod agencies;
@@ -20,6 +21,7 @@ mod migrate;
 mod rows;
 mod secret;
 mod staff;
+mod writer;
 
 pub use agencies::{Agency, NewAgency};
 pub use audit::{AuditEntry, AuditReport};

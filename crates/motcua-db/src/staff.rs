@@ -125,6 +125,7 @@ impl Db {
                 detail: serde_json::json!({"username": username}),
             });
             tx.commit().await?;
+            self.caches.tokens.clear();
             Ok(Staff {
                 id,
                 username,
@@ -172,6 +173,7 @@ impl Db {
                 detail: serde_json::json!({"agency": agency_code, "role": role.as_str()}),
             });
             tx.commit().await?;
+            self.caches.roles.clear();
             Ok(())
         })
     }
@@ -179,13 +181,18 @@ impl Db {
     /// The active staff member holding this API token.
     pub async fn staff_by_token(&self, token: &str) -> Result<Option<Staff>, DbError> {
         let hash = crate::hash_token(token);
-        on_read!(self, pool => {
+        if let Some(found) = self.caches.tokens.get(&hash) {
+            return Ok(found);
+        }
+        let found = on_read!(self, pool => {
             let row = sqlx::query(concat!(select_staff!(), " WHERE token_hash = $1 AND active = 1"))
                 .bind(&hash)
                 .fetch_optional(pool)
                 .await?;
-            row.as_ref().map(staff).transpose()
-        })
+            row.as_ref().map(staff).transpose()?
+        });
+        self.caches.tokens.put(hash, found.clone());
+        Ok(found)
     }
 
     pub async fn staff_by_username(&self, username: &str) -> Result<Option<Staff>, DbError> {
@@ -233,13 +240,18 @@ impl Db {
 
     /// The roles `staff_id` holds over `agency_id` (granted there or on an ancestor).
     pub async fn roles_over(&self, staff_id: i64, agency_id: i64) -> Result<Vec<Role>, DbError> {
-        on_read!(self, pool => {
+        if let Some(roles) = self.caches.roles.get(&(staff_id, agency_id)) {
+            return Ok(roles);
+        }
+        let roles: Vec<Role> = on_read!(self, pool => {
             let rows: Vec<String> = sqlx::query_scalar(ROLES_OVER)
                 .bind(staff_id)
                 .bind(agency_id)
                 .fetch_all(pool)
                 .await?;
-            Ok(rows.iter().filter_map(|r| Role::parse(r)).collect())
-        })
+            rows.iter().filter_map(|r| Role::parse(r)).collect()
+        });
+        self.caches.roles.put((staff_id, agency_id), roles.clone());
+        Ok(roles)
     }
 }

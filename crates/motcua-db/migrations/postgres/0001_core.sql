@@ -102,6 +102,8 @@ CREATE TABLE dossiers (
 );
 CREATE INDEX dossiers_queue ON dossiers(current_agency_id, status, sort_due, id);
 CREATE INDEX dossiers_assignee ON dossiers(assignee_id, status, sort_due, id);
+CREATE INDEX dossiers_agency_due ON dossiers(current_agency_id, sort_due, id);
+CREATE INDEX dossiers_assignee_due ON dossiers(assignee_id, sort_due, id);
 CREATE INDEX dossiers_received ON dossiers(receiving_agency_id, received_at);
 
 CREATE TABLE dossier_history (

@@ -157,28 +157,38 @@ impl Db {
         let receiving_code = motcua_domain::agency::AgencyCode::parse(&receiving.code)
             .map_err(|e| DbError::Corrupt(e.to_string()))?;
 
-        let id: i64;
-        let code: DossierCode;
-        on_write!(self, pool => {
-            let mut tx = pool.begin().await?;
+        let actor_id = actor.staff_id();
+        let actor_kind = actor_kind(actor);
+        let actor_label = actor_label(actor);
+        let procedure_code = procedure.code.as_str().to_string();
+        let procedure_name = procedure.name.clone();
+        let version_id = stored.version_id;
+        let audit_detail = serde_json::json!({
+            "procedure": procedure_code,
+            "version": stored.version,
+            "channel": channel,
+            "status": state.status.code(),
+        });
+        let receiving_id = receiving.id;
+        let id: i64 = grouped_write!(self, conn => {
             let seq: i64 = sqlx::query_scalar(NEXT_CODE)
-                .bind(receiving.id)
+                .bind(receiving_id)
                 .bind(day_key)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut *conn)
                 .await?;
-            code = DossierCode::new(
+            let code = DossierCode::new(
                 &receiving_code,
                 local_day,
                 u32::try_from(seq).map_err(|_| DbError::Corrupt("số thứ tự hồ sơ".into()))?,
             )
             .map_err(|e| DbError::Invalid(vec![e]))?;
-            id = sqlx::query_scalar(INSERT)
+            let id: i64 = sqlx::query_scalar(INSERT)
                 .bind(code.as_str())
                 .bind(&secret)
-                .bind(stored.version_id)
-                .bind(procedure.code.as_str())
+                .bind(version_id)
+                .bind(&procedure_code)
                 .bind(&checked.intake.case_code)
-                .bind(receiving.id)
+                .bind(receiving_id)
                 .bind(state.current_agency)
                 .bind(&channel)
                 .bind(i64::from(state.status.code()))
@@ -193,13 +203,13 @@ impl Db {
                 .bind(due.unwrap_or(NO_DUE))
                 .bind(state.step_due.map(|d| d.timestamp()))
                 .bind(&state_json)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut *conn)
                 .await?;
             sqlx::query(INSERT_HISTORY)
                 .bind(id)
                 .bind(if state.status == motcua_domain::dossier::Status::Accepted { "receive" } else { "submit" })
-                .bind(actor.staff_id())
-                .bind(actor_kind(actor))
+                .bind(actor_id)
+                .bind(actor_kind)
                 .bind(None::<i64>)
                 .bind(i64::from(state.status.code()))
                 .bind(None::<i64>)
@@ -209,26 +219,21 @@ impl Db {
                 .bind(state.step_due.map(|d| d.timestamp()))
                 .bind(None::<String>)
                 .bind(at)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
-            audit_append!(tx, AuditInput {
+            audit_append!(conn, AuditInput {
                 at,
-                actor: actor_label(actor),
+                actor: actor_label,
                 action: "intake".into(),
                 entity: "dossier",
                 entity_id: code.to_string(),
-                detail: serde_json::json!({
-                    "procedure": procedure.code.as_str(),
-                    "version": stored.version,
-                    "channel": channel,
-                    "status": state.status.code(),
-                }),
+                detail: audit_detail,
             });
-            for message in messages_for(&events, &checked.intake.applicant, code.as_str(), &procedure.name, state.due)? {
-                outbox_insert!(tx, id, message, at);
+            for message in messages_for(&events, &checked.intake.applicant, code.as_str(), &procedure_name, state.due)? {
+                outbox_insert!(conn, id, message, at);
             }
-            tx.commit().await?;
-        });
+            Ok(id)
+        })?;
         self.dossier(id)
             .await?
             .ok_or(DbError::NotFound("hồ sơ vừa tiếp nhận"))

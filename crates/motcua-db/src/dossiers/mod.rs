@@ -154,6 +154,31 @@ macro_rules! select_dossier {
     };
 }
 
+const LIST_AGENCY_STATUS: &str = concat!(
+    select_dossier!(),
+    " WHERE current_agency_id = $1 AND status = $2 AND (sort_due, id) > ($3, $4)
+      ORDER BY sort_due, id LIMIT $5"
+);
+const LIST_AGENCY: &str = concat!(
+    select_dossier!(),
+    " WHERE current_agency_id = $1 AND (sort_due, id) > ($2, $3) ORDER BY sort_due, id LIMIT $4"
+);
+const LIST_ASSIGNEE_STATUS: &str = concat!(
+    select_dossier!(),
+    " WHERE assignee_id = $1 AND status = $2 AND (sort_due, id) > ($3, $4)
+      ORDER BY sort_due, id LIMIT $5"
+);
+const LIST_ASSIGNEE: &str = concat!(
+    select_dossier!(),
+    " WHERE assignee_id = $1 AND (sort_due, id) > ($2, $3) ORDER BY sort_due, id LIMIT $4"
+);
+const LIST_ANY: &str = concat!(
+    select_dossier!(),
+    " WHERE ($1 IS NULL OR current_agency_id = $1) AND ($2 IS NULL OR assignee_id = $2)
+        AND ($3 IS NULL OR status = $3) AND (sort_due, id) > ($4, $5)
+      ORDER BY sort_due, id LIMIT $6"
+);
+
 /// Far-future sort key for dossiers without an appointment yet.
 pub(crate) const NO_DUE: i64 = 253_402_300_799;
 
@@ -204,23 +229,34 @@ impl Db {
             None => (i64::MIN, i64::MIN),
         };
         let status = filter.status.map(|s| i64::from(s.code()));
+        // One query text per filter shape, so that each walks its index in order.
+        let (sql, key): (&'static str, Option<i64>) =
+            match (filter.agency_id, filter.assignee_id, status) {
+                (Some(a), None, Some(_)) => (LIST_AGENCY_STATUS, Some(a)),
+                (Some(a), None, None) => (LIST_AGENCY, Some(a)),
+                (None, Some(s), Some(_)) => (LIST_ASSIGNEE_STATUS, Some(s)),
+                (None, Some(s), None) => (LIST_ASSIGNEE, Some(s)),
+                _ => (LIST_ANY, None),
+            };
         let items: Vec<DossierRecord> = on_read!(self, pool => {
-            let rows = sqlx::query(concat!(
-                select_dossier!(),
-                " WHERE ($1 IS NULL OR current_agency_id = $1)
-                    AND ($2 IS NULL OR assignee_id = $2)
-                    AND ($3 IS NULL OR status = $3)
-                    AND (sort_due > $4 OR (sort_due = $4 AND id > $5))
-                  ORDER BY sort_due, id LIMIT $6"
-            ))
-            .bind(filter.agency_id)
-            .bind(filter.assignee_id)
-            .bind(status)
-            .bind(after_due)
-            .bind(after_id)
-            .bind(limit + 1)
-            .fetch_all(pool)
-            .await?;
+            let mut query = sqlx::query(sql);
+            match (key, sql == LIST_ANY) {
+                (Some(k), _) => {
+                    query = query.bind(k);
+                    if status.is_some() {
+                        query = query.bind(status);
+                    }
+                }
+                (None, _) => {
+                    query = query.bind(filter.agency_id).bind(filter.assignee_id).bind(status);
+                }
+            }
+            let rows = query
+                .bind(after_due)
+                .bind(after_id)
+                .bind(limit + 1)
+                .fetch_all(pool)
+                .await?;
             rows.iter().map(record).collect::<Result<Vec<_>, _>>()?
         });
         let mut items = items;

@@ -106,7 +106,7 @@ impl Db {
         let procedure_name = self
             .procedure_version(dossier.procedure_version_id)
             .await?
-            .map(|p| p.procedure.name)
+            .map(|p| p.procedure.name.clone())
             .unwrap_or_default();
         let messages = messages_for(
             &effect.events,
@@ -124,63 +124,83 @@ impl Db {
         let from_step =
             i64::try_from(dossier.state.step).map_err(|_| DbError::Corrupt("bước".into()))?;
         let note = note_of(&request.action).map(|n| motcua_domain::text::nfc(n.trim()));
-        on_write!(self, pool => {
-            let mut tx = pool.begin().await?;
+        let status_code = i64::from(state.status.code());
+        let current_agency = state.current_agency;
+        let assignee = state.assignee;
+        let step_due = state.step_due.map(|d| d.timestamp());
+        let finished = state.finished_at.map(|d| d.timestamp());
+        let apologised = i64::from(state.apologised());
+        let dossier_id = dossier.id;
+        let expected = request.expected_version;
+        let action_name = request.action.name();
+        let actor_id = actor.staff_id();
+        let kind = actor_kind(&actor);
+        let from_status = i64::from(dossier.status.code());
+        let from_agency = dossier.current_agency_id;
+        let old_step_due = dossier.state.step_due.map(|d| d.timestamp());
+        let audit = AuditInput {
+            at,
+            actor: actor_label(&actor),
+            action: action_name.to_string(),
+            entity: "dossier",
+            entity_id: dossier.code.clone(),
+            detail: serde_json::json!({
+                "from": dossier.status.code(),
+                "to": state.status.code(),
+                "version": dossier.version + 1,
+            }),
+        };
+        let written: Result<(), DbError> = grouped_write!(self, conn => {
             let updated = sqlx::query(UPDATE)
-                .bind(i64::from(state.status.code()))
+                .bind(status_code)
                 .bind(step)
-                .bind(state.current_agency)
-                .bind(state.assignee)
+                .bind(current_agency)
+                .bind(assignee)
                 .bind(due)
                 .bind(due.unwrap_or(NO_DUE))
-                .bind(state.step_due.map(|d| d.timestamp()))
-                .bind(state.finished_at.map(|d| d.timestamp()))
+                .bind(step_due)
+                .bind(finished)
                 .bind(&outcome)
-                .bind(i64::from(state.apologised()))
+                .bind(apologised)
                 .bind(&state_json)
                 .bind(at)
-                .bind(dossier.id)
-                .bind(request.expected_version)
-                .execute(&mut *tx)
+                .bind(dossier_id)
+                .bind(expected)
+                .execute(&mut *conn)
                 .await?;
             if updated.rows_affected() != 1 {
-                tx.rollback().await?;
-                let current = self.dossier(dossier.id).await?.map_or(dossier.version, |d| d.version);
-                return Err(DbError::Conflict { current });
+                return Err(DbError::Conflict { current: expected });
             }
             sqlx::query(INSERT_HISTORY)
-                .bind(dossier.id)
-                .bind(request.action.name())
-                .bind(actor.staff_id())
-                .bind(actor_kind(&actor))
-                .bind(i64::from(dossier.status.code()))
-                .bind(i64::from(state.status.code()))
+                .bind(dossier_id)
+                .bind(action_name)
+                .bind(actor_id)
+                .bind(kind)
+                .bind(from_status)
+                .bind(status_code)
                 .bind(from_step)
                 .bind(step)
-                .bind(dossier.current_agency_id)
+                .bind(from_agency)
                 .bind(&note)
-                .bind(dossier.state.step_due.map(|d| d.timestamp()))
+                .bind(old_step_due)
                 .bind(&step_outcome)
                 .bind(at)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
-            audit_append!(tx, AuditInput {
-                at,
-                actor: actor_label(&actor),
-                action: request.action.name().to_string(),
-                entity: "dossier",
-                entity_id: dossier.code.clone(),
-                detail: serde_json::json!({
-                    "from": dossier.status.code(),
-                    "to": state.status.code(),
-                    "version": dossier.version + 1,
-                }),
-            });
+            audit_append!(conn, audit);
             for message in messages {
-                outbox_insert!(tx, dossier.id, message, at);
+                outbox_insert!(conn, dossier_id, message, at);
             }
-            tx.commit().await?;
+            Ok(())
         });
+        if let Err(DbError::Conflict { .. }) = written {
+            let current = self
+                .dossier(dossier.id)
+                .await?
+                .map_or(dossier.version, |d| d.version);
+            return Err(DbError::Conflict { current });
+        }
+        written?;
         self.dossier(dossier.id)
             .await?
             .ok_or(DbError::NotFound("hồ sơ"))

@@ -36,7 +36,7 @@ pub async fn list(
 pub async fn show(
     State(app): State<Arc<AppState>>,
     Path(code): Path<String>,
-) -> Result<Json<StoredProcedure>, ApiError> {
+) -> Result<Json<Arc<StoredProcedure>>, ApiError> {
     app.db
         .procedure(&code)
         .await?

@@ -51,7 +51,7 @@ pub async fn lookup(
         .db
         .procedure_version(d.procedure_version_id)
         .await?
-        .map(|p| p.procedure.name)
+        .map(|p| p.procedure.name.clone())
         .unwrap_or_default();
     let finished = d.status.is_final() || d.status == motcua_domain::dossier::Status::ResultReady;
     let steps = d

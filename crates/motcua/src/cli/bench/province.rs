@@ -107,7 +107,7 @@ pub async fn filings(db: &Db) -> anyhow::Result<Vec<Filing>> {
         let Some(stored) = db.procedure(&summary.code).await? else {
             continue;
         };
-        let p = stored.procedure;
+        let p = stored.procedure.clone();
         if !p.channels.contains(&Channel::Counter) || p.cases.is_empty() {
             continue;
         }
