@@ -633,3 +633,118 @@ fn intake_names_every_problem() {
     unknown.case_code = "khong-co".into();
     assert_eq!(check_intake(unknown, &p).unwrap_err()[0].field, "case_code");
 }
+
+fn every_action() -> Vec<Action> {
+    vec![
+        Action::Accept,
+        Action::RefuseIntake { reason: "x".into() },
+        Action::Forward { note: None },
+        Action::Assign { staff_id: 2 },
+        Action::Appraise { note: "x".into() },
+        Action::SendBack { note: "x".into() },
+        Action::RequestSupplement {
+            missing: vec!["x".into()],
+            reason: "x".into(),
+        },
+        Action::ReceiveSupplement { note: None },
+        Action::Consult {
+            agency_id: 9,
+            question: "x".into(),
+            hours: 8,
+        },
+        Action::AnswerConsultation {
+            index: 0,
+            answer: "x".into(),
+        },
+        Action::HandOff {
+            agency_id: 9,
+            note: None,
+        },
+        Action::RequestPayment {
+            amount_vnd: 1000,
+            note: None,
+        },
+        Action::ConfirmPayment,
+        Action::ProposeApology {
+            reason: "x".into(),
+            new_due: at("2026-04-01T08:00:00+07:00"),
+        },
+        Action::ApproveApology,
+        Action::Approve { note: None },
+        Action::Reject { reason: "x".into() },
+        Action::Stop { reason: "x".into() },
+        Action::Withdraw { reason: None },
+        Action::Return {
+            method: ReturnMethod::InPerson,
+            tracking: None,
+        },
+    ]
+}
+
+#[test]
+fn nothing_leaves_a_final_status() {
+    let everyone = staff(1, &Role::ALL);
+    let accepted = received(Channel::Counter, MON, SuspensionPolicy::Restart);
+    let finals = [
+        ok(
+            &accepted,
+            &Actor::Citizen { owner: true },
+            Action::Withdraw { reason: None },
+            MON,
+        ),
+        ok(
+            &accepted,
+            &agency_leader(),
+            Action::Stop {
+                reason: "Dừng".into(),
+            },
+            MON,
+        ),
+        ok(
+            &received(Channel::Online, MON, SuspensionPolicy::Restart),
+            &counter(),
+            Action::RefuseIntake {
+                reason: "Sai".into(),
+            },
+            MON,
+        ),
+    ];
+    for state in &finals {
+        assert!(state.status.is_final());
+        for action in every_action() {
+            let result = go(
+                state,
+                &everyone,
+                action.clone(),
+                "2026-03-03T08:00:00+07:00",
+            );
+            assert!(
+                matches!(result, Err(TransitionError::NotAllowed { .. })),
+                "{} from {:?}: {result:?}",
+                action.name(),
+                state.status
+            );
+        }
+    }
+}
+
+#[test]
+fn a_citizen_can_only_withdraw_their_own() {
+    let s = received(Channel::Counter, MON, SuspensionPolicy::Restart);
+    for action in every_action() {
+        let name = action.name();
+        let result = go(&s, &Actor::Citizen { owner: true }, action, MON);
+        if name == "withdraw" {
+            assert!(result.is_ok());
+        } else {
+            assert!(result.is_err(), "a citizen could {name}");
+        }
+    }
+}
+
+#[test]
+fn every_action_has_a_name_and_a_label() {
+    let names: std::collections::HashSet<&str> = every_action().iter().map(Action::name).collect();
+    assert_eq!(names.len(), 20);
+    assert!(every_action().iter().all(|a| !a.label_vi().is_empty()));
+}

@@ -1,0 +1,139 @@
+//! The database commands as an operator runs them: migrate, import with line-precise
+//! errors, export, audit verify, and a database that does not answer.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::process::Command;
+
+fn motcua(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(args)
+        .env("MOTCUA_LOG", "error")
+        .output()
+        .expect("run motcua");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn temp() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "motcua-cli-{}-{}",
+        std::process::id(),
+        motcua_db::random_token(6).unwrap()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn import_export_and_audit_on_a_fresh_database() {
+    let dir = temp();
+    let url = format!("sqlite://{}", dir.join("m.db").display());
+    let (ok, out, err) = motcua(&["--database", &url, "migrate"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("Đã áp dụng"), "{out}");
+
+    // A file with an error on one line imports nothing and names the line.
+    let catalogue = include_str!("../../../data/demo/catalogue.json");
+    let broken = catalogue.replacen("\"originals\": 1", "\"originals\": -1", 1);
+    let line = broken
+        .lines()
+        .position(|l| l.contains("\"originals\": -1"))
+        .unwrap()
+        + 1;
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, &broken).unwrap();
+    let (ok, _, err) = motcua(&[
+        "--database",
+        &url,
+        "import",
+        "catalogue",
+        bad.to_str().unwrap(),
+    ]);
+    assert!(!ok);
+    assert!(
+        err.contains(&format!("dòng {line}")),
+        "expected line {line} in: {err}"
+    );
+    assert!(err.contains("không nhập thủ tục nào"), "{err}");
+
+    // The demo's procedures name agencies that are not in this database: refused whole.
+    let good = dir.join("good.json");
+    std::fs::write(&good, catalogue).unwrap();
+    let (ok, _, err) = motcua(&[
+        "--database",
+        &url,
+        "import",
+        "catalogue",
+        good.to_str().unwrap(),
+    ]);
+    assert!(!ok);
+    assert!(err.contains("chưa có trong hệ thống"), "{err}");
+
+    let (ok, out, err) = motcua(&["--database", &url, "audit", "verify"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("chuỗi băm khớp"), "{out}");
+    let (ok, out, _) = motcua(&["--database", &url, "export", "catalogue"]);
+    assert!(ok);
+    assert!(out.contains("\"procedures\": []"), "{out}");
+}
+
+#[test]
+fn seeded_demo_exports_what_it_imported() {
+    let dir = temp();
+    let url = format!("sqlite://{}", dir.join("d.db").display());
+    let (ok, out, err) = motcua(&["--database", &url, "seed", "demo", "--dossiers", "60"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("45 thủ tục"), "{out}");
+    let exported = dir.join("out.json");
+    let (ok, _, err) = motcua(&[
+        "--database",
+        &url,
+        "export",
+        "catalogue",
+        "-o",
+        exported.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let text = std::fs::read_to_string(&exported).unwrap();
+    let procedures = motcua_domain::catalogue::parse_catalogue(&text).unwrap();
+    assert_eq!(procedures.len(), 45);
+    // Importing the same catalogue again changes nothing.
+    let (ok, out, err) = motcua(&[
+        "--database",
+        &url,
+        "import",
+        "catalogue",
+        exported.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("0 phiên bản mới, 45 không thay đổi"), "{out}");
+    // Seeding twice is refused.
+    let (ok, _, err) = motcua(&["--database", &url, "seed", "demo"]);
+    assert!(!ok);
+    assert!(err.contains("đã có"), "{err}");
+}
+
+#[test]
+fn a_database_that_does_not_answer_is_named() {
+    let (ok, _, err) = motcua(&[
+        "--database",
+        "postgres://motcua:secret@127.0.0.1:9/none",
+        "migrate",
+    ]);
+    assert!(!ok);
+    assert!(
+        err.contains("không kết nối được cơ sở dữ liệu postgres://motcua:***@127.0.0.1:9/none"),
+        "{err}"
+    );
+    assert!(!err.contains("secret"));
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let (ok, _, err) = motcua(&["--database", "mysql://x", "migrate"]);
+    assert!(!ok);
+    assert!(
+        err.contains("chỉ hỗ trợ sqlite:// hoặc postgres://"),
+        "{err}"
+    );
+}
