@@ -6,7 +6,7 @@
 use motcua_domain::calendar::Instant;
 use motcua_domain::dossier::{CheckedIntake, DossierState, Status};
 
-use crate::dossiers::{INSERT_HISTORY, NO_DUE, stored_enum};
+use crate::dossiers::{NO_DUE, stored_enum};
 use crate::{Db, DbError};
 
 /// One history line prepared in memory.
@@ -34,14 +34,13 @@ pub struct BulkDossier {
     pub history: Vec<BulkHistory>,
 }
 
-const INSERT: &str =
-    "INSERT INTO dossiers (code, lookup_secret, procedure_version_id, procedure_code,
-    case_code, receiving_agency_id, current_agency_id, channel, status, step, assignee_id,
-    applicant_name, applicant, components, return_method, fee_vnd, summary, received_at, due_at,
-    sort_due, step_due_at, finished_at, outcome, apologised, state, version, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-            $20, $21, $22, $23, $24, $25, $26, $27)
-    RETURNING id";
+const BULK_DOSSIERS: &str = "INSERT INTO dossiers (id, code, lookup_secret, procedure_version_id,
+    procedure_code, case_code, receiving_agency_id, current_agency_id, channel, status, step,
+    assignee_id, applicant_name, applicant, components, return_method, fee_vnd, summary,
+    received_at, due_at, sort_due, step_due_at, finished_at, outcome, apologised, state, version,
+    updated_at) ";
+const BULK_HISTORY: &str = "INSERT INTO dossier_history (dossier_id, action, actor_staff_id,
+    actor_kind, from_status, to_status, from_step, to_step, agency_id, at) ";
 
 const COUNTER: &str = "INSERT INTO code_counters (agency_id, day, last) VALUES ($1, $2, $3)
     ON CONFLICT (agency_id, day) DO UPDATE SET last = CASE WHEN code_counters.last > excluded.last
@@ -52,74 +51,101 @@ fn seconds(i: Option<Instant>) -> Option<i64> {
 }
 
 impl Db {
-    /// Inserts `batch` in one transaction.
+    /// Inserts `batch` in one transaction, with multi-row statements. Only for loading an
+    /// otherwise idle database: dossier ids are assigned here, after the largest one stored.
     pub async fn bulk_insert(&self, batch: &[BulkDossier]) -> Result<(), DbError> {
+        struct Row {
+            applicant: String,
+            components: String,
+            state: String,
+            channel: String,
+            return_method: String,
+            outcome: Option<String>,
+        }
         let mut rows = Vec::with_capacity(batch.len());
         for d in batch {
             let intake = &d.checked.intake;
-            rows.push((
-                serde_json::to_string(&intake.applicant)?,
-                serde_json::to_string(&intake.components)?,
-                serde_json::to_string(&d.state)?,
-                stored_enum(&intake.channel)?,
-                stored_enum(&intake.return_method)?,
-                d.state.outcome.as_ref().map(stored_enum).transpose()?,
-            ));
+            rows.push(Row {
+                applicant: serde_json::to_string(&intake.applicant)?,
+                components: serde_json::to_string(&intake.components)?,
+                state: serde_json::to_string(&d.state)?,
+                channel: stored_enum(&intake.channel)?,
+                return_method: stored_enum(&intake.return_method)?,
+                outcome: d.state.outcome.as_ref().map(stored_enum).transpose()?,
+            });
         }
+        let postgres = self.kind() == crate::EngineKind::Postgres;
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
-            for (d, (applicant, components, state, channel, return_method, outcome)) in batch.iter().zip(&rows) {
-                let intake = &d.checked.intake;
-                let s = &d.state;
-                let version = i64::try_from(d.history.len()).unwrap_or(1);
-                let id: i64 = sqlx::query_scalar(INSERT)
-                    .bind(&d.code)
-                    .bind(&d.lookup_secret)
-                    .bind(d.procedure_version_id)
-                    .bind(&intake.procedure_code)
-                    .bind(&intake.case_code)
-                    .bind(d.receiving_agency_id)
-                    .bind(s.current_agency)
-                    .bind(channel)
-                    .bind(i64::from(s.status.code()))
-                    .bind(i64::try_from(s.step).unwrap_or_default())
-                    .bind(s.assignee)
-                    .bind(&intake.applicant.name)
-                    .bind(applicant)
-                    .bind(components)
-                    .bind(return_method)
-                    .bind(d.checked.fee_vnd)
-                    .bind(&d.checked.summary)
-                    .bind(s.received_at.timestamp())
-                    .bind(seconds(s.due))
-                    .bind(seconds(s.due).unwrap_or(NO_DUE))
-                    .bind(seconds(s.step_due))
-                    .bind(seconds(s.finished_at))
-                    .bind(outcome)
-                    .bind(i64::from(s.apologised()))
-                    .bind(state)
-                    .bind(version)
-                    .bind(d.history.last().map_or(s.received_at, |h| h.at).timestamp())
-                    .fetch_one(&mut *tx)
+            let base: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM dossiers")
+                .fetch_one(&mut *tx)
+                .await?;
+            let numbered: Vec<(i64, &BulkDossier, &Row)> = batch
+                .iter()
+                .zip(&rows)
+                .enumerate()
+                .map(|(i, (d, r))| (base + 1 + i as i64, d, r))
+                .collect();
+            for chunk in numbered.chunks(500) {
+                let mut insert = sqlx::QueryBuilder::new(BULK_DOSSIERS);
+                insert.push_values(chunk, |mut b, (id, d, r)| {
+                    let intake = &d.checked.intake;
+                    let s = &d.state;
+                    b.push_bind(*id)
+                        .push_bind(d.code.clone())
+                        .push_bind(d.lookup_secret.clone())
+                        .push_bind(d.procedure_version_id)
+                        .push_bind(intake.procedure_code.clone())
+                        .push_bind(intake.case_code.clone())
+                        .push_bind(d.receiving_agency_id)
+                        .push_bind(s.current_agency)
+                        .push_bind(r.channel.clone())
+                        .push_bind(i64::from(s.status.code()))
+                        .push_bind(i64::try_from(s.step).unwrap_or_default())
+                        .push_bind(s.assignee)
+                        .push_bind(intake.applicant.name.clone())
+                        .push_bind(r.applicant.clone())
+                        .push_bind(r.components.clone())
+                        .push_bind(r.return_method.clone())
+                        .push_bind(d.checked.fee_vnd)
+                        .push_bind(d.checked.summary.clone())
+                        .push_bind(s.received_at.timestamp())
+                        .push_bind(seconds(s.due))
+                        .push_bind(seconds(s.due).unwrap_or(NO_DUE))
+                        .push_bind(seconds(s.step_due))
+                        .push_bind(seconds(s.finished_at))
+                        .push_bind(r.outcome.clone())
+                        .push_bind(i64::from(s.apologised()))
+                        .push_bind(r.state.clone())
+                        .push_bind(i64::try_from(d.history.len()).unwrap_or(1))
+                        .push_bind(d.history.last().map_or(s.received_at, |h| h.at).timestamp());
+                });
+                insert.build().execute(&mut *tx).await?;
+            }
+            let history: Vec<(i64, &BulkHistory)> = numbered
+                .iter()
+                .flat_map(|(id, d, _)| d.history.iter().map(move |h| (*id, h)))
+                .collect();
+            for chunk in history.chunks(2000) {
+                let mut insert = sqlx::QueryBuilder::new(BULK_HISTORY);
+                insert.push_values(chunk, |mut b, (id, h)| {
+                    b.push_bind(*id)
+                        .push_bind(h.action)
+                        .push_bind(h.actor_staff_id)
+                        .push_bind(if h.actor_staff_id.is_some() { "staff" } else { "citizen" })
+                        .push_bind(h.from_status.map(|s| i64::from(s.code())))
+                        .push_bind(i64::from(h.to_status.code()))
+                        .push_bind(h.from_step)
+                        .push_bind(h.to_step)
+                        .push_bind(h.agency_id)
+                        .push_bind(h.at.timestamp());
+                });
+                insert.build().execute(&mut *tx).await?;
+            }
+            if postgres {
+                sqlx::query("SELECT setval(pg_get_serial_sequence('dossiers', 'id'), (SELECT MAX(id) FROM dossiers))")
+                    .execute(&mut *tx)
                     .await?;
-                for h in &d.history {
-                    sqlx::query(INSERT_HISTORY)
-                        .bind(id)
-                        .bind(h.action)
-                        .bind(h.actor_staff_id)
-                        .bind(if h.actor_staff_id.is_some() { "staff" } else { "citizen" })
-                        .bind(h.from_status.map(|s| i64::from(s.code())))
-                        .bind(i64::from(h.to_status.code()))
-                        .bind(h.from_step)
-                        .bind(h.to_step)
-                        .bind(h.agency_id)
-                        .bind(None::<String>)
-                        .bind(None::<i64>)
-                        .bind(None::<String>)
-                        .bind(h.at.timestamp())
-                        .execute(&mut *tx)
-                        .await?;
-                }
             }
             tx.commit().await?;
             Ok(())

@@ -397,6 +397,81 @@ async fn concurrent_codes_and_transitions(engine: &str) {
     db.close().await;
 }
 
+async fn bulk_load_then_intake(engine: &str) {
+    let Some((db, _)) = fresh(engine).await else {
+        return;
+    };
+    let p = province(&db).await;
+    let stored = db.procedure("2.000488").await.unwrap().unwrap();
+    let centre = db.agency_by_code(CENTRE).await.unwrap().unwrap();
+    let justice = db.agency_by_code(JUSTICE).await.unwrap().unwrap();
+    let when = at("2026-03-04T09:00:00+07:00");
+    let mut batch = Vec::new();
+    for n in 1..=3 {
+        let checked = motcua_domain::dossier::check_intake(
+            intake(&format!("Người số {n}")),
+            &stored.procedure,
+        )
+        .unwrap();
+        let state = motcua_domain::dossier::initial_state(
+            &checked,
+            &stored.procedure,
+            when,
+            &CALENDAR,
+            |a| {
+                Ok(match a {
+                    motcua_domain::catalogue::StepAgency::Receiving => centre.id,
+                    _ => justice.id,
+                })
+            },
+        )
+        .unwrap();
+        batch.push(motcua_db::BulkDossier {
+            code: format!("000.01.01.H56-260304-{n:04}"),
+            lookup_secret: format!("BULK000{n}"),
+            procedure_version_id: stored.version_id,
+            receiving_agency_id: centre.id,
+            checked,
+            history: vec![motcua_db::BulkHistory {
+                action: "receive",
+                actor_staff_id: Some(p.counter),
+                from_status: None,
+                to_status: state.status,
+                from_step: 0,
+                to_step: 0,
+                agency_id: centre.id,
+                at: when,
+            }],
+            state,
+        });
+    }
+    db.bulk_insert(&batch).await.unwrap();
+    db.bulk_counters(&[(centre.id, 20260304, 3)]).await.unwrap();
+    // Later intakes continue the codes and the ids.
+    let next = db
+        .intake(
+            intake("Người sau"),
+            CENTRE,
+            &counter_actor(p.counter),
+            &CALENDAR,
+            at("2026-03-04T10:00:00+07:00"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(next.code, "000.01.01.H56-260304-0004");
+    assert_eq!(next.id, 4);
+    assert_eq!(db.history(1).await.unwrap().len(), 1);
+    assert_eq!(
+        db.lookup("000.01.01.H56-260304-0002", "BULK0002")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        2
+    );
+    db.close().await;
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite {
@@ -411,5 +486,6 @@ macro_rules! on_both {
 on_both!(
     lifecycle,
     versions_are_pinned,
-    concurrent_codes_and_transitions
+    concurrent_codes_and_transitions,
+    bulk_load_then_intake
 );

@@ -3,7 +3,6 @@
 mod intake;
 mod transition;
 
-pub(crate) use intake::INSERT_HISTORY;
 pub use transition::{ActorRef, TransitionRequest};
 
 use chrono::DateTime;
