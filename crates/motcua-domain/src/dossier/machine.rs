@@ -175,6 +175,31 @@ impl Machine<'_> {
         Ok(())
     }
 
+    /// Moves the appointment after a wait for the citizen that began at `paused_at` and
+    /// ends now, by `policy`; `restart_clock` also records the clock's new start.
+    fn resume_clock(
+        &mut self,
+        policy: crate::calendar::DeadlinePolicy,
+        paused_at: Instant,
+        restart_clock: bool,
+    ) -> Result<(), TransitionError> {
+        if let (Some(due), Some(start)) = (self.old.due, self.old.clock_start) {
+            let before = Deadline {
+                received: self.old.received_at,
+                start,
+                due,
+            };
+            let after = self
+                .calendar
+                .resume(&policy, &before, paused_at, self.now)?;
+            if restart_clock {
+                self.new.clock_start = Some(after.start);
+            }
+            self.new.due = Some(after.due);
+        }
+        Ok(())
+    }
+
     fn finish(&mut self, status: Status) {
         self.new.status = status;
         self.new.finished_at = Some(self.now);
@@ -186,6 +211,12 @@ impl Machine<'_> {
         let counter = [Role::CounterOfficer, Role::UnitLeader, Role::AgencyLeader];
         let specialist = [Role::Specialist, Role::UnitLeader, Role::AgencyLeader];
         let leader = [Role::UnitLeader, Role::AgencyLeader];
+        let officer = [
+            Role::CounterOfficer,
+            Role::Specialist,
+            Role::UnitLeader,
+            Role::AgencyLeader,
+        ];
         match self.action {
             Action::Accept => {
                 self.status_in(&[Submitted])?;
@@ -244,12 +275,7 @@ impl Machine<'_> {
             }
             Action::RequestSupplement { missing, reason } => {
                 self.status_in(&[Submitted, Accepted, Processing])?;
-                self.require(&[
-                    Role::CounterOfficer,
-                    Role::Specialist,
-                    Role::UnitLeader,
-                    Role::AgencyLeader,
-                ])?;
+                self.require(&officer)?;
                 if self.old.supplement.is_some() {
                     return Err(Self::rule(
                         "hồ sơ đã được yêu cầu bổ sung một lần; không được yêu cầu lần thứ hai",
@@ -294,21 +320,7 @@ impl Machine<'_> {
                 };
                 supplement.received_at = Some(self.now);
                 self.new.status = supplement.resume_status;
-                if let (Some(due), Some(start)) = (self.old.due, self.old.clock_start) {
-                    let before = Deadline {
-                        received: self.old.received_at,
-                        start,
-                        due,
-                    };
-                    let after = self.calendar.resume(
-                        &self.old.policy,
-                        &before,
-                        supplement.requested_at,
-                        self.now,
-                    )?;
-                    self.new.clock_start = Some(after.start);
-                    self.new.due = Some(after.due);
-                }
+                self.resume_clock(self.old.policy, supplement.requested_at, true)?;
                 let step = supplement.resume_step;
                 self.new.supplement = Some(supplement);
                 self.enter_step(step)?;
@@ -360,12 +372,7 @@ impl Machine<'_> {
             }
             Action::HandOff { agency_id, .. } => {
                 self.status_in(&[Accepted, Processing])?;
-                self.require(&[
-                    Role::CounterOfficer,
-                    Role::Specialist,
-                    Role::UnitLeader,
-                    Role::AgencyLeader,
-                ])?;
+                self.require(&officer)?;
                 if *agency_id == self.old.current_agency {
                     return Err(Self::rule("hồ sơ đang ở chính cơ quan này"));
                 }
@@ -395,30 +402,15 @@ impl Machine<'_> {
             }
             Action::ConfirmPayment => {
                 self.status_in(&[AwaitingPayment])?;
-                self.require(&[
-                    Role::CounterOfficer,
-                    Role::Specialist,
-                    Role::UnitLeader,
-                    Role::AgencyLeader,
-                ])?;
+                self.require(&officer)?;
                 let Some(mut payment) = self.old.payment.clone() else {
                     return Err(Self::rule("không có yêu cầu nộp phí"));
                 };
                 payment.paid_at = Some(self.now);
                 // Time waiting for the citizen's payment does not count against the agency.
-                if let (Some(due), Some(start)) = (self.old.due, self.old.clock_start) {
-                    let before = Deadline {
-                        received: self.old.received_at,
-                        start,
-                        due,
-                    };
-                    let mut paused = self.old.policy;
-                    paused.suspension = SuspensionPolicy::Pause;
-                    let after =
-                        self.calendar
-                            .resume(&paused, &before, payment.requested_at, self.now)?;
-                    self.new.due = Some(after.due);
-                }
+                let mut paused = self.old.policy;
+                paused.suspension = SuspensionPolicy::Pause;
+                self.resume_clock(paused, payment.requested_at, false)?;
                 self.new.payment = Some(payment);
                 self.new.status = Processing;
             }
