@@ -68,6 +68,8 @@ async fn lifecycle(engine: &str) {
     // Seven committed working days.
     assert_eq!(d.due_at, Some(at("2026-03-11T08:00:00+07:00")));
     assert_eq!(d.version, 1);
+    // What a write returns is what reads back.
+    assert_eq!(db.dossier(d.id).await.unwrap().unwrap(), d);
     assert_eq!(
         db.outbox_of(d.id).await.unwrap().len(),
         2,
@@ -101,6 +103,7 @@ async fn lifecycle(engine: &str) {
     .await
     .unwrap();
     assert_eq!((d.status, d.version), (Status::Processing, 2));
+    assert_eq!(db.dossier(d.id).await.unwrap().unwrap(), d);
     // A stale write is a conflict.
     let err = step(
         &db,

@@ -170,7 +170,35 @@ impl Db {
             "status": state.status.code(),
         });
         let receiving_id = receiving.id;
-        let id: i64 = grouped_write!(self, conn => {
+        // The record as it will read back, built before the write takes its inputs.
+        let mut record = DossierRecord {
+            id: 0,
+            code: String::new(),
+            lookup_secret: secret.clone(),
+            procedure_version_id: version_id,
+            procedure_code: procedure_code.clone(),
+            case_code: checked.intake.case_code.clone(),
+            receiving_agency_id: receiving.id,
+            current_agency_id: state.current_agency,
+            channel: checked.intake.channel,
+            status: state.status,
+            step: 0,
+            assignee_id: None,
+            applicant: checked.intake.applicant.clone(),
+            components: checked.intake.components.clone(),
+            return_method: checked.intake.return_method,
+            fee_vnd: checked.fee_vnd,
+            summary: checked.summary.clone(),
+            received_at: super::instant(at)?,
+            due_at: state.due,
+            finished_at: None,
+            outcome: None,
+            apologised: false,
+            state: state.clone(),
+            version: 1,
+            updated_at: super::instant(at)?,
+        };
+        let (id, code): (i64, String) = grouped_write!(self, conn => {
             let seq: i64 = sqlx::query_scalar(NEXT_CODE)
                 .bind(receiving_id)
                 .bind(day_key)
@@ -232,10 +260,10 @@ impl Db {
             for message in messages_for(&events, &checked.intake.applicant, code.as_str(), &procedure_name, state.due)? {
                 outbox_insert!(conn, id, message, at);
             }
-            Ok(id)
+            Ok((id, code.to_string()))
         })?;
-        self.dossier(id)
-            .await?
-            .ok_or(DbError::NotFound("hồ sơ vừa tiếp nhận"))
+        record.id = id;
+        record.code = code;
+        Ok(record)
     }
 }

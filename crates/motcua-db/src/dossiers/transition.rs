@@ -201,8 +201,20 @@ impl Db {
             return Err(DbError::Conflict { current });
         }
         written?;
-        self.dossier(dossier.id)
-            .await?
-            .ok_or(DbError::NotFound("hồ sơ"))
+        let state = effect.state;
+        Ok(DossierRecord {
+            status: state.status,
+            step,
+            current_agency_id: state.current_agency,
+            assignee_id: state.assignee,
+            due_at: state.due,
+            finished_at: state.finished_at,
+            outcome: state.outcome,
+            apologised: state.apologised(),
+            version: dossier.version + 1,
+            updated_at: super::instant(at)?,
+            state,
+            ..dossier
+        })
     }
 }
