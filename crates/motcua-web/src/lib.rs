@@ -1,6 +1,8 @@
 //! motcua's HTTP face: the router, shared state, and the versioned JSON API under `/api/v1`.
 
 pub mod api;
+mod i18n;
+mod pages;
 
 use axum::Router;
 use motcua_db::Db;
@@ -44,19 +46,12 @@ impl AppState {
     }
 }
 
-/// The start page until the staff and citizen pages exist: where to go.
-async fn home() -> &'static str {
-    "motcua — Hệ thống thông tin giải quyết thủ tục hành chính\n\n\
-     API: /api/v1/openapi.json\n\
-     Danh mục thủ tục: /api/v1/procedures?q=…\n\
-     Tra cứu hồ sơ: /api/v1/lookup?code=…&secret=…\n"
-}
-
 /// The whole application.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
-        .route("/", axum::routing::get(home))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .merge(pages::router())
         .nest("/api/v1", api::router())
+        .fallback(|| async { pages::PageError::NotFound })
         .with_state(state)
 }

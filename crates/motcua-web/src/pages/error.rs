@@ -1,0 +1,60 @@
+//! Trang lỗi — friendly error pages in Vietnamese; causes are logged, never shown.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::i18n::{Lang, Tr};
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    t: Tr,
+    other_lang: &'static str,
+    back: String,
+    title: &'static str,
+    body: &'static str,
+}
+
+/// An error a page handler ends with.
+#[derive(Debug)]
+pub enum PageError {
+    NotFound,
+    Internal,
+}
+
+impl From<motcua_db::DbError> for PageError {
+    fn from(e: motcua_db::DbError) -> Self {
+        tracing::error!(error = %e, "storage error on a page");
+        Self::Internal
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let t = Tr(Lang::Vi);
+        let (status, title, body) = match self {
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                "error.not_found.title",
+                "error.not_found.body",
+            ),
+            Self::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error.internal.title",
+                "error.internal.body",
+            ),
+        };
+        let page = ErrorPage {
+            t,
+            other_lang: "en",
+            back: "/".into(),
+            title: t.get(title),
+            body: t.get(body),
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, t.get(title)).into_response(),
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! Tra cứu hồ sơ — the public tracking page: code and lookup secret in, progress out,
+//! never personal data.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use motcua_domain::dossier::Status;
+use serde::Deserialize;
+use std::sync::Arc;
+
+use super::{Frame, PageError, render, vn_datetime};
+use crate::AppState;
+use crate::i18n::Tr;
+
+#[derive(Deserialize)]
+pub struct LookupQuery {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    secret: String,
+}
+
+pub struct StepView {
+    pub name: String,
+    pub done: bool,
+    pub current: bool,
+}
+
+pub struct ResultView {
+    pub code: String,
+    pub procedure: String,
+    pub status: &'static str,
+    pub status_code: u8,
+    pub received: String,
+    pub due: Option<String>,
+    pub finished: Option<String>,
+    pub apologised: bool,
+    pub steps: Vec<StepView>,
+}
+
+#[derive(Template)]
+#[template(path = "lookup.html")]
+struct Lookup {
+    t: Tr,
+    other_lang: &'static str,
+    back: String,
+    code: String,
+    secret: String,
+    not_found: bool,
+    result: Option<ResultView>,
+}
+
+pub async fn lookup(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(q): Query<LookupQuery>,
+) -> Result<Response, PageError> {
+    let frame = Frame::new(&headers, &uri);
+    let code = q.code.trim().to_string();
+    let secret = q.secret.trim().to_string();
+    let mut result = None;
+    let asked = !code.is_empty() && !secret.is_empty();
+    if asked && let Some(d) = app.db.lookup(&code, &secret).await? {
+        let procedure = app
+            .db
+            .procedure_version(d.procedure_version_id)
+            .await?
+            .map(|p| p.procedure.name.clone())
+            .unwrap_or_default();
+        let finished = d.status.is_final() || d.status == Status::ResultReady;
+        result = Some(ResultView {
+            steps: d
+                .state
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| StepView {
+                    name: s.name.clone(),
+                    done: i < d.state.step || (finished && i <= d.state.step),
+                    current: i == d.state.step && !finished,
+                })
+                .collect(),
+            code: d.code,
+            procedure,
+            status: d.status.label_vi(),
+            status_code: d.status.code(),
+            received: vn_datetime(d.received_at),
+            due: d.due_at.map(vn_datetime),
+            finished: d.finished_at.map(vn_datetime),
+            apologised: d.apologised,
+        });
+    }
+    Ok(render(&Lookup {
+        t: frame.t,
+        other_lang: frame.other_lang,
+        back: frame.back,
+        not_found: asked && result.is_none(),
+        code,
+        secret,
+        result,
+    }))
+}

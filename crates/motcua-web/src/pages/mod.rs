@@ -1,0 +1,81 @@
+//! Pages for people: the public catalogue, the procedure page and the dossier lookup,
+//! rendered on the server from `templates/` (auto-escaped), in Vietnamese or English.
+
+mod assets;
+mod catalogue;
+mod error;
+mod home;
+mod lookup;
+
+pub use error::PageError;
+
+use askama::Template;
+use axum::Router;
+use axum::http::{HeaderMap, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use std::sync::Arc;
+
+use crate::AppState;
+use crate::i18n::{Lang, Tr};
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/thu-tuc", get(catalogue::list))
+        .route("/thu-tuc/{code}", get(catalogue::show))
+        .route("/tra-cuu", get(lookup::lookup))
+        .route("/ngon-ngu", get(home::switch_language))
+        .route("/static/app.css", get(assets::css))
+}
+
+/// What every page's frame needs: the texts, the other language and where to come back to.
+pub struct Frame {
+    pub t: Tr,
+    pub other_lang: &'static str,
+    pub back: String,
+}
+
+impl Frame {
+    pub fn new(headers: &HeaderMap, uri: &Uri) -> Self {
+        let lang = Lang::from_headers(headers);
+        let path = uri.path_and_query().map_or("/", |p| p.as_str());
+        Self {
+            t: Tr(lang),
+            other_lang: lang.other().code(),
+            back: encode(path),
+        }
+    }
+}
+
+/// Percent-encodes a path for use as a query value.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Renders a template, or the friendly error page if rendering fails.
+pub fn render<T: Template>(page: &T) -> Response {
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            PageError::Internal.into_response()
+        }
+    }
+}
+
+/// Dates as people read them in Vietnam: 02/03/2026 08:00.
+pub fn vn_datetime(instant: motcua_domain::calendar::Instant) -> String {
+    instant
+        .with_timezone(&motcua_domain::calendar::vietnam_offset())
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
+}
