@@ -20,6 +20,7 @@ mod error;
 mod migrate;
 mod rows;
 mod secret;
+mod sessions;
 mod staff;
 mod writer;
 
@@ -34,6 +35,7 @@ pub use engine::{Db, Durability, EngineKind};
 pub use error::DbError;
 pub use outbox::OutboxMessage;
 pub use secret::{hash_token, random_token};
+pub use sessions::{LOCKOUT_FAILURES, Login, SESSION_SECONDS, Session};
 pub use staff::{Grant, NewStaff, Staff};
 
 /// Unix seconds now; instants are stored as seconds.

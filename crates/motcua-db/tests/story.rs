@@ -475,6 +475,66 @@ async fn bulk_load_then_intake(engine: &str) {
     db.close().await;
 }
 
+async fn sign_in_lockout_and_sessions(engine: &str) {
+    let Some((db, _)) = fresh(engine).await else {
+        return;
+    };
+    let p = province(&db).await;
+    assert!(db.set_password(p.counter, "ngắn", "test").await.is_err());
+    db.set_password(p.counter, "mật-khẩu-2026", "test")
+        .await
+        .unwrap();
+    let now = 1_780_000_000;
+    let motcua_db::Login::Ok(staff) = db.login("Motcua.TN", "mật-khẩu-2026", now).await.unwrap()
+    else {
+        panic!("right password refused")
+    };
+    assert_eq!(staff.id, p.counter);
+    assert_eq!(
+        db.login("motcua.tn", "sai", now).await.unwrap(),
+        motcua_db::Login::Wrong
+    );
+    assert_eq!(
+        db.login("khong.co", "sai", now).await.unwrap(),
+        motcua_db::Login::Wrong
+    );
+    for _ in 0..4 {
+        db.login("motcua.tn", "sai", now).await.unwrap();
+    }
+    // Five failures lock the account, even for the right password, until the window passes.
+    assert_eq!(
+        db.login("motcua.tn", "mật-khẩu-2026", now + 60)
+            .await
+            .unwrap(),
+        motcua_db::Login::Locked
+    );
+    assert!(matches!(
+        db.login("motcua.tn", "mật-khẩu-2026", now + 16 * 60)
+            .await
+            .unwrap(),
+        motcua_db::Login::Ok(_)
+    ));
+
+    let token = db.create_session(p.counter, now).await.unwrap();
+    let session = db.session(&token, now + 60).await.unwrap().unwrap();
+    assert_eq!(session.staff.id, p.counter);
+    assert_eq!(session.csrf.len(), 24);
+    assert!(db.session("not-a-token", now).await.unwrap().is_none());
+    assert!(
+        db.session(&token, now + motcua_db::SESSION_SECONDS + 1)
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+    db.end_session(&token, now + 120).await.unwrap();
+    assert!(
+        db.session(&token, now + 180).await.unwrap().is_none(),
+        "signed out"
+    );
+    db.close().await;
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite {
@@ -490,5 +550,6 @@ on_both!(
     lifecycle,
     versions_are_pinned,
     concurrent_codes_and_transitions,
-    bulk_load_then_intake
+    bulk_load_then_intake,
+    sign_in_lockout_and_sessions
 );

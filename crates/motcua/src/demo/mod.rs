@@ -89,6 +89,13 @@ pub async fn seed(
 
     let agencies = agencies::create(db).await?;
     let (logins, directory) = staff::create(db, &agencies).await?;
+    let mut ids = Vec::with_capacity(logins.len());
+    for login in &logins {
+        if let Some(s) = db.staff_by_username(&login.username).await? {
+            ids.push(s.id);
+        }
+    }
+    db.set_same_password(&ids, DEMO_PASSWORD, "demo").await?;
     let published = db
         .publish_procedures(&procedures, "demo", None)
         .await
