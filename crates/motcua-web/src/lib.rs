@@ -1,5 +1,6 @@
 //! motcua's HTTP face: the router, shared state, and the versioned JSON API under `/api/v1`.
 
+mod access;
 pub mod api;
 mod i18n;
 mod pages;

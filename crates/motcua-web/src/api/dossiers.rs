@@ -9,31 +9,16 @@ use motcua_db::{
 };
 use motcua_domain::dossier::{Action, Actor, Intake, Status};
 use serde::Deserialize;
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::error::ApiError;
 use super::extract::{Body, Params, StaffAuth};
 use crate::AppState;
 
-/// Whether `staff` holds any role over an agency the dossier has been or is at.
-async fn may_read(app: &AppState, staff: &Staff, d: &DossierRecord) -> Result<bool, ApiError> {
-    let mut agencies: BTreeSet<i64> = d.state.steps.iter().map(|s| s.agency_id).collect();
-    agencies.insert(d.receiving_agency_id);
-    agencies.insert(d.current_agency_id);
-    agencies.extend(d.state.consultations.iter().map(|c| c.agency_id));
-    for agency in agencies {
-        if !app.db.roles_over(staff.id, agency).await?.is_empty() {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
 /// The dossier `id`, if the caller may see it; otherwise "not found" (no existence leak).
 async fn readable(app: &AppState, staff: &Staff, id: i64) -> Result<DossierRecord, ApiError> {
     match app.db.dossier(id).await? {
-        Some(d) if may_read(app, staff, &d).await? => Ok(d),
+        Some(d) if crate::access::may_read(&app.db, staff.id, &d).await? => Ok(d),
         _ => Err(ApiError::not_found("hồ sơ")),
     }
 }

@@ -20,6 +20,8 @@ struct ErrorPage {
 #[derive(Debug)]
 pub enum PageError {
     NotFound,
+    /// A form without this session's token, or an action not allowed.
+    Forbidden,
     Internal,
 }
 
@@ -38,6 +40,11 @@ impl IntoResponse for PageError {
                 StatusCode::NOT_FOUND,
                 "error.not_found.title",
                 "error.not_found.body",
+            ),
+            Self::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "error.forbidden.title",
+                "error.forbidden.body",
             ),
             Self::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,

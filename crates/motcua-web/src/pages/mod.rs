@@ -6,6 +6,7 @@ mod catalogue;
 mod error;
 mod home;
 mod lookup;
+mod staff;
 
 pub use error::PageError;
 
@@ -27,6 +28,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/tra-cuu", get(lookup::lookup))
         .route("/ngon-ngu", get(home::switch_language))
         .route("/static/app.css", get(assets::css))
+        .merge(staff::router())
 }
 
 /// What every page's frame needs: the texts, the other language and where to come back to.

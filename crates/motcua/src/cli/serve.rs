@@ -45,12 +45,13 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     let address = listener.local_addr()?;
     println!();
     println!("motcua đang chạy tại http://{address}/");
+    println!("  Cán bộ:   http://{address}/can-bo");
+    println!("  Tra cứu:  http://{address}/tra-cuu");
     println!("  API:      http://{address}/api/v1/openapi.json");
-    println!("  Tra cứu:  http://{address}/api/v1/lookup?code=…&secret=…");
     if !logins.is_empty() {
         println!();
         println!(
-            "Tài khoản mẫu (mật khẩu web: {}; mã API = cột cuối):",
+            "Tài khoản mẫu: đăng nhập tại http://{address}/can-bo/dang-nhap với mật khẩu {}; mã API ở cột cuối:",
             motcua::demo::DEMO_PASSWORD
         );
         for login in logins {

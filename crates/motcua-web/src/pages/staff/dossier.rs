@@ -1,0 +1,487 @@
+//! Trang hồ sơ — everything about one dossier for staff who may see it: applicant,
+//! documents, the timeline of every transition with its outcome, messages sent, and a form
+//! for each action this officer may take now (decided by dry-running the state machine).
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{NaiveDate, TimeZone};
+use motcua_db::{ActorRef, DbError, DossierRecord, TransitionRequest};
+use motcua_domain::dossier::{Action, Actor, ReturnMethod, TransitionError, apply};
+use serde::Deserialize;
+use std::sync::Arc;
+
+use super::SignedIn;
+use super::queue::light;
+use crate::AppState;
+use crate::i18n::Tr;
+use crate::pages::{Frame, PageError, render, vn_datetime};
+
+pub struct Event {
+    pub at: String,
+    pub label: String,
+    pub actor: String,
+    pub note: String,
+    pub outcome: String,
+}
+
+pub struct ActionForm {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub fields: Vec<&'static str>,
+}
+
+pub struct Message {
+    pub event: String,
+    pub channel: String,
+    pub status: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/dossier.html")]
+struct DossierPage {
+    t: Tr,
+    other_lang: &'static str,
+    back: String,
+    csrf: String,
+    d: DossierRecord,
+    procedure: String,
+    status: &'static str,
+    light: &'static str,
+    light_class: &'static str,
+    received: String,
+    due: String,
+    step: String,
+    step_due: String,
+    agency: String,
+    history: Vec<Event>,
+    actions: Vec<ActionForm>,
+    messages: Vec<Message>,
+    error: Option<String>,
+    consultation: usize,
+}
+
+/// The actions offered on the page, each with placeholder input for the dry run.
+fn candidates(d: &DossierRecord) -> Vec<(Action, Vec<&'static str>)> {
+    let later = d
+        .due_at
+        .map(|due| due + chrono::Duration::days(7))
+        .unwrap_or(d.received_at);
+    let open = d
+        .state
+        .consultations
+        .iter()
+        .position(|c| c.answered_at.is_none())
+        .unwrap_or(0);
+    let x = || "x".to_string();
+    vec![
+        (Action::Accept, vec![]),
+        (Action::RefuseIntake { reason: x() }, vec!["reason"]),
+        (Action::Forward { note: None }, vec!["note"]),
+        (Action::Appraise { note: x() }, vec!["note"]),
+        (Action::SendBack { note: x() }, vec!["note"]),
+        (
+            Action::RequestSupplement {
+                missing: vec![x()],
+                reason: x(),
+            },
+            vec!["missing", "reason"],
+        ),
+        (Action::ReceiveSupplement { note: None }, vec!["note"]),
+        (
+            Action::AnswerConsultation {
+                index: open,
+                answer: x(),
+            },
+            vec!["answer"],
+        ),
+        (
+            Action::RequestPayment {
+                amount_vnd: 1,
+                note: None,
+            },
+            vec!["amount"],
+        ),
+        (Action::ConfirmPayment, vec![]),
+        (
+            Action::ProposeApology {
+                reason: x(),
+                new_due: later,
+            },
+            vec!["reason", "new_due"],
+        ),
+        (Action::ApproveApology, vec![]),
+        (Action::Approve { note: None }, vec!["note"]),
+        (Action::Reject { reason: x() }, vec!["reason"]),
+        (Action::Stop { reason: x() }, vec!["reason"]),
+        (Action::Withdraw { reason: None }, vec!["reason"]),
+        (
+            Action::Return {
+                method: ReturnMethod::InPerson,
+                tracking: Some(x()),
+            },
+            vec!["method", "tracking"],
+        ),
+    ]
+}
+
+async fn allowed_actions(
+    app: &AppState,
+    staff_id: i64,
+    d: &DossierRecord,
+) -> Result<Vec<ActionForm>, PageError> {
+    let calendar = app.calendar();
+    let now = app.now();
+    let mut out = Vec::new();
+    for (action, fields) in candidates(d) {
+        let roles = app
+            .db
+            .roles_over(staff_id, action.authorizing_agency(&d.state))
+            .await?;
+        let actor = Actor::Staff {
+            id: staff_id,
+            roles,
+        };
+        let allowed = match apply(&d.state, &actor, &action, now, &calendar) {
+            Ok(_) | Err(TransitionError::Invalid(_)) => true,
+            Err(_) => false,
+        };
+        if allowed {
+            out.push(ActionForm {
+                name: action.name(),
+                label: action.label_vi(),
+                fields,
+            });
+        }
+    }
+    Ok(out)
+}
+
+async fn page(
+    app: &AppState,
+    who: &SignedIn,
+    frame: Frame,
+    d: DossierRecord,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let t = frame.t;
+    let procedure = app
+        .db
+        .procedure_version(d.procedure_version_id)
+        .await?
+        .map(|p| p.procedure.name.clone())
+        .unwrap_or_default();
+    let history = app
+        .db
+        .history(d.id)
+        .await?
+        .into_iter()
+        .map(|h| Event {
+            at: vn_datetime(h.at),
+            label: label_of(&h.action),
+            actor: h.actor_name.unwrap_or_else(|| "Công dân".into()),
+            note: h.note.unwrap_or_default(),
+            outcome: h
+                .step_outcome
+                .map(|o| o.label_vi().to_string())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let messages = app
+        .db
+        .outbox_of(d.id)
+        .await?
+        .into_iter()
+        .map(|m| Message {
+            event: m.event,
+            channel: m.channel,
+            status: m.status,
+        })
+        .collect();
+    let agency = app
+        .db
+        .agency(d.current_agency_id)
+        .await?
+        .map(|a| a.name)
+        .unwrap_or_default();
+    let (light, light_class) = light(app, &d, t);
+    let step = d
+        .state
+        .current_step()
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
+    let actions = allowed_actions(app, who.session.staff.id, &d).await?;
+    let status = if error.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    let body = render(&DossierPage {
+        t,
+        other_lang: frame.other_lang,
+        back: frame.back,
+        csrf: who.session.csrf.clone(),
+        procedure,
+        status: d.status.label_vi(),
+        light,
+        light_class,
+        received: vn_datetime(d.received_at),
+        due: d.due_at.map(vn_datetime).unwrap_or_default(),
+        step,
+        step_due: d.state.step_due.map(vn_datetime).unwrap_or_default(),
+        agency,
+        history,
+        actions,
+        messages,
+        error,
+        consultation: d
+            .state
+            .consultations
+            .iter()
+            .position(|c| c.answered_at.is_none())
+            .unwrap_or(0),
+        d,
+    });
+    Ok((status, body).into_response())
+}
+
+/// The Vietnamese label of a stored action name.
+fn label_of(name: &str) -> String {
+    match name {
+        "receive" => "Tiếp nhận hồ sơ".into(),
+        "submit" => "Nộp hồ sơ".into(),
+        other => candidates_label(other).unwrap_or(other).to_string(),
+    }
+}
+
+fn candidates_label(name: &str) -> Option<&'static str> {
+    let probe = [
+        Action::Accept,
+        Action::RefuseIntake {
+            reason: String::new(),
+        },
+        Action::Forward { note: None },
+        Action::Assign { staff_id: 0 },
+        Action::Appraise {
+            note: String::new(),
+        },
+        Action::SendBack {
+            note: String::new(),
+        },
+        Action::RequestSupplement {
+            missing: vec![],
+            reason: String::new(),
+        },
+        Action::ReceiveSupplement { note: None },
+        Action::Consult {
+            agency_id: 0,
+            question: String::new(),
+            hours: 0,
+        },
+        Action::AnswerConsultation {
+            index: 0,
+            answer: String::new(),
+        },
+        Action::HandOff {
+            agency_id: 0,
+            note: None,
+        },
+        Action::RequestPayment {
+            amount_vnd: 0,
+            note: None,
+        },
+        Action::ConfirmPayment,
+        Action::ApproveApology,
+        Action::Approve { note: None },
+        Action::Reject {
+            reason: String::new(),
+        },
+        Action::Stop {
+            reason: String::new(),
+        },
+        Action::Withdraw { reason: None },
+        Action::Return {
+            method: ReturnMethod::InPerson,
+            tracking: None,
+        },
+    ];
+    probe
+        .iter()
+        .find(|a| a.name() == name)
+        .map(Action::label_vi)
+        .or(match name {
+            "propose_apology" => Some("Đề xuất xin lỗi, hẹn lại ngày trả"),
+            _ => None,
+        })
+}
+
+async fn readable(app: &AppState, who: &SignedIn, id: i64) -> Result<DossierRecord, PageError> {
+    match app.db.dossier(id).await? {
+        Some(d) if crate::access::may_read(&app.db, who.session.staff.id, &d).await? => Ok(d),
+        _ => Err(PageError::NotFound),
+    }
+}
+
+pub async fn show(
+    State(app): State<Arc<AppState>>,
+    who: SignedIn,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let d = readable(&app, &who, id).await?;
+    page(&app, &who, Frame::new(&headers, &uri), d, None).await
+}
+
+#[derive(Deserialize)]
+pub struct ActForm {
+    #[serde(default)]
+    csrf: String,
+    version: i64,
+    action: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    missing: String,
+    #[serde(default)]
+    new_due: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    tracking: String,
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    index: usize,
+}
+
+fn optional(text: &str) -> Option<String> {
+    Some(text.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+/// The action a submitted form asks for, or a message naming what is wrong.
+fn action_of(f: &ActForm) -> Result<Action, String> {
+    Ok(match f.action.as_str() {
+        "accept" => Action::Accept,
+        "refuse_intake" => Action::RefuseIntake {
+            reason: f.reason.clone(),
+        },
+        "forward" => Action::Forward {
+            note: optional(&f.note),
+        },
+        "appraise" => Action::Appraise {
+            note: f.note.clone(),
+        },
+        "send_back" => Action::SendBack {
+            note: f.note.clone(),
+        },
+        "request_supplement" => Action::RequestSupplement {
+            missing: f.missing.lines().map(str::to_string).collect(),
+            reason: f.reason.clone(),
+        },
+        "receive_supplement" => Action::ReceiveSupplement {
+            note: optional(&f.note),
+        },
+        "answer_consultation" => Action::AnswerConsultation {
+            index: f.index,
+            answer: f.answer.clone(),
+        },
+        "request_payment" => Action::RequestPayment {
+            amount_vnd: f
+                .amount
+                .trim()
+                .replace(['.', ','], "")
+                .parse()
+                .map_err(|_| "Số tiền phải là số đồng".to_string())?,
+            note: None,
+        },
+        "confirm_payment" => Action::ConfirmPayment,
+        "propose_apology" => {
+            let date = NaiveDate::parse_from_str(f.new_due.trim(), "%Y-%m-%d")
+                .map_err(|_| "Ngày hẹn mới không hợp lệ".to_string())?;
+            let local = date
+                .and_hms_opt(17, 0, 0)
+                .ok_or("Ngày hẹn mới không hợp lệ")?;
+            let new_due = motcua_domain::calendar::vietnam_offset()
+                .from_local_datetime(&local)
+                .single()
+                .ok_or("Ngày hẹn mới không hợp lệ")?;
+            Action::ProposeApology {
+                reason: f.reason.clone(),
+                new_due,
+            }
+        }
+        "approve_apology" => Action::ApproveApology,
+        "approve" => Action::Approve {
+            note: optional(&f.note),
+        },
+        "reject" => Action::Reject {
+            reason: f.reason.clone(),
+        },
+        "stop" => Action::Stop {
+            reason: f.reason.clone(),
+        },
+        "withdraw" => Action::Withdraw {
+            reason: optional(&f.reason),
+        },
+        "return" => Action::Return {
+            method: match f.method.as_str() {
+                "post" => ReturnMethod::Post,
+                "online" => ReturnMethod::Online,
+                _ => ReturnMethod::InPerson,
+            },
+            tracking: optional(&f.tracking),
+        },
+        other => return Err(format!("Thao tác “{other}” không có trên trang này")),
+    })
+}
+
+pub async fn act(
+    State(app): State<Arc<AppState>>,
+    who: SignedIn,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(id): Path<i64>,
+    Form(f): Form<ActForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&f.csrf)?;
+    let d = readable(&app, &who, id).await?;
+    let frame = Frame::new(&headers, &uri);
+    let action = match action_of(&f) {
+        Ok(a) => a,
+        Err(message) => return page(&app, &who, frame, d, Some(message)).await,
+    };
+    let request = TransitionRequest {
+        dossier_id: id,
+        expected_version: f.version,
+        action,
+    };
+    match app
+        .db
+        .transition(
+            &request,
+            ActorRef::Staff(who.session.staff.id),
+            &app.calendar(),
+            app.now(),
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/can-bo/ho-so/{id}")).into_response()),
+        Err(
+            e @ (DbError::Conflict { .. }
+            | DbError::Transition(_)
+            | DbError::Invalid(_)
+            | DbError::Calendar(_)),
+        ) => {
+            let fresh = readable(&app, &who, id).await?;
+            page(&app, &who, frame, fresh, Some(e.to_string())).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,85 @@
+//! Khu vực cán bộ — the staff workspace: sign-in, work queues and the dossier page with the
+//! actions the signed-in officer may take. Every page goes through [`SignedIn`]; every form
+//! carries the session's CSRF token, checked in [`SignedIn::check_csrf`].
+
+mod dossier;
+mod queue;
+mod signin;
+
+use axum::Router;
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use motcua_db::Session;
+use std::sync::Arc;
+
+use crate::AppState;
+
+pub const COOKIE: &str = "motcua_session";
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/can-bo/dang-nhap", get(signin::form).post(signin::submit))
+        .route("/can-bo/dang-xuat", axum::routing::post(signin::sign_out))
+        .route("/can-bo", get(queue::queue))
+        .route("/can-bo/ho-so/{id}", get(dossier::show).post(dossier::act))
+}
+
+/// The signed-in staff member, from the session cookie; otherwise a redirect to sign in.
+pub struct SignedIn {
+    pub session: Session,
+    pub token: String,
+}
+
+pub fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+impl<S> FromRequestParts<S> for SignedIn
+where
+    Arc<AppState>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let app = Arc::<AppState>::from_ref(state);
+        let to_sign_in = || Redirect::to("/can-bo/dang-nhap").into_response();
+        let Some(token) = cookie_value(parts, COOKIE) else {
+            return Err(to_sign_in());
+        };
+        match app.db.session(&token, app.now().timestamp()).await {
+            Ok(Some(session)) => Ok(Self { session, token }),
+            Ok(None) => Err(to_sign_in()),
+            Err(e) => Err(crate::pages::PageError::from(e).into_response()),
+        }
+    }
+}
+
+impl SignedIn {
+    /// A form's token must be this session's (cross-site forms cannot know it).
+    pub fn check_csrf(&self, given: &str) -> Result<(), crate::pages::PageError> {
+        let expected = self.session.csrf.as_bytes();
+        let given = given.as_bytes();
+        let same = expected.len() == given.len()
+            && expected
+                .iter()
+                .zip(given)
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if same {
+            Ok(())
+        } else {
+            Err(crate::pages::PageError::Forbidden)
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! Hàng đợi công việc — an officer's dossiers by agency and status, in appointment order,
+//! with a traffic light each (on time, due within a working day, overdue, paused).
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use motcua_db::DossierFilter;
+use motcua_domain::agency::Role;
+use motcua_domain::dossier::Status;
+use serde::Deserialize;
+use std::sync::Arc;
+
+use super::SignedIn;
+use crate::AppState;
+use crate::i18n::Tr;
+use crate::pages::{Frame, PageError, render, vn_datetime};
+
+#[derive(Deserialize)]
+pub struct QueueQuery {
+    agency: Option<i64>,
+    status: Option<String>,
+    after: Option<String>,
+}
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub struct Row {
+    pub id: i64,
+    pub code: String,
+    pub summary: String,
+    pub applicant: String,
+    pub received: String,
+    pub due: String,
+    pub light: &'static str,
+    pub light_class: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "staff/queue.html")]
+struct Queue {
+    t: Tr,
+    other_lang: &'static str,
+    back: String,
+    who: String,
+    csrf: String,
+    agencies: Vec<Choice>,
+    statuses: Vec<Choice>,
+    rows: Vec<Row>,
+    next: Option<String>,
+    agency: i64,
+    status: String,
+}
+
+/// The traffic light of a dossier at `now`.
+pub fn light(app: &AppState, d: &motcua_db::DossierRecord, t: Tr) -> (&'static str, &'static str) {
+    if d.status.is_paused() {
+        return (t.get("light.paused"), "paused");
+    }
+    if !d.status.is_open() {
+        return (t.get("light.done"), "done");
+    }
+    let calendar = app.calendar();
+    let remaining = d
+        .due_at
+        .and_then(|due| calendar.working_seconds_remaining(app.now(), due).ok());
+    match remaining {
+        Some(r) if r < 0 => (t.get("light.overdue"), "overdue"),
+        Some(r) if r <= calendar.day_seconds() => (t.get("light.due_soon"), "soon"),
+        _ => (t.get("light.on_time"), "ok"),
+    }
+}
+
+pub async fn queue(
+    State(app): State<Arc<AppState>>,
+    who: SignedIn,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, PageError> {
+    let frame = Frame::new(&headers, &uri);
+    let t = frame.t;
+    let staff = &who.session.staff;
+    let grants = app.db.grants(staff.id).await?;
+    let mut agency_ids: Vec<(i64, String)> = Vec::new();
+    for g in &grants {
+        if !agency_ids.iter().any(|(id, _)| *id == g.agency_id) {
+            let name = app
+                .db
+                .agency(g.agency_id)
+                .await?
+                .map_or_else(|| g.agency_code.clone(), |a| a.name);
+            agency_ids.push((g.agency_id, name));
+        }
+    }
+    let agency = q
+        .agency
+        .filter(|a| agency_ids.iter().any(|(id, _)| id == a))
+        .or_else(|| agency_ids.first().map(|(id, _)| *id))
+        .unwrap_or(0);
+    let counter = grants.iter().any(|g| g.role == Role::CounterOfficer);
+    let default = if counter {
+        Status::Accepted
+    } else {
+        Status::Processing
+    };
+    let status = q
+        .status
+        .as_deref()
+        .and_then(Status::parse)
+        .unwrap_or(default);
+    let page = if agency == 0 {
+        motcua_db::DossierPage {
+            items: Vec::new(),
+            next: None,
+        }
+    } else {
+        app.db
+            .list_dossiers(&DossierFilter {
+                agency_id: Some(agency),
+                status: Some(status),
+                after: q.after.clone(),
+                limit: Some(50),
+                ..DossierFilter::default()
+            })
+            .await?
+    };
+    let rows = page
+        .items
+        .iter()
+        .map(|d| {
+            let (light, class) = light(&app, d, t);
+            Row {
+                id: d.id,
+                code: d.code.clone(),
+                summary: d.summary.clone(),
+                applicant: d.applicant.name.clone(),
+                received: vn_datetime(d.received_at),
+                due: d.due_at.map(vn_datetime).unwrap_or_default(),
+                light,
+                light_class: class,
+            }
+        })
+        .collect();
+    let shown = [
+        Status::Submitted,
+        Status::Accepted,
+        Status::Processing,
+        Status::AwaitingSupplement,
+        Status::AwaitingPayment,
+        Status::ResultReady,
+    ];
+    Ok(render(&Queue {
+        t,
+        other_lang: frame.other_lang,
+        back: frame.back,
+        who: staff.full_name.clone(),
+        csrf: who.session.csrf.clone(),
+        agencies: agency_ids
+            .into_iter()
+            .map(|(id, name)| Choice {
+                selected: id == agency,
+                value: id.to_string(),
+                label: name,
+            })
+            .collect(),
+        statuses: shown
+            .iter()
+            .map(|s| Choice {
+                selected: *s == status,
+                value: s.as_str().into(),
+                label: s.label_vi().into(),
+            })
+            .collect(),
+        rows,
+        next: page.next,
+        agency,
+        status: status.as_str().into(),
+    }))
+}

@@ -1,0 +1,235 @@
+//! The staff workspace in the browser's terms: sign-in with lock-out, the session cookie,
+//! the work queue, the dossier page offering only the allowed actions, CSRF on every form,
+//! and conflicts shown, not lost.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use common::*;
+
+const PASSWORD: &str = "mat-khau-demo";
+
+async fn send(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    cookie: Option<&str>,
+    form: Option<&str>,
+) -> (StatusCode, String, HeaderMap) {
+    let mut request = Request::builder().method(method).uri(path);
+    if let Some(c) = cookie {
+        request = request.header("cookie", c);
+    }
+    let request = match form {
+        Some(f) => request
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(f.to_string())),
+        None => request.body(Body::empty()),
+    }
+    .unwrap();
+    let response = tower::ServiceExt::oneshot(app.router.clone(), request)
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
+        .await
+        .unwrap();
+    (status, String::from_utf8(bytes.to_vec()).unwrap(), headers)
+}
+
+async fn with_passwords() -> TestApp {
+    let app = TestApp::new().await;
+    for name in ["u.tn", "u.cv", "u.cvtc"] {
+        let s = app.state.db.staff_by_username(name).await.unwrap().unwrap();
+        app.state
+            .db
+            .set_password(s.id, PASSWORD, "test")
+            .await
+            .unwrap();
+    }
+    app
+}
+
+async fn sign_in(app: &TestApp, username: &str) -> String {
+    let (status, _, headers) = send(
+        app,
+        Method::POST,
+        "/can-bo/dang-nhap",
+        None,
+        Some(&format!("username={username}&password={PASSWORD}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let cookie = headers["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    cookie.split(';').next().unwrap().to_string()
+}
+
+fn csrf_of(html: &str) -> String {
+    let at = html
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a CSRF token")
+        + 19;
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn sign_in_locks_out_and_protects_pages() {
+    let app = with_passwords().await;
+    let (status, _, headers) = send(&app, Method::GET, "/can-bo", None, None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], "/can-bo/dang-nhap");
+    let (status, html, _) = send(&app, Method::GET, "/can-bo/dang-nhap", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Đăng nhập dành cho cán bộ"));
+    for _ in 0..5 {
+        let (status, html, _) = send(
+            &app,
+            Method::POST,
+            "/can-bo/dang-nhap",
+            None,
+            Some("username=u.tn&password=sai"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(html.contains("không đúng"), "{html}");
+    }
+    let (_, html, _) = send(
+        &app,
+        Method::POST,
+        "/can-bo/dang-nhap",
+        None,
+        Some(&format!("username=u.tn&password={PASSWORD}")),
+    )
+    .await;
+    assert!(html.contains("tạm khóa"), "{html}");
+    // A forged session cookie is no session.
+    let (status, _, _) = send(
+        &app,
+        Method::GET,
+        "/can-bo",
+        Some("motcua_session=ABC"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn queue_dossier_page_actions_and_csrf() {
+    let app = with_passwords().await;
+    let (_, d) = app
+        .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+        .await;
+    let id = d["id"].as_i64().unwrap();
+    let code = d["code"].as_str().unwrap().to_string();
+    let cookie = sign_in(&app, "u.tn").await;
+
+    let (status, html, _) = send(&app, Method::GET, "/can-bo", Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&code),
+        "the accepted dossier is in the counter's queue"
+    );
+    assert!(html.contains("Còn hạn"));
+
+    let (status, html, _) = send(
+        &app,
+        Method::GET,
+        &format!("/can-bo/ho-so/{id}"),
+        Some(&cookie),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Nguyễn Thị Thu Hà"));
+    assert!(html.contains("Chuyển bước tiếp theo"));
+    assert!(
+        !html.contains("Phê duyệt kết quả"),
+        "the counter may not approve"
+    );
+    let csrf = csrf_of(&html);
+
+    // Without the form token nothing happens.
+    let (status, _, _) = send(
+        &app,
+        Method::POST,
+        &format!("/can-bo/ho-so/{id}"),
+        Some(&cookie),
+        Some("version=1&action=forward&csrf=WRONG"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = send(
+        &app,
+        Method::POST,
+        &format!("/can-bo/ho-so/{id}"),
+        Some(&cookie),
+        Some(&format!(
+            "version=1&action=forward&csrf={csrf}&note=Chuy%E1%BB%83n"
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, d2) = app
+        .get(&format!("/api/v1/dossiers/{id}"), Some("tok-tn"))
+        .await;
+    assert_eq!(d2["status"], "processing");
+    // The same form again, from a stale page: a conflict, shown on the page.
+    let (status, html, _) = send(
+        &app,
+        Method::POST,
+        &format!("/can-bo/ho-so/{id}"),
+        Some(&cookie),
+        Some(&format!("version=1&action=forward&csrf={csrf}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(html.contains("xung đột"), "{html}");
+
+    // Another department's specialist cannot open it.
+    let other = sign_in(&app, "u.cvtc").await;
+    let (status, _, _) = send(
+        &app,
+        Method::GET,
+        &format!("/can-bo/ho-so/{id}"),
+        Some(&other),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The specialist of the competent department sees the appraisal step's actions.
+    let specialist = sign_in(&app, "u.cv").await;
+    let (status, html, _) = send(
+        &app,
+        Method::GET,
+        &format!("/can-bo/ho-so/{id}"),
+        Some(&specialist),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Thẩm định") && html.contains("Yêu cầu bổ sung hồ sơ"),
+        "{html}"
+    );
+
+    // Sign-out needs the token too, then the session is gone.
+    let (status, _, _) = send(
+        &app,
+        Method::POST,
+        "/can-bo/dang-xuat",
+        Some(&cookie),
+        Some(&format!("csrf={csrf}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = send(&app, Method::GET, "/can-bo", Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
