@@ -33,6 +33,12 @@ pub struct ActionForm {
     pub fields: Vec<&'static str>,
 }
 
+pub struct Received {
+    pub name: String,
+    pub count: u8,
+    pub form: &'static str,
+}
+
 pub struct Message {
     pub event: String,
     pub channel: String,
@@ -59,6 +65,7 @@ struct DossierPage {
     history: Vec<Event>,
     actions: Vec<ActionForm>,
     messages: Vec<Message>,
+    components: Vec<Received>,
     error: Option<String>,
     consultation: usize,
 }
@@ -167,10 +174,26 @@ async fn page(
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let t = frame.t;
-    let procedure = app
-        .db
-        .procedure_version(d.procedure_version_id)
-        .await?
+    let version = app.db.procedure_version(d.procedure_version_id).await?;
+    let case = version
+        .as_ref()
+        .and_then(|p| p.procedure.case(&d.case_code));
+    let components = d
+        .components
+        .iter()
+        .map(|c| Received {
+            name: case
+                .and_then(|k| k.components.iter().find(|x| x.code == c.code))
+                .map_or_else(|| c.code.clone(), |x| x.name.clone()),
+            count: c.count,
+            form: match c.form {
+                motcua_domain::dossier::ComponentForm::Original => "bản chính",
+                motcua_domain::dossier::ComponentForm::Copy => "bản sao",
+                motcua_domain::dossier::ComponentForm::Electronic => "bản điện tử",
+            },
+        })
+        .collect();
+    let procedure = version
         .map(|p| p.procedure.name.clone())
         .unwrap_or_default();
     let history = app
@@ -235,6 +258,7 @@ async fn page(
         history,
         actions,
         messages,
+        components,
         error,
         consultation: d
             .state
