@@ -233,3 +233,84 @@ async fn queue_dossier_page_actions_and_csrf() {
     let (status, _, _) = send(&app, Method::GET, "/can-bo", Some(&cookie), None).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn counter_intake_screen_to_printed_receipt() {
+    let app = with_passwords().await;
+    let cookie = sign_in(&app, "u.tn").await;
+    let (status, html, _) = send(
+        &app,
+        Method::GET,
+        "/can-bo/tiep-nhan?q=chung+chi+hanh+nghe+luat+su",
+        Some(&cookie),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("/can-bo/tiep-nhan?procedure=1.000828"),
+        "{html}"
+    );
+    let (status, html, _) = send(
+        &app,
+        Method::GET,
+        "/can-bo/tiep-nhan?procedure=1.000828",
+        Some(&cookie),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Ngày hẹn trả dự kiến"));
+    let csrf = csrf_of(&html);
+
+    // Mistakes are named, and what was typed stays.
+    let bad = format!(
+        "csrf={csrf}&procedure=1.000828&case=chung&kind=person&name=Tr%E1%BA%A7n+V%C4%83n+B%C3%ACnh&id_number=123&c_tp-01=on"
+    );
+    let (status, html, _) = send(
+        &app,
+        Method::POST,
+        "/can-bo/tiep-nhan",
+        Some(&cookie),
+        Some(&bad),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("12 chữ số"), "{html}");
+    assert!(html.contains("còn thiếu thành phần bắt buộc"));
+    assert!(html.contains("value=\"Trần Văn Bình\""));
+    assert_eq!(app.state.db.count_dossiers(None).await.unwrap(), 0);
+
+    let good = format!(
+        "csrf={csrf}&procedure=1.000828&case=chung&kind=person&name=Tr%E1%BA%A7n+V%C4%83n+B%C3%ACnh&id_number=038090001234&phone=0912345678&n_sms=on&c_tp-01=on&c_tp-02=on&f_tp-02=copy&c_tp-03=on&c_tp-04=on&return_method=in_person"
+    );
+    let (status, _, headers) = send(
+        &app,
+        Method::POST,
+        "/can-bo/tiep-nhan",
+        Some(&cookie),
+        Some(&good),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let receipt = headers["location"].to_str().unwrap().to_string();
+    assert!(receipt.ends_with("/giay-hen"), "{receipt}");
+    let (status, html, _) = send(&app, Method::GET, &receipt, Some(&cookie), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"));
+    assert!(html.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
+    assert!(html.contains("Trần Văn Bình"));
+    assert!(html.contains("000.01.01.H56-"));
+
+    // Without a counter role there is no intake screen.
+    let specialist = sign_in(&app, "u.cv").await;
+    let (status, _, _) = send(
+        &app,
+        Method::GET,
+        "/can-bo/tiep-nhan",
+        Some(&specialist),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -3,6 +3,7 @@
 //! carries the session's CSRF token, checked in [`SignedIn::check_csrf`].
 
 mod dossier;
+mod intake;
 mod queue;
 mod signin;
 
@@ -24,6 +25,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/can-bo/dang-xuat", axum::routing::post(signin::sign_out))
         .route("/can-bo", get(queue::queue))
         .route("/can-bo/ho-so/{id}", get(dossier::show).post(dossier::act))
+        .route("/can-bo/ho-so/{id}/giay-hen", get(intake::receipt))
+        .route("/can-bo/tiep-nhan", get(intake::form).post(intake::submit))
 }
 
 /// The signed-in staff member, from the session cookie; otherwise a redirect to sign in.

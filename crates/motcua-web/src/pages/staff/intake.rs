@@ -1,0 +1,406 @@
+//! Tiếp nhận tại quầy — the counter intake screen: find the procedure (diacritics optional),
+//! pick its case, enter the applicant, tick the documents against the catalogue's list,
+//! see the appointment before saving, then print the receipt.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use motcua_db::{DbError, ProcedureSummary};
+use motcua_domain::FieldError;
+use motcua_domain::agency::Role;
+use motcua_domain::catalogue::{Channel, Procedure};
+use motcua_domain::dossier::{
+    Actor, Applicant, ApplicantKind, ComponentForm, Intake, NotifyChannel, ReceivedComponent,
+    ReturnMethod,
+};
+use serde::Deserialize;
+use std::sync::Arc;
+
+use super::SignedIn;
+use crate::AppState;
+use crate::i18n::Tr;
+use crate::pages::{Frame, PageError, render, vn_datetime};
+
+#[derive(Deserialize)]
+pub struct Find {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    procedure: String,
+    #[serde(default)]
+    case: String,
+}
+
+/// The values typed so far, to show again after an error.
+#[derive(Default)]
+pub struct Typed {
+    pub kind: String,
+    pub name: String,
+    pub id_number: String,
+    pub tax_code: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub ticked: Vec<String>,
+}
+
+pub struct CaseChoice {
+    pub code: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff/intake.html")]
+struct IntakePage {
+    t: Tr,
+    other_lang: &'static str,
+    back: String,
+    csrf: String,
+    q: String,
+    found: Vec<ProcedureSummary>,
+    procedure: Option<Procedure>,
+    cases: Vec<CaseChoice>,
+    case: Option<motcua_domain::catalogue::Case>,
+    appointment: String,
+    receiving: String,
+    typed: Typed,
+    errors: Vec<FieldError>,
+}
+
+/// The agency whose counter this officer staffs.
+async fn counter_agency(
+    app: &AppState,
+    who: &SignedIn,
+) -> Result<Option<motcua_db::Agency>, PageError> {
+    let grants = app.db.grants(who.session.staff.id).await?;
+    match grants.iter().find(|g| g.role == Role::CounterOfficer) {
+        Some(g) => Ok(app.db.agency(g.agency_id).await?),
+        None => Ok(None),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn page(
+    app: &AppState,
+    who: &SignedIn,
+    frame: Frame,
+    q: String,
+    procedure_code: &str,
+    case_code: &str,
+    typed: Typed,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let Some(receiving) = counter_agency(app, who).await? else {
+        return Err(PageError::Forbidden);
+    };
+    let found = if q.trim().is_empty() {
+        Vec::new()
+    } else {
+        app.db.procedures(Some(q.trim()), None, None).await?
+    };
+    let stored = if procedure_code.is_empty() {
+        None
+    } else {
+        app.db.procedure(procedure_code).await?
+    };
+    let procedure = stored.map(|p| p.procedure.clone());
+    let case = procedure
+        .as_ref()
+        .and_then(|p| p.case(case_code).or_else(|| p.cases.first()).cloned());
+    let cases = procedure
+        .as_ref()
+        .map(|p| {
+            p.cases
+                .iter()
+                .map(|c| CaseChoice {
+                    selected: case.as_ref().is_some_and(|k| k.code == c.code),
+                    code: c.code.clone(),
+                    name: c.name.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let appointment = match (&procedure, &case) {
+        (Some(p), Some(c)) => p
+            .deadline_policy(&c.code, Channel::Counter)
+            .and_then(|policy| app.calendar().deadline(&policy, app.now()).ok())
+            .map(|d| vn_datetime(d.due))
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let body = render(&IntakePage {
+        t: frame.t,
+        other_lang: frame.other_lang,
+        back: frame.back,
+        csrf: who.session.csrf.clone(),
+        q,
+        found,
+        procedure,
+        cases,
+        case,
+        appointment,
+        receiving: receiving.name,
+        typed,
+        errors,
+    });
+    Ok((status, body).into_response())
+}
+
+pub async fn form(
+    State(app): State<Arc<AppState>>,
+    who: SignedIn,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(f): Query<Find>,
+) -> Result<Response, PageError> {
+    let typed = Typed {
+        kind: "person".into(),
+        ..Typed::default()
+    };
+    page(
+        &app,
+        &who,
+        Frame::new(&headers, &uri),
+        f.q,
+        &f.procedure,
+        &f.case,
+        typed,
+        Vec::new(),
+    )
+    .await
+}
+
+fn field(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default()
+}
+
+fn optional(text: String) -> Option<String> {
+    Some(text).filter(|t| !t.is_empty())
+}
+
+pub async fn submit(
+    State(app): State<Arc<AppState>>,
+    who: SignedIn,
+    headers: HeaderMap,
+    uri: Uri,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&field(&pairs, "csrf"))?;
+    let Some(receiving) = counter_agency(&app, &who).await? else {
+        return Err(PageError::Forbidden);
+    };
+    let procedure_code = field(&pairs, "procedure");
+    let case_code = field(&pairs, "case");
+    let typed = Typed {
+        kind: field(&pairs, "kind"),
+        name: field(&pairs, "name"),
+        id_number: field(&pairs, "id_number"),
+        tax_code: field(&pairs, "tax_code"),
+        phone: field(&pairs, "phone"),
+        email: field(&pairs, "email"),
+        address: field(&pairs, "address"),
+        ticked: pairs
+            .iter()
+            .filter_map(|(k, _)| k.strip_prefix("c_").map(str::to_string))
+            .collect(),
+    };
+    let mut notify = Vec::new();
+    for (key, channel) in [
+        ("n_sms", NotifyChannel::Sms),
+        ("n_email", NotifyChannel::Email),
+        ("n_zalo", NotifyChannel::Zalo),
+    ] {
+        if !field(&pairs, key).is_empty() {
+            notify.push(channel);
+        }
+    }
+    let form_of = |code: &str| match field(&pairs, &format!("f_{code}")).as_str() {
+        "copy" => ComponentForm::Copy,
+        "electronic" => ComponentForm::Electronic,
+        _ => ComponentForm::Original,
+    };
+    let intake = Intake {
+        procedure_code: procedure_code.clone(),
+        case_code: case_code.clone(),
+        channel: Channel::Counter,
+        applicant: Applicant {
+            kind: if typed.kind == "organisation" {
+                ApplicantKind::Organisation
+            } else {
+                ApplicantKind::Person
+            },
+            name: typed.name.clone(),
+            id_number: optional(typed.id_number.clone()),
+            tax_code: optional(typed.tax_code.clone()),
+            phone: optional(typed.phone.clone()),
+            email: optional(typed.email.clone()),
+            address: optional(typed.address.clone()),
+            notify,
+        },
+        components: typed
+            .ticked
+            .iter()
+            .map(|code| ReceivedComponent {
+                code: code.clone(),
+                form: form_of(code),
+                count: 1,
+            })
+            .collect(),
+        return_method: match field(&pairs, "return_method").as_str() {
+            "post" => ReturnMethod::Post,
+            "online" => ReturnMethod::Online,
+            _ => ReturnMethod::InPerson,
+        },
+        summary: None,
+    };
+    let roles = app
+        .db
+        .roles_over(who.session.staff.id, receiving.id)
+        .await?;
+    let actor = Actor::Staff {
+        id: who.session.staff.id,
+        roles,
+    };
+    match app
+        .db
+        .intake(intake, &receiving.code, &actor, &app.calendar(), app.now())
+        .await
+    {
+        Ok(d) => Ok(Redirect::to(&format!("/can-bo/ho-so/{}/giay-hen", d.id)).into_response()),
+        Err(DbError::Invalid(errors)) => {
+            page(
+                &app,
+                &who,
+                Frame::new(&headers, &uri),
+                String::new(),
+                &procedure_code,
+                &case_code,
+                typed,
+                errors,
+            )
+            .await
+        }
+        Err(DbError::Forbidden(m)) => {
+            let errors = vec![FieldError::new("", m)];
+            page(
+                &app,
+                &who,
+                Frame::new(&headers, &uri),
+                String::new(),
+                &procedure_code,
+                &case_code,
+                typed,
+                errors,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub struct ReceiptLine {
+    pub name: String,
+    pub originals: u8,
+    pub copies: u8,
+}
+
+#[derive(Template)]
+#[template(path = "staff/receipt.html")]
+struct Receipt {
+    t: Tr,
+    other_lang: &'static str,
+    back: String,
+    agency: String,
+    code: String,
+    secret: String,
+    procedure: String,
+    applicant: String,
+    address: String,
+    phone: String,
+    received: String,
+    due: String,
+    time_text: String,
+    return_method: &'static str,
+    lines: Vec<ReceiptLine>,
+    officer: String,
+}
+
+/// Giấy tiếp nhận hồ sơ và hẹn trả kết quả — print-friendly until the PDF forms exist.
+pub async fn receipt(
+    State(app): State<Arc<AppState>>,
+    who: SignedIn,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let frame = Frame::new(&headers, &uri);
+    let d = match app.db.dossier(id).await? {
+        Some(d) if crate::access::may_read(&app.db, who.session.staff.id, &d).await? => d,
+        _ => return Err(PageError::NotFound),
+    };
+    let version = app.db.procedure_version(d.procedure_version_id).await?;
+    let case = version
+        .as_ref()
+        .and_then(|p| p.procedure.case(&d.case_code));
+    let lines = d
+        .components
+        .iter()
+        .map(|c| {
+            let name = case
+                .and_then(|k| k.components.iter().find(|x| x.code == c.code))
+                .map_or_else(|| c.code.clone(), |x| x.name.clone());
+            let (originals, copies) = match c.form {
+                ComponentForm::Copy => (0, c.count),
+                _ => (c.count, 0),
+            };
+            ReceiptLine {
+                name,
+                originals,
+                copies,
+            }
+        })
+        .collect();
+    let time_text = match d.state.policy.limit {
+        motcua_domain::calendar::TimeLimit::WorkingDays(n) => format!("{n} ngày làm việc"),
+        motcua_domain::calendar::TimeLimit::WorkingHours(n) => format!("{n} giờ làm việc"),
+        motcua_domain::calendar::TimeLimit::CalendarDays(n) => format!("{n} ngày"),
+    };
+    let agency = app
+        .db
+        .agency(d.receiving_agency_id)
+        .await?
+        .map(|a| a.name)
+        .unwrap_or_default();
+    Ok(render(&Receipt {
+        t: frame.t,
+        other_lang: frame.other_lang,
+        back: frame.back,
+        agency,
+        code: d.code.clone(),
+        secret: d.lookup_secret.clone(),
+        procedure: version
+            .map(|p| p.procedure.name.clone())
+            .unwrap_or_default(),
+        applicant: d.applicant.name.clone(),
+        address: d.applicant.address.clone().unwrap_or_default(),
+        phone: d.applicant.phone.clone().unwrap_or_default(),
+        received: vn_datetime(d.received_at),
+        due: d.due_at.map(vn_datetime).unwrap_or_default(),
+        time_text,
+        return_method: d.return_method.label_vi(),
+        lines,
+        officer: who.session.staff.full_name.clone(),
+    }))
+}
