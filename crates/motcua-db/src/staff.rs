@@ -238,6 +238,23 @@ impl Db {
         })
     }
 
+    /// The active staff who hold any role over `agency_id` (there or on an ancestor), by name.
+    pub async fn staff_over(&self, agency_id: i64) -> Result<Vec<Staff>, DbError> {
+        on_read!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT DISTINCT s.id, s.username, s.full_name, s.title, s.phone, s.email, s.active
+                 FROM staff s JOIN staff_roles r ON r.staff_id = s.id
+                 JOIN agencies g ON g.id = r.agency_id
+                 JOIN agencies t ON t.path LIKE g.path || '%'
+                 WHERE t.id = $1 AND s.active = 1 ORDER BY s.full_name",
+            )
+            .bind(agency_id)
+            .fetch_all(pool)
+            .await?;
+            rows.iter().map(staff).collect()
+        })
+    }
+
     /// The roles `staff_id` holds over `agency_id` (granted there or on an ancestor).
     pub async fn roles_over(&self, staff_id: i64, agency_id: i64) -> Result<Vec<Role>, DbError> {
         if let Some(roles) = self.caches.roles.get(&(staff_id, agency_id)) {

@@ -219,6 +219,37 @@ async fn queue_dossier_page_actions_and_csrf() {
         html.contains("Thẩm định") && html.contains("Yêu cầu bổ sung hồ sơ"),
         "{html}"
     );
+    assert!(html.contains("Lấy ý kiến cơ quan phối hợp") && html.contains("Chuyển liên thông"));
+    assert!(!html.contains("Phân công xử lý"), "only leaders assign");
+
+    // The specialist consults the Department of Finance, whose specialist then sees the
+    // dossier and answers.
+    let finance = app.state.db.agency_by_code(FINANCE).await.unwrap().unwrap();
+    let token = csrf_of(&html);
+    let version = app.state.db.dossier(id).await.unwrap().unwrap().version;
+    let form = format!(
+        "csrf={token}&version={version}&action=consult&agency={}&question=Xin+%C3%BD+ki%E1%BA%BFn&hours=16",
+        finance.id
+    );
+    let (status, html, _) = send(
+        &app,
+        Method::POST,
+        &format!("/can-bo/ho-so/{id}"),
+        Some(&specialist),
+        Some(&form),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+    let (status, html, _) = send(
+        &app,
+        Method::GET,
+        &format!("/can-bo/ho-so/{id}"),
+        Some(&other),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "the consulted agency may open it");
+    assert!(html.contains("Trả lời ý kiến"), "{html}");
 
     // Sign-out needs the token too, then the session is gone.
     let (status, _, _) = send(

@@ -68,6 +68,10 @@ struct DossierPage {
     components: Vec<Received>,
     error: Option<String>,
     consultation: usize,
+    /// Other agencies, for consultation and hand-off.
+    others: Vec<(i64, String)>,
+    /// Staff who may be assigned the current step.
+    assignable: Vec<(i64, String)>,
 }
 
 /// The actions offered on the page, each with placeholder input for the dry run.
@@ -103,6 +107,22 @@ fn candidates(d: &DossierRecord) -> Vec<(Action, Vec<&'static str>)> {
                 answer: x(),
             },
             vec!["answer"],
+        ),
+        (Action::Assign { staff_id: 1 }, vec!["staff"]),
+        (
+            Action::Consult {
+                agency_id: -1,
+                question: x(),
+                hours: 8,
+            },
+            vec!["agency", "question", "hours"],
+        ),
+        (
+            Action::HandOff {
+                agency_id: -1,
+                note: None,
+            },
+            vec!["agency", "note"],
         ),
         (
             Action::RequestPayment {
@@ -236,6 +256,21 @@ async fn page(
         .map(|s| s.name.clone())
         .unwrap_or_default();
     let actions = allowed_actions(app, who.session.staff.id, &d).await?;
+    let others = app
+        .db
+        .agencies()
+        .await?
+        .into_iter()
+        .filter(|a| a.id != d.current_agency_id)
+        .map(|a| (a.id, a.name))
+        .collect();
+    let assignable = app
+        .db
+        .staff_over(d.current_agency_id)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.full_name))
+        .collect();
     let status = if error.is_some() {
         StatusCode::CONFLICT
     } else {
@@ -266,6 +301,8 @@ async fn page(
             .iter()
             .position(|c| c.answered_at.is_none())
             .unwrap_or(0),
+        others,
+        assignable,
         d,
     });
     Ok((status, body).into_response())
@@ -383,6 +420,14 @@ pub struct ActForm {
     answer: String,
     #[serde(default)]
     index: usize,
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    question: String,
+    #[serde(default)]
+    hours: String,
+    #[serde(default)]
+    staff: String,
 }
 
 fn optional(text: &str) -> Option<String> {
@@ -415,6 +460,34 @@ fn action_of(f: &ActForm) -> Result<Action, String> {
         "answer_consultation" => Action::AnswerConsultation {
             index: f.index,
             answer: f.answer.clone(),
+        },
+        "assign" => Action::Assign {
+            staff_id: f
+                .staff
+                .trim()
+                .parse()
+                .map_err(|_| "Chưa chọn cán bộ".to_string())?,
+        },
+        "consult" => Action::Consult {
+            agency_id: f
+                .agency
+                .trim()
+                .parse()
+                .map_err(|_| "Chưa chọn cơ quan".to_string())?,
+            question: f.question.clone(),
+            hours: f
+                .hours
+                .trim()
+                .parse()
+                .map_err(|_| "Thời hạn trả lời phải là số giờ làm việc".to_string())?,
+        },
+        "hand_off" => Action::HandOff {
+            agency_id: f
+                .agency
+                .trim()
+                .parse()
+                .map_err(|_| "Chưa chọn cơ quan".to_string())?,
+            note: optional(&f.note),
         },
         "request_payment" => Action::RequestPayment {
             amount_vnd: f
