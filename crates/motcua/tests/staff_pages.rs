@@ -42,7 +42,7 @@ async fn send(
 
 async fn with_passwords() -> TestApp {
     let app = TestApp::new().await;
-    for name in ["u.tn", "u.cv", "u.cvtc"] {
+    for name in ["u.tn", "u.cv", "u.cvtc", "u.qt"] {
         let s = app.state.db.staff_by_username(name).await.unwrap().unwrap();
         app.state
             .db
@@ -344,4 +344,102 @@ async fn counter_intake_screen_to_printed_receipt() {
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn administrators_edit_the_working_calendar() {
+    let app = with_passwords().await;
+    let counter = sign_in(&app, "u.tn").await;
+    let (status, _, _) = send(
+        &app,
+        Method::GET,
+        "/can-bo/quan-tri/lich",
+        Some(&counter),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let admin = sign_in(&app, "u.qt").await;
+    let (status, html, _) = send(
+        &app,
+        Method::GET,
+        "/can-bo/quan-tri/lich?year=2026",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("31/08/2026") && html.contains("22/08/2026"),
+        "{html}"
+    );
+    assert!(html.contains("Ngày Văn hóa Việt Nam"));
+    let csrf = csrf_of(&html);
+
+    let day = chrono::NaiveDate::from_ymd_opt(2027, 5, 14).unwrap();
+    assert!(app.state.calendar().is_working_day(day).unwrap());
+    let form = format!(
+        "csrf={csrf}&what=day&date=2027-05-14&working=no&name=Ngh%E1%BB%89+ho%C3%A1n+%C4%91%E1%BB%95i"
+    );
+    let (status, _, headers) = send(
+        &app,
+        Method::POST,
+        "/can-bo/quan-tri/lich",
+        Some(&admin),
+        Some(&form),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], "/can-bo/quan-tri/lich?year=2027");
+    assert!(
+        !app.state.calendar().is_working_day(day).unwrap(),
+        "the calendar in force changed"
+    );
+    // The shipped swaps are still there after the rebuild.
+    assert!(
+        !app.state
+            .calendar()
+            .is_working_day(chrono::NaiveDate::from_ymd_opt(2026, 8, 31).unwrap())
+            .unwrap()
+    );
+
+    let (status, html, _) = send(
+        &app,
+        Method::POST,
+        "/can-bo/quan-tri/lich",
+        Some(&admin),
+        Some(&format!("csrf={csrf}&what=day&date=2027-02-30&name=x")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Ngày không hợp lệ"));
+    let (status, html, _) = send(
+        &app,
+        Method::POST,
+        "/can-bo/quan-tri/lich",
+        Some(&admin),
+        Some(&format!(
+            "csrf={csrf}&what=hours&hours=13:00-12:00&saturday="
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("giờ làm việc không hợp lệ"), "{html}");
+    let (status, _, _) = send(
+        &app,
+        Method::POST,
+        "/can-bo/quan-tri/lich",
+        Some(&admin),
+        Some(&format!(
+            "csrf={csrf}&what=hours&hours=07:30-11:30,+13:00-17:00&saturday=07:30-11:30"
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let saturday = chrono::NaiveDate::from_ymd_opt(2027, 3, 6).unwrap();
+    assert!(
+        app.state.calendar().is_working_day(saturday).unwrap(),
+        "Saturday mornings now worked"
+    );
 }

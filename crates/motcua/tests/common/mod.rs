@@ -69,6 +69,7 @@ impl TestApp {
             ("gd", JUSTICE, Role::AgencyLeader),
             ("ct", PROVINCE, Role::AgencyLeader),
             ("cvtc", FINANCE, Role::Specialist),
+            ("qt", PROVINCE, Role::Administrator),
         ] {
             let s = db
                 .create_staff(
@@ -106,6 +107,9 @@ impl TestApp {
             })
             .collect();
         db.publish_procedures(&mine, "test", None).await.unwrap();
+        db.set_calendar_days(&shipped_overrides().unwrap(), "test")
+            .await
+            .unwrap();
         let calendar = WorkCalendar::new(CalendarConfig {
             overrides: shipped_overrides().unwrap(),
             ..CalendarConfig::default()

@@ -2,6 +2,7 @@
 //! actions the signed-in officer may take. Every page goes through [`SignedIn`]; every form
 //! carries the session's CSRF token, checked in [`SignedIn::check_csrf`].
 
+mod calendar;
 mod dossier;
 mod intake;
 mod queue;
@@ -27,6 +28,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/can-bo/ho-so/{id}", get(dossier::show).post(dossier::act))
         .route("/can-bo/ho-so/{id}/giay-hen", get(intake::receipt))
         .route("/can-bo/tiep-nhan", get(intake::form).post(intake::submit))
+        .route(
+            "/can-bo/quan-tri/lich",
+            get(calendar::show).post(calendar::change),
+        )
 }
 
 /// The signed-in staff member, from the session cookie; otherwise a redirect to sign in.
