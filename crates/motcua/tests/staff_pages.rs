@@ -443,3 +443,76 @@ async fn administrators_edit_the_working_calendar() {
         "Saturday mornings now worked"
     );
 }
+
+#[tokio::test]
+async fn officers_change_their_password() {
+    let app = with_passwords().await;
+    let cookie = sign_in(&app, "u.cv").await;
+    let (status, html, _) = send(
+        &app,
+        Method::GET,
+        "/can-bo/doi-mat-khau",
+        Some(&cookie),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = csrf_of(&html);
+    let (status, html, _) = send(
+        &app,
+        Method::POST,
+        "/can-bo/doi-mat-khau",
+        Some(&cookie),
+        Some(&format!(
+            "csrf={csrf}&current=sai-mat-khau&new=mat-khau-moi-1&repeat=mat-khau-moi-1"
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Mật khẩu hiện tại không đúng"));
+    let (status, html, _) = send(
+        &app,
+        Method::POST,
+        "/can-bo/doi-mat-khau",
+        Some(&cookie),
+        Some(&format!(
+            "csrf={csrf}&current={PASSWORD}&new=mat-khau-moi-1&repeat=khac"
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("không giống nhau"));
+    let (status, html, _) = send(
+        &app,
+        Method::POST,
+        "/can-bo/doi-mat-khau",
+        Some(&cookie),
+        Some(&format!(
+            "csrf={csrf}&current={PASSWORD}&new=ngan&repeat=ngan"
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("ít nhất 8 ký tự"));
+    let (status, html, _) = send(
+        &app,
+        Method::POST,
+        "/can-bo/doi-mat-khau",
+        Some(&cookie),
+        Some(&format!(
+            "csrf={csrf}&current={PASSWORD}&new=mat-khau-moi-1&repeat=mat-khau-moi-1"
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Đã đổi mật khẩu"));
+    let (status, _, _) = send(
+        &app,
+        Method::POST,
+        "/can-bo/dang-nhap",
+        None,
+        Some("username=u.cv&password=mat-khau-moi-1"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}

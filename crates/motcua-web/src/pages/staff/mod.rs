@@ -5,6 +5,7 @@
 mod calendar;
 mod dossier;
 mod intake;
+mod password;
 mod queue;
 mod signin;
 
@@ -27,6 +28,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/can-bo", get(queue::queue))
         .route("/can-bo/ho-so/{id}", get(dossier::show).post(dossier::act))
         .route("/can-bo/ho-so/{id}/giay-hen", get(intake::receipt))
+        .route(
+            "/can-bo/doi-mat-khau",
+            get(password::form).post(password::change),
+        )
         .route("/can-bo/tiep-nhan", get(intake::form).post(intake::submit))
         .route(
             "/can-bo/quan-tri/lich",
