@@ -238,6 +238,14 @@ impl Db {
         })
     }
 
+    /// Every staff member, by name.
+    pub async fn all_staff(&self) -> Result<Vec<Staff>, DbError> {
+        on_read!(self, pool => {
+            let rows = sqlx::query(concat!(select_staff!(), " ORDER BY full_name")).fetch_all(pool).await?;
+            rows.iter().map(staff).collect()
+        })
+    }
+
     /// The active staff who hold any role over `agency_id` (there or on an ancestor), by name.
     pub async fn staff_over(&self, agency_id: i64) -> Result<Vec<Staff>, DbError> {
         on_read!(self, pool => {

@@ -516,3 +516,108 @@ async fn officers_change_their_password() {
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn administrators_manage_agencies_staff_and_procedure_versions() {
+    let app = with_passwords().await;
+    let specialist = sign_in(&app, "u.cv").await;
+    let (status, _, _) = send(
+        &app,
+        Method::GET,
+        "/can-bo/quan-tri",
+        Some(&specialist),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let admin = sign_in(&app, "u.qt").await;
+    let (status, html, _) = send(&app, Method::GET, "/can-bo/quan-tri", Some(&admin), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Sở Tư pháp") && html.contains("u.tn"));
+    let csrf = csrf_of(&html);
+    let post = |form: String| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            send(
+                app,
+                Method::POST,
+                "/can-bo/quan-tri",
+                Some(&admin),
+                Some(&form),
+            )
+            .await
+        }
+    };
+    let (status, html, _) = post(format!("csrf={csrf}&what=agency&code=000.00.20.H56&name=S%E1%BB%9F+Khoa+h%E1%BB%8Dc&level=province&parent={PROVINCE}")).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("Đã thêm cơ quan Sở Khoa học"));
+    let (status, html, _) = post(format!(
+        "csrf={csrf}&what=agency&code=bad&name=X&level=province"
+    ))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("không đúng dạng"));
+    let (status, html, _) = post(format!("csrf={csrf}&what=staff&username=cv.khcn&full_name=L%C3%AA+V%C4%83n+Khoa&password=mat-khau-khcn")).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let (status, _, _) = post(format!(
+        "csrf={csrf}&what=grant&username=cv.khcn&role=specialist&agency=000.00.20.H56"
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = send(
+        &app,
+        Method::POST,
+        "/can-bo/dang-nhap",
+        None,
+        Some("username=cv.khcn&password=mat-khau-khcn"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the new officer can sign in");
+
+    // Publishing a catalogue: a broken file names its line and publishes nothing.
+    let stored = app.state.db.procedure("1.000828").await.unwrap().unwrap();
+    let mut edited = stored.procedure.clone();
+    edited.name = format!("{} (sửa đổi)", edited.name);
+    let file = motcua_domain::catalogue::export_catalogue(&[edited]).unwrap();
+    let broken = file.replacen("\"originals\": 1", "\"originals\": \"một\"", 1);
+    let encode = |text: &str| {
+        text.bytes()
+            .map(|b| format!("%{b:02X}"))
+            .collect::<String>()
+    };
+    let (status, html, _) = post(format!(
+        "csrf={csrf}&what=catalogue&catalogue={}",
+        encode(&broken)
+    ))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("dòng "), "{html}");
+    assert_eq!(
+        app.state
+            .db
+            .procedure("1.000828")
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
+        1
+    );
+    let (status, html, _) = post(format!(
+        "csrf={csrf}&what=catalogue&catalogue={}",
+        encode(&file)
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("Đã công bố 1 phiên bản mới"));
+    assert_eq!(
+        app.state
+            .db
+            .procedure("1.000828")
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
+        2
+    );
+}

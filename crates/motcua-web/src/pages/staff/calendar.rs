@@ -8,12 +8,12 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
-use motcua_domain::agency::Role;
 use motcua_domain::calendar::{DayOverride, OfficeHours, Period, WorkCalendar};
 use serde::Deserialize;
 use std::sync::Arc;
 
 use super::SignedIn;
+use super::admin::require_admin;
 use crate::AppState;
 use crate::i18n::Tr;
 use crate::pages::{Frame, PageError, render};
@@ -62,15 +62,6 @@ fn periods_text(periods: &[Period]) -> String {
         .map(|p| format!("{}-{}", p.start.format("%H:%M"), p.end.format("%H:%M")))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-async fn require_admin(app: &AppState, who: &SignedIn) -> Result<(), PageError> {
-    let grants = app.db.grants(who.session.staff.id).await?;
-    if grants.iter().any(|g| g.role == Role::Administrator) {
-        Ok(())
-    } else {
-        Err(PageError::Forbidden)
-    }
 }
 
 async fn page(

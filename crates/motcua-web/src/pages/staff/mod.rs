@@ -2,6 +2,7 @@
 //! actions the signed-in officer may take. Every page goes through [`SignedIn`]; every form
 //! carries the session's CSRF token, checked in [`SignedIn::check_csrf`].
 
+mod admin;
 mod calendar;
 mod dossier;
 mod intake;
@@ -32,6 +33,7 @@ pub fn router() -> Router<Arc<AppState>> {
             "/can-bo/doi-mat-khau",
             get(password::form).post(password::change),
         )
+        .route("/can-bo/quan-tri", get(admin::show).post(admin::change))
         .route("/can-bo/tiep-nhan", get(intake::form).post(intake::submit))
         .route(
             "/can-bo/quan-tri/lich",

@@ -54,6 +54,7 @@ struct Queue {
     next: Option<String>,
     agency: i64,
     status: String,
+    admin: bool,
 }
 
 /// The traffic light of a dossier at `now`.
@@ -180,5 +181,6 @@ pub async fn queue(
         next: page.next,
         agency,
         status: status.as_str().into(),
+        admin: grants.iter().any(|g| g.role == Role::Administrator),
     }))
 }

@@ -1,0 +1,283 @@
+//! Quản trị — administrators manage agencies, staff and their roles, and publish procedure
+//! versions from a catalogue file (checked line by line; nothing is published on error).
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use motcua_db::{DbError, NewAgency, NewStaff};
+use motcua_domain::agency::{AgencyLevel, Role};
+use serde::Deserialize;
+use std::sync::Arc;
+
+use super::SignedIn;
+use crate::AppState;
+use crate::i18n::Tr;
+use crate::pages::{Frame, PageError, render};
+
+pub async fn require_admin(app: &AppState, who: &SignedIn) -> Result<(), PageError> {
+    let grants = app.db.grants(who.session.staff.id).await?;
+    if grants.iter().any(|g| g.role == Role::Administrator) {
+        Ok(())
+    } else {
+        Err(PageError::Forbidden)
+    }
+}
+
+pub struct AgencyRow {
+    pub code: String,
+    pub name: String,
+    pub level: &'static str,
+    pub indent: usize,
+}
+
+pub struct StaffRow {
+    pub username: String,
+    pub full_name: String,
+    pub title: String,
+    pub grants: String,
+}
+
+pub struct ProcedureRow {
+    pub code: String,
+    pub name: String,
+    pub version: i64,
+}
+
+#[derive(Template)]
+#[template(path = "staff/admin.html")]
+struct AdminPage {
+    t: Tr,
+    other_lang: &'static str,
+    back: String,
+    csrf: String,
+    agencies: Vec<AgencyRow>,
+    staff: Vec<StaffRow>,
+    procedures: Vec<ProcedureRow>,
+    roles: Vec<(&'static str, &'static str)>,
+    message: Option<String>,
+    errors: Vec<String>,
+    catalogue: String,
+}
+
+async fn page(
+    app: &AppState,
+    who: &SignedIn,
+    frame: Frame,
+    message: Option<String>,
+    errors: Vec<String>,
+    catalogue: String,
+) -> Result<Response, PageError> {
+    let agencies = app.db.agencies().await?;
+    let mut staff = Vec::new();
+    for s in app.db.all_staff().await? {
+        let grants = app.db.grants(s.id).await?;
+        staff.push(StaffRow {
+            grants: grants
+                .iter()
+                .map(|g| format!("{} @ {}", g.role.label_vi(), g.agency_code))
+                .collect::<Vec<_>>()
+                .join("; "),
+            username: s.username,
+            full_name: s.full_name,
+            title: s.title.unwrap_or_default(),
+        });
+    }
+    let procedures = app
+        .db
+        .procedures(None, None, None)
+        .await?
+        .into_iter()
+        .map(|p| ProcedureRow {
+            code: p.code,
+            name: p.name,
+            version: p.version,
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let body = render(&AdminPage {
+        t: frame.t,
+        other_lang: frame.other_lang,
+        back: frame.back,
+        csrf: who.session.csrf.clone(),
+        agencies: agencies
+            .iter()
+            .map(|a| AgencyRow {
+                code: a.code.clone(),
+                name: a.name.clone(),
+                level: a.level.label_vi(),
+                indent: a.path.matches('/').count().saturating_sub(2),
+            })
+            .collect(),
+        staff,
+        procedures,
+        roles: Role::ALL
+            .iter()
+            .map(|r| (r.as_str(), r.label_vi()))
+            .collect(),
+        message,
+        errors,
+        catalogue,
+    });
+    Ok((status, body).into_response())
+}
+
+pub async fn show(
+    State(app): State<Arc<AppState>>,
+    who: SignedIn,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    require_admin(&app, &who).await?;
+    page(
+        &app,
+        &who,
+        Frame::new(&headers, &uri),
+        None,
+        Vec::new(),
+        String::new(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct Change {
+    #[serde(default)]
+    csrf: String,
+    what: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    parent: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    catalogue: String,
+}
+
+fn optional(text: &str) -> Option<String> {
+    Some(text.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+fn messages(e: DbError) -> Result<Vec<String>, PageError> {
+    match e {
+        DbError::Invalid(fields) => Ok(fields.into_iter().map(|f| f.to_string()).collect()),
+        other @ (DbError::NotFound(_) | DbError::Forbidden(_)) => Ok(vec![other.to_string()]),
+        other => Err(other.into()),
+    }
+}
+
+pub async fn change(
+    State(app): State<Arc<AppState>>,
+    who: SignedIn,
+    headers: HeaderMap,
+    uri: Uri,
+    Form(c): Form<Change>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&c.csrf)?;
+    require_admin(&app, &who).await?;
+    let actor = format!("staff:{}", who.session.staff.id);
+    let mut catalogue_text = String::new();
+    let outcome: Result<String, Vec<String>> = match c.what.as_str() {
+        "agency" => {
+            let level = match c.level.as_str() {
+                "ministry" => AgencyLevel::Ministry,
+                "district" => AgencyLevel::District,
+                "commune" => AgencyLevel::Commune,
+                _ => AgencyLevel::Province,
+            };
+            let new = NewAgency {
+                code: c.code.trim().into(),
+                name: c.name.clone(),
+                level,
+                parent_code: optional(&c.parent),
+                phone: None,
+                address: None,
+            };
+            match app.db.create_agency(&new, &actor).await {
+                Ok(a) => Ok(format!("Đã thêm cơ quan {}", a.name)),
+                Err(e) => Err(messages(e)?),
+            }
+        }
+        "staff" => {
+            let new = NewStaff {
+                username: c.username.clone(),
+                full_name: c.full_name.clone(),
+                title: optional(&c.title),
+                ..NewStaff::default()
+            };
+            match app.db.create_staff(&new, &actor).await {
+                Ok(s) => match app.db.set_password(s.id, &c.password, &actor).await {
+                    Ok(()) => Ok(format!("Đã thêm cán bộ {}", s.full_name)),
+                    Err(e) => Err(messages(e)?),
+                },
+                Err(e) => Err(messages(e)?),
+            }
+        }
+        "grant" => match (
+            app.db.staff_by_username(&c.username).await?,
+            Role::parse(&c.role),
+        ) {
+            (Some(s), Some(role)) => {
+                match app.db.grant(s.id, c.agency.trim(), role, &actor).await {
+                    Ok(()) => Ok(format!(
+                        "Đã giao vai trò {} cho {}",
+                        role.label_vi(),
+                        s.full_name
+                    )),
+                    Err(e) => Err(messages(e)?),
+                }
+            }
+            (None, _) => Err(vec![format!("Không có cán bộ “{}”", c.username.trim())]),
+            (_, None) => Err(vec!["Vai trò không hợp lệ".into()]),
+        },
+        "catalogue" => match motcua_domain::catalogue::parse_catalogue(&c.catalogue) {
+            Err(errors) => {
+                catalogue_text = c.catalogue.clone();
+                Err(errors.iter().map(ToString::to_string).collect())
+            }
+            Ok(procedures) => match app
+                .db
+                .publish_procedures(&procedures, &actor, Some(who.session.staff.id))
+                .await
+            {
+                Ok(published) => {
+                    let changed = published.iter().filter(|p| p.changed).count();
+                    Ok(format!(
+                        "Đã công bố {changed} phiên bản mới; {} thủ tục không thay đổi",
+                        published.len() - changed
+                    ))
+                }
+                Err(e) => {
+                    catalogue_text = c.catalogue.clone();
+                    Err(messages(e)?)
+                }
+            },
+        },
+        other => Err(vec![format!("Yêu cầu “{other}” không hợp lệ")]),
+    };
+    let frame = Frame::new(&headers, &uri);
+    match outcome {
+        Ok(message) => page(&app, &who, frame, Some(message), Vec::new(), String::new()).await,
+        Err(errors) => page(&app, &who, frame, None, errors, catalogue_text).await,
+    }
+}
