@@ -202,9 +202,7 @@ async fn page(
         .components
         .iter()
         .map(|c| Received {
-            name: case
-                .and_then(|k| k.components.iter().find(|x| x.code == c.code))
-                .map_or_else(|| c.code.clone(), |x| x.name.clone()),
+            name: super::component_name(case, &c.code),
             count: c.count,
             form: match c.form {
                 motcua_domain::dossier::ComponentForm::Original => "bản chính",

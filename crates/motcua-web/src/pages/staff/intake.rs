@@ -358,9 +358,7 @@ pub async fn receipt(
         .components
         .iter()
         .map(|c| {
-            let name = case
-                .and_then(|k| k.components.iter().find(|x| x.code == c.code))
-                .map_or_else(|| c.code.clone(), |x| x.name.clone());
+            let name = super::component_name(case, &c.code);
             let (originals, copies) = match c.form {
                 ComponentForm::Copy => (0, c.count),
                 _ => (c.count, 0),

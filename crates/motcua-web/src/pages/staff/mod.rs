@@ -41,6 +41,12 @@ pub fn router() -> Router<Arc<AppState>> {
         )
 }
 
+/// The catalogue's name of a received component, or its code when the case has no such one.
+pub fn component_name(case: Option<&motcua_domain::catalogue::Case>, code: &str) -> String {
+    case.and_then(|k| k.components.iter().find(|x| x.code == code))
+        .map_or_else(|| code.to_string(), |x| x.name.clone())
+}
+
 /// The signed-in staff member, from the session cookie; otherwise a redirect to sign in.
 pub struct SignedIn {
     pub session: Session,
