@@ -621,3 +621,57 @@ async fn administrators_manage_agencies_staff_and_procedure_versions() {
         2
     );
 }
+
+#[tokio::test]
+async fn my_dossiers_are_those_assigned_to_me() {
+    let app = with_passwords().await;
+    let (_, d) = app
+        .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+        .await;
+    let id = d["id"].as_i64().unwrap();
+    let mut forward = serde_json::json!({"action": "forward", "expected_version": 1});
+    let (_, d) = app
+        .post(
+            &format!("/api/v1/dossiers/{id}/transitions"),
+            Some("tok-tn"),
+            forward.take(),
+        )
+        .await;
+    let cv = app
+        .state
+        .db
+        .staff_by_username("u.cv")
+        .await
+        .unwrap()
+        .unwrap();
+    let assign = serde_json::json!({"action": "assign", "staff_id": cv.id, "expected_version": d["version"]});
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/dossiers/{id}/transitions"),
+            Some("tok-tp"),
+            assign,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let cookie = sign_in(&app, "u.cv").await;
+    let (status, html, _) = send(
+        &app,
+        Method::GET,
+        "/can-bo?mine=1&status=processing",
+        Some(&cookie),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(d["code"].as_str().unwrap()), "{html}");
+    let other = sign_in(&app, "u.tn").await;
+    let (_, html, _) = send(
+        &app,
+        Method::GET,
+        "/can-bo?mine=1&status=processing",
+        Some(&other),
+        None,
+    )
+    .await;
+    assert!(!html.contains(d["code"].as_str().unwrap()));
+}

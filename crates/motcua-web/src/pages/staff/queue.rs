@@ -21,6 +21,8 @@ pub struct QueueQuery {
     agency: Option<i64>,
     status: Option<String>,
     after: Option<String>,
+    /// Only the dossiers assigned to the signed-in officer.
+    mine: Option<String>,
 }
 
 pub struct Choice {
@@ -55,6 +57,7 @@ struct Queue {
     agency: i64,
     status: String,
     admin: bool,
+    mine: bool,
 }
 
 /// The traffic light of a dossier at `now`.
@@ -114,7 +117,18 @@ pub async fn queue(
         .as_deref()
         .and_then(Status::parse)
         .unwrap_or(default);
-    let page = if agency == 0 {
+    let mine = q.mine.as_deref() == Some("1");
+    let page = if mine {
+        app.db
+            .list_dossiers(&DossierFilter {
+                assignee_id: Some(staff.id),
+                status: Some(status),
+                after: q.after.clone(),
+                limit: Some(50),
+                ..DossierFilter::default()
+            })
+            .await?
+    } else if agency == 0 {
         motcua_db::DossierPage {
             items: Vec::new(),
             next: None,
@@ -182,5 +196,6 @@ pub async fn queue(
         agency,
         status: status.as_str().into(),
         admin: grants.iter().any(|g| g.role == Role::Administrator),
+        mine,
     }))
 }

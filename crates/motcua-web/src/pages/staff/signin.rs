@@ -56,8 +56,9 @@ pub async fn submit(
         Login::Ok(staff) => {
             let token = app.db.create_session(staff.id, now).await?;
             let cookie = format!(
-                "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
-                motcua_db::SESSION_SECONDS
+                "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+                motcua_db::SESSION_SECONDS,
+                secure_flag()
             );
             return Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/can-bo")).into_response());
         }
@@ -72,6 +73,16 @@ pub async fn submit(
         error: Some(frame.t.get(error)),
     });
     Ok((StatusCode::UNAUTHORIZED, page).into_response())
+}
+
+/// `; Secure` when motcua is served over HTTPS (`MOTCUA_SECURE_COOKIES=1`), so the
+/// session cookie never travels over plain HTTP.
+fn secure_flag() -> &'static str {
+    if std::env::var("MOTCUA_SECURE_COOKIES").as_deref() == Ok("1") {
+        "; Secure"
+    } else {
+        ""
+    }
 }
 
 #[derive(Deserialize)]
