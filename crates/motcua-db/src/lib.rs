@@ -29,7 +29,8 @@ pub use audit::{AuditEntry, AuditReport};
 pub use bulk::{BulkDossier, BulkHistory};
 pub use catalogue::{ProcedureSummary, Published, StoredProcedure};
 pub use dossiers::{
-    ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, TransitionRequest,
+    ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, PublicDossier,
+    TransitionRequest,
 };
 pub use engine::{Db, Durability, EngineKind};
 pub use error::DbError;

@@ -222,6 +222,21 @@ async fn lifecycle(engine: &str) {
             .id,
         d.id
     );
+    assert!(
+        db.public_lookup(&d.code, "WRONGONE")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let public = db
+        .public_lookup(&d.code, &d.lookup_secret)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (public.status, public.step, public.due_at),
+        (Status::Returned, 4, d.due_at)
+    );
 
     // The audit chain holds, and an edit breaks it where it was made.
     let report = db.audit_verify().await.unwrap();

@@ -4,6 +4,7 @@ mod access;
 pub mod api;
 mod i18n;
 mod pages;
+mod progress;
 
 use axum::Router;
 use motcua_db::Db;

@@ -75,6 +75,30 @@ pub struct DossierFilter {
     pub limit: Option<i64>,
 }
 
+/// What the public lookup shows: progress, never personal data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicDossier {
+    pub code: String,
+    pub procedure_version_id: i64,
+    pub status: Status,
+    pub step: usize,
+    pub received_at: Instant,
+    pub due_at: Option<Instant>,
+    pub finished_at: Option<Instant>,
+    pub apologised: bool,
+}
+
+/// Whether a typed lookup secret matches (case-insensitive, every byte compared).
+fn secret_matches(given: &str, stored: &str) -> bool {
+    let given = given.trim().to_uppercase();
+    given.len() == stored.len()
+        && given
+            .bytes()
+            .zip(stored.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
 /// A page of dossiers and the cursor of the next one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DossierPage {
@@ -208,16 +232,42 @@ impl Db {
     /// Tra cứu công khai: the dossier with this code, if `secret` matches its lookup secret.
     pub async fn lookup(&self, code: &str, secret: &str) -> Result<Option<DossierRecord>, DbError> {
         let found = self.dossier_by_code(code).await?;
-        Ok(found.filter(|d| {
-            let given = secret.trim().to_uppercase();
-            // Constant-time enough for short secrets: compare every byte.
-            given.len() == d.lookup_secret.len()
-                && given
-                    .bytes()
-                    .zip(d.lookup_secret.bytes())
-                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                    == 0
-        }))
+        Ok(found.filter(|d| secret_matches(secret, &d.lookup_secret)))
+    }
+
+    /// The public view of a dossier (progress only, read from its plain columns), if `secret`
+    /// matches its lookup secret.
+    pub async fn public_lookup(
+        &self,
+        code: &str,
+        secret: &str,
+    ) -> Result<Option<PublicDossier>, DbError> {
+        let row = on_read!(self, pool => {
+            let row = sqlx::query(
+                "SELECT code, lookup_secret, procedure_version_id, status, step, received_at, due_at,
+                        finished_at, apologised FROM dossiers WHERE code = $1",
+            )
+            .bind(code.trim())
+            .fetch_optional(pool)
+            .await?;
+            match row {
+                Some(r) => Some((
+                    r.text("lookup_secret")?,
+                    PublicDossier {
+                        code: r.text("code")?,
+                        procedure_version_id: r.int("procedure_version_id")?,
+                        status: status_of(r.int("status")?)?,
+                        step: usize::try_from(r.int("step")?).unwrap_or_default(),
+                        received_at: instant(r.int("received_at")?)?,
+                        due_at: opt_instant(r.opt_int("due_at")?)?,
+                        finished_at: opt_instant(r.opt_int("finished_at")?)?,
+                        apologised: r.int("apologised")? != 0,
+                    },
+                )),
+                None => None,
+            }
+        });
+        Ok(row.and_then(|(stored, view)| secret_matches(secret, &stored).then_some(view)))
     }
 
     /// A page of dossiers in appointment order.

@@ -16,13 +16,6 @@ pub struct LookupQuery {
     secret: String,
 }
 
-#[derive(Serialize)]
-pub struct PublicStep {
-    name: String,
-    done: bool,
-    current: bool,
-}
-
 /// What anyone holding the receipt may see.
 #[derive(Serialize)]
 pub struct PublicView {
@@ -34,7 +27,7 @@ pub struct PublicView {
     due_at: Option<Instant>,
     finished_at: Option<Instant>,
     apologised: bool,
-    steps: Vec<PublicStep>,
+    steps: Vec<crate::progress::PublicStep>,
 }
 
 pub async fn lookup(
@@ -44,27 +37,10 @@ pub async fn lookup(
     let not_found = || ApiError::not_found("hồ sơ với mã và mã tra cứu này");
     let d = app
         .db
-        .lookup(&q.code, &q.secret)
+        .public_lookup(&q.code, &q.secret)
         .await?
         .ok_or_else(not_found)?;
-    let procedure = app
-        .db
-        .procedure_version(d.procedure_version_id)
-        .await?
-        .map(|p| p.procedure.name.clone())
-        .unwrap_or_default();
-    let finished = d.status.is_final() || d.status == motcua_domain::dossier::Status::ResultReady;
-    let steps = d
-        .state
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| PublicStep {
-            name: s.name.clone(),
-            done: i < d.state.step || (finished && i <= d.state.step),
-            current: i == d.state.step && !finished,
-        })
-        .collect();
+    let (procedure, steps) = crate::progress::progress(&app.db, &d).await?;
     Ok(Json(PublicView {
         code: d.code,
         procedure,

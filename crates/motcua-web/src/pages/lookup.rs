@@ -5,7 +5,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
-use motcua_domain::dossier::Status;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -21,12 +20,6 @@ pub struct LookupQuery {
     secret: String,
 }
 
-pub struct StepView {
-    pub name: String,
-    pub done: bool,
-    pub current: bool,
-}
-
 pub struct ResultView {
     pub code: String,
     pub procedure: String,
@@ -36,7 +29,7 @@ pub struct ResultView {
     pub due: Option<String>,
     pub finished: Option<String>,
     pub apologised: bool,
-    pub steps: Vec<StepView>,
+    pub steps: Vec<crate::progress::PublicStep>,
 }
 
 #[derive(Template)]
@@ -62,26 +55,10 @@ pub async fn lookup(
     let secret = q.secret.trim().to_string();
     let mut result = None;
     let asked = !code.is_empty() && !secret.is_empty();
-    if asked && let Some(d) = app.db.lookup(&code, &secret).await? {
-        let procedure = app
-            .db
-            .procedure_version(d.procedure_version_id)
-            .await?
-            .map(|p| p.procedure.name.clone())
-            .unwrap_or_default();
-        let finished = d.status.is_final() || d.status == Status::ResultReady;
+    if asked && let Some(d) = app.db.public_lookup(&code, &secret).await? {
+        let (procedure, steps) = crate::progress::progress(&app.db, &d).await?;
         result = Some(ResultView {
-            steps: d
-                .state
-                .steps
-                .iter()
-                .enumerate()
-                .map(|(i, s)| StepView {
-                    name: s.name.clone(),
-                    done: i < d.state.step || (finished && i <= d.state.step),
-                    current: i == d.state.step && !finished,
-                })
-                .collect(),
+            steps,
             code: d.code,
             procedure,
             status: d.status.label_vi(),

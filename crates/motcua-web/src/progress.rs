@@ -1,0 +1,34 @@
+//! The public progress of a dossier — the steps of its procedure version, done, current or
+//! ahead — shared by the lookup API and the lookup page.
+
+use motcua_db::{Db, DbError, PublicDossier};
+use motcua_domain::dossier::Status;
+use serde::Serialize;
+
+/// One step as the public sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicStep {
+    pub name: String,
+    pub done: bool,
+    pub current: bool,
+}
+
+/// The procedure's name and the steps of the version the dossier was received under.
+pub async fn progress(db: &Db, d: &PublicDossier) -> Result<(String, Vec<PublicStep>), DbError> {
+    let Some(version) = db.procedure_version(d.procedure_version_id).await? else {
+        return Ok((String::new(), Vec::new()));
+    };
+    let finished = d.status.is_final() || d.status == Status::ResultReady;
+    let steps = version
+        .procedure
+        .workflow
+        .iter()
+        .enumerate()
+        .map(|(i, s)| PublicStep {
+            name: s.name.clone(),
+            done: i < d.step || (finished && i <= d.step),
+            current: i == d.step && !finished,
+        })
+        .collect();
+    Ok((version.procedure.name.clone(), steps))
+}
