@@ -2,7 +2,7 @@
 //! handler authorizes against the caller's roles over the agencies concerned.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use motcua_db::{
     ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, Staff, TransitionRequest,
@@ -12,7 +12,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 use super::error::ApiError;
-use super::extract::{Body, Params, StaffAuth};
+use super::extract::{Body, Id, Params, StaffAuth};
 use crate::AppState;
 
 /// The dossier `id`, if the caller may see it; otherwise "not found" (no existence leak).
@@ -66,7 +66,7 @@ pub async fn create(
 pub async fn show(
     State(app): State<Arc<AppState>>,
     StaffAuth(staff): StaffAuth,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<DossierRecord>, ApiError> {
     Ok(Json(readable(&app, &staff, id).await?))
 }
@@ -74,7 +74,7 @@ pub async fn show(
 pub async fn history(
     State(app): State<Arc<AppState>>,
     StaffAuth(staff): StaffAuth,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<Vec<HistoryRow>>, ApiError> {
     let d = readable(&app, &staff, id).await?;
     Ok(Json(app.db.history(d.id).await?))
@@ -146,7 +146,7 @@ pub struct TransitionBody {
 pub async fn transition(
     State(app): State<Arc<AppState>>,
     StaffAuth(staff): StaffAuth,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Body(body): Body<TransitionBody>,
 ) -> Result<Json<DossierRecord>, ApiError> {
     // Unreadable dossiers are "not found", even for an action the caller could not take.

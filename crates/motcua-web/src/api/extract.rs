@@ -93,3 +93,20 @@ where
         }
     }
 }
+
+/// A numeric id in the path; anything else is a JSON "not found".
+pub struct Id(pub i64);
+
+impl<S> FromRequestParts<S> for Id
+where
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<i64>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(id)| Self(id))
+            .map_err(|_| ApiError::not_found("hồ sơ"))
+    }
+}

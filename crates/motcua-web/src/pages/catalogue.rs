@@ -1,8 +1,9 @@
 //! Danh mục thủ tục — the public catalogue: search (diacritics optional), filter by field,
 //! and each procedure's page.
 
+use crate::pages::extract::PageQuery;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use motcua_db::ProcedureSummary;
@@ -40,7 +41,7 @@ pub async fn list(
     State(app): State<Arc<AppState>>,
     headers: HeaderMap,
     uri: Uri,
-    Query(f): Query<Filter>,
+    PageQuery(f): PageQuery<Filter>,
 ) -> Result<Response, PageError> {
     let frame = Frame::new(&headers, &uri);
     let q = f.q.trim().to_string();

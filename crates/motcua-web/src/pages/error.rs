@@ -20,6 +20,8 @@ struct ErrorPage {
 #[derive(Debug)]
 pub enum PageError {
     NotFound,
+    /// Malformed input (a form or query that does not parse).
+    BadRequest,
     /// A form without this session's token, or an action not allowed.
     Forbidden,
     Internal,
@@ -40,6 +42,11 @@ impl IntoResponse for PageError {
                 StatusCode::NOT_FOUND,
                 "error.not_found.title",
                 "error.not_found.body",
+            ),
+            Self::BadRequest => (
+                StatusCode::BAD_REQUEST,
+                "error.bad_request.title",
+                "error.bad_request.body",
             ),
             Self::Forbidden => (
                 StatusCode::FORBIDDEN,

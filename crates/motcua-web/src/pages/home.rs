@@ -1,7 +1,8 @@
 //! Trang chủ — search the catalogue, track a dossier, browse by field; and the language switch.
 
+use crate::pages::extract::PageQuery;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -68,7 +69,7 @@ pub struct Switch {
 }
 
 /// Sets the language cookie and goes back (only to a path on this site).
-pub async fn switch_language(Query(q): Query<Switch>) -> Response {
+pub async fn switch_language(PageQuery(q): PageQuery<Switch>) -> Response {
     let lang = if q.to == "en" { "en" } else { "vi" };
     let back = q
         .back

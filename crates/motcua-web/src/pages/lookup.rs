@@ -1,8 +1,9 @@
 //! Tra cứu hồ sơ — the public tracking page: code and lookup secret in, progress out,
 //! never personal data.
 
+use crate::pages::extract::PageQuery;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use serde::Deserialize;
@@ -48,7 +49,7 @@ pub async fn lookup(
     State(app): State<Arc<AppState>>,
     headers: HeaderMap,
     uri: Uri,
-    Query(q): Query<LookupQuery>,
+    PageQuery(q): PageQuery<LookupQuery>,
 ) -> Result<Response, PageError> {
     let frame = Frame::new(&headers, &uri);
     let code = q.code.trim().to_string();

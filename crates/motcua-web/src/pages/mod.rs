@@ -4,6 +4,7 @@
 mod assets;
 mod catalogue;
 mod error;
+pub mod extract;
 mod home;
 mod lookup;
 mod staff;

@@ -1,8 +1,8 @@
 //! Quản trị — administrators manage agencies, staff and their roles, and publish procedure
 //! versions from a catalogue file (checked line by line; nothing is published on error).
 
+use crate::pages::extract::PageForm;
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -191,7 +191,7 @@ pub async fn change(
     who: SignedIn,
     headers: HeaderMap,
     uri: Uri,
-    Form(c): Form<Change>,
+    PageForm(c): PageForm<Change>,
 ) -> Result<Response, PageError> {
     who.check_csrf(&c.csrf)?;
     require_admin(&app, &who).await?;

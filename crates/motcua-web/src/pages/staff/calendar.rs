@@ -2,9 +2,9 @@
 //! add or change announced swaps, and set office hours; the calendar in force is rebuilt at
 //! once from the stored data.
 
+use crate::pages::extract::{PageForm, PageQuery};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
@@ -108,7 +108,7 @@ pub async fn show(
     who: SignedIn,
     headers: HeaderMap,
     uri: Uri,
-    Query(q): Query<YearQuery>,
+    PageQuery(q): PageQuery<YearQuery>,
 ) -> Result<Response, PageError> {
     require_admin(&app, &who).await?;
     let year = q.year.unwrap_or_else(|| app.now().year());
@@ -153,7 +153,7 @@ pub async fn change(
     who: SignedIn,
     headers: HeaderMap,
     uri: Uri,
-    Form(c): Form<Change>,
+    PageForm(c): PageForm<Change>,
 ) -> Result<Response, PageError> {
     who.check_csrf(&c.csrf)?;
     require_admin(&app, &who).await?;

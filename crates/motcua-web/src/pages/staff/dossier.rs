@@ -2,9 +2,9 @@
 //! documents, the timeline of every transition with its outcome, messages sent, and a form
 //! for each action this officer may take now (decided by dry-running the state machine).
 
+use crate::pages::extract::{PageForm, PageId};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, TimeZone};
@@ -388,7 +388,7 @@ pub async fn show(
     who: SignedIn,
     headers: HeaderMap,
     uri: Uri,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
 ) -> Result<Response, PageError> {
     let d = readable(&app, &who, id).await?;
     page(&app, &who, Frame::new(&headers, &uri), d, None).await
@@ -542,8 +542,8 @@ pub async fn act(
     who: SignedIn,
     headers: HeaderMap,
     uri: Uri,
-    Path(id): Path<i64>,
-    Form(f): Form<ActForm>,
+    PageId(id): PageId,
+    PageForm(f): PageForm<ActForm>,
 ) -> Result<Response, PageError> {
     who.check_csrf(&f.csrf)?;
     let d = readable(&app, &who, id).await?;

@@ -2,9 +2,9 @@
 //! pick its case, enter the applicant, tick the documents against the catalogue's list,
 //! see the appointment before saving, then print the receipt.
 
+use crate::pages::extract::{PageForm, PageId, PageQuery};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_db::{DbError, ProcedureSummary};
@@ -159,7 +159,7 @@ pub async fn form(
     who: SignedIn,
     headers: HeaderMap,
     uri: Uri,
-    Query(f): Query<Find>,
+    PageQuery(f): PageQuery<Find>,
 ) -> Result<Response, PageError> {
     let typed = Typed {
         kind: "person".into(),
@@ -195,7 +195,7 @@ pub async fn submit(
     who: SignedIn,
     headers: HeaderMap,
     uri: Uri,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     who.check_csrf(&field(&pairs, "csrf"))?;
     let Some(receiving) = counter_agency(&app, &who).await? else {
@@ -343,7 +343,7 @@ pub async fn receipt(
     who: SignedIn,
     headers: HeaderMap,
     uri: Uri,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
 ) -> Result<Response, PageError> {
     let frame = Frame::new(&headers, &uri);
     let d = match app.db.dossier(id).await? {

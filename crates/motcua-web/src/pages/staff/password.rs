@@ -1,7 +1,7 @@
 //! Đổi mật khẩu — a signed-in officer changes their password, giving the current one.
 
+use crate::pages::extract::PageForm;
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -54,7 +54,7 @@ pub async fn change(
     who: SignedIn,
     headers: HeaderMap,
     uri: Uri,
-    Form(c): Form<Change>,
+    PageForm(c): PageForm<Change>,
 ) -> Result<Response, PageError> {
     who.check_csrf(&c.csrf)?;
     let frame = Frame::new(&headers, &uri);

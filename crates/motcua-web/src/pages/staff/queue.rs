@@ -1,8 +1,9 @@
 //! Hàng đợi công việc — an officer's dossiers by agency and status, in appointment order,
 //! with a traffic light each (on time, due within a working day, overdue, paused).
 
+use crate::pages::extract::PageQuery;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use motcua_db::DossierFilter;
@@ -84,7 +85,7 @@ pub async fn queue(
     who: SignedIn,
     headers: HeaderMap,
     uri: Uri,
-    Query(q): Query<QueueQuery>,
+    PageQuery(q): PageQuery<QueueQuery>,
 ) -> Result<Response, PageError> {
     let frame = Frame::new(&headers, &uri);
     let t = frame.t;

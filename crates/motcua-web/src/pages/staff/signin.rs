@@ -1,8 +1,8 @@
 //! Đăng nhập, đăng xuất — username and password, a session cookie (HttpOnly, SameSite=Lax),
 //! and a lock-out message after repeated failures.
 
+use crate::pages::extract::PageForm;
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -48,7 +48,7 @@ pub async fn submit(
     State(app): State<Arc<AppState>>,
     headers: HeaderMap,
     uri: Uri,
-    Form(c): Form<Credentials>,
+    PageForm(c): PageForm<Credentials>,
 ) -> Result<Response, PageError> {
     let frame = Frame::new(&headers, &uri);
     let now = app.now().timestamp();
@@ -94,7 +94,7 @@ pub struct SignOut {
 pub async fn sign_out(
     State(app): State<Arc<AppState>>,
     who: SignedIn,
-    Form(f): Form<SignOut>,
+    PageForm(f): PageForm<SignOut>,
 ) -> Result<Response, PageError> {
     who.check_csrf(&f.csrf)?;
     app.db
