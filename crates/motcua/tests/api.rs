@@ -306,7 +306,12 @@ async fn malformed_ids_and_queries_get_the_json_error() {
     let (status, e) = app.get("/api/v1/dossiers/abc", Some("tok-tn")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(e["error"]["code"], "not_found");
-    let (status, e) = app.get("/api/v1/dossiers?agency=000.01.01.H56&limit=nhieu", Some("tok-tn")).await;
+    let (status, e) = app
+        .get(
+            "/api/v1/dossiers?agency=000.01.01.H56&limit=nhieu",
+            Some("tok-tn"),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(e["error"]["code"], "invalid");
 }

@@ -683,10 +683,18 @@ async fn malformed_requests_get_the_friendly_page() {
     let (status, html, _) = send(&app, Method::GET, "/can-bo/ho-so/abc", Some(&cookie), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Không tìm thấy trang"));
-    let (status, html, _) = send(&app, Method::GET, "/can-bo?agency=abc", Some(&cookie), None).await;
+    let (status, html, _) =
+        send(&app, Method::GET, "/can-bo?agency=abc", Some(&cookie), None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains("Yêu cầu không hợp lệ"), "{html}");
-    let (status, html, _) = send(&app, Method::POST, "/can-bo/ho-so/1", Some(&cookie), Some("action=forward")).await;
+    let (status, html, _) = send(
+        &app,
+        Method::POST,
+        "/can-bo/ho-so/1",
+        Some(&cookie),
+        Some("action=forward"),
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains("Yêu cầu không hợp lệ"));
 }
