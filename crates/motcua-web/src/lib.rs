@@ -5,6 +5,7 @@ pub mod api;
 mod i18n;
 mod pages;
 mod progress;
+mod throttle;
 
 use axum::Router;
 use motcua_db::Db;
@@ -16,6 +17,8 @@ use std::sync::{Arc, RwLock};
 pub struct AppState {
     pub db: Db,
     calendar: RwLock<Arc<WorkCalendar>>,
+    /// Sign-in attempts per client address.
+    pub(crate) sign_ins: throttle::Throttle,
 }
 
 impl AppState {
@@ -23,6 +26,7 @@ impl AppState {
         Arc::new(Self {
             db,
             calendar: RwLock::new(Arc::new(calendar)),
+            sign_ins: throttle::Throttle::default(),
         })
     }
 

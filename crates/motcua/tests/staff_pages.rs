@@ -698,3 +698,32 @@ async fn malformed_requests_get_the_friendly_page() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains("Yêu cầu không hợp lệ"));
 }
+
+#[tokio::test]
+async fn one_address_cannot_try_passwords_without_end() {
+    let app = with_passwords().await;
+    let from = std::net::SocketAddr::from(([203, 0, 113, 7], 40000));
+    let mut last = StatusCode::OK;
+    let mut html = String::new();
+    for i in 0..21 {
+        let mut request = Request::builder()
+            .method(Method::POST)
+            .uri("/can-bo/dang-nhap")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(format!("username=khong.co.{i}&password=sai")))
+            .unwrap();
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(from));
+        let response = tower::ServiceExt::oneshot(app.router.clone(), request)
+            .await
+            .unwrap();
+        last = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        html = String::from_utf8(bytes.to_vec()).unwrap();
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    assert!(html.contains("Quá nhiều lần đăng nhập"));
+}

@@ -66,12 +66,16 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     }
     println!();
     println!("Nhấn Ctrl+C để dừng.");
-    axum::serve(listener, motcua_web::router(Arc::clone(&state)))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .context("máy chủ dừng do lỗi")?;
+    axum::serve(
+        listener,
+        motcua_web::router(Arc::clone(&state))
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .context("máy chủ dừng do lỗi")?;
     db.close().await;
     Ok(())
 }

@@ -46,12 +46,25 @@ pub struct Credentials {
 
 pub async fn submit(
     State(app): State<Arc<AppState>>,
+    crate::throttle::ClientAddr(addr): crate::throttle::ClientAddr,
     headers: HeaderMap,
     uri: Uri,
     PageForm(c): PageForm<Credentials>,
 ) -> Result<Response, PageError> {
     let frame = Frame::new(&headers, &uri);
     let now = app.now().timestamp();
+    if let Some(addr) = addr
+        && !app.sign_ins.allow(addr)
+    {
+        let page = render(&SignIn {
+            t: frame.t,
+            other_lang: frame.other_lang,
+            back: frame.back,
+            username: c.username.trim().to_string(),
+            error: Some(frame.t.get("signin.throttled")),
+        });
+        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+    }
     let error = match app.db.login(&c.username, &c.password, now).await? {
         Login::Ok(staff) => {
             let token = app.db.create_session(staff.id, now).await?;
