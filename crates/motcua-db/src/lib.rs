@@ -32,7 +32,7 @@ pub use dossiers::{
     ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, PublicDossier,
     TransitionRequest,
 };
-pub use engine::{Db, Durability, EngineKind};
+pub use engine::{Db, Durability, EngineKind, redact};
 pub use error::DbError;
 pub use outbox::OutboxMessage;
 pub use secret::{hash_token, random_token};

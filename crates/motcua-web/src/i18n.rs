@@ -24,12 +24,7 @@ pub enum Lang {
 impl Lang {
     /// The `lang` cookie, Vietnamese by default.
     pub fn from_headers(headers: &HeaderMap) -> Self {
-        let english = headers
-            .get_all(axum::http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .any(|c| c.trim() == "lang=en");
+        let english = crate::cookie::get(headers, "lang").as_deref() == Some("en");
         if english { Self::En } else { Self::Vi }
     }
 

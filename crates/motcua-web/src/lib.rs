@@ -2,6 +2,7 @@
 
 mod access;
 pub mod api;
+mod cookie;
 mod i18n;
 mod pages;
 mod progress;

@@ -53,18 +53,6 @@ pub struct SignedIn {
     pub token: String,
 }
 
-pub fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-}
-
 impl<S> FromRequestParts<S> for SignedIn
 where
     Arc<AppState>: FromRef<S>,
@@ -75,7 +63,7 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let app = Arc::<AppState>::from_ref(state);
         let to_sign_in = || Redirect::to("/can-bo/dang-nhap").into_response();
-        let Some(token) = cookie_value(parts, COOKIE) else {
+        let Some(token) = crate::cookie::get(&parts.headers, COOKIE) else {
             return Err(to_sign_in());
         };
         match app.db.session(&token, app.now().timestamp()).await {

@@ -136,7 +136,7 @@ pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
     eprintln!(
         "Tạo tỉnh mẫu và {} hồ sơ trong {}…",
         plan.dossiers,
-        redact(&url)
+        motcua_db::redact(&url)
     );
     let db = Db::connect_with(&url, Durability::Bulk).await?;
     db.migrate().await?;
@@ -424,7 +424,7 @@ pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
     print_table(&figures, &url, plan.dossiers, load_seconds, conc);
     if let Some(path) = args.json {
         let doc = serde_json::json!({
-            "database": redact(&url),
+            "database": motcua_db::redact(&url),
             "dossiers": plan.dossiers,
             "load_seconds": load_seconds,
             "concurrency": conc,
@@ -520,21 +520,11 @@ async fn deep_cursor(url: &str, agency_code: &str) -> anyhow::Result<Option<Stri
     Ok(after)
 }
 
-fn redact(url: &str) -> String {
-    match url.split_once('@') {
-        Some((left, right)) => format!(
-            "{}:***@{right}",
-            left.rsplit_once(':').map_or(left, |(a, _)| a)
-        ),
-        None => url.to_string(),
-    }
-}
-
 fn print_table(figures: &[Figure], url: &str, dossiers: u64, load_seconds: f64, conc: usize) {
     println!();
     println!(
         "motcua bench — {} — {dossiers} dossiers loaded in {load_seconds:.0} s — {conc} connections",
-        redact(url)
+        motcua_db::redact(url)
     );
     println!(
         "{:<40} {:>14} {:<8} {:<40} verdict",
