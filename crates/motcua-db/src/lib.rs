@@ -11,13 +11,18 @@ mod audit;
 mod cache;
 #[macro_use]
 mod outbox;
+#[macro_use]
+mod files;
 mod agencies;
+mod board;
 mod bulk;
 mod calendar;
 mod catalogue;
+mod citizens;
 mod dossiers;
 mod error;
 mod migrate;
+mod ratings;
 mod rows;
 mod secret;
 mod sessions;
@@ -26,15 +31,19 @@ mod writer;
 
 pub use agencies::{Agency, NewAgency};
 pub use audit::{AuditEntry, AuditReport};
+pub use board::{BoardEntry, PublicBoard};
 pub use bulk::{BulkDossier, BulkHistory};
 pub use catalogue::{ProcedureSummary, Published, StoredProcedure};
+pub use citizens::{Citizen, CitizenSession, NewCitizen};
 pub use dossiers::{
-    ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, PublicDossier,
+    ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, IntakeExtras, PublicDossier,
     TransitionRequest,
 };
 pub use engine::{Db, Durability, EngineKind, redact};
 pub use error::DbError;
+pub use files::{Attachment, FileStore, MAX_FILE_BYTES, MAX_FILES, NewAttachment, Purpose, Upload};
 pub use outbox::OutboxMessage;
+pub use ratings::{StoredRating, can_be_rated};
 pub use secret::{hash_token, random_token};
 pub use sessions::{LOCKOUT_FAILURES, Login, SESSION_SECONDS, Session};
 pub use staff::{Grant, NewStaff, Staff};

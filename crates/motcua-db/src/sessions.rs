@@ -13,10 +13,10 @@ pub const LOCKOUT_FAILURES: i64 = 5;
 /// A session lasts this long after sign-in.
 pub const SESSION_SECONDS: i64 = 8 * 3600;
 
-/// How a sign-in attempt ended.
+/// How a sign-in attempt ended (for staff, or for a citizen's account).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Login {
-    Ok(Staff),
+pub enum Login<T = Staff> {
+    Ok(T),
     /// Unknown user or wrong password (deliberately not told apart).
     Wrong,
     /// Too many failures recently; try again later.
@@ -31,20 +31,22 @@ pub struct Session {
     pub expires_at: i64,
 }
 
-fn hash_password(password: &str) -> Result<String, DbError> {
+pub(crate) fn hash_password(password: &str) -> Result<String, DbError> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
         .map_err(|e| DbError::Corrupt(format!("không băm được mật khẩu: {e}")))
 }
 
-fn password_matches(password: &str, hash: &str) -> bool {
+pub(crate) fn password_matches(password: &str, hash: &str) -> bool {
     Argon2::default()
         .verify_password(password.as_bytes(), hash)
         .is_ok()
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, DbError> {
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, DbError> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| DbError::Corrupt(format!("tác vụ băm mật khẩu dừng: {e}")))
@@ -106,21 +108,38 @@ impl Db {
     /// Checks a username and password at `now` (Unix seconds), counting failures.
     pub async fn login(&self, username: &str, password: &str, now: i64) -> Result<Login, DbError> {
         let username = username.trim().to_lowercase();
-        let (failures, row): (i64, Option<(i64, Option<String>)>) = on_read!(self, pool => {
-            let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2")
-                .bind(&username)
-                .bind(now - LOCKOUT_WINDOW_SECONDS)
-                .fetch_one(pool)
-                .await?;
+        let row: Option<(i64, Option<String>)> = on_read!(self, pool => {
             let row = sqlx::query("SELECT id, password_hash FROM staff WHERE username = $1 AND active = 1")
                 .bind(&username)
                 .fetch_optional(pool)
                 .await?;
-            let row = match row {
+            match row {
                 Some(r) => Some((r.int("id")?, r.opt_text("password_hash")?)),
                 None => None,
-            };
-            (failures, row)
+            }
+        });
+        match self.check_password(&username, row, password, now).await? {
+            Login::Ok(id) => Ok(self.staff_member(id).await?.map_or(Login::Wrong, Login::Ok)),
+            Login::Wrong => Ok(Login::Wrong),
+            Login::Locked => Ok(Login::Locked),
+        }
+    }
+
+    /// The lock-out and password check shared by staff and citizens: `key` names the
+    /// account in the failure log; `row` is its id and stored hash, when it exists.
+    pub(crate) async fn check_password(
+        &self,
+        key: &str,
+        row: Option<(i64, Option<String>)>,
+        password: &str,
+        now: i64,
+    ) -> Result<Login<i64>, DbError> {
+        let failures: i64 = on_read!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2")
+                .bind(key)
+                .bind(now - LOCKOUT_WINDOW_SECONDS)
+                .fetch_one(pool)
+                .await?
         });
         if failures >= LOCKOUT_FAILURES {
             return Ok(Login::Locked);
@@ -138,16 +157,16 @@ impl Db {
             Some(id) => {
                 on_write!(self, pool => {
                     sqlx::query("DELETE FROM login_failures WHERE username = $1")
-                        .bind(&username)
+                        .bind(key)
                         .execute(pool)
                         .await?;
                 });
-                Ok(self.staff_member(id).await?.map_or(Login::Wrong, Login::Ok))
+                Ok(Login::Ok(id))
             }
             None => {
                 on_write!(self, pool => {
                     sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
-                        .bind(&username)
+                        .bind(key)
                         .bind(now)
                         .execute(pool)
                         .await?;
@@ -159,35 +178,14 @@ impl Db {
 
     /// Opens a session for `staff_id`; returns the token for the cookie.
     pub async fn create_session(&self, staff_id: i64, now: i64) -> Result<String, DbError> {
-        let token = crate::random_token(32)?;
-        let csrf = crate::random_token(24)?;
-        on_write!(self, pool => {
-            sqlx::query("INSERT INTO sessions (id_hash, staff_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(crate::hash_token(&token))
-                .bind(staff_id)
-                .bind(&csrf)
-                .bind(now)
-                .bind(now + SESSION_SECONDS)
-                .execute(pool)
-                .await?;
-        });
-        Ok(token)
+        self.open_session(Realm::Staff, staff_id, now).await
     }
 
     /// The live session behind `token` at `now`, if any.
     pub async fn session(&self, token: &str, now: i64) -> Result<Option<Session>, DbError> {
-        let found: Option<(i64, String, i64)> = on_read!(self, pool => {
-            let row = sqlx::query("SELECT staff_id, csrf, expires_at FROM sessions WHERE id_hash = $1 AND expires_at > $2")
-                .bind(crate::hash_token(token))
-                .bind(now)
-                .fetch_optional(pool)
-                .await?;
-            match row {
-                Some(r) => Some((r.int("staff_id")?, r.text("csrf")?, r.int("expires_at")?)),
-                None => None,
-            }
-        });
-        let Some((staff_id, csrf, expires_at)) = found else {
+        let Some((staff_id, csrf, expires_at)) =
+            self.live_session(Realm::Staff, token, now).await?
+        else {
             return Ok(None);
         };
         Ok(self
@@ -203,14 +201,102 @@ impl Db {
 
     /// Ends a session (sign-out), and removes expired ones.
     pub async fn end_session(&self, token: &str, now: i64) -> Result<(), DbError> {
+        self.close_session(Realm::Staff, token, now).await
+    }
+
+    pub(crate) async fn open_session(
+        &self,
+        realm: Realm,
+        subject: i64,
+        now: i64,
+    ) -> Result<String, DbError> {
+        let token = crate::random_token(32)?;
+        let csrf = crate::random_token(24)?;
         on_write!(self, pool => {
-            sqlx::query("DELETE FROM sessions WHERE id_hash = $1 OR expires_at <= $2")
+            sqlx::query(realm.insert())
+                .bind(crate::hash_token(&token))
+                .bind(subject)
+                .bind(&csrf)
+                .bind(now)
+                .bind(now + SESSION_SECONDS)
+                .execute(pool)
+                .await?;
+        });
+        Ok(token)
+    }
+
+    /// The subject, form token and expiry of a live session.
+    pub(crate) async fn live_session(
+        &self,
+        realm: Realm,
+        token: &str,
+        now: i64,
+    ) -> Result<Option<(i64, String, i64)>, DbError> {
+        Ok(on_read!(self, pool => {
+            let row = sqlx::query(realm.select())
+                .bind(crate::hash_token(token))
+                .bind(now)
+                .fetch_optional(pool)
+                .await?;
+            match row {
+                Some(r) => Some((r.int("subject")?, r.text("csrf")?, r.int("expires_at")?)),
+                None => None,
+            }
+        }))
+    }
+
+    pub(crate) async fn close_session(
+        &self,
+        realm: Realm,
+        token: &str,
+        now: i64,
+    ) -> Result<(), DbError> {
+        on_write!(self, pool => {
+            sqlx::query(realm.delete())
                 .bind(crate::hash_token(token))
                 .bind(now)
                 .execute(pool)
                 .await?;
         });
         Ok(())
+    }
+}
+
+/// Whose sessions: staff and citizens keep theirs in separate tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Realm {
+    Staff,
+    Citizen,
+}
+
+impl Realm {
+    fn insert(self) -> &'static str {
+        match self {
+            Self::Staff => {
+                "INSERT INTO sessions (id_hash, staff_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)"
+            }
+            Self::Citizen => {
+                "INSERT INTO citizen_sessions (id_hash, citizen_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)"
+            }
+        }
+    }
+
+    fn select(self) -> &'static str {
+        match self {
+            Self::Staff => {
+                "SELECT staff_id AS subject, csrf, expires_at FROM sessions WHERE id_hash = $1 AND expires_at > $2"
+            }
+            Self::Citizen => {
+                "SELECT citizen_id AS subject, csrf, expires_at FROM citizen_sessions WHERE id_hash = $1 AND expires_at > $2"
+            }
+        }
+    }
+
+    fn delete(self) -> &'static str {
+        match self {
+            Self::Staff => "DELETE FROM sessions WHERE id_hash = $1 OR expires_at <= $2",
+            Self::Citizen => "DELETE FROM citizen_sessions WHERE id_hash = $1 OR expires_at <= $2",
+        }
     }
 }
 

@@ -550,6 +550,229 @@ async fn sign_in_lockout_and_sessions(engine: &str) {
     db.close().await;
 }
 
+async fn citizens_files_ratings_and_board(engine: &str) {
+    let Some((db, _)) = fresh(engine).await else {
+        return;
+    };
+    let p = province(&db).await;
+    let now = at("2026-03-02T08:00:00+07:00").timestamp();
+    let new = |phone: &str, email: &str| motcua_db::NewCitizen {
+        full_name: "Lê Thị Hoa".into(),
+        phone: Some(phone.into()),
+        email: Some(email.into()),
+        id_number: None,
+        password: "mật-khẩu-dân".into(),
+    };
+    let hoa = db
+        .register_citizen(new("0912 345 678", "Hoa@Example.vn"), now)
+        .await
+        .unwrap();
+    assert_eq!(hoa.phone.as_deref(), Some("0912345678"));
+    let err = db
+        .register_citizen(new("0912345678", "khac@example.vn"), now)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("đã được dùng"), "{err}");
+    for identifier in ["0912.345.678", "hoa@example.vn"] {
+        let motcua_db::Login::Ok(c) = db
+            .citizen_login(identifier, "mật-khẩu-dân", now)
+            .await
+            .unwrap()
+        else {
+            panic!("{identifier} refused")
+        };
+        assert_eq!(c.id, hoa.id);
+    }
+    assert_eq!(
+        db.citizen_login("0912345678", "sai", now).await.unwrap(),
+        motcua_db::Login::Wrong
+    );
+    let token = db.create_citizen_session(hoa.id, now).await.unwrap();
+    assert_eq!(
+        db.citizen_session(&token, now + 5)
+            .await
+            .unwrap()
+            .unwrap()
+            .citizen,
+        hoa
+    );
+    // A citizen's token is not a staff token.
+    assert!(db.session(&token, now + 5).await.unwrap().is_none());
+
+    // Online filing with a file, owned by the account.
+    let dir = std::env::temp_dir().join(format!(
+        "motcua-story-files-{}",
+        motcua_db::random_token(6).unwrap()
+    ));
+    let store = motcua_db::FileStore::open(&dir).unwrap();
+    let file = store
+        .store(
+            motcua_db::Upload {
+                name: "to-khai.pdf".into(),
+                bytes: b"%PDF-1.7 to khai".to_vec(),
+                component: Some(0),
+                purpose: motcua_db::Purpose::Intake,
+            },
+            "files",
+        )
+        .await
+        .unwrap();
+    let mut online = intake("Lê Thị Hoa");
+    online.channel = motcua_domain::catalogue::Channel::Online;
+    let d = db
+        .intake_with(
+            online,
+            CENTRE,
+            &Actor::Citizen { owner: true },
+            &CALENDAR,
+            at("2026-03-02T08:00:00+07:00"),
+            motcua_db::IntakeExtras {
+                citizen_id: Some(hoa.id),
+                files: vec![file.clone()],
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(d.status, Status::Submitted);
+    assert_eq!(d.citizen_id, Some(hoa.id));
+    assert_eq!(db.dossier(d.id).await.unwrap().unwrap(), d);
+    let mine = db.citizen_dossiers(hoa.id, 10).await.unwrap();
+    assert_eq!(mine.iter().map(|x| x.id).collect::<Vec<_>>(), [d.id]);
+    let files = db.attachments(d.id).await.unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].sha256, file.sha256);
+    assert_eq!(files[0].uploaded_by, format!("citizen:{}", hoa.id));
+    assert!(
+        db.attachment(d.id + 1, files[0].id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Accepted, then a supplement is asked for and sent online with a file.
+    let d = step(
+        &db,
+        d.id,
+        1,
+        p.counter,
+        Action::Accept,
+        "2026-03-02T09:00:00+07:00",
+    )
+    .await
+    .unwrap();
+    let d = step(
+        &db,
+        d.id,
+        d.version,
+        p.counter,
+        Action::RequestSupplement {
+            missing: vec!["Bản sao CCCD".into()],
+            reason: "Thiếu giấy tờ".into(),
+        },
+        "2026-03-02T10:00:00+07:00",
+    )
+    .await
+    .unwrap();
+    let extra = store
+        .store(
+            motcua_db::Upload {
+                name: "cccd.png".into(),
+                bytes: b"\x89PNG\r\n\x1a\n cccd".to_vec(),
+                component: None,
+                purpose: motcua_db::Purpose::Supplement,
+            },
+            "files",
+        )
+        .await
+        .unwrap();
+    let d = db
+        .transition_with(
+            &TransitionRequest {
+                dossier_id: d.id,
+                expected_version: d.version,
+                action: Action::SubmitSupplement { note: None },
+            },
+            ActorRef::Citizen { owner: true },
+            &CALENDAR,
+            at("2026-03-03T10:00:00+07:00"),
+            &[extra],
+        )
+        .await
+        .unwrap();
+    assert_eq!(db.attachments(d.id).await.unwrap().len(), 2);
+    assert_eq!(
+        db.history(d.id).await.unwrap().last().unwrap().action,
+        "submit_supplement"
+    );
+
+    // Rated once, only when it has ended.
+    let rating = motcua_domain::rating::check_rating(
+        &[
+            ("time", "2"),
+            ("agencies", "2"),
+            ("contacts", "1"),
+            ("information", "2"),
+            ("attitude", "2"),
+            ("lawfulness", "2"),
+            ("complaints", "2"),
+            ("online", "1"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect(),
+        "satisfied",
+        Some("Nhanh gọn"),
+        true,
+    )
+    .unwrap();
+    let when = at("2026-03-04T10:00:00+07:00");
+    assert!(db.rate(&d, &rating, "account", when).await.is_err());
+    let d = db
+        .transition(
+            &TransitionRequest {
+                dossier_id: d.id,
+                expected_version: d.version,
+                action: Action::Withdraw {
+                    reason: Some("Nộp lại sau".into()),
+                },
+            },
+            ActorRef::Citizen { owner: true },
+            &CALENDAR,
+            when,
+        )
+        .await
+        .unwrap();
+    db.rate(&d, &rating, "account", when).await.unwrap();
+    let err = db.rate(&d, &rating, "code", when).await.unwrap_err();
+    assert!(err.to_string().contains("đã được đánh giá"), "{err}");
+    let stored = db.rating(d.id).await.unwrap().unwrap();
+    assert_eq!(stored.rating, rating);
+    assert_eq!(stored.via, "account");
+
+    // The board lists a counter dossier left past its appointment, without personal data.
+    let late = db
+        .intake(
+            intake("Phạm Văn Muộn"),
+            CENTRE,
+            &counter_actor(p.counter),
+            &CALENDAR,
+            at("2026-03-02T08:00:00+07:00"),
+        )
+        .await
+        .unwrap();
+    let board = db
+        .public_board(at("2026-04-01T08:00:00+07:00"), 50)
+        .await
+        .unwrap();
+    assert_eq!(board.overdue_total, 1);
+    assert_eq!(board.overdue[0].code, late.code);
+    assert!(board.apologies.is_empty());
+    let json = serde_json::to_string(&board).unwrap();
+    assert!(!json.contains("Muộn"), "{json}");
+    let _ = std::fs::remove_dir_all(dir);
+    db.close().await;
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite {
@@ -566,5 +789,6 @@ on_both!(
     versions_are_pinned,
     concurrent_codes_and_transitions,
     bulk_load_then_intake,
-    sign_in_lockout_and_sessions
+    sign_in_lockout_and_sessions,
+    citizens_files_ratings_and_board
 );

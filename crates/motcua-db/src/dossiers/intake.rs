@@ -10,6 +10,7 @@ use motcua_domain::dossier::{Actor, DossierCode, Event, Intake, check_intake, in
 
 use super::{DossierRecord, NO_DUE, stored_enum};
 use crate::audit::AuditInput;
+use crate::files::NewAttachment;
 use crate::outbox::messages_for;
 use crate::{Db, DbError};
 
@@ -20,9 +21,10 @@ const INSERT: &str =
     "INSERT INTO dossiers (code, lookup_secret, procedure_version_id, procedure_code,
     case_code, receiving_agency_id, current_agency_id, channel, status, step, assignee_id,
     applicant_name, applicant, components, return_method, fee_vnd, summary, received_at, due_at,
-    sort_due, step_due_at, finished_at, outcome, apologised, state, version, updated_at)
+    sort_due, step_due_at, finished_at, outcome, apologised, state, version, updated_at,
+    citizen_id)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, NULL, $10, $11, $12, $13, $14, $15, $16, $17,
-            $18, $19, NULL, NULL, 0, $20, 1, $16)
+            $18, $19, NULL, NULL, 0, $20, 1, $16, $21)
     RETURNING id";
 
 pub(crate) const INSERT_HISTORY: &str = "INSERT INTO dossier_history (dossier_id, action,
@@ -43,6 +45,14 @@ pub(crate) fn actor_label(actor: &Actor) -> String {
     }
 }
 
+/// What may come with an intake besides the form: the citizen account filing it online,
+/// and the files (stored already) to attach in the same transaction.
+#[derive(Debug, Clone, Default)]
+pub struct IntakeExtras {
+    pub citizen_id: Option<i64>,
+    pub files: Vec<NewAttachment>,
+}
+
 impl Db {
     /// Receives a dossier at `receiving_agency` (its code) at `now`. A counter or postal
     /// intake must come from a counter officer of that agency; an online one from a citizen.
@@ -53,6 +63,27 @@ impl Db {
         actor: &Actor,
         calendar: &WorkCalendar,
         now: Instant,
+    ) -> Result<DossierRecord, DbError> {
+        self.intake_with(
+            intake,
+            receiving_agency,
+            actor,
+            calendar,
+            now,
+            IntakeExtras::default(),
+        )
+        .await
+    }
+
+    /// [`Db::intake`] with an owner account and attached files.
+    pub async fn intake_with(
+        &self,
+        intake: Intake,
+        receiving_agency: &str,
+        actor: &Actor,
+        calendar: &WorkCalendar,
+        now: Instant,
+        extras: IntakeExtras,
     ) -> Result<DossierRecord, DbError> {
         let receiving = self
             .agency_by_code(receiving_agency)
@@ -197,6 +228,13 @@ impl Db {
             state: state.clone(),
             version: 1,
             updated_at: super::instant(at)?,
+            citizen_id: extras.citizen_id,
+        };
+        let uploaded_by = match actor {
+            Actor::Staff { id, .. } => format!("staff:{id}"),
+            Actor::Citizen { .. } => extras
+                .citizen_id
+                .map_or_else(|| "citizen".to_string(), |c| format!("citizen:{c}")),
         };
         let (id, code): (i64, String) = grouped_write!(self, conn => {
             let seq: i64 = sqlx::query_scalar(NEXT_CODE)
@@ -231,8 +269,12 @@ impl Db {
                 .bind(due.unwrap_or(NO_DUE))
                 .bind(state.step_due.map(|d| d.timestamp()))
                 .bind(&state_json)
+                .bind(extras.citizen_id)
                 .fetch_one(&mut *conn)
                 .await?;
+            for file in &extras.files {
+                attach_insert!(conn, id, file, &uploaded_by, at);
+            }
             sqlx::query(INSERT_HISTORY)
                 .bind(id)
                 .bind(if state.status == motcua_domain::dossier::Status::Accepted { "receive" } else { "submit" })

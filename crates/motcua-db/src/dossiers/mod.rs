@@ -3,6 +3,7 @@
 mod intake;
 mod transition;
 
+pub use intake::IntakeExtras;
 pub use transition::{ActorRef, TransitionRequest};
 
 use chrono::DateTime;
@@ -44,6 +45,9 @@ pub struct DossierRecord {
     /// Bumped by every transition; a write naming an older version is a conflict.
     pub version: i64,
     pub updated_at: Instant,
+    /// The citizen account that filed it online, if any (its owner).
+    #[serde(default)]
+    pub citizen_id: Option<i64>,
 }
 
 /// One line of a dossier's history (the processing-control trail).
@@ -165,6 +169,7 @@ pub(crate) fn record(row: &impl RowExt) -> Result<DossierRecord, DbError> {
         state: from_text(&row.text("state")?)?,
         version: row.int("version")?,
         updated_at: instant(row.int("updated_at")?)?,
+        citizen_id: row.opt_int("citizen_id")?,
     })
 }
 
@@ -173,7 +178,7 @@ macro_rules! select_dossier {
         "SELECT id, code, lookup_secret, procedure_version_id, procedure_code, case_code,
             receiving_agency_id, current_agency_id, channel, status, step, assignee_id,
             applicant, components, return_method, fee_vnd, summary, received_at, due_at,
-            finished_at, outcome, apologised, state, version, updated_at FROM dossiers"
+            finished_at, outcome, apologised, state, version, updated_at, citizen_id FROM dossiers"
     };
 }
 
@@ -351,6 +356,22 @@ impl Db {
                     })
                 })
                 .collect()
+        })
+    }
+
+    /// The dossiers a citizen's account filed, newest first (at most `limit`).
+    pub async fn citizen_dossiers(
+        &self,
+        citizen_id: i64,
+        limit: i64,
+    ) -> Result<Vec<DossierRecord>, DbError> {
+        on_read!(self, pool => {
+            let rows = sqlx::query(concat!(select_dossier!(), " WHERE citizen_id = $1 ORDER BY id DESC LIMIT $2"))
+                .bind(citizen_id)
+                .bind(limit.clamp(1, 500))
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(record).collect()
         })
     }
 

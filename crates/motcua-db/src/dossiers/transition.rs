@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::intake::{INSERT_HISTORY, actor_kind, actor_label};
 use super::{DossierRecord, NO_DUE, stored_enum};
 use crate::audit::AuditInput;
+use crate::files::NewAttachment;
 use crate::outbox::messages_for;
 use crate::{Db, DbError};
 
@@ -48,6 +49,7 @@ fn note_of(action: &Action) -> Option<String> {
         Action::Appraise { note } | Action::SendBack { note } => Some(note.clone()),
         Action::Forward { note }
         | Action::ReceiveSupplement { note }
+        | Action::SubmitSupplement { note }
         | Action::Approve { note }
         | Action::HandOff { note, .. }
         | Action::RequestPayment { note, .. } => note.clone(),
@@ -71,6 +73,19 @@ impl Db {
         calendar: &WorkCalendar,
         now: Instant,
     ) -> Result<DossierRecord, DbError> {
+        self.transition_with(request, who, calendar, now, &[]).await
+    }
+
+    /// [`Db::transition`] that also attaches `files` (stored already) in the same
+    /// transaction, e.g. a supplement's documents or the result.
+    pub async fn transition_with(
+        &self,
+        request: &TransitionRequest,
+        who: ActorRef,
+        calendar: &WorkCalendar,
+        now: Instant,
+        files: &[NewAttachment],
+    ) -> Result<DossierRecord, DbError> {
         let dossier = self
             .dossier(request.dossier_id)
             .await?
@@ -90,6 +105,8 @@ impl Db {
             }
             ActorRef::Citizen { owner } => Actor::Citizen { owner },
         };
+        let uploaded_by = actor_label(&actor);
+        let files = files.to_vec();
         if let Action::Assign { staff_id } = &request.action
             && self
                 .roles_over(*staff_id, dossier.current_agency_id)
@@ -187,6 +204,9 @@ impl Db {
                 .bind(at)
                 .execute(&mut *conn)
                 .await?;
+            for file in &files {
+                attach_insert!(conn, dossier_id, file, &uploaded_by, at);
+            }
             audit_append!(conn, audit);
             for message in messages {
                 outbox_insert!(conn, dossier_id, message, at);

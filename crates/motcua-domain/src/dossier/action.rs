@@ -30,6 +30,11 @@ pub enum Action {
         missing: Vec<String>,
         reason: String,
     },
+    /// Công dân nộp hồ sơ bổ sung trực tuyến; the counter officer then checks and receives it.
+    SubmitSupplement {
+        #[serde(default)]
+        note: Option<String>,
+    },
     /// Nhận hồ sơ bổ sung đầy đủ.
     ReceiveSupplement {
         #[serde(default)]
@@ -166,6 +171,7 @@ impl Action {
             Self::Appraise { .. } => "appraise",
             Self::SendBack { .. } => "send_back",
             Self::RequestSupplement { .. } => "request_supplement",
+            Self::SubmitSupplement { .. } => "submit_supplement",
             Self::ReceiveSupplement { .. } => "receive_supplement",
             Self::Consult { .. } => "consult",
             Self::AnswerConsultation { .. } => "answer_consultation",
@@ -192,6 +198,7 @@ impl Action {
             Self::Appraise { .. } => "Thẩm định",
             Self::SendBack { .. } => "Trả lại bước trước",
             Self::RequestSupplement { .. } => "Yêu cầu bổ sung hồ sơ",
+            Self::SubmitSupplement { .. } => "Công dân nộp bổ sung",
             Self::ReceiveSupplement { .. } => "Nhận hồ sơ bổ sung",
             Self::Consult { .. } => "Lấy ý kiến cơ quan phối hợp",
             Self::AnswerConsultation { .. } => "Trả lời ý kiến",

@@ -104,7 +104,7 @@ pub fn normalize_phone(text: &str) -> Result<String, String> {
     }
 }
 
-fn check_email(text: &str) -> Result<(), String> {
+pub fn check_email(text: &str) -> Result<(), String> {
     let valid = text.split_once('@').is_some_and(|(user, domain)| {
         !user.is_empty()
             && domain.contains('.')

@@ -308,9 +308,24 @@ impl Machine<'_> {
                     resume_step: self.old.step,
                     received_at: None,
                     due_before: self.old.due,
+                    submitted_at: None,
                 });
                 self.new.status = AwaitingSupplement;
                 self.events.push(Event::SupplementRequested);
+            }
+            Action::SubmitSupplement { .. } => {
+                self.status_in(&[AwaitingSupplement])?;
+                if !matches!(self.actor, Actor::Citizen { owner: true }) {
+                    return Err(TransitionError::Forbidden {
+                        action: self.action.label_vi(),
+                        needed: "chủ hồ sơ".into(),
+                    });
+                }
+                let Some(mut supplement) = self.old.supplement.clone() else {
+                    return Err(Self::rule("không tìm thấy yêu cầu bổ sung"));
+                };
+                supplement.submitted_at = Some(self.now);
+                self.new.supplement = Some(supplement);
             }
             Action::ReceiveSupplement { .. } => {
                 self.status_in(&[AwaitingSupplement])?;

@@ -11,7 +11,8 @@ mod status;
 
 pub use action::{Action, Actor, Event};
 pub use applicant::{
-    Applicant, ApplicantKind, NotifyChannel, check_citizen_id, check_tax_code, normalize_phone,
+    Applicant, ApplicantKind, NotifyChannel, check_citizen_id, check_email, check_tax_code,
+    normalize_phone,
 };
 pub use code::DossierCode;
 pub use intake::{

@@ -38,6 +38,9 @@ pub struct Supplement {
     pub resume_step: usize,
     pub received_at: Option<Instant>,
     pub due_before: Option<Instant>,
+    /// When the citizen sent the supplement online (the officer still has to receive it).
+    #[serde(default)]
+    pub submitted_at: Option<Instant>,
 }
 
 /// Nghĩa vụ tài chính — a fee or tax the citizen must pay before processing goes on.

@@ -361,6 +361,64 @@ fn supplement_once_within_three_working_days_and_restart() {
 }
 
 #[test]
+fn the_owner_sends_the_supplement_online_and_the_counter_receives_it() {
+    let s = received(Channel::Counter, MON, SuspensionPolicy::Restart);
+    let s = ok(
+        &s,
+        &counter(),
+        Action::RequestSupplement {
+            missing: vec!["Tờ khai".into()],
+            reason: "Thiếu chữ ký".into(),
+        },
+        "2026-03-03T08:00:00+07:00",
+    );
+    let submit = || Action::SubmitSupplement {
+        note: Some("Đã ký".into()),
+    };
+    assert!(matches!(
+        go(
+            &s,
+            &Actor::Citizen { owner: false },
+            submit(),
+            "2026-03-04T08:00:00+07:00"
+        ),
+        Err(TransitionError::Forbidden { .. })
+    ));
+    assert!(matches!(
+        go(&s, &counter(), submit(), "2026-03-04T08:00:00+07:00"),
+        Err(TransitionError::Forbidden { .. })
+    ));
+    let e = go(
+        &s,
+        &Actor::Citizen { owner: true },
+        submit(),
+        "2026-03-04T08:00:00+07:00",
+    )
+    .unwrap();
+    assert_eq!(e.state.status, Status::AwaitingSupplement);
+    assert!(e.events.is_empty());
+    let sent = e.state.supplement.as_ref().and_then(|x| x.submitted_at);
+    assert_eq!(sent, Some(at("2026-03-04T08:00:00+07:00")));
+    let s = ok(
+        &e.state,
+        &counter(),
+        Action::ReceiveSupplement { note: None },
+        "2026-03-04T09:00:00+07:00",
+    );
+    assert_eq!(s.status, Status::Accepted);
+    // Once received, nothing more can be sent.
+    assert!(matches!(
+        go(
+            &s,
+            &Actor::Citizen { owner: true },
+            submit(),
+            "2026-03-04T10:00:00+07:00"
+        ),
+        Err(TransitionError::NotAllowed { .. })
+    ));
+}
+
+#[test]
 fn supplement_with_pause_keeps_remaining_time() {
     let s = received(Channel::Counter, MON, SuspensionPolicy::Pause);
     let s = ok(

@@ -1,0 +1,285 @@
+//! Tài khoản công dân — citizens' accounts (phone or e-mail + password), their sessions,
+//! and the dossiers they own.
+
+use motcua_domain::dossier::{check_citizen_id, check_email, normalize_phone};
+use motcua_domain::{FieldError, text::nfc};
+use serde::Serialize;
+
+use crate::audit::AuditInput;
+use crate::rows::RowExt;
+use crate::sessions::{Login, Realm, blocking, hash_password};
+use crate::{Db, DbError};
+
+/// A citizen's account as shown back to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Citizen {
+    pub id: i64,
+    pub full_name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub id_number: Option<String>,
+}
+
+/// A signed-in citizen and the session's form token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitizenSession {
+    pub citizen: Citizen,
+    pub csrf: String,
+}
+
+/// What a registration form sends.
+#[derive(Debug, Clone, Default)]
+pub struct NewCitizen {
+    pub full_name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub id_number: Option<String>,
+    pub password: String,
+}
+
+fn blank_to_none(value: Option<String>) -> Option<String> {
+    value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// Checks and normalizes a registration, naming every field at fault.
+fn check(new: NewCitizen) -> Result<NewCitizen, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let full_name = nfc(new.full_name.trim());
+    if full_name.is_empty() {
+        errors.push(FieldError::new("full_name", "họ tên không được để trống"));
+    } else if full_name.chars().count() > 200 {
+        errors.push(FieldError::new("full_name", "họ tên dài quá 200 ký tự"));
+    }
+    let mut phone = blank_to_none(new.phone);
+    let email = blank_to_none(new.email).map(|e| e.to_lowercase());
+    let id_number = blank_to_none(new.id_number);
+    if phone.is_none() && email.is_none() {
+        errors.push(FieldError::new(
+            "phone",
+            "cần số điện thoại hoặc địa chỉ thư điện tử để đăng nhập",
+        ));
+    }
+    if let Some(p) = &phone {
+        match normalize_phone(p) {
+            Ok(p) => phone = Some(p),
+            Err(e) => errors.push(FieldError::new("phone", e)),
+        }
+    }
+    if let Some(Err(e)) = email.as_deref().map(check_email) {
+        errors.push(FieldError::new("email", e));
+    }
+    if let Some(Err(e)) = id_number.as_deref().map(check_citizen_id) {
+        errors.push(FieldError::new("id_number", e));
+    }
+    if new.password.chars().count() < 8 {
+        errors.push(FieldError::new(
+            "password",
+            "mật khẩu phải có ít nhất 8 ký tự",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(NewCitizen {
+            full_name,
+            phone,
+            email,
+            id_number,
+            password: new.password,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// The phone or e-mail typed at sign-in, in the form it is stored.
+fn login_key(identifier: &str) -> String {
+    let trimmed = identifier.trim();
+    if trimmed.contains('@') {
+        trimmed.to_lowercase()
+    } else {
+        normalize_phone(trimmed).unwrap_or_else(|_| trimmed.to_string())
+    }
+}
+
+impl Db {
+    /// Opens a citizen account. A phone or e-mail already registered is refused by name.
+    pub async fn register_citizen(&self, new: NewCitizen, now: i64) -> Result<Citizen, DbError> {
+        let new = check(new).map_err(DbError::Invalid)?;
+        for (field, value, label) in [
+            ("phone", &new.phone, "số điện thoại"),
+            ("email", &new.email, "địa chỉ thư điện tử"),
+        ] {
+            if let Some(v) = value
+                && self.citizen_id_by_login(v).await?.is_some()
+            {
+                return Err(DbError::invalid(
+                    field,
+                    format!("{label} “{v}” đã được dùng cho một tài khoản khác"),
+                ));
+            }
+        }
+        let password = new.password.clone();
+        let hash = blocking(move || hash_password(&password)).await??;
+        let inserted: Result<i64, DbError> = async {
+            on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar("INSERT INTO citizens (full_name, phone, email, id_number, password_hash, active, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id")
+                .bind(&new.full_name)
+                .bind(&new.phone)
+                .bind(&new.email)
+                .bind(&new.id_number)
+                .bind(&hash)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+            audit_append!(tx, AuditInput {
+                at: now,
+                actor: format!("citizen:{id}"),
+                action: "register".into(),
+                entity: "citizen",
+                entity_id: id.to_string(),
+                detail: serde_json::json!({}),
+            });
+            tx.commit().await?;
+            Ok(id)
+            })
+        }
+        .await;
+        let id = match inserted {
+            Ok(id) => id,
+            Err(DbError::Sql(sqlx::Error::Database(e))) if e.is_unique_violation() => {
+                return Err(DbError::invalid(
+                    "phone",
+                    "số điện thoại hoặc thư điện tử vừa được đăng ký cho tài khoản khác",
+                ));
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(Citizen {
+            id,
+            full_name: new.full_name,
+            phone: new.phone,
+            email: new.email,
+            id_number: new.id_number,
+        })
+    }
+
+    async fn citizen_id_by_login(&self, key: &str) -> Result<Option<i64>, DbError> {
+        Ok(on_read!(self, pool => {
+            sqlx::query_scalar("SELECT id FROM citizens WHERE phone = $1 OR email = $1")
+                .bind(key)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    /// A citizen's account by id.
+    pub async fn citizen(&self, id: i64) -> Result<Option<Citizen>, DbError> {
+        Ok(on_read!(self, pool => {
+            let row = sqlx::query("SELECT id, full_name, phone, email, id_number FROM citizens WHERE active = 1 AND id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+            match row {
+                Some(r) => Some(Citizen {
+                    id: r.int("id")?,
+                    full_name: r.text("full_name")?,
+                    phone: r.opt_text("phone")?,
+                    email: r.opt_text("email")?,
+                    id_number: r.opt_text("id_number")?,
+                }),
+                None => None,
+            }
+        }))
+    }
+
+    /// Checks a citizen's phone or e-mail and password, with the same lock-out as staff.
+    pub async fn citizen_login(
+        &self,
+        identifier: &str,
+        password: &str,
+        now: i64,
+    ) -> Result<Login<Citizen>, DbError> {
+        let key = login_key(identifier);
+        let row: Option<(i64, Option<String>)> = on_read!(self, pool => {
+            let row = sqlx::query("SELECT id, password_hash FROM citizens WHERE active = 1 AND (phone = $1 OR email = $1)")
+                .bind(&key)
+                .fetch_optional(pool)
+                .await?;
+            match row {
+                Some(r) => Some((r.int("id")?, r.opt_text("password_hash")?)),
+                None => None,
+            }
+        });
+        match self
+            .check_password(&format!("citizen:{key}"), row, password, now)
+            .await?
+        {
+            Login::Ok(id) => Ok(self.citizen(id).await?.map_or(Login::Wrong, Login::Ok)),
+            Login::Wrong => Ok(Login::Wrong),
+            Login::Locked => Ok(Login::Locked),
+        }
+    }
+
+    /// Opens a citizen's session; returns the token for the cookie.
+    pub async fn create_citizen_session(
+        &self,
+        citizen_id: i64,
+        now: i64,
+    ) -> Result<String, DbError> {
+        self.open_session(Realm::Citizen, citizen_id, now).await
+    }
+
+    /// The live citizen session behind `token`.
+    pub async fn citizen_session(
+        &self,
+        token: &str,
+        now: i64,
+    ) -> Result<Option<CitizenSession>, DbError> {
+        let Some((id, csrf, _)) = self.live_session(Realm::Citizen, token, now).await? else {
+            return Ok(None);
+        };
+        Ok(self
+            .citizen(id)
+            .await?
+            .map(|citizen| CitizenSession { citizen, csrf }))
+    }
+
+    /// Ends a citizen's session.
+    pub async fn end_citizen_session(&self, token: &str, now: i64) -> Result<(), DbError> {
+        self.close_session(Realm::Citizen, token, now).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registrations_are_checked_and_normalized() {
+        let ok = check(NewCitizen {
+            full_name: " Nguyễn Văn An ".into(),
+            phone: Some("+84 912 345 678".into()),
+            email: Some(" An@Example.VN ".into()),
+            id_number: Some(String::new()),
+            password: "mật khẩu 123".into(),
+        })
+        .unwrap();
+        assert_eq!(ok.full_name, "Nguyễn Văn An");
+        assert_eq!(ok.phone.as_deref(), Some("0912345678"));
+        assert_eq!(ok.email.as_deref(), Some("an@example.vn"));
+        assert_eq!(ok.id_number, None);
+
+        let errs = check(NewCitizen {
+            full_name: " ".into(),
+            password: "short".into(),
+            ..NewCitizen::default()
+        })
+        .unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["full_name", "phone", "password"]);
+        assert_eq!(login_key(" 0912.345.678 "), "0912345678");
+        assert_eq!(login_key("An@Example.VN"), "an@example.vn");
+    }
+}

@@ -1,0 +1,122 @@
+//! Đánh giá — citizens' ratings of their dossiers, one per dossier, stored with the agency
+//! that resolved it so that units can be compared.
+
+use motcua_domain::calendar::Instant;
+use motcua_domain::rating::Rating;
+use serde::Serialize;
+
+use crate::audit::AuditInput;
+use crate::dossiers::DossierRecord;
+use crate::rows::RowExt;
+use crate::{Db, DbError};
+
+/// A rating as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredRating {
+    pub dossier_id: i64,
+    pub agency_id: i64,
+    pub rating: Rating,
+    /// `account` (the owner, signed in) or `code` (with the receipt's code and secret).
+    pub via: String,
+    pub at: Instant,
+}
+
+/// Whether the dossier has come to an end the citizen can judge (result returned, or
+/// refused, stopped or withdrawn).
+pub fn can_be_rated(dossier: &DossierRecord) -> bool {
+    dossier.finished_at.is_some()
+}
+
+impl Db {
+    /// Records the citizen's rating of `dossier`, once, with its audit entry.
+    pub async fn rate(
+        &self,
+        dossier: &DossierRecord,
+        rating: &Rating,
+        via: &'static str,
+        now: Instant,
+    ) -> Result<(), DbError> {
+        if !can_be_rated(dossier) {
+            return Err(DbError::invalid(
+                "dossier",
+                "chỉ đánh giá được khi hồ sơ đã có kết quả hoặc đã kết thúc",
+            ));
+        }
+        let agency_id = dossier
+            .state
+            .steps
+            .get(dossier.state.approval_step())
+            .map_or(dossier.current_agency_id, |s| s.agency_id);
+        let answers = serde_json::to_string(&rating.answers)?;
+        let at = now.timestamp();
+        let dossier_id = dossier.id;
+        let overall = i64::from(rating.overall.value());
+        let audit = AuditInput {
+            at,
+            actor: format!("citizen:{via}"),
+            action: "rate".into(),
+            entity: "dossier",
+            entity_id: dossier.code.clone(),
+            detail: serde_json::json!({ "overall": overall }),
+        };
+        let written: Result<(), DbError> = async {
+            on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("INSERT INTO ratings (dossier_id, agency_id, answers, overall, comment, via, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(dossier_id)
+                .bind(agency_id)
+                .bind(&answers)
+                .bind(overall)
+                .bind(&rating.comment)
+                .bind(via)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            audit_append!(tx, audit);
+            tx.commit().await?;
+            Ok(())
+            })
+        }
+        .await;
+        match written {
+            Err(DbError::Sql(sqlx::Error::Database(e))) if e.is_unique_violation() => {
+                Err(DbError::invalid(
+                    "dossier",
+                    "hồ sơ này đã được đánh giá; mỗi hồ sơ đánh giá một lần",
+                ))
+            }
+            other => other,
+        }
+    }
+
+    /// The rating given to a dossier, if any.
+    pub async fn rating(&self, dossier_id: i64) -> Result<Option<StoredRating>, DbError> {
+        on_read!(self, pool => {
+            let row = sqlx::query("SELECT dossier_id, agency_id, answers, overall, comment, via, at FROM ratings WHERE dossier_id = $1")
+                .bind(dossier_id)
+                .fetch_optional(pool)
+                .await?;
+            match row {
+                Some(r) => {
+                    let overall = r.int("overall")?;
+                    let overall = motcua_domain::rating::Satisfaction::ALL
+                        .into_iter()
+                        .find(|s| i64::from(s.value()) == overall)
+                        .ok_or_else(|| DbError::Corrupt(format!("mức hài lòng {overall}")))?;
+                    Ok(Some(StoredRating {
+                        dossier_id: r.int("dossier_id")?,
+                        agency_id: r.int("agency_id")?,
+                        rating: Rating {
+                            answers: serde_json::from_str(&r.text("answers")?)?,
+                            overall,
+                            comment: r.opt_text("comment")?,
+                        },
+                        via: r.text("via")?,
+                        at: crate::dossiers::instant(r.int("at")?)?,
+                    }))
+                }
+                None => Ok(None),
+            }
+        })
+    }
+}
