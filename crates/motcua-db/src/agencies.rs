@@ -158,6 +158,23 @@ impl Db {
     }
 
     /// Every agency, in tree order (by path).
+    /// The agencies with a one-stop counter (some staff member is a counter officer there):
+    /// where dossiers can be received.
+    pub async fn counter_agencies(&self) -> Result<Vec<Agency>, DbError> {
+        let ids: Vec<i64> = on_read!(self, pool => {
+            sqlx::query_scalar("SELECT DISTINCT r.agency_id FROM staff_roles r JOIN staff s ON s.id = r.staff_id WHERE r.role = $1 AND s.active = 1")
+                .bind(motcua_domain::agency::Role::CounterOfficer.as_str())
+                .fetch_all(pool)
+                .await?
+        });
+        let all = self.agencies_shared().await?;
+        Ok(all
+            .iter()
+            .filter(|a| ids.contains(&a.id))
+            .cloned()
+            .collect())
+    }
+
     pub async fn agencies(&self) -> Result<Vec<Agency>, DbError> {
         Ok(self.agencies_shared().await?.as_ref().clone())
     }

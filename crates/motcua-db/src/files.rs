@@ -261,6 +261,38 @@ macro_rules! attach_insert {
 }
 
 impl Db {
+    /// Attaches stored files to a dossier outside any transition (a scan added later, the
+    /// result document), with an audit entry, in one transaction.
+    pub async fn attach_files(
+        &self,
+        dossier_id: i64,
+        code: &str,
+        files: Vec<NewAttachment>,
+        actor: String,
+        now: Instant,
+    ) -> Result<(), DbError> {
+        let at = now.timestamp();
+        let audit = crate::audit::AuditInput {
+            at,
+            actor: actor.clone(),
+            action: "attach_files".into(),
+            entity: "dossier",
+            entity_id: code.to_string(),
+            detail: serde_json::json!({
+                "files": files.iter().map(|f| serde_json::json!({
+                    "name": f.name, "sha256": f.sha256, "purpose": f.purpose.as_str(),
+                })).collect::<Vec<_>>(),
+            }),
+        };
+        grouped_write!(self, conn => {
+            for file in &files {
+                attach_insert!(conn, dossier_id, file, &actor, at);
+            }
+            audit_append!(conn, audit);
+            Ok(())
+        })
+    }
+
     /// The files attached to a dossier, in the order they came.
     pub async fn attachments(&self, dossier_id: i64) -> Result<Vec<Attachment>, DbError> {
         on_read!(self, pool => {

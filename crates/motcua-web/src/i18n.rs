@@ -59,6 +59,20 @@ impl Tr {
         }
     }
 
+    /// The label of a form field named in an error (`applicant.phone`), or the name itself.
+    pub fn field(&self, name: &str) -> String {
+        let key = format!("field.{name}");
+        let table: &'static Table = match self.0 {
+            Lang::Vi => &VI,
+            Lang::En => &EN,
+        };
+        table
+            .get(&key)
+            .or_else(|| VI.get(&key))
+            .cloned()
+            .unwrap_or_else(|| name.to_string())
+    }
+
     pub fn lang(&self) -> &'static str {
         self.0.code()
     }

@@ -9,7 +9,7 @@ mod progress;
 mod throttle;
 
 use axum::Router;
-use motcua_db::Db;
+use motcua_db::{Db, FileStore};
 use motcua_domain::calendar::{Instant, WorkCalendar, vietnam_offset};
 use std::sync::{Arc, RwLock};
 
@@ -17,15 +17,18 @@ use std::sync::{Arc, RwLock};
 #[derive(Debug)]
 pub struct AppState {
     pub db: Db,
+    /// Where attached files' bytes live.
+    pub files: FileStore,
     calendar: RwLock<Arc<WorkCalendar>>,
     /// Sign-in attempts per client address.
     pub(crate) sign_ins: throttle::Throttle,
 }
 
 impl AppState {
-    pub fn new(db: Db, calendar: WorkCalendar) -> Arc<Self> {
+    pub fn new(db: Db, calendar: WorkCalendar, files: FileStore) -> Arc<Self> {
         Arc::new(Self {
             db,
+            files,
             calendar: RwLock::new(Arc::new(calendar)),
             sign_ins: throttle::Throttle::default(),
         })

@@ -190,29 +190,37 @@ impl Action {
 
     /// What people read for it.
     pub fn label_vi(&self) -> &'static str {
-        match self {
-            Self::Accept => "Tiếp nhận hồ sơ",
-            Self::RefuseIntake { .. } => "Từ chối tiếp nhận",
-            Self::Forward { .. } => "Chuyển bước tiếp theo",
-            Self::Assign { .. } => "Phân công xử lý",
-            Self::Appraise { .. } => "Thẩm định",
-            Self::SendBack { .. } => "Trả lại bước trước",
-            Self::RequestSupplement { .. } => "Yêu cầu bổ sung hồ sơ",
-            Self::SubmitSupplement { .. } => "Công dân nộp bổ sung",
-            Self::ReceiveSupplement { .. } => "Nhận hồ sơ bổ sung",
-            Self::Consult { .. } => "Lấy ý kiến cơ quan phối hợp",
-            Self::AnswerConsultation { .. } => "Trả lời ý kiến",
-            Self::HandOff { .. } => "Chuyển liên thông",
-            Self::RequestPayment { .. } => "Yêu cầu thực hiện nghĩa vụ tài chính",
-            Self::ConfirmPayment => "Xác nhận đã nộp phí",
-            Self::ProposeApology { .. } => "Đề xuất xin lỗi, hẹn lại ngày trả",
-            Self::ApproveApology => "Duyệt phiếu xin lỗi",
-            Self::Approve { .. } => "Phê duyệt kết quả",
-            Self::Reject { .. } => "Từ chối giải quyết",
-            Self::Stop { .. } => "Dừng xử lý",
-            Self::Withdraw { .. } => "Rút hồ sơ",
-            Self::Return { .. } => "Trả kết quả",
-        }
+        Self::label_of_name(self.name()).unwrap_or("")
+    }
+
+    /// The label of a stored action name (history rows also hold `receive` and `submit`).
+    pub fn label_of_name(name: &str) -> Option<&'static str> {
+        Some(match name {
+            "receive" => "Tiếp nhận hồ sơ",
+            "submit" => "Nộp hồ sơ",
+            "accept" => "Tiếp nhận hồ sơ",
+            "refuse_intake" => "Từ chối tiếp nhận",
+            "forward" => "Chuyển bước tiếp theo",
+            "assign" => "Phân công xử lý",
+            "appraise" => "Thẩm định",
+            "send_back" => "Trả lại bước trước",
+            "request_supplement" => "Yêu cầu bổ sung hồ sơ",
+            "submit_supplement" => "Công dân nộp bổ sung",
+            "receive_supplement" => "Nhận hồ sơ bổ sung",
+            "consult" => "Lấy ý kiến cơ quan phối hợp",
+            "answer_consultation" => "Trả lời ý kiến",
+            "hand_off" => "Chuyển liên thông",
+            "request_payment" => "Yêu cầu thực hiện nghĩa vụ tài chính",
+            "confirm_payment" => "Xác nhận đã nộp phí",
+            "propose_apology" => "Đề xuất xin lỗi, hẹn lại ngày trả",
+            "approve_apology" => "Duyệt phiếu xin lỗi",
+            "approve" => "Phê duyệt kết quả",
+            "reject" => "Từ chối giải quyết",
+            "stop" => "Dừng xử lý",
+            "withdraw" => "Rút hồ sơ",
+            "return" => "Trả kết quả",
+            _ => return None,
+        })
     }
 
     /// The agency whose roles authorize this action: the consulted agency for an answer,

@@ -24,6 +24,8 @@ pub enum PageError {
     BadRequest,
     /// A form without this session's token, or an action not allowed.
     Forbidden,
+    /// A body (usually its files) larger than allowed.
+    TooLarge,
     Internal,
 }
 
@@ -53,6 +55,11 @@ impl IntoResponse for PageError {
                 "error.forbidden.title",
                 "error.forbidden.body",
             ),
+            Self::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "error.too_large.title",
+                "error.too_large.body",
+            ),
             Self::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "error.internal.title",
@@ -70,5 +77,19 @@ impl IntoResponse for PageError {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, t.get(title)).into_response(),
         }
+    }
+}
+
+/// What to tell the person about a refused write (a conflict, a rule, a bad value) on the
+/// page itself; anything else is the error page.
+pub fn explain(e: motcua_db::DbError) -> Result<String, PageError> {
+    use motcua_db::DbError;
+    match e {
+        e @ (DbError::Conflict { .. }
+        | DbError::Transition(_)
+        | DbError::Invalid(_)
+        | DbError::Calendar(_)
+        | DbError::Forbidden(_)) => Ok(e.to_string()),
+        e => Err(e.into()),
     }
 }

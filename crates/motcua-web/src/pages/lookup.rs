@@ -12,6 +12,7 @@ use std::sync::Arc;
 use super::{Frame, PageError, render, vn_datetime};
 use crate::AppState;
 use crate::i18n::Tr;
+use crate::pages::citizen::RatingView;
 
 #[derive(Deserialize)]
 pub struct LookupQuery {
@@ -19,6 +20,8 @@ pub struct LookupQuery {
     code: String,
     #[serde(default)]
     secret: String,
+    #[serde(default, rename = "danh-gia")]
+    rated: Option<String>,
 }
 
 pub struct ResultView {
@@ -43,6 +46,9 @@ struct Lookup {
     secret: String,
     not_found: bool,
     result: Option<ResultView>,
+    rating: Option<RatingView>,
+    rated: Option<&'static str>,
+    just_rated: bool,
 }
 
 pub async fn lookup(
@@ -56,7 +62,27 @@ pub async fn lookup(
     let secret = q.secret.trim().to_string();
     let mut result = None;
     let asked = !code.is_empty() && !secret.is_empty();
+    let mut rating = None;
+    let mut rated = None;
     if asked && let Some(d) = app.db.public_lookup(&code, &secret).await? {
+        // Once it has ended, whoever holds the receipt may rate the service, once.
+        if d.finished_at.is_some()
+            && let Some(full) = app.db.lookup(&code, &secret).await?
+        {
+            match app.db.rating(full.id).await? {
+                Some(r) => rated = Some(r.rating.overall.label_vi()),
+                None => {
+                    rating = Some(RatingView::new(
+                        "/tra-cuu/danh-gia".into(),
+                        vec![
+                            ("code".into(), full.code.clone()),
+                            ("secret".into(), secret.clone()),
+                        ],
+                        full.channel == motcua_domain::catalogue::Channel::Online,
+                    ));
+                }
+            }
+        }
         let (procedure, steps) = crate::progress::progress(&app.db, &d).await?;
         result = Some(ResultView {
             steps,
@@ -78,5 +104,8 @@ pub async fn lookup(
         code,
         secret,
         result,
+        rating,
+        rated,
+        just_rated: q.rated.is_some(),
     }))
 }

@@ -2,14 +2,17 @@
 //! rendered on the server from `templates/` (auto-escaped), in Vietnamese or English.
 
 mod assets;
+mod board;
 mod catalogue;
+mod citizen;
 mod error;
 pub mod extract;
 mod home;
 mod lookup;
-mod staff;
+pub(crate) mod staff;
+pub mod submitted;
 
-pub use error::PageError;
+pub use error::{PageError, explain};
 
 use askama::Template;
 use axum::Router;
@@ -29,6 +32,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/tra-cuu", get(lookup::lookup))
         .route("/ngon-ngu", get(home::switch_language))
         .route("/static/app.css", get(assets::css))
+        .route("/bang-cong-khai", get(board::board))
+        .merge(citizen::router())
         .merge(staff::router())
 }
 
@@ -51,8 +56,19 @@ impl Frame {
     }
 }
 
+/// Whether a form's token is the session's, compared in constant time.
+pub fn same_token(expected: &str, given: &str) -> bool {
+    let (expected, given) = (expected.as_bytes(), given.as_bytes());
+    expected.len() == given.len()
+        && expected
+            .iter()
+            .zip(given)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
 /// Percent-encodes a path for use as a query value.
-fn encode(text: &str) -> String {
+pub fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/') {
@@ -81,4 +97,39 @@ pub fn vn_datetime(instant: motcua_domain::calendar::Instant) -> String {
         .with_timezone(&motcua_domain::calendar::vietnam_offset())
         .format("%d/%m/%Y %H:%M")
         .to_string()
+}
+
+/// An attached file as a download: its stored type, offered as an attachment, never sniffed
+/// or run by the browser.
+pub async fn file_response(
+    app: &crate::AppState,
+    file: &motcua_db::Attachment,
+) -> Result<Response, PageError> {
+    use axum::http::header;
+    let bytes = app.files.read(&file.sha256).await?;
+    let ascii: String = file
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        encode(&file.name)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.media_type.clone()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
 }

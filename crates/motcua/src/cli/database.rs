@@ -14,6 +14,9 @@ pub struct DatabaseArgs {
     /// sqlite://path/to/file.db or postgres://user:password@host/db
     #[arg(long, env = "MOTCUA_DATABASE_URL", global = true)]
     pub database: Option<String>,
+    /// Folder for attached files (scans, uploads, results); default ./motcua-data/files.
+    #[arg(long, env = "MOTCUA_FILES_DIR", global = true)]
+    pub files: Option<std::path::PathBuf>,
 }
 
 pub const DEFAULT_DATA_DIR: &str = "motcua-data";
@@ -28,6 +31,15 @@ impl DatabaseArgs {
                 Ok(format!("sqlite://{DEFAULT_DATA_DIR}/motcua.db"))
             }
         }
+    }
+
+    /// The store of attached files.
+    pub fn file_store(&self) -> anyhow::Result<motcua_db::FileStore> {
+        let dir = self
+            .files
+            .clone()
+            .unwrap_or_else(|| std::path::Path::new(DEFAULT_DATA_DIR).join("files"));
+        Ok(motcua_db::FileStore::open(dir)?)
     }
 
     /// Connects and brings the schema up to date.

@@ -38,7 +38,7 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     let db = db_args.open(Durability::Full).await?;
     let calendar = load_calendar(&db).await?;
     let logins = motcua::demo::present_logins(&db).await?;
-    let state = motcua_web::AppState::new(db.clone(), calendar);
+    let state = motcua_web::AppState::new(db.clone(), calendar, db_args.file_store()?);
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("không mở được cổng {}", args.listen))?;

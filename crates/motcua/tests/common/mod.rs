@@ -115,7 +115,12 @@ impl TestApp {
             ..CalendarConfig::default()
         })
         .unwrap();
-        let state = motcua_web::AppState::new(db, calendar);
+        let files = motcua_db::FileStore::open(std::env::temp_dir().join(format!(
+            "motcua-files-{}",
+            motcua_db::random_token(6).unwrap()
+        )))
+        .unwrap();
+        let state = motcua_web::AppState::new(db, calendar, files);
         let router = motcua_web::router(Arc::clone(&state));
         Self { state, router, url }
     }

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, TimeZone};
-use motcua_db::{ActorRef, DbError, DossierRecord, TransitionRequest};
+use motcua_db::{ActorRef, DossierRecord, TransitionRequest};
 use motcua_domain::dossier::{Action, Actor, ReturnMethod, TransitionError, apply};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -72,6 +72,8 @@ struct DossierPage {
     others: Vec<(i64, String)>,
     /// Staff who may be assigned the current step.
     assignable: Vec<(i64, String)>,
+    files: Vec<super::files::FileLine>,
+    may_attach: bool,
 }
 
 /// The actions offered on the page, each with placeholder input for the dry run.
@@ -269,6 +271,8 @@ async fn page(
         .into_iter()
         .map(|s| (s.id, s.full_name))
         .collect();
+    let files = super::files::lines(app, &d).await?;
+    let may_attach = super::files::may_attach(app, who.session.staff.id, &d).await?;
     let status = if error.is_some() {
         StatusCode::CONFLICT
     } else {
@@ -301,79 +305,28 @@ async fn page(
             .unwrap_or(0),
         others,
         assignable,
+        files,
+        may_attach,
         d,
     });
     Ok((status, body).into_response())
 }
 
-/// The Vietnamese label of a stored action name.
-fn label_of(name: &str) -> String {
-    match name {
-        "receive" => "Tiếp nhận hồ sơ".into(),
-        "submit" => "Nộp hồ sơ".into(),
-        other => candidates_label(other).unwrap_or(other).to_string(),
-    }
+/// The dossier page showing `error` (for handlers elsewhere, e.g. attaching files).
+pub async fn page_with_error(
+    app: &AppState,
+    who: &SignedIn,
+    headers: &HeaderMap,
+    uri: &Uri,
+    d: DossierRecord,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    page(app, who, Frame::new(headers, uri), d, error).await
 }
 
-fn candidates_label(name: &str) -> Option<&'static str> {
-    let probe = [
-        Action::Accept,
-        Action::RefuseIntake {
-            reason: String::new(),
-        },
-        Action::Forward { note: None },
-        Action::Assign { staff_id: 0 },
-        Action::Appraise {
-            note: String::new(),
-        },
-        Action::SendBack {
-            note: String::new(),
-        },
-        Action::RequestSupplement {
-            missing: vec![],
-            reason: String::new(),
-        },
-        Action::ReceiveSupplement { note: None },
-        Action::Consult {
-            agency_id: 0,
-            question: String::new(),
-            hours: 0,
-        },
-        Action::AnswerConsultation {
-            index: 0,
-            answer: String::new(),
-        },
-        Action::HandOff {
-            agency_id: 0,
-            note: None,
-        },
-        Action::RequestPayment {
-            amount_vnd: 0,
-            note: None,
-        },
-        Action::ConfirmPayment,
-        Action::ApproveApology,
-        Action::Approve { note: None },
-        Action::Reject {
-            reason: String::new(),
-        },
-        Action::Stop {
-            reason: String::new(),
-        },
-        Action::Withdraw { reason: None },
-        Action::Return {
-            method: ReturnMethod::InPerson,
-            tracking: None,
-        },
-    ];
-    probe
-        .iter()
-        .find(|a| a.name() == name)
-        .map(Action::label_vi)
-        .or(match name {
-            "propose_apology" => Some("Đề xuất xin lỗi, hẹn lại ngày trả"),
-            _ => None,
-        })
+/// The Vietnamese label of a stored action name.
+fn label_of(name: &str) -> String {
+    Action::label_of_name(name).unwrap_or(name).to_string()
 }
 
 async fn readable(app: &AppState, who: &SignedIn, id: i64) -> Result<DossierRecord, PageError> {
@@ -568,15 +521,10 @@ pub async fn act(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/can-bo/ho-so/{id}")).into_response()),
-        Err(
-            e @ (DbError::Conflict { .. }
-            | DbError::Transition(_)
-            | DbError::Invalid(_)
-            | DbError::Calendar(_)),
-        ) => {
+        Err(e) => {
+            let message = crate::pages::explain(e)?;
             let fresh = readable(&app, &who, id).await?;
-            page(&app, &who, frame, fresh, Some(e.to_string())).await
+            page(&app, &who, frame, fresh, Some(message)).await
         }
-        Err(e) => Err(e.into()),
     }
 }

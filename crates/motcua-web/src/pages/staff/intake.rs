@@ -2,12 +2,13 @@
 //! pick its case, enter the applicant, tick the documents against the catalogue's list,
 //! see the appointment before saving, then print the receipt.
 
-use crate::pages::extract::{PageForm, PageId, PageQuery};
+use crate::pages::extract::{PageId, PageQuery};
+use crate::pages::submitted::Submitted;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use motcua_db::{DbError, ProcedureSummary};
+use motcua_db::{DbError, IntakeExtras, ProcedureSummary, Purpose, Upload};
 use motcua_domain::FieldError;
 use motcua_domain::agency::Role;
 use motcua_domain::catalogue::{Channel, Procedure};
@@ -195,22 +196,23 @@ pub async fn submit(
     who: SignedIn,
     headers: HeaderMap,
     uri: Uri,
-    PageForm(pairs): PageForm<Vec<(String, String)>>,
+    form: Submitted,
 ) -> Result<Response, PageError> {
-    who.check_csrf(&field(&pairs, "csrf"))?;
+    let pairs = &form.pairs;
+    who.check_csrf(&field(pairs, "csrf"))?;
     let Some(receiving) = counter_agency(&app, &who).await? else {
         return Err(PageError::Forbidden);
     };
-    let procedure_code = field(&pairs, "procedure");
-    let case_code = field(&pairs, "case");
+    let procedure_code = field(pairs, "procedure");
+    let case_code = field(pairs, "case");
     let typed = Typed {
-        kind: field(&pairs, "kind"),
-        name: field(&pairs, "name"),
-        id_number: field(&pairs, "id_number"),
-        tax_code: field(&pairs, "tax_code"),
-        phone: field(&pairs, "phone"),
-        email: field(&pairs, "email"),
-        address: field(&pairs, "address"),
+        kind: field(pairs, "kind"),
+        name: field(pairs, "name"),
+        id_number: field(pairs, "id_number"),
+        tax_code: field(pairs, "tax_code"),
+        phone: field(pairs, "phone"),
+        email: field(pairs, "email"),
+        address: field(pairs, "address"),
         ticked: pairs
             .iter()
             .filter_map(|(k, _)| k.strip_prefix("c_").map(str::to_string))
@@ -222,11 +224,11 @@ pub async fn submit(
         ("n_email", NotifyChannel::Email),
         ("n_zalo", NotifyChannel::Zalo),
     ] {
-        if !field(&pairs, key).is_empty() {
+        if !field(pairs, key).is_empty() {
             notify.push(channel);
         }
     }
-    let form_of = |code: &str| match field(&pairs, &format!("f_{code}")).as_str() {
+    let form_of = |code: &str| match field(pairs, &format!("f_{code}")).as_str() {
         "copy" => ComponentForm::Copy,
         "electronic" => ComponentForm::Electronic,
         _ => ComponentForm::Original,
@@ -258,7 +260,7 @@ pub async fn submit(
                 count: 1,
             })
             .collect(),
-        return_method: match field(&pairs, "return_method").as_str() {
+        return_method: match field(pairs, "return_method").as_str() {
             "post" => ReturnMethod::Post,
             "online" => ReturnMethod::Online,
             _ => ReturnMethod::InPerson,
@@ -273,9 +275,58 @@ pub async fn submit(
         id: who.session.staff.id,
         roles,
     };
+    // Scans of the paper documents, each against its component.
+    let mut scans = Vec::new();
+    let mut scan_errors = Vec::new();
+    let case = app
+        .db
+        .procedure(&procedure_code)
+        .await?
+        .and_then(|p| p.procedure.case(&case_code).cloned());
+    for part in form.files {
+        let component = part.field.strip_prefix("scan_").and_then(|code| {
+            case.as_ref()
+                .and_then(|c| c.components.iter().position(|x| x.code == code))
+        });
+        let upload = Upload {
+            name: part.name,
+            bytes: part.bytes,
+            component: component.and_then(|i| i64::try_from(i).ok()),
+            purpose: Purpose::Scan,
+        };
+        match app.files.store(upload, &part.field).await {
+            Ok(f) => scans.push(f),
+            Err(DbError::Invalid(found)) => scan_errors.extend(found),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if !scan_errors.is_empty() {
+        return page(
+            &app,
+            &who,
+            Frame::new(&headers, &uri),
+            String::new(),
+            &procedure_code,
+            &case_code,
+            typed,
+            scan_errors,
+        )
+        .await;
+    }
+    let extras = IntakeExtras {
+        citizen_id: None,
+        files: scans,
+    };
     match app
         .db
-        .intake(intake, &receiving.code, &actor, &app.calendar(), app.now())
+        .intake_with(
+            intake,
+            &receiving.code,
+            &actor,
+            &app.calendar(),
+            app.now(),
+            extras,
+        )
         .await
     {
         Ok(d) => Ok(Redirect::to(&format!("/can-bo/ho-so/{}/giay-hen", d.id)).into_response()),

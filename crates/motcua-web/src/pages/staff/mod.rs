@@ -5,10 +5,11 @@
 mod admin;
 mod calendar;
 mod dossier;
+mod files;
 mod intake;
 mod password;
 mod queue;
-mod signin;
+pub(crate) mod signin;
 
 use axum::Router;
 use axum::extract::{FromRef, FromRequestParts};
@@ -30,11 +31,25 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/can-bo/ho-so/{id}", get(dossier::show).post(dossier::act))
         .route("/can-bo/ho-so/{id}/giay-hen", get(intake::receipt))
         .route(
+            "/can-bo/ho-so/{id}/tep",
+            axum::routing::post(files::upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::pages::submitted::BODY_LIMIT,
+            )),
+        )
+        .route("/can-bo/ho-so/{id}/tep/{file}", get(files::download))
+        .route(
             "/can-bo/doi-mat-khau",
             get(password::form).post(password::change),
         )
         .route("/can-bo/quan-tri", get(admin::show).post(admin::change))
-        .route("/can-bo/tiep-nhan", get(intake::form).post(intake::submit))
+        .route(
+            "/can-bo/tiep-nhan",
+            get(intake::form)
+                .post(intake::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::pages::submitted::BODY_LIMIT,
+                )),
+        )
         .route(
             "/can-bo/quan-tri/lich",
             get(calendar::show).post(calendar::change),
@@ -77,15 +92,7 @@ where
 impl SignedIn {
     /// A form's token must be this session's (cross-site forms cannot know it).
     pub fn check_csrf(&self, given: &str) -> Result<(), crate::pages::PageError> {
-        let expected = self.session.csrf.as_bytes();
-        let given = given.as_bytes();
-        let same = expected.len() == given.len()
-            && expected
-                .iter()
-                .zip(given)
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0;
-        if same {
+        if crate::pages::same_token(&self.session.csrf, given) {
             Ok(())
         } else {
             Err(crate::pages::PageError::Forbidden)

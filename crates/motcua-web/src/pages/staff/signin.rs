@@ -90,7 +90,7 @@ pub async fn submit(
 
 /// `; Secure` when motcua is served over HTTPS (`MOTCUA_SECURE_COOKIES=1`), so the
 /// session cookie never travels over plain HTTP.
-fn secure_flag() -> &'static str {
+pub(crate) fn secure_flag() -> &'static str {
     if std::env::var("MOTCUA_SECURE_COOKIES").as_deref() == Ok("1") {
         "; Secure"
     } else {

@@ -1,0 +1,229 @@
+//! Tài khoản công dân — registration, sign-in (phone or e-mail) and sign-out, with the same
+//! lock-out and per-address limit as staff sign-in.
+
+use crate::pages::extract::{PageForm, PageQuery};
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use motcua_db::{DbError, Login, NewCitizen};
+use motcua_domain::FieldError;
+use serde::Deserialize;
+use std::sync::Arc;
+
+use super::{COOKIE, CitizenIn, safe_next};
+use crate::AppState;
+use crate::i18n::Tr;
+use crate::pages::{Frame, PageError, render};
+
+#[derive(Deserialize, Default)]
+pub struct Next {
+    #[serde(default)]
+    next: String,
+}
+
+#[derive(Template)]
+#[template(path = "citizen/signin.html")]
+struct SignInPage {
+    t: Tr,
+    other_lang: &'static str,
+    back: String,
+    identifier: String,
+    next: String,
+    next_q: String,
+    error: Option<&'static str>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct Typed {
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    id_number: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password2: String,
+    #[serde(default)]
+    next: String,
+}
+
+#[derive(Template)]
+#[template(path = "citizen/register.html")]
+struct RegisterPage {
+    t: Tr,
+    other_lang: &'static str,
+    back: String,
+    next_q: String,
+    typed: Typed,
+    errors: Vec<FieldError>,
+}
+
+fn session_cookie(token: &str) -> String {
+    format!(
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        motcua_db::SESSION_SECONDS,
+        crate::pages::staff::signin::secure_flag()
+    )
+}
+
+pub async fn sign_in_form(headers: HeaderMap, uri: Uri, PageQuery(q): PageQuery<Next>) -> Response {
+    let frame = Frame::new(&headers, &uri);
+    render(&SignInPage {
+        t: frame.t,
+        other_lang: frame.other_lang,
+        back: frame.back,
+        identifier: String::new(),
+        next_q: crate::pages::encode(&safe_next(&q.next)),
+        next: safe_next(&q.next),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct Credentials {
+    #[serde(default)]
+    identifier: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn sign_in(
+    State(app): State<Arc<AppState>>,
+    crate::throttle::ClientAddr(addr): crate::throttle::ClientAddr,
+    headers: HeaderMap,
+    uri: Uri,
+    PageForm(c): PageForm<Credentials>,
+) -> Result<Response, PageError> {
+    let frame = Frame::new(&headers, &uri);
+    let next = safe_next(&c.next);
+    let now = app.now().timestamp();
+    let again = |error: &'static str, status: StatusCode| {
+        let page = render(&SignInPage {
+            t: frame.t,
+            other_lang: frame.other_lang,
+            back: frame.back.clone(),
+            identifier: c.identifier.trim().to_string(),
+            next: next.clone(),
+            next_q: crate::pages::encode(&next),
+            error: Some(frame.t.get(error)),
+        });
+        (status, page).into_response()
+    };
+    if let Some(addr) = addr
+        && !app.sign_ins.allow(addr)
+    {
+        return Ok(again("signin.throttled", StatusCode::TOO_MANY_REQUESTS));
+    }
+    match app
+        .db
+        .citizen_login(&c.identifier, &c.password, now)
+        .await?
+    {
+        Login::Ok(citizen) => {
+            let token = app.db.create_citizen_session(citizen.id, now).await?;
+            Ok((
+                [(header::SET_COOKIE, session_cookie(&token))],
+                Redirect::to(&next),
+            )
+                .into_response())
+        }
+        Login::Wrong => Ok(again("citizen.signin.wrong", StatusCode::UNAUTHORIZED)),
+        Login::Locked => Ok(again("signin.locked", StatusCode::UNAUTHORIZED)),
+    }
+}
+
+pub async fn register_form(
+    headers: HeaderMap,
+    uri: Uri,
+    PageQuery(q): PageQuery<Next>,
+) -> Response {
+    let frame = Frame::new(&headers, &uri);
+    render(&RegisterPage {
+        t: frame.t,
+        other_lang: frame.other_lang,
+        back: frame.back,
+        next_q: crate::pages::encode(&safe_next(&q.next)),
+        typed: Typed {
+            next: safe_next(&q.next),
+            ..Typed::default()
+        },
+        errors: Vec::new(),
+    })
+}
+
+pub async fn register(
+    State(app): State<Arc<AppState>>,
+    crate::throttle::ClientAddr(addr): crate::throttle::ClientAddr,
+    headers: HeaderMap,
+    uri: Uri,
+    PageForm(mut typed): PageForm<Typed>,
+) -> Result<Response, PageError> {
+    let frame = Frame::new(&headers, &uri);
+    typed.next = safe_next(&typed.next);
+    let mut errors = Vec::new();
+    if let Some(addr) = addr
+        && !app.sign_ins.allow(addr)
+    {
+        errors.push(FieldError::new("", frame.t.get("signin.throttled")));
+    } else if typed.password != typed.password2 {
+        errors.push(FieldError::new("password2", "mật khẩu nhập lại không khớp"));
+    } else {
+        let now = app.now().timestamp();
+        let new = NewCitizen {
+            full_name: typed.full_name.clone(),
+            phone: Some(typed.phone.clone()),
+            email: Some(typed.email.clone()),
+            id_number: Some(typed.id_number.clone()),
+            password: typed.password.clone(),
+        };
+        match app.db.register_citizen(new, now).await {
+            Ok(citizen) => {
+                let token = app.db.create_citizen_session(citizen.id, now).await?;
+                return Ok((
+                    [(header::SET_COOKIE, session_cookie(&token))],
+                    Redirect::to(&typed.next),
+                )
+                    .into_response());
+            }
+            Err(DbError::Invalid(found)) => errors = found,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    typed.password.clear();
+    typed.password2.clear();
+    let page = render(&RegisterPage {
+        t: frame.t,
+        other_lang: frame.other_lang,
+        back: frame.back,
+        next_q: crate::pages::encode(&typed.next),
+        typed,
+        errors,
+    });
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct SignOut {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn sign_out(
+    State(app): State<Arc<AppState>>,
+    who: CitizenIn,
+    PageForm(f): PageForm<SignOut>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&f.csrf)?;
+    app.db
+        .end_citizen_session(&who.token, app.now().timestamp())
+        .await?;
+    let cookie = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+}
