@@ -361,3 +361,30 @@ fn a_dossier_from_the_counter_to_the_citizen_in_chromium() {
     phone_pages(&mut b, &server, &dossier);
     eprintln!("screenshots in {}", e2e::cdp::screenshot_dir().display());
 }
+
+/// The driver's file attachment, as online filing will use it: a file chosen for an
+/// `<input type=file>` is what the page sees, and a plain click runs the page's script.
+#[test]
+fn the_driver_attaches_files_to_a_file_input() {
+    let Some(chromium) = chromium_or_skip("browser driver") else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!(
+        "motcua-upload-{}",
+        motcua_db::random_token(6).unwrap()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("don-de-nghi.pdf");
+    std::fs::write(&file, b"%PDF-1.4\n% test\n").unwrap();
+    let mut b = Browser::launch(chromium);
+    b.goto(
+        "data:text/html;charset=utf-8,<input type=file id=f>\
+         <button id=b onclick=\"document.title=document.getElementById('f').files[0].name+':'+document.getElementById('f').files[0].size\">ok</button>",
+    );
+    b.set_files("#f", &[&file]);
+    b.click("#b");
+    b.wait_until("document.title.includes(':')", "the button's script");
+    assert_eq!(b.eval("document.title"), "don-de-nghi.pdf:16");
+    drop(b);
+    let _ = std::fs::remove_dir_all(dir);
+}

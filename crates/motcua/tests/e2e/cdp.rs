@@ -492,16 +492,19 @@ impl Browser {
         (scroll > limit).then_some(scroll - limit)
     }
 
-    /// The elements sticking out to the right of the viewport, to explain an overflow.
+    /// The innermost elements whose box or content sticks out to the right of the viewport,
+    /// to explain an overflow (tag, class and right edge in CSS pixels).
     pub fn overflowing_elements(&mut self) -> Vec<String> {
         let found = self.eval(
-            "(() => { const w = document.documentElement.clientWidth; const out = []; \
+            "(() => { const w = document.documentElement.clientWidth; \
+             const sticks = e => { const r = e.getBoundingClientRect(); \
+               return r.width > 0 && Math.max(r.right, r.left + e.scrollWidth) > w + 1; }; \
+             const out = []; \
              for (const e of document.querySelectorAll('body *')) { \
-               const r = e.getBoundingClientRect(); \
-               if (r.right > w + 1 && r.width > 0) { \
-                 const inside = e.parentElement && e.parentElement.getBoundingClientRect().right > w + 1; \
-                 if (!inside) out.push(e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') \
-                   + ' right=' + Math.round(r.right)); } } \
+               if (sticks(e) && !Array.from(e.children).some(sticks)) { \
+                 const r = e.getBoundingClientRect(); \
+                 out.push(e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') \
+                   + ' right=' + Math.round(Math.max(r.right, r.left + e.scrollWidth))); } } \
              return out.slice(0, 10); })()",
         );
         found
