@@ -322,12 +322,21 @@ fn phone_pages(b: &mut Browser, server: &DemoServer, d: &Received) {
                 b.overflowing_elements()
             ));
         }
+        let cards = b.spilling_cards();
+        if !cards.is_empty() {
+            spilled.push(format!("{path}: content spills out of {cards:?}"));
+        }
     };
     visit(b, "/", "d1-phone-home");
     visit(b, &lookup, "d2-phone-tracking");
     visit(b, "/can-bo/dang-nhap", "d3-phone-sign-in");
     sign_in(b, server, COUNTER);
     visit(b, "/can-bo", "d4-phone-queue");
+    let tick = b.eval("document.querySelector('input[name=mine]').getBoundingClientRect().width");
+    assert!(
+        tick.as_f64().unwrap() < 40.0,
+        "the “mine” checkbox is stretched to {tick} px, away from its label"
+    );
     visit(
         b,
         &format!("/can-bo/tiep-nhan?procedure={PROCEDURE}&case={CASE}"),
@@ -342,7 +351,7 @@ fn phone_pages(b: &mut Browser, server: &DemoServer, d: &Received) {
     b.desktop();
     assert!(
         spilled.is_empty(),
-        "pages wider than a {}px phone:\n{}",
+        "pages too wide for a {} px phone:\n{}",
         e2e::cdp::PHONE.0,
         spilled.join("\n")
     );

@@ -517,6 +517,24 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// The cards (`.card`, `.paper`) whose content spills visibly past their own border, as
+    /// "class: N px"; a card that scrolls its content sideways does not count.
+    pub fn spilling_cards(&mut self) -> Vec<String> {
+        let found = self.eval(
+            "Array.from(document.querySelectorAll('.card, .paper')) \
+               .filter(c => getComputedStyle(c).overflowX === 'visible' && c.scrollWidth > c.clientWidth + 1) \
+               .map(c => c.className + ': ' + (c.scrollWidth - c.clientWidth) + ' px')",
+        );
+        found
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Saves a PNG of the whole page (not only the viewport) as
     /// `<target>/e2e-screenshots/<name>.png` and returns its path.
     #[track_caller]
