@@ -1,0 +1,406 @@
+//! End-to-end paths driven in Debian's headless chromium over the DevTools protocol, against
+//! the real binary serving a demo province: counter intake to printed receipt, the dossier
+//! through specialist, leader and return, public tracking without personal data, and the same
+//! pages at a phone's width. Screenshots land in `target/e2e-screenshots/`.
+//! Without chromium the test says it was skipped; with MOTCUA_REQUIRE_BROWSER=1 it must run.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod e2e;
+
+use e2e::cdp::{Browser, chromium_or_skip, quote};
+use e2e::server::{DemoServer, PASSWORD};
+
+/// Giải thể doanh nghiệp (Sở Tài chính): four cases, counter → specialist → leader → counter.
+const PROCEDURE: &str = "2.002023";
+const CASE: &str = "th-02";
+const COUNTER: (&str, &str) = ("tn.trungtam1", "Lê Thị Thu Hà");
+const SPECIALIST: (&str, &str) = ("cv.taichinh", "Lương Minh Châu");
+const LEADER: (&str, &str) = ("ld.taichinh", "Tống Văn Quyết");
+
+const COMPANY: &str = "Công ty TNHH Thương mại Sông Mã";
+const TAX_CODE: &str = "2801234567";
+const APPLICANT_PHONE: &str = "0912345678";
+
+/// What the counter intake produced.
+struct Received {
+    id: i64,
+    code: String,
+    secret: String,
+    due: String,
+}
+
+fn sign_in(b: &mut Browser, server: &DemoServer, (username, full_name): (&str, &str)) {
+    b.goto(&server.url("/can-bo/dang-nhap"));
+    b.fill("#username", username);
+    b.fill("#password", PASSWORD);
+    b.click_and_wait("form.lookup button[type=submit]");
+    assert!(
+        b.url().ends_with("/can-bo"),
+        "{username} did not reach the queue: {} — {}",
+        b.url(),
+        b.body_text()
+    );
+    let bar = b.text(".bar");
+    assert!(bar.contains(full_name), "{full_name} not named: {bar}");
+}
+
+fn sign_out(b: &mut Browser, server: &DemoServer) {
+    b.goto(&server.url("/can-bo"));
+    b.click_and_wait("form[action='/can-bo/dang-xuat'] button");
+    assert!(b.url().ends_with("/can-bo/dang-nhap"), "{}", b.url());
+}
+
+/// Fills the fields of the action form whose button reads `label` and submits it.
+fn act(b: &mut Browser, label: &str, fields: &[(&str, &str)]) {
+    let l = quote(label);
+    let form = format!(
+        "Array.from(document.querySelectorAll('form.act')).find(f => f.querySelector('button').innerText.trim() === {l})"
+    );
+    let offered = b.eval(&format!("!!({form})"));
+    assert_eq!(
+        offered,
+        serde_json::Value::Bool(true),
+        "the dossier page offers no “{label}”; it offers {:?}",
+        b.texts("form.act button")
+    );
+    for (name, value) in fields {
+        let n = quote(&format!("[name={name}]"));
+        let v = quote(value);
+        b.eval(&format!(
+            "(() => {{ const e = {form}.querySelector({n}); e.value = {v}; \
+             e.dispatchEvent(new Event('change', {{bubbles: true}})); }})()"
+        ));
+    }
+    b.navigate_by(
+        &format!("{form}.querySelector('button').click()"),
+        &format!("“{label}”"),
+    );
+    if b.exists("p.error") {
+        panic!("“{label}” was refused: {}", b.text("p.error"));
+    }
+}
+
+/// The value beside `term` in the dossier page's fact list, or nothing.
+fn fact(b: &mut Browser, term: &str) -> String {
+    let t = quote(term);
+    b.eval(&format!(
+        "(() => {{ const dt = Array.from(document.querySelectorAll('dl.facts dt')).find(d => d.innerText.trim() === {t}); \
+         return dt ? dt.nextElementSibling.innerText.trim() : ''; }})()"
+    ))
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+/// (a) A counter officer signs in, finds the procedure without diacritics, picks the case,
+/// enters the applicant, ticks the documents, sees the appointment, saves, gets the receipt.
+fn counter_intake(b: &mut Browser, server: &DemoServer) -> Received {
+    sign_in(b, server, COUNTER);
+    b.screenshot("a1-queue");
+    b.click_and_wait("a[href='/can-bo/tiep-nhan']");
+    b.fill("form.search input[name=q]", "giai the doanh nghiep");
+    b.click_and_wait("form.search button[type=submit]");
+    let link = format!("ul.found a[href='/can-bo/tiep-nhan?procedure={PROCEDURE}']");
+    assert!(
+        b.exists(&link),
+        "the search did not find {PROCEDURE}: {:?}",
+        b.texts("ul.found li")
+    );
+    b.click_and_wait(&link);
+    b.wait_for("select[name=case]");
+    b.select("select[name=case]", CASE);
+    b.click_and_wait("form.row button[type=submit]");
+    assert_eq!(
+        b.eval("document.querySelector('form.intake input[name=case]').value"),
+        CASE,
+        "the chosen case is not the one being received"
+    );
+    let components = b.text("form.intake table");
+    assert!(
+        components.contains("Hồ sơ đăng ký giải thể doanh nghiệp"),
+        "the case's documents are not listed: {components}"
+    );
+
+    b.check("input[name=kind][value=organisation]", true);
+    b.fill("input[name=name]", COMPANY);
+    b.fill("input[name=tax_code]", TAX_CODE);
+    b.fill("input[name=phone]", APPLICANT_PHONE);
+    b.fill(
+        "input[name=address]",
+        "Số 12 đường Lê Lợi, phường Hạc Thành",
+    );
+    b.check("input[name=n_sms]", true);
+    // The required documents of this case (marked *) and one optional copy.
+    let required = b.eval(
+        "Array.from(document.querySelectorAll('form.intake tr')).filter(r => r.querySelector('b.req')).map(r => r.querySelector('input[type=checkbox]').name)",
+    );
+    let required: Vec<String> = serde_json::from_value(required).unwrap();
+    assert!(required.len() >= 3, "{required:?}");
+    for name in &required {
+        b.check(&format!("input[name='{name}']"), true);
+    }
+    b.check("input[name='c_tp-07']", true);
+    b.select("select[name='f_tp-07']", "copy");
+    let appointment = b.text("form.intake p.notice b");
+    assert!(
+        is_vn_datetime(&appointment),
+        "no appointment shown before saving: {:?}",
+        b.text("form.intake p.notice")
+    );
+    b.screenshot("a2-intake-filled");
+    b.click_and_wait("form.intake > button[type=submit]");
+
+    let url = b.url();
+    assert!(
+        url.ends_with("/giay-hen"),
+        "saving did not lead to the receipt: {url}\n{}",
+        b.body_text()
+    );
+    let id: i64 = url
+        .rsplit('/')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no dossier id in {url}"));
+    let codes = b.texts(".paper b.code");
+    assert_eq!(codes.len(), 2, "{codes:?}");
+    let (code, secret) = (codes[0].clone(), codes[1].clone());
+    assert!(code.starts_with("000.01.01.H56-"), "{code}");
+    let paper = b.text(".paper");
+    assert!(
+        paper.contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"),
+        "{paper}"
+    );
+    assert!(paper.contains(COMPANY), "{paper}");
+    assert!(paper.contains("Giải thể doanh nghiệp"), "{paper}");
+    let due = b.eval(
+        "Array.from(document.querySelectorAll('.paper p')).find(p => p.innerText.startsWith('Thời gian trả kết quả')).querySelector('b').innerText",
+    );
+    let due = due.as_str().unwrap().to_string();
+    // The appointment shown before saving is the one printed (same day; minutes may tick).
+    assert_eq!(
+        due.get(..10),
+        appointment.get(..10),
+        "the receipt's appointment {due} is not the one shown before saving {appointment}"
+    );
+    assert_eq!(
+        b.texts(".paper table tbody tr").len(),
+        required.len() + 1,
+        "every ticked document is on the receipt"
+    );
+    b.screenshot("a3-receipt");
+    Received {
+        id,
+        code,
+        secret,
+        due,
+    }
+}
+
+fn is_vn_datetime(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 16
+        && b[2] == b'/'
+        && b[5] == b'/'
+        && b[10] == b' '
+        && b[13] == b':'
+        && text.chars().filter(char::is_ascii_digit).count() == 12
+}
+
+/// (b) Counter forwards, the specialist appraises and forwards, the leader approves, the
+/// counter returns the result; each signs in in turn and the timeline shows every step.
+fn specialist_leader_return(b: &mut Browser, server: &DemoServer, d: &Received) {
+    let page = server.url(&format!("/can-bo/ho-so/{}", d.id));
+    b.goto(&page);
+    assert_eq!(b.text("h1.code"), d.code);
+    let status = fact(b, "Trạng thái");
+    assert!(status.starts_with("Được tiếp nhận"), "{status}");
+    act(
+        b,
+        "Chuyển bước tiếp theo",
+        &[("note", "Chuyển Sở Tài chính")],
+    );
+    assert_eq!(fact(b, "Bước hiện tại"), "Thẩm định, trình ký");
+    sign_out(b, server);
+
+    sign_in(b, server, SPECIALIST);
+    let queue = b.text("body");
+    assert!(
+        queue.contains(&d.code),
+        "the dossier is not in the specialist's queue"
+    );
+    b.click_and_wait(&format!("a[href='/can-bo/ho-so/{}']", d.id));
+    act(b, "Thẩm định", &[("note", "Hồ sơ đầy đủ, đủ điều kiện")]);
+    act(b, "Chuyển bước tiếp theo", &[("note", "Trình lãnh đạo Sở")]);
+    assert_eq!(fact(b, "Bước hiện tại"), "Phê duyệt");
+    b.screenshot("b1-specialist-forwarded");
+    sign_out(b, server);
+
+    sign_in(b, server, LEADER);
+    b.goto(&page);
+    act(b, "Phê duyệt kết quả", &[("note", "Đồng ý")]);
+    assert!(
+        fact(b, "Trạng thái").starts_with("Đã xử lý xong"),
+        "{}",
+        fact(b, "Trạng thái")
+    );
+    sign_out(b, server);
+
+    sign_in(b, server, COUNTER);
+    b.goto(&page);
+    act(b, "Trả kết quả", &[("method", "in_person")]);
+    assert!(
+        fact(b, "Trạng thái").starts_with("Đã trả kết quả"),
+        "{}",
+        fact(b, "Trạng thái")
+    );
+    let timeline = b.texts("table.list tbody tr");
+    let step = |label: &str, who: &str| {
+        timeline
+            .iter()
+            .any(|row| row.contains(label) && row.contains(who))
+    };
+    for (label, who) in [
+        ("Tiếp nhận hồ sơ", COUNTER.1),
+        ("Chuyển bước tiếp theo", COUNTER.1),
+        ("Thẩm định", SPECIALIST.1),
+        ("Chuyển bước tiếp theo", SPECIALIST.1),
+        ("Phê duyệt kết quả", LEADER.1),
+        ("Trả kết quả", COUNTER.1),
+    ] {
+        assert!(step(label, who), "no “{label}” by {who} in {timeline:#?}");
+    }
+    assert!(timeline.iter().any(|r| r.contains("Hồ sơ đầy đủ")));
+    b.screenshot("b2-returned-timeline");
+}
+
+/// (c) Anyone tracks the dossier by code and lookup code; no personal data is shown.
+fn public_tracking(b: &mut Browser, server: &DemoServer, d: &Received) {
+    sign_out(b, server);
+    b.goto(&server.url("/"));
+    b.click_and_wait("header nav a[href='/tra-cuu']");
+    b.fill("#code", &d.code);
+    b.fill("#secret", "SAI-MA");
+    b.click_and_wait("form.lookup button[type=submit]");
+    assert!(b.exists("p.error"), "a wrong lookup code shows nothing");
+    assert!(!b.exists("section.result"));
+    b.fill("#code", &d.code);
+    b.fill("#secret", &d.secret);
+    b.click_and_wait("form.lookup button[type=submit]");
+    b.wait_for("section.result");
+    assert_eq!(b.text("section.result h2.code"), d.code);
+    let result = b.text("section.result");
+    assert!(result.contains("Đã trả kết quả"), "{result}");
+    assert!(result.contains("Giải thể doanh nghiệp"), "{result}");
+    let steps = b.texts("ol.progress li.done");
+    assert!(
+        steps.len() >= 3,
+        "the finished steps are not shown as done: {steps:?} in {result}"
+    );
+    let html = b.html();
+    for private in [
+        COMPANY,
+        TAX_CODE,
+        APPLICANT_PHONE,
+        "Lê Lợi",
+        COUNTER.1,
+        SPECIALIST.1,
+    ] {
+        assert!(!html.contains(private), "the public page shows “{private}”");
+    }
+    assert!(
+        result.contains(&d.due),
+        "the appointment {} is not shown: {result}",
+        d.due
+    );
+    b.screenshot("c1-public-tracking");
+}
+
+/// (d) The same pages at a phone's width: nothing spills sideways.
+fn phone_pages(b: &mut Browser, server: &DemoServer, d: &Received) {
+    b.phone();
+    let lookup = format!("/tra-cuu?code={}&secret={}", d.code, d.secret);
+    let mut spilled = Vec::new();
+    let mut visit = |b: &mut Browser, path: &str, name: &str| {
+        b.goto(&server.url(path));
+        b.screenshot(name);
+        if let Some(px) = b.horizontal_overflow() {
+            spilled.push(format!(
+                "{path}: {px}px too wide ({:?})",
+                b.overflowing_elements()
+            ));
+        }
+        let cards = b.spilling_cards();
+        if !cards.is_empty() {
+            spilled.push(format!("{path}: content spills out of {cards:?}"));
+        }
+    };
+    visit(b, "/", "d1-phone-home");
+    visit(b, &lookup, "d2-phone-tracking");
+    visit(b, "/can-bo/dang-nhap", "d3-phone-sign-in");
+    sign_in(b, server, COUNTER);
+    visit(b, "/can-bo", "d4-phone-queue");
+    let tick = b.eval("document.querySelector('input[name=mine]').getBoundingClientRect().width");
+    assert!(
+        tick.as_f64().unwrap() < 40.0,
+        "the “mine” checkbox is stretched to {tick} px, away from its label"
+    );
+    visit(
+        b,
+        &format!("/can-bo/tiep-nhan?procedure={PROCEDURE}&case={CASE}"),
+        "d5-phone-intake",
+    );
+    visit(b, &format!("/can-bo/ho-so/{}", d.id), "d6-phone-dossier");
+    visit(
+        b,
+        &format!("/can-bo/ho-so/{}/giay-hen", d.id),
+        "d7-phone-receipt",
+    );
+    b.desktop();
+    assert!(
+        spilled.is_empty(),
+        "pages too wide for a {} px phone:\n{}",
+        e2e::cdp::PHONE.0,
+        spilled.join("\n")
+    );
+}
+
+#[test]
+fn a_dossier_from_the_counter_to_the_citizen_in_chromium() {
+    let Some(chromium) = chromium_or_skip("browser flows") else {
+        return;
+    };
+    let server = DemoServer::start(40);
+    let mut b = Browser::launch(chromium);
+    let dossier = counter_intake(&mut b, &server);
+    specialist_leader_return(&mut b, &server, &dossier);
+    public_tracking(&mut b, &server, &dossier);
+    phone_pages(&mut b, &server, &dossier);
+    eprintln!("screenshots in {}", e2e::cdp::screenshot_dir().display());
+}
+
+/// The driver's file attachment, as online filing will use it: a file chosen for an
+/// `<input type=file>` is what the page sees, and a plain click runs the page's script.
+#[test]
+fn the_driver_attaches_files_to_a_file_input() {
+    let Some(chromium) = chromium_or_skip("browser driver") else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!(
+        "motcua-upload-{}",
+        motcua_db::random_token(6).unwrap()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("don-de-nghi.pdf");
+    std::fs::write(&file, b"%PDF-1.4\n% test\n").unwrap();
+    let mut b = Browser::launch(chromium);
+    b.goto(
+        "data:text/html;charset=utf-8,<input type=file id=f>\
+         <button id=b onclick=\"document.title=document.getElementById('f').files[0].name+':'+document.getElementById('f').files[0].size\">ok</button>",
+    );
+    b.set_files("#f", &[&file]);
+    b.click("#b");
+    b.wait_until("document.title.includes(':')", "the button's script");
+    assert_eq!(b.eval("document.title"), "don-de-nghi.pdf:16");
+    drop(b);
+    let _ = std::fs::remove_dir_all(dir);
+}
