@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 
+use motcua_domain::FieldError;
 use motcua_domain::calendar::Instant;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -124,6 +125,23 @@ pub fn clean_name(name: &str) -> String {
     }
 }
 
+/// Checks an upload before anything is kept: not empty, not too large, and a PDF, JPG or
+/// PNG by its content. Returns its media type; the error names `field`.
+pub fn check(upload: &Upload, field: &str) -> Result<&'static str, FieldError> {
+    let name = clean_name(&upload.name);
+    if upload.bytes.is_empty() {
+        return Err(FieldError::new(field, format!("tệp “{name}” rỗng")));
+    }
+    if upload.bytes.len() > MAX_FILE_BYTES {
+        return Err(FieldError::new(
+            field,
+            format!("tệp “{name}” lớn quá {} MB", MAX_FILE_BYTES / (1024 * 1024)),
+        ));
+    }
+    sniff(&upload.bytes)
+        .ok_or_else(|| FieldError::new(field, format!("tệp “{name}” không phải PDF, JPG hoặc PNG")))
+}
+
 /// The content-addressed store of blobs under one folder.
 #[derive(Debug, Clone)]
 pub struct FileStore {
@@ -160,22 +178,8 @@ impl FileStore {
     /// Checks an upload (size, kind) and stores its bytes; the returned attachment still
     /// has to be written with the dossier's transition. `field` names the form field.
     pub async fn store(&self, upload: Upload, field: &str) -> Result<NewAttachment, DbError> {
+        let media_type = check(&upload, field).map_err(|e| DbError::Invalid(vec![e]))?;
         let name = clean_name(&upload.name);
-        if upload.bytes.is_empty() {
-            return Err(DbError::invalid(field, format!("tệp “{name}” rỗng")));
-        }
-        if upload.bytes.len() > MAX_FILE_BYTES {
-            return Err(DbError::invalid(
-                field,
-                format!("tệp “{name}” lớn quá {} MB", MAX_FILE_BYTES / (1024 * 1024)),
-            ));
-        }
-        let Some(media_type) = sniff(&upload.bytes) else {
-            return Err(DbError::invalid(
-                field,
-                format!("tệp “{name}” không phải PDF, JPG hoặc PNG"),
-            ));
-        };
         let digest = hex(&Sha256::digest(&upload.bytes));
         let path = self.path_of(&digest)?;
         let size = i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX);

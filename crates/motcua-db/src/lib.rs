@@ -41,7 +41,10 @@ pub use dossiers::{
 };
 pub use engine::{Db, Durability, EngineKind, redact};
 pub use error::DbError;
-pub use files::{Attachment, FileStore, MAX_FILE_BYTES, MAX_FILES, NewAttachment, Purpose, Upload};
+pub use files::{
+    Attachment, FileStore, MAX_FILE_BYTES, MAX_FILES, NewAttachment, Purpose, Upload,
+    check as check_upload,
+};
 pub use outbox::OutboxMessage;
 pub use ratings::{StoredRating, can_be_rated};
 pub use secret::{hash_token, random_token};

@@ -18,7 +18,10 @@ pub async fn progress(db: &Db, d: &PublicDossier) -> Result<(String, Vec<PublicS
     let Some(version) = db.procedure_version(d.procedure_version_id).await? else {
         return Ok((String::new(), Vec::new()));
     };
-    let finished = d.status.is_final() || d.status == Status::ResultReady;
+    // Only a result completes the workflow; a refused, stopped or withdrawn dossier shows
+    // the steps it really went through.
+    let finished = matches!(d.status, Status::ResultReady | Status::Returned);
+    let ended = d.status.is_final() && !finished;
     let steps = version
         .procedure
         .workflow
@@ -27,7 +30,7 @@ pub async fn progress(db: &Db, d: &PublicDossier) -> Result<(String, Vec<PublicS
         .map(|(i, s)| PublicStep {
             name: s.name.clone(),
             done: i < d.step || (finished && i <= d.step),
-            current: i == d.step && !finished,
+            current: i == d.step && !finished && !ended,
         })
         .collect();
     Ok((version.procedure.name.clone(), steps))

@@ -85,6 +85,8 @@ fn the_public_pages_render_in_chromium() {
             .args([
                 "--database",
                 &url,
+                "--files",
+                dir.join("files").to_str().unwrap(),
                 "serve",
                 "--no-demo",
                 "--listen",

@@ -375,7 +375,78 @@ fn a_dossier_from_the_counter_to_the_citizen_in_chromium() {
     specialist_leader_return(&mut b, &server, &dossier);
     public_tracking(&mut b, &server, &dossier);
     phone_pages(&mut b, &server, &dossier);
+    online_filing_and_rating(&mut b, &server);
     eprintln!("screenshots in {}", e2e::cdp::screenshot_dir().display());
+}
+
+/// A citizen registers, files the lawyer's certificate online with a file per document,
+/// gets the receipt, withdraws and rates the service; then the public board.
+fn online_filing_and_rating(b: &mut Browser, server: &DemoServer) {
+    let dir = std::env::temp_dir().join(format!(
+        "motcua-upload-{}",
+        motcua_db::random_token(6).unwrap()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pdf = dir.join("don-de-nghi.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n% don de nghi\n").unwrap();
+    let png = dir.join("anh-the.png");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n anh").unwrap();
+
+    b.goto(&server.url("/cong-dan/dang-ky?next=/thu-tuc/1.000828"));
+    b.fill("#full_name", "Đặng Thị Mai Phương");
+    b.fill("#phone", "0915 222 333");
+    b.fill("#password", "mat-khau-cong-dan");
+    b.fill("#password2", "mat-khau-cong-dan");
+    b.click_and_wait("form.lookup button[type=submit]");
+    assert!(b.url().ends_with("/thu-tuc/1.000828"), "{}", b.url());
+    b.click_and_wait("a.button[href='/cong-dan/nop/1.000828']");
+    assert_eq!(b.text("h1"), "Nộp hồ sơ trực tuyến");
+    b.fill("input[name=id_number]", "038190012345");
+    b.select("select[name=agency]", "000.01.01.H56");
+    b.set_files("#file_tp-01", &[&pdf]);
+    b.set_files("#file_tp-02", &[&pdf]);
+    b.set_files("#file_tp-03", &[&pdf]);
+    b.set_files("#file_tp-04", &[&png]);
+    b.screenshot("e1-online-filing-form");
+    b.click_and_wait("#filing button[type=submit]");
+    let page = b.body_text();
+    assert!(page.contains("Đã nộp hồ sơ"), "{page}");
+    assert!(page.contains("anh-the.png"), "{page}");
+    let code = b.text("h1.code");
+    assert!(code.starts_with("000.01.01.H56-"), "{code}");
+    b.screenshot("e2-online-filing-receipt");
+
+    // Tracked publicly with the receipt's secret, then withdrawn and rated.
+    b.eval("document.querySelector('details.withdraw').open = true");
+    b.fill("details.withdraw input[name=reason]", "Nộp nhầm thủ tục");
+    b.click_and_wait("details.withdraw button[type=submit]");
+    assert!(b.exists("form.rating-form"), "{}", b.body_text());
+    for (q, score) in [
+        ("time", "2"),
+        ("agencies", "2"),
+        ("contacts", "1"),
+        ("information", "2"),
+        ("attitude", "2"),
+        ("lawfulness", "2"),
+        ("complaints", "2"),
+        ("online", "1"),
+    ] {
+        b.check(&format!("input[name=q_{q}][value='{score}']"), true);
+    }
+    b.check("input[name=overall][value=satisfied]", true);
+    b.fill("textarea[name=comment]", "Hướng dẫn rõ ràng");
+    b.screenshot("e3-rating-form");
+    b.click_and_wait("form.rating-form button[type=submit]");
+    let page = b.body_text();
+    assert!(page.contains("Cảm ơn ông/bà đã đánh giá"), "{page}");
+    assert!(page.contains("Hài lòng"), "{page}");
+    b.screenshot("e4-rated");
+
+    b.goto(&server.url("/bang-cong-khai"));
+    assert_eq!(b.text("h1"), "Bảng công khai hồ sơ trễ hẹn");
+    assert!(!b.body_text().contains("Đặng Thị Mai Phương"));
+    b.screenshot("e5-public-board");
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// The driver's file attachment, as online filing will use it: a file chosen for an

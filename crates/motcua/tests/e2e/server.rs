@@ -45,6 +45,8 @@ impl DemoServer {
             .args([
                 "--database",
                 &url,
+                "--files",
+                &dir.join("files").display().to_string(),
                 "serve",
                 "--no-demo",
                 "--listen",

@@ -274,15 +274,16 @@ pub async fn submit(
             continue;
         };
         counts[index] = counts[index].saturating_add(1);
-        uploads.push((
-            part.field,
-            Upload {
-                name: part.name,
-                bytes: part.bytes,
-                component: i64::try_from(index).ok(),
-                purpose: Purpose::Intake,
-            },
-        ));
+        let upload = Upload {
+            name: part.name,
+            bytes: part.bytes,
+            component: i64::try_from(index).ok(),
+            purpose: Purpose::Intake,
+        };
+        if let Err(e) = motcua_db::check_upload(&upload, &part.field) {
+            errors.push(e);
+        }
+        uploads.push((part.field, upload));
     }
     let notify = typed
         .notify
