@@ -99,8 +99,10 @@ fn counter_intake(b: &mut Browser, server: &DemoServer) -> Received {
     b.screenshot("a1-queue");
     b.click_and_wait("a[href='/can-bo/tiep-nhan']");
     b.fill("form.search input[name=q]", "giai the doanh nghiep");
-    b.click_and_wait("form.search button[type=submit]");
     let link = format!("ul.found a[href='/can-bo/tiep-nhan?procedure={PROCEDURE}']");
+    // The matches appear while typing, before the search is sent.
+    b.wait_for(&link);
+    b.click_and_wait("form.search button[type=submit]");
     assert!(
         b.exists(&link),
         "the search did not find {PROCEDURE}: {:?}",

@@ -282,6 +282,30 @@ async fn counter_intake_screen_to_printed_receipt() {
         html.contains("/can-bo/tiep-nhan?procedure=1.000828"),
         "{html}"
     );
+    // Search as you type: the same matches as a fragment, for signed-in staff only.
+    let (status, html, _) = send(
+        &app,
+        Method::GET,
+        "/can-bo/tiep-nhan/goi-y?q=luat+su",
+        Some(&cookie),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.trim_start().starts_with("<li>"), "{html}");
+    assert!(
+        html.contains("1.000828") && !html.contains("<html"),
+        "{html}"
+    );
+    let (status, _, _) = send(
+        &app,
+        Method::GET,
+        "/can-bo/tiep-nhan/goi-y?q=luat",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, html, _) = send(
         &app,
         Method::GET,
@@ -620,6 +644,41 @@ async fn administrators_manage_agencies_staff_and_procedure_versions() {
             .version,
         2
     );
+    // Both versions are listed; the old one is readable and can seed a new version.
+    let (status, html, _) = send(
+        &app,
+        Method::GET,
+        "/can-bo/quan-tri/thu-tuc/1.000828?v=1",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("?v=2"), "a link to the other version");
+    assert!(
+        html.contains("motcua-catalogue"),
+        "the version in the catalogue format"
+    );
+    assert!(html.contains("name=\"what\" value=\"catalogue\""));
+    let (status, _, _) = send(
+        &app,
+        Method::GET,
+        "/can-bo/quan-tri/thu-tuc/1.000828?v=9",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let officer = sign_in(&app, "u.tn").await;
+    let (status, _, _) = send(
+        &app,
+        Method::GET,
+        "/can-bo/quan-tri/thu-tuc/1.000828",
+        Some(&officer),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]

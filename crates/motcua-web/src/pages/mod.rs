@@ -32,6 +32,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/tra-cuu", get(lookup::lookup))
         .route("/ngon-ngu", get(home::switch_language))
         .route("/static/app.css", get(assets::css))
+        .route("/static/app.js", get(assets::js))
         .route("/bang-cong-khai", get(board::board))
         .merge(citizen::router())
         .merge(staff::router())

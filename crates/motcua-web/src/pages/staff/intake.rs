@@ -155,6 +155,28 @@ async fn page(
     Ok((status, body).into_response())
 }
 
+#[derive(Template)]
+#[template(path = "staff/suggest.html")]
+struct Suggest {
+    found: Vec<ProcedureSummary>,
+}
+
+/// Search as you type: the matching procedures as list items (diacritics optional).
+pub async fn suggest(
+    State(app): State<Arc<AppState>>,
+    _who: SignedIn,
+    PageQuery(f): PageQuery<Find>,
+) -> Result<Response, PageError> {
+    let q = f.q.trim();
+    let mut found = if q.is_empty() {
+        Vec::new()
+    } else {
+        app.db.procedures(Some(q), None, None).await?
+    };
+    found.truncate(20);
+    Ok(render(&Suggest { found }))
+}
+
 pub async fn form(
     State(app): State<Arc<AppState>>,
     who: SignedIn,

@@ -10,6 +10,7 @@ mod intake;
 mod password;
 mod queue;
 pub(crate) mod signin;
+mod versions;
 
 use axum::Router;
 use axum::extract::{FromRef, FromRequestParts};
@@ -50,6 +51,8 @@ pub fn router() -> Router<Arc<AppState>> {
                     crate::pages::submitted::BODY_LIMIT,
                 )),
         )
+        .route("/can-bo/quan-tri/thu-tuc/{code}", get(versions::show))
+        .route("/can-bo/tiep-nhan/goi-y", get(intake::suggest))
         .route(
             "/can-bo/quan-tri/lich",
             get(calendar::show).post(calendar::change),
