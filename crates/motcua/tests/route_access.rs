@@ -1,0 +1,281 @@
+//! Every page route against every kind of visitor: nobody, a citizen, the dossier's owner,
+//! staff of an unrelated agency, staff of the agency, an administrator. What is not theirs
+//! answers a sign-in redirect, "forbidden" or "not found", never the data and never an
+//! internal error; forms without the session's token are refused.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use common::*;
+
+async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    cookie: Option<&str>,
+    form: &str,
+) -> (StatusCode, String) {
+    let mut r = Request::builder().method(method.clone()).uri(path);
+    if let Some(c) = cookie {
+        r = r.header("cookie", c);
+    }
+    let body = if method == Method::POST {
+        r = r.header("content-type", "application/x-www-form-urlencoded");
+        Body::from(form.to_string())
+    } else {
+        Body::empty()
+    };
+    let response = tower::ServiceExt::oneshot(app.router.clone(), r.body(body).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
+        .await
+        .unwrap();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn staff_cookie(app: &TestApp, username: &str) -> String {
+    let s = app
+        .state
+        .db
+        .staff_by_username(username)
+        .await
+        .unwrap()
+        .unwrap();
+    app.state
+        .db
+        .set_password(s.id, "mat-khau-can-bo", "test")
+        .await
+        .unwrap();
+    let token = app
+        .state
+        .db
+        .create_session(s.id, app.state.now().timestamp())
+        .await
+        .unwrap();
+    format!("motcua_session={token}")
+}
+
+async fn citizen_cookie(app: &TestApp, phone: &str) -> (i64, String) {
+    let c = app
+        .state
+        .db
+        .register_citizen(
+            motcua_db::NewCitizen {
+                full_name: format!("Công dân {phone}"),
+                phone: Some(phone.into()),
+                password: "mat-khau-cong-dan".into(),
+                ..motcua_db::NewCitizen::default()
+            },
+            app.state.now().timestamp(),
+        )
+        .await
+        .unwrap();
+    let token = app
+        .state
+        .db
+        .create_citizen_session(c.id, app.state.now().timestamp())
+        .await
+        .unwrap();
+    (c.id, format!("motcua_citizen={token}"))
+}
+
+#[tokio::test]
+async fn no_route_shows_or_accepts_what_is_not_yours() {
+    let app = TestApp::new().await;
+    // A Justice dossier received at the centre, with a file.
+    let (status, body) = app
+        .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["id"].as_i64().unwrap();
+    let d = app.state.db.dossier(id).await.unwrap().unwrap();
+    let file = app
+        .state
+        .files
+        .store(
+            motcua_db::Upload {
+                name: "scan.pdf".into(),
+                bytes: b"%PDF-1.4 scan".to_vec(),
+                component: Some(0),
+                purpose: motcua_db::Purpose::Scan,
+            },
+            "files",
+        )
+        .await
+        .unwrap();
+    app.state
+        .db
+        .attach_files(
+            id,
+            &d.code,
+            vec![file],
+            "staff:test".into(),
+            app.state.now(),
+        )
+        .await
+        .unwrap();
+    let file_id = app.state.db.attachments(id).await.unwrap()[0].id;
+
+    let (_, citizen) = citizen_cookie(&app, "0911000111").await;
+    let finance = staff_cookie(&app, "u.cvtc").await;
+    let counter = staff_cookie(&app, "u.tn").await;
+    let admin = staff_cookie(&app, "u.qt").await;
+
+    let staff_get = [
+        "/can-bo".to_string(),
+        format!("/can-bo/ho-so/{id}"),
+        format!("/can-bo/ho-so/{id}/giay-hen"),
+        format!("/can-bo/ho-so/{id}/tep/{file_id}"),
+        "/can-bo/tiep-nhan".into(),
+        "/can-bo/tiep-nhan/goi-y?q=luat".into(),
+        "/can-bo/doi-mat-khau".into(),
+        "/can-bo/quan-tri".into(),
+        "/can-bo/quan-tri/lich".into(),
+        "/can-bo/quan-tri/thu-tuc/1.000828".into(),
+    ];
+    let staff_post = [
+        format!("/can-bo/ho-so/{id}"),
+        format!("/can-bo/ho-so/{id}/tep"),
+        "/can-bo/tiep-nhan".into(),
+        "/can-bo/doi-mat-khau".into(),
+        "/can-bo/quan-tri".into(),
+        "/can-bo/quan-tri/lich".into(),
+        "/can-bo/dang-xuat".into(),
+    ];
+    let citizen_get = [
+        "/cong-dan".to_string(),
+        "/cong-dan/nop/1.000828".into(),
+        format!("/cong-dan/ho-so/{id}"),
+        format!("/cong-dan/ho-so/{id}/tep/{file_id}"),
+    ];
+    let citizen_post = [
+        "/cong-dan/nop/1.000828".to_string(),
+        format!("/cong-dan/ho-so/{id}/bo-sung"),
+        format!("/cong-dan/ho-so/{id}/rut"),
+        format!("/cong-dan/ho-so/{id}/danh-gia"),
+        "/cong-dan/dang-xuat".into(),
+    ];
+
+    // Nobody, and the other side's session, are sent to sign in.
+    for (who, cookie) in [("nobody", None), ("citizen", Some(citizen.as_str()))] {
+        for path in &staff_get {
+            let (status, body) = call(&app, Method::GET, path, cookie, "").await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{who} GET {path}: {body}");
+        }
+        for path in &staff_post {
+            let (status, _) = call(&app, Method::POST, path, cookie, "csrf=x").await;
+            assert!(
+                matches!(status, StatusCode::SEE_OTHER | StatusCode::FORBIDDEN),
+                "{who} POST {path}: {status}"
+            );
+        }
+    }
+    for (who, cookie) in [("nobody", None), ("staff", Some(counter.as_str()))] {
+        for path in citizen_get.iter() {
+            let (status, _) = call(&app, Method::GET, path, cookie, "").await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{who} GET {path}");
+        }
+        for path in &citizen_post {
+            let (status, _) = call(&app, Method::POST, path, cookie, "csrf=x").await;
+            assert!(
+                matches!(status, StatusCode::SEE_OTHER | StatusCode::FORBIDDEN),
+                "{who} POST {path}: {status}"
+            );
+        }
+    }
+
+    // A citizen who does not own the dossier sees nothing of it (counter dossiers have no owner).
+    for path in &citizen_get[2..] {
+        let (status, body) = call(&app, Method::GET, path, Some(&citizen), "").await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!body.contains("Nguyễn Thị Thu Hà"));
+    }
+
+    // Staff of an unrelated agency: the dossier's pages do not exist for them.
+    for path in &staff_get[1..4] {
+        let (status, body) = call(&app, Method::GET, path, Some(&finance), "").await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "finance GET {path}");
+        assert!(!body.contains("Nguyễn Thị Thu Hà"));
+    }
+    // Nor do ids that do not exist, or that are not numbers.
+    for path in [
+        "/can-bo/ho-so/999999",
+        "/can-bo/ho-so/abc",
+        "/can-bo/ho-so/1/tep/999",
+        "/can-bo/ho-so/1/tep/..%2Fx",
+    ] {
+        let (status, _) = call(&app, Method::GET, path, Some(&counter), "").await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    // Not an administrator: the administration is forbidden.
+    for path in &staff_get[7..] {
+        let (status, _) = call(&app, Method::GET, path, Some(&counter), "").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "counter GET {path}");
+        let (status, _) = call(&app, Method::GET, path, Some(&admin), "").await;
+        assert_eq!(status, StatusCode::OK, "admin GET {path}");
+    }
+    // A counter at the centre, not a receiving counter of Finance, cannot intake elsewhere;
+    // and the finance specialist has no counter at all.
+    let (status, _) = call(&app, Method::GET, "/can-bo/tiep-nhan", Some(&finance), "").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Signed in, but without the session's form token: refused, nothing changes.
+    for path in &staff_post[..6] {
+        let (status, body) = call(
+            &app,
+            Method::POST,
+            path,
+            Some(&admin),
+            "csrf=forged&version=1&action=accept",
+        )
+        .await;
+        assert!(
+            matches!(
+                status,
+                StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::BAD_REQUEST
+            ),
+            "admin POST {path} without token: {status} {body}"
+        );
+    }
+    assert_eq!(
+        app.state.db.dossier(id).await.unwrap().unwrap().version,
+        d.version
+    );
+
+    // The public pages answer everyone, and never with an internal error.
+    for path in [
+        "/",
+        "/thu-tuc",
+        "/thu-tuc/1.000828",
+        "/tra-cuu",
+        "/bang-cong-khai",
+        "/static/app.css",
+        "/static/app.js",
+        "/thu-tuc/khong-co",
+        "/khong-co-trang",
+    ] {
+        let (status, body) = call(&app, Method::GET, path, None, "").await;
+        assert!(
+            status == StatusCode::OK || status == StatusCode::NOT_FOUND,
+            "{path}: {status}"
+        );
+        assert!(
+            !body.contains("panicked") && !body.contains("RUST_BACKTRACE"),
+            "{path}"
+        );
+    }
+    // Guessing the secret of the counter dossier shows nothing.
+    let (_, body) = call(
+        &app,
+        Method::GET,
+        &format!("/tra-cuu?code={}&secret=AAAAAAAA", d.code),
+        None,
+        "",
+    )
+    .await;
+    assert!(!body.contains("class=\"card result\""), "{body}");
+}
