@@ -38,7 +38,7 @@ const BULK_DOSSIERS: &str = "INSERT INTO dossiers (id, code, lookup_secret, proc
     procedure_code, case_code, receiving_agency_id, current_agency_id, channel, status, step,
     assignee_id, applicant_name, applicant, components, return_method, fee_vnd, summary,
     received_at, due_at, sort_due, step_due_at, finished_at, outcome, apologised, state, version,
-    updated_at) ";
+    updated_at, step_role) ";
 const BULK_HISTORY: &str = "INSERT INTO dossier_history (dossier_id, action, actor_staff_id,
     actor_kind, from_status, to_status, from_step, to_step, agency_id, at) ";
 
@@ -118,7 +118,8 @@ impl Db {
                         .push_bind(i64::from(s.apologised()))
                         .push_bind(r.state.clone())
                         .push_bind(i64::try_from(d.history.len()).unwrap_or(1))
-                        .push_bind(d.history.last().map_or(s.received_at, |h| h.at).timestamp());
+                        .push_bind(d.history.last().map_or(s.received_at, |h| h.at).timestamp())
+                        .push_bind(s.waiting_role().map(|r| r.as_str()));
                 });
                 insert.build().execute(&mut *tx).await?;
             }

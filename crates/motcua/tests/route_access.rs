@@ -279,3 +279,100 @@ async fn no_route_shows_or_accepts_what_is_not_yours() {
     .await;
     assert!(!body.contains("class=\"card result\""), "{body}");
 }
+
+#[tokio::test]
+async fn queues_per_role_show_what_waits_for_each() {
+    let app = TestApp::new().await;
+    let (status, d) = app
+        .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    let id = d["id"].as_i64().unwrap();
+    let act = |token: &'static str, d: serde_json::Value, action: serde_json::Value| {
+        let app = &app;
+        async move {
+            let mut body = action;
+            body["expected_version"] = d["version"].clone();
+            let (status, d) = app
+                .post(
+                    &format!("/api/v1/dossiers/{}/transitions", d["id"]),
+                    Some(token),
+                    body,
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{d}");
+            d
+        }
+    };
+    let d = act("tok-tn", d, serde_json::json!({"action": "forward"})).await;
+    let d = act("tok-cv", d, serde_json::json!({"action": "forward"})).await;
+    // Now at the unit leader's step in the Justice department.
+    let justice = app
+        .state
+        .db
+        .agency_by_code(JUSTICE)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let leader = staff_cookie(&app, "u.tp").await;
+    let (status, html) = call(
+        &app,
+        Method::GET,
+        &format!("/can-bo?agency={justice}&hang=phe-duyet"),
+        Some(&leader),
+        "",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&format!("/can-bo/ho-so/{id}")), "{html}");
+    assert!(html.contains("Chờ phê duyệt") && html.contains("aria-current=\"page\""));
+    // The agency leader's approval queue does not have it yet; the specialist has no such tab.
+    let director = staff_cookie(&app, "u.gd").await;
+    let (_, html) = call(
+        &app,
+        Method::GET,
+        &format!("/can-bo?agency={justice}&hang=phe-duyet"),
+        Some(&director),
+        "",
+    )
+    .await;
+    assert!(!html.contains(&format!("/can-bo/ho-so/{id}")), "{html}");
+    let specialist = staff_cookie(&app, "u.cv").await;
+    let (_, html) = call(
+        &app,
+        Method::GET,
+        &format!("/can-bo?agency={justice}"),
+        Some(&specialist),
+        "",
+    )
+    .await;
+    assert!(!html.contains("hang=phe-duyet"));
+    assert!(html.contains("Của đơn vị"));
+    let d = act("tok-tp", d, serde_json::json!({"action": "forward"})).await;
+    let (_, html) = call(
+        &app,
+        Method::GET,
+        &format!("/can-bo?agency={justice}&hang=phe-duyet"),
+        Some(&director),
+        "",
+    )
+    .await;
+    assert!(html.contains(&format!("/can-bo/ho-so/{id}")), "{html}");
+    let (_, html) = call(
+        &app,
+        Method::GET,
+        &format!("/can-bo?agency={justice}&hang=phe-duyet"),
+        Some(&leader),
+        "",
+    )
+    .await;
+    assert!(!html.contains(&format!("/can-bo/ho-so/{id}")), "moved on");
+    assert_eq!(d["status"], "processing");
+    // The counter's tabs.
+    let counter = staff_cookie(&app, "u.tn").await;
+    let (_, html) = call(&app, Method::GET, "/can-bo", Some(&counter), "").await;
+    for tab in ["Chờ tiếp nhận", "Chờ trả kết quả", "Chờ bổ sung"] {
+        assert!(html.contains(tab), "{tab}");
+    }
+}

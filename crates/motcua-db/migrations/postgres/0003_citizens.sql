@@ -1,4 +1,4 @@
--- Citizen side: accounts and their sessions, the dossier's owner, attached files
+-- Citizen side, and the queues per role: accounts and their sessions, the dossier's owner, attached files
 -- (content-addressed blobs on disk, rows here) and the citizens' ratings.
 
 CREATE TABLE citizens (
@@ -21,6 +21,10 @@ CREATE TABLE citizen_sessions (
 );
 CREATE INDEX citizen_sessions_citizen ON citizen_sessions(citizen_id);
 
+-- The role that has the dossier in hand (its current step's), for the queues per role
+-- (e.g. awaiting a leader's approval); NULL while it waits for the citizen or has ended.
+ALTER TABLE dossiers ADD COLUMN step_role TEXT;
+CREATE INDEX dossiers_step_role ON dossiers(current_agency_id, step_role, sort_due, id);
 ALTER TABLE dossiers ADD COLUMN citizen_id BIGINT REFERENCES citizens(id);
 CREATE INDEX dossiers_citizen ON dossiers(citizen_id, id);
 CREATE INDEX dossiers_open_due ON dossiers(status, sort_due);

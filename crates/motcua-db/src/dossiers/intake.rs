@@ -22,9 +22,9 @@ const INSERT: &str =
     case_code, receiving_agency_id, current_agency_id, channel, status, step, assignee_id,
     applicant_name, applicant, components, return_method, fee_vnd, summary, received_at, due_at,
     sort_due, step_due_at, finished_at, outcome, apologised, state, version, updated_at,
-    citizen_id)
+    citizen_id, step_role)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, NULL, $10, $11, $12, $13, $14, $15, $16, $17,
-            $18, $19, NULL, NULL, 0, $20, 1, $16, $21)
+            $18, $19, NULL, NULL, 0, $20, 1, $16, $21, $22)
     RETURNING id";
 
 pub(crate) const INSERT_HISTORY: &str = "INSERT INTO dossier_history (dossier_id, action,
@@ -270,6 +270,7 @@ impl Db {
                 .bind(state.step_due.map(|d| d.timestamp()))
                 .bind(&state_json)
                 .bind(extras.citizen_id)
+                .bind(state.waiting_role().map(|r| r.as_str()))
                 .fetch_one(&mut *conn)
                 .await?;
             for file in &extras.files {

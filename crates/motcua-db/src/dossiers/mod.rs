@@ -74,6 +74,9 @@ pub struct DossierFilter {
     pub agency_id: Option<i64>,
     pub assignee_id: Option<i64>,
     pub status: Option<Status>,
+    /// Only dossiers whose current step is this role's (with `agency_id`).
+    #[serde(default)]
+    pub step_role: Option<motcua_domain::agency::Role>,
     /// Opaque cursor from the previous page.
     pub after: Option<String>,
     pub limit: Option<i64>,
@@ -191,6 +194,11 @@ const LIST_AGENCY: &str = concat!(
     select_dossier!(),
     " WHERE current_agency_id = $1 AND (sort_due, id) > ($2, $3) ORDER BY sort_due, id LIMIT $4"
 );
+const LIST_AGENCY_ROLE: &str = concat!(
+    select_dossier!(),
+    " WHERE current_agency_id = $1 AND step_role = $2 AND (sort_due, id) > ($3, $4)
+      ORDER BY sort_due, id LIMIT $5"
+);
 const LIST_ASSIGNEE_STATUS: &str = concat!(
     select_dossier!(),
     " WHERE assignee_id = $1 AND status = $2 AND (sort_due, id) > ($3, $4)
@@ -217,6 +225,19 @@ fn parse_cursor(cursor: &str) -> Result<(i64, i64), DbError> {
         due.parse().map_err(|_| bad())?,
         id.parse().map_err(|_| bad())?,
     ))
+}
+
+/// A page of at most `limit` from `limit + 1` rows, with the cursor of the next page.
+fn page_of(mut items: Vec<DossierRecord>, limit: i64) -> DossierPage {
+    let next = if items.len() as i64 > limit {
+        items.truncate(usize::try_from(limit).unwrap_or_default());
+        items
+            .last()
+            .map(|d| format!("{}.{}", d.due_at.map_or(NO_DUE, |t| t.timestamp()), d.id))
+    } else {
+        None
+    };
+    DossierPage { items, next }
 }
 
 impl Db {
@@ -292,6 +313,20 @@ impl Db {
                 (None, Some(s), None) => (LIST_ASSIGNEE, Some(s)),
                 _ => (LIST_ANY, None),
             };
+        if let (Some(agency), Some(role)) = (filter.agency_id, filter.step_role) {
+            let items: Vec<DossierRecord> = on_read!(self, pool => {
+                let rows = sqlx::query(LIST_AGENCY_ROLE)
+                    .bind(agency)
+                    .bind(role.as_str())
+                    .bind(after_due)
+                    .bind(after_id)
+                    .bind(limit + 1)
+                    .fetch_all(pool)
+                    .await?;
+                rows.iter().map(record).collect::<Result<Vec<_>, _>>()?
+            });
+            return Ok(page_of(items, limit));
+        }
         let items: Vec<DossierRecord> = on_read!(self, pool => {
             let mut query = sqlx::query(sql);
             match (key, sql == LIST_ANY) {
@@ -313,16 +348,7 @@ impl Db {
                 .await?;
             rows.iter().map(record).collect::<Result<Vec<_>, _>>()?
         });
-        let mut items = items;
-        let next = if items.len() as i64 > limit {
-            items.truncate(limit as usize);
-            items
-                .last()
-                .map(|d| format!("{}.{}", d.due_at.map_or(NO_DUE, |t| t.timestamp()), d.id))
-        } else {
-            None
-        };
-        Ok(DossierPage { items, next })
+        Ok(page_of(items, limit))
     }
 
     /// The dossier's history, oldest first, with the actors' names.

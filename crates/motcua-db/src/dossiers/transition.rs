@@ -34,7 +34,7 @@ pub enum ActorRef {
 
 const UPDATE: &str = "UPDATE dossiers SET status = $1, step = $2, current_agency_id = $3,
     assignee_id = $4, due_at = $5, sort_due = $6, step_due_at = $7, finished_at = $8, outcome = $9,
-    apologised = $10, state = $11, version = version + 1, updated_at = $12
+    apologised = $10, state = $11, version = version + 1, updated_at = $12, step_role = $15
     WHERE id = $13 AND version = $14";
 
 fn note_of(action: &Action) -> Option<String> {
@@ -147,6 +147,7 @@ impl Db {
         let step_due = state.step_due.map(|d| d.timestamp());
         let finished = state.finished_at.map(|d| d.timestamp());
         let apologised = i64::from(state.apologised());
+        let step_role = state.waiting_role().map(|r| r.as_str());
         let dossier_id = dossier.id;
         let expected = request.expected_version;
         let action_name = request.action.name();
@@ -183,6 +184,7 @@ impl Db {
                 .bind(at)
                 .bind(dossier_id)
                 .bind(expected)
+                .bind(step_role)
                 .execute(&mut *conn)
                 .await?;
             if updated.rows_affected() != 1 {

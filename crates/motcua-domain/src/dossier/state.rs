@@ -130,6 +130,17 @@ impl DossierState {
         self.steps.get(self.step)
     }
 
+    /// The role whose officers have the dossier in hand now (the current step's), while it
+    /// is being worked on; none while it waits for the citizen, is submitted or has ended.
+    pub fn waiting_role(&self) -> Option<crate::agency::Role> {
+        match self.status {
+            super::Status::Accepted | super::Status::Processing => {
+                self.current_step().map(|s| s.role)
+            }
+            _ => None,
+        }
+    }
+
     /// Index of the last processing step (the one whose approval makes the result ready).
     pub fn approval_step(&self) -> usize {
         self.steps.len().saturating_sub(2)

@@ -24,6 +24,15 @@ pub struct QueueQuery {
     after: Option<String>,
     /// Only the dossiers assigned to the signed-in officer.
     mine: Option<String>,
+    /// A ready-made queue: `phe-duyet` (awaiting this leader's approval).
+    hang: Option<String>,
+}
+
+/// A ready-made queue offered as a tab.
+pub struct Tab {
+    pub label: &'static str,
+    pub href: String,
+    pub current: bool,
 }
 
 pub struct Choice {
@@ -59,6 +68,8 @@ struct Queue {
     status: String,
     admin: bool,
     mine: bool,
+    tabs: Vec<Tab>,
+    approval: bool,
 }
 
 /// The traffic light of a dossier at `now`.
@@ -119,7 +130,27 @@ pub async fn queue(
         .and_then(Status::parse)
         .unwrap_or(default);
     let mine = q.mine.as_deref() == Some("1");
-    let page = if mine {
+    // The leader role this officer holds over the chosen agency, for "awaiting approval".
+    let roles_here = if agency == 0 {
+        Vec::new()
+    } else {
+        app.db.roles_over(staff.id, agency).await?
+    };
+    let leader = [Role::AgencyLeader, Role::UnitLeader]
+        .into_iter()
+        .find(|r| roles_here.contains(r));
+    let approval = q.hang.as_deref() == Some("phe-duyet") && leader.is_some();
+    let page = if approval && agency != 0 {
+        app.db
+            .list_dossiers(&DossierFilter {
+                agency_id: Some(agency),
+                step_role: leader,
+                after: q.after.clone(),
+                limit: Some(50),
+                ..DossierFilter::default()
+            })
+            .await?
+    } else if mine {
         app.db
             .list_dossiers(&DossierFilter {
                 assignee_id: Some(staff.id),
@@ -170,7 +201,45 @@ pub async fn queue(
         Status::AwaitingPayment,
         Status::ResultReady,
     ];
+    let status_tab = |label: &'static str, wanted: Status| Tab {
+        label,
+        href: format!("/can-bo?agency={agency}&status={}", wanted.as_str()),
+        current: !approval && !mine && status == wanted,
+    };
+    let mut tabs = Vec::new();
+    if roles_here.contains(&Role::CounterOfficer) {
+        tabs.push(status_tab(t.get("queue.tab.to_accept"), Status::Submitted));
+        tabs.push(status_tab(t.get("queue.tab.at_counter"), Status::Accepted));
+        tabs.push(status_tab(
+            t.get("queue.tab.to_return"),
+            Status::ResultReady,
+        ));
+        tabs.push(status_tab(
+            t.get("queue.tab.supplement"),
+            Status::AwaitingSupplement,
+        ));
+    }
+    if roles_here
+        .iter()
+        .any(|r| matches!(r, Role::Specialist | Role::UnitLeader | Role::AgencyLeader))
+    {
+        tabs.push(Tab {
+            label: t.get("queue.tab.mine"),
+            href: format!("/can-bo?agency={agency}&status=processing&mine=1"),
+            current: mine && !approval,
+        });
+        tabs.push(status_tab(t.get("queue.tab.unit"), Status::Processing));
+    }
+    if leader.is_some() {
+        tabs.push(Tab {
+            label: t.get("queue.tab.approval"),
+            href: format!("/can-bo?agency={agency}&hang=phe-duyet"),
+            current: approval,
+        });
+    }
     Ok(render(&Queue {
+        tabs,
+        approval,
         t,
         other_lang: frame.other_lang,
         back: frame.back,
