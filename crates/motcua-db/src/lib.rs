@@ -15,8 +15,10 @@ mod agencies;
 mod bulk;
 mod calendar;
 mod catalogue;
+mod delivery;
 mod dossiers;
 mod error;
+mod message_templates;
 mod migrate;
 mod rows;
 mod secret;
@@ -28,12 +30,14 @@ pub use agencies::{Agency, NewAgency};
 pub use audit::{AuditEntry, AuditReport};
 pub use bulk::{BulkDossier, BulkHistory};
 pub use catalogue::{ProcedureSummary, Published, StoredProcedure};
+pub use delivery::{Attempt, Claimed, Delivery, FallbackRanks, Outcome, truncate_answer};
 pub use dossiers::{
     ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, PublicDossier,
     TransitionRequest,
 };
 pub use engine::{Db, Durability, EngineKind, redact};
 pub use error::DbError;
+pub use message_templates::MessageTemplate;
 pub use outbox::OutboxMessage;
 pub use secret::{hash_token, random_token};
 pub use sessions::{LOCKOUT_FAILURES, Login, SESSION_SECONDS, Session};

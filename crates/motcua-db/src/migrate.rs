@@ -15,6 +15,11 @@ const SQLITE: &[Migration] = &[
         "sessions",
         include_str!("../migrations/sqlite/0002_sessions.sql"),
     ),
+    (
+        4,
+        "delivery",
+        include_str!("../migrations/sqlite/0004_delivery.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -26,6 +31,11 @@ const POSTGRES: &[Migration] = &[
         2,
         "sessions",
         include_str!("../migrations/postgres/0002_sessions.sql"),
+    ),
+    (
+        4,
+        "delivery",
+        include_str!("../migrations/postgres/0004_delivery.sql"),
     ),
 ];
 
