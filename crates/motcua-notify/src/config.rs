@@ -159,6 +159,12 @@ impl NotifyConfig {
         }
         for (name, gateway) in [("sms", &self.sms), ("zalo", &self.zalo)] {
             if let Some(g) = gateway {
+                let printable = |t: &String| t.bytes().all(|b| b.is_ascii_graphic());
+                if g.token.as_ref().is_some_and(|t| !printable(t)) {
+                    return Err(ConfigError(format!(
+                        "mã truy cập cổng {name} chỉ được gồm ký tự ASCII in được"
+                    )));
+                }
                 let sample = crate::channel::gateway::sample_context();
                 crate::template::render_json(&g.body, &sample)
                     .map_err(|e| ConfigError(format!("mẫu thân yêu cầu {name}: {e}")))
