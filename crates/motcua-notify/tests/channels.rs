@@ -330,7 +330,12 @@ fn a_lease_shorter_than_a_send_is_refused() {
     );
     c.lease = Duration::from_secs(90);
     c.sms.as_mut().unwrap().token = Some("mã bí mật".into());
-    assert!(Worker::new(db.clone(), c.clone()).unwrap_err().0.contains("mã"));
+    assert!(
+        Worker::new(db.clone(), c.clone())
+            .unwrap_err()
+            .0
+            .contains("mã")
+    );
     c.sms.as_mut().unwrap().token = None;
     c.sms.as_mut().unwrap().body = "{\"to\": {{ phone }}}".into();
     assert!(Worker::new(db, c).unwrap_err().0.contains("sms"));
