@@ -4,11 +4,13 @@
 
 mod admin;
 mod calendar;
+mod delivery;
 mod dossier;
 mod intake;
 mod password;
 mod queue;
 mod signin;
+mod templates;
 
 use axum::Router;
 use axum::extract::{FromRef, FromRequestParts};
@@ -38,6 +40,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route(
             "/can-bo/quan-tri/lich",
             get(calendar::show).post(calendar::change),
+        )
+        .route(
+            "/can-bo/quan-tri/mau-tin",
+            get(templates::show).post(templates::save),
         )
 }
 
