@@ -112,22 +112,23 @@ async fn a_killed_worker_loses_nothing_and_sends_nothing_twice() {
         child.wait().unwrap();
     }
 
-    let g = shared.state.lock().unwrap();
-    assert!(
-        g.accepted.values().all(|n| *n == 1),
-        "accepted twice: {:?}",
-        g.accepted
-    );
-    let mut arrivals: HashMap<&str, u32> = HashMap::new();
-    for key in &g.arrivals {
-        *arrivals.entry(key).or_default() += 1;
+    {
+        let g = shared.state.lock().unwrap();
+        assert!(
+            g.accepted.values().all(|n| *n == 1),
+            "accepted twice: {:?}",
+            g.accepted
+        );
+        let mut arrivals: HashMap<&str, u32> = HashMap::new();
+        for key in &g.arrivals {
+            *arrivals.entry(key).or_default() += 1;
+        }
+        assert_eq!(arrivals.len(), 5);
+        for (key, n) in &arrivals {
+            let expected = if *key == held_key { 2 } else { 1 };
+            assert_eq!(*n, expected, "message {key} arrived {n} times");
+        }
     }
-    assert_eq!(arrivals.len(), 5);
-    for (key, n) in &arrivals {
-        let expected = if *key == held_key { 2 } else { 1 };
-        assert_eq!(*n, expected, "message {key} arrived {n} times");
-    }
-    drop(g);
 
     let db = motcua_db::Db::connect(&app.url).await.unwrap();
     let counts = db.outbox_counts().await.unwrap();
