@@ -184,8 +184,9 @@ impl Worker {
             }
             _ => return Err(missing()),
         };
-        // The channel's own timeout covers each step; this bounds the whole send.
-        let limit = timeout.unwrap_or(Duration::from_secs(30)) * 2;
+        // The SMTP client's timeout covers each command; this bounds the whole conversation
+        // (and stays inside the lease, which the configuration keeps longer).
+        let limit = timeout.unwrap_or(Duration::from_secs(30));
         match tokio::time::timeout(limit, sending).await {
             Ok(result) => result,
             Err(_) => Err(Failure::temporary("hết thời gian chờ kênh gửi")),
