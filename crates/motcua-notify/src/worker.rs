@@ -55,9 +55,16 @@ impl Worker {
         })
     }
 
-    /// True when at least one channel is configured.
-    pub fn has_channels(&self) -> bool {
-        self.smtp.is_some() || self.sms.is_some() || self.zalo.is_some()
+    /// The configured channels' names.
+    pub fn channels(&self) -> Vec<&'static str> {
+        [
+            ("email", self.smtp.is_some()),
+            ("sms", self.sms.is_some()),
+            ("zalo", self.zalo.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, on)| on.then_some(name))
+        .collect()
     }
 
     /// Delivers until `stop` turns true; messages in flight are finished first.

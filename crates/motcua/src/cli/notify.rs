@@ -173,6 +173,8 @@ impl NotifyArgs {
 pub struct Running {
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
+    /// The channels it sends on.
+    pub channels: Vec<&'static str>,
 }
 
 impl Running {
@@ -188,13 +190,17 @@ impl Running {
 pub async fn start(db: &Db, args: &NotifyArgs) -> anyhow::Result<Option<Running>> {
     motcua_notify::seed_templates(db).await?;
     let worker = Worker::new(db.clone(), args.config()?)?;
-    if !worker.has_channels() {
-        tracing::warn!("no notification channel configured; messages wait in the outbox");
+    let channels = worker.channels();
+    if channels.is_empty() {
         return Ok(None);
     }
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(Arc::new(worker).run(stopped));
-    Ok(Some(Running { stop, task }))
+    Ok(Some(Running {
+        stop,
+        task,
+        channels,
+    }))
 }
 
 /// `motcua worker`: deliver the outbox until Ctrl+C or SIGTERM.

@@ -59,6 +59,11 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     println!("  Cán bộ:   http://{address}/can-bo");
     println!("  Tra cứu:  http://{address}/tra-cuu");
     println!("  API:      http://{address}/api/v1/openapi.json");
+    match &worker {
+        Some(w) => println!("  Thông báo: gửi qua {}", w.channels.join(", ")),
+        None if args.no_worker => println!("  Thông báo: do `motcua worker` gửi"),
+        None => println!("  Thông báo: chưa cấu hình kênh gửi; tin nhắn chờ trong hộp thư đi"),
+    }
     if !logins.is_empty() {
         println!();
         println!(
