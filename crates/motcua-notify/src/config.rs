@@ -39,6 +39,9 @@ pub struct SmtpConfig {
     /// `Tên <dia-chi@co-quan.gov.vn>` or a bare address.
     pub from: String,
     pub timeout: Duration,
+    /// PEM certificates of the only authorities trusted for this server (an internal relay
+    /// on a closed network); the system's roots when absent.
+    pub ca_pem: Option<Vec<u8>>,
 }
 
 impl std::fmt::Debug for SmtpConfig {

@@ -107,6 +107,7 @@ async fn email_goes_through_smtp_with_auth_and_vietnamese_text() {
         credentials: Some(("motcua".into(), "mật-khẩu".into())),
         from: "Trung tâm Phục vụ hành chính công <motcua@thanhhoa.gov.vn>".into(),
         timeout: Duration::from_secs(5),
+        ca_pem: None,
     });
     let worker = Arc::new(Worker::new(db.clone(), c).unwrap());
     drain(&db, &worker).await;
@@ -147,6 +148,65 @@ async fn email_goes_through_smtp_with_auth_and_vietnamese_text() {
     assert!(body.contains("Ngày hẹn trả kết quả: 11/03/2026."), "{body}");
 }
 
+async fn over_tls(security: SmtpSecurity, server: loopback::Security, ca: Option<&[u8]>) -> String {
+    let (db, _) = fresh("sqlite").await.unwrap();
+    let (id, _) = dossier(&db, vec![NotifyChannel::Email]).await;
+    let (port, mails) = loopback::smtp_server_with(server).await;
+    let mut c = config(&[]);
+    c.smtp = Some(SmtpConfig {
+        host: "127.0.0.1".into(),
+        port,
+        security,
+        credentials: Some(("motcua".into(), "secret".into())),
+        from: "motcua@thanhhoa.gov.vn".into(),
+        timeout: Duration::from_secs(5),
+        ca_pem: ca.map(<[u8]>::to_vec),
+    });
+    let worker = Arc::new(Worker::new(db.clone(), c).unwrap());
+    drain(&db, &worker).await;
+    let log = db.deliveries_of(id).await.unwrap();
+    let mails = mails.lock().unwrap().clone();
+    if log[0].status == "sent" {
+        assert_eq!(mails.len(), 1);
+        assert!(mails[0].secure, "the mail came over TLS");
+        assert_eq!(mails[0].auth, Some(("motcua".into(), "secret".into())));
+        assert!(mails[0].body().contains("Kính gửi Lê Thị Thu"));
+    } else {
+        assert!(mails.is_empty());
+    }
+    format!(
+        "{} {}",
+        log[0].status,
+        log[0].last_answer.clone().unwrap_or_default()
+    )
+}
+
+#[tokio::test]
+async fn starttls_and_implicit_tls_with_the_centre_s_own_ca() {
+    let ca = Some(loopback::CA_PEM);
+    let out = over_tls(SmtpSecurity::StartTls, loopback::Security::StartTls, ca).await;
+    assert!(out.starts_with("sent 250"), "{out}");
+    let out = over_tls(SmtpSecurity::Tls, loopback::Security::Tls, ca).await;
+    assert!(out.starts_with("sent 250"), "{out}");
+}
+
+#[tokio::test]
+async fn tls_is_never_given_up_silently() {
+    // STARTTLS required but not offered: nothing is sent in the clear.
+    let ca = Some(loopback::CA_PEM);
+    let out = over_tls(SmtpSecurity::StartTls, loopback::Security::Plain, ca).await;
+    assert!(
+        out.starts_with("failed") && out.contains("STARTTLS"),
+        "{out}"
+    );
+    // A certificate from an authority not trusted is refused.
+    let out = over_tls(SmtpSecurity::Tls, loopback::Security::Tls, None).await;
+    assert!(
+        out.starts_with("failed") && out.contains("UnknownIssuer"),
+        "{out}"
+    );
+}
+
 #[tokio::test]
 async fn refused_recipient_fails_for_good() {
     let (db, _) = fresh("sqlite").await.unwrap();
@@ -176,6 +236,7 @@ async fn refused_recipient_fails_for_good() {
         credentials: None,
         from: "motcua@thanhhoa.gov.vn".into(),
         timeout: Duration::from_secs(5),
+        ca_pem: None,
     });
     let worker = Arc::new(Worker::new(db.clone(), c).unwrap());
     drain(&db, &worker).await;
@@ -285,6 +346,7 @@ async fn a_hanging_gateway_times_out_and_e_mail_stands_in() {
         credentials: None,
         from: "motcua@thanhhoa.gov.vn".into(),
         timeout: Duration::from_secs(5),
+        ca_pem: None,
     });
     let worker = Arc::new(Worker::new(db.clone(), c).unwrap());
     drain(&db, &worker).await;

@@ -3,6 +3,7 @@
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::{Failure, Outgoing, Sent};
@@ -25,18 +26,26 @@ impl Smtp {
             .from
             .parse()
             .map_err(|e| bad("địa chỉ người gửi", &e))?;
-        let builder = match config.security {
-            SmtpSecurity::Plain => {
-                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(config.host.as_str())
+        let tls = || -> Result<TlsParameters, crate::ConfigError> {
+            let mut params = TlsParameters::builder(config.host.clone());
+            if let Some(pem) = &config.ca_pem {
+                let ca = Certificate::from_pem(pem).map_err(|e| bad("chứng thư CA", &e))?;
+                params = params
+                    .certificate_store(CertificateStore::None)
+                    .add_root_certificate(ca);
             }
-            SmtpSecurity::StartTls => {
-                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host)
-                    .map_err(|e| bad("STARTTLS", &e))?
-            }
-            SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host)
-                .map_err(|e| bad("TLS", &e))?,
+            params.build_rustls().map_err(|e| bad("TLS", &e))
         };
-        let mut builder = builder.port(config.port).timeout(Some(config.timeout));
+        let security = match config.security {
+            SmtpSecurity::Plain => Tls::None,
+            SmtpSecurity::StartTls => Tls::Required(tls()?),
+            SmtpSecurity::Tls => Tls::Wrapper(tls()?),
+        };
+        let mut builder =
+            AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(config.host.as_str())
+                .tls(security)
+                .port(config.port)
+                .timeout(Some(config.timeout));
         if let Some((user, password)) = &config.credentials {
             builder = builder
                 .credentials(Credentials::new(user.clone(), password.clone()))

@@ -17,6 +17,8 @@ pub struct Mail {
     pub from: String,
     pub to: Vec<String>,
     pub data: String,
+    /// Whether it came over TLS.
+    pub secure: bool,
 }
 
 impl Mail {
@@ -98,9 +100,45 @@ fn decode_qp(text: &str) -> String {
     String::from_utf8(out).unwrap()
 }
 
-/// Starts an ESMTP server that speaks EHLO, AUTH PLAIN/LOGIN, MAIL, RCPT, DATA and QUIT,
-/// refuses recipients at `refused.example`, and records what it accepts.
+/// How the SMTP server secures its connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    Plain,
+    /// Offers STARTTLS and upgrades when asked.
+    StartTls,
+    /// TLS from the first byte.
+    Tls,
+}
+
+/// The test CA's certificate, to trust in the client.
+pub const CA_PEM: &[u8] = include_bytes!("../tls/ca.pem");
+
+fn acceptor() -> tokio_rustls::TlsAcceptor {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_slice_iter(include_bytes!("../tls/server.pem"))
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_slice(include_bytes!("../tls/server.key")).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .unwrap();
+    tokio_rustls::TlsAcceptor::from(Arc::new(config))
+}
+
+/// Starts a plain ESMTP server; see [`smtp_server_with`].
 pub async fn smtp_server() -> (u16, Arc<Mutex<Vec<Mail>>>) {
+    smtp_server_with(Security::Plain).await
+}
+
+/// Starts an ESMTP server that speaks EHLO, STARTTLS, AUTH PLAIN/LOGIN, MAIL, RCPT, DATA
+/// and QUIT, refuses recipients at `refused.example`, and records what it accepts.
+pub async fn smtp_server_with(security: Security) -> (u16, Arc<Mutex<Vec<Mail>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let mails = Arc::new(Mutex::new(Vec::new()));
@@ -112,28 +150,72 @@ pub async fn smtp_server() -> (u16, Arc<Mutex<Vec<Mail>>>) {
             };
             let store = Arc::clone(&store);
             tokio::spawn(async move {
-                let _ = session(socket, store).await;
+                let _ = connection(socket, security, store).await;
             });
         }
     });
     (port, mails)
 }
 
-async fn session(
+async fn connection(
     socket: tokio::net::TcpStream,
+    security: Security,
     store: Arc<Mutex<Vec<Mail>>>,
 ) -> std::io::Result<()> {
-    let (read, mut write) = socket.into_split();
+    match security {
+        Security::Plain => session(socket, store, false, true, false).await.map(drop),
+        Security::Tls => {
+            let tls = acceptor().accept(socket).await?;
+            session(tls, store, false, true, true).await.map(drop)
+        }
+        Security::StartTls => {
+            if let Some(socket) = session(socket, Arc::clone(&store), true, true, false).await? {
+                let tls = acceptor().accept(socket).await?;
+                session(tls, store, false, false, true).await?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Speaks SMTP on `stream`; returns the stream when the client asked for STARTTLS.
+async fn session<S>(
+    stream: S,
+    store: Arc<Mutex<Vec<Mail>>>,
+    offer_starttls: bool,
+    greet: bool,
+    secure: bool,
+) -> std::io::Result<Option<S>>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let (read, mut write) = tokio::io::split(stream);
     let mut lines = BufReader::new(read).lines();
     let b64 = base64::engine::general_purpose::STANDARD;
     let decode =
         |s: &str| String::from_utf8(b64.decode(s.trim()).unwrap_or_default()).unwrap_or_default();
-    write.write_all(b"220 loopback ESMTP\r\n").await?;
-    let mut mail = Mail::default();
+    if greet {
+        write.write_all(b"220 loopback ESMTP\r\n").await?;
+    }
+    let mut mail = Mail {
+        secure,
+        ..Mail::default()
+    };
     while let Some(line) = lines.next_line().await? {
         let upper = line.to_ascii_uppercase();
         let reply: String = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
-            "250-loopback\r\n250-AUTH PLAIN LOGIN\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n".into()
+            let starttls = if offer_starttls {
+                "250-STARTTLS\r\n"
+            } else {
+                ""
+            };
+            format!(
+                "250-loopback\r\n{starttls}250-AUTH PLAIN LOGIN\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
+            )
+        } else if upper == "STARTTLS" && offer_starttls {
+            write.write_all(b"220 2.0.0 ready to start TLS\r\n").await?;
+            let read = lines.into_inner().into_inner();
+            return Ok(Some(read.unsplit(write)));
         } else if let Some(rest) = upper.strip_prefix("AUTH PLAIN") {
             let encoded = if rest.trim().is_empty() {
                 write.write_all(b"334 \r\n").await?;
@@ -179,7 +261,13 @@ async fn session(
             mail.data = data;
             let n = {
                 let mut all = store.lock().unwrap();
-                all.push(std::mem::take(&mut mail));
+                all.push(std::mem::replace(
+                    &mut mail,
+                    Mail {
+                        secure,
+                        ..Mail::default()
+                    },
+                ));
                 all.len()
             };
             format!("250 2.0.0 queued as {n}\r\n")
@@ -187,13 +275,13 @@ async fn session(
             "250 ok\r\n".into()
         } else if upper == "QUIT" {
             write.write_all(b"221 bye\r\n").await?;
-            return Ok(());
+            return Ok(None);
         } else {
             "502 not implemented\r\n".into()
         };
         write.write_all(reply.as_bytes()).await?;
     }
-    Ok(())
+    Ok(None)
 }
 
 /// One request a gateway received.

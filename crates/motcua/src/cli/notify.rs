@@ -35,6 +35,10 @@ pub struct NotifyArgs {
     smtp_from: Option<String>,
     #[arg(long, env = "MOTCUA_SMTP_TIMEOUT", default_value_t = 30.0)]
     smtp_timeout: f64,
+    /// PEM file of the certificate authorities to trust for the SMTP server instead of the
+    /// system's (an internal relay).
+    #[arg(long, env = "MOTCUA_SMTP_CA_FILE")]
+    smtp_ca_file: Option<std::path::PathBuf>,
     /// SMS gateway URL (JSON POST); SMS is not sent without it.
     #[arg(long, env = "MOTCUA_SMS_URL")]
     sms_url: Option<String>,
@@ -128,6 +132,14 @@ impl NotifyArgs {
                     .clone()
                     .context("cần --smtp-from (MOTCUA_SMTP_FROM) khi gửi thư điện tử")?,
                 timeout: seconds(self.smtp_timeout, "--smtp-timeout")?,
+                ca_pem: self
+                    .smtp_ca_file
+                    .as_ref()
+                    .map(|path| {
+                        std::fs::read(path)
+                            .with_context(|| format!("không đọc được {}", path.display()))
+                    })
+                    .transpose()?,
             }),
         };
         Ok(NotifyConfig {
