@@ -136,8 +136,9 @@ pub async fn smtp_server() -> (u16, Arc<Mutex<Vec<Mail>>>) {
     smtp_server_with(Security::Plain).await
 }
 
-/// Starts an ESMTP server that speaks EHLO, STARTTLS, AUTH PLAIN/LOGIN, MAIL, RCPT, DATA
-/// and QUIT, refuses recipients at `refused.example`, and records what it accepts.
+/// Starts an ESMTP server that speaks EHLO, STARTTLS, AUTH PLAIN/LOGIN (only LOGIN over
+/// TLS), MAIL, RCPT, DATA and QUIT, refuses recipients at `refused.example`, and records
+/// what it accepts.
 pub async fn smtp_server_with(security: Security) -> (u16, Arc<Mutex<Vec<Mail>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -209,9 +210,9 @@ where
             } else {
                 ""
             };
-            format!(
-                "250-loopback\r\n{starttls}250-AUTH PLAIN LOGIN\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
-            )
+            // Over TLS only LOGIN is offered, so the tests go through both mechanisms.
+            let auth = if secure { "LOGIN" } else { "PLAIN LOGIN" };
+            format!("250-loopback\r\n{starttls}250-AUTH {auth}\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
         } else if upper == "STARTTLS" && offer_starttls {
             write.write_all(b"220 2.0.0 ready to start TLS\r\n").await?;
             let read = lines.into_inner().into_inner();
