@@ -19,8 +19,10 @@ mod bulk;
 mod calendar;
 mod catalogue;
 mod citizens;
+mod delivery;
 mod dossiers;
 mod error;
+mod message_templates;
 mod migrate;
 mod ratings;
 mod rows;
@@ -35,6 +37,7 @@ pub use board::{BoardEntry, PublicBoard};
 pub use bulk::{BulkDossier, BulkHistory};
 pub use catalogue::{ProcedureSummary, Published, StoredProcedure};
 pub use citizens::{Citizen, CitizenSession, NewCitizen};
+pub use delivery::{Attempt, Claimed, Delivery, FallbackRanks, Outcome, truncate_answer};
 pub use dossiers::{
     ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, IntakeExtras, PublicDossier,
     TransitionRequest,
@@ -45,6 +48,7 @@ pub use files::{
     Attachment, FileStore, MAX_FILE_BYTES, MAX_FILES, NewAttachment, Purpose, Upload,
     check as check_upload,
 };
+pub use message_templates::MessageTemplate;
 pub use outbox::OutboxMessage;
 pub use ratings::{StoredRating, can_be_rated};
 pub use secret::{hash_token, random_token};

@@ -20,6 +20,11 @@ const SQLITE: &[Migration] = &[
         "citizens",
         include_str!("../migrations/sqlite/0003_citizens.sql"),
     ),
+    (
+        4,
+        "delivery",
+        include_str!("../migrations/sqlite/0004_delivery.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -36,6 +41,11 @@ const POSTGRES: &[Migration] = &[
         3,
         "citizens",
         include_str!("../migrations/postgres/0003_citizens.sql"),
+    ),
+    (
+        4,
+        "delivery",
+        include_str!("../migrations/postgres/0004_delivery.sql"),
     ),
 ];
 

@@ -3,6 +3,7 @@
 mod bench;
 mod calendar;
 mod database;
+mod notify;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -21,6 +22,8 @@ pub struct Cli {
 enum Command {
     /// Serve the application (and load the demo into an empty database).
     Serve(serve::ServeArgs),
+    /// Deliver notifications from the outbox (without serving pages).
+    Worker(notify::NotifyArgs),
     /// Bring the database schema up to date.
     Migrate,
     /// Load data into an empty database.
@@ -45,6 +48,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let db = &cli.database;
     match cli.command {
         Command::Serve(args) => serve::serve(db, args).await,
+        Command::Worker(args) => notify::worker(db, args).await,
         Command::Migrate => database::migrate(db).await,
         Command::Seed(c) => database::seed(db, c).await,
         Command::Import(c) => database::import(db, c).await,

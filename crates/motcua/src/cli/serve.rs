@@ -18,6 +18,11 @@ pub struct ServeArgs {
     /// Dossiers in the demo loaded on first start.
     #[arg(long, default_value_t = 2000)]
     demo_dossiers: usize,
+    /// Do not deliver notifications from this process (run `motcua worker` instead).
+    #[arg(long, env = "MOTCUA_NO_WORKER")]
+    no_worker: bool,
+    #[command(flatten)]
+    notify: super::notify::NotifyArgs,
 }
 
 pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()> {
@@ -38,6 +43,12 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     let db = db_args.open(Durability::Full).await?;
     let calendar = load_calendar(&db).await?;
     let logins = motcua::demo::present_logins(&db).await?;
+    let worker = if args.no_worker {
+        motcua_notify::seed_templates(&db).await?;
+        None
+    } else {
+        super::notify::start(&db, &args.notify).await?
+    };
     let state = motcua_web::AppState::new(db.clone(), calendar, db_args.file_store()?);
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
@@ -48,6 +59,11 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     println!("  Cán bộ:   http://{address}/can-bo");
     println!("  Tra cứu:  http://{address}/tra-cuu");
     println!("  API:      http://{address}/api/v1/openapi.json");
+    match &worker {
+        Some(w) => println!("  Thông báo: gửi qua {}", w.channels.join(", ")),
+        None if args.no_worker => println!("  Thông báo: do `motcua worker` gửi"),
+        None => println!("  Thông báo: chưa cấu hình kênh gửi; tin nhắn chờ trong hộp thư đi"),
+    }
     if !logins.is_empty() {
         println!();
         println!(
@@ -71,11 +87,12 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
         motcua_web::router(Arc::clone(&state))
             .into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(super::notify::shutdown_signal())
     .await
     .context("máy chủ dừng do lỗi")?;
+    if let Some(worker) = worker {
+        worker.stop().await;
+    }
     db.close().await;
     Ok(())
 }

@@ -183,6 +183,7 @@ fn message_status(status: &str) -> &'static str {
         "pending" => "đang chờ gửi",
         "failed" => "không gửi được",
         "skipped" => "không gửi",
+        "superseded" => "đã báo qua kênh khác",
         _ => "đang gửi",
     }
 }

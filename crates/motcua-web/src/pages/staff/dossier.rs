@@ -14,6 +14,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 use super::SignedIn;
+use super::delivery::Message;
 use super::queue::light;
 use crate::AppState;
 use crate::i18n::Tr;
@@ -37,12 +38,6 @@ pub struct Received {
     pub name: String,
     pub count: u8,
     pub form: &'static str,
-}
-
-pub struct Message {
-    pub event: String,
-    pub channel: String,
-    pub status: String,
 }
 
 #[derive(Template)]
@@ -234,14 +229,10 @@ async fn page(
         .collect();
     let messages = app
         .db
-        .outbox_of(d.id)
+        .deliveries_of(d.id)
         .await?
         .into_iter()
-        .map(|m| Message {
-            event: m.event,
-            channel: m.channel,
-            status: m.status,
-        })
+        .map(|m| super::delivery::message(m, t))
         .collect();
     let agency = app
         .db

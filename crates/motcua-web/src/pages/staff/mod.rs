@@ -4,12 +4,14 @@
 
 mod admin;
 mod calendar;
+mod delivery;
 mod dossier;
 mod files;
 mod intake;
 mod password;
 mod queue;
 pub(crate) mod signin;
+mod templates;
 mod versions;
 
 use axum::Router;
@@ -56,6 +58,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route(
             "/can-bo/quan-tri/lich",
             get(calendar::show).post(calendar::change),
+        )
+        .route(
+            "/can-bo/quan-tri/mau-tin",
+            get(templates::show).post(templates::save),
         )
 }
 

@@ -1,0 +1,23 @@
+//! motcua-notify: delivers the outbox to citizens — e-mail over SMTP, SMS and Zalo ZNS
+//! through HTTP gateways — from editable Vietnamese templates, with leases, retries,
+//! fallback between channels and a delivery log.
+//!
+//! Without the `delivery` feature only the templates are built (the web crate checks an
+//! administrator's edits with them).
+
+pub mod defaults;
+pub mod template;
+
+#[cfg(feature = "delivery")]
+mod channel;
+#[cfg(feature = "delivery")]
+pub mod config;
+#[cfg(feature = "delivery")]
+mod worker;
+
+#[cfg(feature = "delivery")]
+pub use channel::{Failure, Sent};
+#[cfg(feature = "delivery")]
+pub use config::{Backoff, ConfigError, GatewayConfig, NotifyConfig, SmtpConfig, SmtpSecurity};
+#[cfg(feature = "delivery")]
+pub use worker::{Worker, seed_templates};
