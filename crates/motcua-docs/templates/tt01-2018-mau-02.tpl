@@ -2,7 +2,7 @@
 # (Thông tư số 01/2018/TT-VPCP; in khổ A5). Danh sách "components" là các giấy tờ cần bổ sung,
 # cột "note" là nội dung cần bổ sung của từng giấy tờ.
 page A5
-font-size 10.5
+font-size 10
 margins 10 10 10 15
 
 heading {{agency.parent}} | {{agency.name}}

@@ -1,7 +1,7 @@
 # Mẫu số 04 — Phiếu xin lỗi và hẹn lại ngày trả kết quả
 # (Thông tư số 01/2018/TT-VPCP; in khổ A5). Người ký: thủ trưởng cơ quan giải quyết (head).
 page A5
-font-size 10.5
+font-size 10
 margins 10 10 10 15
 
 heading {{agency.parent}} | {{agency.name}}

@@ -1,7 +1,7 @@
 # Mẫu số 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả
 # (Thông tư số 03/2025/TT-VPCP, Phụ lục I; in khổ A5). Cú pháp: docs/FORMS.md.
 page A5
-font-size 10.5
+font-size 10
 margins 10 10 10 15
 
 heading {{agency.parent}} | {{agency.name}}

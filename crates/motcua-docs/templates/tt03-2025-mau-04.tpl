@@ -2,7 +2,7 @@
 # (Thông tư số 03/2025/TT-VPCP, Phụ lục I; in khổ A5). Lời văn theo cách làm phổ biến: bản mẫu
 # chính thức chưa đối chiếu được (docs/FORMS.md) — sửa tệp này nếu cần.
 page A5
-font-size 10.5
+font-size 10
 margins 10 10 10 15
 
 heading {{agency.parent}} | {{agency.name}}

@@ -250,7 +250,7 @@ impl Flow<'_> {
             );
             self.y += lh;
         }
-        self.y += size * 0.25;
+        self.y += size * 0.15;
     }
 
     fn qr(&mut self, size_mm: f32, data: &str, lines: &[Rich]) -> Result<(), DocsError> {
@@ -382,7 +382,7 @@ impl Flow<'_> {
             })
             .collect();
         let lh = self.line_height(size);
-        let gap = 20.0 * MM;
+        let gap = 16.0 * MM;
         let h = set
             .iter()
             .map(|[t, n, name]| (t.len() + n.len() + name.len()) as f32 * lh + gap)

@@ -98,15 +98,24 @@ pub(crate) fn wrap(text: &Rich, metrics: &Metrics, size: f32, max: f32) -> Vec<L
                     lines.push(std::mem::take(&mut line));
                 }
                 if bare > max {
-                    // Too long for any line: cut between characters.
+                    // Too long for any line (a link): cut after the last `/ ? = &` that fits,
+                    // else between characters; never at a hyphen, which text extraction
+                    // would take for a hyphenated word and drop.
                     let mut chunk = String::new();
                     for c in word.chars() {
                         chunk.push(c);
                         if metrics.width(&chunk, style, size) > max && chunk.chars().count() > 1 {
                             chunk.pop();
+                            let cut = chunk
+                                .rfind(['/', '?', '=', '&'])
+                                .map(|i| i + 1)
+                                .filter(|i| *i < chunk.len() && !chunk[..*i].ends_with("//"))
+                                .unwrap_or(chunk.len());
+                            let rest = chunk.split_off(cut);
                             line.push(style, &chunk, metrics, size);
                             lines.push(std::mem::take(&mut line));
-                            chunk = c.to_string();
+                            chunk = rest;
+                            chunk.push(c);
                         }
                     }
                     line.push(style, &chunk, metrics, size);
