@@ -291,9 +291,15 @@ impl Filler<'_> {
                 negate,
                 body,
             } => {
-                let truth = match row.and_then(|(_, r)| r).and_then(|r| r.get(field.as_str())) {
-                    Some(text) => !text.trim().is_empty(),
-                    None => self.values.truthy(field).ok_or_else(|| {
+                let truth = match row {
+                    Some((list, r))
+                        if row_fields(list)
+                            .is_some_and(|names| names.contains(&field.as_str())) =>
+                    {
+                        r.and_then(|r| r.get(field.as_str()))
+                            .is_some_and(|text| !text.trim().is_empty())
+                    }
+                    _ => self.values.truthy(field).ok_or_else(|| {
                         self.err(*line, format!("không có trường hay danh sách “{field}”"))
                     })?,
                 };
@@ -318,4 +324,71 @@ pub(crate) fn fill(template: &Template, values: &Values) -> Result<Vec<Block>, D
     let mut out = Vec::new();
     filler.nodes(&template.nodes, None, &mut out)?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::regime::{FormKind, Regime, form};
+    use crate::template::parse;
+
+    fn blocks(source: &str) -> Result<Vec<Block>, DocsError> {
+        let spec = form(Regime::Tt01_2018, FormKind::Apology).unwrap();
+        let values = Values::from_context(&crate::sample::context(), &spec);
+        fill(&parse("t.tpl", source)?, &values)
+    }
+
+    fn texts(blocks: &[Block]) -> Vec<String> {
+        blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Paragraph { text, .. } => {
+                    Some(text.iter().map(|s| s.text.as_str()).collect())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn conditions_and_repetition_read_rows_and_fields() {
+        let out = blocks(
+            "each recipients\nif text\nitem {{index}}. {{text}}\nendif\nendeach\n\
+             ifnot applicant.email\np no e-mail\nendif\nif reason\np {{applicant.name}}\nendif",
+        )
+        .unwrap();
+        assert_eq!(
+            texts(&out),
+            ["1. Như trên;", "2. Lưu: VT, BPMC.", "Nguyễn Thị Hồng Nhung"]
+        );
+    }
+
+    #[test]
+    fn field_values_are_never_read_as_markup() {
+        let spec = form(Regime::Tt01_2018, FormKind::Refusal).unwrap();
+        let mut ctx = crate::sample::context();
+        ctx.reason = "**không đậm** {{applicant.name}}".to_string();
+        let values = Values::from_context(&ctx, &spec);
+        let out = fill(&parse("t.tpl", "p Lý do: {{reason}}").unwrap(), &values).unwrap();
+        assert_eq!(texts(&out), ["Lý do: **không đậm** {{applicant.name}}"]);
+    }
+
+    #[test]
+    fn an_empty_table_shows_its_empty_line() {
+        let spec = form(Regime::Tt01_2018, FormKind::Receipt).unwrap();
+        let mut ctx = crate::sample::context();
+        ctx.components.clear();
+        let values = Values::from_context(&ctx, &spec);
+        let template = parse(
+            "t.tpl",
+            "table components\ncol 1 TT | {{index}}\ncol 5 Tên | {{name}}\nempty (trống)\nend",
+        )
+        .unwrap();
+        let out = fill(&template, &values).unwrap();
+        let Some(Block::Table { rows, .. }) = out.first() else {
+            panic!("no table: {out:?}");
+        };
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0][0][0].text, "(trống)");
+    }
 }
