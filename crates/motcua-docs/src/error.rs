@@ -26,6 +26,9 @@ pub enum DocsError {
     /// The tracking link is too long for a QR code.
     #[error("không tạo được mã QR: {0}")]
     Qr(String),
+    /// A signature could not be made or read.
+    #[error("chữ ký số: {0}")]
+    Signature(String),
     /// The PDF writer or the bundled fonts failed.
     #[error("không tạo được tệp PDF: {0}")]
     Pdf(String),

@@ -12,6 +12,7 @@ mod qr;
 mod regime;
 mod render;
 pub mod sample;
+mod sign;
 mod template;
 mod values;
 
@@ -22,5 +23,6 @@ pub use dates::{date_vi, datetime_vi, time_vi};
 pub use error::DocsError;
 pub use regime::{FormKind, FormSpec, Regime, RegimeConfig, all_forms, form};
 pub use render::{RenderedForm, render, render_with};
+pub use sign::{AgencyKey, SignatureStatus, Verification, verify};
 pub use template::{Templates, default_template};
 pub use values::outcome_label;
