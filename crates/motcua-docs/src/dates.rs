@@ -29,6 +29,11 @@ pub fn datetime_vi(at: Instant) -> String {
     format!("{}, {}", time_vi(at), date_vi(local.date_naive()))
 }
 
+/// The calendar date of an instant in Vietnam.
+pub fn local_date(at: Instant) -> NaiveDate {
+    at.with_timezone(&vietnam_offset()).date_naive()
+}
+
 /// "24/11/2026", for narrow table cells.
 pub fn short_date(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use motcua_domain::calendar::Outcome;
 
 use crate::context::FormContext;
-use crate::dates::{date_vi, datetime_vi, short_date, short_datetime};
+use crate::dates::{date_vi, datetime_vi, local_date, short_date, short_datetime};
 use crate::regime::FormSpec;
 
 /// One row of a list: field name → text.
@@ -82,7 +82,7 @@ impl Values {
         v.set("legal_time", &ctx.legal_time);
         let at = |i: Option<_>| i.map(datetime_vi).unwrap_or_default();
         let day = |i: Option<motcua_domain::calendar::Instant>| {
-            i.map(|i| date_vi(i.date_naive())).unwrap_or_default()
+            i.map(|i| date_vi(local_date(i))).unwrap_or_default()
         };
         v.set("received_at", at(ctx.received_at));
         v.set("received_date", day(ctx.received_at));
@@ -173,7 +173,7 @@ fn handovers(ctx: &FormContext) -> Vec<Row> {
                 ("to_person", h.to_person.clone()),
                 ("at", datetime_vi(h.at)),
                 ("time", crate::dates::time_vi(h.at)),
-                ("date", date_vi(h.at.date_naive())),
+                ("date", date_vi(local_date(h.at))),
                 (
                     "outcome",
                     h.outcome.map(outcome_label).unwrap_or_default().to_string(),
@@ -196,7 +196,7 @@ fn log(ctx: &FormContext) -> Vec<Row> {
                 ("address", e.address.clone()),
                 ("phone", e.phone.clone()),
                 ("received", short_datetime(e.received_at)),
-                ("received_date", short_date(e.received_at.date_naive())),
+                ("received_date", short_date(local_date(e.received_at))),
                 ("due", e.due_at.map(short_datetime).unwrap_or_default()),
                 (
                     "returned",

@@ -312,3 +312,34 @@ fn a_broken_template_names_its_file_and_line() {
     let err = broken("ifnot reason\np {{originals}}\nendif\n");
     assert!(err.contains("dòng 2") && err.contains("originals"), "{err}");
 }
+
+#[test]
+fn the_qr_code_carries_the_tracking_link() {
+    let ctx = sample::context();
+    let spec = motcua_docs::form(Regime::Tt03_2025, FormKind::Receipt).unwrap();
+    let form = render_with(&ctx, &spec, &Templates::shipped()).unwrap();
+    let dir = scratch_dir("qr");
+    std::fs::write(dir.join("form.pdf"), &form.pdf).unwrap();
+    let raster = Command::new("pdftoppm")
+        .args([
+            "-r", "150", "-png", "-f", "1", "-l", "1", "form.pdf", "page",
+        ])
+        .current_dir(&dir)
+        .status();
+    let scan = raster.ok().filter(|s| s.success()).and_then(|_| {
+        Command::new("zbarimg")
+            .args(["-q", "--raw", "page-1.png"])
+            .current_dir(&dir)
+            .output()
+            .ok()
+    });
+    std::fs::remove_dir_all(&dir).ok();
+    let Some(scan) = scan else {
+        eprintln!("skipped: pdftoppm or zbarimg (apt-get install zbar-tools) is not installed");
+        return;
+    };
+    assert_eq!(
+        String::from_utf8_lossy(&scan.stdout).trim(),
+        ctx.tracking_url
+    );
+}

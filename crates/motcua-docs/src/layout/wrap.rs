@@ -131,3 +131,64 @@ pub(crate) fn wrap(text: &Rich, metrics: &Metrics, size: f32, max: f32) -> Vec<L
     }
     lines
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rich(text: &str) -> Rich {
+        vec![Span {
+            style: Style::Regular,
+            text: text.to_string(),
+        }]
+    }
+
+    fn texts(lines: &[Line]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| l.pieces.iter().map(|(s, _)| s.text.as_str()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn lines_fit_and_keep_every_word() {
+        let m = Metrics::load().unwrap();
+        let text = "Trung tâm Phục vụ hành chính công phường Hạc Thành tiếp nhận hồ sơ của bà \
+                    Nguyễn Thị Hồng Nhung về việc đăng ký khai sinh";
+        let lines = wrap(&rich(text), &m, 10.0, 150.0);
+        assert!(lines.len() > 2);
+        assert!(lines.iter().all(|l| l.width() <= 150.0));
+        assert_eq!(texts(&lines).join(" "), text);
+    }
+
+    #[test]
+    fn hard_breaks_and_styles_are_kept() {
+        let m = Metrics::load().unwrap();
+        let text = vec![
+            Span {
+                style: Style::Bold,
+                text: "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH".to_string(),
+            },
+            Span {
+                style: Style::Italic,
+                text: " (ký)".to_string(),
+            },
+        ];
+        let lines = wrap(&text, &m, 10.0, 400.0);
+        assert_eq!(texts(&lines), ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH (ký)"]);
+        assert_eq!(lines[1].pieces.len(), 2);
+    }
+
+    #[test]
+    fn a_long_link_breaks_after_a_separator_not_inside_the_code() {
+        let m = Metrics::load().unwrap();
+        let url = "https://motcua.thanhhoa.gov.vn/tra-cuu?ma=000.00.11.H56-261124-0007";
+        let lines = wrap(&rich(url), &m, 10.0, 200.0);
+        let texts = texts(&lines);
+        assert_eq!(texts.concat(), url);
+        assert!(
+            texts.iter().any(|t| t == "000.00.11.H56-261124-0007"),
+            "{texts:?}"
+        );
+    }
+}
