@@ -2,6 +2,7 @@
 //! `cargo run -p motcua-docs --example write_forms -- /tmp/forms [TEMPLATE_DIR]`.
 
 use std::error::Error;
+use std::io::Write;
 use std::path::PathBuf;
 
 use motcua_docs::{Templates, all_forms, render_with, sample};
@@ -15,16 +16,21 @@ fn main() -> Result<(), Box<dyn Error>> {
     };
     std::fs::create_dir_all(&out)?;
     let ctx = sample::context();
+    let mut out_stream = std::io::stdout().lock();
     for spec in all_forms() {
+        let started = std::time::Instant::now();
         let form = render_with(&ctx, spec, &templates)?;
+        let took = started.elapsed();
         let path = out.join(spec.template.replace(".tpl", ".pdf"));
         std::fs::write(&path, &form.pdf)?;
-        println!(
-            "{} ({} trang, {} byte)",
+        writeln!(
+            out_stream,
+            "{} ({} trang, {} byte, {} ms)",
             path.display(),
             form.pages,
-            form.pdf.len()
-        );
+            form.pdf.len(),
+            took.as_millis()
+        )?;
     }
     Ok(())
 }

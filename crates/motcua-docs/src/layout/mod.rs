@@ -139,6 +139,11 @@ impl Flow<'_> {
     }
 
     fn heading(&mut self, left: &[Rich]) {
+        // An agency without a parent line leaves its field empty: skip blank lines.
+        let left: Vec<&Rich> = left
+            .iter()
+            .filter(|r| r.iter().any(|s| !s.text.trim().is_empty()))
+            .collect();
         let total = self.content_width();
         let left_w = total * 0.42;
         let right_w = total - left_w;
@@ -519,6 +524,26 @@ mod tests {
         let all = texts(&pages[0]);
         assert!(all.contains(&QUOC_HIEU) && all.contains(&TIEU_NGU));
         assert!(all.contains(&"UBND TỈNH THANH HÓA") && all.contains(&"SỞ TƯ PHÁP"));
+    }
+
+    #[test]
+    fn an_empty_parent_line_leaves_no_gap() {
+        let setup = PageSetup::default();
+        let with = |left: Vec<Rich>| {
+            let pages = lay_out(&[Block::Heading { left }], &setup).unwrap();
+            pages[0]
+                .ops
+                .iter()
+                .find_map(|op| match op {
+                    Op::Text { y, text, .. } if text == "SỞ TƯ PHÁP" => Some(*y),
+                    _ => None,
+                })
+                .unwrap()
+        };
+        assert_eq!(
+            with(vec![plain(""), plain("Sở Tư pháp")]),
+            with(vec![plain("Sở Tư pháp")])
+        );
     }
 
     #[test]
