@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use motcua_domain::calendar::{Instant, Outcome};
+use motcua_domain::dossier::ComponentForm;
 
 /// Cơ quan — the agency that issues the form.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,9 +48,10 @@ pub struct ComponentLine {
     pub note: String,
 }
 
-/// Một lần giao nhận — one hand-over of the dossier, a row pair of the control slip.
+/// Giao nhận hồ sơ — one hand-over of the dossier between agencies or officers, a row of the
+/// control slip (not the return of the result to the citizen).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Handover {
+pub struct Transfer {
     /// Bên giao: agency and person.
     pub from_agency: String,
     pub from_person: String,
@@ -60,6 +62,23 @@ pub struct Handover {
     /// Kết quả của bước trước (trước hạn / đúng hạn / quá hạn), when the step had a deadline.
     pub outcome: Option<Outcome>,
     pub note: String,
+}
+
+impl ComponentLine {
+    /// A component as received: `count` papers in `form`, under the procedure's `name` for it.
+    pub fn received(name: impl Into<String>, form: ComponentForm, count: u8) -> Self {
+        let count = u32::from(count);
+        let mut line = Self {
+            name: name.into(),
+            ..Self::default()
+        };
+        match form {
+            ComponentForm::Original => line.originals = count,
+            ComponentForm::Copy => line.copies = count,
+            ComponentForm::Electronic => line.electronic = true,
+        }
+        line
+    }
 }
 
 /// Một dòng sổ theo dõi — one dossier in the log book.
@@ -130,7 +149,7 @@ pub struct FormContext {
     pub new_due_at: Option<Instant>,
     /// Người liên hệ and phone for questions.
     pub contact: String,
-    pub handovers: Vec<Handover>,
+    pub handovers: Vec<Transfer>,
     /// The log book's period and rows.
     pub period_from: Option<NaiveDate>,
     pub period_to: Option<NaiveDate>,

@@ -17,7 +17,7 @@ mod template;
 mod values;
 
 pub use context::{
-    AgencyInfo, ApplicantInfo, ComponentLine, FormContext, Handover, LogEntry, Signer,
+    AgencyInfo, ApplicantInfo, ComponentLine, FormContext, LogEntry, Signer, Transfer,
 };
 pub use dates::{date_vi, datetime_vi, time_vi};
 pub use error::DocsError;

@@ -3,9 +3,10 @@
 
 use chrono::{DateTime, Duration, NaiveDate};
 use motcua_domain::calendar::{Instant, Outcome, vietnam_offset};
+use motcua_domain::dossier::ComponentForm;
 
 use crate::context::{
-    AgencyInfo, ApplicantInfo, ComponentLine, FormContext, Handover, LogEntry, Signer,
+    AgencyInfo, ApplicantInfo, ComponentLine, FormContext, LogEntry, Signer, Transfer,
 };
 
 fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> Instant {
@@ -44,23 +45,24 @@ pub fn context() -> FormContext {
     ctx.procedure_name = "Đăng ký khai sinh".to_string();
     ctx.procedure_code = "1.001193".to_string();
     ctx.summary = "Đăng ký khai sinh cho con Trần Minh Khôi".to_string();
+    let mut marriage = ComponentLine::received(
+        "Giấy chứng nhận kết hôn của cha, mẹ",
+        ComponentForm::Copy,
+        1,
+    );
+    marriage.electronic = true;
     ctx.components = vec![
-        ComponentLine {
-            name: "Tờ khai đăng ký khai sinh theo mẫu".to_string(),
-            originals: 1,
-            ..ComponentLine::default()
-        },
-        ComponentLine {
-            name: "Giấy chứng sinh do cơ sở y tế cấp".to_string(),
-            originals: 1,
-            ..ComponentLine::default()
-        },
-        ComponentLine {
-            name: "Giấy chứng nhận kết hôn của cha, mẹ".to_string(),
-            copies: 1,
-            electronic: true,
-            ..ComponentLine::default()
-        },
+        ComponentLine::received(
+            "Tờ khai đăng ký khai sinh theo mẫu",
+            ComponentForm::Original,
+            1,
+        ),
+        ComponentLine::received(
+            "Giấy chứng sinh do cơ sở y tế cấp",
+            ComponentForm::Original,
+            1,
+        ),
+        marriage,
     ];
     ctx.sets = 1;
     ctx.legal_time = "01 ngày làm việc".to_string();
@@ -78,7 +80,7 @@ pub fn context() -> FormContext {
     ctx.contact = "ông Lê Văn Đức, số điện thoại 0237 3852 001".to_string();
     let received = at(2026, 11, 24, 14, 30);
     ctx.handovers = vec![
-        Handover {
+        Transfer {
             from_agency: "Bộ phận Một cửa".to_string(),
             from_person: "Phạm Thu Hà".to_string(),
             to_agency: "Phòng Văn hóa - Xã hội".to_string(),
@@ -87,7 +89,7 @@ pub fn context() -> FormContext {
             outcome: Some(Outcome::Early),
             note: String::new(),
         },
-        Handover {
+        Transfer {
             from_agency: "Phòng Văn hóa - Xã hội".to_string(),
             from_person: "Lê Văn Đức".to_string(),
             to_agency: "Lãnh đạo UBND phường".to_string(),
@@ -96,7 +98,7 @@ pub fn context() -> FormContext {
             outcome: Some(Outcome::OnTime),
             note: String::new(),
         },
-        Handover {
+        Transfer {
             from_agency: "Lãnh đạo UBND phường".to_string(),
             from_person: "Đỗ Quang Vinh".to_string(),
             to_agency: "Bộ phận Một cửa".to_string(),
