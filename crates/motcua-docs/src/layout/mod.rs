@@ -2,6 +2,7 @@
 //! tables that break across pages with their header repeated, and signature blocks.
 
 pub(crate) mod fonts;
+mod table;
 mod wrap;
 
 use crate::error::DocsError;
@@ -304,65 +305,6 @@ impl Flow<'_> {
         Ok(())
     }
 
-    fn table(&mut self, widths: &[f32], aligns: &[Align], header: &[Rich], rows: &[Vec<Rich>]) {
-        let total: f32 = widths.iter().sum();
-        let scale = if total > 0.0 {
-            self.content_width() / total
-        } else {
-            0.0
-        };
-        let widths: Vec<f32> = widths.iter().map(|w| w * scale).collect();
-        let size = self.size;
-        let lh = self.line_height(size);
-        let set_row = |cells: &[Rich], flow: &Flow| -> (Vec<Vec<Line>>, f32) {
-            let lines: Vec<Vec<Line>> = cells
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| wrap(c, flow.metrics, size, (w - 2.0 * PAD).max(1.0)))
-                .collect();
-            let most = lines.iter().map(Vec::len).max().unwrap_or(1);
-            let h = most as f32 * lh + 2.0 * PAD;
-            (lines, h)
-        };
-        let (head_lines, head_h) = set_row(header, self);
-        let centred = vec![Align::Center; widths.len()];
-        let draw = |flow: &mut Flow, lines: &[Vec<Line>], h: f32, aligns: &[Align]| {
-            let top = flow.y;
-            let mut x = flow.left;
-            flow.hline(flow.left, flow.right, top);
-            for ((cell, w), align) in lines.iter().zip(&widths).zip(aligns) {
-                flow.ops.push(Op::Line {
-                    x1: x,
-                    y1: top,
-                    x2: x,
-                    y2: top + h,
-                });
-                flow.lines_at(cell, *align, x + PAD, w - 2.0 * PAD, top + PAD, size);
-                x += w;
-            }
-            flow.ops.push(Op::Line {
-                x1: flow.right,
-                y1: top,
-                x2: flow.right,
-                y2: top + h,
-            });
-            flow.hline(flow.left, flow.right, top + h);
-            flow.y = top + h;
-        };
-        let first = rows.first().map(|r| set_row(r, self).1).unwrap_or(0.0);
-        self.ensure(head_h + first);
-        draw(self, &head_lines, head_h, &centred);
-        for row in rows {
-            let (lines, h) = set_row(row, self);
-            if self.y + h > self.bottom {
-                self.new_page();
-                draw(self, &head_lines, head_h, &centred);
-            }
-            draw(self, &lines, h, aligns);
-        }
-        self.y += size * 0.5;
-    }
-
     fn signatures(&mut self, columns: &[[Rich; 3]]) {
         if columns.is_empty() {
             return;
@@ -475,107 +417,4 @@ pub(crate) fn lay_out(blocks: &[Block], setup: &PageSetup) -> Result<Vec<PageOut
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::template::Block;
-
-    fn plain(text: &str) -> Rich {
-        vec![Span {
-            style: Style::Regular,
-            text: text.to_string(),
-        }]
-    }
-
-    fn texts(page: &PageOut) -> Vec<&str> {
-        page.ops
-            .iter()
-            .filter_map(|op| match op {
-                Op::Text { text, .. } => Some(text.as_str()),
-                _ => None,
-            })
-            .collect()
-    }
-
-    #[test]
-    fn the_national_heading_fits_an_a5_column() {
-        let setup = PageSetup::default();
-        let blocks = [Block::Heading {
-            left: vec![plain("UBND tỉnh Thanh Hóa"), plain("Sở Tư pháp")],
-        }];
-        let pages = lay_out(&blocks, &setup).unwrap();
-        assert_eq!(pages.len(), 1);
-        let (width, _) = page_size(&setup);
-        let metrics = Metrics::load().unwrap();
-        for op in &pages[0].ops {
-            if let Op::Text {
-                x,
-                size,
-                style,
-                text,
-                ..
-            } = op
-            {
-                assert!(
-                    *x >= 0.0 && x + metrics.width(text, *style, *size) <= width,
-                    "{text}"
-                );
-            }
-        }
-        let all = texts(&pages[0]);
-        assert!(all.contains(&QUOC_HIEU) && all.contains(&TIEU_NGU));
-        assert!(all.contains(&"UBND TỈNH THANH HÓA") && all.contains(&"SỞ TƯ PHÁP"));
-    }
-
-    #[test]
-    fn an_empty_parent_line_leaves_no_gap() {
-        let setup = PageSetup::default();
-        let with = |left: Vec<Rich>| {
-            let pages = lay_out(&[Block::Heading { left }], &setup).unwrap();
-            pages[0]
-                .ops
-                .iter()
-                .find_map(|op| match op {
-                    Op::Text { y, text, .. } if text == "SỞ TƯ PHÁP" => Some(*y),
-                    _ => None,
-                })
-                .unwrap()
-        };
-        assert_eq!(
-            with(vec![plain(""), plain("Sở Tư pháp")]),
-            with(vec![plain("Sở Tư pháp")])
-        );
-    }
-
-    #[test]
-    fn a_long_table_repeats_its_header_on_every_page() {
-        let setup = PageSetup::default();
-        let rows: Vec<Vec<Rich>> = (1..=80)
-            .map(|i| vec![plain(&i.to_string()), plain(&format!("Hồ sơ số {i}"))])
-            .collect();
-        let blocks = [Block::Table {
-            widths: vec![1.0, 5.0],
-            aligns: vec![Align::Center, Align::Left],
-            header: vec![plain("STT"), plain("Tên hồ sơ")],
-            rows,
-        }];
-        let pages = lay_out(&blocks, &setup).unwrap();
-        assert!(pages.len() >= 3);
-        let mut seen = Vec::new();
-        for (i, page) in pages.iter().enumerate() {
-            let all = texts(page);
-            assert_eq!(
-                all.iter().filter(|t| **t == "Tên hồ sơ").count(),
-                1,
-                "page {i}"
-            );
-            assert!(all.contains(&format!("Trang {}/{}", i + 1, pages.len()).as_str()));
-            seen.extend(
-                all.iter()
-                    .filter(|t| t.starts_with("Hồ sơ số "))
-                    .map(|t| t.to_string()),
-            );
-        }
-        let expected: Vec<String> = (1..=80).map(|i| format!("Hồ sơ số {i}")).collect();
-        assert_eq!(seen, expected);
-    }
-}
+mod tests;
