@@ -343,3 +343,19 @@ fn the_qr_code_carries_the_tracking_link() {
         ctx.tracking_url
     );
 }
+
+#[test]
+fn characters_outside_the_font_and_empty_fields_do_not_break_rendering() {
+    let mut ctx = sample::context();
+    ctx.applicant.name = "Lý 漢字 😀 Nguyễn".to_string();
+    ctx.agency.parent.clear();
+    ctx.tracking_url.clear();
+    ctx.components.clear();
+    ctx.handovers.clear();
+    ctx.log.clear();
+    ctx.reason = "x".repeat(3000);
+    for spec in all_forms() {
+        let form = render_with(&ctx, spec, &Templates::shipped()).unwrap();
+        assert!(form.pages >= 1, "{}", spec.template);
+    }
+}
