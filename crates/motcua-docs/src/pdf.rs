@@ -1,12 +1,14 @@
-//! Ghi PDF — turns laid-out pages into PDF bytes with krilla: embedded, subset Liberation
+//! Ghi PDF — turns laid-out pages into PDF/A-2b bytes with krilla: embedded, subset Liberation
 //! Serif with a ToUnicode map, so the text copies and searches with its diacritics.
 
-use krilla::Document;
+use chrono::{Datelike, NaiveDate};
+use krilla::configure::{Archival, ConfigurationBuilder};
 use krilla::geom::{PathBuilder, Point, Rect};
-use krilla::metadata::Metadata;
+use krilla::metadata::{DateTime, Metadata};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::text::{Font, TextDirection};
+use krilla::{Document, SerializeSettings};
 
 use crate::error::DocsError;
 use crate::layout::fonts::face_bytes;
@@ -18,8 +20,9 @@ fn font(style: Style) -> Result<Font, DocsError> {
         .ok_or_else(|| DocsError::Pdf("phông chữ đi kèm bị hỏng".to_string()))
 }
 
-/// Writes `pages` as a PDF titled `title`.
-pub(crate) fn write(pages: &[PageOut], title: &str) -> Result<Vec<u8>, DocsError> {
+/// Writes `pages` as a PDF titled `title`, dated `date` (the form's date, so the same data
+/// always gives the same bytes).
+pub(crate) fn write(pages: &[PageOut], title: &str, date: NaiveDate) -> Result<Vec<u8>, DocsError> {
     let fonts = [
         font(Style::Regular)?,
         font(Style::Bold)?,
@@ -30,12 +33,26 @@ pub(crate) fn write(pages: &[PageOut], title: &str) -> Result<Vec<u8>, DocsError
         Style::Bold | Style::BoldItalic => fonts[1].clone(),
         Style::Italic => fonts[2].clone(),
     };
-    let mut document = Document::new();
+    // PDF/A-2b: results are kept for years, and archives ask for self-contained files.
+    let configuration = ConfigurationBuilder::new()
+        .with_archival_validator(Archival::A2_B)
+        .finish()
+        .map_err(|e| DocsError::Pdf(format!("{e:?}")))?;
+    let mut document = Document::new_with(SerializeSettings {
+        configuration,
+        ..SerializeSettings::default()
+    });
     document.set_metadata(
         Metadata::new()
             .title(title.to_string())
             .language("vi".to_string())
-            .creator("motcua".to_string()),
+            .creator("motcua".to_string())
+            .creation_date(
+                DateTime::new(u16::try_from(date.year()).unwrap_or(0))
+                    .month(u8::try_from(date.month()).unwrap_or(1))
+                    .day(u8::try_from(date.day()).unwrap_or(1))
+                    .utc_offset_hour(7),
+            ),
     );
     for page in pages {
         let settings = PageSettings::from_wh(page.width, page.height)

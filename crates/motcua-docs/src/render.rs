@@ -51,7 +51,7 @@ pub fn render_with(
     } else {
         format!("{} — {}", spec.name, ctx.dossier_code)
     };
-    let bytes = pdf::write(&pages, &title)?;
+    let bytes = pdf::write(&pages, &title, ctx.issued_on)?;
     Ok(RenderedForm {
         spec: *spec,
         pdf: bytes,

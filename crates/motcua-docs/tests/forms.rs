@@ -347,7 +347,7 @@ fn the_qr_code_carries_the_tracking_link() {
 #[test]
 fn characters_outside_the_font_and_empty_fields_do_not_break_rendering() {
     let mut ctx = sample::context();
-    ctx.applicant.name = "Lý 漢字 😀 Nguyễn".to_string();
+    ctx.applicant.name = "Lý 漢字 😀\tNguyễn".to_string();
     ctx.agency.parent.clear();
     ctx.tracking_url.clear();
     ctx.components.clear();
@@ -357,5 +357,26 @@ fn characters_outside_the_font_and_empty_fields_do_not_break_rendering() {
     for spec in all_forms() {
         let form = render_with(&ctx, spec, &Templates::shipped()).unwrap();
         assert!(form.pages >= 1, "{}", spec.template);
+        if spec.kind == FormKind::Receipt
+            && let Some(text) = flat_text_of(&form.pdf)
+        {
+            // What the font lacks shows as "?"; the rest of the name is intact.
+            assert!(text.contains("Lý ?? ? Nguyễn"), "{text}");
+        }
     }
+}
+
+#[test]
+fn forms_are_pdf_a_2b_and_reproducible() {
+    let ctx = sample::context();
+    let spec = motcua_docs::form(Regime::Tt01_2018, FormKind::Receipt).unwrap();
+    let first = render_with(&ctx, &spec, &Templates::shipped()).unwrap().pdf;
+    let second = render_with(&ctx, &spec, &Templates::shipped()).unwrap().pdf;
+    assert!(
+        first == second,
+        "the same data must give the same bytes (signatures rely on it)"
+    );
+    let has = |needle: &str| first.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert!(has("<pdfaid:part>2</pdfaid:part>") && has("<pdfaid:conformance>B"));
+    assert!(has("<rdf:li>vi</rdf:li>"), "document language");
 }

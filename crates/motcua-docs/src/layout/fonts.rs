@@ -41,6 +41,24 @@ impl Metrics {
         }
     }
 
+    /// `text` with what the face cannot print replaced: control characters by a space,
+    /// characters without a glyph by "?" (PDF/A forbids the empty .notdef glyph, and a
+    /// question mark shows the reader that something was there).
+    pub(crate) fn printable(&self, text: &str, style: Style) -> String {
+        let face = self.face(style);
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    ' '
+                } else if face.glyph_index(c).is_some() {
+                    c
+                } else {
+                    '?'
+                }
+            })
+            .collect()
+    }
+
     /// Width of `text` in points at `size` (kerning ignored: lines come out a hair short,
     /// never too long).
     pub(crate) fn width(&self, text: &str, style: Style, size: f32) -> f32 {

@@ -16,6 +16,7 @@ impl Line {
     }
 
     fn push(&mut self, style: Style, text: &str, metrics: &Metrics, size: f32) {
+        let text = &metrics.printable(text, style);
         match self.pieces.last_mut() {
             Some((span, w)) if span.style == style => {
                 span.text.push_str(text);

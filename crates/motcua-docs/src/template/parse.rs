@@ -143,6 +143,8 @@ pub fn parse(file: &str, source: &str) -> Result<Template, DocsError> {
     let mut setup = PageSetup::default();
     let mut nodes: Vec<Node> = Vec::new();
     let mut stack: Vec<Open> = Vec::new();
+    // Templates saved from some editors arrive decomposed (NFD): store them as NFC like data.
+    let source = motcua_domain::text::nfc(source);
     for (index, raw) in source.lines().enumerate() {
         let line = index + 1;
         let err = |message: String| DocsError::template(file, line, message);
