@@ -5,8 +5,8 @@ use crate::context::FormContext;
 use crate::error::DocsError;
 use crate::layout::{lay_out, page_size};
 use crate::pdf;
-use crate::regime::{FormKind, FormSpec, RegimeConfig, form};
-use crate::template::{Templates, fill};
+use crate::regime::{FormKind, FormSpec, RegimeConfig, all_forms, form};
+use crate::template::{Template, Templates, fill, parse};
 use crate::values::Values;
 
 /// A rendered form.
@@ -43,8 +43,27 @@ pub fn render_with(
     templates: &Templates,
 ) -> Result<RenderedForm, DocsError> {
     let template = templates.load(spec.template)?;
+    render_template(ctx, spec, &template)
+}
+
+/// Renders the sample data with a template text that is not saved yet, so an administrator
+/// sees errors (file and line) and a preview before saving `file` in the override directory.
+pub fn preview_template(file: &str, source: &str) -> Result<RenderedForm, DocsError> {
+    let spec = all_forms()
+        .iter()
+        .find(|f| f.template == file)
+        .ok_or_else(|| DocsError::template(file, 0, "không có biểu mẫu nào dùng tên tệp này"))?;
+    let template = parse(file, source)?;
+    render_template(&crate::sample::context(), spec, &template)
+}
+
+fn render_template(
+    ctx: &FormContext,
+    spec: &FormSpec,
+    template: &Template,
+) -> Result<RenderedForm, DocsError> {
     let values = Values::from_context(ctx, spec);
-    let blocks = fill(&template, &values)?;
+    let blocks = fill(template, &values)?;
     let pages = lay_out(&blocks, &template.setup)?;
     let title = if ctx.dossier_code.is_empty() {
         spec.name.to_string()

@@ -380,3 +380,18 @@ fn forms_are_pdf_a_2b_and_reproducible() {
     assert!(has("<pdfaid:part>2</pdfaid:part>") && has("<pdfaid:conformance>B"));
     assert!(has("<rdf:li>vi</rdf:li>"), "document language");
 }
+
+#[test]
+fn an_unsaved_template_can_be_previewed_or_refused() {
+    let source = default_template("tt03-2025-mau-05.tpl").unwrap();
+    let preview = motcua_docs::preview_template("tt03-2025-mau-05.tpl", source).unwrap();
+    assert_eq!(preview.spec.kind, FormKind::StopNotice);
+    let err = motcua_docs::preview_template("tt03-2025-mau-05.tpl", "page A5\nsign a | b\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("mẫu tt03-2025-mau-05.tpl, dòng 2:"),
+        "{err}"
+    );
+    assert!(motcua_docs::preview_template("mau-la.tpl", source).is_err());
+}
