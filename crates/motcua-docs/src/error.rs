@@ -13,6 +13,9 @@ pub enum DocsError {
         line: usize,
         message: String,
     },
+    /// No form uses a template of this name.
+    #[error("không có biểu mẫu nào dùng tệp mẫu “{file}”")]
+    UnknownTemplate { file: String },
     /// The template directory given by the caller could not be read.
     #[error("không đọc được tệp mẫu {path}: {source}")]
     Io {

@@ -69,6 +69,19 @@ pub enum FormKind {
 }
 
 impl FormKind {
+    /// What the form is, in words that hold under both regimes.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Self::Receipt => "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+            Self::SupplementRequest => "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+            Self::Refusal => "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+            Self::Apology => "Văn bản xin lỗi, hẹn lại ngày trả kết quả",
+            Self::StopNotice => "Thông báo dừng giải quyết hồ sơ",
+            Self::ControlSlip => "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+            Self::LogBook => "Sổ theo dõi hồ sơ",
+        }
+    }
+
     pub const ALL: [FormKind; 7] = [
         Self::Receipt,
         Self::SupplementRequest,

@@ -30,7 +30,7 @@ pub fn render(
 ) -> Result<RenderedForm, DocsError> {
     let regime = regimes.regime_on(received);
     let spec = form(regime, kind).ok_or_else(|| DocsError::NotInRegime {
-        form: format!("{kind:?}"),
+        form: kind.label_vi().to_string(),
         regime: regime.label_vi().to_string(),
     })?;
     render_with(ctx, &spec, templates)
@@ -52,7 +52,9 @@ pub fn preview_template(file: &str, source: &str) -> Result<RenderedForm, DocsEr
     let spec = all_forms()
         .iter()
         .find(|f| f.template == file)
-        .ok_or_else(|| DocsError::template(file, 0, "không có biểu mẫu nào dùng tên tệp này"))?;
+        .ok_or_else(|| DocsError::UnknownTemplate {
+            file: file.to_string(),
+        })?;
     let template = parse(file, source)?;
     render_template(&crate::sample::context(), spec, &template)
 }

@@ -237,6 +237,10 @@ fn the_regime_follows_the_date_of_receipt() {
     )
     .unwrap_err();
     assert!(matches!(err, DocsError::NotInRegime { .. }), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "biểu mẫu “Thông báo dừng giải quyết hồ sơ” không có trong Thông tư số 01/2018/TT-VPCP"
+    );
     let later = RegimeConfig {
         switch_date: d(2026, 1, 1),
     };
@@ -393,5 +397,9 @@ fn an_unsaved_template_can_be_previewed_or_refused() {
         err.starts_with("mẫu tt03-2025-mau-05.tpl, dòng 2:"),
         "{err}"
     );
-    assert!(motcua_docs::preview_template("mau-la.tpl", source).is_err());
+    let err = motcua_docs::preview_template("mau-la.tpl", source).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "không có biểu mẫu nào dùng tệp mẫu “mau-la.tpl”"
+    );
 }
