@@ -1,0 +1,104 @@
+//! Layout tests: the heading, blank lines, tables across pages.
+
+use super::*;
+use crate::template::Block;
+
+fn plain(text: &str) -> Rich {
+    vec![Span {
+        style: Style::Regular,
+        text: text.to_string(),
+    }]
+}
+
+fn texts(page: &PageOut) -> Vec<&str> {
+    page.ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Text { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_national_heading_fits_an_a5_column() {
+    let setup = PageSetup::default();
+    let blocks = [Block::Heading {
+        left: vec![plain("UBND tỉnh Thanh Hóa"), plain("Sở Tư pháp")],
+    }];
+    let pages = lay_out(&blocks, &setup).unwrap();
+    assert_eq!(pages.len(), 1);
+    let (width, _) = page_size(&setup);
+    let metrics = Metrics::load().unwrap();
+    for op in &pages[0].ops {
+        if let Op::Text {
+            x,
+            size,
+            style,
+            text,
+            ..
+        } = op
+        {
+            assert!(
+                *x >= 0.0 && x + metrics.width(text, *style, *size) <= width,
+                "{text}"
+            );
+        }
+    }
+    let all = texts(&pages[0]);
+    assert!(all.contains(&QUOC_HIEU) && all.contains(&TIEU_NGU));
+    assert!(all.contains(&"UBND TỈNH THANH HÓA") && all.contains(&"SỞ TƯ PHÁP"));
+}
+
+#[test]
+fn an_empty_parent_line_leaves_no_gap() {
+    let setup = PageSetup::default();
+    let with = |left: Vec<Rich>| {
+        let pages = lay_out(&[Block::Heading { left }], &setup).unwrap();
+        pages[0]
+            .ops
+            .iter()
+            .find_map(|op| match op {
+                Op::Text { y, text, .. } if text == "SỞ TƯ PHÁP" => Some(*y),
+                _ => None,
+            })
+            .unwrap()
+    };
+    assert_eq!(
+        with(vec![plain(""), plain("Sở Tư pháp")]),
+        with(vec![plain("Sở Tư pháp")])
+    );
+}
+
+#[test]
+fn a_long_table_repeats_its_header_on_every_page() {
+    let setup = PageSetup::default();
+    let rows: Vec<Vec<Rich>> = (1..=80)
+        .map(|i| vec![plain(&i.to_string()), plain(&format!("Hồ sơ số {i}"))])
+        .collect();
+    let blocks = [Block::Table {
+        widths: vec![1.0, 5.0],
+        aligns: vec![Align::Center, Align::Left],
+        header: vec![plain("STT"), plain("Tên hồ sơ")],
+        rows,
+    }];
+    let pages = lay_out(&blocks, &setup).unwrap();
+    assert!(pages.len() >= 3);
+    let mut seen = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        let all = texts(page);
+        assert_eq!(
+            all.iter().filter(|t| **t == "Tên hồ sơ").count(),
+            1,
+            "page {i}"
+        );
+        assert!(all.contains(&format!("Trang {}/{}", i + 1, pages.len()).as_str()));
+        seen.extend(
+            all.iter()
+                .filter(|t| t.starts_with("Hồ sơ số "))
+                .map(|t| t.to_string()),
+        );
+    }
+    let expected: Vec<String> = (1..=80).map(|i| format!("Hồ sơ số {i}")).collect();
+    assert_eq!(seen, expected);
+}

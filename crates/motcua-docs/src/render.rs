@@ -1,0 +1,82 @@
+//! Lập biểu mẫu — the entry points: pick the form for the dossier's regime, fill its template,
+//! lay it out and write the PDF.
+
+use crate::context::FormContext;
+use crate::error::DocsError;
+use crate::layout::{lay_out, page_size};
+use crate::pdf;
+use crate::regime::{FormKind, FormSpec, RegimeConfig, all_forms, form};
+use crate::template::{Template, Templates, fill, parse};
+use crate::values::Values;
+
+/// A rendered form.
+#[derive(Debug, Clone)]
+pub struct RenderedForm {
+    pub spec: FormSpec,
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    /// Page size in points (width, height).
+    pub page_size: (f32, f32),
+}
+
+/// Renders the form of `kind` for a dossier received on `received` (the date that decides
+/// the regime), using the shipped templates or their overrides.
+pub fn render(
+    kind: FormKind,
+    received: chrono::NaiveDate,
+    ctx: &FormContext,
+    regimes: &RegimeConfig,
+    templates: &Templates,
+) -> Result<RenderedForm, DocsError> {
+    let regime = regimes.regime_on(received);
+    let spec = form(regime, kind).ok_or_else(|| DocsError::NotInRegime {
+        form: kind.label_vi().to_string(),
+        regime: regime.label_vi().to_string(),
+    })?;
+    render_with(ctx, &spec, templates)
+}
+
+/// Renders one given form.
+pub fn render_with(
+    ctx: &FormContext,
+    spec: &FormSpec,
+    templates: &Templates,
+) -> Result<RenderedForm, DocsError> {
+    let template = templates.load(spec.template)?;
+    render_template(ctx, spec, &template)
+}
+
+/// Renders the sample data with a template text that is not saved yet, so an administrator
+/// sees errors (file and line) and a preview before saving `file` in the override directory.
+pub fn preview_template(file: &str, source: &str) -> Result<RenderedForm, DocsError> {
+    let spec = all_forms()
+        .iter()
+        .find(|f| f.template == file)
+        .ok_or_else(|| DocsError::UnknownTemplate {
+            file: file.to_string(),
+        })?;
+    let template = parse(file, source)?;
+    render_template(&crate::sample::context(), spec, &template)
+}
+
+fn render_template(
+    ctx: &FormContext,
+    spec: &FormSpec,
+    template: &Template,
+) -> Result<RenderedForm, DocsError> {
+    let values = Values::from_context(ctx, spec);
+    let blocks = fill(template, &values)?;
+    let pages = lay_out(&blocks, &template.setup)?;
+    let title = if ctx.dossier_code.is_empty() {
+        spec.name.to_string()
+    } else {
+        format!("{} — {}", spec.name, ctx.dossier_code)
+    };
+    let bytes = pdf::write(&pages, &title, ctx.issued_on)?;
+    Ok(RenderedForm {
+        spec: *spec,
+        pdf: bytes,
+        pages: pages.len(),
+        page_size: page_size(&template.setup),
+    })
+}

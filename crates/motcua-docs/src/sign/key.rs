@@ -1,0 +1,242 @@
+//! Khóa của cơ quan — an agency's signing key with its self-signed demo certificate, and the
+//! detached CMS signature it makes over a PDF.
+
+use std::str::FromStr;
+
+use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
+use cms::content_info::{CmsVersion, ContentInfo};
+use cms::signed_data::{
+    CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
+};
+use der::asn1::{OctetString, SetOfVec};
+use der::{Any, Decode, Encode};
+use p256::ecdsa::{DerSignature, SigningKey, signature::Signer};
+use sha2::{Digest, Sha256};
+use x509_cert::Certificate;
+use x509_cert::attr::Attribute;
+use x509_cert::builder::profile::BuilderProfile;
+use x509_cert::builder::{Builder, CertificateBuilder};
+use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
+use x509_cert::ext::{Extension, ToExtension};
+use x509_cert::name::Name;
+use x509_cert::serial_number::SerialNumber;
+use x509_cert::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfo, SubjectPublicKeyInfoRef};
+use x509_cert::time::Validity;
+
+use super::{
+    ECDSA_WITH_SHA_256, ID_CONTENT_TYPE, ID_DATA, ID_MESSAGE_DIGEST, ID_SHA_256, ID_SIGNED_DATA,
+    ID_SIGNING_TIME, sign_err, to_time,
+};
+use crate::error::DocsError;
+use motcua_domain::calendar::Instant;
+
+fn e(what: &'static str) -> impl Fn(der::Error) -> DocsError {
+    move |err| sign_err(what, err)
+}
+
+/// A self-signed end-entity certificate: issuer = subject, not a CA, for signing only.
+struct SelfSigned {
+    subject: Name,
+}
+
+impl BuilderProfile for SelfSigned {
+    fn get_issuer(&self, subject: &Name) -> Name {
+        subject.clone()
+    }
+
+    fn get_subject(&self) -> Name {
+        self.subject.clone()
+    }
+
+    fn build_extensions(
+        &self,
+        _spk: SubjectPublicKeyInfoRef<'_>,
+        _issuer_spk: SubjectPublicKeyInfoRef<'_>,
+        tbs: &x509_cert::TbsCertificate,
+    ) -> x509_cert::builder::Result<Vec<Extension>> {
+        let mut extensions = Vec::new();
+        let subject = tbs.subject();
+        extensions.push(
+            BasicConstraints {
+                ca: false,
+                path_len_constraint: None,
+            }
+            .to_extension(subject, &extensions)?,
+        );
+        let usage = KeyUsage(KeyUsages::DigitalSignature | KeyUsages::NonRepudiation);
+        extensions.push(usage.to_extension(subject, &extensions)?);
+        Ok(extensions)
+    }
+}
+
+/// Chữ ký số của cơ quan — an agency's P-256 key and its certificate.
+pub struct AgencyKey {
+    key: SigningKey,
+    certificate: Certificate,
+}
+
+impl std::fmt::Debug for AgencyKey {
+    // Never print the private key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgencyKey")
+            .field(
+                "subject",
+                &self.certificate.tbs_certificate().subject().to_string(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+/// Escapes a value for an RFC 4514 name string.
+fn rdn_value(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.trim().to_string()
+}
+
+impl AgencyKey {
+    /// Makes a key from `secret` (32 random bytes the caller draws, e.g. with `getrandom`;
+    /// keep them to load the key again) and a self-signed demo certificate for the agency
+    /// `name` with identifier `code`, valid from `valid_from` for `years` years.
+    pub fn generate_demo(
+        name: &str,
+        code: &str,
+        secret: &[u8; 32],
+        valid_from: Instant,
+        years: u32,
+    ) -> Result<Self, DocsError> {
+        let key = SigningKey::from_slice(secret).map_err(|e| sign_err("khóa bí mật", e))?;
+        let subject = format!(
+            "CN={},OU={},O=motcua demo,C=VN",
+            rdn_value(&motcua_domain::text::nfc(name)),
+            rdn_value(code)
+        );
+        let subject = Name::from_str(&subject).map_err(|e| sign_err("tên cơ quan", e))?;
+        let spki = SubjectPublicKeyInfo::from_key(key.verifying_key())
+            .map_err(|e| sign_err("khóa công khai", e))?;
+        // A serial from the public key: positive, unique per key, stable for the same secret.
+        let point = key.verifying_key().to_sec1_point(false);
+        let digest = Sha256::digest(point.as_bytes());
+        let mut serial = [0u8; 16];
+        serial.copy_from_slice(&digest[..16]);
+        serial[0] &= 0x7f;
+        serial[0] |= 0x01;
+        let serial = SerialNumber::new(&serial).map_err(|e| sign_err("số hiệu", e))?;
+        let until = valid_from
+            .checked_add_months(chrono::Months::new(12 * years.max(1)))
+            .ok_or_else(|| sign_err("thời hạn", "quá xa"))?;
+        let validity = Validity::new(to_time(valid_from)?, to_time(until)?);
+        let builder = CertificateBuilder::new(SelfSigned { subject }, serial, validity, spki)
+            .map_err(|e| sign_err("chứng thư", e))?;
+        let certificate = builder
+            .build::<_, DerSignature>(&key)
+            .map_err(|e| sign_err("chứng thư", e))?;
+        Ok(Self { key, certificate })
+    }
+
+    /// Loads a key saved with [`AgencyKey::secret`] and [`AgencyKey::certificate_der`].
+    pub fn from_parts(secret: &[u8; 32], certificate_der: &[u8]) -> Result<Self, DocsError> {
+        let key = SigningKey::from_slice(secret).map_err(|e| sign_err("khóa bí mật", e))?;
+        let certificate =
+            Certificate::from_der(certificate_der).map_err(|e| sign_err("chứng thư", e))?;
+        let spki = SubjectPublicKeyInfo::from_key(key.verifying_key())
+            .map_err(|e| sign_err("khóa công khai", e))?;
+        if certificate.tbs_certificate().subject_public_key_info() != &spki {
+            return Err(sign_err("chứng thư", "không khớp với khóa bí mật"));
+        }
+        Ok(Self { key, certificate })
+    }
+
+    /// The 32 secret bytes (store them encrypted; never log them).
+    pub fn secret(&self) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        out.copy_from_slice(&self.key.to_bytes());
+        out
+    }
+
+    /// The certificate, DER-encoded (a `.cer` file).
+    pub fn certificate_der(&self) -> Result<Vec<u8>, DocsError> {
+        self.certificate
+            .to_der()
+            .map_err(|e| sign_err("chứng thư", e))
+    }
+
+    /// SHA-256 of the certificate, in hex: what a verifier compares.
+    pub fn certificate_sha256(&self) -> Result<String, DocsError> {
+        Ok(super::hex(&Sha256::digest(self.certificate_der()?)))
+    }
+
+    /// Signs `pdf` at `at`: a detached CMS SignedData (DER, a `.p7s` file) with the
+    /// certificate, and the signed attributes content type, signing time and message digest.
+    pub fn sign(&self, pdf: &[u8], at: Instant) -> Result<Vec<u8>, DocsError> {
+        let sha256 = AlgorithmIdentifierOwned {
+            oid: ID_SHA_256,
+            parameters: None,
+        };
+        let attribute = |oid, value: Any| -> Result<Attribute, DocsError> {
+            let values = SetOfVec::try_from(vec![value]).map_err(e("thuộc tính"))?;
+            Ok(Attribute { oid, values })
+        };
+        let digest = OctetString::new(Sha256::digest(pdf).to_vec()).map_err(e("băm"))?;
+        let signed_attrs = SetOfVec::try_from(vec![
+            attribute(
+                ID_CONTENT_TYPE,
+                Any::encode_from(&ID_DATA).map_err(e("thuộc tính"))?,
+            )?,
+            attribute(
+                ID_SIGNING_TIME,
+                Any::encode_from(&to_time(at)?).map_err(e("thời điểm"))?,
+            )?,
+            attribute(
+                ID_MESSAGE_DIGEST,
+                Any::encode_from(&digest).map_err(e("băm"))?,
+            )?,
+        ])
+        .map_err(e("thuộc tính"))?;
+        // RFC 5652 §5.4: the signature covers the DER of the attributes as a SET OF.
+        let to_sign = signed_attrs.to_der().map_err(e("thuộc tính"))?;
+        let signature: DerSignature = self.key.sign(&to_sign);
+        let tbs = self.certificate.tbs_certificate();
+        let signer = SignerInfo {
+            version: CmsVersion::V1,
+            sid: SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
+                issuer: tbs.issuer().clone(),
+                serial_number: tbs.serial_number().clone(),
+            }),
+            digest_alg: sha256.clone(),
+            signed_attrs: Some(signed_attrs),
+            signature_algorithm: AlgorithmIdentifierOwned {
+                oid: ECDSA_WITH_SHA_256,
+                parameters: None,
+            },
+            signature: OctetString::new(signature.as_bytes()).map_err(e("chữ ký"))?,
+            unsigned_attrs: None,
+        };
+        let certificates = SetOfVec::try_from(vec![CertificateChoices::Certificate(
+            self.certificate.clone(),
+        )])
+        .map_err(e("chứng thư"))?;
+        let signed_data = SignedData {
+            version: CmsVersion::V1,
+            digest_algorithms: SetOfVec::try_from(vec![sha256]).map_err(e("thuật toán"))?,
+            encap_content_info: EncapsulatedContentInfo {
+                econtent_type: ID_DATA,
+                econtent: None,
+            },
+            certificates: Some(CertificateSet(certificates)),
+            crls: None,
+            signer_infos: SignerInfos(SetOfVec::try_from(vec![signer]).map_err(e("chữ ký"))?),
+        };
+        ContentInfo {
+            content_type: ID_SIGNED_DATA,
+            content: Any::encode_from(&signed_data).map_err(e("SignedData"))?,
+        }
+        .to_der()
+        .map_err(e("SignedData"))
+    }
+}

@@ -1,0 +1,145 @@
+//! Kiểm tra chữ ký — verifying a detached CMS signature over a PDF.
+
+use cms::cert::CertificateChoices;
+use cms::content_info::ContentInfo;
+use cms::signed_data::{SignedData, SignerIdentifier};
+use der::asn1::OctetStringRef;
+use der::{Decode, Encode};
+use p256::ecdsa::{DerSignature, VerifyingKey, signature::Verifier};
+use sha2::{Digest, Sha256};
+use x509_cert::ext::pkix::name::DirectoryString;
+use x509_cert::time::Time;
+
+use super::{
+    ECDSA_WITH_SHA_256, ID_MESSAGE_DIGEST, ID_SIGNED_DATA, ID_SIGNING_TIME, from_time, hex,
+    sign_err,
+};
+use crate::error::DocsError;
+use motcua_domain::calendar::Instant;
+
+/// What the check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureStatus {
+    /// Hợp lệ: the PDF is the one signed, and the signature is the certificate key's.
+    Valid,
+    /// Bị sửa đổi: the PDF differs from the one signed.
+    Tampered,
+    /// Chữ ký sai: the signed attributes do not verify against the certificate's key.
+    BadSignature,
+}
+
+/// The result of checking a signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    pub status: SignatureStatus,
+    /// The signer's name (the certificate subject's common name).
+    pub signer: String,
+    /// The signing time it states.
+    pub signed_at: Option<Instant>,
+    /// SHA-256 of the signer's certificate, to compare with the agency's published one.
+    pub certificate_sha256: String,
+}
+
+impl Verification {
+    pub fn is_valid(&self) -> bool {
+        self.status == SignatureStatus::Valid
+    }
+}
+
+/// Checks the detached CMS `signature` (DER, as [`super::AgencyKey::sign`] makes) over `pdf`.
+/// A signature that cannot be read at all is an error; one that reads but does not match is
+/// a [`Verification`] saying so.
+pub fn verify(pdf: &[u8], signature: &[u8]) -> Result<Verification, DocsError> {
+    let info = ContentInfo::from_der(signature).map_err(|e| sign_err("tệp chữ ký", e))?;
+    if info.content_type != ID_SIGNED_DATA {
+        return Err(sign_err("tệp chữ ký", "không phải SignedData"));
+    }
+    let data: SignedData = info
+        .content
+        .decode_as()
+        .map_err(|e| sign_err("SignedData", e))?;
+    let signer = data
+        .signer_infos
+        .0
+        .iter()
+        .next()
+        .ok_or_else(|| sign_err("SignedData", "không có người ký"))?;
+    let SignerIdentifier::IssuerAndSerialNumber(sid) = &signer.sid else {
+        return Err(sign_err(
+            "SignedData",
+            "người ký không ghi theo tổ chức cấp và số hiệu",
+        ));
+    };
+    let certificate = data
+        .certificates
+        .iter()
+        .flat_map(|set| set.0.iter())
+        .find_map(|choice| match choice {
+            CertificateChoices::Certificate(c)
+                if c.tbs_certificate().serial_number() == &sid.serial_number
+                    && c.tbs_certificate().issuer() == &sid.issuer =>
+            {
+                Some(c)
+            }
+            _ => None,
+        })
+        .ok_or_else(|| sign_err("SignedData", "không có chứng thư của người ký"))?;
+    let tbs = certificate.tbs_certificate();
+    let name = tbs
+        .subject()
+        .common_name()
+        .ok()
+        .flatten()
+        .and_then(|cn| match cn {
+            DirectoryString::Utf8String(s) => Some(s),
+            DirectoryString::PrintableString(s) => Some(s.to_string()),
+            _ => None,
+        })
+        .unwrap_or_else(|| tbs.subject().to_string());
+    let fingerprint = hex(&Sha256::digest(
+        certificate.to_der().map_err(|e| sign_err("chứng thư", e))?,
+    ));
+    let attrs = signer
+        .signed_attrs
+        .as_ref()
+        .ok_or_else(|| sign_err("SignedData", "thiếu thuộc tính được ký"))?;
+    let value_of = |oid| {
+        attrs
+            .iter()
+            .find(|a| a.oid == oid)
+            .and_then(|a| a.values.iter().next())
+    };
+    let signed_at = value_of(ID_SIGNING_TIME)
+        .and_then(|v| v.decode_as::<Time>().ok())
+        .and_then(|t| from_time(&t));
+    let digest = value_of(ID_MESSAGE_DIGEST)
+        .and_then(|v| {
+            v.decode_as::<&OctetStringRef>()
+                .ok()
+                .map(|o| o.as_bytes().to_vec())
+        })
+        .ok_or_else(|| sign_err("SignedData", "thiếu giá trị băm"))?;
+    let mut verification = Verification {
+        status: SignatureStatus::Valid,
+        signer: name,
+        signed_at,
+        certificate_sha256: fingerprint,
+    };
+    if signer.signature_algorithm.oid != ECDSA_WITH_SHA_256 {
+        verification.status = SignatureStatus::BadSignature;
+        return Ok(verification);
+    }
+    let key =
+        VerifyingKey::from_sec1_bytes(tbs.subject_public_key_info().subject_public_key.raw_bytes())
+            .map_err(|e| sign_err("khóa công khai", e))?;
+    let signed = attrs.to_der().map_err(|e| sign_err("thuộc tính", e))?;
+    let good = DerSignature::try_from(signer.signature.as_bytes())
+        .ok()
+        .is_some_and(|sig| key.verify(&signed, &sig).is_ok());
+    if !good {
+        verification.status = SignatureStatus::BadSignature;
+    } else if Sha256::digest(pdf).as_slice() != digest.as_slice() {
+        verification.status = SignatureStatus::Tampered;
+    }
+    Ok(verification)
+}
