@@ -21,6 +21,7 @@ pub use context::{
 };
 pub use dates::{date_vi, datetime_vi, time_vi};
 pub use error::DocsError;
+pub use qr::qr_svg;
 pub use regime::{FormKind, FormSpec, Regime, RegimeConfig, all_forms, form};
 pub use render::{RenderedForm, preview_template, render, render_with};
 pub use sign::{AgencyKey, SignatureStatus, Verification, verify};

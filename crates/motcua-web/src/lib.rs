@@ -22,13 +22,46 @@ pub struct AppState {
     calendar: RwLock<Arc<WorkCalendar>>,
     /// Sign-in attempts per client address.
     pub(crate) sign_ins: throttle::Throttle,
+    /// The official forms: templates (shipped or overridden), regimes, public address.
+    pub docs: DocsSettings,
+}
+
+/// How the official forms are printed.
+#[derive(Debug)]
+pub struct DocsSettings {
+    pub templates: motcua_docs::Templates,
+    pub regimes: motcua_docs::RegimeConfig,
+    /// The address citizens reach motcua at (for the QR codes), e.g. `https://dichvucong.example.vn`;
+    /// without it, the address the request came to.
+    pub public_url: Option<String>,
+}
+
+impl Default for DocsSettings {
+    fn default() -> Self {
+        Self {
+            templates: motcua_docs::Templates::shipped(),
+            regimes: motcua_docs::RegimeConfig::default(),
+            public_url: None,
+        }
+    }
 }
 
 impl AppState {
     pub fn new(db: Db, calendar: WorkCalendar, files: FileStore) -> Arc<Self> {
+        Self::with_docs(db, calendar, files, DocsSettings::default())
+    }
+
+    /// [`AppState::new`] with the forms' settings.
+    pub fn with_docs(
+        db: Db,
+        calendar: WorkCalendar,
+        files: FileStore,
+        docs: DocsSettings,
+    ) -> Arc<Self> {
         Arc::new(Self {
             db,
             files,
+            docs,
             calendar: RwLock::new(Arc::new(calendar)),
             sign_ins: throttle::Throttle::default(),
         })

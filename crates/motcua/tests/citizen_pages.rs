@@ -334,6 +334,10 @@ async fn online_filing_with_files_and_the_owners_dossier_page() {
     assert!(receipt.body.contains(&d.code));
     assert!(receipt.body.contains(&d.lookup_secret));
     assert!(receipt.body.contains("don-de-nghi.pdf"));
+    assert!(
+        receipt.body.contains("<svg"),
+        "the QR code of the tracking link"
+    );
     assert_eq!(d.status, motcua_domain::dossier::Status::Submitted);
     assert_eq!(d.components.len(), 4);
 

@@ -356,6 +356,14 @@ async fn counter_intake_screen_to_printed_receipt() {
     assert!(html.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
     assert!(html.contains("Trần Văn Bình"));
     assert!(html.contains("000.01.01.H56-"));
+    assert!(
+        html.contains("<svg") && html.contains("M4 4h1v1h-1z"),
+        "the QR code"
+    );
+    assert!(
+        html.contains("/bieu-mau/giay-tiep-nhan"),
+        "the PDF of the receipt"
+    );
 
     // Without a counter role there is no intake screen.
     let specialist = sign_in(&app, "u.cv").await;

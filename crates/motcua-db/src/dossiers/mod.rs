@@ -385,6 +385,27 @@ impl Db {
         })
     }
 
+    /// The dossiers received at `agency_id` in `[from, to)` (Unix seconds), in order of
+    /// receipt, at most `limit` — the log book of a period.
+    pub async fn received_between(
+        &self,
+        agency_id: i64,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> Result<Vec<DossierRecord>, DbError> {
+        on_read!(self, pool => {
+            let rows = sqlx::query(concat!(select_dossier!(), " WHERE receiving_agency_id = $1 AND received_at >= $2 AND received_at < $3 ORDER BY received_at, id LIMIT $4"))
+                .bind(agency_id)
+                .bind(from)
+                .bind(to)
+                .bind(limit.clamp(1, 20_000))
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(record).collect()
+        })
+    }
+
     /// The dossiers a citizen's account filed, newest first (at most `limit`).
     pub async fn citizen_dossiers(
         &self,

@@ -23,9 +23,59 @@ pub struct ServeArgs {
     no_worker: bool,
     #[command(flatten)]
     notify: super::notify::NotifyArgs,
+    #[command(flatten)]
+    forms: FormsArgs,
+}
+
+/// How the official forms are printed.
+#[derive(Debug, Args)]
+pub struct FormsArgs {
+    /// Folder of form templates that replace the shipped ones by file name (see docs/FORMS.md).
+    #[arg(long, env = "MOTCUA_FORMS_DIR")]
+    forms_dir: Option<std::path::PathBuf>,
+    /// First date of receipt printed with the TT 03/2025 forms (YYYY-MM-DD).
+    #[arg(long, env = "MOTCUA_FORMS_2025_FROM", default_value = "2025-07-01")]
+    forms_2025_from: String,
+    /// The address citizens reach motcua at, for the QR codes on printed forms
+    /// (default: the address each request came to).
+    #[arg(long, env = "MOTCUA_PUBLIC_URL")]
+    public_url: Option<String>,
+}
+
+impl FormsArgs {
+    /// The forms' settings, with every template checked so a broken override is named at
+    /// start rather than at the counter.
+    fn settings(&self) -> anyhow::Result<motcua_web::DocsSettings> {
+        let switch_date =
+            chrono::NaiveDate::parse_from_str(self.forms_2025_from.trim(), "%Y-%m-%d")
+                .with_context(|| {
+                    format!(
+                        "ngày áp dụng biểu mẫu 2025 “{}” không đúng dạng năm-tháng-ngày",
+                        self.forms_2025_from
+                    )
+                })?;
+        let templates = match &self.forms_dir {
+            Some(dir) => motcua_docs::Templates::with_overrides(dir),
+            None => motcua_docs::Templates::shipped(),
+        };
+        templates
+            .check_all()
+            .map_err(|e| anyhow::anyhow!("mẫu biểu in không dùng được: {e}"))?;
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            anyhow::bail!("địa chỉ công khai “{url}” phải bắt đầu bằng http:// hoặc https://");
+        }
+        Ok(motcua_web::DocsSettings {
+            templates,
+            regimes: motcua_docs::RegimeConfig { switch_date },
+            public_url: self.public_url.clone(),
+        })
+    }
 }
 
 pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()> {
+    let docs = args.forms.settings()?;
     let db = db_args.open(Durability::Full).await?;
     let empty = db.agencies().await?.is_empty();
     db.close().await;
@@ -49,7 +99,7 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     } else {
         super::notify::start(&db, &args.notify).await?
     };
-    let state = motcua_web::AppState::new(db.clone(), calendar, db_args.file_store()?);
+    let state = motcua_web::AppState::with_docs(db.clone(), calendar, db_args.file_store()?, docs);
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("không mở được cổng {}", args.listen))?;

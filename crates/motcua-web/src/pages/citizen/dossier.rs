@@ -141,6 +141,7 @@ struct DossierPage {
     rated: Option<String>,
     errors: Vec<FieldError>,
     max_mb: usize,
+    qr: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -191,6 +192,7 @@ fn message_status(status: &str) -> &'static str {
 async fn page(
     app: &AppState,
     who: &CitizenIn,
+    headers: &HeaderMap,
     frame: Frame,
     d: DossierRecord,
     flags: Flags,
@@ -319,6 +321,7 @@ async fn page(
         rated,
         errors,
         max_mb: motcua_db::MAX_FILE_BYTES / (1024 * 1024),
+        qr: crate::pages::staff::forms::qr_of(app, headers, &d),
         d,
     });
     Ok((status, body).into_response())
@@ -333,7 +336,16 @@ pub async fn show(
     PageQuery(flags): PageQuery<Flags>,
 ) -> Result<Response, PageError> {
     let d = owned(&app, &who, id).await?;
-    page(&app, &who, Frame::new(&headers, &uri), d, flags, Vec::new()).await
+    page(
+        &app,
+        &who,
+        &headers,
+        Frame::new(&headers, &uri),
+        d,
+        flags,
+        Vec::new(),
+    )
+    .await
 }
 
 /// Sends the supplement's files (and a note); the counter then checks and receives it.
@@ -397,6 +409,7 @@ pub async fn supplement(
     page(
         &app,
         &who,
+        &headers,
         Frame::new(&headers, &uri),
         d,
         Flags::default(),
@@ -449,6 +462,7 @@ pub async fn withdraw(
             page(
                 &app,
                 &who,
+                &headers,
                 Frame::new(&headers, &uri),
                 d,
                 Flags::default(),

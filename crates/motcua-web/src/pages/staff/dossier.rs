@@ -69,6 +69,7 @@ struct DossierPage {
     assignable: Vec<(i64, String)>,
     files: Vec<super::files::FileLine>,
     may_attach: bool,
+    forms: Vec<super::forms::FormLink>,
 }
 
 /// The actions offered on the page, each with placeholder input for the dry run.
@@ -298,6 +299,7 @@ async fn page(
         assignable,
         files,
         may_attach,
+        forms: super::forms::available(app, &d),
         d,
     });
     Ok((status, body).into_response())

@@ -408,6 +408,9 @@ struct Receipt {
     return_method: &'static str,
     lines: Vec<ReceiptLine>,
     officer: String,
+    id: i64,
+    /// The tracking link as an inline SVG QR code (drawn from numbers only).
+    qr: String,
 }
 
 /// Giấy tiếp nhận hồ sơ và hẹn trả kết quả — print-friendly until the PDF forms exist.
@@ -473,5 +476,7 @@ pub async fn receipt(
         return_method: d.return_method.label_vi(),
         lines,
         officer: who.session.staff.full_name.clone(),
+        id: d.id,
+        qr: super::forms::qr_of(&app, &headers, &d),
     }))
 }

@@ -7,6 +7,7 @@ mod calendar;
 mod delivery;
 mod dossier;
 mod files;
+pub(crate) mod forms;
 mod intake;
 mod password;
 mod queue;
@@ -55,6 +56,11 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/can-bo/quan-tri/thu-tuc/{code}", get(versions::show))
         .route("/can-bo/tiep-nhan/goi-y", get(intake::suggest))
+        .route(
+            "/can-bo/ho-so/{id}/bieu-mau/{form}",
+            get(forms::dossier_form),
+        )
+        .route("/can-bo/so-theo-doi", get(forms::log_book))
         .route(
             "/can-bo/quan-tri/lich",
             get(calendar::show).post(calendar::change),

@@ -1,0 +1,507 @@
+//! Biểu mẫu — the official forms of a dossier as PDF (receipt, supplement request, refusal,
+//! apology, stop notice, processing-control slip) and the log book of a period, filled from
+//! the database and laid out by `motcua-docs` with the regime in force on the date of receipt.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Uri, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, NaiveDate, TimeZone};
+use motcua_db::{Agency, DossierRecord, HistoryRow};
+use motcua_docs::{
+    AgencyInfo, ApplicantInfo, ComponentLine, FormContext, FormKind, LogEntry, Signer, Transfer,
+};
+use motcua_domain::agency::Role;
+use motcua_domain::calendar::{TimeLimit, vietnam_offset};
+use motcua_domain::dossier::Status;
+use serde::Deserialize;
+use std::sync::Arc;
+
+use super::SignedIn;
+use crate::AppState;
+use crate::i18n::Tr;
+use crate::pages::extract::PageQuery;
+use crate::pages::{Frame, PageError, encode, render};
+
+/// The forms a dossier page may offer, with their path names.
+pub const KINDS: [(&str, FormKind); 6] = [
+    ("giay-tiep-nhan", FormKind::Receipt),
+    ("yeu-cau-bo-sung", FormKind::SupplementRequest),
+    ("tu-choi", FormKind::Refusal),
+    ("xin-loi", FormKind::Apology),
+    ("dung-giai-quyet", FormKind::StopNotice),
+    ("phieu-kiem-soat", FormKind::ControlSlip),
+];
+
+/// A link to one of the dossier's forms.
+pub struct FormLink {
+    pub slug: &'static str,
+    pub label: &'static str,
+}
+
+/// The forms that make sense for this dossier now (and exist in its regime).
+pub fn available(app: &AppState, d: &DossierRecord) -> Vec<FormLink> {
+    let regime = app.docs.regimes.regime_on(local_date(d));
+    KINDS
+        .iter()
+        .filter(|(_, kind)| motcua_docs::form(regime, *kind).is_some())
+        .filter(|(_, kind)| match kind {
+            FormKind::Receipt => !matches!(d.status, Status::Submitted | Status::Refused),
+            FormKind::SupplementRequest => d.state.supplement.is_some(),
+            FormKind::Refusal => d.status == Status::Refused,
+            FormKind::Apology => d.state.apology.is_some(),
+            FormKind::StopNotice => d.status == Status::Stopped,
+            FormKind::ControlSlip => d.status != Status::Submitted,
+            FormKind::LogBook => false,
+        })
+        .map(|(slug, kind)| FormLink {
+            slug,
+            label: kind.label_vi(),
+        })
+        .collect()
+}
+
+fn local_date(d: &DossierRecord) -> NaiveDate {
+    d.received_at.with_timezone(&vietnam_offset()).date_naive()
+}
+
+/// The place name printed before the date ("Thanh Hóa, ngày …"): the root agency's name
+/// without its "Ủy ban nhân dân tỉnh" prefix.
+fn place_of(all: &[Agency]) -> String {
+    let root = all.iter().find(|a| a.parent_id.is_none());
+    let name = root.map_or("", |a| a.name.as_str());
+    for prefix in [
+        "Ủy ban nhân dân tỉnh ",
+        "Ủy ban nhân dân thành phố ",
+        "UBND tỉnh ",
+        "UBND thành phố ",
+    ] {
+        if let Some(rest) = name.strip_prefix(prefix) {
+            return rest.to_string();
+        }
+    }
+    name.to_string()
+}
+
+fn agency_info(all: &[Agency], id: i64) -> AgencyInfo {
+    let Some(a) = all.iter().find(|a| a.id == id) else {
+        return AgencyInfo::default();
+    };
+    let parent = a
+        .parent_id
+        .and_then(|p| all.iter().find(|x| x.id == p))
+        .map(|p| p.name.to_uppercase())
+        .unwrap_or_default();
+    AgencyInfo {
+        name: a.name.clone(),
+        parent,
+        code: a.code.clone(),
+        place: place_of(all),
+        address: a.address.clone().unwrap_or_default(),
+        phone: a.phone.clone().unwrap_or_default(),
+    }
+}
+
+fn agency_name(all: &[Agency], id: i64) -> String {
+    all.iter()
+        .find(|a| a.id == id)
+        .map_or_else(String::new, |a| a.name.clone())
+}
+
+/// The public address for the QR codes.
+pub fn base_url(app: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &app.docs.public_url {
+        return url.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+/// The tracking link a receipt's QR code opens.
+pub fn tracking_url(base: &str, d: &DossierRecord) -> String {
+    format!(
+        "{base}/tra-cuu?code={}&secret={}",
+        encode(&d.code),
+        encode(&d.lookup_secret)
+    )
+}
+
+/// The dossier's tracking link as an inline SVG QR code (empty if it cannot be drawn).
+pub fn qr_of(app: &AppState, headers: &HeaderMap, d: &DossierRecord) -> String {
+    motcua_docs::qr_svg(&tracking_url(&base_url(app, headers), d), 110).unwrap_or_default()
+}
+
+fn time_text(limit: TimeLimit) -> String {
+    match limit {
+        TimeLimit::WorkingDays(n) => format!("{n:02} ngày làm việc"),
+        TimeLimit::WorkingHours(n) => format!("{n:02} giờ làm việc"),
+        TimeLimit::CalendarDays(n) => format!("{n:02} ngày"),
+    }
+}
+
+/// Each hand-over between steps, from the history: who gave it, to which agency and who
+/// took it up next, when, and how the step that ended stood against its deadline.
+fn handovers(all: &[Agency], d: &DossierRecord, history: &[HistoryRow]) -> Vec<Transfer> {
+    history
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.from_step.is_some_and(|f| f != h.to_step))
+        .map(|(i, h)| {
+            let to_agency = usize::try_from(h.to_step)
+                .ok()
+                .and_then(|s| d.state.steps.get(s))
+                .map_or(h.agency_id, |s| s.agency_id);
+            let taker = history[i + 1..]
+                .iter()
+                .find(|n| n.from_step == Some(h.to_step))
+                .and_then(|n| n.actor_name.clone())
+                .unwrap_or_default();
+            Transfer {
+                from_agency: agency_name(all, h.agency_id),
+                from_person: h.actor_name.clone().unwrap_or_else(|| "Công dân".into()),
+                to_agency: agency_name(all, to_agency),
+                to_person: taker,
+                at: h.at,
+                outcome: h.step_outcome,
+                note: h.note.clone().unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+async fn context(
+    app: &AppState,
+    headers: &HeaderMap,
+    d: &DossierRecord,
+    kind: FormKind,
+) -> Result<FormContext, PageError> {
+    let all = app.db.agencies().await?;
+    let version = app.db.procedure_version(d.procedure_version_id).await?;
+    let procedure = version.as_ref().map(|v| &v.procedure);
+    let case = procedure.and_then(|p| p.case(&d.case_code));
+    let history = app.db.history(d.id).await?;
+    let competent = d
+        .state
+        .steps
+        .get(d.state.approval_step())
+        .map_or(d.current_agency_id, |s| s.agency_id);
+    let issuer = match kind {
+        FormKind::Apology | FormKind::StopNotice => competent,
+        _ => d.receiving_agency_id,
+    };
+    let today = app.now().date_naive();
+    let mut ctx = FormContext::new(agency_info(&all, issuer), today);
+    let suffix = match kind {
+        FormKind::Receipt => "TNHS",
+        FormKind::SupplementRequest => "YCBS",
+        FormKind::Refusal => "TCTN",
+        FormKind::Apology => "XL",
+        FormKind::StopNotice => "DGQ",
+        FormKind::ControlSlip => "KSGQ",
+        FormKind::LogBook => "STD",
+    };
+    let sequence = d.code.rsplit('-').next().unwrap_or_default();
+    ctx.number = format!("{sequence}/{suffix}");
+    ctx.dossier_code = d.code.clone();
+    ctx.tracking_url = tracking_url(&base_url(app, headers), d);
+    let a = &d.applicant;
+    ctx.applicant = ApplicantInfo {
+        name: a.name.clone(),
+        address: a.address.clone().unwrap_or_default(),
+        phone: a.phone.clone().unwrap_or_default(),
+        email: a.email.clone().unwrap_or_default(),
+        id_number: a
+            .id_number
+            .clone()
+            .or_else(|| a.tax_code.clone())
+            .unwrap_or_default(),
+    };
+    ctx.procedure_name = procedure.map(|p| p.name.clone()).unwrap_or_default();
+    ctx.procedure_code = d.procedure_code.clone();
+    ctx.summary = d.summary.clone();
+    ctx.components = d
+        .components
+        .iter()
+        .map(|c| ComponentLine::received(super::component_name(case, &c.code), c.form, c.count))
+        .collect();
+    ctx.legal_time = time_text(d.state.policy.limit);
+    ctx.received_at = Some(d.received_at);
+    ctx.due_at = d.due_at;
+    ctx.result_place = d.return_method.label_vi().to_string();
+    ctx.processing_agency = agency_name(&all, competent);
+    ctx.coordinating_agencies = d
+        .state
+        .consultations
+        .iter()
+        .map(|c| agency_name(&all, c.agency_id))
+        .collect::<Vec<_>>()
+        .join("; ");
+    ctx.handovers = handovers(&all, d, &history);
+    let receiver = history.first().and_then(|h| h.actor_name.clone());
+    ctx.officer = Signer {
+        title: "NGƯỜI TIẾP NHẬN".into(),
+        name: receiver.unwrap_or_default(),
+    };
+    match kind {
+        FormKind::SupplementRequest => {
+            if let Some(s) = &d.state.supplement {
+                ctx.reason = s.reason.clone();
+                ctx.components = s
+                    .missing
+                    .iter()
+                    .map(|m| ComponentLine {
+                        name: m.clone(),
+                        ..ComponentLine::default()
+                    })
+                    .collect();
+            }
+        }
+        FormKind::Refusal | FormKind::StopNotice => {
+            ctx.reason = d.state.reason.clone().unwrap_or_default();
+        }
+        FormKind::Apology => {
+            if let Some(apology) = &d.state.apology {
+                ctx.reason = apology.reason.clone();
+                ctx.new_due_at = Some(apology.new_due);
+                ctx.due_at = Some(apology.previous_due);
+                if let Some(by) = apology.approved_by {
+                    let head = app.db.staff_member(by).await?;
+                    ctx.head = Signer {
+                        title: head
+                            .as_ref()
+                            .and_then(|s| s.title.clone())
+                            .unwrap_or_else(|| "THỦ TRƯỞNG CƠ QUAN".into())
+                            .to_uppercase(),
+                        name: head.map(|s| s.full_name).unwrap_or_default(),
+                    };
+                }
+            }
+        }
+        _ => {}
+    }
+    ctx.recipients = vec!["Như trên;".into(), "Lưu: VT.".into()];
+    Ok(ctx)
+}
+
+fn pdf_response(pdf: Vec<u8>, name: &str) -> Response {
+    let disposition = format!("inline; filename=\"{name}.pdf\"");
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        pdf,
+    )
+        .into_response()
+}
+
+fn failed(e: &motcua_docs::DocsError) -> PageError {
+    tracing::error!(error = %e, "a form could not be printed");
+    PageError::Internal
+}
+
+/// One form of one dossier, as PDF.
+pub async fn dossier_form(
+    State(app): State<Arc<AppState>>,
+    who: SignedIn,
+    headers: HeaderMap,
+    Path((id, slug)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(PageError::NotFound);
+    };
+    let d = match app.db.dossier(id).await? {
+        Some(d) if crate::access::may_read(&app.db, who.session.staff.id, &d).await? => d,
+        _ => return Err(PageError::NotFound),
+    };
+    let Some(link) = available(&app, &d).into_iter().find(|l| l.slug == slug) else {
+        return Err(PageError::NotFound);
+    };
+    let Some((_, kind)) = KINDS.iter().find(|(s, _)| *s == link.slug) else {
+        return Err(PageError::NotFound);
+    };
+    let ctx = context(&app, &headers, &d, *kind).await?;
+    let rendered = motcua_docs::render(
+        *kind,
+        local_date(&d),
+        &ctx,
+        &app.docs.regimes,
+        &app.docs.templates,
+    )
+    .map_err(|e| failed(&e))?;
+    Ok(pdf_response(
+        rendered.pdf,
+        &format!("{}-{}", d.code, link.slug),
+    ))
+}
+
+#[derive(Deserialize, Default)]
+pub struct Period {
+    #[serde(default)]
+    agency: Option<i64>,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+pub struct AgencyChoice {
+    pub id: i64,
+    pub name: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff/logbook.html")]
+struct LogBookPage {
+    t: Tr,
+    other_lang: &'static str,
+    back: String,
+    agencies: Vec<AgencyChoice>,
+    from: String,
+    to: String,
+    error: Option<String>,
+}
+
+/// Sổ theo dõi hồ sơ: the form to choose a period, or (with one) the log book as PDF.
+pub async fn log_book(
+    State(app): State<Arc<AppState>>,
+    who: SignedIn,
+    headers: HeaderMap,
+    uri: Uri,
+    PageQuery(q): PageQuery<Period>,
+) -> Result<Response, PageError> {
+    let grants = app.db.grants(who.session.staff.id).await?;
+    let counters: Vec<i64> = grants
+        .iter()
+        .filter(|g| {
+            matches!(
+                g.role,
+                Role::CounterOfficer | Role::UnitLeader | Role::AgencyLeader | Role::Administrator
+            )
+        })
+        .map(|g| g.agency_id)
+        .collect();
+    if counters.is_empty() {
+        return Err(PageError::Forbidden);
+    }
+    let today = app.now().date_naive();
+    let parse = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+    let (from, to) = (parse(&q.from), parse(&q.to));
+    let chosen = q.agency.filter(|a| counters.contains(a));
+    let mut error = None;
+    if let (Some(agency), Some(from), Some(to)) = (chosen, from, to) {
+        if to < from {
+            error = Some("Ngày kết thúc phải sau ngày bắt đầu".to_string());
+        } else if (to - from).num_days() > 366 {
+            error = Some("Mỗi lần in tối đa một năm".to_string());
+        } else {
+            return print_log_book(&app, agency, from, to).await;
+        }
+    } else if !q.from.is_empty() || !q.to.is_empty() {
+        error = Some("Hãy chọn cơ quan và nhập ngày theo dạng năm-tháng-ngày".to_string());
+    }
+    let frame = Frame::new(&headers, &uri);
+    let mut agencies = Vec::new();
+    for id in counters {
+        if let Some(a) = app.db.agency(id).await?
+            && !agencies.iter().any(|c: &AgencyChoice| c.id == a.id)
+        {
+            agencies.push(AgencyChoice {
+                selected: Some(a.id) == chosen,
+                id: a.id,
+                name: a.name,
+            });
+        }
+    }
+    let first = today.with_day(1).unwrap_or(today);
+    Ok(render(&LogBookPage {
+        t: frame.t,
+        other_lang: frame.other_lang,
+        back: frame.back,
+        agencies,
+        from: from.unwrap_or(first).format("%Y-%m-%d").to_string(),
+        to: to.unwrap_or(today).format("%Y-%m-%d").to_string(),
+        error,
+    }))
+}
+
+async fn print_log_book(
+    app: &AppState,
+    agency: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Response, PageError> {
+    let offset = vietnam_offset();
+    let start = |day: NaiveDate| {
+        offset
+            .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .single()
+            .map_or(0, |t| t.timestamp())
+    };
+    let next = to.succ_opt().unwrap_or(to);
+    let dossiers = app
+        .db
+        .received_between(agency, start(from), start(next), 20_000)
+        .await?;
+    let all = app.db.agencies().await?;
+    let mut ctx = FormContext::new(agency_info(&all, agency), app.now().date_naive());
+    ctx.period_from = Some(from);
+    ctx.period_to = Some(to);
+    for d in &dossiers {
+        let procedure = app
+            .db
+            .procedure_version(d.procedure_version_id)
+            .await?
+            .map(|v| v.procedure.name.clone())
+            .unwrap_or_default();
+        let receiver = app
+            .db
+            .history(d.id)
+            .await?
+            .first()
+            .and_then(|h| h.actor_name.clone())
+            .unwrap_or_else(|| "Trực tuyến".into());
+        ctx.log.push(LogEntry {
+            code: d.code.clone(),
+            procedure,
+            sets: 1,
+            applicant: d.applicant.name.clone(),
+            address: d.applicant.address.clone().unwrap_or_default(),
+            phone: d.applicant.phone.clone().unwrap_or_default(),
+            received_at: d.received_at,
+            due_at: d.due_at,
+            returned_at: (d.status == Status::Returned)
+                .then_some(d.finished_at)
+                .flatten(),
+            receiver,
+            area: String::new(),
+            note: d.status.label_vi().to_string(),
+        });
+    }
+    let rendered = motcua_docs::render(
+        FormKind::LogBook,
+        from,
+        &ctx,
+        &app.docs.regimes,
+        &app.docs.templates,
+    )
+    .map_err(|e| failed(&e))?;
+    let code = all
+        .iter()
+        .find(|a| a.id == agency)
+        .map_or("", |a| a.code.as_str());
+    Ok(pdf_response(
+        rendered.pdf,
+        &format!("so-theo-doi-{code}-{from}-{to}"),
+    ))
+}
