@@ -44,6 +44,7 @@ pub(crate) fn messages_for(
     events: &[Event],
     applicant: &Applicant,
     code: &str,
+    secret: &str,
     procedure_name: &str,
     due: Option<Instant>,
 ) -> Result<Vec<NewMessage>, DbError> {
@@ -57,6 +58,7 @@ pub(crate) fn messages_for(
             let Some(recipient) = recipient else { continue };
             let payload = serde_json::json!({
                 "code": code,
+                "secret": secret,
                 "event": event.as_str(),
                 "applicant": applicant.name,
                 "procedure": procedure_name,

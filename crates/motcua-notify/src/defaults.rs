@@ -5,8 +5,8 @@ const TEXTS: &[(&str, &str, &str, &str, &str)] = &[
     (
         "received",
         "Đã tiếp nhận hồ sơ {{ code }}",
-        "Kính gửi {{ applicant }},\n\nBộ phận Một cửa đã tiếp nhận hồ sơ {{ code }} về thủ tục “{{ procedure }}”.{% if due %}\nNgày hẹn trả kết quả: {{ due }}.{% endif %}\n\nÔng/bà có thể tra cứu tình trạng hồ sơ bằng mã hồ sơ trên.\n\nTrân trọng.",
-        "Ho so {{ code }} da duoc tiep nhan.{% if due %} Hen tra ket qua ngay {{ due }}.{% endif %} Tra cuu bang ma ho so.",
+        "Kính gửi {{ applicant }},\n\nBộ phận Một cửa đã tiếp nhận hồ sơ {{ code }} về thủ tục “{{ procedure }}”.{% if due %}\nNgày hẹn trả kết quả: {{ due }}.{% endif %}\n\nÔng/bà có thể tra cứu tình trạng hồ sơ tại trang Tra cứu hồ sơ bằng mã hồ sơ trên và mã tra cứu {{ secret }}.\n\nTrân trọng.",
+        "Ho so {{ code }} da duoc tiep nhan.{% if due %} Hen tra ket qua ngay {{ due }}.{% endif %} Ma tra cuu: {{ secret }}.",
         "Hồ sơ {{ code }} ({{ procedure }}) đã được tiếp nhận.{% if due %} Ngày hẹn trả kết quả: {{ due }}.{% endif %}",
     ),
     (
@@ -54,9 +54,9 @@ const TEXTS: &[(&str, &str, &str, &str, &str)] = &[
     (
         "rating_invitation",
         "Mời đánh giá mức độ hài lòng — hồ sơ {{ code }}",
-        "Kính gửi {{ applicant }},\n\nXin mời ông/bà đánh giá việc giải quyết hồ sơ {{ code }} về thủ tục “{{ procedure }}”. Ý kiến của ông/bà giúp chúng tôi phục vụ tốt hơn.\n\nTrân trọng.",
-        "Moi ong/ba danh gia viec giai quyet ho so {{ code }} bang ma ho so tren cong tra cuu.",
-        "Mời ông/bà đánh giá việc giải quyết hồ sơ {{ code }}.",
+        "Kính gửi {{ applicant }},\n\nXin mời ông/bà đánh giá việc giải quyết hồ sơ {{ code }} về thủ tục “{{ procedure }}” tại trang Tra cứu hồ sơ, với mã hồ sơ {{ code }} và mã tra cứu {{ secret }}. Ý kiến của ông/bà giúp chúng tôi phục vụ tốt hơn.\n\nTrân trọng.",
+        "Moi ong/ba danh gia ho so {{ code }} tai trang Tra cuu ho so, ma tra cuu {{ secret }}.",
+        "Mời ông/bà đánh giá việc giải quyết hồ sơ {{ code }} tại trang Tra cứu hồ sơ, mã tra cứu {{ secret }}.",
     ),
     (
         "refused",

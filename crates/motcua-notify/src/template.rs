@@ -54,6 +54,8 @@ fn detail(e: &minijinja::Error) -> String {
 pub struct Fields {
     /// Mã hồ sơ.
     pub code: String,
+    /// Mã tra cứu: with the code it opens the public tracking page (and the rating).
+    pub secret: String,
     pub event: String,
     pub applicant: String,
     pub procedure: String,
@@ -84,6 +86,7 @@ impl Fields {
             });
         Ok(Self {
             code: text("code"),
+            secret: text("secret"),
             event: text("event"),
             applicant: text("applicant"),
             procedure: text("procedure"),
@@ -95,6 +98,7 @@ impl Fields {
     pub fn sample(event: &str) -> Self {
         Self {
             code: "000.00.03.H56-261124-0001".into(),
+            secret: "K7Q2M9XA".into(),
             event: event.into(),
             applicant: "Nguyễn Thị Hoà".into(),
             procedure: "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam".into(),

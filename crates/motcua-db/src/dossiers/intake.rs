@@ -300,7 +300,7 @@ impl Db {
                 entity_id: code.to_string(),
                 detail: audit_detail,
             });
-            for message in messages_for(&events, &checked.intake.applicant, code.as_str(), &procedure_name, state.due)? {
+            for message in messages_for(&events, &checked.intake.applicant, code.as_str(), &secret, &procedure_name, state.due)? {
                 outbox_insert!(conn, id, message, at);
             }
             Ok((id, code.to_string()))

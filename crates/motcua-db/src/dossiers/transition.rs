@@ -129,6 +129,7 @@ impl Db {
             &effect.events,
             &dossier.applicant,
             &dossier.code,
+            &dossier.lookup_secret,
             &procedure_name,
             state.due,
         )?;
