@@ -11,6 +11,8 @@ mod audit;
 mod cache;
 #[macro_use]
 mod outbox;
+#[macro_use]
+mod statistics;
 mod agencies;
 mod bulk;
 mod calendar;
@@ -38,6 +40,7 @@ pub use outbox::OutboxMessage;
 pub use secret::{hash_token, random_token};
 pub use sessions::{LOCKOUT_FAILURES, Login, SESSION_SECONDS, Session};
 pub use staff::{Grant, NewStaff, Staff};
+pub use statistics::{Cut, CutRow, Figures, StatsFilter};
 
 /// Unix seconds now; instants are stored as seconds.
 pub fn now_seconds() -> i64 {

@@ -15,6 +15,11 @@ const SQLITE: &[Migration] = &[
         "sessions",
         include_str!("../migrations/sqlite/0002_sessions.sql"),
     ),
+    (
+        5,
+        "statistics",
+        include_str!("../migrations/sqlite/0005_statistics.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -26,6 +31,11 @@ const POSTGRES: &[Migration] = &[
         2,
         "sessions",
         include_str!("../migrations/postgres/0002_sessions.sql"),
+    ),
+    (
+        5,
+        "statistics",
+        include_str!("../migrations/postgres/0005_statistics.sql"),
     ),
 ];
 
@@ -43,7 +53,7 @@ impl Db {
             crate::EngineKind::Sqlite => SQLITE,
             crate::EngineKind::Postgres => POSTGRES,
         };
-        on_write!(self, pool => {
+        let done = on_write!(self, pool => {
             sqlx::query(CREATE_TABLE).execute(pool).await?;
             let applied: Vec<i64> = sqlx::query_scalar(APPLIED).fetch_all(pool).await?;
             let known = list.last().map_or(0, |m| m.0);
@@ -69,7 +79,13 @@ impl Db {
                 tracing::info!(version, name, "migration applied");
                 done.push(*version);
             }
-            Ok(done)
-        })
+            Ok::<_, DbError>(done)
+        });
+        let done = done?;
+        // Migration 5 leaves the statistics counters to be filled from the stored dossiers.
+        if self.statistics_need_backfill().await? {
+            self.rebuild_statistics().await?;
+        }
+        Ok(done)
     }
 }

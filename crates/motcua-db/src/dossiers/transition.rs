@@ -138,6 +138,7 @@ impl Db {
         let from_status = i64::from(dossier.status.code());
         let from_agency = dossier.current_agency_id;
         let old_step_due = dossier.state.step_due.map(|d| d.timestamp());
+        let stat_rows = crate::statistics::transition_rows(&dossier, state);
         let audit = AuditInput {
             at,
             actor: actor_label(&actor),
@@ -188,6 +189,7 @@ impl Db {
                 .execute(&mut *conn)
                 .await?;
             audit_append!(conn, audit);
+            stat_upsert!(conn, &stat_rows);
             for message in messages {
                 outbox_insert!(conn, dossier_id, message, at);
             }

@@ -1,0 +1,38 @@
+-- Statistics counters: per (competent agency, procedure, channel, day) the number of dossiers
+-- whose received, finished, due or pause instant falls on that day (Vietnam date as YYYYMMDD),
+-- so that any period is a sum over day rows. Day 0 holds each key's all-time totals, so that
+-- a state at a date ("in progress at the period's end") is the total minus the later days.
+-- Kept in the same transaction as every intake and transition; rows of existing dossiers are
+-- filled by motcua right after this migration (the same code that keeps them current).
+
+CREATE TABLE stat_days (
+    agency_id       INTEGER NOT NULL,
+    procedure_code  TEXT NOT NULL,
+    channel         TEXT NOT NULL,
+    day             INTEGER NOT NULL,
+    received        INTEGER NOT NULL DEFAULT 0,
+    digitised       INTEGER NOT NULL DEFAULT 0,
+    finished        INTEGER NOT NULL DEFAULT 0,
+    early           INTEGER NOT NULL DEFAULT 0,
+    on_time         INTEGER NOT NULL DEFAULT 0,
+    late            INTEGER NOT NULL DEFAULT 0,
+    apologised      INTEGER NOT NULL DEFAULT 0,
+    refused         INTEGER NOT NULL DEFAULT 0,
+    withdrawn       INTEGER NOT NULL DEFAULT 0,
+    stopped         INTEGER NOT NULL DEFAULT 0,
+    e_result        INTEGER NOT NULL DEFAULT 0,
+    due             INTEGER NOT NULL DEFAULT 0,
+    due_met         INTEGER NOT NULL DEFAULT 0,
+    due_missed      INTEGER NOT NULL DEFAULT 0,
+    pause_in        INTEGER NOT NULL DEFAULT 0,
+    pause_out       INTEGER NOT NULL DEFAULT 0,
+    apologies       INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (agency_id, procedure_code, channel, day)
+);
+CREATE INDEX stat_days_day ON stat_days(day);
+
+CREATE TABLE stat_backfill (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    done  INTEGER NOT NULL
+);
+INSERT INTO stat_backfill (id, done) VALUES (1, 0);

@@ -1,0 +1,289 @@
+//! Đếm theo ngày — what one dossier adds to the statistics counters, as a pure function of
+//! its state, and the difference a transition makes (new contribution minus old).
+//!
+//! A dossier adds 1 to a column of the row of the day its instant falls on (Vietnam date):
+//! `received` on its received day; `finished` and one outcome column on its finished day;
+//! `due` on its appointment day (unless it waits for the citizen now, when the appointment
+//! will move); `due_met` on the appointment day when it finished on or before it, `due_missed`
+//! on the finished day when after; `pause_in`/`pause_out` on the days a wait for a supplement
+//! or a payment began and ended. Day 0 carries the sum of every row of the key.
+
+use std::collections::BTreeMap;
+
+use chrono::Datelike;
+use motcua_domain::calendar::{Instant, Outcome, vietnam_offset};
+use motcua_domain::catalogue::Channel;
+use motcua_domain::dossier::{ComponentForm, DossierState, ReceivedComponent, ReturnMethod, Status};
+
+
+pub(crate) const RECEIVED: usize = 0;
+pub(crate) const DIGITISED: usize = 1;
+pub(crate) const FINISHED: usize = 2;
+pub(crate) const EARLY: usize = 3;
+pub(crate) const ON_TIME: usize = 4;
+pub(crate) const LATE: usize = 5;
+pub(crate) const APOLOGISED: usize = 6;
+pub(crate) const REFUSED: usize = 7;
+pub(crate) const WITHDRAWN: usize = 8;
+pub(crate) const STOPPED: usize = 9;
+pub(crate) const E_RESULT: usize = 10;
+pub(crate) const DUE: usize = 11;
+pub(crate) const DUE_MET: usize = 12;
+pub(crate) const DUE_MISSED: usize = 13;
+pub(crate) const PAUSE_IN: usize = 14;
+pub(crate) const PAUSE_OUT: usize = 15;
+pub(crate) const APOLOGIES: usize = 16;
+
+/// One row's worth of counts.
+pub(crate) type Counts = [i64; 17];
+
+/// The row key of a dossier: the agency that resolves it, its procedure and channel.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct StatKey {
+    pub agency_id: i64,
+    pub procedure_code: String,
+    pub channel: String,
+}
+
+/// What the counters need to know about a dossier.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Facts<'a> {
+    pub state: &'a DossierState,
+    pub components: &'a [ReceivedComponent],
+    pub return_method: ReturnMethod,
+}
+
+/// The Vietnam date of `t` as YYYYMMDD.
+pub(crate) fn day_of(t: Instant) -> i64 {
+    let d = t.with_timezone(&vietnam_offset()).date_naive();
+    i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
+}
+
+/// The agency a dossier is counted under: the one that approves its result (the competent
+/// agency), fixed at intake with the pinned workflow.
+pub(crate) fn counted_agency(state: &DossierState) -> i64 {
+    state
+        .steps
+        .get(state.approval_step())
+        .map_or(state.current_agency, |s| s.agency_id)
+}
+
+pub(crate) fn key(state: &DossierState, procedure_code: &str, channel: Channel) -> StatKey {
+    StatKey {
+        agency_id: counted_agency(state),
+        procedure_code: procedure_code.to_string(),
+        channel: match channel {
+            Channel::Online => "online",
+            Channel::Counter => "counter",
+            Channel::Post => "post",
+        }
+        .to_string(),
+    }
+}
+
+fn add(map: &mut BTreeMap<i64, Counts>, day: i64, column: usize) {
+    map.entry(day).or_insert([0; 17])[column] += 1;
+}
+
+/// The rows a dossier in this state adds to (day 0 excluded).
+pub(crate) fn contribution(f: Facts<'_>) -> BTreeMap<i64, Counts> {
+    let s = f.state;
+    let mut map = BTreeMap::new();
+    add(&mut map, day_of(s.received_at), RECEIVED);
+    if f
+        .components
+        .iter()
+        .any(|c| c.form == ComponentForm::Electronic)
+    {
+        add(&mut map, day_of(s.received_at), DIGITISED);
+    }
+    let finished = s.finished_at.filter(|_| s.status.is_final() || s.status == Status::ResultReady);
+    if let Some(end) = finished {
+        let day = day_of(end);
+        add(&mut map, day, FINISHED);
+        let column = match s.status {
+            Status::Refused => Some(REFUSED),
+            Status::Withdrawn => Some(WITHDRAWN),
+            Status::Stopped => Some(STOPPED),
+            Status::ResultReady | Status::Returned if s.apologised() => Some(APOLOGISED),
+            Status::ResultReady | Status::Returned => match s.outcome {
+                Some(Outcome::Early) => Some(EARLY),
+                Some(Outcome::OnTime) => Some(ON_TIME),
+                Some(Outcome::Late) => Some(LATE),
+                None => None,
+            },
+            _ => None,
+        };
+        if let Some(c) = column {
+            add(&mut map, day, c);
+        }
+        let resolved = matches!(s.status, Status::ResultReady | Status::Returned);
+        let electronic = s
+            .handover
+            .as_ref()
+            .map_or(f.return_method, |h| h.method)
+            == ReturnMethod::Online;
+        if resolved && electronic {
+            add(&mut map, day, E_RESULT);
+        }
+    }
+    let waiting = matches!(
+        s.status,
+        Status::AwaitingSupplement | Status::AwaitingPayment
+    );
+    if let Some(due) = s.due.filter(|_| !waiting) {
+        let due_day = day_of(due);
+        add(&mut map, due_day, DUE);
+        if let Some(end) = finished {
+            if day_of(end) <= due_day {
+                add(&mut map, due_day, DUE_MET);
+            } else {
+                add(&mut map, day_of(end), DUE_MISSED);
+            }
+        }
+    }
+    let pauses = [
+        s.supplement
+            .as_ref()
+            .map(|p| (p.requested_at, p.received_at)),
+        s.payment.as_ref().map(|p| (p.requested_at, p.paid_at)),
+    ];
+    for (began, ended) in pauses.into_iter().flatten() {
+        add(&mut map, day_of(began), PAUSE_IN);
+        if let Some(end) = ended.or(finished) {
+            add(&mut map, day_of(end), PAUSE_OUT);
+        }
+    }
+    if let Some(approved) = s.apology.as_ref().and_then(|a| a.approved_at) {
+        add(&mut map, day_of(approved), APOLOGIES);
+    }
+    map
+}
+
+/// Adds `from` into `into` with sign `sign`.
+pub(crate) fn merge(into: &mut BTreeMap<i64, Counts>, from: &BTreeMap<i64, Counts>, sign: i64) {
+    for (day, counts) in from {
+        let row = into.entry(*day).or_insert([0; 17]);
+        for (a, b) in row.iter_mut().zip(counts) {
+            *a += sign * b;
+        }
+    }
+}
+
+/// The rows to add for a change from `old` to `new` (either may be absent): the non-zero
+/// differences by day, and their sum under day 0. Empty when nothing counted changed.
+pub(crate) fn delta(
+    old: Option<&BTreeMap<i64, Counts>>,
+    new: Option<&BTreeMap<i64, Counts>>,
+) -> BTreeMap<i64, Counts> {
+    let mut out = BTreeMap::new();
+    if let Some(n) = new {
+        merge(&mut out, n, 1);
+    }
+    if let Some(o) = old {
+        merge(&mut out, o, -1);
+    }
+    with_totals(out)
+}
+
+/// Drops all-zero rows and adds the day-0 row with the sum of the others.
+pub(crate) fn with_totals(mut rows: BTreeMap<i64, Counts>) -> BTreeMap<i64, Counts> {
+    rows.retain(|_, c| c.iter().any(|v| *v != 0));
+    if rows.is_empty() {
+        return rows;
+    }
+    let mut total = [0; 17];
+    for counts in rows.values() {
+        for (a, b) in total.iter_mut().zip(counts) {
+            *a += b;
+        }
+    }
+    rows.insert(0, total);
+    rows
+}
+
+/// Adds `rows` (key, day, counts) to `stat_days` on `$conn`, with multi-row upserts in
+/// (key, day) order, so concurrent writers take row locks in one order.
+macro_rules! stat_upsert {
+    ($conn:expr, $rows:expr) => {{
+        let rows: &[$crate::statistics::counts::StatRow] = $rows;
+        for chunk in rows.chunks(1000) {
+            let mut insert = sqlx::QueryBuilder::new($crate::statistics::counts::UPSERT_HEAD);
+            insert.push_values(chunk, |mut b, (key, day, counts)| {
+                b.push_bind(key.agency_id)
+                    .push_bind(key.procedure_code.clone())
+                    .push_bind(key.channel.clone())
+                    .push_bind(*day);
+                for v in counts {
+                    b.push_bind(*v);
+                }
+            });
+            insert.push($crate::statistics::counts::UPSERT_TAIL);
+            insert.build().execute(&mut *$conn).await?;
+        }
+    }};
+}
+
+/// One row to add: key, day (0 for the totals) and counts.
+pub(crate) type StatRow = (StatKey, i64, Counts);
+
+/// Flattens per-key rows into upsert order.
+pub(crate) fn flatten(by_key: impl IntoIterator<Item = (StatKey, BTreeMap<i64, Counts>)>) -> Vec<StatRow> {
+    let mut out: Vec<StatRow> = by_key
+        .into_iter()
+        .flat_map(|(k, rows)| rows.into_iter().map(move |(d, c)| (k.clone(), d, c)))
+        .collect();
+    out.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    out
+}
+
+pub(crate) const UPSERT_HEAD: &str = "INSERT INTO stat_days (agency_id, procedure_code, channel,
+    day, received, digitised, finished, early, on_time, late, apologised, refused, withdrawn,
+    stopped, e_result, due, due_met, due_missed, pause_in, pause_out, apologies) ";
+
+pub(crate) const UPSERT_TAIL: &str = " ON CONFLICT (agency_id, procedure_code, channel, day)
+    DO UPDATE SET received = stat_days.received + excluded.received,
+    digitised = stat_days.digitised + excluded.digitised,
+    finished = stat_days.finished + excluded.finished,
+    early = stat_days.early + excluded.early,
+    on_time = stat_days.on_time + excluded.on_time,
+    late = stat_days.late + excluded.late,
+    apologised = stat_days.apologised + excluded.apologised,
+    refused = stat_days.refused + excluded.refused,
+    withdrawn = stat_days.withdrawn + excluded.withdrawn,
+    stopped = stat_days.stopped + excluded.stopped,
+    e_result = stat_days.e_result + excluded.e_result,
+    due = stat_days.due + excluded.due,
+    due_met = stat_days.due_met + excluded.due_met,
+    due_missed = stat_days.due_missed + excluded.due_missed,
+    pause_in = stat_days.pause_in + excluded.pause_in,
+    pause_out = stat_days.pause_out + excluded.pause_out,
+    apologies = stat_days.apologies + excluded.apologies";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_sum_the_days_and_zero_rows_vanish() {
+        let mut a = BTreeMap::new();
+        add(&mut a, 20260302, RECEIVED);
+        add(&mut a, 20260311, DUE);
+        let mut b = a.clone();
+        add(&mut b, 20260310, FINISHED);
+        add(&mut b, 20260310, EARLY);
+        let d = delta(Some(&a), Some(&b));
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!(d[&20260310][FINISHED], 1);
+        assert_eq!(d[&0][EARLY], 1);
+        assert!(delta(Some(&a), Some(&a)).is_empty());
+        let gone = delta(Some(&a), None);
+        assert_eq!(gone[&0][RECEIVED], -1);
+    }
+
+    #[test]
+    fn days_are_vietnam_dates() {
+        let t = chrono::DateTime::parse_from_rfc3339("2026-03-01T18:30:00+00:00").unwrap_or_default();
+        assert_eq!(day_of(t), 20260302);
+    }
+}
