@@ -13,8 +13,9 @@ use std::collections::BTreeMap;
 use chrono::Datelike;
 use motcua_domain::calendar::{Instant, Outcome, vietnam_offset};
 use motcua_domain::catalogue::Channel;
-use motcua_domain::dossier::{ComponentForm, DossierState, ReceivedComponent, ReturnMethod, Status};
-
+use motcua_domain::dossier::{
+    ComponentForm, DossierState, ReceivedComponent, ReturnMethod, Status,
+};
 
 pub(crate) const RECEIVED: usize = 0;
 pub(crate) const DIGITISED: usize = 1;
@@ -90,14 +91,15 @@ pub(crate) fn contribution(f: Facts<'_>) -> BTreeMap<i64, Counts> {
     let s = f.state;
     let mut map = BTreeMap::new();
     add(&mut map, day_of(s.received_at), RECEIVED);
-    if f
-        .components
+    if f.components
         .iter()
         .any(|c| c.form == ComponentForm::Electronic)
     {
         add(&mut map, day_of(s.received_at), DIGITISED);
     }
-    let finished = s.finished_at.filter(|_| s.status.is_final() || s.status == Status::ResultReady);
+    let finished = s
+        .finished_at
+        .filter(|_| s.status.is_final() || s.status == Status::ResultReady);
     if let Some(end) = finished {
         let day = day_of(end);
         add(&mut map, day, FINISHED);
@@ -118,11 +120,8 @@ pub(crate) fn contribution(f: Facts<'_>) -> BTreeMap<i64, Counts> {
             add(&mut map, day, c);
         }
         let resolved = matches!(s.status, Status::ResultReady | Status::Returned);
-        let electronic = s
-            .handover
-            .as_ref()
-            .map_or(f.return_method, |h| h.method)
-            == ReturnMethod::Online;
+        let electronic =
+            s.handover.as_ref().map_or(f.return_method, |h| h.method) == ReturnMethod::Online;
         if resolved && electronic {
             add(&mut map, day, E_RESULT);
         }
@@ -228,7 +227,9 @@ macro_rules! stat_upsert {
 pub(crate) type StatRow = (StatKey, i64, Counts);
 
 /// Flattens per-key rows into upsert order.
-pub(crate) fn flatten(by_key: impl IntoIterator<Item = (StatKey, BTreeMap<i64, Counts>)>) -> Vec<StatRow> {
+pub(crate) fn flatten(
+    by_key: impl IntoIterator<Item = (StatKey, BTreeMap<i64, Counts>)>,
+) -> Vec<StatRow> {
     let mut out: Vec<StatRow> = by_key
         .into_iter()
         .flat_map(|(k, rows)| rows.into_iter().map(move |(d, c)| (k.clone(), d, c)))
@@ -283,7 +284,8 @@ mod tests {
 
     #[test]
     fn days_are_vietnam_dates() {
-        let t = chrono::DateTime::parse_from_rfc3339("2026-03-01T18:30:00+00:00").unwrap_or_default();
+        let t =
+            chrono::DateTime::parse_from_rfc3339("2026-03-01T18:30:00+00:00").unwrap_or_default();
         assert_eq!(day_of(t), 20260302);
     }
 }

@@ -33,14 +33,14 @@ pub(crate) fn intake_rows(
         components,
         return_method,
     });
-    flatten([(
-        key(state, procedure_code, channel),
-        delta(None, Some(&new)),
-    )])
+    flatten([(key(state, procedure_code, channel), delta(None, Some(&new)))])
 }
 
 /// The rows a transition of `old` to `new_state` adds (none when nothing counted changed).
-pub(crate) fn transition_rows(old: &crate::DossierRecord, new_state: &DossierState) -> Vec<StatRow> {
+pub(crate) fn transition_rows(
+    old: &crate::DossierRecord,
+    new_state: &DossierState,
+) -> Vec<StatRow> {
     let facts = |state| Facts {
         state,
         components: &old.components,

@@ -183,7 +183,7 @@ macro_rules! stats_sql {
              WHERE (s.day = 0 OR s.day >= $1) AND ($3 IS NULL OR a.path LIKE $3)
                AND ($4 IS NULL OR p.field_code = $4) AND ($5 IS NULL OR s.procedure_code = $5)
                AND ($6 IS NULL OR a.level = $6) AND ($7 IS NULL OR s.channel = $7)
-             GROUP BY ", $key
+             GROUP BY 1"
         )
     };
 }
@@ -243,7 +243,11 @@ impl Db {
             )),
             None => None,
         };
-        let level = filter.level.as_ref().map(crate::dossiers::stored_enum).transpose()?;
+        let level = filter
+            .level
+            .as_ref()
+            .map(crate::dossiers::stored_enum)
+            .transpose()?;
         let channel = filter
             .channel
             .as_ref()

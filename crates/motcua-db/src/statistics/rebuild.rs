@@ -65,7 +65,11 @@ impl Db {
                 .await?;
             tx.commit().await?;
         });
-        tracing::info!(dossiers = seen, rows = rows.len(), "statistics counters rebuilt");
+        tracing::info!(
+            dossiers = seen,
+            rows = rows.len(),
+            "statistics counters rebuilt"
+        );
         Ok(seen)
     }
 }
