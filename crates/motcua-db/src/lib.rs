@@ -40,7 +40,9 @@ pub use outbox::OutboxMessage;
 pub use secret::{hash_token, random_token};
 pub use sessions::{LOCKOUT_FAILURES, Login, SESSION_SECONDS, Session};
 pub use staff::{Grant, NewStaff, Staff};
-pub use statistics::{Cut, CutRow, Figures, StatsFilter};
+pub use statistics::{
+    Cut, CutRow, Evaluation, Figures, Named, StatisticsReport, StatsFilter, Summary,
+};
 
 /// Unix seconds now; instants are stored as seconds.
 pub fn now_seconds() -> i64 {

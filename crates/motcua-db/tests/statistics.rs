@@ -422,6 +422,18 @@ async fn known_outcomes(engine: &str) {
     assert_eq!(by_agency.len(), 1);
     assert_eq!(by_agency[0].key, justice.id.to_string());
 
+    // The report: the same numbers in every cut, and the evaluation from them.
+    let report = db
+        .statistics_report(&period("2026-03-01", "2026-03-31"))
+        .await
+        .unwrap();
+    assert_eq!(report.total.figures, march);
+    assert_eq!(report.by_agency[0].name, "Sở Tư pháp");
+    assert_eq!(report.by_field[0].name, "Lý lịch tư pháp");
+    assert_eq!(report.by_month[0].name, "03/2026");
+    // Chỉ số 1 = (7 × 2 + 5 × 1) / 17 = 1.1.
+    assert_eq!(report.evaluation.indicators.0[0], Some(1.1));
+
     // Every period against a scan of every dossier.
     let all = all_dossiers(&db).await;
     assert_eq!(all.len(), 26);

@@ -10,8 +10,10 @@
 pub(crate) mod counts;
 mod query;
 mod rebuild;
+mod report;
 
 pub use query::{Cut, CutRow, Figures, StatsFilter};
+pub use report::{Evaluation, Named, StatisticsReport, Summary};
 
 use std::collections::BTreeMap;
 

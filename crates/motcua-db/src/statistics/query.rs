@@ -98,7 +98,7 @@ impl Figures {
         ratio(self.e_result, self.resolved())
     }
 
-    fn add(&mut self, o: &Figures) {
+    pub(crate) fn add(&mut self, o: &Figures) {
         self.carried_over += o.carried_over;
         self.received += o.received;
         self.received_online += o.received_online;

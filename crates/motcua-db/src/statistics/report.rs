@@ -1,0 +1,217 @@
+//! Báo cáo thống kê — one period's figures in every cut the pages, the API, the spreadsheet
+//! and the command line show, with the evaluation computed from the same numbers.
+
+use std::collections::HashMap;
+
+use motcua_domain::catalogue::OnlineLevel;
+use motcua_domain::evaluation::{
+    AgencyClass, GroupScore, IndicatorScores, Inputs766, OnlineUnit, agency_class,
+    online_indicator, score_766, unit_scores,
+};
+use serde::{Deserialize, Serialize};
+
+use super::{Cut, CutRow, Figures, StatsFilter};
+use crate::{Db, DbError};
+
+/// Figures with the values derived from them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    #[serde(flatten)]
+    pub figures: Figures,
+    pub resolved: i64,
+    pub in_progress_on_time: i64,
+    pub on_time_rate: Option<f64>,
+    pub online_share: Option<f64>,
+    pub digitised_share: Option<f64>,
+    pub e_result_share: Option<f64>,
+}
+
+impl From<Figures> for Summary {
+    fn from(f: Figures) -> Self {
+        Self {
+            resolved: f.resolved(),
+            in_progress_on_time: f.in_progress_on_time(),
+            on_time_rate: f.on_time_rate(),
+            online_share: f.online_share(),
+            digitised_share: f.digitised_share(),
+            e_result_share: f.e_result_share(),
+            figures: f,
+        }
+    }
+}
+
+/// One group of a cut, named.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Named {
+    pub key: String,
+    pub name: String,
+    pub summary: Summary,
+}
+
+/// The TT 01 indicators motcua computes for the whole selection, and the 766 groups.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    pub indicators: IndicatorScores,
+    /// Score brought to 18 points over the indicators with data, and the class.
+    pub score_18: Option<f64>,
+    pub class: Option<AgencyClass>,
+    pub groups_766: Vec<GroupScore>,
+}
+
+/// A period's statistics in every cut.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatisticsReport {
+    pub filter: StatsFilter,
+    pub total: Summary,
+    pub by_agency: Vec<Named>,
+    pub by_field: Vec<Named>,
+    pub by_channel: Vec<Named>,
+    pub by_month: Vec<Named>,
+    pub evaluation: Evaluation,
+}
+
+fn channel_name(key: &str) -> &'static str {
+    match key {
+        "online" => "Trực tuyến",
+        "counter" => "Trực tiếp",
+        "post" => "Bưu chính",
+        _ => "Khác",
+    }
+}
+
+fn month_name(key: &str) -> String {
+    match (key.get(..4), key.get(4..)) {
+        (Some(y), Some(m)) => format!("{m}/{y}"),
+        _ => key.to_string(),
+    }
+}
+
+fn named(rows: Vec<CutRow>, name: impl Fn(&str) -> String) -> Vec<Named> {
+    rows.into_iter()
+        .map(|r| Named {
+            name: name(&r.key),
+            summary: r.figures.into(),
+            key: r.key,
+        })
+        .collect()
+}
+
+impl Db {
+    /// The report of `filter`'s period: the total, by agency, field, channel and month, and
+    /// the evaluation of the total.
+    pub async fn statistics_report(
+        &self,
+        filter: &StatsFilter,
+    ) -> Result<StatisticsReport, DbError> {
+        let agencies: HashMap<String, String> = self
+            .agencies()
+            .await?
+            .into_iter()
+            .map(|a| (a.id.to_string(), a.name))
+            .collect();
+        let catalogue = self.procedures(None, None, None).await?;
+        let fields: HashMap<String, String> = catalogue
+            .iter()
+            .map(|p| (p.field_code.clone(), p.field_name.clone()))
+            .collect();
+        let by_agency = self.statistics(filter, Cut::Agency).await?;
+        let mut total = Figures::default();
+        for r in &by_agency {
+            total.add(&r.figures);
+        }
+        let by_channel = self.statistics(filter, Cut::Channel).await?;
+        let online_used = {
+            let mut online = filter.clone();
+            online.channel = Some(motcua_domain::catalogue::Channel::Online);
+            self.statistics(&online, Cut::Procedure)
+                .await?
+                .iter()
+                .filter(|r| r.figures.received > 0)
+                .count() as i64
+        };
+        let mut procedures = 0i64;
+        let mut procedures_online = 0i64;
+        for p in &catalogue {
+            if filter
+                .field_code
+                .as_ref()
+                .is_some_and(|f| *f != p.field_code)
+                || filter.procedure_code.as_ref().is_some_and(|c| *c != p.code)
+            {
+                continue;
+            }
+            if let Some(stored) = self.procedure(&p.code).await? {
+                procedures += 1;
+                if stored.procedure.online_level != OnlineLevel::Information {
+                    procedures_online += 1;
+                }
+            }
+        }
+        let online = by_channel
+            .iter()
+            .find(|r| r.key == "online")
+            .map(|r| r.figures)
+            .unwrap_or_default();
+        let evaluation = evaluate(&total, &online, procedures, procedures_online, online_used);
+        Ok(StatisticsReport {
+            filter: filter.clone(),
+            total: total.into(),
+            by_agency: named(by_agency, |k| {
+                agencies.get(k).cloned().unwrap_or_else(|| k.to_string())
+            }),
+            by_field: named(self.statistics(filter, Cut::Field).await?, |k| {
+                fields.get(k).cloned().unwrap_or_else(|| k.to_string())
+            }),
+            by_channel: named(by_channel, |k| channel_name(k).to_string()),
+            by_month: named(self.statistics(filter, Cut::Month).await?, month_name),
+            evaluation,
+        })
+    }
+}
+
+/// Chỉ số 1 from the counters: (2 × early + 1 × on time + 0 × late or re-dated) / resolved;
+/// chỉ số 9 from the online figures; the others need per-dossier data or ratings.
+fn evaluate(
+    total: &Figures,
+    online: &Figures,
+    procedures: i64,
+    procedures_online: i64,
+    online_used: i64,
+) -> Evaluation {
+    let one = |v: f64| IndicatorScores([Some(v), None, None, None, None, None, None, None, None]);
+    let per_dossier = [
+        (one(2.0), total.early as u64),
+        (one(1.0), total.on_time as u64),
+        (one(0.0), (total.late + total.apologised) as u64),
+    ];
+    let mut unit = IndicatorScores::default();
+    if total.received > 0 && procedures > 0 {
+        unit.0[8] = Some(online_indicator(&OnlineUnit {
+            online_procedures_share: procedures_online as f64 / procedures as f64,
+            online_share: total.online_share().unwrap_or(0.0),
+            late_online: online.late + online.apologised + online.overdue_at_end,
+        }));
+    }
+    let indicators = unit_scores(per_dossier, &unit);
+    let class = agency_class(&indicators);
+    Evaluation {
+        indicators,
+        score_18: class.map(|c| c.0),
+        class: class.map(|c| c.1),
+        groups_766: score_766(&Inputs766 {
+            received: total.received,
+            received_online: total.received_online,
+            in_progress_on_time: total.in_progress_on_time(),
+            early: total.early,
+            on_time: total.on_time,
+            refused: total.refused,
+            withdrawn: total.withdrawn,
+            resolved: total.resolved(),
+            e_result: total.e_result,
+            digitised: total.digitised,
+            procedures,
+            procedures_online,
+            procedures_online_used: online_used,
+        }),
+    }
+}
