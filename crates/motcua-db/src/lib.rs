@@ -41,7 +41,8 @@ pub use secret::{hash_token, random_token};
 pub use sessions::{LOCKOUT_FAILURES, Login, SESSION_SECONDS, Session};
 pub use staff::{Grant, NewStaff, Staff};
 pub use statistics::{
-    Cut, CutRow, Evaluation, Figures, Named, StatisticsReport, StatsFilter, Summary,
+    Cut, CutRow, Evaluation, Figures, Metric, MetricPage, Named, StatisticsReport, StatsFilter,
+    Summary, figures_of,
 };
 
 /// Unix seconds now; instants are stored as seconds.

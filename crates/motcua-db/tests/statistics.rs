@@ -434,6 +434,36 @@ async fn known_outcomes(engine: &str) {
     // Chỉ số 1 = (7 × 2 + 5 × 1) / 17 = 1.1.
     assert_eq!(report.evaluation.indicators.0[0], Some(1.1));
 
+    // Each figure's list holds as many dossiers as the figure says.
+    let f = period("2026-03-01", "2026-03-31");
+    for (name, expected) in [
+        ("carried_over", 1),
+        ("received", 25),
+        ("received_online", 1),
+        ("early", 7),
+        ("on_time", 5),
+        ("late", 3),
+        ("apologised", 2),
+        ("refused", 1),
+        ("overdue_at_end", 3),
+        ("paused_at_end", 1),
+        ("in_progress_on_time", 2),
+    ] {
+        let metric = motcua_db::Metric::parse(name).unwrap();
+        let page = db.statistics_dossiers(&f, metric, 0, 100).await.unwrap();
+        assert_eq!(page.items.len(), expected, "{name}");
+        assert_eq!(page.next, None);
+    }
+    let two = db
+        .statistics_dossiers(&f, motcua_db::Metric::Early, 0, 2)
+        .await
+        .unwrap();
+    let rest = db
+        .statistics_dossiers(&f, motcua_db::Metric::Early, two.next.unwrap(), 100)
+        .await
+        .unwrap();
+    assert_eq!((two.items.len(), rest.items.len()), (2, 5));
+
     // Every period against a scan of every dossier.
     let all = all_dossiers(&db).await;
     assert_eq!(all.len(), 26);

@@ -8,10 +8,12 @@
 
 #[macro_use]
 pub(crate) mod counts;
+mod list;
 mod query;
 mod rebuild;
 mod report;
 
+pub use list::{Metric, MetricPage, figures_of};
 pub use query::{Cut, CutRow, Figures, StatsFilter};
 pub use report::{Evaluation, Named, StatisticsReport, Summary};
 
