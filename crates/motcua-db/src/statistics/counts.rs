@@ -60,13 +60,27 @@ pub(crate) fn day_of(t: Instant) -> i64 {
     i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
 }
 
-/// The agency a dossier is counted under: the one that approves its result (the competent
-/// agency), fixed at intake with the pinned workflow.
+/// The agency a dossier is counted under: the competent agency, read from the workflow
+/// pinned at intake as the agency holding most processing steps (reception and return
+/// excluded; the earliest wins a tie), so a leader's signature at a higher agency or a
+/// consulted agency's step does not move it.
 pub(crate) fn counted_agency(state: &DossierState) -> i64 {
-    state
+    let processing = state
         .steps
-        .get(state.approval_step())
-        .map_or(state.current_agency, |s| s.agency_id)
+        .get(1..=state.approval_step())
+        .filter(|s| !s.is_empty())
+        .unwrap_or(&state.steps);
+    let mut best: Option<(i64, usize)> = None;
+    for step in processing {
+        let n = processing
+            .iter()
+            .filter(|s| s.agency_id == step.agency_id)
+            .count();
+        if best.is_none_or(|(_, m)| n > m) {
+            best = Some((step.agency_id, n));
+        }
+    }
+    best.map_or(state.current_agency, |(id, _)| id)
 }
 
 pub(crate) fn key(state: &DossierState, procedure_code: &str, channel: Channel) -> StatKey {

@@ -9,6 +9,7 @@ mod intake;
 mod password;
 mod queue;
 mod signin;
+mod statistics;
 
 use axum::Router;
 use axum::extract::{FromRef, FromRequestParts};
@@ -35,6 +36,10 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/can-bo/quan-tri", get(admin::show).post(admin::change))
         .route("/can-bo/tiep-nhan", get(intake::form).post(intake::submit))
+        .route("/can-bo/thong-ke", get(statistics::overview))
+        .route("/can-bo/thong-ke/co-quan/{id}", get(statistics::agency))
+        .route("/can-bo/thong-ke/ho-so", get(statistics::list))
+        .route("/can-bo/thong-ke/excel", get(statistics::excel))
         .route(
             "/can-bo/quan-tri/lich",
             get(calendar::show).post(calendar::change),
