@@ -35,6 +35,9 @@ pub enum Cut {
     Channel,
     /// Calendar months (YYYYMM); only the period's sums, not the states at its end.
     Month,
+    /// The counter key itself, `agency id|procedure code|channel`: every other cut but the
+    /// month can be summed from it in one pass.
+    Key,
 }
 
 /// The figures of one group. Counts of dossiers; shares are derived by the methods.
@@ -195,6 +198,8 @@ const BY_PROCEDURE: &str = stats_sql!("s.procedure_code");
 const BY_LEVEL: &str = stats_sql!("a.level");
 const BY_CHANNEL: &str = stats_sql!("s.channel");
 const BY_MONTH: &str = stats_sql!("CAST(s.day / 100 AS TEXT)");
+const BY_KEY: &str =
+    stats_sql!("CAST(s.agency_id AS TEXT) || '|' || s.procedure_code || '|' || s.channel");
 
 fn day_key(d: NaiveDate) -> i64 {
     i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
@@ -261,6 +266,7 @@ impl Db {
             Cut::Level => BY_LEVEL,
             Cut::Channel => BY_CHANNEL,
             Cut::Month => BY_MONTH,
+            Cut::Key => BY_KEY,
         };
         let (from, to) = (day_key(filter.from), day_key(filter.to));
         let rows: Vec<(String, Figures)> = on_read!(self, pool => {

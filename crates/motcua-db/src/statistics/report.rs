@@ -1,7 +1,7 @@
 //! Báo cáo thống kê — one period's figures in every cut the pages, the API, the spreadsheet
 //! and the command line show, with the evaluation computed from the same numbers.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use motcua_domain::catalogue::OnlineLevel;
 use motcua_domain::evaluation::{
@@ -114,21 +114,42 @@ impl Db {
             .iter()
             .map(|p| (p.field_code.clone(), p.field_name.clone()))
             .collect();
-        let by_agency = self.statistics(filter, Cut::Agency).await?;
+        // One pass over the counters by key gives the agency, field and channel cuts.
+        let mut agency_map: BTreeMap<String, Figures> = BTreeMap::new();
+        let mut field_map: BTreeMap<String, Figures> = BTreeMap::new();
+        let mut channel_map: BTreeMap<String, Figures> = BTreeMap::new();
+        let mut online_procedures: HashSet<String> = HashSet::new();
+        let field_of: HashMap<&str, &str> = catalogue
+            .iter()
+            .map(|p| (p.code.as_str(), p.field_code.as_str()))
+            .collect();
         let mut total = Figures::default();
-        for r in &by_agency {
-            total.add(&r.figures);
+        for row in self.statistics(filter, Cut::Key).await? {
+            let mut parts = row.key.splitn(3, '|');
+            let (Some(agency), Some(procedure), Some(channel)) =
+                (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            let f = &row.figures;
+            total.add(f);
+            agency_map.entry(agency.to_string()).or_default().add(f);
+            let field = field_of.get(procedure).copied().unwrap_or(procedure);
+            field_map.entry(field.to_string()).or_default().add(f);
+            channel_map.entry(channel.to_string()).or_default().add(f);
+            if channel == "online" && f.received > 0 {
+                online_procedures.insert(procedure.to_string());
+            }
         }
-        let by_channel = self.statistics(filter, Cut::Channel).await?;
-        let online_used = {
-            let mut online = filter.clone();
-            online.channel = Some(motcua_domain::catalogue::Channel::Online);
-            self.statistics(&online, Cut::Procedure)
-                .await?
-                .iter()
-                .filter(|r| r.figures.received > 0)
-                .count() as i64
+        let cut = |map: BTreeMap<String, Figures>| -> Vec<CutRow> {
+            map.into_iter()
+                .map(|(key, figures)| CutRow { key, figures })
+                .collect()
         };
+        let by_agency = cut(agency_map);
+        let by_channel = cut(channel_map);
+        let by_field = cut(field_map);
+        let online_used = online_procedures.len() as i64;
         let mut procedures = 0i64;
         let mut procedures_online = 0i64;
         for p in &catalogue {
@@ -159,7 +180,7 @@ impl Db {
             by_agency: named(by_agency, |k| {
                 agencies.get(k).cloned().unwrap_or_else(|| k.to_string())
             }),
-            by_field: named(self.statistics(filter, Cut::Field).await?, |k| {
+            by_field: named(by_field, |k| {
                 fields.get(k).cloned().unwrap_or_else(|| k.to_string())
             }),
             by_channel: named(by_channel, |k| channel_name(k).to_string()),
