@@ -483,6 +483,18 @@ async fn known_outcomes(engine: &str) {
         }
     }
 
+    for (from, to) in [
+        ("2026-01-01", "2026-12-31"),
+        ("2026-02-01", "2026-04-30"),
+        ("2025-12-15", "2026-03-10"),
+        ("2026-03-01", "2026-03-31"),
+        ("2026-02-15", "2026-03-31"),
+        ("2026-03-11", "2026-05-02"),
+    ] {
+        let got = db.statistics_total(&period(from, to)).await.unwrap();
+        assert_eq!(got, brute(&all, date(from), date(to)), "{from} – {to}");
+    }
+
     // The backfill computes what the writes kept.
     let before = db
         .statistics(&period("2026-01-01", "2026-12-31"), Cut::Month)

@@ -1,7 +1,8 @@
 -- Statistics counters: per (competent agency, procedure, channel, day) the number of dossiers
 -- whose received, finished, due or pause instant falls on that day (Vietnam date as YYYYMMDD),
--- so that any period is a sum over day rows. Day 0 holds each key's all-time totals, so that
--- a state at a date ("in progress at the period's end") is the total minus the later days.
+-- so that any period is a sum over day rows. Rows keyed YYYYMM hold each month's sums, so a
+-- long period reads months; day 0 holds each key's all-time totals, so that a state at a date
+-- ("in progress at the period's end") is the total minus the later rows.
 -- Kept in the same transaction as every intake and transition; rows of existing dossiers are
 -- filled by motcua right after this migration (the same code that keeps them current).
 

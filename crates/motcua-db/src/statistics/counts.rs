@@ -199,21 +199,29 @@ pub(crate) fn delta(
     with_totals(out)
 }
 
-/// Drops all-zero rows and adds the day-0 row with the sum of the others.
+/// Drops all-zero rows and adds the month rows (key YYYYMM, the sum of that month's day
+/// rows) and the day-0 row (the sum of every day row).
 pub(crate) fn with_totals(mut rows: BTreeMap<i64, Counts>) -> BTreeMap<i64, Counts> {
-    rows.retain(|_, c| c.iter().any(|v| *v != 0));
+    rows.retain(|day, c| *day > MONTH_MAX && c.iter().any(|v| *v != 0));
     if rows.is_empty() {
         return rows;
     }
-    let mut total = [0; 17];
-    for counts in rows.values() {
-        for (a, b) in total.iter_mut().zip(counts) {
-            *a += b;
+    let mut extra: BTreeMap<i64, Counts> = BTreeMap::new();
+    for (day, counts) in &rows {
+        for key in [0, day / 100] {
+            let row = extra.entry(key).or_insert([0; 17]);
+            for (a, b) in row.iter_mut().zip(counts) {
+                *a += b;
+            }
         }
     }
-    rows.insert(0, total);
+    extra.retain(|_, c| c.iter().any(|v| *v != 0));
+    rows.extend(extra);
     rows
 }
+
+/// Keys up to this are month rows (YYYYMM); above, day rows (YYYYMMDD); 0 is the total.
+pub(crate) const MONTH_MAX: i64 = 999_999;
 
 /// Adds `rows` (key, day, counts) to `stat_days` on `$conn`, with multi-row upserts in
 /// (key, day) order, so concurrent writers take row locks in one order.
@@ -288,7 +296,8 @@ mod tests {
         add(&mut b, 20260310, FINISHED);
         add(&mut b, 20260310, EARLY);
         let d = delta(Some(&a), Some(&b));
-        assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!(d.len(), 3, "{d:?}");
+        assert_eq!(d[&202603][EARLY], 1);
         assert_eq!(d[&20260310][FINISHED], 1);
         assert_eq!(d[&0][EARLY], 1);
         assert!(delta(Some(&a), Some(&a)).is_empty());

@@ -135,23 +135,48 @@ pub struct CutRow {
     pub figures: Figures,
 }
 
+// Parameters: $1 from, $2 to (YYYYMMDD); $3–$7 the filters; $8–$9 the whole months inside
+// the period (YYYYMM, empty when $8 > $9); $10 the last day read in the first month when
+// the period starts inside it (else 0); $11–$12 the days read in the last month when the
+// period ends inside it (else 1, 0); $13 the last month.
+//
+// A row is a day (YYYYMMDD > 999999), a month (YYYYMM) or the key's total (0). The period's
+// sums take the day rows of its partial months and the month rows of its whole months; a
+// state at a date is the total minus everything after it, again by days within the date's
+// month and by months after it. So a year reads ~12 month rows per key, not ~365 day rows.
 macro_rules! in_period {
     ($col:literal) => {
         concat!(
-            "CAST(SUM(CASE WHEN s.day BETWEEN $1 AND $2 THEN ",
+            "CAST(SUM(CASE WHEN (s.day > 999999 AND s.day BETWEEN $1 AND $2)
+               OR (s.day <= 999999 AND s.day BETWEEN $8 AND $9) THEN ",
             $col,
             " ELSE 0 END) AS BIGINT)"
         )
     };
 }
 
-/// State at the end of the period: totals (day 0) minus the rows after `to`.
+/// A state before `from`: the total minus the rows from `from` on.
+macro_rules! before_from {
+    ($col:literal) => {
+        concat!(
+            "CAST(SUM(CASE WHEN s.day = 0 THEN ",
+            $col,
+            " WHEN (s.day > 999999 AND s.day BETWEEN $1 AND $10)
+               OR (s.day <= 999999 AND s.day >= $8) THEN -(",
+            $col,
+            ") ELSE 0 END) AS BIGINT)"
+        )
+    };
+}
+
+/// A state at the end of `to`: the total minus the rows after it.
 macro_rules! at_end {
     ($col:literal) => {
         concat!(
             "CAST(SUM(CASE WHEN s.day = 0 THEN ",
             $col,
-            " WHEN s.day > $2 THEN -(",
+            " WHEN (s.day > 999999 AND s.day > $2 AND s.day <= $12)
+               OR (s.day <= 999999 AND s.day > $13) THEN -(",
             $col,
             ") ELSE 0 END) AS BIGINT)"
         )
@@ -161,29 +186,50 @@ macro_rules! at_end {
 macro_rules! stats_sql {
     ($key:literal) => {
         concat!(
-            "SELECT ", $key, " AS k, ",
-            in_period!("s.received"), " AS received, ",
-            in_period!("(CASE WHEN s.channel = 'online' THEN s.received ELSE 0 END)"), " AS online, ",
-            in_period!("(CASE WHEN s.channel = 'counter' THEN s.received ELSE 0 END)"), " AS counter, ",
-            in_period!("(CASE WHEN s.channel = 'post' THEN s.received ELSE 0 END)"), " AS post, ",
-            in_period!("s.digitised"), " AS digitised, ",
-            in_period!("s.early"), " AS early, ",
-            in_period!("s.on_time"), " AS on_time, ",
-            in_period!("s.late"), " AS late, ",
-            in_period!("s.apologised"), " AS apologised, ",
-            in_period!("s.refused"), " AS refused, ",
-            in_period!("s.withdrawn"), " AS withdrawn, ",
-            in_period!("s.stopped"), " AS stopped, ",
-            in_period!("s.e_result"), " AS e_result, ",
-            in_period!("s.apologies"), " AS apologies, ",
-            // Every row read here other than day 0 is on or after `from`.
-            "CAST(SUM(CASE WHEN s.day = 0 THEN s.received - s.finished ELSE s.finished - s.received END) AS BIGINT) AS carried, ",
-            at_end!("s.received - s.finished"), " AS open_end, ",
-            at_end!("s.pause_in - s.pause_out"), " AS paused_end, ",
-            at_end!("s.due - s.due_met - s.due_missed"), " AS overdue_end ",
+            "SELECT ",
+            $key,
+            " AS k, ",
+            in_period!("s.received"),
+            " AS received, ",
+            in_period!("(CASE WHEN s.channel = 'online' THEN s.received ELSE 0 END)"),
+            " AS online, ",
+            in_period!("(CASE WHEN s.channel = 'counter' THEN s.received ELSE 0 END)"),
+            " AS counter, ",
+            in_period!("(CASE WHEN s.channel = 'post' THEN s.received ELSE 0 END)"),
+            " AS post, ",
+            in_period!("s.digitised"),
+            " AS digitised, ",
+            in_period!("s.early"),
+            " AS early, ",
+            in_period!("s.on_time"),
+            " AS on_time, ",
+            in_period!("s.late"),
+            " AS late, ",
+            in_period!("s.apologised"),
+            " AS apologised, ",
+            in_period!("s.refused"),
+            " AS refused, ",
+            in_period!("s.withdrawn"),
+            " AS withdrawn, ",
+            in_period!("s.stopped"),
+            " AS stopped, ",
+            in_period!("s.e_result"),
+            " AS e_result, ",
+            in_period!("s.apologies"),
+            " AS apologies, ",
+            before_from!("s.received - s.finished"),
+            " AS carried, ",
+            at_end!("s.received - s.finished"),
+            " AS open_end, ",
+            at_end!("s.pause_in - s.pause_out"),
+            " AS paused_end, ",
+            at_end!("s.due - s.due_met - s.due_missed"),
+            " AS overdue_end ",
             "FROM stat_days s JOIN agencies a ON a.id = s.agency_id
              JOIN procedures p ON p.code = s.procedure_code
-             WHERE (s.day = 0 OR s.day >= $1) AND ($3 IS NULL OR a.path LIKE $3)
+             WHERE (s.day = 0 OR s.day BETWEEN $8 AND 999999 OR s.day BETWEEN $1 AND $10
+                    OR s.day BETWEEN $11 AND $12)
+               AND ($3 IS NULL OR a.path LIKE $3)
                AND ($4 IS NULL OR p.field_code = $4) AND ($5 IS NULL OR s.procedure_code = $5)
                AND ($6 IS NULL OR a.level = $6) AND ($7 IS NULL OR s.channel = $7)
              GROUP BY 1"
@@ -197,12 +243,61 @@ const BY_FIELD: &str = stats_sql!("p.field_code");
 const BY_PROCEDURE: &str = stats_sql!("s.procedure_code");
 const BY_LEVEL: &str = stats_sql!("a.level");
 const BY_CHANNEL: &str = stats_sql!("s.channel");
-const BY_MONTH: &str = stats_sql!("CAST(s.day / 100 AS TEXT)");
+const BY_MONTH: &str =
+    stats_sql!("CAST(CASE WHEN s.day > 999999 THEN s.day / 100 ELSE s.day END AS TEXT)");
 const BY_KEY: &str =
     stats_sql!("CAST(s.agency_id AS TEXT) || '|' || s.procedure_code || '|' || s.channel");
 
 fn day_key(d: NaiveDate) -> i64 {
     i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
+}
+
+fn month_key(d: NaiveDate) -> i64 {
+    i64::from(d.year()) * 100 + i64::from(d.month())
+}
+
+/// The bounds the SQL reads for a period (see the parameters above the SQL).
+#[derive(Debug, PartialEq, Eq)]
+struct Bounds {
+    from: i64,
+    to: i64,
+    months: (i64, i64),
+    head_last: i64,
+    tail: (i64, i64),
+    last_month: i64,
+}
+
+fn bounds(from: NaiveDate, to: NaiveDate) -> Bounds {
+    let starts_month = from.day() == 1;
+    let ends_month = to.succ_opt().is_none_or(|d| d.day() == 1);
+    let first_whole = if starts_month {
+        month_key(from)
+    } else {
+        from.checked_add_months(chrono::Months::new(1))
+            .map_or(i64::MAX, month_key)
+    };
+    let last_whole = if ends_month {
+        month_key(to)
+    } else {
+        to.checked_sub_months(chrono::Months::new(1))
+            .map_or(0, month_key)
+    };
+    Bounds {
+        from: day_key(from),
+        to: day_key(to),
+        months: (first_whole, last_whole),
+        head_last: if starts_month {
+            0
+        } else {
+            month_key(from) * 100 + 31
+        },
+        tail: if ends_month {
+            (1, 0)
+        } else {
+            (month_key(to) * 100 + 1, month_key(to) * 100 + 31)
+        },
+        last_month: month_key(to),
+    }
 }
 
 fn figures(row: &impl RowExt) -> Result<(String, Figures), DbError> {
@@ -268,7 +363,8 @@ impl Db {
             Cut::Month => BY_MONTH,
             Cut::Key => BY_KEY,
         };
-        let (from, to) = (day_key(filter.from), day_key(filter.to));
+        let b = bounds(filter.from, filter.to);
+        let (from, to) = (b.from, b.to);
         let rows: Vec<(String, Figures)> = on_read!(self, pool => {
             let rows = sqlx::query(sql)
                 .bind(from)
@@ -278,6 +374,12 @@ impl Db {
                 .bind(filter.procedure_code.as_deref())
                 .bind(level.as_deref())
                 .bind(channel.as_deref())
+                .bind(b.months.0)
+                .bind(b.months.1)
+                .bind(b.head_last)
+                .bind(b.tail.0)
+                .bind(b.tail.1)
+                .bind(b.last_month)
                 .fetch_all(pool)
                 .await?;
             rows.iter().map(figures).collect::<Result<Vec<_>, DbError>>()?
@@ -314,5 +416,27 @@ impl Db {
             total.add(&r.figures);
         }
         Ok(total)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    #[test]
+    fn whole_months_are_read_as_months() {
+        let b = bounds(d("2026-01-01"), d("2026-11-24"));
+        assert_eq!(b.months, (202601, 202610));
+        assert_eq!(b.head_last, 0);
+        assert_eq!(b.tail, (20261101, 20261131));
+        let b = bounds(d("2026-03-15"), d("2026-03-31"));
+        assert_eq!(b.months, (202604, 202603), "no whole month");
+        assert_eq!((b.head_last, b.tail), (20260331, (1, 0)));
+        let b = bounds(d("2025-12-01"), d("2026-02-28"));
+        assert_eq!((b.months, b.last_month), ((202512, 202602), 202602));
     }
 }
