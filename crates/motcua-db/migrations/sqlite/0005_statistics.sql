@@ -1,8 +1,8 @@
 -- Statistics counters: per (competent agency, procedure, channel, day) the number of dossiers
 -- whose received, finished, due or pause instant falls on that day (Vietnam date as YYYYMMDD),
--- so that any period is a sum over day rows. Rows keyed YYYYMM hold each month's sums, so a
--- long period reads months; day 0 holds each key's all-time totals, so that a state at a date
--- ("in progress at the period's end") is the total minus the later rows.
+-- so that any period is a sum over day rows. Rows keyed YYYYMM and YYYY hold each month's and
+-- year's sums and day 0 each key's all-time totals, so that a period or a state at a date
+-- ("in progress at the period's end") is read from a few rows per key (see statistics/sql.rs).
 -- Kept in the same transaction as every intake and transition; rows of existing dossiers are
 -- filled by motcua right after this migration (the same code that keeps them current).
 
@@ -28,9 +28,8 @@ CREATE TABLE stat_days (
     pause_in        INTEGER NOT NULL DEFAULT 0,
     pause_out       INTEGER NOT NULL DEFAULT 0,
     apologies       INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (agency_id, procedure_code, channel, day)
-);
-CREATE INDEX stat_days_day ON stat_days(day);
+    PRIMARY KEY (day, agency_id, procedure_code, channel)
+) WITHOUT ROWID;
 
 CREATE TABLE stat_backfill (
     id    INTEGER PRIMARY KEY CHECK (id = 1),

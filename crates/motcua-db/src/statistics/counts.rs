@@ -199,8 +199,8 @@ pub(crate) fn delta(
     with_totals(out)
 }
 
-/// Drops all-zero rows and adds the month rows (key YYYYMM, the sum of that month's day
-/// rows) and the day-0 row (the sum of every day row).
+/// Drops all-zero rows and adds the month rows (key YYYYMM), the year rows (YYYY) and the
+/// day-0 row, each the sum of its day rows.
 pub(crate) fn with_totals(mut rows: BTreeMap<i64, Counts>) -> BTreeMap<i64, Counts> {
     rows.retain(|day, c| *day > MONTH_MAX && c.iter().any(|v| *v != 0));
     if rows.is_empty() {
@@ -208,7 +208,7 @@ pub(crate) fn with_totals(mut rows: BTreeMap<i64, Counts>) -> BTreeMap<i64, Coun
     }
     let mut extra: BTreeMap<i64, Counts> = BTreeMap::new();
     for (day, counts) in &rows {
-        for key in [0, day / 100] {
+        for key in [0, day / 10_000, day / 100] {
             let row = extra.entry(key).or_insert([0; 17]);
             for (a, b) in row.iter_mut().zip(counts) {
                 *a += b;
@@ -264,7 +264,7 @@ pub(crate) const UPSERT_HEAD: &str = "INSERT INTO stat_days (agency_id, procedur
     day, received, digitised, finished, early, on_time, late, apologised, refused, withdrawn,
     stopped, e_result, due, due_met, due_missed, pause_in, pause_out, apologies) ";
 
-pub(crate) const UPSERT_TAIL: &str = " ON CONFLICT (agency_id, procedure_code, channel, day)
+pub(crate) const UPSERT_TAIL: &str = " ON CONFLICT (day, agency_id, procedure_code, channel)
     DO UPDATE SET received = stat_days.received + excluded.received,
     digitised = stat_days.digitised + excluded.digitised,
     finished = stat_days.finished + excluded.finished,
@@ -296,7 +296,8 @@ mod tests {
         add(&mut b, 20260310, FINISHED);
         add(&mut b, 20260310, EARLY);
         let d = delta(Some(&a), Some(&b));
-        assert_eq!(d.len(), 3, "{d:?}");
+        assert_eq!(d.len(), 4, "{d:?}");
+        assert_eq!(d[&2026][EARLY], 1);
         assert_eq!(d[&202603][EARLY], 1);
         assert_eq!(d[&20260310][FINISHED], 1);
         assert_eq!(d[&0][EARLY], 1);

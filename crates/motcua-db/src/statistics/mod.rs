@@ -12,6 +12,7 @@ mod list;
 mod query;
 mod rebuild;
 mod report;
+mod sql;
 
 pub use list::{Metric, MetricPage, figures_of};
 pub use query::{Cut, CutRow, Figures, StatsFilter};

@@ -1,7 +1,7 @@
 //! Reading the counters: one SQL text per cut, summing the day rows of a period and the
 //! state at its ends, with the filters (agency sub-tree, field, procedure, level, channel).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use motcua_domain::agency::AgencyLevel;
 use motcua_domain::catalogue::Channel;
 use serde::{Deserialize, Serialize};
@@ -135,195 +135,55 @@ pub struct CutRow {
     pub figures: Figures,
 }
 
-// Parameters: $1 from, $2 to (YYYYMMDD); $3–$7 the filters; $8–$9 the whole months inside
-// the period (YYYYMM, empty when $8 > $9); $10 the last day read in the first month when
-// the period starts inside it (else 0); $11–$12 the days read in the last month when the
-// period ends inside it (else 1, 0); $13 the last month.
-//
-// A row is a day (YYYYMMDD > 999999), a month (YYYYMM) or the key's total (0). The period's
-// sums take the day rows of its partial months and the month rows of its whole months; a
-// state at a date is the total minus everything after it, again by days within the date's
-// month and by months after it. So a year reads ~12 month rows per key, not ~365 day rows.
-macro_rules! in_period {
-    ($col:literal) => {
-        concat!(
-            "CAST(SUM(CASE WHEN (s.day > 999999 AND s.day BETWEEN $1 AND $2)
-               OR (s.day <= 999999 AND s.day BETWEEN $8 AND $9) THEN ",
-            $col,
-            " ELSE 0 END) AS BIGINT)"
-        )
-    };
+fn figures(row: &impl RowExt, state: bool) -> Result<Figures, DbError> {
+    let opt =
+        |name: &str| -> Result<i64, DbError> { if state { Ok(row.int(name)?) } else { Ok(0) } };
+    Ok(Figures {
+        carried_over: opt("carried")?,
+        received: row.int("received")?,
+        received_online: 0,
+        received_counter: 0,
+        received_post: 0,
+        digitised: row.int("digitised")?,
+        early: row.int("early")?,
+        on_time: row.int("on_time")?,
+        late: row.int("late")?,
+        apologised: row.int("apologised")?,
+        refused: row.int("refused")?,
+        withdrawn: row.int("withdrawn")?,
+        stopped: row.int("stopped")?,
+        e_result: row.int("e_result")?,
+        apologies: row.int("apologies")?,
+        open_at_end: opt("open_end")?,
+        paused_at_end: opt("paused_end")?,
+        overdue_at_end: opt("overdue_end")?,
+    })
 }
 
-/// A state before `from`: the total minus the rows from `from` on.
-macro_rules! before_from {
-    ($col:literal) => {
-        concat!(
-            "CAST(SUM(CASE WHEN s.day = 0 THEN ",
-            $col,
-            " WHEN (s.day > 999999 AND s.day BETWEEN $1 AND $10)
-               OR (s.day <= 999999 AND s.day >= $8) THEN -(",
-            $col,
-            ") ELSE 0 END) AS BIGINT)"
-        )
-    };
-}
-
-/// A state at the end of `to`: the total minus the rows after it.
-macro_rules! at_end {
-    ($col:literal) => {
-        concat!(
-            "CAST(SUM(CASE WHEN s.day = 0 THEN ",
-            $col,
-            " WHEN (s.day > 999999 AND s.day > $2 AND s.day <= $12)
-               OR (s.day <= 999999 AND s.day > $13) THEN -(",
-            $col,
-            ") ELSE 0 END) AS BIGINT)"
-        )
-    };
-}
-
-macro_rules! stats_sql {
-    ($key:literal) => {
-        concat!(
-            "SELECT ",
-            $key,
-            " AS k, ",
-            in_period!("s.received"),
-            " AS received, ",
-            in_period!("(CASE WHEN s.channel = 'online' THEN s.received ELSE 0 END)"),
-            " AS online, ",
-            in_period!("(CASE WHEN s.channel = 'counter' THEN s.received ELSE 0 END)"),
-            " AS counter, ",
-            in_period!("(CASE WHEN s.channel = 'post' THEN s.received ELSE 0 END)"),
-            " AS post, ",
-            in_period!("s.digitised"),
-            " AS digitised, ",
-            in_period!("s.early"),
-            " AS early, ",
-            in_period!("s.on_time"),
-            " AS on_time, ",
-            in_period!("s.late"),
-            " AS late, ",
-            in_period!("s.apologised"),
-            " AS apologised, ",
-            in_period!("s.refused"),
-            " AS refused, ",
-            in_period!("s.withdrawn"),
-            " AS withdrawn, ",
-            in_period!("s.stopped"),
-            " AS stopped, ",
-            in_period!("s.e_result"),
-            " AS e_result, ",
-            in_period!("s.apologies"),
-            " AS apologies, ",
-            before_from!("s.received - s.finished"),
-            " AS carried, ",
-            at_end!("s.received - s.finished"),
-            " AS open_end, ",
-            at_end!("s.pause_in - s.pause_out"),
-            " AS paused_end, ",
-            at_end!("s.due - s.due_met - s.due_missed"),
-            " AS overdue_end ",
-            "FROM stat_days s JOIN agencies a ON a.id = s.agency_id
-             JOIN procedures p ON p.code = s.procedure_code
-             WHERE (s.day = 0 OR s.day BETWEEN $8 AND 999999 OR s.day BETWEEN $1 AND $10
-                    OR s.day BETWEEN $11 AND $12)
-               AND ($3 IS NULL OR a.path LIKE $3)
-               AND ($4 IS NULL OR p.field_code = $4) AND ($5 IS NULL OR s.procedure_code = $5)
-               AND ($6 IS NULL OR a.level = $6) AND ($7 IS NULL OR s.channel = $7)
-             GROUP BY 1"
-        )
-    };
-}
-
-const BY_TOTAL: &str = stats_sql!("''");
-const BY_AGENCY: &str = stats_sql!("CAST(s.agency_id AS TEXT)");
-const BY_FIELD: &str = stats_sql!("p.field_code");
-const BY_PROCEDURE: &str = stats_sql!("s.procedure_code");
-const BY_LEVEL: &str = stats_sql!("a.level");
-const BY_CHANNEL: &str = stats_sql!("s.channel");
-const BY_MONTH: &str =
-    stats_sql!("CAST(CASE WHEN s.day > 999999 THEN s.day / 100 ELSE s.day END AS TEXT)");
-const BY_KEY: &str =
-    stats_sql!("CAST(s.agency_id AS TEXT) || '|' || s.procedure_code || '|' || s.channel");
-
-fn day_key(d: NaiveDate) -> i64 {
-    i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
-}
-
-fn month_key(d: NaiveDate) -> i64 {
-    i64::from(d.year()) * 100 + i64::from(d.month())
-}
-
-/// The bounds the SQL reads for a period (see the parameters above the SQL).
-#[derive(Debug, PartialEq, Eq)]
-struct Bounds {
-    from: i64,
-    to: i64,
-    months: (i64, i64),
-    head_last: i64,
-    tail: (i64, i64),
-    last_month: i64,
-}
-
-fn bounds(from: NaiveDate, to: NaiveDate) -> Bounds {
-    let starts_month = from.day() == 1;
-    let ends_month = to.succ_opt().is_none_or(|d| d.day() == 1);
-    let first_whole = if starts_month {
-        month_key(from)
-    } else {
-        from.checked_add_months(chrono::Months::new(1))
-            .map_or(i64::MAX, month_key)
-    };
-    let last_whole = if ends_month {
-        month_key(to)
-    } else {
-        to.checked_sub_months(chrono::Months::new(1))
-            .map_or(0, month_key)
-    };
-    Bounds {
-        from: day_key(from),
-        to: day_key(to),
-        months: (first_whole, last_whole),
-        head_last: if starts_month {
-            0
-        } else {
-            month_key(from) * 100 + 31
-        },
-        tail: if ends_month {
-            (1, 0)
-        } else {
-            (month_key(to) * 100 + 1, month_key(to) * 100 + 31)
-        },
-        last_month: month_key(to),
+/// Splits `received` by the row's channel.
+fn by_channel(mut f: Figures, channel: &str) -> Figures {
+    match channel {
+        "online" => f.received_online = f.received,
+        "counter" => f.received_counter = f.received,
+        "post" => f.received_post = f.received,
+        _ => {}
     }
+    f
 }
 
-fn figures(row: &impl RowExt) -> Result<(String, Figures), DbError> {
-    Ok((
-        row.text("k")?,
-        Figures {
-            carried_over: row.int("carried")?,
-            received: row.int("received")?,
-            received_online: row.int("online")?,
-            received_counter: row.int("counter")?,
-            received_post: row.int("post")?,
-            digitised: row.int("digitised")?,
-            early: row.int("early")?,
-            on_time: row.int("on_time")?,
-            late: row.int("late")?,
-            apologised: row.int("apologised")?,
-            refused: row.int("refused")?,
-            withdrawn: row.int("withdrawn")?,
-            stopped: row.int("stopped")?,
-            e_result: row.int("e_result")?,
-            apologies: row.int("apologies")?,
-            open_at_end: row.int("open_end")?,
-            paused_at_end: row.int("paused_end")?,
-            overdue_at_end: row.int("overdue_end")?,
-        },
-    ))
+fn bind_ranges(r: &super::sql::Ranges) -> [i64; 10] {
+    [
+        r.years.0,
+        r.years.1,
+        r.months_plus.0,
+        r.months_plus.1,
+        r.months_minus.0,
+        r.months_minus.1,
+        r.days_plus.0,
+        r.days_plus.1,
+        r.days_minus.0,
+        r.days_minus.1,
+    ]
 }
 
 impl Db {
@@ -353,59 +213,100 @@ impl Db {
             .as_ref()
             .map(crate::dossiers::stored_enum)
             .transpose()?;
-        let sql = match cut {
-            Cut::Total => BY_TOTAL,
-            Cut::Agency => BY_AGENCY,
-            Cut::Field => BY_FIELD,
-            Cut::Procedure => BY_PROCEDURE,
-            Cut::Level => BY_LEVEL,
-            Cut::Channel => BY_CHANNEL,
-            Cut::Month => BY_MONTH,
-            Cut::Key => BY_KEY,
+        let month = cut == Cut::Month;
+        let mut numbers: Vec<i64> = Vec::new();
+        if month {
+            numbers.extend(super::sql::month_bounds(filter.from, filter.to));
+        } else {
+            numbers.extend(bind_ranges(&super::sql::rows_from(filter.from)));
+            let after = filter.to.succ_opt().unwrap_or(filter.to);
+            numbers.extend(bind_ranges(&super::sql::rows_from(after)));
+        }
+        let sql = if month {
+            super::sql::MONTHS
+        } else {
+            super::sql::BY_KEY
         };
-        let b = bounds(filter.from, filter.to);
-        let (from, to) = (b.from, b.to);
         let rows: Vec<(String, Figures)> = on_read!(self, pool => {
-            let rows = sqlx::query(sql)
-                .bind(from)
-                .bind(to)
+            let mut query = sqlx::query(sql)
                 .bind(path.as_deref())
                 .bind(filter.field_code.as_deref())
                 .bind(filter.procedure_code.as_deref())
                 .bind(level.as_deref())
-                .bind(channel.as_deref())
-                .bind(b.months.0)
-                .bind(b.months.1)
-                .bind(b.head_last)
-                .bind(b.tail.0)
-                .bind(b.tail.1)
-                .bind(b.last_month)
-                .fetch_all(pool)
-                .await?;
-            rows.iter().map(figures).collect::<Result<Vec<_>, DbError>>()?
-        });
-        let mut out: Vec<CutRow> = Vec::new();
-        for (key, mut f) in rows {
-            if cut == Cut::Month {
-                let month: i64 = key.parse().unwrap_or_default();
-                if month < from / 100 || month > to / 100 {
-                    continue;
-                }
-                f.carried_over = 0;
-                f.open_at_end = 0;
-                f.paused_at_end = 0;
-                f.overdue_at_end = 0;
+                .bind(channel.as_deref());
+            for n in &numbers {
+                query = query.bind(*n);
             }
+            let rows = query.fetch_all(pool).await?;
+            rows.iter()
+                .map(|r| {
+                    let channel = r.text("channel")?;
+                    let key = if month {
+                        r.int("month")?.to_string()
+                    } else {
+                        format!("{}|{}|{channel}", r.int("agency_id")?, r.text("procedure_code")?)
+                    };
+                    Ok((key, by_channel(figures(r, !month)?, &channel)))
+                })
+                .collect::<Result<Vec<_>, DbError>>()?
+        });
+        let group = self.cut_keys(cut).await?;
+        let mut out: std::collections::BTreeMap<String, Figures> =
+            std::collections::BTreeMap::new();
+        for (key, f) in rows {
             if f == Figures::default() {
                 continue;
             }
-            match out.last_mut() {
-                Some(last) if last.key == key => last.figures.add(&f),
-                _ => out.push(CutRow { key, figures: f }),
-            }
+            let key = match cut {
+                Cut::Key | Cut::Month => key,
+                _ => group(&key),
+            };
+            out.entry(key).or_default().add(&f);
         }
-        out.sort_by(|a, b| a.key.cmp(&b.key));
-        Ok(out)
+        Ok(out
+            .into_iter()
+            .filter(|(_, f)| *f != Figures::default())
+            .map(|(key, figures)| CutRow { key, figures })
+            .collect())
+    }
+
+    /// How a counter key (`agency|procedure|channel`) maps to a group of `cut`.
+    async fn cut_keys(&self, cut: Cut) -> Result<Box<dyn Fn(&str) -> String + Send>, DbError> {
+        let part = |key: &str, i: usize| key.split('|').nth(i).unwrap_or_default().to_string();
+        Ok(match cut {
+            Cut::Total => Box::new(|_: &str| String::new()),
+            Cut::Agency => Box::new(move |k: &str| part(k, 0)),
+            Cut::Procedure => Box::new(move |k: &str| part(k, 1)),
+            Cut::Channel => Box::new(move |k: &str| part(k, 2)),
+            Cut::Field => {
+                let fields: std::collections::HashMap<String, String> = self
+                    .procedures(None, None, None)
+                    .await?
+                    .into_iter()
+                    .map(|p| (p.code, p.field_code))
+                    .collect();
+                Box::new(move |k: &str| {
+                    let code = part(k, 1);
+                    fields.get(&code).cloned().unwrap_or(code)
+                })
+            }
+            Cut::Level => {
+                let levels: std::collections::HashMap<String, String> = self
+                    .agencies()
+                    .await?
+                    .into_iter()
+                    .map(|a| {
+                        let level = crate::dossiers::stored_enum(&a.level).unwrap_or_default();
+                        (a.id.to_string(), level)
+                    })
+                    .collect();
+                Box::new(move |k: &str| {
+                    let id = part(k, 0);
+                    levels.get(&id).cloned().unwrap_or(id)
+                })
+            }
+            Cut::Key | Cut::Month => Box::new(|k: &str| k.to_string()),
+        })
     }
 
     /// The figures of `filter`'s whole period.
@@ -416,27 +317,5 @@ impl Db {
             total.add(&r.figures);
         }
         Ok(total)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()
-    }
-
-    #[test]
-    fn whole_months_are_read_as_months() {
-        let b = bounds(d("2026-01-01"), d("2026-11-24"));
-        assert_eq!(b.months, (202601, 202610));
-        assert_eq!(b.head_last, 0);
-        assert_eq!(b.tail, (20261101, 20261131));
-        let b = bounds(d("2026-03-15"), d("2026-03-31"));
-        assert_eq!(b.months, (202604, 202603), "no whole month");
-        assert_eq!((b.head_last, b.tail), (20260331, (1, 0)));
-        let b = bounds(d("2025-12-01"), d("2026-02-28"));
-        assert_eq!((b.months, b.last_month), ((202512, 202602), 202602));
     }
 }
