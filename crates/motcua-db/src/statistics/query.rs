@@ -215,12 +215,20 @@ impl Db {
             .transpose()?;
         let month = cut == Cut::Month;
         let mut numbers: Vec<i64> = Vec::new();
+        let pairs = |n: &[i64]| -> Vec<(i64, i64)> { n.chunks(2).map(|c| (c[0], c[1])).collect() };
         if month {
-            numbers.extend(super::sql::month_bounds(filter.from, filter.to));
+            let b = super::sql::month_bounds(filter.from, filter.to);
+            numbers.extend(b);
+            let read = super::sql::disjoint(&[(b[0], b[4]), (b[5], b[1]), (b[2], b[3])], 3);
+            numbers.extend(read.iter().flat_map(|r| [r.0, r.1]));
         } else {
             numbers.extend(bind_ranges(&super::sql::rows_from(filter.from)));
             let after = filter.to.succ_opt().unwrap_or(filter.to);
             numbers.extend(bind_ranges(&super::sql::rows_from(after)));
+            let mut wanted = pairs(&numbers);
+            wanted.push((0, 0));
+            let read = super::sql::disjoint(&wanted, 11);
+            numbers.extend(read.iter().flat_map(|r| [r.0, r.1]));
         }
         let sql = if month {
             super::sql::MONTHS

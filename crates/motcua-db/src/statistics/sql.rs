@@ -148,6 +148,33 @@ macro_rules! weight {
     };
 }
 
+/// The rows of disjoint ranges of row numbers, each range one index range scan (pairs of
+/// parameters; an empty range is (1, 0)).
+macro_rules! union {
+    ($lo0:literal, $hi0:literal $(, $lo:literal, $hi:literal)*) => {
+        concat!(
+            "SELECT * FROM stat_days WHERE day BETWEEN $", $lo0, " AND $", $hi0
+            $(, " UNION ALL SELECT * FROM stat_days WHERE day BETWEEN $", $lo, " AND $", $hi)*
+        )
+    };
+}
+
+/// Disjoint, sorted ranges covering `ranges` (empty ones dropped), padded with empty ones to
+/// `n` (more than `n` cannot happen: callers pass at most `n`).
+pub(crate) fn disjoint(ranges: &[(i64, i64)], n: usize) -> Vec<(i64, i64)> {
+    let mut sorted: Vec<(i64, i64)> = ranges.iter().copied().filter(|r| r.0 <= r.1).collect();
+    sorted.sort_unstable();
+    let mut out: Vec<(i64, i64)> = Vec::new();
+    for r in sorted {
+        match out.last_mut() {
+            Some(last) if r.0 <= last.1.saturating_add(1) => last.1 = last.1.max(r.1),
+            _ => out.push(r),
+        }
+    }
+    out.resize(n.max(out.len()), EMPTY);
+    out
+}
+
 /// Filters: $1 agency path prefix, $2 field, $3 procedure, $4 level, $5 channel.
 macro_rules! filters {
     () => {
@@ -159,7 +186,8 @@ macro_rules! filters {
     };
 }
 
-/// By key, for a period: $6–$15 the rows from its first day, $16–$25 those after its last.
+/// By key, for a period: $6–$15 the rows from its first day, $16–$25 those after its last,
+/// $26–$47 the disjoint ranges to read (day 0 and the ranges above).
 pub(crate) const BY_KEY: &str = concat!(
     "SELECT agency_id, procedure_code, channel,
         CAST(SUM((wf - wa) * received) AS BIGINT) AS received,
@@ -185,18 +213,16 @@ pub(crate) const BY_KEY: &str = concat!(
     " AS wf, ",
     weight!(16, 17, 18, 19, 20, 21, 22, 23, 24, 25),
     " AS wa
-       FROM stat_days s
-       WHERE (s.day = 0 OR s.day BETWEEN $6 AND $7 OR s.day BETWEEN $8 AND $9
-              OR s.day BETWEEN $10 AND $11 OR s.day BETWEEN $12 AND $13
-              OR s.day BETWEEN $14 AND $15 OR s.day BETWEEN $16 AND $17
-              OR s.day BETWEEN $18 AND $19 OR s.day BETWEEN $20 AND $21
-              OR s.day BETWEEN $22 AND $23 OR s.day BETWEEN $24 AND $25)",
+       FROM (",
+    union!(26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47),
+    ") s WHERE 1 = 1",
     filters!(),
     ") w GROUP BY agency_id, procedure_code, channel"
 );
 
 /// By month and channel, the period's sums only: $6 first day, $7 last day, $8–$9 the whole
-/// months, $10 the last day read in the first month, $11 the first day read in the last.
+/// months, $10 the last day read in the first month, $11 the first day read in the last;
+/// $12–$17 the disjoint ranges to read.
 pub(crate) const MONTHS: &str = concat!(
     "SELECT CASE WHEN s.day > 999999 THEN s.day / 100 ELSE s.day END AS month, s.channel,
         CAST(SUM(s.received) AS BIGINT) AS received,
@@ -210,8 +236,9 @@ pub(crate) const MONTHS: &str = concat!(
         CAST(SUM(s.stopped) AS BIGINT) AS stopped,
         CAST(SUM(s.e_result) AS BIGINT) AS e_result,
         CAST(SUM(s.apologies) AS BIGINT) AS apologies
-     FROM stat_days s
-     WHERE (s.day BETWEEN $6 AND $10 OR s.day BETWEEN $11 AND $7 OR s.day BETWEEN $8 AND $9)",
+     FROM (",
+    union!(12, 13, 14, 15, 16, 17),
+    ") s WHERE 1 = 1",
     filters!(),
     " GROUP BY 1, s.channel"
 );
