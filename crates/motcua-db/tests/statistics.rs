@@ -405,6 +405,20 @@ async fn known_outcomes(engine: &str) {
         .unwrap();
     let keys: Vec<&str> = months.iter().map(|r| r.key.as_str()).collect();
     assert_eq!(keys, ["202602", "202603"]);
+    assert_eq!(months[1].figures.early, 7);
+    assert_eq!(months[1].figures.received_online, 1);
+    // With a field filter the months come from the per-procedure rows: the same figures.
+    let mut by_field = period("2026-02-01", "2026-03-31");
+    by_field.field_code = Some("ly-lich-tu-phap".into());
+    assert_eq!(db.statistics(&by_field, Cut::Month).await.unwrap(), months);
+    let mut mid = period("2026-02-25", "2026-03-12");
+    let partial = db.statistics(&mid, Cut::Month).await.unwrap();
+    mid.field_code = Some("ly-lich-tu-phap".into());
+    assert_eq!(db.statistics(&mid, Cut::Month).await.unwrap(), partial);
+    assert_eq!(
+        partial.iter().map(|r| r.figures.received).sum::<i64>(),
+        db.statistics_total(&mid).await.unwrap().received
+    );
     let justice = db.agency_by_code(JUSTICE).await.unwrap().unwrap();
     let finance = db.agency_by_code(FINANCE).await.unwrap().unwrap();
     let root = db.agency_by_code(PROVINCE).await.unwrap().unwrap();

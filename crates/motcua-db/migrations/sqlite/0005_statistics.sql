@@ -3,10 +3,13 @@
 -- so that any period is a sum over day rows. Rows keyed YYYYMM and YYYY hold each month's and
 -- year's sums and day 0 each key's all-time totals, so that a period or a state at a date
 -- ("in progress at the period's end") is read from a few rows per key (see statistics/sql.rs).
+-- Scope 1 rows are per procedure; scope 0 rows (procedure code '') sum an agency's procedures,
+-- for the queries that need no field or procedure.
 -- Kept in the same transaction as every intake and transition; rows of existing dossiers are
 -- filled by motcua right after this migration (the same code that keeps them current).
 
 CREATE TABLE stat_days (
+    scope           INTEGER NOT NULL,
     agency_id       INTEGER NOT NULL,
     procedure_code  TEXT NOT NULL,
     channel         TEXT NOT NULL,
@@ -28,7 +31,7 @@ CREATE TABLE stat_days (
     pause_in        INTEGER NOT NULL DEFAULT 0,
     pause_out       INTEGER NOT NULL DEFAULT 0,
     apologies       INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (day, agency_id, procedure_code, channel)
+    PRIMARY KEY (scope, day, agency_id, procedure_code, channel)
 ) WITHOUT ROWID;
 
 CREATE TABLE stat_backfill (

@@ -231,7 +231,8 @@ macro_rules! stat_upsert {
         for chunk in rows.chunks(1000) {
             let mut insert = sqlx::QueryBuilder::new($crate::statistics::counts::UPSERT_HEAD);
             insert.push_values(chunk, |mut b, (key, day, counts)| {
-                b.push_bind(key.agency_id)
+                b.push_bind(i64::from(!key.procedure_code.is_empty()))
+                    .push_bind(key.agency_id)
                     .push_bind(key.procedure_code.clone())
                     .push_bind(key.channel.clone())
                     .push_bind(*day);
@@ -249,22 +250,39 @@ macro_rules! stat_upsert {
 pub(crate) type StatRow = (StatKey, i64, Counts);
 
 /// Flattens per-key rows into upsert order.
+/// Also adds each row to its agency-wide twin (procedure code "", `scope` 0), which
+/// queries without a field or procedure filter read instead of one row per procedure.
 pub(crate) fn flatten(
     by_key: impl IntoIterator<Item = (StatKey, BTreeMap<i64, Counts>)>,
 ) -> Vec<StatRow> {
-    let mut out: Vec<StatRow> = by_key
+    let mut merged: BTreeMap<(StatKey, i64), Counts> = BTreeMap::new();
+    for (key, rows) in by_key {
+        let twin = StatKey {
+            procedure_code: String::new(),
+            ..key.clone()
+        };
+        for (day, counts) in rows {
+            for k in [&key, &twin] {
+                let row = merged.entry((k.clone(), day)).or_insert([0; 17]);
+                for (a, b) in row.iter_mut().zip(&counts) {
+                    *a += b;
+                }
+            }
+        }
+    }
+    merged
         .into_iter()
-        .flat_map(|(k, rows)| rows.into_iter().map(move |(d, c)| (k.clone(), d, c)))
-        .collect();
-    out.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-    out
+        .filter(|(_, c)| c.iter().any(|v| *v != 0))
+        .map(|((k, d), c)| (k, d, c))
+        .collect()
 }
 
-pub(crate) const UPSERT_HEAD: &str = "INSERT INTO stat_days (agency_id, procedure_code, channel,
+pub(crate) const UPSERT_HEAD: &str =
+    "INSERT INTO stat_days (scope, agency_id, procedure_code, channel,
     day, received, digitised, finished, early, on_time, late, apologised, refused, withdrawn,
     stopped, e_result, due, due_met, due_missed, pause_in, pause_out, apologies) ";
 
-pub(crate) const UPSERT_TAIL: &str = " ON CONFLICT (day, agency_id, procedure_code, channel)
+pub(crate) const UPSERT_TAIL: &str = " ON CONFLICT (scope, day, agency_id, procedure_code, channel)
     DO UPDATE SET received = stat_days.received + excluded.received,
     digitised = stat_days.digitised + excluded.digitised,
     finished = stat_days.finished + excluded.finished,

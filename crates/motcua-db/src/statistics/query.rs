@@ -221,6 +221,8 @@ impl Db {
             numbers.extend(b);
             let read = super::sql::disjoint(&[(b[0], b[4]), (b[5], b[1]), (b[2], b[3])], 3);
             numbers.extend(read.iter().flat_map(|r| [r.0, r.1]));
+            let detail = filter.field_code.is_some() || filter.procedure_code.is_some();
+            numbers.push(i64::from(detail));
         } else {
             numbers.extend(bind_ranges(&super::sql::rows_from(filter.from)));
             let after = filter.to.succ_opt().unwrap_or(filter.to);

@@ -151,10 +151,10 @@ macro_rules! weight {
 /// The rows of disjoint ranges of row numbers, each range one index range scan (pairs of
 /// parameters; an empty range is (1, 0)).
 macro_rules! union {
-    ($lo0:literal, $hi0:literal $(, $lo:literal, $hi:literal)*) => {
+    ($scope:literal; $lo0:literal, $hi0:literal $(, $lo:literal, $hi:literal)*) => {
         concat!(
-            "SELECT * FROM stat_days WHERE day BETWEEN $", $lo0, " AND $", $hi0
-            $(, " UNION ALL SELECT * FROM stat_days WHERE day BETWEEN $", $lo, " AND $", $hi)*
+            "SELECT * FROM stat_days WHERE scope = ", $scope, " AND day BETWEEN $", $lo0, " AND $", $hi0
+            $(, " UNION ALL SELECT * FROM stat_days WHERE scope = ", $scope, " AND day BETWEEN $", $lo, " AND $", $hi)*
         )
     };
 }
@@ -214,7 +214,7 @@ pub(crate) const BY_KEY: &str = concat!(
     weight!(16, 17, 18, 19, 20, 21, 22, 23, 24, 25),
     " AS wa
        FROM (",
-    union!(26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47),
+    union!("1"; 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47),
     ") s WHERE 1 = 1",
     filters!(),
     ") w GROUP BY agency_id, procedure_code, channel"
@@ -222,7 +222,8 @@ pub(crate) const BY_KEY: &str = concat!(
 
 /// By month and channel, the period's sums only: $6 first day, $7 last day, $8–$9 the whole
 /// months, $10 the last day read in the first month, $11 the first day read in the last;
-/// $12–$17 the disjoint ranges to read.
+/// $12–$17 the disjoint ranges to read; $18 the scope (0: agency-wide rows, 1: per procedure,
+/// needed with a field or procedure filter).
 pub(crate) const MONTHS: &str = concat!(
     "SELECT CASE WHEN s.day > 999999 THEN s.day / 100 ELSE s.day END AS month, s.channel,
         CAST(SUM(s.received) AS BIGINT) AS received,
@@ -237,7 +238,7 @@ pub(crate) const MONTHS: &str = concat!(
         CAST(SUM(s.e_result) AS BIGINT) AS e_result,
         CAST(SUM(s.apologies) AS BIGINT) AS apologies
      FROM (",
-    union!(12, 13, 14, 15, 16, 17),
+    union!("$18"; 12, 13, 14, 15, 16, 17),
     ") s WHERE 1 = 1",
     filters!(),
     " GROUP BY 1, s.channel"
