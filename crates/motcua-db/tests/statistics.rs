@@ -438,7 +438,7 @@ async fn known_outcomes(engine: &str) {
 
     // The report: the same numbers in every cut, and the evaluation from them.
     let report = db
-        .statistics_report(&period("2026-03-01", "2026-03-31"))
+        .statistics_report(&period("2026-03-01", "2026-03-31"), true)
         .await
         .unwrap();
     assert_eq!(report.total.figures, march);

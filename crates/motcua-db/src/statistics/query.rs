@@ -38,6 +38,9 @@ pub enum Cut {
     /// The counter key itself, `agency id|procedure code|channel`: every other cut but the
     /// month can be summed from it in one pass.
     Key,
+    /// `agency id||channel` from the agency-wide rows (one per agency instead of one per
+    /// procedure; per procedure when the filter names a field or procedure).
+    AgencyKey,
 }
 
 /// The figures of one group. Counts of dossiers; shares are derived by the methods.
@@ -231,6 +234,10 @@ impl Db {
             wanted.push((0, 0));
             let read = super::sql::disjoint(&wanted, 11);
             numbers.extend(read.iter().flat_map(|r| [r.0, r.1]));
+            let detail = filter.field_code.is_some()
+                || filter.procedure_code.is_some()
+                || matches!(cut, Cut::Key | Cut::Field | Cut::Procedure);
+            numbers.push(i64::from(detail));
         }
         let sql = if month {
             super::sql::MONTHS
@@ -268,7 +275,7 @@ impl Db {
                 continue;
             }
             let key = match cut {
-                Cut::Key | Cut::Month => key,
+                Cut::Key | Cut::AgencyKey | Cut::Month => key,
                 _ => group(&key),
             };
             out.entry(key).or_default().add(&f);
@@ -315,7 +322,7 @@ impl Db {
                     levels.get(&id).cloned().unwrap_or(id)
                 })
             }
-            Cut::Key | Cut::Month => Box::new(|k: &str| k.to_string()),
+            Cut::Key | Cut::AgencyKey | Cut::Month => Box::new(|k: &str| k.to_string()),
         })
     }
 

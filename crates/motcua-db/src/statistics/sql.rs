@@ -187,7 +187,7 @@ macro_rules! filters {
 }
 
 /// By key, for a period: $6–$15 the rows from its first day, $16–$25 those after its last,
-/// $26–$47 the disjoint ranges to read (day 0 and the ranges above).
+/// $26–$47 the disjoint ranges to read (day 0 and the ranges above), $48 the scope.
 pub(crate) const BY_KEY: &str = concat!(
     "SELECT agency_id, procedure_code, channel,
         CAST(SUM((wf - wa) * received) AS BIGINT) AS received,
@@ -214,7 +214,7 @@ pub(crate) const BY_KEY: &str = concat!(
     weight!(16, 17, 18, 19, 20, 21, 22, 23, 24, 25),
     " AS wa
        FROM (",
-    union!("1"; 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47),
+    union!("$48"; 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47),
     ") s WHERE 1 = 1",
     filters!(),
     ") w GROUP BY agency_id, procedure_code, channel"

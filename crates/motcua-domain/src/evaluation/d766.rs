@@ -82,7 +82,8 @@ pub struct Inputs766 {
     /// the latter that received at least one online dossier in the period.
     pub procedures: i64,
     pub procedures_online: i64,
-    pub procedures_online_used: i64,
+    /// `None` when the figures were read without the per-procedure detail.
+    pub procedures_online_used: Option<i64>,
 }
 
 /// One group's result: its score out of `max` when computable (`computable_max` says how
@@ -110,10 +111,11 @@ pub fn score_766(x: &Inputs766) -> Vec<GroupScore> {
     .map(|r| round1(r * 20.0));
     let online = match (
         share(x.procedures_online, x.procedures),
-        share(x.procedures_online_used, x.procedures_online),
+        x.procedures_online_used
+            .map(|u| share(u, x.procedures_online)),
         share(x.received_online, x.received),
     ) {
-        (Some(offered), used, Some(filed)) => Some(round1(
+        (Some(offered), Some(used), Some(filed)) => Some(round1(
             (if offered >= 0.8 { 2.0 } else { 1.6 })
                 + used.unwrap_or(0.0) * 4.0
                 + if filed >= 0.5 { 6.0 } else { 3.0 },
@@ -141,7 +143,11 @@ pub fn score_766(x: &Inputs766) -> Vec<GroupScore> {
                     online,
                     12.0,
                     "(2 nếu ≥ 80% thủ tục cung cấp trực tuyến, nếu không 1,6) + tỷ lệ thủ tục trực tuyến có phát sinh hồ sơ trực tuyến × 4 + (6 nếu ≥ 50% hồ sơ nộp trực tuyến, nếu không 3)",
-                    "",
+                    if x.procedures_online_used.is_none() {
+                        "số thủ tục có hồ sơ trực tuyến: cần báo cáo chi tiết theo thủ tục"
+                    } else {
+                        ""
+                    },
                 ),
                 Group766::Mdsh => (
                     digitisation,

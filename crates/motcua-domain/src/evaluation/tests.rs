@@ -157,7 +157,7 @@ fn groups_766() {
         digitised: 85,
         procedures: 10,
         procedures_online: 9,
-        procedures_online_used: 6,
+        procedures_online_used: Some(6),
     };
     let g = score_766(&x);
     let score = |c: Group766| g.iter().find(|s| s.group == c).unwrap().score;

@@ -29,5 +29,7 @@ pub async fn report(
     Params(q): Params<StatsQuery>,
 ) -> Result<Json<StatisticsReport>, ApiError> {
     let filter = q.filter(&app.db, staff.id, app.now().date_naive()).await?;
-    Ok(Json(app.db.statistics_report(&filter).await?))
+    Ok(Json(
+        app.db.statistics_report(&filter, q.detail(true)).await?,
+    ))
 }

@@ -25,6 +25,20 @@ pub struct StatsQuery {
     /// For the lists: which figure, and where to continue.
     pub metric: Option<String>,
     pub after: Option<String>,
+    /// `1` (the API's default) adds the cuts read per procedure (by field, and the 766
+    /// figures that need procedures); `0` reads one row per agency only.
+    pub detail: Option<String>,
+}
+
+impl StatsQuery {
+    /// Whether the detail was asked for (`default` when the query does not say).
+    pub fn detail(&self, default: bool) -> bool {
+        match self.detail.as_deref().map(str::trim) {
+            Some("1" | "true") => true,
+            Some("0" | "false") => false,
+            _ => default,
+        }
+    }
 }
 
 /// Why a statistics request cannot be answered.

@@ -69,7 +69,7 @@ pub async fn run(db_args: &DatabaseArgs, command: ReportCommand) -> anyhow::Resu
         level: None,
         channel,
     };
-    let report = db.statistics_report(&filter).await;
+    let report = db.statistics_report(&filter, true).await;
     db.close().await;
     let report = report?;
     if args.json {

@@ -187,7 +187,7 @@ async fn overview_page(
     let filter = q
         .filter(&app.db, who.session.staff.id, app.now().date_naive())
         .await?;
-    let report = app.db.statistics_report(&filter).await?;
+    let report = app.db.statistics_report(&filter, q.detail(false)).await?;
     let agency_name = match filter.agency_id {
         Some(id) => app.db.agency(id).await?.map(|a| a.name).unwrap_or_default(),
         None => String::new(),
@@ -425,7 +425,7 @@ pub async fn excel(
     let filter = q
         .filter(&app.db, who.session.staff.id, app.now().date_naive())
         .await?;
-    let report = app.db.statistics_report(&filter).await?;
+    let report = app.db.statistics_report(&filter, true).await?;
     let bytes = crate::statistics::excel::workbook(&report).map_err(|e| {
         tracing::error!(error = %e, "spreadsheet failed");
         PageError::Internal
