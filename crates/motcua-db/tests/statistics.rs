@@ -94,8 +94,7 @@ fn brute(all: &[DossierRecord], from: NaiveDate, to: NaiveDate) -> Figures {
                 f.digitised += 1;
             }
         }
-        if let Some(end) = finished.filter(|e| *e >= from && *e <= to) {
-            let _ = end;
+        if finished.is_some_and(|e| e >= from && e <= to) {
             match d.status {
                 Status::Refused => f.refused += 1,
                 Status::Withdrawn => f.withdrawn += 1,
@@ -119,10 +118,11 @@ fn brute(all: &[DossierRecord], from: NaiveDate, to: NaiveDate) -> Figures {
                 f.e_result += 1;
             }
         }
-        if let Some(a) = d.state.apology.as_ref().and_then(|a| a.approved_at) {
-            if day(a) >= from && day(a) <= to {
-                f.apologies += 1;
-            }
+        if let Some(a) = d.state.apology.as_ref().and_then(|a| a.approved_at)
+            && day(a) >= from
+            && day(a) <= to
+        {
+            f.apologies += 1;
         }
         let prev = from.pred_opt().unwrap();
         if received <= prev && !done_by(prev) {
@@ -143,7 +143,7 @@ fn brute(all: &[DossierRecord], from: NaiveDate, to: NaiveDate) -> Figures {
         ];
         for (began, ended) in pauses.into_iter().flatten() {
             let ended = ended.map(day).or(finished);
-            if day(began) <= to && !ended.is_some_and(|e| e <= to) {
+            if day(began) <= to && ended.is_none_or(|e| e > to) {
                 f.paused_at_end += 1;
             }
         }
@@ -151,10 +151,11 @@ fn brute(all: &[DossierRecord], from: NaiveDate, to: NaiveDate) -> Figures {
             d.status,
             Status::AwaitingSupplement | Status::AwaitingPayment
         );
-        if let Some(due) = d.due_at.filter(|_| !waiting) {
-            if day(due) <= to && !done_by(to) {
-                f.overdue_at_end += 1;
-            }
+        if let Some(due) = d.due_at.filter(|_| !waiting)
+            && day(due) <= to
+            && !done_by(to)
+        {
+            f.overdue_at_end += 1;
         }
     }
     f

@@ -131,7 +131,7 @@ pub fn figures_of(d: &DossierRecord, from: NaiveDate, to: NaiveDate) -> Figures 
     ];
     for (began, ended) in pauses.into_iter().flatten() {
         let ended = ended.map(day).or(finished);
-        if day(began) <= to && !ended.is_some_and(|e| e <= to) {
+        if day(began) <= to && ended.is_none_or(|e| e > to) {
             f.paused_at_end += 1;
         }
     }

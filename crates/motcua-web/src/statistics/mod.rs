@@ -182,15 +182,15 @@ pub fn query_of(filter: &StatsFilter) -> String {
     if let Some(p) = &filter.procedure_code {
         q.push_str(&format!("&procedure={}", enc(p)));
     }
-    if let Some(l) = filter.level {
-        if let Ok(serde_json::Value::String(s)) = serde_json::to_value(l) {
-            q.push_str(&format!("&level={s}"));
-        }
+    if let Some(l) = filter.level
+        && let Ok(serde_json::Value::String(s)) = serde_json::to_value(l)
+    {
+        q.push_str(&format!("&level={s}"));
     }
-    if let Some(c) = filter.channel {
-        if let Ok(serde_json::Value::String(s)) = serde_json::to_value(c) {
-            q.push_str(&format!("&channel={s}"));
-        }
+    if let Some(c) = filter.channel
+        && let Ok(serde_json::Value::String(s)) = serde_json::to_value(c)
+    {
+        q.push_str(&format!("&channel={s}"));
     }
     q
 }
