@@ -1,5 +1,6 @@
 //! Biểu đồ — chart geometry for the statistics pages, drawn as SVG by the templates: bars
-//! and a line with their labels, in a fixed 800 × 300 box that scales on screen and paper.
+//! with their values and slanted labels, in a fixed 800 × 340 box that scales on screen and
+//! on paper.
 
 /// One bar (or point) with its label and value text.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,9 +20,10 @@ pub struct Bar {
 }
 
 pub const WIDTH: i64 = 800;
-pub const HEIGHT: i64 = 300;
+pub const HEIGHT: i64 = 340;
 const TOP: i64 = 24;
-const BOTTOM: i64 = 60;
+/// Room for the labels, slanted so that long agency names do not overlap.
+const BOTTOM: i64 = 100;
 const LEFT: i64 = 40;
 
 /// Vertical bars for `(label, value, value text, tone)`, scaled to the largest value
@@ -49,7 +51,7 @@ pub fn bars(items: &[(String, f64, String, &'static str)], floor: f64) -> Vec<Ba
                 height: h,
                 cx: x + width / 2,
                 value_y: HEIGHT - BOTTOM - h - 6,
-                label_y: HEIGHT - BOTTOM + 16,
+                label_y: HEIGHT - BOTTOM + 14,
                 label: short(label),
                 value: text.clone(),
                 tone,
