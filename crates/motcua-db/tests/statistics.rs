@@ -112,10 +112,12 @@ fn brute(all: &[DossierRecord], from: NaiveDate, to: NaiveDate) -> Figures {
                 .handover
                 .as_ref()
                 .map_or(d.return_method, |h| h.method);
-            if matches!(d.status, Status::ResultReady | Status::Returned)
-                && method == ReturnMethod::Online
-            {
+            let resolved = matches!(d.status, Status::ResultReady | Status::Returned);
+            if resolved && method == ReturnMethod::Online {
                 f.e_result += 1;
+            }
+            if resolved && d.state.supplement.is_some() {
+                f.supplemented += 1;
             }
         }
         if let Some(a) = d.state.apology.as_ref().and_then(|a| a.approved_at)

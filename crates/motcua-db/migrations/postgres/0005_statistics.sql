@@ -31,6 +31,7 @@ CREATE TABLE stat_days (
     pause_in        BIGINT NOT NULL DEFAULT 0,
     pause_out       BIGINT NOT NULL DEFAULT 0,
     apologies       BIGINT NOT NULL DEFAULT 0,
+    supplemented    BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (scope, day, agency_id, procedure_code, channel)
 );
 

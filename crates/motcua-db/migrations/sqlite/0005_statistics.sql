@@ -31,6 +31,7 @@ CREATE TABLE stat_days (
     pause_in        INTEGER NOT NULL DEFAULT 0,
     pause_out       INTEGER NOT NULL DEFAULT 0,
     apologies       INTEGER NOT NULL DEFAULT 0,
+    supplemented    INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (scope, day, agency_id, procedure_code, channel)
 ) WITHOUT ROWID;
 

@@ -34,9 +34,14 @@ pub(crate) const DUE_MISSED: usize = 13;
 pub(crate) const PAUSE_IN: usize = 14;
 pub(crate) const PAUSE_OUT: usize = 15;
 pub(crate) const APOLOGIES: usize = 16;
+/// Resolved after a supplement request (TT 01 chỉ số 3).
+pub(crate) const SUPPLEMENTED: usize = 17;
 
 /// One row's worth of counts.
-pub(crate) type Counts = [i64; 17];
+pub(crate) type Counts = [i64; COLUMNS];
+
+/// How many counter columns there are.
+pub(crate) const COLUMNS: usize = 18;
 
 /// The row key of a dossier: the agency that resolves it, its procedure and channel.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -97,7 +102,7 @@ pub(crate) fn key(state: &DossierState, procedure_code: &str, channel: Channel) 
 }
 
 fn add(map: &mut BTreeMap<i64, Counts>, day: i64, column: usize) {
-    map.entry(day).or_insert([0; 17])[column] += 1;
+    map.entry(day).or_insert([0; COLUMNS])[column] += 1;
 }
 
 /// The rows a dossier in this state adds to (day 0 excluded).
@@ -139,6 +144,9 @@ pub(crate) fn contribution(f: Facts<'_>) -> BTreeMap<i64, Counts> {
         if resolved && electronic {
             add(&mut map, day, E_RESULT);
         }
+        if resolved && s.supplement.is_some() {
+            add(&mut map, day, SUPPLEMENTED);
+        }
     }
     let waiting = matches!(
         s.status,
@@ -176,7 +184,7 @@ pub(crate) fn contribution(f: Facts<'_>) -> BTreeMap<i64, Counts> {
 /// Adds `from` into `into` with sign `sign`.
 pub(crate) fn merge(into: &mut BTreeMap<i64, Counts>, from: &BTreeMap<i64, Counts>, sign: i64) {
     for (day, counts) in from {
-        let row = into.entry(*day).or_insert([0; 17]);
+        let row = into.entry(*day).or_insert([0; COLUMNS]);
         for (a, b) in row.iter_mut().zip(counts) {
             *a += sign * b;
         }
@@ -209,7 +217,7 @@ pub(crate) fn with_totals(mut rows: BTreeMap<i64, Counts>) -> BTreeMap<i64, Coun
     let mut extra: BTreeMap<i64, Counts> = BTreeMap::new();
     for (day, counts) in &rows {
         for key in [0, day / 10_000, day / 100] {
-            let row = extra.entry(key).or_insert([0; 17]);
+            let row = extra.entry(key).or_insert([0; COLUMNS]);
             for (a, b) in row.iter_mut().zip(counts) {
                 *a += b;
             }
@@ -263,7 +271,7 @@ pub(crate) fn flatten(
         };
         for (day, counts) in rows {
             for k in [&key, &twin] {
-                let row = merged.entry((k.clone(), day)).or_insert([0; 17]);
+                let row = merged.entry((k.clone(), day)).or_insert([0; COLUMNS]);
                 for (a, b) in row.iter_mut().zip(&counts) {
                     *a += b;
                 }
@@ -280,7 +288,7 @@ pub(crate) fn flatten(
 pub(crate) const UPSERT_HEAD: &str =
     "INSERT INTO stat_days (scope, agency_id, procedure_code, channel,
     day, received, digitised, finished, early, on_time, late, apologised, refused, withdrawn,
-    stopped, e_result, due, due_met, due_missed, pause_in, pause_out, apologies) ";
+    stopped, e_result, due, due_met, due_missed, pause_in, pause_out, apologies, supplemented) ";
 
 pub(crate) const UPSERT_TAIL: &str = " ON CONFLICT (scope, day, agency_id, procedure_code, channel)
     DO UPDATE SET received = stat_days.received + excluded.received,
@@ -299,7 +307,8 @@ pub(crate) const UPSERT_TAIL: &str = " ON CONFLICT (scope, day, agency_id, proce
     due_missed = stat_days.due_missed + excluded.due_missed,
     pause_in = stat_days.pause_in + excluded.pause_in,
     pause_out = stat_days.pause_out + excluded.pause_out,
-    apologies = stat_days.apologies + excluded.apologies";
+    apologies = stat_days.apologies + excluded.apologies,
+    supplemented = stat_days.supplemented + excluded.supplemented";
 
 #[cfg(test)]
 mod tests {

@@ -69,6 +69,9 @@ pub struct Figures {
     pub e_result: i64,
     /// Apologies (Mẫu 04) approved in the period.
     pub apologies: i64,
+    /// Resolved in the period after a supplement request (TT 01 chỉ số 3).
+    #[serde(default)]
+    pub supplemented: i64,
     /// Not finished at the period's end, and of those: waiting for the citizen (5, 6),
     /// past the appointment, and the rest (in progress on time).
     pub open_at_end: i64,
@@ -120,6 +123,7 @@ impl Figures {
         self.stopped += o.stopped;
         self.e_result += o.e_result;
         self.apologies += o.apologies;
+        self.supplemented += o.supplemented;
         self.open_at_end += o.open_at_end;
         self.paused_at_end += o.paused_at_end;
         self.overdue_at_end += o.overdue_at_end;
@@ -157,6 +161,7 @@ fn figures(row: &impl RowExt, state: bool) -> Result<Figures, DbError> {
         stopped: row.int("stopped")?,
         e_result: row.int("e_result")?,
         apologies: row.int("apologies")?,
+        supplemented: row.int("supplemented")?,
         open_at_end: opt("open_end")?,
         paused_at_end: opt("paused_end")?,
         overdue_at_end: opt("overdue_end")?,

@@ -198,6 +198,7 @@ impl Db {
 }
 
 /// Chỉ số 1 from the counters: (2 × early + 1 × on time + 0 × late or re-dated) / resolved;
+/// chỉ số 3: (2 × resolved without a supplement request + 1 × with one) / resolved;
 /// chỉ số 9 from the online figures; the others need per-dossier data or ratings.
 fn evaluate(
     total: &Figures,
@@ -206,11 +207,18 @@ fn evaluate(
     procedures_online: i64,
     online_used: Option<i64>,
 ) -> Evaluation {
-    let one = |v: f64| IndicatorScores([Some(v), None, None, None, None, None, None, None, None]);
+    let at = |i: usize, v: f64| {
+        let mut s = IndicatorScores::default();
+        s.0[i] = Some(v);
+        s
+    };
+    let resolved = total.resolved();
     let per_dossier = [
-        (one(2.0), total.early as u64),
-        (one(1.0), total.on_time as u64),
-        (one(0.0), (total.late + total.apologised) as u64),
+        (at(0, 2.0), total.early as u64),
+        (at(0, 1.0), total.on_time as u64),
+        (at(0, 0.0), (total.late + total.apologised) as u64),
+        (at(2, 2.0), (resolved - total.supplemented).max(0) as u64),
+        (at(2, 1.0), total.supplemented as u64),
     ];
     let mut unit = IndicatorScores::default();
     if total.received > 0 && procedures > 0 {
@@ -241,5 +249,33 @@ fn evaluate(
             procedures_online,
             procedures_online_used: online_used,
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indicators_from_the_counts() {
+        let f = Figures {
+            early: 7,
+            on_time: 5,
+            late: 3,
+            apologised: 2,
+            supplemented: 4,
+            received: 20,
+            received_online: 8,
+            ..Figures::default()
+        };
+        let e = evaluate(&f, &Figures::default(), 10, 5, Some(3));
+        // Chỉ số 1 = (7 × 2 + 5) / 17 = 1.1; chỉ số 3 = (13 × 2 + 4 × 1) / 17 = 1.8.
+        assert_eq!(e.indicators.0[0], Some(1.1));
+        assert_eq!(e.indicators.0[2], Some(1.8));
+        // Chỉ số 9: 5 of 10 procedures online, 40 % of dossiers online, none late: 2.
+        assert_eq!(e.indicators.0[8], Some(2.0));
+        // (1.1 + 1.8 + 2) of 6 on the 18-point scale: 14.7, Tốt.
+        assert_eq!(e.score_18, Some(14.7));
+        assert_eq!(e.class, Some(AgencyClass::Good));
     }
 }

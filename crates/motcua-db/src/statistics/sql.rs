@@ -201,13 +201,14 @@ pub(crate) const BY_KEY: &str = concat!(
         CAST(SUM((wf - wa) * stopped) AS BIGINT) AS stopped,
         CAST(SUM((wf - wa) * e_result) AS BIGINT) AS e_result,
         CAST(SUM((wf - wa) * apologies) AS BIGINT) AS apologies,
+        CAST(SUM((wf - wa) * supplemented) AS BIGINT) AS supplemented,
         CAST(SUM((z - wf) * (received - finished)) AS BIGINT) AS carried,
         CAST(SUM((z - wa) * (received - finished)) AS BIGINT) AS open_end,
         CAST(SUM((z - wa) * (pause_in - pause_out)) AS BIGINT) AS paused_end,
         CAST(SUM((z - wa) * (due - due_met - due_missed)) AS BIGINT) AS overdue_end
      FROM (SELECT s.agency_id, s.procedure_code, s.channel, s.received, s.digitised, s.finished,
              s.early, s.on_time, s.late, s.apologised, s.refused, s.withdrawn, s.stopped,
-             s.e_result, s.apologies, s.due, s.due_met, s.due_missed, s.pause_in, s.pause_out,
+             s.e_result, s.apologies, s.supplemented, s.due, s.due_met, s.due_missed, s.pause_in, s.pause_out,
              CASE WHEN s.day = 0 THEN 1 ELSE 0 END AS z, ",
     weight!(6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
     " AS wf, ",
@@ -236,7 +237,8 @@ pub(crate) const MONTHS: &str = concat!(
         CAST(SUM(s.withdrawn) AS BIGINT) AS withdrawn,
         CAST(SUM(s.stopped) AS BIGINT) AS stopped,
         CAST(SUM(s.e_result) AS BIGINT) AS e_result,
-        CAST(SUM(s.apologies) AS BIGINT) AS apologies
+        CAST(SUM(s.apologies) AS BIGINT) AS apologies,
+        CAST(SUM(s.supplemented) AS BIGINT) AS supplemented
      FROM (",
     union!("$18"; 12, 13, 14, 15, 16, 17),
     ") s WHERE 1 = 1",
