@@ -73,6 +73,42 @@ struct Overview {
     agencies: Vec<AgencyRow>,
     scores: Vec<Score>,
     class: String,
+    /// Quick periods for the evaluation: the four quarters and the whole year of `to`.
+    periods: Vec<(String, String)>,
+}
+
+/// The quarters and the whole year containing `day`, as (label, query string).
+fn periods(filter: &StatsFilter, day: chrono::NaiveDate) -> Vec<(String, String)> {
+    use chrono::Datelike;
+    let y = day.year();
+    let mut out = Vec::new();
+    let mut add =
+        |label: String, from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>| {
+            if let (Some(from), Some(to)) = (from, to) {
+                let f = StatsFilter {
+                    from,
+                    to,
+                    ..filter.clone()
+                };
+                out.push((label, query_of(&f)));
+            }
+        };
+    for q in 0..4u32 {
+        let from = chrono::NaiveDate::from_ymd_opt(y, q * 3 + 1, 1);
+        let to = chrono::NaiveDate::from_ymd_opt(
+            if q == 3 { y + 1 } else { y },
+            if q == 3 { 1 } else { q * 3 + 4 },
+            1,
+        )
+        .and_then(|d| d.pred_opt());
+        add(format!("Q{}/{y}", q + 1), from, to);
+    }
+    add(
+        y.to_string(),
+        chrono::NaiveDate::from_ymd_opt(y, 1, 1),
+        chrono::NaiveDate::from_ymd_opt(y, 12, 31),
+    );
+    out
 }
 
 fn card(t: Tr, key: &'static str, value: i64, metric: Option<&str>, q: &str) -> Card {
@@ -304,6 +340,7 @@ async fn overview_page(
         agencies,
         scores,
         class,
+        periods: periods(&filter, filter.to),
     }))
 }
 
