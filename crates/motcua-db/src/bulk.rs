@@ -75,11 +75,23 @@ impl Db {
             });
         }
         let mut tally = crate::statistics::Tally::default();
+        let mut fields = std::collections::HashMap::new();
         for d in batch {
+            if !fields.contains_key(&d.procedure_version_id) {
+                let field = self
+                    .procedure_version(d.procedure_version_id)
+                    .await?
+                    .map(|p| p.procedure.field.code.clone())
+                    .unwrap_or_default();
+                fields.insert(d.procedure_version_id, field);
+            }
             let intake = &d.checked.intake;
             tally.add(
                 &d.state,
                 &intake.procedure_code,
+                fields
+                    .get(&d.procedure_version_id)
+                    .map_or("", String::as_str),
                 intake.channel,
                 &intake.components,
                 intake.return_method,

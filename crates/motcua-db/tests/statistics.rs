@@ -439,6 +439,43 @@ async fn known_outcomes(engine: &str) {
     assert_eq!(by_agency.len(), 1);
     assert_eq!(by_agency[0].key, justice.id.to_string());
 
+    // The report, from the field-wide rows and from the per-procedure ones: the same.
+    let lean = db
+        .statistics_report(&period("2026-03-01", "2026-03-31"), false)
+        .await
+        .unwrap();
+    let full = db
+        .statistics_report(&period("2026-03-01", "2026-03-31"), true)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            &lean.total,
+            &lean.by_agency,
+            &lean.by_field,
+            &lean.by_channel,
+            &lean.by_month
+        ),
+        (
+            &full.total,
+            &full.by_agency,
+            &full.by_field,
+            &full.by_channel,
+            &full.by_month
+        )
+    );
+    let mut by_field = period("2026-03-01", "2026-03-31");
+    by_field.field_code = Some("ly-lich-tu-phap".into());
+    assert_eq!(db.statistics_total(&by_field).await.unwrap(), march);
+    by_field.field_code = Some("khac".into());
+    assert_eq!(
+        db.statistics_total(&by_field).await.unwrap(),
+        Figures::default()
+    );
+    let mut by_procedure = period("2026-03-01", "2026-03-31");
+    by_procedure.procedure_code = Some("2.000488".into());
+    assert_eq!(db.statistics_total(&by_procedure).await.unwrap(), march);
+
     // The report: the same numbers in every cut, and the evaluation from them.
     let report = db
         .statistics_report(&period("2026-03-01", "2026-03-31"), true)

@@ -173,6 +173,7 @@ impl Db {
         let stat_rows = crate::statistics::intake_rows(
             &state,
             &procedure_code,
+            &procedure.field.code,
             checked.intake.channel,
             &checked.intake.components,
             checked.intake.return_method,

@@ -138,7 +138,12 @@ impl Db {
         let from_status = i64::from(dossier.status.code());
         let from_agency = dossier.current_agency_id;
         let old_step_due = dossier.state.step_due.map(|d| d.timestamp());
-        let stat_rows = crate::statistics::transition_rows(&dossier, state);
+        let field_code = self
+            .procedure_version(dossier.procedure_version_id)
+            .await?
+            .map(|p| p.procedure.field.code.clone())
+            .unwrap_or_default();
+        let stat_rows = crate::statistics::transition_rows(&dossier, state, &field_code);
         let audit = AuditInput {
             at,
             actor: actor_label(&actor),

@@ -43,12 +43,21 @@ pub(crate) type Counts = [i64; COLUMNS];
 /// How many counter columns there are.
 pub(crate) const COLUMNS: usize = 18;
 
-/// The row key of a dossier: the agency that resolves it, its procedure and channel.
+/// Row scopes: one agency-wide row, one per procedure, one per field (whose
+/// `procedure_code` column holds the field code).
+pub(crate) const SCOPE_AGENCY: i64 = 0;
+pub(crate) const SCOPE_PROCEDURE: i64 = 1;
+pub(crate) const SCOPE_FIELD: i64 = 2;
+
+/// The row key of a dossier: the agency that resolves it, its procedure and channel (and
+/// the procedure's field, for the field-wide twin row).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct StatKey {
+    pub scope: i64,
     pub agency_id: i64,
     pub procedure_code: String,
     pub channel: String,
+    pub field_code: String,
 }
 
 /// What the counters need to know about a dossier.
@@ -88,8 +97,15 @@ pub(crate) fn counted_agency(state: &DossierState) -> i64 {
     best.map_or(state.current_agency, |(id, _)| id)
 }
 
-pub(crate) fn key(state: &DossierState, procedure_code: &str, channel: Channel) -> StatKey {
+pub(crate) fn key(
+    state: &DossierState,
+    procedure_code: &str,
+    field_code: &str,
+    channel: Channel,
+) -> StatKey {
     StatKey {
+        scope: SCOPE_PROCEDURE,
+        field_code: field_code.to_string(),
         agency_id: counted_agency(state),
         procedure_code: procedure_code.to_string(),
         channel: match channel {
@@ -239,7 +255,7 @@ macro_rules! stat_upsert {
         for chunk in rows.chunks(1000) {
             let mut insert = sqlx::QueryBuilder::new($crate::statistics::counts::UPSERT_HEAD);
             insert.push_values(chunk, |mut b, (key, day, counts)| {
-                b.push_bind(i64::from(!key.procedure_code.is_empty()))
+                b.push_bind(key.scope)
                     .push_bind(key.agency_id)
                     .push_bind(key.procedure_code.clone())
                     .push_bind(key.channel.clone())
@@ -258,19 +274,28 @@ macro_rules! stat_upsert {
 pub(crate) type StatRow = (StatKey, i64, Counts);
 
 /// Flattens per-key rows into upsert order.
-/// Also adds each row to its agency-wide twin (procedure code "", `scope` 0), which
-/// queries without a field or procedure filter read instead of one row per procedure.
+/// Also adds each row to its agency-wide twin (procedure code "", scope 0) and its
+/// field-wide twin (scope 2), which queries read instead of one row per procedure when they
+/// need no procedure.
 pub(crate) fn flatten(
     by_key: impl IntoIterator<Item = (StatKey, BTreeMap<i64, Counts>)>,
 ) -> Vec<StatRow> {
     let mut merged: BTreeMap<(StatKey, i64), Counts> = BTreeMap::new();
     for (key, rows) in by_key {
-        let twin = StatKey {
+        let agency = StatKey {
+            scope: SCOPE_AGENCY,
             procedure_code: String::new(),
+            field_code: String::new(),
+            ..key.clone()
+        };
+        let field = StatKey {
+            scope: SCOPE_FIELD,
+            procedure_code: key.field_code.clone(),
+            field_code: String::new(),
             ..key.clone()
         };
         for (day, counts) in rows {
-            for k in [&key, &twin] {
+            for k in [&key, &agency, &field] {
                 let row = merged.entry((k.clone(), day)).or_insert([0; COLUMNS]);
                 for (a, b) in row.iter_mut().zip(&counts) {
                     *a += b;

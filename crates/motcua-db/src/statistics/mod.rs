@@ -29,6 +29,7 @@ use counts::{Facts, StatRow, contribution, delta, flatten, key};
 pub(crate) fn intake_rows(
     state: &DossierState,
     procedure_code: &str,
+    field_code: &str,
     channel: Channel,
     components: &[ReceivedComponent],
     return_method: ReturnMethod,
@@ -38,13 +39,17 @@ pub(crate) fn intake_rows(
         components,
         return_method,
     });
-    flatten([(key(state, procedure_code, channel), delta(None, Some(&new)))])
+    flatten([(
+        key(state, procedure_code, field_code, channel),
+        delta(None, Some(&new)),
+    )])
 }
 
 /// The rows a transition of `old` to `new_state` adds (none when nothing counted changed).
 pub(crate) fn transition_rows(
     old: &crate::DossierRecord,
     new_state: &DossierState,
+    field_code: &str,
 ) -> Vec<StatRow> {
     let facts = |state| Facts {
         state,
@@ -53,8 +58,8 @@ pub(crate) fn transition_rows(
     };
     let before = contribution(facts(&old.state));
     let after = contribution(facts(new_state));
-    let old_key = key(&old.state, &old.procedure_code, old.channel);
-    let new_key = key(new_state, &old.procedure_code, old.channel);
+    let old_key = key(&old.state, &old.procedure_code, field_code, old.channel);
+    let new_key = key(new_state, &old.procedure_code, field_code, old.channel);
     if old_key == new_key {
         flatten([(new_key, delta(Some(&before), Some(&after)))])
     } else {
@@ -74,6 +79,7 @@ impl Tally {
         &mut self,
         state: &DossierState,
         procedure_code: &str,
+        field_code: &str,
         channel: Channel,
         components: &[ReceivedComponent],
         return_method: ReturnMethod,
@@ -85,7 +91,7 @@ impl Tally {
         });
         let entry = self
             .0
-            .entry(key(state, procedure_code, channel))
+            .entry(key(state, procedure_code, field_code, channel))
             .or_default();
         counts::merge(entry, &rows, 1);
     }

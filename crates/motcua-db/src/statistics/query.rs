@@ -38,9 +38,9 @@ pub enum Cut {
     /// The counter key itself, `agency id|procedure code|channel`: every other cut but the
     /// month can be summed from it in one pass.
     Key,
-    /// `agency id||channel` from the agency-wide rows (one per agency instead of one per
-    /// procedure; per procedure when the filter names a field or procedure).
-    AgencyKey,
+    /// `agency id|field code|channel`, from the field-wide rows (one per agency and field
+    /// instead of one per procedure).
+    FieldKey,
 }
 
 /// The figures of one group. Counts of dossiers; shares are derived by the methods.
@@ -222,6 +222,14 @@ impl Db {
             .map(crate::dossiers::stored_enum)
             .transpose()?;
         let month = cut == Cut::Month;
+        // Which rows to read: per procedure only when a procedure is needed.
+        let scope = if filter.procedure_code.is_some() || matches!(cut, Cut::Key | Cut::Procedure) {
+            super::counts::SCOPE_PROCEDURE
+        } else if filter.field_code.is_some() || matches!(cut, Cut::Field | Cut::FieldKey) {
+            super::counts::SCOPE_FIELD
+        } else {
+            super::counts::SCOPE_AGENCY
+        };
         let mut numbers: Vec<i64> = Vec::new();
         let pairs = |n: &[i64]| -> Vec<(i64, i64)> { n.chunks(2).map(|c| (c[0], c[1])).collect() };
         if month {
@@ -229,8 +237,7 @@ impl Db {
             numbers.extend(b);
             let read = super::sql::disjoint(&[(b[0], b[4]), (b[5], b[1]), (b[2], b[3])], 3);
             numbers.extend(read.iter().flat_map(|r| [r.0, r.1]));
-            let detail = filter.field_code.is_some() || filter.procedure_code.is_some();
-            numbers.push(i64::from(detail));
+            numbers.push(scope);
         } else {
             numbers.extend(bind_ranges(&super::sql::rows_from(filter.from)));
             let after = filter.to.succ_opt().unwrap_or(filter.to);
@@ -239,10 +246,7 @@ impl Db {
             wanted.push((0, 0));
             let read = super::sql::disjoint(&wanted, 11);
             numbers.extend(read.iter().flat_map(|r| [r.0, r.1]));
-            let detail = filter.field_code.is_some()
-                || filter.procedure_code.is_some()
-                || matches!(cut, Cut::Key | Cut::Field | Cut::Procedure);
-            numbers.push(i64::from(detail));
+            numbers.push(scope);
         }
         let sql = if month {
             super::sql::MONTHS
@@ -272,7 +276,7 @@ impl Db {
                 })
                 .collect::<Result<Vec<_>, DbError>>()?
         });
-        let group = self.cut_keys(cut).await?;
+        let group = self.cut_keys(cut, scope).await?;
         let mut out: std::collections::BTreeMap<String, Figures> =
             std::collections::BTreeMap::new();
         for (key, f) in rows {
@@ -280,7 +284,7 @@ impl Db {
                 continue;
             }
             let key = match cut {
-                Cut::Key | Cut::AgencyKey | Cut::Month => key,
+                Cut::Key | Cut::Month => key,
                 _ => group(&key),
             };
             out.entry(key).or_default().add(&f);
@@ -292,24 +296,42 @@ impl Db {
             .collect())
     }
 
-    /// How a counter key (`agency|procedure|channel`) maps to a group of `cut`.
-    async fn cut_keys(&self, cut: Cut) -> Result<Box<dyn Fn(&str) -> String + Send>, DbError> {
+    /// How a counter key (`agency|procedure|channel`, or `agency|field|channel` for the
+    /// field-wide rows, `agency||channel` for the agency-wide ones) maps to a group of `cut`.
+    async fn cut_keys(
+        &self,
+        cut: Cut,
+        scope: i64,
+    ) -> Result<Box<dyn Fn(&str) -> String + Send>, DbError> {
         let part = |key: &str, i: usize| key.split('|').nth(i).unwrap_or_default().to_string();
         Ok(match cut {
             Cut::Total => Box::new(|_: &str| String::new()),
             Cut::Agency => Box::new(move |k: &str| part(k, 0)),
             Cut::Procedure => Box::new(move |k: &str| part(k, 1)),
             Cut::Channel => Box::new(move |k: &str| part(k, 2)),
-            Cut::Field => {
+            Cut::Field | Cut::FieldKey if scope != super::counts::SCOPE_PROCEDURE => {
+                if cut == Cut::Field {
+                    Box::new(move |k: &str| part(k, 1))
+                } else {
+                    Box::new(|k: &str| k.to_string())
+                }
+            }
+            Cut::Field | Cut::FieldKey => {
                 let fields: std::collections::HashMap<String, String> = self
                     .procedures(None, None, None)
                     .await?
                     .into_iter()
                     .map(|p| (p.code, p.field_code))
                     .collect();
+                let whole = cut == Cut::FieldKey;
                 Box::new(move |k: &str| {
                     let code = part(k, 1);
-                    fields.get(&code).cloned().unwrap_or(code)
+                    let field = fields.get(&code).cloned().unwrap_or(code);
+                    if whole {
+                        format!("{}|{field}|{}", part(k, 0), part(k, 2))
+                    } else {
+                        field
+                    }
                 })
             }
             Cut::Level => {
@@ -327,7 +349,7 @@ impl Db {
                     levels.get(&id).cloned().unwrap_or(id)
                 })
             }
-            Cut::Key | Cut::AgencyKey | Cut::Month => Box::new(|k: &str| k.to_string()),
+            Cut::Key | Cut::Month => Box::new(|k: &str| k.to_string()),
         })
     }
 

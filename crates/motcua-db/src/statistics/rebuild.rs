@@ -5,7 +5,8 @@ use super::Tally;
 use crate::rows::RowExt;
 use crate::{Db, DbError};
 
-const PAGE: &str = "SELECT id, procedure_code, channel, components, return_method, state
+const PAGE: &str = "SELECT id, procedure_version_id, procedure_code, channel, components,
+    return_method, state
     FROM dossiers WHERE id > $1 ORDER BY id LIMIT 5000";
 
 impl Db {
@@ -26,12 +27,13 @@ impl Db {
         let mut last = 0i64;
         let mut seen = 0u64;
         loop {
-            let page: Vec<(i64, String, String, String, String, String)> = on_write!(self, pool => {
+            let page: Vec<(i64, i64, String, String, String, String, String)> = on_write!(self, pool => {
                 let rows = sqlx::query(PAGE).bind(last).fetch_all(pool).await?;
                 rows.iter()
                     .map(|r| {
                         Ok((
                             r.int("id")?,
+                            r.int("procedure_version_id")?,
                             r.text("procedure_code")?,
                             r.text("channel")?,
                             r.text("components")?,
@@ -44,13 +46,18 @@ impl Db {
             let Some(end) = page.last().map(|p| p.0) else {
                 break;
             };
-            for (_, procedure, channel, components, method, state) in &page {
+            for (_, version, procedure, channel, components, method, state) in &page {
+                let field = self
+                    .procedure_version(*version)
+                    .await?
+                    .map(|p| p.procedure.field.code.clone())
+                    .unwrap_or_default();
                 let channel = serde_json::from_value(serde_json::Value::String(channel.clone()))?;
                 let method = serde_json::from_value(serde_json::Value::String(method.clone()))?;
                 let components: Vec<motcua_domain::dossier::ReceivedComponent> =
                     serde_json::from_str(components)?;
                 let state: motcua_domain::dossier::DossierState = serde_json::from_str(state)?;
-                tally.add(&state, procedure, channel, &components, method);
+                tally.add(&state, procedure, &field, channel, &components, method);
             }
             seen += page.len() as u64;
             last = end;

@@ -97,9 +97,10 @@ fn named(rows: Vec<CutRow>, name: impl Fn(&str) -> String) -> Vec<Named> {
 }
 
 impl Db {
-    /// The report of `filter`'s period: the total, by agency, channel and month, and the
-    /// evaluation of the total. With `detail` also by field and the 766 figures that need
-    /// procedures (read from the per-procedure rows: slower on a large province).
+    /// The report of `filter`'s period: the total, by agency, field, channel and month, and
+    /// the evaluation of the total, read from the field-wide counter rows. With `detail` from
+    /// the per-procedure rows instead, which also gives the 766 figure that counts procedures
+    /// (slower on a large province).
     pub async fn statistics_report(
         &self,
         filter: &StatsFilter,
@@ -126,9 +127,7 @@ impl Db {
             .map(|p| (p.code.as_str(), p.field_code.as_str()))
             .collect();
         let mut total = Figures::default();
-        let cut = if detail { Cut::Key } else { Cut::AgencyKey };
-        let per_procedure =
-            detail || filter.field_code.is_some() || filter.procedure_code.is_some();
+        let cut = if detail { Cut::Key } else { Cut::FieldKey };
         for row in self.statistics(filter, cut).await? {
             let mut parts = row.key.splitn(3, '|');
             let (Some(agency), Some(procedure), Some(channel)) =
@@ -139,10 +138,13 @@ impl Db {
             let f = &row.figures;
             total.add(f);
             agency_map.entry(agency.to_string()).or_default().add(f);
-            if per_procedure {
-                let field = field_of.get(procedure).copied().unwrap_or(procedure);
-                field_map.entry(field.to_string()).or_default().add(f);
-            }
+            // Detail rows name a procedure; the others already name the field.
+            let field = if detail {
+                field_of.get(procedure).copied().unwrap_or(procedure)
+            } else {
+                procedure
+            };
+            field_map.entry(field.to_string()).or_default().add(f);
             channel_map.entry(channel.to_string()).or_default().add(f);
             if channel == "online" && f.received > 0 {
                 online_procedures.insert(procedure.to_string());
@@ -156,7 +158,7 @@ impl Db {
         let by_agency = cut(agency_map);
         let by_channel = cut(channel_map);
         let by_field = cut(field_map);
-        let online_used = per_procedure.then_some(online_procedures.len() as i64);
+        let online_used = detail.then_some(online_procedures.len() as i64);
         let mut procedures = 0i64;
         let mut procedures_online = 0i64;
         for p in &catalogue {

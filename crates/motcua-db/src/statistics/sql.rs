@@ -175,11 +175,14 @@ pub(crate) fn disjoint(ranges: &[(i64, i64)], n: usize) -> Vec<(i64, i64)> {
     out
 }
 
-/// Filters: $1 agency path prefix, $2 field, $3 procedure, $4 level, $5 channel.
+/// Filters: $1 agency path prefix, $2 field, $3 procedure, $4 level, $5 channel. A field
+/// matches its procedures' rows and its own field-wide rows (whose procedure column holds
+/// the field code; procedure codes look like `1.000828`, never like a field code).
 macro_rules! filters {
     () => {
         " AND ($1 IS NULL OR s.agency_id IN (SELECT id FROM agencies WHERE path LIKE $1))
-          AND ($2 IS NULL OR s.procedure_code IN (SELECT code FROM procedures WHERE field_code = $2))
+          AND ($2 IS NULL OR s.procedure_code = $2
+               OR s.procedure_code IN (SELECT code FROM procedures WHERE field_code = $2))
           AND ($3 IS NULL OR s.procedure_code = $3)
           AND ($4 IS NULL OR s.agency_id IN (SELECT id FROM agencies WHERE level = $4))
           AND ($5 IS NULL OR s.channel = $5)"
@@ -223,8 +226,8 @@ pub(crate) const BY_KEY: &str = concat!(
 
 /// By month and channel, the period's sums only: $6 first day, $7 last day, $8–$9 the whole
 /// months, $10 the last day read in the first month, $11 the first day read in the last;
-/// $12–$17 the disjoint ranges to read; $18 the scope (0: agency-wide rows, 1: per procedure,
-/// needed with a field or procedure filter).
+/// $12–$17 the disjoint ranges to read; $18 the scope (0: agency-wide rows, 1: per
+/// procedure, 2: per field).
 pub(crate) const MONTHS: &str = concat!(
     "SELECT CASE WHEN s.day > 999999 THEN s.day / 100 ELSE s.day END AS month, s.channel,
         CAST(SUM(s.received) AS BIGINT) AS received,

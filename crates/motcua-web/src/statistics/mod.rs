@@ -25,8 +25,8 @@ pub struct StatsQuery {
     /// For the lists: which figure, and where to continue.
     pub metric: Option<String>,
     pub after: Option<String>,
-    /// `1` (the API's default) adds the cuts read per procedure (by field, and the 766
-    /// figures that need procedures); `0` reads one row per agency only.
+    /// `1` (the API's default) reads the per-procedure counter rows, which the 766 figure
+    /// counting procedures needs; `0` reads one row per agency and field.
     pub detail: Option<String>,
 }
 
