@@ -77,13 +77,15 @@ impl Db {
         let mut tally = crate::statistics::Tally::default();
         let mut fields = std::collections::HashMap::new();
         for d in batch {
-            if !fields.contains_key(&d.procedure_version_id) {
+            if let std::collections::hash_map::Entry::Vacant(slot) =
+                fields.entry(d.procedure_version_id)
+            {
                 let field = self
                     .procedure_version(d.procedure_version_id)
                     .await?
                     .map(|p| p.procedure.field.code.clone())
                     .unwrap_or_default();
-                fields.insert(d.procedure_version_id, field);
+                slot.insert(field);
             }
             let intake = &d.checked.intake;
             tally.add(
