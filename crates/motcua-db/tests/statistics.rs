@@ -11,7 +11,7 @@ use motcua_db::{
     ActorRef, Cut, Db, DossierFilter, DossierRecord, Figures, StatsFilter, TransitionRequest,
 };
 use motcua_domain::agency::Role;
-use motcua_domain::calendar::{Instant, Outcome, vietnam_offset};
+use motcua_domain::calendar::{Instant, Outcome};
 use motcua_domain::catalogue::Channel;
 use motcua_domain::dossier::{Action, Actor, ComponentForm, ReturnMethod, Status};
 
@@ -69,96 +69,12 @@ async fn resolve(db: &Db, p: &Province, d: DossierRecord, approved: &str) -> Dos
     act(db, d, p.director, Action::Approve { note: None }, approved).await
 }
 
-/// The figures computed from every stored dossier, by the definitions.
+/// The figures computed from every stored dossier, each judged by the definitions (the
+/// same judgement the lists of dossiers behind each figure use), not from the counters.
 fn brute(all: &[DossierRecord], from: NaiveDate, to: NaiveDate) -> Figures {
-    let day = |t: Instant| t.with_timezone(&vietnam_offset()).date_naive();
     let mut f = Figures::default();
     for d in all {
-        let received = day(d.received_at);
-        let finished = d
-            .finished_at
-            .filter(|_| d.status.is_final() || d.status == Status::ResultReady)
-            .map(day);
-        let done_by = |x: NaiveDate| finished.is_some_and(|e| e <= x);
-        if received >= from && received <= to {
-            f.received += 1;
-            match d.channel {
-                Channel::Online => f.received_online += 1,
-                Channel::Counter => f.received_counter += 1,
-                Channel::Post => f.received_post += 1,
-            }
-            if d.components
-                .iter()
-                .any(|c| c.form == ComponentForm::Electronic)
-            {
-                f.digitised += 1;
-            }
-        }
-        if finished.is_some_and(|e| e >= from && e <= to) {
-            match d.status {
-                Status::Refused => f.refused += 1,
-                Status::Withdrawn => f.withdrawn += 1,
-                Status::Stopped => f.stopped += 1,
-                _ if d.apologised => f.apologised += 1,
-                _ => match d.outcome {
-                    Some(Outcome::Early) => f.early += 1,
-                    Some(Outcome::OnTime) => f.on_time += 1,
-                    Some(Outcome::Late) => f.late += 1,
-                    None => {}
-                },
-            }
-            let method = d
-                .state
-                .handover
-                .as_ref()
-                .map_or(d.return_method, |h| h.method);
-            let resolved = matches!(d.status, Status::ResultReady | Status::Returned);
-            if resolved && method == ReturnMethod::Online {
-                f.e_result += 1;
-            }
-            if resolved && d.state.supplement.is_some() {
-                f.supplemented += 1;
-            }
-        }
-        if let Some(a) = d.state.apology.as_ref().and_then(|a| a.approved_at)
-            && day(a) >= from
-            && day(a) <= to
-        {
-            f.apologies += 1;
-        }
-        let prev = from.pred_opt().unwrap();
-        if received <= prev && !done_by(prev) {
-            f.carried_over += 1;
-        }
-        if received <= to && !done_by(to) {
-            f.open_at_end += 1;
-        }
-        let pauses = [
-            d.state
-                .supplement
-                .as_ref()
-                .map(|s| (s.requested_at, s.received_at)),
-            d.state
-                .payment
-                .as_ref()
-                .map(|s| (s.requested_at, s.paid_at)),
-        ];
-        for (began, ended) in pauses.into_iter().flatten() {
-            let ended = ended.map(day).or(finished);
-            if day(began) <= to && ended.is_none_or(|e| e > to) {
-                f.paused_at_end += 1;
-            }
-        }
-        let waiting = matches!(
-            d.status,
-            Status::AwaitingSupplement | Status::AwaitingPayment
-        );
-        if let Some(due) = d.due_at.filter(|_| !waiting)
-            && day(due) <= to
-            && !done_by(to)
-        {
-            f.overdue_at_end += 1;
-        }
+        f += motcua_db::figures_of(d, from, to);
     }
     f
 }

@@ -130,6 +130,12 @@ impl Figures {
     }
 }
 
+impl std::ops::AddAssign for Figures {
+    fn add_assign(&mut self, other: Figures) {
+        self.add(&other);
+    }
+}
+
 fn ratio(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
