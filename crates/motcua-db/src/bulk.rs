@@ -1,7 +1,7 @@
 //! Nạp hàng loạt — loading many dossiers prepared by the domain functions (intake checks,
 //! initial state, transitions applied in memory), in large transactions. Used to build the
-//! benchmark's synthetic province; it writes dossiers, their history and the code counters,
-//! not audit entries or messages.
+//! benchmark's synthetic province; it writes dossiers, their history, the statistics
+//! counters and the code counters, not audit entries or messages.
 
 use motcua_domain::calendar::Instant;
 use motcua_domain::dossier::{CheckedIntake, DossierState, Status};
@@ -74,6 +74,32 @@ impl Db {
                 outcome: d.state.outcome.as_ref().map(stored_enum).transpose()?,
             });
         }
+        let mut tally = crate::statistics::Tally::default();
+        let mut fields = std::collections::HashMap::new();
+        for d in batch {
+            if let std::collections::hash_map::Entry::Vacant(slot) =
+                fields.entry(d.procedure_version_id)
+            {
+                let field = self
+                    .procedure_version(d.procedure_version_id)
+                    .await?
+                    .map(|p| p.procedure.field.code.clone())
+                    .unwrap_or_default();
+                slot.insert(field);
+            }
+            let intake = &d.checked.intake;
+            tally.add(
+                &d.state,
+                &intake.procedure_code,
+                fields
+                    .get(&d.procedure_version_id)
+                    .map_or("", String::as_str),
+                intake.channel,
+                &intake.components,
+                intake.return_method,
+            );
+        }
+        let stat_rows = tally.rows();
         let postgres = self.kind() == crate::EngineKind::Postgres;
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -143,6 +169,7 @@ impl Db {
                 });
                 insert.build().execute(&mut *tx).await?;
             }
+            stat_upsert!(tx, &stat_rows);
             if postgres {
                 sqlx::query("SELECT setval(pg_get_serial_sequence('dossiers', 'id'), (SELECT MAX(id) FROM dossiers))")
                     .execute(&mut *tx)

@@ -13,6 +13,8 @@ mod cache;
 mod outbox;
 #[macro_use]
 mod files;
+#[macro_use]
+mod statistics;
 mod agencies;
 mod board;
 mod bulk;
@@ -54,6 +56,10 @@ pub use ratings::{StoredRating, can_be_rated};
 pub use secret::{hash_token, random_token};
 pub use sessions::{LOCKOUT_FAILURES, Login, SESSION_SECONDS, Session};
 pub use staff::{Grant, NewStaff, Staff};
+pub use statistics::{
+    Cut, CutRow, Evaluation, Figures, Metric, MetricPage, Named, StatisticsReport, StatsFilter,
+    Summary, figures_of,
+};
 
 /// Unix seconds now; instants are stored as seconds.
 pub fn now_seconds() -> i64 {

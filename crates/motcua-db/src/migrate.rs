@@ -25,6 +25,11 @@ const SQLITE: &[Migration] = &[
         "delivery",
         include_str!("../migrations/sqlite/0004_delivery.sql"),
     ),
+    (
+        5,
+        "statistics",
+        include_str!("../migrations/sqlite/0005_statistics.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -47,6 +52,11 @@ const POSTGRES: &[Migration] = &[
         "delivery",
         include_str!("../migrations/postgres/0004_delivery.sql"),
     ),
+    (
+        5,
+        "statistics",
+        include_str!("../migrations/postgres/0005_statistics.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -63,7 +73,7 @@ impl Db {
             crate::EngineKind::Sqlite => SQLITE,
             crate::EngineKind::Postgres => POSTGRES,
         };
-        on_write!(self, pool => {
+        let done = on_write!(self, pool => {
             sqlx::query(CREATE_TABLE).execute(pool).await?;
             let applied: Vec<i64> = sqlx::query_scalar(APPLIED).fetch_all(pool).await?;
             let known = list.last().map_or(0, |m| m.0);
@@ -89,7 +99,13 @@ impl Db {
                 tracing::info!(version, name, "migration applied");
                 done.push(*version);
             }
-            Ok(done)
-        })
+            Ok::<_, DbError>(done)
+        });
+        let done = done?;
+        // Migration 5 leaves the statistics counters to be filled from the stored dossiers.
+        if self.statistics_need_backfill().await? {
+            self.rebuild_statistics().await?;
+        }
+        Ok(done)
     }
 }

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod dossier;
 pub mod error;
+pub mod evaluation;
 pub mod rating;
 pub mod text;
 

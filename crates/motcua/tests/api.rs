@@ -46,6 +46,7 @@ async fn openapi_lists_every_route_and_each_answers() {
         "/dossiers/{id}/history",
         "/dossiers/{id}/transitions",
         "/lookup",
+        "/statistics",
     ] {
         assert!(
             paths.iter().any(|p| *p == expected),

@@ -201,6 +201,14 @@ impl Db {
             "status": state.status.code(),
         });
         let receiving_id = receiving.id;
+        let stat_rows = crate::statistics::intake_rows(
+            &state,
+            &procedure_code,
+            &procedure.field.code,
+            checked.intake.channel,
+            &checked.intake.components,
+            checked.intake.return_method,
+        );
         // The record as it will read back, built before the write takes its inputs.
         let mut record = DossierRecord {
             id: 0,
@@ -300,6 +308,7 @@ impl Db {
                 entity_id: code.to_string(),
                 detail: audit_detail,
             });
+            stat_upsert!(conn, &stat_rows);
             for message in messages_for(&events, &checked.intake.applicant, code.as_str(), &secret, &procedure_name, state.due)? {
                 outbox_insert!(conn, id, message, at);
             }

@@ -157,6 +157,12 @@ impl Db {
         let from_status = i64::from(dossier.status.code());
         let from_agency = dossier.current_agency_id;
         let old_step_due = dossier.state.step_due.map(|d| d.timestamp());
+        let field_code = self
+            .procedure_version(dossier.procedure_version_id)
+            .await?
+            .map(|p| p.procedure.field.code.clone())
+            .unwrap_or_default();
+        let stat_rows = crate::statistics::transition_rows(&dossier, state, &field_code);
         let audit = AuditInput {
             at,
             actor: actor_label(&actor),
@@ -211,6 +217,7 @@ impl Db {
                 attach_insert!(conn, dossier_id, file, &uploaded_by, at);
             }
             audit_append!(conn, audit);
+            stat_upsert!(conn, &stat_rows);
             for message in messages {
                 outbox_insert!(conn, dossier_id, message, at);
             }

@@ -7,6 +7,7 @@ pub mod error;
 mod extract;
 mod lookup;
 mod openapi;
+mod statistics;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -26,5 +27,6 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/dossiers/{id}/history", get(dossiers::history))
         .route("/dossiers/{id}/transitions", post(dossiers::transition))
         .route("/lookup", get(lookup::lookup))
+        .route("/statistics", get(statistics::report))
         .fallback(|| async { error::ApiError::not_found("đường dẫn API này") })
 }

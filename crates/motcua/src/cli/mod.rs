@@ -4,6 +4,7 @@ mod bench;
 mod calendar;
 mod database;
 mod notify;
+mod report;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -40,6 +41,9 @@ enum Command {
     Audit(database::AuditCommand),
     /// Working calendar: holidays, deadlines, lunar ↔ solar dates.
     Calendar(calendar::CalendarArgs),
+    /// Reports: statistics of a period.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// Measure motcua's speed and print the figures.
     Bench(bench::BenchArgs),
 }
@@ -55,6 +59,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(c) => database::export(db, c).await,
         Command::Audit(c) => database::audit(db, c).await,
         Command::Calendar(args) => calendar::run(args),
+        Command::Report(c) => report::run(db, c).await,
         Command::Bench(args) => bench::run_async(args).await,
     }
 }

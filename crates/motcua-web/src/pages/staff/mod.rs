@@ -12,6 +12,7 @@ mod intake;
 mod password;
 mod queue;
 pub(crate) mod signin;
+mod statistics;
 mod templates;
 mod versions;
 
@@ -61,6 +62,10 @@ pub fn router() -> Router<Arc<AppState>> {
             get(forms::dossier_form),
         )
         .route("/can-bo/so-theo-doi", get(forms::log_book))
+        .route("/can-bo/thong-ke", get(statistics::overview))
+        .route("/can-bo/thong-ke/co-quan/{id}", get(statistics::agency))
+        .route("/can-bo/thong-ke/ho-so", get(statistics::list))
+        .route("/can-bo/thong-ke/excel", get(statistics::excel))
         .route(
             "/can-bo/quan-tri/lich",
             get(calendar::show).post(calendar::change),

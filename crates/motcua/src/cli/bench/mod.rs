@@ -402,14 +402,11 @@ pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
         });
     }
 
-    figures.push(Figure {
-        name: "statistics (provincial year overview)",
-        measured: None,
-        unit: "s",
-        target: "< 1 s".into(),
-        met: None,
-        detail: "not measured: the statistics are not built yet".into(),
-    });
+    for detail in [false, true] {
+        figures.push(
+            statistics_figure(&address, &summary.logins, &code_of, now, args.quick, detail).await?,
+        );
+    }
     let rss = server.peak_rss_mib()?;
     figures.push(Figure {
         name: "server peak resident memory",
@@ -492,6 +489,70 @@ async fn raw_limit(
     db.bulk_counters(&counters).await?;
     db.close().await;
     Ok(rate)
+}
+
+/// The provincial overview of this year to date over HTTP (the report the overview page
+/// shows: totals, agencies, channels, months and the evaluation; with `detail` also the
+/// per-procedure cuts), one request at a time, as a leader of the province sees it.
+async fn statistics_figure(
+    address: &str,
+    logins: &[motcua::demo::DemoLogin],
+    code_of: &dyn Fn(&str) -> Option<String>,
+    now: motcua_domain::calendar::Instant,
+    quick: bool,
+    detail: bool,
+) -> anyhow::Result<Figure> {
+    let token = logins
+        .iter()
+        .find(|l| code_of(&l.agency).as_deref() == Some("000.00.00.H56"))
+        .or_else(|| logins.iter().find(|l| l.role == Role::Administrator))
+        .context("tỉnh mẫu thiếu cán bộ cấp tỉnh")?
+        .token
+        .clone();
+    let to = now.date_naive();
+    let from = chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&to), 1, 1).unwrap_or(to);
+    let count = if quick { 20 } else { 50 };
+    let path = format!(
+        "/api/v1/statistics?from={from}&to={to}&detail={}",
+        u8::from(detail)
+    );
+    eprintln!("Đo thống kê toàn tỉnh một năm ({count} lần)…");
+    let jobs: Jobs = Arc::new(move |i| {
+        (i < count).then(|| Job {
+            method: "GET",
+            path: path.clone(),
+            token: Some(token.clone()),
+            body: None,
+        })
+    });
+    let plan = Plan {
+        rounds: 1,
+        round: Duration::from_secs(120),
+        dossiers: 0,
+    };
+    let (_, lat, fail) = measure(address, 1, jobs, &plan).await?;
+    Ok(Figure {
+        name: if detail {
+            "statistics, year to date, per procedure"
+        } else {
+            "statistics, provincial year overview"
+        },
+        measured: Some(lat.2),
+        unit: "ms p99",
+        target: "< 1 s".into(),
+        met: Some(lat.2 < 1000.0 && fail.is_empty()),
+        detail: format!(
+            "GET /api/v1/statistics for {from} – {to}, {}; p50/p95/p99 {:.1}/{:.1}/{:.1} ms{fail}",
+            if detail {
+                "every cut incl. by field, read per procedure"
+            } else {
+                "totals, agencies, channels, months, evaluation"
+            },
+            lat.0,
+            lat.1,
+            lat.2
+        ),
+    })
 }
 
 async fn deep_cursor(url: &str, agency_code: &str) -> anyhow::Result<Option<String>> {

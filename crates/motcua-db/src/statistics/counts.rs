@@ -1,0 +1,367 @@
+//! Đếm theo ngày — what one dossier adds to the statistics counters, as a pure function of
+//! its state, and the difference a transition makes (new contribution minus old).
+//!
+//! A dossier adds 1 to a column of the row of the day its instant falls on (Vietnam date):
+//! `received` on its received day; `finished` and one outcome column on its finished day;
+//! `due` on its appointment day (unless it waits for the citizen now, when the appointment
+//! will move); `due_met` on the appointment day when it finished on or before it, `due_missed`
+//! on the finished day when after; `pause_in`/`pause_out` on the days a wait for a supplement
+//! or a payment began and ended. Day 0 carries the sum of every row of the key.
+
+use std::collections::BTreeMap;
+
+use chrono::Datelike;
+use motcua_domain::calendar::{Instant, Outcome, vietnam_offset};
+use motcua_domain::catalogue::Channel;
+use motcua_domain::dossier::{
+    ComponentForm, DossierState, ReceivedComponent, ReturnMethod, Status,
+};
+
+pub(crate) const RECEIVED: usize = 0;
+pub(crate) const DIGITISED: usize = 1;
+pub(crate) const FINISHED: usize = 2;
+pub(crate) const EARLY: usize = 3;
+pub(crate) const ON_TIME: usize = 4;
+pub(crate) const LATE: usize = 5;
+pub(crate) const APOLOGISED: usize = 6;
+pub(crate) const REFUSED: usize = 7;
+pub(crate) const WITHDRAWN: usize = 8;
+pub(crate) const STOPPED: usize = 9;
+pub(crate) const E_RESULT: usize = 10;
+pub(crate) const DUE: usize = 11;
+pub(crate) const DUE_MET: usize = 12;
+pub(crate) const DUE_MISSED: usize = 13;
+pub(crate) const PAUSE_IN: usize = 14;
+pub(crate) const PAUSE_OUT: usize = 15;
+pub(crate) const APOLOGIES: usize = 16;
+/// Resolved after a supplement request (TT 01 chỉ số 3).
+pub(crate) const SUPPLEMENTED: usize = 17;
+
+/// One row's worth of counts.
+pub(crate) type Counts = [i64; COLUMNS];
+
+/// How many counter columns there are.
+pub(crate) const COLUMNS: usize = 18;
+
+/// Row scopes: one agency-wide row, one per procedure, one per field (whose
+/// `procedure_code` column holds the field code).
+pub(crate) const SCOPE_AGENCY: i64 = 0;
+pub(crate) const SCOPE_PROCEDURE: i64 = 1;
+pub(crate) const SCOPE_FIELD: i64 = 2;
+
+/// The row key of a dossier: the agency that resolves it, its procedure and channel (and
+/// the procedure's field, for the field-wide twin row).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct StatKey {
+    pub scope: i64,
+    pub agency_id: i64,
+    pub procedure_code: String,
+    pub channel: String,
+    pub field_code: String,
+}
+
+/// What the counters need to know about a dossier.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Facts<'a> {
+    pub state: &'a DossierState,
+    pub components: &'a [ReceivedComponent],
+    pub return_method: ReturnMethod,
+}
+
+/// The Vietnam date of `t` as YYYYMMDD.
+pub(crate) fn day_of(t: Instant) -> i64 {
+    let d = t.with_timezone(&vietnam_offset()).date_naive();
+    i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
+}
+
+/// The agency a dossier is counted under: the competent agency, read from the workflow
+/// pinned at intake as the agency holding most processing steps (reception and return
+/// excluded; the earliest wins a tie), so a leader's signature at a higher agency or a
+/// consulted agency's step does not move it.
+pub(crate) fn counted_agency(state: &DossierState) -> i64 {
+    let processing = state
+        .steps
+        .get(1..=state.approval_step())
+        .filter(|s| !s.is_empty())
+        .unwrap_or(&state.steps);
+    let mut best: Option<(i64, usize)> = None;
+    for step in processing {
+        let n = processing
+            .iter()
+            .filter(|s| s.agency_id == step.agency_id)
+            .count();
+        if best.is_none_or(|(_, m)| n > m) {
+            best = Some((step.agency_id, n));
+        }
+    }
+    best.map_or(state.current_agency, |(id, _)| id)
+}
+
+pub(crate) fn key(
+    state: &DossierState,
+    procedure_code: &str,
+    field_code: &str,
+    channel: Channel,
+) -> StatKey {
+    StatKey {
+        scope: SCOPE_PROCEDURE,
+        field_code: field_code.to_string(),
+        agency_id: counted_agency(state),
+        procedure_code: procedure_code.to_string(),
+        channel: match channel {
+            Channel::Online => "online",
+            Channel::Counter => "counter",
+            Channel::Post => "post",
+        }
+        .to_string(),
+    }
+}
+
+fn add(map: &mut BTreeMap<i64, Counts>, day: i64, column: usize) {
+    map.entry(day).or_insert([0; COLUMNS])[column] += 1;
+}
+
+/// The rows a dossier in this state adds to (day 0 excluded).
+pub(crate) fn contribution(f: Facts<'_>) -> BTreeMap<i64, Counts> {
+    let s = f.state;
+    let mut map = BTreeMap::new();
+    add(&mut map, day_of(s.received_at), RECEIVED);
+    if f.components
+        .iter()
+        .any(|c| c.form == ComponentForm::Electronic)
+    {
+        add(&mut map, day_of(s.received_at), DIGITISED);
+    }
+    let finished = s
+        .finished_at
+        .filter(|_| s.status.is_final() || s.status == Status::ResultReady);
+    if let Some(end) = finished {
+        let day = day_of(end);
+        add(&mut map, day, FINISHED);
+        let column = match s.status {
+            Status::Refused => Some(REFUSED),
+            Status::Withdrawn => Some(WITHDRAWN),
+            Status::Stopped => Some(STOPPED),
+            Status::ResultReady | Status::Returned if s.apologised() => Some(APOLOGISED),
+            Status::ResultReady | Status::Returned => match s.outcome {
+                Some(Outcome::Early) => Some(EARLY),
+                Some(Outcome::OnTime) => Some(ON_TIME),
+                Some(Outcome::Late) => Some(LATE),
+                None => None,
+            },
+            _ => None,
+        };
+        if let Some(c) = column {
+            add(&mut map, day, c);
+        }
+        let resolved = matches!(s.status, Status::ResultReady | Status::Returned);
+        let electronic =
+            s.handover.as_ref().map_or(f.return_method, |h| h.method) == ReturnMethod::Online;
+        if resolved && electronic {
+            add(&mut map, day, E_RESULT);
+        }
+        if resolved && s.supplement.is_some() {
+            add(&mut map, day, SUPPLEMENTED);
+        }
+    }
+    let waiting = matches!(
+        s.status,
+        Status::AwaitingSupplement | Status::AwaitingPayment
+    );
+    if let Some(due) = s.due.filter(|_| !waiting) {
+        let due_day = day_of(due);
+        add(&mut map, due_day, DUE);
+        if let Some(end) = finished {
+            if day_of(end) <= due_day {
+                add(&mut map, due_day, DUE_MET);
+            } else {
+                add(&mut map, day_of(end), DUE_MISSED);
+            }
+        }
+    }
+    let pauses = [
+        s.supplement
+            .as_ref()
+            .map(|p| (p.requested_at, p.received_at)),
+        s.payment.as_ref().map(|p| (p.requested_at, p.paid_at)),
+    ];
+    for (began, ended) in pauses.into_iter().flatten() {
+        add(&mut map, day_of(began), PAUSE_IN);
+        if let Some(end) = ended.or(finished) {
+            add(&mut map, day_of(end), PAUSE_OUT);
+        }
+    }
+    if let Some(approved) = s.apology.as_ref().and_then(|a| a.approved_at) {
+        add(&mut map, day_of(approved), APOLOGIES);
+    }
+    map
+}
+
+/// Adds `from` into `into` with sign `sign`.
+pub(crate) fn merge(into: &mut BTreeMap<i64, Counts>, from: &BTreeMap<i64, Counts>, sign: i64) {
+    for (day, counts) in from {
+        let row = into.entry(*day).or_insert([0; COLUMNS]);
+        for (a, b) in row.iter_mut().zip(counts) {
+            *a += sign * b;
+        }
+    }
+}
+
+/// The rows to add for a change from `old` to `new` (either may be absent): the non-zero
+/// differences by day, and their sum under day 0. Empty when nothing counted changed.
+pub(crate) fn delta(
+    old: Option<&BTreeMap<i64, Counts>>,
+    new: Option<&BTreeMap<i64, Counts>>,
+) -> BTreeMap<i64, Counts> {
+    let mut out = BTreeMap::new();
+    if let Some(n) = new {
+        merge(&mut out, n, 1);
+    }
+    if let Some(o) = old {
+        merge(&mut out, o, -1);
+    }
+    with_totals(out)
+}
+
+/// Drops all-zero rows and adds the month rows (key YYYYMM), the year rows (YYYY) and the
+/// day-0 row, each the sum of its day rows.
+pub(crate) fn with_totals(mut rows: BTreeMap<i64, Counts>) -> BTreeMap<i64, Counts> {
+    rows.retain(|day, c| *day > MONTH_MAX && c.iter().any(|v| *v != 0));
+    if rows.is_empty() {
+        return rows;
+    }
+    let mut extra: BTreeMap<i64, Counts> = BTreeMap::new();
+    for (day, counts) in &rows {
+        for key in [0, day / 10_000, day / 100] {
+            let row = extra.entry(key).or_insert([0; COLUMNS]);
+            for (a, b) in row.iter_mut().zip(counts) {
+                *a += b;
+            }
+        }
+    }
+    extra.retain(|_, c| c.iter().any(|v| *v != 0));
+    rows.extend(extra);
+    rows
+}
+
+/// Keys up to this are month rows (YYYYMM); above, day rows (YYYYMMDD); 0 is the total.
+pub(crate) const MONTH_MAX: i64 = 999_999;
+
+/// Adds `rows` (key, day, counts) to `stat_days` on `$conn`, with multi-row upserts in
+/// (key, day) order, so concurrent writers take row locks in one order.
+macro_rules! stat_upsert {
+    ($conn:expr, $rows:expr) => {{
+        let rows: &[$crate::statistics::counts::StatRow] = $rows;
+        for chunk in rows.chunks(1000) {
+            let mut insert = sqlx::QueryBuilder::new($crate::statistics::counts::UPSERT_HEAD);
+            insert.push_values(chunk, |mut b, (key, day, counts)| {
+                b.push_bind(key.scope)
+                    .push_bind(key.agency_id)
+                    .push_bind(key.procedure_code.clone())
+                    .push_bind(key.channel.clone())
+                    .push_bind(*day);
+                for v in counts {
+                    b.push_bind(*v);
+                }
+            });
+            insert.push($crate::statistics::counts::UPSERT_TAIL);
+            insert.build().execute(&mut *$conn).await?;
+        }
+    }};
+}
+
+/// One row to add: key, day (0 for the totals) and counts.
+pub(crate) type StatRow = (StatKey, i64, Counts);
+
+/// Flattens per-key rows into upsert order.
+/// Also adds each row to its agency-wide twin (procedure code "", scope 0) and its
+/// field-wide twin (scope 2), which queries read instead of one row per procedure when they
+/// need no procedure.
+pub(crate) fn flatten(
+    by_key: impl IntoIterator<Item = (StatKey, BTreeMap<i64, Counts>)>,
+) -> Vec<StatRow> {
+    let mut merged: BTreeMap<(StatKey, i64), Counts> = BTreeMap::new();
+    for (key, rows) in by_key {
+        let agency = StatKey {
+            scope: SCOPE_AGENCY,
+            procedure_code: String::new(),
+            field_code: String::new(),
+            ..key.clone()
+        };
+        let field = StatKey {
+            scope: SCOPE_FIELD,
+            procedure_code: key.field_code.clone(),
+            field_code: String::new(),
+            ..key.clone()
+        };
+        for (day, counts) in rows {
+            for k in [&key, &agency, &field] {
+                let row = merged.entry((k.clone(), day)).or_insert([0; COLUMNS]);
+                for (a, b) in row.iter_mut().zip(&counts) {
+                    *a += b;
+                }
+            }
+        }
+    }
+    merged
+        .into_iter()
+        .filter(|(_, c)| c.iter().any(|v| *v != 0))
+        .map(|((k, d), c)| (k, d, c))
+        .collect()
+}
+
+pub(crate) const UPSERT_HEAD: &str =
+    "INSERT INTO stat_days (scope, agency_id, procedure_code, channel,
+    day, received, digitised, finished, early, on_time, late, apologised, refused, withdrawn,
+    stopped, e_result, due, due_met, due_missed, pause_in, pause_out, apologies, supplemented) ";
+
+pub(crate) const UPSERT_TAIL: &str = " ON CONFLICT (scope, day, agency_id, procedure_code, channel)
+    DO UPDATE SET received = stat_days.received + excluded.received,
+    digitised = stat_days.digitised + excluded.digitised,
+    finished = stat_days.finished + excluded.finished,
+    early = stat_days.early + excluded.early,
+    on_time = stat_days.on_time + excluded.on_time,
+    late = stat_days.late + excluded.late,
+    apologised = stat_days.apologised + excluded.apologised,
+    refused = stat_days.refused + excluded.refused,
+    withdrawn = stat_days.withdrawn + excluded.withdrawn,
+    stopped = stat_days.stopped + excluded.stopped,
+    e_result = stat_days.e_result + excluded.e_result,
+    due = stat_days.due + excluded.due,
+    due_met = stat_days.due_met + excluded.due_met,
+    due_missed = stat_days.due_missed + excluded.due_missed,
+    pause_in = stat_days.pause_in + excluded.pause_in,
+    pause_out = stat_days.pause_out + excluded.pause_out,
+    apologies = stat_days.apologies + excluded.apologies,
+    supplemented = stat_days.supplemented + excluded.supplemented";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_sum_the_days_and_zero_rows_vanish() {
+        let mut a = BTreeMap::new();
+        add(&mut a, 20260302, RECEIVED);
+        add(&mut a, 20260311, DUE);
+        let mut b = a.clone();
+        add(&mut b, 20260310, FINISHED);
+        add(&mut b, 20260310, EARLY);
+        let d = delta(Some(&a), Some(&b));
+        assert_eq!(d.len(), 4, "{d:?}");
+        assert_eq!(d[&2026][EARLY], 1);
+        assert_eq!(d[&202603][EARLY], 1);
+        assert_eq!(d[&20260310][FINISHED], 1);
+        assert_eq!(d[&0][EARLY], 1);
+        assert!(delta(Some(&a), Some(&a)).is_empty());
+        let gone = delta(Some(&a), None);
+        assert_eq!(gone[&0][RECEIVED], -1);
+    }
+
+    #[test]
+    fn days_are_vietnam_dates() {
+        let t =
+            chrono::DateTime::parse_from_rfc3339("2026-03-01T18:30:00+00:00").unwrap_or_default();
+        assert_eq!(day_of(t), 20260302);
+    }
+}

@@ -1,0 +1,82 @@
+//! Dựng lại bảng đếm — recomputing `stat_days` from the dossiers, with the same function the
+//! writes use: the backfill after migration 5, and a repair if the counters are ever doubted.
+
+use super::Tally;
+use crate::rows::RowExt;
+use crate::{Db, DbError};
+
+const PAGE: &str = "SELECT id, procedure_version_id, procedure_code, channel, components,
+    return_method, state
+    FROM dossiers WHERE id > $1 ORDER BY id LIMIT 5000";
+
+impl Db {
+    /// Whether the counters still wait for their first fill.
+    pub(crate) async fn statistics_need_backfill(&self) -> Result<bool, DbError> {
+        on_write!(self, pool => {
+            let done: Option<i64> = sqlx::query_scalar("SELECT done FROM stat_backfill WHERE id = 1")
+                .fetch_optional(pool)
+                .await?;
+            Ok(done == Some(0))
+        })
+    }
+
+    /// Recomputes every counter row from the stored dossiers, in one transaction. Run it on
+    /// an idle database: writes made meanwhile would be counted twice or not at all.
+    pub async fn rebuild_statistics(&self) -> Result<u64, DbError> {
+        let mut tally = Tally::default();
+        let mut last = 0i64;
+        let mut seen = 0u64;
+        loop {
+            let page: Vec<(i64, i64, String, String, String, String, String)> = on_write!(self, pool => {
+                let rows = sqlx::query(PAGE).bind(last).fetch_all(pool).await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok((
+                            r.int("id")?,
+                            r.int("procedure_version_id")?,
+                            r.text("procedure_code")?,
+                            r.text("channel")?,
+                            r.text("components")?,
+                            r.text("return_method")?,
+                            r.text("state")?,
+                        ))
+                    })
+                    .collect::<Result<Vec<_>, DbError>>()?
+            });
+            let Some(end) = page.last().map(|p| p.0) else {
+                break;
+            };
+            for (_, version, procedure, channel, components, method, state) in &page {
+                let field = self
+                    .procedure_version(*version)
+                    .await?
+                    .map(|p| p.procedure.field.code.clone())
+                    .unwrap_or_default();
+                let channel = serde_json::from_value(serde_json::Value::String(channel.clone()))?;
+                let method = serde_json::from_value(serde_json::Value::String(method.clone()))?;
+                let components: Vec<motcua_domain::dossier::ReceivedComponent> =
+                    serde_json::from_str(components)?;
+                let state: motcua_domain::dossier::DossierState = serde_json::from_str(state)?;
+                tally.add(&state, procedure, &field, channel, &components, method);
+            }
+            seen += page.len() as u64;
+            last = end;
+        }
+        let rows = tally.rows();
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM stat_days").execute(&mut *tx).await?;
+            stat_upsert!(tx, &rows);
+            sqlx::query("UPDATE stat_backfill SET done = 1 WHERE id = 1")
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        tracing::info!(
+            dossiers = seen,
+            rows = rows.len(),
+            "statistics counters rebuilt"
+        );
+        Ok(seen)
+    }
+}

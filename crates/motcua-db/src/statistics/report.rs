@@ -1,0 +1,283 @@
+//! Báo cáo thống kê — one period's figures in every cut the pages, the API, the spreadsheet
+//! and the command line show, with the evaluation computed from the same numbers.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use motcua_domain::catalogue::OnlineLevel;
+use motcua_domain::evaluation::{
+    AgencyClass, GroupScore, IndicatorScores, Inputs766, OnlineUnit, agency_class,
+    online_indicator, score_766, unit_scores,
+};
+use serde::{Deserialize, Serialize};
+
+use super::{Cut, CutRow, Figures, StatsFilter};
+use crate::{Db, DbError};
+
+/// Figures with the values derived from them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    #[serde(flatten)]
+    pub figures: Figures,
+    pub resolved: i64,
+    pub in_progress_on_time: i64,
+    pub on_time_rate: Option<f64>,
+    pub online_share: Option<f64>,
+    pub digitised_share: Option<f64>,
+    pub e_result_share: Option<f64>,
+}
+
+impl From<Figures> for Summary {
+    fn from(f: Figures) -> Self {
+        Self {
+            resolved: f.resolved(),
+            in_progress_on_time: f.in_progress_on_time(),
+            on_time_rate: f.on_time_rate(),
+            online_share: f.online_share(),
+            digitised_share: f.digitised_share(),
+            e_result_share: f.e_result_share(),
+            figures: f,
+        }
+    }
+}
+
+/// One group of a cut, named.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Named {
+    pub key: String,
+    pub name: String,
+    pub summary: Summary,
+}
+
+/// The TT 01 indicators motcua computes for the whole selection, and the 766 groups.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    pub indicators: IndicatorScores,
+    /// Score brought to 18 points over the indicators with data, and the class.
+    pub score_18: Option<f64>,
+    pub class: Option<AgencyClass>,
+    pub groups_766: Vec<GroupScore>,
+}
+
+/// A period's statistics in every cut.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatisticsReport {
+    pub filter: StatsFilter,
+    pub total: Summary,
+    pub by_agency: Vec<Named>,
+    pub by_field: Vec<Named>,
+    pub by_channel: Vec<Named>,
+    pub by_month: Vec<Named>,
+    pub evaluation: Evaluation,
+}
+
+fn channel_name(key: &str) -> &'static str {
+    match key {
+        "online" => "Trực tuyến",
+        "counter" => "Trực tiếp",
+        "post" => "Bưu chính",
+        _ => "Khác",
+    }
+}
+
+fn month_name(key: &str) -> String {
+    match (key.get(..4), key.get(4..)) {
+        (Some(y), Some(m)) => format!("{m}/{y}"),
+        _ => key.to_string(),
+    }
+}
+
+fn named(rows: Vec<CutRow>, name: impl Fn(&str) -> String) -> Vec<Named> {
+    rows.into_iter()
+        .map(|r| Named {
+            name: name(&r.key),
+            summary: r.figures.into(),
+            key: r.key,
+        })
+        .collect()
+}
+
+impl Db {
+    /// The report of `filter`'s period: the total, by agency, field, channel and month, and
+    /// the evaluation of the total, read from the field-wide counter rows. With `detail` from
+    /// the per-procedure rows instead, which also gives the 766 figure that counts procedures
+    /// (slower on a large province).
+    pub async fn statistics_report(
+        &self,
+        filter: &StatsFilter,
+        detail: bool,
+    ) -> Result<StatisticsReport, DbError> {
+        let agencies: HashMap<String, String> = self
+            .agencies()
+            .await?
+            .into_iter()
+            .map(|a| (a.id.to_string(), a.name))
+            .collect();
+        let catalogue = self.procedures(None, None, None).await?;
+        let fields: HashMap<String, String> = catalogue
+            .iter()
+            .map(|p| (p.field_code.clone(), p.field_name.clone()))
+            .collect();
+        // One pass over the counters by key gives the agency, field and channel cuts.
+        let mut agency_map: BTreeMap<String, Figures> = BTreeMap::new();
+        let mut field_map: BTreeMap<String, Figures> = BTreeMap::new();
+        let mut channel_map: BTreeMap<String, Figures> = BTreeMap::new();
+        let mut online_procedures: HashSet<String> = HashSet::new();
+        let field_of: HashMap<&str, &str> = catalogue
+            .iter()
+            .map(|p| (p.code.as_str(), p.field_code.as_str()))
+            .collect();
+        let mut total = Figures::default();
+        let cut = if detail { Cut::Key } else { Cut::FieldKey };
+        for row in self.statistics(filter, cut).await? {
+            let mut parts = row.key.splitn(3, '|');
+            let (Some(agency), Some(procedure), Some(channel)) =
+                (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            let f = &row.figures;
+            total.add(f);
+            agency_map.entry(agency.to_string()).or_default().add(f);
+            // Detail rows name a procedure; the others already name the field.
+            let field = if detail {
+                field_of.get(procedure).copied().unwrap_or(procedure)
+            } else {
+                procedure
+            };
+            field_map.entry(field.to_string()).or_default().add(f);
+            channel_map.entry(channel.to_string()).or_default().add(f);
+            if channel == "online" && f.received > 0 {
+                online_procedures.insert(procedure.to_string());
+            }
+        }
+        let cut = |map: BTreeMap<String, Figures>| -> Vec<CutRow> {
+            map.into_iter()
+                .map(|(key, figures)| CutRow { key, figures })
+                .collect()
+        };
+        let by_agency = cut(agency_map);
+        let by_channel = cut(channel_map);
+        let by_field = cut(field_map);
+        let online_used = detail.then_some(online_procedures.len() as i64);
+        let mut procedures = 0i64;
+        let mut procedures_online = 0i64;
+        for p in &catalogue {
+            if filter
+                .field_code
+                .as_ref()
+                .is_some_and(|f| *f != p.field_code)
+                || filter.procedure_code.as_ref().is_some_and(|c| *c != p.code)
+            {
+                continue;
+            }
+            if let Some(stored) = self.procedure(&p.code).await? {
+                procedures += 1;
+                if stored.procedure.online_level != OnlineLevel::Information {
+                    procedures_online += 1;
+                }
+            }
+        }
+        let online = by_channel
+            .iter()
+            .find(|r| r.key == "online")
+            .map(|r| r.figures)
+            .unwrap_or_default();
+        let evaluation = evaluate(&total, &online, procedures, procedures_online, online_used);
+        Ok(StatisticsReport {
+            filter: filter.clone(),
+            total: total.into(),
+            by_agency: named(by_agency, |k| {
+                agencies.get(k).cloned().unwrap_or_else(|| k.to_string())
+            }),
+            by_field: named(by_field, |k| {
+                fields.get(k).cloned().unwrap_or_else(|| k.to_string())
+            }),
+            by_channel: named(by_channel, |k| channel_name(k).to_string()),
+            by_month: named(self.statistics(filter, Cut::Month).await?, month_name),
+            evaluation,
+        })
+    }
+}
+
+/// Chỉ số 1 from the counters: (2 × early + 1 × on time + 0 × late or re-dated) / resolved;
+/// chỉ số 3: (2 × resolved without a supplement request + 1 × with one) / resolved;
+/// chỉ số 9 from the online figures; the others need per-dossier data or ratings.
+fn evaluate(
+    total: &Figures,
+    online: &Figures,
+    procedures: i64,
+    procedures_online: i64,
+    online_used: Option<i64>,
+) -> Evaluation {
+    let at = |i: usize, v: f64| {
+        let mut s = IndicatorScores::default();
+        s.0[i] = Some(v);
+        s
+    };
+    let resolved = total.resolved();
+    let per_dossier = [
+        (at(0, 2.0), total.early as u64),
+        (at(0, 1.0), total.on_time as u64),
+        (at(0, 0.0), (total.late + total.apologised) as u64),
+        (at(2, 2.0), (resolved - total.supplemented).max(0) as u64),
+        (at(2, 1.0), total.supplemented as u64),
+    ];
+    let mut unit = IndicatorScores::default();
+    if total.received > 0 && procedures > 0 {
+        unit.0[8] = Some(online_indicator(&OnlineUnit {
+            online_procedures_share: procedures_online as f64 / procedures as f64,
+            online_share: total.online_share().unwrap_or(0.0),
+            late_online: online.late + online.apologised + online.overdue_at_end,
+        }));
+    }
+    let indicators = unit_scores(per_dossier, &unit);
+    let class = agency_class(&indicators);
+    Evaluation {
+        indicators,
+        score_18: class.map(|c| c.0),
+        class: class.map(|c| c.1),
+        groups_766: score_766(&Inputs766 {
+            received: total.received,
+            received_online: total.received_online,
+            in_progress_on_time: total.in_progress_on_time(),
+            early: total.early,
+            on_time: total.on_time,
+            refused: total.refused,
+            withdrawn: total.withdrawn,
+            resolved: total.resolved(),
+            e_result: total.e_result,
+            digitised: total.digitised,
+            procedures,
+            procedures_online,
+            procedures_online_used: online_used,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indicators_from_the_counts() {
+        let f = Figures {
+            early: 7,
+            on_time: 5,
+            late: 3,
+            apologised: 2,
+            supplemented: 4,
+            received: 20,
+            received_online: 8,
+            ..Figures::default()
+        };
+        let e = evaluate(&f, &Figures::default(), 10, 5, Some(3));
+        // Chỉ số 1 = (7 × 2 + 5) / 17 = 1.1; chỉ số 3 = (13 × 2 + 4 × 1) / 17 = 1.8.
+        assert_eq!(e.indicators.0[0], Some(1.1));
+        assert_eq!(e.indicators.0[2], Some(1.8));
+        // Chỉ số 9: 5 of 10 procedures online, 40 % of dossiers online, none late: 2.
+        assert_eq!(e.indicators.0[8], Some(2.0));
+        // (1.1 + 1.8 + 2) of 6 on the 18-point scale: 14.7, Tốt.
+        assert_eq!(e.score_18, Some(14.7));
+        assert_eq!(e.class, Some(AgencyClass::Good));
+    }
+}

@@ -1,0 +1,500 @@
+//! Statistics from the counters, on SQLite and PostgreSQL: dossiers with known outcomes built
+//! through intake and transitions, the figures checked by hand and against a scan of every
+//! dossier for many periods, and the backfill giving the same counters as the live writes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use chrono::{DateTime, NaiveDate};
+use common::*;
+use motcua_db::{
+    ActorRef, Cut, Db, DossierFilter, DossierRecord, Figures, StatsFilter, TransitionRequest,
+};
+use motcua_domain::agency::Role;
+use motcua_domain::calendar::{Instant, Outcome};
+use motcua_domain::catalogue::Channel;
+use motcua_domain::dossier::{Action, Actor, ComponentForm, ReturnMethod, Status};
+
+fn at(text: &str) -> Instant {
+    DateTime::parse_from_rfc3339(&format!("{text}+07:00")).unwrap()
+}
+
+fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+fn period(from: &str, to: &str) -> StatsFilter {
+    StatsFilter {
+        from: date(from),
+        to: date(to),
+        agency_id: None,
+        field_code: None,
+        procedure_code: None,
+        level: None,
+        channel: None,
+    }
+}
+
+async fn receive(db: &Db, p: &Province, when: &str) -> DossierRecord {
+    let actor = Actor::Staff {
+        id: p.counter,
+        roles: vec![Role::CounterOfficer],
+    };
+    db.intake(intake("Lê Thị Hoa"), CENTRE, &actor, &CALENDAR, at(when))
+        .await
+        .unwrap()
+}
+
+async fn act(db: &Db, d: DossierRecord, who: i64, action: Action, when: &str) -> DossierRecord {
+    db.transition(
+        &TransitionRequest {
+            dossier_id: d.id,
+            expected_version: d.version,
+            action,
+        },
+        ActorRef::Staff(who),
+        &CALENDAR,
+        at(when),
+    )
+    .await
+    .unwrap()
+}
+
+/// Through the workflow to the result, approved at `approved`.
+async fn resolve(db: &Db, p: &Province, d: DossierRecord, approved: &str) -> DossierRecord {
+    let forward = || Action::Forward { note: None };
+    let d = act(db, d, p.counter, forward(), "2026-03-02T09:00:00").await;
+    let d = act(db, d, p.specialist, forward(), "2026-03-03T09:00:00").await;
+    let d = act(db, d, p.unit_leader, forward(), "2026-03-04T09:00:00").await;
+    act(db, d, p.director, Action::Approve { note: None }, approved).await
+}
+
+/// The figures computed from every stored dossier, each judged by the definitions (the
+/// same judgement the lists of dossiers behind each figure use), not from the counters.
+fn brute(all: &[DossierRecord], from: NaiveDate, to: NaiveDate) -> Figures {
+    let mut f = Figures::default();
+    for d in all {
+        f += motcua_db::figures_of(d, from, to);
+    }
+    f
+}
+
+async fn all_dossiers(db: &Db) -> Vec<DossierRecord> {
+    let mut out = Vec::new();
+    let mut filter = DossierFilter {
+        limit: Some(200),
+        ..DossierFilter::default()
+    };
+    loop {
+        let page = db.list_dossiers(&filter).await.unwrap();
+        out.extend(page.items);
+        match page.next {
+            Some(n) => filter.after = Some(n),
+            None => return out,
+        }
+    }
+}
+
+async fn known_outcomes(engine: &str) {
+    let Some((db, url)) = fresh(engine).await else {
+        return;
+    };
+    let p = province(&db).await;
+
+    // Received in February, still open through March: carried over, then overdue.
+    receive(&db, &p, "2026-02-24T08:00:00").await;
+    // Due 2026-03-11 08:00 (seven working days).
+    for _ in 0..7 {
+        let d = receive(&db, &p, "2026-03-02T08:00:00").await;
+        resolve(&db, &p, d, "2026-03-05T10:00:00").await;
+    }
+    for _ in 0..5 {
+        let d = receive(&db, &p, "2026-03-02T08:00:00").await;
+        resolve(&db, &p, d, "2026-03-11T10:00:00").await;
+    }
+    for _ in 0..3 {
+        let d = receive(&db, &p, "2026-03-02T08:00:00").await;
+        let d = resolve(&db, &p, d, "2026-03-13T10:00:00").await;
+        assert_eq!(d.outcome, Some(Outcome::Late));
+    }
+    for _ in 0..2 {
+        let d = receive(&db, &p, "2026-03-02T08:00:00").await;
+        let d = act(
+            &db,
+            d,
+            p.counter,
+            Action::Forward { note: None },
+            "2026-03-02T09:00:00",
+        )
+        .await;
+        let d = act(
+            &db,
+            d,
+            p.specialist,
+            Action::ProposeApology {
+                reason: "Chờ xác minh".into(),
+                new_due: at("2026-03-18T16:00:00"),
+            },
+            "2026-03-09T09:00:00",
+        )
+        .await;
+        let d = act(
+            &db,
+            d,
+            p.director,
+            Action::ApproveApology,
+            "2026-03-09T10:00:00",
+        )
+        .await;
+        let d = act(
+            &db,
+            d,
+            p.specialist,
+            Action::Forward { note: None },
+            "2026-03-10T09:00:00",
+        )
+        .await;
+        let d = act(
+            &db,
+            d,
+            p.unit_leader,
+            Action::Forward { note: None },
+            "2026-03-11T09:00:00",
+        )
+        .await;
+        let d = act(
+            &db,
+            d,
+            p.director,
+            Action::Approve { note: None },
+            "2026-03-16T10:00:00",
+        )
+        .await;
+        assert!(d.apologised);
+        act(
+            &db,
+            d,
+            p.counter,
+            Action::Return {
+                method: ReturnMethod::Online,
+                tracking: None,
+            },
+            "2026-03-16T15:00:00",
+        )
+        .await;
+    }
+    // One filed online and refused at reception.
+    let mut online = intake("Phạm Văn Nam");
+    online.channel = Channel::Online;
+    online.components[0].form = ComponentForm::Electronic;
+    let d = db
+        .intake(
+            online,
+            CENTRE,
+            &Actor::Citizen { owner: true },
+            &CALENDAR,
+            at("2026-03-03T20:00:00"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(d.status, Status::Submitted);
+    act(
+        &db,
+        d,
+        p.counter,
+        Action::RefuseIntake {
+            reason: "Không thuộc thẩm quyền".into(),
+        },
+        "2026-03-04T08:00:00",
+    )
+    .await;
+    // Withdrawn, stopped, waiting for a supplement.
+    let d = receive(&db, &p, "2026-03-02T08:00:00").await;
+    act(
+        &db,
+        d,
+        p.counter,
+        Action::Withdraw { reason: None },
+        "2026-03-04T08:00:00",
+    )
+    .await;
+    let d = receive(&db, &p, "2026-03-02T08:00:00").await;
+    let d = act(
+        &db,
+        d,
+        p.counter,
+        Action::Forward { note: None },
+        "2026-03-02T09:00:00",
+    )
+    .await;
+    act(
+        &db,
+        d,
+        p.director,
+        Action::Stop {
+            reason: "Đối tượng không đủ điều kiện".into(),
+        },
+        "2026-03-06T08:00:00",
+    )
+    .await;
+    let d = receive(&db, &p, "2026-03-02T08:00:00").await;
+    act(
+        &db,
+        d,
+        p.counter,
+        Action::RequestSupplement {
+            missing: vec!["Bản sao thẻ Căn cước".into()],
+            reason: "Thiếu giấy tờ".into(),
+        },
+        "2026-03-03T08:00:00",
+    )
+    .await;
+    // Never touched: overdue at the end of March. Received late in March: on time.
+    for _ in 0..2 {
+        receive(&db, &p, "2026-03-02T08:00:00").await;
+    }
+    for _ in 0..2 {
+        receive(&db, &p, "2026-03-25T08:00:00").await;
+    }
+
+    let march = db
+        .statistics_total(&period("2026-03-01", "2026-03-31"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (march.early, march.on_time, march.late, march.apologised),
+        (7, 5, 3, 2)
+    );
+    assert_eq!(march.resolved(), 17);
+    assert_eq!(
+        (
+            march.refused,
+            march.withdrawn,
+            march.stopped,
+            march.apologies
+        ),
+        (1, 1, 1, 2)
+    );
+    assert_eq!(march.carried_over, 1);
+    assert_eq!(
+        (
+            march.received,
+            march.received_online,
+            march.received_counter
+        ),
+        (25, 1, 24)
+    );
+    assert_eq!(march.digitised, 1);
+    assert_eq!(march.e_result, 2);
+    assert_eq!(march.open_at_end, 6);
+    assert_eq!(
+        (
+            march.paused_at_end,
+            march.overdue_at_end,
+            march.in_progress_on_time()
+        ),
+        (1, 3, 2)
+    );
+    // Balance: carried over + received − finished = open at the end.
+    assert_eq!(march.carried_over + march.received - 20, march.open_at_end);
+    assert_eq!(march.on_time_rate(), Some(12.0 / 17.0));
+
+    let feb = db
+        .statistics_total(&period("2026-02-01", "2026-02-28"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (feb.received, feb.open_at_end, feb.overdue_at_end),
+        (1, 1, 0)
+    );
+
+    // Cuts add up to the total; an agency filter keeps its sub-tree only.
+    let by_channel = db
+        .statistics(&period("2026-03-01", "2026-03-31"), Cut::Channel)
+        .await
+        .unwrap();
+    assert_eq!(by_channel.len(), 2);
+    assert_eq!(
+        by_channel.iter().map(|r| r.figures.received).sum::<i64>(),
+        25
+    );
+    let months = db
+        .statistics(&period("2026-02-01", "2026-03-31"), Cut::Month)
+        .await
+        .unwrap();
+    let keys: Vec<&str> = months.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(keys, ["202602", "202603"]);
+    assert_eq!(months[1].figures.early, 7);
+    assert_eq!(months[1].figures.received_online, 1);
+    // With a field filter the months come from the per-procedure rows: the same figures.
+    let mut by_field = period("2026-02-01", "2026-03-31");
+    by_field.field_code = Some("ly-lich-tu-phap".into());
+    assert_eq!(db.statistics(&by_field, Cut::Month).await.unwrap(), months);
+    let mut mid = period("2026-02-25", "2026-03-12");
+    let partial = db.statistics(&mid, Cut::Month).await.unwrap();
+    mid.field_code = Some("ly-lich-tu-phap".into());
+    assert_eq!(db.statistics(&mid, Cut::Month).await.unwrap(), partial);
+    assert_eq!(
+        partial.iter().map(|r| r.figures.received).sum::<i64>(),
+        db.statistics_total(&mid).await.unwrap().received
+    );
+    let justice = db.agency_by_code(JUSTICE).await.unwrap().unwrap();
+    let finance = db.agency_by_code(FINANCE).await.unwrap().unwrap();
+    let root = db.agency_by_code(PROVINCE).await.unwrap().unwrap();
+    let mut f = period("2026-03-01", "2026-03-31");
+    f.agency_id = Some(justice.id);
+    assert_eq!(db.statistics_total(&f).await.unwrap(), march);
+    f.agency_id = Some(root.id);
+    assert_eq!(db.statistics_total(&f).await.unwrap(), march);
+    f.agency_id = Some(finance.id);
+    assert_eq!(db.statistics_total(&f).await.unwrap(), Figures::default());
+    let by_agency = db
+        .statistics(&period("2026-03-01", "2026-03-31"), Cut::Agency)
+        .await
+        .unwrap();
+    assert_eq!(by_agency.len(), 1);
+    assert_eq!(by_agency[0].key, justice.id.to_string());
+
+    // The report, from the field-wide rows and from the per-procedure ones: the same.
+    let lean = db
+        .statistics_report(&period("2026-03-01", "2026-03-31"), false)
+        .await
+        .unwrap();
+    let full = db
+        .statistics_report(&period("2026-03-01", "2026-03-31"), true)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            &lean.total,
+            &lean.by_agency,
+            &lean.by_field,
+            &lean.by_channel,
+            &lean.by_month
+        ),
+        (
+            &full.total,
+            &full.by_agency,
+            &full.by_field,
+            &full.by_channel,
+            &full.by_month
+        )
+    );
+    let mut by_field = period("2026-03-01", "2026-03-31");
+    by_field.field_code = Some("ly-lich-tu-phap".into());
+    assert_eq!(db.statistics_total(&by_field).await.unwrap(), march);
+    by_field.field_code = Some("khac".into());
+    assert_eq!(
+        db.statistics_total(&by_field).await.unwrap(),
+        Figures::default()
+    );
+    let mut by_procedure = period("2026-03-01", "2026-03-31");
+    by_procedure.procedure_code = Some("2.000488".into());
+    assert_eq!(db.statistics_total(&by_procedure).await.unwrap(), march);
+
+    // The report: the same numbers in every cut, and the evaluation from them.
+    let report = db
+        .statistics_report(&period("2026-03-01", "2026-03-31"), true)
+        .await
+        .unwrap();
+    assert_eq!(report.total.figures, march);
+    assert_eq!(report.by_agency[0].name, "Sở Tư pháp");
+    assert_eq!(report.by_field[0].name, "Lý lịch tư pháp");
+    assert_eq!(report.by_month[0].name, "03/2026");
+    // Chỉ số 1 = (7 × 2 + 5 × 1) / 17 = 1.1.
+    assert_eq!(report.evaluation.indicators.0[0], Some(1.1));
+
+    // Each figure's list holds as many dossiers as the figure says.
+    let f = period("2026-03-01", "2026-03-31");
+    for (name, expected) in [
+        ("carried_over", 1),
+        ("received", 25),
+        ("received_online", 1),
+        ("early", 7),
+        ("on_time", 5),
+        ("late", 3),
+        ("apologised", 2),
+        ("refused", 1),
+        ("overdue_at_end", 3),
+        ("paused_at_end", 1),
+        ("in_progress_on_time", 2),
+    ] {
+        let metric = motcua_db::Metric::parse(name).unwrap();
+        let page = db.statistics_dossiers(&f, metric, 0, 100).await.unwrap();
+        assert_eq!(page.items.len(), expected, "{name}");
+        assert_eq!(page.next, None);
+    }
+    let two = db
+        .statistics_dossiers(&f, motcua_db::Metric::Early, 0, 2)
+        .await
+        .unwrap();
+    let rest = db
+        .statistics_dossiers(&f, motcua_db::Metric::Early, two.next.unwrap(), 100)
+        .await
+        .unwrap();
+    assert_eq!((two.items.len(), rest.items.len()), (2, 5));
+
+    // Every period against a scan of every dossier.
+    let all = all_dossiers(&db).await;
+    assert_eq!(all.len(), 26);
+    let start = date("2026-02-20");
+    let days: Vec<NaiveDate> = (0..45).map(|i| start + chrono::Days::new(i)).collect();
+    for (i, from) in days.iter().enumerate() {
+        for to in days[i..].iter().step_by(3) {
+            let got = db
+                .statistics_total(&StatsFilter {
+                    from: *from,
+                    to: *to,
+                    ..period("2026-03-01", "2026-03-01")
+                })
+                .await
+                .unwrap();
+            assert_eq!(got, brute(&all, *from, *to), "{from} – {to}");
+        }
+    }
+
+    for (from, to) in [
+        ("2026-01-01", "2026-12-31"),
+        ("2026-02-01", "2026-04-30"),
+        ("2025-12-15", "2026-03-10"),
+        ("2026-03-01", "2026-03-31"),
+        ("2026-02-15", "2026-03-31"),
+        ("2026-03-11", "2026-05-02"),
+    ] {
+        let got = db.statistics_total(&period(from, to)).await.unwrap();
+        assert_eq!(got, brute(&all, date(from), date(to)), "{from} – {to}");
+    }
+
+    // The backfill computes what the writes kept.
+    let before = db
+        .statistics(&period("2026-01-01", "2026-12-31"), Cut::Month)
+        .await
+        .unwrap();
+    tamper(&url, "UPDATE stat_days SET received = received + 5").await;
+    db.rebuild_statistics().await.unwrap();
+    let after = db
+        .statistics(&period("2026-01-01", "2026-12-31"), Cut::Month)
+        .await
+        .unwrap();
+    assert_eq!(before, after);
+    assert_eq!(
+        db.statistics_total(&period("2026-03-01", "2026-03-31"))
+            .await
+            .unwrap(),
+        march
+    );
+    db.close().await;
+}
+
+macro_rules! on_both {
+    ($($name:ident),*) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name("sqlite").await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name("postgres").await } )*
+        }
+    };
+}
+
+on_both!(known_outcomes);

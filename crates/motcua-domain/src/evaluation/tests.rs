@@ -1,0 +1,182 @@
+//! Hand-computed cases for the TT 01 and 766 formulas.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use super::*;
+use crate::calendar::{DeadlinePolicy, Instant, Outcome, SuspensionPolicy, TimeLimit};
+use crate::dossier::{Apology, DossierState, Status, Supplement};
+
+fn at(text: &str) -> Instant {
+    chrono::DateTime::parse_from_rfc3339(&format!("{text}T10:00:00+07:00")).unwrap()
+}
+
+fn resolved(due: &str, finished: &str) -> DossierState {
+    DossierState {
+        status: Status::Returned,
+        policy: DeadlinePolicy {
+            limit: TimeLimit::WorkingDays(7),
+            cutoff: None,
+            suspension: SuspensionPolicy::Restart,
+        },
+        steps: vec![],
+        step: 0,
+        current_agency: 1,
+        assignee: None,
+        received_at: at("2026-03-02"),
+        accepted_at: Some(at("2026-03-02")),
+        clock_start: Some(at("2026-03-02")),
+        due: Some(at(due)),
+        step_started_at: at("2026-03-02"),
+        step_due: None,
+        supplement: None,
+        payment: None,
+        apology: None,
+        consultations: vec![],
+        finished_at: Some(at(finished)),
+        outcome: None,
+        handover: None,
+        reason: None,
+    }
+}
+
+#[test]
+fn dossier_indicators() {
+    let early = resolved("2026-03-11", "2026-03-05");
+    let s = score_dossier(&early, &[Outcome::Early, Outcome::Early]).unwrap();
+    assert_eq!(&s.0[..3], &[Some(2.0), Some(2.0), Some(2.0)]);
+    assert_eq!(s.0[3..], [None; 6]);
+
+    let mut late = resolved("2026-03-11", "2026-03-12");
+    late.supplement = Some(Supplement {
+        requested_at: at("2026-03-03"),
+        missing: vec!["x".into()],
+        reason: "y".into(),
+        resume_status: Status::Processing,
+        resume_step: 1,
+        received_at: Some(at("2026-03-04")),
+        due_before: None,
+        submitted_at: None,
+    });
+    let s = score_dossier(&late, &[Outcome::Early, Outcome::OnTime]).unwrap();
+    assert_eq!(&s.0[..3], &[Some(0.0), Some(1.0), Some(1.0)]);
+    let s = score_dossier(&late, &[Outcome::Early, Outcome::Late]).unwrap();
+    assert_eq!(s.0[1], Some(0.0));
+
+    // Re-dated by an apology and resolved by the new date: still judged on the first one.
+    let mut redated = resolved("2026-03-18", "2026-03-16");
+    redated.apology = Some(Apology {
+        reason: "r".into(),
+        previous_due: at("2026-03-11"),
+        new_due: at("2026-03-18"),
+        proposed_by: 1,
+        proposed_at: at("2026-03-09"),
+        approved_by: Some(2),
+        approved_at: Some(at("2026-03-09")),
+    });
+    assert_eq!(score_dossier(&redated, &[]).unwrap().0[0], Some(0.0));
+    assert_eq!(score_dossier(&redated, &[]).unwrap().0[1], None);
+
+    let mut open = early.clone();
+    open.status = Status::Processing;
+    assert!(score_dossier(&open, &[]).is_none());
+}
+
+#[test]
+fn unit_average_score_and_class() {
+    // 7 early, 5 on time, 3 late: chỉ số 1 = (7×2 + 5×1 + 0) / 15 = 1.27 → 1.3.
+    let one = |v| IndicatorScores([Some(v), None, None, None, None, None, None, None, None]);
+    let unit_level = IndicatorScores([None, None, None, None, None, None, None, None, Some(2.0)]);
+    let u = unit_scores([(one(2.0), 7), (one(1.0), 5), (one(0.0), 3)], &unit_level);
+    assert_eq!(u.0[0], Some(1.3));
+    assert_eq!(u.0[8], Some(2.0));
+    assert_eq!((u.total(), u.max()), (3.3, 4.0));
+    // 3.3 of 4 on the 18-point scale: 14.85 → 14.9, Tốt.
+    assert_eq!(agency_class(&u), Some((14.9, AgencyClass::Good)));
+    let all = IndicatorScores([Some(2.0); 9]);
+    assert_eq!(agency_class(&all), Some((18.0, AgencyClass::Excellent)));
+    // Boundaries: 15 is Xuất sắc (not "> 15"), 12 Tốt, 9 Khá, 6 Trung bình, below Yếu.
+    let nine = |total: f64| {
+        let each = total / 9.0;
+        IndicatorScores([Some(each); 9])
+    };
+    assert_eq!(agency_class(&nine(15.0)).unwrap().1, AgencyClass::Excellent);
+    assert_eq!(agency_class(&nine(14.9)).unwrap().1, AgencyClass::Good);
+    assert_eq!(agency_class(&nine(12.0)).unwrap().1, AgencyClass::Good);
+    assert_eq!(agency_class(&nine(9.0)).unwrap().1, AgencyClass::Fair);
+    assert_eq!(agency_class(&nine(6.0)).unwrap().1, AgencyClass::Average);
+    assert_eq!(agency_class(&nine(5.9)).unwrap().1, AgencyClass::Weak);
+    assert_eq!(agency_class(&IndicatorScores::default()), None);
+}
+
+#[test]
+fn officer_score() {
+    // Chỉ số 1, 2, 3 = 2, 1, 2 (4 and 7 without data): 5 of 6 → 8.3 of 10: full duty.
+    let s = IndicatorScores([
+        Some(2.0),
+        Some(1.0),
+        Some(2.0),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]);
+    assert_eq!(officer_duty(&s), Some((8.3, OfficerDuty::Full)));
+    let all = |v| IndicatorScores([Some(v); 9]);
+    // Five indicators at 0.8: 4 of 10.
+    assert_eq!(officer_duty(&all(0.8)), Some((4.0, OfficerDuty::Partial)));
+    assert_eq!(officer_duty(&all(1.0)), Some((5.0, OfficerDuty::Full)));
+    assert_eq!(officer_duty(&all(0.6)), Some((3.0, OfficerDuty::Under)));
+}
+
+#[test]
+fn online_indicator_bands() {
+    let u = |p, s, l| OnlineUnit {
+        online_procedures_share: p,
+        online_share: s,
+        late_online: l,
+    };
+    assert_eq!(online_indicator(&u(0.25, 0.35, 0)), 2.0);
+    assert_eq!(online_indicator(&u(0.25, 0.35, 1)), 0.0);
+    assert_eq!(online_indicator(&u(0.25, 0.20, 0)), 1.0);
+    assert_eq!(online_indicator(&u(0.10, 0.35, 0)), 1.0);
+    assert_eq!(online_indicator(&u(0.90, 0.10, 0)), 0.0);
+}
+
+#[test]
+fn groups_766() {
+    let x = Inputs766 {
+        received: 100,
+        received_online: 40,
+        in_progress_on_time: 10,
+        early: 50,
+        on_time: 20,
+        refused: 3,
+        withdrawn: 2,
+        resolved: 80,
+        e_result: 20,
+        digitised: 85,
+        procedures: 10,
+        procedures_online: 9,
+        procedures_online_used: Some(6),
+    };
+    let g = score_766(&x);
+    let score = |c: Group766| g.iter().find(|s| s.group == c).unwrap().score;
+    // (10 + 50 + 20 + 3 + 2) / 100 × 20 = 17.
+    assert_eq!(score(Group766::Tdgq), Some(17.0));
+    // 9/10 ≥ 80 % → 2; 6/9 × 4 = 2.67; 40 % < 50 % → 3: 7.7.
+    assert_eq!(score(Group766::Clgq), Some(7.7));
+    // 20/80 × 6 = 1.5; 85 % ≥ 80 % → 4: 5.5 (of the 10 points motcua can reach).
+    assert_eq!(score(Group766::Mdsh), Some(5.5));
+    for c in [Group766::Tttt, Group766::Mdhl, Group766::Ckmb] {
+        let s = g.iter().find(|s| s.group == c).unwrap();
+        assert_eq!(s.score, None);
+        assert!(!s.missing.is_empty());
+    }
+    assert_eq!(g.iter().map(|s| s.max).sum::<f64>(), 100.0);
+    assert!(
+        score_766(&Inputs766::default())
+            .iter()
+            .all(|s| s.score.is_none())
+    );
+}
