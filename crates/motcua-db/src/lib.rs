@@ -31,6 +31,7 @@ mod rows;
 mod secret;
 mod sessions;
 mod staff;
+mod tickets;
 mod writer;
 
 pub use agencies::{Agency, NewAgency};
@@ -60,6 +61,7 @@ pub use statistics::{
     Cut, CutRow, Evaluation, Figures, Metric, MetricPage, Named, StatisticsReport, StatsFilter,
     Summary, figures_of,
 };
+pub use tickets::{Ticket, TicketStats, day_of};
 
 /// Unix seconds now; instants are stored as seconds.
 pub fn now_seconds() -> i64 {

@@ -30,6 +30,11 @@ const SQLITE: &[Migration] = &[
         "statistics",
         include_str!("../migrations/sqlite/0005_statistics.sql"),
     ),
+    (
+        7,
+        "tickets",
+        include_str!("../migrations/sqlite/0007_tickets.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -56,6 +61,11 @@ const POSTGRES: &[Migration] = &[
         5,
         "statistics",
         include_str!("../migrations/postgres/0005_statistics.sql"),
+    ),
+    (
+        7,
+        "tickets",
+        include_str!("../migrations/postgres/0007_tickets.sql"),
     ),
 ];
 

@@ -246,6 +246,34 @@ impl Db {
         })
     }
 
+    /// Danh bạ: every active staff member with the roles granted to them, agency by agency
+    /// (agency id, staff, roles there), for the public directory.
+    pub async fn directory(&self) -> Result<Vec<(i64, Staff, Vec<Role>)>, DbError> {
+        let rows: Vec<(i64, Staff, String)> = on_read!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT r.agency_id, r.role, s.id, s.username, s.full_name, s.title, s.phone, s.email, s.active
+                 FROM staff s JOIN staff_roles r ON r.staff_id = s.id
+                 WHERE s.active = 1 ORDER BY r.agency_id, s.full_name, s.id",
+            )
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| Ok((r.int("agency_id")?, staff(r)?, r.text("role")?)))
+                .collect::<Result<Vec<_>, DbError>>()?
+        });
+        let mut out: Vec<(i64, Staff, Vec<Role>)> = Vec::new();
+        for (agency, member, role) in rows {
+            let Some(role) = Role::parse(&role) else {
+                continue;
+            };
+            match out.last_mut() {
+                Some((a, m, roles)) if *a == agency && m.id == member.id => roles.push(role),
+                _ => out.push((agency, member, vec![role])),
+            }
+        }
+        Ok(out)
+    }
+
     /// The active staff who hold any role over `agency_id` (there or on an ancestor), by name.
     pub async fn staff_over(&self, agency_id: i64) -> Result<Vec<Staff>, DbError> {
         on_read!(self, pool => {

@@ -773,6 +773,78 @@ async fn citizens_files_ratings_and_board(engine: &str) {
     db.close().await;
 }
 
+async fn queue_tickets(engine: &str) {
+    let Some((db, _)) = fresh(engine).await else {
+        return;
+    };
+    let p = province(&db).await;
+    let centre = db.agency_by_code(CENTRE).await.unwrap().unwrap().id;
+    let t0 = at("2026-03-02T08:00:00+07:00");
+    let mut numbers = Vec::new();
+    for (i, field) in ["tu-phap", "tu-phap", "dat-dai", "tu-phap"]
+        .into_iter()
+        .enumerate()
+    {
+        let when = t0 + chrono::Duration::minutes(i as i64);
+        let t = db.take_ticket(centre, field, field, when).await.unwrap();
+        numbers.push(t.number);
+    }
+    assert_eq!(numbers, [1, 2, 3, 4], "one sequence per centre and day");
+    // Two officers call at once: never the same ticket.
+    let second = db
+        .create_staff(
+            &motcua_db::NewStaff {
+                username: "motcua.tn2".into(),
+                full_name: "Cán bộ hai".into(),
+                ..motcua_db::NewStaff::default()
+            },
+            "test",
+        )
+        .await
+        .unwrap()
+        .id;
+    let call = t0 + chrono::Duration::minutes(10);
+    let fields = vec!["tu-phap".to_string()];
+    let (a, b) = tokio::join!(
+        db.call_next(centre, &fields, "Quầy 1", p.counter, call),
+        db.call_next(centre, &fields, "Quầy 2", second, call)
+    );
+    let (a, b) = (a.unwrap().unwrap(), b.unwrap().unwrap());
+    assert_ne!(a.id, b.id);
+    assert_eq!(db.waiting_count(centre, &fields, call).await.unwrap(), 1);
+    // The next call closes the one being served; the last waiting one goes, then nobody.
+    let done = call + chrono::Duration::minutes(5);
+    let c = db
+        .call_next(centre, &fields, "Quầy 1", p.counter, done)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(c.number, 4);
+    assert_eq!(db.ticket(a.id).await.unwrap().unwrap().status, "served");
+    assert!(
+        db.call_next(centre, &fields, "Quầy 2", second, done)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(db.ticket(b.id).await.unwrap().unwrap().status, "served");
+    let absent = db
+        .finish_ticket(centre, p.counter, "absent", done)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(absent.status, "absent");
+    let stats = db.ticket_stats(centre, 20260302, 20260302).await.unwrap();
+    let tp = stats.iter().find(|s| s.field_code == "tu-phap").unwrap();
+    assert_eq!((tp.issued, tp.served, tp.absent, tp.waiting), (3, 2, 1, 0));
+    // Tickets 1 and 2 waited 10 and 9 minutes; ticket 4 waited 12.
+    assert_eq!(tp.average_wait_minutes, Some(10.3));
+    assert_eq!(tp.average_service_minutes, Some(5.0));
+    let dd = stats.iter().find(|s| s.field_code == "dat-dai").unwrap();
+    assert_eq!((dd.issued, dd.waiting), (1, 1));
+    db.close().await;
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite {
@@ -790,5 +862,6 @@ on_both!(
     concurrent_codes_and_transitions,
     bulk_load_then_intake,
     sign_in_lockout_and_sessions,
-    citizens_files_ratings_and_board
+    citizens_files_ratings_and_board,
+    queue_tickets
 );

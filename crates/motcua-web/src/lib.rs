@@ -23,6 +23,8 @@ pub struct AppState {
     calendar: RwLock<Arc<WorkCalendar>>,
     /// Sign-in attempts per client address.
     pub(crate) sign_ins: throttle::Throttle,
+    /// Queue tickets taken per client address (a kiosk is one address: the limit is high).
+    pub(crate) tickets: throttle::Throttle,
     /// The official forms: templates (shipped or overridden), regimes, public address.
     pub docs: DocsSettings,
 }
@@ -65,6 +67,7 @@ impl AppState {
             docs,
             calendar: RwLock::new(Arc::new(calendar)),
             sign_ins: throttle::Throttle::default(),
+            tickets: throttle::Throttle::with_limit(300),
         })
     }
 

@@ -13,12 +13,27 @@ pub const ATTEMPTS: u32 = 20;
 pub const WINDOW: Duration = Duration::from_secs(5 * 60);
 
 /// Counts attempts per address.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Throttle {
     seen: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    limit: u32,
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        Self::with_limit(ATTEMPTS)
+    }
 }
 
 impl Throttle {
+    /// At most `limit` attempts per address in [`WINDOW`].
+    pub fn with_limit(limit: u32) -> Self {
+        Self {
+            seen: Mutex::new(HashMap::new()),
+            limit,
+        }
+    }
+
     /// Records an attempt from `addr`; false when it is over the limit.
     pub fn allow(&self, addr: IpAddr) -> bool {
         let Ok(mut seen) = self.seen.lock() else {
@@ -33,7 +48,7 @@ impl Throttle {
             *entry = (now, 0);
         }
         entry.1 += 1;
-        entry.1 <= ATTEMPTS
+        entry.1 <= self.limit
     }
 }
 

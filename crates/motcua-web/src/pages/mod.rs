@@ -5,12 +5,14 @@ mod assets;
 mod board;
 mod catalogue;
 mod citizen;
+mod directory;
 mod error;
 pub mod extract;
 mod home;
 mod lookup;
 pub(crate) mod staff;
 pub mod submitted;
+mod tickets;
 
 pub use error::{PageError, explain};
 
@@ -34,6 +36,11 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/static/app.css", get(assets::css))
         .route("/static/app.js", get(assets::js))
         .route("/bang-cong-khai", get(board::board))
+        .route("/danh-ba", get(directory::directory))
+        .route("/lay-so", get(tickets::kiosk).post(tickets::take))
+        .route("/lay-so/ve/{id}", get(tickets::ticket))
+        .route("/man-hinh-so", get(tickets::display))
+        .route("/man-hinh-so/du-lieu", get(tickets::display_data))
         .merge(citizen::router())
         .merge(staff::router())
 }

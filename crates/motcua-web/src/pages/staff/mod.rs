@@ -4,6 +4,7 @@
 
 mod admin;
 mod calendar;
+mod calls;
 mod delivery;
 mod dossier;
 mod files;
@@ -62,6 +63,7 @@ pub fn router() -> Router<Arc<AppState>> {
             get(forms::dossier_form),
         )
         .route("/can-bo/so-theo-doi", get(forms::log_book))
+        .route("/can-bo/goi-so", get(calls::show).post(calls::act))
         .route("/can-bo/thong-ke", get(statistics::overview))
         .route("/can-bo/thong-ke/co-quan/{id}", get(statistics::agency))
         .route("/can-bo/thong-ke/ho-so", get(statistics::list))

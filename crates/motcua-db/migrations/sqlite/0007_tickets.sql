@@ -1,0 +1,28 @@
+-- Số thứ tự: queue tickets taken at a centre's kiosk for a field's counters, called by the
+-- counter officers, with the times that make the waiting and service statistics.
+
+CREATE TABLE ticket_counters (
+    agency_id  INTEGER NOT NULL REFERENCES agencies(id),
+    day        INTEGER NOT NULL,
+    last       INTEGER NOT NULL,
+    PRIMARY KEY (agency_id, day)
+);
+
+CREATE TABLE tickets (
+    id           INTEGER PRIMARY KEY,
+    agency_id    INTEGER NOT NULL REFERENCES agencies(id),
+    day          INTEGER NOT NULL,
+    number       INTEGER NOT NULL,
+    field_code   TEXT NOT NULL,
+    field_name   TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    issued_at    INTEGER NOT NULL,
+    called_at    INTEGER,
+    counter      TEXT,
+    called_by    INTEGER REFERENCES staff(id),
+    recalls      INTEGER NOT NULL DEFAULT 0,
+    finished_at  INTEGER,
+    UNIQUE (agency_id, day, number)
+);
+CREATE INDEX tickets_waiting ON tickets(agency_id, day, status, id);
+CREATE INDEX tickets_called ON tickets(agency_id, day, called_at);
