@@ -53,7 +53,7 @@ pub use files::{
 };
 pub use message_templates::MessageTemplate;
 pub use outbox::OutboxMessage;
-pub use ratings::{StoredRating, can_be_rated};
+pub use ratings::{RatingSummary, StoredRating, can_be_rated};
 pub use secret::{hash_token, random_token};
 pub use sessions::{LOCKOUT_FAILURES, Login, SESSION_SECONDS, Session};
 pub use staff::{Grant, NewStaff, Staff};

@@ -27,7 +27,61 @@ pub fn can_be_rated(dossier: &DossierRecord) -> bool {
     dossier.finished_at.is_some()
 }
 
+/// The ratings of a period for an agency's sub-tree: how many, how many satisfied, and per
+/// criterion the sum and count of scores (0–2), for the evaluation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RatingSummary {
+    pub count: i64,
+    pub satisfied: i64,
+    pub criteria: std::collections::BTreeMap<motcua_domain::rating::Criterion, (i64, i64)>,
+}
+
 impl Db {
+    /// The ratings given in `[from, to)` (Unix seconds) to agencies under `agency_id` (all
+    /// when none), optionally for one procedure.
+    pub async fn rating_summary(
+        &self,
+        agency_id: Option<i64>,
+        procedure_code: Option<&str>,
+        from: i64,
+        to: i64,
+    ) -> Result<RatingSummary, DbError> {
+        let rows: Vec<(String, i64)> = on_read!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT r.answers, r.overall FROM ratings r
+                 JOIN agencies a ON a.id = r.agency_id
+                 JOIN dossiers d ON d.id = r.dossier_id
+                 WHERE r.at >= $1 AND r.at < $2
+                   AND ($3 IS NULL OR a.path LIKE (SELECT path FROM agencies WHERE id = $3) || '%')
+                   AND ($4 IS NULL OR d.procedure_code = $4)",
+            )
+            .bind(from)
+            .bind(to)
+            .bind(agency_id)
+            .bind(procedure_code)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| Ok((r.text("answers")?, r.int("overall")?)))
+                .collect::<Result<Vec<_>, DbError>>()?
+        });
+        let mut summary = RatingSummary::default();
+        for (answers, overall) in rows {
+            let answers: std::collections::BTreeMap<motcua_domain::rating::Criterion, u8> =
+                serde_json::from_str(&answers)?;
+            summary.count += 1;
+            if overall >= i64::from(motcua_domain::rating::Satisfaction::Satisfied.value()) {
+                summary.satisfied += 1;
+            }
+            for (criterion, score) in answers {
+                let entry = summary.criteria.entry(criterion).or_default();
+                entry.0 += i64::from(score);
+                entry.1 += 1;
+            }
+        }
+        Ok(summary)
+    }
+
     /// Records the citizen's rating of `dossier`, once, with its audit entry.
     pub async fn rate(
         &self,

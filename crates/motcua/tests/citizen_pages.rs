@@ -634,6 +634,39 @@ async fn counter_dossiers_are_rated_with_the_receipts_code_and_secret() {
     assert!(after.body.contains("Rất hài lòng"));
     assert!(!after.body.contains("action=\"/tra-cuu/danh-gia\""));
     assert_eq!(app.state.db.rating(id).await.unwrap().unwrap().via, "code");
+
+    // The ratings feed the evaluation: satisfaction (766) and indicators 4 and 7 (TT 01).
+    let today = app.state.now().date_naive();
+    let report = app
+        .state
+        .db
+        .statistics_report(
+            &motcua_db::StatsFilter {
+                from: today.pred_opt().unwrap(),
+                to: today,
+                agency_id: None,
+                field_code: None,
+                procedure_code: None,
+                level: None,
+                channel: None,
+            },
+            false,
+        )
+        .await
+        .unwrap();
+    let e = &report.evaluation;
+    assert_eq!(
+        e.indicators.0[3],
+        Some(1.0),
+        "agencies contacted: only the counter"
+    );
+    assert_eq!(e.indicators.0[6], Some(2.0), "attitude");
+    let mdhl = e
+        .groups_766
+        .iter()
+        .find(|g| g.group == motcua_domain::evaluation::Group766::Mdhl)
+        .unwrap();
+    assert_eq!(mdhl.score, Some(18.0), "one rating, very satisfied");
 }
 
 #[tokio::test]

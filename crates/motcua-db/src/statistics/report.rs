@@ -182,7 +182,29 @@ impl Db {
             .find(|r| r.key == "online")
             .map(|r| r.figures)
             .unwrap_or_default();
-        let evaluation = evaluate(&total, &online, procedures, procedures_online, online_used);
+        let day_start = |d: chrono::NaiveDate| {
+            use chrono::TimeZone;
+            motcua_domain::calendar::vietnam_offset()
+                .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+                .single()
+                .map_or(0, |t| t.timestamp())
+        };
+        let ratings = self
+            .rating_summary(
+                filter.agency_id,
+                filter.procedure_code.as_deref(),
+                day_start(filter.from),
+                day_start(filter.to.succ_opt().unwrap_or(filter.to)),
+            )
+            .await?;
+        let evaluation = evaluate(
+            &total,
+            &online,
+            procedures,
+            procedures_online,
+            online_used,
+            &ratings,
+        );
         Ok(StatisticsReport {
             filter: filter.clone(),
             total: total.into(),
@@ -201,13 +223,15 @@ impl Db {
 
 /// Chỉ số 1 from the counters: (2 × early + 1 × on time + 0 × late or re-dated) / resolved;
 /// chỉ số 3: (2 × resolved without a supplement request + 1 × with one) / resolved;
-/// chỉ số 9 from the online figures; the others need per-dossier data or ratings.
+/// chỉ số 9 from the online figures; chỉ số 4 (agencies contacted) and 7 (staff attitude)
+/// from the citizens' ratings in motcua; the others need data motcua does not record.
 fn evaluate(
     total: &Figures,
     online: &Figures,
     procedures: i64,
     procedures_online: i64,
     online_used: Option<i64>,
+    ratings: &crate::RatingSummary,
 ) -> Evaluation {
     let at = |i: usize, v: f64| {
         let mut s = IndicatorScores::default();
@@ -222,6 +246,15 @@ fn evaluate(
         (at(2, 2.0), (resolved - total.supplemented).max(0) as u64),
         (at(2, 1.0), total.supplemented as u64),
     ];
+    use motcua_domain::rating::Criterion;
+    let from_ratings = [(3, Criterion::Agencies), (6, Criterion::Attitude)]
+        .into_iter()
+        .filter_map(|(i, c)| {
+            let (sum, n) = ratings.criteria.get(&c).copied()?;
+            (n > 0).then(|| (at(i, sum as f64 / n as f64), n as u64))
+        });
+    let per_dossier: Vec<(IndicatorScores, u64)> =
+        per_dossier.into_iter().chain(from_ratings).collect();
     let mut unit = IndicatorScores::default();
     if total.received > 0 && procedures > 0 {
         unit.0[8] = Some(online_indicator(&OnlineUnit {
@@ -250,6 +283,8 @@ fn evaluate(
             procedures,
             procedures_online,
             procedures_online_used: online_used,
+            ratings: ratings.count,
+            ratings_satisfied: ratings.satisfied,
         }),
     }
 }
@@ -270,7 +305,14 @@ mod tests {
             received_online: 8,
             ..Figures::default()
         };
-        let e = evaluate(&f, &Figures::default(), 10, 5, Some(3));
+        let e = evaluate(
+            &f,
+            &Figures::default(),
+            10,
+            5,
+            Some(3),
+            &crate::RatingSummary::default(),
+        );
         // Chỉ số 1 = (7 × 2 + 5) / 17 = 1.1; chỉ số 3 = (13 × 2 + 4 × 1) / 17 = 1.8.
         assert_eq!(e.indicators.0[0], Some(1.1));
         assert_eq!(e.indicators.0[2], Some(1.8));

@@ -84,6 +84,11 @@ pub struct Inputs766 {
     pub procedures_online: i64,
     /// `None` when the figures were read without the per-procedure detail.
     pub procedures_online_used: Option<i64>,
+    /// Citizens' ratings given in motcua in the period, and those satisfied or very satisfied.
+    #[serde(default)]
+    pub ratings: i64,
+    #[serde(default)]
+    pub ratings_satisfied: i64,
 }
 
 /// One group's result: its score out of `max` when computable (`computable_max` says how
@@ -129,6 +134,7 @@ pub fn score_766(x: &Inputs766) -> Vec<GroupScore> {
         (Some(e), Some(d)) => Some(round1(e * 6.0 + if d >= 0.8 { 4.0 } else { 3.2 })),
         _ => None,
     };
+    let satisfaction = share(x.ratings_satisfied, x.ratings).map(|r| round1(r * 18.0));
     Group766::ALL
         .iter()
         .map(|g| {
@@ -162,10 +168,10 @@ pub fn score_766(x: &Inputs766) -> Vec<GroupScore> {
                     "motcua chưa ghi nhận giao dịch thanh toán trực tuyến",
                 ),
                 Group766::Mdhl => (
-                    None,
-                    0.0,
-                    "",
-                    "motcua chưa ghi nhận đánh giá mức độ hài lòng",
+                    satisfaction,
+                    18.0,
+                    "số đánh giá “hài lòng” và “rất hài lòng” / tổng số đánh giá của người dân trên motcua trong kỳ × 18",
+                    "đánh giá gửi qua Cổng Dịch vụ công quốc gia không có trong motcua; điểm chính thức do Cổng tính",
                 ),
                 Group766::Ckmb => (
                     None,

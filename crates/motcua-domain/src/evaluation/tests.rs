@@ -159,6 +159,8 @@ fn groups_766() {
         procedures: 10,
         procedures_online: 9,
         procedures_online_used: Some(6),
+        ratings: 0,
+        ratings_satisfied: 0,
     };
     let g = score_766(&x);
     let score = |c: Group766| g.iter().find(|s| s.group == c).unwrap().score;
@@ -170,9 +172,18 @@ fn groups_766() {
     assert_eq!(score(Group766::Mdsh), Some(5.5));
     for c in [Group766::Tttt, Group766::Mdhl, Group766::Ckmb] {
         let s = g.iter().find(|s| s.group == c).unwrap();
-        assert_eq!(s.score, None);
+        assert_eq!(s.score, None, "{c:?} without data");
         assert!(!s.missing.is_empty());
     }
+    // With motcua's own ratings: 17 of 20 satisfied → 17/20 × 18 = 15.3.
+    let rated = score_766(&Inputs766 {
+        ratings: 20,
+        ratings_satisfied: 17,
+        ..x
+    });
+    let mdhl = rated.iter().find(|s| s.group == Group766::Mdhl).unwrap();
+    assert_eq!(mdhl.score, Some(15.3));
+    assert!(mdhl.formula.contains("× 18"));
     assert_eq!(g.iter().map(|s| s.max).sum::<f64>(), 100.0);
     assert!(
         score_766(&Inputs766::default())
