@@ -25,6 +25,11 @@ const SQLITE: &[Migration] = &[
         "delivery",
         include_str!("../migrations/sqlite/0004_delivery.sql"),
     ),
+    (
+        6,
+        "signatures",
+        include_str!("../migrations/sqlite/0006_signatures.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -46,6 +51,11 @@ const POSTGRES: &[Migration] = &[
         4,
         "delivery",
         include_str!("../migrations/postgres/0004_delivery.sql"),
+    ),
+    (
+        6,
+        "signatures",
+        include_str!("../migrations/postgres/0006_signatures.sql"),
     ),
 ];
 
