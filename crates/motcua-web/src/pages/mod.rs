@@ -11,6 +11,7 @@ mod home;
 mod lookup;
 pub(crate) mod staff;
 pub mod submitted;
+mod verify;
 
 pub use error::{PageError, explain};
 
@@ -34,6 +35,13 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/static/app.css", get(assets::css))
         .route("/static/app.js", get(assets::js))
         .route("/bang-cong-khai", get(board::board))
+        .route(
+            "/xac-thuc/{id}",
+            get(verify::show)
+                .post(verify::check)
+                .layer(axum::extract::DefaultBodyLimit::max(verify::BODY_LIMIT)),
+        )
+        .route("/xac-thuc/{id}/chu-ky.p7s", get(verify::signature))
         .merge(citizen::router())
         .merge(staff::router())
 }

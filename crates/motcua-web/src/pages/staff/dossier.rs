@@ -69,6 +69,7 @@ struct DossierPage {
     assignable: Vec<(i64, String)>,
     files: Vec<super::files::FileLine>,
     may_attach: bool,
+    signing: super::sign::Panel,
 }
 
 /// The actions offered on the page, each with placeholder input for the dry run.
@@ -264,6 +265,7 @@ async fn page(
         .collect();
     let files = super::files::lines(app, &d).await?;
     let may_attach = super::files::may_attach(app, who.session.staff.id, &d).await?;
+    let signing = super::sign::panel(app, who.session.staff.id, &d).await?;
     let status = if error.is_some() {
         StatusCode::CONFLICT
     } else {
@@ -298,6 +300,7 @@ async fn page(
         assignable,
         files,
         may_attach,
+        signing,
         d,
     });
     Ok((status, body).into_response())

@@ -10,6 +10,7 @@ mod files;
 mod intake;
 mod password;
 mod queue;
+pub(crate) mod sign;
 pub(crate) mod signin;
 mod templates;
 mod versions;
@@ -40,6 +41,7 @@ pub fn router() -> Router<Arc<AppState>> {
             )),
         )
         .route("/can-bo/ho-so/{id}/tep/{file}", get(files::download))
+        .route("/can-bo/ho-so/{id}/ky", axum::routing::post(sign::sign))
         .route(
             "/can-bo/doi-mat-khau",
             get(password::form).post(password::change),
