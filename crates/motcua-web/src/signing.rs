@@ -32,16 +32,17 @@ pub async fn load_key(key: &SigningKey) -> Result<AgencyKey, DbError> {
 }
 
 /// Makes and stores a demo key for an agency (a fresh random secret and a self-signed
-/// certificate valid for five years from `now`), marked as a demo key.
+/// certificate valid for five years from `valid_from`), marked as a demo key.
 pub async fn create_demo_key(
     db: &Db,
     agency: &motcua_db::Agency,
     actor: &str,
+    valid_from: Instant,
     now: Instant,
 ) -> Result<SigningKey, DbError> {
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).map_err(|e| DbError::Corrupt(format!("no randomness: {e}")))?;
-    let made = AgencyKey::generate_demo(&agency.name, &agency.code, &secret, now, 5)
+    let made = AgencyKey::generate_demo(&agency.name, &agency.code, &secret, valid_from, 5)
         .map_err(docs_error)?;
     let key = SigningKey {
         agency_id: agency.id,
