@@ -3,6 +3,7 @@
 mod bench;
 mod calendar;
 mod database;
+mod keys;
 mod notify;
 mod serve;
 
@@ -42,6 +43,9 @@ enum Command {
     Calendar(calendar::CalendarArgs),
     /// Measure motcua's speed and print the figures.
     Bench(bench::BenchArgs),
+    /// Configure the key an agency signs results with.
+    #[command(subcommand)]
+    SigningKey(keys::KeyCommand),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -56,5 +60,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit(c) => database::audit(db, c).await,
         Command::Calendar(args) => calendar::run(args),
         Command::Bench(args) => bench::run_async(args).await,
+        Command::SigningKey(c) => keys::run(db, c).await,
     }
 }
