@@ -340,3 +340,140 @@ async fn signing_waits_for_approval_and_a_key() {
     assert!(reply.body.contains("chưa được cấu hình khóa ký số"), "{}", reply.body);
     assert!(db.signed_results_of(id2).await.unwrap().is_empty());
 }
+
+/// An online filing of the lawyer's certificate by a new citizen account: (cookie, id).
+async fn filed_online(app: &TestApp) -> (String, i64) {
+    let password = "mat-khau-cong-dan";
+    let response = tower::ServiceExt::oneshot(
+        app.router.clone(),
+        Request::builder()
+            .method(Method::POST)
+            .uri("/cong-dan/dang-ky")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "full_name=Nguyễn Thị Thu Hà&phone=0912345678&email=&id_number=&password={password}&password2={password}&next=%2Fcong-dan"
+            )))
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    let form = get(app, "/cong-dan/nop/1.000828", Some(&cookie)).await;
+    let csrf = csrf_of(&form.body);
+    let boundary = "----motcua-sign-boundary";
+    let mut body = Vec::new();
+    for (name, value) in [
+        ("csrf", csrf.as_str()),
+        ("case", "chung"),
+        ("agency", CENTRE),
+        ("kind", "person"),
+        ("name", "Nguyễn Thị Thu Hà"),
+        ("id_number", "038190012345"),
+        ("phone", "0912345678"),
+        ("n_sms", "on"),
+        ("return_method", "online"),
+    ] {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    for component in ["tp-01", "tp-02", "tp-03", "tp-04"] {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file_{component}\"; filename=\"{component}.pdf\"\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(b"%PDF-1.4\n% giay to\n\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let reply = send(
+        app,
+        Request::builder()
+            .method(Method::POST)
+            .uri("/cong-dan/nop/1.000828")
+            .header("cookie", &cookie)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let id = reply
+        .location
+        .trim_start_matches("/cong-dan/ho-so/")
+        .trim_end_matches("?moi=1")
+        .parse()
+        .unwrap();
+    (cookie, id)
+}
+
+#[tokio::test]
+async fn the_owner_downloads_the_signed_result_and_its_signature() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let (cookie, id) = filed_online(&app).await;
+    let (_, d) = app.get(&format!("/api/v1/dossiers/{id}"), Some("tok-tn")).await;
+    let d = act(&app, "tok-tn", &d, json!({"action": "accept"})).await;
+    let d = act(&app, "tok-tn", &d, json!({"action": "forward"})).await;
+    let d = act(&app, "tok-cv", &d, json!({"action": "appraise", "note": "Đủ"})).await;
+    let d = act(&app, "tok-cv", &d, json!({"action": "forward"})).await;
+    let d = act(&app, "tok-tp", &d, json!({"action": "forward"})).await;
+    let d = act(&app, "tok-gd", &d, json!({"action": "forward"})).await;
+    let d = act(&app, "tok-ct", &d, json!({"action": "approve"})).await;
+    assert_eq!(d["status"], "result_ready");
+
+    let record = db.dossier(id).await.unwrap().unwrap();
+    let stored = app
+        .state
+        .files
+        .store(
+            motcua_db::Upload {
+                name: "ket-qua.pdf".into(),
+                bytes: RESULT_PDF.to_vec(),
+                component: None,
+                purpose: motcua_db::Purpose::Result,
+            },
+            "files",
+        )
+        .await
+        .unwrap();
+    let now = app.state.now();
+    db.attach_files(id, &record.code, vec![stored], "staff:1".into(), now)
+        .await
+        .unwrap();
+    let file = db
+        .attachments(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|f| f.purpose == motcua_db::Purpose::Result)
+        .unwrap();
+    let province = db.agency_by_code(PROVINCE).await.unwrap().unwrap();
+    motcua_web::signing::create_demo_key(db, &province, "test", now, now)
+        .await
+        .unwrap();
+    let public = motcua_web::signing::sign_result(
+        db,
+        &app.state.files,
+        &record,
+        &file,
+        "staff:5".into(),
+        now,
+    )
+    .await
+    .unwrap();
+
+    let page = get(&app, &format!("/cong-dan/ho-so/{id}"), Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&format!("/xac-thuc/{public}\"")), "verify link");
+    assert!(page.body.contains(&format!("/xac-thuc/{public}/chu-ky.p7s")));
+    assert!(page.body.contains(&format!("/cong-dan/ho-so/{id}/tep/{}", file.id)));
+    let pdf = get(&app, &format!("/cong-dan/ho-so/{id}/tep/{}", file.id), Some(&cookie)).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.body.as_bytes(), RESULT_PDF);
+}
