@@ -378,6 +378,7 @@ fn a_dossier_from_the_counter_to_the_citizen_in_chromium() {
     public_tracking(&mut b, &server, &dossier);
     phone_pages(&mut b, &server, &dossier);
     online_filing_and_rating(&mut b, &server);
+    verify_signed_result(&mut b, &server);
     eprintln!("screenshots in {}", e2e::cdp::screenshot_dir().display());
 }
 
@@ -448,6 +449,59 @@ fn online_filing_and_rating(b: &mut Browser, server: &DemoServer) {
     assert_eq!(b.text("h1"), "Bảng công khai hồ sơ trễ hẹn");
     assert!(!b.body_text().contains("Đặng Thị Mai Phương"));
     b.screenshot("e5-public-board");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A result the demo signed: its public page (no login) with the QR, then the original copy
+/// uploaded (genuine) and a copy with one byte changed (reported as tampered).
+fn verify_signed_result(b: &mut Browser, server: &DemoServer) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let signed = runtime.block_on(async {
+        let db = motcua_db::Db::connect(&server.database).await.unwrap();
+        let mut found = None;
+        for id in 1..=200 {
+            if let Some(r) = db.signed_results_of(id).await.unwrap().into_iter().next() {
+                found = Some(r);
+                break;
+            }
+        }
+        db.close().await;
+        found.expect("the demo signs a few returned dossiers' results")
+    });
+    b.desktop();
+    b.goto(&server.url(&format!("/xac-thuc/{}", signed.id)));
+    assert_eq!(b.text("h1"), "Xác thực kết quả giải quyết");
+    let page = b.body_text();
+    assert!(page.contains("bản gốc đã ký số và không bị thay đổi"), "{page}");
+    assert!(page.contains(&signed.signer), "{page}");
+    assert!(b.exists("figure.qr svg rect"), "a QR code");
+    b.screenshot("f1-verify-signed-result");
+
+    let dir = std::env::temp_dir().join(format!(
+        "motcua-verify-{}",
+        motcua_db::random_token(6).unwrap()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sha = &signed.file_sha256;
+    let original = std::fs::read(server.files.join(&sha[..2]).join(&sha[2..])).unwrap();
+    let copy = dir.join("ket-qua.pdf");
+    std::fs::write(&copy, &original).unwrap();
+    b.set_files("input[name=file]", &[&copy]);
+    b.click_and_wait("form[action^='/xac-thuc'] button[type=submit]");
+    assert!(b.body_text().contains("Đúng bản đã ký, không bị thay đổi"));
+    let mut changed = original;
+    let middle = changed.len() / 2;
+    changed[middle] ^= 1;
+    let forged = dir.join("ket-qua-sua.pdf");
+    std::fs::write(&forged, &changed).unwrap();
+    b.set_files("input[name=file]", &[&forged]);
+    b.click_and_wait("form[action^='/xac-thuc'] button[type=submit]");
+    let page = b.body_text();
+    assert!(page.contains("đã bị sửa đổi hoặc không phải tệp đã được ký"), "{page}");
+    b.screenshot("f2-verify-tampered-copy");
     let _ = std::fs::remove_dir_all(dir);
 }
 
