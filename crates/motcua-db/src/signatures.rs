@@ -89,7 +89,7 @@ pub struct SignedResult {
 
 fn unhex(text: &str) -> Result<Vec<u8>, DbError> {
     let bad = || DbError::Corrupt("chuỗi hex của khóa ký".into());
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return Err(bad());
     }
     (0..text.len())

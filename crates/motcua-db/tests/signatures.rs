@@ -81,10 +81,7 @@ async fn keys_and_signed_results(engine: &str) {
         ..file_key.clone()
     };
     db.set_signing_key(&replaced, "admin", now()).await.unwrap();
-    assert_eq!(
-        db.signing_key(finance.id).await.unwrap().unwrap(),
-        replaced
-    );
+    assert_eq!(db.signing_key(finance.id).await.unwrap().unwrap(), replaced);
 
     let (dossier_id, code, file_id) = dossier_with_result(&db, p.counter).await;
     let new = NewSignedResult {
@@ -120,15 +117,27 @@ async fn keys_and_signed_results(engine: &str) {
 
     // The signature and the keys are in the audit chain, which still holds.
     let trail = db.audit_of("dossier", &code).await.unwrap();
-    assert!(trail.iter().any(|e| e.action == "sign_result" && e.detail.contains(&id)));
+    assert!(
+        trail
+            .iter()
+            .any(|e| e.action == "sign_result" && e.detail.contains(&id))
+    );
     let report = db.audit_verify().await.unwrap();
     assert_eq!(report.first_broken, None);
     let keys = db
         .audit_of("agency", &finance.id.to_string())
         .await
         .unwrap();
-    assert_eq!(keys.iter().filter(|e| e.action == "set_signing_key").count(), 2);
-    assert!(keys.iter().all(|e| !e.detail.contains("0707")), "no secret in the audit");
+    assert_eq!(
+        keys.iter()
+            .filter(|e| e.action == "set_signing_key")
+            .count(),
+        2
+    );
+    assert!(
+        keys.iter().all(|e| !e.detail.contains("0707")),
+        "no secret in the audit"
+    );
 }
 
 macro_rules! on_both {

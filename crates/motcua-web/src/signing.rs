@@ -80,14 +80,19 @@ pub async fn sign_result(
     }
     let agency_id = motcua_domain::dossier::signing_agency(&d.state);
     let key = db.signing_key(agency_id).await?.ok_or_else(|| {
-        DbError::invalid("signature", "cơ quan phê duyệt chưa được cấu hình khóa ký số")
+        DbError::invalid(
+            "signature",
+            "cơ quan phê duyệt chưa được cấu hình khóa ký số",
+        )
     })?;
     let agency_key = load_key(&key).await?;
     let pdf = files.read(&file.sha256).await?;
     let p7s = agency_key.sign(&pdf, now).map_err(docs_error)?;
     let checked = motcua_docs::verify(&pdf, &p7s).map_err(docs_error)?;
     if !checked.is_valid() {
-        return Err(DbError::Corrupt("chữ ký vừa tạo không kiểm tra được".into()));
+        return Err(DbError::Corrupt(
+            "chữ ký vừa tạo không kiểm tra được".into(),
+        ));
     }
     let signature_sha256 = files.store_bytes(p7s).await?;
     db.record_signed_result(NewSignedResult {

@@ -475,7 +475,10 @@ fn verify_signed_result(b: &mut Browser, server: &DemoServer) {
     b.goto(&server.url(&format!("/xac-thuc/{}", signed.id)));
     assert_eq!(b.text("h1"), "Xác thực kết quả giải quyết");
     let page = b.body_text();
-    assert!(page.contains("bản gốc đã ký số và không bị thay đổi"), "{page}");
+    assert!(
+        page.contains("bản gốc đã ký số và không bị thay đổi"),
+        "{page}"
+    );
     assert!(page.contains(&signed.signer), "{page}");
     assert!(b.exists("figure.qr svg rect"), "a QR code");
     b.screenshot("f1-verify-signed-result");
@@ -500,7 +503,10 @@ fn verify_signed_result(b: &mut Browser, server: &DemoServer) {
     b.set_files("input[name=file]", &[&forged]);
     b.click_and_wait("form[action^='/xac-thuc'] button[type=submit]");
     let page = b.body_text();
-    assert!(page.contains("đã bị sửa đổi hoặc không phải tệp đã được ký"), "{page}");
+    assert!(
+        page.contains("đã bị sửa đổi hoặc không phải tệp đã được ký"),
+        "{page}"
+    );
     b.screenshot("f2-verify-tampered-copy");
     let _ = std::fs::remove_dir_all(dir);
 }

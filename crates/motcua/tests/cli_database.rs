@@ -88,7 +88,14 @@ fn seeded_demo_exports_what_it_imported() {
     let files = dir.join("files");
     let files = files.to_str().unwrap();
     let (ok, out, err) = motcua(&[
-        "--database", &url, "--files", files, "seed", "demo", "--dossiers", "60",
+        "--database",
+        &url,
+        "--files",
+        files,
+        "seed",
+        "demo",
+        "--dossiers",
+        "60",
     ]);
     assert!(ok, "{err}");
     assert!(out.contains("45 thủ tục"), "{out}");

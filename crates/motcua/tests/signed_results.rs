@@ -69,8 +69,10 @@ async fn post_file(
     let mut body = Vec::new();
     for (name, value) in fields {
         body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                .as_bytes(),
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
         );
     }
     if let Some((name, bytes)) = file {
@@ -153,7 +155,13 @@ async fn approved(app: &TestApp) -> i64 {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{d}");
     let d = act(app, "tok-tn", &d, json!({"action": "forward"})).await;
-    let d = act(app, "tok-cv", &d, json!({"action": "appraise", "note": "Đủ"})).await;
+    let d = act(
+        app,
+        "tok-cv",
+        &d,
+        json!({"action": "appraise", "note": "Đủ"}),
+    )
+    .await;
     let d = act(app, "tok-cv", &d, json!({"action": "forward"})).await;
     let d = act(app, "tok-tp", &d, json!({"action": "forward"})).await;
     let d = act(app, "tok-gd", &d, json!({"action": "forward"})).await;
@@ -166,7 +174,11 @@ async fn sign(app: &TestApp, cookie: &str, id: i64, file: i64) -> Reply {
     // The session's own token (not every officer's page has a form to read it from), so
     // a refusal is about who signs, not about the token.
     let token = cookie.split_once('=').unwrap().1;
-    let session = app.state.db.session(token, app.state.now().timestamp()).await;
+    let session = app
+        .state
+        .db
+        .session(token, app.state.now().timestamp())
+        .await;
     let csrf = session.unwrap().unwrap().csrf;
     post(
         app,
@@ -242,17 +254,23 @@ async fn leaders_sign_and_anyone_verifies_without_login() {
     let page = get(&app, &format!("/xac-thuc/{public}"), None).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("bản gốc đã ký số và không bị thay đổi"));
-    assert!(page.body.contains("Ủy ban nhân dân tỉnh Thanh Hóa"), "signer");
+    assert!(
+        page.body.contains("Ủy ban nhân dân tỉnh Thanh Hóa"),
+        "signer"
+    );
     assert!(page.body.contains(&code));
     assert!(page.body.contains("Cấp Chứng chỉ hành nghề luật sư") || page.body.contains("luật sư"));
     assert!(page.body.contains(&signed[0].certificate_sha256));
-    let when = signed[0]
-        .signed_at
-        .format("%d/%m/%Y %H:%M")
-        .to_string();
+    let when = signed[0].signed_at.format("%d/%m/%Y %H:%M").to_string();
     assert!(page.body.contains(&when), "signing time {when}");
-    assert!(page.body.contains("<svg") && page.body.contains("<rect x="), "a QR code");
-    assert!(page.body.contains(&format!("http://motcua.test/xac-thuc/{public}")));
+    assert!(
+        page.body.contains("<svg") && page.body.contains("<rect x="),
+        "a QR code"
+    );
+    assert!(
+        page.body
+            .contains(&format!("http://motcua.test/xac-thuc/{public}"))
+    );
     // No personal data: not the applicant's name, number or phone, not the officer.
     for private in ["Nguyễn Thị Thu Hà", "038190012345", "0912", "Cán bộ ct"] {
         assert!(!page.body.contains(private), "{private} on the public page");
@@ -262,12 +280,20 @@ async fn leaders_sign_and_anyone_verifies_without_login() {
     let path = format!("/xac-thuc/{public}");
     let reply = post_file(&app, &path, None, &[], Some(("file", RESULT_PDF))).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert!(reply.body.contains("Đúng bản đã ký, không bị thay đổi"), "{}", reply.body);
+    assert!(
+        reply.body.contains("Đúng bản đã ký, không bị thay đổi"),
+        "{}",
+        reply.body
+    );
     let mut changed = RESULT_PDF.to_vec();
     changed[12] ^= 1;
     let reply = post_file(&app, &path, None, &[], Some(("file", &changed))).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert!(reply.body.contains("đã bị sửa đổi hoặc không phải tệp đã được ký"));
+    assert!(
+        reply
+            .body
+            .contains("đã bị sửa đổi hoặc không phải tệp đã được ký")
+    );
     assert!(!reply.body.contains("Đúng bản đã ký, không bị thay đổi"));
     let reply = post_file(&app, &path, None, &[], None).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -284,7 +310,9 @@ async fn leaders_sign_and_anyone_verifies_without_login() {
     .unwrap();
     assert_eq!(p7s.status(), StatusCode::OK);
     assert_eq!(p7s.headers()["content-type"], "application/pkcs7-signature");
-    let bytes = axum::body::to_bytes(p7s.into_body(), 1 << 20).await.unwrap();
+    let bytes = axum::body::to_bytes(p7s.into_body(), 1 << 20)
+        .await
+        .unwrap();
     let checked = motcua_docs::verify(RESULT_PDF, &bytes).unwrap();
     assert!(checked.is_valid());
     assert_eq!(checked.certificate_sha256, signed[0].certificate_sha256);
@@ -337,7 +365,11 @@ async fn signing_waits_for_approval_and_a_key() {
     let file2 = db.attachments(id2).await.unwrap()[0].id;
     let reply = sign(&app, &leader, id2, file2).await;
     assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
-    assert!(reply.body.contains("chưa được cấu hình khóa ký số"), "{}", reply.body);
+    assert!(
+        reply.body.contains("chưa được cấu hình khóa ký số"),
+        "{}",
+        reply.body
+    );
     assert!(db.signed_results_of(id2).await.unwrap().is_empty());
 }
 
@@ -376,8 +408,10 @@ async fn filed_online(app: &TestApp) -> (String, i64) {
         ("return_method", "online"),
     ] {
         body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                .as_bytes(),
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
         );
     }
     for component in ["tp-01", "tp-02", "tp-03", "tp-04"] {
@@ -417,10 +451,18 @@ async fn the_owner_downloads_the_signed_result_and_its_signature() {
     let app = TestApp::new().await;
     let db = &app.state.db;
     let (cookie, id) = filed_online(&app).await;
-    let (_, d) = app.get(&format!("/api/v1/dossiers/{id}"), Some("tok-tn")).await;
+    let (_, d) = app
+        .get(&format!("/api/v1/dossiers/{id}"), Some("tok-tn"))
+        .await;
     let d = act(&app, "tok-tn", &d, json!({"action": "accept"})).await;
     let d = act(&app, "tok-tn", &d, json!({"action": "forward"})).await;
-    let d = act(&app, "tok-cv", &d, json!({"action": "appraise", "note": "Đủ"})).await;
+    let d = act(
+        &app,
+        "tok-cv",
+        &d,
+        json!({"action": "appraise", "note": "Đủ"}),
+    )
+    .await;
     let d = act(&app, "tok-cv", &d, json!({"action": "forward"})).await;
     let d = act(&app, "tok-tp", &d, json!({"action": "forward"})).await;
     let d = act(&app, "tok-gd", &d, json!({"action": "forward"})).await;
@@ -470,10 +512,24 @@ async fn the_owner_downloads_the_signed_result_and_its_signature() {
 
     let page = get(&app, &format!("/cong-dan/ho-so/{id}"), Some(&cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains(&format!("/xac-thuc/{public}\"")), "verify link");
-    assert!(page.body.contains(&format!("/xac-thuc/{public}/chu-ky.p7s")));
-    assert!(page.body.contains(&format!("/cong-dan/ho-so/{id}/tep/{}", file.id)));
-    let pdf = get(&app, &format!("/cong-dan/ho-so/{id}/tep/{}", file.id), Some(&cookie)).await;
+    assert!(
+        page.body.contains(&format!("/xac-thuc/{public}\"")),
+        "verify link"
+    );
+    assert!(
+        page.body
+            .contains(&format!("/xac-thuc/{public}/chu-ky.p7s"))
+    );
+    assert!(
+        page.body
+            .contains(&format!("/cong-dan/ho-so/{id}/tep/{}", file.id))
+    );
+    let pdf = get(
+        &app,
+        &format!("/cong-dan/ho-so/{id}/tep/{}", file.id),
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(pdf.status, StatusCode::OK);
     assert_eq!(pdf.body.as_bytes(), RESULT_PDF);
 }

@@ -66,8 +66,14 @@ mod tests {
     #[test]
     fn pem_blocks_are_read_and_raw_der_passes_through() {
         let pem = "-----BEGIN PRIVATE KEY-----\nAAEC\nAw==\n-----END PRIVATE KEY-----\n";
-        assert_eq!(der_of(pem.as_bytes(), "PRIVATE KEY").unwrap(), vec![0, 1, 2, 3]);
-        assert_eq!(der_of(&[0x30, 0x82], "PRIVATE KEY").unwrap(), vec![0x30, 0x82]);
+        assert_eq!(
+            der_of(pem.as_bytes(), "PRIVATE KEY").unwrap(),
+            vec![0, 1, 2, 3]
+        );
+        assert_eq!(
+            der_of(&[0x30, 0x82], "PRIVATE KEY").unwrap(),
+            vec![0x30, 0x82]
+        );
         let wrong = "-----BEGIN EC PRIVATE KEY-----\nAA==\n-----END EC PRIVATE KEY-----";
         assert!(der_of(wrong.as_bytes(), "PRIVATE KEY").is_err());
     }
@@ -95,13 +101,21 @@ mod tests {
             &std::fs::read(&cert).unwrap(),
         )
         .unwrap();
-        assert!(loaded.subject().contains("CN=So Tu phap"), "{}", loaded.subject());
+        assert!(
+            loaded.subject().contains("CN=So Tu phap"),
+            "{}",
+            loaded.subject()
+        );
         use chrono::TimeZone;
         let at = motcua_domain::calendar::vietnam_offset()
             .with_ymd_and_hms(2026, 11, 24, 9, 0, 0)
             .unwrap();
         let p7s = loaded.sign(b"%PDF-1.7 ket qua", at).unwrap();
-        assert!(super::super::verify(b"%PDF-1.7 ket qua", &p7s).unwrap().is_valid());
+        assert!(
+            super::super::verify(b"%PDF-1.7 ket qua", &p7s)
+                .unwrap()
+                .is_valid()
+        );
         // Another certificate is refused.
         let other = AgencyKey::generate_demo("X", "1", &[9; 32], at, 1).unwrap();
         assert!(

@@ -100,7 +100,11 @@ async fn page(
     no_file: bool,
 ) -> Result<Response, PageError> {
     let frame = Frame::new(headers, uri);
-    let d = app.db.dossier(r.dossier_id).await?.ok_or(PageError::NotFound)?;
+    let d = app
+        .db
+        .dossier(r.dossier_id)
+        .await?
+        .ok_or(PageError::NotFound)?;
     let procedure = app
         .db
         .procedure_version(d.procedure_version_id)
@@ -184,7 +188,10 @@ pub async fn signature(
     let disposition = format!("attachment; filename=\"ket-qua-{}.pdf.p7s\"", r.id);
     Ok((
         [
-            (header::CONTENT_TYPE, "application/pkcs7-signature".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "application/pkcs7-signature".to_string(),
+            ),
             (header::CONTENT_DISPOSITION, disposition),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
         ],

@@ -63,8 +63,8 @@ async fn result_pdf(db: &Db, d: &DossierRecord, agency_id: i64) -> anyhow::Resul
         title: "THỦ TRƯỞNG CƠ QUAN".into(),
         name: agency.name,
     };
-    let spec = motcua_docs::form(Regime::Tt03_2025, FormKind::Receipt)
-        .context("mẫu giấy tiếp nhận")?;
+    let spec =
+        motcua_docs::form(Regime::Tt03_2025, FormKind::Receipt).context("mẫu giấy tiếp nhận")?;
     Ok(motcua_docs::render_custom(&ctx, &spec, "ket-qua-mau.tpl", RESULT_TEMPLATE)?.pdf)
 }
 

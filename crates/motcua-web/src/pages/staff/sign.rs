@@ -36,7 +36,10 @@ pub async fn may_sign(app: &AppState, staff_id: i64, d: &DossierRecord) -> Resul
     if !motcua_domain::dossier::result_signable(d.status) {
         return Ok(false);
     }
-    let roles = app.db.roles_over(staff_id, signing_agency(&d.state)).await?;
+    let roles = app
+        .db
+        .roles_over(staff_id, signing_agency(&d.state))
+        .await?;
     Ok(may_sign_result(d.status, &roles))
 }
 
