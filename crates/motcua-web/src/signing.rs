@@ -144,3 +144,54 @@ pub async fn check_stored(files: &FileStore, r: &SignedResult) -> Result<Check, 
         Err(e) => Err(e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use chrono::TimeZone;
+
+    #[tokio::test]
+    async fn stored_results_are_rechecked_and_changes_on_disk_are_reported() {
+        let dir = std::env::temp_dir().join(format!(
+            "motcua-signing-{}",
+            motcua_db::random_token(8).unwrap()
+        ));
+        let files = FileStore::open(&dir).unwrap();
+        let at = motcua_domain::calendar::vietnam_offset()
+            .with_ymd_and_hms(2026, 11, 24, 9, 30, 0)
+            .unwrap();
+        let key = AgencyKey::generate_demo("Sở Tư pháp", "000.00.03.H56", &[5; 32], at, 5).unwrap();
+        let pdf = b"%PDF-1.7 ket qua".to_vec();
+        let p7s = key.sign(&pdf, at).unwrap();
+        let file_sha256 = files.store_bytes(pdf.clone()).await.unwrap();
+        let signature_sha256 = files.store_bytes(p7s).await.unwrap();
+        let mut r = SignedResult {
+            id: "A".repeat(20),
+            dossier_id: 1,
+            file_id: 1,
+            file_sha256: file_sha256.clone(),
+            signature_sha256,
+            agency_id: 1,
+            signer: "Sở Tư pháp".into(),
+            certificate_sha256: key.certificate_sha256().unwrap(),
+            signed_at: at,
+            signed_by: "staff:1".into(),
+        };
+        assert_eq!(check_stored(&files, &r).await.unwrap(), Check::Genuine);
+        assert_eq!(
+            check(&files, &r, b"%PDF-1.7 ket qua!").await.unwrap(),
+            Check::Tampered
+        );
+        // A signature by a certificate other than the recorded one does not count.
+        let recorded = r.certificate_sha256.clone();
+        r.certificate_sha256 = "0".repeat(64);
+        assert_eq!(check(&files, &r, &pdf).await.unwrap(), Check::BadSignature);
+        r.certificate_sha256 = recorded;
+        // The stored PDF changed on disk: reported as tampered, not served as genuine.
+        let path = dir.join(&file_sha256[..2]).join(&file_sha256[2..]);
+        std::fs::write(&path, b"%PDF-1.7 ket qua da sua").unwrap();
+        assert_eq!(check_stored(&files, &r).await.unwrap(), Check::Tampered);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

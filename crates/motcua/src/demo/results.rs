@@ -26,7 +26,7 @@ p Mã hồ sơ: **{{dossier.code}}**
 p Người nhận kết quả: {{applicant.name}}
 p Hồ sơ đã được thẩm định và phê duyệt; kết quả được trả theo quy định.
 space 4
-qr 22 | Mã hồ sơ: **{{dossier.code}}** | Tra cứu tình trạng hồ sơ tại: | {{tracking_url}}
+p Tính xác thực của bản điện tử này được kiểm tra tại trang xác thực của hệ thống (mã QR trên trang đó), không cần đăng nhập.
 space 4
 sign | |
 sign {{head.title}} | (Đã ký số) | {{head.name}}
@@ -55,7 +55,6 @@ async fn result_pdf(db: &Db, d: &DossierRecord, agency_id: i64) -> anyhow::Resul
     let mut ctx = FormContext::new(info, issued.date_naive());
     ctx.number = format!("{}/KQ", d.id);
     ctx.dossier_code = d.code.clone();
-    ctx.tracking_url = format!("/tra-cuu?ma={}", d.code);
     ctx.applicant.name = d.applicant.name.clone();
     ctx.procedure_name = procedure;
     ctx.procedure_code = d.procedure_code.clone();
