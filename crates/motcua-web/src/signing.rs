@@ -86,6 +86,12 @@ pub async fn sign_result(
         )
     })?;
     let agency_key = load_key(&key).await?;
+    if !agency_key.valid_at(now) {
+        return Err(DbError::invalid(
+            "signature",
+            "chứng thư số của cơ quan đã hết hạn hoặc chưa có hiệu lực",
+        ));
+    }
     let pdf = files.read(&file.sha256).await?;
     let p7s = agency_key.sign(&pdf, now).map_err(docs_error)?;
     let checked = motcua_docs::verify(&pdf, &p7s).map_err(docs_error)?;

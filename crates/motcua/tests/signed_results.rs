@@ -371,6 +371,23 @@ async fn signing_waits_for_approval_and_a_key() {
         reply.body
     );
     assert!(db.signed_results_of(id2).await.unwrap().is_empty());
+
+    // A certificate no longer in force does not sign either; a current one does.
+    let province = db.agency_by_code(PROVINCE).await.unwrap().unwrap();
+    let now = app.state.now();
+    let six_years_ago = now - chrono::Duration::days(6 * 366);
+    motcua_web::signing::create_demo_key(db, &province, "test", six_years_ago, now)
+        .await
+        .unwrap();
+    let reply = sign(&app, &leader, id2, file2).await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
+    assert!(reply.body.contains("đã hết hạn"), "{}", reply.body);
+    motcua_web::signing::create_demo_key(db, &province, "test", now, now)
+        .await
+        .unwrap();
+    let reply = sign(&app, &leader, id2, file2).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(db.signed_results_of(id2).await.unwrap().len(), 1);
 }
 
 /// An online filing of the lawyer's certificate by a new citizen account: (cookie, id).

@@ -53,6 +53,16 @@ impl AgencyKey {
         Ok(Self { key, certificate })
     }
 
+    /// Whether the certificate is in force at `at` (between its not-before and not-after).
+    pub fn valid_at(&self, at: motcua_domain::calendar::Instant) -> bool {
+        let validity = self.certificate.tbs_certificate().validity();
+        let (from, until) = (
+            super::from_time(&validity.not_before),
+            super::from_time(&validity.not_after),
+        );
+        matches!((from, until), (Some(from), Some(until)) if from <= at && at <= until)
+    }
+
     /// The certificate's subject, as text (RFC 4514).
     pub fn subject(&self) -> String {
         self.certificate.tbs_certificate().subject().to_string()
@@ -106,10 +116,14 @@ mod tests {
             "{}",
             loaded.subject()
         );
+        let now = chrono::Utc::now().with_timezone(&motcua_domain::calendar::vietnam_offset());
+        assert!(loaded.valid_at(now));
         use chrono::TimeZone;
-        let at = motcua_domain::calendar::vietnam_offset()
-            .with_ymd_and_hms(2026, 11, 24, 9, 0, 0)
+        let long_ago = motcua_domain::calendar::vietnam_offset()
+            .with_ymd_and_hms(2001, 1, 1, 0, 0, 0)
             .unwrap();
+        assert!(!loaded.valid_at(long_ago));
+        let at = now;
         let p7s = loaded.sign(b"%PDF-1.7 ket qua", at).unwrap();
         assert!(
             super::super::verify(b"%PDF-1.7 ket qua", &p7s)
