@@ -363,6 +363,11 @@ async fn signing_waits_for_approval_and_a_key() {
     )
     .await;
     let file2 = db.attachments(id2).await.unwrap()[0].id;
+    let page = get(&app, &format!("/can-bo/ho-so/{id2}"), Some(&leader)).await;
+    assert!(
+        page.body.contains("motcua signing-key"),
+        "the leader is told the key is missing"
+    );
     let reply = sign(&app, &leader, id2, file2).await;
     assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
     assert!(

@@ -28,6 +28,8 @@ pub struct Panel {
     pub signed: Vec<SignedLine>,
     /// Result PDFs not yet signed, when this officer may sign them: (file id, name).
     pub signable: Vec<(i64, String)>,
+    /// This officer may sign, but nothing can be signed yet: what is missing.
+    pub hint: Option<&'static str>,
 }
 
 /// Whether this officer may sign the dossier's result now: a leader over the approving
@@ -67,7 +69,8 @@ pub async fn signed_lines(app: &AppState, d: &DossierRecord) -> Result<Vec<Signe
 
 pub async fn panel(app: &AppState, staff_id: i64, d: &DossierRecord) -> Result<Panel, DbError> {
     let signed = signed_lines(app, d).await?;
-    let signable = if may_sign(app, staff_id, d).await? {
+    let leader = may_sign(app, staff_id, d).await?;
+    let signable: Vec<(i64, String)> = if leader {
         app.db
             .attachments(d.id)
             .await?
@@ -79,7 +82,25 @@ pub async fn panel(app: &AppState, staff_id: i64, d: &DossierRecord) -> Result<P
     } else {
         Vec::new()
     };
-    Ok(Panel { signed, signable })
+    let hint = if !leader {
+        None
+    } else if app
+        .db
+        .signing_key(signing_agency(&d.state))
+        .await?
+        .is_none()
+    {
+        Some("sign.no_key")
+    } else if signable.is_empty() && signed.is_empty() {
+        Some("sign.attach_first")
+    } else {
+        None
+    };
+    Ok(Panel {
+        signed,
+        signable,
+        hint,
+    })
 }
 
 /// Signs the chosen result PDF.
