@@ -5,7 +5,7 @@
 
 CREATE TABLE signing_keys (
     agency_id           BIGINT PRIMARY KEY REFERENCES agencies(id),
-    certificate         TEXT NOT NULL,
+    certificate         TEXT NOT NULL,       -- DER, hex-encoded
     certificate_sha256  TEXT NOT NULL,
     subject             TEXT NOT NULL,
     storage             TEXT NOT NULL CHECK (storage IN ('file', 'demo')),
