@@ -249,6 +249,20 @@ fn specialist_leader_return(b: &mut Browser, server: &DemoServer, d: &Received) 
 
     sign_in(b, server, COUNTER);
     b.goto(&page);
+    // The result document is attached before it is handed back; the leader signs it later.
+    let result = std::env::temp_dir().join(format!(
+        "ket-qua-{}.pdf",
+        motcua_db::random_token(6).unwrap()
+    ));
+    std::fs::write(
+        &result,
+        b"%PDF-1.7\n% Quyet dinh giai the doanh nghiep\n%%EOF\n",
+    )
+    .unwrap();
+    b.select("form.attach select[name=purpose]", "result");
+    b.set_files("form.attach input[type=file]", &[&result]);
+    b.click_and_wait("form.attach button[type=submit]");
+    let _ = std::fs::remove_file(&result);
     act(b, "Trả kết quả", &[("method", "in_person")]);
     assert!(
         fact(b, "Trạng thái").starts_with("Đã trả kết quả"),
@@ -273,6 +287,39 @@ fn specialist_leader_return(b: &mut Browser, server: &DemoServer, d: &Received) 
     }
     assert!(timeline.iter().any(|r| r.contains("Hồ sơ đầy đủ")));
     b.screenshot("b2-returned-timeline");
+}
+
+/// (b') The department's leader signs the returned result with the department's key (a demo
+/// key made with `motcua signing-key demo`), and its public verification page opens.
+fn leader_signs_the_result(b: &mut Browser, server: &DemoServer, d: &Received) {
+    let made = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(["--database", &server.database, "signing-key", "demo"])
+        .args(["--agency", "000.00.12.H56"])
+        .env("MOTCUA_LOG", "error")
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    sign_out(b, server);
+    sign_in(b, server, LEADER);
+    b.goto(&server.url(&format!("/can-bo/ho-so/{}", d.id)));
+    b.click_and_wait("form.sign button[type=submit]");
+    let link = "ul.signed a[href^='/xac-thuc/']:not([href$='.p7s'])";
+    assert!(b.exists(link), "{}", b.body_text());
+    b.screenshot("b3-result-signed");
+    b.click_and_wait(link);
+    let page = b.body_text();
+    assert!(
+        page.contains("bản gốc đã ký số và không bị thay đổi"),
+        "{page}"
+    );
+    assert!(page.contains("Sở Tài chính"), "{page}");
+    assert!(!page.contains(COMPANY), "no applicant on the public page");
+    // Still signed in as the leader: the next path signs out.
+    b.goto(&server.url("/can-bo"));
 }
 
 /// (c) Anyone tracks the dossier by code and lookup code; no personal data is shown.
@@ -375,6 +422,7 @@ fn a_dossier_from_the_counter_to_the_citizen_in_chromium() {
     let mut b = Browser::launch(chromium);
     let dossier = counter_intake(&mut b, &server);
     specialist_leader_return(&mut b, &server, &dossier);
+    leader_signs_the_result(&mut b, &server, &dossier);
     public_tracking(&mut b, &server, &dossier);
     phone_pages(&mut b, &server, &dossier);
     online_filing_and_rating(&mut b, &server);
