@@ -30,6 +30,7 @@ mod ratings;
 mod rows;
 mod secret;
 mod sessions;
+mod signatures;
 mod staff;
 mod tickets;
 mod writer;
@@ -56,6 +57,9 @@ pub use outbox::OutboxMessage;
 pub use ratings::{RatingSummary, StoredRating, can_be_rated};
 pub use secret::{hash_token, random_token};
 pub use sessions::{LOCKOUT_FAILURES, Login, SESSION_SECONDS, Session};
+pub use signatures::{
+    KeySource, NewSignedResult, SignedResult, SigningKey, is_public_id as is_signed_result_id,
+};
 pub use staff::{Grant, NewStaff, Staff};
 pub use statistics::{
     Cut, CutRow, Evaluation, Figures, Metric, MetricPage, Named, StatisticsReport, StatsFilter,

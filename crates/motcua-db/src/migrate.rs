@@ -31,6 +31,11 @@ const SQLITE: &[Migration] = &[
         include_str!("../migrations/sqlite/0005_statistics.sql"),
     ),
     (
+        6,
+        "signatures",
+        include_str!("../migrations/sqlite/0006_signatures.sql"),
+    ),
+    (
         7,
         "tickets",
         include_str!("../migrations/sqlite/0007_tickets.sql"),
@@ -61,6 +66,11 @@ const POSTGRES: &[Migration] = &[
         5,
         "statistics",
         include_str!("../migrations/postgres/0005_statistics.sql"),
+    ),
+    (
+        6,
+        "signatures",
+        include_str!("../migrations/postgres/0006_signatures.sql"),
     ),
     (
         7,

@@ -23,7 +23,7 @@ pub use dates::{date_vi, datetime_vi, time_vi};
 pub use error::DocsError;
 pub use qr::qr_svg;
 pub use regime::{FormKind, FormSpec, Regime, RegimeConfig, all_forms, form};
-pub use render::{RenderedForm, preview_template, render, render_with};
+pub use render::{RenderedForm, preview_template, render, render_custom, render_with};
 pub use sign::{AgencyKey, SignatureStatus, Verification, verify};
 pub use template::{Templates, default_template};
 pub use values::outcome_label;

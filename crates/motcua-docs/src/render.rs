@@ -59,6 +59,18 @@ pub fn preview_template(file: &str, source: &str) -> Result<RenderedForm, DocsEr
     render_template(&crate::sample::context(), spec, &template)
 }
 
+/// Renders `ctx` with a template text of the caller's (a document that is not one of the
+/// official forms, e.g. a result), on the fields of `spec`; `file` names it in errors.
+pub fn render_custom(
+    ctx: &FormContext,
+    spec: &FormSpec,
+    file: &str,
+    source: &str,
+) -> Result<RenderedForm, DocsError> {
+    let template = parse(file, source)?;
+    render_template(ctx, spec, &template)
+}
+
 fn render_template(
     ctx: &FormContext,
     spec: &FormSpec,

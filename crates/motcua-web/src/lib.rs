@@ -6,6 +6,7 @@ mod cookie;
 mod i18n;
 mod pages;
 mod progress;
+pub mod signing;
 pub mod statistics;
 mod throttle;
 

@@ -65,7 +65,13 @@ fn the_public_pages_render_in_chromium() {
     let url = format!("sqlite://{}", dir.join("e2e.db").display());
     let exe = env!("CARGO_BIN_EXE_motcua");
     let seeded = Command::new(exe)
-        .args(["--database", &url, "seed", "demo", "--dossiers", "60"])
+        .args([
+            "--database",
+            &url,
+            "--files",
+            dir.join("files").to_str().unwrap(),
+        ])
+        .args(["seed", "demo", "--dossiers", "60"])
         .env("MOTCUA_LOG", "error")
         .output()
         .unwrap();

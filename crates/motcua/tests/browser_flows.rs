@@ -249,6 +249,20 @@ fn specialist_leader_return(b: &mut Browser, server: &DemoServer, d: &Received) 
 
     sign_in(b, server, COUNTER);
     b.goto(&page);
+    // The result document is attached before it is handed back; the leader signs it later.
+    let result = std::env::temp_dir().join(format!(
+        "ket-qua-{}.pdf",
+        motcua_db::random_token(6).unwrap()
+    ));
+    std::fs::write(
+        &result,
+        b"%PDF-1.7\n% Quyet dinh giai the doanh nghiep\n%%EOF\n",
+    )
+    .unwrap();
+    b.select("form.attach select[name=purpose]", "result");
+    b.set_files("form.attach input[type=file]", &[&result]);
+    b.click_and_wait("form.attach button[type=submit]");
+    let _ = std::fs::remove_file(&result);
     act(b, "Trả kết quả", &[("method", "in_person")]);
     assert!(
         fact(b, "Trạng thái").starts_with("Đã trả kết quả"),
@@ -273,6 +287,39 @@ fn specialist_leader_return(b: &mut Browser, server: &DemoServer, d: &Received) 
     }
     assert!(timeline.iter().any(|r| r.contains("Hồ sơ đầy đủ")));
     b.screenshot("b2-returned-timeline");
+}
+
+/// (b') The department's leader signs the returned result with the department's key (a demo
+/// key made with `motcua signing-key demo`), and its public verification page opens.
+fn leader_signs_the_result(b: &mut Browser, server: &DemoServer, d: &Received) {
+    let made = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(["--database", &server.database, "signing-key", "demo"])
+        .args(["--agency", "000.00.12.H56"])
+        .env("MOTCUA_LOG", "error")
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    sign_out(b, server);
+    sign_in(b, server, LEADER);
+    b.goto(&server.url(&format!("/can-bo/ho-so/{}", d.id)));
+    b.click_and_wait("form.sign button[type=submit]");
+    let link = "ul.signed a[href^='/xac-thuc/']:not([href$='.p7s'])";
+    assert!(b.exists(link), "{}", b.body_text());
+    b.screenshot("b3-result-signed");
+    b.click_and_wait(link);
+    let page = b.body_text();
+    assert!(
+        page.contains("bản gốc đã ký số và không bị thay đổi"),
+        "{page}"
+    );
+    assert!(page.contains("Sở Tài chính"), "{page}");
+    assert!(!page.contains(COMPANY), "no applicant on the public page");
+    // Still signed in as the leader: the next path signs out.
+    b.goto(&server.url("/can-bo"));
 }
 
 /// (c) Anyone tracks the dossier by code and lookup code; no personal data is shown.
@@ -375,9 +422,11 @@ fn a_dossier_from_the_counter_to_the_citizen_in_chromium() {
     let mut b = Browser::launch(chromium);
     let dossier = counter_intake(&mut b, &server);
     specialist_leader_return(&mut b, &server, &dossier);
+    leader_signs_the_result(&mut b, &server, &dossier);
     public_tracking(&mut b, &server, &dossier);
     phone_pages(&mut b, &server, &dossier);
     online_filing_and_rating(&mut b, &server);
+    verify_signed_result(&mut b, &server);
     eprintln!("screenshots in {}", e2e::cdp::screenshot_dir().display());
 }
 
@@ -448,6 +497,65 @@ fn online_filing_and_rating(b: &mut Browser, server: &DemoServer) {
     assert_eq!(b.text("h1"), "Bảng công khai hồ sơ trễ hẹn");
     assert!(!b.body_text().contains("Đặng Thị Mai Phương"));
     b.screenshot("e5-public-board");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A result the demo signed: its public page (no login) with the QR, then the original copy
+/// uploaded (genuine) and a copy with one byte changed (reported as tampered).
+fn verify_signed_result(b: &mut Browser, server: &DemoServer) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let signed = runtime.block_on(async {
+        let db = motcua_db::Db::connect(&server.database).await.unwrap();
+        let mut found = None;
+        for id in 1..=200 {
+            if let Some(r) = db.signed_results_of(id).await.unwrap().into_iter().next() {
+                found = Some(r);
+                break;
+            }
+        }
+        db.close().await;
+        found.expect("the demo signs a few returned dossiers' results")
+    });
+    b.desktop();
+    b.goto(&server.url(&format!("/xac-thuc/{}", signed.id)));
+    assert_eq!(b.text("h1"), "Xác thực kết quả giải quyết");
+    let page = b.body_text();
+    assert!(
+        page.contains("bản gốc đã ký số và không bị thay đổi"),
+        "{page}"
+    );
+    assert!(page.contains(&signed.signer), "{page}");
+    assert!(b.exists("figure.qr svg rect"), "a QR code");
+    b.screenshot("f1-verify-signed-result");
+
+    let dir = std::env::temp_dir().join(format!(
+        "motcua-verify-{}",
+        motcua_db::random_token(6).unwrap()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sha = &signed.file_sha256;
+    let original = std::fs::read(server.files.join(&sha[..2]).join(&sha[2..])).unwrap();
+    let copy = dir.join("ket-qua.pdf");
+    std::fs::write(&copy, &original).unwrap();
+    b.set_files("input[name=file]", &[&copy]);
+    b.click_and_wait("form[action^='/xac-thuc'] button[type=submit]");
+    assert!(b.body_text().contains("Đúng bản đã ký, không bị thay đổi"));
+    let mut changed = original;
+    let middle = changed.len() / 2;
+    changed[middle] ^= 1;
+    let forged = dir.join("ket-qua-sua.pdf");
+    std::fs::write(&forged, &changed).unwrap();
+    b.set_files("input[name=file]", &[&forged]);
+    b.click_and_wait("form[action^='/xac-thuc'] button[type=submit]");
+    let page = b.body_text();
+    assert!(
+        page.contains("đã bị sửa đổi hoặc không phải tệp đã được ký"),
+        "{page}"
+    );
+    b.screenshot("f2-verify-tampered-copy");
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -84,7 +84,19 @@ fn import_export_and_audit_on_a_fresh_database() {
 fn seeded_demo_exports_what_it_imported() {
     let dir = temp();
     let url = format!("sqlite://{}", dir.join("d.db").display());
-    let (ok, out, err) = motcua(&["--database", &url, "seed", "demo", "--dossiers", "60"]);
+    // The demo's signed results go to the given files folder, not the working directory.
+    let files = dir.join("files");
+    let files = files.to_str().unwrap();
+    let (ok, out, err) = motcua(&[
+        "--database",
+        &url,
+        "--files",
+        files,
+        "seed",
+        "demo",
+        "--dossiers",
+        "60",
+    ]);
     assert!(ok, "{err}");
     assert!(out.contains("45 thủ tục"), "{out}");
     let exported = dir.join("out.json");

@@ -145,6 +145,7 @@ async fn no_route_shows_or_accepts_what_is_not_yours() {
         "/can-bo/quan-tri".into(),
         "/can-bo/quan-tri/lich".into(),
         "/can-bo/dang-xuat".into(),
+        format!("/can-bo/ho-so/{id}/ky"),
     ];
     let citizen_get = [
         "/cong-dan".to_string(),
@@ -257,6 +258,8 @@ async fn no_route_shows_or_accepts_what_is_not_yours() {
         "/static/app.js",
         "/thu-tuc/khong-co",
         "/khong-co-trang",
+        "/xac-thuc/ZZZZZZZZZZZZZZZZZZZZ",
+        "/xac-thuc/ZZZZZZZZZZZZZZZZZZZZ/chu-ky.p7s",
     ] {
         let (status, body) = call(&app, Method::GET, path, None, "").await;
         assert!(

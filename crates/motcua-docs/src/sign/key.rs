@@ -71,8 +71,8 @@ impl BuilderProfile for SelfSigned {
 
 /// Chữ ký số của cơ quan — an agency's P-256 key and its certificate.
 pub struct AgencyKey {
-    key: SigningKey,
-    certificate: Certificate,
+    pub(super) key: SigningKey,
+    pub(super) certificate: Certificate,
 }
 
 impl std::fmt::Debug for AgencyKey {

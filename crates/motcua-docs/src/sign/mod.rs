@@ -8,6 +8,7 @@
 //! deployment would load a key certified by a recognised CA instead (same signature format).
 
 mod key;
+mod load;
 mod verify;
 
 pub use key::AgencyKey;

@@ -6,6 +6,7 @@ mod applicant;
 mod code;
 mod intake;
 mod machine;
+mod signing;
 mod state;
 mod status;
 
@@ -19,6 +20,7 @@ pub use intake::{
     CheckedIntake, ComponentForm, Intake, ReceivedComponent, check_intake, initial_state,
 };
 pub use machine::{Effect, TransitionError, apply};
+pub use signing::{may_sign_result, result_signable, signing_agency};
 pub use state::{
     Apology, Consultation, DossierState, Handover, Payment, PinnedStep, ReturnMethod, Supplement,
 };

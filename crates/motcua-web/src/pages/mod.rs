@@ -13,6 +13,7 @@ mod lookup;
 pub(crate) mod staff;
 pub mod submitted;
 mod tickets;
+mod verify;
 
 pub use error::{PageError, explain};
 
@@ -41,6 +42,13 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/lay-so/ve/{id}", get(tickets::ticket))
         .route("/man-hinh-so", get(tickets::display))
         .route("/man-hinh-so/du-lieu", get(tickets::display_data))
+        .route(
+            "/xac-thuc/{id}",
+            get(verify::show)
+                .post(verify::check)
+                .layer(axum::extract::DefaultBodyLimit::max(verify::BODY_LIMIT)),
+        )
+        .route("/xac-thuc/{id}/chu-ky.p7s", get(verify::signature))
         .merge(citizen::router())
         .merge(staff::router())
 }

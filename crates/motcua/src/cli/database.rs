@@ -124,8 +124,20 @@ pub async fn seed_demo(
         .with_timezone(&motcua_domain::calendar::vietnam_offset())
         .date_naive();
     let summary = motcua::demo::seed(&db, &calendar, today, dossiers).await;
+    let signed = match &summary {
+        Ok(_) => sign_demo_results(args, &db).await,
+        Err(_) => Ok(0),
+    };
     db.close().await;
+    tracing::info!(signed = signed?, "demo results signed");
     summary
+}
+
+/// A few returned demo dossiers get a signed result, for the verification page.
+async fn sign_demo_results(args: &DatabaseArgs, db: &Db) -> anyhow::Result<usize> {
+    let files = args.file_store()?;
+    let now = chrono::Utc::now().with_timezone(&motcua_domain::calendar::vietnam_offset());
+    motcua::demo::sign_results(db, &files, now, 3).await
 }
 
 pub async fn seed(args: &DatabaseArgs, command: SeedCommand) -> anyhow::Result<()> {

@@ -3,6 +3,7 @@
 mod bench;
 mod calendar;
 mod database;
+mod keys;
 mod notify;
 mod report;
 mod serve;
@@ -46,6 +47,9 @@ enum Command {
     Report(report::ReportCommand),
     /// Measure motcua's speed and print the figures.
     Bench(bench::BenchArgs),
+    /// Configure the key an agency signs results with.
+    #[command(subcommand)]
+    SigningKey(keys::KeyCommand),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -61,5 +65,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calendar(args) => calendar::run(args),
         Command::Report(c) => report::run(db, c).await,
         Command::Bench(args) => bench::run_async(args).await,
+        Command::SigningKey(c) => keys::run(db, c).await,
     }
 }

@@ -13,9 +13,12 @@ mod forms;
 mod people;
 mod plan;
 mod process;
+mod results;
 mod rng;
 mod staff;
 mod texts;
+
+pub use results::sign_results;
 
 #[cfg(test)]
 mod tests;

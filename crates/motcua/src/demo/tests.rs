@@ -287,3 +287,29 @@ async fn full_demo() {
     );
     assert!(summary.by_status.values().all(|n| *n > 0));
 }
+
+#[tokio::test]
+async fn returned_dossiers_carry_signed_results_with_demo_keys() {
+    let dir = TempDir::new("signed");
+    let db = fresh(&dir).await;
+    let calendar = calendar();
+    seed(&db, &calendar, today(), 150).await.unwrap();
+    let files = motcua_db::FileStore::open(dir.0.join("files")).unwrap();
+    let signed = sign_results(&db, &files, now_limit(), 3).await.unwrap();
+    assert_eq!(signed, 3);
+    let mut seen = 0;
+    for d in all_dossiers(&db).await {
+        for r in db.signed_results_of(d.id).await.unwrap() {
+            seen += 1;
+            assert_eq!(d.status, Status::Returned);
+            let key = db.signing_key(r.agency_id).await.unwrap().unwrap();
+            assert!(key.is_demo());
+            assert_eq!(key.certificate_sha256, r.certificate_sha256);
+            let check = motcua_web::signing::check_stored(&files, &r).await.unwrap();
+            assert_eq!(check, motcua_web::signing::Check::Genuine);
+            let pdf = files.read(&r.file_sha256).await.unwrap();
+            assert!(pdf.starts_with(b"%PDF-"));
+        }
+    }
+    assert_eq!(seen, 3);
+}

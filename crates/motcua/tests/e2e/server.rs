@@ -13,6 +13,9 @@ pub struct DemoServer {
     dir: PathBuf,
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub base: String,
+    /// The database's URL and the folder of its files, for checks beside the browser.
+    pub database: String,
+    pub files: PathBuf,
 }
 
 impl DemoServer {
@@ -25,8 +28,10 @@ impl DemoServer {
         std::fs::create_dir_all(&dir).expect("a temporary folder");
         let url = format!("sqlite://{}", dir.join("e2e.db").display());
         let exe = env!("CARGO_BIN_EXE_motcua");
+        let files = dir.join("files");
         let seeded = Command::new(exe)
-            .args(["--database", &url, "seed", "demo", "--dossiers"])
+            .args(["--database", &url, "--files", &files.display().to_string()])
+            .args(["seed", "demo", "--dossiers"])
             .arg(dossiers.to_string())
             .env("MOTCUA_LOG", "error")
             .output()
@@ -46,7 +51,7 @@ impl DemoServer {
                 "--database",
                 &url,
                 "--files",
-                &dir.join("files").display().to_string(),
+                &files.display().to_string(),
                 "serve",
                 "--no-demo",
                 "--listen",
@@ -60,6 +65,8 @@ impl DemoServer {
             child,
             dir,
             base: format!("http://{address}"),
+            database: url,
+            files,
         };
         let started = Instant::now();
         while std::net::TcpStream::connect(&address).is_err() {

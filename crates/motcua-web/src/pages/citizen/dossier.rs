@@ -132,6 +132,7 @@ struct DossierPage {
     steps: Vec<crate::progress::PublicStep>,
     history: Vec<Line>,
     files: Vec<FileRow>,
+    signed: Vec<crate::pages::staff::sign::SignedLine>,
     messages: Vec<MessageRow>,
     supplement: Option<SupplementView>,
     can_withdraw: bool,
@@ -231,6 +232,7 @@ async fn page(
             },
         })
         .collect();
+    let signed = crate::pages::staff::sign::signed_lines(app, &d).await?;
     let files = app
         .db
         .attachments(d.id)
@@ -305,6 +307,7 @@ async fn page(
         steps,
         history,
         files,
+        signed,
         messages,
         supplement,
         can_withdraw: matches!(

@@ -70,6 +70,7 @@ struct DossierPage {
     files: Vec<super::files::FileLine>,
     may_attach: bool,
     forms: Vec<super::forms::FormLink>,
+    signing: super::sign::Panel,
 }
 
 /// The actions offered on the page, each with placeholder input for the dry run.
@@ -265,6 +266,7 @@ async fn page(
         .collect();
     let files = super::files::lines(app, &d).await?;
     let may_attach = super::files::may_attach(app, who.session.staff.id, &d).await?;
+    let signing = super::sign::panel(app, who.session.staff.id, &d).await?;
     let status = if error.is_some() {
         StatusCode::CONFLICT
     } else {
@@ -300,6 +302,7 @@ async fn page(
         files,
         may_attach,
         forms: super::forms::available(app, &d),
+        signing,
         d,
     });
     Ok((status, body).into_response())

@@ -12,6 +12,7 @@ pub(crate) mod forms;
 mod intake;
 mod password;
 mod queue;
+pub(crate) mod sign;
 pub(crate) mod signin;
 mod statistics;
 mod templates;
@@ -43,6 +44,7 @@ pub fn router() -> Router<Arc<AppState>> {
             )),
         )
         .route("/can-bo/ho-so/{id}/tep/{file}", get(files::download))
+        .route("/can-bo/ho-so/{id}/ky", axum::routing::post(sign::sign))
         .route(
             "/can-bo/doi-mat-khau",
             get(password::form).post(password::change),

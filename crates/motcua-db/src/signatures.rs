@@ -1,0 +1,333 @@
+//! Kết quả ký số — agencies' signing keys and the results signed with them.
+//!
+//! A key's certificate is stored in the database; its private half only as configured: the
+//! path of a key file an administrator gives (the file stays outside the database and its
+//! backups), or, for the demo alone, the generated secret in the row, marked `demo`. Each
+//! signed result has a random public id (its verification page's address), so ids cannot be
+//! enumerated; it names the result file and its digest and the `.p7s` blob in the file store.
+
+use std::path::PathBuf;
+
+use motcua_domain::calendar::Instant;
+
+use crate::audit::AuditInput;
+use crate::rows::RowExt;
+use crate::secret::hex;
+use crate::{Db, DbError};
+
+/// Where an agency's private key is.
+#[derive(Clone, PartialEq, Eq)]
+pub enum KeySource {
+    /// A key file on the server, given by the administrator (PKCS #8, PEM or DER).
+    File(PathBuf),
+    /// The demo's generated secret (32 bytes), kept in the database: never for real results.
+    Demo([u8; 32]),
+}
+
+impl std::fmt::Debug for KeySource {
+    // Never print a secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::File(path) => f.debug_tuple("File").field(path).finish(),
+            Self::Demo(_) => f.write_str("Demo(..)"),
+        }
+    }
+}
+
+/// Khóa ký của cơ quan — an agency's certificate and where its private key is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigningKey {
+    pub agency_id: i64,
+    /// The X.509 certificate, DER.
+    pub certificate: Vec<u8>,
+    /// SHA-256 of the certificate in hex: the fingerprint the agency publishes.
+    pub certificate_sha256: String,
+    /// The certificate's subject, for people.
+    pub subject: String,
+    pub source: KeySource,
+}
+
+impl SigningKey {
+    pub fn is_demo(&self) -> bool {
+        matches!(self.source, KeySource::Demo(_))
+    }
+}
+
+/// A signed result before it is recorded.
+#[derive(Debug, Clone)]
+pub struct NewSignedResult {
+    pub dossier_id: i64,
+    /// The dossier's code, for the audit entry.
+    pub dossier_code: String,
+    pub file_id: i64,
+    pub file_sha256: String,
+    /// Digest of the `.p7s` blob in the file store.
+    pub signature_sha256: String,
+    pub agency_id: i64,
+    pub signer: String,
+    pub certificate_sha256: String,
+    pub signed_at: Instant,
+    /// Who asked for the signature (`staff:<id>`).
+    pub signed_by: String,
+}
+
+/// Kết quả đã ký — a signed result as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedResult {
+    /// The random public id.
+    pub id: String,
+    pub dossier_id: i64,
+    pub file_id: i64,
+    pub file_sha256: String,
+    pub signature_sha256: String,
+    pub agency_id: i64,
+    pub signer: String,
+    pub certificate_sha256: String,
+    pub signed_at: Instant,
+    pub signed_by: String,
+}
+
+fn unhex(text: &str) -> Result<Vec<u8>, DbError> {
+    let bad = || DbError::Corrupt("chuỗi hex của khóa ký".into());
+    if !text.len().is_multiple_of(2) {
+        return Err(bad());
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+                .ok_or_else(bad)
+        })
+        .collect()
+}
+
+const UPSERT_KEY: &str = "INSERT INTO signing_keys (agency_id, certificate, certificate_sha256,
+    subject, storage, key_file, demo_secret, created_at, created_by)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    ON CONFLICT (agency_id) DO UPDATE SET certificate = excluded.certificate,
+    certificate_sha256 = excluded.certificate_sha256, subject = excluded.subject,
+    storage = excluded.storage, key_file = excluded.key_file,
+    demo_secret = excluded.demo_secret, created_at = excluded.created_at,
+    created_by = excluded.created_by";
+const ONE_KEY: &str = "SELECT agency_id, certificate, certificate_sha256, subject, storage,
+    key_file, demo_secret FROM signing_keys WHERE agency_id = $1";
+const INSERT_RESULT: &str = "INSERT INTO signed_results (id, dossier_id, file_id, file_sha256,
+    signature_sha256, agency_id, signer, certificate_sha256, signed_at, signed_by)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+const RESULT_BY_ID: &str = "SELECT id, dossier_id, file_id, file_sha256, signature_sha256,
+    agency_id, signer, certificate_sha256, signed_at, signed_by FROM signed_results
+    WHERE id = $1";
+const RESULTS_OF_DOSSIER: &str = "SELECT id, dossier_id, file_id, file_sha256,
+    signature_sha256, agency_id, signer, certificate_sha256, signed_at, signed_by
+    FROM signed_results WHERE dossier_id = $1 ORDER BY signed_at, id";
+
+fn key_row(row: &impl RowExt) -> Result<SigningKey, DbError> {
+    let source = match row.text("storage")?.as_str() {
+        "file" => KeySource::File(PathBuf::from(
+            row.opt_text("key_file")?
+                .ok_or_else(|| DbError::Corrupt("khóa ký thiếu đường dẫn tệp".into()))?,
+        )),
+        "demo" => {
+            let bytes = unhex(&row.opt_text("demo_secret")?.unwrap_or_default())?;
+            KeySource::Demo(
+                bytes
+                    .try_into()
+                    .map_err(|_| DbError::Corrupt("khóa ký mẫu không đủ 32 byte".into()))?,
+            )
+        }
+        other => return Err(DbError::Corrupt(format!("nơi giữ khóa “{other}”"))),
+    };
+    Ok(SigningKey {
+        agency_id: row.int("agency_id")?,
+        certificate: unhex(&row.text("certificate")?)?,
+        certificate_sha256: row.text("certificate_sha256")?,
+        subject: row.text("subject")?,
+        source,
+    })
+}
+
+fn result_row(row: &impl RowExt) -> Result<SignedResult, DbError> {
+    Ok(SignedResult {
+        id: row.text("id")?,
+        dossier_id: row.int("dossier_id")?,
+        file_id: row.int("file_id")?,
+        file_sha256: row.text("file_sha256")?,
+        signature_sha256: row.text("signature_sha256")?,
+        agency_id: row.int("agency_id")?,
+        signer: row.text("signer")?,
+        certificate_sha256: row.text("certificate_sha256")?,
+        signed_at: crate::dossiers::instant(row.int("signed_at")?)?,
+        signed_by: row.text("signed_by")?,
+    })
+}
+
+/// Whether a public id has the shape [`Db::record_signed_result`] gives (so other input
+/// never reaches the database).
+pub fn is_public_id(text: &str) -> bool {
+    text.len() == PUBLIC_ID_LEN && text.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// 20 characters of a 32-letter alphabet: 100 random bits.
+const PUBLIC_ID_LEN: usize = 20;
+
+impl Db {
+    /// Sets (or replaces) an agency's signing key, with an audit entry.
+    pub async fn set_signing_key(
+        &self,
+        key: &SigningKey,
+        actor: &str,
+        now: Instant,
+    ) -> Result<(), DbError> {
+        let (storage, key_file, demo_secret) = match &key.source {
+            KeySource::File(path) => {
+                let path = path.to_str().ok_or_else(|| {
+                    DbError::invalid("key_file", "đường dẫn tệp khóa phải là UTF-8")
+                })?;
+                ("file", Some(path.to_string()), None)
+            }
+            KeySource::Demo(secret) => ("demo", None, Some(hex(secret))),
+        };
+        let at = now.timestamp();
+        let audit = AuditInput {
+            at,
+            actor: actor.to_string(),
+            action: "set_signing_key".into(),
+            entity: "agency",
+            entity_id: key.agency_id.to_string(),
+            detail: serde_json::json!({
+                "certificate_sha256": key.certificate_sha256,
+                "storage": storage,
+            }),
+        };
+        let (agency_id, certificate, fingerprint, subject, actor) = (
+            key.agency_id,
+            hex(&key.certificate),
+            key.certificate_sha256.clone(),
+            key.subject.clone(),
+            actor.to_string(),
+        );
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(UPSERT_KEY)
+                .bind(agency_id)
+                .bind(&certificate)
+                .bind(&fingerprint)
+                .bind(&subject)
+                .bind(storage)
+                .bind(&key_file)
+                .bind(&demo_secret)
+                .bind(at)
+                .bind(&actor)
+                .execute(&mut *tx)
+                .await?;
+            audit_append!(tx, audit.clone());
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// The agency's signing key, if one is configured.
+    pub async fn signing_key(&self, agency_id: i64) -> Result<Option<SigningKey>, DbError> {
+        on_read!(self, pool => {
+            let row = sqlx::query(ONE_KEY)
+                .bind(agency_id)
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(key_row).transpose()
+        })
+    }
+
+    /// Records a signed result with its audit entry, in one transaction, and returns its
+    /// random public id. A file is signed once: signing it again is refused.
+    pub async fn record_signed_result(&self, new: NewSignedResult) -> Result<String, DbError> {
+        let id = crate::random_token(PUBLIC_ID_LEN)?;
+        let at = new.signed_at.timestamp();
+        let audit = AuditInput {
+            at,
+            actor: new.signed_by.clone(),
+            action: "sign_result".into(),
+            entity: "dossier",
+            entity_id: new.dossier_code.clone(),
+            detail: serde_json::json!({
+                "signed_result": id,
+                "file_sha256": new.file_sha256,
+                "signature_sha256": new.signature_sha256,
+                "certificate_sha256": new.certificate_sha256,
+            }),
+        };
+        let public_id = id.clone();
+        let written: Result<(), DbError> = grouped_write!(self, conn => {
+            sqlx::query(INSERT_RESULT)
+                .bind(&public_id)
+                .bind(new.dossier_id)
+                .bind(new.file_id)
+                .bind(&new.file_sha256)
+                .bind(&new.signature_sha256)
+                .bind(new.agency_id)
+                .bind(&new.signer)
+                .bind(&new.certificate_sha256)
+                .bind(at)
+                .bind(&new.signed_by)
+                .execute(&mut *conn)
+                .await?;
+            audit_append!(conn, audit);
+            Ok(())
+        });
+        match written {
+            Ok(()) => Ok(id),
+            Err(DbError::Sql(sqlx::Error::Database(e))) if e.is_unique_violation() => Err(
+                DbError::invalid("file", "tệp kết quả này đã được ký; mỗi tệp ký một lần"),
+            ),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A signed result by its public id.
+    pub async fn signed_result(&self, id: &str) -> Result<Option<SignedResult>, DbError> {
+        if !is_public_id(id) {
+            return Ok(None);
+        }
+        on_read!(self, pool => {
+            let row = sqlx::query(RESULT_BY_ID)
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(result_row).transpose()
+        })
+    }
+
+    /// The dossier's signed results, oldest first.
+    pub async fn signed_results_of(&self, dossier_id: i64) -> Result<Vec<SignedResult>, DbError> {
+        on_read!(self, pool => {
+            let rows = sqlx::query(RESULTS_OF_DOSSIER)
+                .bind(dossier_id)
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(result_row).collect()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trips_and_secrets_do_not_print() {
+        let bytes = vec![0u8, 1, 0xab, 0xff];
+        assert_eq!(unhex(&hex(&bytes)).unwrap(), bytes);
+        assert!(unhex("abc").is_err());
+        assert!(unhex("zz").is_err());
+        let printed = format!("{:?}", KeySource::Demo([7; 32]));
+        assert_eq!(printed, "Demo(..)");
+    }
+
+    #[test]
+    fn public_ids_have_one_shape() {
+        let id = crate::random_token(PUBLIC_ID_LEN).unwrap();
+        assert!(is_public_id(&id));
+        assert!(!is_public_id("1"));
+        assert!(!is_public_id("../../etc/passwd...."));
+    }
+}

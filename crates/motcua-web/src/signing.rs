@@ -1,0 +1,203 @@
+//! Ký kết quả — signing a dossier's result PDF with the approving agency's key (loaded as
+//! configured: a key file on the server, or the demo's secret), and checking a stored or
+//! uploaded result against its detached signature. Used by the pages and the demo.
+
+use motcua_db::{
+    Attachment, Db, DbError, DossierRecord, FileStore, KeySource, NewSignedResult, Purpose,
+    SignedResult, SigningKey,
+};
+use motcua_docs::{AgencyKey, SignatureStatus};
+use motcua_domain::calendar::Instant;
+
+fn docs_error(e: motcua_docs::DocsError) -> DbError {
+    DbError::invalid("signature", e.to_string())
+}
+
+/// The agency's key, ready to sign: the key file read now (so a replaced file is used at
+/// once), or the demo secret from the database.
+pub async fn load_key(key: &SigningKey) -> Result<AgencyKey, DbError> {
+    match &key.source {
+        KeySource::Demo(secret) => {
+            AgencyKey::from_parts(secret, &key.certificate).map_err(docs_error)
+        }
+        KeySource::File(path) => {
+            let bytes = tokio::fs::read(path).await.map_err(|e| {
+                // The path is the administrator's setting, not personal data.
+                tracing::error!(path = %path.display(), error = %e, "signing key file unreadable");
+                DbError::invalid("signature", "không đọc được tệp khóa ký của cơ quan")
+            })?;
+            AgencyKey::from_files(&bytes, &key.certificate).map_err(docs_error)
+        }
+    }
+}
+
+/// Makes and stores a demo key for an agency (a fresh random secret and a self-signed
+/// certificate valid for five years from `valid_from`), marked as a demo key.
+pub async fn create_demo_key(
+    db: &Db,
+    agency: &motcua_db::Agency,
+    actor: &str,
+    valid_from: Instant,
+    now: Instant,
+) -> Result<SigningKey, DbError> {
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(|e| DbError::Corrupt(format!("no randomness: {e}")))?;
+    let made = AgencyKey::generate_demo(&agency.name, &agency.code, &secret, valid_from, 5)
+        .map_err(docs_error)?;
+    let key = SigningKey {
+        agency_id: agency.id,
+        certificate: made.certificate_der().map_err(docs_error)?,
+        certificate_sha256: made.certificate_sha256().map_err(docs_error)?,
+        subject: made.subject(),
+        source: KeySource::Demo(made.secret()),
+    };
+    db.set_signing_key(&key, actor, now).await?;
+    Ok(key)
+}
+
+/// Signs `file` (a PDF attached as the dossier's result) with the key of the agency that
+/// approved the dossier, stores the `.p7s` and records the signed result; returns its
+/// public id. The caller has checked who may sign.
+pub async fn sign_result(
+    db: &Db,
+    files: &FileStore,
+    d: &DossierRecord,
+    file: &Attachment,
+    actor: String,
+    now: Instant,
+) -> Result<String, DbError> {
+    if file.purpose != Purpose::Result || file.media_type != "application/pdf" {
+        return Err(DbError::invalid(
+            "file",
+            "chỉ ký được tệp PDF đính kèm là kết quả",
+        ));
+    }
+    if !motcua_domain::dossier::result_signable(d.status) {
+        return Err(DbError::invalid(
+            "file",
+            "chỉ ký kết quả khi hồ sơ đã được phê duyệt",
+        ));
+    }
+    let agency_id = motcua_domain::dossier::signing_agency(&d.state);
+    let key = db.signing_key(agency_id).await?.ok_or_else(|| {
+        DbError::invalid(
+            "signature",
+            "cơ quan phê duyệt chưa được cấu hình khóa ký số",
+        )
+    })?;
+    let agency_key = load_key(&key).await?;
+    if !agency_key.valid_at(now) {
+        return Err(DbError::invalid(
+            "signature",
+            "chứng thư số của cơ quan đã hết hạn hoặc chưa có hiệu lực",
+        ));
+    }
+    let pdf = files.read(&file.sha256).await?;
+    let p7s = agency_key.sign(&pdf, now).map_err(docs_error)?;
+    let checked = motcua_docs::verify(&pdf, &p7s).map_err(docs_error)?;
+    if !checked.is_valid() {
+        return Err(DbError::Corrupt(
+            "chữ ký vừa tạo không kiểm tra được".into(),
+        ));
+    }
+    let signature_sha256 = files.store_bytes(p7s).await?;
+    db.record_signed_result(NewSignedResult {
+        dossier_id: d.id,
+        dossier_code: d.code.clone(),
+        file_id: file.id,
+        file_sha256: file.sha256.clone(),
+        signature_sha256,
+        agency_id,
+        signer: checked.signer,
+        certificate_sha256: checked.certificate_sha256,
+        signed_at: now,
+        signed_by: actor,
+    })
+    .await
+}
+
+/// What a check of a file against a signed result found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// Đúng bản đã ký, không bị thay đổi.
+    Genuine,
+    /// The file is not the one signed (changed, or another file).
+    Tampered,
+    /// The signature itself does not hold, or is not the recorded certificate's.
+    BadSignature,
+}
+
+/// Checks `pdf` against the result's stored signature and recorded certificate.
+pub async fn check(files: &FileStore, r: &SignedResult, pdf: &[u8]) -> Result<Check, DbError> {
+    let p7s = files.read(&r.signature_sha256).await?;
+    let Ok(found) = motcua_docs::verify(pdf, &p7s) else {
+        return Ok(Check::BadSignature);
+    };
+    Ok(match found.status {
+        _ if found.certificate_sha256 != r.certificate_sha256 => Check::BadSignature,
+        SignatureStatus::Valid => Check::Genuine,
+        SignatureStatus::Tampered => Check::Tampered,
+        SignatureStatus::BadSignature => Check::BadSignature,
+    })
+}
+
+/// Re-verifies the stored result file against its stored signature. A stored file whose
+/// bytes changed on disk counts as tampered.
+pub async fn check_stored(files: &FileStore, r: &SignedResult) -> Result<Check, DbError> {
+    match files.read(&r.file_sha256).await {
+        Ok(pdf) => check(files, r, &pdf).await,
+        Err(DbError::Corrupt(_) | DbError::NotFound(_)) => Ok(Check::Tampered),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use chrono::TimeZone;
+
+    #[tokio::test]
+    async fn stored_results_are_rechecked_and_changes_on_disk_are_reported() {
+        let dir = std::env::temp_dir().join(format!(
+            "motcua-signing-{}",
+            motcua_db::random_token(8).unwrap()
+        ));
+        let files = FileStore::open(&dir).unwrap();
+        let at = motcua_domain::calendar::vietnam_offset()
+            .with_ymd_and_hms(2026, 11, 24, 9, 30, 0)
+            .unwrap();
+        let key = AgencyKey::generate_demo("Sở Tư pháp", "000.00.03.H56", &[5; 32], at, 5).unwrap();
+        let pdf = b"%PDF-1.7 ket qua".to_vec();
+        let p7s = key.sign(&pdf, at).unwrap();
+        let file_sha256 = files.store_bytes(pdf.clone()).await.unwrap();
+        let signature_sha256 = files.store_bytes(p7s).await.unwrap();
+        let mut r = SignedResult {
+            id: "A".repeat(20),
+            dossier_id: 1,
+            file_id: 1,
+            file_sha256: file_sha256.clone(),
+            signature_sha256,
+            agency_id: 1,
+            signer: "Sở Tư pháp".into(),
+            certificate_sha256: key.certificate_sha256().unwrap(),
+            signed_at: at,
+            signed_by: "staff:1".into(),
+        };
+        assert_eq!(check_stored(&files, &r).await.unwrap(), Check::Genuine);
+        assert_eq!(
+            check(&files, &r, b"%PDF-1.7 ket qua!").await.unwrap(),
+            Check::Tampered
+        );
+        // A signature by a certificate other than the recorded one does not count.
+        let recorded = r.certificate_sha256.clone();
+        r.certificate_sha256 = "0".repeat(64);
+        assert_eq!(check(&files, &r, &pdf).await.unwrap(), Check::BadSignature);
+        r.certificate_sha256 = recorded;
+        // The stored PDF changed on disk: reported as tampered, not served as genuine.
+        let path = dir.join(&file_sha256[..2]).join(&file_sha256[2..]);
+        std::fs::write(&path, b"%PDF-1.7 ket qua da sua").unwrap();
+        assert_eq!(check_stored(&files, &r).await.unwrap(), Check::Tampered);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
