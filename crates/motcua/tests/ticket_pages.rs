@@ -201,6 +201,15 @@ async fn take_a_number_call_it_and_see_it_on_the_display() {
         html.contains("Đã phục vụ") && html.contains(&name),
         "{html}"
     );
+    // And the statistics of the period show them.
+    let leader = cookie(&app, "u.ct").await;
+    let (status, html, _) = call(&app, Method::GET, "/can-bo/thong-ke", Some(&leader), "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Lấy số thứ tự: thời gian chờ và phục vụ"),
+        "{html}"
+    );
+    assert!(html.contains(&name), "the field's row");
 }
 
 #[tokio::test]

@@ -82,6 +82,40 @@ struct Overview {
     class: String,
     /// Quick periods for the evaluation: the four quarters and the whole year of `to`.
     periods: Vec<(String, String)>,
+    /// Queue tickets of the period at the counters in scope: (centre, figures per field).
+    tickets: Vec<(String, motcua_db::TicketStats)>,
+}
+
+/// The queue-ticket figures of the period at the counters within the filter's agency.
+async fn ticket_rows(
+    app: &AppState,
+    filter: &StatsFilter,
+) -> Result<Vec<(String, motcua_db::TicketStats)>, PageError> {
+    let day = |d: chrono::NaiveDate| {
+        use chrono::Datelike;
+        i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
+    };
+    let scope = match filter.agency_id {
+        Some(id) => app.db.agency(id).await?.map(|a| a.path),
+        None => None,
+    };
+    let mut out = Vec::new();
+    for a in app.db.counter_agencies().await? {
+        if scope
+            .as_ref()
+            .is_some_and(|p| !a.path.starts_with(p.as_str()))
+        {
+            continue;
+        }
+        for s in app
+            .db
+            .ticket_stats(a.id, day(filter.from), day(filter.to))
+            .await?
+        {
+            out.push((a.name.clone(), s));
+        }
+    }
+    Ok(out)
 }
 
 /// The quarters and the whole year containing `day`, as (label, query string).
@@ -348,6 +382,7 @@ async fn overview_page(
         scores,
         class,
         periods: periods(&filter, filter.to),
+        tickets: ticket_rows(app, &filter).await?,
     }))
 }
 
