@@ -26,7 +26,17 @@ fn statistics_of_the_demo_province() {
     ));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}", dir.join("m.db").display());
-    let (ok, _, err) = motcua(&["--database", &url, "seed", "demo", "--dossiers", "300"]);
+    let files = dir.join("files");
+    let (ok, _, err) = motcua(&[
+        "--database",
+        &url,
+        "--files",
+        files.to_str().unwrap(),
+        "seed",
+        "demo",
+        "--dossiers",
+        "300",
+    ]);
     assert!(ok, "{err}");
     let (ok, out, err) = motcua(&[
         "--database",

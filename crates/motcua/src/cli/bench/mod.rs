@@ -26,6 +26,10 @@ pub struct BenchArgs {
     /// A short run (about a minute).
     #[arg(long)]
     quick: bool,
+    /// A few seconds that only show every figure can be measured (the test suite runs it);
+    /// its numbers mean nothing.
+    #[arg(long, hide = true)]
+    smoke: bool,
     /// Database to create the benchmark in: SQLite in a temporary folder by default, or a
     /// PostgreSQL server URL (a fresh database is created on it).
     #[arg(long = "bench-database")]
@@ -97,7 +101,14 @@ async fn fresh_database(requested: Option<&str>) -> anyhow::Result<(String, Opti
 }
 
 pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
-    let plan = if args.quick {
+    let quick = args.quick || args.smoke;
+    let plan = if args.smoke {
+        Plan {
+            rounds: 1,
+            round: Duration::from_millis(400),
+            dossiers: args.dossiers.unwrap_or(300),
+        }
+    } else if args.quick {
         Plan {
             rounds: 3,
             round: Duration::from_secs(4),
@@ -120,7 +131,13 @@ pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
     let rate = deadlines::measure(
         &calendar,
         plan.rounds,
-        if args.quick { 1_000_000 } else { 5_000_000 },
+        if args.smoke {
+            5_000
+        } else if args.quick {
+            1_000_000
+        } else {
+            5_000_000
+        },
     )?;
     figures.push(Figure {
         name: "deadlines per second (one core)",
@@ -155,7 +172,13 @@ pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
         &calendar,
         &filings,
         now,
-        if args.quick { 20_000 } else { 100_000 },
+        if args.smoke {
+            300
+        } else if args.quick {
+            20_000
+        } else {
+            100_000
+        },
     )
     .await?;
 
@@ -404,7 +427,7 @@ pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
 
     for detail in [false, true] {
         figures.push(
-            statistics_figure(&address, &summary.logins, &code_of, now, args.quick, detail).await?,
+            statistics_figure(&address, &summary.logins, &code_of, now, quick, detail).await?,
         );
     }
     let rss = server.peak_rss_mib()?;
