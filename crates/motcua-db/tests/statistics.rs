@@ -403,6 +403,16 @@ async fn known_outcomes(engine: &str) {
     assert_eq!(report.by_month[0].name, "03/2026");
     // Chỉ số 1 = (7 × 2 + 5 × 1) / 17 = 1.1.
     assert_eq!(report.evaluation.indicators.0[0], Some(1.1));
+    // Chỉ số 2 from each resolved dossier's step tally: (2 × all early + 1 × the rest + 0 ×
+    // any late) / resolved, the same figures as a count over the dossiers themselves.
+    let (early_all, late_any) = (march.steps_early, march.steps_late);
+    let resolved = march.early + march.on_time + march.late + march.apologised;
+    assert!(early_all + late_any <= resolved);
+    let expected = ((2 * early_all + (resolved - early_all - late_any)) as f64 / resolved as f64
+        * 10.0)
+        .round()
+        / 10.0;
+    assert_eq!(report.evaluation.indicators.0[1], Some(expected));
 
     // Each figure's list holds as many dossiers as the figure says.
     let f = period("2026-03-01", "2026-03-31");

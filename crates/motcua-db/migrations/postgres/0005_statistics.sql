@@ -32,6 +32,8 @@ CREATE TABLE stat_days (
     pause_out       BIGINT NOT NULL DEFAULT 0,
     apologies       BIGINT NOT NULL DEFAULT 0,
     supplemented    BIGINT NOT NULL DEFAULT 0,
+    steps_early     BIGINT NOT NULL DEFAULT 0,
+    steps_late      BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (scope, day, agency_id, procedure_code, channel)
 );
 

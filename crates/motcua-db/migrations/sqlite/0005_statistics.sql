@@ -32,6 +32,8 @@ CREATE TABLE stat_days (
     pause_out       INTEGER NOT NULL DEFAULT 0,
     apologies       INTEGER NOT NULL DEFAULT 0,
     supplemented    INTEGER NOT NULL DEFAULT 0,
+    steps_early     INTEGER NOT NULL DEFAULT 0,
+    steps_late      INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (scope, day, agency_id, procedure_code, channel)
 ) WITHOUT ROWID;
 

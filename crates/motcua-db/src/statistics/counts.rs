@@ -36,12 +36,16 @@ pub(crate) const PAUSE_OUT: usize = 15;
 pub(crate) const APOLOGIES: usize = 16;
 /// Resolved after a supplement request (TT 01 chỉ số 3).
 pub(crate) const SUPPLEMENTED: usize = 17;
+/// Resolved with every agency's step early (TT 01 chỉ số 2 scores 2).
+pub(crate) const STEPS_EARLY: usize = 18;
+/// Resolved with some agency's step late (chỉ số 2 scores 0).
+pub(crate) const STEPS_LATE: usize = 19;
 
 /// One row's worth of counts.
 pub(crate) type Counts = [i64; COLUMNS];
 
 /// How many counter columns there are.
-pub(crate) const COLUMNS: usize = 18;
+pub(crate) const COLUMNS: usize = 20;
 
 /// Row scopes: one agency-wide row, one per procedure, one per field (whose
 /// `procedure_code` column holds the field code).
@@ -162,6 +166,11 @@ pub(crate) fn contribution(f: Facts<'_>) -> BTreeMap<i64, Counts> {
         }
         if resolved && s.supplement.is_some() {
             add(&mut map, day, SUPPLEMENTED);
+        }
+        match s.step_tally.score() {
+            Some(2) if resolved => add(&mut map, day, STEPS_EARLY),
+            Some(0) if resolved => add(&mut map, day, STEPS_LATE),
+            _ => {}
         }
     }
     let waiting = matches!(
@@ -313,7 +322,8 @@ pub(crate) fn flatten(
 pub(crate) const UPSERT_HEAD: &str =
     "INSERT INTO stat_days (scope, agency_id, procedure_code, channel,
     day, received, digitised, finished, early, on_time, late, apologised, refused, withdrawn,
-    stopped, e_result, due, due_met, due_missed, pause_in, pause_out, apologies, supplemented) ";
+    stopped, e_result, due, due_met, due_missed, pause_in, pause_out, apologies, supplemented,
+    steps_early, steps_late) ";
 
 pub(crate) const UPSERT_TAIL: &str = " ON CONFLICT (scope, day, agency_id, procedure_code, channel)
     DO UPDATE SET received = stat_days.received + excluded.received,
@@ -333,7 +343,9 @@ pub(crate) const UPSERT_TAIL: &str = " ON CONFLICT (scope, day, agency_id, proce
     pause_in = stat_days.pause_in + excluded.pause_in,
     pause_out = stat_days.pause_out + excluded.pause_out,
     apologies = stat_days.apologies + excluded.apologies,
-    supplemented = stat_days.supplemented + excluded.supplemented";
+    supplemented = stat_days.supplemented + excluded.supplemented,
+    steps_early = stat_days.steps_early + excluded.steps_early,
+    steps_late = stat_days.steps_late + excluded.steps_late";
 
 #[cfg(test)]
 mod tests {

@@ -114,6 +114,11 @@ pub fn figures_of(d: &DossierRecord, from: NaiveDate, to: NaiveDate) -> Figures 
         if resolved && d.state.supplement.is_some() {
             f.supplemented = 1;
         }
+        match d.state.step_tally.score() {
+            Some(2) if resolved => f.steps_early = 1,
+            Some(0) if resolved => f.steps_late = 1,
+            _ => {}
+        }
     }
     if let Some(a) = d.state.apology.as_ref().and_then(|a| a.approved_at) {
         f.apologies = i64::from(within(day(a)));

@@ -72,6 +72,12 @@ pub struct Figures {
     /// Resolved in the period after a supplement request (TT 01 chỉ số 3).
     #[serde(default)]
     pub supplemented: i64,
+    /// Resolved in the period with every agency's step early, or with some step late
+    /// (TT 01 chỉ số 2).
+    #[serde(default)]
+    pub steps_early: i64,
+    #[serde(default)]
+    pub steps_late: i64,
     /// Not finished at the period's end, and of those: waiting for the citizen (5, 6),
     /// past the appointment, and the rest (in progress on time).
     pub open_at_end: i64,
@@ -124,6 +130,8 @@ impl Figures {
         self.e_result += o.e_result;
         self.apologies += o.apologies;
         self.supplemented += o.supplemented;
+        self.steps_early += o.steps_early;
+        self.steps_late += o.steps_late;
         self.open_at_end += o.open_at_end;
         self.paused_at_end += o.paused_at_end;
         self.overdue_at_end += o.overdue_at_end;
@@ -168,6 +176,8 @@ fn figures(row: &impl RowExt, state: bool) -> Result<Figures, DbError> {
         e_result: row.int("e_result")?,
         apologies: row.int("apologies")?,
         supplemented: row.int("supplemented")?,
+        steps_early: row.int("steps_early")?,
+        steps_late: row.int("steps_late")?,
         open_at_end: opt("open_end")?,
         paused_at_end: opt("paused_end")?,
         overdue_at_end: opt("overdue_end")?,

@@ -222,6 +222,7 @@ impl Db {
 }
 
 /// Chỉ số 1 from the counters: (2 × early + 1 × on time + 0 × late or re-dated) / resolved;
+/// chỉ số 2: (2 × resolved with every agency early + 1 × the rest + 0 × with one late) / resolved;
 /// chỉ số 3: (2 × resolved without a supplement request + 1 × with one) / resolved;
 /// chỉ số 9 from the online figures; chỉ số 4 (agencies contacted) and 7 (staff attitude)
 /// from the citizens' ratings in motcua; the others need data motcua does not record.
@@ -245,6 +246,12 @@ fn evaluate(
         (at(0, 0.0), (total.late + total.apologised) as u64),
         (at(2, 2.0), (resolved - total.supplemented).max(0) as u64),
         (at(2, 1.0), total.supplemented as u64),
+        (at(1, 2.0), total.steps_early as u64),
+        (at(1, 0.0), total.steps_late as u64),
+        (
+            at(1, 1.0),
+            (resolved - total.steps_early - total.steps_late).max(0) as u64,
+        ),
     ];
     use motcua_domain::rating::Criterion;
     let from_ratings = [(3, Criterion::Agencies), (6, Criterion::Attitude)]

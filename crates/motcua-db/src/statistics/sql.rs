@@ -205,13 +205,15 @@ pub(crate) const BY_KEY: &str = concat!(
         CAST(SUM((wf - wa) * e_result) AS BIGINT) AS e_result,
         CAST(SUM((wf - wa) * apologies) AS BIGINT) AS apologies,
         CAST(SUM((wf - wa) * supplemented) AS BIGINT) AS supplemented,
+        CAST(SUM((wf - wa) * steps_early) AS BIGINT) AS steps_early,
+        CAST(SUM((wf - wa) * steps_late) AS BIGINT) AS steps_late,
         CAST(SUM((z - wf) * (received - finished)) AS BIGINT) AS carried,
         CAST(SUM((z - wa) * (received - finished)) AS BIGINT) AS open_end,
         CAST(SUM((z - wa) * (pause_in - pause_out)) AS BIGINT) AS paused_end,
         CAST(SUM((z - wa) * (due - due_met - due_missed)) AS BIGINT) AS overdue_end
      FROM (SELECT s.agency_id, s.procedure_code, s.channel, s.received, s.digitised, s.finished,
              s.early, s.on_time, s.late, s.apologised, s.refused, s.withdrawn, s.stopped,
-             s.e_result, s.apologies, s.supplemented, s.due, s.due_met, s.due_missed, s.pause_in, s.pause_out,
+             s.e_result, s.apologies, s.supplemented, s.steps_early, s.steps_late, s.due, s.due_met, s.due_missed, s.pause_in, s.pause_out,
              CASE WHEN s.day = 0 THEN 1 ELSE 0 END AS z, ",
     weight!(6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
     " AS wf, ",
@@ -241,7 +243,9 @@ pub(crate) const MONTHS: &str = concat!(
         CAST(SUM(s.stopped) AS BIGINT) AS stopped,
         CAST(SUM(s.e_result) AS BIGINT) AS e_result,
         CAST(SUM(s.apologies) AS BIGINT) AS apologies,
-        CAST(SUM(s.supplemented) AS BIGINT) AS supplemented
+        CAST(SUM(s.supplemented) AS BIGINT) AS supplemented,
+        CAST(SUM(s.steps_early) AS BIGINT) AS steps_early,
+        CAST(SUM(s.steps_late) AS BIGINT) AS steps_late
      FROM (",
     union!("$18"; 12, 13, 14, 15, 16, 17),
     ") s WHERE 1 = 1",

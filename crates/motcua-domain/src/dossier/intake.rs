@@ -220,6 +220,7 @@ pub fn initial_state(
         outcome: None,
         handover: None,
         reason: None,
+        step_tally: Default::default(),
     };
     if intake.channel == Channel::Counter {
         let calendar_error =

@@ -384,6 +384,8 @@ impl Machine<'_> {
                 }
                 consultation.answer = Some(answer);
                 consultation.answered_at = Some(self.now);
+                let outcome = Outcome::of(self.now, consultation.due);
+                self.new.step_tally.count(outcome);
             }
             Action::HandOff { agency_id, .. } => {
                 self.status_in(&[Accepted, Processing])?;
@@ -555,6 +557,9 @@ impl Machine<'_> {
                 self.events.push(Event::Returned);
                 self.events.push(Event::RatingInvitation);
             }
+        }
+        if let Some(outcome) = self.step_outcome {
+            self.new.step_tally.count(outcome);
         }
         Ok(Effect {
             state: self.new,

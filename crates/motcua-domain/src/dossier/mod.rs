@@ -22,7 +22,8 @@ pub use intake::{
 pub use machine::{Effect, TransitionError, apply};
 pub use signing::{may_sign_result, result_signable, signing_agency};
 pub use state::{
-    Apology, Consultation, DossierState, Handover, Payment, PinnedStep, ReturnMethod, Supplement,
+    Apology, Consultation, DossierState, Handover, Payment, PinnedStep, ReturnMethod, StepTally,
+    Supplement,
 };
 pub use status::Status;
 

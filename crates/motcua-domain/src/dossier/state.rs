@@ -17,6 +17,39 @@ pub struct PinnedStep {
     pub hours: u32,
 }
 
+/// How the dossier's steps and consultations ended against their own deadlines, counted
+/// as they end (TT 01/2018 chỉ số 2: the time of each agency against its allotted time).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepTally {
+    pub early: u32,
+    pub on_time: u32,
+    pub late: u32,
+}
+
+impl StepTally {
+    pub fn count(&mut self, outcome: crate::calendar::Outcome) {
+        match outcome {
+            crate::calendar::Outcome::Early => self.early += 1,
+            crate::calendar::Outcome::OnTime => self.on_time += 1,
+            crate::calendar::Outcome::Late => self.late += 1,
+        }
+    }
+
+    /// Chỉ số 2 for the dossier: 2 when every agency was early, 0 when any was late,
+    /// 1 otherwise; none before any step with a deadline has ended.
+    pub fn score(&self) -> Option<u8> {
+        if self.early + self.on_time + self.late == 0 {
+            None
+        } else if self.late > 0 {
+            Some(0)
+        } else if self.on_time == 0 {
+            Some(2)
+        } else {
+            Some(1)
+        }
+    }
+}
+
 /// Lấy ý kiến — a consultation of another agency, with its own deadline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Consultation {
@@ -123,6 +156,9 @@ pub struct DossierState {
     /// Lý do — why it was refused, stopped or rejected.
     #[serde(default)]
     pub reason: Option<String>,
+    /// How its steps and consultations ended against their deadlines.
+    #[serde(default)]
+    pub step_tally: StepTally,
 }
 
 impl DossierState {

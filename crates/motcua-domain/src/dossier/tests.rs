@@ -806,3 +806,39 @@ fn every_action_has_a_name_and_a_label() {
     assert_eq!(names.len(), 20);
     assert!(every_action().iter().all(|a| !a.label_vi().is_empty()));
 }
+
+#[test]
+fn each_ended_step_is_tallied_for_indicator_two() {
+    let s = received(Channel::Counter, MON, SuspensionPolicy::Restart);
+    assert_eq!(s.step_tally.score(), None, "no step has ended yet");
+    let s = ok(&s, &counter(), Action::Forward { note: None }, MON);
+    // The specialist's step ends well before its deadline: early.
+    let early = ok(
+        &s,
+        &specialist(),
+        Action::Forward { note: None },
+        "2026-03-02T10:00:00+07:00",
+    );
+    let t = early.step_tally;
+    assert_eq!(
+        (t.late, t.early + t.on_time),
+        (0, 2),
+        "two steps ended, none late"
+    );
+    assert!(t.early >= 1);
+    assert_ne!(t.score(), Some(0));
+    // The same step ended long after its deadline makes the dossier score 0.
+    let late = ok(
+        &s,
+        &specialist(),
+        Action::Forward { note: None },
+        "2026-03-20T09:00:00+07:00",
+    );
+    assert_eq!(late.step_tally.late, 1);
+    assert_eq!(late.step_tally.score(), Some(0));
+    let mut tally = crate::dossier::StepTally::default();
+    tally.count(crate::calendar::Outcome::Early);
+    assert_eq!(tally.score(), Some(2), "every agency early");
+    tally.count(crate::calendar::Outcome::OnTime);
+    assert_eq!(tally.score(), Some(1));
+}

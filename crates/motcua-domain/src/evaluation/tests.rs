@@ -35,6 +35,7 @@ fn resolved(due: &str, finished: &str) -> DossierState {
         outcome: None,
         handover: None,
         reason: None,
+        step_tally: Default::default(),
     }
 }
 
