@@ -303,3 +303,35 @@ async fn a_refusal_and_the_log_book_of_a_period() {
     let (status, _, _) = get(&app, "/can-bo/so-theo-doi", &specialist).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn officers_are_scored_on_the_dossiers_they_resolved() {
+    let app = TestApp::new().await;
+    let (status, d) = app
+        .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    let d = act(&app, "tok-tn", d, serde_json::json!({"action": "forward"})).await;
+    let d = act(&app, "tok-cv", d, serde_json::json!({"action": "forward"})).await;
+    let d = act(&app, "tok-tp", d, serde_json::json!({"action": "forward"})).await;
+    let d = act(&app, "tok-gd", d, serde_json::json!({"action": "forward"})).await;
+    let d = act(&app, "tok-ct", d, serde_json::json!({"action": "approve"})).await;
+    assert_eq!(d["status"], "result_ready");
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+    // The department's leader sees its officers, each with a score and a duty level.
+    let director = cookie(&app, "u.gd").await;
+    let (status, _, html) = get(&app, "/can-bo/thong-ke/can-bo", &director).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = text(html);
+    assert!(
+        html.contains("Cán bộ cv") && html.contains("Cán bộ tp"),
+        "{html}"
+    );
+    assert!(html.contains("Hoàn thành 100% nhiệm vụ"), "{html}");
+    // A specialist sees only themselves.
+    let specialist = cookie(&app, "u.cv").await;
+    let (_, _, html) = get(&app, "/can-bo/thong-ke/can-bo", &specialist).await;
+    let html = text(html);
+    assert!(html.contains("Cán bộ cv"));
+    assert!(!html.contains("Cán bộ tp"), "{html}");
+}

@@ -26,3 +26,6 @@ CREATE TABLE tickets (
 );
 CREATE INDEX tickets_waiting ON tickets(agency_id, day, status, id);
 CREATE INDEX tickets_called ON tickets(agency_id, day, called_at);
+
+-- Each officer's dossiers, for the officer's evaluation (TT 01/2018).
+CREATE INDEX dossier_history_actor ON dossier_history(actor_staff_id, dossier_id);

@@ -406,6 +406,27 @@ impl Db {
         })
     }
 
+    /// The dossiers `staff_id` acted on that were resolved (result ready or returned) in
+    /// `[from, to)` (Unix seconds), at most `limit`: the officer's evaluation.
+    pub async fn officer_dossiers(
+        &self,
+        staff_id: i64,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> Result<Vec<DossierRecord>, DbError> {
+        on_read!(self, pool => {
+            let rows = sqlx::query(concat!(select_dossier!(), " WHERE id IN (SELECT dossier_id FROM dossier_history WHERE actor_staff_id = $1) AND status IN (9, 10) AND finished_at >= $2 AND finished_at < $3 ORDER BY finished_at LIMIT $4"))
+                .bind(staff_id)
+                .bind(from)
+                .bind(to)
+                .bind(limit.clamp(1, 100_000))
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(record).collect()
+        })
+    }
+
     /// The dossiers a citizen's account filed, newest first (at most `limit`).
     pub async fn citizen_dossiers(
         &self,

@@ -10,7 +10,7 @@ mod tt01;
 pub use d766::{Group766, GroupScore, Inputs766, score_766};
 pub use tt01::{
     AgencyClass, DossierScores, IndicatorScores, OfficerDuty, OnlineUnit, agency_class,
-    officer_duty, online_indicator, score_dossier, unit_scores,
+    officer_duty, officer_scores, online_indicator, score_dossier, unit_scores,
 };
 
 /// Rounds to one decimal, as TT 01 art. 15 asks of each indicator's score.

@@ -192,3 +192,30 @@ fn groups_766() {
             .all(|s| s.score.is_none())
     );
 }
+
+#[test]
+fn an_officers_score_from_their_dossiers_and_ratings() {
+    use crate::rating::{Criterion, Rating, Satisfaction};
+    // Early with two early steps, no rating: 1 → 2, 2 → 2, 3 → 2.
+    let mut a = resolved("2026-03-11", "2026-03-10");
+    a.step_tally.early = 2;
+    // Late with a late step, rated 1 for agencies and 0 for attitude.
+    let mut b = resolved("2026-03-11", "2026-03-12");
+    b.step_tally.late = 1;
+    let rating = Rating {
+        answers: [(Criterion::Agencies, 1u8), (Criterion::Attitude, 0u8)]
+            .into_iter()
+            .collect(),
+        overall: Satisfaction::Dissatisfied,
+        comment: None,
+    };
+    let s = officer_scores([(&a, None), (&b, Some(&rating))]);
+    // Averages: 1 = (2 + 0) / 2, 2 = (2 + 0) / 2, 3 = 2, 4 = 1 (one rating), 7 = 0.
+    assert_eq!(s.0[0], Some(1.0));
+    assert_eq!(s.0[1], Some(1.0));
+    assert_eq!(s.0[2], Some(2.0));
+    assert_eq!(s.0[3], Some(1.0));
+    assert_eq!(s.0[6], Some(0.0));
+    // (1 + 1 + 2 + 1 + 0) × 10 / 10 = 5 points: 100 % of duty.
+    assert_eq!(officer_duty(&s), Some((5.0, OfficerDuty::Full)));
+}

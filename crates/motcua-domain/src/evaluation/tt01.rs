@@ -163,6 +163,33 @@ pub fn agency_class(scores: &IndicatorScores) -> Option<(f64, AgencyClass)> {
     Some((points, class))
 }
 
+/// The indicators of the dossiers an officer handled that were resolved: 1–3 from each
+/// dossier's state (its step tally for 2), 4 and 7 from the citizen's rating when there is
+/// one, averaged over the dossiers that have each.
+pub fn officer_scores<'a>(
+    dossiers: impl IntoIterator<Item = (&'a DossierState, Option<&'a crate::rating::Rating>)>,
+) -> IndicatorScores {
+    use crate::rating::Criterion;
+    let mut scored = Vec::new();
+    for (state, rating) in dossiers {
+        let t = state.step_tally;
+        let outcomes: Vec<Outcome> = std::iter::repeat_n(Outcome::Early, t.early as usize)
+            .chain(std::iter::repeat_n(Outcome::OnTime, t.on_time as usize))
+            .chain(std::iter::repeat_n(Outcome::Late, t.late as usize))
+            .collect();
+        let Some(mut s) = score_dossier(state, &outcomes) else {
+            continue;
+        };
+        if let Some(r) = rating {
+            for (i, c) in [(3, Criterion::Agencies), (6, Criterion::Attitude)] {
+                s.0[i] = r.answers.get(&c).map(|v| f64::from(*v));
+            }
+        }
+        scored.push((s, 1));
+    }
+    unit_scores(scored, &IndicatorScores::default())
+}
+
 /// Mức độ hoàn thành nhiệm vụ of an officer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -70,6 +70,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/can-bo/thong-ke/co-quan/{id}", get(statistics::agency))
         .route("/can-bo/thong-ke/ho-so", get(statistics::list))
         .route("/can-bo/thong-ke/excel", get(statistics::excel))
+        .route("/can-bo/thong-ke/can-bo", get(statistics::officers))
         .route(
             "/can-bo/quan-tri/lich",
             get(calendar::show).post(calendar::change),

@@ -4,6 +4,9 @@
 
 mod excel;
 mod list;
+mod officers;
+
+pub use officers::officers;
 
 pub use excel::excel;
 pub use list::list;
