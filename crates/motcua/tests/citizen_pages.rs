@@ -667,6 +667,12 @@ async fn counter_dossiers_are_rated_with_the_receipts_code_and_secret() {
         .find(|g| g.group == motcua_domain::evaluation::Group766::Mdhl)
         .unwrap();
     assert_eq!(mdhl.score, Some(18.0), "one rating, very satisfied");
+    // And the dashboard shows the citizens' satisfaction.
+    let leader = staff_cookie(&app, "u.ct").await;
+    let page = get(&app, "/can-bo/thong-ke", Some(&leader)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Người dân hài lòng"), "{}", page.body);
+    assert!(page.body.contains("100.0% (1 đánh giá)"), "{}", page.body);
 }
 
 #[tokio::test]

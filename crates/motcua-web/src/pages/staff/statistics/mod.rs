@@ -89,6 +89,42 @@ struct Overview {
     tickets: Vec<(String, motcua_db::TicketStats)>,
 }
 
+/// The citizens' satisfaction in the period: the share satisfied or very satisfied among
+/// the ratings given in motcua, and how many there were.
+async fn rating_card(app: &AppState, filter: &StatsFilter, t: Tr) -> Result<Card, PageError> {
+    let start = |d: chrono::NaiveDate| {
+        use chrono::TimeZone;
+        motcua_domain::calendar::vietnam_offset()
+            .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+            .single()
+            .map_or(0, |x| x.timestamp())
+    };
+    let r = app
+        .db
+        .rating_summary(
+            filter.agency_id,
+            filter.procedure_code.as_deref(),
+            start(filter.from),
+            start(filter.to.succ_opt().unwrap_or(filter.to)),
+        )
+        .await?;
+    let share = (r.count > 0).then(|| r.satisfied as f64 / r.count as f64);
+    Ok(Card {
+        label: t.get("stats.satisfaction"),
+        value: match share {
+            Some(s) => format!(
+                "{} ({} {})",
+                chart::percent(Some(s)),
+                r.count,
+                t.get("stats.ratings")
+            ),
+            None => "—".into(),
+        },
+        link: None,
+        tone: chart::rate_tone(share),
+    })
+}
+
 /// The queue-ticket figures of the period at the counters within the filter's agency.
 async fn ticket_rows(
     app: &AppState,
@@ -378,7 +414,11 @@ async fn overview_page(
         from: filter.from.to_string(),
         to: filter.to.to_string(),
         agency: filter.agency_id.map(|a| a.to_string()).unwrap_or_default(),
-        cards: cards(t, &report, &query),
+        cards: {
+            let mut c = cards(t, &report, &query);
+            c.push(rating_card(app, &filter, t).await?);
+            c
+        },
         query,
         charts,
         agencies,
