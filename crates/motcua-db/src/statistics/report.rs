@@ -308,6 +308,8 @@ mod tests {
             late: 3,
             apologised: 2,
             supplemented: 4,
+            steps_early: 5,
+            steps_late: 2,
             received: 20,
             received_online: 8,
             ..Figures::default()
@@ -323,10 +325,12 @@ mod tests {
         // Chỉ số 1 = (7 × 2 + 5) / 17 = 1.1; chỉ số 3 = (13 × 2 + 4 × 1) / 17 = 1.8.
         assert_eq!(e.indicators.0[0], Some(1.1));
         assert_eq!(e.indicators.0[2], Some(1.8));
+        // Chỉ số 2 = (5 × 2 + 10 × 1 + 2 × 0) / 17 = 1.2.
+        assert_eq!(e.indicators.0[1], Some(1.2));
         // Chỉ số 9: 5 of 10 procedures online, 40 % of dossiers online, none late: 2.
         assert_eq!(e.indicators.0[8], Some(2.0));
-        // (1.1 + 1.8 + 2) of 6 on the 18-point scale: 14.7, Tốt.
-        assert_eq!(e.score_18, Some(14.7));
+        // (1.1 + 1.2 + 1.8 + 2) of 8 on the 18-point scale: 13.7, Tốt.
+        assert_eq!(e.score_18, Some(13.7));
         assert_eq!(e.class, Some(AgencyClass::Good));
     }
 }
