@@ -7,57 +7,13 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Method, Request, StatusCode};
+use axum::http::{Method, Request, StatusCode};
 use common::*;
 
 const PASSWORD: &str = "mat-khau-cong-dan";
 const PROCEDURE: &str = "1.000828";
 const PDF: &[u8] = b"%PDF-1.4\n% to khai\n";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n anh chup";
-
-struct Reply {
-    status: StatusCode,
-    body: String,
-    headers: HeaderMap,
-    bytes: Vec<u8>,
-}
-
-async fn send(app: &TestApp, request: Request<Body>) -> Reply {
-    let response = tower::ServiceExt::oneshot(app.router.clone(), request)
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = axum::body::to_bytes(response.into_body(), 20 << 20)
-        .await
-        .unwrap()
-        .to_vec();
-    Reply {
-        status,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-        headers,
-        bytes,
-    }
-}
-
-async fn get(app: &TestApp, path: &str, cookie: Option<&str>) -> Reply {
-    let mut r = Request::builder().uri(path);
-    if let Some(c) = cookie {
-        r = r.header("cookie", c);
-    }
-    send(app, r.body(Body::empty()).unwrap()).await
-}
-
-async fn post_form(app: &TestApp, path: &str, cookie: Option<&str>, form: &str) -> Reply {
-    let mut r = Request::builder()
-        .method(Method::POST)
-        .uri(path)
-        .header("content-type", "application/x-www-form-urlencoded");
-    if let Some(c) = cookie {
-        r = r.header("cookie", c);
-    }
-    send(app, r.body(Body::from(form.to_string())).unwrap()).await
-}
 
 /// A multipart body of text fields and files (field, file name, bytes).
 async fn post_multipart(
@@ -101,14 +57,6 @@ async fn post_multipart(
     send(app, request).await
 }
 
-fn csrf_of(html: &str) -> String {
-    let at = html
-        .find("name=\"csrf\" value=\"")
-        .expect("a form with a CSRF token")
-        + 19;
-    html[at..].split('"').next().unwrap().to_string()
-}
-
 fn cookie_of(reply: &Reply) -> String {
     let cookie = reply.headers["set-cookie"].to_str().unwrap();
     assert!(
@@ -116,10 +64,6 @@ fn cookie_of(reply: &Reply) -> String {
         "{cookie}"
     );
     cookie.split(';').next().unwrap().to_string()
-}
-
-fn location(reply: &Reply) -> String {
-    reply.headers["location"].to_str().unwrap().to_string()
 }
 
 async fn register(app: &TestApp, name: &str, phone: &str) -> String {
@@ -133,13 +77,13 @@ async fn register(app: &TestApp, name: &str, phone: &str) -> String {
     )
     .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    assert_eq!(location(&reply), "/cong-dan");
+    assert_eq!(reply.location.clone(), "/cong-dan");
     cookie_of(&reply)
 }
 
 /// Files the lawyer's certificate online with one file per required component.
 async fn file_online(app: &TestApp, cookie: &str) -> (i64, String) {
-    let form = get(app, &format!("/cong-dan/nop/{PROCEDURE}"), Some(cookie)).await;
+    let form = get_page(app, &format!("/cong-dan/nop/{PROCEDURE}"), Some(cookie)).await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("enctype=\"multipart/form-data\""));
     assert!(
@@ -171,7 +115,7 @@ async fn file_online(app: &TestApp, cookie: &str) -> (i64, String) {
     )
     .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    let to = location(&reply);
+    let to = reply.location.clone();
     assert!(to.ends_with("?moi=1"), "{to}");
     let id: i64 = to
         .trim_start_matches("/cong-dan/ho-so/")
@@ -184,9 +128,9 @@ async fn file_online(app: &TestApp, cookie: &str) -> (i64, String) {
 #[tokio::test]
 async fn accounts_are_checked_and_sign_in_takes_phone_or_email() {
     let app = TestApp::new().await;
-    let page = get(&app, "/cong-dan", None).await;
+    let page = get_page(&app, "/cong-dan", None).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
-    assert_eq!(location(&page), "/cong-dan/dang-nhap?next=/cong-dan");
+    assert_eq!(page.location.clone(), "/cong-dan/dang-nhap?next=/cong-dan");
 
     let bad = post_form(
         &app,
@@ -242,14 +186,14 @@ async fn accounts_are_checked_and_sign_in_takes_phone_or_email() {
     )
     .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
-    assert_eq!(location(&ok), "/cong-dan");
+    assert_eq!(ok.location.clone(), "/cong-dan");
     let cookie = cookie_of(&ok);
-    let mine = get(&app, "/cong-dan", Some(&cookie)).await;
+    let mine = get_page(&app, "/cong-dan", Some(&cookie)).await;
     assert_eq!(mine.status, StatusCode::OK);
     assert!(mine.body.contains("Nguyễn Thị Thu Hà"));
 
     // A citizen's cookie opens no staff page, and a staff session is not a citizen's.
-    let staff = get(
+    let staff = get_page(
         &app,
         "/can-bo",
         Some(&cookie.replace("motcua_citizen", "motcua_session")),
@@ -267,7 +211,7 @@ async fn accounts_are_checked_and_sign_in_takes_phone_or_email() {
     .await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        get(&app, "/cong-dan", Some(&cookie)).await.status,
+        get_page(&app, "/cong-dan", Some(&cookie)).await.status,
         StatusCode::SEE_OTHER
     );
 }
@@ -278,7 +222,7 @@ async fn online_filing_with_files_and_the_owners_dossier_page() {
     let cookie = register(&app, "Nguyễn Thị Thu Hà", "0912345678").await;
 
     // The procedure page offers online filing.
-    let procedure = get(&app, &format!("/thu-tuc/{PROCEDURE}"), None).await;
+    let procedure = get_page(&app, &format!("/thu-tuc/{PROCEDURE}"), None).await;
     assert!(
         procedure
             .body
@@ -297,7 +241,7 @@ async fn online_filing_with_files_and_the_owners_dossier_page() {
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 
     // A program disguised as a PDF, and a missing required document: named, nothing kept.
-    let form = get(&app, &format!("/cong-dan/nop/{PROCEDURE}"), Some(&cookie)).await;
+    let form = get_page(&app, &format!("/cong-dan/nop/{PROCEDURE}"), Some(&cookie)).await;
     let csrf = csrf_of(&form.body);
     let bad = post_multipart(
         &app,
@@ -327,7 +271,7 @@ async fn online_filing_with_files_and_the_owners_dossier_page() {
     assert_eq!(app.state.db.count_dossiers(None).await.unwrap(), 0);
 
     let (id, receipt_path) = file_online(&app, &cookie).await;
-    let receipt = get(&app, &receipt_path, Some(&cookie)).await;
+    let receipt = get_page(&app, &receipt_path, Some(&cookie)).await;
     assert_eq!(receipt.status, StatusCode::OK);
     let d = app.state.db.dossier(id).await.unwrap().unwrap();
     assert!(receipt.body.contains("Đã nộp hồ sơ"));
@@ -344,7 +288,7 @@ async fn online_filing_with_files_and_the_owners_dossier_page() {
     // The owner downloads their file, byte for byte, as an attachment never sniffed.
     let files = app.state.db.attachments(id).await.unwrap();
     assert_eq!(files.len(), 4);
-    let download = get(
+    let download = get_page(
         &app,
         &format!("/cong-dan/ho-so/{id}/tep/{}", files[0].id),
         Some(&cookie),
@@ -369,11 +313,11 @@ async fn online_filing_with_files_and_the_owners_dossier_page() {
         format!("/cong-dan/ho-so/{}", id + 1),
         "/cong-dan/ho-so/abc/tep/..%2F..%2Fetc%2Fpasswd".to_string(),
     ] {
-        let reply = get(&app, &path, Some(&other)).await;
+        let reply = get_page(&app, &path, Some(&other)).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
         assert!(!reply.body.contains("Nguyễn Thị Thu Hà"), "{path}");
     }
-    let form = get(&app, "/cong-dan", Some(&other)).await;
+    let form = get_page(&app, "/cong-dan", Some(&other)).await;
     let other_csrf = csrf_of(&form.body);
     let stolen = post_form(
         &app,
@@ -384,17 +328,17 @@ async fn online_filing_with_files_and_the_owners_dossier_page() {
     .await;
     assert_eq!(stolen.status, StatusCode::NOT_FOUND);
     assert!(
-        get(&app, &format!("/cong-dan/ho-so/{id}"), None)
+        get_page(&app, &format!("/cong-dan/ho-so/{id}"), None)
             .await
             .status
             == StatusCode::SEE_OTHER
     );
 
     // Staff who may read the dossier see and download the files; another agency's may not.
-    let staff_page = get(
+    let staff_page = get_page(
         &app,
         &format!("/can-bo/ho-so/{id}"),
-        Some(&staff_cookie(&app, "u.tn").await),
+        Some(&staff_session(&app, "u.tn").await),
     )
     .await;
     assert!(
@@ -402,8 +346,8 @@ async fn online_filing_with_files_and_the_owners_dossier_page() {
         "{}",
         staff_page.body
     );
-    let finance = staff_cookie(&app, "u.cvtc").await;
-    let hidden = get(
+    let finance = staff_session(&app, "u.cvtc").await;
+    let hidden = get_page(
         &app,
         &format!("/can-bo/ho-so/{id}/tep/{}", files[0].id),
         Some(&finance),
@@ -412,32 +356,8 @@ async fn online_filing_with_files_and_the_owners_dossier_page() {
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
 }
 
-async fn staff_cookie(app: &TestApp, username: &str) -> String {
-    let s = app
-        .state
-        .db
-        .staff_by_username(username)
-        .await
-        .unwrap()
-        .unwrap();
-    app.state
-        .db
-        .set_password(s.id, "mat-khau-can-bo", "test")
-        .await
-        .unwrap();
-    let reply = post_form(
-        app,
-        "/can-bo/dang-nhap",
-        None,
-        &format!("username={username}&password=mat-khau-can-bo"),
-    )
-    .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER);
-    cookie_of(&reply)
-}
-
 async fn staff_act(app: &TestApp, cookie: &str, id: i64, form: &str) {
-    let page = get(app, &format!("/can-bo/ho-so/{id}"), Some(cookie)).await;
+    let page = get_page(app, &format!("/can-bo/ho-so/{id}"), Some(cookie)).await;
     let csrf = csrf_of(&page.body);
     let version = app.state.db.dossier(id).await.unwrap().unwrap().version;
     let reply = post_form(
@@ -460,7 +380,7 @@ async fn supplement_online_then_withdraw_and_rate_once() {
     let app = TestApp::new().await;
     let cookie = register(&app, "Nguyễn Thị Thu Hà", "0912345678").await;
     let (id, _) = file_online(&app, &cookie).await;
-    let counter = staff_cookie(&app, "u.tn").await;
+    let counter = staff_session(&app, "u.tn").await;
     staff_act(&app, &counter, id, "action=accept").await;
     staff_act(
         &app,
@@ -470,7 +390,7 @@ async fn supplement_online_then_withdraw_and_rate_once() {
     )
     .await;
 
-    let page = get(&app, &format!("/cong-dan/ho-so/{id}"), Some(&cookie)).await;
+    let page = get_page(&app, &format!("/cong-dan/ho-so/{id}"), Some(&cookie)).await;
     assert!(page.body.contains("Yêu cầu bổ sung hồ sơ"));
     assert!(page.body.contains("Bản sao CCCD"));
     assert!(page.body.contains("Thiếu chữ ký"));
@@ -500,7 +420,7 @@ async fn supplement_online_then_withdraw_and_rate_once() {
     )
     .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
-    let page = get(&app, &format!("/cong-dan/ho-so/{id}"), Some(&cookie)).await;
+    let page = get_page(&app, &format!("/cong-dan/ho-so/{id}"), Some(&cookie)).await;
     assert!(page.body.contains("Công dân nộp bổ sung"));
     assert!(page.body.contains("Đã gửi bổ sung lúc"));
     assert!(page.body.contains("cccd.png"));
@@ -527,7 +447,7 @@ async fn supplement_online_then_withdraw_and_rate_once() {
     )
     .await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
-    let page = get(&app, &format!("/cong-dan/ho-so/{id}"), Some(&cookie)).await;
+    let page = get_page(&app, &format!("/cong-dan/ho-so/{id}"), Some(&cookie)).await;
     assert!(page.body.contains("Công dân yêu cầu rút hồ sơ") || page.body.contains("Rút hồ sơ"));
     assert!(
         page.body.contains("name=\"q_online\""),
@@ -555,7 +475,7 @@ async fn supplement_online_then_withdraw_and_rate_once() {
     )
     .await;
     assert_eq!(rated.status, StatusCode::SEE_OTHER, "{}", rated.body);
-    let page = get(&app, &location(&rated), Some(&cookie)).await;
+    let page = get_page(&app, &rated.location.clone(), Some(&cookie)).await;
     assert!(page.body.contains("Cảm ơn"));
     assert!(page.body.contains("Hài lòng"));
     assert!(!page.body.contains("name=\"overall\""));
@@ -581,7 +501,7 @@ async fn counter_dossiers_are_rated_with_the_receipts_code_and_secret() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["id"].as_i64().unwrap();
     let d = app.state.db.dossier(id).await.unwrap().unwrap();
-    let counter = staff_cookie(&app, "u.tn").await;
+    let counter = staff_session(&app, "u.tn").await;
     staff_act(
         &app,
         &counter,
@@ -590,7 +510,7 @@ async fn counter_dossiers_are_rated_with_the_receipts_code_and_secret() {
     )
     .await;
 
-    let lookup = get(
+    let lookup = get_page(
         &app,
         &format!("/tra-cuu?code={}&secret={}", d.code, d.lookup_secret),
         None,
@@ -630,7 +550,7 @@ async fn counter_dossiers_are_rated_with_the_receipts_code_and_secret() {
     )
     .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
-    let after = get(&app, &location(&ok), None).await;
+    let after = get_page(&app, &ok.location.clone(), None).await;
     assert!(after.body.contains("Rất hài lòng"));
     assert!(!after.body.contains("action=\"/tra-cuu/danh-gia\""));
     assert_eq!(app.state.db.rating(id).await.unwrap().unwrap().via, "code");
@@ -668,8 +588,8 @@ async fn counter_dossiers_are_rated_with_the_receipts_code_and_secret() {
         .unwrap();
     assert_eq!(mdhl.score, Some(18.0), "one rating, very satisfied");
     // And the dashboard shows the citizens' satisfaction.
-    let leader = staff_cookie(&app, "u.ct").await;
-    let page = get(&app, "/can-bo/thong-ke", Some(&leader)).await;
+    let leader = staff_session(&app, "u.ct").await;
+    let page = get_page(&app, "/can-bo/thong-ke", Some(&leader)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Người dân hài lòng"), "{}", page.body);
     assert!(page.body.contains("100.0% (1 đánh giá)"), "{}", page.body);
@@ -682,7 +602,7 @@ async fn the_public_board_shows_lateness_without_personal_data() {
         .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let board = get(&app, "/bang-cong-khai", None).await;
+    let board = get_page(&app, "/bang-cong-khai", None).await;
     assert_eq!(board.status, StatusCode::OK);
     assert!(board.body.contains("Bảng công khai hồ sơ trễ hẹn"));
     assert!(
@@ -690,6 +610,6 @@ async fn the_public_board_shows_lateness_without_personal_data() {
         "nothing is late yet"
     );
     assert!(!board.body.contains("Nguyễn Thị Thu Hà"));
-    let screen = get(&app, "/bang-cong-khai?man-hinh=1", None).await;
+    let screen = get_page(&app, "/bang-cong-khai?man-hinh=1", None).await;
     assert!(screen.body.contains("http-equiv=\"refresh\""));
 }

@@ -32,23 +32,6 @@ async fn get(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String, Ve
     (status, kind, bytes)
 }
 
-async fn cookie(app: &TestApp, username: &str) -> String {
-    let s = app
-        .state
-        .db
-        .staff_by_username(username)
-        .await
-        .unwrap()
-        .unwrap();
-    let token = app
-        .state
-        .db
-        .create_session(s.id, app.state.now().timestamp())
-        .await
-        .unwrap();
-    format!("motcua_session={token}")
-}
-
 /// The text of a PDF, or None when `pdftotext` is missing (then the test says so; with
 /// MOTCUA_REQUIRE_TOOLS=1 it fails instead).
 fn pdf_text(pdf: &[u8]) -> Option<String> {
@@ -104,7 +87,7 @@ async fn a_dossiers_forms_are_real_pdfs_of_its_data() {
     assert_eq!(status, StatusCode::CREATED, "{d}");
     let id = d["id"].as_i64().unwrap();
     let code = d["code"].as_str().unwrap().to_string();
-    let counter = cookie(&app, "u.tn").await;
+    let counter = staff_session(&app, "u.tn").await;
 
     // The dossier page offers the receipt and the control slip, not a refusal.
     let page = {
@@ -181,7 +164,7 @@ async fn a_dossiers_forms_are_real_pdfs_of_its_data() {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let finance = cookie(&app, "u.cvtc").await;
+    let finance = staff_session(&app, "u.cvtc").await;
     let (status, _, _) = get(
         &app,
         &format!("/can-bo/ho-so/{id}/bieu-mau/giay-tiep-nhan"),
@@ -199,7 +182,7 @@ async fn a_refusal_and_the_log_book_of_a_period() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{d}");
     let code = d["code"].as_str().unwrap().to_string();
-    let counter = cookie(&app, "u.tn").await;
+    let counter = staff_session(&app, "u.tn").await;
 
     // An online dossier refused at reception prints the refusal with its reason.
     let mut online = lawyer_intake();
@@ -299,7 +282,7 @@ async fn a_refusal_and_the_log_book_of_a_period() {
             .unwrap()
             .contains("phải sau ngày bắt đầu")
     );
-    let specialist = cookie(&app, "u.cv").await;
+    let specialist = staff_session(&app, "u.cv").await;
     let (status, _, _) = get(&app, "/can-bo/so-theo-doi", &specialist).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
@@ -319,7 +302,7 @@ async fn officers_are_scored_on_the_dossiers_they_resolved() {
     assert_eq!(d["status"], "result_ready");
     let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
     // The department's leader sees its officers, each with a score and a duty level.
-    let director = cookie(&app, "u.gd").await;
+    let director = staff_session(&app, "u.gd").await;
     let (status, _, html) = get(&app, "/can-bo/thong-ke/can-bo", &director).await;
     assert_eq!(status, StatusCode::OK);
     let html = text(html);
@@ -329,7 +312,7 @@ async fn officers_are_scored_on_the_dossiers_they_resolved() {
     );
     assert!(html.contains("Hoàn thành 100% nhiệm vụ"), "{html}");
     // A specialist sees only themselves.
-    let specialist = cookie(&app, "u.cv").await;
+    let specialist = staff_session(&app, "u.cv").await;
     let (_, _, html) = get(&app, "/can-bo/thong-ke/can-bo", &specialist).await;
     let html = text(html);
     assert!(html.contains("Cán bộ cv"));

@@ -6,8 +6,7 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use common::*;
 
 async fn call(
@@ -17,46 +16,12 @@ async fn call(
     cookie: Option<&str>,
     form: &str,
 ) -> (StatusCode, String) {
-    let mut r = Request::builder().method(method.clone()).uri(path);
-    if let Some(c) = cookie {
-        r = r.header("cookie", c);
-    }
-    let body = if method == Method::POST {
-        r = r.header("content-type", "application/x-www-form-urlencoded");
-        Body::from(form.to_string())
+    let r = if method == Method::POST {
+        post_form(app, path, cookie, form).await
     } else {
-        Body::empty()
+        get_page(app, path, cookie).await
     };
-    let response = tower::ServiceExt::oneshot(app.router.clone(), r.body(body).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
-        .await
-        .unwrap();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
-}
-
-async fn staff_cookie(app: &TestApp, username: &str) -> String {
-    let s = app
-        .state
-        .db
-        .staff_by_username(username)
-        .await
-        .unwrap()
-        .unwrap();
-    app.state
-        .db
-        .set_password(s.id, "mat-khau-can-bo", "test")
-        .await
-        .unwrap();
-    let token = app
-        .state
-        .db
-        .create_session(s.id, app.state.now().timestamp())
-        .await
-        .unwrap();
-    format!("motcua_session={token}")
+    (r.status, r.body)
 }
 
 async fn citizen_cookie(app: &TestApp, phone: &str) -> (i64, String) {
@@ -121,9 +86,9 @@ async fn no_route_shows_or_accepts_what_is_not_yours() {
     let file_id = app.state.db.attachments(id).await.unwrap()[0].id;
 
     let (_, citizen) = citizen_cookie(&app, "0911000111").await;
-    let finance = staff_cookie(&app, "u.cvtc").await;
-    let counter = staff_cookie(&app, "u.tn").await;
-    let admin = staff_cookie(&app, "u.qt").await;
+    let finance = staff_session(&app, "u.cvtc").await;
+    let counter = staff_session(&app, "u.tn").await;
+    let admin = staff_session(&app, "u.qt").await;
 
     let staff_get = [
         "/can-bo".to_string(),
@@ -318,7 +283,7 @@ async fn queues_per_role_show_what_waits_for_each() {
         .unwrap()
         .unwrap()
         .id;
-    let leader = staff_cookie(&app, "u.tp").await;
+    let leader = staff_session(&app, "u.tp").await;
     let (status, html) = call(
         &app,
         Method::GET,
@@ -331,7 +296,7 @@ async fn queues_per_role_show_what_waits_for_each() {
     assert!(html.contains(&format!("/can-bo/ho-so/{id}")), "{html}");
     assert!(html.contains("Chờ phê duyệt") && html.contains("aria-current=\"page\""));
     // The agency leader's approval queue does not have it yet; the specialist has no such tab.
-    let director = staff_cookie(&app, "u.gd").await;
+    let director = staff_session(&app, "u.gd").await;
     let (_, html) = call(
         &app,
         Method::GET,
@@ -341,7 +306,7 @@ async fn queues_per_role_show_what_waits_for_each() {
     )
     .await;
     assert!(!html.contains(&format!("/can-bo/ho-so/{id}")), "{html}");
-    let specialist = staff_cookie(&app, "u.cv").await;
+    let specialist = staff_session(&app, "u.cv").await;
     let (_, html) = call(
         &app,
         Method::GET,
@@ -373,7 +338,7 @@ async fn queues_per_role_show_what_waits_for_each() {
     assert!(!html.contains(&format!("/can-bo/ho-so/{id}")), "moved on");
     assert_eq!(d["status"], "processing");
     // The counter's tabs.
-    let counter = staff_cookie(&app, "u.tn").await;
+    let counter = staff_session(&app, "u.tn").await;
     let (_, html) = call(&app, Method::GET, "/can-bo", Some(&counter), "").await;
     for tab in ["Chờ tiếp nhận", "Chờ trả kết quả", "Chờ bổ sung"] {
         assert!(html.contains(tab), "{tab}");

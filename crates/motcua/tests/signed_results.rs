@@ -13,51 +13,6 @@ use serde_json::{Value, json};
 
 const RESULT_PDF: &[u8] = b"%PDF-1.7\n% Giay chung nhan hanh nghe luat su\n%%EOF\n";
 
-struct Reply {
-    status: StatusCode,
-    body: String,
-    location: String,
-}
-
-async fn send(app: &TestApp, request: Request<Body>) -> Reply {
-    let response = tower::ServiceExt::oneshot(app.router.clone(), request)
-        .await
-        .unwrap();
-    let status = response.status();
-    let location = response
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let bytes = axum::body::to_bytes(response.into_body(), 20 << 20)
-        .await
-        .unwrap();
-    Reply {
-        status,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-        location,
-    }
-}
-
-async fn get(app: &TestApp, path: &str, cookie: Option<&str>) -> Reply {
-    let mut r = Request::builder().uri(path).header("host", "motcua.test");
-    if let Some(c) = cookie {
-        r = r.header("cookie", c);
-    }
-    send(app, r.body(Body::empty()).unwrap()).await
-}
-
-async fn post(app: &TestApp, path: &str, cookie: Option<&str>, form: &str) -> Reply {
-    let mut r = Request::builder()
-        .method(Method::POST)
-        .uri(path)
-        .header("content-type", "application/x-www-form-urlencoded");
-    if let Some(c) = cookie {
-        r = r.header("cookie", c);
-    }
-    send(app, r.body(Body::from(form.to_string())).unwrap()).await
-}
-
 async fn post_file(
     app: &TestApp,
     path: &str,
@@ -96,42 +51,6 @@ async fn post_file(
         r = r.header("cookie", c);
     }
     send(app, r.body(Body::from(body)).unwrap()).await
-}
-
-fn csrf_of(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a CSRF token") + 19;
-    html[at..].split('"').next().unwrap().to_string()
-}
-
-async fn staff_cookie(app: &TestApp, username: &str) -> String {
-    let s = app
-        .state
-        .db
-        .staff_by_username(username)
-        .await
-        .unwrap()
-        .unwrap();
-    app.state
-        .db
-        .set_password(s.id, "mat-khau-can-bo", "test")
-        .await
-        .unwrap();
-    let response = tower::ServiceExt::oneshot(
-        app.router.clone(),
-        Request::builder()
-            .method(Method::POST)
-            .uri("/can-bo/dang-nhap")
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(format!(
-                "username={username}&password=mat-khau-can-bo"
-            )))
-            .unwrap(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let cookie = response.headers()["set-cookie"].to_str().unwrap();
-    cookie.split(';').next().unwrap().to_string()
 }
 
 async fn act(app: &TestApp, token: &str, d: &Value, action: Value) -> Value {
@@ -180,7 +99,7 @@ async fn sign(app: &TestApp, cookie: &str, id: i64, file: i64) -> Reply {
         .session(token, app.state.now().timestamp())
         .await;
     let csrf = session.unwrap().unwrap().csrf;
-    post(
+    post_form(
         app,
         &format!("/can-bo/ho-so/{id}/ky"),
         Some(cookie),
@@ -196,8 +115,8 @@ async fn leaders_sign_and_anyone_verifies_without_login() {
     let db = &app.state.db;
 
     // The counter attaches the result PDF.
-    let counter = staff_cookie(&app, "u.tn").await;
-    let page = get(&app, &format!("/can-bo/ho-so/{id}"), Some(&counter)).await;
+    let counter = staff_session(&app, "u.tn").await;
+    let page = get_page(&app, &format!("/can-bo/ho-so/{id}"), Some(&counter)).await;
     let reply = post_file(
         &app,
         &format!("/can-bo/ho-so/{id}/tep"),
@@ -218,8 +137,8 @@ async fn leaders_sign_and_anyone_verifies_without_login() {
 
     // Not the counter, not a specialist, not the leader of another agency.
     for who in ["u.tn", "u.cv", "u.gd"] {
-        let cookie = staff_cookie(&app, who).await;
-        let page = get(&app, &format!("/can-bo/ho-so/{id}"), Some(&cookie)).await;
+        let cookie = staff_session(&app, who).await;
+        let page = get_page(&app, &format!("/can-bo/ho-so/{id}"), Some(&cookie)).await;
         assert!(!page.body.contains("/ky\""), "{who} sees no signing form");
         let reply = sign(&app, &cookie, id, file).await;
         // A leader of another agency does not even see the approved dossier.
@@ -233,8 +152,8 @@ async fn leaders_sign_and_anyone_verifies_without_login() {
     assert!(db.signed_results_of(id).await.unwrap().is_empty());
 
     // The leader of the approving agency signs.
-    let leader = staff_cookie(&app, "u.ct").await;
-    let page = get(&app, &format!("/can-bo/ho-so/{id}"), Some(&leader)).await;
+    let leader = staff_session(&app, "u.ct").await;
+    let page = get_page(&app, &format!("/can-bo/ho-so/{id}"), Some(&leader)).await;
     assert!(page.body.contains(&format!("/can-bo/ho-so/{id}/ky")));
     let reply = sign(&app, &leader, id, file).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
@@ -246,12 +165,12 @@ async fn leaders_sign_and_anyone_verifies_without_login() {
     let again = sign(&app, &leader, id, file).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
     assert!(again.body.contains("đã được ký"), "{}", again.body);
-    let page = get(&app, &format!("/can-bo/ho-so/{id}"), Some(&leader)).await;
+    let page = get_page(&app, &format!("/can-bo/ho-so/{id}"), Some(&leader)).await;
     assert!(page.body.contains(&format!("/xac-thuc/{public}")));
 
     // The public page, without any cookie.
     let code = db.dossier(id).await.unwrap().unwrap().code;
-    let page = get(&app, &format!("/xac-thuc/{public}"), None).await;
+    let page = get_page(&app, &format!("/xac-thuc/{public}"), None).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("bản gốc đã ký số và không bị thay đổi"));
     assert!(
@@ -319,11 +238,11 @@ async fn leaders_sign_and_anyone_verifies_without_login() {
 
     // Unknown ids answer the friendly 404.
     for unknown in ["ZZZZZZZZZZZZZZZZZZZZ", "1", "..%2F..%2Fetc"] {
-        let reply = get(&app, &format!("/xac-thuc/{unknown}"), None).await;
+        let reply = get_page(&app, &format!("/xac-thuc/{unknown}"), None).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{unknown}");
         assert!(reply.body.contains("<html"), "the friendly page");
     }
-    let reply = get(&app, "/xac-thuc/ZZZZZZZZZZZZZZZZZZZZ/chu-ky.p7s", None).await;
+    let reply = get_page(&app, "/xac-thuc/ZZZZZZZZZZZZZZZZZZZZ/chu-ky.p7s", None).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 }
 
@@ -335,8 +254,8 @@ async fn signing_waits_for_approval_and_a_key() {
         .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
         .await;
     let id = d["id"].as_i64().unwrap();
-    let counter = staff_cookie(&app, "u.tn").await;
-    let page = get(&app, &format!("/can-bo/ho-so/{id}"), Some(&counter)).await;
+    let counter = staff_session(&app, "u.tn").await;
+    let page = get_page(&app, &format!("/can-bo/ho-so/{id}"), Some(&counter)).await;
     post_file(
         &app,
         &format!("/can-bo/ho-so/{id}/tep"),
@@ -347,13 +266,13 @@ async fn signing_waits_for_approval_and_a_key() {
     .await;
     let file = db.attachments(id).await.unwrap()[0].id;
     // Before approval even the province's leader may not sign.
-    let leader = staff_cookie(&app, "u.ct").await;
+    let leader = staff_session(&app, "u.ct").await;
     let reply = sign(&app, &leader, id, file).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
 
     // Approved, but the province has no key configured: a clear message, nothing signed.
     let id2 = approved(&app).await;
-    let page = get(&app, &format!("/can-bo/ho-so/{id2}"), Some(&counter)).await;
+    let page = get_page(&app, &format!("/can-bo/ho-so/{id2}"), Some(&counter)).await;
     post_file(
         &app,
         &format!("/can-bo/ho-so/{id2}/tep"),
@@ -363,7 +282,7 @@ async fn signing_waits_for_approval_and_a_key() {
     )
     .await;
     let file2 = db.attachments(id2).await.unwrap()[0].id;
-    let page = get(&app, &format!("/can-bo/ho-so/{id2}"), Some(&leader)).await;
+    let page = get_page(&app, &format!("/can-bo/ho-so/{id2}"), Some(&leader)).await;
     assert!(
         page.body.contains("motcua signing-key"),
         "the leader is told the key is missing"
@@ -414,7 +333,7 @@ async fn filed_online(app: &TestApp) -> (String, i64) {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let cookie = response.headers()["set-cookie"].to_str().unwrap();
     let cookie = cookie.split(';').next().unwrap().to_string();
-    let form = get(app, "/cong-dan/nop/1.000828", Some(&cookie)).await;
+    let form = get_page(app, "/cong-dan/nop/1.000828", Some(&cookie)).await;
     let csrf = csrf_of(&form.body);
     let boundary = "----motcua-sign-boundary";
     let mut body = Vec::new();
@@ -532,7 +451,7 @@ async fn the_owner_downloads_the_signed_result_and_its_signature() {
     .await
     .unwrap();
 
-    let page = get(&app, &format!("/cong-dan/ho-so/{id}"), Some(&cookie)).await;
+    let page = get_page(&app, &format!("/cong-dan/ho-so/{id}"), Some(&cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         page.body.contains(&format!("/xac-thuc/{public}\"")),
@@ -546,7 +465,7 @@ async fn the_owner_downloads_the_signed_result_and_its_signature() {
         page.body
             .contains(&format!("/cong-dan/ho-so/{id}/tep/{}", file.id))
     );
-    let pdf = get(
+    let pdf = get_page(
         &app,
         &format!("/cong-dan/ho-so/{id}/tep/{}", file.id),
         Some(&cookie),

@@ -5,8 +5,7 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use common::*;
 
 async fn call(
@@ -16,50 +15,13 @@ async fn call(
     cookie: Option<&str>,
     form: &str,
 ) -> (StatusCode, String, Option<String>) {
-    let mut r = Request::builder().method(method.clone()).uri(path);
-    if let Some(c) = cookie {
-        r = r.header("cookie", c);
-    }
-    let body = if method == Method::POST {
-        r = r.header("content-type", "application/x-www-form-urlencoded");
-        Body::from(form.to_string())
+    let r = if method == Method::POST {
+        post_form(app, path, cookie, form).await
     } else {
-        Body::empty()
+        get_page(app, path, cookie).await
     };
-    let response = tower::ServiceExt::oneshot(app.router.clone(), r.body(body).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let location = response
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_string());
-    let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
-        .await
-        .unwrap();
-    (status, String::from_utf8(bytes.to_vec()).unwrap(), location)
-}
-
-async fn cookie(app: &TestApp, username: &str) -> String {
-    let s = app
-        .state
-        .db
-        .staff_by_username(username)
-        .await
-        .unwrap()
-        .unwrap();
-    let token = app
-        .state
-        .db
-        .create_session(s.id, app.state.now().timestamp())
-        .await
-        .unwrap();
-    format!("motcua_session={token}")
-}
-
-fn csrf_of(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
-    html[at..].split('"').next().unwrap().to_string()
+    let location = Some(r.location).filter(|l| !l.is_empty());
+    (r.status, r.body, location)
 }
 
 #[tokio::test]
@@ -121,10 +83,10 @@ async fn take_a_number_call_it_and_see_it_on_the_display() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // Only counter officers call numbers; the form needs the session's token.
-    let specialist = cookie(&app, "u.cv").await;
+    let specialist = staff_session(&app, "u.cv").await;
     let (status, _, _) = call(&app, Method::GET, "/can-bo/goi-so", Some(&specialist), "").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let counter = cookie(&app, "u.tn").await;
+    let counter = staff_session(&app, "u.tn").await;
     let (status, html, _) = call(&app, Method::GET, "/can-bo/goi-so", Some(&counter), "").await;
     assert_eq!(status, StatusCode::OK);
     let csrf = csrf_of(&html);
@@ -202,7 +164,7 @@ async fn take_a_number_call_it_and_see_it_on_the_display() {
         "{html}"
     );
     // And the statistics of the period show them.
-    let leader = cookie(&app, "u.ct").await;
+    let leader = staff_session(&app, "u.ct").await;
     let (status, html, _) = call(&app, Method::GET, "/can-bo/thong-ke", Some(&leader), "").await;
     assert_eq!(status, StatusCode::OK);
     assert!(

@@ -193,3 +193,85 @@ pub fn lawyer_intake() -> Value {
         "return_method": "in_person"
     })
 }
+
+/// A page's answer, as the page tests read it.
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: String,
+    pub bytes: Vec<u8>,
+    pub headers: axum::http::HeaderMap,
+    /// Where a redirect points ("" otherwise).
+    pub location: String,
+}
+
+/// Sends a request to the router in-process.
+pub async fn send(app: &TestApp, request: Request<Body>) -> Reply {
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let location = headers
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let bytes = axum::body::to_bytes(response.into_body(), 20 << 20)
+        .await
+        .unwrap()
+        .to_vec();
+    Reply {
+        status,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes,
+        headers,
+        location,
+    }
+}
+
+/// GET a page, with a session cookie if given.
+pub async fn get_page(app: &TestApp, path: &str, cookie: Option<&str>) -> Reply {
+    let mut r = Request::builder().uri(path).header("host", "motcua.test");
+    if let Some(c) = cookie {
+        r = r.header("cookie", c);
+    }
+    send(app, r.body(Body::empty()).unwrap()).await
+}
+
+/// POST a urlencoded form, with a session cookie if given.
+pub async fn post_form(app: &TestApp, path: &str, cookie: Option<&str>, form: &str) -> Reply {
+    let mut r = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header("host", "motcua.test")
+        .header("content-type", "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        r = r.header("cookie", c);
+    }
+    send(app, r.body(Body::from(form.to_string())).unwrap()).await
+}
+
+/// The CSRF token of the first form on a page.
+pub fn csrf_of(html: &str) -> String {
+    let at = html
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a CSRF token")
+        + 19;
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+/// The session cookie of a staff member signed in now (the session is opened directly; the
+/// sign-in form has its own tests).
+pub async fn staff_session(app: &TestApp, username: &str) -> String {
+    let s = app
+        .state
+        .db
+        .staff_by_username(username)
+        .await
+        .unwrap()
+        .unwrap();
+    let token = app
+        .state
+        .db
+        .create_session(s.id, app.state.now().timestamp())
+        .await
+        .unwrap();
+    format!("motcua_session={token}")
+}
