@@ -130,6 +130,14 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
             );
         }
     }
+    if !logins.is_empty() {
+        println!(
+            "  Công dân:  http://{address}/cong-dan/dang-nhap — {} ({}), mật khẩu {}",
+            motcua::demo::DEMO_CITIZEN_PHONE,
+            motcua::demo::DEMO_CITIZEN_NAME,
+            motcua::demo::DEMO_PASSWORD
+        );
+    }
     println!();
     println!("Nhấn Ctrl+C để dừng.");
     axum::serve(

@@ -27,6 +27,8 @@ pub(crate) struct World<'a> {
     /// Nothing happens after this instant (17:00 on the demo's day): what would is left
     /// undone, and the dossier stays where it is.
     pub now_limit: Instant,
+    /// The demo citizen's account, which files some of the online dossiers.
+    pub citizen: Option<i64>,
 }
 
 /// Who takes an action.
@@ -84,14 +86,22 @@ pub(crate) async fn run(world: &World<'_>, plan: &Plan) -> anyhow::Result<Dossie
             roles: vec![Role::CounterOfficer],
         },
     };
+    // One online dossier in ten is the demo citizen's, so their account has a history.
+    let owner = world
+        .citizen
+        .filter(|_| plan.channel == Channel::Online && plan.seed % 10 == 0);
     let rec = world
         .db
-        .intake(
+        .intake_with(
             intake,
             plan.receiving,
             &actor,
             world.calendar,
             plan.received,
+            motcua_db::IntakeExtras {
+                citizen_id: owner,
+                files: Vec::new(),
+            },
         )
         .await
         .with_context(|| {

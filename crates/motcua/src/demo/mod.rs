@@ -35,6 +35,9 @@ use motcua_domain::dossier::Status;
 
 /// The password printed for the demo's web logins (nothing is stored with it yet).
 pub const DEMO_PASSWORD: &str = "motcua-demo";
+/// The demo citizen's account (phone, name); it signs in with [`DEMO_PASSWORD`].
+pub const DEMO_CITIZEN_PHONE: &str = "0912000001";
+pub const DEMO_CITIZEN_NAME: &str = "Nguyễn Văn Dân";
 
 /// The demo catalogue shipped with the project.
 const CATALOGUE: &str = include_str!("../../../../data/demo/catalogue.json");
@@ -104,12 +107,26 @@ pub async fn seed(
         .await
         .context("công bố danh mục thủ tục mẫu")?;
 
+    let citizen = db
+        .register_citizen(
+            motcua_db::NewCitizen {
+                full_name: DEMO_CITIZEN_NAME.into(),
+                phone: Some(DEMO_CITIZEN_PHONE.into()),
+                email: Some("congdan.demo@example.vn".into()),
+                id_number: None,
+                password: DEMO_PASSWORD.into(),
+            },
+            now_limit.timestamp(),
+        )
+        .await
+        .context("tạo tài khoản công dân mẫu")?;
     let world = drive::World {
         db,
         calendar,
         directory: &directory,
         procedures: &procedures,
         now_limit,
+        citizen: Some(citizen.id),
     };
     let mut by_status: BTreeMap<u8, usize> = Status::ALL.iter().map(|s| (s.code(), 0)).collect();
     for (i, plan) in plans.iter().enumerate() {

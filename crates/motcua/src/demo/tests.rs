@@ -233,6 +233,26 @@ async fn a_whole_province() {
         "no apology that the new date rescued"
     );
 
+    // The demo citizen signs in and owns some online dossiers.
+    let motcua_db::Login::Ok(citizen) = db
+        .citizen_login(
+            super::DEMO_CITIZEN_PHONE,
+            super::DEMO_PASSWORD,
+            now_limit().timestamp(),
+        )
+        .await
+        .unwrap()
+    else {
+        panic!("the demo citizen cannot sign in")
+    };
+    let owned = db.citizen_dossiers(citizen.id, 500).await.unwrap();
+    assert!(!owned.is_empty(), "the demo citizen has dossiers");
+    assert!(
+        owned
+            .iter()
+            .all(|d| d.channel == motcua_domain::catalogue::Channel::Online)
+    );
+
     assert_eq!(db.audit_verify().await.unwrap().first_broken, None);
 }
 
