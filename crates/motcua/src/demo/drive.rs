@@ -89,7 +89,7 @@ pub(crate) async fn run(world: &World<'_>, plan: &Plan) -> anyhow::Result<Dossie
     // One online dossier in ten is the demo citizen's, so their account has a history.
     let owner = world
         .citizen
-        .filter(|_| plan.channel == Channel::Online && plan.seed % 10 == 0);
+        .filter(|_| plan.channel == Channel::Online && plan.seed.is_multiple_of(10));
     let rec = world
         .db
         .intake_with(
