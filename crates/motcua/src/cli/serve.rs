@@ -129,13 +129,10 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
                 login.token
             );
         }
-    }
-    if !logins.is_empty() {
         println!(
-            "  Công dân:  http://{address}/cong-dan/dang-nhap — {} ({}), mật khẩu {}",
+            "Công dân mẫu: đăng nhập tại http://{address}/cong-dan/dang-nhap bằng số {} ({}), cùng mật khẩu.",
             motcua::demo::DEMO_CITIZEN_PHONE,
             motcua::demo::DEMO_CITIZEN_NAME,
-            motcua::demo::DEMO_PASSWORD
         );
     }
     println!();
