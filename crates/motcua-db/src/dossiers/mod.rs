@@ -215,6 +215,18 @@ const LIST_ANY: &str = concat!(
       ORDER BY sort_due, id LIMIT $6"
 );
 
+const RECEIVED_BETWEEN: &str = concat!(
+    select_dossier!(),
+    " WHERE receiving_agency_id = $1 AND received_at >= $2 AND received_at < $3
+      ORDER BY received_at, id LIMIT $4"
+);
+const RESOLVED_BY: &str = concat!(
+    select_dossier!(),
+    " WHERE id IN (SELECT dossier_id FROM dossier_history WHERE actor_staff_id = $1)
+        AND status IN (9, 10) AND finished_at >= $2 AND finished_at < $3
+      ORDER BY finished_at LIMIT $4"
+);
+
 /// Far-future sort key for dossiers without an appointment yet.
 pub(crate) const NO_DUE: i64 = 253_402_300_799;
 
@@ -394,16 +406,14 @@ impl Db {
         to: i64,
         limit: i64,
     ) -> Result<Vec<DossierRecord>, DbError> {
-        on_read!(self, pool => {
-            let rows = sqlx::query(concat!(select_dossier!(), " WHERE receiving_agency_id = $1 AND received_at >= $2 AND received_at < $3 ORDER BY received_at, id LIMIT $4"))
-                .bind(agency_id)
-                .bind(from)
-                .bind(to)
-                .bind(limit.clamp(1, 20_000))
-                .fetch_all(pool)
-                .await?;
-            rows.iter().map(record).collect()
-        })
+        self.in_period(
+            RECEIVED_BETWEEN,
+            agency_id,
+            from,
+            to,
+            limit.clamp(1, 20_000),
+        )
+        .await
     }
 
     /// The dossiers `staff_id` acted on that were resolved (result ready or returned) in
@@ -415,12 +425,25 @@ impl Db {
         to: i64,
         limit: i64,
     ) -> Result<Vec<DossierRecord>, DbError> {
+        self.in_period(RESOLVED_BY, staff_id, from, to, limit.clamp(1, 100_000))
+            .await
+    }
+
+    /// Runs one of the period queries: `$1` a key, `$2`–`$3` the period, `$4` the limit.
+    async fn in_period(
+        &self,
+        sql: &'static str,
+        key: i64,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> Result<Vec<DossierRecord>, DbError> {
         on_read!(self, pool => {
-            let rows = sqlx::query(concat!(select_dossier!(), " WHERE id IN (SELECT dossier_id FROM dossier_history WHERE actor_staff_id = $1) AND status IN (9, 10) AND finished_at >= $2 AND finished_at < $3 ORDER BY finished_at LIMIT $4"))
-                .bind(staff_id)
+            let rows = sqlx::query(sql)
+                .bind(key)
                 .bind(from)
                 .bind(to)
-                .bind(limit.clamp(1, 100_000))
+                .bind(limit)
                 .fetch_all(pool)
                 .await?;
             rows.iter().map(record).collect()
