@@ -365,23 +365,35 @@ fn public_tracking(b: &mut Browser, server: &DemoServer, d: &Received) {
 }
 
 /// (d) The same pages at a phone's width: nothing spills sideways.
+/// Opens `path` (at the current, phone-sized viewport), saves a screenshot and notes any
+/// sideways overflow or content spilling out of a card.
+fn visit_on_phone(
+    b: &mut Browser,
+    server: &DemoServer,
+    path: &str,
+    name: &str,
+    spilled: &mut Vec<String>,
+) {
+    b.goto(&server.url(path));
+    b.screenshot(name);
+    if let Some(px) = b.horizontal_overflow() {
+        spilled.push(format!(
+            "{path}: {px}px too wide ({:?})",
+            b.overflowing_elements()
+        ));
+    }
+    let cards = b.spilling_cards();
+    if !cards.is_empty() {
+        spilled.push(format!("{path}: content spills out of {cards:?}"));
+    }
+}
+
 fn phone_pages(b: &mut Browser, server: &DemoServer, d: &Received) {
     b.phone();
     let lookup = format!("/tra-cuu?code={}&secret={}", d.code, d.secret);
     let mut spilled = Vec::new();
     let mut visit = |b: &mut Browser, path: &str, name: &str| {
-        b.goto(&server.url(path));
-        b.screenshot(name);
-        if let Some(px) = b.horizontal_overflow() {
-            spilled.push(format!(
-                "{path}: {px}px too wide ({:?})",
-                b.overflowing_elements()
-            ));
-        }
-        let cards = b.spilling_cards();
-        if !cards.is_empty() {
-            spilled.push(format!("{path}: content spills out of {cards:?}"));
-        }
+        visit_on_phone(b, server, path, name, &mut spilled);
     };
     visit(b, "/", "d1-phone-home");
     visit(b, &lookup, "d2-phone-tracking");
@@ -497,6 +509,25 @@ fn online_filing_and_rating(b: &mut Browser, server: &DemoServer) {
     assert_eq!(b.text("h1"), "Bảng công khai hồ sơ trễ hẹn");
     assert!(!b.body_text().contains("Đặng Thị Mai Phương"));
     b.screenshot("e5-public-board");
+
+    // The citizen's pages and the hall's pages fit a phone.
+    b.phone();
+    let mut spilled = Vec::new();
+    for (path, name) in [
+        ("/cong-dan", "e6-phone-my-dossiers"),
+        ("/cong-dan/nop/1.000828", "e7-phone-online-filing"),
+        ("/bang-cong-khai", "e8-phone-board"),
+        ("/lay-so", "e9-phone-kiosk"),
+        ("/danh-ba", "e10-phone-directory"),
+    ] {
+        visit_on_phone(b, server, path, name, &mut spilled);
+    }
+    b.desktop();
+    assert!(
+        spilled.is_empty(),
+        "citizen pages too wide for a phone:\n{}",
+        spilled.join("\n")
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
