@@ -1,6 +1,6 @@
 //! Group commit for SQLite: one task owns the writer connection and runs the write jobs
-//! that queued up meanwhile in one transaction, each in its own savepoint, so one fsync
-//! makes many acknowledged writes durable. A job that fails is rolled back alone.
+//! that queued up meanwhile in one transaction, each in its own (nested) savepoint, so one
+//! fsync makes many acknowledged writes durable. A job that fails is rolled back alone.
 
 use sqlx::SqliteConnection;
 use sqlx::sqlite::SqlitePool;
@@ -60,11 +60,11 @@ async fn run_batch(pool: &SqlitePool, jobs: Vec<Job>) {
             Ok(_) => (job.run)(&mut conn).await,
             Err(e) => Err(DbError::Sql(e)),
         };
+        // A job that succeeded keeps its savepoint open until the COMMIT releases them all
+        // (one statement fewer per job); a failing job rolls back to its own savepoint, the
+        // innermost one named `job`, and releases it, leaving the earlier jobs' work intact.
         let settle = if output.is_ok() {
-            sqlx::query("RELEASE job")
-                .execute(&mut *conn)
-                .await
-                .map(|_| ())
+            Ok(())
         } else {
             match sqlx::query("ROLLBACK TO job").execute(&mut *conn).await {
                 Ok(_) => sqlx::query("RELEASE job")
@@ -139,4 +139,57 @@ where
         .downcast::<T>()
         .map(|b| *b)
         .map_err(|_| DbError::Corrupt("kiểu kết quả ghi không khớp".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Jobs that fail between jobs that succeed roll back alone, whatever their order.
+    #[tokio::test]
+    async fn a_failing_job_in_a_batch_rolls_back_alone() {
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE t (n INTEGER NOT NULL)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let queue = start(pool.clone());
+        let mut waits = Vec::new();
+        for n in 0..30i64 {
+            let queue = queue.clone();
+            waits.push(tokio::spawn(async move {
+                submit(&queue, move |conn: &mut SqliteConnection| {
+                    boxed(async move {
+                        sqlx::query("INSERT INTO t (n) VALUES ($1)")
+                            .bind(n)
+                            .execute(&mut *conn)
+                            .await?;
+                        if n % 3 == 1 {
+                            return Err(DbError::Corrupt(format!("job {n} fails")));
+                        }
+                        Ok(n)
+                    })
+                })
+                .await
+            }));
+        }
+        let mut ok = Vec::new();
+        for w in waits {
+            if let Ok(n) = w.await.unwrap() {
+                ok.push(n);
+            }
+        }
+        ok.sort_unstable();
+        let stored: Vec<i64> = sqlx::query_scalar("SELECT n FROM t ORDER BY n")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(stored, ok);
+        assert_eq!(stored.len(), 20);
+        assert!(stored.iter().all(|n| n % 3 != 1));
+    }
 }
