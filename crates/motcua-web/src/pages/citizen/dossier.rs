@@ -161,35 +161,6 @@ fn public_note(action: &str) -> bool {
     )
 }
 
-fn event_label(event: &str) -> &'static str {
-    match event {
-        "received" => "Tiếp nhận hồ sơ",
-        "refused" => "Từ chối tiếp nhận",
-        "supplement_requested" => "Yêu cầu bổ sung",
-        "payment_requested" => "Yêu cầu nộp phí",
-        "apology_issued" => "Thư xin lỗi, hẹn lại",
-        "result_ready_early" => "Có kết quả sớm",
-        "result_ready" => "Có kết quả",
-        "rejected" => "Từ chối giải quyết",
-        "stopped" => "Dừng xử lý",
-        "withdrawn" => "Rút hồ sơ",
-        "returned" => "Đã trả kết quả",
-        "rating_invitation" => "Mời đánh giá",
-        _ => "Thông báo",
-    }
-}
-
-fn message_status(status: &str) -> &'static str {
-    match status {
-        "sent" => "đã gửi",
-        "pending" => "đang chờ gửi",
-        "failed" => "không gửi được",
-        "skipped" => "không gửi",
-        "superseded" => "đã báo qua kênh khác",
-        _ => "đang gửi",
-    }
-}
-
 async fn page(
     app: &AppState,
     who: &CitizenIn,
@@ -255,9 +226,9 @@ async fn page(
         .into_iter()
         .filter(|m| m.status != "skipped")
         .map(|m| MessageRow {
-            event: event_label(&m.event),
-            channel: m.channel.to_uppercase(),
-            status: message_status(&m.status),
+            event: frame.t.get(&format!("event.{}", m.event)),
+            channel: frame.t.get(&format!("channel.{}", m.channel)).to_string(),
+            status: frame.t.get(&format!("delivery.status.{}", m.status)),
         })
         .collect();
     let supplement = d
