@@ -9,6 +9,7 @@ mod engine;
 #[macro_use]
 mod audit;
 mod cache;
+mod days;
 #[macro_use]
 mod outbox;
 #[macro_use]
@@ -41,6 +42,7 @@ pub use board::{BoardEntry, PublicBoard};
 pub use bulk::{BulkDossier, BulkHistory};
 pub use catalogue::{ProcedureSummary, Published, StoredProcedure};
 pub use citizens::{Citizen, CitizenSession, NewCitizen};
+pub use days::{day_key, day_of, day_start};
 pub use delivery::{Attempt, Claimed, Delivery, FallbackRanks, Outcome, truncate_answer};
 pub use dossiers::{
     ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, IntakeExtras, PublicDossier,
@@ -65,7 +67,7 @@ pub use statistics::{
     Cut, CutRow, Evaluation, Figures, Metric, MetricPage, Named, StatisticsReport, StatsFilter,
     Summary, figures_of,
 };
-pub use tickets::{Ticket, TicketStats, day_of};
+pub use tickets::{Ticket, TicketStats};
 
 /// Unix seconds now; instants are stored as seconds.
 pub fn now_seconds() -> i64 {

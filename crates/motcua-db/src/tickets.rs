@@ -2,8 +2,7 @@
 //! counter officer calls the next waiting number of the fields their counter serves, calls it
 //! again, marks it served or absent. The times kept give the waiting and service statistics.
 
-use chrono::Datelike;
-use motcua_domain::calendar::{Instant, vietnam_offset};
+use motcua_domain::calendar::Instant;
 use serde::Serialize;
 
 use crate::rows::RowExt;
@@ -50,10 +49,34 @@ pub struct TicketStats {
     pub average_service_minutes: Option<f64>,
 }
 
-/// The local day key (YYYYMMDD) of `at`.
-pub fn day_of(at: Instant) -> i64 {
-    let d = at.with_timezone(&vietnam_offset()).date_naive();
-    i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
+use crate::days::day_of;
+
+/// The fields a counter serves, as three parameters (none: every field; fewer than three:
+/// the first repeated).
+macro_rules! fields_match {
+    () => {
+        fields_match!(3, 4, 5)
+    };
+    ($a:literal, $b:literal, $c:literal) => {
+        concat!(
+            "($",
+            $a,
+            " = '' OR field_code = $",
+            $a,
+            " OR field_code = $",
+            $b,
+            " OR field_code = $",
+            $c,
+            ")"
+        )
+    };
+}
+
+/// Up to three served fields as the parameters of [`fields_match`].
+fn field_slots(fields: &[String]) -> (String, String, String) {
+    let first = fields.first().cloned().unwrap_or_default();
+    let nth = |i: usize| fields.get(i).cloned().unwrap_or_else(|| first.clone());
+    (first.clone(), nth(1), nth(2))
 }
 
 macro_rules! select_ticket {
@@ -90,10 +113,13 @@ const FINISH_MINE: &str = "UPDATE tickets SET status = 'served', finished_at = $
     WHERE called_by = $2 AND agency_id = $3 AND day = $4 AND status = 'called'";
 /// The oldest waiting ticket of the fields, taken only if still waiting (a concurrent call
 /// that took it first leaves nothing to update, and this one tries the next).
-const TAKE_NEXT: &str = "UPDATE tickets SET status = 'called', called_at = $1, counter = $2,
-    called_by = $3 WHERE id = (SELECT id FROM tickets WHERE agency_id = $4 AND day = $5
-    AND status = 'waiting' AND ($6 = '' OR field_code = $6 OR field_code = $7 OR field_code = $8)
-    ORDER BY id LIMIT 1) AND status = 'waiting' RETURNING id";
+const TAKE_NEXT: &str = concat!(
+    "UPDATE tickets SET status = 'called', called_at = $1, counter = $2, called_by = $3
+    WHERE id = (SELECT id FROM tickets WHERE agency_id = $4 AND day = $5 AND status = 'waiting'
+    AND ",
+    fields_match!(6, 7, 8),
+    " ORDER BY id LIMIT 1) AND status = 'waiting' RETURNING id"
+);
 
 impl Db {
     /// Issues the next number of the day at `agency_id` for a field.
@@ -149,12 +175,7 @@ impl Db {
     ) -> Result<Option<Ticket>, DbError> {
         let day = day_of(now);
         let at = now.timestamp();
-        let field = |i: usize| fields.get(i).cloned().unwrap_or_default();
-        let (f1, f2, f3) = (field(0), field(1), field(2));
-        let (f2, f3) = (
-            if f2.is_empty() { f1.clone() } else { f2 },
-            if f3.is_empty() { f1.clone() } else { f3 },
-        );
+        let (f1, f2, f3) = field_slots(fields);
         let counter = counter.trim().to_string();
         for _ in 0..5 {
             let (f1, f2, f3, counter) = (f1.clone(), f2.clone(), f3.clone(), counter.clone());
@@ -196,18 +217,17 @@ impl Db {
         fields: &[String],
         now: Instant,
     ) -> Result<i64, DbError> {
-        let day = day_of(now);
-        let waiting: Vec<String> = on_read!(self, pool => {
-            sqlx::query_scalar("SELECT field_code FROM tickets WHERE agency_id = $1 AND day = $2 AND status = 'waiting'")
+        let (f1, f2, f3) = field_slots(fields);
+        on_read!(self, pool => {
+            Ok(sqlx::query_scalar(concat!("SELECT COUNT(*) FROM tickets WHERE agency_id = $1 AND day = $2 AND status = 'waiting' AND ", fields_match!()))
                 .bind(agency_id)
-                .bind(day)
-                .fetch_all(pool)
-                .await?
-        });
-        Ok(waiting
-            .iter()
-            .filter(|f| fields.is_empty() || fields.contains(f))
-            .count() as i64)
+                .bind(day_of(now))
+                .bind(&f1)
+                .bind(&f2)
+                .bind(&f3)
+                .fetch_one(pool)
+                .await?)
+        })
     }
 
     /// How many were waiting before ticket `t` (the number printed on the ticket).
@@ -255,16 +275,11 @@ impl Db {
         };
         let at = now.timestamp();
         let id = current.id;
-        let sql: &'static str = match outcome {
-            "served" => {
-                "UPDATE tickets SET status = 'served', finished_at = $1 WHERE id = $2 AND status = 'called'"
-            }
-            "absent" => {
-                "UPDATE tickets SET status = 'absent', finished_at = $1 WHERE id = $2 AND status = 'called'"
-            }
-            "recall" => {
-                "UPDATE tickets SET recalls = recalls + 1, called_at = called_at WHERE id = $2 AND status = 'called' AND $1 >= 0"
-            }
+        // Served or absent closes the ticket at `at`; a recall only counts one more call.
+        let closing: Option<&'static str> = match outcome {
+            "served" => Some("served"),
+            "absent" => Some("absent"),
+            "recall" => None,
             other => {
                 return Err(DbError::invalid(
                     "outcome",
@@ -273,7 +288,22 @@ impl Db {
             }
         };
         grouped_write!(self, conn => {
-            sqlx::query(sql).bind(at).bind(id).execute(&mut *conn).await?;
+            match closing {
+                Some(status) => {
+                    sqlx::query("UPDATE tickets SET status = $1, finished_at = $2 WHERE id = $3 AND status = 'called'")
+                        .bind(status)
+                        .bind(at)
+                        .bind(id)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                None => {
+                    sqlx::query("UPDATE tickets SET recalls = recalls + 1 WHERE id = $1 AND status = 'called'")
+                        .bind(id)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+            }
             Ok(())
         })?;
         self.ticket(id).await

@@ -1,7 +1,6 @@
 //! Tiếp nhận — storing a new dossier: its gapless daily code, state, history, audit entry
 //! and notifications, all in one transaction.
 
-use chrono::Datelike;
 use motcua_domain::FieldError;
 use motcua_domain::agency::{AgencyLevel, Role};
 use motcua_domain::calendar::{Instant, WorkCalendar, vietnam_offset};
@@ -169,9 +168,7 @@ impl Db {
         .map_err(DbError::Invalid)?;
 
         let local_day = now.with_timezone(&vietnam_offset()).date_naive();
-        let day_key = i64::from(local_day.year()) * 10_000
-            + i64::from(local_day.month()) * 100
-            + i64::from(local_day.day());
+        let day_key = crate::days::day_key(local_day);
         let secret = crate::random_token(8)?;
         let at = now.timestamp();
         let applicant_json = serde_json::to_string(&checked.intake.applicant)?;

@@ -10,8 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Datelike;
-use motcua_domain::calendar::{Instant, Outcome, vietnam_offset};
+use motcua_domain::calendar::Outcome;
 use motcua_domain::catalogue::Channel;
 use motcua_domain::dossier::{
     ComponentForm, DossierState, ReceivedComponent, ReturnMethod, Status,
@@ -72,11 +71,7 @@ pub(crate) struct Facts<'a> {
     pub return_method: ReturnMethod,
 }
 
-/// The Vietnam date of `t` as YYYYMMDD.
-pub(crate) fn day_of(t: Instant) -> i64 {
-    let d = t.with_timezone(&vietnam_offset()).date_naive();
-    i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
-}
+pub(crate) use crate::days::day_of;
 
 /// The agency a dossier is counted under: the competent agency, read from the workflow
 /// pinned at intake as the agency holding most processing steps (reception and return

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use chrono::{NaiveDate, TimeZone};
+use chrono::NaiveDate;
 use motcua_domain::calendar::{Instant, Outcome, vietnam_offset};
 use motcua_domain::catalogue::Channel;
 use motcua_domain::dossier::{ComponentForm, ReturnMethod, Status};
@@ -169,12 +169,7 @@ const CANDIDATES: &str = concat!(
       ORDER BY id LIMIT 500"
 );
 
-fn start_of(d: NaiveDate) -> i64 {
-    vietnam_offset()
-        .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
-        .single()
-        .map_or(0, |t| t.timestamp())
-}
+use crate::days::day_start as start_of;
 
 impl Db {
     /// Up to `limit` dossiers counted in `metric` for `filter`, in id order after `after`.

@@ -68,6 +68,9 @@ pub struct StatisticsReport {
     pub by_channel: Vec<Named>,
     pub by_month: Vec<Named>,
     pub evaluation: Evaluation,
+    /// The citizens' ratings given in the period (how many, how many satisfied, and the
+    /// scores per criterion), which the evaluation reads.
+    pub ratings: crate::RatingSummary,
 }
 
 fn channel_name(key: &str) -> &'static str {
@@ -182,13 +185,7 @@ impl Db {
             .find(|r| r.key == "online")
             .map(|r| r.figures)
             .unwrap_or_default();
-        let day_start = |d: chrono::NaiveDate| {
-            use chrono::TimeZone;
-            motcua_domain::calendar::vietnam_offset()
-                .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
-                .single()
-                .map_or(0, |t| t.timestamp())
-        };
+        let day_start = crate::days::day_start;
         let ratings = self
             .rating_summary(
                 filter.agency_id,
@@ -217,6 +214,7 @@ impl Db {
             by_channel: named(by_channel, |k| channel_name(k).to_string()),
             by_month: named(self.statistics(filter, Cut::Month).await?, month_name),
             evaluation,
+            ratings,
         })
     }
 }

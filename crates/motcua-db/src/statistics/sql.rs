@@ -23,9 +23,7 @@ pub(crate) struct Ranges {
 
 const EMPTY: (i64, i64) = (1, 0);
 
-fn day_key(d: NaiveDate) -> i64 {
-    i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
-}
+use crate::days::day_key;
 
 fn month_key(y: i32, m: u32) -> i64 {
     i64::from(y) * 100 + i64::from(m)

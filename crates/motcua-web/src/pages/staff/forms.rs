@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{Datelike, NaiveDate, TimeZone};
+use chrono::{Datelike, NaiveDate};
 use motcua_db::{Agency, DossierRecord, HistoryRow};
 use motcua_docs::{
     AgencyInfo, ApplicantInfo, ComponentLine, FormContext, FormKind, LogEntry, Signer, Transfer,
@@ -449,13 +449,7 @@ async fn print_log_book(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Response, PageError> {
-    let offset = vietnam_offset();
-    let start = |day: NaiveDate| {
-        offset
-            .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
-            .single()
-            .map_or(0, |t| t.timestamp())
-    };
+    let start = motcua_db::day_start;
     let next = to.succ_opt().unwrap_or(to);
     let dossiers = app
         .db

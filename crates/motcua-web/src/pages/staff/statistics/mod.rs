@@ -91,25 +91,9 @@ struct Overview {
 
 /// The citizens' satisfaction in the period: the share satisfied or very satisfied among
 /// the ratings given in motcua, and how many there were.
-async fn rating_card(app: &AppState, filter: &StatsFilter, t: Tr) -> Result<Card, PageError> {
-    let start = |d: chrono::NaiveDate| {
-        use chrono::TimeZone;
-        motcua_domain::calendar::vietnam_offset()
-            .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
-            .single()
-            .map_or(0, |x| x.timestamp())
-    };
-    let r = app
-        .db
-        .rating_summary(
-            filter.agency_id,
-            filter.procedure_code.as_deref(),
-            start(filter.from),
-            start(filter.to.succ_opt().unwrap_or(filter.to)),
-        )
-        .await?;
+fn rating_card(r: &motcua_db::RatingSummary, t: Tr) -> Card {
     let share = (r.count > 0).then(|| r.satisfied as f64 / r.count as f64);
-    Ok(Card {
+    Card {
         label: t.get("stats.satisfaction"),
         value: match share {
             Some(s) => format!(
@@ -122,7 +106,7 @@ async fn rating_card(app: &AppState, filter: &StatsFilter, t: Tr) -> Result<Card
         },
         link: None,
         tone: chart::rate_tone(share),
-    })
+    }
 }
 
 /// The queue-ticket figures of the period at the counters within the filter's agency.
@@ -130,10 +114,7 @@ async fn ticket_rows(
     app: &AppState,
     filter: &StatsFilter,
 ) -> Result<Vec<(String, motcua_db::TicketStats)>, PageError> {
-    let day = |d: chrono::NaiveDate| {
-        use chrono::Datelike;
-        i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
-    };
+    let day = motcua_db::day_key;
     let scope = match filter.agency_id {
         Some(id) => app.db.agency(id).await?.map(|a| a.path),
         None => None,
@@ -416,7 +397,7 @@ async fn overview_page(
         agency: filter.agency_id.map(|a| a.to_string()).unwrap_or_default(),
         cards: {
             let mut c = cards(t, &report, &query);
-            c.push(rating_card(app, &filter, t).await?);
+            c.push(rating_card(&report.ratings, t));
             c
         },
         query,

@@ -7,9 +7,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
-use chrono::{Datelike, NaiveDate, TimeZone};
+use chrono::{Datelike, NaiveDate};
 use motcua_domain::agency::Role;
-use motcua_domain::calendar::vietnam_offset;
 use motcua_domain::evaluation::{officer_duty, officer_scores};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -46,13 +45,6 @@ struct Officers {
     from: String,
     to: String,
     rows: Vec<Row>,
-}
-
-fn start(day: NaiveDate) -> i64 {
-    vietnam_offset()
-        .from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
-        .single()
-        .map_or(0, |t| t.timestamp())
 }
 
 pub async fn officers(
@@ -99,6 +91,7 @@ pub async fn officers(
             people.push((staff.id, staff.full_name, name));
         }
     }
+    let start = motcua_db::day_start;
     let (lo, hi) = (start(from), start(to.succ_opt().unwrap_or(to)));
     let mut rows = Vec::new();
     for (id, name, agency) in people {
