@@ -448,7 +448,10 @@ async fn supplement_online_then_withdraw_and_rate_once() {
     .await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     let page = get_page(&app, &format!("/cong-dan/ho-so/{id}"), Some(&cookie)).await;
-    assert!(page.body.contains("Công dân yêu cầu rút hồ sơ") || page.body.contains("Rút hồ sơ"));
+    assert!(
+        page.body.contains("Công dân yêu cầu rút hồ sơ"),
+        "the withdrawn status"
+    );
     assert!(
         page.body.contains("name=\"q_online\""),
         "online dossiers rate the online service"
