@@ -115,14 +115,14 @@ impl Db {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            audit_append!(tx, AuditInput {
+            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
                 at: now,
                 actor: actor.to_string(),
                 action: "create_agency".into(),
                 entity: "agency",
                 entity_id: code.to_string(),
                 detail: serde_json::json!({"name": name, "parent": new.parent_code}),
-            });
+            }).await?;
             tx.commit().await?;
             self.caches.agencies.clear();
             Ok(Agency {

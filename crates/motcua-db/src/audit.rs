@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 
 use crate::rows::RowExt;
 use crate::secret::hex;
+use crate::tx::Tx;
 use crate::{Db, DbError};
 
 /// One audit entry before it is chained.
@@ -56,79 +57,55 @@ pub(crate) fn chain_hash(prev: &str, seq: i64, at: i64, fields: [&str; 5]) -> St
 const BUMP_HEAD: &str =
     "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash";
 const SET_HEAD: &str = "UPDATE audit_head SET last_hash = $1 WHERE id = 1";
+const READ_HEAD: &str = "SELECT last_seq + 1 AS last_seq, last_hash FROM audit_head WHERE id = 1";
 
-/// How each engine takes the chain's head. PostgreSQL bumps the head row first (its row lock
-/// serializes concurrent appends) and sets the new hash after; SQLite, whose single writer
-/// already serializes appends, reads the head, and a trigger on `audit_log` moves it on
-/// with the insert (one statement fewer per write).
-pub(crate) trait AuditHead {
-    const TAKE: &'static str;
-    const SET: Option<&'static str>;
-}
-
-impl AuditHead for sqlx::SqliteConnection {
-    const TAKE: &'static str =
-        "SELECT last_seq + 1 AS last_seq, last_hash FROM audit_head WHERE id = 1";
-    const SET: Option<&'static str> = None;
-}
-
-impl AuditHead for sqlx::PgConnection {
-    const TAKE: &'static str = BUMP_HEAD;
-    const SET: Option<&'static str> = Some(SET_HEAD);
-}
-
-/// The head-taking statement for the connection's engine.
-pub(crate) fn take_head<C: AuditHead>(_: &C) -> &'static str {
-    C::TAKE
-}
-
-/// The head-setting statement, when the engine needs one.
-pub(crate) fn set_head<C: AuditHead>(_: &C) -> Option<&'static str> {
-    C::SET
-}
 pub(crate) const INSERT: &str = "INSERT INTO audit_log
     (seq, at, actor, action, entity, entity_id, detail, prev_hash, hash)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
-/// Appends an [`AuditInput`] inside the open transaction `$tx` (either engine). Taking the
-/// head row first serializes appends, so the chain never forks.
-macro_rules! audit_append {
-    ($tx:expr, $input:expr) => {{
-        let input: $crate::audit::AuditInput = $input;
-        let take = $crate::audit::take_head(&*$tx);
-        let set = $crate::audit::set_head(&*$tx);
-        let head = sqlx::query(take).fetch_one(&mut *$tx).await?;
-        let seq = $crate::rows::RowExt::int(&head, "last_seq")?;
-        let prev = $crate::rows::RowExt::text(&head, "last_hash")?;
-        let detail = input.detail.to_string();
-        let hash = $crate::audit::chain_hash(
-            &prev,
+/// Appends an [`AuditInput`] inside the open transaction `tx` (either engine).
+///
+/// PostgreSQL bumps the head row first (its row lock serializes concurrent appends, so the
+/// chain never forks) and sets the new hash after; SQLite, whose single writer already
+/// serializes appends, reads the head, and a trigger on `audit_log` moves it on with the
+/// insert (one statement fewer per write).
+pub(crate) async fn append(tx: &mut Tx<'_>, input: AuditInput) -> Result<(), DbError> {
+    let sqlite = tx.is_sqlite();
+    let (seq, prev) = tx
+        .int_text(if sqlite { READ_HEAD } else { BUMP_HEAD }, &[])
+        .await?;
+    let detail = input.detail.to_string();
+    let hash = chain_hash(
+        &prev,
+        seq,
+        input.at,
+        [
+            &input.actor,
+            &input.action,
+            input.entity,
+            &input.entity_id,
+            &detail,
+        ],
+    );
+    if !sqlite {
+        tx.execute(SET_HEAD, args![&hash]).await?;
+    }
+    tx.execute(
+        INSERT,
+        args![
             seq,
             input.at,
-            [
-                &input.actor,
-                &input.action,
-                input.entity,
-                &input.entity_id,
-                &detail,
-            ],
-        );
-        if let Some(set) = set {
-            sqlx::query(set).bind(&hash).execute(&mut *$tx).await?;
-        }
-        sqlx::query($crate::audit::INSERT)
-            .bind(seq)
-            .bind(input.at)
-            .bind(&input.actor)
-            .bind(&input.action)
-            .bind(input.entity)
-            .bind(&input.entity_id)
-            .bind(&detail)
-            .bind(&prev)
-            .bind(&hash)
-            .execute(&mut *$tx)
-            .await?;
-    }};
+            &input.actor,
+            &input.action,
+            input.entity,
+            &input.entity_id,
+            &detail,
+            &prev,
+            &hash
+        ],
+    )
+    .await?;
+    Ok(())
 }
 
 const PAGE: &str = "SELECT seq, at, actor, action, entity, entity_id, detail, prev_hash, hash

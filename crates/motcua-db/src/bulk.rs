@@ -169,7 +169,7 @@ impl Db {
                 });
                 insert.build().execute(&mut *tx).await?;
             }
-            stat_upsert!(tx, &stat_rows);
+            crate::statistics::counts::upsert(&mut crate::tx::Tx::from(&mut *tx), &stat_rows).await?;
             if postgres {
                 sqlx::query("SELECT setval(pg_get_serial_sequence('dossiers', 'id'), (SELECT MAX(id) FROM dossiers))")
                     .execute(&mut *tx)

@@ -73,14 +73,14 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             }
-            audit_append!(tx, AuditInput {
+            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
                 at: now,
                 actor: actor.to_string(),
                 action: "set_calendar_days".into(),
                 entity: "calendar",
                 entity_id: "days".into(),
                 detail: serde_json::json!({"count": days.len()}),
-            });
+            }).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -101,14 +101,14 @@ impl Db {
             .bind(&value)
             .execute(&mut *tx)
             .await?;
-            audit_append!(tx, AuditInput {
+            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
                 at: now,
                 actor: actor.to_string(),
                 action: "set_office_hours".into(),
                 entity: "calendar",
                 entity_id: "hours".into(),
                 detail: serde_json::json!({"hours": value}),
-            });
+            }).await?;
             tx.commit().await?;
             Ok(())
         })

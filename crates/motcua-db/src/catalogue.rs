@@ -178,14 +178,14 @@ impl Db {
                         .execute(&mut *tx)
                         .await?;
                 }
-                audit_append!(tx, AuditInput {
+                crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
                     at: now,
                     actor: actor.to_string(),
                     action: "publish_procedure".into(),
                     entity: "procedure",
                     entity_id: p.code.as_str().to_string(),
                     detail: serde_json::json!({"version": version}),
-                });
+                }).await?;
                 out.push(Published { code: p.code.as_str().to_string(), version, changed: true });
             }
             tx.commit().await?;

@@ -133,14 +133,14 @@ impl Db {
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
-            audit_append!(tx, AuditInput {
+            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
                 at: now,
                 actor: format!("citizen:{id}"),
                 action: "register".into(),
                 entity: "citizen",
                 entity_id: id.to_string(),
                 detail: serde_json::json!({}),
-            });
+            }).await?;
             tx.commit().await?;
             Ok(id)
             })
@@ -148,7 +148,7 @@ impl Db {
         .await;
         let id = match inserted {
             Ok(id) => id,
-            Err(DbError::Sql(sqlx::Error::Database(e))) if e.is_unique_violation() => {
+            Err(e) if e.is_unique_violation() => {
                 return Err(DbError::invalid(
                     "phone",
                     "số điện thoại hoặc thư điện tử vừa được đăng ký cho tài khoản khác",

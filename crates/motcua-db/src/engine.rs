@@ -68,21 +68,25 @@ pub enum Durability {
 }
 
 /// Runs `$body` (which evaluates to `Result<T, DbError>`) as one atomic write with `$conn`
-/// bound to the connection: on SQLite through the group-commit writer (the body must own
-/// what it uses), on PostgreSQL in its own transaction.
+/// bound to the transaction's [`Tx`](crate::tx::Tx): on SQLite through the group-commit
+/// writer (the body must own what it uses), on PostgreSQL in its own transaction.
 macro_rules! grouped_write {
     ($db:expr, $conn:ident => $body:expr) => {
         match &$db.engine {
             $crate::engine::Engine::Sqlite { queue, .. } => {
-                $crate::writer::submit(queue, move |$conn: &mut sqlx::SqliteConnection| {
-                    $crate::writer::boxed(async move { $body })
+                $crate::writer::submit(queue, move |mut $conn: $crate::tx::Tx<'_>| {
+                    $crate::writer::boxed(async move {
+                        let $conn = &mut $conn;
+                        $body
+                    })
                 })
                 .await
             }
             $crate::engine::Engine::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
                 let out = {
-                    let $conn = &mut *tx;
+                    let mut conn = $crate::tx::Tx::Pg(&mut *tx);
+                    let $conn = &mut conn;
                     async { $body }.await
                 };
                 match out {
@@ -124,6 +128,7 @@ impl Db {
             let memory = url.contains(":memory:") || url.contains("mode=memory");
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(options.clone())
                 .await
@@ -134,11 +139,19 @@ impl Db {
             } else {
                 SqlitePoolOptions::new()
                     .max_connections(8)
-                    .connect_with(options.read_only(true))
+                    .connect_with(options.clone().read_only(true))
                     .await
                     .map_err(connect_error)?
             };
-            let queue = crate::writer::start(write.clone());
+            let direct = if memory {
+                None
+            } else {
+                Some(
+                    direct_connection(options.get_filename(), durability)
+                        .map_err(|e| connect_error(sqlx::Error::Protocol(e.to_string())))?,
+                )
+            };
+            let queue = crate::writer::start(write.clone(), direct)?;
             Ok(Self {
                 engine: Engine::Sqlite { write, read, queue },
                 caches: crate::cache::Caches::new(),
@@ -205,6 +218,28 @@ impl Db {
             Engine::Postgres(pool) => pool.close().await,
         }
     }
+}
+
+/// The writer thread's own connection to the database file, with the pool's settings.
+fn direct_connection(
+    path: &std::path::Path,
+    durability: Durability,
+) -> Result<rusqlite::Connection, rusqlite::Error> {
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.execute_batch(match durability {
+        Durability::Full => {
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+        }
+        Durability::Bulk => {
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON;"
+        }
+    })?;
+    conn.set_prepared_statement_cache_capacity(128);
+    Ok(conn)
 }
 
 /// The URL without its password, for messages.

@@ -26,6 +26,8 @@ pub enum DbError {
     Corrupt(String),
     #[error("lỗi cơ sở dữ liệu: {0}")]
     Sql(#[from] sqlx::Error),
+    #[error("lỗi cơ sở dữ liệu: {0}")]
+    Lite(#[from] rusqlite::Error),
 }
 
 fn list(errors: &[FieldError]) -> String {
@@ -39,6 +41,18 @@ fn list(errors: &[FieldError]) -> String {
 impl DbError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         Self::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// Whether the database refused a duplicate of a unique key.
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            Self::Sql(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            Self::Lite(rusqlite::Error::SqliteFailure(e, _)) => {
+                e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                    || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+            }
+            _ => false,
+        }
     }
 }
 

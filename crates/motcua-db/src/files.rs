@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::rows::RowExt;
 use crate::sessions::blocking;
+use crate::tx::Tx;
 use crate::{Db, DbError};
 
 /// The largest file accepted (10 MiB), and the most files one submission may carry.
@@ -254,23 +255,30 @@ pub(crate) const INSERT_FILE: &str = "INSERT INTO dossier_files (dossier_id, com
     purpose, name, sha256, size, media_type, uploaded_by, at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
-/// Writes an attachment row inside the caller's transaction.
-macro_rules! attach_insert {
-    ($conn:expr, $dossier_id:expr, $file:expr, $by:expr, $at:expr) => {{
-        let file: &$crate::files::NewAttachment = $file;
-        sqlx::query($crate::files::INSERT_FILE)
-            .bind($dossier_id)
-            .bind(file.component)
-            .bind(file.purpose.as_str())
-            .bind(&file.name)
-            .bind(&file.sha256)
-            .bind(file.size)
-            .bind(file.media_type)
-            .bind($by)
-            .bind($at)
-            .execute(&mut *$conn)
-            .await?;
-    }};
+/// Attaches a stored file to `dossier_id` inside the open transaction.
+pub(crate) async fn attach(
+    tx: &mut Tx<'_>,
+    dossier_id: i64,
+    file: &NewAttachment,
+    by: &str,
+    at: i64,
+) -> Result<(), DbError> {
+    tx.execute(
+        INSERT_FILE,
+        args![
+            dossier_id,
+            file.component,
+            file.purpose.as_str(),
+            &file.name,
+            &file.sha256,
+            file.size,
+            file.media_type,
+            by,
+            at
+        ],
+    )
+    .await?;
+    Ok(())
 }
 
 impl Db {
@@ -299,9 +307,9 @@ impl Db {
         };
         grouped_write!(self, conn => {
             for file in &files {
-                attach_insert!(conn, dossier_id, file, &actor, at);
+                crate::files::attach(conn, dossier_id, file, &actor, at).await?;
             }
-            audit_append!(conn, audit);
+            crate::audit::append(conn, audit).await?;
             Ok(())
         })
     }

@@ -5,6 +5,8 @@
 //! pool. Dialect differences stay in the migrations (one folder per engine).
 
 #[macro_use]
+mod tx;
+#[macro_use]
 mod engine;
 #[macro_use]
 mod audit;

@@ -6,6 +6,7 @@ use motcua_domain::dossier::{Applicant, Event, NotifyChannel};
 use serde::{Deserialize, Serialize};
 
 use crate::rows::RowExt;
+use crate::tx::Tx;
 use crate::{Db, DbError};
 
 /// A message waiting for (or past) delivery.
@@ -78,20 +79,26 @@ pub(crate) fn messages_for(
 pub(crate) const INSERT: &str = "INSERT INTO outbox (dossier_id, event, channel, recipient, payload,
     status, attempts, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6)";
 
-/// Enqueues a [`NewMessage`] inside the open transaction `$tx`.
-macro_rules! outbox_insert {
-    ($tx:expr, $dossier_id:expr, $message:expr, $at:expr) => {{
-        let message: $crate::outbox::NewMessage = $message;
-        sqlx::query($crate::outbox::INSERT)
-            .bind($dossier_id)
-            .bind(message.event)
-            .bind(message.channel)
-            .bind(&message.recipient)
-            .bind(&message.payload)
-            .bind($at)
-            .execute(&mut *$tx)
-            .await?;
-    }};
+/// Enqueues `message` for `dossier_id` inside the open transaction.
+pub(crate) async fn insert(
+    tx: &mut Tx<'_>,
+    dossier_id: i64,
+    message: NewMessage,
+    at: i64,
+) -> Result<(), DbError> {
+    tx.execute(
+        INSERT,
+        args![
+            dossier_id,
+            message.event,
+            message.channel,
+            &message.recipient,
+            &message.payload,
+            at
+        ],
+    )
+    .await?;
+    Ok(())
 }
 
 impl Db {

@@ -126,19 +126,17 @@ impl Db {
                 .bind(at)
                 .execute(&mut *tx)
                 .await?;
-            audit_append!(tx, audit);
+            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), audit).await?;
             tx.commit().await?;
             Ok(())
             })
         }
         .await;
         match written {
-            Err(DbError::Sql(sqlx::Error::Database(e))) if e.is_unique_violation() => {
-                Err(DbError::invalid(
-                    "dossier",
-                    "hồ sơ này đã được đánh giá; mỗi hồ sơ đánh giá một lần",
-                ))
-            }
+            Err(e) if e.is_unique_violation() => Err(DbError::invalid(
+                "dossier",
+                "hồ sơ này đã được đánh giá; mỗi hồ sơ đánh giá một lần",
+            )),
             other => other,
         }
     }

@@ -91,14 +91,14 @@ impl Db {
                 if updated.rows_affected() != 1 {
                     return Err(DbError::NotFound("cán bộ"));
                 }
-                audit_append!(tx, AuditInput {
+                crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
                     at: now,
                     actor: actor.to_string(),
                     action: "set_password".into(),
                     entity: "staff",
                     entity_id: staff_id.to_string(),
                     detail: serde_json::json!({}),
-                });
+                }).await?;
             }
             tx.commit().await?;
             Ok(())

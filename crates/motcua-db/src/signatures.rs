@@ -221,7 +221,7 @@ impl Db {
                 .bind(&actor)
                 .execute(&mut *tx)
                 .await?;
-            audit_append!(tx, audit.clone());
+            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), audit.clone()).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -258,27 +258,27 @@ impl Db {
         };
         let public_id = id.clone();
         let written: Result<(), DbError> = grouped_write!(self, conn => {
-            sqlx::query(INSERT_RESULT)
-                .bind(&public_id)
-                .bind(new.dossier_id)
-                .bind(new.file_id)
-                .bind(&new.file_sha256)
-                .bind(&new.signature_sha256)
-                .bind(new.agency_id)
-                .bind(&new.signer)
-                .bind(&new.certificate_sha256)
-                .bind(at)
-                .bind(&new.signed_by)
-                .execute(&mut *conn)
-                .await?;
-            audit_append!(conn, audit);
+            conn.execute(INSERT_RESULT, args![
+                &public_id,
+                new.dossier_id,
+                new.file_id,
+                &new.file_sha256,
+                &new.signature_sha256,
+                new.agency_id,
+                &new.signer,
+                &new.certificate_sha256,
+                at,
+                &new.signed_by,
+            ]).await?;
+            crate::audit::append(conn, audit).await?;
             Ok(())
         });
         match written {
             Ok(()) => Ok(id),
-            Err(DbError::Sql(sqlx::Error::Database(e))) if e.is_unique_violation() => Err(
-                DbError::invalid("file", "tệp kết quả này đã được ký; mỗi tệp ký một lần"),
-            ),
+            Err(e) if e.is_unique_violation() => Err(DbError::invalid(
+                "file",
+                "tệp kết quả này đã được ký; mỗi tệp ký một lần",
+            )),
             Err(e) => Err(e),
         }
     }

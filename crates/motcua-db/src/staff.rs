@@ -116,14 +116,14 @@ impl Db {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-            audit_append!(tx, AuditInput {
+            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
                 at: now,
                 actor: actor.to_string(),
                 action: "create_staff".into(),
                 entity: "staff",
                 entity_id: id.to_string(),
                 detail: serde_json::json!({"username": username}),
-            });
+            }).await?;
             tx.commit().await?;
             self.caches.tokens.clear();
             Ok(Staff {
@@ -164,14 +164,14 @@ impl Db {
             .bind(role.as_str())
             .execute(&mut *tx)
             .await?;
-            audit_append!(tx, AuditInput {
+            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
                 at: now,
                 actor: actor.to_string(),
                 action: "grant_role".into(),
                 entity: "staff",
                 entity_id: staff_id.to_string(),
                 detail: serde_json::json!({"agency": agency_code, "role": role.as_str()}),
-            });
+            }).await?;
             tx.commit().await?;
             self.caches.roles.clear();
             Ok(())

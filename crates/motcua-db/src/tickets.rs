@@ -134,20 +134,8 @@ impl Db {
         let at = now.timestamp();
         let (code, name) = (field_code.to_string(), field_name.to_string());
         let id: i64 = grouped_write!(self, conn => {
-            let number: i64 = sqlx::query_scalar(NEXT_NUMBER)
-                .bind(agency_id)
-                .bind(day)
-                .fetch_one(&mut *conn)
-                .await?;
-            let id: i64 = sqlx::query_scalar(INSERT)
-                .bind(agency_id)
-                .bind(day)
-                .bind(number)
-                .bind(&code)
-                .bind(&name)
-                .bind(at)
-                .fetch_one(&mut *conn)
-                .await?;
+            let number: i64 = conn.int(NEXT_NUMBER, args![agency_id, day]).await?;
+            let id: i64 = conn.int(INSERT, args![agency_id, day, number, &code, &name, at]).await?;
             Ok(id)
         })?;
         self.ticket(id).await?.ok_or(DbError::NotFound("số thứ tự"))
@@ -180,24 +168,17 @@ impl Db {
         for _ in 0..5 {
             let (f1, f2, f3, counter) = (f1.clone(), f2.clone(), f3.clone(), counter.clone());
             let taken: Option<i64> = grouped_write!(self, conn => {
-                sqlx::query(FINISH_MINE)
-                    .bind(at)
-                    .bind(staff_id)
-                    .bind(agency_id)
-                    .bind(day)
-                    .execute(&mut *conn)
-                    .await?;
-                let id: Option<i64> = sqlx::query_scalar(TAKE_NEXT)
-                    .bind(at)
-                    .bind(&counter)
-                    .bind(staff_id)
-                    .bind(agency_id)
-                    .bind(day)
-                    .bind(&f1)
-                    .bind(&f2)
-                    .bind(&f3)
-                    .fetch_optional(&mut *conn)
-                    .await?;
+                conn.execute(FINISH_MINE, args![at, staff_id, agency_id, day]).await?;
+                let id: Option<i64> = conn.opt_int(TAKE_NEXT, args![
+                    at,
+                    &counter,
+                    staff_id,
+                    agency_id,
+                    day,
+                    &f1,
+                    &f2,
+                    &f3,
+                ]).await?;
                 Ok(id)
             })?;
             if let Some(id) = taken {
@@ -290,18 +271,16 @@ impl Db {
         grouped_write!(self, conn => {
             match closing {
                 Some(status) => {
-                    sqlx::query("UPDATE tickets SET status = $1, finished_at = $2 WHERE id = $3 AND status = 'called'")
-                        .bind(status)
-                        .bind(at)
-                        .bind(id)
-                        .execute(&mut *conn)
-                        .await?;
+                    conn.execute("UPDATE tickets SET status = $1, finished_at = $2 WHERE id = $3 AND status = 'called'", args![
+                        status,
+                        at,
+                        id,
+                    ]).await?;
                 }
                 None => {
-                    sqlx::query("UPDATE tickets SET recalls = recalls + 1 WHERE id = $1 AND status = 'called'")
-                        .bind(id)
-                        .execute(&mut *conn)
-                        .await?;
+                    conn.execute("UPDATE tickets SET recalls = recalls + 1 WHERE id = $1 AND status = 'called'", args![
+                        id,
+                    ]).await?;
                 }
             }
             Ok(())

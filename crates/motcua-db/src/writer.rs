@@ -1,8 +1,12 @@
-//! Group commit for SQLite: one task owns the writer connection and runs the write jobs
+//! Group commit for SQLite: one thread owns the writer connection and runs the write jobs
 //! that queued up meanwhile in one transaction, each in its own (nested) savepoint, so one
 //! fsync makes many acknowledged writes durable. A job that fails is rolled back alone.
+//!
+//! On a database file the thread keeps its own SQLite connection and prepared statements,
+//! so a job's statements run without leaving the thread. It also holds sqlx's one write
+//! connection for each batch, which keeps the process's other writes out of its way. An
+//! in-memory database has only sqlx's connection, which the jobs then use.
 
-use sqlx::SqliteConnection;
 use sqlx::sqlite::SqlitePool;
 use std::any::Any;
 use std::future::Future;
@@ -10,10 +14,11 @@ use std::pin::Pin;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::DbError;
+use crate::tx::Tx;
 
 type Output = Result<Box<dyn Any + Send>, DbError>;
 pub(crate) type BoxFuture<'c, T> = Pin<Box<dyn Future<Output = T> + Send + 'c>>;
-type JobFn = Box<dyn for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, Output> + Send>;
+type JobFn = Box<dyn for<'c> FnOnce(Tx<'c>) -> BoxFuture<'c, Output> + Send>;
 
 pub(crate) struct Job {
     run: JobFn,
@@ -23,60 +28,70 @@ pub(crate) struct Job {
 /// Most jobs in one transaction.
 const BATCH: usize = 256;
 
-/// Starts the writer task for `pool` (a pool of one connection).
-pub(crate) fn start(pool: SqlitePool) -> mpsc::Sender<Job> {
+/// Starts the writer thread for `pool` (a pool of one connection), running jobs on
+/// `direct` when given (a connection to the same database file).
+pub(crate) fn start(
+    pool: SqlitePool,
+    direct: Option<rusqlite::Connection>,
+) -> Result<mpsc::Sender<Job>, DbError> {
+    let runtime = tokio::runtime::Handle::try_current()
+        .map_err(|e| DbError::Corrupt(format!("bộ ghi cần môi trường tokio: {e}")))?;
     let (tx, mut rx) = mpsc::channel::<Job>(4096);
-    tokio::spawn(async move {
-        while let Some(first) = rx.recv().await {
-            let mut jobs = vec![first];
-            while jobs.len() < BATCH {
-                match rx.try_recv() {
-                    Ok(job) => jobs.push(job),
-                    Err(_) => break,
+    std::thread::Builder::new()
+        .name("motcua-writer".into())
+        .spawn(move || {
+            let mut direct = direct;
+            while let Some(first) = rx.blocking_recv() {
+                let mut jobs = vec![first];
+                while jobs.len() < BATCH {
+                    match rx.try_recv() {
+                        Ok(job) => jobs.push(job),
+                        Err(_) => break,
+                    }
                 }
+                runtime.block_on(run_batch(&pool, direct.as_mut(), jobs));
             }
-            run_batch(&pool, jobs).await;
-        }
-    });
-    tx
+        })
+        .map_err(|e| DbError::Corrupt(format!("không khởi động được bộ ghi: {e}")))?;
+    Ok(tx)
 }
 
-async fn run_batch(pool: &SqlitePool, jobs: Vec<Job>) {
-    let mut conn = match pool.acquire().await {
+async fn run_batch(pool: &SqlitePool, direct: Option<&mut rusqlite::Connection>, jobs: Vec<Job>) {
+    let mut held = match pool.acquire().await {
         Ok(c) => c,
         Err(e) => {
             fail_all(jobs, &e.to_string());
             return;
         }
     };
-    if let Err(e) = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await {
+    let mut tx = match direct {
+        Some(conn) => Tx::Lite(conn),
+        None => Tx::Sqlx(&mut held),
+    };
+    if let Err(e) = tx.execute("BEGIN IMMEDIATE", &[]).await {
         fail_all(jobs, &e.to_string());
         return;
     }
     let mut finished = Vec::with_capacity(jobs.len());
     for job in jobs {
-        let savepoint = sqlx::query("SAVEPOINT job").execute(&mut *conn).await;
-        let output = match savepoint {
-            Ok(_) => (job.run)(&mut conn).await,
-            Err(e) => Err(DbError::Sql(e)),
+        let output = match tx.execute("SAVEPOINT job", &[]).await {
+            Ok(_) => (job.run)(tx.reborrow()).await,
+            Err(e) => Err(e),
         };
         // A job that succeeded keeps its savepoint open until the COMMIT releases them all
         // (one statement fewer per job); a failing job rolls back to its own savepoint, the
         // innermost one named `job`, and releases it, leaving the earlier jobs' work intact.
         let settle = if output.is_ok() {
-            Ok(())
+            Ok(0)
         } else {
-            match sqlx::query("ROLLBACK TO job").execute(&mut *conn).await {
-                Ok(_) => sqlx::query("RELEASE job")
-                    .execute(&mut *conn)
-                    .await
-                    .map(|_| ()),
+            match tx.execute("ROLLBACK TO job", &[]).await {
+                Ok(_) => tx.execute("RELEASE job", &[]).await,
                 Err(e) => Err(e),
             }
         };
         if let Err(e) = settle {
             // The transaction is in an unknown state: give up on the whole batch.
-            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+            let _ = tx.execute("ROLLBACK", &[]).await;
             let message = e.to_string();
             fail_all_done(finished, &message);
             let _ = job.done.send(Err(DbError::Corrupt(message)));
@@ -84,14 +99,14 @@ async fn run_batch(pool: &SqlitePool, jobs: Vec<Job>) {
         }
         finished.push((job.done, output));
     }
-    match sqlx::query("COMMIT").execute(&mut *conn).await {
+    match tx.execute("COMMIT", &[]).await {
         Ok(_) => {
             for (done, output) in finished {
                 let _ = done.send(output);
             }
         }
         Err(e) => {
-            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+            let _ = tx.execute("ROLLBACK", &[]).await;
             fail_all_done(finished, &e.to_string());
         }
     }
@@ -120,9 +135,7 @@ pub(crate) fn boxed<'c, T>(f: impl Future<Output = T> + Send + 'c) -> BoxFuture<
 pub(crate) async fn submit<T, F>(queue: &mpsc::Sender<Job>, f: F) -> Result<T, DbError>
 where
     T: Send + 'static,
-    F: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, Result<T, DbError>>
-        + Send
-        + 'static,
+    F: for<'c> FnOnce(Tx<'c>) -> BoxFuture<'c, Result<T, DbError>> + Send + 'static,
 {
     let (done, wait) = oneshot::channel();
     let run: JobFn = Box::new(move |conn| {
@@ -145,28 +158,21 @@ where
 mod tests {
     use super::*;
 
-    /// Jobs that fail between jobs that succeed roll back alone, whatever their order.
-    #[tokio::test]
-    async fn a_failing_job_in_a_batch_rolls_back_alone() {
-        let pool = sqlx::sqlite::SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect("sqlite::memory:")
-            .await
-            .unwrap();
+    /// Thirty concurrent jobs, one in three failing, on `pool` (and `direct`): the stored
+    /// rows are exactly the successful jobs'.
+    async fn failing_jobs_roll_back_alone(pool: SqlitePool, direct: Option<rusqlite::Connection>) {
         sqlx::query("CREATE TABLE t (n INTEGER NOT NULL)")
             .execute(&pool)
             .await
             .unwrap();
-        let queue = start(pool.clone());
+        let queue = start(pool.clone(), direct).unwrap();
         let mut waits = Vec::new();
         for n in 0..30i64 {
             let queue = queue.clone();
             waits.push(tokio::spawn(async move {
-                submit(&queue, move |conn: &mut SqliteConnection| {
+                submit(&queue, move |mut conn: Tx<'_>| {
                     boxed(async move {
-                        sqlx::query("INSERT INTO t (n) VALUES ($1)")
-                            .bind(n)
-                            .execute(&mut *conn)
+                        conn.execute("INSERT INTO t (n) VALUES ($1)", args![n])
                             .await?;
                         if n % 3 == 1 {
                             return Err(DbError::Corrupt(format!("job {n} fails")));
@@ -191,5 +197,33 @@ mod tests {
         assert_eq!(stored, ok);
         assert_eq!(stored.len(), 20);
         assert!(stored.iter().all(|n| n % 3 != 1));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failing_job_rolls_back_alone_in_memory() {
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        failing_jobs_roll_back_alone(pool, None).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failing_job_rolls_back_alone_on_the_direct_connection() {
+        let path = std::env::temp_dir().join(format!(
+            "motcua-writer-{}-{}.db",
+            std::process::id(),
+            crate::random_token(6).unwrap()
+        ));
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect(&url)
+            .await
+            .unwrap();
+        let direct = rusqlite::Connection::open(&path).unwrap();
+        failing_jobs_roll_back_alone(pool, Some(direct)).await;
+        let _ = std::fs::remove_file(&path);
     }
 }

@@ -242,72 +242,66 @@ impl Db {
                 .map_or_else(|| "citizen".to_string(), |c| format!("citizen:{c}")),
         };
         let (id, code): (i64, String) = grouped_write!(self, conn => {
-            let seq: i64 = sqlx::query_scalar(NEXT_CODE)
-                .bind(receiving_id)
-                .bind(day_key)
-                .fetch_one(&mut *conn)
-                .await?;
+            let seq: i64 = conn.int(NEXT_CODE, args![receiving_id, day_key]).await?;
             let code = DossierCode::new(
                 &receiving_code,
                 local_day,
                 u32::try_from(seq).map_err(|_| DbError::Corrupt("số thứ tự hồ sơ".into()))?,
             )
             .map_err(|e| DbError::Invalid(vec![e]))?;
-            let id: i64 = sqlx::query_scalar(INSERT)
-                .bind(code.as_str())
-                .bind(&secret)
-                .bind(version_id)
-                .bind(&procedure_code)
-                .bind(&checked.intake.case_code)
-                .bind(receiving_id)
-                .bind(state.current_agency)
-                .bind(&channel)
-                .bind(i64::from(state.status.code()))
-                .bind(&checked.intake.applicant.name)
-                .bind(&applicant_json)
-                .bind(&components_json)
-                .bind(&return_method)
-                .bind(checked.fee_vnd)
-                .bind(&checked.summary)
-                .bind(at)
-                .bind(due)
-                .bind(due.unwrap_or(NO_DUE))
-                .bind(state.step_due.map(|d| d.timestamp()))
-                .bind(&state_json)
-                .bind(extras.citizen_id)
-                .bind(state.waiting_role().map(|r| r.as_str()))
-                .fetch_one(&mut *conn)
-                .await?;
+            let id: i64 = conn.int(INSERT, args![
+                code.as_str(),
+                &secret,
+                version_id,
+                &procedure_code,
+                &checked.intake.case_code,
+                receiving_id,
+                state.current_agency,
+                &channel,
+                i64::from(state.status.code()),
+                &checked.intake.applicant.name,
+                &applicant_json,
+                &components_json,
+                &return_method,
+                checked.fee_vnd,
+                &checked.summary,
+                at,
+                due,
+                due.unwrap_or(NO_DUE),
+                state.step_due.map(|d| d.timestamp()),
+                &state_json,
+                extras.citizen_id,
+                state.waiting_role().map(|r| r.as_str()),
+            ]).await?;
             for file in &extras.files {
-                attach_insert!(conn, id, file, &uploaded_by, at);
+                crate::files::attach(conn, id, file, &uploaded_by, at).await?;
             }
-            sqlx::query(INSERT_HISTORY)
-                .bind(id)
-                .bind(if state.status == motcua_domain::dossier::Status::Accepted { "receive" } else { "submit" })
-                .bind(actor_id)
-                .bind(actor_kind)
-                .bind(None::<i64>)
-                .bind(i64::from(state.status.code()))
-                .bind(None::<i64>)
-                .bind(0i64)
-                .bind(state.current_agency)
-                .bind(None::<String>)
-                .bind(state.step_due.map(|d| d.timestamp()))
-                .bind(None::<String>)
-                .bind(at)
-                .execute(&mut *conn)
-                .await?;
-            audit_append!(conn, AuditInput {
+            conn.execute(INSERT_HISTORY, args![
+                id,
+                if state.status == motcua_domain::dossier::Status::Accepted { "receive" } else { "submit" },
+                actor_id,
+                actor_kind,
+                None::<i64>,
+                i64::from(state.status.code()),
+                None::<i64>,
+                0i64,
+                state.current_agency,
+                None::<&str>,
+                state.step_due.map(|d| d.timestamp()),
+                None::<&str>,
+                at,
+            ]).await?;
+            crate::audit::append(conn, AuditInput {
                 at,
                 actor: actor_label,
                 action: "intake".into(),
                 entity: "dossier",
                 entity_id: code.to_string(),
                 detail: audit_detail,
-            });
-            stat_upsert!(conn, &stat_rows);
+            }).await?;
+            crate::statistics::counts::upsert(conn, &stat_rows).await?;
             for message in messages_for(&events, &checked.intake.applicant, code.as_str(), &secret, &procedure_name, state.due)? {
-                outbox_insert!(conn, id, message, at);
+                crate::outbox::insert(conn, id, message, at).await?;
             }
             Ok((id, code.to_string()))
         })?;

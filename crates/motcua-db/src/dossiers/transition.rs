@@ -176,50 +176,48 @@ impl Db {
             }),
         };
         let written: Result<(), DbError> = grouped_write!(self, conn => {
-            let updated = sqlx::query(UPDATE)
-                .bind(status_code)
-                .bind(step)
-                .bind(current_agency)
-                .bind(assignee)
-                .bind(due)
-                .bind(due.unwrap_or(NO_DUE))
-                .bind(step_due)
-                .bind(finished)
-                .bind(&outcome)
-                .bind(apologised)
-                .bind(&state_json)
-                .bind(at)
-                .bind(dossier_id)
-                .bind(expected)
-                .bind(step_role)
-                .execute(&mut *conn)
-                .await?;
-            if updated.rows_affected() != 1 {
+            let updated = conn.execute(UPDATE, args![
+                status_code,
+                step,
+                current_agency,
+                assignee,
+                due,
+                due.unwrap_or(NO_DUE),
+                step_due,
+                finished,
+                &outcome,
+                apologised,
+                &state_json,
+                at,
+                dossier_id,
+                expected,
+                step_role,
+            ]).await?;
+            if updated != 1 {
                 return Err(DbError::Conflict { current: expected });
             }
-            sqlx::query(INSERT_HISTORY)
-                .bind(dossier_id)
-                .bind(action_name)
-                .bind(actor_id)
-                .bind(kind)
-                .bind(from_status)
-                .bind(status_code)
-                .bind(from_step)
-                .bind(step)
-                .bind(from_agency)
-                .bind(&note)
-                .bind(old_step_due)
-                .bind(&step_outcome)
-                .bind(at)
-                .execute(&mut *conn)
-                .await?;
+            conn.execute(INSERT_HISTORY, args![
+                dossier_id,
+                action_name,
+                actor_id,
+                kind,
+                from_status,
+                status_code,
+                from_step,
+                step,
+                from_agency,
+                &note,
+                old_step_due,
+                &step_outcome,
+                at,
+            ]).await?;
             for file in &files {
-                attach_insert!(conn, dossier_id, file, &uploaded_by, at);
+                crate::files::attach(conn, dossier_id, file, &uploaded_by, at).await?;
             }
-            audit_append!(conn, audit);
-            stat_upsert!(conn, &stat_rows);
+            crate::audit::append(conn, audit).await?;
+            crate::statistics::counts::upsert(conn, &stat_rows).await?;
             for message in messages {
-                outbox_insert!(conn, dossier_id, message, at);
+                crate::outbox::insert(conn, dossier_id, message, at).await?;
             }
             Ok(())
         });

@@ -10,6 +10,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::DbError;
+use crate::tx::{Arg, Tx};
+
 use motcua_domain::calendar::Outcome;
 use motcua_domain::catalogue::Channel;
 use motcua_domain::dossier::{
@@ -251,27 +254,67 @@ pub(crate) fn with_totals(mut rows: BTreeMap<i64, Counts>) -> BTreeMap<i64, Coun
 /// Keys up to this are month rows (YYYYMM); above, day rows (YYYYMMDD); 0 is the total.
 pub(crate) const MONTH_MAX: i64 = 999_999;
 
-/// Adds `rows` (key, day, counts) to `stat_days` on `$conn`, with multi-row upserts in
-/// (key, day) order, so concurrent writers take row locks in one order.
-macro_rules! stat_upsert {
-    ($conn:expr, $rows:expr) => {{
-        let rows: &[$crate::statistics::counts::StatRow] = $rows;
-        for chunk in rows.chunks(1000) {
-            let mut insert = sqlx::QueryBuilder::new($crate::statistics::counts::UPSERT_HEAD);
-            insert.push_values(chunk, |mut b, (key, day, counts)| {
-                b.push_bind(key.scope)
-                    .push_bind(key.agency_id)
-                    .push_bind(key.procedure_code.clone())
-                    .push_bind(key.channel.clone())
-                    .push_bind(*day);
-                for v in counts {
-                    b.push_bind(*v);
-                }
-            });
-            insert.push($crate::statistics::counts::UPSERT_TAIL);
-            insert.build().execute(&mut *$conn).await?;
-        }
+/// Builds the multi-row upsert of `chunk` for a sqlx connection.
+macro_rules! multi_row_upsert {
+    ($chunk:expr) => {{
+        let mut insert = sqlx::QueryBuilder::new(UPSERT_HEAD);
+        insert.push_values($chunk, |mut b, (key, day, counts)| {
+            b.push_bind(key.scope)
+                .push_bind(key.agency_id)
+                .push_bind(key.procedure_code.clone())
+                .push_bind(key.channel.clone())
+                .push_bind(*day);
+            for v in counts {
+                b.push_bind(*v);
+            }
+        });
+        insert.push(UPSERT_TAIL);
+        insert
     }};
+}
+
+/// The one-row upsert, for the SQLite writer's prepared statements.
+static UPSERT_ONE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let values: Vec<String> = (1..=COLUMNS + 5).map(|n| format!("${n}")).collect();
+    format!("{UPSERT_HEAD} VALUES ({}){UPSERT_TAIL}", values.join(", "))
+});
+
+/// Adds `rows` (key, day, counts) to `stat_days` in the open transaction, in (key, day)
+/// order, so concurrent writers take row locks in one order. The SQLite writer runs one
+/// prepared statement per row; sqlx connections send multi-row upserts.
+pub(crate) async fn upsert(tx: &mut Tx<'_>, rows: &[StatRow]) -> Result<(), DbError> {
+    match tx {
+        Tx::Lite(_) => {
+            for (key, day, counts) in rows {
+                let mut args: Vec<Arg<'_>> = vec![
+                    key.scope.into(),
+                    key.agency_id.into(),
+                    key.procedure_code.as_str().into(),
+                    key.channel.as_str().into(),
+                    (*day).into(),
+                ];
+                args.extend(counts.iter().map(|v| Arg::from(*v)));
+                tx.execute(UPSERT_ONE.as_str(), &args).await?;
+            }
+        }
+        Tx::Sqlx(conn) => {
+            for chunk in rows.chunks(1000) {
+                multi_row_upsert!(chunk)
+                    .build()
+                    .execute(&mut **conn)
+                    .await?;
+            }
+        }
+        Tx::Pg(conn) => {
+            for chunk in rows.chunks(1000) {
+                multi_row_upsert!(chunk)
+                    .build()
+                    .execute(&mut **conn)
+                    .await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// One row to add: key, day (0 for the totals) and counts.

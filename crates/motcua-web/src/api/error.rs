@@ -89,7 +89,7 @@ impl From<DbError> for ApiError {
             DbError::Forbidden(m) => Self::forbidden(m),
             DbError::Transition(t) => t.into(),
             DbError::Calendar(c) => Self::invalid(vec![FieldError::new("date", c.to_string())]),
-            DbError::Connect { .. } | DbError::Corrupt(_) | DbError::Sql(_) => {
+            DbError::Connect { .. } | DbError::Corrupt(_) | DbError::Sql(_) | DbError::Lite(_) => {
                 tracing::error!(error = %e, "storage error");
                 Self::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
