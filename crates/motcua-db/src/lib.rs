@@ -16,6 +16,7 @@ mod days;
 mod outbox;
 #[macro_use]
 mod files;
+mod lite;
 #[macro_use]
 mod statistics;
 mod agencies;

@@ -40,6 +40,11 @@ const SQLITE: &[Migration] = &[
         "tickets",
         include_str!("../migrations/sqlite/0007_tickets.sql"),
     ),
+    (
+        8,
+        "partial_indexes",
+        include_str!("../migrations/sqlite/0008_partial_indexes.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -76,6 +81,11 @@ const POSTGRES: &[Migration] = &[
         7,
         "tickets",
         include_str!("../migrations/postgres/0007_tickets.sql"),
+    ),
+    (
+        8,
+        "partial_indexes",
+        include_str!("../migrations/postgres/0008_partial_indexes.sql"),
     ),
 ];
 

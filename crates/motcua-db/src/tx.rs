@@ -62,7 +62,7 @@ macro_rules! args {
 /// The connection of an open transaction.
 pub(crate) enum Tx<'c> {
     /// SQLite on the writer thread's own connection.
-    Lite(&'c mut rusqlite::Connection),
+    Lite(&'c mut crate::lite::Lite),
     /// SQLite through sqlx.
     Sqlx(&'c mut SqliteConnection),
     Pg(&'c mut PgConnection),
@@ -137,7 +137,7 @@ impl Tx<'_> {
             self,
             sql,
             args,
-            |conn| Ok(lite_statement(conn, sql, args)?.raw_execute()? as u64),
+            |conn| Ok(conn.statement(sql, args)?.raw_execute()? as u64),
             |q, conn| Ok(q.execute(&mut **conn).await?.rows_affected())
         )
     }
@@ -153,7 +153,7 @@ impl Tx<'_> {
             sql,
             args,
             |conn| {
-                let mut stmt = lite_statement(conn, sql, args)?;
+                let mut stmt = conn.statement(sql, args)?;
                 let mut rows = stmt.raw_query();
                 match rows.next()? {
                     Some(row) => Ok(Some(row.get(0)?)),
@@ -193,7 +193,7 @@ impl Tx<'_> {
             sql,
             args,
             |conn| {
-                let mut stmt = lite_statement(conn, sql, args)?;
+                let mut stmt = conn.statement(sql, args)?;
                 let mut rows = stmt.raw_query();
                 let row = rows.next()?.ok_or_else(missing)?;
                 Ok((row.get(0)?, row.get(1)?))
@@ -209,31 +209,6 @@ impl Tx<'_> {
     }
 }
 
-/// The connection's cached statement for `sql`, with `args` bound by their `$n` numbers.
-fn lite_statement<'c>(
-    conn: &'c rusqlite::Connection,
-    sql: &str,
-    args: &[Arg<'_>],
-) -> Result<rusqlite::CachedStatement<'c>, DbError> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    for index in 1..=stmt.parameter_count() {
-        let number = stmt
-            .parameter_name(index)
-            .and_then(|name| name.strip_prefix('$'))
-            .and_then(|n| n.parse::<usize>().ok())
-            .unwrap_or(index);
-        let arg = number
-            .checked_sub(1)
-            .and_then(|i| args.get(i))
-            .ok_or_else(|| DbError::Corrupt(format!("thiếu tham số ${number} của câu lệnh")))?;
-        match *arg {
-            Arg::Int(v) => stmt.raw_bind_parameter(index, v)?,
-            Arg::Text(v) => stmt.raw_bind_parameter(index, v)?,
-        }
-    }
-    Ok(stmt)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,10 +216,11 @@ mod tests {
     /// `$n` parameters bind by number on the direct path, also repeated and out of order.
     #[tokio::test]
     async fn numbered_parameters_bind_by_number() {
-        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
         conn.execute_batch("CREATE TABLE t (a INTEGER, b TEXT, c INTEGER)")
             .unwrap();
-        let mut tx = Tx::Lite(&mut conn);
+        let mut lite = crate::lite::Lite::new(conn);
+        let mut tx = Tx::Lite(&mut lite);
         let changed = tx
             .execute(
                 "INSERT INTO t (c, b, a) VALUES ($3, $2, $1 + $3)",

@@ -14,6 +14,7 @@ use std::pin::Pin;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::DbError;
+use crate::lite::Lite;
 use crate::tx::Tx;
 
 type Output = Result<Box<dyn Any + Send>, DbError>;
@@ -34,13 +35,13 @@ pub(crate) fn start(
     pool: SqlitePool,
     direct: Option<rusqlite::Connection>,
 ) -> Result<mpsc::Sender<Job>, DbError> {
+    let mut direct = direct.map(Lite::new);
     let runtime = tokio::runtime::Handle::try_current()
         .map_err(|e| DbError::Corrupt(format!("bộ ghi cần môi trường tokio: {e}")))?;
     let (tx, mut rx) = mpsc::channel::<Job>(4096);
     std::thread::Builder::new()
         .name("motcua-writer".into())
         .spawn(move || {
-            let mut direct = direct;
             while let Some(first) = rx.blocking_recv() {
                 let mut jobs = vec![first];
                 while jobs.len() < BATCH {
@@ -56,7 +57,7 @@ pub(crate) fn start(
     Ok(tx)
 }
 
-async fn run_batch(pool: &SqlitePool, direct: Option<&mut rusqlite::Connection>, jobs: Vec<Job>) {
+async fn run_batch(pool: &SqlitePool, direct: Option<&mut Lite>, jobs: Vec<Job>) {
     let mut held = match pool.acquire().await {
         Ok(c) => c,
         Err(e) => {
@@ -81,6 +82,9 @@ async fn run_batch(pool: &SqlitePool, direct: Option<&mut rusqlite::Connection>,
         // A job that succeeded keeps its savepoint open until the COMMIT releases them all
         // (one statement fewer per job); a failing job rolls back to its own savepoint, the
         // innermost one named `job`, and releases it, leaving the earlier jobs' work intact.
+        if let Tx::Lite(lite) = &mut tx {
+            lite.job_settled(output.is_ok());
+        }
         let settle = if output.is_ok() {
             Ok(0)
         } else {
@@ -91,13 +95,22 @@ async fn run_batch(pool: &SqlitePool, direct: Option<&mut rusqlite::Connection>,
         };
         if let Err(e) = settle {
             // The transaction is in an unknown state: give up on the whole batch.
-            let _ = tx.execute("ROLLBACK", &[]).await;
+            rollback(&mut tx).await;
             let message = e.to_string();
             fail_all_done(finished, &message);
             let _ = job.done.send(Err(DbError::Corrupt(message)));
             return;
         }
         finished.push((job.done, output));
+    }
+    // The SQLite writer's counters are written once for the batch, summed.
+    if let Tx::Lite(lite) = &mut tx {
+        let rows = lite.take_batch_stats();
+        if let Err(e) = crate::statistics::counts::upsert_direct(lite, &rows) {
+            rollback(&mut tx).await;
+            fail_all_done(finished, &e.to_string());
+            return;
+        }
     }
     match tx.execute("COMMIT", &[]).await {
         Ok(_) => {
@@ -106,10 +119,18 @@ async fn run_batch(pool: &SqlitePool, direct: Option<&mut rusqlite::Connection>,
             }
         }
         Err(e) => {
-            let _ = tx.execute("ROLLBACK", &[]).await;
+            rollback(&mut tx).await;
             fail_all_done(finished, &e.to_string());
         }
     }
+}
+
+/// Rolls the batch back, dropping its staged counters.
+async fn rollback(tx: &mut Tx<'_>) {
+    if let Tx::Lite(lite) = tx {
+        lite.discard_stats();
+    }
+    let _ = tx.execute("ROLLBACK", &[]).await;
 }
 
 fn fail_all(jobs: Vec<Job>, message: &str) {

@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 
 use crate::DbError;
+use crate::lite::Lite;
 use crate::tx::{Arg, Tx};
 
 use motcua_domain::calendar::Outcome;
@@ -280,23 +281,12 @@ static UPSERT_ONE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 });
 
 /// Adds `rows` (key, day, counts) to `stat_days` in the open transaction, in (key, day)
-/// order, so concurrent writers take row locks in one order. The SQLite writer runs one
-/// prepared statement per row; sqlx connections send multi-row upserts.
+/// order, so concurrent writers take row locks in one order. sqlx connections send
+/// multi-row upserts; the SQLite writer stages the rows and writes the sum of its whole
+/// batch before the commit ([`upsert_direct`]).
 pub(crate) async fn upsert(tx: &mut Tx<'_>, rows: &[StatRow]) -> Result<(), DbError> {
     match tx {
-        Tx::Lite(_) => {
-            for (key, day, counts) in rows {
-                let mut args: Vec<Arg<'_>> = vec![
-                    key.scope.into(),
-                    key.agency_id.into(),
-                    key.procedure_code.as_str().into(),
-                    key.channel.as_str().into(),
-                    (*day).into(),
-                ];
-                args.extend(counts.iter().map(|v| Arg::from(*v)));
-                tx.execute(UPSERT_ONE.as_str(), &args).await?;
-            }
-        }
+        Tx::Lite(lite) => lite.stage_stats(rows),
         Tx::Sqlx(conn) => {
             for chunk in rows.chunks(1000) {
                 multi_row_upsert!(chunk)
@@ -313,6 +303,24 @@ pub(crate) async fn upsert(tx: &mut Tx<'_>, rows: &[StatRow]) -> Result<(), DbEr
                     .await?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Writes summed counter rows on the SQLite writer's own connection, one prepared
+/// statement per row.
+pub(crate) fn upsert_direct(lite: &mut Lite, rows: &[StatRow]) -> Result<(), DbError> {
+    let sql: &'static str = UPSERT_ONE.as_str();
+    for (key, day, counts) in rows {
+        let mut args: Vec<Arg<'_>> = vec![
+            key.scope.into(),
+            key.agency_id.into(),
+            key.procedure_code.as_str().into(),
+            key.channel.as_str().into(),
+            (*day).into(),
+        ];
+        args.extend(counts.iter().map(|v| Arg::from(*v)));
+        lite.statement(sql, &args)?.raw_execute()?;
     }
     Ok(())
 }

@@ -1,0 +1,116 @@
+//! The writer thread's own SQLite connection: each statement prepared once (its `$n`
+//! placeholders rewritten to SQLite's numbered `?n`, so arguments bind by position), and
+//! the statistics counters of a whole group commit summed before they are written.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::DbError;
+use crate::statistics::counts::{Counts, StatKey, StatRow};
+use crate::tx::Arg;
+
+pub(crate) struct Lite {
+    conn: rusqlite::Connection,
+    /// SQL texts by address and length, as prepared (`$n` → `?n`).
+    texts: HashMap<(usize, usize), Box<str>>,
+    /// Counter rows of the job running now.
+    job_stats: Vec<StatRow>,
+    /// Counter rows of the batch's jobs that succeeded, summed by key and day.
+    batch_stats: BTreeMap<(StatKey, i64), Counts>,
+}
+
+impl Lite {
+    pub(crate) fn new(conn: rusqlite::Connection) -> Self {
+        Self {
+            conn,
+            texts: HashMap::new(),
+            job_stats: Vec::new(),
+            batch_stats: BTreeMap::new(),
+        }
+    }
+
+    /// The prepared statement for `sql` with `args` bound (`$1` is `args[0]`).
+    pub(crate) fn statement(
+        &mut self,
+        sql: &'static str,
+        args: &[Arg<'_>],
+    ) -> Result<rusqlite::CachedStatement<'_>, DbError> {
+        let text = self
+            .texts
+            .entry((sql.as_ptr() as usize, sql.len()))
+            .or_insert_with(|| numbered(sql).into_boxed_str());
+        let mut stmt = self.conn.prepare_cached(text)?;
+        for index in 1..=stmt.parameter_count() {
+            let arg = args
+                .get(index - 1)
+                .ok_or_else(|| DbError::Corrupt(format!("thiếu tham số ${index} của câu lệnh")))?;
+            match *arg {
+                Arg::Int(v) => stmt.raw_bind_parameter(index, v)?,
+                Arg::Text(v) => stmt.raw_bind_parameter(index, v)?,
+            }
+        }
+        Ok(stmt)
+    }
+
+    /// Keeps counter rows of the running job until it is settled.
+    pub(crate) fn stage_stats(&mut self, rows: &[StatRow]) {
+        self.job_stats.extend_from_slice(rows);
+    }
+
+    /// Settles the running job's counter rows: added to the batch's when it succeeded,
+    /// dropped when it rolled back.
+    pub(crate) fn job_settled(&mut self, succeeded: bool) {
+        let rows = std::mem::take(&mut self.job_stats);
+        if !succeeded {
+            return;
+        }
+        for (key, day, counts) in rows {
+            let sum = self.batch_stats.entry((key, day)).or_insert([0; _]);
+            for (a, b) in sum.iter_mut().zip(counts) {
+                *a += b;
+            }
+        }
+    }
+
+    /// The batch's summed counter rows (none left staged after), in key order.
+    pub(crate) fn take_batch_stats(&mut self) -> Vec<StatRow> {
+        self.job_stats.clear();
+        std::mem::take(&mut self.batch_stats)
+            .into_iter()
+            .filter(|(_, c)| c.iter().any(|v| *v != 0))
+            .map(|((key, day), counts)| (key, day, counts))
+            .collect()
+    }
+
+    /// Drops whatever counter rows are staged (the batch rolled back).
+    pub(crate) fn discard_stats(&mut self) {
+        self.job_stats.clear();
+        self.batch_stats.clear();
+    }
+}
+
+/// `sql` with each `$n` placeholder written `?n`.
+fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_become_numbered() {
+        assert_eq!(
+            numbered("UPDATE t SET a = $2, b = $10 WHERE c = $1 AND d = '$x'"),
+            "UPDATE t SET a = ?2, b = ?10 WHERE c = ?1 AND d = '$x'"
+        );
+    }
+}
