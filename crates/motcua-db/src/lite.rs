@@ -51,6 +51,11 @@ impl Lite {
         Ok(stmt)
     }
 
+    /// Rows changed on this connection since it was opened.
+    pub(crate) fn total_changes(&self) -> u64 {
+        self.conn.total_changes()
+    }
+
     /// Keeps counter rows of the running job until it is settled.
     pub(crate) fn stage_stats(&mut self, rows: &[StatRow]) {
         self.job_stats.extend_from_slice(rows);
@@ -85,6 +90,80 @@ impl Lite {
     pub(crate) fn discard_stats(&mut self) {
         self.job_stats.clear();
         self.batch_stats.clear();
+    }
+}
+
+/// Read-only connections to the database file for point reads on the calling thread (the
+/// public lookup, a dossier by id): a prepared statement and one row, with no hand-off to
+/// another thread. Connections are opened as needed and kept for reuse.
+pub(crate) struct Readers {
+    path: std::path::PathBuf,
+    idle: std::sync::Mutex<Vec<rusqlite::Connection>>,
+}
+
+/// Most idle connections kept.
+const IDLE_READERS: usize = 8;
+
+impl std::fmt::Debug for Readers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Readers").field("path", &self.path).finish()
+    }
+}
+
+impl Readers {
+    pub(crate) fn new(path: &std::path::Path) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            idle: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The row `sql` returns for `key` (its one parameter), mapped by `map`; None if none.
+    pub(crate) fn one<T>(
+        &self,
+        sql: &'static str,
+        key: Arg<'_>,
+        map: impl FnOnce(&rusqlite::Row<'_>) -> Result<T, DbError>,
+    ) -> Result<Option<T>, DbError> {
+        let conn = self.take()?;
+        let out = (|| {
+            let mut stmt = conn.prepare_cached(sql)?;
+            match key {
+                Arg::Int(v) => stmt.raw_bind_parameter(1, v)?,
+                Arg::Text(v) => stmt.raw_bind_parameter(1, v)?,
+            }
+            let mut rows = stmt.raw_query();
+            match rows.next()? {
+                Some(row) => map(row).map(Some),
+                None => Ok(None),
+            }
+        })();
+        self.give_back(conn);
+        out
+    }
+
+    fn take(&self) -> Result<rusqlite::Connection, DbError> {
+        let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        match idle {
+            Some(conn) => Ok(conn),
+            None => {
+                let conn = rusqlite::Connection::open_with_flags(
+                    &self.path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                conn.busy_timeout(std::time::Duration::from_secs(10))?;
+                Ok(conn)
+            }
+        }
+    }
+
+    fn give_back(&self, conn: rusqlite::Connection) {
+        if let Ok(mut idle) = self.idle.lock()
+            && idle.len() < IDLE_READERS
+        {
+            idle.push(conn);
+        }
     }
 }
 

@@ -33,3 +33,27 @@ macro_rules! impl_row_ext {
 
 impl_row_ext!(SqliteRow);
 impl_row_ext!(PgRow);
+
+/// A column of a row read on a direct SQLite connection, its error as sqlx's.
+fn lite<T: rusqlite::types::FromSql>(
+    row: &rusqlite::Row<'_>,
+    column: &str,
+) -> Result<T, sqlx::Error> {
+    row.get(column)
+        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+impl RowExt for rusqlite::Row<'_> {
+    fn int(&self, column: &str) -> Result<i64, sqlx::Error> {
+        lite(self, column)
+    }
+    fn opt_int(&self, column: &str) -> Result<Option<i64>, sqlx::Error> {
+        lite(self, column)
+    }
+    fn text(&self, column: &str) -> Result<String, sqlx::Error> {
+        lite(self, column)
+    }
+    fn opt_text(&self, column: &str) -> Result<Option<String>, sqlx::Error> {
+        lite(self, column)
+    }
+}

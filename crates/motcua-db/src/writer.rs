@@ -1,6 +1,6 @@
 //! Group commit for SQLite: one thread owns the writer connection and runs the write jobs
-//! that queued up meanwhile in one transaction, each in its own (nested) savepoint, so one
-//! fsync makes many acknowledged writes durable. A job that fails is rolled back alone.
+//! that queued up meanwhile in one transaction, so one fsync makes many acknowledged writes
+//! durable. A job that fails is rolled back alone (see [`run_batch`] for how).
 //!
 //! On a database file the thread keeps its own SQLite connection and prepared statements,
 //! so a job's statements run without leaving the thread. It also holds sqlx's one write
@@ -75,16 +75,36 @@ async fn run_batch(pool: &SqlitePool, direct: Option<&mut Lite>, jobs: Vec<Job>)
     }
     let mut finished = Vec::with_capacity(jobs.len());
     for job in jobs {
-        let output = match tx.execute("SAVEPOINT job", &[]).await {
+        let output;
+        if let Tx::Lite(lite) = &mut tx {
+            // On the writer's own connection a job runs without a savepoint (journaling
+            // every page it changes would cost more than the job's own writes). A job that
+            // fails before changing anything fails alone: a failing statement undoes itself.
+            // One that fails after changing rows leaves the batch in doubt, so the whole
+            // batch rolls back and every job in it fails; none was acknowledged.
+            let before = lite.total_changes();
+            output = (job.run)(tx.reborrow()).await;
+            let Tx::Lite(lite) = &mut tx else { return };
+            lite.job_settled(output.is_ok());
+            if let Err(e) = &output
+                && lite.total_changes() != before
+            {
+                let message = e.to_string();
+                rollback(&mut tx).await;
+                fail_all_done(finished, &message);
+                let _ = job.done.send(output);
+                return;
+            }
+            finished.push((job.done, output));
+            continue;
+        }
+        output = match tx.execute("SAVEPOINT job", &[]).await {
             Ok(_) => (job.run)(tx.reborrow()).await,
             Err(e) => Err(e),
         };
         // A job that succeeded keeps its savepoint open until the COMMIT releases them all
         // (one statement fewer per job); a failing job rolls back to its own savepoint, the
         // innermost one named `job`, and releases it, leaving the earlier jobs' work intact.
-        if let Tx::Lite(lite) = &mut tx {
-            lite.job_settled(output.is_ok());
-        }
         let settle = if output.is_ok() {
             Ok(0)
         } else {
@@ -179,9 +199,13 @@ where
 mod tests {
     use super::*;
 
-    /// Thirty concurrent jobs, one in three failing, on `pool` (and `direct`): the stored
-    /// rows are exactly the successful jobs'.
-    async fn failing_jobs_roll_back_alone(pool: SqlitePool, direct: Option<rusqlite::Connection>) {
+    /// Thirty concurrent jobs, one in three failing (after its insert, or before it), on
+    /// `pool` (and `direct`): the stored rows are exactly the successful jobs'.
+    async fn failing_jobs_roll_back_alone(
+        pool: SqlitePool,
+        direct: Option<rusqlite::Connection>,
+        fail_after_insert: bool,
+    ) {
         sqlx::query("CREATE TABLE t (n INTEGER NOT NULL)")
             .execute(&pool)
             .await
@@ -193,9 +217,13 @@ mod tests {
             waits.push(tokio::spawn(async move {
                 submit(&queue, move |mut conn: Tx<'_>| {
                     boxed(async move {
+                        let fails = n % 3 == 1;
+                        if fails && !fail_after_insert {
+                            return Err(DbError::Corrupt(format!("job {n} fails")));
+                        }
                         conn.execute("INSERT INTO t (n) VALUES ($1)", args![n])
                             .await?;
-                        if n % 3 == 1 {
+                        if fails {
                             return Err(DbError::Corrupt(format!("job {n} fails")));
                         }
                         Ok(n)
@@ -227,7 +255,7 @@ mod tests {
             .connect("sqlite::memory:")
             .await
             .unwrap();
-        failing_jobs_roll_back_alone(pool, None).await;
+        failing_jobs_roll_back_alone(pool, None, true).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -244,7 +272,34 @@ mod tests {
             .await
             .unwrap();
         let direct = rusqlite::Connection::open(&path).unwrap();
-        failing_jobs_roll_back_alone(pool, Some(direct)).await;
+        failing_jobs_roll_back_alone(pool.clone(), Some(direct), false).await;
+
+        // A job that fails after changing rows takes its batch down with it: nothing of it
+        // stays, and the writer goes on with the next batch.
+        let queue = start(
+            pool.clone(),
+            Some(rusqlite::Connection::open(&path).unwrap()),
+        )
+        .unwrap();
+        let failed = submit(&queue, |mut conn: Tx<'_>| {
+            boxed(async move {
+                conn.execute("INSERT INTO t (n) VALUES (100)", &[]).await?;
+                Err::<(), _>(DbError::Corrupt("fails after its insert".into()))
+            })
+        })
+        .await;
+        assert!(failed.is_err());
+        let kept = submit(&queue, |mut conn: Tx<'_>| {
+            boxed(async move { conn.execute("INSERT INTO t (n) VALUES (101)", &[]).await })
+        })
+        .await
+        .unwrap();
+        assert_eq!(kept, 1);
+        let high: Vec<i64> = sqlx::query_scalar("SELECT n FROM t WHERE n >= 100")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(high, vec![101]);
         let _ = std::fs::remove_file(&path);
     }
 }

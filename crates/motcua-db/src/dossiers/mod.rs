@@ -106,6 +106,23 @@ fn secret_matches(given: &str, stored: &str) -> bool {
             == 0
 }
 
+/// The stored lookup secret and the public view of a dossier row.
+fn public_row(r: &impl RowExt) -> Result<(String, PublicDossier), DbError> {
+    Ok((
+        r.text("lookup_secret")?,
+        PublicDossier {
+            code: r.text("code")?,
+            procedure_version_id: r.int("procedure_version_id")?,
+            status: status_of(r.int("status")?)?,
+            step: usize::try_from(r.int("step")?).unwrap_or_default(),
+            received_at: instant(r.int("received_at")?)?,
+            due_at: opt_instant(r.opt_int("due_at")?)?,
+            finished_at: opt_instant(r.opt_int("finished_at")?)?,
+            apologised: r.int("apologised")? != 0,
+        },
+    ))
+}
+
 /// A page of dossiers and the cursor of the next one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DossierPage {
@@ -254,15 +271,24 @@ fn page_of(mut items: Vec<DossierRecord>, limit: i64) -> DossierPage {
 
 impl Db {
     pub async fn dossier(&self, id: i64) -> Result<Option<DossierRecord>, DbError> {
+        const BY_ID: &str = concat!(select_dossier!(), " WHERE id = $1");
+        if let Some(readers) = self.readers() {
+            return readers.one(BY_ID, id.into(), |row| record(row));
+        }
         on_read!(self, pool => {
-            let row = sqlx::query(concat!(select_dossier!(), " WHERE id = $1")).bind(id).fetch_optional(pool).await?;
+            let row = sqlx::query(BY_ID).bind(id).fetch_optional(pool).await?;
             row.as_ref().map(record).transpose()
         })
     }
 
     pub async fn dossier_by_code(&self, code: &str) -> Result<Option<DossierRecord>, DbError> {
+        const BY_CODE: &str = concat!(select_dossier!(), " WHERE code = $1");
+        let code = code.trim();
+        if let Some(readers) = self.readers() {
+            return readers.one(BY_CODE, code.into(), |row| record(row));
+        }
         on_read!(self, pool => {
-            let row = sqlx::query(concat!(select_dossier!(), " WHERE code = $1")).bind(code.trim()).fetch_optional(pool).await?;
+            let row = sqlx::query(BY_CODE).bind(code).fetch_optional(pool).await?;
             row.as_ref().map(record).transpose()
         })
     }
@@ -280,31 +306,16 @@ impl Db {
         code: &str,
         secret: &str,
     ) -> Result<Option<PublicDossier>, DbError> {
-        let row = on_read!(self, pool => {
-            let row = sqlx::query(
-                "SELECT code, lookup_secret, procedure_version_id, status, step, received_at, due_at,
-                        finished_at, apologised FROM dossiers WHERE code = $1",
-            )
-            .bind(code.trim())
-            .fetch_optional(pool)
-            .await?;
-            match row {
-                Some(r) => Some((
-                    r.text("lookup_secret")?,
-                    PublicDossier {
-                        code: r.text("code")?,
-                        procedure_version_id: r.int("procedure_version_id")?,
-                        status: status_of(r.int("status")?)?,
-                        step: usize::try_from(r.int("step")?).unwrap_or_default(),
-                        received_at: instant(r.int("received_at")?)?,
-                        due_at: opt_instant(r.opt_int("due_at")?)?,
-                        finished_at: opt_instant(r.opt_int("finished_at")?)?,
-                        apologised: r.int("apologised")? != 0,
-                    },
-                )),
-                None => None,
-            }
-        });
+        const PUBLIC: &str = "SELECT code, lookup_secret, procedure_version_id, status, step,
+            received_at, due_at, finished_at, apologised FROM dossiers WHERE code = $1";
+        let code = code.trim();
+        let row = match self.readers() {
+            Some(readers) => readers.one(PUBLIC, code.into(), |row| public_row(row))?,
+            None => on_read!(self, pool => {
+                let row = sqlx::query(PUBLIC).bind(code).fetch_optional(pool).await?;
+                row.as_ref().map(public_row).transpose()?
+            }),
+        };
         Ok(row.and_then(|(stored, view)| secret_matches(secret, &stored).then_some(view)))
     }
 
