@@ -257,7 +257,7 @@ fn direct_connection(
     // touches from being read again; checkpoints come every 10,000 log pages (40 MB) instead
     // of 1,000, so a page that many commits change is copied back to the database once.
     conn.execute_batch(
-        "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;
+        "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768;
          PRAGMA wal_autocheckpoint = 10000;",
     )?;
     conn.set_prepared_statement_cache_capacity(128);

@@ -101,8 +101,8 @@ pub(crate) struct Readers {
     idle: std::sync::Mutex<Vec<rusqlite::Connection>>,
 }
 
-/// Most idle connections kept.
-const IDLE_READERS: usize = 8;
+/// Most idle connections kept (each keeps its own page cache).
+const IDLE_READERS: usize = 4;
 
 impl std::fmt::Debug for Readers {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -153,6 +153,9 @@ impl Readers {
                         | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
                 )?;
                 conn.busy_timeout(std::time::Duration::from_secs(10))?;
+                // A few thousand pages of cache each, so that the lookups' index and row
+                // pages are read from the file once rather than on every lookup.
+                conn.execute_batch("PRAGMA cache_size = -8192;")?;
                 Ok(conn)
             }
         }
