@@ -12,6 +12,8 @@ pub(crate) struct Lite {
     conn: rusqlite::Connection,
     /// SQL texts by address and length, as prepared (`$n` → `?n`).
     texts: HashMap<(usize, usize), Box<str>>,
+    /// SQL texts built at run time, by the caller's key (already written with `?n`).
+    built: HashMap<u64, Box<str>>,
     /// Counter rows of the job running now.
     job_stats: Vec<StatRow>,
     /// Counter rows of the batch's jobs that succeeded, summed by key and day.
@@ -23,6 +25,7 @@ impl Lite {
         Self {
             conn,
             texts: HashMap::new(),
+            built: HashMap::new(),
             job_stats: Vec::new(),
             batch_stats: BTreeMap::new(),
         }
@@ -39,15 +42,24 @@ impl Lite {
             .entry((sql.as_ptr() as usize, sql.len()))
             .or_insert_with(|| numbered(sql).into_boxed_str());
         let mut stmt = self.conn.prepare_cached(text)?;
-        for index in 1..=stmt.parameter_count() {
-            let arg = args
-                .get(index - 1)
-                .ok_or_else(|| DbError::Corrupt(format!("thiếu tham số ${index} của câu lệnh")))?;
-            match *arg {
-                Arg::Int(v) => stmt.raw_bind_parameter(index, v)?,
-                Arg::Text(v) => stmt.raw_bind_parameter(index, v)?,
-            }
-        }
+        bind(&mut stmt, args)?;
+        Ok(stmt)
+    }
+
+    /// The prepared statement for the SQL text `build` makes for `key` (built once per
+    /// key, with `?n` placeholders), with `args` bound by position.
+    pub(crate) fn built_statement(
+        &mut self,
+        key: u64,
+        build: impl FnOnce() -> String,
+        args: &[Arg<'_>],
+    ) -> Result<rusqlite::CachedStatement<'_>, DbError> {
+        let text = self
+            .built
+            .entry(key)
+            .or_insert_with(|| build().into_boxed_str());
+        let mut stmt = self.conn.prepare_cached(text)?;
+        bind(&mut stmt, args)?;
         Ok(stmt)
     }
 
@@ -91,6 +103,20 @@ impl Lite {
         self.job_stats.clear();
         self.batch_stats.clear();
     }
+}
+
+/// Binds `args` to the statement's `?1`, `?2`, … in order.
+fn bind(stmt: &mut rusqlite::Statement<'_>, args: &[Arg<'_>]) -> Result<(), DbError> {
+    for index in 1..=stmt.parameter_count() {
+        let arg = args
+            .get(index - 1)
+            .ok_or_else(|| DbError::Corrupt(format!("thiếu tham số ${index} của câu lệnh")))?;
+        match *arg {
+            Arg::Int(v) => stmt.raw_bind_parameter(index, v)?,
+            Arg::Text(v) => stmt.raw_bind_parameter(index, v)?,
+        }
+    }
+    Ok(())
 }
 
 /// Read-only connections to the database file for point reads on the calling thread (the

@@ -307,10 +307,51 @@ pub(crate) async fn upsert(tx: &mut Tx<'_>, rows: &[StatRow]) -> Result<(), DbEr
     Ok(())
 }
 
-/// Writes summed counter rows on the SQLite writer's own connection, one prepared
-/// statement per row.
+/// The counter columns, in the order of [`Counts`] and of [`UPSERT_HEAD`].
+const COLUMN_NAMES: [&str; COLUMNS] = [
+    "received",
+    "digitised",
+    "finished",
+    "early",
+    "on_time",
+    "late",
+    "apologised",
+    "refused",
+    "withdrawn",
+    "stopped",
+    "e_result",
+    "due",
+    "due_met",
+    "due_missed",
+    "pause_in",
+    "pause_out",
+    "apologies",
+    "supplemented",
+    "steps_early",
+    "steps_late",
+];
+
+/// An update of the columns set in `mask` of one existing row (`?1`–`?5` its key, then
+/// one value per column, in column order).
+fn update_of(mask: u64) -> String {
+    let sets: Vec<String> = COLUMN_NAMES
+        .iter()
+        .enumerate()
+        .filter(|(c, _)| mask & (1 << c) != 0)
+        .enumerate()
+        .map(|(i, (_, name))| format!("{name} = {name} + ?{}", i + 6))
+        .collect();
+    format!(
+        "UPDATE stat_days SET {} WHERE scope = ?1 AND agency_id = ?2 AND procedure_code = ?3
+         AND channel = ?4 AND day = ?5",
+        sets.join(", ")
+    )
+}
+
+/// Writes summed counter rows on the SQLite writer's own connection: an update of the
+/// row's non-zero columns (one statement per set of columns, prepared once), or, for a
+/// row not there yet, the full upsert.
 pub(crate) fn upsert_direct(lite: &mut Lite, rows: &[StatRow]) -> Result<(), DbError> {
-    let sql: &'static str = UPSERT_ONE.as_str();
     for (key, day, counts) in rows {
         let mut args: Vec<Arg<'_>> = vec![
             key.scope.into(),
@@ -319,8 +360,20 @@ pub(crate) fn upsert_direct(lite: &mut Lite, rows: &[StatRow]) -> Result<(), DbE
             key.channel.as_str().into(),
             (*day).into(),
         ];
-        args.extend(counts.iter().map(|v| Arg::from(*v)));
-        lite.statement(sql, &args)?.raw_execute()?;
+        let mask = counts
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v != 0)
+            .fold(0u64, |m, (c, _)| m | (1 << c));
+        args.extend(counts.iter().filter(|v| **v != 0).map(|v| Arg::from(*v)));
+        let updated = lite
+            .built_statement(mask, || update_of(mask), &args)?
+            .raw_execute()?;
+        if updated == 0 {
+            args.truncate(5);
+            args.extend(counts.iter().map(|v| Arg::from(*v)));
+            lite.statement(UPSERT_ONE.as_str(), &args)?.raw_execute()?;
+        }
     }
     Ok(())
 }
@@ -396,6 +449,23 @@ pub(crate) const UPSERT_TAIL: &str = " ON CONFLICT (scope, day, agency_id, proce
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The column names of the per-column updates follow the upsert's column list.
+    #[test]
+    fn column_names_follow_the_upsert() {
+        let listed: Vec<&str> = UPSERT_HEAD
+            .split(['(', ')', ','])
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .skip_while(|c| *c != "day")
+            .skip(1)
+            .collect();
+        assert_eq!(listed, COLUMN_NAMES);
+        assert_eq!(
+            update_of((1 << RECEIVED) | (1 << DUE)),
+            "UPDATE stat_days SET received = received + ?6, due = due + ?7 WHERE scope = ?1 AND agency_id = ?2 AND procedure_code = ?3\n         AND channel = ?4 AND day = ?5"
+        );
+    }
 
     #[test]
     fn totals_sum_the_days_and_zero_rows_vanish() {
