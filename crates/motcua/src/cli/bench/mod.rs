@@ -351,9 +351,11 @@ pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
         })
     });
     eprintln!("Đo tra cứu công khai và điểm cuối trống…");
-    let (lookup_rate, lookup_lat, lookup_fail) =
-        measure(&address, conc, lookup_jobs, &plan).await?;
-    let (bare_rate, _, _) = measure(&address, conc, bare_jobs, &plan).await?;
+    let mut both = measure_alternating(&address, conc, &[lookup_jobs, bare_jobs], &plan)
+        .await?
+        .into_iter();
+    let (lookup_rate, lookup_lat, lookup_fail) = both.next().context("tra cứu")?;
+    let (bare_rate, _, _) = both.next().context("điểm cuối trống")?;
     figures.push(Figure {
         name: "public lookup (code + secret)",
         measured: Some(lookup_rate),
@@ -457,41 +459,71 @@ pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs the plan's rounds and returns the median rate, latency percentiles of all rounds,
-/// and a note on failures.
-async fn measure(
+/// A measured load: the median rate of the rounds, latency percentiles over all rounds
+/// (ms), and a note on failures.
+type Measured = (f64, (f64, f64, f64), String);
+
+/// Runs the plan's rounds of `jobs`; see [`Measured`].
+async fn measure(address: &str, conc: usize, jobs: Jobs, plan: &Plan) -> anyhow::Result<Measured> {
+    let mut out = measure_alternating(address, conc, &[jobs], plan).await?;
+    out.pop().context("không có số đo")
+}
+
+/// Runs the plan's rounds of each job set in turn (first, second, first, second, …), so
+/// that two loads whose ratio is a figure see the machine in the same states.
+async fn measure_alternating(
     address: &str,
     conc: usize,
-    jobs: Jobs,
+    sets: &[Jobs],
     plan: &Plan,
-) -> anyhow::Result<(f64, (f64, f64, f64), String)> {
-    let next = Arc::new(AtomicUsize::new(0));
-    let mut rates = Vec::new();
-    let mut latencies = Vec::new();
-    let mut failed = 0;
-    let mut first = None;
-    for _ in 0..plan.rounds {
-        let r = round(
-            address,
-            conc,
-            Arc::clone(&jobs),
-            Arc::clone(&next),
-            plan.round,
-        )
-        .await?;
-        rates.push(r.rate());
-        failed += r.failed;
-        latencies.extend(r.latencies_us);
-        first = first.or(r.first_failure);
+) -> anyhow::Result<Vec<Measured>> {
+    struct Tally {
+        next: Arc<AtomicUsize>,
+        rates: Vec<f64>,
+        latencies: Vec<u64>,
+        failed: u64,
+        first: Option<String>,
     }
-    let note = match first {
-        Some(f) => format!(
-            "; {failed} FAILED, first: {}",
-            f.chars().take(160).collect::<String>()
-        ),
-        None => String::new(),
-    };
-    Ok((median(rates), percentiles(&mut latencies), note))
+    let mut tallies: Vec<Tally> = sets
+        .iter()
+        .map(|_| Tally {
+            next: Arc::new(AtomicUsize::new(0)),
+            rates: Vec::new(),
+            latencies: Vec::new(),
+            failed: 0,
+            first: None,
+        })
+        .collect();
+    for _ in 0..plan.rounds {
+        for (jobs, t) in sets.iter().zip(tallies.iter_mut()) {
+            let r = round(
+                address,
+                conc,
+                Arc::clone(jobs),
+                Arc::clone(&t.next),
+                plan.round,
+            )
+            .await?;
+            t.rates.push(r.rate());
+            t.failed += r.failed;
+            t.latencies.extend(r.latencies_us);
+            t.first = t.first.take().or(r.first_failure);
+        }
+    }
+    Ok(tallies
+        .into_iter()
+        .map(|mut t| {
+            let note = match t.first {
+                Some(f) => format!(
+                    "; {} FAILED, first: {}",
+                    t.failed,
+                    f.chars().take(160).collect::<String>()
+                ),
+                None => String::new(),
+            };
+            (median(t.rates), percentiles(&mut t.latencies), note)
+        })
+        .collect())
 }
 
 async fn raw_limit(
