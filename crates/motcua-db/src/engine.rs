@@ -151,8 +151,12 @@ impl Db {
                 None
             } else {
                 Some(
-                    direct_connection(options.get_filename(), durability)
-                        .map_err(|e| connect_error(sqlx::Error::Protocol(e.to_string())))?,
+                    crate::lite::open_writer(options.get_filename(), durability).map_err(|e| {
+                        DbError::Connect {
+                            url: redact(url),
+                            reason: e.to_string(),
+                        }
+                    })?,
                 )
             };
             let queue = crate::writer::start(write.clone(), direct)?;
@@ -237,31 +241,6 @@ impl Db {
             Engine::Postgres(pool) => pool.close().await,
         }
     }
-}
-
-/// The writer thread's own connection to the database file, with the pool's settings.
-fn direct_connection(
-    path: &std::path::Path,
-    durability: Durability,
-) -> Result<rusqlite::Connection, rusqlite::Error> {
-    let conn = rusqlite::Connection::open_with_flags(
-        path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(Duration::from_secs(10))?;
-    conn.execute_batch(match durability {
-        Durability::Full => "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;",
-        Durability::Bulk => "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;",
-    })?;
-    // Statement journals stay in memory; a larger page cache keeps the indexes a batch
-    // touches from being read again; checkpoints come every 10,000 log pages (40 MB) instead
-    // of 1,000, so a page that many commits change is copied back to the database once.
-    conn.execute_batch(
-        "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768;
-         PRAGMA wal_autocheckpoint = 10000;",
-    )?;
-    conn.set_prepared_statement_cache_capacity(128);
-    Ok(conn)
 }
 
 /// The URL without its password, for messages.

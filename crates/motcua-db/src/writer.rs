@@ -1,6 +1,6 @@
 //! Group commit for SQLite: one thread owns the writer connection and runs the write jobs
 //! that queued up meanwhile in one transaction, so one fsync makes many acknowledged writes
-//! durable. A job that fails is rolled back alone (see [`run_batch`] for how).
+//! durable. A job that fails is rolled back alone ([`run_direct`], [`run_in_savepoint`]).
 //!
 //! On a database file the thread keeps its own SQLite connection and prepared statements,
 //! so a job's statements run without leaving the thread. It also holds sqlx's one write
@@ -75,53 +75,21 @@ async fn run_batch(pool: &SqlitePool, direct: Option<&mut Lite>, jobs: Vec<Job>)
     }
     let mut finished = Vec::with_capacity(jobs.len());
     for job in jobs {
-        let output;
-        if let Tx::Lite(lite) = &mut tx {
-            // On the writer's own connection a job runs without a savepoint (journaling
-            // every page it changes would cost more than the job's own writes). A job that
-            // fails before changing anything fails alone: a failing statement undoes itself.
-            // One that fails after changing rows leaves the batch in doubt, so the whole
-            // batch rolls back and every job in it fails; none was acknowledged.
-            let before = lite.total_changes();
-            output = (job.run)(tx.reborrow()).await;
-            let Tx::Lite(lite) = &mut tx else { return };
-            lite.job_settled(output.is_ok());
-            if let Err(e) = &output
-                && lite.total_changes() != before
-            {
-                let message = e.to_string();
+        let settled = if let Tx::Lite(lite) = &mut tx {
+            run_direct(lite, job.run).await
+        } else {
+            run_in_savepoint(&mut tx, job.run).await
+        };
+        match settled {
+            Ok(output) => finished.push((job.done, output)),
+            Err((output, message)) => {
+                // The transaction is in doubt: give up on the whole batch.
                 rollback(&mut tx).await;
                 fail_all_done(finished, &message);
                 let _ = job.done.send(output);
                 return;
             }
-            finished.push((job.done, output));
-            continue;
         }
-        output = match tx.execute("SAVEPOINT job", &[]).await {
-            Ok(_) => (job.run)(tx.reborrow()).await,
-            Err(e) => Err(e),
-        };
-        // A job that succeeded keeps its savepoint open until the COMMIT releases them all
-        // (one statement fewer per job); a failing job rolls back to its own savepoint, the
-        // innermost one named `job`, and releases it, leaving the earlier jobs' work intact.
-        let settle = if output.is_ok() {
-            Ok(0)
-        } else {
-            match tx.execute("ROLLBACK TO job", &[]).await {
-                Ok(_) => tx.execute("RELEASE job", &[]).await,
-                Err(e) => Err(e),
-            }
-        };
-        if let Err(e) = settle {
-            // The transaction is in an unknown state: give up on the whole batch.
-            rollback(&mut tx).await;
-            let message = e.to_string();
-            fail_all_done(finished, &message);
-            let _ = job.done.send(Err(DbError::Corrupt(message)));
-            return;
-        }
-        finished.push((job.done, output));
     }
     // The SQLite writer's counters are written once for the batch, summed.
     if let Tx::Lite(lite) = &mut tx {
@@ -141,6 +109,49 @@ async fn run_batch(pool: &SqlitePool, direct: Option<&mut Lite>, jobs: Vec<Job>)
         Err(e) => {
             rollback(&mut tx).await;
             fail_all_done(finished, &e.to_string());
+        }
+    }
+}
+
+/// Runs a job on the writer's own connection, without a savepoint (journaling every page
+/// it changes would cost more than the job's own writes). A job that fails before changing
+/// anything fails alone, since a failing statement undoes itself. One that fails after
+/// changing rows leaves the batch in doubt: `Err` with its output and the reason the other
+/// jobs of the batch fail (none of them was acknowledged).
+async fn run_direct(lite: &mut Lite, run: JobFn) -> Result<Output, (Output, String)> {
+    let before = lite.total_changes();
+    let output = run(Tx::Lite(&mut *lite)).await;
+    lite.job_settled(output.is_ok());
+    match &output {
+        Err(e) if lite.total_changes() != before => {
+            let message = e.to_string();
+            Err((output, message))
+        }
+        _ => Ok(output),
+    }
+}
+
+/// Runs a job in its own savepoint. A job that succeeded keeps its savepoint open until
+/// the COMMIT releases them all (one statement fewer per job); a failing job rolls back to
+/// its own savepoint, the innermost one named `job`, and releases it, leaving the earlier
+/// jobs' work intact. `Err` when that fails and the transaction is in an unknown state.
+async fn run_in_savepoint(tx: &mut Tx<'_>, run: JobFn) -> Result<Output, (Output, String)> {
+    let output = match tx.execute("SAVEPOINT job", &[]).await {
+        Ok(_) => run(tx.reborrow()).await,
+        Err(e) => Err(e),
+    };
+    if output.is_ok() {
+        return Ok(output);
+    }
+    let settle = match tx.execute("ROLLBACK TO job", &[]).await {
+        Ok(_) => tx.execute("RELEASE job", &[]).await,
+        Err(e) => Err(e),
+    };
+    match settle {
+        Ok(_) => Ok(output),
+        Err(e) => {
+            let message = e.to_string();
+            Err((Err(DbError::Corrupt(message.clone())), message))
         }
     }
 }

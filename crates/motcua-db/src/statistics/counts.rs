@@ -258,7 +258,7 @@ pub(crate) const MONTH_MAX: i64 = 999_999;
 /// Builds the multi-row upsert of `chunk` for a sqlx connection.
 macro_rules! multi_row_upsert {
     ($chunk:expr) => {{
-        let mut insert = sqlx::QueryBuilder::new(UPSERT_HEAD);
+        let mut insert = sqlx::QueryBuilder::new(UPSERT.head.as_str());
         insert.push_values($chunk, |mut b, (key, day, counts)| {
             b.push_bind(key.scope)
                 .push_bind(key.agency_id)
@@ -269,15 +269,36 @@ macro_rules! multi_row_upsert {
                 b.push_bind(*v);
             }
         });
-        insert.push(UPSERT_TAIL);
+        insert.push(UPSERT.tail.as_str());
         insert
     }};
 }
 
-/// The one-row upsert, for the SQLite writer's prepared statements.
-static UPSERT_ONE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+/// The counter upsert, built from [`COLUMN_NAMES`]: the insert's head (key columns, then
+/// counts), its conflict clause (each count added to the stored row), and the one-row form
+/// the SQLite writer prepares.
+struct Upsert {
+    head: String,
+    tail: String,
+    one: String,
+}
+
+static UPSERT: std::sync::LazyLock<Upsert> = std::sync::LazyLock::new(|| {
+    let head = format!(
+        "INSERT INTO stat_days (scope, agency_id, procedure_code, channel, day, {}) ",
+        COLUMN_NAMES.join(", ")
+    );
+    let sums: Vec<String> = COLUMN_NAMES
+        .iter()
+        .map(|c| format!("{c} = stat_days.{c} + excluded.{c}"))
+        .collect();
+    let tail = format!(
+        " ON CONFLICT (scope, day, agency_id, procedure_code, channel) DO UPDATE SET {}",
+        sums.join(", ")
+    );
     let values: Vec<String> = (1..=COLUMNS + 5).map(|n| format!("${n}")).collect();
-    format!("{UPSERT_HEAD} VALUES ({}){UPSERT_TAIL}", values.join(", "))
+    let one = format!("{head} VALUES ({}){tail}", values.join(", "));
+    Upsert { head, tail, one }
 });
 
 /// Adds `rows` (key, day, counts) to `stat_days` in the open transaction, in (key, day)
@@ -307,7 +328,7 @@ pub(crate) async fn upsert(tx: &mut Tx<'_>, rows: &[StatRow]) -> Result<(), DbEr
     Ok(())
 }
 
-/// The counter columns, in the order of [`Counts`] and of [`UPSERT_HEAD`].
+/// The counter columns, in the order of [`Counts`] (the column constants index it).
 const COLUMN_NAMES: [&str; COLUMNS] = [
     "received",
     "digitised",
@@ -372,7 +393,7 @@ pub(crate) fn upsert_direct(lite: &mut Lite, rows: &[StatRow]) -> Result<(), DbE
         if updated == 0 {
             args.truncate(5);
             args.extend(counts.iter().map(|v| Arg::from(*v)));
-            lite.statement(UPSERT_ONE.as_str(), &args)?.raw_execute()?;
+            lite.statement(UPSERT.one.as_str(), &args)?.raw_execute()?;
         }
     }
     Ok(())
@@ -418,49 +439,45 @@ pub(crate) fn flatten(
         .collect()
 }
 
-pub(crate) const UPSERT_HEAD: &str =
-    "INSERT INTO stat_days (scope, agency_id, procedure_code, channel,
-    day, received, digitised, finished, early, on_time, late, apologised, refused, withdrawn,
-    stopped, e_result, due, due_met, due_missed, pause_in, pause_out, apologies, supplemented,
-    steps_early, steps_late) ";
-
-pub(crate) const UPSERT_TAIL: &str = " ON CONFLICT (scope, day, agency_id, procedure_code, channel)
-    DO UPDATE SET received = stat_days.received + excluded.received,
-    digitised = stat_days.digitised + excluded.digitised,
-    finished = stat_days.finished + excluded.finished,
-    early = stat_days.early + excluded.early,
-    on_time = stat_days.on_time + excluded.on_time,
-    late = stat_days.late + excluded.late,
-    apologised = stat_days.apologised + excluded.apologised,
-    refused = stat_days.refused + excluded.refused,
-    withdrawn = stat_days.withdrawn + excluded.withdrawn,
-    stopped = stat_days.stopped + excluded.stopped,
-    e_result = stat_days.e_result + excluded.e_result,
-    due = stat_days.due + excluded.due,
-    due_met = stat_days.due_met + excluded.due_met,
-    due_missed = stat_days.due_missed + excluded.due_missed,
-    pause_in = stat_days.pause_in + excluded.pause_in,
-    pause_out = stat_days.pause_out + excluded.pause_out,
-    apologies = stat_days.apologies + excluded.apologies,
-    supplemented = stat_days.supplemented + excluded.supplemented,
-    steps_early = stat_days.steps_early + excluded.steps_early,
-    steps_late = stat_days.steps_late + excluded.steps_late";
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The column names of the per-column updates follow the upsert's column list.
+    /// Each column constant names its column, and the statements follow the names.
     #[test]
-    fn column_names_follow_the_upsert() {
-        let listed: Vec<&str> = UPSERT_HEAD
-            .split(['(', ')', ','])
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .skip_while(|c| *c != "day")
-            .skip(1)
-            .collect();
-        assert_eq!(listed, COLUMN_NAMES);
+    fn column_names_follow_the_constants() {
+        for (index, name) in [
+            (RECEIVED, "received"),
+            (DIGITISED, "digitised"),
+            (FINISHED, "finished"),
+            (EARLY, "early"),
+            (ON_TIME, "on_time"),
+            (LATE, "late"),
+            (APOLOGISED, "apologised"),
+            (REFUSED, "refused"),
+            (WITHDRAWN, "withdrawn"),
+            (STOPPED, "stopped"),
+            (E_RESULT, "e_result"),
+            (DUE, "due"),
+            (DUE_MET, "due_met"),
+            (DUE_MISSED, "due_missed"),
+            (PAUSE_IN, "pause_in"),
+            (PAUSE_OUT, "pause_out"),
+            (APOLOGIES, "apologies"),
+            (SUPPLEMENTED, "supplemented"),
+            (STEPS_EARLY, "steps_early"),
+            (STEPS_LATE, "steps_late"),
+        ] {
+            assert_eq!(COLUMN_NAMES[index], name);
+        }
+        assert!(UPSERT.one.contains(
+            "day, received, digitised, finished, early, on_time, late, apologised, refused"
+        ));
+        assert!(
+            UPSERT
+                .one
+                .ends_with("steps_late = stat_days.steps_late + excluded.steps_late")
+        );
         assert_eq!(
             update_of((1 << RECEIVED) | (1 << DUE)),
             "UPDATE stat_days SET received = received + ?6, due = due + ?7 WHERE scope = ?1 AND agency_id = ?2 AND procedure_code = ?3\n         AND channel = ?4 AND day = ?5"
