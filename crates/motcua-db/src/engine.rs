@@ -27,6 +27,8 @@ pub(crate) enum Engine {
         queue: tokio::sync::mpsc::Sender<crate::writer::Job>,
         /// Point reads on the calling thread (a database file only).
         readers: Option<std::sync::Arc<crate::lite::Readers>>,
+        /// How far the writer's commits are on disk (full durability on a file only).
+        durable: Option<std::sync::Arc<crate::flush::Durable>>,
     },
     Postgres(PgPool),
 }
@@ -159,13 +161,24 @@ impl Db {
                     })?,
                 )
             };
-            let queue = crate::writer::start(write.clone(), direct)?;
+            // The writer's commits are flushed by a thread of their own (full durability
+            // on a file); a bulk load does not flush at all.
+            let (log, durable) = if direct.is_some() && durability == Durability::Full {
+                let mut wal = options.get_filename().as_os_str().to_owned();
+                wal.push("-wal");
+                let (log, durable) = crate::flush::Log::start(wal.into())?;
+                (Some(log), Some(durable))
+            } else {
+                (None, None)
+            };
+            let queue = crate::writer::start(write.clone(), direct, log)?;
             Ok(Self {
                 engine: Engine::Sqlite {
                     write,
                     read,
                     queue,
                     readers,
+                    durable,
                 },
                 caches: crate::cache::Caches::new(),
             })
@@ -186,6 +199,20 @@ impl Db {
                 url: redact(url),
                 reason: "chỉ hỗ trợ sqlite:// hoặc postgres://".into(),
             })
+        }
+    }
+
+    /// Waits until every write a read so far could have seen is on disk, so an answer
+    /// built from reads never reports a write a power cut could still undo. Writes are
+    /// answered after their own commit is on disk; this is for answers built from reads.
+    /// Immediate on PostgreSQL (a commit is visible once durable) and when no SQLite
+    /// commit is waiting for the disk.
+    pub async fn durable(&self) -> Result<(), DbError> {
+        match &self.engine {
+            Engine::Sqlite {
+                durable: Some(d), ..
+            } => d.wait().await,
+            _ => Ok(()),
         }
     }
 

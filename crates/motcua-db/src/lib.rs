@@ -16,6 +16,7 @@ mod days;
 mod outbox;
 #[macro_use]
 mod files;
+mod flush;
 mod lite;
 #[macro_use]
 mod statistics;

@@ -125,14 +125,17 @@ fn open(path: &Path, read_only: bool) -> Result<rusqlite::Connection, rusqlite::
     Ok(conn)
 }
 
-/// The writer thread's own connection to the database file, with the pool's settings.
+/// The writer thread's own connection to the database file, with the pool's settings,
+/// except that with full durability its commits do not wait for the disk: the flushing
+/// thread ([`crate::flush`]) syncs the log before the commit's jobs are answered.
+/// Checkpoints still sync the log before they copy it and the database after.
 pub(crate) fn open_writer(
     path: &Path,
     durability: Durability,
 ) -> Result<rusqlite::Connection, rusqlite::Error> {
     let conn = open(path, false)?;
     conn.execute_batch(match durability {
-        Durability::Full => "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;",
+        Durability::Full => "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
         Durability::Bulk => "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;",
     })?;
     // Statement journals stay in memory; a larger page cache keeps the indexes a batch

@@ -6,6 +6,10 @@
 //! so a job's statements run without leaving the thread. It also holds sqlx's one write
 //! connection for each batch, which keeps the process's other writes out of its way. An
 //! in-memory database has only sqlx's connection, which the jobs then use.
+//!
+//! With full durability the commit itself does not wait for the disk: the flushing thread
+//! ([`crate::flush`]) makes the log durable and only then answers the batch's jobs, while
+//! this thread already runs the next batch.
 
 use sqlx::sqlite::SqlitePool;
 use std::any::Any;
@@ -14,10 +18,11 @@ use std::pin::Pin;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::DbError;
+use crate::flush::Log;
 use crate::lite::Lite;
 use crate::tx::Tx;
 
-type Output = Result<Box<dyn Any + Send>, DbError>;
+pub(crate) type Output = Result<Box<dyn Any + Send>, DbError>;
 pub(crate) type BoxFuture<'c, T> = Pin<Box<dyn Future<Output = T> + Send + 'c>>;
 type JobFn = Box<dyn for<'c> FnOnce(Tx<'c>) -> BoxFuture<'c, Output> + Send>;
 
@@ -30,10 +35,12 @@ pub(crate) struct Job {
 const BATCH: usize = 256;
 
 /// Starts the writer thread for `pool` (a pool of one connection), running jobs on
-/// `direct` when given (a connection to the same database file).
+/// `direct` when given (a connection to the same database file), and answering them after
+/// `log` made their commit durable when given (else as soon as it is committed).
 pub(crate) fn start(
     pool: SqlitePool,
     direct: Option<rusqlite::Connection>,
+    log: Option<Log>,
 ) -> Result<mpsc::Sender<Job>, DbError> {
     let mut direct = direct.map(Lite::new);
     let runtime = tokio::runtime::Handle::try_current()
@@ -50,14 +57,26 @@ pub(crate) fn start(
                         Err(_) => break,
                     }
                 }
-                runtime.block_on(run_batch(&pool, direct.as_mut(), jobs));
+                runtime.block_on(run_batch(&pool, direct.as_mut(), log.as_ref(), jobs));
             }
         })
         .map_err(|e| DbError::Corrupt(format!("không khởi động được bộ ghi: {e}")))?;
     Ok(tx)
 }
 
-async fn run_batch(pool: &SqlitePool, direct: Option<&mut Lite>, jobs: Vec<Job>) {
+async fn run_batch(
+    pool: &SqlitePool,
+    direct: Option<&mut Lite>,
+    log: Option<&Log>,
+    jobs: Vec<Job>,
+) {
+    if log.is_some_and(Log::failed) {
+        fail_all(
+            jobs,
+            "nhật ký cơ sở dữ liệu không ghi bền được; cần khởi động lại máy chủ",
+        );
+        return;
+    }
     let mut held = match pool.acquire().await {
         Ok(c) => c,
         Err(e) => {
@@ -100,15 +119,22 @@ async fn run_batch(pool: &SqlitePool, direct: Option<&mut Lite>, jobs: Vec<Job>)
             return;
         }
     }
+    let number = log.map(Log::begin);
     match tx.execute("COMMIT", &[]).await {
-        Ok(_) => {
-            for (done, output) in finished {
-                let _ = done.send(output);
+        Ok(_) => match (log, number) {
+            (Some(log), Some(number)) => log.settle(number, finished),
+            _ => {
+                for (done, output) in finished {
+                    let _ = done.send(output);
+                }
             }
-        }
+        },
         Err(e) => {
             rollback(&mut tx).await;
             fail_all_done(finished, &e.to_string());
+            if let (Some(log), Some(number)) = (log, number) {
+                log.settle(number, Vec::new());
+            }
         }
     }
 }
@@ -172,7 +198,7 @@ fn fail_all(jobs: Vec<Job>, message: &str) {
     }
 }
 
-fn fail_all_done(done: Vec<(oneshot::Sender<Output>, Output)>, message: &str) {
+fn fail_all_done(done: crate::flush::Answers, message: &str) {
     for (sender, _) in done {
         let _ = sender.send(Err(DbError::Corrupt(format!("không ghi được: {message}"))));
     }
@@ -221,7 +247,7 @@ mod tests {
             .execute(&pool)
             .await
             .unwrap();
-        let queue = start(pool.clone(), direct).unwrap();
+        let queue = start(pool.clone(), direct, None).unwrap();
         let mut waits = Vec::new();
         for n in 0..30i64 {
             let queue = queue.clone();
@@ -269,8 +295,8 @@ mod tests {
         failing_jobs_roll_back_alone(pool, None, true).await;
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_failing_job_rolls_back_alone_on_the_direct_connection() {
+    /// A fresh database file and a one-connection pool on it.
+    async fn file_pool() -> (std::path::PathBuf, SqlitePool) {
         let path = std::env::temp_dir().join(format!(
             "motcua-writer-{}-{}.db",
             std::process::id(),
@@ -282,6 +308,12 @@ mod tests {
             .connect(&url)
             .await
             .unwrap();
+        (path, pool)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failing_job_rolls_back_alone_on_the_direct_connection() {
+        let (path, pool) = file_pool().await;
         let direct = rusqlite::Connection::open(&path).unwrap();
         failing_jobs_roll_back_alone(pool.clone(), Some(direct), false).await;
 
@@ -290,6 +322,7 @@ mod tests {
         let queue = start(
             pool.clone(),
             Some(rusqlite::Connection::open(&path).unwrap()),
+            None,
         )
         .unwrap();
         let failed = submit(&queue, |mut conn: Tx<'_>| {
@@ -312,5 +345,90 @@ mod tests {
             .unwrap();
         assert_eq!(high, vec![101]);
         let _ = std::fs::remove_file(&path);
+    }
+
+    /// A writer on a fresh database file with the log flushed by `log_path`'s thread.
+    async fn flushed_writer(
+        log_path: Option<&str>,
+    ) -> (
+        std::path::PathBuf,
+        SqlitePool,
+        mpsc::Sender<Job>,
+        std::sync::Arc<crate::flush::Durable>,
+    ) {
+        let (path, pool) = file_pool().await;
+        sqlx::query("PRAGMA journal_mode = WAL")
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE t (n INTEGER NOT NULL)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let direct = crate::lite::open_writer(&path, crate::Durability::Full).unwrap();
+        let wal = log_path.map_or_else(|| format!("{}-wal", path.display()), str::to_string);
+        let (log, durable) = Log::start(wal.into()).unwrap();
+        let queue = start(pool.clone(), Some(direct), Some(log)).unwrap();
+        (path, pool, queue, durable)
+    }
+
+    fn insert(n: i64) -> impl for<'c> FnOnce(Tx<'c>) -> BoxFuture<'c, Result<u64, DbError>> {
+        move |mut conn: Tx<'_>| {
+            boxed(async move {
+                conn.execute("INSERT INTO t (n) VALUES ($1)", args![n])
+                    .await
+            })
+        }
+    }
+
+    /// Jobs are answered only once their commit is flushed: after the last answer, every
+    /// commit begun is on disk, and a read has nothing to wait for.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn jobs_are_answered_after_their_commit_is_flushed() {
+        let (path, pool, queue, durable) = flushed_writer(None).await;
+        let mut waits = Vec::new();
+        for n in 0..40i64 {
+            let queue = queue.clone();
+            waits.push(tokio::spawn(async move { submit(&queue, insert(n)).await }));
+        }
+        for w in waits {
+            assert_eq!(w.await.unwrap().unwrap(), 1);
+        }
+        let begun = durable.begun();
+        assert!(begun >= 1);
+        assert_eq!(durable.flushed(), begun);
+        durable.wait().await.unwrap();
+        let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM t")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(stored, 40);
+        drop(queue);
+        pool.close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+
+    /// A log that cannot be flushed answers the batch with an error naming the problem,
+    /// and the writer takes no more work: nothing is acknowledged that may not be on disk.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_flush_answers_errors_and_stops_the_writer() {
+        let (path, pool, queue, durable) =
+            flushed_writer(Some("/nonexistent-motcua-dir/bench.db-wal")).await;
+        let first = submit(&queue, insert(1)).await.unwrap_err().to_string();
+        assert!(
+            first.contains("không bảo đảm được dữ liệu đã ghi xuống đĩa"),
+            "{first}"
+        );
+        assert!(first.contains("nonexistent-motcua-dir"), "{first}");
+        let second = submit(&queue, insert(2)).await.unwrap_err().to_string();
+        assert!(second.contains("khởi động lại"), "{second}");
+        assert!(durable.wait().await.is_err());
+        drop(queue);
+        pool.close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
     }
 }

@@ -101,5 +101,29 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(pages::router())
         .nest("/api/v1", api::router())
         .fallback(|| async { pages::PageError::NotFound })
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            durable_reads,
+        ))
         .with_state(state)
+}
+
+/// An answer to a read waits until every write it could have seen is on disk
+/// ([`Db::durable`]); a write's answer already waits for its own commit.
+async fn durable_reads(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let reads = matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
+    let response = next.run(request).await;
+    if reads && let Err(e) = state.db.durable().await {
+        tracing::error!("{e}");
+        return (axum::http::StatusCode::SERVICE_UNAVAILABLE, e.to_string()).into_response();
+    }
+    response
 }
