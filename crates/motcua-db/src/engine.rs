@@ -171,7 +171,8 @@ impl Db {
             } else {
                 (None, None)
             };
-            let queue = crate::writer::start(write.clone(), direct, log)?;
+            let views = readers.as_ref().map(|r| std::sync::Arc::clone(&r.views));
+            let queue = crate::writer::start(write.clone(), direct, log, views)?;
             Ok(Self {
                 engine: Engine::Sqlite {
                     write,

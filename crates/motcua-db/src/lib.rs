@@ -6,6 +6,7 @@
 
 #[macro_use]
 mod tx;
+mod views;
 #[macro_use]
 mod engine;
 #[macro_use]

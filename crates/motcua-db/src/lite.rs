@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite::OpenFlags;
@@ -13,6 +14,7 @@ use crate::DbError;
 use crate::engine::Durability;
 use crate::statistics::counts::{Counts, StatKey, StatRow};
 use crate::tx::Arg;
+use crate::views::PublicViews;
 
 pub(crate) struct Lite {
     conn: rusqlite::Connection,
@@ -24,6 +26,12 @@ pub(crate) struct Lite {
     job_stats: Vec<StatRow>,
     /// Counter rows of the batch's jobs that succeeded, summed by key and day.
     batch_stats: BTreeMap<(StatKey, i64), Counts>,
+    /// The public lookup's kept views, dropped after a commit changes their dossiers.
+    views: Option<Arc<PublicViews>>,
+    /// Codes of dossiers the running job changed, then those of the batch's jobs that
+    /// succeeded.
+    job_changed: Vec<String>,
+    batch_changed: Vec<String>,
 }
 
 impl Lite {
@@ -34,6 +42,32 @@ impl Lite {
             built: HashMap::new(),
             job_stats: Vec::new(),
             batch_stats: BTreeMap::new(),
+            views: None,
+            job_changed: Vec::new(),
+            batch_changed: Vec::new(),
+        }
+    }
+
+    /// The same, dropping `views` of the dossiers its commits change.
+    pub(crate) fn with_views(mut self, views: Option<Arc<PublicViews>>) -> Self {
+        self.views = views;
+        self
+    }
+
+    /// Notes a dossier the running job changes.
+    pub(crate) fn dossier_changed(&mut self, code: &str) {
+        if self.views.is_some() {
+            self.job_changed.push(code.to_string());
+        }
+    }
+
+    /// After the batch's commit: drops the views of the dossiers it changed.
+    pub(crate) fn publish_changes(&mut self) {
+        let codes = std::mem::take(&mut self.batch_changed);
+        if let Some(views) = &self.views
+            && !codes.is_empty()
+        {
+            views.changed(&codes);
         }
     }
 
@@ -83,9 +117,11 @@ impl Lite {
     /// dropped when it rolled back.
     pub(crate) fn job_settled(&mut self, succeeded: bool) {
         let rows = std::mem::take(&mut self.job_stats);
+        let changed = std::mem::take(&mut self.job_changed);
         if !succeeded {
             return;
         }
+        self.batch_changed.extend(changed);
         for (key, day, counts) in rows {
             let sum = self.batch_stats.entry((key, day)).or_insert([0; _]);
             for (a, b) in sum.iter_mut().zip(counts) {
@@ -104,10 +140,12 @@ impl Lite {
             .collect()
     }
 
-    /// Drops whatever counter rows are staged (the batch rolled back).
-    pub(crate) fn discard_stats(&mut self) {
+    /// Drops whatever counter rows and changed dossiers are staged (the batch rolled back).
+    pub(crate) fn discard_staged(&mut self) {
         self.job_stats.clear();
         self.batch_stats.clear();
+        self.job_changed.clear();
+        self.batch_changed.clear();
     }
 }
 
@@ -169,6 +207,8 @@ fn bind(stmt: &mut rusqlite::Statement<'_>, args: &[Arg<'_>]) -> Result<(), DbEr
 pub(crate) struct Readers {
     path: std::path::PathBuf,
     idle: std::sync::Mutex<Vec<rusqlite::Connection>>,
+    /// The public lookup's views, kept between lookups.
+    pub(crate) views: Arc<PublicViews>,
 }
 
 /// Most idle connections kept (each keeps its own page cache).
@@ -185,6 +225,7 @@ impl Readers {
         Self {
             path: path.to_path_buf(),
             idle: std::sync::Mutex::new(Vec::new()),
+            views: Arc::new(PublicViews::new()),
         }
     }
 

@@ -122,6 +122,14 @@ impl Tx<'_> {
         }
     }
 
+    /// Notes that the public view of dossier `code` changes with this write, so the
+    /// writer drops the view it may keep once the write is committed.
+    pub(crate) fn dossier_changed(&mut self, code: &str) {
+        if let Tx::Lite(lite) = self {
+            lite.dossier_changed(code);
+        }
+    }
+
     /// Whether this is a SQLite connection (either path).
     pub(crate) fn is_sqlite(&self) -> bool {
         !matches!(self, Tx::Pg(_))

@@ -35,14 +35,16 @@ pub(crate) struct Job {
 const BATCH: usize = 256;
 
 /// Starts the writer thread for `pool` (a pool of one connection), running jobs on
-/// `direct` when given (a connection to the same database file), and answering them after
-/// `log` made their commit durable when given (else as soon as it is committed).
+/// `direct` when given (a connection to the same database file; its commits drop the
+/// `views` of the dossiers they change), and answering them after `log` made their commit
+/// durable when given (else as soon as it is committed).
 pub(crate) fn start(
     pool: SqlitePool,
     direct: Option<rusqlite::Connection>,
     log: Option<Log>,
+    views: Option<std::sync::Arc<crate::views::PublicViews>>,
 ) -> Result<mpsc::Sender<Job>, DbError> {
-    let mut direct = direct.map(Lite::new);
+    let mut direct = direct.map(|c| Lite::new(c).with_views(views));
     let runtime = tokio::runtime::Handle::try_current()
         .map_err(|e| DbError::Corrupt(format!("bộ ghi cần môi trường tokio: {e}")))?;
     let (tx, mut rx) = mpsc::channel::<Job>(4096);
@@ -121,14 +123,19 @@ async fn run_batch(
     }
     let number = log.map(Log::begin);
     match tx.execute("COMMIT", &[]).await {
-        Ok(_) => match (log, number) {
-            (Some(log), Some(number)) => log.settle(number, finished),
-            _ => {
-                for (done, output) in finished {
-                    let _ = done.send(output);
+        Ok(_) => {
+            if let Tx::Lite(lite) = &mut tx {
+                lite.publish_changes();
+            }
+            match (log, number) {
+                (Some(log), Some(number)) => log.settle(number, finished),
+                _ => {
+                    for (done, output) in finished {
+                        let _ = done.send(output);
+                    }
                 }
             }
-        },
+        }
         Err(e) => {
             rollback(&mut tx).await;
             fail_all_done(finished, &e.to_string());
@@ -185,7 +192,7 @@ async fn run_in_savepoint(tx: &mut Tx<'_>, run: JobFn) -> Result<Output, (Output
 /// Rolls the batch back, dropping its staged counters.
 async fn rollback(tx: &mut Tx<'_>) {
     if let Tx::Lite(lite) = tx {
-        lite.discard_stats();
+        lite.discard_staged();
     }
     let _ = tx.execute("ROLLBACK", &[]).await;
 }
@@ -247,7 +254,7 @@ mod tests {
             .execute(&pool)
             .await
             .unwrap();
-        let queue = start(pool.clone(), direct, None).unwrap();
+        let queue = start(pool.clone(), direct, None, None).unwrap();
         let mut waits = Vec::new();
         for n in 0..30i64 {
             let queue = queue.clone();
@@ -323,6 +330,7 @@ mod tests {
             pool.clone(),
             Some(rusqlite::Connection::open(&path).unwrap()),
             None,
+            None,
         )
         .unwrap();
         let failed = submit(&queue, |mut conn: Tx<'_>| {
@@ -368,7 +376,7 @@ mod tests {
         let direct = crate::lite::open_writer(&path, crate::Durability::Full).unwrap();
         let wal = log_path.map_or_else(|| format!("{}-wal", path.display()), str::to_string);
         let (log, durable) = Log::start(wal.into()).unwrap();
-        let queue = start(pool.clone(), Some(direct), Some(log)).unwrap();
+        let queue = start(pool.clone(), Some(direct), Some(log), None).unwrap();
         (path, pool, queue, durable)
     }
 

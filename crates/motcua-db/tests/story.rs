@@ -76,6 +76,16 @@ async fn lifecycle(engine: &str) {
         "SMS and e-mail for 'received'"
     );
 
+    // The public lookup, asked twice (the second time from the kept view on SQLite).
+    for _ in 0..2 {
+        let public = db
+            .public_lookup(&d.code, &d.lookup_secret)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((public.status, public.step), (Status::Accepted, 0));
+    }
+
     // The specialist cannot act on the counter's step.
     let err = step(
         &db,
@@ -104,6 +114,19 @@ async fn lifecycle(engine: &str) {
     .unwrap();
     assert_eq!((d.status, d.version), (Status::Processing, 2));
     assert_eq!(db.dossier(d.id).await.unwrap().unwrap(), d);
+    // The lookup shows the change at once: the transition dropped the kept view.
+    let public = db
+        .public_lookup(&d.code, &d.lookup_secret.to_lowercase())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((public.status, public.step), (Status::Processing, 1));
+    assert!(
+        db.public_lookup(&d.code, "WRONGONE")
+            .await
+            .unwrap()
+            .is_none()
+    );
     // A stale write is a conflict.
     let err = step(
         &db,

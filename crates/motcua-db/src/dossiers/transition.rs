@@ -175,6 +175,7 @@ impl Db {
                 "version": dossier.version + 1,
             }),
         };
+        let changed_code = dossier.code.clone();
         let written: Result<(), DbError> = grouped_write!(self, conn => {
             let updated = conn.execute(UPDATE, args![
                 status_code,
@@ -196,6 +197,7 @@ impl Db {
             if updated != 1 {
                 return Err(DbError::Conflict { current: expected });
             }
+            conn.dossier_changed(&changed_code);
             conn.execute(INSERT_HISTORY, args![
                 dossier_id,
                 action_name,
