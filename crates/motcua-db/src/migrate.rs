@@ -45,6 +45,11 @@ const SQLITE: &[Migration] = &[
         "partial_indexes",
         include_str!("../migrations/sqlite/0008_partial_indexes.sql"),
     ),
+    (
+        9,
+        "no_total_rows",
+        include_str!("../migrations/sqlite/0009_no_total_rows.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -86,6 +91,11 @@ const POSTGRES: &[Migration] = &[
         8,
         "partial_indexes",
         include_str!("../migrations/postgres/0008_partial_indexes.sql"),
+    ),
+    (
+        9,
+        "no_total_rows",
+        include_str!("../migrations/postgres/0009_no_total_rows.sql"),
     ),
 ];
 

@@ -6,7 +6,8 @@
 //! `due` on its appointment day (unless it waits for the citizen now, when the appointment
 //! will move); `due_met` on the appointment day when it finished on or before it, `due_missed`
 //! on the finished day when after; `pause_in`/`pause_out` on the days a wait for a supplement
-//! or a payment began and ended. Day 0 carries the sum of every row of the key.
+//! or a payment began and ended. Month and year rows carry the sums of their days; the year
+//! rows together are the key's all-time total.
 
 use std::collections::BTreeMap;
 
@@ -124,7 +125,7 @@ fn add(map: &mut BTreeMap<i64, Counts>, day: i64, column: usize) {
     map.entry(day).or_insert([0; COLUMNS])[column] += 1;
 }
 
-/// The rows a dossier in this state adds to (day 0 excluded).
+/// The day rows a dossier in this state adds to.
 pub(crate) fn contribution(f: Facts<'_>) -> BTreeMap<i64, Counts> {
     let s = f.state;
     let mut map = BTreeMap::new();
@@ -216,7 +217,7 @@ pub(crate) fn merge(into: &mut BTreeMap<i64, Counts>, from: &BTreeMap<i64, Count
 }
 
 /// The rows to add for a change from `old` to `new` (either may be absent): the non-zero
-/// differences by day, and their sum under day 0. Empty when nothing counted changed.
+/// differences by day, and their sums by month and year. Empty when nothing counted changed.
 pub(crate) fn delta(
     old: Option<&BTreeMap<i64, Counts>>,
     new: Option<&BTreeMap<i64, Counts>>,
@@ -231,8 +232,8 @@ pub(crate) fn delta(
     with_totals(out)
 }
 
-/// Drops all-zero rows and adds the month rows (key YYYYMM), the year rows (YYYY) and the
-/// day-0 row, each the sum of its day rows.
+/// Drops all-zero rows and adds the month rows (key YYYYMM) and the year rows (YYYY), each
+/// the sum of its day rows.
 pub(crate) fn with_totals(mut rows: BTreeMap<i64, Counts>) -> BTreeMap<i64, Counts> {
     rows.retain(|day, c| *day > MONTH_MAX && c.iter().any(|v| *v != 0));
     if rows.is_empty() {
@@ -240,7 +241,7 @@ pub(crate) fn with_totals(mut rows: BTreeMap<i64, Counts>) -> BTreeMap<i64, Coun
     }
     let mut extra: BTreeMap<i64, Counts> = BTreeMap::new();
     for (day, counts) in &rows {
-        for key in [0, day / 10_000, day / 100] {
+        for key in [day / 10_000, day / 100] {
             let row = extra.entry(key).or_insert([0; COLUMNS]);
             for (a, b) in row.iter_mut().zip(counts) {
                 *a += b;
@@ -252,7 +253,7 @@ pub(crate) fn with_totals(mut rows: BTreeMap<i64, Counts>) -> BTreeMap<i64, Coun
     rows
 }
 
-/// Keys up to this are month rows (YYYYMM); above, day rows (YYYYMMDD); 0 is the total.
+/// Keys up to this are month rows (YYYYMM) or year rows (YYYY); above, day rows (YYYYMMDD).
 pub(crate) const MONTH_MAX: i64 = 999_999;
 
 /// Builds the multi-row upsert of `chunk` for a sqlx connection.
@@ -399,7 +400,7 @@ pub(crate) fn upsert_direct(lite: &mut Lite, rows: &[StatRow]) -> Result<(), DbE
     Ok(())
 }
 
-/// One row to add: key, day (0 for the totals) and counts.
+/// One row to add: key, day (or month, or year) and counts.
 pub(crate) type StatRow = (StatKey, i64, Counts);
 
 /// Flattens per-key rows into upsert order.
@@ -493,14 +494,15 @@ mod tests {
         add(&mut b, 20260310, FINISHED);
         add(&mut b, 20260310, EARLY);
         let d = delta(Some(&a), Some(&b));
-        assert_eq!(d.len(), 4, "{d:?}");
+        assert_eq!(d.len(), 3, "{d:?}");
         assert_eq!(d[&2026][EARLY], 1);
         assert_eq!(d[&202603][EARLY], 1);
         assert_eq!(d[&20260310][FINISHED], 1);
-        assert_eq!(d[&0][EARLY], 1);
+        assert!(!d.contains_key(&0));
         assert!(delta(Some(&a), Some(&a)).is_empty());
         let gone = delta(Some(&a), None);
-        assert_eq!(gone[&0][RECEIVED], -1);
+        assert_eq!(gone[&2026][RECEIVED], -1);
+        assert_eq!(gone[&202603][DUE], -1);
     }
 
     #[test]

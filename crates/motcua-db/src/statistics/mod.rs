@@ -3,8 +3,8 @@
 //!
 //! For a period [from, to] (Vietnam dates): received, resolved and the other end states are
 //! sums of the day rows inside it; "carried over" (open before `from`) and "in progress,
-//! overdue, paused at the end" are states at a date, got as the day-0 totals minus the rows
-//! after that date, so a query reads only the rows from `from` on.
+//! overdue, paused at the end" are states at a date, got as the all-time totals (the year
+//! rows) minus the rows after that date, so a query reads only the rows from `from` on.
 
 #[macro_use]
 pub(crate) mod counts;

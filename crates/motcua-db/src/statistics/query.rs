@@ -259,7 +259,8 @@ impl Db {
             let after = filter.to.succ_opt().unwrap_or(filter.to);
             numbers.extend(bind_ranges(&super::sql::rows_from(after)));
             let mut wanted = pairs(&numbers);
-            wanted.push((0, 0));
+            // Every year row: their sum is the all-time total.
+            wanted.push((1, 9999));
             let read = super::sql::disjoint(&wanted, 11);
             numbers.extend(read.iter().flat_map(|r| [r.0, r.1]));
             numbers.push(scope);

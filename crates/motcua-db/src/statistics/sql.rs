@@ -1,12 +1,13 @@
 //! The SQL that reads the counters, and the row ranges it reads for a period.
 //!
-//! `stat_days` rows are keyed by a number: 0 (a key's all-time total), YYYY (a year),
-//! YYYYMM (a month) or YYYYMMDD (a day); the kinds never overlap. "Everything on or after a
+//! `stat_days` rows are keyed by a number: YYYY (a year), YYYYMM (a month) or YYYYMMDD (a
+//! day); the kinds never overlap, and the year rows together are a key's all-time total. "Everything on or after a
 //! date" is read as a few ranges of rows: for a date early in its year, that year's row
 //! minus the months and days before it; later in the year, the months and days after it;
 //! plus the later years. A period's sums are "from its first day" minus "after its last";
 //! a state at a date (open, paused, overdue) is the total minus what came after. So a query
-//! reads about three rows per key, not one per day.
+//! reads a few rows per key (one per year, and the months and days at the edges), not one
+//! per day.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -188,7 +189,7 @@ macro_rules! filters {
 }
 
 /// By key, for a period: $6–$15 the rows from its first day, $16–$25 those after its last,
-/// $26–$47 the disjoint ranges to read (day 0 and the ranges above), $48 the scope.
+/// $26–$47 the disjoint ranges to read (every year row and the ranges above), $48 the scope.
 pub(crate) const BY_KEY: &str = concat!(
     "SELECT agency_id, procedure_code, channel,
         CAST(SUM((wf - wa) * received) AS BIGINT) AS received,
@@ -212,7 +213,7 @@ pub(crate) const BY_KEY: &str = concat!(
      FROM (SELECT s.agency_id, s.procedure_code, s.channel, s.received, s.digitised, s.finished,
              s.early, s.on_time, s.late, s.apologised, s.refused, s.withdrawn, s.stopped,
              s.e_result, s.apologies, s.supplemented, s.steps_early, s.steps_late, s.due, s.due_met, s.due_missed, s.pause_in, s.pause_out,
-             CASE WHEN s.day = 0 THEN 1 ELSE 0 END AS z, ",
+             CASE WHEN s.day BETWEEN 1 AND 9999 THEN 1 ELSE 0 END AS z, ",
     weight!(6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
     " AS wf, ",
     weight!(16, 17, 18, 19, 20, 21, 22, 23, 24, 25),
