@@ -76,9 +76,12 @@ impl FormsArgs {
 
 pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()> {
     let docs = args.forms.settings()?;
-    let db = db_args.open(Durability::Full).await?;
-    let empty = db.agencies().await?.is_empty();
-    db.close().await;
+    let empty = {
+        let db = db_args.open(Durability::Full).await?;
+        let empty = db.agencies().await?.is_empty();
+        db.close().await;
+        empty
+    };
     if empty && !args.no_demo {
         println!(
             "Lần chạy đầu: đang nạp tỉnh mẫu ({} hồ sơ)…",
