@@ -4,8 +4,9 @@
 //!
 //! On a database file the thread keeps its own SQLite connection and prepared statements,
 //! so a job's statements run without leaving the thread. It also holds sqlx's one write
-//! connection for each batch, which keeps the process's other writes out of its way. An
-//! in-memory database has only sqlx's connection, which the jobs then use.
+//! connection while it works (handing it back when nothing is queued, or after a few
+//! batches), which keeps the process's other writes out of its way. An in-memory database
+//! has only sqlx's connection, which the jobs then use.
 //!
 //! With full durability the commit itself does not wait for the disk: the flushing thread
 //! ([`crate::flush`]) makes the log durable and only then answers the batch's jobs, while
@@ -34,6 +35,11 @@ pub(crate) struct Job {
 /// Most jobs in one transaction.
 const BATCH: usize = 256;
 
+/// Most batches in a row that keep sqlx's write connection before the process's other
+/// writes get their turn (they also get it whenever nothing is queued). Handing it back
+/// costs a round trip through sqlx's SQLite thread, so it is not done after every batch.
+const HOLD_BATCHES: usize = 8;
+
 /// Starts the writer thread for `pool` (a pool of one connection), running jobs on
 /// `direct` when given (a connection to the same database file; its commits drop the
 /// `views` of the dossiers they change), and answering them after `log` made their commit
@@ -51,6 +57,8 @@ pub(crate) fn start(
     std::thread::Builder::new()
         .name("motcua-writer".into())
         .spawn(move || {
+            let mut held = None;
+            let mut held_for = 0;
             while let Some(first) = rx.blocking_recv() {
                 let mut jobs = vec![first];
                 while jobs.len() < BATCH {
@@ -59,40 +67,58 @@ pub(crate) fn start(
                         Err(_) => break,
                     }
                 }
-                runtime.block_on(run_batch(&pool, direct.as_mut(), log.as_ref(), jobs));
+                let committed = runtime.block_on(run_batch(
+                    &pool,
+                    &mut held,
+                    direct.as_mut(),
+                    log.as_ref(),
+                    jobs,
+                ));
+                held_for += 1;
+                if !committed || held_for >= HOLD_BATCHES || rx.is_empty() {
+                    // Handing it back spawns a task: done inside the runtime.
+                    runtime.block_on(async { drop(held.take()) });
+                    held_for = 0;
+                }
             }
         })
         .map_err(|e| DbError::Corrupt(format!("không khởi động được bộ ghi: {e}")))?;
     Ok(tx)
 }
 
+/// Runs one batch holding sqlx's write connection (`held`, taken from `pool` when empty);
+/// whether it committed.
 async fn run_batch(
     pool: &SqlitePool,
+    held: &mut Option<sqlx::pool::PoolConnection<sqlx::Sqlite>>,
     direct: Option<&mut Lite>,
     log: Option<&Log>,
     jobs: Vec<Job>,
-) {
+) -> bool {
     if log.is_some_and(Log::failed) {
         fail_all(
             jobs,
             "nhật ký cơ sở dữ liệu không ghi bền được; cần khởi động lại máy chủ",
         );
-        return;
+        return false;
     }
-    let mut held = match pool.acquire().await {
-        Ok(c) => c,
-        Err(e) => {
-            fail_all(jobs, &e.to_string());
-            return;
-        }
+    let held = match held {
+        Some(c) => c,
+        None => match pool.acquire().await {
+            Ok(c) => held.insert(c),
+            Err(e) => {
+                fail_all(jobs, &e.to_string());
+                return false;
+            }
+        },
     };
     let mut tx = match direct {
         Some(conn) => Tx::Lite(conn),
-        None => Tx::Sqlx(&mut held),
+        None => Tx::Sqlx(held),
     };
     if let Err(e) = tx.execute("BEGIN IMMEDIATE", &[]).await {
         fail_all(jobs, &e.to_string());
-        return;
+        return false;
     }
     let mut finished = Vec::with_capacity(jobs.len());
     for job in jobs {
@@ -108,7 +134,7 @@ async fn run_batch(
                 rollback(&mut tx).await;
                 fail_all_done(finished, &message);
                 let _ = job.done.send(output);
-                return;
+                return false;
             }
         }
     }
@@ -118,7 +144,7 @@ async fn run_batch(
         if let Err(e) = crate::statistics::counts::upsert_direct(lite, &rows) {
             rollback(&mut tx).await;
             fail_all_done(finished, &e.to_string());
-            return;
+            return false;
         }
     }
     let number = log.map(Log::begin);
@@ -135,6 +161,7 @@ async fn run_batch(
                     }
                 }
             }
+            true
         }
         Err(e) => {
             rollback(&mut tx).await;
@@ -142,6 +169,7 @@ async fn run_batch(
             if let (Some(log), Some(number)) = (log, number) {
                 log.settle(number, Vec::new());
             }
+            false
         }
     }
 }
@@ -411,6 +439,55 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(stored, 40);
+        drop(queue);
+        pool.close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+
+    /// While jobs keep coming, the writer still hands sqlx's write connection back every
+    /// few batches, so the process's other writes are not starved.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn other_writes_get_their_turn_under_a_stream_of_jobs() {
+        let (path, pool, queue, _durable) = flushed_writer(None).await;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut producers = Vec::new();
+        for p in 0..16i64 {
+            let queue = queue.clone();
+            let stop = std::sync::Arc::clone(&stop);
+            producers.push(tokio::spawn(async move {
+                let mut n = 0i64;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    submit(&queue, insert(p * 1_000_000 + n)).await.unwrap();
+                    n += 1;
+                }
+                n
+            }));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let mut other = Vec::new();
+        for n in 0..5i64 {
+            let wrote = tokio::time::timeout(
+                std::time::Duration::from_secs(5),
+                sqlx::query("INSERT INTO t (n) VALUES ($1)")
+                    .bind(-1 - n)
+                    .execute(&pool),
+            )
+            .await;
+            other.push(wrote.is_ok_and(|r| r.is_ok()));
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let mut jobs = 0;
+        for p in producers {
+            jobs += p.await.unwrap();
+        }
+        assert_eq!(other, vec![true; 5]);
+        let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM t")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(stored, jobs + 5);
         drop(queue);
         pool.close().await;
         for suffix in ["", "-wal", "-shm"] {
