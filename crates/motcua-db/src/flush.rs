@@ -78,6 +78,10 @@ impl Durable {
     /// answered. Immediate when nothing is waiting for the disk.
     pub async fn wait(&self) -> Result<(), DbError> {
         let target = self.begun.load(Ordering::Acquire);
+        if !self.failed() && self.flushed.load(Ordering::Acquire) >= target {
+            return Ok(());
+        }
+        // Subscribed before the conditions are checked again, so no flush is missed.
         let mut changes = self.changed.subscribe();
         loop {
             if self.failed() {

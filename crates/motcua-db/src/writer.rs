@@ -408,6 +408,15 @@ mod tests {
         (path, pool, queue, durable)
     }
 
+    /// Stops the writer, closes the pool and removes the database files.
+    async fn close_and_remove(queue: mpsc::Sender<Job>, pool: SqlitePool, path: &std::path::Path) {
+        drop(queue);
+        pool.close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+
     fn insert(n: i64) -> impl for<'c> FnOnce(Tx<'c>) -> BoxFuture<'c, Result<u64, DbError>> {
         move |mut conn: Tx<'_>| {
             boxed(async move {
@@ -439,11 +448,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(stored, 40);
-        drop(queue);
-        pool.close().await;
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
+        close_and_remove(queue, pool, &path).await;
     }
 
     /// While jobs keep coming, the writer still hands sqlx's write connection back every
@@ -488,11 +493,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(stored, jobs + 5);
-        drop(queue);
-        pool.close().await;
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
+        close_and_remove(queue, pool, &path).await;
     }
 
     /// A log that cannot be flushed answers the batch with an error naming the problem,
@@ -510,10 +511,6 @@ mod tests {
         let second = submit(&queue, insert(2)).await.unwrap_err().to_string();
         assert!(second.contains("khởi động lại"), "{second}");
         assert!(durable.wait().await.is_err());
-        drop(queue);
-        pool.close().await;
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
+        close_and_remove(queue, pool, &path).await;
     }
 }
