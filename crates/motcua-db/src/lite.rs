@@ -13,6 +13,7 @@ use rusqlite::OpenFlags;
 use crate::DbError;
 use crate::engine::Durability;
 use crate::statistics::counts::{Counts, StatKey, StatRow};
+use crate::statistics::pending::Sums;
 use crate::tx::Arg;
 use crate::views::PublicViews;
 
@@ -20,6 +21,8 @@ pub(crate) struct Lite {
     conn: rusqlite::Connection,
     /// SQL texts by address and length, as prepared (`$n` → `?n`).
     texts: HashMap<(usize, usize), Box<str>>,
+    /// INSERT texts without their RETURNING clause, by address and length.
+    inserts: HashMap<(usize, usize), Box<str>>,
     /// SQL texts built at run time, by the caller's key (already written with `?n`).
     built: HashMap<u64, Box<str>>,
     /// Counter rows of the job running now.
@@ -32,6 +35,12 @@ pub(crate) struct Lite {
     /// succeeded.
     job_changed: Vec<String>,
     batch_changed: Vec<String>,
+    /// The pending counter records a job of the batch asked to have added in its commit,
+    /// read and summed.
+    fold: Option<Sums>,
+    /// Counter records pending after the last commit, and after the batch's commit.
+    pending: usize,
+    pending_next: Option<usize>,
 }
 
 impl Lite {
@@ -39,13 +48,47 @@ impl Lite {
         Self {
             conn,
             texts: HashMap::new(),
+            inserts: HashMap::new(),
             built: HashMap::new(),
             job_stats: Vec::new(),
             batch_stats: BTreeMap::new(),
             views: None,
             job_changed: Vec::new(),
             batch_changed: Vec::new(),
+            fold: None,
+            pending: 0,
+            pending_next: None,
         }
+    }
+
+    /// The connection itself.
+    pub(crate) fn conn(&self) -> &rusqlite::Connection {
+        &self.conn
+    }
+
+    /// Counter records pending (as far as this connection knows).
+    pub(crate) fn pending(&self) -> usize {
+        self.pending
+    }
+
+    /// Sets how many counter records will be pending once the running batch commits.
+    pub(crate) fn pending_after_commit(&mut self, records: usize) {
+        self.pending_next = Some(records);
+    }
+
+    /// Whether a job of the batch asked for the pending counter records to be added.
+    pub(crate) fn fold_requested(&self) -> bool {
+        self.fold.is_some()
+    }
+
+    /// Keeps the pending counter records, summed, to be added before the batch's commit.
+    pub(crate) fn request_fold(&mut self, sums: Sums) {
+        self.fold = Some(sums);
+    }
+
+    /// The pending counter records a job asked to have added, if one did.
+    pub(crate) fn take_fold(&mut self) -> Option<Sums> {
+        self.fold.take()
     }
 
     /// The same, dropping `views` of the dossiers its commits change.
@@ -61,8 +104,12 @@ impl Lite {
         }
     }
 
-    /// After the batch's commit: drops the views of the dossiers it changed.
-    pub(crate) fn publish_changes(&mut self) {
+    /// After the batch's commit: drops the views of the dossiers it changed, and counts
+    /// the counter records it left pending.
+    pub(crate) fn committed(&mut self) {
+        if let Some(records) = self.pending_next.take() {
+            self.pending = records;
+        }
         let codes = std::mem::take(&mut self.batch_changed);
         if let Some(views) = &self.views
             && !codes.is_empty()
@@ -84,6 +131,25 @@ impl Lite {
         let mut stmt = self.conn.prepare_cached(text)?;
         bind(&mut stmt, args)?;
         Ok(stmt)
+    }
+
+    /// Runs `sql`, an INSERT ending in `RETURNING id`, without that clause (see
+    /// [`crate::tx::Tx::insert`]); the new row's id.
+    pub(crate) fn insert(&mut self, sql: &'static str, args: &[Arg<'_>]) -> Result<i64, DbError> {
+        let text = match self.inserts.entry((sql.as_ptr() as usize, sql.len())) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let plain = sql.trim_end().strip_suffix("RETURNING id").ok_or_else(|| {
+                    DbError::Corrupt("câu lệnh thêm dòng không kết thúc bằng RETURNING id".into())
+                })?;
+                e.insert(numbered(plain).into_boxed_str())
+            }
+        };
+        let mut stmt = self.conn.prepare_cached(text)?;
+        bind(&mut stmt, args)?;
+        stmt.raw_execute()?;
+        drop(stmt);
+        Ok(self.conn.last_insert_rowid())
     }
 
     /// The prepared statement for the SQL text `build` makes for `key` (built once per
@@ -146,6 +212,8 @@ impl Lite {
         self.batch_stats.clear();
         self.job_changed.clear();
         self.batch_changed.clear();
+        self.fold = None;
+        self.pending_next = None;
     }
 }
 

@@ -50,6 +50,11 @@ const SQLITE: &[Migration] = &[
         "no_total_rows",
         include_str!("../migrations/sqlite/0009_no_total_rows.sql"),
     ),
+    (
+        10,
+        "pending_counts",
+        include_str!("../migrations/sqlite/0010_pending_counts.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -96,6 +101,11 @@ const POSTGRES: &[Migration] = &[
         9,
         "no_total_rows",
         include_str!("../migrations/postgres/0009_no_total_rows.sql"),
+    ),
+    (
+        10,
+        "pending_counts",
+        include_str!("../migrations/postgres/0010_pending_counts.sql"),
     ),
 ];
 

@@ -135,7 +135,7 @@ impl Db {
         let (code, name) = (field_code.to_string(), field_name.to_string());
         let id: i64 = grouped_write!(self, conn => {
             let number: i64 = conn.int(NEXT_NUMBER, args![agency_id, day]).await?;
-            let id: i64 = conn.int(INSERT, args![agency_id, day, number, &code, &name, at]).await?;
+            let id: i64 = conn.insert(INSERT, args![agency_id, day, number, &code, &name, at]).await?;
             Ok(id)
         })?;
         self.ticket(id).await?.ok_or(DbError::NotFound("số thứ tự"))

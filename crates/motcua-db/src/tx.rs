@@ -189,6 +189,21 @@ impl Tx<'_> {
             .ok_or_else(|| DbError::Corrupt("câu lệnh không trả về dòng nào".into()))
     }
 
+    /// Runs an INSERT ending in `RETURNING id`; the new row's id. On the writer's own SQLite
+    /// connection the statement runs without its RETURNING clause and the id comes from the
+    /// connection: SQLite carries RETURNING out as a trigger, which makes the insert keep a
+    /// statement journal (a copy of every page it changes, in case it fails half-way).
+    pub(crate) async fn insert(
+        &mut self,
+        sql: &'static str,
+        args: &[Arg<'_>],
+    ) -> Result<i64, DbError> {
+        match self {
+            Tx::Lite(conn) => conn.insert(sql, args),
+            _ => self.int(sql, args).await,
+        }
+    }
+
     /// The first two columns (a number and a text) of the row the statement must return.
     pub(crate) async fn int_text(
         &mut self,

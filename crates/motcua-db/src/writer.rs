@@ -21,6 +21,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::DbError;
 use crate::flush::Log;
 use crate::lite::Lite;
+use crate::statistics::pending::FOLD_EVERY;
 use crate::tx::Tx;
 
 pub(crate) type Output = Result<Box<dyn Any + Send>, DbError>;
@@ -51,6 +52,12 @@ pub(crate) fn start(
     views: Option<std::sync::Arc<crate::views::PublicViews>>,
 ) -> Result<mpsc::Sender<Job>, DbError> {
     let mut direct = direct.map(|c| Lite::new(c).with_views(views));
+    if let Some(lite) = direct.as_mut() {
+        // Only paces the writer's own adding up: a database not migrated yet has none.
+        let records = crate::statistics::pending::count(lite).unwrap_or_default();
+        lite.pending_after_commit(records);
+        lite.committed();
+    }
     let runtime = tokio::runtime::Handle::try_current()
         .map_err(|e| DbError::Corrupt(format!("bộ ghi cần môi trường tokio: {e}")))?;
     let (tx, mut rx) = mpsc::channel::<Job>(4096);
@@ -75,6 +82,11 @@ pub(crate) fn start(
                     jobs,
                 ));
                 held_for += 1;
+                if let Some(lite) = direct.as_mut()
+                    && lite.pending() >= FOLD_EVERY
+                {
+                    fold(lite, log.as_ref());
+                }
                 if !committed || held_for >= HOLD_BATCHES || rx.is_empty() {
                     // Handing it back spawns a task: done inside the runtime.
                     runtime.block_on(async { drop(held.take()) });
@@ -84,6 +96,17 @@ pub(crate) fn start(
         })
         .map_err(|e| DbError::Corrupt(format!("không khởi động được bộ ghi: {e}")))?;
     Ok(tx)
+}
+
+/// Adds the pending counter records to `stat_days` between batches. A failure (a damaged
+/// record) is logged and tried again after as many commits; the writes go on, and the
+/// statistics reads report it.
+fn fold(lite: &mut Lite, log: Option<&Log>) {
+    if let Err(e) = crate::statistics::pending::fold_alone(lite, log) {
+        tracing::error!(error = %e, "không cộng được số đếm thống kê chờ cộng");
+        lite.pending_after_commit(0);
+        lite.committed();
+    }
 }
 
 /// Runs one batch holding sqlx's write connection (`held`, taken from `pool` when empty);
@@ -141,7 +164,7 @@ async fn run_batch(
     // The SQLite writer's counters are written once for the batch, summed.
     if let Tx::Lite(lite) = &mut tx {
         let rows = lite.take_batch_stats();
-        if let Err(e) = crate::statistics::counts::upsert_direct(lite, &rows) {
+        if let Err(e) = crate::statistics::pending::settle_batch(lite, rows) {
             rollback(&mut tx).await;
             fail_all_done(finished, &e.to_string());
             return false;
@@ -151,7 +174,7 @@ async fn run_batch(
     match tx.execute("COMMIT", &[]).await {
         Ok(_) => {
             if let Tx::Lite(lite) = &mut tx {
-                lite.publish_changes();
+                lite.committed();
             }
             match (log, number) {
                 (Some(log), Some(number)) => log.settle(number, finished),

@@ -249,7 +249,7 @@ impl Db {
                 u32::try_from(seq).map_err(|_| DbError::Corrupt("số thứ tự hồ sơ".into()))?,
             )
             .map_err(|e| DbError::Invalid(vec![e]))?;
-            let id: i64 = conn.int(INSERT, args![
+            let id: i64 = conn.insert(INSERT, args![
                 code.as_str(),
                 &secret,
                 version_id,

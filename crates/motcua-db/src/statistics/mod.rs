@@ -1,5 +1,6 @@
 //! Thống kê — counts of dossiers for any period and cut, summed from the per-day counter
-//! table `stat_days` that every intake and transition keeps current in its own transaction.
+//! table `stat_days` that every intake and transition keeps current in its own transaction
+//! (on SQLite through the writer's pending records, added before every read: `pending.rs`).
 //!
 //! For a period [from, to] (Vietnam dates): received, resolved and the other end states are
 //! sums of the day rows inside it; "carried over" (open before `from`) and "in progress,
@@ -9,6 +10,7 @@
 #[macro_use]
 pub(crate) mod counts;
 mod list;
+pub(crate) mod pending;
 mod query;
 mod rebuild;
 mod report;

@@ -270,6 +270,7 @@ impl Db {
         } else {
             super::sql::BY_KEY
         };
+        self.settle_counters().await?;
         let rows: Vec<(String, Figures)> = on_read!(self, pool => {
             let mut query = sqlx::query(sql)
                 .bind(path.as_deref())

@@ -66,6 +66,7 @@ impl Db {
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query("DELETE FROM stat_days").execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM stat_pending").execute(&mut *tx).await?;
             crate::statistics::counts::upsert(&mut crate::tx::Tx::from(&mut *tx), &rows).await?;
             sqlx::query("UPDATE stat_backfill SET done = 1 WHERE id = 1")
                 .execute(&mut *tx)

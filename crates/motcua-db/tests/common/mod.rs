@@ -267,6 +267,21 @@ pub fn intake(name: &str) -> Intake {
 }
 
 /// Edits the database behind the application's back, as an intruder would.
+/// The one number `sql` reads, on a connection of its own.
+pub async fn number(url: &str, sql: &'static str) -> i64 {
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        let n = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        n
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        let n = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        n
+    }
+}
+
 pub async fn tamper(url: &str, sql: &'static str) {
     if url.starts_with("sqlite:") {
         let pool = sqlx::SqlitePool::connect(url).await.unwrap();

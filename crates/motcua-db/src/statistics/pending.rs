@@ -1,0 +1,347 @@
+//! Đếm chờ cộng — counter rows SQLite's writer has committed but not yet added to
+//! `stat_days`. Each group commit stores its summed rows as one record of `stat_pending`, in
+//! the same transaction as its writes; the writer adds the records up every [`FOLD_EVERY`]
+//! commits in a transaction of their own, and every statistics read has them added first
+//! ([`Db::settle_counters`]), so a read always sees every committed write. One record in
+//! place of a few dozen counter rows spread over the table keeps a commit's log small.
+
+use std::collections::BTreeMap;
+
+use crate::flush::Log;
+use crate::lite::Lite;
+use crate::statistics::counts::{COLUMNS, Counts, StatKey, StatRow, upsert_direct};
+use crate::tx::Tx;
+use crate::{Db, DbError};
+
+/// Commits whose records the writer lets pile up before it adds them to `stat_days`.
+pub(crate) const FOLD_EVERY: usize = 64;
+
+/// The record format, its first byte.
+const FORMAT: u8 = 1;
+
+/// Summed counter rows by (scope, agency, procedure or field code, channel, day).
+pub(crate) type Sums = BTreeMap<(i64, i64, String, String, i64), Counts>;
+
+/// Adds one row to `sums`.
+pub(crate) fn add(sums: &mut Sums, (key, day, counts): StatRow) {
+    let sum = sums
+        .entry((
+            key.scope,
+            key.agency_id,
+            key.procedure_code,
+            key.channel,
+            day,
+        ))
+        .or_insert([0; COLUMNS]);
+    for (a, b) in sum.iter_mut().zip(counts) {
+        *a += b;
+    }
+}
+
+/// The rows of `sums` that add something, in key order.
+fn rows_of(sums: Sums) -> Vec<StatRow> {
+    sums.into_iter()
+        .filter(|(_, c)| c.iter().any(|v| *v != 0))
+        .map(
+            |((scope, agency_id, procedure_code, channel, day), counts)| {
+                let key = StatKey {
+                    scope,
+                    agency_id,
+                    procedure_code,
+                    channel,
+                    field_code: String::new(),
+                };
+                (key, day, counts)
+            },
+        )
+        .collect()
+}
+
+/// Appends `v` zigzag-encoded, seven bits a byte, low bits first.
+fn put(out: &mut Vec<u8>, v: i64) {
+    let mut u = ((v << 1) ^ (v >> 63)) as u64;
+    while u >= 0x80 {
+        out.push((u & 0x7f) as u8 | 0x80);
+        u >>= 7;
+    }
+    out.push(u as u8);
+}
+
+fn put_text(out: &mut Vec<u8>, s: &str) {
+    put(out, s.len() as i64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// The record of `rows`: the format byte, then per row its key, day, the set of its
+/// non-zero columns and their values.
+pub(crate) fn encode(rows: &[StatRow]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 + rows.len() * 24);
+    out.push(FORMAT);
+    for (key, day, counts) in rows {
+        put(&mut out, key.scope);
+        put(&mut out, key.agency_id);
+        put_text(&mut out, &key.procedure_code);
+        put_text(&mut out, &key.channel);
+        put(&mut out, *day);
+        let mask = counts
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v != 0)
+            .fold(0i64, |m, (c, _)| m | (1 << c));
+        put(&mut out, mask);
+        for v in counts.iter().filter(|v| **v != 0) {
+            put(&mut out, *v);
+        }
+    }
+    out
+}
+
+/// Reads a record back, adding its rows to `sums`.
+pub(crate) fn decode(bytes: &[u8], sums: &mut Sums) -> Result<(), DbError> {
+    let bad = |what: &str| DbError::Corrupt(format!("bản ghi đếm chờ cộng hỏng: {what}"));
+    let mut reader = Reader { bytes, at: 1 };
+    match bytes.first() {
+        Some(&FORMAT) => {}
+        Some(other) => return Err(bad(&format!("định dạng {other}"))),
+        None => return Err(bad("rỗng")),
+    }
+    while reader.at < bytes.len() {
+        let scope = reader.int().ok_or_else(|| bad("phạm vi"))?;
+        let agency_id = reader.int().ok_or_else(|| bad("cơ quan"))?;
+        let procedure_code = reader.text().ok_or_else(|| bad("mã thủ tục"))?;
+        let channel = reader.text().ok_or_else(|| bad("kênh"))?;
+        let day = reader.int().ok_or_else(|| bad("ngày"))?;
+        let mask = reader
+            .int()
+            .filter(|m| (0..1 << COLUMNS).contains(m))
+            .ok_or_else(|| bad("cột"))?;
+        let mut counts = [0; COLUMNS];
+        for (c, value) in counts.iter_mut().enumerate() {
+            if mask & (1 << c) != 0 {
+                *value = reader.int().ok_or_else(|| bad("số đếm"))?;
+            }
+        }
+        let key = StatKey {
+            scope,
+            agency_id,
+            procedure_code,
+            channel,
+            field_code: String::new(),
+        };
+        add(sums, (key, day, counts));
+    }
+    Ok(())
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn int(&mut self) -> Option<i64> {
+        let mut u = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = *self.bytes.get(self.at)?;
+            self.at += 1;
+            u |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some((u >> 1) as i64 ^ -((u & 1) as i64));
+            }
+        }
+        None
+    }
+
+    fn text(&mut self) -> Option<String> {
+        let len = usize::try_from(self.int()?).ok()?;
+        let end = self.at.checked_add(len)?;
+        let s = std::str::from_utf8(self.bytes.get(self.at..end)?).ok()?;
+        self.at = end;
+        Some(s.to_string())
+    }
+}
+
+const STORE: &str = "INSERT INTO stat_pending (rows) VALUES (?1)";
+const LOAD: &str = "SELECT rows FROM stat_pending ORDER BY id";
+const CLEAR: &str = "DELETE FROM stat_pending";
+
+/// Stores a batch's counter rows as one record; whether there was anything to store.
+fn store(lite: &mut Lite, rows: &[StatRow]) -> Result<bool, DbError> {
+    if rows.is_empty() {
+        return Ok(false);
+    }
+    let record = encode(rows);
+    lite.conn().prepare_cached(STORE)?.execute([&record])?;
+    Ok(true)
+}
+
+/// Every pending record, summed.
+fn load(lite: &mut Lite) -> Result<Sums, DbError> {
+    let mut sums = Sums::new();
+    let mut stmt = lite.conn().prepare_cached(LOAD)?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let record = row
+            .get_ref(0)?
+            .as_blob()
+            .map_err(|e| DbError::Corrupt(format!("bản ghi đếm chờ cộng hỏng: {e}")))?;
+        decode(record, &mut sums)?;
+    }
+    Ok(sums)
+}
+
+/// Adds `sums` to `stat_days` and drops the pending records they came from.
+fn apply(lite: &mut Lite, sums: Sums) -> Result<(), DbError> {
+    upsert_direct(lite, &rows_of(sums))?;
+    lite.conn().prepare_cached(CLEAR)?.execute([])?;
+    Ok(())
+}
+
+/// How many records are pending (when the writer starts).
+pub(crate) fn count(lite: &mut Lite) -> Result<usize, DbError> {
+    let n: i64 = lite
+        .conn()
+        .query_row("SELECT COUNT(*) FROM stat_pending", [], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or_default())
+}
+
+/// A write job asking for the pending records to be added in this batch: read and checked
+/// now, before the job changes anything (so a damaged record fails this job alone), and
+/// added with the batch's own rows before its commit ([`settle_batch`]).
+pub(crate) fn fold_in_batch(tx: &mut Tx<'_>) -> Result<(), DbError> {
+    if let Tx::Lite(lite) = tx
+        && !lite.fold_requested()
+    {
+        let sums = load(lite)?;
+        lite.request_fold(sums);
+    }
+    Ok(())
+}
+
+/// Writes a batch's summed counter rows before its commit: as one pending record, or, when
+/// a job asked for it, into `stat_days` together with every pending record.
+pub(crate) fn settle_batch(lite: &mut Lite, rows: Vec<StatRow>) -> Result<(), DbError> {
+    match lite.take_fold() {
+        Some(mut sums) => {
+            for row in rows {
+                add(&mut sums, row);
+            }
+            apply(lite, sums)?;
+            lite.pending_after_commit(0);
+        }
+        None => {
+            if store(lite, &rows)? {
+                lite.pending_after_commit(lite.pending() + 1);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds every pending record to `stat_days` in a transaction of its own (the writer between
+/// batches), numbered with the flushing thread's commits so reads wait for it as for any.
+pub(crate) fn fold_alone(lite: &mut Lite, log: Option<&Log>) -> Result<(), DbError> {
+    lite.conn().execute_batch("BEGIN IMMEDIATE")?;
+    if let Err(e) = load(lite).and_then(|sums| apply(lite, sums)) {
+        let _ = lite.conn().execute_batch("ROLLBACK");
+        return Err(e);
+    }
+    let number = log.map(Log::begin);
+    let committed = lite.conn().execute_batch("COMMIT");
+    if committed.is_err() {
+        let _ = lite.conn().execute_batch("ROLLBACK");
+    }
+    if let (Some(log), Some(number)) = (log, number) {
+        log.settle(number, Vec::new());
+    }
+    committed?;
+    lite.pending_after_commit(0);
+    lite.committed();
+    Ok(())
+}
+
+impl Db {
+    /// Has the counter rows SQLite's writer left pending added to `stat_days` (a write job,
+    /// so after every write acknowledged before it), when there are any.
+    pub(crate) async fn settle_counters(&self) -> Result<(), DbError> {
+        let Some(readers) = self.readers() else {
+            return Ok(());
+        };
+        let waiting = readers
+            .one(
+                "SELECT 1 FROM stat_pending LIMIT 1",
+                1i64.into(),
+                |_| Ok(()),
+            )?
+            .is_some();
+        if waiting {
+            grouped_write!(self, conn => fold_in_batch(conn))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(scope: i64, code: &str, day: i64, values: &[(usize, i64)]) -> StatRow {
+        let mut counts = [0; COLUMNS];
+        for (c, v) in values {
+            counts[*c] = *v;
+        }
+        let key = StatKey {
+            scope,
+            agency_id: 7,
+            procedure_code: code.into(),
+            channel: "online".into(),
+            field_code: String::new(),
+        };
+        (key, day, counts)
+    }
+
+    #[test]
+    fn records_read_back_summed() {
+        let a = vec![
+            row(1, "1.001234", 20261124, &[(0, 1), (11, 1)]),
+            row(0, "", 2026, &[(0, 3), (19, -2)]),
+            row(2, "Hộ tịch", 202611, &[(5, i64::MAX), (6, i64::MIN)]),
+        ];
+        let b = vec![row(1, "1.001234", 20261124, &[(0, 2), (11, -1)])];
+        let mut sums = Sums::new();
+        decode(&encode(&a), &mut sums).unwrap();
+        decode(&encode(&b), &mut sums).unwrap();
+        let rows = rows_of(sums);
+        assert_eq!(rows.len(), 3, "{rows:?}");
+        assert_eq!(rows[0].0.scope, 0);
+        assert_eq!(rows[0].2[19], -2);
+        assert_eq!(rows[1].0.procedure_code, "1.001234");
+        assert_eq!(rows[1].2[0], 3);
+        assert_eq!(rows[1].2[11], 0);
+        assert_eq!(rows[2].0.procedure_code, "Hộ tịch");
+        assert_eq!((rows[2].2[5], rows[2].2[6]), (i64::MAX, i64::MIN));
+    }
+
+    #[test]
+    fn a_damaged_record_is_refused_by_name() {
+        let record = encode(&[row(1, "1.001234", 20261124, &[(0, 1)])]);
+        for cut in 0..record.len() - 1 {
+            let e = decode(&record[..=cut], &mut Sums::new());
+            if cut == 0 {
+                assert!(e.is_ok(), "the format byte alone is an empty record");
+            } else {
+                assert!(
+                    e.unwrap_err().to_string().contains("đếm chờ cộng hỏng"),
+                    "cut at {cut}"
+                );
+            }
+        }
+        assert!(decode(&[9, 1], &mut Sums::new()).is_err());
+        assert!(decode(&[], &mut Sums::new()).is_err());
+        let mut too_wide = vec![FORMAT];
+        for v in [1, 7, 0, 0, 20261124, 1 << COLUMNS] {
+            put(&mut too_wide, v);
+        }
+        assert!(decode(&too_wide, &mut Sums::new()).is_err());
+    }
+}
