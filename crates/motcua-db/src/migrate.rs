@@ -55,6 +55,11 @@ const SQLITE: &[Migration] = &[
         "pending_counts",
         include_str!("../migrations/sqlite/0010_pending_counts.sql"),
     ),
+    (
+        11,
+        "agency_queues",
+        include_str!("../migrations/sqlite/0011_agency_queues.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -106,6 +111,11 @@ const POSTGRES: &[Migration] = &[
         10,
         "pending_counts",
         include_str!("../migrations/postgres/0010_pending_counts.sql"),
+    ),
+    (
+        11,
+        "agency_queues",
+        include_str!("../migrations/postgres/0011_agency_queues.sql"),
     ),
 ];
 

@@ -95,6 +95,83 @@ async fn all_dossiers(db: &Db) -> Vec<DossierRecord> {
     }
 }
 
+/// Every page of `filter`, two at a time.
+async fn pages(db: &Db, mut filter: DossierFilter) -> Vec<i64> {
+    filter.limit = Some(2);
+    let mut out = Vec::new();
+    loop {
+        let page = db.list_dossiers(&filter).await.unwrap();
+        assert!(page.items.len() <= 2);
+        out.extend(page.items.iter().map(|d| d.id));
+        match page.next {
+            Some(n) => filter.after = Some(n),
+            None => return out,
+        }
+    }
+}
+
+/// Each agency's queues (all, per status, per step role) list exactly the dossiers a scan
+/// of every dossier picks, in appointment order, page after page.
+async fn queues_match(db: &Db, all: &[DossierRecord]) {
+    let order = |d: &&DossierRecord| (d.due_at.map_or(i64::MAX, |t| t.timestamp()), d.id);
+    let agencies: std::collections::BTreeSet<i64> =
+        all.iter().map(|d| d.current_agency_id).collect();
+    let mut checked = std::collections::BTreeSet::new();
+    for agency in agencies {
+        let mine: Vec<&DossierRecord> = all
+            .iter()
+            .filter(|d| d.current_agency_id == agency)
+            .collect();
+        let expect = |keep: &dyn Fn(&DossierRecord) -> bool| {
+            let mut picked: Vec<&DossierRecord> =
+                mine.iter().copied().filter(|d| keep(d)).collect();
+            picked.sort_by_key(order);
+            picked.iter().map(|d| d.id).collect::<Vec<_>>()
+        };
+        let filter = DossierFilter {
+            agency_id: Some(agency),
+            ..DossierFilter::default()
+        };
+        assert_eq!(pages(db, filter.clone()).await, expect(&|_| true));
+        for code in 1..=10 {
+            let status = Status::from_code(code).unwrap();
+            let got = pages(
+                db,
+                DossierFilter {
+                    status: Some(status),
+                    ..filter.clone()
+                },
+            )
+            .await;
+            assert_eq!(got, expect(&|d| d.status == status), "{status:?}");
+            if !got.is_empty() {
+                checked.insert(status.is_final());
+            }
+        }
+        for role in [
+            Role::CounterOfficer,
+            Role::Specialist,
+            Role::UnitLeader,
+            Role::AgencyLeader,
+        ] {
+            let got = pages(
+                db,
+                DossierFilter {
+                    step_role: Some(role),
+                    ..filter.clone()
+                },
+            )
+            .await;
+            assert_eq!(
+                got,
+                expect(&|d| d.state.waiting_role() == Some(role)),
+                "{role:?}"
+            );
+        }
+    }
+    assert_eq!(checked.len(), 2, "both open and ended dossiers were listed");
+}
+
 async fn known_outcomes(engine: &str) {
     let Some((db, url)) = fresh(engine).await else {
         return;
@@ -446,6 +523,7 @@ async fn known_outcomes(engine: &str) {
 
     // Every period against a scan of every dossier.
     let all = all_dossiers(&db).await;
+    queues_match(&db, &all).await;
     assert_eq!(all.len(), 26);
     let start = date("2026-02-20");
     let days: Vec<NaiveDate> = (0..45).map(|i| start + chrono::Days::new(i)).collect();

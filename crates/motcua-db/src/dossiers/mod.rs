@@ -198,23 +198,58 @@ macro_rules! select_dossier {
         "SELECT id, code, lookup_secret, procedure_version_id, procedure_code, case_code,
             receiving_agency_id, current_agency_id, channel, status, step, assignee_id,
             applicant, components, return_method, fee_vnd, summary, received_at, due_at,
-            finished_at, outcome, apologised, state, version, updated_at, citizen_id FROM dossiers"
+            finished_at, outcome, apologised, state, version, updated_at, citizen_id,
+            sort_due AS due_key FROM dossiers"
     };
 }
 
-const LIST_AGENCY_STATUS: &str = concat!(
+/// The statuses of dossiers not yet ended, and of ended ones, as the partial indexes of an
+/// agency's queues name them (migration 11): a query names the same list to use them.
+macro_rules! not_ended {
+    () => {
+        "status IN (1, 2, 4, 5, 6, 9)"
+    };
+}
+macro_rules! ended {
+    () => {
+        "status IN (3, 7, 8, 10)"
+    };
+}
+
+/// An agency's dossiers in one status not yet ended.
+const LIST_AGENCY_OPEN_STATUS: &str = concat!(
     select_dossier!(),
-    " WHERE current_agency_id = $1 AND status = $2 AND (sort_due, id) > ($3, $4)
-      ORDER BY sort_due, id LIMIT $5"
+    " WHERE current_agency_id = $1 AND ",
+    not_ended!(),
+    " AND status = $2 AND (sort_due, id) > ($3, $4) ORDER BY sort_due, id LIMIT $5"
 );
+/// An agency's dossiers in one ended status.
+const LIST_AGENCY_ENDED_STATUS: &str = concat!(
+    select_dossier!(),
+    " WHERE current_agency_id = $1 AND ",
+    ended!(),
+    " AND status = $2 AND (sort_due, id) > ($3, $4) ORDER BY sort_due, id LIMIT $5"
+);
+/// All an agency's dossiers: the first of its open ones and of its ended ones, merged.
 const LIST_AGENCY: &str = concat!(
+    "SELECT * FROM (",
     select_dossier!(),
-    " WHERE current_agency_id = $1 AND (sort_due, id) > ($2, $3) ORDER BY sort_due, id LIMIT $4"
+    " WHERE current_agency_id = $1 AND ",
+    not_ended!(),
+    " AND (sort_due, id) > ($2, $3) ORDER BY sort_due, id LIMIT $4) AS open_part
+    UNION ALL SELECT * FROM (",
+    select_dossier!(),
+    " WHERE current_agency_id = $1 AND ",
+    ended!(),
+    " AND (sort_due, id) > ($2, $3) ORDER BY sort_due, id LIMIT $4) AS ended_part
+    ORDER BY due_key, id LIMIT $4"
 );
+/// An agency's dossiers whose current step is a role's (only ever open ones).
 const LIST_AGENCY_ROLE: &str = concat!(
     select_dossier!(),
-    " WHERE current_agency_id = $1 AND step_role = $2 AND (sort_due, id) > ($3, $4)
-      ORDER BY sort_due, id LIMIT $5"
+    " WHERE current_agency_id = $1 AND ",
+    not_ended!(),
+    " AND step_role = $2 AND (sort_due, id) > ($3, $4) ORDER BY sort_due, id LIMIT $5"
 );
 const LIST_ASSIGNEE_STATUS: &str = concat!(
     select_dossier!(),
@@ -341,7 +376,10 @@ impl Db {
         // One query text per filter shape, so that each walks its index in order.
         let (sql, key): (&'static str, Option<i64>) =
             match (filter.agency_id, filter.assignee_id, status) {
-                (Some(a), None, Some(_)) => (LIST_AGENCY_STATUS, Some(a)),
+                (Some(a), None, Some(_)) if filter.status.is_some_and(Status::is_final) => {
+                    (LIST_AGENCY_ENDED_STATUS, Some(a))
+                }
+                (Some(a), None, Some(_)) => (LIST_AGENCY_OPEN_STATUS, Some(a)),
                 (Some(a), None, None) => (LIST_AGENCY, Some(a)),
                 (None, Some(s), Some(_)) => (LIST_ASSIGNEE_STATUS, Some(s)),
                 (None, Some(s), None) => (LIST_ASSIGNEE, Some(s)),
@@ -501,3 +539,37 @@ impl Db {
 }
 
 pub(crate) use enum_text as stored_enum;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The queue queries name the statuses of the partial indexes exactly (else neither
+    /// engine would use them), and the two lists split the statuses by `is_final`.
+    #[test]
+    fn queue_status_lists_follow_the_indexes_and_the_statuses() {
+        let codes = |final_: bool| {
+            let list: Vec<String> = (1..=10)
+                .filter_map(Status::from_code)
+                .filter(|s| s.is_final() == final_)
+                .map(|s| s.code().to_string())
+                .collect();
+            format!("status IN ({})", list.join(", "))
+        };
+        assert_eq!(not_ended!(), codes(false));
+        assert_eq!(ended!(), codes(true));
+        for migration in [
+            include_str!("../../migrations/sqlite/0011_agency_queues.sql"),
+            include_str!("../../migrations/postgres/0011_agency_queues.sql"),
+        ] {
+            assert!(migration.contains(&format!("WHERE {}", not_ended!())));
+            assert!(migration.contains(&format!("WHERE {}", ended!())));
+        }
+        for sql in [LIST_AGENCY_OPEN_STATUS, LIST_AGENCY_ROLE, LIST_AGENCY] {
+            assert!(sql.contains(not_ended!()));
+        }
+        for sql in [LIST_AGENCY_ENDED_STATUS, LIST_AGENCY] {
+            assert!(sql.contains(ended!()));
+        }
+    }
+}
