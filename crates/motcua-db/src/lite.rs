@@ -1,9 +1,9 @@
 //! Direct SQLite connections (rusqlite, beside sqlx's pools): the writer thread's own, with
 //! each statement prepared once (its `$n` placeholders rewritten to SQLite's numbered `?n`,
 //! so arguments bind by position) and the statistics counters of a whole group commit
-//! summed before they are written; and the read-only ones for point reads.
+//! collected into one pending record; and the read-only ones for point reads.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +12,7 @@ use rusqlite::OpenFlags;
 
 use crate::DbError;
 use crate::engine::Durability;
-use crate::statistics::counts::{Counts, StatKey, StatRow};
+use crate::statistics::counts::StatRow;
 use crate::statistics::pending::Sums;
 use crate::tx::Arg;
 use crate::views::PublicViews;
@@ -27,8 +27,8 @@ pub(crate) struct Lite {
     built: HashMap<u64, Box<str>>,
     /// Counter rows of the job running now.
     job_stats: Vec<StatRow>,
-    /// Counter rows of the batch's jobs that succeeded, summed by key and day.
-    batch_stats: BTreeMap<(StatKey, i64), Counts>,
+    /// Counter rows of the batch's jobs that succeeded.
+    batch_stats: Vec<StatRow>,
     /// The public lookup's kept views, dropped after a commit changes their dossiers.
     views: Option<Arc<PublicViews>>,
     /// Codes of dossiers the running job changed, then those of the batch's jobs that
@@ -51,7 +51,7 @@ impl Lite {
             inserts: HashMap::new(),
             built: HashMap::new(),
             job_stats: Vec::new(),
-            batch_stats: BTreeMap::new(),
+            batch_stats: Vec::new(),
             views: None,
             job_changed: Vec::new(),
             batch_changed: Vec::new(),
@@ -188,22 +188,14 @@ impl Lite {
             return;
         }
         self.batch_changed.extend(changed);
-        for (key, day, counts) in rows {
-            let sum = self.batch_stats.entry((key, day)).or_insert([0; _]);
-            for (a, b) in sum.iter_mut().zip(counts) {
-                *a += b;
-            }
-        }
+        self.batch_stats.extend(rows);
     }
 
-    /// The batch's summed counter rows (none left staged after), in key order.
+    /// The counter rows of the batch's jobs that succeeded (none left staged after), as
+    /// they came: they are summed when the pending records are added up.
     pub(crate) fn take_batch_stats(&mut self) -> Vec<StatRow> {
         self.job_stats.clear();
         std::mem::take(&mut self.batch_stats)
-            .into_iter()
-            .filter(|(_, c)| c.iter().any(|v| *v != 0))
-            .map(|((key, day), counts)| (key, day, counts))
-            .collect()
     }
 
     /// Drops whatever counter rows and changed dossiers are staged (the batch rolled back).

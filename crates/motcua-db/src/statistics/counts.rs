@@ -403,27 +403,59 @@ pub(crate) fn upsert_direct(lite: &mut Lite, rows: &[StatRow]) -> Result<(), DbE
 /// One row to add: key, day (or month, or year) and counts.
 pub(crate) type StatRow = (StatKey, i64, Counts);
 
-/// Flattens per-key rows into upsert order.
+/// Flattens per-key rows into upsert order, (key, day).
 /// Also adds each row to its agency-wide twin (procedure code "", scope 0) and its
 /// field-wide twin (scope 2), which queries read instead of one row per procedure when they
 /// need no procedure.
 pub(crate) fn flatten(
     by_key: impl IntoIterator<Item = (StatKey, BTreeMap<i64, Counts>)>,
 ) -> Vec<StatRow> {
+    let mut by_key = by_key.into_iter();
+    match (by_key.next(), by_key.next()) {
+        (None, _) => Vec::new(),
+        (Some((key, rows)), None) => one_key(key, rows),
+        (Some(a), Some(b)) => merged([a, b].into_iter().chain(by_key)),
+    }
+}
+
+/// A key's agency-wide and field-wide twins.
+fn twins(key: &StatKey) -> (StatKey, StatKey) {
+    let agency = StatKey {
+        scope: SCOPE_AGENCY,
+        procedure_code: String::new(),
+        field_code: String::new(),
+        ..key.clone()
+    };
+    let field = StatKey {
+        scope: SCOPE_FIELD,
+        procedure_code: key.field_code.clone(),
+        field_code: String::new(),
+        ..key.clone()
+    };
+    (agency, field)
+}
+
+/// The rows of one key (an intake, most transitions) without merging: the three keys
+/// differ and sort by scope, so the order is the agency-wide rows, the key's, the
+/// field-wide ones, each by day.
+fn one_key(key: StatKey, rows: BTreeMap<i64, Counts>) -> Vec<StatRow> {
+    let rows: Vec<(i64, Counts)> = rows
+        .into_iter()
+        .filter(|(_, c)| c.iter().any(|v| *v != 0))
+        .collect();
+    let (agency, field) = twins(&key);
+    let mut out = Vec::with_capacity(rows.len() * 3);
+    for k in [agency, key, field] {
+        out.extend(rows.iter().map(|(day, counts)| (k.clone(), *day, *counts)));
+    }
+    out
+}
+
+/// The rows of several keys, merged where twins or keys meet.
+fn merged(by_key: impl Iterator<Item = (StatKey, BTreeMap<i64, Counts>)>) -> Vec<StatRow> {
     let mut merged: BTreeMap<(StatKey, i64), Counts> = BTreeMap::new();
     for (key, rows) in by_key {
-        let agency = StatKey {
-            scope: SCOPE_AGENCY,
-            procedure_code: String::new(),
-            field_code: String::new(),
-            ..key.clone()
-        };
-        let field = StatKey {
-            scope: SCOPE_FIELD,
-            procedure_code: key.field_code.clone(),
-            field_code: String::new(),
-            ..key.clone()
-        };
+        let (agency, field) = twins(&key);
         for (day, counts) in rows {
             for k in [&key, &agency, &field] {
                 let row = merged.entry((k.clone(), day)).or_insert([0; COLUMNS]);
@@ -503,6 +535,31 @@ mod tests {
         let gone = delta(Some(&a), None);
         assert_eq!(gone[&2026][RECEIVED], -1);
         assert_eq!(gone[&202603][DUE], -1);
+    }
+
+    /// One key's rows come out as merging them would give them.
+    #[test]
+    fn one_key_is_flattened_as_merged() {
+        let key = StatKey {
+            scope: SCOPE_PROCEDURE,
+            agency_id: 3,
+            procedure_code: "1.001234".into(),
+            channel: "counter".into(),
+            field_code: "Hộ tịch".into(),
+        };
+        let mut rows = BTreeMap::new();
+        add(&mut rows, 20260302, RECEIVED);
+        add(&mut rows, 20260311, DUE);
+        rows.insert(20260312, [0; COLUMNS]);
+        let rows = delta(None, Some(&rows));
+        let fast = flatten([(key.clone(), rows.clone())]);
+        let slow = merged([(key, rows)].into_iter());
+        assert_eq!(fast, slow);
+        assert_eq!(fast.len(), 3 * 4, "{fast:?}");
+        assert!(
+            fast.windows(2)
+                .all(|w| (&w[0].0, w[0].1) < (&w[1].0, w[1].1))
+        );
     }
 
     #[test]

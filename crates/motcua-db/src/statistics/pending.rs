@@ -1,5 +1,5 @@
 //! Đếm chờ cộng — counter rows SQLite's writer has committed but not yet added to
-//! `stat_days`. Each group commit stores its summed rows as one record of `stat_pending`, in
+//! `stat_days`. Each group commit stores its jobs' rows as one record of `stat_pending`, in
 //! the same transaction as its writes; the writer adds the records up every [`FOLD_EVERY`]
 //! commits in a transaction of their own, and every statistics read has them added first
 //! ([`Db::settle_counters`]), so a read always sees every committed write. One record in
@@ -218,7 +218,7 @@ pub(crate) fn fold_in_batch(tx: &mut Tx<'_>) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Writes a batch's summed counter rows before its commit: as one pending record, or, when
+/// Writes a batch's counter rows before its commit: as one pending record, or, when
 /// a job asked for it, into `stat_days` together with every pending record.
 pub(crate) fn settle_batch(lite: &mut Lite, rows: Vec<StatRow>) -> Result<(), DbError> {
     match lite.take_fold() {
@@ -241,6 +241,10 @@ pub(crate) fn settle_batch(lite: &mut Lite, rows: Vec<StatRow>) -> Result<(), Db
 /// Adds every pending record to `stat_days` in a transaction of its own (the writer between
 /// batches), numbered with the flushing thread's commits so reads wait for it as for any.
 pub(crate) fn fold_alone(lite: &mut Lite, log: Option<&Log>) -> Result<(), DbError> {
+    if log.is_some_and(Log::failed) {
+        // The writer stopped: no commit until a restart.
+        return Ok(());
+    }
     lite.conn().execute_batch("BEGIN IMMEDIATE")?;
     if let Err(e) = load(lite).and_then(|sums| apply(lite, sums)) {
         let _ = lite.conn().execute_batch("ROLLBACK");

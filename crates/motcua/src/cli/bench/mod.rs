@@ -161,7 +161,7 @@ pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
     let summary = motcua::demo::seed(&db, &calendar, now.date_naive(), 0).await?;
     let filings = province::filings(&db).await?;
     let load_started = std::time::Instant::now();
-    province::load(&db, &calendar, &filings, plan.dossiers, now).await?;
+    let loaded = province::load(&db, &calendar, &filings, plan.dossiers, now).await?;
     let load_seconds = load_started.elapsed().as_secs_f64();
     db.close().await;
     eprintln!("  nạp xong trong {load_seconds:.1} s");
@@ -179,6 +179,7 @@ pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
         } else {
             100_000
         },
+        loaded,
     )
     .await?;
 
@@ -532,10 +533,11 @@ async fn raw_limit(
     filings: &[province::Filing],
     now: motcua_domain::calendar::Instant,
     count: u64,
+    loaded: province::Counters,
 ) -> anyhow::Result<f64> {
     eprintln!("Đo giới hạn ghi thô (100 hồ sơ mỗi giao dịch, cùng độ bền)…");
     let db = Db::connect(url).await?;
-    let (prepared, counters) = province::prepare_raw(calendar, filings, now, count)?;
+    let (prepared, counters) = province::prepare_raw(calendar, filings, now, count, loaded)?;
     let started = std::time::Instant::now();
     for chunk in prepared.chunks(100) {
         db.bulk_insert(chunk).await?;

@@ -248,14 +248,15 @@ fn prepare(
     })
 }
 
-/// Loads `count` dossiers spread over the year before `now`, with a progress bar.
+/// Loads `count` dossiers spread over the year before `now`, with a progress bar; the code
+/// sequences it used.
 pub async fn load(
     db: &Db,
     calendar: &WorkCalendar,
     filings: &[Filing],
     count: u64,
     now: Instant,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Counters> {
     let mut rng = Rng::new(0x6D6F_7463_7561);
     let mut counters = HashMap::new();
     let start_day = now.date_naive() - Duration::days(365);
@@ -294,12 +295,13 @@ pub async fn load(
     if !batch.is_empty() {
         insert(db, &batch).await?;
     }
-    db.bulk_counters(&counter_rows(counters)).await?;
+    db.bulk_counters(&counter_rows(counters.clone())).await?;
     eprintln!();
-    Ok(())
+    Ok(counters)
 }
 
-type Counters = HashMap<(i64, NaiveDate), i64>;
+/// The last code sequence used per (receiving agency, day).
+pub type Counters = HashMap<(i64, NaiveDate), i64>;
 
 /// (agency id, day as YYYYMMDD, last sequence used).
 pub type CounterRow = (i64, i64, i64);
@@ -320,15 +322,17 @@ fn counter_rows(counters: Counters) -> Vec<CounterRow> {
 }
 
 /// Dossiers received today at the counters, for the raw write limit, with the code
-/// counters to store after them (so that later intakes continue the sequence).
+/// counters to store after them (so that later intakes continue the sequence). Their codes
+/// continue `counters`, the sequences the loaded dossiers used (the load may have reached
+/// this morning).
 pub fn prepare_raw(
     calendar: &WorkCalendar,
     filings: &[Filing],
     now: Instant,
     count: u64,
+    mut counters: Counters,
 ) -> anyhow::Result<(Vec<BulkDossier>, Vec<CounterRow>)> {
     let mut rng = Rng::new(0x7261_7721);
-    let mut counters = Counters::new();
     let mut out = Vec::with_capacity(usize::try_from(count)?);
     for n in 0..count {
         let filing = &filings[rng.below(filings.len() as u64) as usize];
@@ -359,4 +363,53 @@ fn progress(done: u64, total: u64, started: std::time::Instant) {
         ".".repeat(width as usize - filled)
     );
     let _ = std::io::stderr().flush();
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use motcua_domain::calendar::{CalendarConfig, shipped_overrides};
+
+    /// The raw limit's dossiers, received today, continue the code sequences the load used
+    /// (a load run after the first intakes of the morning used some of today's codes).
+    #[tokio::test]
+    async fn raw_codes_continue_the_loaded_sequences() {
+        let dir = std::env::temp_dir().join(format!(
+            "motcua-bench-codes-{}",
+            motcua_db::random_token(6).unwrap()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}/bench.db", dir.display());
+        let db = Db::connect_with(&url, motcua_db::Durability::Bulk)
+            .await
+            .unwrap();
+        db.migrate().await.unwrap();
+        let calendar = WorkCalendar::new(CalendarConfig {
+            overrides: shipped_overrides().unwrap(),
+            ..CalendarConfig::default()
+        })
+        .unwrap();
+        let now = vietnam_offset()
+            .with_ymd_and_hms(2026, 11, 25, 9, 0, 0)
+            .single()
+            .unwrap();
+        motcua::demo::seed(&db, &calendar, now.date_naive(), 0)
+            .await
+            .unwrap();
+        let filings = filings(&db).await.unwrap();
+        let mut loaded = Counters::new();
+        for f in &filings {
+            loaded.insert((f.receiving_id, now.date_naive()), 40);
+        }
+        let (raw, counters) = prepare_raw(&calendar, &filings, now, 300, loaded).unwrap();
+        for d in &raw {
+            let seq: u32 = d.code.rsplit('-').next().unwrap().parse().unwrap();
+            assert!(seq > 40, "{}", d.code);
+        }
+        assert!(counters.iter().all(|(_, _, last)| *last > 40));
+        db.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
