@@ -22,8 +22,8 @@ const FORMAT: u8 = 1;
 /// Summed counter rows by (scope, agency, procedure or field code, channel, day).
 pub(crate) type Sums = BTreeMap<(i64, i64, String, String, i64), Counts>;
 
-/// Adds one row to `sums`.
-pub(crate) fn add(sums: &mut Sums, (key, day, counts): StatRow) {
+/// Adds one row to `sums`; a sum out of range means a damaged record.
+pub(crate) fn add(sums: &mut Sums, (key, day, counts): StatRow) -> Result<(), DbError> {
     let sum = sums
         .entry((
             key.scope,
@@ -34,8 +34,11 @@ pub(crate) fn add(sums: &mut Sums, (key, day, counts): StatRow) {
         ))
         .or_insert([0; COLUMNS]);
     for (a, b) in sum.iter_mut().zip(counts) {
-        *a += b;
+        *a = a.checked_add(b).ok_or_else(|| {
+            DbError::Corrupt("bản ghi đếm chờ cộng hỏng: số đếm vượt giới hạn".into())
+        })?;
     }
+    Ok(())
 }
 
 /// The rows of `sums` that add something, in key order.
@@ -128,7 +131,7 @@ pub(crate) fn decode(bytes: &[u8], sums: &mut Sums) -> Result<(), DbError> {
             channel,
             field_code: String::new(),
         };
-        add(sums, (key, day, counts));
+        add(sums, (key, day, counts))?;
     }
     Ok(())
 }
@@ -144,6 +147,9 @@ impl Reader<'_> {
         for shift in (0..64).step_by(7) {
             let b = *self.bytes.get(self.at)?;
             self.at += 1;
+            if shift == 63 && b > 1 {
+                return None;
+            }
             u |= u64::from(b & 0x7f) << shift;
             if b & 0x80 == 0 {
                 return Some((u >> 1) as i64 ^ -((u & 1) as i64));
@@ -224,7 +230,7 @@ pub(crate) fn settle_batch(lite: &mut Lite, rows: Vec<StatRow>) -> Result<(), Db
     match lite.take_fold() {
         Some(mut sums) => {
             for row in rows {
-                add(&mut sums, row);
+                add(&mut sums, row)?;
             }
             apply(lite, sums)?;
             lite.pending_after_commit(0);
@@ -279,7 +285,11 @@ impl Db {
             )?
             .is_some();
         if waiting {
-            grouped_write!(self, conn => fold_in_batch(conn))?;
+            // The job shares its batch with writes; one of them failing fails the batch,
+            // so a failure is tried once more before it is reported.
+            if grouped_write!(self, conn => fold_in_batch(conn)).is_err() {
+                grouped_write!(self, conn => fold_in_batch(conn))?;
+            }
         }
         Ok(())
     }
@@ -347,5 +357,20 @@ mod tests {
             put(&mut too_wide, v);
         }
         assert!(decode(&too_wide, &mut Sums::new()).is_err());
+        // Eleven bytes of one number, and a tenth byte past 64 bits.
+        let mut too_long = vec![FORMAT];
+        too_long.extend([0xff; 10]);
+        too_long.push(0);
+        assert!(decode(&too_long, &mut Sums::new()).is_err());
+        let mut past = vec![FORMAT];
+        past.extend([0xff; 9]);
+        past.push(0x02);
+        assert!(decode(&past, &mut Sums::new()).is_err());
+        // Sums beyond i64 are a damaged record, not a wrap or a panic.
+        let big = encode(&[row(1, "1.001234", 20261124, &[(0, i64::MAX)])]);
+        let mut sums = Sums::new();
+        decode(&big, &mut sums).unwrap();
+        let e = decode(&big, &mut sums).unwrap_err();
+        assert!(e.to_string().contains("vượt giới hạn"), "{e}");
     }
 }
