@@ -21,8 +21,6 @@ pub(crate) struct Lite {
     conn: rusqlite::Connection,
     /// SQL texts by address and length, as prepared (`$n` → `?n`).
     texts: HashMap<(usize, usize), Box<str>>,
-    /// INSERT texts without their RETURNING clause, by address and length.
-    inserts: HashMap<(usize, usize), Box<str>>,
     /// SQL texts built at run time, by the caller's key (already written with `?n`).
     built: HashMap<u64, Box<str>>,
     /// Counter rows of the job running now.
@@ -48,7 +46,6 @@ impl Lite {
         Self {
             conn,
             texts: HashMap::new(),
-            inserts: HashMap::new(),
             built: HashMap::new(),
             job_stats: Vec::new(),
             batch_stats: Vec::new(),
@@ -69,6 +66,11 @@ impl Lite {
     /// Counter records pending (as far as this connection knows).
     pub(crate) fn pending(&self) -> usize {
         self.pending
+    }
+
+    /// Sets how many counter records are pending (outside a batch).
+    pub(crate) fn set_pending(&mut self, records: usize) {
+        self.pending = records;
     }
 
     /// Sets how many counter records will be pending once the running batch commits.
@@ -136,19 +138,10 @@ impl Lite {
     /// Runs `sql`, an INSERT ending in `RETURNING id`, without that clause (see
     /// [`crate::tx::Tx::insert`]); the new row's id.
     pub(crate) fn insert(&mut self, sql: &'static str, args: &[Arg<'_>]) -> Result<i64, DbError> {
-        let text = match self.inserts.entry((sql.as_ptr() as usize, sql.len())) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                let plain = sql.trim_end().strip_suffix("RETURNING id").ok_or_else(|| {
-                    DbError::Corrupt("câu lệnh thêm dòng không kết thúc bằng RETURNING id".into())
-                })?;
-                e.insert(numbered(plain).into_boxed_str())
-            }
-        };
-        let mut stmt = self.conn.prepare_cached(text)?;
-        bind(&mut stmt, args)?;
-        stmt.raw_execute()?;
-        drop(stmt);
+        let plain = sql.trim_end().strip_suffix("RETURNING id").ok_or_else(|| {
+            DbError::Corrupt("câu lệnh thêm dòng không kết thúc bằng RETURNING id".into())
+        })?;
+        self.statement(plain, args)?.raw_execute()?;
         Ok(self.conn.last_insert_rowid())
     }
 

@@ -54,9 +54,7 @@ pub(crate) fn start(
     let mut direct = direct.map(|c| Lite::new(c).with_views(views));
     if let Some(lite) = direct.as_mut() {
         // Only paces the writer's own adding up: a database not migrated yet has none.
-        let records = crate::statistics::pending::count(lite).unwrap_or_default();
-        lite.pending_after_commit(records);
-        lite.committed();
+        lite.set_pending(crate::statistics::pending::count(lite).unwrap_or_default());
     }
     let runtime = tokio::runtime::Handle::try_current()
         .map_err(|e| DbError::Corrupt(format!("bộ ghi cần môi trường tokio: {e}")))?;
@@ -104,8 +102,7 @@ pub(crate) fn start(
 fn fold(lite: &mut Lite, log: Option<&Log>) {
     if let Err(e) = crate::statistics::pending::fold_alone(lite, log) {
         tracing::error!(error = %e, "không cộng được số đếm thống kê chờ cộng");
-        lite.pending_after_commit(0);
-        lite.committed();
+        lite.set_pending(0);
     }
 }
 
@@ -161,7 +158,7 @@ async fn run_batch(
             }
         }
     }
-    // The SQLite writer's counters are written once for the batch, summed.
+    // The SQLite writer stores the batch's counter rows once, as one pending record.
     if let Tx::Lite(lite) = &mut tx {
         let rows = lite.take_batch_stats();
         if let Err(e) = crate::statistics::pending::settle_batch(lite, rows) {

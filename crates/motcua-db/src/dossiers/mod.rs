@@ -193,13 +193,18 @@ pub(crate) fn record(row: &impl RowExt) -> Result<DossierRecord, DbError> {
     })
 }
 
-macro_rules! select_dossier {
+macro_rules! dossier_columns {
     () => {
-        "SELECT id, code, lookup_secret, procedure_version_id, procedure_code, case_code,
+        "id, code, lookup_secret, procedure_version_id, procedure_code, case_code,
             receiving_agency_id, current_agency_id, channel, status, step, assignee_id,
             applicant, components, return_method, fee_vnd, summary, received_at, due_at,
-            finished_at, outcome, apologised, state, version, updated_at, citizen_id,
-            sort_due AS due_key FROM dossiers"
+            finished_at, outcome, apologised, state, version, updated_at, citizen_id"
+    };
+}
+
+macro_rules! select_dossier {
+    () => {
+        concat!("SELECT ", dossier_columns!(), " FROM dossiers")
     };
 }
 
@@ -232,14 +237,14 @@ const LIST_AGENCY_ENDED_STATUS: &str = concat!(
 );
 /// All an agency's dossiers: the first of its open ones and of its ended ones, merged.
 const LIST_AGENCY: &str = concat!(
-    "SELECT * FROM (",
-    select_dossier!(),
-    " WHERE current_agency_id = $1 AND ",
+    "SELECT * FROM (SELECT ",
+    dossier_columns!(),
+    ", sort_due AS due_key FROM dossiers WHERE current_agency_id = $1 AND ",
     not_ended!(),
     " AND (sort_due, id) > ($2, $3) ORDER BY sort_due, id LIMIT $4) AS open_part
-    UNION ALL SELECT * FROM (",
-    select_dossier!(),
-    " WHERE current_agency_id = $1 AND ",
+    UNION ALL SELECT * FROM (SELECT ",
+    dossier_columns!(),
+    ", sort_due AS due_key FROM dossiers WHERE current_agency_id = $1 AND ",
     ended!(),
     " AND (sort_due, id) > ($2, $3) ORDER BY sort_due, id LIMIT $4) AS ended_part
     ORDER BY due_key, id LIMIT $4"
@@ -375,10 +380,8 @@ impl Db {
         let status = filter.status.map(|s| i64::from(s.code()));
         // One query text per filter shape, so that each walks its index in order.
         let (sql, key): (&'static str, Option<i64>) =
-            match (filter.agency_id, filter.assignee_id, status) {
-                (Some(a), None, Some(_)) if filter.status.is_some_and(Status::is_final) => {
-                    (LIST_AGENCY_ENDED_STATUS, Some(a))
-                }
+            match (filter.agency_id, filter.assignee_id, filter.status) {
+                (Some(a), None, Some(s)) if s.is_final() => (LIST_AGENCY_ENDED_STATUS, Some(a)),
                 (Some(a), None, Some(_)) => (LIST_AGENCY_OPEN_STATUS, Some(a)),
                 (Some(a), None, None) => (LIST_AGENCY, Some(a)),
                 (None, Some(s), Some(_)) => (LIST_ASSIGNEE_STATUS, Some(s)),

@@ -19,20 +19,17 @@ pub(crate) const FOLD_EVERY: usize = 64;
 /// The record format, its first byte.
 const FORMAT: u8 = 1;
 
-/// Summed counter rows by (scope, agency, procedure or field code, channel, day).
-pub(crate) type Sums = BTreeMap<(i64, i64, String, String, i64), Counts>;
+/// Summed counter rows by key (without the field code, which `stat_days` does not hold)
+/// and day.
+pub(crate) type Sums = BTreeMap<(StatKey, i64), Counts>;
 
 /// Adds one row to `sums`; a sum out of range means a damaged record.
 pub(crate) fn add(sums: &mut Sums, (key, day, counts): StatRow) -> Result<(), DbError> {
-    let sum = sums
-        .entry((
-            key.scope,
-            key.agency_id,
-            key.procedure_code,
-            key.channel,
-            day,
-        ))
-        .or_insert([0; COLUMNS]);
+    let key = StatKey {
+        field_code: String::new(),
+        ..key
+    };
+    let sum = sums.entry((key, day)).or_insert([0; COLUMNS]);
     for (a, b) in sum.iter_mut().zip(counts) {
         *a = a.checked_add(b).ok_or_else(|| {
             DbError::Corrupt("bản ghi đếm chờ cộng hỏng: số đếm vượt giới hạn".into())
@@ -45,18 +42,7 @@ pub(crate) fn add(sums: &mut Sums, (key, day, counts): StatRow) -> Result<(), Db
 fn rows_of(sums: Sums) -> Vec<StatRow> {
     sums.into_iter()
         .filter(|(_, c)| c.iter().any(|v| *v != 0))
-        .map(
-            |((scope, agency_id, procedure_code, channel, day), counts)| {
-                let key = StatKey {
-                    scope,
-                    agency_id,
-                    procedure_code,
-                    channel,
-                    field_code: String::new(),
-                };
-                (key, day, counts)
-            },
-        )
+        .map(|((key, day), counts)| (key, day, counts))
         .collect()
 }
 
@@ -204,7 +190,7 @@ fn apply(lite: &mut Lite, sums: Sums) -> Result<(), DbError> {
 }
 
 /// How many records are pending (when the writer starts).
-pub(crate) fn count(lite: &mut Lite) -> Result<usize, DbError> {
+pub(crate) fn count(lite: &Lite) -> Result<usize, DbError> {
     let n: i64 = lite
         .conn()
         .query_row("SELECT COUNT(*) FROM stat_pending", [], |r| r.get(0))?;
@@ -265,8 +251,7 @@ pub(crate) fn fold_alone(lite: &mut Lite, log: Option<&Log>) -> Result<(), DbErr
         log.settle(number, Vec::new());
     }
     committed?;
-    lite.pending_after_commit(0);
-    lite.committed();
+    lite.set_pending(0);
     Ok(())
 }
 

@@ -1,10 +1,10 @@
 //! The SQL that reads the counters, and the row ranges it reads for a period.
 //!
 //! `stat_days` rows are keyed by a number: YYYY (a year), YYYYMM (a month) or YYYYMMDD (a
-//! day); the kinds never overlap, and the year rows together are a key's all-time total. "Everything on or after a
-//! date" is read as a few ranges of rows: for a date early in its year, that year's row
-//! minus the months and days before it; later in the year, the months and days after it;
-//! plus the later years. A period's sums are "from its first day" minus "after its last";
+//! day); the kinds never overlap, and the year rows together are a key's all-time total.
+//! "Everything on or after a date" is read as a few ranges of rows: for a date early in its
+//! year, that year's row minus the months and days before it; later in the year, the months
+//! and days after it; plus the later years. A period's sums are "from its first day" minus "after its last";
 //! a state at a date (open, paused, overdue) is the total minus what came after. So a query
 //! reads a few rows per key (one per year, and the months and days at the edges), not one
 //! per day.

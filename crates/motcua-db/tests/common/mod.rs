@@ -266,7 +266,6 @@ pub fn intake(name: &str) -> Intake {
     }
 }
 
-/// Edits the database behind the application's back, as an intruder would.
 /// The one number `sql` reads, on a connection of its own.
 pub async fn number(url: &str, sql: &'static str) -> i64 {
     if url.starts_with("sqlite:") {
@@ -282,6 +281,7 @@ pub async fn number(url: &str, sql: &'static str) -> i64 {
     }
 }
 
+/// Edits the database behind the application's back, as an intruder would.
 pub async fn tamper(url: &str, sql: &'static str) {
     if url.starts_with("sqlite:") {
         let pool = sqlx::SqlitePool::connect(url).await.unwrap();

@@ -295,7 +295,7 @@ pub async fn load(
     if !batch.is_empty() {
         insert(db, &batch).await?;
     }
-    db.bulk_counters(&counter_rows(counters.clone())).await?;
+    db.bulk_counters(&counter_rows(&counters)).await?;
     eprintln!();
     Ok(counters)
 }
@@ -306,10 +306,10 @@ pub type Counters = HashMap<(i64, NaiveDate), i64>;
 /// (agency id, day as YYYYMMDD, last sequence used).
 pub type CounterRow = (i64, i64, i64);
 
-fn counter_rows(counters: Counters) -> Vec<CounterRow> {
+fn counter_rows(counters: &Counters) -> Vec<CounterRow> {
     counters
-        .into_iter()
-        .map(|((agency, day), last)| {
+        .iter()
+        .map(|(&(agency, day), &last)| {
             (
                 agency,
                 i64::from(day.year()) * 10_000
@@ -346,7 +346,7 @@ pub fn prepare_raw(
             &mut counters,
         )?);
     }
-    Ok((out, counter_rows(counters)))
+    Ok((out, counter_rows(&counters)))
 }
 
 async fn insert(db: &Db, batch: &[BulkDossier]) -> Result<(), DbError> {
