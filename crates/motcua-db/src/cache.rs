@@ -59,7 +59,8 @@ pub(crate) struct Caches {
     pub current: Cache<String, Arc<crate::StoredProcedure>>,
     pub agencies: Cache<(), Arc<Vec<crate::Agency>>>,
     pub roles: Cache<(i64, i64), Vec<motcua_domain::agency::Role>>,
-    pub tokens: Cache<String, Option<crate::Staff>>,
+    /// A token's holder and its expiry, by the token's hash.
+    pub tokens: Cache<String, Option<(crate::Staff, Option<i64>)>>,
 }
 
 impl Caches {

@@ -2,6 +2,7 @@
 //! and the dossiers they own.
 
 use motcua_domain::dossier::{check_citizen_id, check_email, normalize_phone};
+use motcua_domain::password::check_new_password;
 use motcua_domain::{FieldError, text::nfc};
 use serde::Serialize;
 
@@ -73,11 +74,17 @@ fn check(new: NewCitizen) -> Result<NewCitizen, Vec<FieldError>> {
     if let Some(Err(e)) = id_number.as_deref().map(check_citizen_id) {
         errors.push(FieldError::new("id_number", e));
     }
-    if new.password.chars().count() < 8 {
-        errors.push(FieldError::new(
-            "password",
-            "mật khẩu phải có ít nhất 8 ký tự",
-        ));
+    let identities: Vec<&str> = [
+        Some(full_name.as_str()),
+        phone.as_deref(),
+        email.as_deref(),
+        id_number.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if let Err(e) = check_new_password(&new.password, &identities, None) {
+        errors.push(e);
     }
     if errors.is_empty() {
         Ok(NewCitizen {
@@ -212,10 +219,12 @@ impl Db {
                 None => None,
             }
         });
-        match self
-            .check_password(&format!("citizen:{key}"), row, password, now)
-            .await?
-        {
+        // The guard is the account's, whichever of its phone or e-mail was typed.
+        let guard = match &row {
+            Some((id, _)) => format!("citizen:{id}"),
+            None => format!("citizen?:{key}"),
+        };
+        match self.check_password(&guard, row, password, now).await? {
             Login::Ok(id) => Ok(self.citizen(id).await?.map_or(Login::Wrong, Login::Ok)),
             Login::Wrong => Ok(Login::Wrong),
             Login::Locked => Ok(Login::Locked),
@@ -263,7 +272,7 @@ mod tests {
             phone: Some("+84 912 345 678".into()),
             email: Some(" An@Example.VN ".into()),
             id_number: Some(String::new()),
-            password: "mật khẩu 123".into(),
+            password: "mật khẩu mùa thu".into(),
         })
         .unwrap();
         assert_eq!(ok.full_name, "Nguyễn Văn An");

@@ -126,6 +126,29 @@ pub fn clean_name(name: &str) -> String {
     }
 }
 
+/// `name` with the extension of the kind its content was told to be: a PDF named `.html`
+/// is offered as `ten.html.pdf`, so no program opens it as something else.
+pub fn named_for(name: &str, media_type: &str) -> String {
+    let (wanted, also): (&str, &[&str]) = match media_type {
+        "application/pdf" => ("pdf", &[]),
+        "image/png" => ("png", &[]),
+        "image/jpeg" => ("jpg", &["jpeg", "jpe"]),
+        _ => return name.to_string(),
+    };
+    let has = name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .is_some_and(|ext| ext == wanted || also.contains(&ext.as_str()));
+    if has {
+        name.to_string()
+    } else {
+        let mut kept: String = name.chars().take(115).collect();
+        kept.push('.');
+        kept.push_str(wanted);
+        kept
+    }
+}
+
 /// Checks an upload before anything is kept: not empty, not too large, and a PDF, JPG or
 /// PNG by its content. Returns its media type; the error names `field`.
 pub fn check(upload: &Upload, field: &str) -> Result<&'static str, FieldError> {
@@ -180,7 +203,7 @@ impl FileStore {
     /// has to be written with the dossier's transition. `field` names the form field.
     pub async fn store(&self, upload: Upload, field: &str) -> Result<NewAttachment, DbError> {
         let media_type = check(&upload, field).map_err(|e| DbError::Invalid(vec![e]))?;
-        let name = clean_name(&upload.name);
+        let name = named_for(&clean_name(&upload.name), media_type);
         let digest = hex(&Sha256::digest(&upload.bytes));
         let path = self.path_of(&digest)?;
         let size = i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX);
@@ -235,6 +258,7 @@ fn write_once(path: &std::path::Path, bytes: &[u8]) -> Result<(), DbError> {
     let dir = path
         .parent()
         .ok_or_else(|| DbError::Corrupt("đường dẫn tệp".into()))?;
+    let new_dir = !dir.exists();
     std::fs::create_dir_all(dir).map_err(io)?;
     let temp = dir.join(format!(".tmp-{}", crate::random_token(8)?));
     let mut file = std::fs::OpenOptions::new()
@@ -248,7 +272,26 @@ fn write_once(path: &std::path::Path, bytes: &[u8]) -> Result<(), DbError> {
         let _ = std::fs::remove_file(&temp);
         return Err(io(e));
     }
+    // The rename is an entry in the folder: sync the folder, so an acknowledged file
+    // survives a power cut (and the folder's own entry when it was just made).
+    sync_dir(dir).map_err(io)?;
+    if new_dir && let Some(root) = dir.parent() {
+        sync_dir(root).map_err(io)?;
+    }
     Ok(())
+}
+
+/// Flushes a folder's entries to disk.
+fn sync_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
 }
 
 pub(crate) const INSERT_FILE: &str = "INSERT INTO dossier_files (dossier_id, component,
@@ -382,6 +425,22 @@ mod tests {
         assert_eq!(clean_name("..."), "tep-dinh-kem");
         assert_eq!(clean_name("a\"<b>;\n.pdf"), "ab.pdf");
         assert_eq!(clean_name(&"x".repeat(300)).len(), 120);
+    }
+
+    #[test]
+    fn names_carry_the_extension_of_their_content() {
+        assert_eq!(
+            named_for("to-khai.html", "application/pdf"),
+            "to-khai.html.pdf"
+        );
+        assert_eq!(named_for("Tờ khai.PDF", "application/pdf"), "Tờ khai.PDF");
+        assert_eq!(named_for("anh.jpeg", "image/jpeg"), "anh.jpeg");
+        assert_eq!(named_for("anh.png", "image/jpeg"), "anh.png.jpg");
+        assert_eq!(named_for("scan", "image/png"), "scan.png");
+        assert_eq!(
+            named_for(&"x".repeat(120), "image/png").chars().count(),
+            119
+        );
     }
 
     #[tokio::test]

@@ -39,6 +39,7 @@ mod sessions;
 mod signatures;
 mod staff;
 mod tickets;
+mod tokens;
 mod writer;
 
 pub use agencies::{Agency, NewAgency};
@@ -73,6 +74,7 @@ pub use statistics::{
     Summary, figures_of,
 };
 pub use tickets::{Ticket, TicketStats};
+pub use tokens::{ApiToken, CreatedToken};
 
 /// Unix seconds now; instants are stored as seconds.
 pub fn now_seconds() -> i64 {

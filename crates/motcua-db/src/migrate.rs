@@ -60,6 +60,11 @@ const SQLITE: &[Migration] = &[
         "agency_queues",
         include_str!("../migrations/sqlite/0011_agency_queues.sql"),
     ),
+    (
+        12,
+        "credentials",
+        include_str!("../migrations/sqlite/0012_credentials.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -116,6 +121,11 @@ const POSTGRES: &[Migration] = &[
         11,
         "agency_queues",
         include_str!("../migrations/postgres/0011_agency_queues.sql"),
+    ),
+    (
+        12,
+        "credentials",
+        include_str!("../migrations/postgres/0012_credentials.sql"),
     ),
 ];
 

@@ -3,15 +3,25 @@
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 
+use motcua_domain::password::check_new_password;
+
 use crate::audit::AuditInput;
 use crate::rows::RowExt;
 use crate::{Db, DbError, Staff};
 
-/// Failed attempts within this window lock a username out.
+/// Failed attempts within this window lock an account out.
 pub const LOCKOUT_WINDOW_SECONDS: i64 = 15 * 60;
 pub const LOCKOUT_FAILURES: i64 = 5;
 /// A session lasts this long after sign-in.
 pub const SESSION_SECONDS: i64 = 8 * 3600;
+
+/// Counts one attempt on an account's guard row and returns the attempts in its window: a
+/// window older than the lock-out's starts over at one.
+const BUMP_GUARD: &str = "INSERT INTO login_guards (key, failures, window_start) VALUES ($1, 1, $2)
+    ON CONFLICT (key) DO UPDATE SET
+        failures = CASE WHEN login_guards.window_start <= $3 THEN 1 ELSE login_guards.failures + 1 END,
+        window_start = CASE WHEN login_guards.window_start <= $3 THEN $2 ELSE login_guards.window_start END
+    RETURNING failures";
 
 /// How a sign-in attempt ended (for staff, or for a citizen's account).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,44 +63,116 @@ pub(crate) async fn blocking<T: Send + 'static>(
 }
 
 impl Db {
-    /// Sets a staff member's password (at least 8 characters).
+    /// Sets a staff member's password, checked by the password policy
+    /// ([`check_new_password`]). When it replaces one (a change or a reset), every session
+    /// of the account ends except `keep` (the one that asked, when the officer changes
+    /// their own), and every API token is revoked.
     pub async fn set_password(
         &self,
         staff_id: i64,
         password: &str,
         actor: &str,
+        keep: Option<&str>,
     ) -> Result<(), DbError> {
-        self.set_same_password(&[staff_id], password, actor).await
+        let staff = self
+            .staff_member(staff_id)
+            .await?
+            .ok_or(DbError::NotFound("cán bộ"))?;
+        let mut identities = vec![staff.username.as_str()];
+        identities.extend(staff.phone.as_deref());
+        identities.extend(staff.email.as_deref());
+        check_new_password(password, &identities, None).map_err(|e| DbError::Invalid(vec![e]))?;
+        let old: Option<String> = on_read!(self, pool => {
+            sqlx::query_scalar("SELECT password_hash FROM staff WHERE id = $1")
+                .bind(staff_id)
+                .fetch_optional(pool)
+                .await?
+                .flatten()
+        });
+        // A first password opens the account; only a change or a reset of an existing one
+        // ends the account's other sessions and revokes its API tokens.
+        let replaces = old.is_some();
+        if let Some(old) = old {
+            let new = password.to_string();
+            if blocking(move || password_matches(&new, &old)).await? {
+                return Err(DbError::invalid(
+                    "password",
+                    "mật khẩu mới phải khác mật khẩu đang dùng",
+                ));
+            }
+        }
+        let owned = password.to_string();
+        let hash = blocking(move || hash_password(&owned)).await??;
+        let kept = keep.map(crate::hash_token).unwrap_or_default();
+        let now = crate::now_seconds();
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let updated = sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
+                .bind(&hash)
+                .bind(staff_id)
+                .execute(&mut *tx)
+                .await?;
+            if updated.rows_affected() != 1 {
+                return Err(DbError::NotFound("cán bộ"));
+            }
+            let (mut ended, mut revoked) = (0, 0);
+            if replaces {
+                ended = sqlx::query("DELETE FROM sessions WHERE staff_id = $1 AND id_hash <> $2")
+                    .bind(staff_id)
+                    .bind(&kept)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                revoked = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE staff_id = $2 AND revoked_at IS NULL")
+                    .bind(now)
+                    .bind(staff_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
+            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
+                at: now,
+                actor: actor.to_string(),
+                action: "set_password".into(),
+                entity: "staff",
+                entity_id: staff_id.to_string(),
+                detail: serde_json::json!({"sessions_ended": ended, "tokens_revoked": revoked}),
+            }).await?;
+            tx.commit().await?;
+            self.caches.tokens.clear();
+            Ok(())
+        })
     }
 
     /// Gives every staff member in `staff_ids` the same password (one hash, for generated
-    /// accounts such as the demo's).
+    /// accounts such as the demo's), checked by the password policy for each of them.
     pub async fn set_same_password(
         &self,
         staff_ids: &[i64],
         password: &str,
         actor: &str,
     ) -> Result<(), DbError> {
-        if password.chars().count() < 8 {
-            return Err(DbError::invalid(
-                "password",
-                "mật khẩu phải có ít nhất 8 ký tự",
-            ));
+        let mut members = Vec::with_capacity(staff_ids.len());
+        for id in staff_ids {
+            let staff = self
+                .staff_member(*id)
+                .await?
+                .ok_or(DbError::NotFound("cán bộ"))?;
+            check_new_password(password, &[staff.username.as_str()], None)
+                .map_err(|e| DbError::Invalid(vec![e]))?;
+            members.push(staff.id);
         }
         let owned = password.to_string();
         let hash = blocking(move || hash_password(&owned)).await??;
         let now = crate::now_seconds();
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
-            for staff_id in staff_ids {
-                let updated = sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
+            for staff_id in &members {
+                sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
                     .bind(&hash)
                     .bind(staff_id)
                     .execute(&mut *tx)
                     .await?;
-                if updated.rows_affected() != 1 {
-                    return Err(DbError::NotFound("cán bộ"));
-                }
                 crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
                     at: now,
                     actor: actor.to_string(),
@@ -118,7 +200,11 @@ impl Db {
                 None => None,
             }
         });
-        match self.check_password(&username, row, password, now).await? {
+        let key = match &row {
+            Some((id, _)) => format!("staff:{id}"),
+            None => format!("staff?:{username}"),
+        };
+        match self.check_password(&key, row, password, now).await? {
             Login::Ok(id) => Ok(self.staff_member(id).await?.map_or(Login::Wrong, Login::Ok)),
             Login::Wrong => Ok(Login::Wrong),
             Login::Locked => Ok(Login::Locked),
@@ -126,7 +212,12 @@ impl Db {
     }
 
     /// The lock-out and password check shared by staff and citizens: `key` names the
-    /// account in the failure log; `row` is its id and stored hash, when it exists.
+    /// account (its id when it exists, else what was typed); `row` is its id and stored hash.
+    ///
+    /// The attempt is counted *before* the password is checked, in one atomic bump of the
+    /// account's row, so concurrent guesses cannot all read a count below the limit: the
+    /// sixth of any number of simultaneous wrong guesses is refused unchecked. A right
+    /// password clears the count.
     pub(crate) async fn check_password(
         &self,
         key: &str,
@@ -134,14 +225,15 @@ impl Db {
         password: &str,
         now: i64,
     ) -> Result<Login<i64>, DbError> {
-        let failures: i64 = on_read!(self, pool => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2")
+        let attempts: i64 = on_write!(self, pool => {
+            sqlx::query_scalar(BUMP_GUARD)
                 .bind(key)
+                .bind(now)
                 .bind(now - LOCKOUT_WINDOW_SECONDS)
                 .fetch_one(pool)
                 .await?
         });
-        if failures >= LOCKOUT_FAILURES {
+        if attempts > LOCKOUT_FAILURES {
             return Ok(Login::Locked);
         }
         let verified = match row {
@@ -156,23 +248,14 @@ impl Db {
         match verified {
             Some(id) => {
                 on_write!(self, pool => {
-                    sqlx::query("DELETE FROM login_failures WHERE username = $1")
+                    sqlx::query("DELETE FROM login_guards WHERE key = $1")
                         .bind(key)
                         .execute(pool)
                         .await?;
                 });
                 Ok(Login::Ok(id))
             }
-            None => {
-                on_write!(self, pool => {
-                    sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
-                        .bind(key)
-                        .bind(now)
-                        .execute(pool)
-                        .await?;
-                });
-                Ok(Login::Wrong)
-            }
+            None => Ok(Login::Wrong),
         }
     }
 

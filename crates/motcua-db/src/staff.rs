@@ -27,7 +27,8 @@ pub struct Grant {
     pub role: Role,
 }
 
-/// A staff member to create; `token` is the API bearer token (stored hashed).
+/// A staff member to create; `token` is a first API bearer token (stored hashed, named
+/// “API”, without expiry).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewStaff {
     pub username: String,
@@ -44,7 +45,7 @@ pub struct NewStaff {
     pub token: Option<String>,
 }
 
-fn staff(row: &impl RowExt) -> Result<Staff, DbError> {
+pub(crate) fn staff(row: &impl RowExt) -> Result<Staff, DbError> {
     Ok(Staff {
         id: row.int("id")?,
         username: row.text("username")?,
@@ -103,8 +104,8 @@ impl Db {
                 return Err(DbError::invalid("username", format!("tên đăng nhập “{username}” đã được dùng")));
             }
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO staff (username, full_name, title, phone, email, password_hash, token_hash, active, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) RETURNING id",
+                "INSERT INTO staff (username, full_name, title, phone, email, password_hash, active, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7) RETURNING id",
             )
             .bind(&username)
             .bind(&full_name)
@@ -112,10 +113,21 @@ impl Db {
             .bind(&new.phone)
             .bind(&new.email)
             .bind(&new.password_hash)
-            .bind(&token_hash)
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
+            if let Some(hash) = &token_hash {
+                sqlx::query(
+                    "INSERT INTO api_tokens (staff_id, name, token_hash, created_at, created_by)
+                     VALUES ($1, 'API', $2, $3, $4)",
+                )
+                .bind(id)
+                .bind(hash)
+                .bind(now)
+                .bind(actor)
+                .execute(&mut *tx)
+                .await?;
+            }
             crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
                 at: now,
                 actor: actor.to_string(),
@@ -176,23 +188,6 @@ impl Db {
             self.caches.roles.clear();
             Ok(())
         })
-    }
-
-    /// The active staff member holding this API token.
-    pub async fn staff_by_token(&self, token: &str) -> Result<Option<Staff>, DbError> {
-        let hash = crate::hash_token(token);
-        if let Some(found) = self.caches.tokens.get(&hash) {
-            return Ok(found);
-        }
-        let found = on_read!(self, pool => {
-            let row = sqlx::query(concat!(select_staff!(), " WHERE token_hash = $1 AND active = 1"))
-                .bind(&hash)
-                .fetch_optional(pool)
-                .await?;
-            row.as_ref().map(staff).transpose()?
-        });
-        self.caches.tokens.put(hash, found.clone());
-        Ok(found)
     }
 
     pub async fn staff_by_username(&self, username: &str) -> Result<Option<Staff>, DbError> {

@@ -2,6 +2,7 @@
 //! and the message templates.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[macro_use]
 mod common;
 
 use chrono::DateTime;
@@ -218,17 +219,6 @@ async fn templates_keep_edits(engine: &str) {
             .is_none()
     );
     db.close().await;
-}
-
-macro_rules! on_both {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name("sqlite").await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name("postgres").await } )*
-        }
-    };
 }
 
 on_both!(

@@ -3,6 +3,7 @@
 //! file, each with its audit entry.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[macro_use]
 mod common;
 
 use chrono::DateTime;
@@ -138,17 +139,6 @@ async fn keys_and_signed_results(engine: &str) {
         keys.iter().all(|e| !e.detail.contains("0707")),
         "no secret in the audit"
     );
-}
-
-macro_rules! on_both {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name("sqlite").await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name("postgres").await } )*
-        }
-    };
 }
 
 on_both!(keys_and_signed_results);

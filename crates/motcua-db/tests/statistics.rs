@@ -3,6 +3,7 @@
 //! dossier for many periods, and the backfill giving the same counters as the live writes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[macro_use]
 mod common;
 
 use chrono::{DateTime, NaiveDate};
@@ -572,17 +573,6 @@ async fn known_outcomes(engine: &str) {
         march
     );
     db.close().await;
-}
-
-macro_rules! on_both {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name("sqlite").await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name("postgres").await } )*
-        }
-    };
 }
 
 /// On SQLite each commit leaves its counter rows as one pending record; the writer adds

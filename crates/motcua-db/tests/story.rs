@@ -2,6 +2,7 @@
 //! versions, intake with gapless codes, transitions with conflicts, audit chain, outbox.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[macro_use]
 mod common;
 
 use chrono::DateTime;
@@ -518,8 +519,12 @@ async fn sign_in_lockout_and_sessions(engine: &str) {
         return;
     };
     let p = province(&db).await;
-    assert!(db.set_password(p.counter, "ngắn", "test").await.is_err());
-    db.set_password(p.counter, "mật-khẩu-2026", "test")
+    assert!(
+        db.set_password(p.counter, "ngắn", "test", None)
+            .await
+            .is_err()
+    );
+    db.set_password(p.counter, "mật-khẩu-2026", "test", None)
         .await
         .unwrap();
     let now = 1_780_000_000;
@@ -866,17 +871,6 @@ async fn queue_tickets(engine: &str) {
     let dd = stats.iter().find(|s| s.field_code == "dat-dai").unwrap();
     assert_eq!((dd.issued, dd.waiting), (1, 1));
     db.close().await;
-}
-
-macro_rules! on_both {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name("sqlite").await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name("postgres").await } )*
-        }
-    };
 }
 
 on_both!(

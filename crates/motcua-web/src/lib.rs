@@ -2,13 +2,17 @@
 
 mod access;
 pub mod api;
+pub mod client;
 mod cookie;
 mod i18n;
 mod pages;
 mod progress;
+pub mod security;
 pub mod signing;
 pub mod statistics;
 mod throttle;
+
+pub use security::SecuritySettings;
 
 use axum::Router;
 use motcua_db::{Db, FileStore};
@@ -22,10 +26,10 @@ pub struct AppState {
     /// Where attached files' bytes live.
     pub files: FileStore,
     calendar: RwLock<Arc<WorkCalendar>>,
-    /// Sign-in attempts per client address.
-    pub(crate) sign_ins: throttle::Throttle,
-    /// Queue tickets taken per client address (a kiosk is one address: the limit is high).
-    pub(crate) tickets: throttle::Throttle,
+    /// Limits per client address (sign-in failures, registrations, lookups, tickets).
+    pub(crate) throttles: throttle::Throttles,
+    /// The proxies in front of motcua.
+    pub security: SecuritySettings,
     /// The official forms: templates (shipped or overridden), regimes, public address.
     pub docs: DocsSettings,
 }
@@ -62,13 +66,24 @@ impl AppState {
         files: FileStore,
         docs: DocsSettings,
     ) -> Arc<Self> {
+        Self::with_settings(db, calendar, files, docs, SecuritySettings::default())
+    }
+
+    /// [`AppState::with_docs`] with the deployment's security settings.
+    pub fn with_settings(
+        db: Db,
+        calendar: WorkCalendar,
+        files: FileStore,
+        docs: DocsSettings,
+        security: SecuritySettings,
+    ) -> Arc<Self> {
         Arc::new(Self {
             db,
             files,
             docs,
             calendar: RwLock::new(Arc::new(calendar)),
-            sign_ins: throttle::Throttle::default(),
-            tickets: throttle::Throttle::with_limit(300),
+            throttles: throttle::Throttles::default(),
+            security,
         })
     }
 
@@ -104,6 +119,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             durable_reads,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            security::protect,
         ))
         .with_state(state)
 }

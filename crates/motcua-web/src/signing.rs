@@ -125,6 +125,9 @@ pub enum Check {
     Tampered,
     /// The signature itself does not hold, or is not the recorded certificate's.
     BadSignature,
+    /// The stored file or signature is missing or unreadable: a fault of the server (its
+    /// files folder), which says nothing about the result and is logged.
+    Unavailable,
 }
 
 /// Checks `pdf` against the result's stored signature and recorded certificate.
@@ -142,11 +145,23 @@ pub async fn check(files: &FileStore, r: &SignedResult, pdf: &[u8]) -> Result<Ch
 }
 
 /// Re-verifies the stored result file against its stored signature. A stored file whose
-/// bytes changed on disk counts as tampered.
+/// bytes changed on disk counts as tampered; one that is missing or cannot be read is
+/// [`Check::Unavailable`] (logged as the server fault it is), never declared forged.
 pub async fn check_stored(files: &FileStore, r: &SignedResult) -> Result<Check, DbError> {
-    match files.read(&r.file_sha256).await {
-        Ok(pdf) => check(files, r, &pdf).await,
-        Err(DbError::Corrupt(_) | DbError::NotFound(_)) => Ok(Check::Tampered),
+    let unavailable = |what: &str, digest: &str, e: &DbError| {
+        tracing::error!(result = %r.id, what, digest, error = %e, "stored signed result unreadable");
+        Check::Unavailable
+    };
+    let pdf = match files.read(&r.file_sha256).await {
+        Ok(pdf) => pdf,
+        Err(DbError::Corrupt(_)) => return Ok(Check::Tampered),
+        Err(e @ DbError::NotFound(_)) => return Ok(unavailable("result", &r.file_sha256, &e)),
+        Err(e) => return Err(e),
+    };
+    match files.read(&r.signature_sha256).await {
+        Ok(_) => check(files, r, &pdf).await,
+        Err(DbError::Corrupt(_)) => Ok(Check::BadSignature),
+        Err(e @ DbError::NotFound(_)) => Ok(unavailable("signature", &r.signature_sha256, &e)),
         Err(e) => Err(e),
     }
 }
@@ -198,6 +213,12 @@ mod tests {
         let path = dir.join(&file_sha256[..2]).join(&file_sha256[2..]);
         std::fs::write(&path, b"%PDF-1.7 ket qua da sua").unwrap();
         assert_eq!(check_stored(&files, &r).await.unwrap(), Check::Tampered);
+        // A files folder that lost the file (a wrong --files, a failed restore) is the
+        // server's fault, not a forgery.
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(check_stored(&files, &r).await.unwrap(), Check::Unavailable);
+        let moved = FileStore::open(dir.join("elsewhere")).unwrap();
+        assert_eq!(check_stored(&moved, &r).await.unwrap(), Check::Unavailable);
         let _ = std::fs::remove_dir_all(dir);
     }
 }

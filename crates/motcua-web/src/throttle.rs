@@ -1,32 +1,23 @@
-//! Giới hạn đăng nhập theo địa chỉ — at most a number of sign-in attempts per client address
-//! in a time window, whatever the usernames tried (the per-username lock-out is in storage).
+//! Giới hạn theo địa chỉ — counters per client address in a time window: sign-in failures
+//! (staff and citizens apart), registrations, wrong lookup secrets, and tickets taken at the
+//! kiosk. The per-account lock-out is in storage.
 
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Attempts allowed per address in [`WINDOW`].
-pub const ATTEMPTS: u32 = 20;
 pub const WINDOW: Duration = Duration::from_secs(5 * 60);
 
-/// Counts attempts per address.
+/// Counts events per address in [`WINDOW`].
 #[derive(Debug)]
 pub struct Throttle {
     seen: Mutex<HashMap<IpAddr, (Instant, u32)>>,
     limit: u32,
 }
 
-impl Default for Throttle {
-    fn default() -> Self {
-        Self::with_limit(ATTEMPTS)
-    }
-}
-
 impl Throttle {
-    /// At most `limit` attempts per address in [`WINDOW`].
+    /// At most `limit` counted events per address in [`WINDOW`].
     pub fn with_limit(limit: u32) -> Self {
         Self {
             seen: Mutex::new(HashMap::new()),
@@ -34,10 +25,10 @@ impl Throttle {
         }
     }
 
-    /// Records an attempt from `addr`; false when it is over the limit.
-    pub fn allow(&self, addr: IpAddr) -> bool {
-        let Ok(mut seen) = self.seen.lock() else {
-            return true;
+    fn with_entry<T>(&self, addr: IpAddr, f: impl FnOnce(&mut (Instant, u32), u32) -> T) -> T {
+        let mut seen = match self.seen.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
         };
         let now = Instant::now();
         if seen.len() > 100_000 {
@@ -47,24 +38,54 @@ impl Throttle {
         if now.duration_since(entry.0) >= WINDOW {
             *entry = (now, 0);
         }
-        entry.1 += 1;
-        entry.1 <= self.limit
+        f(entry, self.limit)
+    }
+
+    /// Counts an event from `addr`; false when it is over the limit (for events that are
+    /// limited whatever their outcome, such as tickets and registrations).
+    pub fn allow(&self, addr: IpAddr) -> bool {
+        self.with_entry(addr, |entry, limit| {
+            entry.1 = entry.1.saturating_add(1);
+            entry.1 <= limit
+        })
+    }
+
+    /// Whether `addr` has used up its failures (checked before an attempt, which is counted
+    /// with [`Throttle::fail`] only if it fails).
+    pub fn blocked(&self, addr: IpAddr) -> bool {
+        self.with_entry(addr, |entry, limit| entry.1 >= limit)
+    }
+
+    /// Counts a failed attempt from `addr`.
+    pub fn fail(&self, addr: IpAddr) {
+        self.with_entry(addr, |entry, _| entry.1 = entry.1.saturating_add(1));
     }
 }
 
-/// The client's address, when the server knows it.
-pub struct ClientAddr(pub Option<IpAddr>);
+/// The limits per client address, each counted on its own.
+#[derive(Debug)]
+pub struct Throttles {
+    /// Failed staff sign-ins.
+    pub staff: Throttle,
+    /// Failed citizen sign-ins.
+    pub citizens: Throttle,
+    /// Citizen accounts opened (every attempt counts).
+    pub registrations: Throttle,
+    /// Wrong code and secret pairs at the public lookup.
+    pub lookups: Throttle,
+    /// Queue tickets taken (a kiosk is one address: the limit is high).
+    pub tickets: Throttle,
+}
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip()),
-        ))
+impl Default for Throttles {
+    fn default() -> Self {
+        Self {
+            staff: Throttle::with_limit(20),
+            citizens: Throttle::with_limit(20),
+            registrations: Throttle::with_limit(10),
+            lookups: Throttle::with_limit(30),
+            tickets: Throttle::with_limit(300),
+        }
     }
 }
 
@@ -73,14 +94,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_limit_is_per_address() {
-        let t = Throttle::default();
+    fn failures_are_counted_per_address_and_successes_are_not() {
+        let t = Throttle::with_limit(3);
         let a: IpAddr = "10.1.2.3".parse().unwrap();
         let b: IpAddr = "10.1.2.4".parse().unwrap();
-        for _ in 0..ATTEMPTS {
-            assert!(t.allow(a));
+        for _ in 0..3 {
+            assert!(!t.blocked(a));
+            t.fail(a);
         }
+        assert!(t.blocked(a));
+        assert!(!t.blocked(b));
+        // Checking alone never uses up the allowance.
+        for _ in 0..100 {
+            assert!(!t.blocked(b));
+        }
+    }
+
+    #[test]
+    fn counted_events_stop_at_the_limit() {
+        let t = Throttle::with_limit(2);
+        let a: IpAddr = "10.1.2.3".parse().unwrap();
+        assert!(t.allow(a) && t.allow(a));
         assert!(!t.allow(a));
-        assert!(t.allow(b));
     }
 }

@@ -95,3 +95,17 @@
   }
   setTimeout(poll, 3000);
 })();
+
+// Buttons that print the page (data-print) and choices that send their form at once
+// (data-autosubmit): handlers here, since the pages' policy runs no inline script.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      if (select.form) { select.form.submit(); }
+    });
+  });
+})();

@@ -146,7 +146,7 @@ async fn accounts_are_checked_and_sign_in_takes_phone_or_email() {
         "{}",
         bad.body
     );
-    assert!(bad.body.contains("ít nhất 8 ký tự"));
+    assert!(bad.body.contains("ít nhất 10 ký tự"));
 
     let mismatch = post_form(
         &app,

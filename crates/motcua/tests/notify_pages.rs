@@ -50,15 +50,16 @@ async fn sign_in(app: &TestApp, username: &str) -> String {
         .unwrap();
     app.state
         .db
-        .set_password(s.id, PASSWORD, "test")
+        .set_password(s.id, PASSWORD, "test", None)
         .await
         .unwrap();
     let request = Request::builder()
         .method(Method::POST)
         .uri("/can-bo/dang-nhap")
         .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", FORM_COOKIE)
         .body(Body::from(format!(
-            "username={username}&password={PASSWORD}"
+            "username={username}&password={PASSWORD}&csrf={FORM_TOKEN}"
         )))
         .unwrap();
     let response = tower::ServiceExt::oneshot(app.router.clone(), request)

@@ -323,8 +323,9 @@ async fn filed_online(app: &TestApp) -> (String, i64) {
             .method(Method::POST)
             .uri("/cong-dan/dang-ky")
             .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", FORM_COOKIE)
             .body(Body::from(format!(
-                "full_name=Nguyễn Thị Thu Hà&phone=0912345678&email=&id_number=&password={password}&password2={password}&next=%2Fcong-dan"
+                "full_name=Nguyễn Thị Thu Hà&phone=0912345678&email=&id_number=&password={password}&password2={password}&next=%2Fcong-dan&csrf={FORM_TOKEN}"
             )))
             .unwrap(),
     )

@@ -18,6 +18,13 @@ async fn send(
     cookie: Option<&str>,
     form: Option<&str>,
 ) -> (StatusCode, String, HeaderMap) {
+    let (cookie, form) = match form {
+        Some(f) => {
+            let (c, f) = as_browser(path, cookie, f);
+            (c, Some(f))
+        }
+        None => (cookie.map(str::to_string), None),
+    };
     let mut request = Request::builder().method(method).uri(path);
     if let Some(c) = cookie {
         request = request.header("cookie", c);
@@ -25,7 +32,7 @@ async fn send(
     let request = match form {
         Some(f) => request
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(f.to_string())),
+            .body(Body::from(f)),
         None => request.body(Body::empty()),
     }
     .unwrap();
@@ -46,7 +53,7 @@ async fn with_passwords() -> TestApp {
         let s = app.state.db.staff_by_username(name).await.unwrap().unwrap();
         app.state
             .db
-            .set_password(s.id, PASSWORD, "test")
+            .set_password(s.id, PASSWORD, "test", None)
             .await
             .unwrap();
     }
@@ -777,7 +784,10 @@ async fn one_address_cannot_try_passwords_without_end() {
             .method(Method::POST)
             .uri("/can-bo/dang-nhap")
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(format!("username=khong.co.{i}&password=sai")))
+            .header("cookie", FORM_COOKIE)
+            .body(Body::from(format!(
+                "username=khong.co.{i}&password=sai&csrf={FORM_TOKEN}"
+            )))
             .unwrap();
         request
             .extensions_mut()

@@ -18,6 +18,13 @@ async fn send(
     cookie: Option<&str>,
     form: Option<&str>,
 ) -> (StatusCode, Vec<u8>, axum::http::HeaderMap) {
+    let (cookie, form) = match form {
+        Some(f) => {
+            let (c, f) = as_browser(path, cookie, f);
+            (c, Some(f))
+        }
+        None => (cookie.map(str::to_string), None),
+    };
     let mut request = Request::builder().method(method).uri(path);
     if let Some(c) = cookie {
         request = request.header("cookie", c);
@@ -25,7 +32,7 @@ async fn send(
     let request = match form {
         Some(f) => request
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(f.to_string())),
+            .body(Body::from(f)),
         None => request.body(Body::empty()),
     }
     .unwrap();
@@ -50,7 +57,7 @@ async fn sign_in(app: &TestApp, username: &str) -> String {
         .unwrap();
     app.state
         .db
-        .set_password(s.id, PASSWORD, "test")
+        .set_password(s.id, PASSWORD, "test", None)
         .await
         .unwrap();
     let (status, _, headers) = send(

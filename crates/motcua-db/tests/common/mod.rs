@@ -293,3 +293,15 @@ pub async fn tamper(url: &str, sql: &'static str) {
         pool.close().await;
     }
 }
+
+/// Runs each named `async fn(engine: &str)` as two tests, one per engine.
+macro_rules! on_both {
+    ($($name:ident),*) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name("sqlite").await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name("postgres").await } )*
+        }
+    };
+}

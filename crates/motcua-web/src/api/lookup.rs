@@ -32,14 +32,23 @@ pub struct PublicView {
 
 pub async fn lookup(
     State(app): State<Arc<AppState>>,
+    crate::client::ClientAddr(addr): crate::client::ClientAddr,
     Params(q): Params<LookupQuery>,
 ) -> Result<Json<PublicView>, ApiError> {
-    let not_found = || ApiError::not_found("hồ sơ với mã và mã tra cứu này");
-    let d = app
-        .db
-        .public_lookup(&q.code, &q.secret)
-        .await?
-        .ok_or_else(not_found)?;
+    let throttle = &app.throttles.lookups;
+    if addr.is_some_and(|a| throttle.blocked(a)) {
+        return Err(ApiError::new(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            "too_many_requests",
+            "quá nhiều lần tra cứu sai mã từ địa chỉ này; xin thử lại sau vài phút",
+        ));
+    }
+    let Some(d) = app.db.public_lookup(&q.code, &q.secret).await? else {
+        if let Some(a) = addr {
+            throttle.fail(a);
+        }
+        return Err(ApiError::not_found("hồ sơ với mã và mã tra cứu này"));
+    };
     let (procedure, steps) = crate::progress::progress(&app.db, &d).await?;
     Ok(Json(PublicView {
         code: d.code,

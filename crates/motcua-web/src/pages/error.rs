@@ -24,6 +24,8 @@ pub enum PageError {
     BadRequest,
     /// A form without this session's token, or an action not allowed.
     Forbidden,
+    /// A state change sent from another site (its Origin or Referer is not ours).
+    CrossSite,
     /// A body (usually its files) larger than allowed.
     TooLarge,
     Internal,
@@ -54,6 +56,11 @@ impl IntoResponse for PageError {
                 StatusCode::FORBIDDEN,
                 "error.forbidden.title",
                 "error.forbidden.body",
+            ),
+            Self::CrossSite => (
+                StatusCode::FORBIDDEN,
+                "error.cross_site.title",
+                "error.cross_site.body",
             ),
             Self::TooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,

@@ -5,7 +5,7 @@ use crate::pages::extract::PageQuery;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -45,6 +45,8 @@ struct Lookup {
     code: String,
     secret: String,
     not_found: bool,
+    /// Too many wrong code and secret pairs from this address lately.
+    throttled: bool,
     result: Option<ResultView>,
     rating: Option<RatingView>,
     rated: Option<&'static str>,
@@ -53,6 +55,7 @@ struct Lookup {
 
 pub async fn lookup(
     State(app): State<Arc<AppState>>,
+    crate::client::ClientAddr(addr): crate::client::ClientAddr,
     headers: HeaderMap,
     uri: Uri,
     PageQuery(q): PageQuery<LookupQuery>,
@@ -62,9 +65,14 @@ pub async fn lookup(
     let secret = q.secret.trim().to_string();
     let mut result = None;
     let asked = !code.is_empty() && !secret.is_empty();
+    let throttle = &app.throttles.lookups;
+    let throttled = asked && addr.is_some_and(|a| throttle.blocked(a));
     let mut rating = None;
     let mut rated = None;
-    if asked && let Some(d) = app.db.public_lookup(&code, &secret).await? {
+    if asked
+        && !throttled
+        && let Some(d) = app.db.public_lookup(&code, &secret).await?
+    {
         // Once it has ended, whoever holds the receipt may rate the service, once.
         if d.finished_at.is_some()
             && let Some(full) = app.db.lookup(&code, &secret).await?
@@ -96,16 +104,26 @@ pub async fn lookup(
             apologised: d.apologised,
         });
     }
-    Ok(render(&Lookup {
+    let not_found = asked && !throttled && result.is_none();
+    if not_found && let Some(a) = addr {
+        throttle.fail(a);
+    }
+    let page = render(&Lookup {
         t: frame.t,
         other_lang: frame.other_lang,
         back: frame.back,
-        not_found: asked && result.is_none(),
+        not_found,
+        throttled,
         code,
         secret,
         result,
         rating,
         rated,
         just_rated: q.rated.is_some(),
-    }))
+    });
+    Ok(if throttled {
+        (axum::http::StatusCode::TOO_MANY_REQUESTS, page).into_response()
+    } else {
+        page
+    })
 }

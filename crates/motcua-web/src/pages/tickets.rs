@@ -89,11 +89,11 @@ pub struct Take {
 
 pub async fn take(
     State(app): State<Arc<AppState>>,
-    crate::throttle::ClientAddr(addr): crate::throttle::ClientAddr,
+    crate::client::ClientAddr(addr): crate::client::ClientAddr,
     PageForm(f): PageForm<Take>,
 ) -> Result<Response, PageError> {
     if let Some(addr) = addr
-        && !app.tickets.allow(addr)
+        && !app.throttles.tickets.allow(addr)
     {
         return Ok((StatusCode::TOO_MANY_REQUESTS, PageError::BadRequest).into_response());
     }

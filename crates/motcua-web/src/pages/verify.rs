@@ -48,6 +48,7 @@ fn word(check: Check) -> &'static str {
         Check::Genuine => "genuine",
         Check::Tampered => "tampered",
         Check::BadSignature => "bad",
+        Check::Unavailable => "unavailable",
     }
 }
 
@@ -111,7 +112,9 @@ async fn page(
         qr,
         id: r.id,
     });
-    let status = if no_file {
+    let status = if stored == Check::Unavailable {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else if no_file {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK

@@ -7,6 +7,7 @@ mod keys;
 mod notify;
 mod report;
 mod serve;
+mod tokens;
 
 use clap::{Parser, Subcommand};
 
@@ -50,6 +51,9 @@ enum Command {
     /// Configure the key an agency signs results with.
     #[command(subcommand)]
     SigningKey(keys::KeyCommand),
+    /// Create, list and revoke staff API tokens.
+    #[command(subcommand)]
+    ApiToken(tokens::TokenCommand),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -66,5 +70,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(c) => report::run(db, c).await,
         Command::Bench(args) => bench::run_async(args).await,
         Command::SigningKey(c) => keys::run(db, c).await,
+        Command::ApiToken(c) => tokens::run(db, c).await,
     }
 }

@@ -25,6 +25,30 @@ pub struct ServeArgs {
     notify: super::notify::NotifyArgs,
     #[command(flatten)]
     forms: FormsArgs,
+    /// Reverse proxies (IP or CIDR, comma-separated) whose X-Forwarded-For header names the
+    /// client; from any other peer the header is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "MOTCUA_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<String>,
+}
+
+impl ServeArgs {
+    /// The security settings, with every proxy address checked.
+    fn security(&self) -> anyhow::Result<motcua_web::SecuritySettings> {
+        let trusted_proxies = self
+            .trusted_proxies
+            .iter()
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| {
+                p.parse()
+                    .map_err(|e: String| anyhow::anyhow!("--trusted-proxy: {e}"))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        Ok(motcua_web::SecuritySettings { trusted_proxies })
+    }
 }
 
 /// How the official forms are printed.
@@ -76,6 +100,7 @@ impl FormsArgs {
 
 pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()> {
     let docs = args.forms.settings()?;
+    let security = args.security()?;
     let empty = {
         let db = db_args.open(Durability::Full).await?;
         let empty = db.agencies().await?.is_empty();
@@ -102,7 +127,13 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     } else {
         super::notify::start(&db, &args.notify).await?
     };
-    let state = motcua_web::AppState::with_docs(db.clone(), calendar, db_args.file_store()?, docs);
+    let state = motcua_web::AppState::with_settings(
+        db.clone(),
+        calendar,
+        db_args.file_store()?,
+        docs,
+        security,
+    );
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("không mở được cổng {}", args.listen))?;

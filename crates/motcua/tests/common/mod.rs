@@ -34,6 +34,11 @@ pub fn temp_url() -> String {
 
 impl TestApp {
     pub async fn new() -> Self {
+        Self::with_security(motcua_web::SecuritySettings::default()).await
+    }
+
+    /// [`TestApp::new`] behind the given proxies.
+    pub async fn with_security(security: motcua_web::SecuritySettings) -> Self {
         let url = temp_url();
         let db = Db::connect(&url).await.unwrap();
         db.migrate().await.unwrap();
@@ -120,7 +125,13 @@ impl TestApp {
             motcua_db::random_token(6).unwrap()
         )))
         .unwrap();
-        let state = motcua_web::AppState::new(db, calendar, files);
+        let state = motcua_web::AppState::with_settings(
+            db,
+            calendar,
+            files,
+            motcua_web::DocsSettings::default(),
+            security,
+        );
         let router = motcua_web::router(Arc::clone(&state));
         Self { state, router, url }
     }
@@ -237,6 +248,7 @@ pub async fn get_page(app: &TestApp, path: &str, cookie: Option<&str>) -> Reply 
 
 /// POST a urlencoded form, with a session cookie if given.
 pub async fn post_form(app: &TestApp, path: &str, cookie: Option<&str>, form: &str) -> Reply {
+    let (cookie, form) = as_browser(path, cookie, form);
     let mut r = Request::builder()
         .method(Method::POST)
         .uri(path)
@@ -245,7 +257,7 @@ pub async fn post_form(app: &TestApp, path: &str, cookie: Option<&str>, form: &s
     if let Some(c) = cookie {
         r = r.header("cookie", c);
     }
-    send(app, r.body(Body::from(form.to_string())).unwrap()).await
+    send(app, r.body(Body::from(form)).unwrap()).await
 }
 
 /// The CSRF token of the first form on a page.
@@ -274,4 +286,28 @@ pub async fn staff_session(app: &TestApp, username: &str) -> String {
         .await
         .unwrap();
     format!("motcua_session={token}")
+}
+
+/// The sign-in forms' token as a browser holds it: the cookie the form page set, and the
+/// field the form carries (they must match).
+pub const FORM_TOKEN: &str = "TESTFORMTOKEN23456789ABC";
+pub const FORM_COOKIE: &str = "motcua_form=TESTFORMTOKEN23456789ABC";
+
+/// A sign-in or registration form as a browser sends it after loading the form page: with
+/// the form cookie and its token. Other forms pass through unchanged.
+pub fn as_browser(path: &str, cookie: Option<&str>, form: &str) -> (Option<String>, String) {
+    let sign_in_form = [
+        "/can-bo/dang-nhap",
+        "/cong-dan/dang-nhap",
+        "/cong-dan/dang-ky",
+    ]
+    .contains(&path.split('?').next().unwrap_or_default());
+    if !sign_in_form || form.contains("csrf=") {
+        return (cookie.map(str::to_string), form.to_string());
+    }
+    let cookie = match cookie {
+        Some(c) => format!("{c}; {FORM_COOKIE}"),
+        None => FORM_COOKIE.to_string(),
+    };
+    (Some(cookie), format!("{form}&csrf={FORM_TOKEN}"))
 }

@@ -31,6 +31,8 @@ struct SignInPage {
     identifier: String,
     next: String,
     next_q: String,
+    /// The form's token, bound to the browser's form cookie.
+    csrf: String,
     error: Option<&'static str>,
 }
 
@@ -50,6 +52,8 @@ pub struct Typed {
     password2: String,
     #[serde(default)]
     next: String,
+    #[serde(default)]
+    csrf: String,
 }
 
 #[derive(Template)]
@@ -59,6 +63,7 @@ struct RegisterPage {
     other_lang: &'static str,
     back: String,
     next_q: String,
+    csrf: String,
     typed: Typed,
     errors: Vec<FieldError>,
 }
@@ -71,17 +76,47 @@ fn session_cookie(token: &str) -> String {
     )
 }
 
-pub async fn sign_in_form(headers: HeaderMap, uri: Uri, PageQuery(q): PageQuery<Next>) -> Response {
-    let frame = Frame::new(&headers, &uri);
-    render(&SignInPage {
+/// A page with a sign-in or registration form: its form token, and the cookie binding it
+/// when the browser has none yet.
+fn with_form_cookie(status: StatusCode, page: Response, cookie: Option<String>) -> Response {
+    match cookie {
+        Some(cookie) => (status, [(header::SET_COOKIE, cookie)], page).into_response(),
+        None => (status, page).into_response(),
+    }
+}
+
+fn sign_in_page(
+    headers: &HeaderMap,
+    uri: &Uri,
+    identifier: String,
+    next: &str,
+    error: Option<&'static str>,
+    status: StatusCode,
+) -> Response {
+    let frame = Frame::new(headers, uri);
+    let (csrf, cookie) = crate::security::form_token(headers);
+    let page = render(&SignInPage {
         t: frame.t,
         other_lang: frame.other_lang,
         back: frame.back,
-        identifier: String::new(),
-        next_q: crate::pages::encode(&safe_next(&q.next)),
-        next: safe_next(&q.next),
-        error: None,
-    })
+        identifier,
+        next_q: crate::pages::encode(next),
+        next: next.to_string(),
+        csrf,
+        error: error.map(|key| frame.t.get(key)),
+    });
+    with_form_cookie(status, page, cookie)
+}
+
+pub async fn sign_in_form(headers: HeaderMap, uri: Uri, PageQuery(q): PageQuery<Next>) -> Response {
+    sign_in_page(
+        &headers,
+        &uri,
+        String::new(),
+        &safe_next(&q.next),
+        None,
+        StatusCode::OK,
+    )
 }
 
 #[derive(Deserialize)]
@@ -92,51 +127,78 @@ pub struct Credentials {
     password: String,
     #[serde(default)]
     next: String,
+    #[serde(default)]
+    csrf: String,
 }
 
 pub async fn sign_in(
     State(app): State<Arc<AppState>>,
-    crate::throttle::ClientAddr(addr): crate::throttle::ClientAddr,
+    crate::client::ClientAddr(addr): crate::client::ClientAddr,
     headers: HeaderMap,
     uri: Uri,
     PageForm(c): PageForm<Credentials>,
 ) -> Result<Response, PageError> {
-    let frame = Frame::new(&headers, &uri);
     let next = safe_next(&c.next);
-    let now = app.now().timestamp();
+    let identifier = c.identifier.trim().to_string();
     let again = |error: &'static str, status: StatusCode| {
-        let page = render(&SignInPage {
-            t: frame.t,
-            other_lang: frame.other_lang,
-            back: frame.back.clone(),
-            identifier: c.identifier.trim().to_string(),
-            next: next.clone(),
-            next_q: crate::pages::encode(&next),
-            error: Some(frame.t.get(error)),
-        });
-        (status, page).into_response()
+        sign_in_page(
+            &headers,
+            &uri,
+            identifier.clone(),
+            &next,
+            Some(error),
+            status,
+        )
     };
-    if let Some(addr) = addr
-        && !app.sign_ins.allow(addr)
-    {
+    if !crate::security::form_token_matches(&headers, &c.csrf) {
+        return Ok(again("signin.form_expired", StatusCode::FORBIDDEN));
+    }
+    let throttle = &app.throttles.citizens;
+    if addr.is_some_and(|a| throttle.blocked(a)) {
         return Ok(again("signin.throttled", StatusCode::TOO_MANY_REQUESTS));
     }
-    match app
+    let now = app.now().timestamp();
+    let error = match app
         .db
         .citizen_login(&c.identifier, &c.password, now)
         .await?
     {
         Login::Ok(citizen) => {
             let token = app.db.create_citizen_session(citizen.id, now).await?;
-            Ok((
+            return Ok((
                 [(header::SET_COOKIE, session_cookie(&token))],
                 Redirect::to(&next),
             )
-                .into_response())
+                .into_response());
         }
-        Login::Wrong => Ok(again("citizen.signin.wrong", StatusCode::UNAUTHORIZED)),
-        Login::Locked => Ok(again("signin.locked", StatusCode::UNAUTHORIZED)),
+        Login::Wrong => "citizen.signin.wrong",
+        Login::Locked => "signin.locked",
+    };
+    if let Some(a) = addr {
+        throttle.fail(a);
     }
+    Ok(again(error, StatusCode::UNAUTHORIZED))
+}
+
+fn register_page(
+    headers: &HeaderMap,
+    uri: &Uri,
+    typed: Typed,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> Response {
+    let frame = Frame::new(headers, uri);
+    let (csrf, cookie) = crate::security::form_token(headers);
+    let page = render(&RegisterPage {
+        t: frame.t,
+        other_lang: frame.other_lang,
+        back: frame.back,
+        next_q: crate::pages::encode(&typed.next),
+        csrf,
+        typed,
+        errors,
+    });
+    with_form_cookie(status, page, cookie)
 }
 
 pub async fn register_form(
@@ -144,23 +206,16 @@ pub async fn register_form(
     uri: Uri,
     PageQuery(q): PageQuery<Next>,
 ) -> Response {
-    let frame = Frame::new(&headers, &uri);
-    render(&RegisterPage {
-        t: frame.t,
-        other_lang: frame.other_lang,
-        back: frame.back,
-        next_q: crate::pages::encode(&safe_next(&q.next)),
-        typed: Typed {
-            next: safe_next(&q.next),
-            ..Typed::default()
-        },
-        errors: Vec::new(),
-    })
+    let typed = Typed {
+        next: safe_next(&q.next),
+        ..Typed::default()
+    };
+    register_page(&headers, &uri, typed, Vec::new(), StatusCode::OK)
 }
 
 pub async fn register(
     State(app): State<Arc<AppState>>,
-    crate::throttle::ClientAddr(addr): crate::throttle::ClientAddr,
+    crate::client::ClientAddr(addr): crate::client::ClientAddr,
     headers: HeaderMap,
     uri: Uri,
     PageForm(mut typed): PageForm<Typed>,
@@ -168,10 +223,13 @@ pub async fn register(
     let frame = Frame::new(&headers, &uri);
     typed.next = safe_next(&typed.next);
     let mut errors = Vec::new();
-    if let Some(addr) = addr
-        && !app.sign_ins.allow(addr)
-    {
-        errors.push(FieldError::new("", frame.t.get("signin.throttled")));
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    if !crate::security::form_token_matches(&headers, &typed.csrf) {
+        errors.push(FieldError::new("", frame.t.get("signin.form_expired")));
+        status = StatusCode::FORBIDDEN;
+    } else if addr.is_some_and(|a| !app.throttles.registrations.allow(a)) {
+        errors.push(FieldError::new("", frame.t.get("register.throttled")));
+        status = StatusCode::TOO_MANY_REQUESTS;
     } else if typed.password != typed.password2 {
         errors.push(FieldError::new("password2", "mật khẩu nhập lại không khớp"));
     } else {
@@ -198,15 +256,7 @@ pub async fn register(
     }
     typed.password.clear();
     typed.password2.clear();
-    let page = render(&RegisterPage {
-        t: frame.t,
-        other_lang: frame.other_lang,
-        back: frame.back,
-        next_q: crate::pages::encode(&typed.next),
-        typed,
-        errors,
-    });
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    Ok(register_page(&headers, &uri, typed, errors, status))
 }
 
 #[derive(Deserialize)]

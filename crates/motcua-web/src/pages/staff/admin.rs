@@ -225,12 +225,21 @@ pub async fn change(
                 title: optional(&c.title),
                 ..NewStaff::default()
             };
-            match app.db.create_staff(&new, &actor).await {
-                Ok(s) => match app.db.set_password(s.id, &c.password, &actor).await {
-                    Ok(()) => Ok(format!("Đã thêm cán bộ {}", s.full_name)),
+            // The password is checked before the account exists, so a refused password
+            // leaves no half-made account behind.
+            match motcua_domain::password::check_new_password(
+                &c.password,
+                &[c.username.trim()],
+                None,
+            ) {
+                Err(e) => Err(vec![e.to_string()]),
+                Ok(()) => match app.db.create_staff(&new, &actor).await {
+                    Ok(s) => match app.db.set_password(s.id, &c.password, &actor, None).await {
+                        Ok(()) => Ok(format!("Đã thêm cán bộ {}", s.full_name)),
+                        Err(e) => Err(messages(e)?),
+                    },
                     Err(e) => Err(messages(e)?),
                 },
-                Err(e) => Err(messages(e)?),
             }
         }
         "grant" => match (

@@ -16,6 +16,7 @@ pub(crate) mod sign;
 pub(crate) mod signin;
 mod statistics;
 mod templates;
+mod tokens;
 mod versions;
 
 use axum::Router;
@@ -50,6 +51,10 @@ pub fn router() -> Router<Arc<AppState>> {
             get(password::form).post(password::change),
         )
         .route("/can-bo/quan-tri", get(admin::show).post(admin::change))
+        .route(
+            "/can-bo/quan-tri/ma-api",
+            get(tokens::show).post(tokens::change),
+        )
         .route(
             "/can-bo/tiep-nhan",
             get(intake::form)

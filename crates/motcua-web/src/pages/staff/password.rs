@@ -70,7 +70,12 @@ pub async fn change(
         {
             Login::Ok(_) => match app
                 .db
-                .set_password(staff.id, &c.new, &format!("staff:{}", staff.id))
+                .set_password(
+                    staff.id,
+                    &c.new,
+                    &format!("staff:{}", staff.id),
+                    Some(&who.token),
+                )
                 .await
             {
                 Ok(()) => None,

@@ -22,18 +22,38 @@ struct SignIn {
     other_lang: &'static str,
     back: String,
     username: String,
+    /// The form's token, bound to the browser's form cookie.
+    csrf: String,
     error: Option<&'static str>,
 }
 
-pub async fn form(headers: HeaderMap, uri: Uri) -> Response {
-    let frame = Frame::new(&headers, &uri);
-    render(&SignIn {
+/// The sign-in page with `error`, its form token, and the cookie that binds it when the
+/// browser has none yet.
+fn page(
+    headers: &HeaderMap,
+    uri: &Uri,
+    username: String,
+    error: Option<&'static str>,
+    status: StatusCode,
+) -> Response {
+    let frame = Frame::new(headers, uri);
+    let (csrf, cookie) = crate::security::form_token(headers);
+    let page = render(&SignIn {
         t: frame.t,
         other_lang: frame.other_lang,
         back: frame.back,
-        username: String::new(),
-        error: None,
-    })
+        username,
+        csrf,
+        error: error.map(|key| frame.t.get(key)),
+    });
+    match cookie {
+        Some(cookie) => (status, [(header::SET_COOKIE, cookie)], page).into_response(),
+        None => (status, page).into_response(),
+    }
+}
+
+pub async fn form(headers: HeaderMap, uri: Uri) -> Response {
+    page(&headers, &uri, String::new(), None, StatusCode::OK)
 }
 
 #[derive(Deserialize)]
@@ -42,29 +62,38 @@ pub struct Credentials {
     username: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    csrf: String,
 }
 
 pub async fn submit(
     State(app): State<Arc<AppState>>,
-    crate::throttle::ClientAddr(addr): crate::throttle::ClientAddr,
+    crate::client::ClientAddr(addr): crate::client::ClientAddr,
     headers: HeaderMap,
     uri: Uri,
     PageForm(c): PageForm<Credentials>,
 ) -> Result<Response, PageError> {
-    let frame = Frame::new(&headers, &uri);
-    let now = app.now().timestamp();
-    if let Some(addr) = addr
-        && !app.sign_ins.allow(addr)
-    {
-        let page = render(&SignIn {
-            t: frame.t,
-            other_lang: frame.other_lang,
-            back: frame.back,
-            username: c.username.trim().to_string(),
-            error: Some(frame.t.get("signin.throttled")),
-        });
-        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+    let username = c.username.trim().to_string();
+    if !crate::security::form_token_matches(&headers, &c.csrf) {
+        return Ok(page(
+            &headers,
+            &uri,
+            username,
+            Some("signin.form_expired"),
+            StatusCode::FORBIDDEN,
+        ));
     }
+    let throttle = &app.throttles.staff;
+    if addr.is_some_and(|a| throttle.blocked(a)) {
+        return Ok(page(
+            &headers,
+            &uri,
+            username,
+            Some("signin.throttled"),
+            StatusCode::TOO_MANY_REQUESTS,
+        ));
+    }
+    let now = app.now().timestamp();
     let error = match app.db.login(&c.username, &c.password, now).await? {
         Login::Ok(staff) => {
             let token = app.db.create_session(staff.id, now).await?;
@@ -78,14 +107,16 @@ pub async fn submit(
         Login::Wrong => "signin.wrong",
         Login::Locked => "signin.locked",
     };
-    let page = render(&SignIn {
-        t: frame.t,
-        other_lang: frame.other_lang,
-        back: frame.back,
-        username: c.username.trim().to_string(),
-        error: Some(frame.t.get(error)),
-    });
-    Ok((StatusCode::UNAUTHORIZED, page).into_response())
+    if let Some(a) = addr {
+        throttle.fail(a);
+    }
+    Ok(page(
+        &headers,
+        &uri,
+        username,
+        Some(error),
+        StatusCode::UNAUTHORIZED,
+    ))
 }
 
 /// `; Secure` when motcua is served over HTTPS (`MOTCUA_SECURE_COOKIES=1`), so the

@@ -1,0 +1,417 @@
+//! Hardening as a deployment meets it: sign-in limits behind a reverse proxy count failures
+//! per real client, sign-in forms and state changes are bound to this site, every answer
+//! carries the security headers, wrong lookup secrets are limited, API tokens are managed
+//! from the administration page, and a new password ends the other sessions.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use common::*;
+use std::net::SocketAddr;
+
+const PASSWORD: &str = "mat-khau-demo";
+const PROXY: [u8; 4] = [10, 0, 0, 2];
+
+async fn app_behind_proxy() -> TestApp {
+    let app = TestApp::with_security(motcua_web::SecuritySettings {
+        trusted_proxies: vec!["10.0.0.0/24".parse().unwrap()],
+    })
+    .await;
+    for name in ["u.tn", "u.qt", "u.cv"] {
+        let s = app.state.db.staff_by_username(name).await.unwrap().unwrap();
+        app.state
+            .db
+            .set_password(s.id, PASSWORD, "test", None)
+            .await
+            .unwrap();
+    }
+    app
+}
+
+/// A staff sign-in from `peer`, with `forwarded` as X-Forwarded-For when given.
+async fn sign_in_from(
+    app: &TestApp,
+    peer: [u8; 4],
+    forwarded: Option<&str>,
+    username: &str,
+    password: &str,
+) -> Reply {
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri("/can-bo/dang-nhap")
+        .header("host", "motcua.test")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", FORM_COOKIE);
+    if let Some(f) = forwarded {
+        request = request.header("x-forwarded-for", f);
+    }
+    let mut request = request
+        .body(Body::from(format!(
+            "username={username}&password={password}&csrf={FORM_TOKEN}"
+        )))
+        .unwrap();
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(SocketAddr::from((peer, 40000))));
+    send(app, request).await
+}
+
+fn session_of(reply: &Reply) -> String {
+    let cookie = reply.headers["set-cookie"].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn behind_a_proxy_successes_are_not_counted_and_failures_count_per_client() {
+    let app = app_behind_proxy().await;
+    // The whole province signs in through one proxy: 30 successes in a row all get in.
+    for i in 0..30 {
+        let client = format!("198.51.100.{i}");
+        let reply = sign_in_from(&app, PROXY, Some(&client), "u.tn", PASSWORD).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "sign-in {i}: {}",
+            reply.body
+        );
+    }
+    // One client guessing through the proxy is limited after 20 failures (unknown names,
+    // so no account locks first)…
+    for i in 0..20 {
+        let reply = sign_in_from(
+            &app,
+            PROXY,
+            Some("203.0.113.9"),
+            &format!("khong.co.{i}"),
+            "sai",
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let reply = sign_in_from(&app, PROXY, Some("203.0.113.9"), "u.tn", PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(reply.body.contains("Quá nhiều lần đăng nhập"));
+    // …while everyone else behind the same proxy still signs in.
+    let reply = sign_in_from(&app, PROXY, Some("198.51.100.77"), "u.tn", PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    // Citizens have their own limit: the staff guesser's address may still try there.
+    let citizen = Request::builder()
+        .method(Method::POST)
+        .uri("/cong-dan/dang-nhap")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", FORM_COOKIE)
+        .header("x-forwarded-for", "203.0.113.9");
+    let mut citizen = citizen
+        .body(Body::from(format!(
+            "identifier=0912000999&password=sai-mat-khau&csrf={FORM_TOKEN}"
+        )))
+        .unwrap();
+    citizen
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(SocketAddr::from((PROXY, 40000))));
+    assert_eq!(send(&app, citizen).await.status, StatusCode::UNAUTHORIZED);
+
+    // An untrusted peer cannot pick the address its failures are counted under.
+    let outsider = [192, 0, 2, 50];
+    for i in 0..20 {
+        let spoof = format!("198.51.100.{}", 100 + i);
+        let reply = sign_in_from(&app, outsider, Some(&spoof), "khong.co", "sai").await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let reply = sign_in_from(&app, outsider, Some("198.51.100.250"), "u.cv", PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn sign_in_forms_are_bound_to_the_browser_and_state_changes_to_the_site() {
+    let app = app_behind_proxy().await;
+    // The form page sets the form cookie and carries its token.
+    let form = get_page(&app, "/can-bo/dang-nhap", None).await;
+    let set = form.headers["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        set.starts_with("motcua_form=") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    let token = csrf_of(&form.body);
+    assert!(set.contains(&token));
+    // A sign-in without the form's token (a login CSRF from another site) is refused.
+    let bare = Request::builder()
+        .method(Method::POST)
+        .uri("/can-bo/dang-nhap")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("username=u.tn&password={PASSWORD}")))
+        .unwrap();
+    let reply = send(&app, bare).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(
+        reply.body.contains("Biểu mẫu đăng nhập đã hết hạn"),
+        "{}",
+        reply.body
+    );
+    for path in ["/cong-dan/dang-nhap", "/cong-dan/dang-ky"] {
+        let bare = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", FORM_COOKIE)
+            .body(Body::from("identifier=0912000001&password=x&csrf=KHAC"))
+            .unwrap();
+        assert_eq!(
+            send(&app, bare).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    // The right cookie and token, from this site: in.
+    let ok = Request::builder()
+        .method(Method::POST)
+        .uri("/can-bo/dang-nhap")
+        .header("host", "motcua.test")
+        .header("origin", "http://motcua.test")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", format!("motcua_form={token}"))
+        .body(Body::from(format!(
+            "username=u.tn&password={PASSWORD}&csrf={token}"
+        )))
+        .unwrap();
+    let reply = send(&app, ok).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let session = session_of(&reply);
+    // A state change whose Origin is another site is refused, page and API alike, even
+    // with a valid session and token.
+    let page = get_page(&app, "/can-bo/doi-mat-khau", Some(&session)).await;
+    let csrf = csrf_of(&page.body);
+    let forged = Request::builder()
+        .method(Method::POST)
+        .uri("/can-bo/doi-mat-khau")
+        .header("host", "motcua.test")
+        .header("origin", "https://evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", &session)
+        .body(Body::from(format!(
+            "csrf={csrf}&current={PASSWORD}&new=bi-doi-boi-ke-la&repeat=bi-doi-boi-ke-la"
+        )))
+        .unwrap();
+    let reply = send(&app, forged).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(reply.body.contains("Yêu cầu bị từ chối"), "{}", reply.body);
+    let api = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/dossiers")
+        .header("host", "motcua.test")
+        .header("referer", "https://evil.example/trang")
+        .header("authorization", "Bearer tok-tn")
+        .header("content-type", "application/json")
+        .body(Body::from(lawyer_intake().to_string()))
+        .unwrap();
+    let reply = send(&app, api).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(reply.body.contains("\"forbidden\""), "{}", reply.body);
+    // A program without Origin or Referer (the API with its token) is not a browser.
+    let (status, _) = app
+        .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let app = app_behind_proxy().await;
+    let session = session_of(&sign_in_from(&app, PROXY, None, "u.tn", PASSWORD).await);
+    for (path, cookie, private) in [
+        ("/", None, false),
+        ("/thu-tuc", None, false),
+        ("/tra-cuu?code=X&secret=Y", None, true),
+        ("/can-bo", Some(session.as_str()), true),
+        ("/can-bo/khong-co", Some(session.as_str()), true),
+    ] {
+        let reply = get_page(&app, path, cookie).await;
+        let h = &reply.headers;
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("script-src 'self'"), "{path}: {csp}");
+        assert!(
+            !csp.contains("script-src 'self' 'unsafe-inline'"),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+        assert_eq!(
+            h.get("cache-control").is_some_and(|v| v == "no-store"),
+            private,
+            "{path}"
+        );
+        // No page runs inline script: no <script> without src, no on…= handlers.
+        let body = reply.body.to_lowercase();
+        assert!(
+            !body.contains("<script>")
+                && !body.contains(" onclick=")
+                && !body.contains(" onchange="),
+            "{path}"
+        );
+    }
+    // The hall's screens may be framed by motcua's own pages only.
+    let reply = get_page(&app, "/man-hinh-so", None).await;
+    let csp = reply.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'self'"), "{csp}");
+}
+
+#[tokio::test]
+async fn wrong_lookup_secrets_are_limited_per_address() {
+    let app = app_behind_proxy().await;
+    let (_, d) = app
+        .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+        .await;
+    let code = d["code"].as_str().unwrap().to_string();
+    let secret = d["lookup_secret"].as_str().unwrap().to_string();
+    let lookup = |client: &'static str, secret: String| {
+        let mut request = Request::builder()
+            .uri(format!("/tra-cuu?code={code}&secret={secret}"))
+            .header("x-forwarded-for", client)
+            .body(Body::empty())
+            .unwrap();
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(SocketAddr::from((PROXY, 40000))));
+        request
+    };
+    // Looking up one's own dossier any number of times costs nothing.
+    for _ in 0..40 {
+        assert_eq!(
+            send(&app, lookup("198.51.100.1", secret.clone()))
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+    for i in 0..30 {
+        let reply = send(&app, lookup("203.0.113.5", format!("SAI{i:05}"))).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert!(reply.body.contains("Không tìm thấy hồ sơ"));
+    }
+    // The guesser is stopped, even with the right secret now; others are not.
+    let reply = send(&app, lookup("203.0.113.5", secret.clone())).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        reply.body.contains("Quá nhiều lần tra cứu sai"),
+        "{}",
+        reply.body
+    );
+    assert_eq!(
+        send(&app, lookup("198.51.100.1", secret)).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn administrators_manage_api_tokens_and_a_new_password_ends_other_sessions() {
+    let app = app_behind_proxy().await;
+    let admin = session_of(&sign_in_from(&app, PROXY, None, "u.qt", PASSWORD).await);
+    let page = get_page(&app, "/can-bo/quan-tri/ma-api", Some(&admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("u.tn") && page.body.contains("không hết hạn"));
+    let csrf = csrf_of(&page.body);
+    // Only administrators.
+    let officer = session_of(&sign_in_from(&app, PROXY, None, "u.tn", PASSWORD).await);
+    let page = get_page(&app, "/can-bo/quan-tri/ma-api", Some(&officer)).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    // A bad expiry and an unknown officer are named.
+    let reply = post_form(
+        &app,
+        "/can-bo/quan-tri/ma-api",
+        Some(&admin),
+        &format!("csrf={csrf}&what=create&username=u.cv&name=K%E1%BA%BFt+n%E1%BB%91i&days=0"),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("số ngày hết hạn"), "{}", reply.body);
+    let reply = post_form(
+        &app,
+        "/can-bo/quan-tri/ma-api",
+        Some(&admin),
+        &format!("csrf={csrf}&what=create&username=khong.co&name=X"),
+    )
+    .await;
+    assert!(reply.body.contains("không có cán bộ"), "{}", reply.body);
+    // Created: shown once, and it opens the API.
+    let reply = post_form(
+        &app,
+        "/can-bo/quan-tri/ma-api",
+        Some(&admin),
+        &format!("csrf={csrf}&what=create&username=u.cv&name=K%E1%BA%BFt+n%E1%BB%91i&days=30"),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let at = reply.body.find("class=\"token-secret\">").unwrap() + 21;
+    let secret = reply.body[at..].split('<').next().unwrap().to_string();
+    assert!(secret.starts_with("mc_"));
+    let (status, _) = app
+        .get("/api/v1/dossiers?agency=000.00.03.H56", Some(&secret))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let again = get_page(&app, "/can-bo/quan-tri/ma-api", Some(&admin)).await;
+    assert!(!again.body.contains(&secret), "shown only once");
+    let tokens = app.state.db.api_tokens(None).await.unwrap();
+    let made = tokens.iter().find(|t| t.name == "Kết nối").unwrap();
+    let reply = post_form(
+        &app,
+        "/can-bo/quan-tri/ma-api",
+        Some(&admin),
+        &format!("csrf={csrf}&what=revoke&id={}", made.id),
+    )
+    .await;
+    assert!(reply.body.contains("Đã thu hồi"), "{}", reply.body);
+    let (status, _) = app
+        .get("/api/v1/dossiers?agency=000.00.03.H56", Some(&secret))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // The officer signs in on a second device, then changes the password on the first:
+    // the second session ends, the first stays, and the old API token is revoked.
+    let second = session_of(&sign_in_from(&app, PROXY, None, "u.tn", PASSWORD).await);
+    let page = get_page(&app, "/can-bo/doi-mat-khau", Some(&officer)).await;
+    let csrf = csrf_of(&page.body);
+    let reply = post_form(
+        &app,
+        "/can-bo/doi-mat-khau",
+        Some(&officer),
+        &format!("csrf={csrf}&current={PASSWORD}&new=u.tn-moi-2026&repeat=u.tn-moi-2026"),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.body.contains("không được chứa tên đăng nhập"),
+        "{}",
+        reply.body
+    );
+    let reply = post_form(
+        &app,
+        "/can-bo/doi-mat-khau",
+        Some(&officer),
+        &format!("csrf={csrf}&current={PASSWORD}&new={PASSWORD}&repeat={PASSWORD}"),
+    )
+    .await;
+    assert!(reply.body.contains("phải khác"), "{}", reply.body);
+    let reply = post_form(
+        &app,
+        "/can-bo/doi-mat-khau",
+        Some(&officer),
+        &format!("csrf={csrf}&current={PASSWORD}&new=mua-xuan-tren-que&repeat=mua-xuan-tren-que"),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(
+        get_page(&app, "/can-bo", Some(&officer)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get_page(&app, "/can-bo", Some(&second)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let (status, _) = app
+        .get("/api/v1/dossiers?agency=000.01.01.H56", Some("tok-tn"))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
