@@ -126,6 +126,30 @@ fn entry(row: &impl RowExt) -> Result<AuditEntry, sqlx::Error> {
 }
 
 impl Db {
+    /// The chain's last entry as stored: its sequence and hash (`(0, "")` when empty).
+    pub async fn audit_head(&self) -> Result<(i64, String), DbError> {
+        let row: Option<(i64, String)> = on_read!(self, pool => {
+            let row = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(pool)
+                .await?;
+            match row {
+                Some(r) => Some((r.int("seq")?, r.text("hash")?)),
+                None => None,
+            }
+        });
+        Ok(row.unwrap_or_default())
+    }
+
+    /// The stored hash of entry `seq`, if there is such an entry.
+    pub async fn audit_hash(&self, seq: i64) -> Result<Option<String>, DbError> {
+        Ok(on_read!(self, pool => {
+            sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+                .bind(seq)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
     /// Walks the whole chain and names the first entry that does not hold.
     pub async fn audit_verify(&self) -> Result<AuditReport, DbError> {
         let mut last_seq = 0i64;

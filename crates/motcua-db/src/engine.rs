@@ -111,6 +111,16 @@ impl Db {
         Self::connect_with(url, Durability::Full).await
     }
 
+    /// The file a `sqlite:` URL names (`None` for PostgreSQL and in-memory databases).
+    pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+        if !url.starts_with("sqlite:") || url.contains(":memory:") || url.contains("mode=memory") {
+            return None;
+        }
+        SqliteConnectOptions::from_str(url)
+            .ok()
+            .map(|o| o.get_filename().to_path_buf())
+    }
+
     /// Opens `url`: `sqlite://path/to/file.db` (created if missing), `sqlite::memory:`,
     /// or `postgres://user:pass@host/db`.
     pub async fn connect_with(url: &str, durability: Durability) -> Result<Self, DbError> {

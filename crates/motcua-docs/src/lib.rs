@@ -24,6 +24,9 @@ pub use error::DocsError;
 pub use qr::qr_svg;
 pub use regime::{FormKind, FormSpec, Regime, RegimeConfig, all_forms, form};
 pub use render::{RenderedForm, preview_template, render, render_custom, render_with};
-pub use sign::{AgencyKey, SignatureStatus, Verification, verify};
+pub use sign::{
+    AgencyKey, SealKey, SignatureStatus, Verification, key_fingerprint, public_key_der_of,
+    seal_holds, verify,
+};
 pub use template::{Templates, default_template};
 pub use values::outcome_label;

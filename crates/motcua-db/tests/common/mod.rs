@@ -295,6 +295,7 @@ pub async fn tamper(url: &str, sql: &'static str) {
 }
 
 /// Runs each named `async fn(engine: &str)` as two tests, one per engine.
+#[allow(unused_macros)]
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite {

@@ -12,7 +12,7 @@ use super::{AgencyKey, sign_err};
 use crate::error::DocsError;
 
 /// The DER inside a PEM block labelled `label`, or the bytes as they are if not PEM.
-fn der_of(bytes: &[u8], label: &str) -> Result<Vec<u8>, DocsError> {
+pub(super) fn der_of(bytes: &[u8], label: &str) -> Result<Vec<u8>, DocsError> {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Ok(bytes.to_vec());
     };

@@ -9,9 +9,11 @@
 
 mod key;
 mod load;
+mod seal;
 mod verify;
 
 pub use key::AgencyKey;
+pub use seal::{SealKey, key_fingerprint, public_key_der_of, seal_holds};
 pub use verify::{SignatureStatus, Verification, verify};
 
 use chrono::{DateTime, TimeZone};

@@ -90,13 +90,29 @@ pub enum ExportCommand {
     },
 }
 
+/// Where the audit chain's checkpoints are kept, and the key that seals or checks them.
+#[derive(Debug, Clone, Args)]
+pub struct AnchorArgs {
+    /// Folder of the signed checkpoints (outside the database: another disk or a share).
+    #[arg(long = "audit-checkpoints", env = "MOTCUA_AUDIT_CHECKPOINTS")]
+    pub checkpoints: Option<PathBuf>,
+    /// The sealing key: a PKCS #8 P-256 private key file kept off the database (to take
+    /// checkpoints); to check them, its public key file is enough.
+    #[arg(long = "audit-key", env = "MOTCUA_AUDIT_KEY")]
+    pub key: Option<PathBuf>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Walk the audit chain and name the first broken entry.
-    Verify,
+    /// Walk the audit chain and name the first broken entry; with checkpoints, also report
+    /// a rewrite or truncation before the last checkpoint.
+    Verify(AnchorArgs),
+    /// Seal the chain's head now into the checkpoints folder.
+    Checkpoint(AnchorArgs),
 }
 
 pub async fn migrate(args: &DatabaseArgs) -> anyhow::Result<()> {
+    let _owner = super::owner::take(args, "chuyển đổi lược đồ")?;
     let db = Db::connect(&args.url()?).await?;
     let applied = db.migrate().await?;
     if applied.is_empty() {
@@ -142,6 +158,7 @@ async fn sign_demo_results(args: &DatabaseArgs, db: &Db) -> anyhow::Result<usize
 
 pub async fn seed(args: &DatabaseArgs, command: SeedCommand) -> anyhow::Result<()> {
     let SeedCommand::Demo { dossiers } = command;
+    let _owner = super::owner::take(args, "nạp dữ liệu mẫu")?;
     let summary = seed_demo(args, dossiers).await?;
     println!(
         "Đã nạp dữ liệu mẫu: {} cơ quan, {} cán bộ, {} thủ tục, {} hồ sơ.",
@@ -194,19 +211,72 @@ pub async fn export(args: &DatabaseArgs, command: ExportCommand) -> anyhow::Resu
 }
 
 pub async fn audit(args: &DatabaseArgs, command: AuditCommand) -> anyhow::Result<()> {
-    let AuditCommand::Verify = command;
     let db = args.open(Durability::Full).await?;
-    let report = db.audit_verify().await;
+    let result = match command {
+        AuditCommand::Verify(anchor) => verify_audit(&db, &anchor).await,
+        AuditCommand::Checkpoint(anchor) => checkpoint(&db, &anchor).await,
+    };
     db.close().await;
-    let report = report?;
-    match report.first_broken {
-        None => {
-            println!(
-                "Nhật ký kiểm tra toàn vẹn: {} mục, chuỗi băm khớp.",
-                report.entries
-            );
-            Ok(())
+    result
+}
+
+async fn checkpoint(db: &Db, anchor: &AnchorArgs) -> anyhow::Result<()> {
+    let (Some(dir), Some(key)) = (&anchor.checkpoints, &anchor.key) else {
+        bail!(
+            "cần --audit-checkpoints THƯ_MỤC và --audit-key TỆP_KHÓA (hoặc MOTCUA_AUDIT_CHECKPOINTS, MOTCUA_AUDIT_KEY)"
+        );
+    };
+    let key = motcua::anchor::load_key(key)?;
+    match motcua::anchor::take(db, &key, dir, motcua_db::now_seconds()).await? {
+        motcua::anchor::Taken::New(path, c) => println!(
+            "Đã neo nhật ký tại mục {} ({}): {}",
+            c.seq,
+            &c.hash[..16.min(c.hash.len())],
+            path.display()
+        ),
+        motcua::anchor::Taken::Unchanged(c) => {
+            println!("Nhật ký chưa có mục mới từ điểm neo mục {}.", c.seq)
         }
-        Some((seq, why)) => bail!("nhật ký kiểm tra bị phá vỡ tại mục {seq}: {why}"),
     }
+    Ok(())
+}
+
+async fn verify_audit(db: &Db, anchor: &AnchorArgs) -> anyhow::Result<()> {
+    let report = db.audit_verify().await?;
+    if let Some((seq, why)) = report.first_broken {
+        bail!("nhật ký kiểm tra bị phá vỡ tại mục {seq}: {why}");
+    }
+    println!(
+        "Nhật ký kiểm tra toàn vẹn: {} mục, chuỗi băm khớp.",
+        report.entries
+    );
+    let Some(dir) = &anchor.checkpoints else {
+        println!(
+            "Chưa đối chiếu điểm neo (không có --audit-checkpoints): không phát hiện được việc cắt bớt hay viết lại cả đoạn cuối."
+        );
+        return Ok(());
+    };
+    let Some(key) = &anchor.key else {
+        bail!("cần --audit-key (khóa công khai hoặc tệp khóa) để kiểm tra điểm neo");
+    };
+    let public = motcua::anchor::load_public_key(key)?;
+    let found = motcua::anchor::check(db, dir, &public).await?;
+    if !found.problems.is_empty() {
+        for p in &found.problems {
+            eprintln!("{p}");
+        }
+        bail!(
+            "nhật ký không khớp {} điểm neo (khớp {})",
+            found.problems.len(),
+            found.holding
+        );
+    }
+    if found.holding == 0 {
+        bail!("thư mục {} không có điểm neo nào", dir.display());
+    }
+    println!(
+        "Khớp {} điểm neo; nhật ký đến mục {} đúng như đã niêm phong.",
+        found.holding, found.covered
+    );
+    Ok(())
 }

@@ -5,6 +5,7 @@ mod calendar;
 mod database;
 mod keys;
 mod notify;
+mod owner;
 mod report;
 mod serve;
 mod tokens;
@@ -46,6 +47,9 @@ enum Command {
     /// Reports: statistics of a period.
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Statistics counters: rebuild them from the stored dossiers.
+    #[command(subcommand)]
+    Statistics(report::StatisticsCommand),
     /// Measure motcua's speed and print the figures.
     Bench(bench::BenchArgs),
     /// Configure the key an agency signs results with.
@@ -68,6 +72,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit(c) => database::audit(db, c).await,
         Command::Calendar(args) => calendar::run(args),
         Command::Report(c) => report::run(db, c).await,
+        Command::Statistics(c) => report::statistics(db, c).await,
         Command::Bench(args) => bench::run_async(args).await,
         Command::SigningKey(c) => keys::run(db, c).await,
         Command::ApiToken(c) => tokens::run(db, c).await,

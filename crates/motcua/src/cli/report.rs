@@ -15,6 +15,25 @@ pub enum ReportCommand {
     Statistics(StatisticsArgs),
 }
 
+#[derive(Debug, Subcommand)]
+pub enum StatisticsCommand {
+    /// Recompute every statistics counter from the stored dossiers (after a damaged
+    /// counter record, or a restore). Refused while `serve` runs on the same SQLite file.
+    Rebuild,
+}
+
+/// `motcua statistics rebuild`.
+pub async fn statistics(db_args: &DatabaseArgs, command: StatisticsCommand) -> anyhow::Result<()> {
+    let StatisticsCommand::Rebuild = command;
+    let _owner = super::owner::take(db_args, "dựng lại số liệu thống kê")?;
+    let db = db_args.open(Durability::Full).await?;
+    let rows = db.rebuild_statistics().await;
+    db.close().await;
+    let rows = rows.context("không dựng lại được số liệu thống kê")?;
+    println!("Đã dựng lại số liệu thống kê từ hồ sơ đã lưu: {rows} dòng đếm.");
+    Ok(())
+}
+
 #[derive(Debug, Args)]
 pub struct StatisticsArgs {
     /// First day (YYYY-MM-DD).

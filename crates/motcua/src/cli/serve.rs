@@ -33,9 +33,34 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<String>,
+    #[command(flatten)]
+    anchor: super::database::AnchorArgs,
+    /// Minutes between two checkpoints of the audit chain (with --audit-checkpoints and
+    /// --audit-key).
+    #[arg(long, env = "MOTCUA_AUDIT_CHECKPOINT_MINUTES", default_value_t = 60)]
+    audit_checkpoint_minutes: u64,
 }
 
 impl ServeArgs {
+    /// The checkpoint key and folder, when both are set; one without the other is an error.
+    fn anchoring(&self) -> anyhow::Result<Option<(motcua_docs::SealKey, std::path::PathBuf)>> {
+        match (&self.anchor.key, &self.anchor.checkpoints) {
+            (None, None) => Ok(None),
+            (Some(key), Some(dir)) => {
+                if self.audit_checkpoint_minutes == 0 {
+                    anyhow::bail!("--audit-checkpoint-minutes phải lớn hơn 0");
+                }
+                Ok(Some((motcua::anchor::load_key(key)?, dir.clone())))
+            }
+            (Some(_), None) => anyhow::bail!(
+                "có --audit-key nhưng thiếu --audit-checkpoints (thư mục lưu điểm neo)"
+            ),
+            (None, Some(_)) => anyhow::bail!(
+                "có --audit-checkpoints nhưng thiếu --audit-key (tệp khóa niêm phong)"
+            ),
+        }
+    }
+
     /// The security settings, with every proxy address checked.
     fn security(&self) -> anyhow::Result<motcua_web::SecuritySettings> {
         let trusted_proxies = self
@@ -101,6 +126,9 @@ impl FormsArgs {
 pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()> {
     let docs = args.forms.settings()?;
     let security = args.security()?;
+    let anchoring = args.anchoring()?;
+    // Held until the server stops: a second server on the same SQLite file refuses.
+    let _owner = super::owner::take(db_args, "phục vụ")?;
     let empty = {
         let db = db_args.open(Durability::Full).await?;
         let empty = db.agencies().await?.is_empty();
@@ -169,6 +197,19 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
             motcua::demo::DEMO_CITIZEN_NAME,
         );
     }
+    let anchor = anchoring.map(|(key, dir)| {
+        println!(
+            "  Nhật ký: neo mỗi {} phút vào {}",
+            args.audit_checkpoint_minutes,
+            dir.display()
+        );
+        tokio::spawn(keep_anchoring(
+            db.clone(),
+            key,
+            dir,
+            std::time::Duration::from_secs(args.audit_checkpoint_minutes * 60),
+        ))
+    });
     println!();
     println!("Nhấn Ctrl+C để dừng.");
     axum::serve(
@@ -182,6 +223,30 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     if let Some(worker) = worker {
         worker.stop().await;
     }
+    if let Some(anchor) = anchor {
+        anchor.abort();
+    }
     db.close().await;
     Ok(())
+}
+
+/// Seals the audit chain's head at start and then every `every`; a failure is logged and
+/// tried again at the next turn.
+async fn keep_anchoring(
+    db: motcua_db::Db,
+    key: motcua_docs::SealKey,
+    dir: std::path::PathBuf,
+    every: std::time::Duration,
+) {
+    let mut ticks = tokio::time::interval(every);
+    loop {
+        ticks.tick().await;
+        match motcua::anchor::take(&db, &key, &dir, motcua_db::now_seconds()).await {
+            Ok(motcua::anchor::Taken::New(path, c)) => {
+                tracing::info!(seq = c.seq, path = %path.display(), "audit checkpoint");
+            }
+            Ok(motcua::anchor::Taken::Unchanged(_)) => {}
+            Err(e) => tracing::error!(error = %e, "audit checkpoint failed"),
+        }
+    }
 }
