@@ -111,6 +111,23 @@ impl Db {
         Self::connect_with(url, Durability::Full).await
     }
 
+    /// Writes a consistent copy of a SQLite database to the new file `target` while it
+    /// serves (`VACUUM INTO`: one read transaction, so the copy is the database as of one
+    /// commit). PostgreSQL is copied with `pg_dump` instead.
+    pub async fn snapshot_into(&self, target: &std::path::Path) -> Result<(), DbError> {
+        let Engine::Sqlite { read, .. } = &self.engine else {
+            return Err(DbError::Corrupt(
+                "bản sao trực tiếp chỉ dành cho SQLite; PostgreSQL dùng pg_dump".into(),
+            ));
+        };
+        let target = target.to_string_lossy().into_owned();
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(read)
+            .await?;
+        Ok(())
+    }
+
     /// The file a `sqlite:` URL names (`None` for PostgreSQL and in-memory databases).
     pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
         if !url.starts_with("sqlite:") || url.contains(":memory:") || url.contains("mode=memory") {

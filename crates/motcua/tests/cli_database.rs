@@ -149,3 +149,91 @@ fn a_database_that_does_not_answer_is_named() {
         "{err}"
     );
 }
+
+#[test]
+fn one_server_per_sqlite_file_and_the_commands_that_wait_for_it() {
+    let dir = temp();
+    let url = format!("sqlite://{}", dir.join("m.db").display());
+    let files = dir.join("files").display().to_string();
+    let (ok, _, err) = motcua(&[
+        "--database",
+        &url,
+        "--files",
+        &files,
+        "seed",
+        "demo",
+        "--dossiers",
+        "10",
+    ]);
+    assert!(ok, "{err}");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args([
+            "--database",
+            &url,
+            "--files",
+            &files,
+            "serve",
+            "--no-demo",
+            "--no-worker",
+            "--listen",
+            &address,
+        ])
+        .env("MOTCUA_LOG", "error")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(&address).is_err() {
+        assert!(started.elapsed().as_secs() < 60, "serve did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let refused = [
+        vec!["serve", "--no-demo", "--listen", "127.0.0.1:0"],
+        vec!["seed", "demo", "--dossiers", "5"],
+        vec!["statistics", "rebuild"],
+        vec!["migrate"],
+    ];
+    for command in refused {
+        let mut args = vec!["--database", url.as_str(), "--files", files.as_str()];
+        args.extend(command.iter().copied());
+        let (ok, _, err) = motcua(&args);
+        assert!(!ok, "{command:?} ran beside serve");
+        assert!(
+            err.contains("đang được một tiến trình motcua khác dùng"),
+            "{command:?}: {err}"
+        );
+    }
+    // The commands that cooperate run beside it.
+    let (ok, out, err) = motcua(&["--database", &url, "api-token", "list"]);
+    assert!(
+        ok && !out.contains("demo-") && out.contains("API"),
+        "{out}{err}"
+    );
+    let backup = dir.join("sao-luu");
+    let (ok, _, err) = motcua(&[
+        "--database",
+        &url,
+        "--files",
+        &files,
+        "backup",
+        "--to",
+        backup.to_str().unwrap(),
+    ]);
+    assert!(ok, "backup beside serve: {err}");
+    let (ok, _, err) = motcua(&["--database", &url, "audit", "verify"]);
+    assert!(ok, "{err}");
+    // Stopped, the file is free again.
+    let _ = Command::new("kill")
+        .args(["-TERM", &serve.id().to_string()])
+        .status();
+    let _ = serve.wait();
+    let (ok, out, err) = motcua(&["--database", &url, "statistics", "rebuild"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("Đã dựng lại số liệu thống kê"), "{out}");
+    let _ = std::fs::remove_dir_all(dir);
+}

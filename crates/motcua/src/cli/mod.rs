@@ -1,5 +1,6 @@
 //! Command-line arguments and dispatch to each subcommand.
 
+mod backup;
 mod bench;
 mod calendar;
 mod database;
@@ -55,6 +56,10 @@ enum Command {
     /// Configure the key an agency signs results with.
     #[command(subcommand)]
     SigningKey(keys::KeyCommand),
+    /// Copy the database and the attached files to a folder, while serving.
+    Backup(backup::BackupArgs),
+    /// Bring a backup back (refused while `serve` runs on the same SQLite file).
+    Restore(backup::RestoreArgs),
     /// Create, list and revoke staff API tokens.
     #[command(subcommand)]
     ApiToken(tokens::TokenCommand),
@@ -76,5 +81,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(args) => bench::run_async(args).await,
         Command::SigningKey(c) => keys::run(db, c).await,
         Command::ApiToken(c) => tokens::run(db, c).await,
+        Command::Backup(args) => backup::backup(db, args).await,
+        Command::Restore(args) => backup::restore(db, args).await,
     }
 }

@@ -20,6 +20,30 @@ pub struct TestApp {
     pub state: Arc<motcua_web::AppState>,
     pub router: axum::Router,
     pub url: String,
+    /// The folder of the attached files.
+    pub files_dir: std::path::PathBuf,
+}
+
+/// A fresh, empty PostgreSQL database's URL, or `None` (with a note) when the PostgreSQL
+/// half cannot run here. With MOTCUA_REQUIRE_POSTGRES=1 it must run.
+pub async fn postgres_url() -> Option<String> {
+    let Ok(base) = std::env::var("MOTCUA_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("MOTCUA_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+            "MOTCUA_REQUIRE_POSTGRES=1 but MOTCUA_TEST_POSTGRES_URL is not set"
+        );
+        eprintln!("PostgreSQL half SKIPPED: set MOTCUA_TEST_POSTGRES_URL to run it");
+        return None;
+    };
+    let name = format!(
+        "motcua_t_{}",
+        motcua_db::random_token(10).unwrap().to_lowercase()
+    );
+    let admin = Db::connect(&base).await.unwrap();
+    admin.create_database_for_tests(&name).await.unwrap();
+    admin.close().await;
+    let (prefix, _) = base.rsplit_once('/').unwrap();
+    Some(format!("{prefix}/{name}"))
 }
 
 pub fn temp_url() -> String {
@@ -39,7 +63,15 @@ impl TestApp {
 
     /// [`TestApp::new`] behind the given proxies.
     pub async fn with_security(security: motcua_web::SecuritySettings) -> Self {
-        let url = temp_url();
+        Self::build(temp_url(), security).await
+    }
+
+    /// The small province on the database at `url` (either engine).
+    pub async fn on(url: String) -> Self {
+        Self::build(url, motcua_web::SecuritySettings::default()).await
+    }
+
+    async fn build(url: String, security: motcua_web::SecuritySettings) -> Self {
         let db = Db::connect(&url).await.unwrap();
         db.migrate().await.unwrap();
         let agency = |code: &str, name: &str, parent: Option<&str>| NewAgency {
@@ -120,11 +152,11 @@ impl TestApp {
             ..CalendarConfig::default()
         })
         .unwrap();
-        let files = motcua_db::FileStore::open(std::env::temp_dir().join(format!(
+        let files_dir = std::env::temp_dir().join(format!(
             "motcua-files-{}",
             motcua_db::random_token(6).unwrap()
-        )))
-        .unwrap();
+        ));
+        let files = motcua_db::FileStore::open(&files_dir).unwrap();
         let state = motcua_web::AppState::with_settings(
             db,
             calendar,
@@ -133,7 +165,12 @@ impl TestApp {
             security,
         );
         let router = motcua_web::router(Arc::clone(&state));
-        Self { state, router, url }
+        Self {
+            state,
+            router,
+            url,
+            files_dir,
+        }
     }
 
     pub async fn call(
