@@ -128,6 +128,25 @@ impl Db {
         Ok(())
     }
 
+    /// Moves every commit of a SQLite file's log into the file itself and empties the log
+    /// (before the file is moved: a log left behind would be lost with it). Nothing to do
+    /// on PostgreSQL.
+    pub async fn checkpoint_log(&self) -> Result<(), DbError> {
+        let Engine::Sqlite { write, .. } = &self.engine else {
+            return Ok(());
+        };
+        let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(write)
+            .await?;
+        let busy: i64 = sqlx::Row::try_get(&row, 0)?;
+        if busy != 0 {
+            return Err(DbError::Corrupt(
+                "không gộp được nhật ký ghi (WAL) vào tệp: còn kết nối đang đọc".into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// The file a `sqlite:` URL names (`None` for PostgreSQL and in-memory databases).
     pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
         if !url.starts_with("sqlite:") || url.contains(":memory:") || url.contains("mode=memory") {

@@ -28,6 +28,7 @@ mod calendar;
 mod catalogue;
 mod citizens;
 mod delivery;
+mod demo_load;
 mod dossiers;
 mod error;
 mod message_templates;

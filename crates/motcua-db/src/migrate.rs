@@ -65,6 +65,11 @@ const SQLITE: &[Migration] = &[
         "credentials",
         include_str!("../migrations/sqlite/0012_credentials.sql"),
     ),
+    (
+        13,
+        "demo_loads",
+        include_str!("../migrations/sqlite/0013_demo_loads.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -126,6 +131,11 @@ const POSTGRES: &[Migration] = &[
         12,
         "credentials",
         include_str!("../migrations/postgres/0012_credentials.sql"),
+    ),
+    (
+        13,
+        "demo_loads",
+        include_str!("../migrations/postgres/0013_demo_loads.sql"),
     ),
 ];
 

@@ -124,29 +124,122 @@ pub async fn migrate(args: &DatabaseArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Seeds the demo into the database at `args`, quickly (bulk durability on SQLite), and
-/// returns what was loaded.
+/// Seeds the demo into the empty database at `args`, quickly (bulk durability on SQLite),
+/// all or nothing, and returns what was loaded.
+///
+/// A SQLite file is loaded beside its place (`<file>.demo-loading`) and moved in whole once
+/// the load is done, so a load cut short leaves the database empty and the next start
+/// loads again. On PostgreSQL a mark is kept while loading; a database whose mark was left
+/// by a load cut short is emptied and loaded anew.
 pub async fn seed_demo(
     args: &DatabaseArgs,
     dossiers: usize,
 ) -> anyhow::Result<motcua::demo::DemoSummary> {
-    let db = args.open(Durability::Bulk).await?;
-    if !db.agencies().await?.is_empty() {
+    let url = args.url()?;
+    let Some(target) = Db::sqlite_file(&url) else {
+        return seed_marked(args, dossiers).await;
+    };
+    {
+        let db = args.open(Durability::Full).await?;
+        let empty = db.agencies().await.map(|a| a.is_empty());
         db.close().await;
-        bail!("cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống");
+        if !empty? {
+            bail!("cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống");
+        }
     }
-    let calendar = load_calendar(&db).await?;
-    let today = chrono::Utc::now()
-        .with_timezone(&motcua_domain::calendar::vietnam_offset())
-        .date_naive();
-    let summary = motcua::demo::seed(&db, &calendar, today, dossiers).await;
-    let signed = match &summary {
-        Ok(_) => sign_demo_results(args, &db).await,
-        Err(_) => Ok(0),
+    let beside = |suffix: &str| {
+        let mut name = target.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    let loading = beside(".demo-loading");
+    let loading_side = |suffix: &str| {
+        let mut name = loading.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    // What a load cut short left behind.
+    for stale in [loading.clone(), loading_side("-wal"), loading_side("-shm")] {
+        if stale.exists() {
+            std::fs::remove_file(&stale)
+                .with_context(|| format!("không xóa được {}", stale.display()))?;
+        }
+    }
+    let staged = DatabaseArgs {
+        database: Some(format!("sqlite://{}", loading.display())),
+        files: args.files.clone(),
+    };
+    let summary = load_demo(&staged, dossiers, true).await?;
+    for side in ["-wal", "-shm"] {
+        let old = beside(side);
+        if old.exists() {
+            std::fs::remove_file(&old)
+                .with_context(|| format!("không xóa được {}", old.display()))?;
+        }
+    }
+    std::fs::rename(&loading, &target)
+        .with_context(|| format!("không chuyển được dữ liệu mẫu vào {}", target.display()))?;
+    for side in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(loading_side(side));
+    }
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(summary)
+}
+
+/// The demo load on PostgreSQL (or in memory): marked while it runs.
+async fn seed_marked(
+    args: &DatabaseArgs,
+    dossiers: usize,
+) -> anyhow::Result<motcua::demo::DemoSummary> {
+    let db = args.open(Durability::Full).await?;
+    let interrupted = db.demo_load_interrupted().await;
+    let result = match interrupted {
+        Ok(true) => {
+            println!("Lần nạp dữ liệu mẫu trước bị ngắt giữa chừng: xóa phần đã nạp và nạp lại.");
+            db.drop_interrupted_demo()
+                .await
+                .map_err(anyhow::Error::from)
+        }
+        Ok(false) => Ok(()),
+        Err(e) => Err(e.into()),
     };
     db.close().await;
-    tracing::info!(signed = signed?, "demo results signed");
-    summary
+    result?;
+    load_demo(args, dossiers, false).await
+}
+
+/// Loads the demo into the empty database at `args`: the mark first, the demo, its signed
+/// results, then the mark removed; a SQLite file's log is merged into it at the end.
+async fn load_demo(
+    args: &DatabaseArgs,
+    dossiers: usize,
+    staged: bool,
+) -> anyhow::Result<motcua::demo::DemoSummary> {
+    let db = args.open(Durability::Bulk).await?;
+    let loaded = async {
+        if !db.agencies().await?.is_empty() {
+            bail!("cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống");
+        }
+        db.mark_demo_load(true).await?;
+        let calendar = load_calendar(&db).await?;
+        let today = chrono::Utc::now()
+            .with_timezone(&motcua_domain::calendar::vietnam_offset())
+            .date_naive();
+        let summary = motcua::demo::seed(&db, &calendar, today, dossiers).await?;
+        let signed = sign_demo_results(args, &db).await?;
+        tracing::info!(signed, "demo results signed");
+        db.mark_demo_load(false).await?;
+        if staged {
+            db.checkpoint_log().await?;
+        }
+        anyhow::Ok(summary)
+    }
+    .await;
+    db.close().await;
+    drop(db);
+    loaded
 }
 
 /// A few returned demo dossiers get a signed result, for the verification page.

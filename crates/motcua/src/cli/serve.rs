@@ -129,13 +129,24 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     let anchoring = args.anchoring()?;
     // Held until the server stops: a second server on the same SQLite file refuses.
     let _owner = super::owner::take(db_args, "phục vụ")?;
-    let empty = {
+    let (empty, interrupted) = {
         let db = db_args.open(Durability::Full).await?;
-        let empty = db.agencies().await?.is_empty();
+        let found = async {
+            anyhow::Ok((
+                db.agencies().await?.is_empty(),
+                db.demo_load_interrupted().await?,
+            ))
+        }
+        .await;
         db.close().await;
-        empty
+        found?
     };
-    if empty && !args.no_demo {
+    if interrupted && args.no_demo {
+        anyhow::bail!(
+            "lần nạp dữ liệu mẫu trước vào cơ sở dữ liệu này bị ngắt giữa chừng; chạy lại không kèm --no-demo (hoặc `motcua seed demo`) để nạp lại từ đầu"
+        );
+    }
+    if (empty || interrupted) && !args.no_demo {
         println!(
             "Lần chạy đầu: đang nạp tỉnh mẫu ({} hồ sơ)…",
             args.demo_dossiers
