@@ -20,7 +20,9 @@ const CLIENTS: usize = 4;
 /// did not answer (then nothing was acknowledged).
 fn http(address: &str, method: &str, path: &str, token: &str, body: &str) -> Option<(u16, String)> {
     let mut stream = std::net::TcpStream::connect(address).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(20))).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .ok()?;
     let request = format!(
         "{method} {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
@@ -61,14 +63,27 @@ struct Acked {
 
 fn serve(url: &str, files: &str, address: &str) -> Child {
     let child = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(["--database", url, "--files", files, "serve", "--no-demo", "--no-worker", "--listen", address])
+        .args([
+            "--database",
+            url,
+            "--files",
+            files,
+            "serve",
+            "--no-demo",
+            "--no-worker",
+            "--listen",
+            address,
+        ])
         .env("MOTCUA_LOG", "error")
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
     let started = Instant::now();
     while std::net::TcpStream::connect(address).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(60), "serve did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "serve did not start"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     child
@@ -78,19 +93,36 @@ fn serve(url: &str, files: &str, address: &str) -> Child {
 fn client(address: String, stop: Arc<AtomicBool>, acked: Arc<Mutex<Acked>>) {
     let body = intake();
     while !stop.load(Ordering::Relaxed) {
-        let Some((201, d)) = http(&address, "POST", "/api/v1/dossiers", "demo-tn.trungtam1", &body) else {
+        let Some((201, d)) = http(
+            &address,
+            "POST",
+            "/api/v1/dossiers",
+            "demo-tn.trungtam1",
+            &body,
+        ) else {
             std::thread::sleep(Duration::from_millis(20));
             continue;
         };
         let d: serde_json::Value = serde_json::from_str(&d).unwrap();
-        let (id, code, version) = (d["id"].as_i64().unwrap(), d["code"].as_str().unwrap().to_string(), d["version"].as_i64().unwrap());
+        let (id, code, version) = (
+            d["id"].as_i64().unwrap(),
+            d["code"].as_str().unwrap().to_string(),
+            d["version"].as_i64().unwrap(),
+        );
         {
             let mut a = acked.lock().unwrap();
             a.intakes += 1;
             a.dossiers.insert(id, (code, version));
         }
-        let forward = serde_json::json!({"action": "forward", "expected_version": version}).to_string();
-        if let Some((200, d)) = http(&address, "POST", &format!("/api/v1/dossiers/{id}/transitions"), "demo-tn.trungtam1", &forward) {
+        let forward =
+            serde_json::json!({"action": "forward", "expected_version": version}).to_string();
+        if let Some((200, d)) = http(
+            &address,
+            "POST",
+            &format!("/api/v1/dossiers/{id}/transitions"),
+            "demo-tn.trungtam1",
+            &forward,
+        ) {
             let d: serde_json::Value = serde_json::from_str(&d).unwrap();
             let mut a = acked.lock().unwrap();
             a.transitions += 1;
@@ -110,24 +142,45 @@ async fn killed_servers_lose_nothing(engine: &str) {
         },
     };
     let files = std::env::temp_dir()
-        .join(format!("motcua-crash-files-{}", motcua_db::random_token(6).unwrap()))
+        .join(format!(
+            "motcua-crash-files-{}",
+            motcua_db::random_token(6).unwrap()
+        ))
         .display()
         .to_string();
     let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(["--database", &url, "--files", &files, "seed", "demo", "--dossiers", "10"])
+        .args([
+            "--database",
+            &url,
+            "--files",
+            &files,
+            "seed",
+            "demo",
+            "--dossiers",
+            "10",
+        ])
         .env("MOTCUA_LOG", "error")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let acked = Arc::new(Mutex::new(Acked::default()));
     for round in 0..ROUNDS {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let address = format!("127.0.0.1:{port}");
         let mut server = serve(&url, &files, &address);
         let stop = Arc::new(AtomicBool::new(false));
         let clients: Vec<_> = (0..CLIENTS)
             .map(|_| {
-                let (address, stop, acked) = (address.clone(), Arc::clone(&stop), Arc::clone(&acked));
+                let (address, stop, acked) =
+                    (address.clone(), Arc::clone(&stop), Arc::clone(&acked));
                 std::thread::spawn(move || client(address, stop, acked))
             })
             .collect();
@@ -141,21 +194,36 @@ async fn killed_servers_lose_nothing(engine: &str) {
         }
     }
     let acked = Arc::try_unwrap(acked).ok().unwrap().into_inner().unwrap();
-    assert!(acked.intakes >= ROUNDS * 5, "the load ran ({} intakes)", acked.intakes);
+    assert!(
+        acked.intakes >= ROUNDS * 5,
+        "the load ran ({} intakes)",
+        acked.intakes
+    );
     assert!(acked.transitions > 0);
 
     let db = motcua_db::Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
     for (id, (code, version)) in &acked.dossiers {
-        let d = db.dossier(*id).await.unwrap().unwrap_or_else(|| panic!("acknowledged {code} lost"));
+        let d = db
+            .dossier(*id)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("acknowledged {code} lost"));
         assert_eq!(&d.code, code);
-        assert!(d.version >= *version, "{code}: acknowledged version {version}, stored {}", d.version);
+        assert!(
+            d.version >= *version,
+            "{code}: acknowledged version {version}, stored {}",
+            d.version
+        );
     }
     // Codes gapless per receiving agency and day, across every restart.
     let mut numbers: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for (code, _) in acked.dossiers.values() {
         let (prefix, number) = code.rsplit_once('-').unwrap();
-        numbers.entry(prefix.to_string()).or_default().push(number.parse().unwrap());
+        numbers
+            .entry(prefix.to_string())
+            .or_default()
+            .push(number.parse().unwrap());
     }
     // Ids are not gapless on PostgreSQL (a rolled-back insert uses one up): look past the
     // last acknowledged id for dossiers committed but not acknowledged before a kill.
@@ -180,7 +248,11 @@ async fn killed_servers_lose_nothing(engine: &str) {
         .env("MOTCUA_LOG", "error")
         .output()
         .unwrap();
-    assert!(out.status.success(), "audit verify: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "audit verify: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     eprintln!(
         "{engine}: {ROUNDS} kills, {} intakes and {} transitions acknowledged, none lost",
         acked.intakes, acked.transitions

@@ -244,6 +244,29 @@ async fn leaders_sign_and_anyone_verifies_without_login() {
     }
     let reply = get_page(&app, "/xac-thuc/ZZZZZZZZZZZZZZZZZZZZ/chu-ky.p7s", None).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
+
+    // The stored result gone from the files folder (a wrong folder, a failed restore): a
+    // server fault, told as such, never "changed".
+    let stored = &signed[0].file_sha256;
+    let blob = app.files_dir.join(&stored[..2]).join(&stored[2..]);
+    std::fs::remove_file(&blob).unwrap();
+    let page = get_page(&app, &format!("/xac-thuc/{public}"), None).await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        page.body.contains("máy chủ không đọc được tệp kết quả"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("đã bị thay đổi"));
+    // Changed on disk: that is a forgery.
+    std::fs::write(&blob, b"%PDF-1.7 da sua").unwrap();
+    let page = get_page(&app, &format!("/xac-thuc/{public}"), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("không còn khớp với chữ ký"),
+        "{}",
+        page.body
+    );
 }
 
 #[tokio::test]
