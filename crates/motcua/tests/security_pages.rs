@@ -414,4 +414,32 @@ async fn administrators_manage_api_tokens_and_a_new_password_ends_other_sessions
         .get("/api/v1/dossiers?agency=000.01.01.H56", Some("tok-tn"))
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // An administrator's reset ends the officer's remaining session too.
+    let page = get_page(&app, "/can-bo/quan-tri", Some(&admin)).await;
+    let csrf = csrf_of(&page.body);
+    let reply = post_form(
+        &app,
+        "/can-bo/quan-tri",
+        Some(&admin),
+        &format!("csrf={csrf}&what=reset&username=u.tn&password=ngan"),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("ít nhất 10 ký tự"), "{}", reply.body);
+    let reply = post_form(
+        &app,
+        "/can-bo/quan-tri",
+        Some(&admin),
+        &format!("csrf={csrf}&what=reset&username=u.tn&password=dat-lai-boi-quan-tri"),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.body.contains("Đã đặt lại mật khẩu"), "{}", reply.body);
+    assert_eq!(
+        get_page(&app, "/can-bo", Some(&officer)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let reply = sign_in_from(&app, PROXY, None, "u.tn", "dat-lai-boi-quan-tri").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
 }

@@ -242,6 +242,19 @@ pub async fn change(
                 },
             }
         }
+        "reset" => match app.db.staff_by_username(&c.username).await? {
+            Some(s) => match app.db.set_password(s.id, &c.password, &actor, None).await {
+                Ok(()) => Ok(format!(
+                    "Đã đặt lại mật khẩu cho {}; các phiên đăng nhập và mã API của tài khoản đã bị hủy",
+                    s.full_name
+                )),
+                Err(e) => Err(messages(e)?),
+            },
+            None => Err(vec![format!(
+                "không có cán bộ tên đăng nhập “{}”",
+                c.username.trim()
+            )]),
+        },
         "grant" => match (
             app.db.staff_by_username(&c.username).await?,
             Role::parse(&c.role),
