@@ -4,33 +4,13 @@
 //! cannot see and the checkpoints report.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod process;
+
+use process::*;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn motcua(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(args)
-        .env("MOTCUA_LOG", "error")
-        .output()
-        .expect("run motcua");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn temp() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "motcua-anchor-{}-{}",
-        std::process::id(),
-        motcua_db::random_token(6).unwrap()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// Runs openssl; `None` when it is missing (the test then says so, or fails with
 /// MOTCUA_REQUIRE_TOOLS=1).
@@ -140,7 +120,7 @@ async fn truncate_after(db: &Path, keep: i64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn checkpoints_report_what_the_chain_cannot() {
-    let dir = temp();
+    let dir = temp_dir("anchor");
     let key = dir.join("neo.key");
     let (key_s, public_s) = (key.to_str().unwrap(), dir.join("neo.pub"));
     let Some(made) = openssl(&[

@@ -12,26 +12,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-fn motcua(args: &[String]) -> (bool, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(args)
-        .env("MOTCUA_LOG", "error")
-        .output()
-        .expect("run motcua");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn temp(what: &str) -> std::path::PathBuf {
-    std::env::temp_dir().join(format!(
-        "motcua-{what}-{}",
-        motcua_db::random_token(8).unwrap()
-    ))
-}
-
 /// One acknowledged write: the dossier, its code and the digest of its attached file, and
 /// when it was acknowledged.
 struct Acked {
@@ -86,12 +66,8 @@ async fn load(app: Arc<TestApp>, stop: Arc<AtomicBool>, client: usize) -> Vec<Ac
 }
 
 async fn backup_under_load_restores_whole(engine: &str) {
-    let url = match engine {
-        "sqlite" => temp_url(),
-        _ => match postgres_url().await {
-            Some(url) => url,
-            None => return,
-        },
+    let Some(url) = engine_url(engine).await else {
+        return;
     };
     let app = Arc::new(TestApp::on(url.clone()).await);
     let stop = Arc::new(AtomicBool::new(false));
@@ -100,7 +76,7 @@ async fn backup_under_load_restores_whole(engine: &str) {
         .collect();
     tokio::time::sleep(Duration::from_millis(700)).await;
 
-    let to = temp("backup");
+    let to = temp_dir("backup").join("copy");
     let args = vec![
         "--database".to_string(),
         url.clone(),
@@ -142,11 +118,8 @@ async fn backup_under_load_restores_whole(engine: &str) {
     assert!(!ok && err.contains("đã có dữ liệu"), "{err}");
 
     // Restore into a new database and files folder.
-    let restored_url = match engine {
-        "sqlite" => temp_url(),
-        _ => postgres_url().await.unwrap(),
-    };
-    let restored_files = temp("restored-files");
+    let restored_url = engine_url(engine).await.unwrap();
+    let restored_files = temp_dir("restored-files");
     let args = vec![
         "--database".to_string(),
         restored_url.clone(),

@@ -1,19 +1,9 @@
 //! The `motcua calendar` commands as a user runs them: output shapes and bad input.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::Command;
+mod process;
 
-fn motcua(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(args)
-        .output()
-        .expect("run motcua");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use process::*;
 
 #[test]
 fn holidays_json_lists_the_year() {

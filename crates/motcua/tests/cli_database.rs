@@ -2,34 +2,14 @@
 //! errors, export, audit verify, and a database that does not answer.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod process;
+
+use process::*;
 use std::process::Command;
-
-fn motcua(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(args)
-        .env("MOTCUA_LOG", "error")
-        .output()
-        .expect("run motcua");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn temp() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "motcua-cli-{}-{}",
-        std::process::id(),
-        motcua_db::random_token(6).unwrap()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 #[test]
 fn import_export_and_audit_on_a_fresh_database() {
-    let dir = temp();
+    let dir = temp_dir("cli");
     let url = format!("sqlite://{}", dir.join("m.db").display());
     let (ok, out, err) = motcua(&["--database", &url, "migrate"]);
     assert!(ok, "{err}");
@@ -82,7 +62,7 @@ fn import_export_and_audit_on_a_fresh_database() {
 
 #[test]
 fn seeded_demo_exports_what_it_imported() {
-    let dir = temp();
+    let dir = temp_dir("cli");
     let url = format!("sqlite://{}", dir.join("d.db").display());
     // The demo's signed results go to the given files folder, not the working directory.
     let files = dir.join("files");
@@ -152,7 +132,7 @@ fn a_database_that_does_not_answer_is_named() {
 
 #[test]
 fn one_server_per_sqlite_file_and_the_commands_that_wait_for_it() {
-    let dir = temp();
+    let dir = temp_dir("cli");
     let url = format!("sqlite://{}", dir.join("m.db").display());
     let files = dir.join("files").display().to_string();
     let (ok, _, err) = motcua(&[
@@ -166,32 +146,8 @@ fn one_server_per_sqlite_file_and_the_commands_that_wait_for_it() {
         "10",
     ]);
     assert!(ok, "{err}");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .unwrap()
-        .port();
-    let address = format!("127.0.0.1:{port}");
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args([
-            "--database",
-            &url,
-            "--files",
-            &files,
-            "serve",
-            "--no-demo",
-            "--no-worker",
-            "--listen",
-            &address,
-        ])
-        .env("MOTCUA_LOG", "error")
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = std::time::Instant::now();
-    while std::net::TcpStream::connect(&address).is_err() {
-        assert!(started.elapsed().as_secs() < 60, "serve did not start");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    let address = free_address();
+    let mut serve = serve(&url, &files, &address);
     let refused = [
         vec!["serve", "--no-demo", "--listen", "127.0.0.1:0"],
         vec!["seed", "demo", "--dossiers", "5"],

@@ -2,20 +2,9 @@
 //! dossier the seed made, and the table ends with the total.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::process::Command;
+mod process;
 
-fn motcua(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(args)
-        .env("MOTCUA_LOG", "error")
-        .output()
-        .expect("run motcua");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use process::*;
 
 #[test]
 fn statistics_of_the_demo_province() {

@@ -4,14 +4,16 @@
 //! engines. The run is bounded (a few seconds a round, four rounds an engine).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+mod process;
+
+use process::*;
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const ROUNDS: usize = 4;
 const CLIENTS: usize = 4;
@@ -61,34 +63,6 @@ struct Acked {
     transitions: usize,
 }
 
-fn serve(url: &str, files: &str, address: &str) -> Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args([
-            "--database",
-            url,
-            "--files",
-            files,
-            "serve",
-            "--no-demo",
-            "--no-worker",
-            "--listen",
-            address,
-        ])
-        .env("MOTCUA_LOG", "error")
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while std::net::TcpStream::connect(address).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "serve did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child
-}
-
 /// A client: files a dossier, then forwards it from the counter, over and over.
 fn client(address: String, stop: Arc<AtomicBool>, acked: Arc<Mutex<Acked>>) {
     let body = intake();
@@ -134,12 +108,8 @@ fn client(address: String, stop: Arc<AtomicBool>, acked: Arc<Mutex<Acked>>) {
 }
 
 async fn killed_servers_lose_nothing(engine: &str) {
-    let url = match engine {
-        "sqlite" => common::temp_url(),
-        _ => match common::postgres_url().await {
-            Some(url) => url,
-            None => return,
-        },
+    let Some(url) = engine_url(engine).await else {
+        return;
     };
     let files = std::env::temp_dir()
         .join(format!(
@@ -169,12 +139,7 @@ async fn killed_servers_lose_nothing(engine: &str) {
     );
     let acked = Arc::new(Mutex::new(Acked::default()));
     for round in 0..ROUNDS {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let address = format!("127.0.0.1:{port}");
+        let address = free_address();
         let mut server = serve(&url, &files, &address);
         let stop = Arc::new(AtomicBool::new(false));
         let clients: Vec<_> = (0..CLIENTS)

@@ -2,7 +2,9 @@
 //! served as if whole, and the next load starts from an empty database, on both engines.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+mod process;
+
+use process::*;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -27,12 +29,8 @@ fn seed(url: &str, files: &str, dossiers: &str) -> std::process::Child {
 }
 
 async fn a_load_cut_short_is_loaded_again(engine: &str) {
-    let url = match engine {
-        "sqlite" => common::temp_url(),
-        _ => match common::postgres_url().await {
-            Some(url) => url,
-            None => return,
-        },
+    let Some(url) = engine_url(engine).await else {
+        return;
     };
     let files = std::env::temp_dir()
         .join(format!(

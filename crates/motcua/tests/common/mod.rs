@@ -11,6 +11,10 @@ use serde_json::Value;
 use std::sync::Arc;
 use tower::ServiceExt;
 
+#[path = "../process/mod.rs"]
+pub mod process;
+pub use process::*;
+
 pub const PROVINCE: &str = "000.00.00.H56";
 pub const CENTRE: &str = "000.01.01.H56";
 pub const JUSTICE: &str = "000.00.03.H56";
@@ -22,38 +26,6 @@ pub struct TestApp {
     pub url: String,
     /// The folder of the attached files.
     pub files_dir: std::path::PathBuf,
-}
-
-/// A fresh, empty PostgreSQL database's URL, or `None` (with a note) when the PostgreSQL
-/// half cannot run here. With MOTCUA_REQUIRE_POSTGRES=1 it must run.
-pub async fn postgres_url() -> Option<String> {
-    let Ok(base) = std::env::var("MOTCUA_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("MOTCUA_REQUIRE_POSTGRES").as_deref() != Ok("1"),
-            "MOTCUA_REQUIRE_POSTGRES=1 but MOTCUA_TEST_POSTGRES_URL is not set"
-        );
-        eprintln!("PostgreSQL half SKIPPED: set MOTCUA_TEST_POSTGRES_URL to run it");
-        return None;
-    };
-    let name = format!(
-        "motcua_t_{}",
-        motcua_db::random_token(10).unwrap().to_lowercase()
-    );
-    let admin = Db::connect(&base).await.unwrap();
-    admin.create_database_for_tests(&name).await.unwrap();
-    admin.close().await;
-    let (prefix, _) = base.rsplit_once('/').unwrap();
-    Some(format!("{prefix}/{name}"))
-}
-
-pub fn temp_url() -> String {
-    let dir = std::env::temp_dir().join(format!(
-        "motcua-app-{}-{}",
-        std::process::id(),
-        motcua_db::random_token(8).unwrap()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    format!("sqlite://{}", dir.join("motcua.db").display())
 }
 
 impl TestApp {

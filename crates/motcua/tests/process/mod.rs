@@ -1,0 +1,106 @@
+//! The `motcua` binary as an operator runs it: a command and its output, a fresh database
+//! on either engine, a temporary folder, and `serve` started on a free port.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::ffi::OsStr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Runs `motcua` with `args`: (succeeded, standard output, standard error).
+pub fn motcua<S: AsRef<OsStr>>(args: &[S]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(args)
+        .env("MOTCUA_LOG", "error")
+        .output()
+        .expect("run motcua");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A new empty folder under the system's temporary one.
+pub fn temp_dir(what: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "motcua-{what}-{}-{}",
+        std::process::id(),
+        motcua_db::random_token(8).unwrap()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A fresh SQLite file's URL.
+pub fn temp_url() -> String {
+    format!("sqlite://{}", temp_dir("app").join("motcua.db").display())
+}
+
+/// A fresh, empty PostgreSQL database's URL, or `None` (with a note) when the PostgreSQL
+/// half cannot run here. With MOTCUA_REQUIRE_POSTGRES=1 it must run.
+pub async fn postgres_url() -> Option<String> {
+    let Ok(base) = std::env::var("MOTCUA_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("MOTCUA_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+            "MOTCUA_REQUIRE_POSTGRES=1 but MOTCUA_TEST_POSTGRES_URL is not set"
+        );
+        eprintln!("PostgreSQL half SKIPPED: set MOTCUA_TEST_POSTGRES_URL to run it");
+        return None;
+    };
+    let name = format!(
+        "motcua_t_{}",
+        motcua_db::random_token(10).unwrap().to_lowercase()
+    );
+    let admin = motcua_db::Db::connect(&base).await.unwrap();
+    admin.create_database_for_tests(&name).await.unwrap();
+    admin.close().await;
+    let (prefix, _) = base.rsplit_once('/').unwrap();
+    Some(format!("{prefix}/{name}"))
+}
+
+/// A fresh database on the named engine (`sqlite` or `postgres`), or `None` when the
+/// PostgreSQL half is skipped.
+pub async fn engine_url(engine: &str) -> Option<String> {
+    match engine {
+        "sqlite" => Some(temp_url()),
+        _ => postgres_url().await,
+    }
+}
+
+/// A loopback address with a free port.
+pub fn free_address() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    format!("127.0.0.1:{port}")
+}
+
+/// `motcua serve` on `url` without the demo and the worker, once it listens at `address`.
+pub fn serve(url: &str, files: &str, address: &str) -> Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args([
+            "--database",
+            url,
+            "--files",
+            files,
+            "serve",
+            "--no-demo",
+            "--no-worker",
+        ])
+        .args(["--listen", address])
+        .env("MOTCUA_LOG", "error")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while std::net::TcpStream::connect(address).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "serve did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child
+}
