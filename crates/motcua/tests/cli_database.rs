@@ -188,8 +188,34 @@ fn one_server_per_sqlite_file_and_the_commands_that_wait_for_it() {
         .args(["-TERM", &serve.id().to_string()])
         .status();
     let _ = serve.wait();
+    // A damaged counter record breaks the statistics, naming it; the command repairs them.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::query("INSERT INTO stat_pending (rows) VALUES (x'ffffffff')")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    });
+    let report = [
+        "--database",
+        url.as_str(),
+        "report",
+        "statistics",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2030-12-31",
+    ];
+    let (ok, _, err) = motcua(&report);
+    assert!(!ok, "a damaged record is not read as if whole");
+    assert!(err.contains("hỏng"), "{err}");
     let (ok, out, err) = motcua(&["--database", &url, "statistics", "rebuild"]);
     assert!(ok, "{err}");
     assert!(out.contains("Đã dựng lại số liệu thống kê"), "{out}");
+    let (ok, out, err) = motcua(&report);
+    assert!(ok, "{err}");
+    assert!(out.contains("10"), "{out}");
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -124,6 +124,7 @@ pub async fn by_owner(
 
 pub async fn by_code(
     State(app): State<Arc<AppState>>,
+    crate::client::ClientAddr(addr): crate::client::ClientAddr,
     headers: HeaderMap,
     uri: Uri,
     PageForm(pairs): PageForm<Vec<(String, String)>>,
@@ -135,8 +136,20 @@ pub async fn by_code(
             .map_or(String::new(), |(_, v)| v.trim().to_string())
     };
     let (code, secret) = (value("code"), value("secret"));
-    // The same answer for a wrong secret as for an unknown code.
+    // The same answer for a wrong secret as for an unknown code, counted with the
+    // lookup's wrong secrets.
+    let throttle = &app.throttles.lookups;
+    if addr.is_some_and(|a| throttle.blocked(a)) {
+        return Ok((
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            PageError::BadRequest,
+        )
+            .into_response());
+    }
     let Some(d) = app.db.lookup(&code, &secret).await? else {
+        if let Some(a) = addr {
+            throttle.fail(a);
+        }
         return Err(PageError::NotFound);
     };
     let here = format!("/tra-cuu?code={}&secret={}", encode(&code), encode(&secret));
