@@ -222,7 +222,7 @@ impl Db {
         // The guard is the account's, whichever of its phone or e-mail was typed.
         let guard = match &row {
             Some((id, _)) => format!("citizen:{id}"),
-            None => format!("citizen?:{key}"),
+            None => format!("citizen?:{}", crate::hash_token(&key)),
         };
         match self.check_password(&guard, row, password, now).await? {
             Login::Ok(id) => Ok(self.citizen(id).await?.map_or(Login::Wrong, Login::Ok)),

@@ -5,6 +5,20 @@
 use crate::{Db, DbError, EngineKind};
 
 impl Db {
+    /// Whether anything was ever stored here: agencies, staff, citizens or dossiers (a
+    /// demo is loaded only where there is none).
+    pub async fn holds_data(&self) -> Result<bool, DbError> {
+        let n: i64 = on_read!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT (SELECT COUNT(*) FROM agencies) + (SELECT COUNT(*) FROM staff)
+                      + (SELECT COUNT(*) FROM citizens) + (SELECT COUNT(*) FROM dossiers)",
+            )
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(n > 0)
+    }
+
     /// Marks a demo load as begun (`true`) or finished (`false`).
     pub async fn mark_demo_load(&self, loading: bool) -> Result<(), DbError> {
         on_write!(self, pool => {
@@ -20,6 +34,19 @@ impl Db {
         Ok(())
     }
 
+    /// The digest of every stored blob a row refers to (attached files, signed results and
+    /// their signatures): what a files folder must hold for this database.
+    pub async fn stored_digests(&self) -> Result<Vec<String>, DbError> {
+        Ok(on_read!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT sha256 FROM dossier_files UNION SELECT file_sha256 FROM signed_results
+                 UNION SELECT signature_sha256 FROM signed_results",
+            )
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
     /// Whether a demo load began and never finished.
     pub async fn demo_load_interrupted(&self) -> Result<bool, DbError> {
         let n: i64 = on_read!(self, pool => {
@@ -28,25 +55,24 @@ impl Db {
         Ok(n > 0)
     }
 
-    /// Drops every table of the current schema (PostgreSQL only), so the next `migrate`
-    /// starts from nothing: only for a database whose demo load was cut short, which was
-    /// empty when the load began.
+    /// Drops motcua's tables (PostgreSQL only), so the next `migrate` starts from nothing:
+    /// only for a database whose demo load was cut short, which was empty when the load
+    /// began. One server must make the first start with the demo: a second one starting
+    /// meanwhile would take the load in progress for one cut short.
     pub async fn drop_interrupted_demo(&self) -> Result<(), DbError> {
         if self.kind() != EngineKind::Postgres || !self.demo_load_interrupted().await? {
             return Err(DbError::Forbidden(
                 "chỉ xóa được cơ sở dữ liệu PostgreSQL có lần nạp mẫu bị ngắt".into(),
             ));
         }
+        // Only motcua's own tables: others that share the schema are left alone. The names
+        // come from the migrations shipped in this program, never from input.
+        let sql = format!(
+            "DROP TABLE IF EXISTS {} CASCADE",
+            crate::migrate::own_tables(EngineKind::Postgres).join(", ")
+        );
         on_write!(self, pool => {
-            let tables: Vec<String> = sqlx::query_scalar(
-                "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema()",
-            )
-            .fetch_all(pool)
-            .await?;
-            if !tables.is_empty() {
-                let sql = format!("DROP TABLE {} CASCADE", tables.join(", "));
-                sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(pool).await?;
-            }
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(pool).await?;
         });
         Ok(())
     }

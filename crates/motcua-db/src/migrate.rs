@@ -70,6 +70,11 @@ const SQLITE: &[Migration] = &[
         "demo_loads",
         include_str!("../migrations/sqlite/0013_demo_loads.sql"),
     ),
+    (
+        14,
+        "staff_accounts",
+        include_str!("../migrations/sqlite/0014_staff_accounts.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -137,6 +142,11 @@ const POSTGRES: &[Migration] = &[
         "demo_loads",
         include_str!("../migrations/postgres/0013_demo_loads.sql"),
     ),
+    (
+        14,
+        "staff_accounts",
+        include_str!("../migrations/postgres/0014_staff_accounts.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -144,6 +154,31 @@ const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
 const APPLIED: &str = "SELECT version FROM schema_migrations ORDER BY version";
 const RECORD: &str =
     "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
+
+/// The tables motcua's migrations create on an engine (and the migrations' own table):
+/// what may be dropped when a database must start again from nothing.
+pub(crate) fn own_tables(kind: crate::EngineKind) -> Vec<String> {
+    let list = match kind {
+        crate::EngineKind::Sqlite => SQLITE,
+        crate::EngineKind::Postgres => POSTGRES,
+    };
+    let mut tables = vec!["schema_migrations".to_string()];
+    for (_, _, sql) in list {
+        let mut rest = *sql;
+        while let Some(at) = rest.find("CREATE TABLE ") {
+            rest = &rest[at + "CREATE TABLE ".len()..];
+            let name = rest.trim_start_matches("IF NOT EXISTS ");
+            let name: String = name
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() && !tables.contains(&name) {
+                tables.push(name);
+            }
+        }
+    }
+    tables
+}
 
 impl Db {
     /// Applies the migrations this database has not seen yet, each in its own transaction,
@@ -187,5 +222,26 @@ impl Db {
             self.rebuild_statistics().await?;
         }
         Ok(done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn own_tables_are_read_from_the_migrations() {
+        for kind in [crate::EngineKind::Sqlite, crate::EngineKind::Postgres] {
+            let tables = super::own_tables(kind);
+            for t in [
+                "schema_migrations",
+                "agencies",
+                "dossiers",
+                "audit_log",
+                "login_guards",
+                "api_tokens",
+                "demo_loads",
+            ] {
+                assert!(tables.iter().any(|n| n == t), "{kind:?}: {t} in {tables:?}");
+            }
+        }
     }
 }

@@ -74,6 +74,30 @@ impl Db {
         actor: &str,
         keep: Option<&str>,
     ) -> Result<(), DbError> {
+        self.store_password(staff_id, password, actor, keep, false)
+            .await
+    }
+
+    /// An administrator's reset: [`Db::set_password`] without keeping any session, and the
+    /// officer must choose a new password at the next sign-in.
+    pub async fn reset_password(
+        &self,
+        staff_id: i64,
+        password: &str,
+        actor: &str,
+    ) -> Result<(), DbError> {
+        self.store_password(staff_id, password, actor, None, true)
+            .await
+    }
+
+    async fn store_password(
+        &self,
+        staff_id: i64,
+        password: &str,
+        actor: &str,
+        keep: Option<&str>,
+        must_change: bool,
+    ) -> Result<(), DbError> {
         let staff = self
             .staff_member(staff_id)
             .await?
@@ -107,8 +131,9 @@ impl Db {
         let now = crate::now_seconds();
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
-            let updated = sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
+            let updated = sqlx::query("UPDATE staff SET password_hash = $1, must_change_password = $2 WHERE id = $3")
                 .bind(&hash)
+                .bind(i64::from(must_change))
                 .bind(staff_id)
                 .execute(&mut *tx)
                 .await?;
@@ -133,7 +158,7 @@ impl Db {
             crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
                 at: now,
                 actor: actor.to_string(),
-                action: "set_password".into(),
+                action: if must_change { "reset_password" } else { "set_password" }.into(),
                 entity: "staff",
                 entity_id: staff_id.to_string(),
                 detail: serde_json::json!({"sessions_ended": ended, "tokens_revoked": revoked}),
@@ -202,7 +227,7 @@ impl Db {
         });
         let key = match &row {
             Some((id, _)) => format!("staff:{id}"),
-            None => format!("staff?:{username}"),
+            None => format!("staff?:{}", crate::hash_token(&username)),
         };
         match self.check_password(&key, row, password, now).await? {
             Login::Ok(id) => Ok(self.staff_member(id).await?.map_or(Login::Wrong, Login::Ok)),
@@ -255,7 +280,17 @@ impl Db {
                 });
                 Ok(Login::Ok(id))
             }
-            None => Ok(Login::Wrong),
+            None => {
+                // Windows that have passed are dropped, so names typed once (however many)
+                // do not stay.
+                on_write!(self, pool => {
+                    sqlx::query("DELETE FROM login_guards WHERE window_start <= $1")
+                        .bind(now - LOCKOUT_WINDOW_SECONDS)
+                        .execute(pool)
+                        .await?;
+                });
+                Ok(Login::Wrong)
+            }
         }
     }
 

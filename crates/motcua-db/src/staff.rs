@@ -17,6 +17,9 @@ pub struct Staff {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub active: bool,
+    /// Set by an administrator's reset: the officer must choose a new password first.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 /// A role held over an agency and everything below it.
@@ -54,12 +57,13 @@ pub(crate) fn staff(row: &impl RowExt) -> Result<Staff, DbError> {
         phone: row.opt_text("phone")?,
         email: row.opt_text("email")?,
         active: row.int("active")? != 0,
+        must_change_password: row.int("must_change_password")? != 0,
     })
 }
 
 macro_rules! select_staff {
     () => {
-        "SELECT id, username, full_name, title, phone, email, active FROM staff"
+        "SELECT id, username, full_name, title, phone, email, active, must_change_password FROM staff"
     };
 }
 
@@ -146,8 +150,128 @@ impl Db {
                 phone: new.phone.clone(),
                 email: new.email.clone(),
                 active: true,
+                must_change_password: false,
             })
         })
+    }
+
+    /// Creates a staff member with a first password, checked by the password policy before
+    /// anything is written: a refused password leaves no account behind.
+    pub async fn create_staff_with_password(
+        &self,
+        new: &NewStaff,
+        password: &str,
+        actor: &str,
+    ) -> Result<Staff, DbError> {
+        let username = new.username.trim().to_lowercase();
+        let mut identities = vec![username.as_str()];
+        identities.extend(new.phone.as_deref());
+        identities.extend(new.email.as_deref());
+        motcua_domain::password::check_new_password(password, &identities, None)
+            .map_err(|e| DbError::Invalid(vec![e]))?;
+        let owned = password.to_string();
+        let hash =
+            crate::sessions::blocking(move || crate::sessions::hash_password(&owned)).await??;
+        self.create_staff(
+            &NewStaff {
+                password_hash: Some(hash),
+                ..new.clone()
+            },
+            actor,
+        )
+        .await
+    }
+
+    /// Enables or disables an account; disabling ends its sessions at once (its API tokens
+    /// stop opening the API with it). Nobody disables their own account.
+    pub async fn set_staff_active(
+        &self,
+        staff_id: i64,
+        active: bool,
+        actor_id: i64,
+    ) -> Result<Staff, DbError> {
+        if !active && staff_id == actor_id {
+            return Err(DbError::Forbidden(
+                "không thể tự khóa tài khoản của chính mình".into(),
+            ));
+        }
+        let now = crate::now_seconds();
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let updated = sqlx::query("UPDATE staff SET active = $1 WHERE id = $2")
+                .bind(i64::from(active))
+                .bind(staff_id)
+                .execute(&mut *tx)
+                .await?;
+            if updated.rows_affected() != 1 {
+                return Err(DbError::NotFound("cán bộ"));
+            }
+            if !active {
+                sqlx::query("DELETE FROM sessions WHERE staff_id = $1")
+                    .bind(staff_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
+                at: now,
+                actor: format!("staff:{actor_id}"),
+                action: if active { "enable_staff" } else { "disable_staff" }.into(),
+                entity: "staff",
+                entity_id: staff_id.to_string(),
+                detail: serde_json::json!({}),
+            }).await?;
+            tx.commit().await?;
+            Ok::<_, DbError>(())
+        })?;
+        self.caches.tokens.clear();
+        self.staff_member(staff_id)
+            .await?
+            .ok_or(DbError::NotFound("cán bộ"))
+    }
+
+    /// Takes `role` over `agency_code` from `staff_id`. Nobody takes the administrator role
+    /// from themselves.
+    pub async fn revoke(
+        &self,
+        staff_id: i64,
+        agency_code: &str,
+        role: Role,
+        actor_id: i64,
+    ) -> Result<(), DbError> {
+        if role == Role::Administrator && staff_id == actor_id {
+            return Err(DbError::Forbidden(
+                "không thể tự bỏ vai trò quản trị của chính mình".into(),
+            ));
+        }
+        let agency = self
+            .agency_by_code(agency_code)
+            .await?
+            .ok_or(DbError::NotFound("cơ quan"))?;
+        let now = crate::now_seconds();
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let removed = sqlx::query("DELETE FROM staff_roles WHERE staff_id = $1 AND agency_id = $2 AND role = $3")
+                .bind(staff_id)
+                .bind(agency.id)
+                .bind(role.as_str())
+                .execute(&mut *tx)
+                .await?;
+            if removed.rows_affected() == 0 {
+                return Err(DbError::NotFound("vai trò này của cán bộ"));
+            }
+            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
+                at: now,
+                actor: format!("staff:{actor_id}"),
+                action: "revoke_role".into(),
+                entity: "staff",
+                entity_id: staff_id.to_string(),
+                detail: serde_json::json!({"agency": agency_code, "role": role.as_str()}),
+            }).await?;
+            tx.commit().await?;
+            Ok::<_, DbError>(())
+        })?;
+        self.caches.roles.clear();
+        Ok(())
     }
 
     /// Gives `staff_id` the `role` over the agency `agency_code` and its sub-tree.
@@ -246,7 +370,7 @@ impl Db {
     pub async fn directory(&self) -> Result<Vec<(i64, Staff, Vec<Role>)>, DbError> {
         let rows: Vec<(i64, Staff, String)> = on_read!(self, pool => {
             let rows = sqlx::query(
-                "SELECT r.agency_id, r.role, s.id, s.username, s.full_name, s.title, s.phone, s.email, s.active
+                "SELECT r.agency_id, r.role, s.id, s.username, s.full_name, s.title, s.phone, s.email, s.active, s.must_change_password
                  FROM staff s JOIN staff_roles r ON r.staff_id = s.id
                  WHERE s.active = 1 ORDER BY r.agency_id, s.full_name, s.id",
             )
@@ -273,7 +397,7 @@ impl Db {
     pub async fn staff_over(&self, agency_id: i64) -> Result<Vec<Staff>, DbError> {
         on_read!(self, pool => {
             let rows = sqlx::query(
-                "SELECT DISTINCT s.id, s.username, s.full_name, s.title, s.phone, s.email, s.active
+                "SELECT DISTINCT s.id, s.username, s.full_name, s.title, s.phone, s.email, s.active, s.must_change_password
                  FROM staff s JOIN staff_roles r ON r.staff_id = s.id
                  JOIN agencies g ON g.id = r.agency_id
                  JOIN agencies t ON t.path LIKE g.path || '%'

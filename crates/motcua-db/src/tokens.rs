@@ -203,7 +203,7 @@ impl Db {
             None => {
                 let found = on_read!(self, pool => {
                     let row = sqlx::query(
-                        "SELECT s.id, s.username, s.full_name, s.title, s.phone, s.email, s.active, t.expires_at
+                        "SELECT s.id, s.username, s.full_name, s.title, s.phone, s.email, s.active, s.must_change_password, t.expires_at
                          FROM api_tokens t JOIN staff s ON s.id = t.staff_id
                          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.active = 1",
                     )

@@ -22,7 +22,9 @@ impl std::str::FromStr for Cidr {
 
     fn from_str(text: &str) -> Result<Self, String> {
         let text = text.trim();
-        let wrong = || format!("“{text}” không phải địa chỉ IP hay dải CIDR (ví dụ 10.0.0.0/8)");
+        let wrong = || {
+            format!("“{text}” không phải địa chỉ IP hay dải CIDR (ví dụ 10.0.0.2 hoặc 10.0.0.0/30)")
+        };
         let (addr, prefix) = match text.split_once('/') {
             Some((a, p)) => (a, Some(p)),
             None => (text, None),

@@ -9,18 +9,42 @@ use std::time::{Duration, Instant};
 
 pub const WINDOW: Duration = Duration::from_secs(5 * 60);
 
-/// Counts events per address in [`WINDOW`].
+/// Counts events per address in [`WINDOW`]. IPv6 clients are counted per /64 network (one
+/// customer's allocation), so rotating addresses within it does not reset the count.
 #[derive(Debug)]
 pub struct Throttle {
-    seen: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    seen: Mutex<Seen>,
     limit: u32,
+}
+
+#[derive(Debug)]
+struct Seen {
+    counts: HashMap<IpAddr, (Instant, u32)>,
+    pruned: Instant,
+}
+
+/// Entries kept before the stale ones are dropped (at most once a second).
+const PRUNE_ABOVE: usize = 100_000;
+
+/// The key an address is counted under.
+fn key(addr: IpAddr) -> IpAddr {
+    match addr.to_canonical() {
+        IpAddr::V6(v6) => {
+            let network = u128::from(v6) & (u128::MAX << 64);
+            IpAddr::V6(network.into())
+        }
+        v4 => v4,
+    }
 }
 
 impl Throttle {
     /// At most `limit` counted events per address in [`WINDOW`].
     pub fn with_limit(limit: u32) -> Self {
         Self {
-            seen: Mutex::new(HashMap::new()),
+            seen: Mutex::new(Seen {
+                counts: HashMap::new(),
+                pruned: Instant::now(),
+            }),
             limit,
         }
     }
@@ -31,10 +55,14 @@ impl Throttle {
             Err(poisoned) => poisoned.into_inner(),
         };
         let now = Instant::now();
-        if seen.len() > 100_000 {
-            seen.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
+        if seen.counts.len() > PRUNE_ABOVE
+            && now.duration_since(seen.pruned) >= Duration::from_secs(1)
+        {
+            seen.counts
+                .retain(|_, (start, n)| *n > 0 && now.duration_since(*start) < WINDOW);
+            seen.pruned = now;
         }
-        let entry = seen.entry(addr).or_insert((now, 0));
+        let entry = seen.counts.entry(key(addr)).or_insert((now, 0));
         if now.duration_since(entry.0) >= WINDOW {
             *entry = (now, 0);
         }
@@ -50,15 +78,24 @@ impl Throttle {
         })
     }
 
-    /// Whether `addr` has used up its failures (checked before an attempt, which is counted
-    /// with [`Throttle::fail`] only if it fails).
-    pub fn blocked(&self, addr: IpAddr) -> bool {
-        self.with_entry(addr, |entry, limit| entry.1 >= limit)
+    /// Takes one of `addr`'s failures *before* an attempt whose outcome is not known yet
+    /// (so concurrent attempts cannot all pass a check made before any is counted); false,
+    /// taking nothing, when none is left. An attempt that succeeds gives it back with
+    /// [`Throttle::succeeded`].
+    pub fn reserve(&self, addr: IpAddr) -> bool {
+        self.with_entry(addr, |entry, limit| {
+            if entry.1 >= limit {
+                false
+            } else {
+                entry.1 += 1;
+                true
+            }
+        })
     }
 
-    /// Counts a failed attempt from `addr`.
-    pub fn fail(&self, addr: IpAddr) {
-        self.with_entry(addr, |entry, _| entry.1 = entry.1.saturating_add(1));
+    /// Gives back the failure [`Throttle::reserve`] took, for an attempt that succeeded.
+    pub fn succeeded(&self, addr: IpAddr) {
+        self.with_entry(addr, |entry, _| entry.1 = entry.1.saturating_sub(1));
     }
 }
 
@@ -99,15 +136,34 @@ mod tests {
         let a: IpAddr = "10.1.2.3".parse().unwrap();
         let b: IpAddr = "10.1.2.4".parse().unwrap();
         for _ in 0..3 {
-            assert!(!t.blocked(a));
-            t.fail(a);
+            assert!(t.reserve(a));
         }
-        assert!(t.blocked(a));
-        assert!(!t.blocked(b));
-        // Checking alone never uses up the allowance.
+        assert!(
+            !t.reserve(a),
+            "three failures in flight or done use up the allowance"
+        );
+        assert!(t.reserve(b));
+        // Successes give their reservation back, however many there are.
         for _ in 0..100 {
-            assert!(!t.blocked(b));
+            assert!(t.reserve(b));
+            t.succeeded(b);
         }
+        t.succeeded(a);
+        assert!(t.reserve(a));
+        assert!(!t.reserve(a));
+    }
+
+    #[test]
+    fn an_ipv6_client_is_counted_per_64() {
+        let t = Throttle::with_limit(2);
+        let one: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let other_in_64: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        let next_64: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert!(t.reserve(one) && t.reserve(other_in_64));
+        assert!(!t.reserve(one));
+        assert!(t.reserve(next_64));
+        let mapped: IpAddr = "::ffff:10.0.0.1".parse().unwrap();
+        assert_eq!(key(mapped), "10.0.0.1".parse::<IpAddr>().unwrap());
     }
 
     #[test]

@@ -116,6 +116,12 @@ pub async fn take(db: &Db, key: &SealKey, dir: &Path, now: i64) -> anyhow::Resul
     }
     std::fs::create_dir_all(dir)
         .with_context(|| format!("không tạo được thư mục điểm neo {}", dir.display()))?;
+    // Never seal a log that no longer holds what was sealed before: that would put a
+    // forged head under a good seal.
+    let earlier = check(db, dir, &key.public_key_der()?).await?;
+    if let Some(problem) = earlier.problems.first() {
+        bail!("không neo thêm: nhật ký không còn khớp các điểm neo trước ({problem})");
+    }
     if let Some((_, last)) = read_all(dir)?.pop()
         && last.seq == seq
         && last.hash == hash
@@ -139,11 +145,12 @@ pub async fn take(db: &Db, key: &SealKey, dir: &Path, now: i64) -> anyhow::Resul
         let mut file = std::fs::File::create(&temp)?;
         file.write_all(text.as_bytes())?;
         file.sync_all()?;
-        std::fs::rename(&temp, &path)?;
+        // A link, unlike a rename, never replaces a checkpoint already there.
+        std::fs::hard_link(&temp, &path)?;
         std::fs::File::open(dir)?.sync_all()
     })();
+    let _ = std::fs::remove_file(&temp);
     if let Err(e) = written {
-        let _ = std::fs::remove_file(&temp);
         return Err(e).with_context(|| format!("không ghi được điểm neo {}", path.display()));
     }
     Ok(Taken::New(path, checkpoint))

@@ -287,6 +287,12 @@ async fn checkpoints_report_what_the_chain_cannot() {
         err.contains(&format!("nhật ký bị viết lại: mục {sealed_seq}")),
         "{err}"
     );
+    // The next checkpoint refuses to seal the forged log, and the honest one stays.
+    let sealed_file = std::fs::read_to_string(&files[0]).unwrap();
+    let (ok, _, err) = with_anchor("checkpoint", key_s);
+    assert!(!ok && err.contains("không neo thêm"), "{err}");
+    assert_eq!(std::fs::read_to_string(&files[0]).unwrap(), sealed_file);
+    assert_eq!(std::fs::read_dir(&checkpoints).unwrap().count(), 1);
 
     // The tail cut off: reported as a truncation.
     std::fs::copy(&backup, &db_file).unwrap();

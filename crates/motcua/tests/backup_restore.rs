@@ -170,6 +170,25 @@ async fn backup_under_load_restores_whole(engine: &str) {
     let (ok, _, err) = motcua(&replace);
     assert!(ok, "restore --replace: {err}");
 
+    // A backup whose files folder lost a file is refused before anything is touched.
+    let shard = std::fs::read_dir(to.join("files"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let blob = std::fs::read_dir(&shard)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let kept = std::fs::read(&blob).unwrap();
+    std::fs::remove_file(&blob).unwrap();
+    let (ok, _, err) = motcua(&replace);
+    assert!(!ok && err.contains("thiếu tệp"), "{err}");
+    std::fs::write(&blob, kept).unwrap();
+
     // A damaged copy is refused before anything is touched.
     let copy = std::fs::read_dir(&to)
         .unwrap()

@@ -7,6 +7,7 @@ CREATE TABLE login_guards (
     failures      INTEGER NOT NULL,
     window_start  INTEGER NOT NULL
 );
+CREATE INDEX login_guards_window ON login_guards(window_start);
 
 CREATE TABLE api_tokens (
     id           INTEGER PRIMARY KEY,

@@ -36,7 +36,7 @@ pub async fn lookup(
     Params(q): Params<LookupQuery>,
 ) -> Result<Json<PublicView>, ApiError> {
     let throttle = &app.throttles.lookups;
-    if addr.is_some_and(|a| throttle.blocked(a)) {
+    if addr.is_some_and(|a| !throttle.reserve(a)) {
         return Err(ApiError::new(
             axum::http::StatusCode::TOO_MANY_REQUESTS,
             "too_many_requests",
@@ -44,11 +44,11 @@ pub async fn lookup(
         ));
     }
     let Some(d) = app.db.public_lookup(&q.code, &q.secret).await? else {
-        if let Some(a) = addr {
-            throttle.fail(a);
-        }
         return Err(ApiError::not_found("hồ sơ với mã và mã tra cứu này"));
     };
+    if let Some(a) = addr {
+        throttle.succeeded(a);
+    }
     let (procedure, steps) = crate::progress::progress(&app.db, &d).await?;
     Ok(Json(PublicView {
         code: d.code,

@@ -66,7 +66,7 @@ pub async fn lookup(
     let mut result = None;
     let asked = !code.is_empty() && !secret.is_empty();
     let throttle = &app.throttles.lookups;
-    let throttled = asked && addr.is_some_and(|a| throttle.blocked(a));
+    let throttled = asked && addr.is_some_and(|a| !throttle.reserve(a));
     let mut rating = None;
     let mut rated = None;
     if asked
@@ -105,8 +105,10 @@ pub async fn lookup(
         });
     }
     let not_found = asked && !throttled && result.is_none();
-    if not_found && let Some(a) = addr {
-        throttle.fail(a);
+    if result.is_some()
+        && let Some(a) = addr
+    {
+        throttle.succeeded(a);
     }
     let page = render(&Lookup {
         t: frame.t,

@@ -69,16 +69,15 @@ fn files_dir(args: &DatabaseArgs) -> PathBuf {
         .unwrap_or_else(|| Path::new(DEFAULT_DATA_DIR).join("files"))
 }
 
-/// Copies every stored blob (`ab/cdef…`) from `from` to `to` that `to` lacks, checking
-/// each one's digest when `check` is set; returns how many blobs `from` holds.
-fn copy_blobs(from: &Path, to: &Path, check: bool) -> anyhow::Result<usize> {
-    let mut count = 0;
-    if !from.exists() {
-        return Ok(0);
+/// The blobs of a files folder (`ab/cdef…`): each one's digest and path.
+fn blobs_in(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    let mut found = Vec::new();
+    if !dir.exists() {
+        return Ok(found);
     }
-    for shard in
-        std::fs::read_dir(from).with_context(|| format!("không đọc được {}", from.display()))?
-    {
+    let shards =
+        std::fs::read_dir(dir).with_context(|| format!("không đọc được {}", dir.display()))?;
+    for shard in shards {
         let shard = shard?.path();
         let Some(prefix) = shard
             .file_name()
@@ -102,28 +101,32 @@ fn copy_blobs(from: &Path, to: &Path, check: bool) -> anyhow::Result<usize> {
             if rest.starts_with('.') || !blob.is_file() {
                 continue;
             }
-            count += 1;
-            let digest = format!("{prefix}{rest}");
-            if check && sha256_file(&blob)? != digest {
-                bail!(
-                    "tệp {} trong bản sao lưu đã bị hỏng (mã băm không khớp)",
-                    blob.display()
-                );
-            }
-            let target_dir = to.join(&prefix);
-            let target = target_dir.join(&rest);
-            if target.exists() {
-                continue;
-            }
-            std::fs::create_dir_all(&target_dir)?;
-            let temp = target_dir.join(format!(".tmp-{rest}"));
-            std::fs::copy(&blob, &temp)
-                .with_context(|| format!("không chép được {}", blob.display()))?;
-            std::fs::File::open(&temp)?.sync_all()?;
-            std::fs::rename(&temp, &target)?;
+            found.push((format!("{prefix}{rest}"), blob));
         }
     }
-    Ok(count)
+    Ok(found)
+}
+
+/// Copies every blob from `from` to `to` that `to` lacks (each to a temporary name,
+/// synced, renamed); returns how many blobs `from` holds.
+fn copy_blobs(from: &Path, to: &Path) -> anyhow::Result<usize> {
+    let blobs = blobs_in(from)?;
+    for (digest, blob) in &blobs {
+        let (shard, rest) = digest.split_at(2);
+        let target_dir = to.join(shard);
+        let target = target_dir.join(rest);
+        if target.exists() {
+            continue;
+        }
+        std::fs::create_dir_all(&target_dir)?;
+        let temp = target_dir.join(format!(".tmp-{rest}"));
+        std::fs::copy(blob, &temp)
+            .with_context(|| format!("không chép được {}", blob.display()))?;
+        std::fs::File::open(&temp)?.sync_all()?;
+        std::fs::rename(&temp, &target)?;
+        sync_dir(&target_dir)?;
+    }
+    Ok(blobs.len())
 }
 
 fn sync_dir(dir: &Path) -> anyhow::Result<()> {
@@ -131,10 +134,15 @@ fn sync_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs an external program (pg_dump, pg_restore), naming it when it is missing or fails.
-fn run(program: &str, args: &[&str]) -> anyhow::Result<()> {
-    let out = std::process::Command::new(program)
-        .args(args)
+/// Runs an external program (pg_dump, pg_restore), naming it when it is missing or fails;
+/// the database password goes in its environment.
+fn run(program: &str, args: &[&str], password: Option<&str>) -> anyhow::Result<()> {
+    let mut command = std::process::Command::new(program);
+    command.args(args);
+    if let Some(password) = password {
+        command.env("PGPASSWORD", password);
+    }
+    let out = command
         .output()
         .with_context(|| format!("không chạy được {program} (cài gói postgresql-client)"))?;
     if !out.status.success() {
@@ -172,6 +180,7 @@ pub async fn backup(db_args: &DatabaseArgs, args: BackupArgs) -> anyhow::Result<
             motcua_db::EngineKind::Postgres => {
                 let file = to.join(POSTGRES_COPY);
                 let target = file.to_string_lossy().into_owned();
+                let (source, password) = without_password(&url);
                 run(
                     "pg_dump",
                     &[
@@ -180,14 +189,15 @@ pub async fn backup(db_args: &DatabaseArgs, args: BackupArgs) -> anyhow::Result<
                         "--file",
                         &target,
                         "--dbname",
-                        &url,
+                        &source,
                     ],
+                    password.as_deref(),
                 )?;
                 ("postgres", file)
             }
         };
         std::fs::File::open(&file)?.sync_all()?;
-        let files = copy_blobs(&files_dir(db_args), &to.join(FILES), false)?;
+        let files = copy_blobs(&files_dir(db_args), &to.join(FILES))?;
         let manifest = Manifest {
             format: FORMAT.into(),
             engine: engine.into(),
@@ -243,19 +253,45 @@ pub async fn restore(db_args: &DatabaseArgs, args: RestoreArgs) -> anyhow::Resul
             copy.display()
         );
     }
+    // Every file of the backup read and checked before anything is touched.
+    let backed_up = check_blobs(&from.join(FILES))?;
+    if backed_up < manifest.files {
+        bail!(
+            "bản sao lưu thiếu tệp đính kèm: bản kê ghi {} tệp, thư mục chỉ có {backed_up}",
+            manifest.files
+        );
+    }
     let url = db_args.url()?;
     let _owner = super::owner::take(db_args, "khôi phục")?;
-    let sqlite_file = Db::sqlite_file(&url);
-    match (manifest.engine.as_str(), &sqlite_file) {
-        ("sqlite", Some(target)) => restore_sqlite(&copy, target, args.replace)?,
+    let files = files_dir(db_args);
+    match (manifest.engine.as_str(), Db::sqlite_file(&url)) {
+        ("sqlite", Some(target)) => {
+            let staged = staged_sqlite(&copy, &target, args.replace)?;
+            // The staged copy is checked whole before it takes the database's place.
+            let checked = check_restored(
+                &format!("sqlite://{}", staged.display()),
+                &manifest,
+                from,
+                &files,
+            )
+            .await;
+            if let Err(e) = checked {
+                let _ = std::fs::remove_file(&staged);
+                return Err(e);
+            }
+            copy_blobs(&from.join(FILES), &files)?;
+            swap_in(&staged, &target)?;
+        }
         ("postgres", None) if url.starts_with("postgres") => {
             let db = Db::connect(&url).await?;
-            let holds = db.agencies().await.is_ok_and(|a| !a.is_empty());
+            let holds = db.holds_data().await.unwrap_or(false);
             db.close().await;
             if holds && !args.replace {
                 bail!("cơ sở dữ liệu đích đã có dữ liệu; thêm --replace để thay thế");
             }
+            copy_blobs(&from.join(FILES), &files)?;
             let source = copy.to_string_lossy().into_owned();
+            let (target, password) = without_password(&url);
             run(
                 "pg_restore",
                 &[
@@ -264,72 +300,195 @@ pub async fn restore(db_args: &DatabaseArgs, args: RestoreArgs) -> anyhow::Resul
                     "--no-owner",
                     "--single-transaction",
                     "--dbname",
-                    &url,
+                    &target,
                     &source,
                 ],
+                password.as_deref(),
             )?;
         }
         (engine, _) => {
             bail!("bản sao lưu là của {engine}; hãy khôi phục vào cùng loại cơ sở dữ liệu")
         }
     }
-    let restored = copy_blobs(&from.join(FILES), &files_dir(db_args), true)?;
-    let db = db_args.open(Durability::Full).await?;
-    let checked = async {
-        let report = db.audit_verify().await?;
-        if let Some((seq, why)) = report.first_broken {
-            bail!("nhật ký kiểm tra của bản khôi phục bị phá vỡ tại mục {seq}: {why}");
-        }
-        if db.audit_hash(manifest.audit_seq).await?.as_deref() != Some(manifest.audit_hash.as_str())
-            && manifest.audit_seq > 0
-        {
-            bail!("nhật ký của bản khôi phục không khớp với bản kê của bản sao lưu");
-        }
-        anyhow::Ok(db.count_dossiers(None).await?)
-    }
-    .await;
-    db.close().await;
-    let dossiers = checked?;
+    let dossiers = check_restored(&url, &manifest, from, &files).await?;
     println!(
-        "Đã khôi phục từ {}: {dossiers} hồ sơ, {restored} tệp đính kèm; nhật ký kiểm tra khớp.",
+        "Đã khôi phục từ {}: {dossiers} hồ sơ, {backed_up} tệp đính kèm; nhật ký kiểm tra khớp.",
         from.display()
     );
     Ok(())
 }
 
-fn restore_sqlite(copy: &Path, target: &Path, replace: bool) -> anyhow::Result<()> {
+/// Reads every blob of a backup's files folder and compares it with its name (its
+/// digest); returns how many there are.
+fn check_blobs(dir: &Path) -> anyhow::Result<usize> {
+    let blobs = blobs_in(dir)?;
+    for (digest, path) in &blobs {
+        if &sha256_file(path)? != digest {
+            bail!(
+                "tệp {} trong bản sao lưu đã bị hỏng (mã băm không khớp)",
+                path.display()
+            );
+        }
+    }
+    Ok(blobs.len())
+}
+
+/// Checks a restored database: its audit chain, its head against the manifest, and every
+/// file it names present in the backup or already in the files folder. Returns its dossiers.
+async fn check_restored(
+    url: &str,
+    manifest: &Manifest,
+    from: &Path,
+    files: &Path,
+) -> anyhow::Result<i64> {
+    let db = Db::connect(url).await?;
+    let checked = async {
+        db.migrate().await?;
+        let report = db.audit_verify().await?;
+        if let Some((seq, why)) = report.first_broken {
+            bail!("nhật ký kiểm tra của bản khôi phục bị phá vỡ tại mục {seq}: {why}");
+        }
+        if manifest.audit_seq > 0
+            && db.audit_hash(manifest.audit_seq).await?.as_deref()
+                != Some(manifest.audit_hash.as_str())
+        {
+            bail!("nhật ký của bản khôi phục không khớp với bản kê của bản sao lưu");
+        }
+        for digest in db.stored_digests().await? {
+            let (Some(shard), Some(rest)) = (digest.get(..2), digest.get(2..)) else {
+                bail!("mã băm tệp “{digest}” trong cơ sở dữ liệu không hợp lệ");
+            };
+            if !from.join(FILES).join(shard).join(rest).is_file()
+                && !files.join(shard).join(rest).is_file()
+            {
+                bail!("bản sao lưu thiếu tệp {digest} mà cơ sở dữ liệu cần");
+            }
+        }
+        let dossiers = db.count_dossiers(None).await?;
+        // A staged SQLite copy is moved next: nothing may stay in its log.
+        db.checkpoint_log().await?;
+        anyhow::Ok(dossiers)
+    }
+    .await;
+    db.close().await;
+    checked
+}
+
+/// The path beside `target` with `suffix` added.
+fn beside(target: &Path, suffix: &str) -> PathBuf {
+    let mut name = target.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Copies the backup's database beside the target (`<file>.restoring`), synced; refuses a
+/// target that holds data unless `replace`.
+fn staged_sqlite(copy: &Path, target: &Path, replace: bool) -> anyhow::Result<PathBuf> {
     let dir = target
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let with = |suffix: &str| {
-        let mut name = target.as_os_str().to_owned();
-        name.push(suffix);
-        PathBuf::from(name)
-    };
+    if target.exists() && std::fs::metadata(target)?.len() > 0 && !replace {
+        bail!(
+            "tệp {} đã có; thêm --replace để thay thế (tệp cũ được giữ lại bên cạnh)",
+            target.display()
+        );
+    }
+    let staged = beside(target, ".restoring");
+    std::fs::copy(copy, &staged).with_context(|| format!("không chép được {}", copy.display()))?;
+    std::fs::File::open(&staged)?.sync_all()?;
+    Ok(staged)
+}
+
+/// Puts the checked copy in the target's place, the old file (and its log) kept beside it.
+fn swap_in(staged: &Path, target: &Path) -> anyhow::Result<()> {
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(beside(staged, suffix));
+    }
     if target.exists() {
-        let holds = std::fs::metadata(target)?.len() > 0;
-        if holds && !replace {
-            bail!(
-                "tệp {} đã có; thêm --replace để thay thế (tệp cũ được giữ lại bên cạnh)",
-                target.display()
-            );
-        }
-        let kept = with(&format!(".before-restore-{}", motcua_db::now_seconds()));
+        let kept = beside(
+            target,
+            &format!(".before-restore-{}", motcua_db::now_seconds()),
+        );
         std::fs::rename(target, &kept)?;
         for suffix in ["-wal", "-shm"] {
-            let side = with(suffix);
+            let side = beside(target, suffix);
             if side.exists() {
-                let mut aside = kept.as_os_str().to_owned();
-                aside.push(suffix);
-                std::fs::rename(&side, PathBuf::from(aside))?;
+                std::fs::rename(&side, beside(&kept, suffix))?;
             }
         }
     }
-    let temp = with(".restoring");
-    std::fs::copy(copy, &temp).with_context(|| format!("không chép được {}", copy.display()))?;
-    std::fs::File::open(&temp)?.sync_all()?;
-    std::fs::rename(&temp, target)?;
+    std::fs::rename(staged, target)?;
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     sync_dir(dir)
+}
+
+/// The URL without its password, and the password (percent-decoded) to hand to the
+/// PostgreSQL tools in their environment rather than on a command line others can read.
+fn without_password(url: &str) -> (String, Option<String>) {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return (url.to_string(), None);
+    };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let Some(at) = authority.rfind('@') else {
+        return (url.to_string(), None);
+    };
+    let Some((user, password)) = authority[..at].split_once(':') else {
+        return (url.to_string(), None);
+    };
+    let stripped = format!("{}{user}{}", &url[..scheme_end], &rest[at..]);
+    (stripped, Some(percent_decode(password)))
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let decoded = (bytes[i] == b'%')
+            .then(|| text.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match decoded {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_leave_the_url_for_the_environment() {
+        assert_eq!(
+            without_password("postgres://motcua:m%40t-kh%C3%A2u@127.0.0.1:5432/db?sslmode=disable"),
+            (
+                "postgres://motcua@127.0.0.1:5432/db?sslmode=disable".to_string(),
+                Some("m@t-khâu".to_string())
+            )
+        );
+        assert_eq!(
+            without_password("postgres://motcua@host/db"),
+            ("postgres://motcua@host/db".to_string(), None)
+        );
+        assert_eq!(
+            without_password("postgres:///db"),
+            ("postgres:///db".to_string(), None)
+        );
+    }
 }

@@ -141,9 +141,9 @@ pub async fn seed_demo(
     };
     {
         let db = args.open(Durability::Full).await?;
-        let empty = db.agencies().await.map(|a| a.is_empty());
+        let holds = db.holds_data().await;
         db.close().await;
-        if !empty? {
+        if holds? {
             bail!("cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống");
         }
     }
@@ -177,6 +177,11 @@ pub async fn seed_demo(
                 .with_context(|| format!("không xóa được {}", old.display()))?;
         }
     }
+    // The load ran without syncing (a bulk load): put it on disk before it takes the
+    // database's place.
+    std::fs::File::open(&loading)
+        .and_then(|f| f.sync_all())
+        .with_context(|| format!("không ghi được {} xuống đĩa", loading.display()))?;
     std::fs::rename(&loading, &target)
         .with_context(|| format!("không chuyển được dữ liệu mẫu vào {}", target.display()))?;
     for side in ["-wal", "-shm"] {
@@ -219,7 +224,7 @@ async fn load_demo(
 ) -> anyhow::Result<motcua::demo::DemoSummary> {
     let db = args.open(Durability::Bulk).await?;
     let loaded = async {
-        if !db.agencies().await?.is_empty() {
+        if db.holds_data().await? {
             bail!("cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống");
         }
         db.mark_demo_load(true).await?;

@@ -217,6 +217,8 @@ pub async fn start(db: &Db, args: &NotifyArgs) -> anyhow::Result<Option<Running>
 
 /// `motcua worker`: deliver the outbox until Ctrl+C or SIGTERM.
 pub async fn worker(db_args: &DatabaseArgs, args: NotifyArgs) -> anyhow::Result<()> {
+    // Beside a server, never beside a restore or a demo load that replaces the file.
+    let _users = super::owner::share(db_args, "gửi thông báo")?;
     let db = db_args.open(Durability::Full).await?;
     let running = start(&db, &args)
         .await?

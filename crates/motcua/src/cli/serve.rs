@@ -37,7 +37,8 @@ pub struct ServeArgs {
     anchor: super::database::AnchorArgs,
     /// Minutes between two checkpoints of the audit chain (with --audit-checkpoints and
     /// --audit-key).
-    #[arg(long, env = "MOTCUA_AUDIT_CHECKPOINT_MINUTES", default_value_t = 60)]
+    #[arg(long, env = "MOTCUA_AUDIT_CHECKPOINT_MINUTES", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=10_080))]
     audit_checkpoint_minutes: u64,
 }
 
@@ -46,12 +47,7 @@ impl ServeArgs {
     fn anchoring(&self) -> anyhow::Result<Option<(motcua_docs::SealKey, std::path::PathBuf)>> {
         match (&self.anchor.key, &self.anchor.checkpoints) {
             (None, None) => Ok(None),
-            (Some(key), Some(dir)) => {
-                if self.audit_checkpoint_minutes == 0 {
-                    anyhow::bail!("--audit-checkpoint-minutes phải lớn hơn 0");
-                }
-                Ok(Some((motcua::anchor::load_key(key)?, dir.clone())))
-            }
+            (Some(key), Some(dir)) => Ok(Some((motcua::anchor::load_key(key)?, dir.clone()))),
             (Some(_), None) => anyhow::bail!(
                 "có --audit-key nhưng thiếu --audit-checkpoints (thư mục lưu điểm neo)"
             ),
@@ -128,16 +124,12 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     let security = args.security()?;
     let anchoring = args.anchoring()?;
     // Held until the server stops: a second server on the same SQLite file refuses.
-    let _owner = super::owner::take(db_args, "phục vụ")?;
+    let _owner = super::owner::serve(db_args)?;
     let (empty, interrupted) = {
         let db = db_args.open(Durability::Full).await?;
-        let found = async {
-            anyhow::Ok((
-                db.agencies().await?.is_empty(),
-                db.demo_load_interrupted().await?,
-            ))
-        }
-        .await;
+        let found =
+            async { anyhow::Ok((!db.holds_data().await?, db.demo_load_interrupted().await?)) }
+                .await;
         db.close().await;
         found?
     };

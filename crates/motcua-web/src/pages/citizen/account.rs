@@ -154,7 +154,7 @@ pub async fn sign_in(
         return Ok(again("signin.form_expired", StatusCode::FORBIDDEN));
     }
     let throttle = &app.throttles.citizens;
-    if addr.is_some_and(|a| throttle.blocked(a)) {
+    if addr.is_some_and(|a| !throttle.reserve(a)) {
         return Ok(again("signin.throttled", StatusCode::TOO_MANY_REQUESTS));
     }
     let now = app.now().timestamp();
@@ -164,6 +164,9 @@ pub async fn sign_in(
         .await?
     {
         Login::Ok(citizen) => {
+            if let Some(a) = addr {
+                throttle.succeeded(a);
+            }
             let token = app.db.create_citizen_session(citizen.id, now).await?;
             return Ok((
                 [(header::SET_COOKIE, session_cookie(&token))],
@@ -174,9 +177,6 @@ pub async fn sign_in(
         Login::Wrong => "citizen.signin.wrong",
         Login::Locked => "signin.locked",
     };
-    if let Some(a) = addr {
-        throttle.fail(a);
-    }
     Ok(again(error, StatusCode::UNAUTHORIZED))
 }
 

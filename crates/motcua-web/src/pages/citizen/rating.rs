@@ -139,7 +139,7 @@ pub async fn by_code(
     // The same answer for a wrong secret as for an unknown code, counted with the
     // lookup's wrong secrets.
     let throttle = &app.throttles.lookups;
-    if addr.is_some_and(|a| throttle.blocked(a)) {
+    if addr.is_some_and(|a| !throttle.reserve(a)) {
         return Ok((
             axum::http::StatusCode::TOO_MANY_REQUESTS,
             PageError::BadRequest,
@@ -147,11 +147,11 @@ pub async fn by_code(
             .into_response());
     }
     let Some(d) = app.db.lookup(&code, &secret).await? else {
-        if let Some(a) = addr {
-            throttle.fail(a);
-        }
         return Err(PageError::NotFound);
     };
+    if let Some(a) = addr {
+        throttle.succeeded(a);
+    }
     let here = format!("/tra-cuu?code={}&secret={}", encode(&code), encode(&secret));
     match record(&app, &d, &pairs, "code").await? {
         Ok(()) => Ok(Redirect::to(&format!("{here}&danh-gia=1")).into_response()),

@@ -84,7 +84,7 @@ pub async fn submit(
         ));
     }
     let throttle = &app.throttles.staff;
-    if addr.is_some_and(|a| throttle.blocked(a)) {
+    if addr.is_some_and(|a| !throttle.reserve(a)) {
         return Ok(page(
             &headers,
             &uri,
@@ -96,6 +96,9 @@ pub async fn submit(
     let now = app.now().timestamp();
     let error = match app.db.login(&c.username, &c.password, now).await? {
         Login::Ok(staff) => {
+            if let Some(a) = addr {
+                throttle.succeeded(a);
+            }
             let token = app.db.create_session(staff.id, now).await?;
             let cookie = format!(
                 "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
@@ -107,9 +110,6 @@ pub async fn submit(
         Login::Wrong => "signin.wrong",
         Login::Locked => "signin.locked",
     };
-    if let Some(a) = addr {
-        throttle.fail(a);
-    }
     Ok(page(
         &headers,
         &uri,
