@@ -244,7 +244,107 @@ async fn api_tokens_expire_and_are_revoked(engine: &str) {
     db.close().await;
 }
 
+async fn accounts_are_reset_disabled_and_their_roles_revoked(engine: &str) {
+    let Some((db, _)) = fresh(engine).await else {
+        return;
+    };
+    let p = province(&db).await;
+    let now = motcua_db::now_seconds();
+    db.set_password(p.counter, RIGHT, "test", None)
+        .await
+        .unwrap();
+    let session = db.create_session(p.counter, now).await.unwrap();
+    // A reset: the sessions end and the next sign-in must choose a new password.
+    db.reset_password(p.counter, "mật-khẩu-tạm-thời", "admin")
+        .await
+        .unwrap();
+    assert!(db.session(&session, now + 1).await.unwrap().is_none());
+    let Login::Ok(staff) = db
+        .login("motcua.tn", "mật-khẩu-tạm-thời", now)
+        .await
+        .unwrap()
+    else {
+        panic!("the reset password opens")
+    };
+    assert!(staff.must_change_password);
+    db.set_password(p.counter, "của-riêng-tôi-thôi", "self", None)
+        .await
+        .unwrap();
+    assert!(
+        !db.staff_member(p.counter)
+            .await
+            .unwrap()
+            .unwrap()
+            .must_change_password
+    );
+    // Disabled: sessions end, sign-in and tokens refused; nobody disables themselves.
+    let session = db.create_session(p.counter, now).await.unwrap();
+    let err = db
+        .set_staff_active(p.director, false, p.director)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("không thể tự khóa"), "{err}");
+    let off = db
+        .set_staff_active(p.counter, false, p.director)
+        .await
+        .unwrap();
+    assert!(!off.active);
+    assert!(db.session(&session, now + 1).await.unwrap().is_none());
+    assert_eq!(
+        db.login("motcua.tn", "của-riêng-tôi-thôi", now)
+            .await
+            .unwrap(),
+        Login::Wrong
+    );
+    assert!(
+        db.staff_by_token("token-tp.chuyenvien")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let on = db
+        .set_staff_active(p.counter, true, p.director)
+        .await
+        .unwrap();
+    assert!(on.active);
+    // A role revoked, once; an unknown one is named.
+    let justice = db.agency_by_code(JUSTICE).await.unwrap().unwrap();
+    assert!(
+        !db.roles_over(p.specialist, justice.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    db.revoke(
+        p.specialist,
+        JUSTICE,
+        motcua_domain::agency::Role::Specialist,
+        p.director,
+    )
+    .await
+    .unwrap();
+    assert!(
+        db.roles_over(p.specialist, justice.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let err = db
+        .revoke(
+            p.specialist,
+            JUSTICE,
+            motcua_domain::agency::Role::Specialist,
+            p.director,
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("không tìm thấy"), "{err}");
+    assert!(db.audit_verify().await.unwrap().first_broken.is_none());
+    db.close().await;
+}
+
 on_both!(
+    accounts_are_reset_disabled_and_their_roles_revoked,
     concurrent_guesses_lock_after_five,
     a_citizen_is_locked_by_account,
     a_new_password_ends_sessions_and_tokens,

@@ -443,3 +443,149 @@ async fn administrators_manage_api_tokens_and_a_new_password_ends_other_sessions
     let reply = sign_in_from(&app, PROXY, None, "u.tn", "dat-lai-boi-quan-tri").await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn administrators_create_reset_disable_and_revoke_accounts() {
+    let app = app_behind_proxy().await;
+    let admin = session_of(&sign_in_from(&app, PROXY, None, "u.qt", PASSWORD).await);
+    let page = get_page(&app, "/can-bo/quan-tri", Some(&admin)).await;
+    let csrf = csrf_of(&page.body);
+    let post = |form: String| {
+        let (app, admin) = (&app, admin.clone());
+        async move { post_form(app, "/can-bo/quan-tri", Some(&admin), &form).await }
+    };
+
+    // A refused password leaves no account behind, and the message names no internal field.
+    let reply = post(format!("csrf={csrf}&what=staff&username=cv.moi&full_name=Tr%E1%BA%A7n+M%E1%BB%9Bi&password=cv.moi-2026")).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.body.contains("không được chứa tên đăng nhập"),
+        "{}",
+        reply.body
+    );
+    assert!(!reply.body.contains("password:"), "{}", reply.body);
+    assert!(
+        app.state
+            .db
+            .staff_by_username("cv.moi")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let reply = post(format!("csrf={csrf}&what=staff&username=cv.moi&full_name=Tr%E1%BA%A7n+M%E1%BB%9Bi&password=dong-song-ma-xanh")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(
+        app.state
+            .db
+            .staff_by_username("cv.moi")
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // A reset makes the officer choose a new password before anything else.
+    let reply = post(format!(
+        "csrf={csrf}&what=reset&username=u.cv&password=tam-thoi-tu-quan-tri"
+    ))
+    .await;
+    assert!(reply.body.contains("phải đổi mật khẩu"), "{}", reply.body);
+    let officer =
+        session_of(&sign_in_from(&app, PROXY, None, "u.cv", "tam-thoi-tu-quan-tri").await);
+    let queue = get_page(&app, "/can-bo", Some(&officer)).await;
+    assert_eq!(queue.status, StatusCode::SEE_OTHER);
+    assert_eq!(queue.location, "/can-bo/doi-mat-khau");
+    let page = get_page(&app, "/can-bo/doi-mat-khau", Some(&officer)).await;
+    assert!(
+        page.body.contains("Quản trị viên đã đặt lại mật khẩu"),
+        "{}",
+        page.body
+    );
+    let form = format!(
+        "csrf={}&current=tam-thoi-tu-quan-tri&new=cua-rieng-toi-thoi&repeat=cua-rieng-toi-thoi",
+        csrf_of(&page.body)
+    );
+    let reply = post_form(&app, "/can-bo/doi-mat-khau", Some(&officer), &form).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(
+        get_page(&app, "/can-bo", Some(&officer)).await.status,
+        StatusCode::OK
+    );
+
+    // Disabled: the session ends, sign-in and the API token are refused; enabled again: in.
+    let reply = post(format!("csrf={csrf}&what=disable&username=u.tn")).await;
+    assert!(reply.body.contains("Đã khóa tài khoản"), "{}", reply.body);
+    assert!(reply.body.contains("đã khóa"), "the list shows it");
+    let reply = sign_in_from(&app, PROXY, None, "u.tn", PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    let (status, _) = app
+        .get("/api/v1/dossiers?agency=000.01.01.H56", Some("tok-tn"))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let reply = post(format!("csrf={csrf}&what=enable&username=u.tn")).await;
+    assert!(reply.body.contains("Đã mở lại"), "{}", reply.body);
+    assert_eq!(
+        sign_in_from(&app, PROXY, None, "u.tn", PASSWORD)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    // Nobody locks themselves out.
+    let reply = post(format!("csrf={csrf}&what=disable&username=u.qt")).await;
+    assert!(reply.body.contains("không thể tự khóa"), "{}", reply.body);
+    let reply = post(format!(
+        "csrf={csrf}&what=revoke&username=u.qt&role=administrator&agency={PROVINCE}"
+    ))
+    .await;
+    assert!(
+        reply.body.contains("không thể tự bỏ vai trò quản trị"),
+        "{}",
+        reply.body
+    );
+
+    // A role taken away: the specialist no longer sees the department's dossiers.
+    let (_, d) = app
+        .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+        .await;
+    let (_, d) = app
+        .post(
+            &format!("/api/v1/dossiers/{}/transitions", d["id"]),
+            Some("tok-tn"),
+            serde_json::json!({"action": "forward", "expected_version": d["version"]}),
+        )
+        .await;
+    let path = format!("/api/v1/dossiers/{}", d["id"]);
+    let cv_token = app
+        .state
+        .db
+        .create_api_token(
+            app.state
+                .db
+                .staff_by_username("u.cv")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            "Kiểm tra",
+            None,
+            None,
+            "test",
+        )
+        .await
+        .unwrap()
+        .secret;
+    assert_eq!(app.get(&path, Some(&cv_token)).await.0, StatusCode::OK);
+    let reply = post(format!(
+        "csrf={csrf}&what=revoke&username=u.cv&role=specialist&agency={JUSTICE}"
+    ))
+    .await;
+    assert!(reply.body.contains("Đã bỏ vai trò"), "{}", reply.body);
+    assert_eq!(
+        app.get(&path, Some(&cv_token)).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let reply = post(format!(
+        "csrf={csrf}&what=revoke&username=u.cv&role=specialist&agency={JUSTICE}"
+    ))
+    .await;
+    assert!(reply.body.contains("không tìm thấy"), "{}", reply.body);
+}

@@ -36,7 +36,9 @@ pub struct StaffRow {
     pub username: String,
     pub full_name: String,
     pub title: String,
-    pub grants: String,
+    pub active: bool,
+    /// (role code, role label, agency code), each with its own revoke button.
+    pub grants: Vec<(&'static str, &'static str, String)>,
 }
 
 pub struct ProcedureRow {
@@ -75,10 +77,10 @@ async fn page(
         let grants = app.db.grants(s.id).await?;
         staff.push(StaffRow {
             grants: grants
-                .iter()
-                .map(|g| format!("{} @ {}", g.role.label_vi(), g.agency_code))
-                .collect::<Vec<_>>()
-                .join("; "),
+                .into_iter()
+                .map(|g| (g.role.as_str(), g.role.label_vi(), g.agency_code))
+                .collect(),
+            active: s.active,
             username: s.username,
             full_name: s.full_name,
             title: s.title.unwrap_or_default(),
@@ -180,7 +182,7 @@ fn optional(text: &str) -> Option<String> {
 
 fn messages(e: DbError) -> Result<Vec<String>, PageError> {
     match e {
-        DbError::Invalid(fields) => Ok(fields.into_iter().map(|f| f.to_string()).collect()),
+        DbError::Invalid(fields) => Ok(fields.into_iter().map(|f| f.message).collect()),
         other @ (DbError::NotFound(_) | DbError::Forbidden(_)) => Ok(vec![other.to_string()]),
         other => Err(other.into()),
     }
@@ -225,27 +227,19 @@ pub async fn change(
                 title: optional(&c.title),
                 ..NewStaff::default()
             };
-            // The password is checked before the account exists, so a refused password
-            // leaves no half-made account behind.
-            match motcua_domain::password::check_new_password(
-                &c.password,
-                &[c.username.trim()],
-                None,
-            ) {
-                Err(e) => Err(vec![e.to_string()]),
-                Ok(()) => match app.db.create_staff(&new, &actor).await {
-                    Ok(s) => match app.db.set_password(s.id, &c.password, &actor, None).await {
-                        Ok(()) => Ok(format!("Đã thêm cán bộ {}", s.full_name)),
-                        Err(e) => Err(messages(e)?),
-                    },
-                    Err(e) => Err(messages(e)?),
-                },
+            match app
+                .db
+                .create_staff_with_password(&new, &c.password, &actor)
+                .await
+            {
+                Ok(s) => Ok(format!("Đã thêm cán bộ {}", s.full_name)),
+                Err(e) => Err(messages(e)?),
             }
         }
         "reset" => match app.db.staff_by_username(&c.username).await? {
-            Some(s) => match app.db.set_password(s.id, &c.password, &actor, None).await {
+            Some(s) => match app.db.reset_password(s.id, &c.password, &actor).await {
                 Ok(()) => Ok(format!(
-                    "Đã đặt lại mật khẩu cho {}; các phiên đăng nhập và mã API của tài khoản đã bị hủy",
+                    "Đã đặt lại mật khẩu cho {}; các phiên đăng nhập và mã API của tài khoản đã bị hủy, lần đăng nhập tới phải đổi mật khẩu",
                     s.full_name
                 )),
                 Err(e) => Err(messages(e)?),
@@ -254,6 +248,48 @@ pub async fn change(
                 "không có cán bộ tên đăng nhập “{}”",
                 c.username.trim()
             )]),
+        },
+        "disable" | "enable" => match app.db.staff_by_username(&c.username).await? {
+            Some(s) => {
+                let active = c.what == "enable";
+                match app
+                    .db
+                    .set_staff_active(s.id, active, who.session.staff.id)
+                    .await
+                {
+                    Ok(s) if active => Ok(format!("Đã mở lại tài khoản {}", s.full_name)),
+                    Ok(s) => Ok(format!(
+                        "Đã khóa tài khoản {}; các phiên đăng nhập đã kết thúc",
+                        s.full_name
+                    )),
+                    Err(e) => Err(messages(e)?),
+                }
+            }
+            None => Err(vec![format!(
+                "không có cán bộ tên đăng nhập “{}”",
+                c.username.trim()
+            )]),
+        },
+        "revoke" => match (
+            app.db.staff_by_username(&c.username).await?,
+            Role::parse(&c.role),
+        ) {
+            (Some(s), Some(role)) => {
+                match app
+                    .db
+                    .revoke(s.id, c.agency.trim(), role, who.session.staff.id)
+                    .await
+                {
+                    Ok(()) => Ok(format!(
+                        "Đã bỏ vai trò {} của {} tại {}",
+                        role.label_vi(),
+                        s.full_name,
+                        c.agency.trim()
+                    )),
+                    Err(e) => Err(messages(e)?),
+                }
+            }
+            _ => Err(vec!["không có cán bộ hoặc vai trò này".into()]),
         },
         "grant" => match (
             app.db.staff_by_username(&c.username).await?,

@@ -30,6 +30,8 @@ use std::sync::Arc;
 use crate::AppState;
 
 pub const COOKIE: &str = "motcua_session";
+/// Where an officer changes their password.
+pub const PASSWORD_PAGE: &str = "/can-bo/doi-mat-khau";
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
@@ -112,6 +114,14 @@ where
             return Err(to_sign_in());
         };
         match app.db.session(&token, app.now().timestamp()).await {
+            // After an administrator's reset, nothing but choosing a new password (or
+            // signing out) until it is done.
+            Ok(Some(session))
+                if session.staff.must_change_password
+                    && !matches!(parts.uri.path(), PASSWORD_PAGE | "/can-bo/dang-xuat") =>
+            {
+                Err(Redirect::to(PASSWORD_PAGE).into_response())
+            }
             Ok(Some(session)) => Ok(Self { session, token }),
             Ok(None) => Err(to_sign_in()),
             Err(e) => Err(crate::pages::PageError::from(e).into_response()),

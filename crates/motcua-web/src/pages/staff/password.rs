@@ -32,7 +32,11 @@ pub async fn form(who: SignedIn, headers: HeaderMap, uri: Uri) -> Response {
         other_lang: frame.other_lang,
         back: frame.back,
         csrf: who.session.csrf.clone(),
-        message: None,
+        message: who
+            .session
+            .staff
+            .must_change_password
+            .then(|| frame.t.get("password.must_change")),
         error: None,
     })
 }
