@@ -109,3 +109,13 @@
     });
   });
 })();
+
+// Forms whose action nothing can undo (data-confirm="question"): asked before they are sent.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || !form.hasAttribute || !form.hasAttribute("data-confirm")) { return; }
+    if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+  });
+})();

@@ -482,6 +482,23 @@ fn online_filing_and_rating(b: &mut Browser, server: &DemoServer) {
     // Tracked publicly with the receipt's secret, then withdrawn and rated.
     b.eval("document.querySelector('details.withdraw').open = true");
     b.fill("details.withdraw input[name=reason]", "Nộp nhầm thủ tục");
+    // The withdrawal asks first: answered "no", nothing is sent and the dossier stays.
+    let asked = b.eval(
+        "window.asked = ''; window.confirm = function (q) { window.asked = q; return false; }; \
+         document.querySelector('details.withdraw button[type=submit]').click(); window.asked",
+    );
+    assert!(
+        asked
+            .as_str()
+            .is_some_and(|q| q.contains("không thể hoàn tác")),
+        "{asked}"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        b.exists("details.withdraw"),
+        "a refused confirmation sent the form"
+    );
+    b.eval("window.confirm = function () { return true; }; true");
     b.click_and_wait("details.withdraw button[type=submit]");
     assert!(b.exists("form.rating-form"), "{}", b.body_text());
     for (q, score) in [

@@ -161,6 +161,21 @@ async fn queue_dossier_page_actions_and_csrf() {
         !html.contains("Phê duyệt kết quả"),
         "the counter may not approve"
     );
+    // Only the actions nothing can undo ask first; the usual ones do not.
+    let asks: Vec<&str> = html
+        .split("<form ")
+        .filter(|f| f.contains("data-confirm="))
+        .filter_map(|f| f.split("name=\"action\" value=\"").nth(1))
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert!(!asks.is_empty(), "{html}");
+    for action in &asks {
+        assert!(
+            ["refuse_intake", "reject", "stop", "withdraw"].contains(action),
+            "{action} asks"
+        );
+    }
+    assert!(html.contains("không thể hoàn tác"));
     let csrf = csrf_of(&html);
 
     // Without the form token nothing happens.

@@ -188,6 +188,18 @@ impl Action {
         }
     }
 
+    /// Whether it ends the dossier without its result (a refusal, a stop, a withdrawal):
+    /// nothing can undo it, so the person taking it confirms it first.
+    pub fn is_irreversible(&self) -> bool {
+        matches!(
+            self,
+            Self::RefuseIntake { .. }
+                | Self::Reject { .. }
+                | Self::Stop { .. }
+                | Self::Withdraw { .. }
+        )
+    }
+
     /// What people read for it.
     pub fn label_vi(&self) -> &'static str {
         Self::label_of_name(self.name()).unwrap_or("")

@@ -32,6 +32,8 @@ pub struct ActionForm {
     pub name: &'static str,
     pub label: &'static str,
     pub fields: Vec<&'static str>,
+    /// The question asked before an action nothing can undo.
+    pub confirm: Option<String>,
 }
 
 pub struct Received {
@@ -179,6 +181,13 @@ async fn allowed_actions(
                 name: action.name(),
                 label: action.label_vi(),
                 fields,
+                confirm: action.is_irreversible().then(|| {
+                    format!(
+                        "{}: hồ sơ {} sẽ kết thúc và không thể hoàn tác. Tiếp tục?",
+                        action.label_vi(),
+                        d.code
+                    )
+                }),
             });
         }
     }
