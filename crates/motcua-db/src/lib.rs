@@ -53,7 +53,7 @@ pub use days::{day_key, day_of, day_start};
 pub use delivery::{Attempt, Claimed, Delivery, FallbackRanks, Outcome, truncate_answer};
 pub use dossiers::{
     ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, IntakeExtras, PublicDossier,
-    TransitionRequest,
+    RECEIVING_STATUSES, TransitionRequest,
 };
 pub use engine::{Db, Durability, EngineKind, redact};
 pub use error::DbError;

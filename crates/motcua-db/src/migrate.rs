@@ -75,6 +75,11 @@ const SQLITE: &[Migration] = &[
         "staff_accounts",
         include_str!("../migrations/sqlite/0014_staff_accounts.sql"),
     ),
+    (
+        15,
+        "receiving_queues",
+        include_str!("../migrations/sqlite/0015_receiving_queues.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -146,6 +151,11 @@ const POSTGRES: &[Migration] = &[
         14,
         "staff_accounts",
         include_str!("../migrations/postgres/0014_staff_accounts.sql"),
+    ),
+    (
+        15,
+        "receiving_queues",
+        include_str!("../migrations/postgres/0015_receiving_queues.sql"),
     ),
 ];
 

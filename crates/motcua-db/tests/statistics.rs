@@ -171,6 +171,43 @@ async fn queues_match(db: &Db, all: &[DossierRecord]) {
         }
     }
     assert_eq!(checked.len(), 2, "both open and ended dossiers were listed");
+    // The receiving counters' queues: what each received, wherever it is held now.
+    let receiving: std::collections::BTreeSet<i64> =
+        all.iter().map(|d| d.receiving_agency_id).collect();
+    let mut listed = 0;
+    for agency in receiving {
+        for status in motcua_db::RECEIVING_STATUSES {
+            let got = pages(
+                db,
+                DossierFilter {
+                    receiving_agency_id: Some(agency),
+                    status: Some(status),
+                    ..DossierFilter::default()
+                },
+            )
+            .await;
+            let mut picked: Vec<&DossierRecord> = all
+                .iter()
+                .filter(|d| d.receiving_agency_id == agency && d.status == status)
+                .collect();
+            picked.sort_by_key(order);
+            assert_eq!(
+                got,
+                picked.iter().map(|d| d.id).collect::<Vec<_>>(),
+                "{status:?}"
+            );
+            listed += got.len();
+        }
+        let refused = db
+            .list_dossiers(&DossierFilter {
+                receiving_agency_id: Some(agency),
+                status: Some(Status::Processing),
+                ..DossierFilter::default()
+            })
+            .await;
+        assert!(refused.is_err(), "only the counter's statuses");
+    }
+    assert!(listed > 0, "some dossier waited at a counter's statuses");
 }
 
 async fn known_outcomes(engine: &str) {

@@ -589,3 +589,77 @@ async fn administrators_create_reset_disable_and_revoke_accounts() {
     .await;
     assert!(reply.body.contains("không tìm thấy"), "{}", reply.body);
 }
+
+#[tokio::test]
+async fn the_counter_sees_what_it_received_wherever_it_waits() {
+    let app = app_behind_proxy().await;
+    let (_, d) = app
+        .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+        .await;
+    let act = |d: serde_json::Value, token: &'static str, action: serde_json::Value| {
+        let app = &app;
+        async move {
+            let mut body = action;
+            body["expected_version"] = d["version"].clone();
+            let (status, d) = app
+                .post(
+                    &format!("/api/v1/dossiers/{}/transitions", d["id"]),
+                    Some(token),
+                    body,
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{d}");
+            d
+        }
+    };
+    let d = act(d, "tok-tn", serde_json::json!({"action": "forward"})).await;
+    let d = act(
+        d,
+        "tok-cv",
+        serde_json::json!({"action": "request_supplement", "reason": "Thiếu chữ ký", "missing": ["Bản sao CCCD"]}),
+    )
+    .await;
+    assert_eq!(d["status"], "awaiting_supplement");
+    let code = d["code"].as_str().unwrap().to_string();
+    let held_by = app
+        .state
+        .db
+        .dossier(d["id"].as_i64().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(
+        held_by.current_agency_id, held_by.receiving_agency_id,
+        "held by the department"
+    );
+
+    let counter = session_of(&sign_in_from(&app, PROXY, None, "u.tn", PASSWORD).await);
+    let queue = get_page(&app, "/can-bo", Some(&counter)).await;
+    let tab = queue
+        .body
+        .split("href=\"")
+        .filter_map(|h| h.split('"').next())
+        .find(|h| h.contains("status=awaiting_supplement") && h.contains("tiep-nhan=1"))
+        .unwrap_or_else(|| {
+            panic!(
+                "a supplement tab built from the receiving agency: {}",
+                queue.body
+            )
+        })
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    let page = get_page(&app, &tab, Some(&counter)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(&code),
+        "the counter sees the dossier it must take papers for: {tab}\n{}",
+        page.body
+    );
+    // The same status by the counter's own holdings does not show it (it is at the department).
+    let held = get_page(&app, &tab.replace("&tiep-nhan=1", ""), Some(&counter)).await;
+    assert!(!held.body.contains(&code));
+    // And the dossier page opens for the counter, with the supplement to receive.
+    let page = get_page(&app, &format!("/can-bo/ho-so/{}", d["id"]), Some(&counter)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Nhận hồ sơ bổ sung"), "{}", page.body);
+}

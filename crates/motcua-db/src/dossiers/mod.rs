@@ -77,6 +77,11 @@ pub struct DossierFilter {
     /// Only dossiers whose current step is this role's (with `agency_id`).
     #[serde(default)]
     pub step_role: Option<motcua_domain::agency::Role>,
+    /// The dossiers received at this agency (its counter), wherever they are held now:
+    /// with `status` one of those the counter acts on (awaiting a supplement or a payment,
+    /// result ready).
+    #[serde(default)]
+    pub receiving_agency_id: Option<i64>,
     /// Opaque cursor from the previous page.
     pub after: Option<String>,
     pub limit: Option<i64>,
@@ -256,6 +261,20 @@ const LIST_AGENCY_ROLE: &str = concat!(
     not_ended!(),
     " AND step_role = $2 AND (sort_due, id) > ($3, $4) ORDER BY sort_due, id LIMIT $5"
 );
+/// The dossiers a counter received, in one of the statuses it acts on
+/// ([`RECEIVING_STATUSES`]), wherever they are held.
+const LIST_RECEIVING_STATUS: &str = concat!(
+    select_dossier!(),
+    " WHERE receiving_agency_id = $1 AND status IN (5, 6, 9) AND status = $2
+      AND (sort_due, id) > ($3, $4) ORDER BY sort_due, id LIMIT $5"
+);
+/// The statuses a receiving counter's queues list (named literally in
+/// [`LIST_RECEIVING_STATUS`] and in the index of migration 15).
+pub const RECEIVING_STATUSES: [Status; 3] = [
+    Status::AwaitingSupplement,
+    Status::AwaitingPayment,
+    Status::ResultReady,
+];
 const LIST_ASSIGNEE_STATUS: &str = concat!(
     select_dossier!(),
     " WHERE assignee_id = $1 AND status = $2 AND (sort_due, id) > ($3, $4)
@@ -388,6 +407,26 @@ impl Db {
                 (None, Some(s), None) => (LIST_ASSIGNEE, Some(s)),
                 _ => (LIST_ANY, None),
             };
+        if let Some(receiving) = filter.receiving_agency_id {
+            let Some(wanted) = filter.status.filter(|s| RECEIVING_STATUSES.contains(s)) else {
+                return Err(DbError::invalid(
+                    "status",
+                    "hàng đợi theo nơi tiếp nhận chỉ có: chờ bổ sung, chờ nộp phí, có kết quả",
+                ));
+            };
+            let items: Vec<DossierRecord> = on_read!(self, pool => {
+                let rows = sqlx::query(LIST_RECEIVING_STATUS)
+                    .bind(receiving)
+                    .bind(i64::from(wanted.code()))
+                    .bind(after_due)
+                    .bind(after_id)
+                    .bind(limit + 1)
+                    .fetch_all(pool)
+                    .await?;
+                rows.iter().map(record).collect::<Result<Vec<_>, _>>()?
+            });
+            return Ok(page_of(items, limit));
+        }
         if let (Some(agency), Some(role)) = (filter.agency_id, filter.step_role) {
             let items: Vec<DossierRecord> = on_read!(self, pool => {
                 let rows = sqlx::query(LIST_AGENCY_ROLE)
@@ -573,6 +612,21 @@ mod tests {
         }
         for sql in [LIST_AGENCY_ENDED_STATUS, LIST_AGENCY] {
             assert!(sql.contains(ended!()));
+        }
+        let receiving = format!(
+            "status IN ({})",
+            RECEIVING_STATUSES
+                .iter()
+                .map(|s| s.code().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        assert!(LIST_RECEIVING_STATUS.contains(&receiving));
+        for migration in [
+            include_str!("../../migrations/sqlite/0015_receiving_queues.sql"),
+            include_str!("../../migrations/postgres/0015_receiving_queues.sql"),
+        ] {
+            assert!(migration.contains(&format!("WHERE {receiving}")));
         }
     }
 }

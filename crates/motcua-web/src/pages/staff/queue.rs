@@ -26,6 +26,10 @@ pub struct QueueQuery {
     mine: Option<String>,
     /// A ready-made queue: `phe-duyet` (awaiting this leader's approval).
     hang: Option<String>,
+    /// `1`: the dossiers this agency's counter received, wherever they are held (for the
+    /// statuses the counter acts on).
+    #[serde(rename = "tiep-nhan")]
+    by_receiving: Option<String>,
 }
 
 /// A ready-made queue offered as a tab.
@@ -70,6 +74,7 @@ struct Queue {
     mine: bool,
     tabs: Vec<Tab>,
     approval: bool,
+    by_receiving: bool,
 }
 
 /// The traffic light of a dossier at `now`.
@@ -140,7 +145,20 @@ pub async fn queue(
         .into_iter()
         .find(|r| roles_here.contains(r));
     let approval = q.hang.as_deref() == Some("phe-duyet") && leader.is_some();
-    let page = if approval && agency != 0 {
+    let by_receiving = q.by_receiving.as_deref() == Some("1")
+        && motcua_db::RECEIVING_STATUSES.contains(&status)
+        && agency != 0;
+    let page = if by_receiving {
+        app.db
+            .list_dossiers(&DossierFilter {
+                receiving_agency_id: Some(agency),
+                status: Some(status),
+                after: q.after.clone(),
+                limit: Some(50),
+                ..DossierFilter::default()
+            })
+            .await?
+    } else if approval && agency != 0 {
         app.db
             .list_dossiers(&DossierFilter {
                 agency_id: Some(agency),
@@ -204,19 +222,32 @@ pub async fn queue(
     let status_tab = |label: &'static str, wanted: Status| Tab {
         label,
         href: format!("/can-bo?agency={agency}&status={}", wanted.as_str()),
-        current: !approval && !mine && status == wanted,
+        current: !approval && !mine && !by_receiving && status == wanted,
+    };
+    // The counter's own: what it received, wherever the dossier is now held.
+    let received_tab = |label: &'static str, wanted: Status| Tab {
+        label,
+        href: format!(
+            "/can-bo?agency={agency}&status={}&tiep-nhan=1",
+            wanted.as_str()
+        ),
+        current: by_receiving && status == wanted,
     };
     let mut tabs = Vec::new();
     if roles_here.contains(&Role::CounterOfficer) {
         tabs.push(status_tab(t.get("queue.tab.to_accept"), Status::Submitted));
         tabs.push(status_tab(t.get("queue.tab.at_counter"), Status::Accepted));
-        tabs.push(status_tab(
+        tabs.push(received_tab(
             t.get("queue.tab.to_return"),
             Status::ResultReady,
         ));
-        tabs.push(status_tab(
+        tabs.push(received_tab(
             t.get("queue.tab.supplement"),
             Status::AwaitingSupplement,
+        ));
+        tabs.push(received_tab(
+            t.get("queue.tab.payment"),
+            Status::AwaitingPayment,
         ));
     }
     if roles_here
@@ -240,6 +271,7 @@ pub async fn queue(
     Ok(render(&Queue {
         tabs,
         approval,
+        by_receiving,
         t,
         other_lang: frame.other_lang,
         back: frame.back,
