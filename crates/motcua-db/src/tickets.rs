@@ -375,12 +375,16 @@ impl Db {
     /// The catalogue's fields (code, name), for the kiosk.
     pub async fn fields(&self) -> Result<Vec<(String, String)>, DbError> {
         on_read!(self, pool => {
-            let rows = sqlx::query("SELECT DISTINCT field_code, field_name FROM procedures ORDER BY field_name")
+            let rows = sqlx::query("SELECT DISTINCT field_code, field_name FROM procedures")
                 .fetch_all(pool)
                 .await?;
-            rows.iter()
+            let mut fields = rows
+                .iter()
                 .map(|r| Ok((r.text("field_code")?, r.text("field_name")?)))
-                .collect()
+                .collect::<Result<Vec<_>, DbError>>()?;
+            // In Vietnamese order (Đ after D), which no engine's collation gives everywhere.
+            fields.sort_by_cached_key(|(_, name)| motcua_domain::text::vi_sort_key(name));
+            Ok(fields)
         })
     }
 }

@@ -316,3 +316,32 @@ async fn malformed_ids_and_queries_get_the_json_error() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(e["error"]["code"], "invalid");
 }
+
+#[tokio::test]
+async fn malformed_bodies_are_named_in_vietnamese() {
+    let app = TestApp::new().await;
+    let mut body = lawyer_intake();
+    body["applicant"].as_object_mut().unwrap().remove("name");
+    body["channel"] = json!("fax");
+    let (status, e) = app.post("/api/v1/dossiers", Some("tok-tn"), body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let said = e.to_string();
+    assert!(
+        !said.contains("Failed to deserialize") && !said.contains("expected"),
+        "{said}"
+    );
+    assert!(
+        said.contains("thiếu trường name") || said.contains("giá trị fax không hợp lệ"),
+        "{said}"
+    );
+    let (status, e) = app.get("/api/v1/dossiers?agency=abc", Some("tok-tn")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("tham số không hợp lệ"),
+        "{e}"
+    );
+    assert!(!e.to_string().contains("Failed to deserialize"), "{e}");
+}

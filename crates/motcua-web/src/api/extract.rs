@@ -26,13 +26,11 @@ where
             Ok(axum::Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(match rejection {
                 JsonRejection::JsonDataError(e) => {
-                    ApiError::invalid(vec![motcua_domain::FieldError::new(
-                        "body",
-                        format!("dữ liệu không đúng cấu trúc: {}", e.body_text()),
-                    )])
+                    ApiError::invalid(vec![super::serde_vi::field_error(&e.body_text(), "body")])
                 }
                 JsonRejection::JsonSyntaxError(e) => {
-                    ApiError::bad_request("body", format!("JSON sai cú pháp: {}", e.body_text()))
+                    let found = super::serde_vi::field_error(&e.body_text(), "body");
+                    ApiError::bad_request(&found.field, found.message)
                 }
                 JsonRejection::MissingJsonContentType(_) => ApiError::bad_request(
                     "content-type",
@@ -62,7 +60,11 @@ where
             .await
             .map(|Query(v)| Self(v))
             .map_err(|e: QueryRejection| {
-                ApiError::bad_request("query", format!("tham số không hợp lệ: {}", e.body_text()))
+                let found = super::serde_vi::field_error(&e.body_text(), "query");
+                ApiError::bad_request(
+                    &found.field,
+                    format!("tham số không hợp lệ: {}", found.message),
+                )
             })
     }
 }

@@ -7,6 +7,7 @@ pub mod error;
 mod extract;
 mod lookup;
 mod openapi;
+mod serde_vi;
 mod statistics;
 
 use axum::Router;

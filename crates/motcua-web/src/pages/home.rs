@@ -31,7 +31,7 @@ pub async fn fields(app: &AppState) -> Result<Vec<FieldCount>, PageError> {
             }),
         }
     }
-    out.sort_by_cached_key(|f| motcua_domain::text::fold(&f.name));
+    out.sort_by_cached_key(|f| motcua_domain::text::vi_sort_key(&f.name));
     Ok(out)
 }
 
