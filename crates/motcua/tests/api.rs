@@ -334,13 +334,16 @@ async fn malformed_bodies_are_named_in_vietnamese() {
         said.contains("thiếu trường name") || said.contains("giá trị fax không hợp lệ"),
         "{said}"
     );
-    let (status, e) = app.get("/api/v1/dossiers?agency=abc", Some("tok-tn")).await;
+    let (status, e) = app
+        .get(
+            "/api/v1/dossiers?agency=000.01.01.H56&limit=nhieu",
+            Some("tok-tn"),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
-    assert!(
-        e["error"]["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("tham số không hợp lệ"),
+    assert_eq!(e["error"]["fields"][0]["field"], "limit", "{e}");
+    assert_eq!(
+        e["error"]["fields"][0]["message"], "tham số không hợp lệ: không phải một số",
         "{e}"
     );
     assert!(!e.to_string().contains("Failed to deserialize"), "{e}");
