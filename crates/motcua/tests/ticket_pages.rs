@@ -193,3 +193,49 @@ async fn the_directory_lists_leaders_and_officers_but_not_administrators() {
         "the administrator is not a public contact"
     );
 }
+
+#[tokio::test]
+async fn the_kiosk_and_the_hall_screens_show_no_way_out() {
+    let app = TestApp::new().await;
+    let (_, kiosk, _) = call(&app, Method::GET, "/lay-so", None, "").await;
+    let centre = app
+        .state
+        .db
+        .agency_by_code(CENTRE)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let field = app.state.db.fields().await.unwrap()[0].0.clone();
+    let (_, _, to) = call(
+        &app,
+        Method::POST,
+        "/lay-so",
+        None,
+        &format!("agency={centre}&field={field}"),
+    )
+    .await;
+    let (_, ticket, _) = call(&app, Method::GET, &to.unwrap(), None, "").await;
+    let (_, display, _) = call(&app, Method::GET, "/man-hinh-so", None, "").await;
+    let (_, screen, _) = call(&app, Method::GET, "/bang-cong-khai?man-hinh=1", None, "").await;
+    for (page, html) in [
+        ("kiosk", &kiosk),
+        ("ticket", &ticket),
+        ("display", &display),
+        ("board screen", &screen),
+    ] {
+        assert!(html.contains("class=\"hall\""), "{page}: the whole screen");
+        for way_out in [
+            "href=\"/can-bo",
+            "href=\"/cong-dan",
+            "href=\"/thu-tuc\"",
+            "<nav",
+        ] {
+            assert!(!html.contains(way_out), "{page} offers {way_out}");
+        }
+    }
+    // The ticket still leads back to the kiosk; the board on the website keeps the menu.
+    assert!(ticket.contains("href=\"/lay-so"));
+    let (_, board, _) = call(&app, Method::GET, "/bang-cong-khai", None, "").await;
+    assert!(board.contains("<nav") && !board.contains("class=\"hall\""));
+}

@@ -25,8 +25,6 @@ pub struct Place {
 #[template(path = "kiosk.html")]
 struct Kiosk {
     t: Tr,
-    other_lang: &'static str,
-    back: String,
     places: Vec<Place>,
     chosen: Option<i64>,
     fields: Vec<(String, String)>,
@@ -73,8 +71,6 @@ pub async fn kiosk(
     };
     Ok(render(&Kiosk {
         t: frame.t,
-        other_lang: frame.other_lang,
-        back: frame.back,
         places,
         chosen,
         fields,
@@ -113,8 +109,6 @@ pub async fn take(
 #[template(path = "ticket.html")]
 struct TicketPage {
     t: Tr,
-    other_lang: &'static str,
-    back: String,
     number: String,
     field: String,
     agency: String,
@@ -150,8 +144,6 @@ pub async fn ticket(
         .unwrap_or_default();
     Ok(render(&TicketPage {
         t: frame.t,
-        other_lang: frame.other_lang,
-        back: frame.back,
         number: t.label(),
         field: t.field_name.clone(),
         agency,
@@ -203,8 +195,6 @@ async fn board(app: &AppState, agency: i64) -> Result<Board, PageError> {
 #[template(path = "display.html")]
 struct Display {
     t: Tr,
-    other_lang: &'static str,
-    back: String,
     agency: String,
     agency_id: i64,
     board: Board,
@@ -229,8 +219,6 @@ pub async fn display(
         .unwrap_or_default();
     Ok(render(&Display {
         t: frame.t,
-        other_lang: frame.other_lang,
-        back: frame.back,
         agency,
         agency_id,
         board: board(&app, agency_id).await?,
