@@ -588,6 +588,11 @@ async fn administrators_manage_agencies_staff_and_procedure_versions() {
     let (status, html, _) = send(&app, Method::GET, "/can-bo/quan-tri", Some(&admin), None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Sở Tư pháp") && html.contains("u.tn"));
+    // The agencies as a tree: the departments nested under the provincial committee.
+    let tree = html.split("<ul class=\"tree\">").nth(1).unwrap();
+    let province = tree.find("Ủy ban nhân dân tỉnh Thanh Hóa").unwrap();
+    let justice = tree.find("Sở Tư pháp").unwrap();
+    assert!(tree[province..justice].contains("<ul><li>"), "{tree}");
     let csrf = csrf_of(&html);
     let post = |form: String| {
         let app = &app;

@@ -29,7 +29,31 @@ pub struct AgencyRow {
     pub code: String,
     pub name: String,
     pub level: &'static str,
-    pub indent: usize,
+    /// The list tags that open this agency's item: nested under its parent's.
+    pub before: String,
+}
+
+/// The tags before each agency (in path order, `depths` their depth in the tree) that nest
+/// them as a tree of lists, and the tags that close the tree after the last.
+fn nesting(depths: &[usize]) -> (Vec<String>, String) {
+    let mut out = Vec::with_capacity(depths.len());
+    let first = depths.iter().copied().min().unwrap_or(0);
+    let mut current: Option<usize> = None;
+    for &depth in depths {
+        let depth = depth.saturating_sub(first);
+        out.push(match current {
+            None => format!("<li>{}", "<ul><li>".repeat(depth)),
+            Some(c) if depth > c => "<ul><li>".repeat(depth - c),
+            Some(c) if depth == c => "</li><li>".to_string(),
+            Some(c) => format!("</li>{}<li>", "</ul></li>".repeat(c - depth)),
+        });
+        current = Some(depth);
+    }
+    let end = match current {
+        Some(c) => format!("</li>{}", "</ul></li>".repeat(c)),
+        None => String::new(),
+    };
+    (out, end)
 }
 
 pub struct StaffRow {
@@ -55,6 +79,8 @@ struct AdminPage {
     back: String,
     csrf: String,
     agencies: Vec<AgencyRow>,
+    /// The tags that close the agency tree.
+    tree_end: String,
     staff: Vec<StaffRow>,
     procedures: Vec<ProcedureRow>,
     roles: Vec<(&'static str, &'static str)>,
@@ -72,6 +98,11 @@ async fn page(
     catalogue: String,
 ) -> Result<Response, PageError> {
     let agencies = app.db.agencies().await?;
+    let depths: Vec<usize> = agencies
+        .iter()
+        .map(|a| a.path.matches('/').count().saturating_sub(2))
+        .collect();
+    let (before, tree_end) = nesting(&depths);
     let mut staff = Vec::new();
     for s in app.db.all_staff().await? {
         let grants = app.db.grants(s.id).await?;
@@ -109,13 +140,15 @@ async fn page(
         csrf: who.session.csrf.clone(),
         agencies: agencies
             .iter()
-            .map(|a| AgencyRow {
+            .zip(before)
+            .map(|(a, before)| AgencyRow {
                 code: a.code.clone(),
                 name: a.name.clone(),
                 level: a.level.label_vi(),
-                indent: a.path.matches('/').count().saturating_sub(2),
+                before,
             })
             .collect(),
+        tree_end,
         staff,
         procedures,
         roles: Role::ALL
@@ -337,5 +370,24 @@ pub async fn change(
     match outcome {
         Ok(message) => page(&app, &who, frame, Some(message), Vec::new(), String::new()).await,
         Err(errors) => page(&app, &who, frame, None, errors, catalogue_text).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn agencies_nest_as_lists() {
+        let (before, end) = super::nesting(&[0, 1, 2, 1, 0, 1]);
+        let html: String = before
+            .iter()
+            .zip(["A", "B", "C", "D", "E", "F"])
+            .map(|(b, n)| format!("{b}{n}"))
+            .collect::<String>()
+            + &end;
+        assert_eq!(
+            html,
+            "<li>A<ul><li>B<ul><li>C</li></ul></li><li>D</li></ul></li><li>E<ul><li>F</li></ul></li>"
+        );
+        assert_eq!(super::nesting(&[]), (Vec::new(), String::new()));
     }
 }
