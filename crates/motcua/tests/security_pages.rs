@@ -596,26 +596,10 @@ async fn the_counter_sees_what_it_received_wherever_it_waits() {
     let (_, d) = app
         .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
         .await;
-    let act = |d: serde_json::Value, token: &'static str, action: serde_json::Value| {
-        let app = &app;
-        async move {
-            let mut body = action;
-            body["expected_version"] = d["version"].clone();
-            let (status, d) = app
-                .post(
-                    &format!("/api/v1/dossiers/{}/transitions", d["id"]),
-                    Some(token),
-                    body,
-                )
-                .await;
-            assert_eq!(status, StatusCode::OK, "{d}");
-            d
-        }
-    };
-    let d = act(d, "tok-tn", serde_json::json!({"action": "forward"})).await;
-    let d = act(
-        d,
-        "tok-cv",
+    let d = app
+        .act("tok-tn", &d, serde_json::json!({"action": "forward"}))
+        .await;
+    let d = app.act("tok-cv", &d,
         serde_json::json!({"action": "request_supplement", "reason": "Thiếu chữ ký", "missing": ["Bản sao CCCD"]}),
     )
     .await;

@@ -53,38 +53,20 @@ async fn post_file(
     send(app, r.body(Body::from(body)).unwrap()).await
 }
 
-async fn act(app: &TestApp, token: &str, d: &Value, action: Value) -> Value {
-    let mut body = action;
-    body["expected_version"] = d["version"].clone();
-    let (status, d) = app
-        .post(
-            &format!("/api/v1/dossiers/{}/transitions", d["id"]),
-            Some(token),
-            body,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{d}");
-    d
-}
-
 /// The lawyer's certificate taken to approval (the province's leader approves it).
 async fn approved(app: &TestApp) -> i64 {
     let (status, d) = app
         .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
         .await;
     assert_eq!(status, StatusCode::CREATED, "{d}");
-    let d = act(app, "tok-tn", &d, json!({"action": "forward"})).await;
-    let d = act(
-        app,
-        "tok-cv",
-        &d,
-        json!({"action": "appraise", "note": "Đủ"}),
-    )
-    .await;
-    let d = act(app, "tok-cv", &d, json!({"action": "forward"})).await;
-    let d = act(app, "tok-tp", &d, json!({"action": "forward"})).await;
-    let d = act(app, "tok-gd", &d, json!({"action": "forward"})).await;
-    let d = act(app, "tok-ct", &d, json!({"action": "approve"})).await;
+    let d = app.act("tok-tn", &d, json!({"action": "forward"})).await;
+    let d = app
+        .act("tok-cv", &d, json!({"action": "appraise", "note": "Đủ"}))
+        .await;
+    let d = app.act("tok-cv", &d, json!({"action": "forward"})).await;
+    let d = app.act("tok-tp", &d, json!({"action": "forward"})).await;
+    let d = app.act("tok-gd", &d, json!({"action": "forward"})).await;
+    let d = app.act("tok-ct", &d, json!({"action": "approve"})).await;
     assert_eq!(d["status"], "result_ready");
     d["id"].as_i64().unwrap()
 }
@@ -419,19 +401,15 @@ async fn the_owner_downloads_the_signed_result_and_its_signature() {
     let (_, d) = app
         .get(&format!("/api/v1/dossiers/{id}"), Some("tok-tn"))
         .await;
-    let d = act(&app, "tok-tn", &d, json!({"action": "accept"})).await;
-    let d = act(&app, "tok-tn", &d, json!({"action": "forward"})).await;
-    let d = act(
-        &app,
-        "tok-cv",
-        &d,
-        json!({"action": "appraise", "note": "Đủ"}),
-    )
-    .await;
-    let d = act(&app, "tok-cv", &d, json!({"action": "forward"})).await;
-    let d = act(&app, "tok-tp", &d, json!({"action": "forward"})).await;
-    let d = act(&app, "tok-gd", &d, json!({"action": "forward"})).await;
-    let d = act(&app, "tok-ct", &d, json!({"action": "approve"})).await;
+    let d = app.act("tok-tn", &d, json!({"action": "accept"})).await;
+    let d = app.act("tok-tn", &d, json!({"action": "forward"})).await;
+    let d = app
+        .act("tok-cv", &d, json!({"action": "appraise", "note": "Đủ"}))
+        .await;
+    let d = app.act("tok-cv", &d, json!({"action": "forward"})).await;
+    let d = app.act("tok-tp", &d, json!({"action": "forward"})).await;
+    let d = app.act("tok-gd", &d, json!({"action": "forward"})).await;
+    let d = app.act("tok-ct", &d, json!({"action": "approve"})).await;
     assert_eq!(d["status"], "result_ready");
 
     let record = db.dossier(id).await.unwrap().unwrap();

@@ -185,6 +185,22 @@ impl TestApp {
         self.call(Method::GET, path, token, None).await
     }
 
+    /// Takes `action` on the dossier `d` (as the API returned it) with `token`, at the
+    /// version it carries; the transition must succeed. Returns the dossier after it.
+    pub async fn act(&self, token: &str, d: &Value, action: Value) -> Value {
+        let mut body = action;
+        body["expected_version"] = d["version"].clone();
+        let (status, d) = self
+            .post(
+                &format!("/api/v1/dossiers/{}/transitions", d["id"]),
+                Some(token),
+                body,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{d}");
+        d
+    }
+
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
         self.call(Method::POST, path, token, Some(body)).await
     }
