@@ -9,7 +9,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use common::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
 const RESULT_PDF: &[u8] = b"%PDF-1.7\n% Giay chung nhan hanh nghe luat su\n%%EOF\n";
 
