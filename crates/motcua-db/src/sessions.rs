@@ -115,7 +115,7 @@ impl Db {
         });
         // A first password opens the account; only a change or a reset of an existing one
         // ends the account's other sessions and revokes its API tokens.
-        let replaces = old.is_some();
+        let replaces = old.is_some() || must_change;
         if let Some(old) = old {
             let new = password.to_string();
             if blocking(move || password_matches(&new, &old)).await? {

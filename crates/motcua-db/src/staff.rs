@@ -74,6 +74,17 @@ const ROLES_OVER: &str = "SELECT DISTINCT r.role FROM staff_roles r
 
 impl Db {
     pub async fn create_staff(&self, new: &NewStaff, actor: &str) -> Result<Staff, DbError> {
+        self.insert_staff(new, false, actor).await
+    }
+
+    /// Creates a staff member; `must_change` makes them choose their own password at the
+    /// first sign-in (an account whose first password an administrator chose).
+    async fn insert_staff(
+        &self,
+        new: &NewStaff,
+        must_change: bool,
+        actor: &str,
+    ) -> Result<Staff, DbError> {
         let username = new.username.trim().to_lowercase();
         let mut errors = Vec::new();
         if username.len() < 3
@@ -108,8 +119,8 @@ impl Db {
                 return Err(DbError::invalid("username", format!("tên đăng nhập “{username}” đã được dùng")));
             }
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO staff (username, full_name, title, phone, email, password_hash, active, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7) RETURNING id",
+                "INSERT INTO staff (username, full_name, title, phone, email, password_hash, active, created_at, must_change_password)
+                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) RETURNING id",
             )
             .bind(&username)
             .bind(&full_name)
@@ -118,6 +129,7 @@ impl Db {
             .bind(&new.email)
             .bind(&new.password_hash)
             .bind(now)
+            .bind(i64::from(must_change))
             .fetch_one(&mut *tx)
             .await?;
             if let Some(hash) = &token_hash {
@@ -150,13 +162,14 @@ impl Db {
                 phone: new.phone.clone(),
                 email: new.email.clone(),
                 active: true,
-                must_change_password: false,
+                must_change_password: must_change,
             })
         })
     }
 
-    /// Creates a staff member with a first password, checked by the password policy before
-    /// anything is written: a refused password leaves no account behind.
+    /// Creates a staff member with a first password an administrator chose, checked by the
+    /// password policy before anything is written (a refused password leaves no account
+    /// behind); the officer chooses their own at the first sign-in.
     pub async fn create_staff_with_password(
         &self,
         new: &NewStaff,
@@ -172,11 +185,12 @@ impl Db {
         let owned = password.to_string();
         let hash =
             crate::sessions::blocking(move || crate::sessions::hash_password(&owned)).await??;
-        self.create_staff(
+        self.insert_staff(
             &NewStaff {
                 password_hash: Some(hash),
                 ..new.clone()
             },
+            true,
             actor,
         )
         .await
@@ -208,6 +222,12 @@ impl Db {
             }
             if !active {
                 sqlx::query("DELETE FROM sessions WHERE staff_id = $1")
+                    .bind(staff_id)
+                    .execute(&mut *tx)
+                    .await?;
+                // Enabling the account again must not bring old tokens back.
+                sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE staff_id = $2 AND revoked_at IS NULL")
+                    .bind(now)
                     .bind(staff_id)
                     .execute(&mut *tx)
                     .await?;

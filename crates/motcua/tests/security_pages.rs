@@ -489,6 +489,26 @@ async fn administrators_create_reset_disable_and_revoke_accounts() {
     ))
     .await;
     assert!(reply.body.contains("phải đổi mật khẩu"), "{}", reply.body);
+    // Nor does the API open for the account until then, even with a token made after.
+    let cv = app
+        .state
+        .db
+        .staff_by_username("u.cv")
+        .await
+        .unwrap()
+        .unwrap();
+    let fresh = app
+        .state
+        .db
+        .create_api_token(cv.id, "Sau khi đặt lại", None, None, "test")
+        .await
+        .unwrap()
+        .secret;
+    let (status, e) = app
+        .get("/api/v1/dossiers?agency=000.00.03.H56", Some(&fresh))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{e}");
+    assert!(e.to_string().contains("phải đổi mật khẩu"), "{e}");
     let officer =
         session_of(&sign_in_from(&app, PROXY, None, "u.cv", "tam-thoi-tu-quan-tri").await);
     let queue = get_page(&app, "/can-bo", Some(&officer)).await;
@@ -509,6 +529,14 @@ async fn administrators_create_reset_disable_and_revoke_accounts() {
     assert_eq!(
         get_page(&app, "/can-bo", Some(&officer)).await.status,
         StatusCode::OK
+    );
+    let (status, _) = app
+        .get("/api/v1/dossiers?agency=000.00.03.H56", Some(&fresh))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the officer's own change revoked that token too"
     );
 
     // Disabled: the session ends, sign-in and the API token are refused; enabled again: in.
@@ -542,14 +570,34 @@ async fn administrators_create_reset_disable_and_revoke_accounts() {
         reply.body
     );
 
+    // Enabled again, the account's old tokens stay revoked; a new one is made.
+    let (status, _) = app
+        .get("/api/v1/dossiers?agency=000.01.01.H56", Some("tok-tn"))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let tn = app
+        .state
+        .db
+        .staff_by_username("u.tn")
+        .await
+        .unwrap()
+        .unwrap();
+    let tn_token = app
+        .state
+        .db
+        .create_api_token(tn.id, "Sau khi mở lại", None, None, "test")
+        .await
+        .unwrap()
+        .secret;
+
     // A role taken away: the specialist no longer sees the department's dossiers.
     let (_, d) = app
-        .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+        .post("/api/v1/dossiers", Some(&tn_token), lawyer_intake())
         .await;
     let (_, d) = app
         .post(
             &format!("/api/v1/dossiers/{}/transitions", d["id"]),
-            Some("tok-tn"),
+            Some(&tn_token),
             serde_json::json!({"action": "forward", "expected_version": d["version"]}),
         )
         .await;

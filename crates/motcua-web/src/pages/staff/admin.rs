@@ -97,7 +97,10 @@ async fn page(
     errors: Vec<String>,
     catalogue: String,
 ) -> Result<Response, PageError> {
-    let agencies = app.db.agencies().await?;
+    let mut agencies = app.db.agencies().await?;
+    // A tree needs each sub-tree right after its root: paths in byte order, whatever the
+    // database's collation says.
+    agencies.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
     let depths: Vec<usize> = agencies
         .iter()
         .map(|a| a.path.matches('/').count().saturating_sub(2))
