@@ -281,8 +281,8 @@ fn write_once(path: &std::path::Path, bytes: &[u8]) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Flushes a folder's entries to disk.
-fn sync_dir(dir: &std::path::Path) -> std::io::Result<()> {
+/// Flushes a folder's entries to disk (after a file in it was created or renamed).
+pub fn sync_dir(dir: &std::path::Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         std::fs::File::open(dir)?.sync_all()

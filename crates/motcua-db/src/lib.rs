@@ -59,7 +59,7 @@ pub use engine::{Db, Durability, EngineKind, redact};
 pub use error::DbError;
 pub use files::{
     Attachment, FileStore, MAX_FILE_BYTES, MAX_FILES, NewAttachment, Purpose, Upload,
-    check as check_upload,
+    check as check_upload, sync_dir,
 };
 pub use message_templates::MessageTemplate;
 pub use outbox::OutboxMessage;

@@ -25,6 +25,25 @@ impl ApiToken {
     pub fn live(&self, now: i64) -> bool {
         self.revoked_at.is_none() && self.expires_at.is_none_or(|e| e > now)
     }
+
+    /// Its state at `now`, as the administration page and the command line say it.
+    pub fn state_vi(&self, now: i64) -> String {
+        let date = |seconds: i64| {
+            chrono::DateTime::from_timestamp(seconds, 0)
+                .map(|t| {
+                    t.with_timezone(&motcua_domain::calendar::vietnam_offset())
+                        .format("%d/%m/%Y %H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default()
+        };
+        match (self.revoked_at, self.expires_at) {
+            (Some(at), _) => format!("đã thu hồi {}", date(at)),
+            (None, Some(at)) if at <= now => format!("hết hạn {}", date(at)),
+            (None, Some(at)) => format!("dùng được đến {}", date(at)),
+            (None, None) => "dùng được, không hết hạn".into(),
+        }
+    }
 }
 
 /// A token just created: its row and the plain token, which is not kept.

@@ -100,6 +100,13 @@ fn hall_screen(path: &str) -> bool {
     path.starts_with("/man-hinh-so") || path.starts_with("/bang-cong-khai")
 }
 
+/// Scripts only from motcua itself, no inline script, never framed (the hall screens only
+/// by motcua's own pages).
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+const CSP_HALL: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'";
+
 /// Refuses cross-site state changes, then adds the security headers to the answer.
 pub async fn protect(
     State(app): State<Arc<AppState>>,
@@ -125,18 +132,11 @@ pub async fn protect(
         next.run(request).await
     };
     let headers = response.headers_mut();
-    let frames = if hall_screen(&path) {
-        "'self'"
-    } else {
-        "'none'"
-    };
-    let csp = format!(
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
-         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors {frames}"
+    let csp = if hall_screen(&path) { CSP_HALL } else { CSP };
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(csp),
     );
-    if let Ok(csp) = HeaderValue::from_str(&csp) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
-    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -132,7 +132,15 @@ pub enum Check {
 
 /// Checks `pdf` against the result's stored signature and recorded certificate.
 pub async fn check(files: &FileStore, r: &SignedResult, pdf: &[u8]) -> Result<Check, DbError> {
-    let p7s = files.read(&r.signature_sha256).await?;
+    let p7s = match files.read(&r.signature_sha256).await {
+        Ok(p7s) => p7s,
+        Err(DbError::Corrupt(_)) => return Ok(Check::BadSignature),
+        Err(e @ DbError::NotFound(_)) => {
+            tracing::error!(result = %r.id, error = %e, "stored signature unreadable");
+            return Ok(Check::Unavailable);
+        }
+        Err(e) => return Err(e),
+    };
     let Ok(found) = motcua_docs::verify(pdf, &p7s) else {
         return Ok(Check::BadSignature);
     };
@@ -148,22 +156,16 @@ pub async fn check(files: &FileStore, r: &SignedResult, pdf: &[u8]) -> Result<Ch
 /// bytes changed on disk counts as tampered; one that is missing or cannot be read is
 /// [`Check::Unavailable`] (logged as the server fault it is), never declared forged.
 pub async fn check_stored(files: &FileStore, r: &SignedResult) -> Result<Check, DbError> {
-    let unavailable = |what: &str, digest: &str, e: &DbError| {
-        tracing::error!(result = %r.id, what, digest, error = %e, "stored signed result unreadable");
-        Check::Unavailable
-    };
     let pdf = match files.read(&r.file_sha256).await {
         Ok(pdf) => pdf,
         Err(DbError::Corrupt(_)) => return Ok(Check::Tampered),
-        Err(e @ DbError::NotFound(_)) => return Ok(unavailable("result", &r.file_sha256, &e)),
+        Err(e @ DbError::NotFound(_)) => {
+            tracing::error!(result = %r.id, error = %e, "stored signed result unreadable");
+            return Ok(Check::Unavailable);
+        }
         Err(e) => return Err(e),
     };
-    match files.read(&r.signature_sha256).await {
-        Ok(_) => check(files, r, &pdf).await,
-        Err(DbError::Corrupt(_)) => Ok(Check::BadSignature),
-        Err(e @ DbError::NotFound(_)) => Ok(unavailable("signature", &r.signature_sha256, &e)),
-        Err(e) => Err(e),
-    }
+    check(files, r, &pdf).await
 }
 
 #[cfg(test)]
@@ -219,6 +221,8 @@ mod tests {
         assert_eq!(check_stored(&files, &r).await.unwrap(), Check::Unavailable);
         let moved = FileStore::open(dir.join("elsewhere")).unwrap();
         assert_eq!(check_stored(&moved, &r).await.unwrap(), Check::Unavailable);
+        // An uploaded copy checked while the stored signature is gone: the same fault.
+        assert_eq!(check(&moved, &r, &pdf).await.unwrap(), Check::Unavailable);
         let _ = std::fs::remove_dir_all(dir);
     }
 }

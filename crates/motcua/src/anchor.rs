@@ -10,6 +10,7 @@
 //! the sealed hash: a rewrite or a truncation before the last checkpoint is reported.
 
 use anyhow::{Context, bail};
+use data_encoding::HEXLOWER;
 use motcua_db::Db;
 use motcua_docs::{SealKey, key_fingerprint, seal_holds};
 use serde::{Deserialize, Serialize};
@@ -45,20 +46,6 @@ impl Checkpoint {
     fn file_name(&self) -> String {
         format!("{:012}.json", self.seq)
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 /// Reads a sealing key file (PKCS #8 private key).
@@ -136,7 +123,7 @@ pub async fn take(db: &Db, key: &SealKey, dir: &Path, now: i64) -> anyhow::Resul
         key: key_fingerprint(&key.public_key_der()?),
         signature: String::new(),
     };
-    checkpoint.signature = hex(&key.seal(checkpoint.message().as_bytes()));
+    checkpoint.signature = HEXLOWER.encode(&key.seal(checkpoint.message().as_bytes()));
     let path = dir.join(checkpoint.file_name());
     let temp = dir.join(format!(".{}.tmp", checkpoint.file_name()));
     let text = serde_json::to_string_pretty(&checkpoint)?;
@@ -147,7 +134,7 @@ pub async fn take(db: &Db, key: &SealKey, dir: &Path, now: i64) -> anyhow::Resul
         file.sync_all()?;
         // A link, unlike a rename, never replaces a checkpoint already there.
         std::fs::hard_link(&temp, &path)?;
-        std::fs::File::open(dir)?.sync_all()
+        motcua_db::sync_dir(dir)
     })();
     let _ = std::fs::remove_file(&temp);
     if let Err(e) = written {
@@ -175,8 +162,9 @@ pub async fn check(db: &Db, dir: &Path, public_key_der: &[u8]) -> anyhow::Result
     let mut found = Anchored::default();
     for (path, c) in read_all(dir)? {
         let name = path.display();
-        let sealed = unhex(&c.signature)
-            .is_some_and(|sig| seal_holds(public_key_der, c.message().as_bytes(), &sig));
+        let sealed = HEXLOWER
+            .decode(c.signature.as_bytes())
+            .is_ok_and(|sig| seal_holds(public_key_der, c.message().as_bytes(), &sig));
         if c.format != FORMAT || c.key != expected_key {
             found.problems.push(format!(
                 "điểm neo {name} không được niêm phong bằng khóa đã cho"
@@ -210,13 +198,6 @@ pub async fn check(db: &Db, dir: &Path, public_key_der: &[u8]) -> anyhow::Result
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hex_round_trips_and_refuses_garbage() {
-        assert_eq!(unhex(&hex(&[0, 1, 254, 255])), Some(vec![0, 1, 254, 255]));
-        assert_eq!(unhex("abc"), None);
-        assert_eq!(unhex("zz"), None);
-    }
 
     #[test]
     fn the_sealed_text_names_every_field() {

@@ -51,10 +51,7 @@ impl SealKey {
 
 /// The SHA-256 of a public key's DER, hex: how a checkpoint names the key that sealed it.
 pub fn key_fingerprint(public_key_der: &[u8]) -> String {
-    Sha256::digest(public_key_der)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    data_encoding::HEXLOWER.encode(&Sha256::digest(public_key_der))
 }
 
 /// A public key from a file's bytes: a public key (PEM `PUBLIC KEY` or DER), or a private

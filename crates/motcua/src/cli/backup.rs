@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 use super::database::{DEFAULT_DATA_DIR, DatabaseArgs};
+use super::owner::beside;
 
 const MANIFEST: &str = "motcua-backup.json";
 const FORMAT: &str = "motcua-backup/1";
@@ -57,10 +58,7 @@ struct Manifest {
 fn sha256_file(path: &Path) -> anyhow::Result<String> {
     let bytes =
         std::fs::read(path).with_context(|| format!("không đọc được {}", path.display()))?;
-    Ok(Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(data_encoding::HEXLOWER.encode(&Sha256::digest(&bytes)))
 }
 
 fn files_dir(args: &DatabaseArgs) -> PathBuf {
@@ -130,8 +128,7 @@ fn copy_blobs(from: &Path, to: &Path) -> anyhow::Result<usize> {
 }
 
 fn sync_dir(dir: &Path) -> anyhow::Result<()> {
-    std::fs::File::open(dir)?.sync_all()?;
-    Ok(())
+    motcua_db::sync_dir(dir).with_context(|| format!("không ghi được thư mục {}", dir.display()))
 }
 
 /// Runs an external program (pg_dump, pg_restore), naming it when it is missing or fails;
@@ -264,7 +261,7 @@ pub async fn restore(db_args: &DatabaseArgs, args: RestoreArgs) -> anyhow::Resul
     let url = db_args.url()?;
     let _owner = super::owner::take(db_args, "khôi phục")?;
     let files = files_dir(db_args);
-    match (manifest.engine.as_str(), Db::sqlite_file(&url)) {
+    let dossiers = match (manifest.engine.as_str(), Db::sqlite_file(&url)) {
         ("sqlite", Some(target)) => {
             let staged = staged_sqlite(&copy, &target, args.replace)?;
             // The staged copy is checked whole before it takes the database's place.
@@ -275,12 +272,16 @@ pub async fn restore(db_args: &DatabaseArgs, args: RestoreArgs) -> anyhow::Resul
                 &files,
             )
             .await;
-            if let Err(e) = checked {
-                let _ = std::fs::remove_file(&staged);
-                return Err(e);
-            }
+            let dossiers = match checked {
+                Ok(dossiers) => dossiers,
+                Err(e) => {
+                    let _ = std::fs::remove_file(&staged);
+                    return Err(e);
+                }
+            };
             copy_blobs(&from.join(FILES), &files)?;
             swap_in(&staged, &target)?;
+            dossiers
         }
         ("postgres", None) if url.starts_with("postgres") => {
             let db = Db::connect(&url).await?;
@@ -305,12 +306,13 @@ pub async fn restore(db_args: &DatabaseArgs, args: RestoreArgs) -> anyhow::Resul
                 ],
                 password.as_deref(),
             )?;
+            // PostgreSQL restores in place: checked once it is there.
+            check_restored(&url, &manifest, from, &files).await?
         }
         (engine, _) => {
             bail!("bản sao lưu là của {engine}; hãy khôi phục vào cùng loại cơ sở dữ liệu")
         }
-    }
-    let dossiers = check_restored(&url, &manifest, from, &files).await?;
+    };
     println!(
         "Đã khôi phục từ {}: {dossiers} hồ sơ, {backed_up} tệp đính kèm; nhật ký kiểm tra khớp.",
         from.display()
@@ -372,13 +374,6 @@ async fn check_restored(
     .await;
     db.close().await;
     checked
-}
-
-/// The path beside `target` with `suffix` added.
-fn beside(target: &Path, suffix: &str) -> PathBuf {
-    let mut name = target.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
 }
 
 /// Copies the backup's database beside the target (`<file>.restoring`), synced; refuses a

@@ -147,19 +147,14 @@ pub async fn seed_demo(
             bail!("cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống");
         }
     }
-    let beside = |suffix: &str| {
-        let mut name = target.as_os_str().to_owned();
-        name.push(suffix);
-        PathBuf::from(name)
-    };
-    let loading = beside(".demo-loading");
-    let loading_side = |suffix: &str| {
-        let mut name = loading.as_os_str().to_owned();
-        name.push(suffix);
-        PathBuf::from(name)
-    };
+    let beside = super::owner::beside;
+    let loading = beside(&target, ".demo-loading");
     // What a load cut short left behind.
-    for stale in [loading.clone(), loading_side("-wal"), loading_side("-shm")] {
+    for stale in [
+        loading.clone(),
+        beside(&loading, "-wal"),
+        beside(&loading, "-shm"),
+    ] {
         if stale.exists() {
             std::fs::remove_file(&stale)
                 .with_context(|| format!("không xóa được {}", stale.display()))?;
@@ -171,7 +166,7 @@ pub async fn seed_demo(
     };
     let summary = load_demo(&staged, dossiers, true).await?;
     for side in ["-wal", "-shm"] {
-        let old = beside(side);
+        let old = beside(&target, side);
         if old.exists() {
             std::fs::remove_file(&old)
                 .with_context(|| format!("không xóa được {}", old.display()))?;
@@ -185,10 +180,10 @@ pub async fn seed_demo(
     std::fs::rename(&loading, &target)
         .with_context(|| format!("không chuyển được dữ liệu mẫu vào {}", target.display()))?;
     for side in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(loading_side(side));
+        let _ = std::fs::remove_file(beside(&loading, side));
     }
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::File::open(dir)?.sync_all()?;
+        motcua_db::sync_dir(dir)?;
     }
     Ok(summary)
 }

@@ -18,10 +18,11 @@ pub struct Owner {
     _files: Vec<File>,
 }
 
-/// The lock file beside a SQLite database file (`.lock`: held by the one server; `.users`:
-/// shared by every process that works on the file for long).
-pub fn lock_path(db_file: &std::path::Path, suffix: &str) -> PathBuf {
-    let mut name = db_file.as_os_str().to_owned();
+/// The file beside `path` whose name is `path`'s with `suffix` added: the lock files
+/// (`.lock`: held by the one server; `.users`: shared by every process that works on the
+/// file for long), a SQLite file's log (`-wal`, `-shm`), a staged copy.
+pub fn beside(path: &std::path::Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
     name.push(suffix);
     name.into()
 }
@@ -37,7 +38,7 @@ fn lock(db_file: &std::path::Path, suffix: &str, mode: Mode, what: &str) -> anyh
         std::fs::create_dir_all(dir)
             .with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
     }
-    let path = lock_path(db_file, suffix);
+    let path = beside(db_file, suffix);
     let file = OpenOptions::new()
         .create(true)
         .truncate(false)

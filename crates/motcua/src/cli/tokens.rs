@@ -4,7 +4,7 @@
 
 use anyhow::{Context, bail};
 use clap::Subcommand;
-use motcua_db::{ApiToken, Db, Durability};
+use motcua_db::{Db, Durability};
 
 use super::database::DatabaseArgs;
 
@@ -56,15 +56,6 @@ fn date(seconds: i64) -> String {
         .unwrap_or_default()
 }
 
-fn state(token: &ApiToken, now: i64) -> String {
-    match (token.revoked_at, token.expires_at) {
-        (Some(at), _) => format!("đã thu hồi {}", date(at)),
-        (None, Some(at)) if at <= now => format!("hết hạn {}", date(at)),
-        (None, Some(at)) => format!("dùng được đến {}", date(at)),
-        (None, None) => "dùng được, không hết hạn".into(),
-    }
-}
-
 async fn run_on(db: &Db, command: TokenCommand) -> anyhow::Result<()> {
     let now = motcua_db::now_seconds();
     match command {
@@ -83,7 +74,7 @@ async fn run_on(db: &Db, command: TokenCommand) -> anyhow::Result<()> {
                 "Mã API số {} của {} ({}): {}",
                 made.token.id,
                 made.token.username,
-                state(&made.token, now),
+                made.token.state_vi(now),
                 made.secret
             );
             println!("Mã chỉ hiện một lần này; hệ thống chỉ lưu giá trị băm của nó.");
@@ -105,7 +96,7 @@ async fn run_on(db: &Db, command: TokenCommand) -> anyhow::Result<()> {
                     t.name,
                     date(t.created_at),
                     t.created_by,
-                    state(&t, now)
+                    t.state_vi(now)
                 );
             }
         }

@@ -216,7 +216,8 @@ fn optional(text: &str) -> Option<String> {
     Some(text.trim().to_string()).filter(|t| !t.is_empty())
 }
 
-fn messages(e: DbError) -> Result<Vec<String>, PageError> {
+/// What a storage error says to the administrator, or the error itself when it is a fault.
+pub(super) fn messages(e: DbError) -> Result<Vec<String>, PageError> {
     match e {
         DbError::Invalid(fields) => Ok(fields.into_iter().map(|f| f.message).collect()),
         other @ (DbError::NotFound(_) | DbError::Forbidden(_)) => Ok(vec![other.to_string()]),

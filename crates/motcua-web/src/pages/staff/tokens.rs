@@ -6,12 +6,11 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use motcua_db::DbError;
 use serde::Deserialize;
 use std::sync::Arc;
 
 use super::SignedIn;
-use super::admin::require_admin;
+use super::admin::{messages, require_admin};
 use crate::AppState;
 use crate::i18n::Tr;
 use crate::pages::{Frame, PageError, render, vn_datetime};
@@ -61,12 +60,7 @@ async fn page(
         .map(|t| TokenRow {
             id: t.id,
             live: t.live(now),
-            state: match (t.revoked_at, t.expires_at) {
-                (Some(at), _) => format!("đã thu hồi {}", when(at)),
-                (None, Some(at)) if at <= now => format!("hết hạn {}", when(at)),
-                (None, Some(at)) => format!("đến {}", when(at)),
-                (None, None) => "không hết hạn".into(),
-            },
+            state: t.state_vi(now),
             username: t.username,
             name: t.name,
             created: format!("{} ({})", when(t.created_at), t.created_by),
@@ -120,15 +114,6 @@ pub struct Change {
     id: String,
 }
 
-/// What a storage error says to the administrator, or the error itself when it is a fault.
-fn said(e: DbError) -> Result<Vec<String>, PageError> {
-    match e {
-        DbError::Invalid(fields) => Ok(fields.into_iter().map(|f| f.message).collect()),
-        e @ DbError::NotFound(_) => Ok(vec![e.to_string()]),
-        e => Err(e.into()),
-    }
-}
-
 pub async fn change(
     State(app): State<Arc<AppState>>,
     who: SignedIn,
@@ -167,7 +152,7 @@ pub async fn change(
                             format!("Đã tạo mã API số {} cho {}", made.token.id, s.full_name),
                             Some(made.secret),
                         )),
-                        Err(e) => Err(said(e)?),
+                        Err(e) => Err(messages(e)?),
                     }
                 }
             }
@@ -178,7 +163,7 @@ pub async fn change(
                     format!("Đã thu hồi mã API số {} ({})", t.id, t.username),
                     None,
                 )),
-                Err(e) => Err(said(e)?),
+                Err(e) => Err(messages(e)?),
             },
             Err(_) => Err(vec!["số mã API không hợp lệ".into()]),
         },
