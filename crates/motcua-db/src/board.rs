@@ -68,7 +68,8 @@ impl Db {
     /// The public board at `now`, at most `limit` lines in each list.
     pub async fn public_board(&self, now: Instant, limit: i64) -> Result<PublicBoard, DbError> {
         let limit = limit.clamp(1, 500);
-        let at = now.timestamp();
+        // Overdue by the one rule: past the appointment's printed minute.
+        let at = motcua_domain::calendar::overdue_before(now).timestamp();
         on_read!(self, pool => {
             let overdue = sqlx::query(OVERDUE).bind(at).bind(limit).fetch_all(pool).await?;
             let overdue_total: i64 = sqlx::query_scalar(OVERDUE_COUNT).bind(at).fetch_one(pool).await?;

@@ -80,6 +80,11 @@ const SQLITE: &[Migration] = &[
         "receiving_queues",
         include_str!("../migrations/sqlite/0015_receiving_queues.sql"),
     ),
+    (
+        16,
+        "history_counts",
+        include_str!("../migrations/sqlite/0016_history_counts.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -156,6 +161,11 @@ const POSTGRES: &[Migration] = &[
         15,
         "receiving_queues",
         include_str!("../migrations/postgres/0015_receiving_queues.sql"),
+    ),
+    (
+        16,
+        "history_counts",
+        include_str!("../migrations/postgres/0016_history_counts.sql"),
     ),
 ];
 

@@ -96,11 +96,7 @@ impl Db {
                 "chỉ đánh giá được khi hồ sơ đã có kết quả hoặc đã kết thúc",
             ));
         }
-        let agency_id = dossier
-            .state
-            .steps
-            .get(dossier.state.approval_step())
-            .map_or(dossier.current_agency_id, |s| s.agency_id);
+        let agency_id = dossier.state.competent_agency();
         let answers = serde_json::to_string(&rating.answers)?;
         let at = now.timestamp();
         let dossier_id = dossier.id;

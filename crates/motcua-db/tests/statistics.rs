@@ -223,9 +223,10 @@ async fn known_outcomes(engine: &str) {
         let d = receive(&db, &p, "2026-03-02T08:00:00").await;
         resolve(&db, &p, d, "2026-03-05T10:00:00").await;
     }
+    // On the appointment's date, not past its printed minute: on time.
     for _ in 0..5 {
         let d = receive(&db, &p, "2026-03-02T08:00:00").await;
-        resolve(&db, &p, d, "2026-03-11T10:00:00").await;
+        resolve(&db, &p, d, "2026-03-11T07:45:00").await;
     }
     for _ in 0..3 {
         let d = receive(&db, &p, "2026-03-02T08:00:00").await;
@@ -657,4 +658,163 @@ async fn pending_counts(engine: &str) {
     db.close().await;
 }
 
-on_both!(known_outcomes, pending_counts);
+/// A closed month never changes, and a period's end states come from each dossier's
+/// history then: one waiting for a payment at the end of April (already past its date when
+/// asked) is paused, not overdue; one overdue in April and re-dated by a late apology in May
+/// stays overdue in April. The public board, each dossier's own overdue test (the queue's
+/// light) and the statistics agree on the same dossiers, by the one lateness rule.
+async fn history_exact(engine: &str) {
+    let Some((db, _url)) = fresh(engine).await else {
+        return;
+    };
+    let p = province(&db).await;
+    let forward = || Action::Forward { note: None };
+    let april = period("2026-04-01", "2026-04-30");
+    let mut ids = Vec::new();
+    // Paused at the end of April: asked to pay on 28/04, past its date already; paid in May.
+    let paused = receive(&db, &p, "2026-04-01T08:00:00").await;
+    let paused = act(&db, paused, p.counter, forward(), "2026-04-01T09:00:00").await;
+    let due = paused.due_at.unwrap();
+    assert!(due < at("2026-04-28T09:00:00"), "{due}");
+    let paused = act(
+        &db,
+        paused,
+        p.specialist,
+        Action::RequestPayment {
+            amount_vnd: 100_000,
+            note: None,
+        },
+        "2026-04-28T09:00:00",
+    )
+    .await;
+    ids.push(paused.id);
+    // Overdue through April, then re-dated in May by an apology issued late.
+    let redated = receive(&db, &p, "2026-04-01T08:00:00").await;
+    let redated = act(&db, redated, p.counter, forward(), "2026-04-01T09:00:00").await;
+    ids.push(redated.id);
+    // Overdue through April, never touched.
+    let idle = receive(&db, &p, "2026-04-01T08:00:00").await;
+    ids.push(idle.id);
+    // Due at 08:00 of its date and finished at 16:00 that day: late, and on the board from
+    // 08:01 until it was finished.
+    let same_day = receive(&db, &p, "2026-04-01T08:00:00").await;
+    let due = same_day.due_at.unwrap();
+    let board = db.public_board(due, 100).await.unwrap();
+    assert!(!board.overdue.iter().any(|e| e.code == same_day.code));
+    let later = due + chrono::Duration::minutes(1);
+    let board = db.public_board(later, 100).await.unwrap();
+    assert!(board.overdue.iter().any(|e| e.code == same_day.code));
+    let same_day = act(&db, same_day, p.counter, forward(), "2026-04-01T09:00:00").await;
+    let same_day = act(
+        &db,
+        same_day,
+        p.specialist,
+        forward(),
+        "2026-04-02T09:00:00",
+    )
+    .await;
+    let same_day = act(
+        &db,
+        same_day,
+        p.unit_leader,
+        forward(),
+        "2026-04-03T09:00:00",
+    )
+    .await;
+    let finish = (due + chrono::Duration::hours(8)).to_rfc3339();
+    let same_day = act(
+        &db,
+        same_day,
+        p.director,
+        Action::Approve { note: None },
+        &finish[..19],
+    )
+    .await;
+    assert_eq!(same_day.outcome, Some(Outcome::Late));
+    ids.push(same_day.id);
+
+    // At the end of April: the board, each dossier's own test and the statistics agree.
+    let end = at("2026-04-30T23:00:00");
+    let board = db.public_board(end, 100).await.unwrap();
+    let mut on_board = Vec::new();
+    for id in &ids {
+        let d = db.dossier(*id).await.unwrap().unwrap();
+        let listed = board.overdue.iter().any(|e| e.code == d.code);
+        assert_eq!(listed, d.state.overdue_at(end), "{}", d.code);
+        if listed {
+            on_board.push(d.code.clone());
+        }
+    }
+    assert_eq!(on_board.len(), 2, "{on_board:?}");
+    let before = db.statistics_total(&april).await.unwrap();
+    assert_eq!(
+        (
+            before.overdue_at_end,
+            before.paused_at_end,
+            before.in_progress_on_time(),
+            before.late
+        ),
+        (2, 1, 0, 1)
+    );
+    assert_eq!(before.overdue_at_end, board.overdue_total);
+
+    // May: the payment arrives, the late apology is issued, the idle one resolved.
+    let paused = db.dossier(ids[0]).await.unwrap().unwrap();
+    act(
+        &db,
+        paused,
+        p.specialist,
+        Action::ConfirmPayment,
+        "2026-05-05T09:00:00",
+    )
+    .await;
+    let redated = db.dossier(ids[1]).await.unwrap().unwrap();
+    let redated = act(
+        &db,
+        redated,
+        p.specialist,
+        Action::ProposeApology {
+            reason: "Chờ ý kiến cơ quan phối hợp".into(),
+            new_due: at("2026-05-12T16:00:00"),
+        },
+        "2026-05-04T09:00:00",
+    )
+    .await;
+    let redated = act(
+        &db,
+        redated,
+        p.director,
+        Action::ApproveApology,
+        "2026-05-04T10:00:00",
+    )
+    .await;
+    assert_eq!(redated.state.apology.map(|a| a.issued_late), Some(true));
+    let idle = db.dossier(ids[2]).await.unwrap().unwrap();
+    let idle = act(&db, idle, p.counter, forward(), "2026-05-06T09:00:00").await;
+    let idle = act(&db, idle, p.specialist, forward(), "2026-05-06T10:00:00").await;
+    let idle = act(&db, idle, p.unit_leader, forward(), "2026-05-06T11:00:00").await;
+    act(
+        &db,
+        idle,
+        p.director,
+        Action::Approve { note: None },
+        "2026-05-06T14:00:00",
+    )
+    .await;
+
+    // April reads the same; the counters and the dossiers' own judgement agree.
+    let after = db.statistics_total(&april).await.unwrap();
+    assert_eq!(after, before);
+    let all = all_dossiers(&db).await;
+    assert_eq!(brute(&all, date("2026-04-01"), date("2026-04-30")), after);
+    let may = db
+        .statistics_total(&period("2026-05-01", "2026-05-31"))
+        .await
+        .unwrap();
+    assert_eq!(may, brute(&all, date("2026-05-01"), date("2026-05-31")));
+    assert_eq!((may.apologies, may.apologies_late, may.late), (1, 1, 1));
+    // Received and accepted are apart: four accepted at the counter in April.
+    assert_eq!((after.received, after.accepted), (4, 4));
+}
+
+on_both!(known_outcomes, pending_counts, history_exact);

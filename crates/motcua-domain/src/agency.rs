@@ -163,9 +163,37 @@ impl Role {
     }
 }
 
+/// Chức danh ký — the title block of a letter its signer signs for the agency's head: the
+/// head's own title ("GIÁM ĐỐC"), or, for a deputy ("Phó Giám đốc"), "KT. GIÁM ĐỐC" (ký thay)
+/// above the deputy's own ("PHÓ GIÁM ĐỐC"). Without a title: "THỦ TRƯỞNG CƠ QUAN".
+pub fn signing_title(title: Option<&str>) -> String {
+    let title = crate::text::nfc(title.unwrap_or_default().trim()).to_uppercase();
+    if title.is_empty() {
+        return "THỦ TRƯỞNG CƠ QUAN".into();
+    }
+    match title.strip_prefix("PHÓ ").map(str::trim) {
+        Some(head) if !head.is_empty() => format!("KT. {head}\n{title}"),
+        _ => title,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deputy_signs_for_the_head() {
+        assert_eq!(signing_title(Some("Giám đốc")), "GIÁM ĐỐC");
+        assert_eq!(
+            signing_title(Some("Phó Giám đốc")),
+            "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+        );
+        assert_eq!(
+            signing_title(Some(" phó chủ tịch ")),
+            "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
+        );
+        assert_eq!(signing_title(None), "THỦ TRƯỞNG CƠ QUAN");
+    }
 
     #[test]
     fn agency_codes() {

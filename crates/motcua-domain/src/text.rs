@@ -73,9 +73,48 @@ pub fn vi_sort_key(text: &str) -> (Vec<u32>, Vec<u8>) {
     (letters, tones)
 }
 
+/// A number with `places` decimals as Vietnamese writes it: a comma before the decimals and
+/// a dot between thousands ("1.234,5").
+pub fn decimal_vi(value: f64, places: usize) -> String {
+    let text = format!("{:.*}", places, value.abs());
+    let (whole, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    let sign = if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        "-"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped},{frac}")
+    }
+}
+
+/// A share (0.851) as a Vietnamese percentage with one decimal: "85,1 %".
+pub fn percent_vi(share: f64) -> String {
+    format!("{} %", decimal_vi(share * 100.0, 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_as_vietnamese_writes_them() {
+        assert_eq!(decimal_vi(85.14, 1), "85,1");
+        assert_eq!(decimal_vi(1234.5, 1), "1.234,5");
+        assert_eq!(decimal_vi(1_234_567.0, 0), "1.234.567");
+        assert_eq!(decimal_vi(-0.04, 1), "0,0");
+        assert_eq!(decimal_vi(-2.5, 1), "-2,5");
+        assert_eq!(percent_vi(0.851), "85,1 %");
+    }
     use rstest::rstest;
 
     #[test]

@@ -595,7 +595,7 @@ async fn counter_dossiers_are_rated_with_the_receipts_code_and_secret() {
     let page = get_page(&app, "/can-bo/thong-ke", Some(&leader)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Người dân hài lòng"), "{}", page.body);
-    assert!(page.body.contains("100.0% (1 đánh giá)"), "{}", page.body);
+    assert!(page.body.contains("100,0 % (1 đánh giá)"), "{}", page.body);
 }
 
 #[tokio::test]

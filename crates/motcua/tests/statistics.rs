@@ -250,9 +250,24 @@ async fn api_pages_and_excel_show_the_same_numbers() {
     assert!(strings.contains("Tiếp nhận trong kỳ") && strings.contains("Sở Tư pháp"));
     // Sheet 2 (by agency), row 2: Sở Tư pháp; column C (received) holds 3.
     let by_agency = sheet_text(&xlsx, "xl/worksheets/sheet2.xml");
-    assert!(
-        by_agency.contains(r#"<c r="C2" s="0"><v>3</v></c>"#)
-            || by_agency.contains(r#"<c r="C2"><v>3</v></c>"#),
-        "{by_agency}"
-    );
+    assert_eq!(cell(&by_agency, "C2").as_deref(), Some("3"), "{by_agency}");
+    // Shares are fractions shown as percentages with one decimal (85,1 % in a Vietnamese
+    // Excel), never text with a decimal point.
+    let styles = sheet_text(&xlsx, "xl/styles.xml");
+    assert!(styles.contains(r#"formatCode="0.0%""#), "{styles}");
+    // The monthly sheet carries each month's own end states: the three dossiers are in
+    // progress at the month's end, as on the total sheet.
+    let months = sheet_text(&xlsx, "xl/worksheets/sheet5.xml");
+    let total = sheet_text(&xlsx, "xl/worksheets/sheet1.xml");
+    assert_eq!(cell(&months, "O2"), cell(&total, "O2"), "{months}");
+    assert_eq!(cell(&months, "O2").as_deref(), Some("3"), "{months}");
+}
+
+/// The value of cell `name` in a worksheet's XML.
+fn cell(sheet: &str, name: &str) -> Option<String> {
+    let start = sheet.find(&format!(r#"<c r="{name}""#))?;
+    let rest = &sheet[start..];
+    let end = rest.find("</c>")?;
+    let v = rest[..end].split("<v>").nth(1)?;
+    Some(v.trim_end_matches("</v>").to_string())
 }

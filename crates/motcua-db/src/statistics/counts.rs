@@ -1,13 +1,9 @@
-//! Đếm theo ngày — what one dossier adds to the statistics counters, as a pure function of
-//! its state, and the difference a transition makes (new contribution minus old).
-//!
-//! A dossier adds 1 to a column of the row of the day its instant falls on (Vietnam date):
-//! `received` on its received day; `finished` and one outcome column on its finished day;
-//! `due` on its appointment day (unless it waits for the citizen now, when the appointment
-//! will move); `due_met` on the appointment day when it finished on or before it, `due_missed`
-//! on the finished day when after; `pause_in`/`pause_out` on the days a wait for a supplement
-//! or a payment began and ended. Month and year rows carry the sums of their days; the year
-//! rows together are the key's all-time total.
+//! Đếm theo ngày — the counter rows one dossier adds: what it counts for is decided in the
+//! domain ([`motcua_domain::dossier::contribution`]); here each count is added to the row of
+//! the day (Vietnam date) its instant falls on, and a transition adds the difference (new
+//! contribution minus old). Month and year rows carry the sums of their days; the year rows
+//! together are the key's all-time total. A state at the end of a day (open, paused,
+//! overdue) is the difference of its "in" and "out" counts up to that day.
 
 use std::collections::BTreeMap;
 
@@ -15,11 +11,8 @@ use crate::DbError;
 use crate::lite::Lite;
 use crate::tx::{Arg, Tx};
 
-use motcua_domain::calendar::Outcome;
 use motcua_domain::catalogue::Channel;
-use motcua_domain::dossier::{
-    ComponentForm, DossierState, ReceivedComponent, ReturnMethod, Status,
-};
+use motcua_domain::dossier::{Count, DossierState, TallyFacts};
 
 pub(crate) const RECEIVED: usize = 0;
 pub(crate) const DIGITISED: usize = 1;
@@ -32,24 +25,49 @@ pub(crate) const REFUSED: usize = 7;
 pub(crate) const WITHDRAWN: usize = 8;
 pub(crate) const STOPPED: usize = 9;
 pub(crate) const E_RESULT: usize = 10;
-pub(crate) const DUE: usize = 11;
-pub(crate) const DUE_MET: usize = 12;
-pub(crate) const DUE_MISSED: usize = 13;
+pub(crate) const ACCEPTED: usize = 11;
+pub(crate) const OVERDUE_IN: usize = 12;
+pub(crate) const OVERDUE_OUT: usize = 13;
 pub(crate) const PAUSE_IN: usize = 14;
 pub(crate) const PAUSE_OUT: usize = 15;
 pub(crate) const APOLOGIES: usize = 16;
-/// Resolved after a supplement request (TT 01 chỉ số 3).
 pub(crate) const SUPPLEMENTED: usize = 17;
-/// Resolved with every agency's step early (TT 01 chỉ số 2 scores 2).
 pub(crate) const STEPS_EARLY: usize = 18;
-/// Resolved with some agency's step late (chỉ số 2 scores 0).
 pub(crate) const STEPS_LATE: usize = 19;
+pub(crate) const APOLOGIES_LATE: usize = 20;
+
+/// The column a domain count is added to.
+fn column(count: Count) -> usize {
+    match count {
+        Count::Received => RECEIVED,
+        Count::Accepted => ACCEPTED,
+        Count::Digitised => DIGITISED,
+        Count::Finished => FINISHED,
+        Count::Early => EARLY,
+        Count::OnTime => ON_TIME,
+        Count::Late => LATE,
+        Count::Apologised => APOLOGISED,
+        Count::Refused => REFUSED,
+        Count::Withdrawn => WITHDRAWN,
+        Count::Stopped => STOPPED,
+        Count::EResult => E_RESULT,
+        Count::OverdueIn => OVERDUE_IN,
+        Count::OverdueOut => OVERDUE_OUT,
+        Count::PauseIn => PAUSE_IN,
+        Count::PauseOut => PAUSE_OUT,
+        Count::Apologies => APOLOGIES,
+        Count::ApologiesLate => APOLOGIES_LATE,
+        Count::Supplemented => SUPPLEMENTED,
+        Count::StepsEarly => STEPS_EARLY,
+        Count::StepsLate => STEPS_LATE,
+    }
+}
 
 /// One row's worth of counts.
 pub(crate) type Counts = [i64; COLUMNS];
 
 /// How many counter columns there are.
-pub(crate) const COLUMNS: usize = 20;
+pub(crate) const COLUMNS: usize = 21;
 
 /// Row scopes: one agency-wide row, one per procedure, one per field (whose
 /// `procedure_code` column holds the field code).
@@ -69,37 +87,9 @@ pub(crate) struct StatKey {
 }
 
 /// What the counters need to know about a dossier.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Facts<'a> {
-    pub state: &'a DossierState,
-    pub components: &'a [ReceivedComponent],
-    pub return_method: ReturnMethod,
-}
+pub(crate) type Facts<'a> = TallyFacts<'a>;
 
 pub(crate) use crate::days::day_of;
-
-/// The agency a dossier is counted under: the competent agency, read from the workflow
-/// pinned at intake as the agency holding most processing steps (reception and return
-/// excluded; the earliest wins a tie), so a leader's signature at a higher agency or a
-/// consulted agency's step does not move it.
-pub(crate) fn counted_agency(state: &DossierState) -> i64 {
-    let processing = state
-        .steps
-        .get(1..=state.approval_step())
-        .filter(|s| !s.is_empty())
-        .unwrap_or(&state.steps);
-    let mut best: Option<(i64, usize)> = None;
-    for step in processing {
-        let n = processing
-            .iter()
-            .filter(|s| s.agency_id == step.agency_id)
-            .count();
-        if best.is_none_or(|(_, m)| n > m) {
-            best = Some((step.agency_id, n));
-        }
-    }
-    best.map_or(state.current_agency, |(id, _)| id)
-}
 
 pub(crate) fn key(
     state: &DossierState,
@@ -110,7 +100,7 @@ pub(crate) fn key(
     StatKey {
         scope: SCOPE_PROCEDURE,
         field_code: field_code.to_string(),
-        agency_id: counted_agency(state),
+        agency_id: state.competent_agency(),
         procedure_code: procedure_code.to_string(),
         channel: match channel {
             Channel::Online => "online",
@@ -127,81 +117,9 @@ fn add(map: &mut BTreeMap<i64, Counts>, day: i64, column: usize) {
 
 /// The day rows a dossier in this state adds to.
 pub(crate) fn contribution(f: Facts<'_>) -> BTreeMap<i64, Counts> {
-    let s = f.state;
     let mut map = BTreeMap::new();
-    add(&mut map, day_of(s.received_at), RECEIVED);
-    if f.components
-        .iter()
-        .any(|c| c.form == ComponentForm::Electronic)
-    {
-        add(&mut map, day_of(s.received_at), DIGITISED);
-    }
-    let finished = s
-        .finished_at
-        .filter(|_| s.status.is_final() || s.status == Status::ResultReady);
-    if let Some(end) = finished {
-        let day = day_of(end);
-        add(&mut map, day, FINISHED);
-        let column = match s.status {
-            Status::Refused => Some(REFUSED),
-            Status::Withdrawn => Some(WITHDRAWN),
-            Status::Stopped => Some(STOPPED),
-            Status::ResultReady | Status::Returned if s.apologised() => Some(APOLOGISED),
-            Status::ResultReady | Status::Returned => match s.outcome {
-                Some(Outcome::Early) => Some(EARLY),
-                Some(Outcome::OnTime) => Some(ON_TIME),
-                Some(Outcome::Late) => Some(LATE),
-                None => None,
-            },
-            _ => None,
-        };
-        if let Some(c) = column {
-            add(&mut map, day, c);
-        }
-        let resolved = matches!(s.status, Status::ResultReady | Status::Returned);
-        let electronic =
-            s.handover.as_ref().map_or(f.return_method, |h| h.method) == ReturnMethod::Online;
-        if resolved && electronic {
-            add(&mut map, day, E_RESULT);
-        }
-        if resolved && s.supplement.is_some() {
-            add(&mut map, day, SUPPLEMENTED);
-        }
-        match s.step_tally.score() {
-            Some(2) if resolved => add(&mut map, day, STEPS_EARLY),
-            Some(0) if resolved => add(&mut map, day, STEPS_LATE),
-            _ => {}
-        }
-    }
-    let waiting = matches!(
-        s.status,
-        Status::AwaitingSupplement | Status::AwaitingPayment
-    );
-    if let Some(due) = s.due.filter(|_| !waiting) {
-        let due_day = day_of(due);
-        add(&mut map, due_day, DUE);
-        if let Some(end) = finished {
-            if day_of(end) <= due_day {
-                add(&mut map, due_day, DUE_MET);
-            } else {
-                add(&mut map, day_of(end), DUE_MISSED);
-            }
-        }
-    }
-    let pauses = [
-        s.supplement
-            .as_ref()
-            .map(|p| (p.requested_at, p.received_at)),
-        s.payment.as_ref().map(|p| (p.requested_at, p.paid_at)),
-    ];
-    for (began, ended) in pauses.into_iter().flatten() {
-        add(&mut map, day_of(began), PAUSE_IN);
-        if let Some(end) = ended.or(finished) {
-            add(&mut map, day_of(end), PAUSE_OUT);
-        }
-    }
-    if let Some(approved) = s.apology.as_ref().and_then(|a| a.approved_at) {
-        add(&mut map, day_of(approved), APOLOGIES);
+    for (at, count) in motcua_domain::dossier::contribution(f) {
+        add(&mut map, day_of(at), column(count));
     }
     map
 }
@@ -342,15 +260,16 @@ const COLUMN_NAMES: [&str; COLUMNS] = [
     "withdrawn",
     "stopped",
     "e_result",
-    "due",
-    "due_met",
-    "due_missed",
+    "accepted",
+    "overdue_in",
+    "overdue_out",
     "pause_in",
     "pause_out",
     "apologies",
     "supplemented",
     "steps_early",
     "steps_late",
+    "apologies_late",
 ];
 
 /// An update of the columns set in `mask` of one existing row (`?1`–`?5` its key, then
@@ -491,15 +410,16 @@ mod tests {
             (WITHDRAWN, "withdrawn"),
             (STOPPED, "stopped"),
             (E_RESULT, "e_result"),
-            (DUE, "due"),
-            (DUE_MET, "due_met"),
-            (DUE_MISSED, "due_missed"),
+            (ACCEPTED, "accepted"),
+            (OVERDUE_IN, "overdue_in"),
+            (OVERDUE_OUT, "overdue_out"),
             (PAUSE_IN, "pause_in"),
             (PAUSE_OUT, "pause_out"),
             (APOLOGIES, "apologies"),
             (SUPPLEMENTED, "supplemented"),
             (STEPS_EARLY, "steps_early"),
             (STEPS_LATE, "steps_late"),
+            (APOLOGIES_LATE, "apologies_late"),
         ] {
             assert_eq!(COLUMN_NAMES[index], name);
         }
@@ -509,11 +429,11 @@ mod tests {
         assert!(
             UPSERT
                 .one
-                .ends_with("steps_late = stat_days.steps_late + excluded.steps_late")
+                .ends_with("apologies_late = stat_days.apologies_late + excluded.apologies_late")
         );
         assert_eq!(
-            update_of((1 << RECEIVED) | (1 << DUE)),
-            "UPDATE stat_days SET received = received + ?6, due = due + ?7 WHERE scope = ?1 AND agency_id = ?2 AND procedure_code = ?3\n         AND channel = ?4 AND day = ?5"
+            update_of((1 << RECEIVED) | (1 << ACCEPTED)),
+            "UPDATE stat_days SET received = received + ?6, accepted = accepted + ?7 WHERE scope = ?1 AND agency_id = ?2 AND procedure_code = ?3\n         AND channel = ?4 AND day = ?5"
         );
     }
 
@@ -521,7 +441,7 @@ mod tests {
     fn totals_sum_the_days_and_zero_rows_vanish() {
         let mut a = BTreeMap::new();
         add(&mut a, 20260302, RECEIVED);
-        add(&mut a, 20260311, DUE);
+        add(&mut a, 20260311, ACCEPTED);
         let mut b = a.clone();
         add(&mut b, 20260310, FINISHED);
         add(&mut b, 20260310, EARLY);
@@ -534,7 +454,7 @@ mod tests {
         assert!(delta(Some(&a), Some(&a)).is_empty());
         let gone = delta(Some(&a), None);
         assert_eq!(gone[&2026][RECEIVED], -1);
-        assert_eq!(gone[&202603][DUE], -1);
+        assert_eq!(gone[&202603][ACCEPTED], -1);
     }
 
     /// One key's rows come out as merging them would give them.
@@ -549,7 +469,7 @@ mod tests {
         };
         let mut rows = BTreeMap::new();
         add(&mut rows, 20260302, RECEIVED);
-        add(&mut rows, 20260311, DUE);
+        add(&mut rows, 20260311, ACCEPTED);
         rows.insert(20260312, [0; COLUMNS]);
         let rows = delta(None, Some(&rows));
         let fast = flatten([(key.clone(), rows.clone())]);

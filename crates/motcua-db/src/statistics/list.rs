@@ -4,12 +4,11 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use motcua_domain::calendar::{Instant, Outcome, vietnam_offset};
+use motcua_domain::calendar::{Instant, vietnam_offset};
 use motcua_domain::catalogue::Channel;
-use motcua_domain::dossier::{ComponentForm, ReturnMethod, Status};
+use motcua_domain::dossier::{Count, TallyFacts, contribution};
 use serde::{Deserialize, Serialize};
 
-use super::counts::counted_agency;
 use super::{Figures, StatsFilter};
 use crate::dossiers::record;
 use crate::{Db, DbError, DossierRecord};
@@ -63,91 +62,79 @@ impl Metric {
     }
 }
 
-/// What one dossier adds to each figure of the period [from, to], by the definitions
-/// (a scan's answer; the counters must agree with the sum of these).
+/// What one dossier adds to each figure of the period [from, to]: its domain contribution
+/// summed as the counter queries sum it (the period's counts, and each state at the end of
+/// a day as its "in" minus its "out" counts up to that day), so the list behind a figure
+/// and the figure itself always agree.
 pub fn figures_of(d: &DossierRecord, from: NaiveDate, to: NaiveDate) -> Figures {
     let day = |t: Instant| t.with_timezone(&vietnam_offset()).date_naive();
-    let within = |x: NaiveDate| x >= from && x <= to;
     let mut f = Figures::default();
-    let received = day(d.received_at);
-    let finished = d
-        .finished_at
-        .filter(|_| d.status.is_final() || d.status == Status::ResultReady)
-        .map(day);
-    let done_by = |x: NaiveDate| finished.is_some_and(|e| e <= x);
-    if within(received) {
-        f.received = 1;
-        match d.channel {
-            Channel::Online => f.received_online = 1,
-            Channel::Counter => f.received_counter = 1,
-            Channel::Post => f.received_post = 1,
+    let events = contribution(TallyFacts {
+        state: &d.state,
+        components: &d.components,
+        return_method: d.return_method,
+    });
+    let upto = |bound: NaiveDate| {
+        let mut n = [0i64; 6];
+        for (at, count) in &events {
+            if day(*at) > bound {
+                continue;
+            }
+            let slot = match count {
+                Count::Received => 0,
+                Count::Finished => 1,
+                Count::PauseIn => 2,
+                Count::PauseOut => 3,
+                Count::OverdueIn => 4,
+                Count::OverdueOut => 5,
+                _ => continue,
+            };
+            n[slot] += 1;
         }
-        if d.components
-            .iter()
-            .any(|c| c.form == ComponentForm::Electronic)
-        {
-            f.digitised = 1;
+        n
+    };
+    let start = from.pred_opt().map(upto).unwrap_or_default();
+    let end = upto(to);
+    f.carried_over = start[0] - start[1];
+    f.open_at_end = end[0] - end[1];
+    f.paused_at_end = end[2] - end[3];
+    f.overdue_at_end = end[4] - end[5];
+    for (at, count) in &events {
+        if !(from..=to).contains(&day(*at)) {
+            continue;
         }
+        let slot = match count {
+            Count::Received => &mut f.received,
+            Count::Accepted => &mut f.accepted,
+            Count::Digitised => &mut f.digitised,
+            Count::Early => &mut f.early,
+            Count::OnTime => &mut f.on_time,
+            Count::Late => &mut f.late,
+            Count::Apologised => &mut f.apologised,
+            Count::Refused => &mut f.refused,
+            Count::Withdrawn => &mut f.withdrawn,
+            Count::Stopped => &mut f.stopped,
+            Count::EResult => &mut f.e_result,
+            Count::Apologies => &mut f.apologies,
+            Count::ApologiesLate => &mut f.apologies_late,
+            Count::Supplemented => &mut f.supplemented,
+            Count::StepsEarly => &mut f.steps_early,
+            Count::StepsLate => &mut f.steps_late,
+            Count::Finished
+            | Count::PauseIn
+            | Count::PauseOut
+            | Count::OverdueIn
+            | Count::OverdueOut => continue,
+        };
+        *slot += 1;
     }
-    if finished.is_some_and(within) {
-        match d.status {
-            Status::Refused => f.refused = 1,
-            Status::Withdrawn => f.withdrawn = 1,
-            Status::Stopped => f.stopped = 1,
-            _ if d.apologised => f.apologised = 1,
-            _ => match d.outcome {
-                Some(Outcome::Early) => f.early = 1,
-                Some(Outcome::OnTime) => f.on_time = 1,
-                Some(Outcome::Late) => f.late = 1,
-                None => {}
-            },
+    match d.channel {
+        Channel::Online => {
+            f.received_online = f.received;
+            f.accepted_online = f.accepted;
         }
-        let method = d
-            .state
-            .handover
-            .as_ref()
-            .map_or(d.return_method, |h| h.method);
-        let resolved = matches!(d.status, Status::ResultReady | Status::Returned);
-        if resolved && method == ReturnMethod::Online {
-            f.e_result = 1;
-        }
-        if resolved && d.state.supplement.is_some() {
-            f.supplemented = 1;
-        }
-        match d.state.step_tally.score() {
-            Some(2) if resolved => f.steps_early = 1,
-            Some(0) if resolved => f.steps_late = 1,
-            _ => {}
-        }
-    }
-    if let Some(a) = d.state.apology.as_ref().and_then(|a| a.approved_at) {
-        f.apologies = i64::from(within(day(a)));
-    }
-    let before = from.pred_opt().unwrap_or(from);
-    f.carried_over = i64::from(received <= before && !done_by(before));
-    f.open_at_end = i64::from(received <= to && !done_by(to));
-    let pauses = [
-        d.state
-            .supplement
-            .as_ref()
-            .map(|s| (s.requested_at, s.received_at)),
-        d.state
-            .payment
-            .as_ref()
-            .map(|s| (s.requested_at, s.paid_at)),
-    ];
-    for (began, ended) in pauses.into_iter().flatten() {
-        let ended = ended.map(day).or(finished);
-        if day(began) <= to && ended.is_none_or(|e| e > to) {
-            f.paused_at_end += 1;
-        }
-    }
-    let waiting = matches!(
-        d.status,
-        Status::AwaitingSupplement | Status::AwaitingPayment
-    );
-    if let Some(due) = d.due_at.filter(|_| !waiting) {
-        f.overdue_at_end = i64::from(day(due) <= to && !done_by(to));
+        Channel::Counter => f.received_counter = f.received,
+        Channel::Post => f.received_post = f.received,
     }
     f
 }
@@ -224,7 +211,7 @@ impl Db {
                 return Ok(MetricPage { items, next: None });
             };
             for d in page {
-                let keep = allowed.contains(&counted_agency(&d.state))
+                let keep = allowed.contains(&d.state.competent_agency())
                     && filter.channel.is_none_or(|c| c == d.channel)
                     && filter
                         .procedure_code

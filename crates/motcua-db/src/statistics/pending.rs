@@ -17,7 +17,7 @@ use crate::{Db, DbError};
 pub(crate) const FOLD_EVERY: usize = 64;
 
 /// The record format, its first byte.
-const FORMAT: u8 = 1;
+const FORMAT: u8 = 2;
 
 /// Summed counter rows by key (without the field code, which `stat_days` does not hold)
 /// and day.

@@ -48,12 +48,18 @@ pub enum Cut {
 pub struct Figures {
     /// Tồn kỳ trước — received before the period and not finished before it.
     pub carried_over: i64,
-    /// Tiếp nhận trong kỳ, and by channel.
+    /// Tiếp nhận trong kỳ (submitted, at any channel), and by channel.
     pub received: i64,
     pub received_online: i64,
     pub received_counter: i64,
     pub received_post: i64,
-    /// Received with at least one electronic (digitised) component.
+    /// Accepted (tiếp nhận chính thức: the clock started) in the period, and of those filed
+    /// online: the online share is over these.
+    #[serde(default)]
+    pub accepted: i64,
+    #[serde(default)]
+    pub accepted_online: i64,
+    /// Received with a digitised component (filed electronically or scanned at the counter).
     pub digitised: i64,
     /// Đã giải quyết (result ready) before the appointment day, on it, after it — dossiers
     /// whose appointment was re-dated by an apology are counted apart, in `apologised`.
@@ -67,8 +73,11 @@ pub struct Figures {
     pub stopped: i64,
     /// Resolved with an electronic result.
     pub e_result: i64,
-    /// Apologies (Mẫu 04) approved in the period.
+    /// Apologies (Mẫu 04) approved in the period, and of those issued later than one
+    /// working day before the appointment they moved.
     pub apologies: i64,
+    #[serde(default)]
+    pub apologies_late: i64,
     /// Resolved in the period after a supplement request (TT 01 chỉ số 3).
     #[serde(default)]
     pub supplemented: i64,
@@ -79,7 +88,8 @@ pub struct Figures {
     #[serde(default)]
     pub steps_late: i64,
     /// Not finished at the period's end, and of those: waiting for the citizen (5, 6),
-    /// past the appointment, and the rest (in progress on time).
+    /// past the appointment in force then, and the rest (in progress on time) — each as the
+    /// dossier's history says it was at that instant.
     pub open_at_end: i64,
     pub paused_at_end: i64,
     pub overdue_at_end: i64,
@@ -91,9 +101,15 @@ impl Figures {
         self.early + self.on_time + self.late + self.apologised
     }
 
-    /// Đang giải quyết trong hạn at the period's end.
+    /// Đang giải quyết trong hạn at the period's end (paused and overdue are apart: a
+    /// dossier waiting for the citizen is never overdue).
     pub fn in_progress_on_time(&self) -> i64 {
-        (self.open_at_end - self.paused_at_end - self.overdue_at_end).max(0)
+        self.open_at_end - self.paused_at_end - self.overdue_at_end
+    }
+
+    /// The dossiers the period answers for: carried over plus received in it.
+    pub fn handled(&self) -> i64 {
+        self.carried_over + self.received
     }
 
     /// Tỷ lệ đúng hạn — (early + on time) / resolved; `None` when nothing was resolved.
@@ -101,8 +117,9 @@ impl Figures {
         ratio(self.early + self.on_time, self.resolved())
     }
 
+    /// Tỷ lệ trực tuyến — accepted dossiers filed online over accepted dossiers.
     pub fn online_share(&self) -> Option<f64> {
-        ratio(self.received_online, self.received)
+        ratio(self.accepted_online, self.accepted)
     }
 
     pub fn digitised_share(&self) -> Option<f64> {
@@ -119,6 +136,8 @@ impl Figures {
         self.received_online += o.received_online;
         self.received_counter += o.received_counter;
         self.received_post += o.received_post;
+        self.accepted += o.accepted;
+        self.accepted_online += o.accepted_online;
         self.digitised += o.digitised;
         self.early += o.early;
         self.on_time += o.on_time;
@@ -129,6 +148,7 @@ impl Figures {
         self.stopped += o.stopped;
         self.e_result += o.e_result;
         self.apologies += o.apologies;
+        self.apologies_late += o.apologies_late;
         self.supplemented += o.supplemented;
         self.steps_early += o.steps_early;
         self.steps_late += o.steps_late;
@@ -165,6 +185,8 @@ fn figures(row: &impl RowExt, state: bool) -> Result<Figures, DbError> {
         received_online: 0,
         received_counter: 0,
         received_post: 0,
+        accepted: row.int("accepted")?,
+        accepted_online: 0,
         digitised: row.int("digitised")?,
         early: row.int("early")?,
         on_time: row.int("on_time")?,
@@ -175,6 +197,7 @@ fn figures(row: &impl RowExt, state: bool) -> Result<Figures, DbError> {
         stopped: row.int("stopped")?,
         e_result: row.int("e_result")?,
         apologies: row.int("apologies")?,
+        apologies_late: row.int("apologies_late")?,
         supplemented: row.int("supplemented")?,
         steps_early: row.int("steps_early")?,
         steps_late: row.int("steps_late")?,
@@ -187,7 +210,10 @@ fn figures(row: &impl RowExt, state: bool) -> Result<Figures, DbError> {
 /// Splits `received` by the row's channel.
 fn by_channel(mut f: Figures, channel: &str) -> Figures {
     match channel {
-        "online" => f.received_online = f.received,
+        "online" => {
+            f.received_online = f.received;
+            f.accepted_online = f.accepted;
+        }
         "counter" => f.received_counter = f.received,
         "post" => f.received_post = f.received,
         _ => {}

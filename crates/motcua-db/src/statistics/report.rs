@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use motcua_domain::catalogue::OnlineLevel;
 use motcua_domain::evaluation::{
-    AgencyClass, GroupScore, IndicatorScores, Inputs766, OnlineUnit, agency_class,
+    AgencyStanding, GroupScore, IndicatorScores, Inputs766, OnlineUnit, agency_class,
     online_indicator, score_766, unit_scores,
 };
 use serde::{Deserialize, Serialize};
@@ -52,9 +52,9 @@ pub struct Named {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evaluation {
     pub indicators: IndicatorScores,
-    /// Score brought to 18 points over the indicators with data, and the class.
-    pub score_18: Option<f64>,
-    pub class: Option<AgencyClass>,
+    /// The 18-point standing: the points of the indicators with data, the most reachable,
+    /// and the class when settled.
+    pub standing: Option<AgencyStanding>,
     pub groups_766: Vec<GroupScore>,
 }
 
@@ -212,10 +212,50 @@ impl Db {
                 fields.get(k).cloned().unwrap_or_else(|| k.to_string())
             }),
             by_channel: named(by_channel, |k| channel_name(k).to_string()),
-            by_month: named(self.statistics(filter, Cut::Month).await?, month_name),
+            by_month: named(self.by_month(filter).await?, month_name),
             evaluation,
             ratings,
         })
+    }
+}
+
+impl Db {
+    /// The period month by month, each month (cut to the period) read as a period of its
+    /// own, so its carried-over, in-progress, paused and overdue figures are those at its
+    /// own start and end. A period of more than ten years gives the months' sums only.
+    async fn by_month(&self, filter: &StatsFilter) -> Result<Vec<CutRow>, DbError> {
+        use chrono::Datelike;
+        let months = (filter.to.year() - filter.from.year()) * 12 + filter.to.month() as i32
+            - filter.from.month() as i32;
+        if months > 120 {
+            return self.statistics(filter, Cut::Month).await;
+        }
+        let mut out = Vec::new();
+        let mut start = filter.from;
+        while start <= filter.to {
+            let next = start
+                .with_day(1)
+                .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+                .unwrap_or(filter.to.succ_opt().unwrap_or(filter.to));
+            let end = next.pred_opt().unwrap_or(next).min(filter.to);
+            let month = StatsFilter {
+                from: start,
+                to: end,
+                ..filter.clone()
+            };
+            let figures = self.statistics_total(&month).await?;
+            if figures != Figures::default() {
+                out.push(CutRow {
+                    key: format!("{:04}{:02}", start.year(), start.month()),
+                    figures,
+                });
+            }
+            if next <= start {
+                break;
+            }
+            start = next;
+        }
+        Ok(out)
     }
 }
 
@@ -269,14 +309,14 @@ fn evaluate(
         }));
     }
     let indicators = unit_scores(per_dossier, &unit);
-    let class = agency_class(&indicators);
     Evaluation {
+        standing: agency_class(&indicators),
         indicators,
-        score_18: class.map(|c| c.0),
-        class: class.map(|c| c.1),
         groups_766: score_766(&Inputs766 {
+            carried_over: total.carried_over,
             received: total.received,
-            received_online: total.received_online,
+            accepted: total.accepted,
+            accepted_online: total.accepted_online,
             in_progress_on_time: total.in_progress_on_time(),
             early: total.early,
             on_time: total.on_time,
@@ -310,6 +350,8 @@ mod tests {
             steps_late: 2,
             received: 20,
             received_online: 8,
+            accepted: 20,
+            accepted_online: 8,
             ..Figures::default()
         };
         let e = evaluate(
@@ -327,8 +369,10 @@ mod tests {
         assert_eq!(e.indicators.0[1], Some(1.2));
         // Chỉ số 9: 5 of 10 procedures online, 40 % of dossiers online, none late: 2.
         assert_eq!(e.indicators.0[8], Some(2.0));
-        // (1.1 + 1.2 + 1.8 + 2) of 8 on the 18-point scale: 13.7, Tốt.
-        assert_eq!(e.score_18, Some(13.7));
-        assert_eq!(e.class, Some(AgencyClass::Good));
+        // 1.1 + 1.2 + 1.8 + 2 = 6.1 from four indicators; the five without data could add
+        // 10 more: between Trung bình and Xuất sắc, not settled.
+        let standing = e.standing.unwrap();
+        assert_eq!((standing.points, standing.reachable), (6.1, 16.1));
+        assert_eq!(standing.class, None);
     }
 }

@@ -193,6 +193,7 @@ macro_rules! filters {
 pub(crate) const BY_KEY: &str = concat!(
     "SELECT agency_id, procedure_code, channel,
         CAST(SUM((wf - wa) * received) AS BIGINT) AS received,
+        CAST(SUM((wf - wa) * accepted) AS BIGINT) AS accepted,
         CAST(SUM((wf - wa) * digitised) AS BIGINT) AS digitised,
         CAST(SUM((wf - wa) * early) AS BIGINT) AS early,
         CAST(SUM((wf - wa) * on_time) AS BIGINT) AS on_time,
@@ -203,16 +204,18 @@ pub(crate) const BY_KEY: &str = concat!(
         CAST(SUM((wf - wa) * stopped) AS BIGINT) AS stopped,
         CAST(SUM((wf - wa) * e_result) AS BIGINT) AS e_result,
         CAST(SUM((wf - wa) * apologies) AS BIGINT) AS apologies,
+        CAST(SUM((wf - wa) * apologies_late) AS BIGINT) AS apologies_late,
         CAST(SUM((wf - wa) * supplemented) AS BIGINT) AS supplemented,
         CAST(SUM((wf - wa) * steps_early) AS BIGINT) AS steps_early,
         CAST(SUM((wf - wa) * steps_late) AS BIGINT) AS steps_late,
         CAST(SUM((z - wf) * (received - finished)) AS BIGINT) AS carried,
         CAST(SUM((z - wa) * (received - finished)) AS BIGINT) AS open_end,
         CAST(SUM((z - wa) * (pause_in - pause_out)) AS BIGINT) AS paused_end,
-        CAST(SUM((z - wa) * (due - due_met - due_missed)) AS BIGINT) AS overdue_end
-     FROM (SELECT s.agency_id, s.procedure_code, s.channel, s.received, s.digitised, s.finished,
-             s.early, s.on_time, s.late, s.apologised, s.refused, s.withdrawn, s.stopped,
-             s.e_result, s.apologies, s.supplemented, s.steps_early, s.steps_late, s.due, s.due_met, s.due_missed, s.pause_in, s.pause_out,
+        CAST(SUM((z - wa) * (overdue_in - overdue_out)) AS BIGINT) AS overdue_end
+     FROM (SELECT s.agency_id, s.procedure_code, s.channel, s.received, s.accepted, s.digitised,
+             s.finished, s.early, s.on_time, s.late, s.apologised, s.refused, s.withdrawn,
+             s.stopped, s.e_result, s.apologies, s.apologies_late, s.supplemented,
+             s.steps_early, s.steps_late, s.overdue_in, s.overdue_out, s.pause_in, s.pause_out,
              CASE WHEN s.day BETWEEN 1 AND 9999 THEN 1 ELSE 0 END AS z, ",
     weight!(6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
     " AS wf, ",
@@ -232,6 +235,7 @@ pub(crate) const BY_KEY: &str = concat!(
 pub(crate) const MONTHS: &str = concat!(
     "SELECT CASE WHEN s.day > 999999 THEN s.day / 100 ELSE s.day END AS month, s.channel,
         CAST(SUM(s.received) AS BIGINT) AS received,
+        CAST(SUM(s.accepted) AS BIGINT) AS accepted,
         CAST(SUM(s.digitised) AS BIGINT) AS digitised,
         CAST(SUM(s.early) AS BIGINT) AS early,
         CAST(SUM(s.on_time) AS BIGINT) AS on_time,
@@ -242,6 +246,7 @@ pub(crate) const MONTHS: &str = concat!(
         CAST(SUM(s.stopped) AS BIGINT) AS stopped,
         CAST(SUM(s.e_result) AS BIGINT) AS e_result,
         CAST(SUM(s.apologies) AS BIGINT) AS apologies,
+        CAST(SUM(s.apologies_late) AS BIGINT) AS apologies_late,
         CAST(SUM(s.supplemented) AS BIGINT) AS supplemented,
         CAST(SUM(s.steps_early) AS BIGINT) AS steps_early,
         CAST(SUM(s.steps_late) AS BIGINT) AS steps_late

@@ -233,6 +233,7 @@ pub fn procedure(name: &str) -> Procedure {
         deadline: DeadlineRules {
             cutoff: None,
             suspension: SuspensionPolicy::Restart,
+            apology_cap: None,
         },
         results: vec!["Phiếu lý lịch tư pháp".into()],
         legal_basis: vec![],

@@ -41,6 +41,10 @@ pub struct DeadlinePolicy {
     pub cutoff: Option<NaiveTime>,
     #[serde(default)]
     pub suspension: SuspensionPolicy,
+    /// Hẹn lại tối đa — how far past the appointment (or past the day it is issued, if later)
+    /// an apology may set the new one; none: as long as the procedure's own time limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apology_cap: Option<TimeLimit>,
 }
 
 impl DeadlinePolicy {
@@ -49,7 +53,24 @@ impl DeadlinePolicy {
             limit: TimeLimit::WorkingDays(days),
             cutoff: None,
             suspension: SuspensionPolicy::Restart,
+            apology_cap: None,
         }
+    }
+
+    /// The latest appointment an apology issued at `now` may set on a dossier due at `due`.
+    pub fn apology_latest(
+        &self,
+        calendar: &WorkCalendar,
+        due: Instant,
+        now: Instant,
+    ) -> Result<Instant, CalendarError> {
+        let cap = DeadlinePolicy {
+            limit: self.apology_cap.unwrap_or(self.limit),
+            cutoff: None,
+            suspension: SuspensionPolicy::Restart,
+            apology_cap: None,
+        };
+        Ok(calendar.deadline(&cap, due.max(now))?.due)
     }
 
     /// The ND 61 afternoon cut-off, 15:00.
@@ -80,16 +101,46 @@ pub enum Outcome {
     Late,
 }
 
+/// Quá hạn — the one rule for lateness: something due at `due` is late at `at` when `at`
+/// is past the appointment as printed on the receipt (hour and minute of the date), that is
+/// from the minute after the appointment's minute on. Every page, report, query and message
+/// asks this (or [`overdue_before`], its form for a query over stored instants).
+pub fn is_late(at: Instant, due: Instant) -> bool {
+    minute_of(at) > minute_of(due)
+}
+
+/// The instant a stored appointment must be before for a dossier to be late at `now`: the
+/// start of `now`'s minute (`due < overdue_before(now)` exactly when [`is_late`]`(now, due)`).
+pub fn overdue_before(now: Instant) -> Instant {
+    minute_floor(now)
+}
+
+/// The first instant at which something due at `due` is late.
+pub fn late_from(due: Instant) -> Instant {
+    minute_floor(due) + chrono::Duration::minutes(1)
+}
+
+fn minute_floor(at: Instant) -> Instant {
+    at.with_nanosecond(0)
+        .and_then(|t| t.with_second(0))
+        .unwrap_or(at)
+}
+
+fn minute_of(at: Instant) -> i64 {
+    at.timestamp().div_euclid(60)
+}
+
 impl Outcome {
+    /// Before the appointment's date: early; on its date and not late: on time; past the
+    /// appointment's minute ([`is_late`]): late.
     pub fn of(finished: Instant, due: Instant) -> Self {
+        if is_late(finished, due) {
+            return Self::Late;
+        }
         let vn = vietnam_offset();
         let f = finished.with_timezone(&vn).date_naive();
         let d = due.with_timezone(&vn).date_naive();
-        match f.cmp(&d) {
-            std::cmp::Ordering::Less => Self::Early,
-            std::cmp::Ordering::Equal => Self::OnTime,
-            std::cmp::Ordering::Greater => Self::Late,
-        }
+        if f < d { Self::Early } else { Self::OnTime }
     }
 
     /// The Vietnamese label used on forms and pages.

@@ -33,6 +33,7 @@ fn policy(limit: TimeLimit, cutoff: bool) -> DeadlinePolicy {
         limit,
         cutoff: cutoff.then(DeadlinePolicy::default_cutoff),
         suspension: SuspensionPolicy::Restart,
+        apology_cap: None,
     }
 }
 
@@ -278,6 +279,39 @@ fn elapsed_remaining_and_outcome() {
         Outcome::of(at("2026-03-09T07:00:00+07:00"), due),
         Outcome::Late
     );
+}
+
+/// Due at 08:00 and finished at 16:00 the same day is late: the appointment is its date
+/// and time as printed, and lateness starts at the minute after it.
+#[test]
+fn lateness_is_the_printed_minute() {
+    let due = at("2026-03-06T08:00:00+07:00");
+    assert_eq!(
+        Outcome::of(at("2026-03-06T16:00:00+07:00"), due),
+        Outcome::Late
+    );
+    assert_eq!(
+        Outcome::of(at("2026-03-06T08:00:59+07:00"), due),
+        Outcome::OnTime
+    );
+    assert_eq!(
+        Outcome::of(at("2026-03-06T08:01:00+07:00"), due),
+        Outcome::Late
+    );
+    assert_eq!(
+        Outcome::of(at("2026-03-06T07:30:00+07:00"), due),
+        Outcome::OnTime
+    );
+    for now in [
+        "2026-03-06T07:59:59+07:00",
+        "2026-03-06T08:00:30+07:00",
+        "2026-03-06T08:01:00+07:00",
+        "2026-03-06T23:00:00+07:00",
+    ] {
+        let now = at(now);
+        assert_eq!(is_late(now, due), due < overdue_before(now), "{now}");
+        assert_eq!(is_late(now, due), now >= late_from(due), "{now}");
+    }
 }
 
 #[test]

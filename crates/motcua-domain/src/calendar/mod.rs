@@ -10,7 +10,10 @@ mod hours;
 mod index;
 pub mod lunar;
 
-pub use deadline::{Deadline, DeadlinePolicy, Outcome, SuspensionPolicy, TimeLimit};
+pub use deadline::{
+    Deadline, DeadlinePolicy, Outcome, SuspensionPolicy, TimeLimit, is_late, late_from,
+    overdue_before,
+};
 pub use holidays::{DayOverride, HolidayRules, SpecialDay, shipped_overrides};
 pub use hours::{OfficeHours, Period};
 pub use index::{CalendarConfig, WorkCalendar};
@@ -25,6 +28,14 @@ pub fn vietnam_offset() -> FixedOffset {
 
 /// Instants everywhere in motcua are Vietnam-local, with their offset.
 pub type Instant = DateTime<FixedOffset>;
+
+/// An instant as a message to a Vietnamese reader writes it: "17:00 ngày 06/03/2026",
+/// Vietnam time.
+pub fn format_vi(at: Instant) -> String {
+    at.with_timezone(&vietnam_offset())
+        .format("%H:%M ngày %d/%m/%Y")
+        .to_string()
+}
 
 /// What the calendar refuses, each naming the problem.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -184,6 +184,10 @@ pub struct DeadlineRules {
     pub cutoff: Option<NaiveTime>,
     #[serde(default)]
     pub suspension: SuspensionPolicy,
+    /// Hẹn lại tối đa: how far an apology may move the appointment (default: as long as the
+    /// case's own time limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apology_cap: Option<crate::calendar::TimeLimit>,
 }
 
 impl DeadlineRules {
@@ -242,6 +246,7 @@ impl Procedure {
             limit,
             cutoff: self.deadline.cutoff,
             suspension: self.deadline.suspension,
+            apology_cap: self.deadline.apology_cap,
         })
     }
 

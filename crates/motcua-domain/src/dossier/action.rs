@@ -239,16 +239,14 @@ impl Action {
     /// the receiving agency (its one-stop counter) for taking in a supplement or a
     /// withdrawal, otherwise the agency currently holding the dossier.
     pub fn authorizing_agency(&self, state: &DossierState) -> i64 {
-        let receiving = state
-            .steps
-            .first()
-            .map_or(state.current_agency, |s| s.agency_id);
+        let receiving = state.receiving_agency();
         match self {
             Self::AnswerConsultation { index, .. } => state
                 .consultations
                 .get(*index)
                 .map_or(state.current_agency, |c| c.agency_id),
             Self::ReceiveSupplement { .. } | Self::Withdraw { .. } => receiving,
+            Self::ApproveApology => state.competent_agency(),
             _ => state.current_agency,
         }
     }

@@ -221,6 +221,8 @@ pub fn initial_state(
         handover: None,
         reason: None,
         step_tally: Default::default(),
+        due_record: Vec::new(),
+        digitised_at: None,
     };
     if intake.channel == Channel::Counter {
         let calendar_error =
@@ -236,6 +238,7 @@ pub fn initial_state(
                 .add_working_seconds(deadline.start, i64::from(hours) * 3600)
                 .map_err(calendar_error)?,
         );
+        state.note_due(now);
     }
     Ok(state)
 }

@@ -442,15 +442,25 @@ impl Machine<'_> {
                 let Some(due) = self.old.due else {
                     return Err(Self::rule("hồ sơ chưa có ngày hẹn trả"));
                 };
-                if self.now >= due {
-                    return Err(Self::rule(
-                        "đã quá hạn trả kết quả: phải xin lỗi trước khi hết hạn",
-                    ));
-                }
-                if *new_due <= due {
+                // A dossier already late still owes the citizen the letter: it is allowed
+                // and, once issued, recorded as issued late.
+                if *new_due <= due || *new_due <= self.now {
                     return Err(TransitionError::Invalid(FieldError::new(
                         "new_due",
-                        "ngày hẹn mới phải sau ngày hẹn cũ",
+                        "ngày hẹn mới phải sau ngày hẹn cũ và sau thời điểm hiện tại",
+                    )));
+                }
+                let latest = self
+                    .old
+                    .policy
+                    .apology_latest(self.calendar, due, self.now)?;
+                if *new_due > latest {
+                    return Err(TransitionError::Invalid(FieldError::new(
+                        "new_due",
+                        format!(
+                            "ngày hẹn mới không được muộn hơn {}",
+                            crate::calendar::format_vi(latest)
+                        ),
                     )));
                 }
                 self.new.apology = Some(Apology {
@@ -461,11 +471,14 @@ impl Machine<'_> {
                     proposed_at: self.now,
                     approved_by: None,
                     approved_at: None,
+                    issued_late: false,
                 });
             }
             Action::ApproveApology => {
                 self.status_in(&[Accepted, Processing, AwaitingPayment])?;
-                self.require(&leader)?;
+                // The head of the competent agency or a deputy signing for the head (KT.);
+                // a unit head may not (the actor's roles are those over that agency).
+                self.require(&[Role::AgencyLeader])?;
                 let Some(mut apology) = self.old.apology.clone() else {
                     return Err(Self::rule("chưa có đề xuất xin lỗi để duyệt"));
                 };
@@ -474,6 +487,11 @@ impl Machine<'_> {
                 }
                 apology.approved_by = self.actor.staff_id();
                 apology.approved_at = Some(self.now);
+                // Due at the latest one working day before the appointment it moves.
+                apology.issued_late = self
+                    .calendar
+                    .working_seconds_remaining(self.now, apology.previous_due)?
+                    < self.calendar.day_seconds();
                 self.new.due = Some(apology.new_due);
                 self.new.apology = Some(apology);
                 self.events.push(Event::ApologyIssued);
@@ -561,6 +579,11 @@ impl Machine<'_> {
         if let Some(outcome) = self.step_outcome {
             self.new.step_tally.count(outcome);
         }
+        if self.new.due_record.is_empty() {
+            // A state stored before the record was kept: start it from what is known.
+            self.new.due_record = self.old.due_changes();
+        }
+        self.new.note_due(self.now);
         Ok(Effect {
             state: self.new,
             step_outcome: self.step_outcome,

@@ -4,11 +4,13 @@
 mod action;
 mod applicant;
 mod code;
+mod history;
 mod intake;
 mod machine;
 mod signing;
 mod state;
 mod status;
+mod tally;
 
 pub use action::{Action, Actor, Event};
 pub use applicant::{
@@ -16,6 +18,7 @@ pub use applicant::{
     normalize_phone,
 };
 pub use code::DossierCode;
+pub use history::DueChange;
 pub use intake::{
     CheckedIntake, ComponentForm, Intake, ReceivedComponent, check_intake, initial_state,
 };
@@ -26,6 +29,7 @@ pub use state::{
     Supplement,
 };
 pub use status::Status;
+pub use tally::{Count, TallyFacts, contribution, digitised};
 
 #[cfg(test)]
 mod tests;

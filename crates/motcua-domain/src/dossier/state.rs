@@ -94,6 +94,10 @@ pub struct Apology {
     pub proposed_at: Instant,
     pub approved_by: Option<i64>,
     pub approved_at: Option<Instant>,
+    /// Issued later than one working day before the appointment it moved (ND 61 art.
+    /// 19(9)): still owed to the citizen, and counted and shown as late.
+    #[serde(default)]
+    pub issued_late: bool,
 }
 
 /// Hình thức trả kết quả.
@@ -159,6 +163,13 @@ pub struct DossierState {
     /// How its steps and consultations ended against their deadlines.
     #[serde(default)]
     pub step_tally: StepTally,
+    /// Each appointment it has had, from when (read through
+    /// [`DossierState::due_changes`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub due_record: Vec<super::history::DueChange>,
+    /// When a paper component was first scanned into the dossier at the counter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digitised_at: Option<Instant>,
 }
 
 impl DossierState {
@@ -177,6 +188,38 @@ impl DossierState {
         }
     }
 
+    /// Cơ quan tiếp nhận — the agency whose one-stop counter received the dossier (it takes
+    /// in supplements and returns the result).
+    pub fn receiving_agency(&self) -> i64 {
+        self.steps
+            .first()
+            .map_or(self.current_agency, |s| s.agency_id)
+    }
+
+    /// Cơ quan giải quyết — the agency competent for the dossier: the one holding most of
+    /// the workflow's processing steps pinned at intake (reception and return left out; the
+    /// earliest wins a tie), so a leader's signature at a higher agency or a consulted
+    /// agency's step does not move it. Its statistics count the dossier, its head approves
+    /// the apology and the letter speaks in its name.
+    pub fn competent_agency(&self) -> i64 {
+        let processing = self
+            .steps
+            .get(1..=self.approval_step())
+            .filter(|s| !s.is_empty())
+            .unwrap_or(&self.steps);
+        let mut best: Option<(i64, usize)> = None;
+        for step in processing {
+            let n = processing
+                .iter()
+                .filter(|s| s.agency_id == step.agency_id)
+                .count();
+            if best.is_none_or(|(_, m)| n > m) {
+                best = Some((step.agency_id, n));
+            }
+        }
+        best.map_or(self.current_agency, |(id, _)| id)
+    }
+
     /// Index of the last processing step (the one whose approval makes the result ready).
     pub fn approval_step(&self) -> usize {
         self.steps.len().saturating_sub(2)
@@ -189,9 +232,13 @@ impl DossierState {
             .is_some_and(|a| a.approved_at.is_some())
     }
 
-    /// Whether the dossier is overdue at `now`: in the agency's hands (not waiting for the
-    /// citizen, not finished) and past its appointment.
-    pub fn overdue_at(&self, now: Instant) -> bool {
-        self.status.is_open() && self.due.is_some_and(|due| now > due)
+    /// Notes the appointment now in force, taken at `at`, when it differs from the last one
+    /// noted (every change of `due` is noted so: see `history.rs`).
+    pub fn note_due(&mut self, at: Instant) {
+        let last = self.due_record.last().and_then(|c| c.due);
+        if last != self.due {
+            self.due_record
+                .push(super::history::DueChange { at, due: self.due });
+        }
     }
 }

@@ -94,6 +94,7 @@ fn procedure(suspension: SuspensionPolicy) -> Procedure {
         deadline: DeadlineRules {
             cutoff: None,
             suspension,
+            apology_cap: None,
         },
         results: vec!["Giấy khai sinh".into()],
         legal_basis: vec![],
@@ -442,54 +443,110 @@ fn supplement_with_pause_keeps_remaining_time() {
 }
 
 #[test]
-fn apology_once_before_the_deadline() {
+fn apology_once_approved_by_the_head_and_late_ones_recorded() {
     let s = received(Channel::Counter, MON, SuspensionPolicy::Restart);
     let s = ok(&s, &counter(), Action::Forward { note: None }, MON);
+    assert_eq!(s.due, Some(at("2026-03-09T08:00:00+07:00")));
     let new_due = at("2026-03-13T17:00:00+07:00");
-    let propose = || Action::ProposeApology {
+    let propose = |new_due| Action::ProposeApology {
         reason: "Cần xác minh thêm".into(),
         new_due,
     };
+    // Before the old appointment, or past the cap (the case's own 5 working days after
+    // the old appointment): refused, naming the latest date allowed.
     assert!(matches!(
         go(
             &s,
             &specialist(),
-            Action::ProposeApology {
-                reason: "x".into(),
-                new_due: at("2026-03-05T08:00:00+07:00")
-            },
+            propose(at("2026-03-05T08:00:00+07:00")),
             MON
         ),
         Err(TransitionError::Invalid(_))
     ));
+    match go(
+        &s,
+        &specialist(),
+        propose(at("2026-03-17T08:00:00+07:00")),
+        MON,
+    ) {
+        Err(TransitionError::Invalid(e)) => {
+            assert!(e.message.contains("08:00 ngày 16/03/2026"), "{e:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let proposed = ok(
+        &s,
+        &specialist(),
+        propose(new_due),
+        "2026-03-04T09:00:00+07:00",
+    );
     assert!(matches!(
-        go(&s, &specialist(), propose(), "2026-03-09T09:00:00+07:00"),
-        Err(TransitionError::Rule(_))
+        go(&proposed, &specialist(), Action::ApproveApology, MON),
+        Err(TransitionError::Forbidden { .. })
     ));
-    let s = ok(&s, &specialist(), propose(), "2026-03-06T09:00:00+07:00");
+    // A unit head may not approve it: the head of the agency or a deputy for the head.
     assert!(matches!(
-        go(&s, &specialist(), Action::ApproveApology, MON),
+        go(&proposed, &unit_leader(), Action::ApproveApology, MON),
         Err(TransitionError::Forbidden { .. })
     ));
     let e = go(
-        &s,
+        &proposed,
         &agency_leader(),
         Action::ApproveApology,
-        "2026-03-06T10:00:00+07:00",
+        "2026-03-05T10:00:00+07:00",
     )
     .unwrap();
     assert_eq!(e.events, vec![Event::ApologyIssued]);
     assert_eq!(e.state.due, Some(new_due));
     assert!(e.state.apologised());
+    assert_eq!(e.state.apology.as_ref().map(|a| a.issued_late), Some(false));
     assert!(matches!(
         go(
             &e.state,
             &specialist(),
-            propose(),
+            propose(at("2026-03-16T08:00:00+07:00")),
             "2026-03-10T09:00:00+07:00"
         ),
         Err(TransitionError::Rule(_))
     ));
+
+    // Approved on the Friday before a Monday 08:00 appointment: later than one working day
+    // before it, so issued late.
+    let e = go(
+        &proposed,
+        &agency_leader(),
+        Action::ApproveApology,
+        "2026-03-06T10:00:00+07:00",
+    )
+    .unwrap();
+    assert_eq!(e.state.apology.as_ref().map(|a| a.issued_late), Some(true));
+
+    // Already late: the citizen is still owed the letter; the dossier was overdue from the
+    // minute after its appointment until the new one took effect.
+    let late = ok(
+        &s,
+        &specialist(),
+        propose(new_due),
+        "2026-03-10T09:00:00+07:00",
+    );
+    let late = ok(
+        &late,
+        &agency_leader(),
+        Action::ApproveApology,
+        "2026-03-10T10:00:00+07:00",
+    );
+    assert_eq!(late.apology.as_ref().map(|a| a.issued_late), Some(true));
+    assert_eq!(
+        late.overdue_changes(),
+        vec![
+            (at("2026-03-09T08:01:00+07:00"), true),
+            (at("2026-03-10T10:00:00+07:00"), false),
+            // Still open: overdue again after the new appointment, unless resolved by then.
+            (at("2026-03-13T17:01:00+07:00"), true),
+        ]
+    );
+    assert!(late.overdue_at(at("2026-03-09T16:00:00+07:00")));
+    assert!(!late.overdue_at(at("2026-03-11T16:00:00+07:00")));
 }
 
 #[test]

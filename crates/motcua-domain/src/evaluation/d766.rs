@@ -68,8 +68,15 @@ impl Group766 {
 /// The counts a 766 score reads, for one unit and period.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Inputs766 {
+    /// Tồn kỳ trước and tiếp nhận trong kỳ: together the dossiers the period answers for.
+    #[serde(default)]
+    pub carried_over: i64,
     pub received: i64,
-    pub received_online: i64,
+    /// Accepted in the period, and of those filed online (the online share's base).
+    #[serde(default)]
+    pub accepted: i64,
+    #[serde(default)]
+    pub accepted_online: i64,
     pub in_progress_on_time: i64,
     pub early: i64,
     pub on_time: i64,
@@ -103,22 +110,24 @@ pub struct GroupScore {
     pub missing: &'static str,
 }
 
+/// `part / whole`, never capped: every share here counts a part of the same set of dossiers
+/// as its whole, so a share above 1 would show a fault, not be hidden.
 fn share(part: i64, whole: i64) -> Option<f64> {
-    (whole > 0).then(|| (part as f64 / whole as f64).min(1.0))
+    (whole > 0).then(|| part as f64 / whole as f64)
 }
 
 /// Scores the groups motcua's data supports and names the others.
 pub fn score_766(x: &Inputs766) -> Vec<GroupScore> {
     let progress = share(
         x.in_progress_on_time + x.early + x.on_time + x.refused + x.withdrawn,
-        x.received,
+        x.carried_over + x.received,
     )
     .map(|r| round1(r * 20.0));
     let online = match (
         share(x.procedures_online, x.procedures),
         x.procedures_online_used
             .map(|u| share(u, x.procedures_online)),
-        share(x.received_online, x.received),
+        share(x.accepted_online, x.accepted),
     ) {
         (Some(offered), Some(used), Some(filed)) => Some(round1(
             (if offered >= 0.8 { 2.0 } else { 1.6 })
@@ -142,13 +151,13 @@ pub fn score_766(x: &Inputs766) -> Vec<GroupScore> {
                 Group766::Tdgq => (
                     progress,
                     20.0,
-                    "(đang giải quyết trong hạn + đã giải quyết trước hạn và đúng hạn + không được tiếp nhận + rút hồ sơ) / tiếp nhận trong kỳ × 20 (tỷ lệ tối đa 1)",
+                    "(đang giải quyết trong hạn + đã giải quyết trước hạn và đúng hạn + không được tiếp nhận + rút hồ sơ) / (tồn kỳ trước + tiếp nhận trong kỳ) × 20",
                     "",
                 ),
                 Group766::Clgq => (
                     online,
                     12.0,
-                    "(2 nếu ≥ 80% thủ tục cung cấp trực tuyến, nếu không 1,6) + tỷ lệ thủ tục trực tuyến có phát sinh hồ sơ trực tuyến × 4 + (6 nếu ≥ 50% hồ sơ nộp trực tuyến, nếu không 3)",
+                    "(2 nếu ≥ 80% thủ tục cung cấp trực tuyến, nếu không 1,6) + tỷ lệ thủ tục trực tuyến có phát sinh hồ sơ trực tuyến × 4 + (6 nếu ≥ 50% hồ sơ được tiếp nhận là hồ sơ trực tuyến, nếu không 3)",
                     if x.procedures_online_used.is_none() {
                         "số thủ tục có hồ sơ trực tuyến: cần báo cáo chi tiết theo thủ tục"
                     } else {

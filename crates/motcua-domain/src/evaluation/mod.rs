@@ -9,8 +9,9 @@ mod tt01;
 
 pub use d766::{Group766, GroupScore, Inputs766, score_766};
 pub use tt01::{
-    AgencyClass, DossierScores, IndicatorScores, OfficerDuty, OnlineUnit, agency_class,
-    officer_duty, officer_scores, online_indicator, score_dossier, unit_scores,
+    AgencyClass, AgencyStanding, DossierScores, IndicatorScores, OfficerDuty, OnlineUnit,
+    agency_class, class_of, officer_duty, officer_scores, online_indicator, score_dossier,
+    unit_scores,
 };
 
 /// Rounds to one decimal, as TT 01 art. 15 asks of each indicator's score.

@@ -16,6 +16,7 @@ fn resolved(due: &str, finished: &str) -> DossierState {
             limit: TimeLimit::WorkingDays(7),
             cutoff: None,
             suspension: SuspensionPolicy::Restart,
+            apology_cap: None,
         },
         steps: vec![],
         step: 0,
@@ -36,6 +37,8 @@ fn resolved(due: &str, finished: &str) -> DossierState {
         handover: None,
         reason: None,
         step_tally: Default::default(),
+        due_record: Vec::new(),
+        digitised_at: None,
     }
 }
 
@@ -72,6 +75,7 @@ fn dossier_indicators() {
         proposed_at: at("2026-03-09"),
         approved_by: Some(2),
         approved_at: Some(at("2026-03-09")),
+        issued_late: false,
     });
     assert_eq!(score_dossier(&redated, &[]).unwrap().0[0], Some(0.0));
     assert_eq!(score_dossier(&redated, &[]).unwrap().0[1], None);
@@ -90,21 +94,48 @@ fn unit_average_score_and_class() {
     assert_eq!(u.0[0], Some(1.3));
     assert_eq!(u.0[8], Some(2.0));
     assert_eq!((u.total(), u.max()), (3.3, 4.0));
-    // 3.3 of 4 on the 18-point scale: 14.85 → 14.9, Tốt.
-    assert_eq!(agency_class(&u), Some((14.9, AgencyClass::Good)));
+    // Two of nine indicators: 3.3 points, not brought to the 18-point scale; the seven
+    // without data could add 14, so the class lies between Yếu and Xuất sắc, unsettled.
+    let standing = agency_class(&u).unwrap();
+    assert_eq!(
+        (standing.points, standing.computed, standing.reachable),
+        (3.3, 2, 17.3)
+    );
+    assert_eq!(standing.class, None);
+    assert_eq!(
+        (standing.lowest, standing.highest),
+        (AgencyClass::Weak, AgencyClass::Excellent)
+    );
+    // Eight indicators at 2 already make 16: Xuất sắc whatever the ninth scores.
+    let mut eight = IndicatorScores([Some(2.0); 9]);
+    eight.0[4] = None;
+    assert_eq!(
+        agency_class(&eight).unwrap().class,
+        Some(AgencyClass::Excellent)
+    );
     let all = IndicatorScores([Some(2.0); 9]);
-    assert_eq!(agency_class(&all), Some((18.0, AgencyClass::Excellent)));
+    let standing = agency_class(&all).unwrap();
+    assert_eq!(
+        (standing.points, standing.class),
+        (18.0, Some(AgencyClass::Excellent))
+    );
     // Boundaries: 15 is Xuất sắc (not "> 15"), 12 Tốt, 9 Khá, 6 Trung bình, below Yếu.
     let nine = |total: f64| {
         let each = total / 9.0;
         IndicatorScores([Some(each); 9])
     };
-    assert_eq!(agency_class(&nine(15.0)).unwrap().1, AgencyClass::Excellent);
-    assert_eq!(agency_class(&nine(14.9)).unwrap().1, AgencyClass::Good);
-    assert_eq!(agency_class(&nine(12.0)).unwrap().1, AgencyClass::Good);
-    assert_eq!(agency_class(&nine(9.0)).unwrap().1, AgencyClass::Fair);
-    assert_eq!(agency_class(&nine(6.0)).unwrap().1, AgencyClass::Average);
-    assert_eq!(agency_class(&nine(5.9)).unwrap().1, AgencyClass::Weak);
+    assert_eq!(
+        agency_class(&nine(15.0)).unwrap().lowest,
+        AgencyClass::Excellent
+    );
+    assert_eq!(agency_class(&nine(14.9)).unwrap().lowest, AgencyClass::Good);
+    assert_eq!(agency_class(&nine(12.0)).unwrap().lowest, AgencyClass::Good);
+    assert_eq!(agency_class(&nine(9.0)).unwrap().lowest, AgencyClass::Fair);
+    assert_eq!(
+        agency_class(&nine(6.0)).unwrap().lowest,
+        AgencyClass::Average
+    );
+    assert_eq!(agency_class(&nine(5.9)).unwrap().lowest, AgencyClass::Weak);
     assert_eq!(agency_class(&IndicatorScores::default()), None);
 }
 
@@ -147,8 +178,10 @@ fn online_indicator_bands() {
 #[test]
 fn groups_766() {
     let x = Inputs766 {
+        carried_over: 0,
         received: 100,
-        received_online: 40,
+        accepted: 100,
+        accepted_online: 40,
         in_progress_on_time: 10,
         early: 50,
         on_time: 20,
@@ -167,6 +200,21 @@ fn groups_766() {
     let score = |c: Group766| g.iter().find(|s| s.group == c).unwrap().score;
     // (10 + 50 + 20 + 3 + 2) / 100 × 20 = 17.
     assert_eq!(score(Group766::Tdgq), Some(17.0));
+    // Over the same dossiers: 20 carried over and 10 received, 25 of them resolved on time
+    // and 1 in progress on time: 26 / 30 × 20 = 17.3 (never 26 / 10, capped at 20).
+    let carried = score_766(&Inputs766 {
+        carried_over: 20,
+        received: 10,
+        in_progress_on_time: 1,
+        early: 15,
+        on_time: 10,
+        refused: 0,
+        withdrawn: 0,
+        ..x
+    });
+    let tdgq = carried.iter().find(|s| s.group == Group766::Tdgq).unwrap();
+    assert_eq!(tdgq.score, Some(17.3));
+    assert!(tdgq.formula.contains("tồn kỳ trước + tiếp nhận trong kỳ"));
     // 9/10 ≥ 80 % → 2; 6/9 × 4 = 2.67; 40 % < 50 % → 3: 7.7.
     assert_eq!(score(Group766::Clgq), Some(7.7));
     // 20/80 × 6 = 1.5; 85 % ≥ 80 % → 4: 5.5 (of the 10 points motcua can reach).

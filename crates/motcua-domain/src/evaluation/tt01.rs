@@ -139,17 +139,10 @@ impl AgencyClass {
     }
 }
 
-/// The agency's score on the 18-point scale and its class (≥ 15 Xuất sắc, 12–<15 Tốt,
-/// 9–<12 Khá, 6–<9 Trung bình, < 6 Yếu). Indicators without data are left out: the sum of
-/// the others is brought to the 18-point scale (sum × 18 / their maximum). `None` when no
-/// indicator has data.
-pub fn agency_class(scores: &IndicatorScores) -> Option<(f64, AgencyClass)> {
-    let max = scores.max();
-    if max == 0.0 {
-        return None;
-    }
-    let points = round1(scores.total() * 18.0 / max);
-    let class = if points >= 15.0 {
+/// The class of a score out of 18 (≥ 15 Xuất sắc, 12–<15 Tốt, 9–<12 Khá, 6–<9 Trung bình,
+/// < 6 Yếu).
+pub fn class_of(points: f64) -> AgencyClass {
+    if points >= 15.0 {
         AgencyClass::Excellent
     } else if points >= 12.0 {
         AgencyClass::Good
@@ -159,8 +152,71 @@ pub fn agency_class(scores: &IndicatorScores) -> Option<(f64, AgencyClass)> {
         AgencyClass::Average
     } else {
         AgencyClass::Weak
-    };
-    Some((points, class))
+    }
+}
+
+/// The agency's standing on the 18-point scale (TT 01 art. 15), without extrapolation:
+/// indicators without data are left out of the points and named as not computed; the
+/// points they could still add (2 each) give the most the agency can reach, and the class
+/// is settled only when those cannot change it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AgencyStanding {
+    /// The sum of the indicators with data, out of 18.
+    pub points: f64,
+    /// How many of the nine indicators have data.
+    pub computed: usize,
+    /// The points if every indicator without data scored 2.
+    pub reachable: f64,
+    /// The class, when the indicators without data cannot change it.
+    pub class: Option<AgencyClass>,
+    /// The classes it lies between: from its points as they stand to its reachable points.
+    pub lowest: AgencyClass,
+    pub highest: AgencyClass,
+}
+
+impl AgencyStanding {
+    /// The standing in words, as the pages and the spreadsheet show it.
+    pub fn describe_vi(&self) -> String {
+        use crate::text::decimal_vi;
+        let points = format!(
+            "{} / 18 điểm ({} trên 9 chỉ số có dữ liệu)",
+            decimal_vi(self.points, 1),
+            self.computed
+        );
+        match self.class {
+            Some(c) if self.computed == 9 => format!("{points} — {}", c.label_vi()),
+            Some(c) => format!(
+                "{points} — {} (các chỉ số chưa tính không làm thay đổi xếp loại)",
+                c.label_vi()
+            ),
+            None => format!(
+                "{points}; các chỉ số chưa tính có thể thêm đến {} điểm (tối đa đạt {}) — chưa xếp loại được: từ {} đến {}",
+                decimal_vi(self.reachable - self.points, 1),
+                decimal_vi(self.reachable, 1),
+                self.lowest.label_vi(),
+                self.highest.label_vi()
+            ),
+        }
+    }
+}
+
+/// The agency's standing, or `None` when no indicator has data.
+pub fn agency_class(scores: &IndicatorScores) -> Option<AgencyStanding> {
+    let computed = scores.0.iter().flatten().count();
+    if computed == 0 {
+        return None;
+    }
+    let points = scores.total();
+    let reachable = round1(points + 2.0 * (9 - computed) as f64);
+    let (lowest, highest) = (class_of(points), class_of(reachable));
+    Some(AgencyStanding {
+        points,
+        computed,
+        reachable,
+        class: (lowest == highest).then_some(lowest),
+        lowest,
+        highest,
+    })
 }
 
 /// The indicators of the dossiers an officer handled that were resolved: 1–3 from each

@@ -2,6 +2,8 @@
 //! with their values and slanted labels, in a fixed 800 × 340 box that scales on screen and
 //! on paper.
 
+use crate::i18n::{Lang, Tr};
+
 /// One bar (or point) with its label and value text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
@@ -13,7 +15,10 @@ pub struct Bar {
     pub cx: i64,
     pub value_y: i64,
     pub label_y: i64,
+    /// The axis label: the name itself when every name fits, otherwise the bar's number,
+    /// with the full name in the legend below the chart ([`Bar::full`]).
     pub label: String,
+    pub full: String,
     pub value: String,
     /// A colour class: `good`, `warn`, `bad` or `plain`.
     pub tone: &'static str,
@@ -33,6 +38,7 @@ pub fn bars(items: &[(String, f64, String, &'static str)], floor: f64) -> Vec<Ba
     let n = i64::try_from(items.len()).unwrap_or(1).max(1);
     let slot = (WIDTH - LEFT) / n;
     let plot = (HEIGHT - TOP - BOTTOM) as f64;
+    let numbered = items.iter().any(|i| i.0.chars().count() > LABEL_FITS);
     items
         .iter()
         .enumerate()
@@ -52,7 +58,12 @@ pub fn bars(items: &[(String, f64, String, &'static str)], floor: f64) -> Vec<Ba
                 cx: x + width / 2,
                 value_y: HEIGHT - BOTTOM - h - 6,
                 label_y: HEIGHT - BOTTOM + 14,
-                label: short(label),
+                label: if numbered {
+                    (i + 1).to_string()
+                } else {
+                    label.clone()
+                },
+                full: label.clone(),
                 value: text.clone(),
                 tone,
             }
@@ -60,15 +71,12 @@ pub fn bars(items: &[(String, f64, String, &'static str)], floor: f64) -> Vec<Ba
         .collect()
 }
 
-/// A label cut to fit under a bar.
-fn short(text: &str) -> String {
-    let count = text.chars().count();
-    if count <= 22 {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(21).collect();
-        format!("{cut}…")
-    }
+/// The longest name shown under a bar; longer names are numbered and listed in full.
+const LABEL_FITS: usize = 22;
+
+/// Whether the chart's bars are numbered, their names listed in a legend.
+pub fn numbered(bars: &[Bar]) -> bool {
+    bars.iter().any(|b| b.label != b.full)
 }
 
 /// The tone of an on-time rate: ≥ 95 % good, ≥ 80 % warning, below bad.
@@ -81,9 +89,22 @@ pub fn rate_tone(rate: Option<f64>) -> &'static str {
     }
 }
 
-/// A share as a percentage text, "—" when there is nothing to divide.
-pub fn percent(rate: Option<f64>) -> String {
-    rate.map_or_else(|| "—".to_string(), |r| format!("{:.1}%", r * 100.0))
+/// A share as a percentage text in the page's language ("85,1 %" in Vietnamese), "—" when
+/// there is nothing to divide.
+pub fn percent(rate: Option<f64>, t: Tr) -> String {
+    match (rate, t.0) {
+        (None, _) => "—".to_string(),
+        (Some(r), Lang::Vi) => motcua_domain::text::percent_vi(r),
+        (Some(r), Lang::En) => format!("{:.1}%", r * 100.0),
+    }
+}
+
+/// A score with one decimal in the page's language ("1,5" in Vietnamese).
+pub fn decimal(value: f64, t: Tr) -> String {
+    match t.0 {
+        Lang::Vi => motcua_domain::text::decimal_vi(value, 1),
+        Lang::En => format!("{value:.1}"),
+    }
 }
 
 #[cfg(test)]
@@ -102,7 +123,29 @@ mod tests {
         assert_eq!(b[1].height, HEIGHT - TOP - BOTTOM);
         assert_eq!(b[0].height * 2, b[1].height);
         assert!(b[0].x < b[1].x);
-        assert_eq!(percent(Some(0.123)), "12.3%");
-        assert_eq!(percent(None), "—");
+        assert_eq!(percent(Some(0.123), Tr(Lang::En)), "12.3%");
+        assert_eq!(percent(Some(0.851), Tr(Lang::Vi)), "85,1 %");
+        assert_eq!(percent(None, Tr(Lang::Vi)), "—");
+    }
+
+    /// Long agency names are never cut: the bars are numbered and the names listed whole.
+    #[test]
+    fn long_names_are_numbered_not_cut() {
+        let long = "Văn phòng Đăng ký đất đai tỉnh Hưng Yên".to_string();
+        let b = bars(
+            &[
+                (long.clone(), 3.0, "3".into(), "bad"),
+                ("UBND xã An Lạc".into(), 1.0, "1".into(), "bad"),
+            ],
+            1.0,
+        );
+        assert!(numbered(&b));
+        assert_eq!(
+            (b[0].label.as_str(), b[0].full.as_str()),
+            ("1", long.as_str())
+        );
+        let short = bars(&[("03/2026".into(), 1.0, "1".into(), "plain")], 1.0);
+        assert!(!numbered(&short));
+        assert_eq!(short[0].label, "03/2026");
     }
 }

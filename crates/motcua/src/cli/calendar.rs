@@ -179,6 +179,7 @@ fn deadline(args: DeadlineArgs) -> anyhow::Result<()> {
         limit,
         cutoff,
         suspension: SuspensionPolicy::Restart,
+        apology_cap: None,
     };
     let d = calendar()?.deadline(&policy, received)?;
     if args.json {

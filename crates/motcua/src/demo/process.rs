@@ -305,7 +305,12 @@ impl Run<'_> {
                 self.rec.code
             );
         }
-        let new_due = self.later(due, plan.extra_days * day)?;
+        let latest = self
+            .rec
+            .state
+            .policy
+            .apology_latest(&self.world.calendar, due, at)?;
+        let new_due = self.later(due, plan.extra_days * day)?.min(latest);
         let reason = self.pick(&texts::APOLOGY);
         let who = Who::Roles(vec![Role::Specialist]);
         if !self
@@ -317,8 +322,13 @@ impl Run<'_> {
         let gap = self.between(self.cursor, due)?;
         let wait = self.rng.range(HOUR, 4 * HOUR).min(gap / 2).max(MINUTE);
         let at = self.later(self.cursor, wait)?;
-        self.transition(at, leader(), Action::ApproveApology)
-            .await?;
+        // The head of the competent agency (or a deputy for the head), never a unit head.
+        self.transition(
+            at,
+            Who::Roles(vec![Role::AgencyLeader]),
+            Action::ApproveApology,
+        )
+        .await?;
         Ok(())
     }
 }

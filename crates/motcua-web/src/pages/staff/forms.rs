@@ -195,11 +195,7 @@ async fn context(
     let procedure = version.as_ref().map(|v| &v.procedure);
     let case = procedure.and_then(|p| p.case(&d.case_code));
     let history = app.db.history(d.id).await?;
-    let competent = d
-        .state
-        .steps
-        .get(d.state.approval_step())
-        .map_or(d.current_agency_id, |s| s.agency_id);
+    let competent = d.state.competent_agency();
     let issuer = match kind {
         FormKind::Apology | FormKind::StopNotice => competent,
         _ => d.receiving_agency_id,
@@ -282,11 +278,9 @@ async fn context(
                 if let Some(by) = apology.approved_by {
                     let head = app.db.staff_member(by).await?;
                     ctx.head = Signer {
-                        title: head
-                            .as_ref()
-                            .and_then(|s| s.title.clone())
-                            .unwrap_or_else(|| "THỦ TRƯỞNG CƠ QUAN".into())
-                            .to_uppercase(),
+                        title: motcua_domain::agency::signing_title(
+                            head.as_ref().and_then(|s| s.title.as_deref()),
+                        ),
                         name: head.map(|s| s.full_name).unwrap_or_default(),
                     };
                 }

@@ -85,12 +85,15 @@ pub fn light(app: &AppState, d: &motcua_db::DossierRecord, t: Tr) -> (&'static s
     if !d.status.is_open() {
         return (t.get("light.done"), "done");
     }
+    let now = app.now();
+    if d.state.overdue_at(now) {
+        return (t.get("light.overdue"), "overdue");
+    }
     let calendar = app.calendar();
     let remaining = d
         .due_at
-        .and_then(|due| calendar.working_seconds_remaining(app.now(), due).ok());
+        .and_then(|due| calendar.working_seconds_remaining(now, due).ok());
     match remaining {
-        Some(r) if r < 0 => (t.get("light.overdue"), "overdue"),
         Some(r) if r <= calendar.day_seconds() => (t.get("light.due_soon"), "soon"),
         _ => (t.get("light.on_time"), "ok"),
     }

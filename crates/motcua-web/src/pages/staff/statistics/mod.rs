@@ -58,6 +58,18 @@ pub struct AgencyRow {
 pub struct Chart {
     pub title: &'static str,
     pub bars: Vec<Bar>,
+    /// Bars numbered, with the full names in a legend.
+    pub numbered: bool,
+}
+
+impl Chart {
+    fn new(title: &'static str, bars: Vec<Bar>) -> Self {
+        Self {
+            title,
+            numbered: chart::numbered(&bars),
+            bars,
+        }
+    }
 }
 
 pub struct Score {
@@ -98,7 +110,7 @@ fn rating_card(r: &motcua_db::RatingSummary, t: Tr) -> Card {
         value: match share {
             Some(s) => format!(
                 "{} ({} {})",
-                chart::percent(Some(s)),
+                chart::percent(Some(s), t),
                 r.count,
                 t.get("stats.ratings")
             ),
@@ -246,7 +258,7 @@ fn cards(t: Tr, r: &StatisticsReport, q: &str) -> Vec<Card> {
     ] {
         out.push(Card {
             label: t.get(key),
-            value: chart::percent(rate),
+            value: chart::percent(rate, t),
             link: None,
             tone: if key == "stats.on_time_rate" {
                 chart::rate_tone(rate)
@@ -258,7 +270,7 @@ fn cards(t: Tr, r: &StatisticsReport, q: &str) -> Vec<Card> {
     out
 }
 
-fn rate_bars(rows: &[Named], pick: impl Fn(&Named) -> Option<f64>, toned: bool) -> Vec<Bar> {
+fn rate_bars(rows: &[Named], pick: impl Fn(&Named) -> Option<f64>, toned: bool, t: Tr) -> Vec<Bar> {
     let items: Vec<(String, f64, String, &'static str)> = rows
         .iter()
         .map(|r| {
@@ -266,7 +278,7 @@ fn rate_bars(rows: &[Named], pick: impl Fn(&Named) -> Option<f64>, toned: bool) 
             (
                 r.name.clone(),
                 v.unwrap_or(0.0) * 100.0,
-                chart::percent(v),
+                chart::percent(v, t),
                 if toned { chart::rate_tone(v) } else { "plain" },
             )
         })
@@ -284,7 +296,8 @@ async fn overview_page(
     let filter = q
         .filter(&app.db, who.session.staff.id, app.now().date_naive())
         .await?;
-    let report = app.db.statistics_report(&filter, q.detail(false)).await?;
+    // With the per-procedure detail, as the spreadsheet and the API: the same CLGQ score.
+    let report = app.db.statistics_report(&filter, q.detail(true)).await?;
     let agency_name = match filter.agency_id {
         Some(id) => app.db.agency(id).await?.map(|a| a.name).unwrap_or_default(),
         None => String::new(),
@@ -318,22 +331,22 @@ async fn overview_page(
         })
         .collect();
     let charts = vec![
-        Chart {
-            title: t.get("stats.chart.rate_by_month"),
-            bars: rate_bars(&report.by_month, |r| r.summary.on_time_rate, true),
-        },
-        Chart {
-            title: t.get("stats.chart.ranked"),
-            bars: rate_bars(&ranked, |r| r.summary.on_time_rate, true),
-        },
-        Chart {
-            title: t.get("stats.chart.overdue"),
-            bars: chart::bars(&overdue_items, 1.0),
-        },
-        Chart {
-            title: t.get("stats.chart.online_by_month"),
-            bars: rate_bars(&report.by_month, |r| r.summary.online_share, false),
-        },
+        Chart::new(
+            t.get("stats.chart.rate_by_month"),
+            rate_bars(&report.by_month, |r| r.summary.on_time_rate, true, t),
+        ),
+        Chart::new(
+            t.get("stats.chart.ranked"),
+            rate_bars(&ranked, |r| r.summary.on_time_rate, true, t),
+        ),
+        Chart::new(
+            t.get("stats.chart.overdue"),
+            chart::bars(&overdue_items, 1.0),
+        ),
+        Chart::new(
+            t.get("stats.chart.online_by_month"),
+            rate_bars(&report.by_month, |r| r.summary.online_share, false, t),
+        ),
     ];
     let agencies = report
         .by_agency
@@ -343,10 +356,10 @@ async fn overview_page(
             name: r.name.clone(),
             received: r.summary.figures.received,
             resolved: r.summary.resolved,
-            rate: chart::percent(r.summary.on_time_rate),
+            rate: chart::percent(r.summary.on_time_rate, t),
             tone: chart::rate_tone(r.summary.on_time_rate),
             overdue: r.summary.figures.overdue_at_end,
-            online: chart::percent(r.summary.online_share),
+            online: chart::percent(r.summary.online_share, t),
         })
         .collect();
     let e = &report.evaluation;
@@ -357,7 +370,7 @@ async fn overview_page(
         .enumerate()
         .map(|(i, v)| Score {
             name: format!("TT 01/2018 — {} {}", t.get("stats.indicator"), i + 1),
-            score: v.map_or_else(|| "—".into(), |v| format!("{v:.1}")),
+            score: v.map_or_else(|| "—".into(), |v| chart::decimal(v, t)),
             max: "2".into(),
             note: if v.is_none() {
                 t.get("stats.no_data").into()
@@ -368,7 +381,7 @@ async fn overview_page(
         .collect();
     scores.extend(e.groups_766.iter().map(|g| Score {
         name: format!("QĐ 766 — {} {}", g.group.code(), g.group.label_vi()),
-        score: g.score.map_or_else(|| "—".into(), |v| format!("{v:.1}")),
+        score: g.score.map_or_else(|| "—".into(), |v| chart::decimal(v, t)),
         max: format!("{}", g.max),
         note: if g.missing.is_empty() {
             g.formula.into()
@@ -383,10 +396,7 @@ async fn overview_page(
             )
         },
     }));
-    let class = match (e.score_18, e.class) {
-        (Some(p), Some(c)) => format!("{p:.1} / 18 — {}", c.label_vi()),
-        _ => "—".into(),
-    };
+    let class = e.standing.map_or_else(|| "—".into(), |s| s.describe_vi());
     Ok(render(&Overview {
         t,
         other_lang: frame.other_lang,

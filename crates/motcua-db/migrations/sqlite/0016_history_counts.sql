@@ -1,0 +1,13 @@
+-- Statistics that a closed period never changes: the counters now record when each dossier
+-- became and stopped being overdue (read from the appointments it had over time, not from
+-- its appointment today), and when it was accepted, apart from when it was submitted; an
+-- apology letter issued later than the law asks is counted apart. The columns of the old
+-- appointment-day counts take the new names, and every counter row is recomputed from the
+-- stored dossiers right after this migration.
+
+ALTER TABLE stat_days RENAME COLUMN due TO accepted;
+ALTER TABLE stat_days RENAME COLUMN due_met TO overdue_in;
+ALTER TABLE stat_days RENAME COLUMN due_missed TO overdue_out;
+ALTER TABLE stat_days ADD COLUMN apologies_late INTEGER NOT NULL DEFAULT 0;
+DELETE FROM stat_pending;
+UPDATE stat_backfill SET done = 0 WHERE id = 1;

@@ -1,0 +1,129 @@
+//! Đóng góp vào thống kê — what one dossier adds to the statistics, as a pure function of
+//! its state: each count and the instant whose date it falls on. This is the one definition
+//! of received, accepted, digitised, resolved early / on time / late, re-dated, overdue and
+//! paused; the database only sums the counts by day, so any period, and any state at the
+//! end of a past day, is read from the dossier's history and never from today's status.
+
+use super::{ComponentForm, DossierState, ReceivedComponent, ReturnMethod, Status};
+use crate::calendar::{Instant, Outcome};
+
+/// One thing a dossier counts for, on the date of its instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Count {
+    /// Tiếp nhận (nộp) — submitted, at any channel.
+    Received,
+    /// Tiếp nhận chính thức — accepted by the one-stop officer (the clock started).
+    Accepted,
+    /// Received with a digitised component (filed electronically or scanned at the counter).
+    Digitised,
+    /// Ended: resolved, refused, withdrawn or stopped.
+    Finished,
+    Early,
+    OnTime,
+    Late,
+    /// Resolved after its appointment was moved by an apology.
+    Apologised,
+    Refused,
+    Withdrawn,
+    Stopped,
+    /// Resolved with an electronic result.
+    EResult,
+    /// Became overdue, or stopped being so ([`DossierState::overdue_changes`]).
+    OverdueIn,
+    OverdueOut,
+    /// Began or ended a wait for the citizen (a supplement, a payment).
+    PauseIn,
+    PauseOut,
+    /// An apology letter issued; and of those, issued later than the law asks.
+    Apologies,
+    ApologiesLate,
+    /// Resolved after a supplement request (TT 01 chỉ số 3).
+    Supplemented,
+    /// Resolved with every agency's step early, or with some step late (chỉ số 2).
+    StepsEarly,
+    StepsLate,
+}
+
+/// What the statistics read about a dossier besides its state.
+#[derive(Debug, Clone, Copy)]
+pub struct TallyFacts<'a> {
+    pub state: &'a DossierState,
+    pub components: &'a [ReceivedComponent],
+    pub return_method: ReturnMethod,
+}
+
+/// Whether the dossier holds a digitised component: one received in electronic form, or
+/// a paper one scanned at the counter ([`DossierState::digitised_at`]).
+pub fn digitised(state: &DossierState, components: &[ReceivedComponent]) -> bool {
+    state.digitised_at.is_some()
+        || components
+            .iter()
+            .any(|c| c.form == ComponentForm::Electronic)
+}
+
+/// Everything the dossier counts for, each with its instant.
+pub fn contribution(f: TallyFacts<'_>) -> Vec<(Instant, Count)> {
+    let s = f.state;
+    let mut out = vec![(s.received_at, Count::Received)];
+    if let Some(accepted) = s.accepted_at {
+        out.push((accepted, Count::Accepted));
+    }
+    if digitised(s, f.components) {
+        out.push((s.received_at, Count::Digitised));
+    }
+    if let Some(end) = s.ended_at() {
+        out.push((end, Count::Finished));
+        let resolved = matches!(s.status, Status::ResultReady | Status::Returned);
+        let column = match s.status {
+            Status::Refused => Some(Count::Refused),
+            Status::Withdrawn => Some(Count::Withdrawn),
+            Status::Stopped => Some(Count::Stopped),
+            _ if resolved && s.apologised() => Some(Count::Apologised),
+            _ if resolved => s.outcome.map(|o| match o {
+                Outcome::Early => Count::Early,
+                Outcome::OnTime => Count::OnTime,
+                Outcome::Late => Count::Late,
+            }),
+            _ => None,
+        };
+        out.extend(column.map(|c| (end, c)));
+        let electronic =
+            s.handover.as_ref().map_or(f.return_method, |h| h.method) == ReturnMethod::Online;
+        if resolved && electronic {
+            out.push((end, Count::EResult));
+        }
+        if resolved && s.supplement.is_some() {
+            out.push((end, Count::Supplemented));
+        }
+        match s.step_tally.score() {
+            Some(2) if resolved => out.push((end, Count::StepsEarly)),
+            Some(0) if resolved => out.push((end, Count::StepsLate)),
+            _ => {}
+        }
+    }
+    for (at, overdue) in s.overdue_changes() {
+        out.push((
+            at,
+            if overdue {
+                Count::OverdueIn
+            } else {
+                Count::OverdueOut
+            },
+        ));
+    }
+    for (began, over) in s.waits() {
+        out.push((began, Count::PauseIn));
+        out.extend(over.map(|o| (o, Count::PauseOut)));
+    }
+    if let Some((a, approved)) = s
+        .apology
+        .as_ref()
+        .and_then(|a| a.approved_at.map(|at| (a, at)))
+    {
+        out.push((approved, Count::Apologies));
+        if a.issued_late {
+            out.push((approved, Count::ApologiesLate));
+        }
+    }
+    out
+}
