@@ -309,7 +309,7 @@ impl Run<'_> {
             .rec
             .state
             .policy
-            .apology_latest(&self.world.calendar, due, at)?;
+            .apology_latest(self.world.calendar, due, at)?;
         let new_due = self.later(due, plan.extra_days * day)?.min(latest);
         let reason = self.pick(&texts::APOLOGY);
         let who = Who::Roles(vec![Role::Specialist]);
