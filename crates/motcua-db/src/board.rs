@@ -21,6 +21,8 @@ pub struct BoardEntry {
     pub previous_due: Option<Instant>,
     pub reason: Option<String>,
     pub apologised_at: Option<Instant>,
+    /// The apology was issued later than one working day before the old appointment.
+    pub issued_late: bool,
 }
 
 /// The board: overdue dossiers (most overdue first) and the latest apologies.
@@ -59,6 +61,7 @@ fn entry(row: &impl RowExt) -> Result<BoardEntry, DbError> {
             .map(crate::dossiers::instant)
             .transpose()?,
         previous_due: apology.as_ref().map(|a| a.previous_due),
+        issued_late: apology.as_ref().is_some_and(|a| a.issued_late),
         reason: apology.as_ref().map(|a| a.reason.clone()),
         apologised_at: apology.and_then(|a| a.approved_at),
     })

@@ -47,6 +47,16 @@ async fn receive(db: &Db, p: &Province, when: &str) -> DossierRecord {
 }
 
 async fn act(db: &Db, d: DossierRecord, who: i64, action: Action, when: &str) -> DossierRecord {
+    act_result(db, d, who, action, when).await.unwrap()
+}
+
+async fn act_result(
+    db: &Db,
+    d: DossierRecord,
+    who: i64,
+    action: Action,
+    when: &str,
+) -> Result<DossierRecord, motcua_db::DbError> {
     db.transition(
         &TransitionRequest {
             dossier_id: d.id,
@@ -58,7 +68,6 @@ async fn act(db: &Db, d: DossierRecord, who: i64, action: Action, when: &str) ->
         at(when),
     )
     .await
-    .unwrap()
 }
 
 /// Through the workflow to the result, approved at `approved`.
@@ -817,4 +826,72 @@ async fn history_exact(engine: &str) {
     assert_eq!((after.received, after.accepted), (4, 4));
 }
 
-on_both!(known_outcomes, pending_counts, history_exact);
+/// A paper component scanned at the counter makes the dossier digitised (not only those
+/// filed online): counted on its received day, once, whether scanned at intake or later;
+/// a transition racing the scan gets a conflict rather than losing it.
+async fn scans_digitise(engine: &str) {
+    let Some((db, _url)) = fresh(engine).await else {
+        return;
+    };
+    let p = province(&db).await;
+    let d = receive(&db, &p, "2026-04-01T08:00:00").await;
+    let month = period("2026-04-01", "2026-04-30");
+    let before = db.statistics_total(&month).await.unwrap();
+    assert_eq!((before.received, before.digitised), (1, 0));
+    let scan = |name: &str| motcua_db::NewAttachment {
+        component: Some(0),
+        purpose: motcua_db::Purpose::Scan,
+        name: name.into(),
+        sha256: "0".repeat(64),
+        size: 10,
+        media_type: "application/pdf",
+    };
+    db.attach_files(
+        d.id,
+        &d.code,
+        vec![scan("to-khai.pdf")],
+        format!("staff:{}", p.counter),
+        at("2026-04-01T08:10:00"),
+    )
+    .await
+    .unwrap();
+    db.attach_files(
+        d.id,
+        &d.code,
+        vec![scan("cccd.pdf")],
+        format!("staff:{}", p.counter),
+        at("2026-04-01T08:20:00"),
+    )
+    .await
+    .unwrap();
+    let after = db.statistics_total(&month).await.unwrap();
+    assert_eq!(
+        (after.received, after.digitised, after.received_online),
+        (1, 1, 0)
+    );
+    assert_eq!(after.digitised_share(), Some(1.0));
+    let all = all_dossiers(&db).await;
+    assert_eq!(brute(&all, date("2026-04-01"), date("2026-04-30")), after);
+    // The scan moved the dossier's version: an action taken on the old one is refused.
+    let stale = act_result(
+        &db,
+        d,
+        p.counter,
+        Action::Forward { note: None },
+        "2026-04-01T09:00:00",
+    )
+    .await;
+    assert!(
+        matches!(stale, Err(motcua_db::DbError::Conflict { .. })),
+        "{stale:?}"
+    );
+    db.rebuild_statistics().await.unwrap();
+    assert_eq!(db.statistics_total(&month).await.unwrap(), after);
+}
+
+on_both!(
+    known_outcomes,
+    pending_counts,
+    history_exact,
+    scans_digitise
+);

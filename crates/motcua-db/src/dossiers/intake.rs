@@ -2,10 +2,11 @@
 //! and notifications, all in one transaction.
 
 use motcua_domain::FieldError;
-use motcua_domain::agency::{AgencyLevel, Role};
 use motcua_domain::calendar::{Instant, WorkCalendar, vietnam_offset};
-use motcua_domain::catalogue::{Channel, StepAgency};
-use motcua_domain::dossier::{Actor, DossierCode, Event, Intake, check_intake, initial_state};
+use motcua_domain::catalogue::StepAgency;
+use motcua_domain::dossier::{
+    Actor, DossierCode, Event, Intake, check_intake, choose_competent, initial_state, may_take_in,
+};
 
 use super::{DossierRecord, NO_DUE, stored_enum};
 use crate::audit::AuditInput;
@@ -93,21 +94,7 @@ impl Db {
                     format!("không có cơ quan tiếp nhận mã “{receiving_agency}”"),
                 )
             })?;
-        match (intake.channel, actor) {
-            (Channel::Online, Actor::Citizen { .. }) => {}
-            (Channel::Counter | Channel::Post, Actor::Staff { roles, .. })
-                if roles.iter().any(|r| {
-                    matches!(
-                        r,
-                        Role::CounterOfficer | Role::UnitLeader | Role::AgencyLeader
-                    )
-                }) => {}
-            _ => {
-                return Err(DbError::Forbidden(
-                    "chỉ công chức một cửa của cơ quan tiếp nhận được nhận hồ sơ trực tiếp hoặc qua bưu chính; hồ sơ trực tuyến do công dân nộp".into(),
-                ));
-            }
-        }
+        may_take_in(intake.channel, actor).map_err(DbError::Forbidden)?;
         let stored = self
             .procedure(&intake.procedure_code)
             .await?
@@ -120,29 +107,17 @@ impl Db {
         let procedure = &stored.procedure;
         let checked = check_intake(intake, procedure).map_err(DbError::Invalid)?;
 
-        // Competent agency: the receiving one when it performs the procedure itself
-        // (communes); otherwise the first non-commune agency the catalogue names.
-        let competent_code = if procedure
-            .agencies
-            .iter()
-            .any(|a| a.as_str() == receiving.code)
-        {
-            receiving.code.clone()
-        } else {
-            let mut chosen = None;
-            for code in &procedure.agencies {
-                let level = self.agency_by_code(code.as_str()).await?.map(|a| a.level);
-                if chosen.is_none() || (level.is_some() && level != Some(AgencyLevel::Commune)) {
-                    chosen = Some(code.as_str().to_string());
-                    if level != Some(AgencyLevel::Commune) {
-                        break;
-                    }
-                }
+        let mut levels = std::collections::HashMap::new();
+        for code in &procedure.agencies {
+            if let Some(a) = self.agency_by_code(code.as_str()).await? {
+                levels.insert(code.as_str().to_string(), a.level);
             }
-            chosen.ok_or_else(|| {
-                DbError::invalid("procedure_code", "thủ tục chưa có cơ quan thực hiện")
-            })?
-        };
+        }
+        let competent_code = choose_competent(&receiving.code, &procedure.agencies, |c| {
+            levels.get(c.as_str()).copied()
+        })
+        .map(|c| c.as_str().to_string())
+        .ok_or_else(|| DbError::invalid("procedure_code", "thủ tục chưa có cơ quan thực hiện"))?;
         let mut ids = std::collections::HashMap::new();
         for code in std::iter::once(competent_code.clone()).chain(
             procedure.workflow.iter().filter_map(|s| match &s.agency {
@@ -166,6 +141,14 @@ impl Db {
                 .ok_or_else(|| FieldError::new("agency", format!("không có cơ quan mã “{code}”"))),
         })
         .map_err(DbError::Invalid)?;
+        let mut state = state;
+        if extras
+            .files
+            .iter()
+            .any(|f| f.purpose == crate::files::Purpose::Scan)
+        {
+            state.note_scanned(now);
+        }
 
         let local_day = now.with_timezone(&vietnam_offset()).date_naive();
         let day_key = crate::days::day_key(local_day);

@@ -56,6 +56,43 @@ pub struct CheckedIntake {
     pub summary: String,
 }
 
+/// Who may file through `channel`: a dossier online is filed by the citizen; at the
+/// counter or by post it is received by a one-stop officer (or a leader) of the receiving
+/// agency (`actor`'s roles are those it holds there). The message names the rule.
+pub fn may_take_in(channel: Channel, actor: &super::Actor) -> Result<(), String> {
+    use crate::agency::Role;
+    let allowed = match (channel, actor) {
+        (Channel::Online, super::Actor::Citizen { .. }) => true,
+        (Channel::Counter | Channel::Post, super::Actor::Staff { .. }) => {
+            actor.has_any(&[Role::CounterOfficer, Role::UnitLeader, Role::AgencyLeader])
+        }
+        _ => false,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err("chỉ công chức một cửa của cơ quan tiếp nhận được nhận hồ sơ trực tiếp hoặc qua bưu chính; hồ sơ trực tuyến do công dân nộp".into())
+    }
+}
+
+/// Cơ quan giải quyết chosen at intake: the receiving agency when it performs the procedure
+/// itself (a commune); otherwise the first agency the catalogue names that is not a commune
+/// (`level_of` tells an agency's level, `None` when unknown), or else its first agency.
+pub fn choose_competent<'a>(
+    receiving: &str,
+    performers: &'a [crate::agency::AgencyCode],
+    level_of: impl Fn(&crate::agency::AgencyCode) -> Option<crate::agency::AgencyLevel>,
+) -> Option<&'a crate::agency::AgencyCode> {
+    use crate::agency::AgencyLevel;
+    if let Some(own) = performers.iter().find(|a| a.as_str() == receiving) {
+        return Some(own);
+    }
+    performers
+        .iter()
+        .find(|a| level_of(a).is_some_and(|l| l != AgencyLevel::Commune))
+        .or(performers.first())
+}
+
 /// Checks an intake against the procedure version it is filed under; returns every
 /// problem, each naming its field.
 pub fn check_intake(

@@ -20,7 +20,8 @@ pub use applicant::{
 pub use code::DossierCode;
 pub use history::DueChange;
 pub use intake::{
-    CheckedIntake, ComponentForm, Intake, ReceivedComponent, check_intake, initial_state,
+    CheckedIntake, ComponentForm, Intake, ReceivedComponent, check_intake, choose_competent,
+    initial_state, may_take_in,
 };
 pub use machine::{Effect, TransitionError, apply};
 pub use signing::{may_sign_result, result_signable, signing_agency};

@@ -232,6 +232,16 @@ impl DossierState {
             .is_some_and(|a| a.approved_at.is_some())
     }
 
+    /// Notes that a paper component was scanned into the dossier at `at`; the first scan
+    /// makes it digitised ([`super::digitised`]). Whether anything changed.
+    pub fn note_scanned(&mut self, at: Instant) -> bool {
+        if self.digitised_at.is_some() {
+            return false;
+        }
+        self.digitised_at = Some(at);
+        true
+    }
+
     /// Notes the appointment now in force, taken at `at`, when it differs from the last one
     /// noted (every change of `due` is noted so: see `history.rs`).
     pub fn note_due(&mut self, at: Instant) {

@@ -23,6 +23,7 @@ pub struct Line {
     pub late_days: i64,
     pub previous_due: String,
     pub reason: String,
+    pub issued_late: bool,
 }
 
 #[derive(Template)]
@@ -62,6 +63,7 @@ pub async fn board(
         due: e.due_at.map(vn_datetime).unwrap_or_default(),
         previous_due: e.previous_due.map(vn_datetime).unwrap_or_default(),
         reason: e.reason.unwrap_or_default(),
+        issued_late: e.issued_late,
     };
     Ok(render(&Board {
         t: frame.t,
