@@ -33,4 +33,6 @@ pub use status::Status;
 pub use tally::{Count, TallyFacts, contribution, digitised};
 
 #[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
 mod tests;

@@ -12,7 +12,7 @@ use crate::catalogue::{
 use chrono::DateTime;
 use std::sync::LazyLock;
 
-static CAL: LazyLock<WorkCalendar> = LazyLock::new(|| {
+pub(super) static CAL: LazyLock<WorkCalendar> = LazyLock::new(|| {
     WorkCalendar::new(CalendarConfig {
         overrides: shipped_overrides().unwrap(),
         ..CalendarConfig::default()
@@ -20,7 +20,7 @@ static CAL: LazyLock<WorkCalendar> = LazyLock::new(|| {
     .unwrap()
 });
 
-fn at(text: &str) -> Instant {
+pub(super) fn at(text: &str) -> Instant {
     DateTime::parse_from_rfc3339(text).unwrap()
 }
 
@@ -140,13 +140,13 @@ fn resolve(agency: &crate::catalogue::StepAgency) -> Result<i64, crate::FieldErr
     })
 }
 
-fn received(channel: Channel, when: &str, suspension: SuspensionPolicy) -> DossierState {
+pub(super) fn received(channel: Channel, when: &str, suspension: SuspensionPolicy) -> DossierState {
     let p = procedure(suspension);
     let checked = check_intake(intake(channel), &p).unwrap();
     initial_state(&checked, &p, at(when), &CAL, resolve).unwrap()
 }
 
-fn staff(id: i64, roles: &[Role]) -> Actor {
+pub(super) fn staff(id: i64, roles: &[Role]) -> Actor {
     Actor::Staff {
         id,
         roles: roles.to_vec(),
@@ -179,7 +179,7 @@ fn ok(state: &DossierState, actor: &Actor, action: Action, when: &str) -> Dossie
     go(state, actor, action, when).unwrap().state
 }
 
-const MON: &str = "2026-03-02T08:00:00+07:00";
+pub(super) const MON: &str = "2026-03-02T08:00:00+07:00";
 
 #[test]
 fn counter_intake_to_return_along_the_workflow() {
