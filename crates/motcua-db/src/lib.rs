@@ -71,8 +71,8 @@ pub use signatures::{
 };
 pub use staff::{Grant, NewStaff, Staff};
 pub use statistics::{
-    Cut, CutRow, Evaluation, Figures, Metric, MetricPage, Named, StatisticsReport, StatsFilter,
-    Summary, figures_of,
+    AgencySteps, Cut, CutRow, Evaluation, Figures, Metric, MetricPage, Named, StatisticsReport,
+    StatsFilter, Summary, figures_of,
 };
 pub use tickets::{Ticket, TicketStats};
 pub use tokens::{ApiToken, CreatedToken};

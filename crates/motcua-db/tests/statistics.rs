@@ -889,9 +889,73 @@ async fn scans_digitise(engine: &str) {
     assert_eq!(db.statistics_total(&month).await.unwrap(), after);
 }
 
+/// Liên thông: a dossier handed from the Justice department to the Finance department gets
+/// the step's own time at Finance, and each agency's step is counted for that agency.
+async fn hand_off_steps(engine: &str) {
+    let Some((db, _url)) = fresh(engine).await else {
+        return;
+    };
+    let p = province(&db).await;
+    let finance = db.agency_by_code(FINANCE).await.unwrap().unwrap();
+    let justice = db.agency_by_code(JUSTICE).await.unwrap().unwrap();
+    let d = receive(&db, &p, "2026-04-01T08:00:00").await;
+    let d = act(
+        &db,
+        d,
+        p.counter,
+        Action::Forward { note: None },
+        "2026-04-01T09:00:00",
+    )
+    .await;
+    let justice_due = d.state.step_due.unwrap();
+    let d = act(
+        &db,
+        d,
+        p.specialist,
+        Action::HandOff {
+            agency_id: finance.id,
+            note: Some("Chuyển Sở Tài chính thẩm định".into()),
+        },
+        "2026-04-01T10:00:00",
+    )
+    .await;
+    assert_eq!(d.current_agency_id, finance.id);
+    assert!(
+        d.state.step_due.unwrap() > justice_due,
+        "its own time, from the hand-off"
+    );
+    act(
+        &db,
+        d,
+        p.finance_specialist,
+        Action::Forward { note: None },
+        "2026-04-07T09:00:00",
+    )
+    .await;
+    let steps = db
+        .step_outcomes(&period("2026-04-01", "2026-04-30"))
+        .await
+        .unwrap();
+    let of = |id: i64| {
+        steps
+            .iter()
+            .find(|s| s.agency_id == id)
+            .map(|s| (s.early, s.on_time, s.late))
+    };
+    assert_eq!(of(justice.id), Some((1, 0, 0)), "{steps:?}");
+    // Finance's own step ended past its own deadline.
+    assert_eq!(of(finance.id), Some((0, 0, 1)), "{steps:?}");
+    let report = db
+        .statistics_report(&period("2026-04-01", "2026-04-30"), true)
+        .await
+        .unwrap();
+    assert_eq!(report.steps_by_agency, steps);
+}
+
 on_both!(
     known_outcomes,
     pending_counts,
     history_exact,
-    scans_digitise
+    scans_digitise,
+    hand_off_steps
 );

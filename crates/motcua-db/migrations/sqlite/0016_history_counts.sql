@@ -11,3 +11,8 @@ ALTER TABLE stat_days RENAME COLUMN due_missed TO overdue_out;
 ALTER TABLE stat_days ADD COLUMN apologies_late INTEGER NOT NULL DEFAULT 0;
 DELETE FROM stat_pending;
 UPDATE stat_backfill SET done = 0 WHERE id = 1;
+
+-- Each agency's steps against their own deadlines (liên thông included), counted from the
+-- history rows that close a step: a covering index over those rows by time.
+CREATE INDEX dossier_history_steps ON dossier_history(at, agency_id, step_outcome)
+    WHERE step_outcome IS NOT NULL;

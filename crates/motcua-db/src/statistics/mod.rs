@@ -15,10 +15,12 @@ mod query;
 mod rebuild;
 mod report;
 mod sql;
+mod steps;
 
 pub use list::{Metric, MetricPage, figures_of};
 pub use query::{Cut, CutRow, Figures, StatsFilter};
 pub use report::{Evaluation, Named, StatisticsReport, Summary};
+pub use steps::AgencySteps;
 
 use std::collections::BTreeMap;
 

@@ -67,6 +67,8 @@ pub struct StatisticsReport {
     pub by_field: Vec<Named>,
     pub by_channel: Vec<Named>,
     pub by_month: Vec<Named>,
+    /// Each agency's own steps against their deadlines (liên thông included).
+    pub steps_by_agency: Vec<super::AgencySteps>,
     pub evaluation: Evaluation,
     /// The citizens' ratings given in the period (how many, how many satisfied, and the
     /// scores per criterion), which the evaluation reads.
@@ -213,6 +215,7 @@ impl Db {
             }),
             by_channel: named(by_channel, |k| channel_name(k).to_string()),
             by_month: named(self.by_month(filter).await?, month_name),
+            steps_by_agency: self.step_outcomes(filter).await?,
             evaluation,
             ratings,
         })

@@ -393,12 +393,25 @@ impl Machine<'_> {
                 if *agency_id == self.old.current_agency {
                     return Err(Self::rule("hồ sơ đang ở chính cơ quan này"));
                 }
+                // Liên thông: the sending agency's part ends (its outcome counted against
+                // its own deadline) and the receiving agency gets the step's own time from
+                // the workflow, counted from now, not what the sender had left.
                 let step = self.old.step;
+                if let Some(due) = self.old.step_due {
+                    self.step_outcome = Some(Outcome::of(self.now, due));
+                }
+                let hours = self.old.current_step().map_or(0, |s| s.hours);
                 if let Some(s) = self.new.steps.get_mut(step) {
                     s.agency_id = *agency_id;
                 }
                 self.new.current_agency = *agency_id;
                 self.new.assignee = None;
+                self.new.step_started_at = self.now;
+                let start = self.calendar.clock_start(self.now, None)?;
+                self.new.step_due = Some(
+                    self.calendar
+                        .add_working_seconds(start, i64::from(hours) * 3600)?,
+                );
             }
             Action::RequestPayment { amount_vnd, .. } => {
                 self.status_in(&[Processing])?;

@@ -625,16 +625,24 @@ fn consultation_hand_off_and_payment() {
         Err(TransitionError::Rule(_))
     ));
 
-    let s = ok(
+    // Handed to another agency before its step's deadline: the sender's part ends early
+    // for it, and the receiver gets the step's own 16 working hours from then.
+    let before = s.step_tally;
+    let e = go(
         &s,
         &specialist(),
         Action::HandOff {
             agency_id: 9,
             note: None,
         },
-        MON,
-    );
+        "2026-03-03T10:00:00+07:00",
+    )
+    .unwrap();
+    assert_eq!(e.step_outcome, Some(Outcome::Early));
+    let s = e.state;
     assert_eq!((s.current_agency, s.steps[1].agency_id), (9, 9));
+    assert_eq!(s.step_tally.early, before.early + 1);
+    assert_eq!(s.step_due, Some(at("2026-03-05T10:00:00+07:00")));
 
     let due = s.due.unwrap();
     let s = ok(

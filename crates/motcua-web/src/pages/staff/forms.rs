@@ -160,12 +160,13 @@ fn handovers(all: &[Agency], d: &DossierRecord, history: &[HistoryRow]) -> Vec<T
     history
         .iter()
         .enumerate()
-        .filter(|(_, h)| h.from_step.is_some_and(|f| f != h.to_step))
+        .filter(|(_, h)| h.from_step.is_some_and(|f| f != h.to_step) || h.action == "hand_off")
         .map(|(i, h)| {
-            let to_agency = usize::try_from(h.to_step)
-                .ok()
-                .and_then(|s| d.state.steps.get(s))
-                .map_or(h.agency_id, |s| s.agency_id);
+            // Where the dossier went: the agency that held it at the next action (a liên
+            // thông hand-off keeps the step and moves it to another agency).
+            let to_agency = history
+                .get(i + 1)
+                .map_or(d.current_agency_id, |n| n.agency_id);
             let taker = history[i + 1..]
                 .iter()
                 .find(|n| n.from_step == Some(h.to_step))

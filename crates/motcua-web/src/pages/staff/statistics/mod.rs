@@ -93,6 +93,7 @@ struct Overview {
     cards: Vec<Card>,
     charts: Vec<Chart>,
     agencies: Vec<AgencyRow>,
+    steps: Vec<motcua_db::AgencySteps>,
     scores: Vec<Score>,
     class: String,
     /// Quick periods for the evaluation: the four quarters and the whole year of `to`.
@@ -413,6 +414,7 @@ async fn overview_page(
         query,
         charts,
         agencies,
+        steps: report.steps_by_agency.clone(),
         scores,
         class,
         periods: periods(&filter, filter.to),
