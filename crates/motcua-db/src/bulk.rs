@@ -1,7 +1,7 @@
 //! Nạp hàng loạt — loading many dossiers prepared by the domain functions (intake checks,
 //! initial state, transitions applied in memory), in large transactions. Used to build the
-//! benchmark's synthetic province; it writes dossiers, their history, the statistics
-//! counters and the code counters, not audit entries or messages.
+//! benchmark's synthetic province; it writes dossiers, their history, search terms, the
+//! statistics counters and the code counters, not audit entries or messages.
 
 use motcua_domain::calendar::Instant;
 use motcua_domain::dossier::{CheckedIntake, DossierState, Status};
@@ -167,6 +167,22 @@ impl Db {
                         .push_bind(h.agency_id)
                         .push_bind(h.at.timestamp());
                 });
+                insert.build().execute(&mut *tx).await?;
+            }
+            let terms: Vec<(String, i64)> = numbered
+                .iter()
+                .flat_map(|(id, d, _)| {
+                    motcua_domain::dossier::search_terms(&d.code, &d.checked.intake.applicant)
+                        .into_iter()
+                        .map(move |t| (t, *id))
+                })
+                .collect();
+            for chunk in terms.chunks(4000) {
+                let mut insert = sqlx::QueryBuilder::new("INSERT INTO dossier_terms (term, dossier_id) ");
+                insert.push_values(chunk, |mut b, (term, id)| {
+                    b.push_bind(term.clone()).push_bind(*id);
+                });
+                insert.push(" ON CONFLICT DO NOTHING");
                 insert.build().execute(&mut *tx).await?;
             }
             crate::statistics::counts::upsert(&mut crate::tx::Tx::from(&mut *tx), &stat_rows).await?;

@@ -85,6 +85,11 @@ const SQLITE: &[Migration] = &[
         "history_counts",
         include_str!("../migrations/sqlite/0016_history_counts.sql"),
     ),
+    (
+        17,
+        "dossier_search",
+        include_str!("../migrations/sqlite/0017_dossier_search.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -167,6 +172,11 @@ const POSTGRES: &[Migration] = &[
         "history_counts",
         include_str!("../migrations/postgres/0016_history_counts.sql"),
     ),
+    (
+        17,
+        "dossier_search",
+        include_str!("../migrations/postgres/0017_dossier_search.sql"),
+    ),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -241,6 +251,8 @@ impl Db {
         if self.statistics_need_backfill().await? {
             self.rebuild_statistics().await?;
         }
+        // Migration 17 leaves the search terms of stored dossiers to be written.
+        self.fill_search_terms().await?;
         Ok(done)
     }
 }

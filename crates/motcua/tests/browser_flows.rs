@@ -40,8 +40,13 @@ fn sign_in(b: &mut Browser, server: &DemoServer, (username, full_name): (&str, &
         b.url(),
         b.body_text()
     );
-    let bar = b.text(".bar");
-    assert!(bar.contains(full_name), "{full_name} not named: {bar}");
+    // The staff header names the officer and offers the search.
+    let header = b.text("header.staff-top");
+    assert!(
+        header.contains(full_name),
+        "{full_name} not named: {header}"
+    );
+    assert!(b.body_text().contains("Hồ sơ cần xử lý"));
 }
 
 fn sign_out(b: &mut Browser, server: &DemoServer) {

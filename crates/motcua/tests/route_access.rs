@@ -83,6 +83,8 @@ async fn no_route_shows_or_accepts_what_is_not_yours() {
         )
         .await
         .unwrap();
+    // The scan made the dossier digitised: a new version.
+    let d = app.state.db.dossier(id).await.unwrap().unwrap();
     let file_id = app.state.db.attachments(id).await.unwrap()[0].id;
 
     let (_, citizen) = citizen_cookie(&app, "0911000111").await;

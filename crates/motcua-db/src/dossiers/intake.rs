@@ -259,6 +259,7 @@ impl Db {
             for file in &extras.files {
                 crate::files::attach(conn, id, file, &uploaded_by, at).await?;
             }
+            super::search::write_terms(conn, id, code.as_str(), &checked.intake.applicant).await?;
             conn.execute(INSERT_HISTORY, args![
                 id,
                 if state.status == motcua_domain::dossier::Status::Accepted { "receive" } else { "submit" },

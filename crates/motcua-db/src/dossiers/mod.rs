@@ -1,6 +1,7 @@
 //! Hồ sơ — dossiers as stored: the record, its history, listing and public lookup.
 
 mod intake;
+mod search;
 mod transition;
 
 pub use intake::IntakeExtras;
@@ -82,6 +83,10 @@ pub struct DossierFilter {
     /// result ready).
     #[serde(default)]
     pub receiving_agency_id: Option<i64>,
+    /// With `receiving_agency_id` (and no status): the dossiers it received that another
+    /// agency holds, open and overdue at this instant (the counter chases them).
+    #[serde(default)]
+    pub overdue_elsewhere_at: Option<Instant>,
     /// Opaque cursor from the previous page.
     pub after: Option<String>,
     pub limit: Option<i64>,
@@ -268,6 +273,14 @@ const LIST_RECEIVING_STATUS: &str = concat!(
     " WHERE receiving_agency_id = $1 AND status IN (5, 6, 9) AND status = $2
       AND (sort_due, id) > ($3, $4) ORDER BY sort_due, id LIMIT $5"
 );
+/// The dossiers a counter received that another agency holds, open and past their
+/// appointment ($2 from `calendar::overdue_before`), read through the open dossiers' due
+/// index (few are overdue).
+const LIST_RECEIVING_OVERDUE: &str = concat!(
+    select_dossier!(),
+    " WHERE status IN (1, 2, 4) AND sort_due < $2 AND receiving_agency_id = $1
+      AND current_agency_id <> $1 AND (sort_due, id) > ($3, $4) ORDER BY sort_due, id LIMIT $5"
+);
 /// The statuses a receiving counter's queues list (named literally in
 /// [`LIST_RECEIVING_STATUS`] and in the index of migration 15).
 pub const RECEIVING_STATUSES: [Status; 3] = [
@@ -407,6 +420,23 @@ impl Db {
                 (None, Some(s), None) => (LIST_ASSIGNEE, Some(s)),
                 _ => (LIST_ANY, None),
             };
+        if let (Some(receiving), Some(now)) =
+            (filter.receiving_agency_id, filter.overdue_elsewhere_at)
+        {
+            let before = motcua_domain::calendar::overdue_before(now).timestamp();
+            let items: Vec<DossierRecord> = on_read!(self, pool => {
+                let rows = sqlx::query(LIST_RECEIVING_OVERDUE)
+                    .bind(receiving)
+                    .bind(before)
+                    .bind(after_due)
+                    .bind(after_id)
+                    .bind(limit + 1)
+                    .fetch_all(pool)
+                    .await?;
+                rows.iter().map(record).collect::<Result<Vec<_>, _>>()?
+            });
+            return Ok(page_of(items, limit));
+        }
         if let Some(receiving) = filter.receiving_agency_id {
             let Some(wanted) = filter.status.filter(|s| RECEIVING_STATUSES.contains(s)) else {
                 return Err(DbError::invalid(

@@ -7,6 +7,7 @@ mod code;
 mod history;
 mod intake;
 mod machine;
+mod search;
 mod signing;
 mod state;
 mod status;
@@ -24,6 +25,7 @@ pub use intake::{
     initial_state, may_take_in,
 };
 pub use machine::{Effect, TransitionError, apply};
+pub use search::{MIN_QUERY, prefix_end, query_prefixes, search_terms};
 pub use signing::{may_sign_result, result_signable, signing_agency};
 pub use state::{
     Apology, Consultation, DossierState, Handover, Payment, PinnedStep, ReturnMethod, StepTally,

@@ -74,6 +74,7 @@ pub struct ProcedureRow {
 #[derive(Template)]
 #[template(path = "staff/admin.html")]
 struct AdminPage {
+    nav: crate::pages::staff::nav::StaffNav,
     t: Tr,
     other_lang: &'static str,
     back: String,
@@ -137,6 +138,7 @@ async fn page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let body = render(&AdminPage {
+        nav: who.nav(),
         t: frame.t,
         other_lang: frame.other_lang,
         back: frame.back,

@@ -33,6 +33,7 @@ pub struct DayRow {
 #[derive(Template)]
 #[template(path = "staff/calendar.html")]
 struct CalendarPage {
+    nav: crate::pages::staff::nav::StaffNav,
     t: Tr,
     other_lang: &'static str,
     back: String,
@@ -90,6 +91,7 @@ async fn page(
         StatusCode::OK
     };
     let body = render(&CalendarPage {
+        nav: who.nav(),
         t: frame.t,
         other_lang: frame.other_lang,
         back: frame.back,

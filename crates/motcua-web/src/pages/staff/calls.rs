@@ -51,6 +51,7 @@ pub struct FieldChoice {
 #[derive(Template)]
 #[template(path = "staff/calls.html")]
 struct CallsPage {
+    nav: crate::pages::staff::nav::StaffNav,
     t: Tr,
     other_lang: &'static str,
     back: String,
@@ -120,6 +121,7 @@ pub async fn show(
     let day = motcua_db::day_of(now);
     let frame = Frame::new(&headers, &uri);
     Ok(render(&CallsPage {
+        nav: who.nav(),
         t: frame.t,
         other_lang: frame.other_lang,
         back: frame.back,

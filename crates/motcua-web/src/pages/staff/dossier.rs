@@ -45,6 +45,7 @@ pub struct Received {
 #[derive(Template)]
 #[template(path = "staff/dossier.html")]
 struct DossierPage {
+    nav: crate::pages::staff::nav::StaffNav,
     t: Tr,
     other_lang: &'static str,
     back: String,
@@ -282,6 +283,7 @@ async fn page(
         StatusCode::OK
     };
     let body = render(&DossierPage {
+        nav: who.nav(),
         t,
         other_lang: frame.other_lang,
         back: frame.back,

@@ -366,6 +366,7 @@ pub struct AgencyChoice {
 #[derive(Template)]
 #[template(path = "staff/logbook.html")]
 struct LogBookPage {
+    nav: crate::pages::staff::nav::StaffNav,
     t: Tr,
     other_lang: &'static str,
     back: String,
@@ -428,6 +429,7 @@ pub async fn log_book(
     }
     let first = today.with_day(1).unwrap_or(today);
     Ok(render(&LogBookPage {
+        nav: who.nav(),
         t: frame.t,
         other_lang: frame.other_lang,
         back: frame.back,

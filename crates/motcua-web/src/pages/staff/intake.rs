@@ -56,6 +56,7 @@ pub struct CaseChoice {
 #[derive(Template)]
 #[template(path = "staff/intake.html")]
 struct IntakePage {
+    nav: crate::pages::staff::nav::StaffNav,
     t: Tr,
     other_lang: &'static str,
     back: String,
@@ -138,6 +139,7 @@ async fn page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let body = render(&IntakePage {
+        nav: who.nav(),
         t: frame.t,
         other_lang: frame.other_lang,
         back: frame.back,

@@ -10,8 +10,10 @@ mod dossier;
 mod files;
 pub(crate) mod forms;
 mod intake;
+mod nav;
 mod password;
 mod queue;
+mod search;
 pub(crate) mod sign;
 pub(crate) mod signin;
 mod statistics;
@@ -38,6 +40,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/can-bo/dang-nhap", get(signin::form).post(signin::submit))
         .route("/can-bo/dang-xuat", axum::routing::post(signin::sign_out))
         .route("/can-bo", get(queue::queue))
+        .route("/can-bo/tim-kiem", get(search::search))
         .route("/can-bo/ho-so/{id}", get(dossier::show).post(dossier::act))
         .route("/can-bo/ho-so/{id}/giay-hen", get(intake::receipt))
         .route(
@@ -98,6 +101,8 @@ pub fn component_name(case: Option<&motcua_domain::catalogue::Case>, code: &str)
 pub struct SignedIn {
     pub session: Session,
     pub token: String,
+    /// Every role the officer holds, at any agency (what the menu offers).
+    pub roles: Vec<motcua_domain::agency::Role>,
 }
 
 impl<S> FromRequestParts<S> for SignedIn
@@ -122,7 +127,14 @@ where
             {
                 Err(Redirect::to(PASSWORD_PAGE).into_response())
             }
-            Ok(Some(session)) => Ok(Self { session, token }),
+            Ok(Some(session)) => match app.db.grants(session.staff.id).await {
+                Ok(grants) => Ok(Self {
+                    roles: grants.into_iter().map(|g| g.role).collect(),
+                    session,
+                    token,
+                }),
+                Err(e) => Err(crate::pages::PageError::from(e).into_response()),
+            },
             Ok(None) => Err(to_sign_in()),
             Err(e) => Err(crate::pages::PageError::from(e).into_response()),
         }

@@ -17,6 +17,7 @@ use crate::pages::{Frame, PageError, render};
 #[derive(Template)]
 #[template(path = "staff/password.html")]
 struct PasswordPage {
+    nav: crate::pages::staff::nav::StaffNav,
     t: Tr,
     other_lang: &'static str,
     back: String,
@@ -28,6 +29,7 @@ struct PasswordPage {
 pub async fn form(who: SignedIn, headers: HeaderMap, uri: Uri) -> Response {
     let frame = Frame::new(&headers, &uri);
     render(&PasswordPage {
+        nav: who.nav(),
         t: frame.t,
         other_lang: frame.other_lang,
         back: frame.back,
@@ -102,6 +104,7 @@ pub async fn change(
         StatusCode::OK
     };
     let page = render(&PasswordPage {
+        nav: who.nav(),
         t,
         other_lang: frame.other_lang,
         back: frame.back,

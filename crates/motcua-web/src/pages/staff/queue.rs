@@ -30,6 +30,9 @@ pub struct QueueQuery {
     /// statuses the counter acts on).
     #[serde(rename = "tiep-nhan")]
     by_receiving: Option<String>,
+    /// `1`: the dossiers this agency's counter received that another agency holds, overdue.
+    #[serde(rename = "qua-han")]
+    overdue: Option<String>,
 }
 
 /// A ready-made queue offered as a tab.
@@ -50,6 +53,7 @@ pub struct Row {
     pub code: String,
     pub summary: String,
     pub applicant: String,
+    pub status: &'static str,
     pub received: String,
     pub due: String,
     pub light: &'static str,
@@ -59,22 +63,37 @@ pub struct Row {
 #[derive(Template)]
 #[template(path = "staff/queue.html")]
 struct Queue {
+    nav: crate::pages::staff::nav::StaffNav,
     t: Tr,
     other_lang: &'static str,
     back: String,
-    who: String,
-    csrf: String,
     agencies: Vec<Choice>,
     statuses: Vec<Choice>,
     rows: Vec<Row>,
     next: Option<String>,
     agency: i64,
     status: String,
-    admin: bool,
     mine: bool,
     tabs: Vec<Tab>,
     approval: bool,
     by_receiving: bool,
+    overdue_elsewhere: bool,
+}
+
+/// A dossier's line in a list.
+pub fn row(app: &AppState, d: &motcua_db::DossierRecord, t: Tr) -> Row {
+    let (light, class) = light(app, d, t);
+    Row {
+        id: d.id,
+        code: d.code.clone(),
+        summary: d.summary.clone(),
+        applicant: d.applicant.name.clone(),
+        status: d.status.label_vi(),
+        received: vn_datetime(d.received_at),
+        due: d.due_at.map(vn_datetime).unwrap_or_default(),
+        light,
+        light_class: class,
+    }
 }
 
 /// The traffic light of a dossier at `now`.
@@ -151,7 +170,18 @@ pub async fn queue(
     let by_receiving = q.by_receiving.as_deref() == Some("1")
         && motcua_db::RECEIVING_STATUSES.contains(&status)
         && agency != 0;
-    let page = if by_receiving {
+    let overdue_elsewhere = q.overdue.as_deref() == Some("1") && agency != 0;
+    let page = if overdue_elsewhere {
+        app.db
+            .list_dossiers(&DossierFilter {
+                receiving_agency_id: Some(agency),
+                overdue_elsewhere_at: Some(app.now()),
+                after: q.after.clone(),
+                limit: Some(50),
+                ..DossierFilter::default()
+            })
+            .await?
+    } else if by_receiving {
         app.db
             .list_dossiers(&DossierFilter {
                 receiving_agency_id: Some(agency),
@@ -197,23 +227,7 @@ pub async fn queue(
             })
             .await?
     };
-    let rows = page
-        .items
-        .iter()
-        .map(|d| {
-            let (light, class) = light(&app, d, t);
-            Row {
-                id: d.id,
-                code: d.code.clone(),
-                summary: d.summary.clone(),
-                applicant: d.applicant.name.clone(),
-                received: vn_datetime(d.received_at),
-                due: d.due_at.map(vn_datetime).unwrap_or_default(),
-                light,
-                light_class: class,
-            }
-        })
-        .collect();
+    let rows = page.items.iter().map(|d| row(&app, d, t)).collect();
     let shown = [
         Status::Submitted,
         Status::Accepted,
@@ -225,7 +239,7 @@ pub async fn queue(
     let status_tab = |label: &'static str, wanted: Status| Tab {
         label,
         href: format!("/can-bo?agency={agency}&status={}", wanted.as_str()),
-        current: !approval && !mine && !by_receiving && status == wanted,
+        current: !approval && !mine && !by_receiving && !overdue_elsewhere && status == wanted,
     };
     // The counter's own: what it received, wherever the dossier is now held.
     let received_tab = |label: &'static str, wanted: Status| Tab {
@@ -234,7 +248,7 @@ pub async fn queue(
             "/can-bo?agency={agency}&status={}&tiep-nhan=1",
             wanted.as_str()
         ),
-        current: by_receiving && status == wanted,
+        current: by_receiving && !overdue_elsewhere && status == wanted,
     };
     let mut tabs = Vec::new();
     if roles_here.contains(&Role::CounterOfficer) {
@@ -252,6 +266,11 @@ pub async fn queue(
             t.get("queue.tab.payment"),
             Status::AwaitingPayment,
         ));
+        tabs.push(Tab {
+            label: t.get("queue.tab.overdue_elsewhere"),
+            href: format!("/can-bo?agency={agency}&qua-han=1"),
+            current: overdue_elsewhere,
+        });
     }
     if roles_here
         .iter()
@@ -272,14 +291,14 @@ pub async fn queue(
         });
     }
     Ok(render(&Queue {
+        nav: who.nav(),
         tabs,
         approval,
         by_receiving,
+        overdue_elsewhere,
         t,
         other_lang: frame.other_lang,
         back: frame.back,
-        who: staff.full_name.clone(),
-        csrf: who.session.csrf.clone(),
         agencies: agency_ids
             .into_iter()
             .map(|(id, name)| Choice {
@@ -300,7 +319,6 @@ pub async fn queue(
         next: page.next,
         agency,
         status: status.as_str().into(),
-        admin: grants.iter().any(|g| g.role == Role::Administrator),
         mine,
     }))
 }

@@ -35,6 +35,7 @@ pub struct Group {
 #[derive(Template)]
 #[template(path = "staff/templates.html")]
 struct TemplatesPage {
+    nav: crate::pages::staff::nav::StaffNav,
     t: Tr,
     other_lang: &'static str,
     back: String,
@@ -107,6 +108,7 @@ async fn page(
         StatusCode::OK
     };
     let body = render(&TemplatesPage {
+        nav: who.nav(),
         t: frame.t,
         other_lang: frame.other_lang,
         back: frame.back,

@@ -27,6 +27,7 @@ pub struct TokenRow {
 #[derive(Template)]
 #[template(path = "staff/tokens.html")]
 struct TokensPage {
+    nav: crate::pages::staff::nav::StaffNav,
     t: Tr,
     other_lang: &'static str,
     back: String,
@@ -76,6 +77,7 @@ async fn page(
         Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, None, None, errors),
     };
     let body = render(&TokensPage {
+        nav: who.nav(),
         t: frame.t,
         other_lang: frame.other_lang,
         back: frame.back,

@@ -25,6 +25,7 @@ pub struct VersionRow {
 #[derive(Template)]
 #[template(path = "staff/versions.html")]
 struct VersionsPage {
+    nav: crate::pages::staff::nav::StaffNav,
     t: Tr,
     other_lang: &'static str,
     back: String,
@@ -77,6 +78,7 @@ pub async fn show(
         })
         .collect();
     Ok(render(&VersionsPage {
+        nav: who.nav(),
         t: frame.t,
         other_lang: frame.other_lang,
         back: frame.back,

@@ -27,6 +27,7 @@ pub struct ListRow {
 #[derive(Template)]
 #[template(path = "staff/statistics_list.html")]
 struct List {
+    nav: crate::pages::staff::nav::StaffNav,
     t: Tr,
     other_lang: &'static str,
     back: String,
@@ -91,6 +92,7 @@ pub async fn list(
         _ => "stats.open",
     };
     Ok(render(&List {
+        nav: who.nav(),
         t,
         other_lang: frame.other_lang,
         back: frame.back,

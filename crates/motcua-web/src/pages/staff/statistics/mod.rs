@@ -82,6 +82,7 @@ pub struct Score {
 #[derive(Template)]
 #[template(path = "staff/statistics.html")]
 struct Overview {
+    nav: crate::pages::staff::nav::StaffNav,
     t: Tr,
     other_lang: &'static str,
     back: String,
@@ -399,6 +400,7 @@ async fn overview_page(
     }));
     let class = e.standing.map_or_else(|| "—".into(), |s| s.describe_vi());
     Ok(render(&Overview {
+        nav: who.nav(),
         t,
         other_lang: frame.other_lang,
         back: frame.back,

@@ -39,6 +39,7 @@ pub struct Row {
 #[derive(Template)]
 #[template(path = "staff/officers.html")]
 struct Officers {
+    nav: crate::pages::staff::nav::StaffNav,
     t: Tr,
     other_lang: &'static str,
     back: String,
@@ -121,6 +122,7 @@ pub async fn officers(
     }
     let frame = Frame::new(&headers, &uri);
     Ok(render(&Officers {
+        nav: who.nav(),
         t: frame.t,
         other_lang: frame.other_lang,
         back: frame.back,

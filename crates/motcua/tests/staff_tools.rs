@@ -1,0 +1,156 @@
+//! The officer's daily tools: the search in the staff header (code, name without
+//! diacritics, ID number, phone; only what the officer may see), the staff workspace's own
+//! menu by role, and the counter's tab of dossiers overdue at other agencies.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use motcua_domain::agency::Role;
+use motcua_domain::dossier::{Action, Actor, Intake};
+
+/// `text` percent-encoded for a query string.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_staff_search_finds_what_the_officer_may_see() {
+    let app = TestApp::new().await;
+    let (status, d) = app
+        .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    let code = d["code"].as_str().unwrap().to_string();
+    let tail = code.split_once('-').unwrap().1.to_string();
+    let counter = staff_session(&app, "u.tn").await;
+    for q in [
+        code.as_str(),
+        tail.as_str(),
+        "nguyen thi thu ha",
+        "Thu Hà",
+        "HA",
+        "038190012345",
+        "0912 345 678",
+        "+84912345678",
+    ] {
+        let page = get_page(
+            &app,
+            &format!("/can-bo/tim-kiem?q={}", encode(q)),
+            Some(&counter),
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::OK);
+        if q == "HA" {
+            // Shorter than three characters: asked for more, nothing listed.
+            assert!(page.body.contains("ít nhất 3 ký tự"), "{}", page.body);
+            assert!(!page.body.contains(&code));
+            continue;
+        }
+        assert!(page.body.contains(&code), "{q}: {}", page.body);
+        // The box keeps what was typed.
+        assert!(page.body.contains("id=\"staff-q\""));
+    }
+    // The Finance department's specialist holds no role over the dossier: not listed.
+    let other = staff_session(&app, "u.cvtc").await;
+    let page = get_page(&app, "/can-bo/tim-kiem?q=038190012345", Some(&other)).await;
+    assert!(!page.body.contains(&code), "{}", page.body);
+    assert!(
+        page.body.contains("Không tìm thấy hồ sơ nào"),
+        "{}",
+        page.body
+    );
+    // Signed out: to the sign-in page.
+    let page = get_page(&app, "/can-bo/tim-kiem?q=038190012345", None).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_staff_workspace_has_its_own_menu_by_role() {
+    let app = TestApp::new().await;
+    let counter = staff_session(&app, "u.tn").await;
+    let page = get_page(&app, "/can-bo", Some(&counter)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The staff menu, not the public site's.
+    assert!(page.body.contains("action=\"/can-bo/tim-kiem\""));
+    assert!(page.body.contains("href=\"/can-bo/tiep-nhan\""));
+    assert!(!page.body.contains("href=\"/tra-cuu\""), "{}", page.body);
+    assert!(!page.body.contains("href=\"/can-bo/quan-tri\""));
+    assert!(page.body.contains("Cán bộ tn"));
+    // A specialist has no counter tools; an administrator has administration.
+    let specialist = staff_session(&app, "u.cv").await;
+    let page = get_page(&app, "/can-bo/thong-ke", Some(&specialist)).await;
+    assert!(!page.body.contains("href=\"/can-bo/tiep-nhan\""));
+    assert!(page.body.contains("action=\"/can-bo/tim-kiem\""));
+    let admin = staff_session(&app, "u.qt").await;
+    let page = get_page(&app, "/can-bo/quan-tri", Some(&admin)).await;
+    assert!(page.body.contains("href=\"/can-bo/quan-tri\""));
+}
+
+/// Received at the counter two weeks ago and forwarded to the Justice department, which
+/// has not resolved it: the counter's "overdue at other agencies" tab lists it, as the
+/// public board does, by the one lateness rule.
+#[tokio::test]
+async fn the_counter_sees_what_is_overdue_elsewhere() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let counter = db.staff_by_username("u.tn").await.unwrap().unwrap();
+    let mut body = lawyer_intake();
+    body.as_object_mut().unwrap().remove("receiving_agency");
+    let intake: Intake = serde_json::from_value(body).unwrap();
+    let then = app.state.now() - chrono::Duration::days(30);
+    let calendar = app.state.calendar();
+    let d = db
+        .intake(
+            intake,
+            CENTRE,
+            &Actor::Staff {
+                id: counter.id,
+                roles: vec![Role::CounterOfficer],
+            },
+            &calendar,
+            then,
+        )
+        .await
+        .unwrap();
+    let d = db
+        .transition(
+            &motcua_db::TransitionRequest {
+                dossier_id: d.id,
+                expected_version: d.version,
+                action: Action::Forward { note: None },
+            },
+            motcua_db::ActorRef::Staff(counter.id),
+            &calendar,
+            then + chrono::Duration::minutes(30),
+        )
+        .await
+        .unwrap();
+    assert_ne!(d.current_agency_id, d.receiving_agency_id);
+    assert!(d.state.overdue_at(app.state.now()));
+    let session = staff_session(&app, "u.tn").await;
+    let queue = get_page(&app, "/can-bo", Some(&session)).await;
+    let tab = queue
+        .body
+        .split("href=\"")
+        .filter_map(|h| h.split('"').next())
+        .find(|h| h.contains("qua-han=1"))
+        .unwrap_or_else(|| panic!("an overdue-elsewhere tab: {}", queue.body))
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    let page = get_page(&app, &tab, Some(&session)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&d.code), "{}", page.body);
+    assert!(page.body.contains("light overdue"), "{}", page.body);
+    let board = db.public_board(app.state.now(), 100).await.unwrap();
+    assert!(board.overdue.iter().any(|e| e.code == d.code));
+    // Not at the counter's own holdings.
+    let own = get_page(&app, "/can-bo?status=processing", Some(&session)).await;
+    assert!(!own.body.contains(&d.code));
+}
