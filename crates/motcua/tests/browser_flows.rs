@@ -59,7 +59,7 @@ fn sign_out(b: &mut Browser, server: &DemoServer) {
 fn act(b: &mut Browser, label: &str, fields: &[(&str, &str)]) {
     let l = quote(label);
     let form = format!(
-        "Array.from(document.querySelectorAll('form.act')).find(f => f.querySelector('button').innerText.trim() === {l})"
+        "Array.from(document.querySelectorAll('form.act')).find(f => f.querySelector('button').textContent.trim() === {l})"
     );
     let offered = b.eval(&format!("!!({form})"));
     assert_eq!(
@@ -68,6 +68,12 @@ fn act(b: &mut Browser, label: &str, fields: &[(&str, &str)]) {
         "the dossier page offers no “{label}”; it offers {:?}",
         b.texts("form.act button")
     );
+    // Other than the usual next step, an action sits closed under "more actions": open
+    // it as the officer would, so its fields show.
+    b.eval(&format!(
+        "(() => {{ let d = {form}.closest('details'); \
+         while (d) {{ d.open = true; d = d.parentElement.closest('details'); }} }})()"
+    ));
     for (name, value) in fields {
         let n = quote(&format!("[name={name}]"));
         let v = quote(value);
@@ -244,6 +250,11 @@ fn specialist_leader_return(b: &mut Browser, server: &DemoServer, d: &Received) 
 
     sign_in(b, server, LEADER);
     b.goto(&page);
+    // At the approval step the approval is the usual next step: first, open, prominent.
+    assert_eq!(
+        b.text(".primary-action form.act button"),
+        "Phê duyệt kết quả"
+    );
     act(b, "Phê duyệt kết quả", &[("note", "Đồng ý")]);
     assert!(
         fact(b, "Trạng thái").starts_with("Đã xử lý xong"),

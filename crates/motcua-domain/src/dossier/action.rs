@@ -251,3 +251,25 @@ impl Action {
         }
     }
 }
+
+/// Bước thường làm tiếp — the action the dossier usually waits for in its status (its name,
+/// as [`Action::name`] gives it): accept a submitted dossier, approve at the approval step,
+/// forward along the workflow, approve a proposed apology, take in the supplement, confirm
+/// the payment, hand back the result. Pages show it first; the others are "more actions".
+pub fn usual_next(state: &DossierState) -> Option<&'static str> {
+    use super::Status::*;
+    let apology_pending = state
+        .apology
+        .as_ref()
+        .is_some_and(|a| a.approved_at.is_none());
+    Some(match state.status {
+        Submitted => "accept",
+        Accepted | Processing if apology_pending => "approve_apology",
+        Accepted | Processing if state.step == state.approval_step() => "approve",
+        Accepted | Processing => "forward",
+        AwaitingSupplement => "receive_supplement",
+        AwaitingPayment => "confirm_payment",
+        ResultReady => "return",
+        Refused | Withdrawn | Stopped | Returned => return None,
+    })
+}

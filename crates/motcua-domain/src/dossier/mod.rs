@@ -13,7 +13,7 @@ mod state;
 mod status;
 mod tally;
 
-pub use action::{Action, Actor, Event};
+pub use action::{Action, Actor, Event, usual_next};
 pub use applicant::{
     Applicant, ApplicantKind, NotifyChannel, check_citizen_id, check_email, check_tax_code,
     normalize_phone,

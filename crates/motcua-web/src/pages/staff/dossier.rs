@@ -61,6 +61,8 @@ struct DossierPage {
     step_due: String,
     agency: String,
     history: Vec<Event>,
+    /// The usual next step, first and prominent; the other actions behind "more actions".
+    primary: Option<ActionForm>,
     actions: Vec<ActionForm>,
     messages: Vec<Message>,
     components: Vec<Received>,
@@ -258,7 +260,12 @@ async fn page(
         .current_step()
         .map(|s| s.name.clone())
         .unwrap_or_default();
-    let actions = allowed_actions(app, who.session.staff.id, &d).await?;
+    let mut actions = allowed_actions(app, who.session.staff.id, &d).await?;
+    let usual = motcua_domain::dossier::usual_next(&d.state);
+    let primary = actions
+        .iter()
+        .position(|a| Some(a.name) == usual)
+        .map(|i| actions.remove(i));
     let others = app
         .db
         .agencies()
@@ -298,6 +305,7 @@ async fn page(
         step_due: d.state.step_due.map(vn_datetime).unwrap_or_default(),
         agency,
         history,
+        primary,
         actions,
         messages,
         components,
