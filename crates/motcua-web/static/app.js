@@ -119,3 +119,78 @@
     if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
   });
 })();
+
+// Hall screens: a table marked data-page shows as many rows as fit on the screen and turns
+// to the next rows by itself every few seconds, so a long list is read on a wall screen
+// without scrolling; after the last page (and at least a minute) the page reloads for
+// fresh data. window.motcuaNextPage turns the page at once.
+(function () {
+  var tables = Array.prototype.slice.call(document.querySelectorAll("table[data-page]"));
+  if (!tables.length) { return; }
+  var SECONDS = 10;
+  var loaded = Date.now();
+  function rowsOf(t) {
+    return t.tBodies.length ? Array.prototype.slice.call(t.tBodies[0].rows) : [];
+  }
+  function label(t) {
+    var next = t.nextElementSibling;
+    if (next && next.hasAttribute("data-page-of")) { return next; }
+    var p = document.createElement("p");
+    p.className = "muted page-of";
+    p.setAttribute("data-page-of", "");
+    t.parentNode.insertBefore(p, t.nextSibling);
+    return p;
+  }
+  // Pages are runs of rows that fit the room left on the screen (rows differ in height).
+  function show(t) {
+    var rows = rowsOf(t);
+    var pages = t._pages && t._pages.length ? t._pages : [[0, rows.length]];
+    t._page = (t._page || 0) % pages.length;
+    var page = pages[t._page];
+    rows.forEach(function (r, i) { r.hidden = i < page[0] || i >= page[1]; });
+    label(t).textContent = pages.length > 1
+      ? t.getAttribute("data-page-label") + " " + (t._page + 1) + "/" + pages.length : "";
+  }
+  // The lists share the screen below the first one's top: each gets an equal part, less
+  // the room the later ones' headings and the page labels take.
+  var OVERHEAD = 96;
+  var HEADING = 180;
+  function measure() {
+    tables.forEach(function (t) { rowsOf(t).forEach(function (r) { r.hidden = false; }); });
+    var firstRows = rowsOf(tables[0]);
+    var top = firstRows.length ? firstRows[0].getBoundingClientRect().top
+      : tables[0].getBoundingClientRect().bottom;
+    var share = (window.innerHeight - top - OVERHEAD - (tables.length - 1) * HEADING) / tables.length;
+    tables.forEach(function (t) {
+      var rows = rowsOf(t);
+      t._pages = [];
+      if (!rows.length) { return; }
+      var room = Math.max(share, 1);
+      var start = 0;
+      var used = 0;
+      rows.forEach(function (r, i) {
+        var h = r.getBoundingClientRect().height;
+        if (used + h > room && i > start) {
+          t._pages.push([start, i]);
+          start = i;
+          used = 0;
+        }
+        used += h;
+      });
+      t._pages.push([start, rows.length]);
+    });
+    tables.forEach(show);
+  }
+  window.motcuaNextPage = function () {
+    var wrapped = true;
+    tables.forEach(function (t) {
+      t._page = (t._page || 0) + 1;
+      if (t._page < (t._pages ? t._pages.length : 1)) { wrapped = false; }
+      show(t);
+    });
+    if (wrapped && Date.now() - loaded > 60000) { window.location.reload(); }
+  };
+  measure();
+  window.addEventListener("resize", measure);
+  setInterval(window.motcuaNextPage, SECONDS * 1000);
+})();

@@ -543,6 +543,51 @@ fn online_filing_and_rating(b: &mut Browser, server: &DemoServer) {
     assert!(!b.body_text().contains("Đặng Thị Mai Phương"));
     b.screenshot("e5-public-board");
 
+    // On a 1920×1080 hall screen: no site menu, nothing to scroll.
+    b.set_viewport(1920, 1080, false);
+    b.goto(&server.url("/bang-cong-khai?man-hinh=1"));
+    assert!(!b.exists("header nav"), "a hall screen has no site menu");
+    let fits = b.eval("document.documentElement.scrollHeight <= window.innerHeight + 1");
+    assert_eq!(
+        fits,
+        serde_json::Value::Bool(true),
+        "the hall screen scrolls"
+    );
+    b.screenshot("e5b-hall-board-1920");
+    // A screen too short for the lists: each pages through its rows by itself.
+    b.set_viewport(1920, 800, false);
+    b.goto(&server.url("/bang-cong-khai?man-hinh=1"));
+    let shown = |b: &mut Browser| {
+        b.eval(
+            "Array.from(document.querySelectorAll('table[data-page] tbody tr'))\
+             .filter(r => !r.hidden).map(r => r.innerText).join('|')",
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+    };
+    let total = b
+        .eval("document.querySelectorAll('table[data-page] tbody tr').length")
+        .as_i64()
+        .unwrap_or(0);
+    let first = shown(b);
+    let visible = first.split('|').filter(|r| !r.is_empty()).count() as i64;
+    assert!(
+        total > visible,
+        "{total} rows, {visible} shown: nothing to page"
+    );
+    let fits = b.eval("document.documentElement.scrollHeight <= window.innerHeight + 1");
+    assert_eq!(
+        fits,
+        serde_json::Value::Bool(true),
+        "the paged screen scrolls"
+    );
+    assert!(b.body_text().contains("Trang 1/"), "{}", b.body_text());
+    b.eval("window.motcuaNextPage()");
+    assert_ne!(shown(b), first, "the next page shows other rows");
+    assert!(b.body_text().contains("Trang 2/"));
+    b.desktop();
+
     // The citizen's pages and the hall's pages fit a phone.
     b.phone();
     let mut spilled = Vec::new();
