@@ -191,6 +191,8 @@ pub fn procedure(name: &str) -> Procedure {
                     copies: 0,
                     required: true,
                     form: None,
+                    only_if: None,
+                    channels: vec![],
                 },
                 Component {
                     code: "cccd".into(),
@@ -199,6 +201,8 @@ pub fn procedure(name: &str) -> Procedure {
                     copies: 1,
                     required: false,
                     form: None,
+                    only_if: None,
+                    channels: vec![],
                 },
             ],
             times: vec![
@@ -207,6 +211,7 @@ pub fn procedure(name: &str) -> Procedure {
                 time(Channel::Post),
             ],
             fees: vec![],
+            conditions: vec![],
         }],
         workflow: vec![
             step(
@@ -264,6 +269,7 @@ pub fn intake(name: &str) -> Intake {
         }],
         return_method: ReturnMethod::InPerson,
         summary: None,
+        conditions: Vec::new(),
     }
 }
 

@@ -63,6 +63,42 @@ pub struct Component {
     /// Mẫu đơn, tờ khai — the name of the form to fill in, if there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<String>,
+    /// Chỉ khi — the code of one of the case's [`Case::conditions`]: the component is
+    /// needed only when the filer says that condition holds, and is not applicable
+    /// otherwise (a required one becomes required only then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_if: Option<String>,
+    /// The channels it applies to (e.g. an ID shown in person at the counter, a paper form
+    /// at the counter and by post, an electronic form online); empty: every channel.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<Channel>,
+}
+
+impl Component {
+    /// Whether it applies to a dossier filed through `channel` with `conditions` holding.
+    pub fn applies(&self, channel: Channel, conditions: &[String]) -> bool {
+        (self.channels.is_empty() || self.channels.contains(&channel))
+            && self
+                .only_if
+                .as_ref()
+                .is_none_or(|c| conditions.iter().any(|h| h == c))
+    }
+
+    /// Whether a dossier filed through `channel` with `conditions` holding must carry it.
+    pub fn required_for(&self, channel: Channel, conditions: &[String]) -> bool {
+        self.required && self.applies(channel, conditions)
+    }
+}
+
+/// Tình huống — a situation the filer says holds or not ("nộp thay theo ủy quyền"),
+/// deciding which conditional components are needed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// Stable within its case (`uy-quyen`); components and dossiers refer to it.
+    pub code: String,
+    /// The question as the filer reads it ("Người nộp hồ sơ được ủy quyền nộp thay").
+    pub question: String,
 }
 
 /// Thời hạn giải quyết theo kênh — the time limit for one channel (`CACHTHUCTHUCHIEN`).
@@ -92,6 +128,9 @@ pub struct Case {
     pub code: String,
     pub name: String,
     pub components: Vec<Component>,
+    /// The situations its conditional components depend on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
     pub times: Vec<ChannelTime>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fees: Vec<Fee>,
@@ -108,6 +147,22 @@ impl Case {
 
     pub fn component(&self, code: &str) -> Option<&Component> {
         self.components.iter().find(|c| c.code == code)
+    }
+
+    /// The question of the situation `code`, or nothing.
+    pub fn question_of(&self, code: &str) -> &str {
+        self.conditions
+            .iter()
+            .find(|c| c.code == code)
+            .map_or("", |c| c.question.as_str())
+    }
+
+    /// The case as filed through `channel`: only the components that may apply to it.
+    pub fn for_channel(&self, channel: Channel) -> Case {
+        let mut case = self.clone();
+        case.components
+            .retain(|x| x.channels.is_empty() || x.channels.contains(&channel));
+        case
     }
 }
 

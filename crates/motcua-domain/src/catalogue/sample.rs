@@ -42,6 +42,8 @@ pub(crate) fn procedure() -> Procedure {
                     copies: 0,
                     required: true,
                     form: Some("Mẫu TK-BSTL".into()),
+                    only_if: None,
+                    channels: vec![],
                 },
                 Component {
                     code: "uq-01".into(),
@@ -50,6 +52,8 @@ pub(crate) fn procedure() -> Procedure {
                     copies: 0,
                     required: false,
                     form: None,
+                    only_if: None,
+                    channels: vec![],
                 },
             ],
             times: vec![
@@ -69,6 +73,7 @@ pub(crate) fn procedure() -> Procedure {
                 amount_vnd: 8_000,
                 note: Some("8.000 đồng/bản sao".into()),
             }],
+            conditions: vec![],
         }],
         workflow: vec![
             step(

@@ -116,6 +116,34 @@ impl Procedure {
                     "cần ít nhất một bản chính hoặc một bản sao",
                 );
             }
+            if let Some(c) = &component.only_if
+                && !case.conditions.iter().any(|k| &k.code == c)
+            {
+                errors.push(
+                    format!("{at}.only_if"),
+                    format!("trường hợp không có tình huống “{c}”"),
+                );
+            }
+            for (k, channel) in component.channels.iter().enumerate() {
+                if !self.offers(*channel) {
+                    errors.push(
+                        format!("{at}.channels[{k}]"),
+                        format!("thủ tục không nhận hồ sơ qua kênh “{}”", channel.label_vi()),
+                    );
+                }
+            }
+        }
+        let mut conditions = HashSet::new();
+        for (k, condition) in case.conditions.iter().enumerate() {
+            let at = format!("{at}.conditions[{k}]");
+            errors.non_empty(&format!("{at}.code"), &condition.code, "mã tình huống");
+            errors.non_empty(&format!("{at}.question"), &condition.question, "câu hỏi");
+            if !conditions.insert(condition.code.as_str()) {
+                errors.push(
+                    format!("{at}.code"),
+                    format!("mã tình huống “{}” bị lặp", condition.code),
+                );
+            }
         }
 
         let mut channels = HashSet::new();

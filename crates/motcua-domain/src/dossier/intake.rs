@@ -46,6 +46,10 @@ pub struct Intake {
     /// Trích yếu — a one-line summary of the request.
     #[serde(default)]
     pub summary: Option<String>,
+    /// The case's situations the filer says hold (codes of [`crate::catalogue::Condition`]);
+    /// the conditional components follow from them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<String>,
 }
 
 /// An intake checked against its procedure, ready to be stored.
@@ -135,8 +139,24 @@ pub fn check_intake(
             "thủ tục này không trả kết quả trực tuyến",
         ));
     }
+    for (i, condition) in intake.conditions.iter().enumerate() {
+        if !case.conditions.iter().any(|c| &c.code == condition) {
+            errors.push(FieldError::new(
+                format!("conditions[{i}]"),
+                format!("trường hợp này không có tình huống “{condition}”"),
+            ));
+        }
+    }
     let mut seen = HashSet::new();
     for (i, component) in intake.components.iter().enumerate() {
+        if let Some(c) = case.component(&component.code)
+            && !c.applies(intake.channel, &intake.conditions)
+        {
+            errors.push(FieldError::new(
+                format!("components[{i}].code"),
+                format!("“{}” không áp dụng cho hồ sơ này", c.name),
+            ));
+        }
         if !case.components.iter().any(|c| c.code == component.code) {
             errors.push(FieldError::new(
                 format!("components[{i}].code"),
@@ -162,7 +182,9 @@ pub fn check_intake(
     let missing: Vec<&str> = case
         .components
         .iter()
-        .filter(|c| c.required && !seen.contains(c.code.as_str()))
+        .filter(|c| {
+            c.required_for(intake.channel, &intake.conditions) && !seen.contains(c.code.as_str())
+        })
         .map(|c| c.name.as_str())
         .collect();
     if !missing.is_empty() {

@@ -62,6 +62,8 @@ fn procedure(suspension: SuspensionPolicy) -> Procedure {
                     copies: 0,
                     required: true,
                     form: None,
+                    only_if: None,
+                    channels: vec![],
                 },
                 Component {
                     code: "gcs".into(),
@@ -70,6 +72,8 @@ fn procedure(suspension: SuspensionPolicy) -> Procedure {
                     copies: 0,
                     required: false,
                     form: None,
+                    only_if: None,
+                    channels: vec![],
                 },
             ],
             times: vec![
@@ -78,6 +82,7 @@ fn procedure(suspension: SuspensionPolicy) -> Procedure {
                 time(Channel::Post),
             ],
             fees: vec![],
+            conditions: vec![],
         }],
         workflow: vec![
             step("Tiếp nhận", Role::CounterOfficer, StepAgency::Receiving, 4),
@@ -129,6 +134,7 @@ fn intake(channel: Channel) -> Intake {
         }],
         return_method: ReturnMethod::InPerson,
         summary: None,
+        conditions: Vec::new(),
     }
 }
 
@@ -906,4 +912,56 @@ fn each_ended_step_is_tallied_for_indicator_two() {
     assert_eq!(tally.score(), Some(2), "every agency early");
     tally.count(crate::calendar::Outcome::OnTime);
     assert_eq!(tally.score(), Some(1));
+}
+
+/// The demo's birth registration filed honestly: online, by a parent, with the birth
+/// certificate and the electronic form only; the authorisation letter is needed only when
+/// someone files on the parents' behalf, the ID shown only at the counter, the paper form
+/// only at the counter or by post.
+#[test]
+fn conditional_components_follow_the_filers_situation_and_channel() {
+    let all =
+        crate::catalogue::parse_catalogue(include_str!("../../../../data/demo/catalogue.json"))
+            .unwrap();
+    let birth = all.iter().find(|p| p.code.as_str() == "1.001193").unwrap();
+    let filed = |channel: Channel, codes: &[&str], conditions: &[&str]| {
+        let mut i = intake(channel);
+        i.procedure_code = "1.001193".into();
+        i.components = codes
+            .iter()
+            .map(|c| ReceivedComponent {
+                code: (*c).into(),
+                form: ComponentForm::Electronic,
+                count: 1,
+            })
+            .collect();
+        i.conditions = conditions.iter().map(|c| (*c).to_string()).collect();
+        check_intake(i, birth)
+    };
+    let messages = |r: Result<CheckedIntake, Vec<crate::FieldError>>| {
+        r.err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| e.message)
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    assert!(filed(Channel::Online, &["tp-04", "tp-08"], &[]).is_ok());
+    let e = messages(filed(Channel::Online, &["tp-04"], &[]));
+    assert!(e.contains("Mẫu hộ tịch điện tử"), "{e}");
+    // On someone's behalf: the authorisation letter becomes required.
+    let e = messages(filed(Channel::Online, &["tp-04", "tp-08"], &["uy-quyen"]));
+    assert!(e.contains("Văn bản ủy quyền"), "{e}");
+    assert!(filed(Channel::Online, &["tp-02", "tp-04", "tp-08"], &["uy-quyen"]).is_ok());
+    // Not applicable: the letter without the situation, the ID shown at the counter online.
+    let e = messages(filed(Channel::Online, &["tp-02", "tp-04", "tp-08"], &[]));
+    assert!(e.contains("không áp dụng"), "{e}");
+    let e = messages(filed(Channel::Online, &["tp-04", "tp-06", "tp-08"], &[]));
+    assert!(e.contains("không áp dụng"), "{e}");
+    let e = messages(filed(Channel::Online, &["tp-04", "tp-08"], &["khong-co"]));
+    assert!(e.contains("không có tình huống"), "{e}");
+    // At the counter: the ID shown in person and the paper form, not the electronic one.
+    assert!(filed(Channel::Counter, &["tp-04", "tp-06", "tp-07"], &[]).is_ok());
+    let e = messages(filed(Channel::Counter, &["tp-04", "tp-08"], &[]));
+    assert!(e.contains("không áp dụng") && e.contains("Tờ khai"), "{e}");
 }

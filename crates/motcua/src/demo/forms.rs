@@ -22,10 +22,28 @@ fn return_method(channel: Channel, online_offered: bool, rng: &mut Rng) -> Retur
     }
 }
 
-fn components(case: &Case, channel: Channel, rng: &mut Rng) -> Vec<ReceivedComponent> {
+/// The situations that hold for a demo dossier: each of the case's, now and then (about one
+/// dossier in four is filed on someone's behalf, and the like).
+fn conditions(case: &Case, rng: &mut Rng) -> Vec<String> {
+    case.conditions
+        .iter()
+        .filter(|_| rng.chance(25))
+        .map(|k| k.code.clone())
+        .collect()
+}
+
+/// What is handed in: every component required in these conditions through this channel,
+/// some of the other ones that apply; never one that does not apply.
+fn components(
+    case: &Case,
+    channel: Channel,
+    conditions: &[String],
+    rng: &mut Rng,
+) -> Vec<ReceivedComponent> {
     case.components
         .iter()
-        .filter(|c| c.required || rng.chance(30))
+        .filter(|c| c.applies(channel, conditions))
+        .filter(|c| c.required_for(channel, conditions) || rng.chance(30))
         .map(|c| ReceivedComponent {
             code: c.code.clone(),
             form: match channel {
@@ -46,14 +64,16 @@ pub(crate) fn intake(plan: &Plan, procedure: &Procedure, rng: &mut Rng) -> anyho
             procedure.code, plan.case
         )
     })?;
+    let conditions = conditions(case, rng);
     Ok(Intake {
         procedure_code: procedure.code.as_str().to_string(),
         case_code: case.code.clone(),
         channel: plan.channel,
         applicant: people::applicant(plan.organisation, plan.commune, rng),
-        components: components(case, plan.channel, rng),
+        components: components(case, plan.channel, &conditions, rng),
         return_method: return_method(plan.channel, procedure.offers(Channel::Online), rng),
         summary: None,
+        conditions,
     })
 }
 

@@ -43,6 +43,8 @@ pub struct Typed {
     pub agency: String,
     pub return_method: String,
     pub notify: Vec<String>,
+    /// The case's situations ticked as holding.
+    pub conditions: Vec<String>,
 }
 
 impl Typed {
@@ -95,7 +97,7 @@ async fn page(
     let Some(case) = procedure
         .case(case_code)
         .or_else(|| procedure.cases.first())
-        .cloned()
+        .map(|c| c.for_channel(Channel::Online))
     else {
         return Err(PageError::NotFound);
     };
@@ -238,6 +240,12 @@ pub async fn submit(
             .filter(|c| !form.field(&format!("n_{c}")).is_empty())
             .map(str::to_string)
             .collect(),
+        conditions: case
+            .conditions
+            .iter()
+            .filter(|k| !form.field(&format!("k_{}", k.code)).is_empty())
+            .map(|k| k.code.clone())
+            .collect(),
     };
     let again = |typed: Typed, errors: Vec<FieldError>| {
         page(
@@ -330,6 +338,7 @@ pub async fn submit(
             _ => ReturnMethod::Online,
         },
         summary: optional(&typed.summary),
+        conditions: typed.conditions.clone(),
     };
     // Everything the form says is checked before any file is kept.
     if let Err(found) = check_intake(intake.clone(), &procedure) {

@@ -45,6 +45,8 @@ pub struct Typed {
     pub email: String,
     pub address: String,
     pub ticked: Vec<String>,
+    /// The case's situations ticked as holding.
+    pub conditions: Vec<String>,
 }
 
 pub struct CaseChoice {
@@ -111,7 +113,8 @@ async fn page(
     let procedure = stored.map(|p| p.procedure.clone());
     let case = procedure
         .as_ref()
-        .and_then(|p| p.case(case_code).or_else(|| p.cases.first()).cloned());
+        .and_then(|p| p.case(case_code).or_else(|| p.cases.first()))
+        .map(|c| c.for_channel(Channel::Counter));
     let cases = procedure
         .as_ref()
         .map(|p| {
@@ -241,6 +244,10 @@ pub async fn submit(
             .iter()
             .filter_map(|(k, _)| k.strip_prefix("c_").map(str::to_string))
             .collect(),
+        conditions: pairs
+            .iter()
+            .filter_map(|(k, _)| k.strip_prefix("k_").map(str::to_string))
+            .collect(),
     };
     let mut notify = Vec::new();
     for (key, channel) in [
@@ -290,6 +297,7 @@ pub async fn submit(
             _ => ReturnMethod::InPerson,
         },
         summary: None,
+        conditions: typed.conditions.clone(),
     };
     let roles = app
         .db

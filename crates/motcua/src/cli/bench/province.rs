@@ -58,7 +58,7 @@ pub fn intake_for(filing: &Filing, n: u64, rng: &mut Rng) -> Intake {
         .map(|c| {
             c.components
                 .iter()
-                .filter(|x| x.required)
+                .filter(|x| x.required_for(Channel::Counter, &[]))
                 .map(|x| ReceivedComponent {
                     code: x.code.clone(),
                     form: ComponentForm::Original,
@@ -90,6 +90,7 @@ pub fn intake_for(filing: &Filing, n: u64, rng: &mut Rng) -> Intake {
         components,
         return_method: ReturnMethod::InPerson,
         summary: None,
+        conditions: Vec::new(),
     }
 }
 
