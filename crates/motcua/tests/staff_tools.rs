@@ -154,3 +154,77 @@ async fn the_counter_sees_what_is_overdue_elsewhere() {
     let own = get_page(&app, "/can-bo?status=processing", Some(&session)).await;
     assert!(!own.body.contains(&d.code));
 }
+
+/// An administrator edits a procedure's common fields in a form: a new version is
+/// published; a mistake is named in Vietnamese and publishes nothing; others may not.
+#[tokio::test]
+async fn administrators_edit_a_procedures_common_fields_in_a_form() {
+    let app = TestApp::new().await;
+    let admin = staff_session(&app, "u.qt").await;
+    let path = "/can-bo/quan-tri/thu-tuc/1.000828";
+    let page = get_page(&app, path, Some(&admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Thông tin chung của thủ tục"));
+    let csrf = csrf_of(&page.body);
+    let before = app.state.db.procedure_versions("1.000828").await.unwrap();
+    let form = |name: &str, channels: &str| {
+        format!(
+            "csrf={csrf}&name={}&online_level=full{channels}&results={}&decision=&description=",
+            encode(name),
+            encode("Giấy chứng nhận hành nghề luật sư\nQuyết định cấp")
+        )
+    };
+    let reply = post_form(
+        &app,
+        path,
+        Some(&admin),
+        &form(
+            "Cấp Giấy chứng nhận hành nghề luật sư (sửa)",
+            "&ch_counter=1&ch_online=1&ch_post=1",
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(
+        reply.body.contains("Đã công bố phiên bản mới"),
+        "{}",
+        reply.body
+    );
+    let after = app.state.db.procedure_versions("1.000828").await.unwrap();
+    assert_eq!(after.len(), before.len() + 1);
+    let latest = &after.last().unwrap().procedure;
+    assert_eq!(latest.name, "Cấp Giấy chứng nhận hành nghề luật sư (sửa)");
+    assert_eq!(latest.results.len(), 2);
+    assert_eq!(
+        latest.online_level,
+        motcua_domain::catalogue::OnlineLevel::Full
+    );
+    // The cases, workflow and the rest are kept from the version it started from.
+    assert_eq!(latest.cases, before.last().unwrap().procedure.cases);
+    // Nothing named and no channel: refused, named in Vietnamese, nothing published.
+    let reply = post_form(&app, path, Some(&admin), &form("", "")).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("Tên thủ tục:"), "{}", reply.body);
+    assert!(reply.body.contains("Kênh tiếp nhận:"), "{}", reply.body);
+    assert_eq!(
+        app.state
+            .db
+            .procedure_versions("1.000828")
+            .await
+            .unwrap()
+            .len(),
+        after.len()
+    );
+    // A counter officer may not.
+    let counter = staff_session(&app, "u.tn").await;
+    let page = get_page(&app, "/can-bo", Some(&counter)).await;
+    let their_csrf = csrf_of(&page.body);
+    let reply = post_form(
+        &app,
+        path,
+        Some(&counter),
+        &format!("csrf={their_csrf}&name=x&online_level=full&ch_counter=1"),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+}

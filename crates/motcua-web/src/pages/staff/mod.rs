@@ -68,7 +68,10 @@ pub fn router() -> Router<Arc<AppState>> {
                     crate::pages::submitted::BODY_LIMIT,
                 )),
         )
-        .route("/can-bo/quan-tri/thu-tuc/{code}", get(versions::show))
+        .route(
+            "/can-bo/quan-tri/thu-tuc/{code}",
+            get(versions::show).post(versions::change),
+        )
         .route("/can-bo/tiep-nhan/goi-y", get(intake::suggest))
         .route(
             "/can-bo/ho-so/{id}/bieu-mau/{form}",
