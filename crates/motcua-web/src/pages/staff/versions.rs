@@ -168,7 +168,15 @@ pub async fn show(
     PageQuery(pick): PageQuery<Pick>,
 ) -> Result<Response, PageError> {
     require_admin(&app, &who).await?;
-    page(&app, &who, Frame::new(&headers, &uri), &code, pick.v, None).await
+    page(
+        &app,
+        &who,
+        Frame::new(&headers, &uri),
+        &code,
+        pick.v,
+        Outcome::Shown,
+    )
+    .await
 }
 
 /// Publishes a new version with the common fields as typed.
@@ -206,20 +214,18 @@ pub async fn change(
             }
         }
     };
-    match outcome {
-        Ok(message) => page(&app, &who, frame, &code, None, Some((message, None))).await,
-        Err(errors) => {
-            page(
-                &app,
-                &who,
-                frame,
-                &code,
-                None,
-                Some((String::new(), Some((typed, errors)))),
-            )
-            .await
-        }
-    }
+    let outcome = match outcome {
+        Ok(message) => Outcome::Done(message),
+        Err(errors) => Outcome::Refused(Box::new(typed), errors),
+    };
+    page(&app, &who, frame, &code, None, outcome).await
+}
+
+/// What the page reports: nothing, a change made, or the typed fields refused and why.
+enum Outcome {
+    Shown,
+    Done(String),
+    Refused(Box<Fields>, Vec<String>),
 }
 
 /// The page of `code` showing version `v` (the latest by default), with the outcome of a
@@ -230,7 +236,7 @@ async fn page(
     frame: Frame,
     code: &str,
     v: Option<i64>,
-    outcome: Option<(String, Option<(Fields, Vec<String>)>)>,
+    outcome: Outcome,
 ) -> Result<Response, PageError> {
     let versions = app.db.procedure_versions(code).await?;
     let Some(latest) = versions.last() else {
@@ -257,9 +263,9 @@ async fn page(
         })
         .collect();
     let (message, fields, errors) = match outcome {
-        Some((_, Some((typed, errors)))) => (None, typed, errors),
-        Some((message, None)) => (Some(message), Fields::of(&latest.procedure), Vec::new()),
-        None => (None, Fields::of(&latest.procedure), Vec::new()),
+        Outcome::Refused(typed, errors) => (None, *typed, errors),
+        Outcome::Done(message) => (Some(message), Fields::of(&latest.procedure), Vec::new()),
+        Outcome::Shown => (None, Fields::of(&latest.procedure), Vec::new()),
     };
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
