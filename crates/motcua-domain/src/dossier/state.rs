@@ -196,6 +196,17 @@ impl DossierState {
             .map_or(self.current_agency, |s| s.agency_id)
     }
 
+    /// Every agency the dossier has been or is at (receiving, current, each step of its
+    /// workflow, each consulted agency): staff holding a role over any of them may see it.
+    pub fn involved_agencies(&self) -> std::collections::BTreeSet<i64> {
+        let mut out: std::collections::BTreeSet<i64> =
+            self.steps.iter().map(|s| s.agency_id).collect();
+        out.insert(self.receiving_agency());
+        out.insert(self.current_agency);
+        out.extend(self.consultations.iter().map(|c| c.agency_id));
+        out
+    }
+
     /// Cơ quan giải quyết — the agency competent for the dossier: the one holding most of
     /// the workflow's processing steps pinned at intake (reception and return left out; the
     /// earliest wins a tie), so a leader's signature at a higher agency or a consulted

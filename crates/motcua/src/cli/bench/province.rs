@@ -51,6 +51,16 @@ const GIVEN: [&str; 10] = [
     "An", "Bình", "Cường", "Dung", "Hà", "Hùng", "Lan", "Mai", "Nam", "Quân",
 ];
 
+/// One of the applicants' names, by number.
+pub fn name_of(n: u64) -> String {
+    format!(
+        "{} {} {}",
+        FAMILY[(n % 8) as usize],
+        MIDDLE[(n / 8 % 6) as usize],
+        GIVEN[(n / 48 % 10) as usize]
+    )
+}
+
 /// A valid counter intake for `filing` by applicant number `n`.
 pub fn intake_for(filing: &Filing, n: u64, rng: &mut Rng) -> Intake {
     let case = filing.procedure.cases.first();
