@@ -424,18 +424,14 @@ impl Db {
             (filter.receiving_agency_id, filter.overdue_elsewhere_at)
         {
             let before = motcua_domain::calendar::overdue_before(now).timestamp();
-            let items: Vec<DossierRecord> = on_read!(self, pool => {
-                let rows = sqlx::query(LIST_RECEIVING_OVERDUE)
-                    .bind(receiving)
-                    .bind(before)
-                    .bind(after_due)
-                    .bind(after_id)
-                    .bind(limit + 1)
-                    .fetch_all(pool)
-                    .await?;
-                rows.iter().map(record).collect::<Result<Vec<_>, _>>()?
-            });
-            return Ok(page_of(items, limit));
+            return self
+                .page_by(
+                    LIST_RECEIVING_OVERDUE,
+                    [receiving, before],
+                    (after_due, after_id),
+                    limit,
+                )
+                .await;
         }
         if let Some(receiving) = filter.receiving_agency_id {
             let Some(wanted) = filter.status.filter(|s| RECEIVING_STATUSES.contains(s)) else {
@@ -444,18 +440,15 @@ impl Db {
                     "hàng đợi theo nơi tiếp nhận chỉ có: chờ bổ sung, chờ nộp phí, có kết quả",
                 ));
             };
-            let items: Vec<DossierRecord> = on_read!(self, pool => {
-                let rows = sqlx::query(LIST_RECEIVING_STATUS)
-                    .bind(receiving)
-                    .bind(i64::from(wanted.code()))
-                    .bind(after_due)
-                    .bind(after_id)
-                    .bind(limit + 1)
-                    .fetch_all(pool)
-                    .await?;
-                rows.iter().map(record).collect::<Result<Vec<_>, _>>()?
-            });
-            return Ok(page_of(items, limit));
+            let status = i64::from(wanted.code());
+            return self
+                .page_by(
+                    LIST_RECEIVING_STATUS,
+                    [receiving, status],
+                    (after_due, after_id),
+                    limit,
+                )
+                .await;
         }
         if let (Some(agency), Some(role)) = (filter.agency_id, filter.step_role) {
             let items: Vec<DossierRecord> = on_read!(self, pool => {
@@ -485,6 +478,28 @@ impl Db {
                 }
             }
             let rows = query
+                .bind(after_due)
+                .bind(after_id)
+                .bind(limit + 1)
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(record).collect::<Result<Vec<_>, _>>()?
+        });
+        Ok(page_of(items, limit))
+    }
+
+    /// A page of `sql`, its `$1` and `$2` bound to `keys`, then the cursor and the limit.
+    async fn page_by(
+        &self,
+        sql: &'static str,
+        keys: [i64; 2],
+        (after_due, after_id): (i64, i64),
+        limit: i64,
+    ) -> Result<DossierPage, DbError> {
+        let items: Vec<DossierRecord> = on_read!(self, pool => {
+            let rows = sqlx::query(sql)
+                .bind(keys[0])
+                .bind(keys[1])
                 .bind(after_due)
                 .bind(after_id)
                 .bind(limit + 1)
