@@ -241,6 +241,16 @@ fn specialist_leader_return(b: &mut Browser, server: &DemoServer, d: &Received) 
         queue.contains(&d.code),
         "the dossier is not in the specialist's queue"
     );
+    // Found through the search in the staff header, by the code from its date on.
+    let tail = d.code.split_once('-').map_or(d.code.as_str(), |t| t.1);
+    b.fill("#staff-q", tail);
+    b.click_and_wait("form.staff-search button[type=submit]");
+    assert!(
+        b.url().contains("/can-bo/tim-kiem?q="),
+        "the search did not run: {}",
+        b.url()
+    );
+    b.screenshot("b0-staff-search");
     b.click_and_wait(&format!("a[href='/can-bo/ho-so/{}']", d.id));
     act(b, "Thẩm định", &[("note", "Hồ sơ đầy đủ, đủ điều kiện")]);
     act(b, "Chuyển bước tiếp theo", &[("note", "Trình lãnh đạo Sở")]);
