@@ -426,6 +426,17 @@ fn phone_pages(b: &mut Browser, server: &DemoServer, d: &Received) {
     visit(b, "/can-bo/dang-nhap", "d3-phone-sign-in");
     sign_in(b, server, COUNTER);
     visit(b, "/can-bo", "d4-phone-queue");
+    // The queue's rows become labelled cards: status and light in view, nothing sideways.
+    let flat = b.eval(
+        "(() => { const t = document.querySelector('table.stack'); \
+         return !!t && t.scrollWidth <= t.clientWidth + 1 \
+         && getComputedStyle(t.querySelector('tbody tr')).display === 'block'; })()",
+    );
+    assert_eq!(
+        flat,
+        serde_json::Value::Bool(true),
+        "the queue scrolls sideways on a phone"
+    );
     let tick = b.eval("document.querySelector('input[name=mine]').getBoundingClientRect().width");
     assert!(
         tick.as_f64().unwrap() < 40.0,
