@@ -32,6 +32,8 @@ pub struct AppState {
     pub security: SecuritySettings,
     /// The official forms: templates (shipped or overridden), regimes, public address.
     pub docs: DocsSettings,
+    /// The public results of recent periods, computed at most every few minutes.
+    pub(crate) results: pages::results::Cache,
 }
 
 /// How the official forms are printed.
@@ -84,6 +86,7 @@ impl AppState {
             calendar: RwLock::new(Arc::new(calendar)),
             throttles: throttle::Throttles::default(),
             security,
+            results: pages::results::Cache::default(),
         })
     }
 

@@ -77,6 +77,7 @@ fn key_pages_have_no_serious_accessibility_violation() {
         "/thu-tuc/1.000828",
         "/tra-cuu",
         "/bang-cong-khai",
+        "/ket-qua",
         "/danh-ba",
         "/lay-so",
         "/cong-dan/dang-nhap",

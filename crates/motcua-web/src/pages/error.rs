@@ -8,12 +8,12 @@ use crate::i18n::{Lang, Tr};
 
 #[derive(Template)]
 #[template(path = "error.html")]
-struct ErrorPage {
+struct ErrorPage<'a> {
     t: Tr,
     other_lang: &'static str,
     back: String,
     title: &'static str,
-    body: &'static str,
+    body: &'a str,
 }
 
 /// An error a page handler ends with.
@@ -22,6 +22,8 @@ pub enum PageError {
     NotFound,
     /// Malformed input (a form or query that does not parse).
     BadRequest,
+    /// A value that parses but is not acceptable, with what is wrong in Vietnamese.
+    Invalid(String),
     /// A form without this session's token, or an action not allowed.
     Forbidden,
     /// A state change sent from another site (its Origin or Referer is not ours).
@@ -41,7 +43,16 @@ impl From<motcua_db::DbError> for PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let t = Tr(Lang::Vi);
+        let mut told = None;
         let (status, title, body) = match self {
+            Self::Invalid(message) => {
+                told = Some(message);
+                (
+                    StatusCode::BAD_REQUEST,
+                    "error.bad_request.title",
+                    "error.bad_request.body",
+                )
+            }
             Self::NotFound => (
                 StatusCode::NOT_FOUND,
                 "error.not_found.title",
@@ -78,7 +89,7 @@ impl IntoResponse for PageError {
             other_lang: "en",
             back: "/".into(),
             title: t.get(title),
-            body: t.get(body),
+            body: told.as_deref().unwrap_or(t.get(body)),
         };
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),

@@ -10,6 +10,7 @@ mod error;
 pub mod extract;
 mod home;
 mod lookup;
+pub(crate) mod results;
 pub(crate) mod staff;
 pub mod submitted;
 mod tickets;
@@ -37,6 +38,9 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/static/app.css", get(assets::css))
         .route("/static/app.js", get(assets::js))
         .route("/bang-cong-khai", get(board::board))
+        .route("/ket-qua", get(results::page))
+        .route("/ket-qua/du-lieu.csv", get(results::csv_file))
+        .route("/ket-qua/du-lieu.json", get(results::json))
         .route("/danh-ba", get(directory::directory))
         .route("/lay-so", get(tickets::kiosk).post(tickets::take))
         .route("/lay-so/ve/{id}", get(tickets::ticket))

@@ -1,0 +1,386 @@
+//! Kết quả giải quyết — the province's public results (`/ket-qua`). For a month or a year it
+//! shows each agency's dossiers received, accepted and resolved, its on-time rate and online
+//! share, and the Decision 766 groups motcua computes, with a chart. The same figures are open
+//! data at stable addresses (`/ket-qua/du-lieu.csv`, `/ket-qua/du-lieu.json`). Only counts
+//! leave: no dossier and no person. The figures are the staff statistics' report for the same
+//! period, computed at most once every five minutes per period.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, NaiveDate};
+use motcua_db::{Named, StatisticsReport, StatsFilter};
+use serde::{Deserialize, Serialize};
+
+use super::extract::PageQuery;
+use super::{Frame, PageError, render};
+use crate::AppState;
+use crate::i18n::Tr;
+use crate::statistics::chart::{self, Bar};
+
+/// How long a period's figures are reused.
+const FRESH_SECONDS: u64 = 300;
+
+/// A period (first and last day) and its report, with when it was computed.
+type Entry = (
+    (NaiveDate, NaiveDate),
+    (std::time::Instant, Arc<StatisticsReport>),
+);
+
+/// Recently computed reports by period.
+#[derive(Debug, Default)]
+pub struct Cache(Mutex<Vec<Entry>>);
+
+#[derive(Deserialize, Default)]
+pub struct ResultsQuery {
+    #[serde(default)]
+    nam: Option<i32>,
+    #[serde(default)]
+    thang: Option<u32>,
+}
+
+/// One agency's public line (or the province's, without a code).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    pub agency_code: String,
+    pub agency: String,
+    pub received: i64,
+    pub accepted: i64,
+    pub resolved: i64,
+    pub early: i64,
+    pub on_time: i64,
+    pub late: i64,
+    pub apologised: i64,
+    /// Shares between 0 and 1; `None` with nothing to divide.
+    pub on_time_rate: Option<f64>,
+    pub online_share: Option<f64>,
+    pub overdue_at_end: i64,
+}
+
+/// A Decision 766 group as published.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub score: Option<f64>,
+    pub max: f64,
+    pub formula: &'static str,
+}
+
+/// The open data of a period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OpenData {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub province: Line,
+    pub agencies: Vec<Line>,
+    pub groups_766: Vec<Group>,
+    /// Citizens' ratings given in motcua in the period, and those satisfied.
+    pub ratings: i64,
+    pub ratings_satisfied: i64,
+}
+
+/// The period asked for: a month of a year, or a year, up to today.
+fn period(q: &ResultsQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), PageError> {
+    let year = q.nam.unwrap_or(today.year());
+    if !(2000..=today.year()).contains(&year) {
+        return Err(PageError::Invalid(format!(
+            "năm {year} không hợp lệ: từ 2000 đến {}",
+            today.year()
+        )));
+    }
+    let (from, to) = match q.thang {
+        None => (
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year, 12, 31),
+        ),
+        Some(m) if (1..=12).contains(&m) => {
+            let from = NaiveDate::from_ymd_opt(year, m, 1);
+            let to = from
+                .and_then(|f| f.checked_add_months(chrono::Months::new(1)))
+                .and_then(|n| n.pred_opt());
+            (from, to)
+        }
+        Some(m) => {
+            return Err(PageError::Invalid(format!(
+                "tháng {m} không hợp lệ: từ 1 đến 12"
+            )));
+        }
+    };
+    let (Some(from), Some(to)) = (from, to) else {
+        return Err(PageError::Invalid("kỳ không hợp lệ".into()));
+    };
+    if from > today {
+        return Err(PageError::Invalid("kỳ này chưa bắt đầu".into()));
+    }
+    Ok((from, to.min(today)))
+}
+
+/// The report of a period, from the cache when fresh.
+async fn report(
+    app: &AppState,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Arc<StatisticsReport>, PageError> {
+    let key = (from, to);
+    if let Ok(cache) = app.results.0.lock()
+        && let Some((_, (at, report))) = cache.iter().find(|(k, _)| *k == key)
+        && at.elapsed().as_secs() < FRESH_SECONDS
+    {
+        return Ok(Arc::clone(report));
+    }
+    let filter = StatsFilter {
+        from,
+        to,
+        agency_id: None,
+        field_code: None,
+        procedure_code: None,
+        level: None,
+        channel: None,
+    };
+    let report = Arc::new(app.db.statistics_report(&filter, true).await?);
+    if let Ok(mut cache) = app.results.0.lock() {
+        cache.retain(|(k, (at, _))| *k != key && at.elapsed().as_secs() < FRESH_SECONDS);
+        cache.push((key, (std::time::Instant::now(), Arc::clone(&report))));
+    }
+    Ok(report)
+}
+
+fn line(code: String, r: &Named) -> Line {
+    let s = &r.summary;
+    let f = &s.figures;
+    Line {
+        agency_code: code,
+        agency: r.name.clone(),
+        received: f.received,
+        accepted: f.accepted,
+        resolved: s.resolved,
+        early: f.early,
+        on_time: f.on_time,
+        late: f.late,
+        apologised: f.apologised,
+        on_time_rate: s.on_time_rate,
+        online_share: s.online_share,
+        overdue_at_end: f.overdue_at_end,
+    }
+}
+
+/// The open data of the period asked for.
+async fn open_data(app: &AppState, q: &ResultsQuery) -> Result<OpenData, PageError> {
+    let (from, to) = period(q, app.now().date_naive())?;
+    let report = report(app, from, to).await?;
+    let codes: HashMap<String, String> = app
+        .db
+        .agencies()
+        .await?
+        .into_iter()
+        .map(|a| (a.id.to_string(), a.code))
+        .collect();
+    let province = Named {
+        key: String::new(),
+        name: "Toàn tỉnh".into(),
+        summary: report.total.clone(),
+    };
+    let mut agencies: Vec<Line> = report
+        .by_agency
+        .iter()
+        .map(|r| line(codes.get(&r.key).cloned().unwrap_or_default(), r))
+        .collect();
+    agencies.sort_by_cached_key(|l| motcua_domain::text::vi_sort_key(&l.agency));
+    Ok(OpenData {
+        from,
+        to,
+        province: line(String::new(), &province),
+        agencies,
+        groups_766: report
+            .evaluation
+            .groups_766
+            .iter()
+            .map(|g| Group {
+                code: g.group.code(),
+                name: g.group.label_vi(),
+                score: g.score,
+                max: g.max,
+                formula: g.formula,
+            })
+            .collect(),
+        ratings: report.ratings.count,
+        ratings_satisfied: report.ratings.satisfied,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "results.html")]
+struct ResultsPage {
+    t: Tr,
+    other_lang: &'static str,
+    back: String,
+    data: OpenData,
+    years: Vec<i32>,
+    year: i32,
+    month: u32,
+    query: String,
+    chart: Vec<Bar>,
+    numbered: bool,
+}
+
+impl ResultsPage {
+    fn percent(&self, share: &Option<f64>) -> String {
+        chart::percent(*share, self.t)
+    }
+
+    fn score(&self, score: &Option<f64>) -> String {
+        score.map_or_else(|| "—".into(), |v| chart::decimal(v, self.t))
+    }
+}
+
+pub async fn page(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    uri: Uri,
+    PageQuery(q): PageQuery<ResultsQuery>,
+) -> Result<Response, PageError> {
+    let frame = Frame::new(&headers, &uri);
+    let t = frame.t;
+    let data = open_data(&app, &q).await?;
+    let mut ranked: Vec<&Line> = data.agencies.iter().filter(|l| l.resolved > 0).collect();
+    ranked.sort_by(|a, b| {
+        b.on_time_rate
+            .partial_cmp(&a.on_time_rate)
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let items: Vec<(String, f64, String, &'static str)> = ranked
+        .iter()
+        .map(|l| {
+            (
+                l.agency.clone(),
+                l.on_time_rate.unwrap_or(0.0) * 100.0,
+                chart::percent(l.on_time_rate, t),
+                chart::rate_tone(l.on_time_rate),
+            )
+        })
+        .collect();
+    let chart = chart::bars(&items, 100.0);
+    let today = app.now().date_naive();
+    let query = match q.thang {
+        Some(m) => format!("nam={}&thang={m}", data.from.year()),
+        None => format!("nam={}", data.from.year()),
+    };
+    Ok(render(&ResultsPage {
+        t,
+        other_lang: frame.other_lang,
+        back: frame.back,
+        years: (2020..=today.year()).rev().collect(),
+        year: data.from.year(),
+        month: q.thang.unwrap_or(0),
+        query,
+        numbered: chart::numbered(&chart),
+        chart,
+        data,
+    }))
+}
+
+pub async fn json(
+    State(app): State<Arc<AppState>>,
+    PageQuery(q): PageQuery<ResultsQuery>,
+) -> Result<Response, PageError> {
+    let data = open_data(&app, &q).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        axum::Json(data),
+    )
+        .into_response())
+}
+
+/// A CSV field, quoted when it must be.
+fn field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+fn share(v: Option<f64>) -> String {
+    v.map_or_else(String::new, |v| format!("{v:.4}"))
+}
+
+/// The open data as CSV: one line per agency, then the province; shares as decimals.
+pub fn csv(data: &OpenData) -> String {
+    let mut out = String::from(
+        "ma_co_quan,ten_co_quan,tu_ngay,den_ngay,tiep_nhan,tiep_nhan_chinh_thuc,da_giai_quyet,truoc_han,dung_han,qua_han,xin_loi_hen_lai,ty_le_dung_han,ty_le_truc_tuyen,qua_han_cuoi_ky\r\n",
+    );
+    for l in data.agencies.iter().chain(std::iter::once(&data.province)) {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\r\n",
+            field(&l.agency_code),
+            field(&l.agency),
+            data.from,
+            data.to,
+            l.received,
+            l.accepted,
+            l.resolved,
+            l.early,
+            l.on_time,
+            l.late,
+            l.apologised,
+            share(l.on_time_rate),
+            share(l.online_share),
+            l.overdue_at_end
+        ));
+    }
+    out
+}
+
+pub async fn csv_file(
+    State(app): State<Arc<AppState>>,
+    PageQuery(q): PageQuery<ResultsQuery>,
+) -> Result<Response, PageError> {
+    let data = open_data(&app, &q).await?;
+    let name = format!("ket-qua-{}-{}.csv", data.from, data.to);
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{name}\""),
+            ),
+        ],
+        csv(&data),
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_what_it_must() {
+        assert_eq!(field("Sở Tư pháp"), "Sở Tư pháp");
+        assert_eq!(field("UBND xã A, huyện B"), "\"UBND xã A, huyện B\"");
+        assert_eq!(field("a \"b\""), "\"a \"\"b\"\"\"");
+    }
+
+    #[test]
+    fn periods_are_checked() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap_or_default();
+        let q = |nam, thang| ResultsQuery { nam, thang };
+        assert_eq!(
+            period(&q(None, None), today).ok(),
+            NaiveDate::from_ymd_opt(2026, 1, 1).zip(Some(today))
+        );
+        assert_eq!(
+            period(&q(Some(2026), Some(2)), today).ok(),
+            NaiveDate::from_ymd_opt(2026, 2, 1).zip(NaiveDate::from_ymd_opt(2026, 2, 28))
+        );
+        assert!(period(&q(Some(2027), None), today).is_err());
+        assert!(period(&q(Some(2026), Some(13)), today).is_err());
+        assert!(period(&q(Some(1999), None), today).is_err());
+    }
+}

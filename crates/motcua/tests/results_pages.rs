@@ -1,0 +1,87 @@
+//! The province's public results page and its open data: the staff statistics' figures for
+//! the same period, by agency, without personal data; the period checked.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use axum::http::StatusCode;
+use chrono::Datelike;
+use common::*;
+
+#[tokio::test]
+async fn the_public_results_are_the_staff_statistics() {
+    let app = TestApp::new().await;
+    for _ in 0..3 {
+        let (status, d) = app
+            .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{d}");
+        app.act("tok-tn", &d, serde_json::json!({"action": "forward"}))
+            .await;
+    }
+    let today = app.state.now().date_naive();
+    let year = today.year();
+
+    let page = get_page(&app, &format!("/ket-qua?nam={year}"), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Kết quả giải quyết thủ tục hành chính"));
+    assert!(page.body.contains("Sở Tư pháp"), "{}", page.body);
+    // No person: the applicant's name, ID number and phone never appear.
+    for private in ["Nguyễn Thị Thu Hà", "038190012345", "0912"] {
+        assert!(!page.body.contains(private), "{private} on the public page");
+    }
+
+    let (status, data) = app
+        .get(&format!("/ket-qua/du-lieu.json?nam={year}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let report = app
+        .state
+        .db
+        .statistics_report(
+            &motcua_db::StatsFilter {
+                from: chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap(),
+                to: today,
+                agency_id: None,
+                field_code: None,
+                procedure_code: None,
+                level: None,
+                channel: None,
+            },
+            true,
+        )
+        .await
+        .unwrap();
+    let agencies = data["agencies"].as_array().unwrap();
+    assert_eq!(agencies.len(), report.by_agency.len());
+    for row in &report.by_agency {
+        let public = agencies
+            .iter()
+            .find(|a| a["agency"] == row.name.as_str())
+            .unwrap_or_else(|| panic!("{} not published", row.name));
+        assert_eq!(public["received"], row.summary.figures.received);
+        assert_eq!(public["accepted"], row.summary.figures.accepted);
+        assert_eq!(public["resolved"], row.summary.resolved);
+        assert_eq!(public["overdue_at_end"], row.summary.figures.overdue_at_end);
+    }
+    assert_eq!(data["province"]["received"], report.total.figures.received);
+    assert_eq!(data["province"]["received"], 3);
+    assert_eq!(data["groups_766"].as_array().unwrap().len(), 6);
+
+    // The CSV: a header, one line per agency and the province, the same counts.
+    let csv = get_page(&app, &format!("/ket-qua/du-lieu.csv?nam={year}"), None).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert!(lines[0].starts_with("ma_co_quan,ten_co_quan,tu_ngay,den_ngay,tiep_nhan"));
+    assert_eq!(lines.len(), 1 + agencies.len() + 1);
+    let province = lines.last().unwrap();
+    assert!(province.starts_with(",Toàn tỉnh,"), "{province}");
+    assert_eq!(province.split(',').nth(4), Some("3"));
+
+    // A period that makes no sense is named, not served.
+    let bad = get_page(&app, "/ket-qua?nam=2026&thang=13", None).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("tháng 13 không hợp lệ"), "{}", bad.body);
+    let future = get_page(&app, &format!("/ket-qua?nam={}", year + 1), None).await;
+    assert_eq!(future.status, StatusCode::BAD_REQUEST);
+}
