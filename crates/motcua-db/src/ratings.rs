@@ -82,6 +82,32 @@ impl Db {
         Ok(summary)
     }
 
+    /// The ratings given in [from, to) by the agency they were given to (the competent
+    /// agency of the rated dossier): how many, and how many satisfied or very satisfied.
+    pub async fn ratings_by_agency(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> Result<std::collections::BTreeMap<i64, (i64, i64)>, DbError> {
+        let satisfied = i64::from(motcua_domain::rating::Satisfaction::Satisfied.value());
+        let rows: Vec<(i64, i64, i64)> = on_read!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT agency_id, COUNT(*) AS n,
+                        CAST(SUM(CASE WHEN overall >= $3 THEN 1 ELSE 0 END) AS BIGINT) AS happy
+                 FROM ratings WHERE at >= $1 AND at < $2 GROUP BY agency_id",
+            )
+            .bind(from)
+            .bind(to)
+            .bind(satisfied)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| Ok((r.int("agency_id")?, r.int("n")?, r.int("happy")?)))
+                .collect::<Result<Vec<_>, DbError>>()?
+        });
+        Ok(rows.into_iter().map(|(a, n, h)| (a, (n, h))).collect())
+    }
+
     /// Records the citizen's rating of `dossier`, once, with its audit entry.
     pub async fn rate(
         &self,

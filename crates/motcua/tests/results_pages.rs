@@ -11,14 +11,53 @@ use common::*;
 #[tokio::test]
 async fn the_public_results_are_the_staff_statistics() {
     let app = TestApp::new().await;
+    let mut last = serde_json::Value::Null;
     for _ in 0..3 {
         let (status, d) = app
             .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
             .await;
         assert_eq!(status, StatusCode::CREATED, "{d}");
-        app.act("tok-tn", &d, serde_json::json!({"action": "forward"}))
+        last = app
+            .act("tok-tn", &d, serde_json::json!({"action": "forward"}))
             .await;
     }
+    // One withdrawn and rated "satisfied": counted for the agency it was given to.
+    let withdrawn = app
+        .act(
+            "tok-tn",
+            &last,
+            serde_json::json!({"action": "withdraw", "reason": "Không có nhu cầu"}),
+        )
+        .await;
+    let record = app
+        .state
+        .db
+        .dossier(withdrawn["id"].as_i64().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    app.state
+        .db
+        .rate(
+            &record,
+            &motcua_domain::rating::Rating {
+                answers: Default::default(),
+                overall: motcua_domain::rating::Satisfaction::Satisfied,
+                comment: None,
+            },
+            "web",
+            app.state.now(),
+        )
+        .await
+        .unwrap();
+    let rated_agency = app
+        .state
+        .db
+        .agency(record.state.competent_agency())
+        .await
+        .unwrap()
+        .unwrap()
+        .name;
     let today = app.state.now().date_naive();
     let year = today.year();
 
@@ -64,6 +103,18 @@ async fn the_public_results_are_the_staff_statistics() {
         assert_eq!(public["resolved"], row.summary.resolved);
         assert_eq!(public["overdue_at_end"], row.summary.figures.overdue_at_end);
     }
+    let rated = agencies
+        .iter()
+        .find(|a| a["agency"] == rated_agency.as_str())
+        .unwrap();
+    assert_eq!(
+        (
+            rated["ratings"].as_i64(),
+            rated["ratings_satisfied"].as_i64()
+        ),
+        (Some(1), Some(1))
+    );
+    assert_eq!(data["province"]["ratings"], 1);
     assert_eq!(data["province"]["received"], report.total.figures.received);
     assert_eq!(data["province"]["received"], 3);
     assert_eq!(data["groups_766"].as_array().unwrap().len(), 6);

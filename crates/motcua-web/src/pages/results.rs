@@ -59,6 +59,11 @@ pub struct Line {
     pub on_time_rate: Option<f64>,
     pub online_share: Option<f64>,
     pub overdue_at_end: i64,
+    /// Citizens' ratings given to the agency in the period, those satisfied or very
+    /// satisfied, and their share.
+    pub ratings: i64,
+    pub ratings_satisfied: i64,
+    pub satisfaction: Option<f64>,
 }
 
 /// A Decision 766 group as published.
@@ -150,10 +155,13 @@ async fn report(
     Ok(report)
 }
 
-fn line(code: String, r: &Named) -> Line {
+fn line(code: String, r: &Named, (ratings, satisfied): (i64, i64)) -> Line {
     let s = &r.summary;
     let f = &s.figures;
     Line {
+        ratings,
+        ratings_satisfied: satisfied,
+        satisfaction: (ratings > 0).then(|| satisfied as f64 / ratings as f64),
         agency_code: code,
         agency: r.name.clone(),
         received: f.received,
@@ -185,16 +193,33 @@ async fn open_data(app: &AppState, q: &ResultsQuery) -> Result<OpenData, PageErr
         name: "Toàn tỉnh".into(),
         summary: report.total.clone(),
     };
+    let start = motcua_db::day_start;
+    let rated = app
+        .db
+        .ratings_by_agency(start(from), start(to.succ_opt().unwrap_or(to)))
+        .await?;
     let mut agencies: Vec<Line> = report
         .by_agency
         .iter()
-        .map(|r| line(codes.get(&r.key).cloned().unwrap_or_default(), r))
+        .map(|r| {
+            let ratings = r
+                .key
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| rated.get(&id).copied())
+                .unwrap_or_default();
+            line(codes.get(&r.key).cloned().unwrap_or_default(), r, ratings)
+        })
         .collect();
     agencies.sort_by_cached_key(|l| motcua_domain::text::vi_sort_key(&l.agency));
     Ok(OpenData {
         from,
         to,
-        province: line(String::new(), &province),
+        province: line(
+            String::new(),
+            &province,
+            (report.ratings.count, report.ratings.satisfied),
+        ),
         agencies,
         groups_766: report
             .evaluation
@@ -312,11 +337,11 @@ fn share(v: Option<f64>) -> String {
 /// The open data as CSV: one line per agency, then the province; shares as decimals.
 pub fn csv(data: &OpenData) -> String {
     let mut out = String::from(
-        "ma_co_quan,ten_co_quan,tu_ngay,den_ngay,tiep_nhan,tiep_nhan_chinh_thuc,da_giai_quyet,truoc_han,dung_han,qua_han,xin_loi_hen_lai,ty_le_dung_han,ty_le_truc_tuyen,qua_han_cuoi_ky\r\n",
+        "ma_co_quan,ten_co_quan,tu_ngay,den_ngay,tiep_nhan,tiep_nhan_chinh_thuc,da_giai_quyet,truoc_han,dung_han,qua_han,xin_loi_hen_lai,ty_le_dung_han,ty_le_truc_tuyen,qua_han_cuoi_ky,so_danh_gia,danh_gia_hai_long\r\n",
     );
     for l in data.agencies.iter().chain(std::iter::once(&data.province)) {
         out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\r\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\r\n",
             field(&l.agency_code),
             field(&l.agency),
             data.from,
@@ -330,7 +355,9 @@ pub fn csv(data: &OpenData) -> String {
             l.apologised,
             share(l.on_time_rate),
             share(l.online_share),
-            l.overdue_at_end
+            l.overdue_at_end,
+            l.ratings,
+            l.ratings_satisfied
         ));
     }
     out
