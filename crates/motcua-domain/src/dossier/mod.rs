@@ -2,6 +2,7 @@
 //! machine that moves it from receipt to return.
 
 mod action;
+mod alerts;
 mod applicant;
 mod code;
 mod history;
@@ -14,6 +15,7 @@ mod status;
 mod tally;
 
 pub use action::{Action, Actor, Event, usual_next};
+pub use alerts::{AlertDue, AlertKind, alerts_due};
 pub use applicant::{
     Applicant, ApplicantKind, NotifyChannel, check_citizen_id, check_email, check_tax_code,
     normalize_phone,
