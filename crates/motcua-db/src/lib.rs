@@ -22,6 +22,7 @@ mod lite;
 #[macro_use]
 mod statistics;
 mod agencies;
+mod alerts;
 mod board;
 mod bulk;
 mod calendar;
@@ -44,6 +45,7 @@ mod tokens;
 mod writer;
 
 pub use agencies::{Agency, NewAgency};
+pub use alerts::Alert;
 pub use audit::{AuditEntry, AuditReport};
 pub use board::{BoardEntry, PublicBoard};
 pub use bulk::{BulkDossier, BulkHistory};

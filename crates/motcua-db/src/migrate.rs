@@ -90,6 +90,11 @@ const SQLITE: &[Migration] = &[
         "dossier_search",
         include_str!("../migrations/sqlite/0017_dossier_search.sql"),
     ),
+    (
+        18,
+        "alerts",
+        include_str!("../migrations/sqlite/0018_alerts.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -176,6 +181,11 @@ const POSTGRES: &[Migration] = &[
         17,
         "dossier_search",
         include_str!("../migrations/postgres/0017_dossier_search.sql"),
+    ),
+    (
+        18,
+        "alerts",
+        include_str!("../migrations/postgres/0018_alerts.sql"),
     ),
 ];
 

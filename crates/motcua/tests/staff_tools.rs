@@ -228,3 +228,75 @@ async fn administrators_edit_a_procedures_common_fields_in_a_form() {
     .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
 }
+
+/// A step past its deadline alerts the unit's head: the bell in the staff header counts it,
+/// the alerts page lists it with the dossier, and it can be marked read.
+#[tokio::test]
+async fn a_late_step_rings_the_leaders_bell() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let counter = db.staff_by_username("u.tn").await.unwrap().unwrap();
+    let mut body = lawyer_intake();
+    body.as_object_mut().unwrap().remove("receiving_agency");
+    let intake: Intake = serde_json::from_value(body).unwrap();
+    let then = app.state.now() - chrono::Duration::days(30);
+    let calendar = app.state.calendar();
+    let d = db
+        .intake(
+            intake,
+            CENTRE,
+            &Actor::Staff {
+                id: counter.id,
+                roles: vec![Role::CounterOfficer],
+            },
+            &calendar,
+            then,
+        )
+        .await
+        .unwrap();
+    let d = db
+        .transition(
+            &motcua_db::TransitionRequest {
+                dossier_id: d.id,
+                expected_version: d.version,
+                action: Action::Forward { note: None },
+            },
+            motcua_db::ActorRef::Staff(counter.id),
+            &calendar,
+            then + chrono::Duration::minutes(30),
+        )
+        .await
+        .unwrap();
+    let raised = db
+        .raise_alerts(app.state.now(), &calendar, calendar.day_seconds())
+        .await
+        .unwrap();
+    assert!(raised >= 1, "{raised}");
+    let leader = staff_session(&app, "u.tp").await;
+    let queue = get_page(&app, "/can-bo", Some(&leader)).await;
+    assert!(
+        queue.body.contains("href=\"/can-bo/canh-bao\""),
+        "{}",
+        queue.body
+    );
+    assert!(
+        queue.body.contains("<span class=\"badge\">1</span>"),
+        "{}",
+        queue.body
+    );
+    let page = get_page(&app, "/can-bo/canh-bao", Some(&leader)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Bước xử lý đã quá hạn"), "{}", page.body);
+    assert!(page.body.contains(&d.code));
+    let csrf = csrf_of(&page.body);
+    let reply = post_form(
+        &app,
+        "/can-bo/canh-bao",
+        Some(&leader),
+        &format!("csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let queue = get_page(&app, "/can-bo", Some(&leader)).await;
+    assert!(!queue.body.contains("<span class=\"badge\">"));
+}

@@ -213,6 +213,7 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
             std::time::Duration::from_secs(args.audit_checkpoint_minutes * 60),
         ))
     });
+    let alerting = tokio::spawn(keep_alerting(Arc::clone(&state)));
     println!();
     println!("Nhấn Ctrl+C để dừng.");
     axum::serve(
@@ -229,8 +230,29 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     if let Some(anchor) = anchor {
         anchor.abort();
     }
+    alerting.abort();
     db.close().await;
     Ok(())
+}
+
+/// Raises the alerts the open dossiers owe (one working day of warning, by the calendar in
+/// force) every minute; a failure is logged and tried again at the next turn. Raising is
+/// idempotent, so several servers on one database may all run it.
+async fn keep_alerting(state: Arc<motcua_web::AppState>) {
+    let mut ticks = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        ticks.tick().await;
+        let calendar = state.calendar();
+        match state
+            .db
+            .raise_alerts(state.now(), &calendar, calendar.day_seconds())
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(raised = n, "alerts raised"),
+            Err(e) => tracing::error!(error = %e, "raising alerts failed"),
+        }
+    }
 }
 
 /// Seals the audit chain's head at start and then every `every`; a failure is logged and

@@ -3,6 +3,7 @@
 //! carries the session's CSRF token, checked in [`SignedIn::check_csrf`].
 
 mod admin;
+mod alerts;
 mod calendar;
 mod calls;
 mod delivery;
@@ -41,6 +42,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/can-bo/dang-xuat", axum::routing::post(signin::sign_out))
         .route("/can-bo", get(queue::queue))
         .route("/can-bo/tim-kiem", get(search::search))
+        .route("/can-bo/canh-bao", get(alerts::show).post(alerts::read))
         .route("/can-bo/ho-so/{id}", get(dossier::show).post(dossier::act))
         .route("/can-bo/ho-so/{id}/giay-hen", get(intake::receipt))
         .route(
@@ -106,6 +108,8 @@ pub struct SignedIn {
     pub token: String,
     /// Every role the officer holds, at any agency (what the menu offers).
     pub roles: Vec<motcua_domain::agency::Role>,
+    /// How many of the officer's alerts are unread (the bell's count).
+    pub unread: i64,
 }
 
 impl<S> FromRequestParts<S> for SignedIn
@@ -130,14 +134,20 @@ where
             {
                 Err(Redirect::to(PASSWORD_PAGE).into_response())
             }
-            Ok(Some(session)) => match app.db.grants(session.staff.id).await {
-                Ok(grants) => Ok(Self {
-                    roles: grants.into_iter().map(|g| g.role).collect(),
-                    session,
-                    token,
-                }),
-                Err(e) => Err(crate::pages::PageError::from(e).into_response()),
-            },
+            Ok(Some(session)) => {
+                let id = session.staff.id;
+                match (app.db.grants(id).await, app.db.unread_alerts(id).await) {
+                    (Ok(grants), Ok(unread)) => Ok(Self {
+                        roles: grants.into_iter().map(|g| g.role).collect(),
+                        unread,
+                        session,
+                        token,
+                    }),
+                    (Err(e), _) | (_, Err(e)) => {
+                        Err(crate::pages::PageError::from(e).into_response())
+                    }
+                }
+            }
             Ok(None) => Err(to_sign_in()),
             Err(e) => Err(crate::pages::PageError::from(e).into_response()),
         }

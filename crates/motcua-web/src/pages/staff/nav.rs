@@ -1,7 +1,7 @@
 //! Thanh điều hướng cán bộ — the staff workspace's own menu, not the public site's: the
 //! queue for everyone, the counter's tools (intake, calling numbers, the log book) for
 //! one-stop officers and leaders, statistics, administration for administrators, the
-//! search box, the password and signing out.
+//! search box, the alerts' bell with its unread count, the password and signing out.
 
 use motcua_domain::agency::Role;
 
@@ -15,6 +15,8 @@ pub struct StaffNav {
     pub admin: bool,
     /// The search box's text (kept on the results page).
     pub query: String,
+    /// Unread alerts (the bell's count).
+    pub unread: i64,
 }
 
 impl SignedIn {
@@ -27,6 +29,7 @@ impl SignedIn {
             counter: has(&[Role::CounterOfficer, Role::UnitLeader, Role::AgencyLeader]),
             admin: has(&[Role::Administrator]),
             query: String::new(),
+            unread: self.unread,
         }
     }
 }
