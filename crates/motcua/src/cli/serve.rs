@@ -40,6 +40,11 @@ pub struct ServeArgs {
     #[arg(long, env = "MOTCUA_AUDIT_CHECKPOINT_MINUTES", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..=10_080))]
     audit_checkpoint_minutes: u64,
+    /// Working hours of warning before a dossier's or a step's deadline for the alerts to
+    /// officers and leaders (default: one working day of the calendar).
+    #[arg(long, env = "MOTCUA_ALERT_WORKING_HOURS",
+          value_parser = clap::value_parser!(u32).range(1..=400))]
+    alert_working_hours: Option<u32>,
 }
 
 impl ServeArgs {
@@ -213,7 +218,10 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
             std::time::Duration::from_secs(args.audit_checkpoint_minutes * 60),
         ))
     });
-    let alerting = tokio::spawn(keep_alerting(Arc::clone(&state)));
+    let alerting = tokio::spawn(keep_alerting(
+        Arc::clone(&state),
+        args.alert_working_hours.map(|h| i64::from(h) * 3600),
+    ));
     println!();
     println!("Nhấn Ctrl+C để dừng.");
     axum::serve(
@@ -235,17 +243,22 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     Ok(())
 }
 
-/// Raises the alerts the open dossiers owe (one working day of warning, by the calendar in
-/// force) every minute; a failure is logged and tried again at the next turn. Raising is
-/// idempotent, so several servers on one database may all run it.
-async fn keep_alerting(state: Arc<motcua_web::AppState>) {
+/// Raises the alerts the open dossiers owe (`threshold` working seconds of warning, by
+/// default one working day of the calendar in force) every minute; a failure is logged and
+/// tried again at the next turn. Raising is idempotent, so several servers on one database
+/// may all run it.
+async fn keep_alerting(state: Arc<motcua_web::AppState>, threshold: Option<i64>) {
     let mut ticks = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         ticks.tick().await;
         let calendar = state.calendar();
         match state
             .db
-            .raise_alerts(state.now(), &calendar, calendar.day_seconds())
+            .raise_alerts(
+                state.now(),
+                &calendar,
+                threshold.unwrap_or_else(|| calendar.day_seconds()),
+            )
             .await
         {
             Ok(0) => {}
