@@ -1,7 +1,8 @@
 //! Cảnh báo — the alerts raised to officers before a dossier is late. Which alerts a
 //! dossier owes is the domain's decision ([`alerts_due`]). Here they go to people: the
 //! officer who holds the dossier (its assignee, or else those with the step's role at the
-//! agency holding it) and the heads of that unit; a late step goes to its leaders again.
+//! agency holding it) and the heads of that unit; a late step goes to its leaders again; a
+//! proposed apology goes to the receiving counter's officers.
 //! Each officer's alerts have read marks. Raising is idempotent by the alert's key (a
 //! unique index), so a sweep run again, after a restart or on several nodes, raises nothing
 //! twice.
@@ -41,14 +42,10 @@ const LIST: &str = "SELECT a.id, a.dossier_id, d.code, a.kind, a.deadline, a.cre
     WHERE a.staff_id = $1 ORDER BY a.read_at IS NOT NULL, a.id DESC LIMIT $2";
 
 fn kind_of(text: &str) -> Result<AlertKind, DbError> {
-    [
-        AlertKind::DueSoon,
-        AlertKind::StepDueSoon,
-        AlertKind::StepLate,
-    ]
-    .into_iter()
-    .find(|k| k.as_str() == text)
-    .ok_or_else(|| DbError::Corrupt(format!("loại cảnh báo “{text}”")))
+    AlertKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == text)
+        .ok_or_else(|| DbError::Corrupt(format!("loại cảnh báo “{text}”")))
 }
 
 impl Db {
@@ -95,6 +92,10 @@ impl Db {
             for alert in owed {
                 let mut to = match alert.kind {
                     AlertKind::StepLate => leaders.clone(),
+                    AlertKind::ApologyProposed => {
+                        self.holders(d.state.receiving_agency(), Role::CounterOfficer)
+                            .await?
+                    }
                     _ => {
                         let mut all = holders.clone();
                         all.extend(&leaders);

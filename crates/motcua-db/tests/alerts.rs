@@ -98,6 +98,24 @@ async fn alerts_once_at_the_right_instant(engine: &str) {
     assert_eq!(raise(&db, &late[..19]).await, 0);
     let leader = db.alerts_of(p.unit_leader, 50).await.unwrap();
     assert!(leader.iter().any(|a| a.kind == AlertKind::StepLate));
+    // The agency proposes an apology: the receiving counter is told, once.
+    let d = db.dossier(d.id).await.unwrap().unwrap();
+    act(
+        &db,
+        d,
+        p.specialist,
+        Action::ProposeApology {
+            reason: "Chờ xác minh".into(),
+            new_due: at("2026-03-13T16:00:00"),
+        },
+        "2026-03-05T08:00:00",
+    )
+    .await;
+    assert!(raise(&db, "2026-03-05T08:05:00").await >= 1);
+    assert_eq!(raise(&db, "2026-03-05T08:10:00").await, 0);
+    let counter = db.alerts_of(p.counter, 50).await.unwrap();
+    assert_eq!(counter.len(), 1);
+    assert_eq!(counter[0].kind, AlertKind::ApologyProposed);
     // Read marks.
     assert_eq!(db.unread_alerts(p.unit_leader).await.unwrap(), 2);
     db.read_alerts(p.unit_leader, at("2026-03-05T09:00:00"))

@@ -20,14 +20,25 @@ pub enum AlertKind {
     StepDueSoon,
     /// The current step is past its deadline (its leader is told again).
     StepLate,
+    /// The resolving agency proposed an apology and a new date: the receiving counter is
+    /// told at once, to prepare the letter and the citizen.
+    ApologyProposed,
 }
 
 impl AlertKind {
+    pub const ALL: [AlertKind; 4] = [
+        Self::DueSoon,
+        Self::StepDueSoon,
+        Self::StepLate,
+        Self::ApologyProposed,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::DueSoon => "due_soon",
             Self::StepDueSoon => "step_due_soon",
             Self::StepLate => "step_late",
+            Self::ApologyProposed => "apology_proposed",
         }
     }
 
@@ -36,6 +47,7 @@ impl AlertKind {
             Self::DueSoon => "Hồ sơ sắp đến hạn trả kết quả",
             Self::StepDueSoon => "Bước xử lý sắp hết hạn",
             Self::StepLate => "Bước xử lý đã quá hạn",
+            Self::ApologyProposed => "Cơ quan giải quyết đề xuất xin lỗi, hẹn lại ngày trả",
         }
     }
 }
@@ -90,6 +102,17 @@ pub fn alerts_due(
                 ),
             });
         }
+    }
+    if let Some(a) = state.apology.as_ref().filter(|a| a.approved_at.is_none()) {
+        out.push(AlertDue {
+            kind: AlertKind::ApologyProposed,
+            deadline: a.previous_due,
+            key: format!(
+                "{}:{}",
+                AlertKind::ApologyProposed.as_str(),
+                a.proposed_at.timestamp()
+            ),
+        });
     }
     Ok(out)
 }
@@ -162,6 +185,35 @@ mod tests {
             kinds(&s, "2026-04-30T10:00:00+07:00"),
             vec![AlertKind::DueSoon]
         );
+    }
+
+    /// An apology proposed and not yet approved: the counter is told, once per proposal.
+    #[test]
+    fn a_proposed_apology_tells_the_counter() {
+        let mut s = received(
+            Channel::Counter,
+            "2026-03-02T08:00:00+07:00",
+            SuspensionPolicy::Restart,
+        );
+        s.step_due = None;
+        s.apology = Some(crate::dossier::Apology {
+            reason: "Chờ xác minh".into(),
+            previous_due: s.due.unwrap(),
+            new_due: at("2026-03-13T16:00:00+07:00"),
+            proposed_by: 2,
+            proposed_at: at("2026-03-04T09:00:00+07:00"),
+            approved_by: None,
+            approved_at: None,
+            issued_late: false,
+        });
+        assert_eq!(
+            kinds(&s, "2026-03-04T10:00:00+07:00"),
+            vec![AlertKind::ApologyProposed]
+        );
+        if let Some(a) = s.apology.as_mut() {
+            a.approved_at = Some(at("2026-03-04T11:00:00+07:00"));
+        }
+        assert!(kinds(&s, "2026-03-04T12:00:00+07:00").is_empty());
     }
 
     #[test]
