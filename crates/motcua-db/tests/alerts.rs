@@ -6,41 +6,9 @@
 #[macro_use]
 mod common;
 
-use chrono::DateTime;
 use common::*;
-use motcua_db::{ActorRef, Db, DossierRecord, TransitionRequest};
-use motcua_domain::agency::Role;
-use motcua_domain::calendar::Instant;
-use motcua_domain::dossier::{Action, Actor, AlertKind};
-
-fn at(text: &str) -> Instant {
-    DateTime::parse_from_rfc3339(&format!("{text}+07:00")).unwrap()
-}
-
-async fn receive(db: &Db, p: &Province, when: &str) -> DossierRecord {
-    let actor = Actor::Staff {
-        id: p.counter,
-        roles: vec![Role::CounterOfficer],
-    };
-    db.intake(intake("Lê Thị Hoa"), CENTRE, &actor, &CALENDAR, at(when))
-        .await
-        .unwrap()
-}
-
-async fn act(db: &Db, d: DossierRecord, who: i64, action: Action, when: &str) -> DossierRecord {
-    db.transition(
-        &TransitionRequest {
-            dossier_id: d.id,
-            expected_version: d.version,
-            action,
-        },
-        ActorRef::Staff(who),
-        &CALENDAR,
-        at(when),
-    )
-    .await
-    .unwrap()
-}
+use motcua_db::Db;
+use motcua_domain::dossier::{Action, AlertKind};
 
 async fn raise(db: &Db, when: &str) -> u64 {
     db.raise_alerts(at(when), &CALENDAR, CALENDAR.day_seconds())

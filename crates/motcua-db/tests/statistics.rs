@@ -6,19 +6,13 @@
 #[macro_use]
 mod common;
 
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 use common::*;
-use motcua_db::{
-    ActorRef, Cut, Db, DossierFilter, DossierRecord, Figures, StatsFilter, TransitionRequest,
-};
+use motcua_db::{Cut, Db, DossierFilter, DossierRecord, Figures, StatsFilter};
 use motcua_domain::agency::Role;
-use motcua_domain::calendar::{Instant, Outcome};
+use motcua_domain::calendar::Outcome;
 use motcua_domain::catalogue::Channel;
 use motcua_domain::dossier::{Action, Actor, ComponentForm, ReturnMethod, Status};
-
-fn at(text: &str) -> Instant {
-    DateTime::parse_from_rfc3339(&format!("{text}+07:00")).unwrap()
-}
 
 fn date(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
@@ -34,40 +28,6 @@ fn period(from: &str, to: &str) -> StatsFilter {
         level: None,
         channel: None,
     }
-}
-
-async fn receive(db: &Db, p: &Province, when: &str) -> DossierRecord {
-    let actor = Actor::Staff {
-        id: p.counter,
-        roles: vec![Role::CounterOfficer],
-    };
-    db.intake(intake("Lê Thị Hoa"), CENTRE, &actor, &CALENDAR, at(when))
-        .await
-        .unwrap()
-}
-
-async fn act(db: &Db, d: DossierRecord, who: i64, action: Action, when: &str) -> DossierRecord {
-    act_result(db, d, who, action, when).await.unwrap()
-}
-
-async fn act_result(
-    db: &Db,
-    d: DossierRecord,
-    who: i64,
-    action: Action,
-    when: &str,
-) -> Result<DossierRecord, motcua_db::DbError> {
-    db.transition(
-        &TransitionRequest {
-            dossier_id: d.id,
-            expected_version: d.version,
-            action,
-        },
-        ActorRef::Staff(who),
-        &CALENDAR,
-        at(when),
-    )
-    .await
 }
 
 /// Through the workflow to the result, approved at `approved`.

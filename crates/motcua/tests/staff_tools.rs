@@ -20,6 +20,43 @@ fn encode(text: &str) -> String {
         .collect()
 }
 
+/// A dossier received at the counter a month ago and forwarded to the Justice department,
+/// which has not resolved it: overdue now.
+async fn forwarded_a_month_ago(app: &TestApp) -> motcua_db::DossierRecord {
+    let db = &app.state.db;
+    let counter = db.staff_by_username("u.tn").await.unwrap().unwrap();
+    let mut body = lawyer_intake();
+    body.as_object_mut().unwrap().remove("receiving_agency");
+    let intake: Intake = serde_json::from_value(body).unwrap();
+    let then = app.state.now() - chrono::Duration::days(30);
+    let calendar = app.state.calendar();
+    let d = db
+        .intake(
+            intake,
+            CENTRE,
+            &Actor::Staff {
+                id: counter.id,
+                roles: vec![Role::CounterOfficer],
+            },
+            &calendar,
+            then,
+        )
+        .await
+        .unwrap();
+    db.transition(
+        &motcua_db::TransitionRequest {
+            dossier_id: d.id,
+            expected_version: d.version,
+            action: Action::Forward { note: None },
+        },
+        motcua_db::ActorRef::Staff(counter.id),
+        &calendar,
+        then + chrono::Duration::minutes(30),
+    )
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn the_staff_search_finds_what_the_officer_may_see() {
     let app = TestApp::new().await;
@@ -99,39 +136,7 @@ async fn the_staff_workspace_has_its_own_menu_by_role() {
 #[tokio::test]
 async fn the_counter_sees_what_is_overdue_elsewhere() {
     let app = TestApp::new().await;
-    let db = &app.state.db;
-    let counter = db.staff_by_username("u.tn").await.unwrap().unwrap();
-    let mut body = lawyer_intake();
-    body.as_object_mut().unwrap().remove("receiving_agency");
-    let intake: Intake = serde_json::from_value(body).unwrap();
-    let then = app.state.now() - chrono::Duration::days(30);
-    let calendar = app.state.calendar();
-    let d = db
-        .intake(
-            intake,
-            CENTRE,
-            &Actor::Staff {
-                id: counter.id,
-                roles: vec![Role::CounterOfficer],
-            },
-            &calendar,
-            then,
-        )
-        .await
-        .unwrap();
-    let d = db
-        .transition(
-            &motcua_db::TransitionRequest {
-                dossier_id: d.id,
-                expected_version: d.version,
-                action: Action::Forward { note: None },
-            },
-            motcua_db::ActorRef::Staff(counter.id),
-            &calendar,
-            then + chrono::Duration::minutes(30),
-        )
-        .await
-        .unwrap();
+    let d = forwarded_a_month_ago(&app).await;
     assert_ne!(d.current_agency_id, d.receiving_agency_id);
     assert!(d.state.overdue_at(app.state.now()));
     let session = staff_session(&app, "u.tn").await;
@@ -148,7 +153,12 @@ async fn the_counter_sees_what_is_overdue_elsewhere() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(&d.code), "{}", page.body);
     assert!(page.body.contains("light overdue"), "{}", page.body);
-    let board = db.public_board(app.state.now(), 100).await.unwrap();
+    let board = app
+        .state
+        .db
+        .public_board(app.state.now(), 100)
+        .await
+        .unwrap();
     assert!(board.overdue.iter().any(|e| e.code == d.code));
     // Not at the counter's own holdings.
     let own = get_page(&app, "/can-bo?status=processing", Some(&session)).await;
@@ -234,40 +244,11 @@ async fn administrators_edit_a_procedures_common_fields_in_a_form() {
 #[tokio::test]
 async fn a_late_step_rings_the_leaders_bell() {
     let app = TestApp::new().await;
-    let db = &app.state.db;
-    let counter = db.staff_by_username("u.tn").await.unwrap().unwrap();
-    let mut body = lawyer_intake();
-    body.as_object_mut().unwrap().remove("receiving_agency");
-    let intake: Intake = serde_json::from_value(body).unwrap();
-    let then = app.state.now() - chrono::Duration::days(30);
+    let d = forwarded_a_month_ago(&app).await;
     let calendar = app.state.calendar();
-    let d = db
-        .intake(
-            intake,
-            CENTRE,
-            &Actor::Staff {
-                id: counter.id,
-                roles: vec![Role::CounterOfficer],
-            },
-            &calendar,
-            then,
-        )
-        .await
-        .unwrap();
-    let d = db
-        .transition(
-            &motcua_db::TransitionRequest {
-                dossier_id: d.id,
-                expected_version: d.version,
-                action: Action::Forward { note: None },
-            },
-            motcua_db::ActorRef::Staff(counter.id),
-            &calendar,
-            then + chrono::Duration::minutes(30),
-        )
-        .await
-        .unwrap();
-    let raised = db
+    let raised = app
+        .state
+        .db
         .raise_alerts(app.state.now(), &calendar, calendar.day_seconds())
         .await
         .unwrap();

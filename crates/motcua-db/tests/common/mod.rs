@@ -313,3 +313,51 @@ macro_rules! on_both {
         }
     };
 }
+
+/// A Vietnam local time written without its offset ("2026-03-02T08:00:00").
+pub fn at(text: &str) -> motcua_domain::calendar::Instant {
+    chrono::DateTime::parse_from_rfc3339(&format!("{text}+07:00")).unwrap()
+}
+
+/// A dossier received at the centre's counter at `when` (local time).
+pub async fn receive(db: &Db, p: &Province, when: &str) -> motcua_db::DossierRecord {
+    let actor = motcua_domain::dossier::Actor::Staff {
+        id: p.counter,
+        roles: vec![Role::CounterOfficer],
+    };
+    db.intake(intake("Lê Thị Hoa"), CENTRE, &actor, &CALENDAR, at(when))
+        .await
+        .unwrap()
+}
+
+/// `action` by staff `who` on `d` at `when` (local time), which must succeed.
+pub async fn act(
+    db: &Db,
+    d: motcua_db::DossierRecord,
+    who: i64,
+    action: motcua_domain::dossier::Action,
+    when: &str,
+) -> motcua_db::DossierRecord {
+    act_result(db, d, who, action, when).await.unwrap()
+}
+
+/// `action` by staff `who` on `d` at `when` (local time), as the store answers it.
+pub async fn act_result(
+    db: &Db,
+    d: motcua_db::DossierRecord,
+    who: i64,
+    action: motcua_domain::dossier::Action,
+    when: &str,
+) -> Result<motcua_db::DossierRecord, motcua_db::DbError> {
+    db.transition(
+        &motcua_db::TransitionRequest {
+            dossier_id: d.id,
+            expected_version: d.version,
+            action,
+        },
+        motcua_db::ActorRef::Staff(who),
+        &CALENDAR,
+        at(when),
+    )
+    .await
+}
