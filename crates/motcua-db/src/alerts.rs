@@ -2,10 +2,12 @@
 //! dossier owes is the domain's decision ([`alerts_due`]). Here they go to people: the
 //! officer who holds the dossier (its assignee, or else those with the step's role at the
 //! agency holding it) and the heads of that unit; a late step goes to its leaders again; a
-//! proposed apology goes to the receiving counter's officers.
-//! Each officer's alerts have read marks. Raising is idempotent by the alert's key (a
-//! unique index), so a sweep run again, after a restart or on several nodes, raises nothing
-//! twice.
+//! proposed apology goes to the receiving counter's officers. Each officer's alerts have
+//! read marks. A sweep skips the alerts a dossier already raised and writes the new ones of
+//! one pass in one transaction; the unique key also keeps two nodes sweeping at once from
+//! raising one twice.
+
+use std::collections::HashMap;
 
 use motcua_domain::agency::Role;
 use motcua_domain::calendar::{Instant, WorkCalendar};
@@ -49,6 +51,20 @@ fn kind_of(text: &str) -> Result<AlertKind, DbError> {
 }
 
 impl Db {
+    /// Whether the alert `key` of a dossier was raised already (to anyone).
+    async fn raised_before(&self, dossier_id: i64, key: &str) -> Result<bool, DbError> {
+        on_read!(self, pool => {
+            let found: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM alerts WHERE dossier_id = $1 AND alert_key = $2 LIMIT 1",
+            )
+            .bind(dossier_id)
+            .bind(key)
+            .fetch_optional(pool)
+            .await?;
+            Ok::<_, DbError>(found.is_some())
+        })
+    }
+
     async fn holders(&self, agency_id: i64, role: Role) -> Result<Vec<i64>, DbError> {
         on_read!(self, pool => {
             Ok::<_, DbError>(sqlx::query_scalar(HOLDERS)
@@ -72,59 +88,74 @@ impl Db {
         let ids: Vec<i64> = on_read!(self, pool => {
             sqlx::query_scalar(CANDIDATES).bind(bound).fetch_all(pool).await?
         });
-        let mut raised = 0u64;
+        let mut holders: HashMap<(i64, Role), Vec<i64>> = HashMap::new();
+        let mut rows: Vec<(i64, i64, AlertKind, String, i64)> = Vec::new();
         for id in ids {
             let Some(d) = self.dossier(id).await? else {
                 continue;
             };
-            let owed = alerts_due(&d.state, now, calendar, threshold)?;
-            if owed.is_empty() {
-                continue;
-            }
-            let agency = d.state.current_agency;
-            let role = d.state.current_step().map(|s| s.role);
-            let mut holders = match (d.state.assignee, role) {
-                (Some(a), _) => vec![a],
-                (None, Some(r)) => self.holders(agency, r).await?,
-                (None, None) => Vec::new(),
-            };
-            let leaders = self.holders(agency, Role::UnitLeader).await?;
-            for alert in owed {
-                let mut to = match alert.kind {
-                    AlertKind::StepLate => leaders.clone(),
+            for alert in alerts_due(&d.state, now, calendar, threshold)? {
+                if self.raised_before(d.id, &alert.key).await? {
+                    continue;
+                }
+                let agency = d.state.current_agency;
+                let mut wanted: Vec<(i64, Role)> = match alert.kind {
+                    AlertKind::StepLate => vec![(agency, Role::UnitLeader)],
                     AlertKind::ApologyProposed => {
-                        self.holders(d.state.receiving_agency(), Role::CounterOfficer)
-                            .await?
+                        vec![(d.state.receiving_agency(), Role::CounterOfficer)]
                     }
-                    _ => {
-                        let mut all = holders.clone();
-                        all.extend(&leaders);
-                        all
+                    AlertKind::DueSoon | AlertKind::StepDueSoon => {
+                        vec![(agency, Role::UnitLeader)]
                     }
                 };
+                let mut to: Vec<i64> = Vec::new();
+                if matches!(alert.kind, AlertKind::DueSoon | AlertKind::StepDueSoon) {
+                    match (d.state.assignee, d.state.current_step()) {
+                        (Some(a), _) => to.push(a),
+                        (None, Some(step)) => wanted.push((agency, step.role)),
+                        (None, None) => {}
+                    }
+                }
+                for key in wanted {
+                    let found = match holders.get(&key) {
+                        Some(found) => found.clone(),
+                        None => self.holders(key.0, key.1).await?,
+                    };
+                    to.extend(&found);
+                    holders.insert(key, found);
+                }
                 to.sort_unstable();
                 to.dedup();
-                for staff_id in to {
-                    let at = now.timestamp();
-                    let kind = alert.kind.as_str();
-                    let deadline = alert.deadline.timestamp();
-                    let written = on_write!(self, pool => {
-                        sqlx::query(RAISE)
-                            .bind(staff_id)
-                            .bind(d.id)
-                            .bind(kind)
-                            .bind(alert.key.as_str())
-                            .bind(deadline)
-                            .bind(at)
-                            .execute(pool)
-                            .await?
-                            .rows_affected()
-                    });
-                    raised += written;
-                }
+                let deadline = alert.deadline.timestamp();
+                rows.extend(
+                    to.into_iter()
+                        .map(|staff| (staff, d.id, alert.kind, alert.key.clone(), deadline)),
+                );
             }
-            holders.clear();
         }
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        // The new alerts of one sweep in one transaction.
+        let at = now.timestamp();
+        let raised = on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut raised = 0u64;
+            for (staff_id, dossier_id, kind, key, deadline) in &rows {
+                raised += sqlx::query(RAISE)
+                    .bind(*staff_id)
+                    .bind(*dossier_id)
+                    .bind(kind.as_str())
+                    .bind(key.as_str())
+                    .bind(*deadline)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
+            tx.commit().await?;
+            raised
+        });
         Ok(raised)
     }
 
