@@ -16,6 +16,21 @@ pub struct DueChange {
     pub due: Option<Instant>,
 }
 
+/// A wait for the citizen: when it began and, once over, when it ended.
+pub type Wait = (Instant, Option<Instant>);
+
+/// The appointment in force at `t` among `dues` (oldest first).
+fn in_force(dues: &[DueChange], t: Instant) -> Option<Instant> {
+    dues.iter().rev().find(|c| c.at <= t).and_then(|c| c.due)
+}
+
+/// Whether one of `waits` covers `t`.
+fn waiting(waits: &[Wait], t: Instant) -> bool {
+    waits
+        .iter()
+        .any(|(began, over)| *began <= t && over.is_none_or(|o| t < o))
+}
+
 impl DossierState {
     /// The appointments in force from each instant on, oldest first. States stored before
     /// the record was kept have it rebuilt from the supplement's and the apology's notes.
@@ -56,11 +71,7 @@ impl DossierState {
 
     /// The appointment in force at `t`.
     pub fn due_in_force(&self, t: Instant) -> Option<Instant> {
-        self.due_changes()
-            .iter()
-            .rev()
-            .find(|c| c.at <= t)
-            .and_then(|c| c.due)
+        in_force(&self.due_changes(), t)
     }
 
     /// When it ended (refused, withdrawn, stopped, or its result made ready).
@@ -71,7 +82,7 @@ impl DossierState {
 
     /// The waits for the citizen (a supplement, a payment): each start and, once over, end
     /// (a dossier that ended while waiting stops waiting then).
-    pub fn waits(&self) -> Vec<(Instant, Option<Instant>)> {
+    pub fn waits(&self) -> Vec<Wait> {
         let ended = self.ended_at();
         [
             self.supplement
@@ -87,9 +98,7 @@ impl DossierState {
 
     /// Whether it waited for the citizen at `t`.
     pub fn waiting_at(&self, t: Instant) -> bool {
-        self.waits()
-            .iter()
-            .any(|(began, over)| *began <= t && over.is_none_or(|o| t < o))
+        waiting(&self.waits(), t)
     }
 
     /// Whether it was received and not yet ended at `t`.
@@ -100,25 +109,32 @@ impl DossierState {
     /// Quá hạn at `t`: open, in the agency's hands (not waiting for the citizen) and past
     /// the appointment in force then ([`is_late`]).
     pub fn overdue_at(&self, t: Instant) -> bool {
+        self.overdue_with(&self.due_changes(), &self.waits(), t)
+    }
+
+    /// [`DossierState::overdue_at`] with the appointments and waits read once.
+    fn overdue_with(&self, dues: &[DueChange], waits: &[Wait], t: Instant) -> bool {
         self.open_at(t)
-            && !self.waiting_at(t)
-            && self.due_in_force(t).is_some_and(|due| is_late(t, due))
+            && !waiting(waits, t)
+            && in_force(dues, t).is_some_and(|due| is_late(t, due))
     }
 
     /// The instants at which it became overdue (`true`) or stopped being so (`false`), in
     /// order: what the statistics count to know, for any past date, how many dossiers were
     /// overdue at its end.
     pub fn overdue_changes(&self) -> Vec<(Instant, bool)> {
+        let dues = self.due_changes();
+        let waits = self.waits();
         let mut points: Vec<Instant> = Vec::new();
-        for c in self.due_changes() {
+        for c in &dues {
             points.push(c.at);
             if let Some(due) = c.due {
                 points.push(late_from(due));
             }
         }
-        for (began, over) in self.waits() {
-            points.push(began);
-            points.extend(over);
+        for (began, over) in &waits {
+            points.push(*began);
+            points.extend(*over);
         }
         points.extend(self.ended_at());
         points.sort();
@@ -126,7 +142,7 @@ impl DossierState {
         let mut out = Vec::new();
         let mut overdue = false;
         for p in points {
-            let now = self.overdue_at(p);
+            let now = self.overdue_with(&dues, &waits, p);
             if now != overdue {
                 out.push((p, now));
                 overdue = now;
