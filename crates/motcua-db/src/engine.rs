@@ -24,7 +24,7 @@ pub(crate) enum Engine {
         write: SqlitePool,
         read: SqlitePool,
         /// The group-commit writer that intakes and transitions go through.
-        queue: tokio::sync::mpsc::Sender<crate::writer::Job>,
+        queue: tokio::sync::mpsc::Sender<crate::writer::Msg>,
         /// Point reads on the calling thread (a database file only).
         readers: Option<std::sync::Arc<crate::lite::Readers>>,
         /// How far the writer's commits are on disk (full durability on a file only).
@@ -305,11 +305,23 @@ impl Db {
         Ok(())
     }
 
-    /// Closes every connection (checkpointing SQLite's WAL).
+    /// Closes every connection. On SQLite the readers close first and a writing connection
+    /// last, so that it moves the log (WAL) into the file and removes it: the file alone is
+    /// then the whole database. Writes queued before the close still run; later ones fail.
     pub async fn close(&self) {
         match &self.engine {
-            Engine::Sqlite { write, read, .. } => {
+            Engine::Sqlite {
+                write,
+                read,
+                queue,
+                readers,
+                ..
+            } => {
                 read.close().await;
+                if let Some(readers) = readers {
+                    readers.close();
+                }
+                crate::writer::stop(queue).await;
                 write.close().await;
             }
             Engine::Postgres(pool) => pool.close().await,

@@ -303,6 +303,13 @@ impl Readers {
         out
     }
 
+    /// Closes the idle connections (those in use close when given back).
+    pub(crate) fn close(&self) {
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.clear();
+        }
+    }
+
     fn take(&self) -> Result<rusqlite::Connection, DbError> {
         let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
         match idle {

@@ -33,6 +33,13 @@ pub(crate) struct Job {
     done: oneshot::Sender<Output>,
 }
 
+/// What the writer's queue carries: a job, or the order to finish the queued jobs, close
+/// its connection and answer once it is closed.
+pub(crate) enum Msg {
+    Job(Job),
+    Stop(oneshot::Sender<()>),
+}
+
 /// Most jobs in one transaction.
 const BATCH: usize = 256;
 
@@ -50,7 +57,7 @@ pub(crate) fn start(
     direct: Option<rusqlite::Connection>,
     log: Option<Log>,
     views: Option<std::sync::Arc<crate::views::PublicViews>>,
-) -> Result<mpsc::Sender<Job>, DbError> {
+) -> Result<mpsc::Sender<Msg>, DbError> {
     let mut direct = direct.map(|c| Lite::new(c).with_views(views));
     if let Some(lite) = direct.as_mut() {
         // Only paces the writer's own adding up: a database not migrated yet has none.
@@ -58,38 +65,60 @@ pub(crate) fn start(
     }
     let runtime = tokio::runtime::Handle::try_current()
         .map_err(|e| DbError::Corrupt(format!("bộ ghi cần môi trường tokio: {e}")))?;
-    let (tx, mut rx) = mpsc::channel::<Job>(4096);
+    let (tx, mut rx) = mpsc::channel::<Msg>(4096);
     std::thread::Builder::new()
         .name("motcua-writer".into())
         .spawn(move || {
             let mut held = None;
             let mut held_for = 0;
+            let mut stops = Vec::new();
             while let Some(first) = rx.blocking_recv() {
-                let mut jobs = vec![first];
-                while jobs.len() < BATCH {
-                    match rx.try_recv() {
-                        Ok(job) => jobs.push(job),
-                        Err(_) => break,
+                let mut jobs = Vec::new();
+                let mut next = Some(first);
+                while let Some(msg) = next.take() {
+                    match msg {
+                        Msg::Job(job) => jobs.push(job),
+                        Msg::Stop(answer) => {
+                            // Whatever was queued before the end still runs.
+                            rx.close();
+                            stops.push(answer);
+                        }
+                    }
+                    if jobs.len() < BATCH {
+                        next = rx.try_recv().ok();
                     }
                 }
-                let committed = runtime.block_on(run_batch(
-                    &pool,
-                    &mut held,
-                    direct.as_mut(),
-                    log.as_ref(),
-                    jobs,
-                ));
-                held_for += 1;
-                if let Some(lite) = direct.as_mut()
-                    && lite.pending() >= FOLD_EVERY
-                {
-                    fold(lite, log.as_ref());
+                if !jobs.is_empty() {
+                    let committed = runtime.block_on(run_batch(
+                        &pool,
+                        &mut held,
+                        direct.as_mut(),
+                        log.as_ref(),
+                        jobs,
+                    ));
+                    held_for += 1;
+                    if let Some(lite) = direct.as_mut()
+                        && lite.pending() >= FOLD_EVERY
+                    {
+                        fold(lite, log.as_ref());
+                    }
+                    if !committed || held_for >= HOLD_BATCHES || rx.is_empty() {
+                        // Handing it back spawns a task: done inside the runtime.
+                        runtime.block_on(async { drop(held.take()) });
+                        held_for = 0;
+                    }
                 }
-                if !committed || held_for >= HOLD_BATCHES || rx.is_empty() {
-                    // Handing it back spawns a task: done inside the runtime.
-                    runtime.block_on(async { drop(held.take()) });
-                    held_for = 0;
+                if !stops.is_empty() && rx.is_empty() {
+                    break;
                 }
+            }
+            runtime.block_on(async { drop(held.take()) });
+            // The connection closes before the answer, and the log's last answers are
+            // given before its thread ends.
+            drop(direct);
+            drop(log);
+            for answer in stops {
+                let _ = answer.send(());
             }
         })
         .map_err(|e| DbError::Corrupt(format!("không khởi động được bộ ghi: {e}")))?;
@@ -265,7 +294,7 @@ pub(crate) fn boxed<'c, T>(f: impl Future<Output = T> + Send + 'c) -> BoxFuture<
 }
 
 /// Queues `f` on the writer and waits until its transaction is committed (or failed).
-pub(crate) async fn submit<T, F>(queue: &mpsc::Sender<Job>, f: F) -> Result<T, DbError>
+pub(crate) async fn submit<T, F>(queue: &mpsc::Sender<Msg>, f: F) -> Result<T, DbError>
 where
     T: Send + 'static,
     F: for<'c> FnOnce(Tx<'c>) -> BoxFuture<'c, Result<T, DbError>> + Send + 'static,
@@ -275,7 +304,7 @@ where
         Box::pin(async move { f(conn).await.map(|v| Box::new(v) as Box<dyn Any + Send>) })
     });
     queue
-        .send(Job { run, done })
+        .send(Msg::Job(Job { run, done }))
         .await
         .map_err(|_| DbError::Corrupt("bộ ghi cơ sở dữ liệu đã dừng".into()))?;
     let output = wait
@@ -285,6 +314,15 @@ where
         .downcast::<T>()
         .map(|b| *b)
         .map_err(|_| DbError::Corrupt("kiểu kết quả ghi không khớp".into()))
+}
+
+/// Runs the jobs queued so far, then closes the writer's connection; returns once it is
+/// closed (at once when the writer had already stopped). Later jobs are refused.
+pub(crate) async fn stop(queue: &mpsc::Sender<Msg>) {
+    let (answer, closed) = oneshot::channel();
+    if queue.send(Msg::Stop(answer)).await.is_ok() {
+        let _ = closed.await;
+    }
 }
 
 #[cfg(test)]
@@ -409,7 +447,7 @@ mod tests {
     ) -> (
         std::path::PathBuf,
         SqlitePool,
-        mpsc::Sender<Job>,
+        mpsc::Sender<Msg>,
         std::sync::Arc<crate::flush::Durable>,
     ) {
         let (path, pool) = file_pool().await;
@@ -429,8 +467,8 @@ mod tests {
     }
 
     /// Stops the writer, closes the pool and removes the database files.
-    async fn close_and_remove(queue: mpsc::Sender<Job>, pool: SqlitePool, path: &std::path::Path) {
-        drop(queue);
+    async fn close_and_remove(queue: mpsc::Sender<Msg>, pool: SqlitePool, path: &std::path::Path) {
+        stop(&queue).await;
         pool.close().await;
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));

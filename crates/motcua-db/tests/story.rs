@@ -882,3 +882,35 @@ on_both!(
     citizens_files_ratings_and_board,
     queue_tickets
 );
+
+/// Closing a SQLite database moves its log into the file: the file copied alone, as an
+/// operator copies it after stopping the server, holds every acknowledged write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_sqlite_file_is_whole_on_its_own() {
+    let (db, url) = fresh("sqlite").await.unwrap();
+    let p = province(&db).await;
+    let record = receive(&db, &p, "2026-03-02T08:00:00").await;
+    // A point read keeps a direct reader open; the close must not leave it behind.
+    assert!(
+        db.dossier_by_code(&record.code).await.unwrap().is_some(),
+        "{}",
+        record.code
+    );
+    db.close().await;
+    let file = Db::sqlite_file(&url).unwrap();
+    let wal = format!("{}-wal", file.display());
+    assert!(
+        std::fs::metadata(&wal).map_or(true, |m| m.len() == 0),
+        "the log is left with commits in it"
+    );
+    let copy = file.with_file_name("ban-sao.db");
+    std::fs::copy(&file, &copy).unwrap();
+    let alone = Db::connect(&format!("sqlite://{}", copy.display()))
+        .await
+        .unwrap();
+    assert!(alone.dossier_by_code(&record.code).await.unwrap().is_some());
+    let report = alone.audit_verify().await.unwrap();
+    assert!(report.first_broken.is_none(), "{report:?}");
+    assert!(report.entries > 0);
+    alone.close().await;
+}
