@@ -5,16 +5,18 @@
 //! proposed apology goes to the receiving counter's officers. Each officer's alerts have
 //! read marks. A sweep skips the alerts a dossier already raised and writes the new ones of
 //! one pass in one transaction; the unique key also keeps two nodes sweeping at once from
-//! raising one twice.
+//! raising one twice. An officer who chose e-mail or Zalo also gets each new alert through
+//! the outbox, written in the same transaction as the alert.
 
 use std::collections::HashMap;
 
 use motcua_domain::agency::Role;
 use motcua_domain::calendar::{Instant, WorkCalendar};
-use motcua_domain::dossier::{AlertKind, alerts_due};
+use motcua_domain::dossier::{AlertKind, NotifyChannel, STAFF_CHANNELS, alerts_due};
 use serde::Serialize;
 
 use crate::rows::RowExt;
+use crate::tx::Tx;
 use crate::{Db, DbError};
 
 /// One officer's alert, as the list shows it.
@@ -29,19 +31,81 @@ pub struct Alert {
     pub read: bool,
 }
 
-/// Open dossiers whose appointment or step deadline falls before `$1` (a bound wide enough
-/// for the threshold across the longest holidays).
+/// Dossiers with a deadline near now: an appointment from `$3` (now) or a step deadline
+/// from `$1` (a month ago: a step late since then and not told yet is still told, after a
+/// restart or a first start too) to `$2` (beyond which no deadline is within the threshold),
+/// and those with an apology proposed since `$1`.
 const CANDIDATES: &str = "SELECT id FROM dossiers
-    WHERE status IN (2, 4) AND (sort_due < $1 OR step_due_at < $1) ORDER BY id";
+        WHERE status IN (1, 2, 4) AND sort_due >= $3 AND sort_due < $2
+    UNION SELECT id FROM dossiers d
+        WHERE status IN (1, 2, 4) AND step_due_at >= $1 AND step_due_at < $2
+          AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.dossier_id = d.id
+              AND a.kind = 'step_late' AND a.deadline = d.step_due_at)
+    UNION SELECT dossier_id FROM dossier_history
+        WHERE action = 'propose_apology' AND at >= $1
+    ORDER BY 1";
 const HOLDERS: &str =
     "SELECT DISTINCT r.staff_id FROM staff_roles r JOIN staff s ON s.id = r.staff_id
     WHERE r.agency_id = $1 AND r.role = $2 AND s.active = 1";
 const RAISE: &str =
     "INSERT INTO alerts (staff_id, dossier_id, kind, alert_key, deadline, created_at)
     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
+const REACH: &str = "SELECT full_name, phone, email, alert_channels FROM staff WHERE id = $1";
 const LIST: &str = "SELECT a.id, a.dossier_id, d.code, a.kind, a.deadline, a.created_at, a.read_at
     FROM alerts a JOIN dossiers d ON d.id = a.dossier_id
     WHERE a.staff_id = $1 ORDER BY a.read_at IS NOT NULL, a.id DESC LIMIT $2";
+
+/// How to reach an officer beyond the bell: the channels chosen, with their addresses.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Reach {
+    pub name: String,
+    pub to: Vec<(NotifyChannel, String)>,
+}
+
+/// The stored choice ("email,zalo") as channels an officer may choose.
+fn channels_of(text: &str) -> Vec<NotifyChannel> {
+    text.split(',')
+        .filter_map(|c| NotifyChannel::parse(c.trim()))
+        .filter(|c| STAFF_CHANNELS.contains(c))
+        .collect()
+}
+
+/// One message per chosen channel, to `reach`, of `event` with `payload`, in `tx`.
+pub(crate) async fn enqueue_for(
+    tx: &mut Tx<'_>,
+    reach: &Reach,
+    event: &str,
+    payload: &str,
+    at: i64,
+) -> Result<(), DbError> {
+    for (channel, recipient) in &reach.to {
+        tx.execute(
+            crate::outbox::INSERT,
+            args![None::<i64>, event, channel.as_str(), recipient, payload, at],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Procedure names by version, read once per sweep.
+#[derive(Default)]
+pub(crate) struct ProcedureNames(HashMap<i64, String>);
+
+impl ProcedureNames {
+    pub(crate) async fn name(&mut self, db: &Db, version_id: i64) -> Result<String, DbError> {
+        if let Some(name) = self.0.get(&version_id) {
+            return Ok(name.clone());
+        }
+        let name = db
+            .procedure_version(version_id)
+            .await?
+            .map(|p| p.procedure.name.clone())
+            .unwrap_or_default();
+        self.0.insert(version_id, name.clone());
+        Ok(name)
+    }
+}
 
 fn kind_of(text: &str) -> Result<AlertKind, DbError> {
     AlertKind::ALL
@@ -75,6 +139,118 @@ impl Db {
         })
     }
 
+    /// How to reach an officer beyond the bell (nothing for an unknown one).
+    pub(crate) async fn reach(&self, staff_id: i64) -> Result<Reach, DbError> {
+        on_read!(self, pool => {
+            let Some(row) = sqlx::query(REACH).bind(staff_id).fetch_optional(pool).await? else {
+                return Ok(Reach::default());
+            };
+            let (phone, email) = (row.opt_text("phone")?, row.opt_text("email")?);
+            let to = channels_of(&row.text("alert_channels")?)
+                .into_iter()
+                .filter_map(|c| {
+                    c.address(phone.as_deref(), email.as_deref())
+                        .map(|a| (c, a.to_string()))
+                })
+                .collect();
+            Ok(Reach {
+                name: row.text("full_name")?,
+                to,
+            })
+        })
+    }
+
+    /// The channels an officer chose for alerts and the morning list.
+    pub async fn alert_channels(&self, staff_id: i64) -> Result<Vec<NotifyChannel>, DbError> {
+        let text: Option<String> = on_read!(self, pool => {
+            sqlx::query_scalar("SELECT alert_channels FROM staff WHERE id = $1")
+                .bind(staff_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(text.as_deref().map(channels_of).unwrap_or_default())
+    }
+
+    /// Sets the officer's own phone and e-mail (empty: none) and the channels chosen for
+    /// alerts and the morning list, in one transaction with its audit entry. A bad address,
+    /// or a channel chosen without its address, is refused by name; only the channels an
+    /// officer may choose are kept.
+    pub async fn set_alert_delivery(
+        &self,
+        staff_id: i64,
+        phone: &str,
+        email: &str,
+        channels: &[NotifyChannel],
+    ) -> Result<(), DbError> {
+        let phone = match phone.trim() {
+            "" => None,
+            p => Some(
+                motcua_domain::dossier::normalize_phone(p)
+                    .map_err(|e| DbError::invalid("phone", e))?,
+            ),
+        };
+        let email = match email.trim() {
+            "" => None,
+            e => {
+                motcua_domain::dossier::check_email(e).map_err(|m| DbError::invalid("email", m))?;
+                Some(e.to_string())
+            }
+        };
+        let chosen: Vec<NotifyChannel> = STAFF_CHANNELS
+            .into_iter()
+            .filter(|c| channels.contains(c))
+            .collect();
+        for c in &chosen {
+            if c.address(phone.as_deref(), email.as_deref()).is_none() {
+                let (field, what) = match c {
+                    NotifyChannel::Email => ("email", "địa chỉ e-mail"),
+                    _ => ("phone", "số điện thoại"),
+                };
+                return Err(DbError::invalid(
+                    field,
+                    format!(
+                        "muốn nhận cảnh báo qua {} thì cần có {what}",
+                        if *c == NotifyChannel::Email {
+                            "e-mail"
+                        } else {
+                            "Zalo"
+                        }
+                    ),
+                ));
+            }
+        }
+        let text = chosen
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        let now = crate::now_seconds();
+        grouped_write!(self, conn => {
+            let changed = conn
+                .execute(
+                    "UPDATE staff SET phone = $2, email = $3, alert_channels = $4 WHERE id = $1",
+                    args![staff_id, phone.as_deref(), email.as_deref(), text.as_str()],
+                )
+                .await?;
+            if changed != 1 {
+                return Err(DbError::NotFound("cán bộ"));
+            }
+            crate::audit::append(
+                conn,
+                crate::audit::AuditInput {
+                    at: now,
+                    actor: format!("staff:{staff_id}"),
+                    action: "alert_delivery".into(),
+                    entity: "staff",
+                    entity_id: staff_id.to_string(),
+                    detail: serde_json::json!({ "channels": text }),
+                },
+            )
+            .await?;
+            Ok::<_, DbError>(())
+        })
+    }
+
     /// Raises the alerts the open dossiers owe at `now` with `threshold` working seconds of
     /// warning; how many new ones.
     pub async fn raise_alerts(
@@ -83,13 +259,21 @@ impl Db {
         calendar: &WorkCalendar,
         threshold: i64,
     ) -> Result<u64, DbError> {
-        // Three weeks of calendar time covers a working day's threshold across Tết.
-        let bound = (now + chrono::Duration::days(21)).timestamp();
+        // No deadline after the instant one working second past the threshold is within
+        // it (the calendar's working time only grows with calendar time).
+        let bound = calendar.add_working_seconds(now, threshold.max(0) + 1)?;
+        let since = (now - chrono::Duration::days(31)).timestamp();
         let ids: Vec<i64> = on_read!(self, pool => {
-            sqlx::query_scalar(CANDIDATES).bind(bound).fetch_all(pool).await?
+            sqlx::query_scalar(CANDIDATES)
+                .bind(since)
+                .bind(bound.timestamp() + 1)
+                .bind(now.timestamp())
+                .fetch_all(pool)
+                .await?
         });
         let mut holders: HashMap<(i64, Role), Vec<i64>> = HashMap::new();
-        let mut rows: Vec<(i64, i64, AlertKind, String, i64)> = Vec::new();
+        let mut rows: Vec<(i64, i64, AlertKind, String, i64, serde_json::Value)> = Vec::new();
+        let mut procedure_names = ProcedureNames::default();
         for id in ids {
             let Some(d) = self.dossier(id).await? else {
                 continue;
@@ -127,35 +311,67 @@ impl Db {
                 to.sort_unstable();
                 to.dedup();
                 let deadline = alert.deadline.timestamp();
-                rows.extend(
-                    to.into_iter()
-                        .map(|staff| (staff, d.id, alert.kind, alert.key.clone(), deadline)),
-                );
+                let payload = serde_json::json!({
+                    "event": "alert",
+                    "code": d.code,
+                    "alert": alert.kind.label_vi(),
+                    "procedure": procedure_names.name(self, d.procedure_version_id).await?,
+                    "due": alert.deadline.to_rfc3339(),
+                });
+                rows.extend(to.into_iter().map(|staff| {
+                    (
+                        staff,
+                        d.id,
+                        alert.kind,
+                        alert.key.clone(),
+                        deadline,
+                        payload.clone(),
+                    )
+                }));
             }
         }
         if rows.is_empty() {
             return Ok(0);
         }
-        // The new alerts of one sweep in one transaction.
+        // Each officer's channels, read once, and what each alert says there.
+        let mut reach: HashMap<i64, Reach> = HashMap::new();
+        let mut writes = Vec::with_capacity(rows.len());
+        for (staff_id, dossier_id, kind, key, deadline, payload) in rows {
+            let r = match reach.get(&staff_id) {
+                Some(r) => r.clone(),
+                None => {
+                    let r = self.reach(staff_id).await?;
+                    reach.insert(staff_id, r.clone());
+                    r
+                }
+            };
+            let payload = if r.to.is_empty() {
+                String::new()
+            } else {
+                let mut p = payload;
+                p["officer"] = serde_json::Value::from(r.name.as_str());
+                p.to_string()
+            };
+            writes.push((staff_id, dossier_id, kind, key, deadline, r, payload));
+        }
+        // The new alerts of one sweep, and their messages, in one transaction.
         let at = now.timestamp();
-        let raised = on_write!(self, pool => {
-            let mut tx = pool.begin().await?;
+        let raised = grouped_write!(self, conn => {
             let mut raised = 0u64;
-            for (staff_id, dossier_id, kind, key, deadline) in &rows {
-                raised += sqlx::query(RAISE)
-                    .bind(*staff_id)
-                    .bind(*dossier_id)
-                    .bind(kind.as_str())
-                    .bind(key.as_str())
-                    .bind(*deadline)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+            for (staff_id, dossier_id, kind, key, deadline, r, payload) in &writes {
+                let new = conn
+                    .execute(
+                        RAISE,
+                        args![*staff_id, *dossier_id, kind.as_str(), key, *deadline, at],
+                    )
+                    .await?;
+                if new > 0 {
+                    enqueue_for(conn, r, "alert", payload, at).await?;
+                }
+                raised += new;
             }
-            tx.commit().await?;
-            raised
-        });
+            Ok::<_, DbError>(raised)
+        })?;
         Ok(raised)
     }
 
@@ -183,11 +399,12 @@ impl Db {
         })
     }
 
-    /// How many unread alerts an officer has.
+    /// How many unread alerts an officer has (a morning list counts as one).
     pub async fn unread_alerts(&self, staff_id: i64) -> Result<i64, DbError> {
         on_read!(self, pool => {
             Ok::<_, DbError>(sqlx::query_scalar(
-                "SELECT COUNT(*) FROM alerts WHERE staff_id = $1 AND read_at IS NULL",
+                "SELECT (SELECT COUNT(*) FROM alerts WHERE staff_id = $1 AND read_at IS NULL)
+                      + (SELECT COUNT(*) FROM digests WHERE staff_id = $1 AND read_at IS NULL)",
             )
             .bind(staff_id)
             .fetch_one(pool)
@@ -195,17 +412,18 @@ impl Db {
         })
     }
 
-    /// Marks all of an officer's alerts read.
+    /// Marks all of an officer's alerts and morning lists read.
     pub async fn read_alerts(&self, staff_id: i64, now: Instant) -> Result<u64, DbError> {
-        on_write!(self, pool => {
-            Ok::<_, DbError>(sqlx::query(
+        let at = now.timestamp();
+        grouped_write!(self, conn => {
+            let mut read = 0;
+            for sql in [
                 "UPDATE alerts SET read_at = $2 WHERE staff_id = $1 AND read_at IS NULL",
-            )
-            .bind(staff_id)
-            .bind(now.timestamp())
-            .execute(pool)
-            .await?
-            .rows_affected())
+                "UPDATE digests SET read_at = $2 WHERE staff_id = $1 AND read_at IS NULL",
+            ] {
+                read += conn.execute(sql, args![staff_id, at]).await?;
+            }
+            Ok::<_, DbError>(read)
         })
     }
 }

@@ -30,6 +30,7 @@ mod catalogue;
 mod citizens;
 mod delivery;
 mod demo_load;
+mod digests;
 mod dossiers;
 mod error;
 mod message_templates;
@@ -53,6 +54,7 @@ pub use catalogue::{ProcedureSummary, Published, StoredProcedure};
 pub use citizens::{Citizen, CitizenSession, NewCitizen};
 pub use days::{day_key, day_of, day_start};
 pub use delivery::{Attempt, Claimed, Delivery, FallbackRanks, Outcome, truncate_answer};
+pub use digests::{Digest, DigestItem, DigestSection};
 pub use dossiers::{
     ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, IntakeExtras, PublicDossier,
     RECEIVING_STATUSES, TransitionRequest,

@@ -95,6 +95,11 @@ const SQLITE: &[Migration] = &[
         "alerts",
         include_str!("../migrations/sqlite/0018_alerts.sql"),
     ),
+    (
+        19,
+        "alert_delivery",
+        include_str!("../migrations/sqlite/0019_alert_delivery.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -186,6 +191,11 @@ const POSTGRES: &[Migration] = &[
         18,
         "alerts",
         include_str!("../migrations/postgres/0018_alerts.sql"),
+    ),
+    (
+        19,
+        "alert_delivery",
+        include_str!("../migrations/postgres/0019_alert_delivery.sql"),
     ),
 ];
 

@@ -2,7 +2,7 @@
 //! transaction as the transition that causes them, and delivered later by the worker.
 
 use motcua_domain::calendar::Instant;
-use motcua_domain::dossier::{Applicant, Event, NotifyChannel};
+use motcua_domain::dossier::{Applicant, Event};
 use serde::{Deserialize, Serialize};
 
 use crate::rows::RowExt;
@@ -32,14 +32,6 @@ pub(crate) struct NewMessage {
     pub payload: String,
 }
 
-fn channel_name(channel: NotifyChannel) -> &'static str {
-    match channel {
-        NotifyChannel::Sms => "sms",
-        NotifyChannel::Email => "email",
-        NotifyChannel::Zalo => "zalo",
-    }
-}
-
 /// One message per event and per channel the applicant chose (and only those).
 pub(crate) fn messages_for(
     events: &[Event],
@@ -52,11 +44,11 @@ pub(crate) fn messages_for(
     let mut out = Vec::new();
     for event in events {
         for channel in &applicant.notify {
-            let recipient = match channel {
-                NotifyChannel::Sms | NotifyChannel::Zalo => applicant.phone.clone(),
-                NotifyChannel::Email => applicant.email.clone(),
+            let Some(recipient) =
+                channel.address(applicant.phone.as_deref(), applicant.email.as_deref())
+            else {
+                continue;
             };
-            let Some(recipient) = recipient else { continue };
             let payload = serde_json::json!({
                 "code": code,
                 "secret": secret,
@@ -67,8 +59,8 @@ pub(crate) fn messages_for(
             });
             out.push(NewMessage {
                 event: event.as_str(),
-                channel: channel_name(*channel),
-                recipient,
+                channel: channel.as_str(),
+                recipient: recipient.to_string(),
                 payload: payload.to_string(),
             });
         }

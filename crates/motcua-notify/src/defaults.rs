@@ -88,6 +88,22 @@ const TEXTS: &[(&str, &str, &str, &str, &str)] = &[
     ),
 ];
 
+/// `(event, subject, e-mail body, Zalo text)` of the messages to officers.
+const STAFF_TEXTS: &[(&str, &str, &str, &str)] = &[
+    (
+        "alert",
+        "{{ alert }}: hồ sơ {{ code }}",
+        "Kính gửi {{ officer }},\n\n{{ alert }}: hồ sơ {{ code }} về thủ tục “{{ procedure }}”.{% if due_at %}\nHạn: {{ due_at }}.{% endif %}\n\nXin mở mục Cảnh báo trong phần mềm Một cửa để xử lý tiếp (chuyển bước, yêu cầu bổ sung hoặc đề xuất xin lỗi, hẹn lại).",
+        "{{ alert }}: hồ sơ {{ code }}{% if due_at %}, hạn {{ due_at }}{% endif %}.",
+    ),
+    (
+        "digest",
+        "Bản tin đầu ngày {{ date }}",
+        "Kính gửi {{ officer }},\n\nHồ sơ cần lưu ý ngày {{ date }}:\n{% for g in groups %}\n{{ g.title }} ({{ g.items|length }}):\n{% for i in g.items %}- {{ i.code }} — {{ i.procedure }}{% if i.due %} (hạn {{ i.due }}){% endif %}\n{% endfor %}{% endfor %}\nChi tiết trong mục Cảnh báo của phần mềm Một cửa.",
+        "Bản tin {{ date }}:{% for g in groups %} {{ g.title }}: {{ g.items|length }}.{% endfor %}",
+    ),
+];
+
 /// Every default as `(event, channel, subject, body)`: e-mail gets the letter, SMS a short
 /// text without diacritics (so it fits in one or two parts), Zalo a short text with them.
 pub fn defaults() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
@@ -95,6 +111,10 @@ pub fn defaults() -> Vec<(&'static str, &'static str, &'static str, &'static str
     for (event, subject, letter, sms, zalo) in TEXTS {
         out.push((*event, "email", *subject, *letter));
         out.push((*event, "sms", "", *sms));
+        out.push((*event, "zalo", *subject, *zalo));
+    }
+    for (event, subject, letter, zalo) in STAFF_TEXTS {
+        out.push((*event, "email", *subject, *letter));
         out.push((*event, "zalo", *subject, *zalo));
     }
     out
@@ -114,12 +134,17 @@ mod tests {
 
     #[test]
     fn every_event_and_channel_has_a_default_that_renders() {
-        for event in crate::template::EVENTS {
-            for channel in crate::template::CHANNELS {
+        let mut count = 0;
+        for event in crate::template::EVENTS
+            .iter()
+            .chain(crate::template::STAFF_EVENTS)
+        {
+            for channel in crate::template::channels_for(event) {
                 let (subject, body) = default_for(event, channel).unwrap();
                 crate::template::check(event, subject, body).unwrap();
+                count += 1;
             }
         }
-        assert_eq!(defaults().len(), crate::template::EVENTS.len() * 3);
+        assert_eq!(defaults().len(), count);
     }
 }

@@ -23,6 +23,24 @@ pub const EVENTS: &[&str] = &[
 /// The channels a citizen can choose.
 pub const CHANNELS: &[&str] = &["email", "sms", "zalo"];
 
+/// The events that reach officers: an alert before a dossier is late, and the leaders'
+/// morning list.
+pub const STAFF_EVENTS: &[&str] = &["alert", "digest"];
+
+/// The channels an officer can choose (as `motcua_domain::dossier::STAFF_CHANNELS`).
+pub const STAFF_CHANNELS: &[&str] = &["email", "zalo"];
+
+/// The channels an event's messages go out on; empty for an unknown event.
+pub fn channels_for(event: &str) -> &'static [&'static str] {
+    if EVENTS.contains(&event) {
+        CHANNELS
+    } else if STAFF_EVENTS.contains(&event) {
+        STAFF_CHANNELS
+    } else {
+        &[]
+    }
+}
+
 /// Rendering work allowed per template: a runaway loop stops instead of stalling delivery.
 const FUEL: u64 = 50_000;
 
@@ -61,6 +79,32 @@ pub struct Fields {
     pub procedure: String,
     /// The appointment (or new) date as people write it, `dd/mm/yyyy`, if any.
     pub due: Option<String>,
+    /// The same instant with its hour (`HH:MM ngày dd/mm/yyyy`): an alert's deadline.
+    pub due_at: Option<String>,
+    /// The officer a staff message is for.
+    pub officer: String,
+    /// What an alert is about, in words.
+    pub alert: String,
+    /// The day of a morning list, `dd/mm/yyyy`.
+    pub date: String,
+    /// The lines of a morning list that list dossiers.
+    pub groups: Vec<DigestLine>,
+}
+
+/// A line of the morning list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct DigestLine {
+    pub title: String,
+    pub items: Vec<DigestEntry>,
+}
+
+/// A dossier on a line of the morning list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct DigestEntry {
+    pub code: String,
+    pub procedure: String,
+    /// The appointment, `HH:MM ngày dd/mm/yyyy` (empty if none).
+    pub due: String,
 }
 
 impl Fields {
@@ -75,15 +119,20 @@ impl Fields {
                 .unwrap_or_default()
                 .to_string()
         };
-        let due = value
+        let instant = value
             .get("due")
             .and_then(serde_json::Value::as_str)
-            .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
-            .map(|d| {
-                d.with_timezone(&motcua_domain::calendar::vietnam_offset())
-                    .format("%d/%m/%Y")
-                    .to_string()
-            });
+            .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok());
+        let due = instant.map(|d| {
+            d.with_timezone(&motcua_domain::calendar::vietnam_offset())
+                .format("%d/%m/%Y")
+                .to_string()
+        });
+        let groups = match value.get("groups") {
+            Some(g) => serde_json::from_value(g.clone())
+                .map_err(|e| TemplateError(format!("danh sách trong tin hỏng: {e}")))?,
+            None => Vec::new(),
+        };
         Ok(Self {
             code: text("code"),
             secret: text("secret"),
@@ -91,6 +140,11 @@ impl Fields {
             applicant: text("applicant"),
             procedure: text("procedure"),
             due,
+            due_at: instant.map(motcua_domain::calendar::format_vi),
+            officer: text("officer"),
+            alert: text("alert"),
+            date: text("date"),
+            groups,
         })
     }
 
@@ -103,6 +157,18 @@ impl Fields {
             applicant: "Nguyễn Thị Hoà".into(),
             procedure: "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam".into(),
             due: Some("28/11/2026".into()),
+            due_at: Some("16:30 ngày 28/11/2026".into()),
+            officer: "Trần Văn Bình".into(),
+            alert: "Hồ sơ sắp đến hạn trả kết quả".into(),
+            date: "27/11/2026".into(),
+            groups: vec![DigestLine {
+                title: "Hồ sơ đến hạn hôm nay".into(),
+                items: vec![DigestEntry {
+                    code: "000.00.03.H56-261124-0001".into(),
+                    procedure: "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam".into(),
+                    due: "16:30 ngày 27/11/2026".into(),
+                }],
+            }],
         }
     }
 }
@@ -140,6 +206,7 @@ pub fn check(event: &str, subject: &str, body: &str) -> Result<Rendered, Templat
     }
     let mut without_due = Fields::sample(event);
     without_due.due = None;
+    without_due.due_at = None;
     render(subject, body, &without_due)?;
     render(subject, body, &Fields::sample(event))
 }
@@ -212,5 +279,53 @@ mod tests {
         assert_eq!(f.due.as_deref(), Some("28/11/2026"));
         let f = Fields::from_payload(r#"{"code":"X","due":null}"#).unwrap();
         assert_eq!(f.due, None);
+    }
+
+    #[test]
+    fn a_morning_list_renders_its_lines() {
+        let f = Fields::from_payload(
+            r#"{"event":"digest","officer":"Lê Văn C","date":"09/03/2026","groups":[
+                {"title":"Hồ sơ đã quá hạn","items":[{"code":"A-1","procedure":"Thủ tục 1","due":"08:00 ngày 06/03/2026"}]},
+                {"title":"Hồ sơ đến hạn hôm nay","items":[{"code":"A-2","procedure":"Thủ tục 2","due":""},{"code":"A-3","procedure":"Thủ tục 3","due":"16:00 ngày 09/03/2026"}]}]}"#,
+        )
+        .unwrap();
+        let (subject, body) = crate::defaults::default_for("digest", "email").unwrap();
+        let out = render(subject, body, &f).unwrap();
+        assert_eq!(out.subject, "Bản tin đầu ngày 09/03/2026");
+        assert!(out.body.starts_with("Kính gửi Lê Văn C,"), "{}", out.body);
+        assert!(
+            out.body
+                .contains("Hồ sơ đã quá hạn (1):\n- A-1 — Thủ tục 1 (hạn 08:00 ngày 06/03/2026)"),
+            "{}",
+            out.body
+        );
+        assert!(
+            out.body
+                .contains("Hồ sơ đến hạn hôm nay (2):\n- A-2 — Thủ tục 2\n- A-3"),
+            "{}",
+            out.body
+        );
+        let (_, zalo) = crate::defaults::default_for("digest", "zalo").unwrap();
+        assert_eq!(
+            render("", zalo, &f).unwrap().body,
+            "Bản tin 09/03/2026: Hồ sơ đã quá hạn: 1. Hồ sơ đến hạn hôm nay: 2."
+        );
+        // A broken list is named, not sent half-empty.
+        assert!(Fields::from_payload(r#"{"groups":[{"title":1}]}"#).is_err());
+    }
+
+    #[test]
+    fn an_alert_gives_its_deadline_with_the_hour() {
+        let f = Fields::from_payload(
+            r#"{"event":"alert","officer":"Lê Văn C","code":"A-1","alert":"Bước xử lý đã quá hạn","procedure":"Thủ tục 1","due":"2026-03-09T01:00:00Z"}"#,
+        )
+        .unwrap();
+        let (subject, body) = crate::defaults::default_for("alert", "zalo").unwrap();
+        let out = render(subject, body, &f).unwrap();
+        assert_eq!(out.subject, "Bước xử lý đã quá hạn: hồ sơ A-1");
+        assert_eq!(
+            out.body,
+            "Bước xử lý đã quá hạn: hồ sơ A-1, hạn 08:00 ngày 09/03/2026."
+        );
     }
 }

@@ -325,7 +325,66 @@ async fn refusal_falls_back_to_the_next_chosen_channel(engine: &str) {
     );
 }
 
+/// An officer who chose e-mail and Zalo gets a late step's alert and the morning list on
+/// both, written in the officer's words (not the citizen's), with the dossier's code.
+async fn an_officer_is_told_by_e_mail_and_zalo(engine: &str) {
+    let Some((db, _)) = fresh(engine).await else {
+        return;
+    };
+    seed_templates(&db).await.unwrap();
+    let (_, code) = dossier(&db, vec![]).await;
+    let leader = db.staff_by_username("tp.giamdoc").await.unwrap().unwrap();
+    db.set_alert_delivery(
+        leader.id,
+        "0987 654 321",
+        "giamdoc@tuphap.thanhhoa.gov.vn",
+        &[NotifyChannel::Email, NotifyChannel::Zalo],
+    )
+    .await
+    .unwrap();
+    // Received Monday 2 March, due Wednesday 11 March at 08:00: on Thursday's morning it is
+    // overdue.
+    let thursday = DateTime::parse_from_rfc3339("2026-03-12T07:00:00+07:00").unwrap();
+    assert_eq!(db.send_digests(thursday, &CALENDAR).await.unwrap(), 2);
+
+    let (port, mails) = loopback::smtp_server().await;
+    let (base, hits) = loopback::gateway().await;
+    let mut c = config(&[]);
+    c.smtp = Some(SmtpConfig {
+        host: "127.0.0.1".into(),
+        port,
+        security: SmtpSecurity::Plain,
+        credentials: None,
+        from: "Trung tâm Phục vụ hành chính công <motcua@thanhhoa.gov.vn>".into(),
+        timeout: Duration::from_secs(5),
+        ca_pem: None,
+    });
+    c.zalo = Some(gateway(format!("{base}/ok"), Duration::from_secs(5)));
+    let worker = Arc::new(Worker::new(db.clone(), c).unwrap());
+    drain(&db, &worker).await;
+
+    let mails = mails.lock().unwrap().clone();
+    assert_eq!(mails.len(), 1, "one e-mail, to the one leader who chose it");
+    assert_eq!(mails[0].to, ["<giamdoc@tuphap.thanhhoa.gov.vn>"]);
+    assert_eq!(mails[0].subject(), "Bản tin đầu ngày 12/03/2026");
+    // Lines end in CRLF on the wire.
+    let body = mails[0].body().replace("\r\n", "\n");
+    assert!(body.contains("Kính gửi Cán bộ tp.giamdoc,"), "{body}");
+    assert!(
+        body.contains(&format!(
+            "Hồ sơ đã quá hạn (1):\n- {code} — Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam (hạn 08:00 ngày 11/03/2026)"
+        )),
+        "{body:?}"
+    );
+    let hits = hits.lock().unwrap().clone();
+    assert_eq!(hits.len(), 1);
+    let sent: serde_json::Value = serde_json::from_str(&hits[0].body).unwrap();
+    assert_eq!(sent["to"], "0987654321");
+    assert_eq!(sent["text"], "Bản tin 12/03/2026: Hồ sơ đã quá hạn: 1.");
+}
+
 on_both!(
+    an_officer_is_told_by_e_mail_and_zalo,
     temporary_failure_is_retried,
     refusal_falls_back_to_the_next_chosen_channel
 );

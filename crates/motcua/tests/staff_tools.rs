@@ -281,3 +281,128 @@ async fn a_late_step_rings_the_leaders_bell() {
     let queue = get_page(&app, "/can-bo", Some(&leader)).await;
     assert!(!queue.body.contains("<span class=\"badge\">"));
 }
+
+/// An alert offers the next actions the officer may take, each opening its form on the
+/// dossier's page; the officer chooses e-mail for alerts only with an address on record;
+/// a leader's morning list is on the same page.
+#[tokio::test]
+async fn alerts_offer_next_actions_channels_and_the_morning_list() {
+    let app = TestApp::new().await;
+    let d = forwarded_a_month_ago(&app).await;
+    let calendar = app.state.calendar();
+    app.state
+        .db
+        .raise_alerts(app.state.now(), &calendar, calendar.day_seconds())
+        .await
+        .unwrap();
+    let leader = staff_session(&app, "u.tp").await;
+    let page = get_page(&app, "/can-bo/canh-bao", Some(&leader)).await;
+    let marker = format!("/can-bo/ho-so/{}?lam=", d.id);
+    let at = page
+        .body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{}", page.body));
+    let name: String = page.body[at + marker.len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+        .collect();
+    assert!(
+        ["forward", "request_supplement", "propose_apology"].contains(&name.as_str()),
+        "{name}"
+    );
+    // Following it opens that action's form.
+    let dossier = get_page(
+        &app,
+        &format!("/can-bo/ho-so/{}?lam={name}", d.id),
+        Some(&leader),
+    )
+    .await;
+    assert_eq!(dossier.status, StatusCode::OK);
+    assert!(
+        dossier
+            .body
+            .contains(&format!("class=\"primary-action\" id=\"lam-{name}\""))
+            || dossier.body.contains(&format!("id=\"lam-{name}\" open")),
+        "{}",
+        dossier.body
+    );
+    // A crafted name opens nothing and breaks nothing.
+    let odd = get_page(
+        &app,
+        &format!("/can-bo/ho-so/{}?lam=%22%3E%3Cscript%3E", d.id),
+        Some(&leader),
+    )
+    .await;
+    assert_eq!(odd.status, StatusCode::OK);
+    assert!(!odd.body.contains("<script>"));
+
+    // E-mail chosen without an address: refused by name, nothing saved.
+    let csrf = csrf_of(&page.body);
+    let reply = post_form(
+        &app,
+        "/can-bo/canh-bao/kenh",
+        Some(&leader),
+        &format!("csrf={csrf}&email_address=&phone=&email=1"),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(
+        reply.body.contains("cần có địa chỉ e-mail"),
+        "{}",
+        reply.body
+    );
+    let me = app
+        .state
+        .db
+        .staff_by_username("u.tp")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(app.state.db.alert_channels(me.id).await.unwrap().is_empty());
+    // A bad phone is named too.
+    let reply = post_form(
+        &app,
+        "/can-bo/canh-bao/kenh",
+        Some(&leader),
+        &format!("csrf={csrf}&email_address=&phone=12ab&zalo=1"),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("12ab"), "{}", reply.body);
+    let reply = post_form(
+        &app,
+        "/can-bo/canh-bao/kenh",
+        Some(&leader),
+        &format!("csrf={csrf}&email_address=tp%40tuphap.example.vn&phone=&email=1"),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let page = get_page(&app, "/can-bo/canh-bao?luu=1", Some(&leader)).await;
+    assert!(
+        page.body.contains("Đã lưu kênh nhận cảnh báo"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(
+            "name=\"email\" value=\"1\" checked> E-mail <span class=\"muted\">(tp@tuphap.example.vn)"
+        ),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        app.state.db.alert_channels(me.id).await.unwrap(),
+        vec![motcua_domain::dossier::NotifyChannel::Email]
+    );
+
+    // The morning list of a working Monday, shown to the leader.
+    let monday = chrono::DateTime::parse_from_rfc3339("2026-11-30T07:30:00+07:00").unwrap();
+    let made = app.state.db.send_digests(monday, &calendar).await.unwrap();
+    assert!(made >= 1, "{made}");
+    let page = get_page(&app, "/can-bo/canh-bao", Some(&leader)).await;
+    assert!(
+        page.body.contains("Bản tin đầu ngày 30/11/2026"),
+        "{}",
+        page.body
+    );
+}

@@ -288,6 +288,22 @@ pub async fn number(url: &str, sql: &'static str) -> i64 {
     }
 }
 
+/// The one text `sql` reads, on a connection of its own.
+#[allow(dead_code)]
+pub async fn text(url: &str, sql: &'static str) -> String {
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        let t = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        t
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        let t = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        t
+    }
+}
+
 /// Edits the database behind the application's back, as an intruder would.
 pub async fn tamper(url: &str, sql: &'static str) {
     if url.starts_with("sqlite:") {

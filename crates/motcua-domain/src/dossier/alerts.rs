@@ -42,6 +42,22 @@ impl AlertKind {
         }
     }
 
+    /// The actions an alert offers on the dossier, first the usual next one: move it on,
+    /// ask the citizen for what is missing, or propose an apology and a new date; for a
+    /// proposed apology, its approval. Whether the officer may take each is the machine's
+    /// decision on the page.
+    pub fn next_actions(self, state: &DossierState) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = super::usual_next(state).into_iter().collect();
+        if self != Self::ApologyProposed {
+            for name in ["request_supplement", "propose_apology"] {
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+        out
+    }
+
     pub fn label_vi(self) -> &'static str {
         match self {
             Self::DueSoon => "Hồ sơ sắp đến hạn trả kết quả",

@@ -22,6 +22,37 @@ pub enum NotifyChannel {
     Zalo,
 }
 
+impl NotifyChannel {
+    /// Its name in the outbox and in forms.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sms => "sms",
+            Self::Email => "email",
+            Self::Zalo => "zalo",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Sms, Self::Email, Self::Zalo]
+            .into_iter()
+            .find(|c| c.as_str() == text)
+    }
+
+    /// Where a message on this channel goes for someone with this phone and e-mail: SMS
+    /// and Zalo reach the phone number (Zalo's official-account API addresses users by it).
+    pub fn address<'a>(self, phone: Option<&'a str>, email: Option<&'a str>) -> Option<&'a str> {
+        match self {
+            Self::Sms | Self::Zalo => phone,
+            Self::Email => email,
+        }
+        .filter(|a| !a.trim().is_empty())
+    }
+}
+
+/// The channels an officer may choose for alerts and the morning list (SMS is kept for
+/// citizens: it is paid per message).
+pub const STAFF_CHANNELS: [NotifyChannel; 2] = [NotifyChannel::Email, NotifyChannel::Zalo];
+
 /// The applicant as received: person (CCCD) or organisation (tax code).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Applicant {

@@ -5,6 +5,7 @@ mod action;
 mod alerts;
 mod applicant;
 mod code;
+mod digest;
 mod history;
 mod intake;
 mod machine;
@@ -17,10 +18,13 @@ mod tally;
 pub use action::{Action, Actor, Event, usual_next};
 pub use alerts::{AlertDue, AlertKind, alerts_due};
 pub use applicant::{
-    Applicant, ApplicantKind, NotifyChannel, check_citizen_id, check_email, check_tax_code,
-    normalize_phone,
+    Applicant, ApplicantKind, NotifyChannel, STAFF_CHANNELS, check_citizen_id, check_email,
+    check_tax_code, normalize_phone,
 };
 pub use code::DossierCode;
+pub use digest::{
+    DIGEST_ROLES, DigestGroup, digest_agencies, digest_groups, digest_time, next_working_day,
+};
 pub use history::DueChange;
 pub use intake::{
     CheckedIntake, ComponentForm, Intake, ReceivedComponent, check_intake, choose_competent,

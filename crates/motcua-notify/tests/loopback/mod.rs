@@ -61,11 +61,18 @@ impl Mail {
     }
 }
 
+/// Decodes RFC 2047 encoded words: the space between two encoded words is dropped, any
+/// other space between words is kept.
 fn decode_words(text: &str) -> String {
     let mut bytes = Vec::new();
+    let mut last_encoded = false;
     for part in text.split_whitespace() {
         let lower = part.to_ascii_lowercase();
-        if lower.starts_with("=?utf-8?b?") && part.ends_with("?=") {
+        let encoded = lower.starts_with("=?utf-8?b?") && part.ends_with("?=");
+        if !bytes.is_empty() && !(encoded && last_encoded) {
+            bytes.push(b' ');
+        }
+        if encoded {
             let inner = &part[10..part.len() - 2];
             bytes.extend(
                 base64::engine::general_purpose::STANDARD
@@ -73,11 +80,9 @@ fn decode_words(text: &str) -> String {
                     .unwrap(),
             );
         } else {
-            if !bytes.is_empty() {
-                bytes.push(b' ');
-            }
             bytes.extend(part.as_bytes());
         }
+        last_encoded = encoded;
     }
     String::from_utf8(bytes).unwrap()
 }

@@ -244,9 +244,10 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
 }
 
 /// Raises the alerts the open dossiers owe (`threshold` working seconds of warning, by
-/// default one working day of the calendar in force) every minute; a failure is logged and
-/// tried again at the next turn. Raising is idempotent, so several servers on one database
-/// may all run it.
+/// default one working day of the calendar in force) every minute, and makes the leaders'
+/// morning lists once office hours have begun on a working day; a failure is logged and
+/// tried again at the next turn. Both are idempotent, so several servers on one database
+/// may all run them.
 async fn keep_alerting(state: Arc<motcua_web::AppState>, threshold: Option<i64>) {
     let mut ticks = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
@@ -264,6 +265,11 @@ async fn keep_alerting(state: Arc<motcua_web::AppState>, threshold: Option<i64>)
             Ok(0) => {}
             Ok(n) => tracing::info!(raised = n, "alerts raised"),
             Err(e) => tracing::error!(error = %e, "raising alerts failed"),
+        }
+        match state.db.send_digests(state.now(), &calendar).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(made = n, "morning lists made"),
+            Err(e) => tracing::error!(error = %e, "making the morning lists failed"),
         }
     }
 }

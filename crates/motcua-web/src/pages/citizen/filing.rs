@@ -296,12 +296,7 @@ pub async fn submit(
     let notify = typed
         .notify
         .iter()
-        .filter_map(|c| match c.as_str() {
-            "sms" => Some(NotifyChannel::Sms),
-            "email" => Some(NotifyChannel::Email),
-            "zalo" => Some(NotifyChannel::Zalo),
-            _ => None,
-        })
+        .filter_map(|c| NotifyChannel::parse(c))
         .collect();
     let intake = Intake {
         procedure_code: procedure.code.as_str().to_string(),

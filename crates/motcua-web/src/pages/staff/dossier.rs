@@ -76,6 +76,10 @@ struct DossierPage {
     may_attach: bool,
     forms: Vec<super::forms::FormLink>,
     signing: super::sign::Panel,
+    /// The action to open on arrival (`?lam=forward`, from an alert's next action).
+    open: String,
+    /// Whether the action to open is among the "more actions".
+    open_more: bool,
 }
 
 /// The actions offered on the page, each with placeholder input for the dry run.
@@ -158,7 +162,7 @@ fn candidates(d: &DossierRecord) -> Vec<(Action, Vec<&'static str>)> {
     ]
 }
 
-async fn allowed_actions(
+pub(crate) async fn allowed_actions(
     app: &AppState,
     staff_id: i64,
     d: &DossierRecord,
@@ -203,6 +207,17 @@ async fn page(
     frame: Frame,
     d: DossierRecord,
     error: Option<String>,
+) -> Result<Response, PageError> {
+    page_opening(app, who, frame, d, error, String::new()).await
+}
+
+async fn page_opening(
+    app: &AppState,
+    who: &SignedIn,
+    frame: Frame,
+    d: DossierRecord,
+    error: Option<String>,
+    open: String,
 ) -> Result<Response, PageError> {
     let t = frame.t;
     let version = app.db.procedure_version(d.procedure_version_id).await?;
@@ -289,6 +304,7 @@ async fn page(
     } else {
         StatusCode::OK
     };
+    let open_more = actions.iter().any(|a| a.name == open);
     let body = render(&DossierPage {
         nav: who.nav(),
         t,
@@ -322,6 +338,8 @@ async fn page(
         may_attach,
         forms: super::forms::available(app, &d),
         signing,
+        open_more,
+        open,
         d,
     });
     Ok((status, body).into_response())
@@ -359,7 +377,16 @@ pub async fn show(
     PageId(id): PageId,
 ) -> Result<Response, PageError> {
     let d = readable(&app, &who, id).await?;
-    page(&app, &who, Frame::new(&headers, &uri), d, None).await
+    // Only an action's name (letters and underscores) is taken; anything else is ignored.
+    let open = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .find_map(|p| p.strip_prefix("lam="))
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+        .unwrap_or_default()
+        .to_string();
+    page_opening(&app, &who, Frame::new(&headers, &uri), d, None, open).await
 }
 
 #[derive(Deserialize)]

@@ -43,6 +43,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/can-bo", get(queue::queue))
         .route("/can-bo/tim-kiem", get(search::search))
         .route("/can-bo/canh-bao", get(alerts::show).post(alerts::read))
+        .route(
+            "/can-bo/canh-bao/kenh",
+            axum::routing::post(alerts::channels),
+        )
         .route("/can-bo/ho-so/{id}", get(dossier::show).post(dossier::act))
         .route("/can-bo/ho-so/{id}/giay-hen", get(intake::receipt))
         .route(

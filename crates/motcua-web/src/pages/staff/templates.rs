@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use motcua_notify::template::{CHANNELS, EVENTS, check};
+use motcua_notify::template::{EVENTS, STAFF_EVENTS, channels_for, check};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -62,9 +62,9 @@ async fn page(
 ) -> Result<Response, PageError> {
     let stored = app.db.message_templates().await?;
     let mut groups = Vec::new();
-    for event in EVENTS {
+    for event in EVENTS.iter().chain(STAFF_EVENTS) {
         let mut rows = Vec::new();
-        for channel in CHANNELS {
+        for channel in channels_for(event) {
             let found = stored
                 .iter()
                 .find(|t| t.event == *event && t.channel == *channel);
@@ -158,7 +158,7 @@ pub async fn save(
 ) -> Result<Response, PageError> {
     who.check_csrf(&e.csrf)?;
     require_admin(&app, &who).await?;
-    if !EVENTS.contains(&e.event.as_str()) || !CHANNELS.contains(&e.channel.as_str()) {
+    if !channels_for(&e.event).contains(&e.channel.as_str()) {
         return Err(PageError::NotFound);
     }
     let subject = motcua_domain::text::nfc(e.subject.trim());
