@@ -165,6 +165,60 @@ async fn the_counter_sees_what_is_overdue_elsewhere() {
     assert!(!own.body.contains(&d.code));
 }
 
+/// The department proposes an apology and a new date: the receiving counter has it in its
+/// "apologies" tab and, after the sweep, in its alerts.
+#[tokio::test]
+async fn the_counter_is_told_of_a_proposed_apology() {
+    let app = TestApp::new().await;
+    let d = forwarded_a_month_ago(&app).await;
+    let db = &app.state.db;
+    let specialist = db.staff_by_username("u.cv").await.unwrap().unwrap();
+    let now = app.state.now();
+    db.transition(
+        &motcua_db::TransitionRequest {
+            dossier_id: d.id,
+            expected_version: d.version,
+            action: Action::ProposeApology {
+                reason: "Chờ kết quả xác minh của cơ quan công an".into(),
+                new_due: now + chrono::Duration::days(10),
+            },
+        },
+        motcua_db::ActorRef::Staff(specialist.id),
+        &app.state.calendar(),
+        now,
+    )
+    .await
+    .unwrap();
+    let other = forwarded_a_month_ago(&app).await;
+    let session = staff_session(&app, "u.tn").await;
+    let queue = get_page(&app, "/can-bo", Some(&session)).await;
+    let tab = queue
+        .body
+        .split("href=\"")
+        .filter_map(|h| h.split('"').next())
+        .find(|h| h.contains("xin-loi=1"))
+        .unwrap_or_else(|| panic!("an apologies tab: {}", queue.body))
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    let page = get_page(&app, &tab, Some(&session)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&d.code), "{}", page.body);
+    assert!(!page.body.contains(&other.code), "{}", page.body);
+    let calendar = app.state.calendar();
+    db.raise_alerts(app.state.now(), &calendar, calendar.day_seconds())
+        .await
+        .unwrap();
+    let alerts = get_page(&app, "/can-bo/canh-bao", Some(&session)).await;
+    assert!(
+        alerts
+            .body
+            .contains("Cơ quan giải quyết đề xuất xin lỗi, hẹn lại ngày trả"),
+        "{}",
+        alerts.body
+    );
+    assert!(alerts.body.contains(&d.code));
+}
+
 /// An administrator edits a procedure's common fields in a form: a new version is
 /// published; a mistake is named in Vietnamese and publishes nothing; others may not.
 #[tokio::test]

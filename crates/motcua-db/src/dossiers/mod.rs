@@ -87,6 +87,10 @@ pub struct DossierFilter {
     /// agency holds, open and overdue at this instant (the counter chases them).
     #[serde(default)]
     pub overdue_elsewhere_at: Option<Instant>,
+    /// With `receiving_agency_id` (and no status): the open dossiers it received whose
+    /// agency proposed an apology since this instant.
+    #[serde(default)]
+    pub apologies_since: Option<Instant>,
     /// Opaque cursor from the previous page.
     pub after: Option<String>,
     pub limit: Option<i64>,
@@ -281,6 +285,15 @@ const LIST_RECEIVING_OVERDUE: &str = concat!(
     " WHERE status IN (1, 2, 4) AND sort_due < $2 AND receiving_agency_id = $1
       AND current_agency_id <> $1 AND (sort_due, id) > ($3, $4) ORDER BY sort_due, id LIMIT $5"
 );
+/// The open dossiers a counter received whose agency proposed an apology and a new date
+/// since `$2` (approved or not): the counter prepares the letter and tells the citizen.
+const LIST_RECEIVING_APOLOGIES: &str = concat!(
+    select_dossier!(),
+    " WHERE status IN (1, 2, 4) AND receiving_agency_id = $1
+      AND id IN (SELECT dossier_id FROM dossier_history
+          WHERE action = 'propose_apology' AND at >= $2)
+      AND (sort_due, id) > ($3, $4) ORDER BY sort_due, id LIMIT $5"
+);
 /// The statuses a receiving counter's queues list (named literally in
 /// [`LIST_RECEIVING_STATUS`] and in the index of migration 15).
 pub const RECEIVING_STATUSES: [Status; 3] = [
@@ -428,6 +441,17 @@ impl Db {
                 .page_by(
                     LIST_RECEIVING_OVERDUE,
                     [receiving, before],
+                    (after_due, after_id),
+                    limit,
+                )
+                .await;
+        }
+        if let (Some(receiving), Some(since)) = (filter.receiving_agency_id, filter.apologies_since)
+        {
+            return self
+                .page_by(
+                    LIST_RECEIVING_APOLOGIES,
+                    [receiving, since.timestamp()],
                     (after_due, after_id),
                     limit,
                 )

@@ -69,7 +69,8 @@ fn decode_words(text: &str) -> String {
     for part in text.split_whitespace() {
         let lower = part.to_ascii_lowercase();
         let encoded = lower.starts_with("=?utf-8?b?") && part.ends_with("?=");
-        if !bytes.is_empty() && !(encoded && last_encoded) {
+        let joined = encoded && last_encoded;
+        if !bytes.is_empty() && !joined {
             bytes.push(b' ');
         }
         if encoded {

@@ -33,7 +33,14 @@ pub struct QueueQuery {
     /// `1`: the dossiers this agency's counter received that another agency holds, overdue.
     #[serde(rename = "qua-han")]
     overdue: Option<String>,
+    /// `1`: the open dossiers this agency's counter received whose agency proposed an
+    /// apology and a new date lately.
+    #[serde(rename = "xin-loi")]
+    apologies: Option<String>,
 }
+
+/// How far back the counter's apology tab looks.
+const APOLOGY_DAYS: i64 = 90;
 
 /// A ready-made queue offered as a tab.
 pub struct Tab {
@@ -78,6 +85,7 @@ struct Queue {
     approval: bool,
     by_receiving: bool,
     overdue_elsewhere: bool,
+    apologies: bool,
 }
 
 /// A dossier's line in a list.
@@ -171,7 +179,18 @@ pub async fn queue(
         && motcua_db::RECEIVING_STATUSES.contains(&status)
         && agency != 0;
     let overdue_elsewhere = q.overdue.as_deref() == Some("1") && agency != 0;
-    let page = if overdue_elsewhere {
+    let apologies = q.apologies.as_deref() == Some("1") && agency != 0 && !overdue_elsewhere;
+    let page = if apologies {
+        app.db
+            .list_dossiers(&DossierFilter {
+                receiving_agency_id: Some(agency),
+                apologies_since: Some(app.now() - chrono::Duration::days(APOLOGY_DAYS)),
+                after: q.after.clone(),
+                limit: Some(50),
+                ..DossierFilter::default()
+            })
+            .await?
+    } else if overdue_elsewhere {
         app.db
             .list_dossiers(&DossierFilter {
                 receiving_agency_id: Some(agency),
@@ -239,7 +258,12 @@ pub async fn queue(
     let status_tab = |label: &'static str, wanted: Status| Tab {
         label,
         href: format!("/can-bo?agency={agency}&status={}", wanted.as_str()),
-        current: !approval && !mine && !by_receiving && !overdue_elsewhere && status == wanted,
+        current: !approval
+            && !mine
+            && !by_receiving
+            && !overdue_elsewhere
+            && !apologies
+            && status == wanted,
     };
     // The counter's own: what it received, wherever the dossier is now held.
     let received_tab = |label: &'static str, wanted: Status| Tab {
@@ -248,7 +272,7 @@ pub async fn queue(
             "/can-bo?agency={agency}&status={}&tiep-nhan=1",
             wanted.as_str()
         ),
-        current: by_receiving && !overdue_elsewhere && status == wanted,
+        current: by_receiving && !overdue_elsewhere && !apologies && status == wanted,
     };
     let mut tabs = Vec::new();
     if roles_here.contains(&Role::CounterOfficer) {
@@ -270,6 +294,11 @@ pub async fn queue(
             label: t.get("queue.tab.overdue_elsewhere"),
             href: format!("/can-bo?agency={agency}&qua-han=1"),
             current: overdue_elsewhere,
+        });
+        tabs.push(Tab {
+            label: t.get("queue.tab.apologies"),
+            href: format!("/can-bo?agency={agency}&xin-loi=1"),
+            current: apologies,
         });
     }
     if roles_here
@@ -296,6 +325,7 @@ pub async fn queue(
         approval,
         by_receiving,
         overdue_elsewhere,
+        apologies,
         t,
         other_lang: frame.other_lang,
         back: frame.back,
