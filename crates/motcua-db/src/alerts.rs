@@ -31,19 +31,29 @@ pub struct Alert {
     pub read: bool,
 }
 
-/// Dossiers with a deadline near now: an appointment from `$3` (now) or a step deadline
-/// from `$1` (a month ago: a step late since then and not told yet is still told, after a
-/// restart or a first start too) to `$2` (beyond which no deadline is within the threshold),
-/// and those with an apology proposed since `$1`.
-const CANDIDATES: &str = "SELECT id FROM dossiers
+/// Dossiers that may owe an alert not raised yet (`alert_keys` holds those raised, by the
+/// instant each names): an appointment from `$3` (now) to `$2` (beyond which no deadline
+/// is within the threshold), a step deadline from `$1` (a month ago: a step that turned late
+/// since then and was not told, after a restart or a first start, is still told) to `$2`,
+/// and an apology proposed since `$1`.
+const CANDIDATES: &str = "SELECT id FROM dossiers d
         WHERE status IN (1, 2, 4) AND sort_due >= $3 AND sort_due < $2
+          AND NOT EXISTS (SELECT 1 FROM alert_keys k WHERE k.dossier_id = d.id
+              AND k.kind = 'due_soon' AND k.about = d.sort_due)
     UNION SELECT id FROM dossiers d
         WHERE status IN (1, 2, 4) AND step_due_at >= $1 AND step_due_at < $2
-          AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.dossier_id = d.id
-              AND a.kind = 'step_late' AND a.deadline = d.step_due_at)
-    UNION SELECT dossier_id FROM dossier_history
-        WHERE action = 'propose_apology' AND at >= $1
+          AND NOT EXISTS (SELECT 1 FROM alert_keys k WHERE k.dossier_id = d.id
+              AND k.kind = CASE WHEN d.step_due_at < $3 THEN 'step_late' ELSE 'step_due_soon' END
+              AND k.about = d.step_due_at)
+    UNION SELECT h.dossier_id FROM dossier_history h
+        WHERE h.action = 'propose_apology' AND h.at >= $1
+          AND NOT EXISTS (SELECT 1 FROM alert_keys k WHERE k.dossier_id = h.dossier_id
+              AND k.kind = 'apology_proposed' AND k.about = h.at)
     ORDER BY 1";
+/// Takes an alert's key: nothing when it was taken already (by an earlier sweep or another
+/// node), and then its alerts are not raised again.
+const TAKE_KEY: &str = "INSERT INTO alert_keys (dossier_id, alert_key, kind, about, raised_at)
+    VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
 const HOLDERS: &str =
     "SELECT DISTINCT r.staff_id FROM staff_roles r JOIN staff s ON s.id = r.staff_id
     WHERE r.agency_id = $1 AND r.role = $2 AND s.active = 1";
@@ -88,6 +98,16 @@ pub(crate) async fn enqueue_for(
     Ok(())
 }
 
+/// An alert a dossier owes, not raised yet, with those to tell and what each is sent.
+struct Owed {
+    dossier_id: i64,
+    kind: AlertKind,
+    key: String,
+    about: i64,
+    deadline: i64,
+    recipients: Vec<(i64, Reach, String)>,
+}
+
 /// Procedure names by version, read once per sweep.
 #[derive(Default)]
 pub(crate) struct ProcedureNames(HashMap<i64, String>);
@@ -119,7 +139,7 @@ impl Db {
     async fn raised_before(&self, dossier_id: i64, key: &str) -> Result<bool, DbError> {
         on_read!(self, pool => {
             let found: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM alerts WHERE dossier_id = $1 AND alert_key = $2 LIMIT 1",
+                "SELECT dossier_id FROM alert_keys WHERE dossier_id = $1 AND alert_key = $2",
             )
             .bind(dossier_id)
             .bind(key)
@@ -272,8 +292,9 @@ impl Db {
                 .await?
         });
         let mut holders: HashMap<(i64, Role), Vec<i64>> = HashMap::new();
-        let mut rows: Vec<(i64, i64, AlertKind, String, i64, serde_json::Value)> = Vec::new();
+        let mut reach: HashMap<i64, Reach> = HashMap::new();
         let mut procedure_names = ProcedureNames::default();
+        let mut owed: Vec<Owed> = Vec::new();
         for id in ids {
             let Some(d) = self.dossier(id).await? else {
                 continue;
@@ -310,69 +331,72 @@ impl Db {
                 }
                 to.sort_unstable();
                 to.dedup();
-                let deadline = alert.deadline.timestamp();
-                let payload = serde_json::json!({
+                let mut payload = serde_json::json!({
                     "event": "alert",
                     "code": d.code,
                     "alert": alert.kind.label_vi(),
                     "procedure": procedure_names.name(self, d.procedure_version_id).await?,
                     "due": alert.deadline.to_rfc3339(),
                 });
-                rows.extend(to.into_iter().map(|staff| {
-                    (
-                        staff,
-                        d.id,
-                        alert.kind,
-                        alert.key.clone(),
-                        deadline,
-                        payload.clone(),
-                    )
-                }));
+                let mut recipients = Vec::with_capacity(to.len());
+                for staff in to {
+                    let r = match reach.get(&staff) {
+                        Some(r) => r.clone(),
+                        None => {
+                            let r = self.reach(staff).await?;
+                            reach.insert(staff, r.clone());
+                            r
+                        }
+                    };
+                    let text = if r.to.is_empty() {
+                        String::new()
+                    } else {
+                        if let Some(fields) = payload.as_object_mut() {
+                            fields.insert("officer".into(), r.name.as_str().into());
+                        }
+                        payload.to_string()
+                    };
+                    recipients.push((staff, r, text));
+                }
+                owed.push(Owed {
+                    dossier_id: d.id,
+                    kind: alert.kind,
+                    key: alert.key,
+                    about: alert.about.timestamp(),
+                    deadline: alert.deadline.timestamp(),
+                    recipients,
+                });
             }
         }
-        if rows.is_empty() {
+        if owed.is_empty() {
             return Ok(0);
         }
-        // Each officer's channels, read once, and what each alert says there.
-        let mut reach: HashMap<i64, Reach> = HashMap::new();
-        let mut writes = Vec::with_capacity(rows.len());
-        for (staff_id, dossier_id, kind, key, deadline, payload) in rows {
-            let r = match reach.get(&staff_id) {
-                Some(r) => r.clone(),
-                None => {
-                    let r = self.reach(staff_id).await?;
-                    reach.insert(staff_id, r.clone());
-                    r
-                }
-            };
-            let payload = if r.to.is_empty() {
-                String::new()
-            } else {
-                let mut p = payload;
-                p["officer"] = serde_json::Value::from(r.name.as_str());
-                p.to_string()
-            };
-            writes.push((staff_id, dossier_id, kind, key, deadline, r, payload));
-        }
-        // The new alerts of one sweep, and their messages, in one transaction.
+        // The new keys of one sweep, their alerts and messages, in one transaction.
         let at = now.timestamp();
-        let raised = grouped_write!(self, conn => {
+        grouped_write!(self, conn => {
             let mut raised = 0u64;
-            for (staff_id, dossier_id, kind, key, deadline, r, payload) in &writes {
-                let new = conn
+            for o in &owed {
+                let taken = conn
                     .execute(
-                        RAISE,
-                        args![*staff_id, *dossier_id, kind.as_str(), key, *deadline, at],
+                        TAKE_KEY,
+                        args![o.dossier_id, o.key.as_str(), o.kind.as_str(), o.about, at],
                     )
                     .await?;
-                if new > 0 {
+                if taken == 0 {
+                    continue;
+                }
+                for (staff_id, r, payload) in &o.recipients {
+                    raised += conn
+                        .execute(
+                            RAISE,
+                            args![*staff_id, o.dossier_id, o.kind.as_str(), o.key.as_str(), o.deadline, at],
+                        )
+                        .await?;
                     enqueue_for(conn, r, "alert", payload, at).await?;
                 }
-                raised += new;
             }
             Ok::<_, DbError>(raised)
-        })?;
-        Ok(raised)
+        })
     }
 
     /// An officer's alerts, unread first, newest first.

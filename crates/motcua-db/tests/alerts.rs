@@ -110,6 +110,8 @@ async fn alerts_once_at_the_right_instant(engine: &str) {
     let late = (step_due + chrono::Duration::hours(1)).to_rfc3339();
     assert_eq!(raise(&db, &late[..19]).await, 1);
     assert_eq!(raise(&db, &late[..19]).await, 0);
+    // Each owed alert is kept once by its key: the step's "due soon" and "late".
+    assert_eq!(number(&url, "SELECT COUNT(*) FROM alert_keys").await, 2);
     let leader = db.alerts_of(p.unit_leader, 50).await.unwrap();
     assert!(leader.iter().any(|a| a.kind == AlertKind::StepLate));
     // The agency proposes an apology: the receiving counter is told, once.

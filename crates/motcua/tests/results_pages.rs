@@ -8,6 +8,30 @@ use axum::http::StatusCode;
 use chrono::Datelike;
 use common::*;
 
+/// The staff statistics of the year so far, for the province or one agency.
+async fn year_report(
+    app: &TestApp,
+    year: i32,
+    agency_id: Option<i64>,
+) -> motcua_db::StatisticsReport {
+    app.state
+        .db
+        .statistics_report(
+            &motcua_db::StatsFilter {
+                from: chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap(),
+                to: app.state.now().date_naive(),
+                agency_id,
+                field_code: None,
+                procedure_code: None,
+                level: None,
+                channel: None,
+            },
+            true,
+        )
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn the_public_results_are_the_staff_statistics() {
     let app = TestApp::new().await;
@@ -74,23 +98,7 @@ async fn the_public_results_are_the_staff_statistics() {
         .get(&format!("/ket-qua/du-lieu.json?nam={year}"), None)
         .await;
     assert_eq!(status, StatusCode::OK);
-    let report = app
-        .state
-        .db
-        .statistics_report(
-            &motcua_db::StatsFilter {
-                from: chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap(),
-                to: today,
-                agency_id: None,
-                field_code: None,
-                procedure_code: None,
-                level: None,
-                channel: None,
-            },
-            true,
-        )
-        .await
-        .unwrap();
+    let report = year_report(&app, year, None).await;
     let agencies = data["agencies"].as_array().unwrap();
     assert_eq!(agencies.len(), report.by_agency.len());
     for row in &report.by_agency {
@@ -128,6 +136,72 @@ async fn the_public_results_are_the_staff_statistics() {
     let province = lines.last().unwrap();
     assert!(province.starts_with(",Toàn tỉnh,"), "{province}");
     assert_eq!(province.split(',').nth(4), Some("3"));
+
+    // Two agencies side by side, each with its own Decision 766 groups: the staff
+    // statistics of that agency for the same period.
+    let (justice, finance) = (JUSTICE, FINANCE);
+    let page = get_page(
+        &app,
+        &format!("/ket-qua?nam={year}&so-sanh={justice}&so-sanh={finance}"),
+        None,
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let table = page
+        .body
+        .split("<table class=\"list compare\">")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .unwrap_or_else(|| panic!("a comparison table: {}", page.body));
+    assert!(
+        table.contains("<th scope=\"col\">Sở Tư pháp</th><th scope=\"col\">Sở Tài chính</th>"),
+        "{table}"
+    );
+    let (status, compared) = app
+        .get(
+            &format!("/ket-qua/du-lieu.json?nam={year}&so-sanh={justice},{finance}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let compared = compared["compared"].as_array().unwrap();
+    assert_eq!(compared.len(), 2);
+    let justice_id = app
+        .state
+        .db
+        .agency_by_code(justice)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let own = year_report(&app, year, Some(justice_id)).await;
+    assert_eq!(compared[0]["line"]["agency"], "Sở Tư pháp");
+    assert_eq!(compared[0]["line"]["received"], own.total.figures.received);
+    for (i, g) in own.evaluation.groups_766.iter().enumerate() {
+        assert_eq!(
+            compared[0]["groups_766"][i]["score"].as_f64(),
+            g.score,
+            "{}",
+            g.group.code()
+        );
+    }
+    // A code that is no agency, and too many at once, are named.
+    let unknown = get_page(
+        &app,
+        &format!("/ket-qua?nam={year}&so-sanh=000.99.99.H56"),
+        None,
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert!(unknown.body.contains("000.99.99.H56"), "{}", unknown.body);
+    let many = get_page(
+        &app,
+        &format!("/ket-qua?nam={year}&so-sanh=A,B,C,D,E"),
+        None,
+    )
+    .await;
+    assert_eq!(many.status, StatusCode::BAD_REQUEST);
+    assert!(many.body.contains("tối đa 4"), "{}", many.body);
 
     // A period that makes no sense is named, not served.
     let bad = get_page(&app, "/ket-qua?nam=2026&thang=13", None).await;

@@ -20,6 +20,20 @@ fn encode(text: &str) -> String {
         .collect()
 }
 
+/// The counter's queue tab whose address has `marker`, opened.
+async fn tab(app: &TestApp, session: &str, marker: &str) -> Reply {
+    let queue = get_page(app, "/can-bo", Some(session)).await;
+    let href = queue
+        .body
+        .split("href=\"")
+        .filter_map(|h| h.split('"').next())
+        .find(|h| h.contains(marker))
+        .unwrap_or_else(|| panic!("a tab with {marker}: {}", queue.body))
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    get_page(app, &href, Some(session)).await
+}
+
 /// A dossier received at the counter a month ago and forwarded to the Justice department,
 /// which has not resolved it: overdue now.
 async fn forwarded_a_month_ago(app: &TestApp) -> motcua_db::DossierRecord {
@@ -140,16 +154,7 @@ async fn the_counter_sees_what_is_overdue_elsewhere() {
     assert_ne!(d.current_agency_id, d.receiving_agency_id);
     assert!(d.state.overdue_at(app.state.now()));
     let session = staff_session(&app, "u.tn").await;
-    let queue = get_page(&app, "/can-bo", Some(&session)).await;
-    let tab = queue
-        .body
-        .split("href=\"")
-        .filter_map(|h| h.split('"').next())
-        .find(|h| h.contains("qua-han=1"))
-        .unwrap_or_else(|| panic!("an overdue-elsewhere tab: {}", queue.body))
-        .replace("&#38;", "&")
-        .replace("&amp;", "&");
-    let page = get_page(&app, &tab, Some(&session)).await;
+    let page = tab(&app, &session, "qua-han=1").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(&d.code), "{}", page.body);
     assert!(page.body.contains("light overdue"), "{}", page.body);
@@ -191,16 +196,7 @@ async fn the_counter_is_told_of_a_proposed_apology() {
     .unwrap();
     let other = forwarded_a_month_ago(&app).await;
     let session = staff_session(&app, "u.tn").await;
-    let queue = get_page(&app, "/can-bo", Some(&session)).await;
-    let tab = queue
-        .body
-        .split("href=\"")
-        .filter_map(|h| h.split('"').next())
-        .find(|h| h.contains("xin-loi=1"))
-        .unwrap_or_else(|| panic!("an apologies tab: {}", queue.body))
-        .replace("&#38;", "&")
-        .replace("&amp;", "&");
-    let page = get_page(&app, &tab, Some(&session)).await;
+    let page = tab(&app, &session, "xin-loi=1").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(&d.code), "{}", page.body);
     assert!(!page.body.contains(&other.code), "{}", page.body);

@@ -68,12 +68,14 @@ impl AlertKind {
     }
 }
 
-/// An alert the dossier owes: its kind, the deadline it is about, and the key that makes it
-/// once-only (`kind:step:deadline`).
+/// An alert the dossier owes: its kind, the deadline it is about, the instant its key names
+/// (the deadline, or when an apology was proposed), and the key that makes it once-only
+/// (`kind:step:deadline`, `apology_proposed:proposed_at`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertDue {
     pub kind: AlertKind,
     pub deadline: Instant,
+    pub about: Instant,
     pub key: String,
 }
 
@@ -96,6 +98,7 @@ pub fn alerts_due(
             out.push(AlertDue {
                 kind,
                 deadline,
+                about: deadline,
                 key: format!("{}:{}:{}", kind.as_str(), state.step, deadline.timestamp()),
             });
         }
@@ -110,6 +113,7 @@ pub fn alerts_due(
             out.push(AlertDue {
                 kind: AlertKind::StepLate,
                 deadline: step_due,
+                about: step_due,
                 key: format!(
                     "{}:{}:{}",
                     AlertKind::StepLate.as_str(),
@@ -123,6 +127,7 @@ pub fn alerts_due(
         out.push(AlertDue {
             kind: AlertKind::ApologyProposed,
             deadline: a.previous_due,
+            about: a.proposed_at,
             key: format!(
                 "{}:{}",
                 AlertKind::ApologyProposed.as_str(),

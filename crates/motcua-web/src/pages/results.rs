@@ -1,6 +1,8 @@
 //! Kết quả giải quyết — the province's public results (`/ket-qua`). For a month or a year it
 //! shows each agency's dossiers received, accepted and resolved, its on-time rate and online
-//! share, and the Decision 766 groups motcua computes, with a chart. The same figures are open
+//! share, and the Decision 766 groups motcua computes, with a chart; up to four agencies side
+//! by side, each with its own Decision 766 groups (`?so-sanh=CODE&so-sanh=CODE`). The same
+//! figures are open
 //! data at stable addresses (`/ket-qua/du-lieu.csv`, `/ket-qua/du-lieu.json`). Only counts
 //! leave: no dossier and no person. The figures are the staff statistics' report for the same
 //! period, computed at most once every five minutes per period.
@@ -25,11 +27,15 @@ use crate::statistics::chart::{self, Bar};
 /// How long a period's figures are reused.
 const FRESH_SECONDS: u64 = 300;
 
-/// A period (first and last day) and its report, with when it was computed.
+/// A period (first and last day) and agency (none: the province), and its report, with
+/// when it was computed.
 type Entry = (
-    (NaiveDate, NaiveDate),
+    (NaiveDate, NaiveDate, Option<i64>),
     (std::time::Instant, Arc<StatisticsReport>),
 );
+
+/// Most agencies compared side by side.
+const MOST_COMPARED: usize = 4;
 
 /// Recently computed reports by period.
 #[derive(Debug, Default)]
@@ -76,6 +82,13 @@ pub struct Group {
     pub formula: &'static str,
 }
 
+/// An agency compared side by side: its line and its own Decision 766 groups.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Compared {
+    pub line: Line,
+    pub groups_766: Vec<Group>,
+}
+
 /// The open data of a period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OpenData {
@@ -87,6 +100,57 @@ pub struct OpenData {
     /// Citizens' ratings given in motcua in the period, and those satisfied.
     pub ratings: i64,
     pub ratings_satisfied: i64,
+    /// The agencies asked for side by side, in the order asked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub compared: Vec<Compared>,
+}
+
+/// The agency codes asked for side by side: every `so-sanh` of the query (also written
+/// comma-separated), at most [`MOST_COMPARED`], each once.
+fn compared_codes(query: Option<&str>) -> Result<Vec<String>, PageError> {
+    let mut out: Vec<String> = Vec::new();
+    for pair in query.unwrap_or_default().split('&') {
+        let Some(value) = pair.strip_prefix("so-sanh=") else {
+            continue;
+        };
+        let value = value.replace("%2C", ",").replace("%2c", ",");
+        for code in value.split([',', '+']) {
+            let code = code.trim().to_string();
+            if code.is_empty() {
+                continue;
+            }
+            if !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') {
+                return Err(PageError::Invalid(format!(
+                    "mã cơ quan “{code}” không hợp lệ"
+                )));
+            }
+            if !out.contains(&code) {
+                out.push(code);
+            }
+        }
+    }
+    if out.len() > MOST_COMPARED {
+        return Err(PageError::Invalid(format!(
+            "chỉ so sánh được tối đa {MOST_COMPARED} cơ quan một lúc (đã chọn {})",
+            out.len()
+        )));
+    }
+    Ok(out)
+}
+
+fn groups_of(report: &StatisticsReport) -> Vec<Group> {
+    report
+        .evaluation
+        .groups_766
+        .iter()
+        .map(|g| Group {
+            code: g.group.code(),
+            name: g.group.label_vi(),
+            score: g.score,
+            max: g.max,
+            formula: g.formula,
+        })
+        .collect()
 }
 
 /// The period asked for: a month of a year, or a year, up to today.
@@ -126,12 +190,13 @@ fn period(q: &ResultsQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), 
 }
 
 /// The report of a period, from the cache when fresh.
-async fn report(
+async fn report_of(
     app: &AppState,
     from: NaiveDate,
     to: NaiveDate,
+    agency_id: Option<i64>,
 ) -> Result<Arc<StatisticsReport>, PageError> {
-    let key = (from, to);
+    let key = (from, to, agency_id);
     if let Ok(cache) = app.results.0.lock()
         && let Some((_, (at, report))) = cache.iter().find(|(k, _)| *k == key)
         && at.elapsed().as_secs() < FRESH_SECONDS
@@ -141,7 +206,7 @@ async fn report(
     let filter = StatsFilter {
         from,
         to,
-        agency_id: None,
+        agency_id,
         field_code: None,
         procedure_code: None,
         level: None,
@@ -177,14 +242,24 @@ fn line(code: String, r: &Named, (ratings, satisfied): (i64, i64)) -> Line {
     }
 }
 
-/// The open data of the period asked for.
-async fn open_data(app: &AppState, q: &ResultsQuery) -> Result<OpenData, PageError> {
+/// The open data of the period asked for, with the agencies of `compare` side by side.
+async fn open_data(
+    app: &AppState,
+    q: &ResultsQuery,
+    compare: &[String],
+) -> Result<OpenData, PageError> {
     let (from, to) = period(q, app.now().date_naive())?;
-    let report = report(app, from, to).await?;
-    let codes: HashMap<String, String> = app
-        .db
-        .agencies()
-        .await?
+    let all = app.db.agencies().await?;
+    let mut chosen = Vec::with_capacity(compare.len());
+    for code in compare {
+        let agency = all
+            .iter()
+            .find(|a| a.code == *code)
+            .ok_or_else(|| PageError::Invalid(format!("không có cơ quan mã “{code}”")))?;
+        chosen.push(agency.id);
+    }
+    let report = report_of(app, from, to, None).await?;
+    let codes: HashMap<String, String> = all
         .into_iter()
         .map(|a| (a.id.to_string(), a.code))
         .collect();
@@ -212,6 +287,36 @@ async fn open_data(app: &AppState, q: &ResultsQuery) -> Result<OpenData, PageErr
         })
         .collect();
     agencies.sort_by_cached_key(|l| motcua_domain::text::vi_sort_key(&l.agency));
+    let mut compared = Vec::with_capacity(chosen.len());
+    for id in chosen {
+        let own = report_of(app, from, to, Some(id)).await?;
+        let Some(line) = agencies
+            .iter()
+            .find(|l| codes.get(&id.to_string()) == Some(&l.agency_code))
+            .cloned()
+        else {
+            // An agency that counted nothing in the period: its line is all zeros.
+            let name = app.db.agency(id).await?.map(|a| a.name).unwrap_or_default();
+            let empty = Named {
+                key: id.to_string(),
+                name,
+                summary: own.total.clone(),
+            };
+            compared.push(Compared {
+                line: line(
+                    codes.get(&id.to_string()).cloned().unwrap_or_default(),
+                    &empty,
+                    (0, 0),
+                ),
+                groups_766: groups_of(&own),
+            });
+            continue;
+        };
+        compared.push(Compared {
+            line,
+            groups_766: groups_of(&own),
+        });
+    }
     Ok(OpenData {
         from,
         to,
@@ -221,20 +326,10 @@ async fn open_data(app: &AppState, q: &ResultsQuery) -> Result<OpenData, PageErr
             (report.ratings.count, report.ratings.satisfied),
         ),
         agencies,
-        groups_766: report
-            .evaluation
-            .groups_766
-            .iter()
-            .map(|g| Group {
-                code: g.group.code(),
-                name: g.group.label_vi(),
-                score: g.score,
-                max: g.max,
-                formula: g.formula,
-            })
-            .collect(),
+        groups_766: groups_of(&report),
         ratings: report.ratings.count,
         ratings_satisfied: report.ratings.satisfied,
+        compared,
     })
 }
 
@@ -251,6 +346,11 @@ struct ResultsPage {
     query: String,
     chart: Vec<Bar>,
     numbered: bool,
+    /// Every agency of the period's table, for choosing which to compare: code, name and
+    /// whether it is compared now.
+    choices: Vec<(String, String, bool)>,
+    /// The rows of the side-by-side table: a label and one cell per compared agency.
+    comparison: Vec<(String, Vec<String>)>,
 }
 
 impl ResultsPage {
@@ -271,7 +371,8 @@ pub async fn page(
 ) -> Result<Response, PageError> {
     let frame = Frame::new(&headers, &uri);
     let t = frame.t;
-    let data = open_data(&app, &q).await?;
+    let compare = compared_codes(uri.query())?;
+    let data = open_data(&app, &q, &compare).await?;
     let mut ranked: Vec<&Line> = data.agencies.iter().filter(|l| l.resolved > 0).collect();
     ranked.sort_by(|a, b| {
         b.on_time_rate
@@ -295,7 +396,21 @@ pub async fn page(
         Some(m) => format!("nam={}&thang={m}", data.from.year()),
         None => format!("nam={}", data.from.year()),
     };
+    let choices = data
+        .agencies
+        .iter()
+        .map(|l| {
+            (
+                l.agency_code.clone(),
+                l.agency.clone(),
+                compare.contains(&l.agency_code),
+            )
+        })
+        .collect();
+    let comparison = comparison_rows(&data.compared, t);
     Ok(render(&ResultsPage {
+        choices,
+        comparison,
         t,
         other_lang: frame.other_lang,
         back: frame.back,
@@ -309,11 +424,58 @@ pub async fn page(
     }))
 }
 
+/// The side-by-side table: the figures, then each Decision 766 group, one column per agency.
+fn comparison_rows(compared: &[Compared], t: Tr) -> Vec<(String, Vec<String>)> {
+    if compared.is_empty() {
+        return Vec::new();
+    }
+    let count = |label: &str, f: fn(&Line) -> i64| {
+        (
+            t.get(label).to_string(),
+            compared.iter().map(|c| f(&c.line).to_string()).collect(),
+        )
+    };
+    let rate = |label: &str, f: fn(&Line) -> Option<f64>| {
+        (
+            t.get(label).to_string(),
+            compared
+                .iter()
+                .map(|c| chart::percent(f(&c.line), t))
+                .collect(),
+        )
+    };
+    let mut rows = vec![
+        count("stats.received", |l| l.received),
+        count("results.accepted", |l| l.accepted),
+        count("stats.resolved", |l| l.resolved),
+        rate("stats.on_time_rate", |l| l.on_time_rate),
+        rate("stats.online_share", |l| l.online_share),
+        count("stats.overdue", |l| l.overdue_at_end),
+        rate("results.satisfaction", |l| l.satisfaction),
+    ];
+    for (i, g) in compared[0].groups_766.iter().enumerate() {
+        rows.push((
+            format!("{} — {} (/{})", g.code, g.name, chart::decimal(g.max, t)),
+            compared
+                .iter()
+                .map(|c| {
+                    c.groups_766
+                        .get(i)
+                        .and_then(|g| g.score)
+                        .map_or_else(|| "—".into(), |v| chart::decimal(v, t))
+                })
+                .collect(),
+        ));
+    }
+    rows
+}
+
 pub async fn json(
     State(app): State<Arc<AppState>>,
+    uri: Uri,
     PageQuery(q): PageQuery<ResultsQuery>,
 ) -> Result<Response, PageError> {
-    let data = open_data(&app, &q).await?;
+    let data = open_data(&app, &q, &compared_codes(uri.query())?).await?;
     Ok((
         [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
         axum::Json(data),
@@ -367,7 +529,7 @@ pub async fn csv_file(
     State(app): State<Arc<AppState>>,
     PageQuery(q): PageQuery<ResultsQuery>,
 ) -> Result<Response, PageError> {
-    let data = open_data(&app, &q).await?;
+    let data = open_data(&app, &q, &[]).await?;
     let name = format!("ket-qua-{}-{}.csv", data.from, data.to);
     Ok((
         StatusCode::OK,
@@ -392,6 +554,25 @@ mod tests {
         assert_eq!(field("Sở Tư pháp"), "Sở Tư pháp");
         assert_eq!(field("UBND xã A, huyện B"), "\"UBND xã A, huyện B\"");
         assert_eq!(field("a \"b\""), "\"a \"\"b\"\"\"");
+    }
+
+    #[test]
+    fn compared_agencies_are_read_from_the_query() {
+        let codes = |q: &str| compared_codes(Some(q)).map_err(|e| format!("{e:?}"));
+        assert_eq!(
+            codes("nam=2026&so-sanh=000.00.03.H56&so-sanh=000.00.12.H56").ok(),
+            Some(vec![
+                "000.00.03.H56".to_string(),
+                "000.00.12.H56".to_string()
+            ])
+        );
+        assert_eq!(
+            codes("so-sanh=000.00.03.H56%2C000.00.03.H56").ok(),
+            Some(vec!["000.00.03.H56".to_string()])
+        );
+        assert!(codes("so-sanh=%3Cscript%3E").is_err());
+        assert!(codes("so-sanh=A,B,C,D,E").is_err());
+        assert_eq!(codes("nam=2026").ok(), Some(Vec::new()));
     }
 
     #[test]
