@@ -115,6 +115,15 @@ fn time_of_day(rng: &mut Rng) -> NaiveTime {
         .unwrap_or(NaiveTime::MIN)
 }
 
+/// Whether a commune's counter receives the procedure (else the Centre's).
+fn at_commune(procedure: &Procedure) -> bool {
+    procedure.levels.contains(&AgencyLevel::Commune)
+        || procedure
+            .agencies
+            .iter()
+            .any(|a| COMMUNES.contains(&a.as_str()))
+}
+
 /// Everything a plan still needs once its end and detours are known.
 pub(crate) struct Draft {
     pub end: End,
@@ -135,6 +144,9 @@ pub(crate) fn choose(
     let end = draft.end;
     let fits = |p: &Procedure| {
         specialist_step(p).is_some()
+            // Those just accepted wait at the Centre's counter, where its demo officers
+            // sign in and find them whatever the hour the demo is made.
+            && (end != Accepted || !at_commune(p))
             && (!received_remotely(end) || p.offers(Channel::Online) || p.offers(Channel::Post))
             && (!draft.payment || can_charge(p))
             && (draft.apology.is_none() || can_apologise(p))
@@ -175,12 +187,7 @@ pub(crate) fn choose(
     };
     let limit = case.time_for(channel).map_or(5, limit_days);
 
-    let at_commune = procedure.levels.contains(&AgencyLevel::Commune)
-        || procedure
-            .agencies
-            .iter()
-            .any(|a| COMMUNES.contains(&a.as_str()));
-    let (receiving, commune) = if at_commune {
+    let (receiving, commune) = if at_commune(procedure) {
         let i = rng.weighted(&[50, 30, 20]);
         (COMMUNES[i], Some(i))
     } else {
