@@ -2,7 +2,7 @@
 //! succeed, fail for a while, refuse, or hang.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "../../motcua-db/tests/common/mod.rs"]
+#[path = "../../motcua-db/tests/suite/common/mod.rs"]
 mod common;
 mod loopback;
 

@@ -1,0 +1,140 @@
+//! Signing keys and signed results on both engines: keys stored as configured (a file path,
+//! or a demo secret marked as such), signed results by their random public id, once per
+//! file, each with its audit entry.
+
+use crate::common::*;
+use chrono::DateTime;
+use motcua_db::{Db, KeySource, NewAttachment, NewSignedResult, Purpose, SigningKey};
+use motcua_domain::agency::Role;
+use motcua_domain::calendar::Instant;
+use motcua_domain::dossier::Actor;
+
+fn now() -> Instant {
+    DateTime::parse_from_rfc3339("2026-03-02T08:00:00+07:00").unwrap()
+}
+
+async fn dossier_with_result(db: &Db, counter: i64) -> (i64, String, i64) {
+    let d = db
+        .intake(
+            intake("Lê Thị Thu"),
+            CENTRE,
+            &Actor::Staff {
+                id: counter,
+                roles: vec![Role::CounterOfficer],
+            },
+            &CALENDAR,
+            now(),
+        )
+        .await
+        .unwrap();
+    let file = NewAttachment {
+        component: None,
+        purpose: Purpose::Result,
+        name: "ket-qua.pdf".into(),
+        sha256: "ab".repeat(32),
+        size: 10,
+        media_type: "application/pdf",
+    };
+    db.attach_files(d.id, &d.code, vec![file], "staff:1".into(), now())
+        .await
+        .unwrap();
+    let file_id = db.attachments(d.id).await.unwrap()[0].id;
+    (d.id, d.code, file_id)
+}
+
+async fn keys_and_signed_results(engine: &str) {
+    let Some((db, _)) = fresh(engine).await else {
+        return;
+    };
+    let p = province(&db).await;
+    let justice = db.agency_by_code(JUSTICE).await.unwrap().unwrap();
+    let finance = db.agency_by_code(FINANCE).await.unwrap().unwrap();
+    assert_eq!(db.signing_key(justice.id).await.unwrap(), None);
+
+    // A demo key keeps its secret in the row, marked demo; a real one only its file's path.
+    let demo = SigningKey {
+        agency_id: justice.id,
+        certificate: vec![0x30, 0x82, 0x01, 0x00],
+        certificate_sha256: "cd".repeat(32),
+        subject: "CN=Sở Tư pháp,O=motcua demo,C=VN".into(),
+        source: KeySource::Demo([7; 32]),
+    };
+    db.set_signing_key(&demo, "demo", now()).await.unwrap();
+    let stored = db.signing_key(justice.id).await.unwrap().unwrap();
+    assert_eq!(stored, demo);
+    assert!(stored.is_demo());
+    let file_key = SigningKey {
+        agency_id: finance.id,
+        source: KeySource::File("/etc/motcua/keys/so-tai-chinh.p8".into()),
+        ..demo.clone()
+    };
+    db.set_signing_key(&file_key, "admin", now()).await.unwrap();
+    let stored = db.signing_key(finance.id).await.unwrap().unwrap();
+    assert_eq!(stored, file_key);
+    assert!(!stored.is_demo());
+    // Replacing a key keeps one row per agency.
+    let replaced = SigningKey {
+        certificate_sha256: "ef".repeat(32),
+        ..file_key.clone()
+    };
+    db.set_signing_key(&replaced, "admin", now()).await.unwrap();
+    assert_eq!(db.signing_key(finance.id).await.unwrap().unwrap(), replaced);
+
+    let (dossier_id, code, file_id) = dossier_with_result(&db, p.counter).await;
+    let new = NewSignedResult {
+        dossier_id,
+        dossier_code: code.clone(),
+        file_id,
+        file_sha256: "ab".repeat(32),
+        signature_sha256: "12".repeat(32),
+        agency_id: justice.id,
+        signer: "Sở Tư pháp".into(),
+        certificate_sha256: "cd".repeat(32),
+        signed_at: now(),
+        signed_by: format!("staff:{}", p.director),
+    };
+    let id = db.record_signed_result(new.clone()).await.unwrap();
+    assert_eq!(id.len(), 20);
+    assert!(id.bytes().all(|b| b.is_ascii_alphanumeric()), "{id}");
+    let found = db.signed_result(&id).await.unwrap().unwrap();
+    assert_eq!(
+        (found.dossier_id, found.file_id, found.signer.as_str()),
+        (dossier_id, file_id, "Sở Tư pháp")
+    );
+    assert_eq!(found.signed_at, now());
+    assert_eq!(found.signed_by, format!("staff:{}", p.director));
+    assert_eq!(db.signed_results_of(dossier_id).await.unwrap(), vec![found]);
+    // Ids are not sequential and unknown ones are simply absent.
+    assert_eq!(db.signed_result("1").await.unwrap(), None);
+    assert_eq!(db.signed_result(&"A".repeat(20)).await.unwrap(), None);
+    // A file is signed once.
+    let again = db.record_signed_result(new).await.unwrap_err();
+    assert!(again.to_string().contains("đã được ký"), "{again}");
+    assert_eq!(db.signed_results_of(dossier_id).await.unwrap().len(), 1);
+
+    // The signature and the keys are in the audit chain, which still holds.
+    let trail = db.audit_of("dossier", &code).await.unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|e| e.action == "sign_result" && e.detail.contains(&id))
+    );
+    let report = db.audit_verify().await.unwrap();
+    assert_eq!(report.first_broken, None);
+    let keys = db
+        .audit_of("agency", &finance.id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(
+        keys.iter()
+            .filter(|e| e.action == "set_signing_key")
+            .count(),
+        2
+    );
+    assert!(
+        keys.iter().all(|e| !e.detail.contains("0707")),
+        "no secret in the audit"
+    );
+}
+
+on_both!(keys_and_signed_results);

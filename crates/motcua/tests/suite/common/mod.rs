@@ -1,0 +1,336 @@
+//! `TestApp`: a fresh SQLite database with a small province and the demo catalogue, and the
+//! real router called in-process.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use motcua_db::{Db, NewAgency, NewStaff};
+use motcua_domain::agency::{AgencyLevel, Role};
+use motcua_domain::calendar::{CalendarConfig, WorkCalendar, shipped_overrides};
+use serde_json::Value;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub use crate::process::*;
+
+pub const PROVINCE: &str = "000.00.00.H56";
+pub const CENTRE: &str = "000.01.01.H56";
+pub const JUSTICE: &str = "000.00.03.H56";
+pub const FINANCE: &str = "000.00.12.H56";
+
+pub struct TestApp {
+    pub state: Arc<motcua_web::AppState>,
+    pub router: axum::Router,
+    pub url: String,
+    /// The folder of the attached files.
+    pub files_dir: std::path::PathBuf,
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        Self::with_security(motcua_web::SecuritySettings::default()).await
+    }
+
+    /// [`TestApp::new`] behind the given proxies.
+    pub async fn with_security(security: motcua_web::SecuritySettings) -> Self {
+        Self::build(temp_url(), security).await
+    }
+
+    /// The small province on the database at `url` (either engine).
+    pub async fn on(url: String) -> Self {
+        Self::build(url, motcua_web::SecuritySettings::default()).await
+    }
+
+    async fn build(url: String, security: motcua_web::SecuritySettings) -> Self {
+        let db = Db::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        let agency = |code: &str, name: &str, parent: Option<&str>| NewAgency {
+            code: code.into(),
+            name: name.into(),
+            level: AgencyLevel::Province,
+            parent_code: parent.map(str::to_string),
+            phone: None,
+            address: None,
+        };
+        for a in [
+            agency(PROVINCE, "Ủy ban nhân dân tỉnh Thanh Hóa", None),
+            agency(
+                "000.00.01.H56",
+                "Văn phòng Ủy ban nhân dân tỉnh",
+                Some(PROVINCE),
+            ),
+            agency(
+                CENTRE,
+                "Trung tâm Phục vụ hành chính công tỉnh",
+                Some("000.00.01.H56"),
+            ),
+            agency(JUSTICE, "Sở Tư pháp", Some(PROVINCE)),
+            agency(FINANCE, "Sở Tài chính", Some(PROVINCE)),
+        ] {
+            db.create_agency(&a, "test").await.unwrap();
+        }
+        for (username, code, role) in [
+            ("tn", CENTRE, Role::CounterOfficer),
+            ("cv", JUSTICE, Role::Specialist),
+            ("tp", JUSTICE, Role::UnitLeader),
+            ("gd", JUSTICE, Role::AgencyLeader),
+            ("ct", PROVINCE, Role::AgencyLeader),
+            ("cvtc", FINANCE, Role::Specialist),
+            ("qt", PROVINCE, Role::Administrator),
+        ] {
+            let s = db
+                .create_staff(
+                    &NewStaff {
+                        username: format!("u.{username}"),
+                        full_name: format!("Cán bộ {username}"),
+                        token: Some(format!("tok-{username}")),
+                        ..NewStaff::default()
+                    },
+                    "test",
+                )
+                .await
+                .unwrap();
+            db.grant(s.id, code, role, "test").await.unwrap();
+        }
+        // The procedures of the two departments from the demo catalogue.
+        let all = motcua_domain::catalogue::parse_catalogue(include_str!(
+            "../../../../../data/demo/catalogue.json"
+        ))
+        .unwrap();
+        let mine: Vec<_> = all
+            .into_iter()
+            .filter(|p| {
+                let known = [PROVINCE, "000.00.01.H56", CENTRE, JUSTICE, FINANCE];
+                p.agencies
+                    .iter()
+                    .all(|a| [JUSTICE, FINANCE].contains(&a.as_str()))
+                    && p.coordinating.iter().all(|a| known.contains(&a.as_str()))
+                    && p.workflow.iter().all(|s| match &s.agency {
+                        motcua_domain::catalogue::StepAgency::Agency(c) => {
+                            known.contains(&c.as_str())
+                        }
+                        _ => true,
+                    })
+            })
+            .collect();
+        db.publish_procedures(&mine, "test", None).await.unwrap();
+        db.set_calendar_days(&shipped_overrides().unwrap(), "test")
+            .await
+            .unwrap();
+        let calendar = WorkCalendar::new(CalendarConfig {
+            overrides: shipped_overrides().unwrap(),
+            ..CalendarConfig::default()
+        })
+        .unwrap();
+        let files_dir = std::env::temp_dir().join(format!(
+            "motcua-files-{}",
+            motcua_db::random_token(6).unwrap()
+        ));
+        let files = motcua_db::FileStore::open(&files_dir).unwrap();
+        let state = motcua_web::AppState::with_settings(
+            db,
+            calendar,
+            files,
+            motcua_web::DocsSettings::default(),
+            security,
+        );
+        let router = motcua_web::router(Arc::clone(&state));
+        Self {
+            state,
+            router,
+            url,
+            files_dir,
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            request = request.header("authorization", format!("Bearer {t}"));
+        }
+        let request = match body {
+            Some(b) => request
+                .header("content-type", "application/json")
+                .body(Body::from(b.to_string())),
+            None => request.body(Body::empty()),
+        }
+        .unwrap();
+        self.raw(request).await
+    }
+
+    pub async fn raw(&self, request: Request<Body>) -> (StatusCode, Value) {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
+            .await
+            .unwrap();
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        (status, value)
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
+        self.call(Method::GET, path, token, None).await
+    }
+
+    /// Takes `action` on the dossier `d` (as the API returned it) with `token`, at the
+    /// version it carries; the transition must succeed. Returns the dossier after it.
+    pub async fn act(&self, token: &str, d: &Value, action: Value) -> Value {
+        let mut body = action;
+        body["expected_version"] = d["version"].clone();
+        let (status, d) = self
+            .post(
+                &format!("/api/v1/dossiers/{}/transitions", d["id"]),
+                Some(token),
+                body,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{d}");
+        d
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+}
+
+/// A complete counter intake of the lawyer's certificate procedure (1.000828, Sở Tư pháp).
+pub fn lawyer_intake() -> Value {
+    serde_json::json!({
+        "receiving_agency": CENTRE,
+        "procedure_code": "1.000828",
+        "case_code": "chung",
+        "channel": "counter",
+        "applicant": {
+            "kind": "person",
+            "name": "Nguyễn Thị Thu Hà",
+            "id_number": "038190012345",
+            "phone": "0912 345 678",
+            "notify": ["sms"]
+        },
+        "components": [
+            {"code": "tp-01", "form": "original"},
+            {"code": "tp-02", "form": "copy"},
+            {"code": "tp-03", "form": "original"},
+            {"code": "tp-04", "form": "original"}
+        ],
+        "return_method": "in_person"
+    })
+}
+
+/// A page's answer, as the page tests read it.
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: String,
+    pub bytes: Vec<u8>,
+    pub headers: axum::http::HeaderMap,
+    /// Where a redirect points ("" otherwise).
+    pub location: String,
+}
+
+/// Sends a request to the router in-process.
+pub async fn send(app: &TestApp, request: Request<Body>) -> Reply {
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let location = headers
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let bytes = axum::body::to_bytes(response.into_body(), 20 << 20)
+        .await
+        .unwrap()
+        .to_vec();
+    Reply {
+        status,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes,
+        headers,
+        location,
+    }
+}
+
+/// GET a page, with a session cookie if given.
+pub async fn get_page(app: &TestApp, path: &str, cookie: Option<&str>) -> Reply {
+    let mut r = Request::builder().uri(path).header("host", "motcua.test");
+    if let Some(c) = cookie {
+        r = r.header("cookie", c);
+    }
+    send(app, r.body(Body::empty()).unwrap()).await
+}
+
+/// POST a urlencoded form, with a session cookie if given.
+pub async fn post_form(app: &TestApp, path: &str, cookie: Option<&str>, form: &str) -> Reply {
+    let (cookie, form) = as_browser(path, cookie, form);
+    let mut r = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header("host", "motcua.test")
+        .header("content-type", "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        r = r.header("cookie", c);
+    }
+    send(app, r.body(Body::from(form)).unwrap()).await
+}
+
+/// The CSRF token of the first form on a page.
+pub fn csrf_of(html: &str) -> String {
+    let at = html
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a CSRF token")
+        + 19;
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+/// The session cookie of a staff member signed in now (the session is opened directly; the
+/// sign-in form has its own tests).
+pub async fn staff_session(app: &TestApp, username: &str) -> String {
+    let s = app
+        .state
+        .db
+        .staff_by_username(username)
+        .await
+        .unwrap()
+        .unwrap();
+    let token = app
+        .state
+        .db
+        .create_session(s.id, app.state.now().timestamp())
+        .await
+        .unwrap();
+    format!("motcua_session={token}")
+}
+
+/// The sign-in forms' token as a browser holds it: the cookie the form page set, and the
+/// field the form carries (they must match).
+pub const FORM_TOKEN: &str = "TESTFORMTOKEN23456789ABC";
+pub const FORM_COOKIE: &str = "motcua_form=TESTFORMTOKEN23456789ABC";
+
+/// A sign-in or registration form as a browser sends it after loading the form page: with
+/// the form cookie and its token. Other forms pass through unchanged.
+pub fn as_browser(path: &str, cookie: Option<&str>, form: &str) -> (Option<String>, String) {
+    let sign_in_form = [
+        "/can-bo/dang-nhap",
+        "/cong-dan/dang-nhap",
+        "/cong-dan/dang-ky",
+    ]
+    .contains(&path.split('?').next().unwrap_or_default());
+    if !sign_in_form || form.contains("csrf=") {
+        return (cookie.map(str::to_string), form.to_string());
+    }
+    let cookie = match cookie {
+        Some(c) => format!("{c}; {FORM_COOKIE}"),
+        None => FORM_COOKIE.to_string(),
+    };
+    (Some(cookie), format!("{form}&csrf={FORM_TOKEN}"))
+}

@@ -1,0 +1,35 @@
+//! motcua's integration tests, built as one program (one link of the whole application,
+//! not one per file): the HTTP API and pages in-process ([`common`]), the `motcua` binary as
+//! an operator runs it ([`process`]), and headless chromium against a served demo
+//! province ([`e2e`]). Each module below is one area's tests.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+mod e2e;
+mod process;
+
+mod accessibility;
+mod api;
+mod audit_anchor;
+mod backup_restore;
+mod browser;
+mod browser_flows;
+mod citizen_pages;
+mod cli_bench;
+mod cli_calendar;
+mod cli_database;
+mod cli_report;
+mod crash;
+mod demo_load;
+mod forms_pages;
+mod notify_pages;
+mod pages;
+mod results_pages;
+mod route_access;
+mod security_pages;
+mod signed_results;
+mod staff_pages;
+mod staff_tools;
+mod statistics;
+mod ticket_pages;
+mod worker_crash;
