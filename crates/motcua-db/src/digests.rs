@@ -167,7 +167,7 @@ impl Db {
     ) -> Result<Vec<(DigestGroup, i64, DigestItem)>, DbError> {
         let after_next = next_working_day(calendar, today)?
             .succ_opt()
-            .ok_or_else(|| DbError::Corrupt("ngày ngoài lịch".into()))?;
+            .ok_or_else(|| DbError::Internal("ngày ngoài lịch".into()))?;
         let bound = calendar.start_of(after_next)?.timestamp();
         let since = (now - chrono::Duration::days(60)).timestamp();
         let ids: Vec<i64> = on_read!(self, pool => {

@@ -116,8 +116,9 @@ impl Db {
     /// commit). PostgreSQL is copied with `pg_dump` instead.
     pub async fn snapshot_into(&self, target: &std::path::Path) -> Result<(), DbError> {
         let Engine::Sqlite { read, .. } = &self.engine else {
-            return Err(DbError::Corrupt(
-                "bản sao trực tiếp chỉ dành cho SQLite; PostgreSQL dùng pg_dump".into(),
+            return Err(DbError::invalid(
+                "database",
+                "bản sao trực tiếp chỉ dành cho SQLite; PostgreSQL dùng pg_dump",
             ));
         };
         let target = target.to_string_lossy().into_owned();
@@ -140,7 +141,7 @@ impl Db {
             .await?;
         let busy: i64 = sqlx::Row::try_get(&row, 0)?;
         if busy != 0 {
-            return Err(DbError::Corrupt(
+            return Err(DbError::Unavailable(
                 "không gộp được nhật ký ghi (WAL) vào tệp: còn kết nối đang đọc".into(),
             ));
         }

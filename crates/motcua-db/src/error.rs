@@ -22,8 +22,21 @@ pub enum DbError {
     Transition(#[from] TransitionError),
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    /// Stored data that does not read back as written: a damaged row, an unknown stored
+    /// name, a file whose bytes changed.
     #[error("dữ liệu lưu trữ bị hỏng: {0}")]
     Corrupt(String),
+    /// The database cannot serve now (its writer stopped, its log could not be made durable,
+    /// its schema is newer than this program): worth trying again once the cause is fixed.
+    #[error("cơ sở dữ liệu không phục vụ được: {0}")]
+    Unavailable(String),
+    /// A file could not be read or written (the disk, permissions): nothing says the data is
+    /// damaged.
+    #[error("lỗi đọc ghi tệp: {0}")]
+    Io(String),
+    /// A fault of the program itself (a broken invariant), never of the data or the request.
+    #[error("lỗi nội bộ: {0}")]
+    Internal(String),
     #[error("lỗi cơ sở dữ liệu: {0}")]
     Sql(#[from] sqlx::Error),
     #[error("lỗi cơ sở dữ liệu: {0}")]
@@ -41,6 +54,18 @@ fn list(errors: &[FieldError]) -> String {
 impl DbError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         Self::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// Whether the database cannot serve now (worth trying again later): its writer stopped
+    /// or its log failed, or its connections are closed, exhausted or cut.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            Self::Unavailable(_)
+                | Self::Sql(
+                    sqlx::Error::PoolClosed | sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)
+                )
+        )
     }
 
     /// Whether the database refused a duplicate of a unique key.

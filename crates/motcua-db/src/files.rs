@@ -184,7 +184,7 @@ impl FileStore {
     pub fn open(root: impl Into<PathBuf>) -> Result<Self, DbError> {
         let root = root.into();
         std::fs::create_dir_all(&root).map_err(|e| {
-            DbError::Corrupt(format!(
+            DbError::Io(format!(
                 "không tạo được thư mục lưu tệp {}: {e}",
                 root.display()
             ))
@@ -233,7 +233,10 @@ impl FileStore {
         let path = self.path_of(digest)?;
         let expected = digest.to_string();
         blocking(move || {
-            let bytes = std::fs::read(&path).map_err(|_| DbError::NotFound("tệp"))?;
+            let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => DbError::NotFound("tệp"),
+                _ => DbError::Io(format!("không đọc được tệp {expected}: {e}")),
+            })?;
             if hex(&Sha256::digest(&bytes)) != expected {
                 return Err(DbError::Corrupt(format!("tệp {expected} đã bị thay đổi")));
             }
@@ -251,13 +254,13 @@ fn hex(bytes: &[u8]) -> String {
 /// same folder, synced, then renamed into place.
 fn write_once(path: &std::path::Path, bytes: &[u8]) -> Result<(), DbError> {
     use std::io::Write;
-    let io = |e: std::io::Error| DbError::Corrupt(format!("không ghi được tệp: {e}"));
+    let io = |e: std::io::Error| DbError::Io(format!("không ghi được tệp: {e}"));
     if path.exists() {
         return Ok(());
     }
     let dir = path
         .parent()
-        .ok_or_else(|| DbError::Corrupt("đường dẫn tệp".into()))?;
+        .ok_or_else(|| DbError::Internal("đường dẫn tệp".into()))?;
     let new_dir = !dir.exists();
     std::fs::create_dir_all(dir).map_err(io)?;
     let temp = dir.join(format!(".tmp-{}", crate::random_token(8)?));
@@ -530,6 +533,11 @@ mod tests {
             store.read(&a.sha256).await,
             Err(DbError::Corrupt(_))
         ));
+        // One that cannot be read is a disk fault, not damaged data.
+        std::fs::remove_file(&path).unwrap();
+        std::fs::create_dir(&path).unwrap();
+        let unreadable = store.read(&a.sha256).await.unwrap_err();
+        assert!(matches!(unreadable, DbError::Io(_)), "{unreadable:?}");
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -98,7 +98,7 @@ impl Durable {
 }
 
 fn flush_failed(reason: &str) -> DbError {
-    DbError::Corrupt(format!(
+    DbError::Unavailable(format!(
         "không bảo đảm được dữ liệu đã ghi xuống đĩa ({reason}); cần kiểm tra ổ đĩa và khởi động lại máy chủ"
     ))
 }
@@ -123,7 +123,9 @@ impl Log {
         std::thread::Builder::new()
             .name("motcua-flush".into())
             .spawn(move || run(&wal, &shared, &pending))
-            .map_err(|e| DbError::Corrupt(format!("không khởi động được luồng ghi đĩa: {e}")))?;
+            .map_err(|e| {
+                DbError::Unavailable(format!("không khởi động được luồng ghi đĩa: {e}"))
+            })?;
         Ok((
             Self {
                 durable: Arc::clone(&durable),

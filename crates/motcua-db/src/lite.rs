@@ -139,7 +139,7 @@ impl Lite {
     /// [`crate::tx::Tx::insert`]); the new row's id.
     pub(crate) fn insert(&mut self, sql: &'static str, args: &[Arg<'_>]) -> Result<i64, DbError> {
         let plain = sql.trim_end().strip_suffix("RETURNING id").ok_or_else(|| {
-            DbError::Corrupt("câu lệnh thêm dòng không kết thúc bằng RETURNING id".into())
+            DbError::Internal("câu lệnh thêm dòng không kết thúc bằng RETURNING id".into())
         })?;
         self.statement(plain, args)?.raw_execute()?;
         Ok(self.conn.last_insert_rowid())
@@ -245,7 +245,7 @@ fn bind(stmt: &mut rusqlite::Statement<'_>, args: &[Arg<'_>]) -> Result<(), DbEr
     for index in 1..=stmt.parameter_count() {
         let arg = args
             .get(index - 1)
-            .ok_or_else(|| DbError::Corrupt(format!("thiếu tham số ${index} của câu lệnh")))?;
+            .ok_or_else(|| DbError::Internal(format!("thiếu tham số ${index} của câu lệnh")))?;
         match *arg {
             Arg::Int(v) => stmt.raw_bind_parameter(index, v)?,
             Arg::Text(v) => stmt.raw_bind_parameter(index, v)?,

@@ -243,7 +243,7 @@ impl Db {
             let applied: Vec<i64> = sqlx::query_scalar(APPLIED).fetch_all(pool).await?;
             let known = list.last().map_or(0, |m| m.0);
             if let Some(newest) = applied.iter().max().filter(|v| **v > known) {
-                return Err(DbError::Corrupt(format!(
+                return Err(DbError::Unavailable(format!(
                     "cơ sở dữ liệu ở phiên bản lược đồ {newest}, mới hơn chương trình này ({known}); hãy cập nhật motcua"
                 )));
             }

@@ -10,7 +10,8 @@ const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 /// A random secret of `len` characters from an unambiguous alphabet.
 pub fn random_token(len: usize) -> Result<String, DbError> {
     let mut bytes = vec![0u8; len];
-    getrandom::fill(&mut bytes).map_err(|e| DbError::Corrupt(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| DbError::Internal(format!("không lấy được số ngẫu nhiên: {e}")))?;
     Ok(bytes
         .iter()
         .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))

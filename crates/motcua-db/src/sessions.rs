@@ -45,7 +45,7 @@ pub(crate) fn hash_password(password: &str) -> Result<String, DbError> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| DbError::Corrupt(format!("không băm được mật khẩu: {e}")))
+        .map_err(|e| DbError::Internal(format!("không băm được mật khẩu: {e}")))
 }
 
 pub(crate) fn password_matches(password: &str, hash: &str) -> bool {
@@ -59,7 +59,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
 ) -> Result<T, DbError> {
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| DbError::Corrupt(format!("tác vụ băm mật khẩu dừng: {e}")))
+        .map_err(|e| DbError::Unavailable(format!("tác vụ băm mật khẩu dừng: {e}")))
 }
 
 impl Db {

@@ -186,7 +186,7 @@ impl Tx<'_> {
     ) -> Result<i64, DbError> {
         self.opt_int(sql, args)
             .await?
-            .ok_or_else(|| DbError::Corrupt("câu lệnh không trả về dòng nào".into()))
+            .ok_or_else(|| DbError::Internal("câu lệnh không trả về dòng nào".into()))
     }
 
     /// Runs an INSERT ending in `RETURNING id`; the new row's id. On the writer's own SQLite
@@ -210,7 +210,7 @@ impl Tx<'_> {
         sql: &'static str,
         args: &[Arg<'_>],
     ) -> Result<(i64, String), DbError> {
-        let missing = || DbError::Corrupt("câu lệnh không trả về dòng nào".into());
+        let missing = || DbError::Internal("câu lệnh không trả về dòng nào".into());
         per_conn!(
             self,
             sql,

@@ -64,7 +64,7 @@ pub(crate) fn start(
         lite.set_pending(crate::statistics::pending::count(lite).unwrap_or_default());
     }
     let runtime = tokio::runtime::Handle::try_current()
-        .map_err(|e| DbError::Corrupt(format!("bộ ghi cần môi trường tokio: {e}")))?;
+        .map_err(|e| DbError::Internal(format!("bộ ghi cần môi trường tokio: {e}")))?;
     let (tx, mut rx) = mpsc::channel::<Msg>(4096);
     std::thread::Builder::new()
         .name("motcua-writer".into())
@@ -121,7 +121,7 @@ pub(crate) fn start(
                 let _ = answer.send(());
             }
         })
-        .map_err(|e| DbError::Corrupt(format!("không khởi động được bộ ghi: {e}")))?;
+        .map_err(|e| DbError::Unavailable(format!("không khởi động được bộ ghi: {e}")))?;
     Ok(tx)
 }
 
@@ -261,7 +261,7 @@ async fn run_in_savepoint(tx: &mut Tx<'_>, run: JobFn) -> Result<Output, (Output
         Ok(_) => Ok(output),
         Err(e) => {
             let message = e.to_string();
-            Err((Err(DbError::Corrupt(message.clone())), message))
+            Err((Err(DbError::Unavailable(message.clone())), message))
         }
     }
 }
@@ -276,15 +276,17 @@ async fn rollback(tx: &mut Tx<'_>) {
 
 fn fail_all(jobs: Vec<Job>, message: &str) {
     for job in jobs {
-        let _ = job
-            .done
-            .send(Err(DbError::Corrupt(format!("không ghi được: {message}"))));
+        let _ = job.done.send(Err(DbError::Unavailable(format!(
+            "không ghi được: {message}"
+        ))));
     }
 }
 
 fn fail_all_done(done: crate::flush::Answers, message: &str) {
     for (sender, _) in done {
-        let _ = sender.send(Err(DbError::Corrupt(format!("không ghi được: {message}"))));
+        let _ = sender.send(Err(DbError::Unavailable(format!(
+            "không ghi được: {message}"
+        ))));
     }
 }
 
@@ -306,14 +308,14 @@ where
     queue
         .send(Msg::Job(Job { run, done }))
         .await
-        .map_err(|_| DbError::Corrupt("bộ ghi cơ sở dữ liệu đã dừng".into()))?;
+        .map_err(|_| DbError::Unavailable("bộ ghi cơ sở dữ liệu đã dừng".into()))?;
     let output = wait
         .await
-        .map_err(|_| DbError::Corrupt("bộ ghi cơ sở dữ liệu đã dừng".into()))??;
+        .map_err(|_| DbError::Unavailable("bộ ghi cơ sở dữ liệu đã dừng".into()))??;
     output
         .downcast::<T>()
         .map(|b| *b)
-        .map_err(|_| DbError::Corrupt("kiểu kết quả ghi không khớp".into()))
+        .map_err(|_| DbError::Internal("kiểu kết quả ghi không khớp".into()))
 }
 
 /// Runs the jobs queued so far, then closes the writer's connection; returns once it is
@@ -560,7 +562,10 @@ mod tests {
     async fn a_failed_flush_answers_errors_and_stops_the_writer() {
         let (path, pool, queue, durable) =
             flushed_writer(Some("/nonexistent-motcua-dir/bench.db-wal")).await;
-        let first = submit(&queue, insert(1)).await.unwrap_err().to_string();
+        let first = submit(&queue, insert(1)).await.unwrap_err();
+        // A disk that cannot be synced makes the database unavailable, not its data damaged.
+        assert!(matches!(first, DbError::Unavailable(_)), "{first:?}");
+        let first = first.to_string();
         assert!(
             first.contains("không bảo đảm được dữ liệu đã ghi xuống đĩa"),
             "{first}"
@@ -569,6 +574,10 @@ mod tests {
         let second = submit(&queue, insert(2)).await.unwrap_err().to_string();
         assert!(second.contains("khởi động lại"), "{second}");
         assert!(durable.wait().await.is_err());
+        // Once stopped, the writer refuses work as unavailable.
+        stop(&queue).await;
+        let after = submit(&queue, insert(3)).await.unwrap_err();
+        assert!(matches!(after, DbError::Unavailable(_)), "{after:?}");
         close_and_remove(queue, pool, &path).await;
     }
 }

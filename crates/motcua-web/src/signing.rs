@@ -41,7 +41,8 @@ pub async fn create_demo_key(
     now: Instant,
 ) -> Result<SigningKey, DbError> {
     let mut secret = [0u8; 32];
-    getrandom::fill(&mut secret).map_err(|e| DbError::Corrupt(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut secret)
+        .map_err(|e| DbError::Internal(format!("không lấy được số ngẫu nhiên: {e}")))?;
     let made = AgencyKey::generate_demo(&agency.name, &agency.code, &secret, valid_from, 5)
         .map_err(docs_error)?;
     let key = SigningKey {
@@ -96,7 +97,7 @@ pub async fn sign_result(
     let p7s = agency_key.sign(&pdf, now).map_err(docs_error)?;
     let checked = motcua_docs::verify(&pdf, &p7s).map_err(docs_error)?;
     if !checked.is_valid() {
-        return Err(DbError::Corrupt(
+        return Err(DbError::Internal(
             "chữ ký vừa tạo không kiểm tra được".into(),
         ));
     }
@@ -135,7 +136,7 @@ pub async fn check(files: &FileStore, r: &SignedResult, pdf: &[u8]) -> Result<Ch
     let p7s = match files.read(&r.signature_sha256).await {
         Ok(p7s) => p7s,
         Err(DbError::Corrupt(_)) => return Ok(Check::BadSignature),
-        Err(e @ DbError::NotFound(_)) => {
+        Err(e @ (DbError::NotFound(_) | DbError::Io(_))) => {
             tracing::error!(result = %r.id, error = %e, "stored signature unreadable");
             return Ok(Check::Unavailable);
         }
@@ -159,7 +160,7 @@ pub async fn check_stored(files: &FileStore, r: &SignedResult) -> Result<Check, 
     let pdf = match files.read(&r.file_sha256).await {
         Ok(pdf) => pdf,
         Err(DbError::Corrupt(_)) => return Ok(Check::Tampered),
-        Err(e @ DbError::NotFound(_)) => {
+        Err(e @ (DbError::NotFound(_) | DbError::Io(_))) => {
             tracing::error!(result = %r.id, error = %e, "stored signed result unreadable");
             return Ok(Check::Unavailable);
         }
@@ -219,6 +220,10 @@ mod tests {
         // server's fault, not a forgery.
         std::fs::remove_file(&path).unwrap();
         assert_eq!(check_stored(&files, &r).await.unwrap(), Check::Unavailable);
+        // One that cannot be read (here a folder where the file was) is not a forgery either.
+        std::fs::create_dir(&path).unwrap();
+        assert_eq!(check_stored(&files, &r).await.unwrap(), Check::Unavailable);
+        std::fs::remove_dir(&path).unwrap();
         let moved = FileStore::open(dir.join("elsewhere")).unwrap();
         assert_eq!(check_stored(&moved, &r).await.unwrap(), Check::Unavailable);
         // An uploaded copy checked while the stored signature is gone: the same fault.

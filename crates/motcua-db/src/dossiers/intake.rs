@@ -229,7 +229,7 @@ impl Db {
             let code = DossierCode::new(
                 &receiving_code,
                 local_day,
-                u32::try_from(seq).map_err(|_| DbError::Corrupt("số thứ tự hồ sơ".into()))?,
+                u32::try_from(seq).map_err(|_| DbError::Internal("số thứ tự hồ sơ vượt giới hạn".into()))?,
             )
             .map_err(|e| DbError::Invalid(vec![e]))?;
             let id: i64 = conn.insert(INSERT, args![

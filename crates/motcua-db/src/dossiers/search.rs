@@ -43,7 +43,7 @@ pub(crate) async fn write_terms(
     args.push(dossier_id.into());
     let sql = INSERTS
         .get(terms.len())
-        .ok_or_else(|| DbError::Corrupt("số từ khóa tìm kiếm".into()))?;
+        .ok_or_else(|| DbError::Internal("số từ khóa tìm kiếm".into()))?;
     tx.execute(sql, &args).await?;
     Ok(())
 }

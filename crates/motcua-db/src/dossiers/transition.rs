@@ -138,9 +138,9 @@ impl Db {
         let outcome = state.outcome.as_ref().map(stored_enum).transpose()?;
         let step_outcome = effect.step_outcome.as_ref().map(stored_enum).transpose()?;
         let state_json = serde_json::to_string(state)?;
-        let step = i64::try_from(state.step).map_err(|_| DbError::Corrupt("bước".into()))?;
+        let step = i64::try_from(state.step).map_err(|_| DbError::Internal("bước".into()))?;
         let from_step =
-            i64::try_from(dossier.state.step).map_err(|_| DbError::Corrupt("bước".into()))?;
+            i64::try_from(dossier.state.step).map_err(|_| DbError::Internal("bước".into()))?;
         let note = note_of(&request.action).map(|n| motcua_domain::text::nfc(n.trim()));
         let status_code = i64::from(state.status.code());
         let current_agency = state.current_agency;

@@ -89,7 +89,21 @@ impl From<DbError> for ApiError {
             DbError::Forbidden(m) => Self::forbidden(m),
             DbError::Transition(t) => t.into(),
             DbError::Calendar(c) => Self::invalid(vec![FieldError::new("date", c.to_string())]),
-            DbError::Connect { .. } | DbError::Corrupt(_) | DbError::Sql(_) | DbError::Lite(_) => {
+            e if e.is_unavailable() => {
+                tracing::error!(error = %e, "storage unavailable");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "hệ thống tạm thời không lưu được dữ liệu; xin thử lại sau ít phút",
+                )
+            }
+            DbError::Connect { .. }
+            | DbError::Unavailable(_)
+            | DbError::Corrupt(_)
+            | DbError::Io(_)
+            | DbError::Internal(_)
+            | DbError::Sql(_)
+            | DbError::Lite(_) => {
                 tracing::error!(error = %e, "storage error");
                 Self::new(
                     StatusCode::INTERNAL_SERVER_ERROR,

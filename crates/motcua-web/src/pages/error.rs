@@ -30,13 +30,19 @@ pub enum PageError {
     CrossSite,
     /// A body (usually its files) larger than allowed.
     TooLarge,
+    /// The storage cannot serve now (503: worth trying again in a while).
+    Unavailable,
     Internal,
 }
 
 impl From<motcua_db::DbError> for PageError {
     fn from(e: motcua_db::DbError) -> Self {
         tracing::error!(error = %e, "storage error on a page");
-        Self::Internal
+        if e.is_unavailable() {
+            Self::Unavailable
+        } else {
+            Self::Internal
+        }
     }
 }
 
@@ -77,6 +83,11 @@ impl IntoResponse for PageError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "error.too_large.title",
                 "error.too_large.body",
+            ),
+            Self::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "error.unavailable.title",
+                "error.unavailable.body",
             ),
             Self::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -345,3 +345,24 @@ async fn malformed_bodies_are_named_in_vietnamese() {
     );
     assert!(!e.to_string().contains("Failed to deserialize"), "{e}");
 }
+
+/// A database that cannot serve (here closed under the server) answers 503 with the code
+/// "unavailable", so a client knows to try again later, never "internal" or "damaged".
+#[tokio::test]
+async fn a_database_that_cannot_serve_answers_503() {
+    let app = TestApp::new().await;
+    app.state.db.close().await;
+    let (status, body) = app
+        .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["error"]["code"], "unavailable", "{body}");
+    let page = get_page(&app, "/thu-tuc", None).await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        page.body
+            .contains("Hệ thống tạm thời chưa lưu được dữ liệu"),
+        "{}",
+        page.body
+    );
+}
