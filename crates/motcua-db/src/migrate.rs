@@ -200,10 +200,32 @@ const POSTGRES: &[Migration] = &[
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
-    version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
-const APPLIED: &str = "SELECT version FROM schema_migrations ORDER BY version";
-const RECORD: &str =
-    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
+    version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL, checksum TEXT)";
+/// Tables made before checksums were kept get the column (an error on this probe says so).
+const HAS_CHECKSUM: &str = "SELECT checksum FROM schema_migrations WHERE version = 0";
+const ADD_CHECKSUM: &str = "ALTER TABLE schema_migrations ADD COLUMN checksum TEXT";
+const ADD_CHECKSUM_POSTGRES: &str =
+    "ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS checksum TEXT";
+const APPLIED: &str = "SELECT version, checksum FROM schema_migrations ORDER BY version";
+const SET_CHECKSUM: &str =
+    "UPDATE schema_migrations SET checksum = $2 WHERE version = $1 AND checksum IS NULL";
+const IS_APPLIED: &str = "SELECT COUNT(*) FROM schema_migrations WHERE version = $1";
+const RECORD: &str = "INSERT INTO schema_migrations (version, name, applied_at, checksum)
+    VALUES ($1, $2, $3, $4)";
+/// Taken first in each migration's transaction, so that two processes migrating one
+/// database at once apply each migration once: on PostgreSQL an advisory lock held to the
+/// end of the transaction, on SQLite the write lock (a write statement takes it).
+const LOCK_POSTGRES: &str = "SELECT pg_advisory_xact_lock(7261202601)";
+const LOCK_SQLITE: &str = "DELETE FROM schema_migrations WHERE version < 0";
+
+/// A migration's checksum: SHA-256 of its SQL text, in hex.
+fn checksum(sql: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(sql.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
 
 /// The tables motcua's migrations create on an engine (and the migrations' own table):
 /// what may be dropped when a database must start again from nothing.
@@ -231,33 +253,82 @@ pub(crate) fn own_tables(kind: crate::EngineKind) -> Vec<String> {
 }
 
 impl Db {
-    /// Applies the migrations this database has not seen yet, each in its own transaction,
-    /// and returns the versions applied. A database newer than this binary is refused.
+    /// Applies the migrations this database has not seen yet, each in its own transaction
+    /// under a lock (so two processes starting at once apply each once), and returns the
+    /// versions this call applied. A database newer than this binary is refused, and so is
+    /// one whose applied migrations differ from this binary's (their checksums): its schema
+    /// is not the one this program was written for.
     pub async fn migrate(&self) -> Result<Vec<i64>, DbError> {
-        let list = match self.kind() {
-            crate::EngineKind::Sqlite => SQLITE,
-            crate::EngineKind::Postgres => POSTGRES,
+        let (list, lock) = match self.kind() {
+            crate::EngineKind::Sqlite => (SQLITE, LOCK_SQLITE),
+            crate::EngineKind::Postgres => (POSTGRES, LOCK_POSTGRES),
         };
+        let postgres = self.kind() == crate::EngineKind::Postgres;
         let done = on_write!(self, pool => {
-            sqlx::query(CREATE_TABLE).execute(pool).await?;
-            let applied: Vec<i64> = sqlx::query_scalar(APPLIED).fetch_all(pool).await?;
+            // The migrations' own table, made or brought up to date under the same lock.
+            let mut tx = pool.begin().await?;
+            if postgres {
+                sqlx::query(lock).execute(&mut *tx).await?;
+            }
+            sqlx::query(CREATE_TABLE).execute(&mut *tx).await?;
+            if postgres {
+                sqlx::query(ADD_CHECKSUM_POSTGRES).execute(&mut *tx).await?;
+            } else if sqlx::query(HAS_CHECKSUM).fetch_optional(&mut *tx).await.is_err() {
+                sqlx::query(ADD_CHECKSUM).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            let applied: Vec<(i64, Option<String>)> =
+                sqlx::query_as(APPLIED).fetch_all(pool).await?;
             let known = list.last().map_or(0, |m| m.0);
-            if let Some(newest) = applied.iter().max().filter(|v| **v > known) {
+            if let Some(newest) = applied.iter().map(|a| a.0).max().filter(|v| *v > known) {
                 return Err(DbError::Unavailable(format!(
                     "cơ sở dữ liệu ở phiên bản lược đồ {newest}, mới hơn chương trình này ({known}); hãy cập nhật motcua"
                 )));
             }
+            for (version, stored) in &applied {
+                let Some((_, name, sql)) = list.iter().find(|m| m.0 == *version) else {
+                    continue;
+                };
+                let expected = checksum(sql);
+                match stored {
+                    // Applied before checksums were kept: recorded now.
+                    None => {
+                        sqlx::query(SET_CHECKSUM)
+                            .bind(version)
+                            .bind(&expected)
+                            .execute(pool)
+                            .await?;
+                    }
+                    Some(stored) if *stored != expected => {
+                        return Err(DbError::Unavailable(format!(
+                            "bước nâng cấp lược đồ {version} ({name}) đã áp dụng cho cơ sở dữ liệu này khác với bước cùng số của chương trình (mã kiểm tra {stored} ≠ {expected}); cơ sở dữ liệu không phải của phiên bản motcua này"
+                        )));
+                    }
+                    Some(_) => {}
+                }
+            }
             let mut done = Vec::new();
             for (version, name, sql) in list {
-                if applied.contains(version) {
+                if applied.iter().any(|a| a.0 == *version) {
                     continue;
                 }
                 let mut tx = pool.begin().await?;
+                sqlx::query(lock).execute(&mut *tx).await?;
+                // Another process may have applied it while this one waited for the lock.
+                let there: i64 = sqlx::query_scalar(IS_APPLIED)
+                    .bind(version)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if there > 0 {
+                    tx.rollback().await?;
+                    continue;
+                }
                 sqlx::raw_sql(*sql).execute(&mut *tx).await?;
                 sqlx::query(RECORD)
                     .bind(version)
                     .bind(name)
                     .bind(crate::now_seconds())
+                    .bind(checksum(sql))
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;

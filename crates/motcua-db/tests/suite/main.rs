@@ -8,6 +8,7 @@ mod common;
 mod alerts;
 mod credentials;
 mod delivery;
+mod migrations;
 mod signatures;
 mod statistics;
 mod story;

@@ -26,6 +26,15 @@ pub static CALENDAR: LazyLock<WorkCalendar> = LazyLock::new(|| {
 /// A fresh, migrated database on the named engine, or `None` (with a note) when the
 /// PostgreSQL half cannot run here. With MOTCUA_REQUIRE_POSTGRES=1 it must run.
 pub async fn fresh(engine: &str) -> Option<(Db, String)> {
+    let url = empty(engine).await?;
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    Some((db, url))
+}
+
+/// The URL of a fresh database on the named engine with nothing in it (not migrated), or
+/// `None` as [`fresh`].
+pub async fn empty(engine: &str) -> Option<String> {
     let url = match engine {
         "sqlite" => {
             let dir = std::env::temp_dir().join(format!(
@@ -57,9 +66,7 @@ pub async fn fresh(engine: &str) -> Option<(Db, String)> {
             format!("{prefix}/{name}")
         }
     };
-    let db = Db::connect(&url).await.unwrap();
-    db.migrate().await.unwrap();
-    Some((db, url))
+    Some(url)
 }
 
 pub const PROVINCE: &str = "000.00.00.H56";
