@@ -1,8 +1,7 @@
 //! Hộp thư đi — the transactional outbox: messages to citizens are written in the same
 //! transaction as the transition that causes them, and delivered later by the worker.
 
-use motcua_domain::calendar::Instant;
-use motcua_domain::dossier::{Applicant, Event};
+use motcua_domain::dossier::{Applicant, DossierState, Event, ReturnMethod, notice};
 use serde::{Deserialize, Serialize};
 
 use crate::rows::RowExt;
@@ -32,17 +31,58 @@ pub(crate) struct NewMessage {
     pub payload: String,
 }
 
-/// One message per event and per channel the applicant chose (and only those).
+/// Who a message speaks for and where it sends the applicant: the competent agency and
+/// the receiving counter (its name, address and phone).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Senders {
+    pub agency: String,
+    pub counter: String,
+    pub counter_address: String,
+    pub counter_phone: String,
+}
+
+impl Db {
+    /// The senders of the messages about a dossier in `state`.
+    pub(crate) async fn senders(&self, state: &DossierState) -> Result<Senders, DbError> {
+        let agency = self.agency(state.competent_agency()).await?;
+        let counter = self.agency(state.receiving_agency()).await?;
+        Ok(Senders {
+            agency: agency.map(|a| a.name).unwrap_or_default(),
+            counter_address: counter
+                .as_ref()
+                .and_then(|c| c.address.clone())
+                .unwrap_or_default(),
+            counter_phone: counter
+                .as_ref()
+                .and_then(|c| c.phone.clone())
+                .unwrap_or_default(),
+            counter: counter.map(|c| c.name).unwrap_or_default(),
+        })
+    }
+}
+
+/// The dossier a batch of messages is about.
+pub(crate) struct About<'a> {
+    pub applicant: &'a Applicant,
+    pub code: &'a str,
+    pub secret: &'a str,
+    pub procedure_name: &'a str,
+    /// Its state after the events.
+    pub state: &'a DossierState,
+    pub return_method: ReturnMethod,
+    pub senders: &'a Senders,
+}
+
+/// One message per event and per channel the applicant chose (and only those), each with
+/// what the law asks it to say ([`notice`]).
 pub(crate) fn messages_for(
     events: &[Event],
-    applicant: &Applicant,
-    code: &str,
-    secret: &str,
-    procedure_name: &str,
-    due: Option<Instant>,
+    about: &About<'_>,
 ) -> Result<Vec<NewMessage>, DbError> {
+    let applicant = about.applicant;
     let mut out = Vec::new();
     for event in events {
+        let n = notice(*event, about.state, applicant, about.return_method);
         for channel in &applicant.notify {
             let Some(recipient) =
                 channel.address(applicant.phone.as_deref(), applicant.email.as_deref())
@@ -50,12 +90,22 @@ pub(crate) fn messages_for(
                 continue;
             };
             let payload = serde_json::json!({
-                "code": code,
-                "secret": secret,
+                "code": about.code,
+                "secret": about.secret,
                 "event": event.as_str(),
                 "applicant": applicant.name,
-                "procedure": procedure_name,
-                "due": due.map(|d| d.to_rfc3339()),
+                "procedure": about.procedure_name,
+                "due": about.state.due.map(|d| d.to_rfc3339()),
+                "salutation": n.salutation,
+                "organisation": n.organisation,
+                "reason": n.reason,
+                "missing": n.missing,
+                "amount_vnd": n.amount_vnd,
+                "return_method": n.return_method,
+                "agency": about.senders.agency,
+                "counter": about.senders.counter,
+                "counter_address": about.senders.counter_address,
+                "counter_phone": about.senders.counter_phone,
             });
             out.push(NewMessage {
                 event: event.as_str(),

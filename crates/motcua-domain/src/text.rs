@@ -34,6 +34,19 @@ pub fn fold(text: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Chữ không dấu — the text without tone and vowel marks, `đ` written `d`, case kept: what
+/// fits an SMS in one part per 160 characters (`"Đã nhận hồ sơ"` → `"Da nhan ho so"`).
+pub fn without_marks(text: &str) -> String {
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' => 'd',
+            'Đ' => 'D',
+            c => c,
+        })
+        .collect()
+}
+
 /// Thứ tự chữ cái tiếng Việt — a key that sorts text as Vietnamese dictionaries and lists
 /// do: the letters `a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y` (other Latin
 /// letters in their Latin place), case ignored; words that differ only in tone marks come
@@ -73,6 +86,19 @@ pub fn vi_sort_key(text: &str) -> (Vec<u32>, Vec<u8>) {
     (letters, tones)
 }
 
+/// An amount of money as Vietnamese writes it: "1.500.000 đồng".
+pub fn money_vi(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    format!("{}{out} đồng", if amount < 0 { "-" } else { "" })
+}
+
 /// A number with `places` decimals as Vietnamese writes it: a comma before the decimals and
 /// a dot between thousands ("1.234,5").
 pub fn decimal_vi(value: f64, places: usize) -> String {
@@ -105,6 +131,17 @@ pub fn percent_vi(share: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marks_come_off_and_case_stays() {
+        assert_eq!(without_marks("Đã nhận hồ sơ"), "Da nhan ho so");
+        assert_eq!(
+            without_marks("Bản sao Giấy khai sinh; Tờ khai"),
+            "Ban sao Giay khai sinh; To khai"
+        );
+        assert_eq!(money_vi(1_500_000), "1.500.000 đồng");
+        assert_eq!(money_vi(0), "0 đồng");
+    }
 
     #[test]
     fn numbers_as_vietnamese_writes_them() {

@@ -89,6 +89,22 @@ pub struct Fields {
     pub date: String,
     /// The lines of a morning list that list dossiers.
     pub groups: Vec<DigestLine>,
+    /// How the applicant is addressed ("ông/bà", or "Quý cơ quan, tổ chức").
+    pub salutation: String,
+    pub organisation: bool,
+    /// Why it was refused, rejected, stopped, asked to supplement or apologised for.
+    pub reason: Option<String>,
+    /// The papers to supplement.
+    pub missing: Vec<String>,
+    /// The amount to pay, as people write it ("150.000 đồng").
+    pub amount: Option<String>,
+    /// How the result is returned: `in_person`, `post` or `online`.
+    pub return_method: String,
+    /// The competent agency, and the receiving counter with its address and phone.
+    pub agency: String,
+    pub counter: String,
+    pub counter_address: String,
+    pub counter_phone: String,
 }
 
 /// A line of the morning list.
@@ -133,7 +149,39 @@ impl Fields {
                 .map_err(|e| TemplateError(format!("danh sách trong tin hỏng: {e}")))?,
             None => Vec::new(),
         };
+        let missing = value
+            .get("missing")
+            .and_then(serde_json::Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(serde_json::Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let amount = value
+            .get("amount_vnd")
+            .and_then(serde_json::Value::as_i64)
+            .map(motcua_domain::text::money_vi);
+        let salutation = match text("salutation") {
+            s if s.is_empty() => "ông/bà".to_string(),
+            s => s,
+        };
         Ok(Self {
+            salutation,
+            organisation: value
+                .get("organisation")
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false),
+            reason: Some(text("reason")).filter(|r| !r.trim().is_empty()),
+            missing,
+            amount,
+            return_method: text("return_method"),
+            agency: text("agency"),
+            counter: text("counter"),
+            counter_address: text("counter_address"),
+            counter_phone: text("counter_phone"),
             code: text("code"),
             secret: text("secret"),
             event: text("event"),
@@ -169,6 +217,19 @@ impl Fields {
                     due: "16:30 ngày 27/11/2026".into(),
                 }],
             }],
+            salutation: "ông/bà".into(),
+            organisation: false,
+            reason: Some("Hồ sơ chưa có bản sao Giấy khai sinh".into()),
+            missing: vec![
+                "Bản sao Giấy khai sinh".into(),
+                "Tờ khai có chữ ký của người yêu cầu".into(),
+            ],
+            amount: Some("200.000 đồng".into()),
+            return_method: "in_person".into(),
+            agency: "Sở Tư pháp tỉnh Thanh Hóa".into(),
+            counter: "Trung tâm Phục vụ hành chính công tỉnh Thanh Hóa".into(),
+            counter_address: "28 Đại lộ Lê Lợi, phường Hạc Thành".into(),
+            counter_phone: "0237 3 720 720".into(),
         }
     }
 }
@@ -185,6 +246,10 @@ fn environment(escape: AutoEscape) -> Environment<'static> {
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_fuel(Some(FUEL));
     env.set_auto_escape_callback(move |_| escape.clone());
+    // `{{ missing|join("; ")|khong_dau }}`: Vietnamese written without marks, for SMS.
+    env.add_filter("khong_dau", |text: String| {
+        motcua_domain::text::without_marks(&text)
+    });
     env
 }
 
@@ -327,5 +392,147 @@ mod tests {
             out.body,
             "Bước xử lý đã quá hạn: hồ sơ A-1, hạn 08:00 ngày 09/03/2026."
         );
+    }
+
+    /// The fields the store writes for an event (as `motcua_db::outbox::messages_for` does).
+    fn written(event: &str, extra: serde_json::Value) -> Fields {
+        let mut payload = serde_json::json!({
+            "code": "000.01.01.H56-260302-0001",
+            "secret": "K7Q2M9XA",
+            "event": event,
+            "applicant": "Lê Thị Hoa",
+            "procedure": "Cấp Phiếu lý lịch tư pháp",
+            "due": "2026-03-13T16:00:00+07:00",
+            "salutation": "ông/bà",
+            "organisation": false,
+            "reason": null,
+            "missing": [],
+            "amount_vnd": null,
+            "return_method": "in_person",
+            "agency": "Sở Tư pháp",
+            "counter": "Trung tâm Phục vụ hành chính công tỉnh",
+            "counter_address": "28 Đại lộ Lê Lợi",
+            "counter_phone": "0237 3 720 720",
+        });
+        if let (Some(p), Some(e)) = (payload.as_object_mut(), extra.as_object()) {
+            for (k, v) in e {
+                p.insert(k.clone(), v.clone());
+            }
+        }
+        Fields::from_payload(&payload.to_string()).unwrap()
+    }
+
+    fn email(event: &str, f: &Fields) -> String {
+        let (subject, body) = crate::defaults::default_for(event, "email").unwrap();
+        render(subject, body, f).unwrap().body
+    }
+
+    fn text(event: &str, channel: &str, f: &Fields) -> String {
+        let (subject, body) = crate::defaults::default_for(event, channel).unwrap();
+        render(subject, body, f).unwrap().body
+    }
+
+    /// ND 61 art. 17(2), 19: each message says what the applicant needs to act on it.
+    #[test]
+    fn citizens_messages_carry_what_the_law_asks() {
+        let f = written(
+            "supplement_requested",
+            serde_json::json!({"reason": "Thiếu giấy tờ", "missing": ["Bản sao Giấy khai sinh", "Tờ khai có chữ ký"]}),
+        );
+        let body = email("supplement_requested", &f);
+        assert!(body.contains("vì: Thiếu giấy tờ"), "{body}");
+        assert!(
+            body.contains("- Bản sao Giấy khai sinh\n- Tờ khai có chữ ký"),
+            "{body}"
+        );
+        assert!(
+            body.contains("nộp bổ sung tại Trung tâm Phục vụ hành chính công tỉnh, 28 Đại lộ Lê Lợi (điện thoại 0237 3 720 720)"),
+            "{body}"
+        );
+        assert_eq!(
+            text("supplement_requested", "sms", &f),
+            "Ho so 000.01.01.H56-260302-0001 can bo sung: Ban sao Giay khai sinh; To khai co chu ky. Nop tai Trung tam Phuc vu hanh chinh cong tinh."
+        );
+
+        let f = written(
+            "payment_requested",
+            serde_json::json!({"amount_vnd": 150000}),
+        );
+        assert!(email("payment_requested", &f).contains("Số tiền phải nộp: 150.000 đồng."));
+        assert!(text("payment_requested", "sms", &f).contains("nop 150.000 dong phi"));
+
+        let f = written(
+            "apology_issued",
+            serde_json::json!({"reason": "Chờ kết quả xác minh"}),
+        );
+        let body = email("apology_issued", &f);
+        assert!(
+            body.contains(
+                "Sở Tư pháp chân thành xin lỗi ông/bà vì hồ sơ 000.01.01.H56-260302-0001"
+            ),
+            "{body}"
+        );
+        assert!(body.contains("vì: Chờ kết quả xác minh."), "{body}");
+        assert!(
+            body.contains("Ngày hẹn trả kết quả mới: 13/03/2026."),
+            "{body}"
+        );
+
+        for event in ["refused", "rejected", "stopped"] {
+            let f = written(
+                event,
+                serde_json::json!({"reason": "Không thuộc thẩm quyền"}),
+            );
+            assert!(
+                email(event, &f).contains("vì: Không thuộc thẩm quyền"),
+                "{event}"
+            );
+            assert!(
+                text(event, "zalo", &f).contains(": Không thuộc thẩm quyền."),
+                "{event}"
+            );
+        }
+
+        // The result comes back as the applicant chose.
+        let by_post = written("result_ready", serde_json::json!({"return_method": "post"}));
+        let body = email("result_ready", &by_post);
+        assert!(body.contains("qua dịch vụ bưu chính công ích"), "{body}");
+        assert!(!body.contains("đến nhận"), "{body}");
+        let in_person = written("result_ready_early", serde_json::json!({}));
+        assert!(
+            email("result_ready_early", &in_person)
+                .contains("Mời ông/bà đến nhận kết quả tại Trung tâm Phục vụ hành chính công tỉnh")
+        );
+        let online = written(
+            "result_ready",
+            serde_json::json!({"return_method": "online"}),
+        );
+        assert!(text("result_ready", "zalo", &online).contains("Kết quả điện tử"));
+
+        // An organisation is addressed as one.
+        let org = written(
+            "received",
+            serde_json::json!({"salutation": "Quý cơ quan, tổ chức", "organisation": true, "applicant": "Công ty TNHH Minh Phát"}),
+        );
+        let body = email("received", &org);
+        assert!(
+            body.starts_with("Kính gửi Công ty TNHH Minh Phát,"),
+            "{body}"
+        );
+        assert!(
+            body.contains("Quý cơ quan, tổ chức có thể tra cứu"),
+            "{body}"
+        );
+        assert!(!body.contains("ông/bà"), "{body}");
+    }
+
+    /// SMS defaults stay in plain letters whatever the data brings (one part holds 160).
+    #[test]
+    fn sms_defaults_are_without_marks() {
+        for event in EVENTS {
+            let (subject, body) = crate::defaults::default_for(event, "sms").unwrap();
+            let out = render(subject, body, &Fields::sample(event)).unwrap().body;
+            assert!(out.is_ascii(), "{event}: {out}");
+        }
     }
 }

@@ -11,7 +11,7 @@ use motcua_domain::dossier::{
 use super::{DossierRecord, NO_DUE, stored_enum};
 use crate::audit::AuditInput;
 use crate::files::NewAttachment;
-use crate::outbox::messages_for;
+use crate::outbox::{About, messages_for};
 use crate::{Db, DbError};
 
 const NEXT_CODE: &str = "INSERT INTO code_counters (agency_id, day, last) VALUES ($1, $2, 1)
@@ -173,6 +173,7 @@ impl Db {
         let actor_label = actor_label(actor);
         let procedure_code = procedure.code.as_str().to_string();
         let procedure_name = procedure.name.clone();
+        let senders = self.senders(&state).await?;
         let version_id = stored.version_id;
         let audit_detail = serde_json::json!({
             "procedure": procedure_code,
@@ -284,7 +285,16 @@ impl Db {
                 detail: audit_detail,
             }).await?;
             crate::statistics::counts::upsert(conn, &stat_rows).await?;
-            for message in messages_for(&events, &checked.intake.applicant, code.as_str(), &secret, &procedure_name, state.due)? {
+            let about = About {
+                applicant: &checked.intake.applicant,
+                code: code.as_str(),
+                secret: &secret,
+                procedure_name: &procedure_name,
+                state: &state,
+                return_method: checked.intake.return_method,
+                senders: &senders,
+            };
+            for message in messages_for(&events, &about)? {
                 crate::outbox::insert(conn, id, message, at).await?;
             }
             Ok((id, code.to_string()))

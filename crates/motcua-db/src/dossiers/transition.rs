@@ -10,7 +10,7 @@ use super::intake::{INSERT_HISTORY, actor_kind, actor_label};
 use super::{DossierRecord, NO_DUE, stored_enum};
 use crate::audit::AuditInput;
 use crate::files::NewAttachment;
-use crate::outbox::messages_for;
+use crate::outbox::{About, messages_for};
 use crate::{Db, DbError};
 
 /// A requested transition: the dossier, the version the actor saw, and the action.
@@ -125,13 +125,18 @@ impl Db {
             .await?
             .map(|p| p.procedure.name.clone())
             .unwrap_or_default();
+        let senders = self.senders(state).await?;
         let messages = messages_for(
             &effect.events,
-            &dossier.applicant,
-            &dossier.code,
-            &dossier.lookup_secret,
-            &procedure_name,
-            state.due,
+            &About {
+                applicant: &dossier.applicant,
+                code: &dossier.code,
+                secret: &dossier.lookup_secret,
+                procedure_name: &procedure_name,
+                state,
+                return_method: dossier.return_method,
+                senders: &senders,
+            },
         )?;
         let at = now.timestamp();
         let due = state.due.map(|d| d.timestamp());

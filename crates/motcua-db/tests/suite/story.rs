@@ -697,6 +697,20 @@ async fn citizens_files_ratings_and_board(engine: &str) {
     )
     .await
     .unwrap();
+    // The message says what is missing, why, and where to bring it (ND 61 art. 17(2)).
+    let asked = db
+        .outbox_of(d.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.event == "supplement_requested")
+        .unwrap();
+    let payload: serde_json::Value = serde_json::from_str(&asked.payload).unwrap();
+    assert_eq!(payload["missing"], serde_json::json!(["Bản sao CCCD"]));
+    assert_eq!(payload["reason"], "Thiếu giấy tờ");
+    assert_eq!(payload["counter"], "Trung tâm Phục vụ hành chính công tỉnh");
+    assert_eq!(payload["agency"], "Sở Tư pháp");
+    assert_eq!(payload["salutation"], "ông/bà");
     let extra = store
         .store(
             motcua_db::Upload {

@@ -9,6 +9,7 @@ mod digest;
 mod history;
 mod intake;
 mod machine;
+mod notice;
 mod search;
 mod signing;
 mod state;
@@ -31,6 +32,7 @@ pub use intake::{
     initial_state, may_take_in,
 };
 pub use machine::{Effect, TransitionError, apply};
+pub use notice::{Notice, notice};
 pub use search::{MIN_QUERY, prefix_end, query_prefixes, search_terms};
 pub use signing::{may_sign_result, result_signable, signing_agency};
 pub use state::{

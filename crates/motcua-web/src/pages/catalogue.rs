@@ -104,18 +104,6 @@ fn limit_text(limit: TimeLimit, t: Tr) -> String {
     }
 }
 
-fn money(amount: i64) -> String {
-    let digits = amount.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    format!("{}{out} đồng", if amount < 0 { "-" } else { "" })
-}
-
 pub async fn show(
     State(app): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -158,7 +146,13 @@ pub async fn show(
             fees: c
                 .fees
                 .iter()
-                .map(|f| format!("{}: {}", f.name, money(f.amount_vnd)))
+                .map(|f| {
+                    format!(
+                        "{}: {}",
+                        f.name,
+                        motcua_domain::text::money_vi(f.amount_vnd)
+                    )
+                })
                 .collect(),
             components: c.components.clone(),
         })
@@ -196,8 +190,8 @@ pub async fn show(
 mod tests {
     #[test]
     fn money_in_vietnamese() {
-        assert_eq!(super::money(1_500_000), "1.500.000 đồng");
-        assert_eq!(super::money(0), "0 đồng");
-        assert_eq!(super::money(50_000), "50.000 đồng");
+        assert_eq!(motcua_domain::text::money_vi(1_500_000), "1.500.000 đồng");
+        assert_eq!(motcua_domain::text::money_vi(0), "0 đồng");
+        assert_eq!(motcua_domain::text::money_vi(50_000), "50.000 đồng");
     }
 }

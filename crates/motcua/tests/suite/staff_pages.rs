@@ -15,33 +15,8 @@ async fn send(
     cookie: Option<&str>,
     form: Option<&str>,
 ) -> (StatusCode, String, HeaderMap) {
-    let (cookie, form) = match form {
-        Some(f) => {
-            let (c, f) = as_browser(path, cookie, f);
-            (c, Some(f))
-        }
-        None => (cookie.map(str::to_string), None),
-    };
-    let mut request = Request::builder().method(method).uri(path);
-    if let Some(c) = cookie {
-        request = request.header("cookie", c);
-    }
-    let request = match form {
-        Some(f) => request
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(f)),
-        None => request.body(Body::empty()),
-    }
-    .unwrap();
-    let response = tower::ServiceExt::oneshot(app.router.clone(), request)
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
-        .await
-        .unwrap();
-    (status, String::from_utf8(bytes.to_vec()).unwrap(), headers)
+    let (status, bytes, headers) = send_raw(app, method, path, cookie, form).await;
+    (status, String::from_utf8(bytes).unwrap(), headers)
 }
 
 async fn with_passwords() -> TestApp {

@@ -2,47 +2,13 @@
 //! and lists, and the Excel export read back from its sheets.
 
 use crate::common::*;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+
+use axum::http::{Method, StatusCode};
 use std::io::Read;
 
 const PASSWORD: &str = "mat-khau-demo";
 
-async fn send(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    cookie: Option<&str>,
-    form: Option<&str>,
-) -> (StatusCode, Vec<u8>, axum::http::HeaderMap) {
-    let (cookie, form) = match form {
-        Some(f) => {
-            let (c, f) = as_browser(path, cookie, f);
-            (c, Some(f))
-        }
-        None => (cookie.map(str::to_string), None),
-    };
-    let mut request = Request::builder().method(method).uri(path);
-    if let Some(c) = cookie {
-        request = request.header("cookie", c);
-    }
-    let request = match form {
-        Some(f) => request
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(f)),
-        None => request.body(Body::empty()),
-    }
-    .unwrap();
-    let response = tower::ServiceExt::oneshot(app.router.clone(), request)
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
-        .await
-        .unwrap();
-    (status, bytes.to_vec(), headers)
-}
+use crate::common::send_raw as send;
 
 async fn sign_in(app: &TestApp, username: &str) -> String {
     let s = app

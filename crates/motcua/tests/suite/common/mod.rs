@@ -334,3 +334,41 @@ pub fn as_browser(path: &str, cookie: Option<&str>, form: &str) -> (Option<Strin
     };
     (Some(cookie), format!("{form}&csrf={FORM_TOKEN}"))
 }
+
+/// Sends a request as a browser would (a form gets the same-site headers and token
+/// cookie), and returns the answer's status, bytes and headers.
+pub async fn send_raw(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    cookie: Option<&str>,
+    form: Option<&str>,
+) -> (StatusCode, Vec<u8>, axum::http::HeaderMap) {
+    let (cookie, form) = match form {
+        Some(f) => {
+            let (c, f) = as_browser(path, cookie, f);
+            (c, Some(f))
+        }
+        None => (cookie.map(str::to_string), None),
+    };
+    let mut request = Request::builder().method(method).uri(path);
+    if let Some(c) = cookie {
+        request = request.header("cookie", c);
+    }
+    let request = match form {
+        Some(f) => request
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(f)),
+        None => request.body(Body::empty()),
+    }
+    .unwrap();
+    let response = tower::ServiceExt::oneshot(app.router.clone(), request)
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
+        .await
+        .unwrap();
+    (status, bytes.to_vec(), headers)
+}
