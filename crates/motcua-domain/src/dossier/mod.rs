@@ -10,6 +10,7 @@ mod history;
 mod intake;
 mod machine;
 mod notice;
+mod papers;
 mod search;
 mod signing;
 mod state;
@@ -33,6 +34,7 @@ pub use intake::{
 };
 pub use machine::{Effect, TransitionError, apply};
 pub use notice::{Notice, notice};
+pub use papers::Paper;
 pub use search::{MIN_QUERY, prefix_end, query_prefixes, search_terms};
 pub use signing::{may_sign_result, result_signable, signing_agency};
 pub use state::{

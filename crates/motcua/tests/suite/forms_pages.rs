@@ -315,3 +315,122 @@ async fn officers_are_scored_on_the_dossiers_they_resolved() {
     assert!(html.contains("Cán bộ cv"));
     assert!(!html.contains("Cán bộ tp"), "{html}");
 }
+
+/// "ngày 02 tháng 03 năm 2026", as the forms write a date.
+fn written_date(t: chrono::DateTime<chrono::FixedOffset>) -> String {
+    let local = t.with_timezone(&motcua_domain::calendar::vietnam_offset());
+    local.format("ngày %d tháng %m năm %Y").to_string()
+}
+
+/// A paper bears its event's date, not the day it is printed; a receipt printed after an
+/// apology still states the appointment given at receipt; the number carries the day.
+#[tokio::test]
+async fn forms_bear_their_events_dates() {
+    use motcua_domain::agency::Role;
+    use motcua_domain::dossier::{Action, Actor, Intake};
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let calendar = app.state.calendar();
+    let staff =
+        |name: &'static str| async move { db.staff_by_username(name).await.unwrap().unwrap().id };
+    let (tn, cv, gd) = (
+        staff("u.tn").await,
+        staff("u.cv").await,
+        staff("u.gd").await,
+    );
+    let mut body = lawyer_intake();
+    body.as_object_mut().unwrap().remove("receiving_agency");
+    let intake: Intake = serde_json::from_value(body).unwrap();
+    let then = app.state.now() - chrono::Duration::days(30);
+    let d = db
+        .intake(
+            intake,
+            CENTRE,
+            &Actor::Staff {
+                id: tn,
+                roles: vec![Role::CounterOfficer],
+            },
+            &calendar,
+            then,
+        )
+        .await
+        .unwrap();
+    let first_due = d.state.due.unwrap();
+    let step = |d: motcua_db::DossierRecord, who: i64, action: Action, at| {
+        let calendar = calendar.clone();
+        async move {
+            db.transition(
+                &motcua_db::TransitionRequest {
+                    dossier_id: d.id,
+                    expected_version: d.version,
+                    action,
+                },
+                motcua_db::ActorRef::Staff(who),
+                &calendar,
+                at,
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let d = step(
+        d,
+        tn,
+        Action::Forward { note: None },
+        then + chrono::Duration::minutes(30),
+    )
+    .await;
+    let proposed_at = then + chrono::Duration::hours(2);
+    let d = step(
+        d,
+        cv,
+        Action::ProposeApology {
+            reason: "Chờ kết quả xác minh".into(),
+            new_due: first_due + chrono::Duration::days(2),
+        },
+        proposed_at,
+    )
+    .await;
+    let approved_at = proposed_at + chrono::Duration::hours(1);
+    let d = step(d, gd, Action::ApproveApology, approved_at).await;
+    assert_ne!(d.state.due, Some(first_due));
+
+    let counter = staff_session(&app, "u.tn").await;
+    let (status, _, pdf) = get(
+        &app,
+        &format!("/can-bo/ho-so/{}/bieu-mau/giay-tiep-nhan", d.id),
+        &counter,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let today = written_date(app.state.now());
+    if let Some(text) = pdf_text(&pdf) {
+        assert!(text.contains(&written_date(then)), "{text}");
+        assert!(
+            !text.contains(&today),
+            "printed today, dated today:\n{text}"
+        );
+        // The first appointment, with its hour, not the apology's.
+        let due_line = first_due
+            .with_timezone(&motcua_domain::calendar::vietnam_offset())
+            .format("%H giờ %M phút, ngày %d tháng %m năm %Y")
+            .to_string();
+        assert!(text.contains(&due_line), "{due_line} missing:\n{text}");
+        let day = d.code.split('-').nth(1).unwrap();
+        assert!(
+            text.contains(&format!("{day}-")),
+            "the number has the day {day}:\n{text}"
+        );
+    }
+    let (status, _, pdf) = get(
+        &app,
+        &format!("/can-bo/ho-so/{}/bieu-mau/xin-loi", d.id),
+        &counter,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    if let Some(text) = pdf_text(&pdf) {
+        assert!(text.contains(&written_date(approved_at)), "{text}");
+        assert!(!text.contains(&today), "{text}");
+    }
+}

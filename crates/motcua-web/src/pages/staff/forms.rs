@@ -13,7 +13,7 @@ use motcua_docs::{
 };
 use motcua_domain::agency::Role;
 use motcua_domain::calendar::{TimeLimit, vietnam_offset};
-use motcua_domain::dossier::Status;
+use motcua_domain::dossier::{Paper, Status};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -201,8 +201,22 @@ async fn context(
         FormKind::Apology | FormKind::StopNotice => competent,
         _ => d.receiving_agency_id,
     };
-    let today = app.now().date_naive();
-    let mut ctx = FormContext::new(agency_info(&all, issuer), today);
+    // A paper bears its event's date, never the day it is printed.
+    let paper = match kind {
+        FormKind::Receipt => Some(Paper::Receipt),
+        FormKind::SupplementRequest => Some(Paper::SupplementRequest),
+        FormKind::Refusal => Some(Paper::Refusal),
+        FormKind::Apology => Some(Paper::Apology),
+        FormKind::StopNotice => Some(Paper::StopNotice),
+        FormKind::ControlSlip => Some(Paper::ControlSlip),
+        FormKind::LogBook => None,
+    };
+    let dated = paper
+        .and_then(|p| d.state.paper_date(p))
+        .unwrap_or_else(|| app.now())
+        .with_timezone(&vietnam_offset())
+        .date_naive();
+    let mut ctx = FormContext::new(agency_info(&all, issuer), dated);
     let suffix = match kind {
         FormKind::Receipt => "TNHS",
         FormKind::SupplementRequest => "YCBS",
@@ -212,7 +226,9 @@ async fn context(
         FormKind::ControlSlip => "KSGQ",
         FormKind::LogBook => "STD",
     };
-    let sequence = d.code.rsplit('-').next().unwrap_or_default();
+    // The code's day and sequence ("260302-0001"): a number that never repeats from one
+    // day to the next at the same counter.
+    let sequence = d.code.splitn(2, '-').nth(1).unwrap_or(&d.code);
     ctx.number = format!("{sequence}/{suffix}");
     ctx.dossier_code = d.code.clone();
     ctx.tracking_url = tracking_url(&base_url(app, headers), d);
@@ -238,7 +254,11 @@ async fn context(
         .collect();
     ctx.legal_time = time_text(d.state.policy.limit);
     ctx.received_at = Some(d.received_at);
-    ctx.due_at = d.due_at;
+    // The appointment given at receipt; a later one is the apology's and the slip's.
+    ctx.due_at = match kind {
+        FormKind::Receipt => d.state.receipt_due(),
+        _ => d.due_at,
+    };
     ctx.result_place = d.return_method.label_vi().to_string();
     ctx.processing_agency = agency_name(&all, competent);
     ctx.coordinating_agencies = d
