@@ -228,7 +228,10 @@ async fn context(
     };
     // The code's day and sequence ("260302-0001"): a number that never repeats from one
     // day to the next at the same counter.
-    let sequence = d.code.splitn(2, '-').nth(1).unwrap_or(&d.code);
+    let sequence = d
+        .code
+        .split_once('-')
+        .map_or(d.code.as_str(), |(_, rest)| rest);
     ctx.number = format!("{sequence}/{suffix}");
     ctx.dossier_code = d.code.clone();
     ctx.tracking_url = tracking_url(&base_url(app, headers), d);
