@@ -42,8 +42,17 @@ pub(crate) struct Senders {
 }
 
 impl Db {
-    /// The senders of the messages about a dossier in `state`.
-    pub(crate) async fn senders(&self, state: &DossierState) -> Result<Senders, DbError> {
+    /// The senders of the messages about a dossier in `state`, when `events` will reach
+    /// `applicant` on some channel (else nothing is looked up).
+    pub(crate) async fn senders(
+        &self,
+        state: &DossierState,
+        events: &[Event],
+        applicant: &Applicant,
+    ) -> Result<Senders, DbError> {
+        if events.is_empty() || applicant.notify.is_empty() {
+            return Ok(Senders::default());
+        }
         let agency = self.agency(state.competent_agency()).await?;
         let counter = self.agency(state.receiving_agency()).await?;
         Ok(Senders {

@@ -88,15 +88,23 @@ pub fn vi_sort_key(text: &str) -> (Vec<u32>, Vec<u8>) {
 
 /// An amount of money as Vietnamese writes it: "1.500.000 đồng".
 pub fn money_vi(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut out = String::new();
+    let sign = if amount < 0 { "-" } else { "" };
+    format!(
+        "{sign}{} đồng",
+        thousands(&amount.unsigned_abs().to_string())
+    )
+}
+
+/// Digits with a dot between thousands: "1234567" → "1.234.567".
+fn thousands(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
     }
-    format!("{}{out} đồng", if amount < 0 { "-" } else { "" })
+    out
 }
 
 /// A number with `places` decimals as Vietnamese writes it: a comma before the decimals and
@@ -104,13 +112,7 @@ pub fn money_vi(amount: i64) -> String {
 pub fn decimal_vi(value: f64, places: usize) -> String {
     let text = format!("{:.*}", places, value.abs());
     let (whole, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(c);
-    }
+    let grouped = thousands(whole);
     let sign = if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
         "-"
     } else {

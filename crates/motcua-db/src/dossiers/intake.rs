@@ -173,7 +173,9 @@ impl Db {
         let actor_label = actor_label(actor);
         let procedure_code = procedure.code.as_str().to_string();
         let procedure_name = procedure.name.clone();
-        let senders = self.senders(&state).await?;
+        let senders = self
+            .senders(&state, &events, &checked.intake.applicant)
+            .await?;
         let version_id = stored.version_id;
         let audit_detail = serde_json::json!({
             "procedure": procedure_code,

@@ -125,7 +125,9 @@ impl Db {
             .await?
             .map(|p| p.procedure.name.clone())
             .unwrap_or_default();
-        let senders = self.senders(state).await?;
+        let senders = self
+            .senders(state, &effect.events, &dossier.applicant)
+            .await?;
         let messages = messages_for(
             &effect.events,
             &About {

@@ -105,28 +105,25 @@ pub struct OpenData {
     pub compared: Vec<Compared>,
 }
 
-/// The agency codes asked for side by side: every `so-sanh` of the query (also written
-/// comma-separated), at most [`MOST_COMPARED`], each once.
-fn compared_codes(query: Option<&str>) -> Result<Vec<String>, PageError> {
+/// The agency codes asked for side by side: every `so-sanh` of the query (its pairs, as
+/// decoded; a value may also list codes comma-separated), at most [`MOST_COMPARED`], each
+/// once.
+fn compared_codes(pairs: &[(String, String)]) -> Result<Vec<String>, PageError> {
     let mut out: Vec<String> = Vec::new();
-    for pair in query.unwrap_or_default().split('&') {
-        let Some(value) = pair.strip_prefix("so-sanh=") else {
-            continue;
-        };
-        let value = value.replace("%2C", ",").replace("%2c", ",");
-        for code in value.split([',', '+']) {
-            let code = code.trim().to_string();
-            if code.is_empty() {
-                continue;
-            }
-            if !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') {
-                return Err(PageError::Invalid(format!(
-                    "mã cơ quan “{code}” không hợp lệ"
-                )));
-            }
-            if !out.contains(&code) {
-                out.push(code);
-            }
+    for code in pairs
+        .iter()
+        .filter(|(k, _)| k == "so-sanh")
+        .flat_map(|(_, v)| v.split(','))
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        if !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') {
+            return Err(PageError::Invalid(format!(
+                "mã cơ quan “{code}” không hợp lệ"
+            )));
+        }
+        if !out.iter().any(|c| c == code) {
+            out.push(code.to_string());
         }
     }
     if out.len() > MOST_COMPARED {
@@ -256,7 +253,7 @@ async fn open_data(
             .iter()
             .find(|a| a.code == *code)
             .ok_or_else(|| PageError::Invalid(format!("không có cơ quan mã “{code}”")))?;
-        chosen.push(agency.id);
+        chosen.push((agency.id, agency.code.clone(), agency.name.clone()));
     }
     let report = report_of(app, from, to, None).await?;
     let codes: HashMap<String, String> = all
@@ -288,30 +285,21 @@ async fn open_data(
         .collect();
     agencies.sort_by_cached_key(|l| motcua_domain::text::vi_sort_key(&l.agency));
     let mut compared = Vec::with_capacity(chosen.len());
-    for id in chosen {
+    for (id, code, name) in chosen {
         let own = report_of(app, from, to, Some(id)).await?;
-        let Some(line) = agencies
+        // An agency that counted nothing in the period has no line in the table: all zeros.
+        let line = agencies
             .iter()
-            .find(|l| codes.get(&id.to_string()) == Some(&l.agency_code))
+            .find(|l| l.agency_code == code)
             .cloned()
-        else {
-            // An agency that counted nothing in the period: its line is all zeros.
-            let name = app.db.agency(id).await?.map(|a| a.name).unwrap_or_default();
-            let empty = Named {
-                key: id.to_string(),
-                name,
-                summary: own.total.clone(),
-            };
-            compared.push(Compared {
-                line: line(
-                    codes.get(&id.to_string()).cloned().unwrap_or_default(),
-                    &empty,
-                    (0, 0),
-                ),
-                groups_766: groups_of(&own),
+            .unwrap_or_else(|| {
+                let empty = Named {
+                    key: id.to_string(),
+                    name,
+                    summary: own.total.clone(),
+                };
+                line(code, &empty, (0, 0))
             });
-            continue;
-        };
         compared.push(Compared {
             line,
             groups_766: groups_of(&own),
@@ -368,10 +356,11 @@ pub async fn page(
     headers: HeaderMap,
     uri: Uri,
     PageQuery(q): PageQuery<ResultsQuery>,
+    PageQuery(pairs): PageQuery<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let frame = Frame::new(&headers, &uri);
     let t = frame.t;
-    let compare = compared_codes(uri.query())?;
+    let compare = compared_codes(&pairs)?;
     let data = open_data(&app, &q, &compare).await?;
     let mut ranked: Vec<&Line> = data.agencies.iter().filter(|l| l.resolved > 0).collect();
     ranked.sort_by(|a, b| {
@@ -472,10 +461,10 @@ fn comparison_rows(compared: &[Compared], t: Tr) -> Vec<(String, Vec<String>)> {
 
 pub async fn json(
     State(app): State<Arc<AppState>>,
-    uri: Uri,
     PageQuery(q): PageQuery<ResultsQuery>,
+    PageQuery(pairs): PageQuery<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let data = open_data(&app, &q, &compared_codes(uri.query())?).await?;
+    let data = open_data(&app, &q, &compared_codes(&pairs)?).await?;
     Ok((
         [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
         axum::Json(data),
@@ -558,21 +547,33 @@ mod tests {
 
     #[test]
     fn compared_agencies_are_read_from_the_query() {
-        let codes = |q: &str| compared_codes(Some(q)).map_err(|e| format!("{e:?}"));
+        // The pairs as the query extractor decodes them.
+        let codes = |pairs: &[(&str, &str)]| {
+            let pairs: Vec<(String, String)> = pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            compared_codes(&pairs).map_err(|e| format!("{e:?}"))
+        };
         assert_eq!(
-            codes("nam=2026&so-sanh=000.00.03.H56&so-sanh=000.00.12.H56").ok(),
+            codes(&[
+                ("nam", "2026"),
+                ("so-sanh", "000.00.03.H56"),
+                ("so-sanh", "000.00.12.H56")
+            ])
+            .ok(),
             Some(vec![
                 "000.00.03.H56".to_string(),
                 "000.00.12.H56".to_string()
             ])
         );
         assert_eq!(
-            codes("so-sanh=000.00.03.H56%2C000.00.03.H56").ok(),
+            codes(&[("so-sanh", "000.00.03.H56,000.00.03.H56")]).ok(),
             Some(vec!["000.00.03.H56".to_string()])
         );
-        assert!(codes("so-sanh=%3Cscript%3E").is_err());
-        assert!(codes("so-sanh=A,B,C,D,E").is_err());
-        assert_eq!(codes("nam=2026").ok(), Some(Vec::new()));
+        assert!(codes(&[("so-sanh", "<script>")]).is_err());
+        assert!(codes(&[("so-sanh", "A,B,C,D,E")]).is_err());
+        assert_eq!(codes(&[("nam", "2026")]).ok(), Some(Vec::new()));
     }
 
     #[test]

@@ -107,11 +107,19 @@ fn channel_label(c: NotifyChannel) -> &'static str {
     }
 }
 
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    /// `1` after the channels were saved.
+    #[serde(default)]
+    luu: Option<String>,
+}
+
 pub async fn show(
     State(app): State<Arc<AppState>>,
     who: SignedIn,
     headers: HeaderMap,
     uri: Uri,
+    crate::pages::extract::PageQuery(q): crate::pages::extract::PageQuery<ShowQuery>,
 ) -> Result<Response, PageError> {
     let frame = Frame::new(&headers, &uri);
     let me = who.session.staff.id;
@@ -167,9 +175,7 @@ pub async fn show(
             chosen: chosen.contains(&c),
         })
         .collect();
-    let saved = uri
-        .query()
-        .is_some_and(|q| q.split('&').any(|p| p == "luu=1"));
+    let saved = q.luu.as_deref() == Some("1");
     Ok(render(&AlertsPage {
         nav: who.nav(),
         t: frame.t,

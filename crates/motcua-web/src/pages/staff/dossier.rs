@@ -369,23 +369,26 @@ async fn readable(app: &AppState, who: &SignedIn, id: i64) -> Result<DossierReco
     }
 }
 
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    /// The action whose form opens on arrival (an alert's next action).
+    #[serde(default)]
+    lam: String,
+}
+
 pub async fn show(
     State(app): State<Arc<AppState>>,
     who: SignedIn,
     headers: HeaderMap,
     uri: Uri,
     PageId(id): PageId,
+    crate::pages::extract::PageQuery(q): crate::pages::extract::PageQuery<ShowQuery>,
 ) -> Result<Response, PageError> {
     let d = readable(&app, &who, id).await?;
     // Only an action's name (letters and underscores) is taken; anything else is ignored.
-    let open = uri
-        .query()
-        .unwrap_or_default()
-        .split('&')
-        .find_map(|p| p.strip_prefix("lam="))
-        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
-        .unwrap_or_default()
-        .to_string();
+    let open = Some(q.lam)
+        .filter(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+        .unwrap_or_default();
     page_opening(&app, &who, Frame::new(&headers, &uri), d, None, open).await
 }
 
