@@ -115,7 +115,7 @@ impl Db {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
+            crate::audit::append(&mut crate::engine::Tx::from(&mut *tx), AuditInput {
                 at: now,
                 actor: actor.to_string(),
                 action: "create_agency".into(),
@@ -124,7 +124,7 @@ impl Db {
                 detail: serde_json::json!({"name": name, "parent": new.parent_code}),
             }).await?;
             tx.commit().await?;
-            self.caches.agencies.clear();
+            self.shared::<AgencyList>().0.clear();
             Ok(Agency {
                 id,
                 code: code.to_string(),
@@ -180,7 +180,7 @@ impl Db {
     }
 
     async fn agencies_shared(&self) -> Result<std::sync::Arc<Vec<Agency>>, DbError> {
-        if let Some(list) = self.caches.agencies.get(&()) {
+        if let Some(list) = self.shared::<AgencyList>().0.get(&()) {
             return Ok(list);
         }
         let list: Vec<Agency> = on_read!(self, pool => {
@@ -188,7 +188,19 @@ impl Db {
             rows.iter().map(agency).collect::<Result<Vec<_>, _>>()?
         });
         let list = std::sync::Arc::new(list);
-        self.caches.agencies.put((), std::sync::Arc::clone(&list));
+        self.shared::<AgencyList>()
+            .0
+            .put((), std::sync::Arc::clone(&list));
         Ok(list)
+    }
+}
+
+/// The agencies, kept for a few seconds.
+#[derive(Debug)]
+pub(crate) struct AgencyList(crate::cache::Cache<(), std::sync::Arc<Vec<Agency>>>);
+
+impl Default for AgencyList {
+    fn default() -> Self {
+        Self(crate::cache::Cache::new(crate::cache::SHORT, 1))
     }
 }

@@ -15,8 +15,8 @@ use motcua_domain::calendar::{Instant, WorkCalendar};
 use motcua_domain::dossier::{AlertKind, NotifyChannel, STAFF_CHANNELS, alerts_due};
 use serde::Serialize;
 
+use crate::engine::Tx;
 use crate::rows::RowExt;
-use crate::tx::Tx;
 use crate::{Db, DbError};
 
 /// One officer's alert, as the list shows it.
@@ -414,8 +414,8 @@ impl Db {
                         dossier_id: r.int("dossier_id")?,
                         code: r.text("code")?,
                         kind: kind_of(&r.text("kind")?)?,
-                        deadline: crate::dossiers::instant(r.int("deadline")?)?,
-                        created_at: crate::dossiers::instant(r.int("created_at")?)?,
+                        deadline: crate::rows::instant(r.int("deadline")?)?,
+                        created_at: crate::rows::instant(r.int("created_at")?)?,
                         read: r.opt_int("read_at")?.is_some(),
                     })
                 })

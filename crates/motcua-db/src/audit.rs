@@ -4,9 +4,9 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::engine::Tx;
 use crate::rows::RowExt;
 use crate::secret::hex;
-use crate::tx::Tx;
 use crate::{Db, DbError};
 
 /// One audit entry before it is chained.

@@ -55,10 +55,10 @@ fn entry(row: &impl RowExt) -> Result<BoardEntry, DbError> {
         code: row.text("code")?,
         procedure_name: row.text("procedure_name")?,
         agency_name: row.text("agency_name")?,
-        received_at: crate::dossiers::instant(row.int("received_at")?)?,
+        received_at: crate::rows::instant(row.int("received_at")?)?,
         due_at: row
             .opt_int("due_at")?
-            .map(crate::dossiers::instant)
+            .map(crate::rows::instant)
             .transpose()?,
         previous_due: apology.as_ref().map(|a| a.previous_due),
         issued_late: apology.as_ref().is_some_and(|a| a.issued_late),

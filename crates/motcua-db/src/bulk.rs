@@ -74,7 +74,7 @@ impl Db {
                 outcome: d.state.outcome.as_ref().map(stored_enum).transpose()?,
             });
         }
-        let mut tally = crate::statistics::Tally::default();
+        let mut tally = crate::counters::Tally::default();
         let mut fields = std::collections::HashMap::new();
         for d in batch {
             if let std::collections::hash_map::Entry::Vacant(slot) =
@@ -185,7 +185,7 @@ impl Db {
                 insert.push(" ON CONFLICT DO NOTHING");
                 insert.build().execute(&mut *tx).await?;
             }
-            crate::statistics::counts::upsert(&mut crate::tx::Tx::from(&mut *tx), &stat_rows).await?;
+            crate::counters::upsert(&mut crate::engine::Tx::from(&mut *tx), &stat_rows).await?;
             if postgres {
                 sqlx::query("SELECT setval(pg_get_serial_sequence('dossiers', 'id'), (SELECT MAX(id) FROM dossiers))")
                     .execute(&mut *tx)

@@ -1,11 +1,11 @@
-//! Small in-process caches for what hot paths read on every request and rarely changes:
-//! procedure versions (immutable, kept until evicted by size), and agencies, roles, tokens
-//! and the current procedure versions (kept for a few seconds, and dropped at once when this
-//! process changes them; another process's edits show after the time-to-live).
+//! A small in-process cache for what hot paths read on every request and rarely changes;
+//! each store keeps its own (procedure versions kept until evicted by size; agencies,
+//! roles, tokens and the current procedure versions for a few seconds, dropped at once
+//! when this process changes them, so another process's edits show after the time-to-live).
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::{Arc, RwLock};
+use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
 /// A map whose entries expire after `ttl` (never when `ttl` is `None`), bounded in size.
@@ -50,27 +50,5 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
     }
 }
 
-const SHORT: Option<Duration> = Some(Duration::from_secs(10));
-
-/// The caches one `Db` (and its clones) share.
-#[derive(Debug)]
-pub(crate) struct Caches {
-    pub versions: Cache<i64, Arc<crate::StoredProcedure>>,
-    pub current: Cache<String, Arc<crate::StoredProcedure>>,
-    pub agencies: Cache<(), Arc<Vec<crate::Agency>>>,
-    pub roles: Cache<(i64, i64), Vec<motcua_domain::agency::Role>>,
-    /// A token's holder and its expiry, by the token's hash.
-    pub tokens: Cache<String, Option<(crate::Staff, Option<i64>)>>,
-}
-
-impl Caches {
-    pub fn new() -> Arc<Self> {
-        Arc::new(Self {
-            versions: Cache::new(None, 10_000),
-            current: Cache::new(SHORT, 10_000),
-            agencies: Cache::new(SHORT, 1),
-            roles: Cache::new(SHORT, 100_000),
-            tokens: Cache::new(SHORT, 100_000),
-        })
-    }
-}
+/// The time-to-live of what other processes may change.
+pub(crate) const SHORT: Option<Duration> = Some(Duration::from_secs(10));

@@ -73,7 +73,7 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             }
-            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
+            crate::audit::append(&mut crate::engine::Tx::from(&mut *tx), AuditInput {
                 at: now,
                 actor: actor.to_string(),
                 action: "set_calendar_days".into(),
@@ -101,7 +101,7 @@ impl Db {
             .bind(&value)
             .execute(&mut *tx)
             .await?;
-            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
+            crate::audit::append(&mut crate::engine::Tx::from(&mut *tx), AuditInput {
                 at: now,
                 actor: actor.to_string(),
                 action: "set_office_hours".into(),

@@ -178,7 +178,7 @@ impl Db {
                         .execute(&mut *tx)
                         .await?;
                 }
-                crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
+                crate::audit::append(&mut crate::engine::Tx::from(&mut *tx), AuditInput {
                     at: now,
                     actor: actor.to_string(),
                     action: "publish_procedure".into(),
@@ -189,14 +189,14 @@ impl Db {
                 out.push(Published { code: p.code.as_str().to_string(), version, changed: true });
             }
             tx.commit().await?;
-            self.caches.current.clear();
+            self.shared::<Versions>().current.clear();
             Ok(out)
         })
     }
 
     /// The version in force of the procedure `code`.
     pub async fn procedure(&self, code: &str) -> Result<Option<Arc<StoredProcedure>>, DbError> {
-        if let Some(found) = self.caches.current.get(&code.to_string()) {
+        if let Some(found) = self.shared::<Versions>().current.get(&code.to_string()) {
             return Ok(Some(found));
         }
         let found = on_read!(self, pool => {
@@ -205,8 +205,12 @@ impl Db {
         });
         Ok(found.map(|p| {
             let p = Arc::new(p);
-            self.caches.current.put(code.to_string(), Arc::clone(&p));
-            self.caches.versions.put(p.version_id, Arc::clone(&p));
+            self.shared::<Versions>()
+                .current
+                .put(code.to_string(), Arc::clone(&p));
+            self.shared::<Versions>()
+                .versions
+                .put(p.version_id, Arc::clone(&p));
             p
         }))
     }
@@ -216,7 +220,7 @@ impl Db {
         &self,
         version_id: i64,
     ) -> Result<Option<Arc<StoredProcedure>>, DbError> {
-        if let Some(found) = self.caches.versions.get(&version_id) {
+        if let Some(found) = self.shared::<Versions>().versions.get(&version_id) {
             return Ok(Some(found));
         }
         let found = on_read!(self, pool => {
@@ -225,7 +229,9 @@ impl Db {
         });
         Ok(found.map(|p| {
             let p = Arc::new(p);
-            self.caches.versions.put(version_id, Arc::clone(&p));
+            self.shared::<Versions>()
+                .versions
+                .put(version_id, Arc::clone(&p));
             p
         }))
     }
@@ -285,5 +291,22 @@ impl Db {
         }
         out.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
         Ok(out)
+    }
+}
+
+/// Procedure versions kept in memory: by id (immutable, kept until evicted by size), and
+/// the current one by procedure code (for a few seconds).
+#[derive(Debug)]
+pub(crate) struct Versions {
+    versions: crate::cache::Cache<i64, Arc<StoredProcedure>>,
+    current: crate::cache::Cache<String, Arc<StoredProcedure>>,
+}
+
+impl Default for Versions {
+    fn default() -> Self {
+        Self {
+            versions: crate::cache::Cache::new(None, 10_000),
+            current: crate::cache::Cache::new(crate::cache::SHORT, 10_000),
+        }
     }
 }

@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use crate::audit::AuditInput;
 use crate::rows::RowExt;
-use crate::sessions::{Login, Realm, blocking, hash_password};
+use crate::secret::{blocking, hash_password};
+use crate::sessions::{Login, Realm};
 use crate::{Db, DbError};
 
 /// A citizen's account as shown back to them.
@@ -140,7 +141,7 @@ impl Db {
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
-            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
+            crate::audit::append(&mut crate::engine::Tx::from(&mut *tx), AuditInput {
                 at: now,
                 actor: format!("citizen:{id}"),
                 action: "register".into(),

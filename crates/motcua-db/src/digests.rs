@@ -222,7 +222,7 @@ impl Db {
                 .map_err(|e| DbError::Corrupt(format!("bản tin: {e}")))?;
             Ok(Some(Digest {
                 day,
-                created_at: crate::dossiers::instant(row.int("created_at")?)?,
+                created_at: crate::rows::instant(row.int("created_at")?)?,
                 sections,
                 read: row.opt_int("read_at")?.is_some(),
             }))

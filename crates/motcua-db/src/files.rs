@@ -10,9 +10,9 @@ use motcua_domain::calendar::Instant;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::engine::Tx;
 use crate::rows::RowExt;
-use crate::sessions::blocking;
-use crate::tx::Tx;
+use crate::secret::blocking;
 use crate::{Db, DbError};
 
 /// The largest file accepted (10 MiB), and the most files one submission may carry.
@@ -370,8 +370,8 @@ impl Db {
                 if updated != 1 {
                     return Err(DbError::Conflict { current: *version });
                 }
-                conn.dossier_changed(&code);
-                crate::statistics::counts::upsert(conn, rows).await?;
+                crate::views::changed(conn, &code)?;
+                crate::counters::upsert(conn, rows).await?;
             }
             for file in &files {
                 crate::files::attach(conn, dossier_id, file, &actor, at).await?;
@@ -392,7 +392,7 @@ impl Db {
         &self,
         dossier_id: i64,
         now: Instant,
-    ) -> Result<Option<(String, i64, Vec<crate::statistics::counts::StatRow>)>, DbError> {
+    ) -> Result<Option<(String, i64, Vec<crate::counters::counts::StatRow>)>, DbError> {
         let dossier = self
             .dossier(dossier_id)
             .await?
@@ -406,7 +406,12 @@ impl Db {
             .await?
             .map(|p| p.procedure.field.code.clone())
             .unwrap_or_default();
-        let rows = crate::statistics::transition_rows(&dossier, &state, &field_code);
+        let rows = crate::counters::transition_rows(
+            dossier.counted(),
+            &dossier.state,
+            &state,
+            &field_code,
+        );
         Ok(Some((
             serde_json::to_string(&state)?,
             dossier.version,
@@ -458,7 +463,7 @@ fn attachment(row: &impl RowExt) -> Result<Attachment, DbError> {
         size: row.int("size")?,
         media_type: row.text("media_type")?,
         uploaded_by: row.text("uploaded_by")?,
-        at: crate::dossiers::instant(row.int("at")?)?,
+        at: crate::rows::instant(row.int("at")?)?,
     })
 }
 

@@ -5,22 +5,18 @@
 //! pool. Dialect differences stay in the migrations (one folder per engine).
 
 #[macro_use]
-mod tx;
-mod views;
-#[macro_use]
 mod engine;
 #[macro_use]
 mod audit;
 mod cache;
+#[macro_use]
+mod counters;
 mod days;
+mod views;
 #[macro_use]
 mod outbox;
 #[macro_use]
 mod files;
-mod flush;
-mod lite;
-#[macro_use]
-mod statistics;
 mod agencies;
 mod alerts;
 mod board;
@@ -41,9 +37,9 @@ mod secret;
 mod sessions;
 mod signatures;
 mod staff;
+mod statistics;
 mod tickets;
 mod tokens;
-mod writer;
 
 pub use agencies::{Agency, NewAgency};
 pub use alerts::Alert;
@@ -56,7 +52,7 @@ pub use days::{day_key, day_of, day_start};
 pub use delivery::{Attempt, Claimed, Delivery, FallbackRanks, Outcome, truncate_answer};
 pub use digests::{Digest, DigestItem, DigestSection};
 pub use dossiers::{
-    ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, IntakeExtras, PublicDossier,
+    ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, IntakeExtras,
     RECEIVING_STATUSES, TransitionRequest,
 };
 pub use engine::{Db, Durability, EngineKind, redact};
@@ -80,6 +76,7 @@ pub use statistics::{
 };
 pub use tickets::{Ticket, TicketStats};
 pub use tokens::{ApiToken, CreatedToken};
+pub use views::PublicDossier;
 
 /// Unix seconds now; instants are stored as seconds.
 pub fn now_seconds() -> i64 {

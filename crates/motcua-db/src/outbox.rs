@@ -4,8 +4,8 @@
 use motcua_domain::dossier::{Applicant, DossierState, Event, ReturnMethod, notice};
 use serde::{Deserialize, Serialize};
 
+use crate::engine::Tx;
 use crate::rows::RowExt;
-use crate::tx::Tx;
 use crate::{Db, DbError};
 
 /// A message waiting for (or past) delivery.

@@ -148,7 +148,7 @@ impl Db {
                 .bind(at)
                 .execute(&mut *tx)
                 .await?;
-            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), audit).await?;
+            crate::audit::append(&mut crate::engine::Tx::from(&mut *tx), audit).await?;
             tx.commit().await?;
             Ok(())
             })
@@ -186,7 +186,7 @@ impl Db {
                             comment: r.opt_text("comment")?,
                         },
                         via: r.text("via")?,
-                        at: crate::dossiers::instant(r.int("at")?)?,
+                        at: crate::rows::instant(r.int("at")?)?,
                     }))
                 }
                 None => Ok(None),

@@ -1,8 +1,12 @@
 //! Reading columns by name from either engine's rows.
 
+use chrono::DateTime;
+use motcua_domain::calendar::{Instant, vietnam_offset};
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
+
+use crate::DbError;
 
 /// Column access shared by SQLite and PostgreSQL rows, so row mapping is written once.
 pub(crate) trait RowExt {
@@ -56,4 +60,11 @@ impl RowExt for rusqlite::Row<'_> {
     fn opt_text(&self, column: &str) -> Result<Option<String>, sqlx::Error> {
         lite(self, column)
     }
+}
+
+/// The instant stored as Unix seconds, in Vietnam time.
+pub(crate) fn instant(seconds: i64) -> Result<Instant, DbError> {
+    DateTime::from_timestamp(seconds, 0)
+        .map(|t| t.with_timezone(&vietnam_offset()))
+        .ok_or_else(|| DbError::Corrupt(format!("thời điểm {seconds}")))
 }

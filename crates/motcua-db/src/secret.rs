@@ -1,5 +1,7 @@
-//! Random secrets (lookup secrets, API tokens) and their stored hashes.
+//! Random secrets (lookup secrets, API tokens) and their stored hashes, and passwords
+//! hashed with argon2id (off the async threads).
 
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use sha2::{Digest, Sha256};
 
 use crate::DbError;
@@ -31,6 +33,30 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
         out.push(char::from(DIGITS[usize::from(b & 15)]));
     }
     out
+}
+
+/// A password hashed with argon2id, as stored.
+pub(crate) fn hash_password(password: &str) -> Result<String, DbError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| DbError::Internal(format!("không băm được mật khẩu: {e}")))
+}
+
+/// Whether `password` is the one `hash` was made from.
+pub(crate) fn password_matches(password: &str, hash: &str) -> bool {
+    Argon2::default()
+        .verify_password(password.as_bytes(), hash)
+        .is_ok()
+}
+
+/// Runs `f` (hashing, checking a password) on a thread made for blocking work.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, DbError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| DbError::Unavailable(format!("tác vụ băm mật khẩu dừng: {e}")))
 }
 
 #[cfg(test)]

@@ -1,12 +1,11 @@
 //! Đăng nhập — staff passwords (argon2id), the lock-out after repeated failures, and
 //! server-side sessions whose tokens are stored only as hashes.
 
-use argon2::{Argon2, PasswordHasher, PasswordVerifier};
-
 use motcua_domain::password::check_new_password;
 
 use crate::audit::AuditInput;
 use crate::rows::RowExt;
+use crate::secret::{blocking, hash_password, password_matches};
 use crate::{Db, DbError, Staff};
 
 /// Failed attempts within this window lock an account out.
@@ -39,27 +38,6 @@ pub struct Session {
     pub staff: Staff,
     pub csrf: String,
     pub expires_at: i64,
-}
-
-pub(crate) fn hash_password(password: &str) -> Result<String, DbError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| DbError::Internal(format!("không băm được mật khẩu: {e}")))
-}
-
-pub(crate) fn password_matches(password: &str, hash: &str) -> bool {
-    Argon2::default()
-        .verify_password(password.as_bytes(), hash)
-        .is_ok()
-}
-
-pub(crate) async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, DbError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| DbError::Unavailable(format!("tác vụ băm mật khẩu dừng: {e}")))
 }
 
 impl Db {
@@ -155,7 +133,7 @@ impl Db {
                     .await?
                     .rows_affected();
             }
-            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
+            crate::audit::append(&mut crate::engine::Tx::from(&mut *tx), AuditInput {
                 at: now,
                 actor: actor.to_string(),
                 action: if must_change { "reset_password" } else { "set_password" }.into(),
@@ -164,7 +142,7 @@ impl Db {
                 detail: serde_json::json!({"sessions_ended": ended, "tokens_revoked": revoked}),
             }).await?;
             tx.commit().await?;
-            self.caches.tokens.clear();
+            self.shared::<crate::staff::TokenHolders>().0.clear();
             Ok(())
         })
     }
@@ -198,7 +176,7 @@ impl Db {
                     .bind(staff_id)
                     .execute(&mut *tx)
                     .await?;
-                crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
+                crate::audit::append(&mut crate::engine::Tx::from(&mut *tx), AuditInput {
                     at: now,
                     actor: actor.to_string(),
                     action: "set_password".into(),
@@ -422,7 +400,7 @@ impl Realm {
 mod tests {
     #[test]
     fn passwords_hash_and_verify() {
-        let hash = super::hash_password("mật khẩu dài").unwrap();
+        let hash = crate::secret::hash_password("mật khẩu dài").unwrap();
         assert!(hash.starts_with("$argon2id$"));
         assert!(super::password_matches("mật khẩu dài", &hash));
         assert!(!super::password_matches("mat khau dai", &hash));

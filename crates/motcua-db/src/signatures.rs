@@ -157,7 +157,7 @@ fn result_row(row: &impl RowExt) -> Result<SignedResult, DbError> {
         agency_id: row.int("agency_id")?,
         signer: row.text("signer")?,
         certificate_sha256: row.text("certificate_sha256")?,
-        signed_at: crate::dossiers::instant(row.int("signed_at")?)?,
+        signed_at: crate::rows::instant(row.int("signed_at")?)?,
         signed_by: row.text("signed_by")?,
     })
 }
@@ -221,7 +221,7 @@ impl Db {
                 .bind(&actor)
                 .execute(&mut *tx)
                 .await?;
-            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), audit.clone()).await?;
+            crate::audit::append(&mut crate::engine::Tx::from(&mut *tx), audit.clone()).await?;
             tx.commit().await?;
             Ok(())
         })

@@ -144,7 +144,7 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             }
-            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
+            crate::audit::append(&mut crate::engine::Tx::from(&mut *tx), AuditInput {
                 at: now,
                 actor: actor.to_string(),
                 action: "create_staff".into(),
@@ -153,7 +153,7 @@ impl Db {
                 detail: serde_json::json!({"username": username}),
             }).await?;
             tx.commit().await?;
-            self.caches.tokens.clear();
+            self.shared::<TokenHolders>().0.clear();
             Ok(Staff {
                 id,
                 username,
@@ -183,8 +183,7 @@ impl Db {
         motcua_domain::password::check_new_password(password, &identities, None)
             .map_err(|e| DbError::Invalid(vec![e]))?;
         let owned = password.to_string();
-        let hash =
-            crate::sessions::blocking(move || crate::sessions::hash_password(&owned)).await??;
+        let hash = crate::secret::blocking(move || crate::secret::hash_password(&owned)).await??;
         self.insert_staff(
             &NewStaff {
                 password_hash: Some(hash),
@@ -232,7 +231,7 @@ impl Db {
                     .execute(&mut *tx)
                     .await?;
             }
-            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
+            crate::audit::append(&mut crate::engine::Tx::from(&mut *tx), AuditInput {
                 at: now,
                 actor: format!("staff:{actor_id}"),
                 action: if active { "enable_staff" } else { "disable_staff" }.into(),
@@ -243,7 +242,7 @@ impl Db {
             tx.commit().await?;
             Ok::<_, DbError>(())
         })?;
-        self.caches.tokens.clear();
+        self.shared::<TokenHolders>().0.clear();
         self.staff_member(staff_id)
             .await?
             .ok_or(DbError::NotFound("cán bộ"))
@@ -279,7 +278,7 @@ impl Db {
             if removed.rows_affected() == 0 {
                 return Err(DbError::NotFound("vai trò này của cán bộ"));
             }
-            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
+            crate::audit::append(&mut crate::engine::Tx::from(&mut *tx), AuditInput {
                 at: now,
                 actor: format!("staff:{actor_id}"),
                 action: "revoke_role".into(),
@@ -290,7 +289,7 @@ impl Db {
             tx.commit().await?;
             Ok::<_, DbError>(())
         })?;
-        self.caches.roles.clear();
+        self.shared::<RoleCache>().0.clear();
         Ok(())
     }
 
@@ -320,7 +319,7 @@ impl Db {
             .bind(role.as_str())
             .execute(&mut *tx)
             .await?;
-            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
+            crate::audit::append(&mut crate::engine::Tx::from(&mut *tx), AuditInput {
                 at: now,
                 actor: actor.to_string(),
                 action: "grant_role".into(),
@@ -329,7 +328,7 @@ impl Db {
                 detail: serde_json::json!({"agency": agency_code, "role": role.as_str()}),
             }).await?;
             tx.commit().await?;
-            self.caches.roles.clear();
+            self.shared::<RoleCache>().0.clear();
             Ok(())
         })
     }
@@ -432,7 +431,7 @@ impl Db {
 
     /// The roles `staff_id` holds over `agency_id` (granted there or on an ancestor).
     pub async fn roles_over(&self, staff_id: i64, agency_id: i64) -> Result<Vec<Role>, DbError> {
-        if let Some(roles) = self.caches.roles.get(&(staff_id, agency_id)) {
+        if let Some(roles) = self.shared::<RoleCache>().0.get(&(staff_id, agency_id)) {
             return Ok(roles);
         }
         let roles: Vec<Role> = on_read!(self, pool => {
@@ -443,7 +442,32 @@ impl Db {
                 .await?;
             rows.iter().filter_map(|r| Role::parse(r)).collect()
         });
-        self.caches.roles.put((staff_id, agency_id), roles.clone());
+        self.shared::<RoleCache>()
+            .0
+            .put((staff_id, agency_id), roles.clone());
         Ok(roles)
+    }
+}
+
+/// Roles by (staff, agency), kept for a few seconds.
+#[derive(Debug)]
+pub(crate) struct RoleCache(crate::cache::Cache<(i64, i64), Vec<motcua_domain::agency::Role>>);
+
+impl Default for RoleCache {
+    fn default() -> Self {
+        Self(crate::cache::Cache::new(crate::cache::SHORT, 100_000))
+    }
+}
+
+/// A token's holder and its expiry, by the token's hash, kept for a few seconds; dropped
+/// whenever a staff member, their password or a token changes.
+#[derive(Debug)]
+pub(crate) struct TokenHolders(
+    pub(crate) crate::cache::Cache<String, Option<(Staff, Option<i64>)>>,
+);
+
+impl Default for TokenHolders {
+    fn default() -> Self {
+        Self(crate::cache::Cache::new(crate::cache::SHORT, 100_000))
     }
 }

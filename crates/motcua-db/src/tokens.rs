@@ -135,7 +135,7 @@ impl Db {
             .bind(expires_at)
             .fetch_one(&mut *tx)
             .await?;
-            crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
+            crate::audit::append(&mut crate::engine::Tx::from(&mut *tx), AuditInput {
                 at: now,
                 actor: actor.to_string(),
                 action: "create_api_token".into(),
@@ -146,7 +146,7 @@ impl Db {
             tx.commit().await?;
             id
         });
-        self.caches.tokens.clear();
+        self.shared::<crate::staff::TokenHolders>().0.clear();
         Ok(CreatedToken {
             token: ApiToken {
                 id,
@@ -196,7 +196,7 @@ impl Db {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                crate::audit::append(&mut crate::tx::Tx::from(&mut *tx), AuditInput {
+                crate::audit::append(&mut crate::engine::Tx::from(&mut *tx), AuditInput {
                     at: now,
                     actor: actor.to_string(),
                     action: "revoke_api_token".into(),
@@ -207,7 +207,7 @@ impl Db {
                 found.revoked_at = Some(now);
             }
             tx.commit().await?;
-            self.caches.tokens.clear();
+            self.shared::<crate::staff::TokenHolders>().0.clear();
             Ok(found)
         })
     }
@@ -217,7 +217,7 @@ impl Db {
     pub async fn staff_by_token(&self, token: &str) -> Result<Option<Staff>, DbError> {
         let hash = crate::hash_token(token);
         let now = crate::now_seconds();
-        let cached = match self.caches.tokens.get(&hash) {
+        let cached = match self.shared::<crate::staff::TokenHolders>().0.get(&hash) {
             Some(found) => found,
             None => {
                 let found = on_read!(self, pool => {
@@ -234,7 +234,9 @@ impl Db {
                         None => None,
                     }
                 });
-                self.caches.tokens.put(hash, found.clone());
+                self.shared::<crate::staff::TokenHolders>()
+                    .0
+                    .put(hash, found.clone());
                 found
             }
         };

@@ -15,7 +15,26 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::dossiers::PublicDossier;
+use std::sync::Arc;
+
+use motcua_domain::dossier::Status;
+use serde::{Deserialize, Serialize};
+
+use crate::DbError;
+use crate::engine::{Follower, Lite, Tx};
+
+/// What the public lookup shows: progress, never personal data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicDossier {
+    pub code: String,
+    pub procedure_version_id: i64,
+    pub status: Status,
+    pub step: usize,
+    pub received_at: motcua_domain::calendar::Instant,
+    pub due_at: Option<motcua_domain::calendar::Instant>,
+    pub finished_at: Option<motcua_domain::calendar::Instant>,
+    pub apologised: bool,
+}
 
 /// How long a view is kept at most.
 const LIFETIME: Duration = Duration::from_secs(60);
@@ -45,15 +64,17 @@ impl std::fmt::Debug for PublicViews {
     }
 }
 
-impl PublicViews {
-    pub(crate) fn new() -> Self {
+impl Default for PublicViews {
+    fn default() -> Self {
         Self {
             shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
             hasher: RandomState::new(),
             changes: AtomicU64::new(0),
         }
     }
+}
 
+impl PublicViews {
     fn shard(&self, code: &str) -> &Mutex<HashMap<Box<str>, View>> {
         let index = usize::try_from(self.hasher.hash_one(code) % SHARDS as u64).unwrap_or(0);
         &self.shards[index]
@@ -110,6 +131,60 @@ impl PublicViews {
     }
 }
 
+/// The writer's follower: the codes of the dossiers its batch changes, whose views are
+/// dropped once the batch is committed.
+struct Changed {
+    views: Arc<PublicViews>,
+    job: Vec<String>,
+    batch: Vec<String>,
+}
+
+impl Follower for Changed {
+    fn job_settled(&mut self, succeeded: bool) {
+        let codes = std::mem::take(&mut self.job);
+        if succeeded {
+            self.batch.extend(codes);
+        }
+    }
+
+    fn committed(&mut self) {
+        let codes = std::mem::take(&mut self.batch);
+        if !codes.is_empty() {
+            self.views.changed(&codes);
+        }
+    }
+
+    fn rolled_back(&mut self) {
+        self.job.clear();
+        self.batch.clear();
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+/// Notes that the public view of dossier `code` changes with this write, so that the view
+/// kept of it is dropped once the write is committed (the SQLite writer's connection is the
+/// only one that keeps views).
+pub(crate) fn changed(tx: &mut Tx<'_>, code: &str) -> Result<(), DbError> {
+    if let Tx::Lite(lite) = tx {
+        let follower = lite.follower(|lite: &Lite| {
+            Ok(Changed {
+                views: lite.shared().get::<PublicViews>(),
+                job: Vec::new(),
+                batch: Vec::new(),
+            })
+        })?;
+        follower.job.push(code.to_string());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,7 +205,7 @@ mod tests {
 
     #[test]
     fn a_view_is_kept_until_its_dossier_changes() {
-        let views = PublicViews::new();
+        let views = PublicViews::default();
         assert!(views.get("X-1", |_| true).is_none());
         let seen = views.changes();
         views.keep(seen, "SECRET", &view("X-1", Status::Accepted));
@@ -144,7 +219,7 @@ mod tests {
     /// A view read before a change is published is not kept after it.
     #[test]
     fn a_view_read_before_a_change_is_not_kept() {
-        let views = PublicViews::new();
+        let views = PublicViews::default();
         let seen = views.changes();
         views.changed(&["OTHER".to_string()]);
         views.keep(seen, "SECRET", &view("X-2", Status::Accepted));
@@ -153,7 +228,7 @@ mod tests {
 
     #[test]
     fn a_full_shard_makes_room() {
-        let views = PublicViews::new();
+        let views = PublicViews::default();
         for n in 0..(PER_SHARD * SHARDS + 100) {
             views.keep(0, "S", &view(&format!("C-{n}"), Status::Accepted));
         }

@@ -184,7 +184,7 @@ impl Db {
             "status": state.status.code(),
         });
         let receiving_id = receiving.id;
-        let stat_rows = crate::statistics::intake_rows(
+        let stat_rows = crate::counters::intake_rows(
             &state,
             &procedure_code,
             &procedure.field.code,
@@ -286,7 +286,7 @@ impl Db {
                 entity_id: code.to_string(),
                 detail: audit_detail,
             }).await?;
-            crate::statistics::counts::upsert(conn, &stat_rows).await?;
+            crate::counters::upsert(conn, &stat_rows).await?;
             let about = About {
                 applicant: &checked.intake.applicant,
                 code: code.as_str(),

@@ -7,13 +7,14 @@ mod transition;
 pub use intake::IntakeExtras;
 pub use transition::{ActorRef, TransitionRequest};
 
-use chrono::DateTime;
-use motcua_domain::calendar::{Instant, Outcome, vietnam_offset};
+use motcua_domain::calendar::{Instant, Outcome};
 use motcua_domain::catalogue::Channel;
 use motcua_domain::dossier::{Applicant, DossierState, ReceivedComponent, ReturnMethod, Status};
 use serde::{Deserialize, Serialize};
 
 use crate::rows::RowExt;
+pub(crate) use crate::rows::instant;
+pub use crate::views::PublicDossier;
 use crate::{Db, DbError};
 
 /// A dossier as stored.
@@ -96,17 +97,16 @@ pub struct DossierFilter {
     pub limit: Option<i64>,
 }
 
-/// What the public lookup shows: progress, never personal data.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PublicDossier {
-    pub code: String,
-    pub procedure_version_id: i64,
-    pub status: Status,
-    pub step: usize,
-    pub received_at: Instant,
-    pub due_at: Option<Instant>,
-    pub finished_at: Option<Instant>,
-    pub apologised: bool,
+impl DossierRecord {
+    /// What the counters need of it that a transition does not change.
+    pub(crate) fn counted(&self) -> crate::counters::Counted<'_> {
+        crate::counters::Counted {
+            procedure_code: &self.procedure_code,
+            channel: self.channel,
+            components: &self.components,
+            return_method: self.return_method,
+        }
+    }
 }
 
 /// Whether a typed lookup secret matches (case-insensitive, every byte compared).
@@ -142,12 +142,6 @@ fn public_row(r: &impl RowExt) -> Result<(String, PublicDossier), DbError> {
 pub struct DossierPage {
     pub items: Vec<DossierRecord>,
     pub next: Option<String>,
-}
-
-pub(crate) fn instant(seconds: i64) -> Result<Instant, DbError> {
-    DateTime::from_timestamp(seconds, 0)
-        .map(|t| t.with_timezone(&vietnam_offset()))
-        .ok_or_else(|| DbError::Corrupt(format!("thời điểm {seconds}")))
 }
 
 fn opt_instant(seconds: Option<i64>) -> Result<Option<Instant>, DbError> {
@@ -396,7 +390,7 @@ impl Db {
         let code = code.trim();
         let row = match self.readers() {
             Some(readers) => {
-                let views = &readers.views;
+                let views = self.shared::<crate::views::PublicViews>();
                 if let Some(kept) = views.get(code, |stored| secret_matches(secret, stored)) {
                     return Ok(kept);
                 }

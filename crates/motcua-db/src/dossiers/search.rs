@@ -4,8 +4,8 @@
 
 use motcua_domain::dossier::{Applicant, prefix_end, query_prefixes, search_terms};
 
+use crate::engine::{Arg, Tx};
 use crate::rows::RowExt;
-use crate::tx::{Arg, Tx};
 use crate::{Db, DbError, DossierRecord};
 
 /// The most terms one dossier writes (a very long name's shortest tails are left out).

@@ -169,7 +169,8 @@ impl Db {
             .await?
             .map(|p| p.procedure.field.code.clone())
             .unwrap_or_default();
-        let stat_rows = crate::statistics::transition_rows(&dossier, state, &field_code);
+        let stat_rows =
+            crate::counters::transition_rows(dossier.counted(), &dossier.state, state, &field_code);
         let audit = AuditInput {
             at,
             actor: actor_label(&actor),
@@ -204,7 +205,7 @@ impl Db {
             if updated != 1 {
                 return Err(DbError::Conflict { current: expected });
             }
-            conn.dossier_changed(&changed_code);
+            crate::views::changed(conn, &changed_code)?;
             conn.execute(INSERT_HISTORY, args![
                 dossier_id,
                 action_name,
@@ -224,7 +225,7 @@ impl Db {
                 crate::files::attach(conn, dossier_id, file, &uploaded_by, at).await?;
             }
             crate::audit::append(conn, audit).await?;
-            crate::statistics::counts::upsert(conn, &stat_rows).await?;
+            crate::counters::upsert(conn, &stat_rows).await?;
             for message in messages {
                 crate::outbox::insert(conn, dossier_id, message, at).await?;
             }

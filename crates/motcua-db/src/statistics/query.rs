@@ -266,11 +266,11 @@ impl Db {
         let month = cut == Cut::Month;
         // Which rows to read: per procedure only when a procedure is needed.
         let scope = if filter.procedure_code.is_some() || matches!(cut, Cut::Key | Cut::Procedure) {
-            super::counts::SCOPE_PROCEDURE
+            crate::counters::counts::SCOPE_PROCEDURE
         } else if filter.field_code.is_some() || matches!(cut, Cut::Field | Cut::FieldKey) {
-            super::counts::SCOPE_FIELD
+            crate::counters::counts::SCOPE_FIELD
         } else {
-            super::counts::SCOPE_AGENCY
+            crate::counters::counts::SCOPE_AGENCY
         };
         let mut numbers: Vec<i64> = Vec::new();
         let pairs = |n: &[i64]| -> Vec<(i64, i64)> { n.chunks(2).map(|c| (c[0], c[1])).collect() };
@@ -353,7 +353,7 @@ impl Db {
             Cut::Agency => Box::new(move |k: &str| part(k, 0)),
             Cut::Procedure => Box::new(move |k: &str| part(k, 1)),
             Cut::Channel => Box::new(move |k: &str| part(k, 2)),
-            Cut::Field | Cut::FieldKey if scope != super::counts::SCOPE_PROCEDURE => {
+            Cut::Field | Cut::FieldKey if scope != crate::counters::counts::SCOPE_PROCEDURE => {
                 if cut == Cut::Field {
                     Box::new(move |k: &str| part(k, 1))
                 } else {

@@ -1,7 +1,7 @@
 //! Dựng lại bảng đếm — recomputing `stat_days` from the dossiers, with the same function the
 //! writes use: the backfill after migration 5, and a repair if the counters are ever doubted.
 
-use super::Tally;
+use crate::counters::Tally;
 use crate::rows::RowExt;
 use crate::{Db, DbError};
 
@@ -67,7 +67,7 @@ impl Db {
             let mut tx = pool.begin().await?;
             sqlx::query("DELETE FROM stat_days").execute(&mut *tx).await?;
             sqlx::query("DELETE FROM stat_pending").execute(&mut *tx).await?;
-            crate::statistics::counts::upsert(&mut crate::tx::Tx::from(&mut *tx), &rows).await?;
+            crate::counters::upsert(&mut crate::engine::Tx::from(&mut *tx), &rows).await?;
             sqlx::query("UPDATE stat_backfill SET done = 1 WHERE id = 1")
                 .execute(&mut *tx)
                 .await?;

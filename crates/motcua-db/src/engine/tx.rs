@@ -55,14 +55,14 @@ impl<'a> From<&'a Option<String>> for Arg<'a> {
 /// The parameters of one statement, converted: `args![a, b, c]`.
 macro_rules! args {
     ($($value:expr),* $(,)?) => {
-        &[$($crate::tx::Arg::from($value)),*]
+        &[$($crate::engine::Arg::from($value)),*]
     };
 }
 
 /// The connection of an open transaction.
 pub(crate) enum Tx<'c> {
     /// SQLite on the writer thread's own connection.
-    Lite(&'c mut crate::lite::Lite),
+    Lite(&'c mut crate::engine::Lite),
     /// SQLite through sqlx.
     Sqlx(&'c mut SqliteConnection),
     Pg(&'c mut PgConnection),
@@ -119,14 +119,6 @@ impl Tx<'_> {
             Tx::Lite(c) => Tx::Lite(c),
             Tx::Sqlx(c) => Tx::Sqlx(c),
             Tx::Pg(c) => Tx::Pg(c),
-        }
-    }
-
-    /// Notes that the public view of dossier `code` changes with this write, so the
-    /// writer drops the view it may keep once the write is committed.
-    pub(crate) fn dossier_changed(&mut self, code: &str) {
-        if let Tx::Lite(lite) = self {
-            lite.dossier_changed(code);
         }
     }
 
@@ -242,7 +234,7 @@ mod tests {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
         conn.execute_batch("CREATE TABLE t (a INTEGER, b TEXT, c INTEGER)")
             .unwrap();
-        let mut lite = crate::lite::Lite::new(conn);
+        let mut lite = crate::engine::Lite::new(conn, Default::default());
         let mut tx = Tx::Lite(&mut lite);
         let changed = tx
             .execute(

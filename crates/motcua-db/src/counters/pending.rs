@@ -7,14 +7,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::flush::Log;
-use crate::lite::Lite;
-use crate::statistics::counts::{COLUMNS, Counts, StatKey, StatRow, upsert_direct};
-use crate::tx::Tx;
+use crate::counters::counts::{COLUMNS, Counts, StatKey, StatRow, upsert_direct};
+use crate::engine::{Follower, Lite, Log, Tx};
 use crate::{Db, DbError};
 
 /// Commits whose records the writer lets pile up before it adds them to `stat_days`.
-pub(crate) const FOLD_EVERY: usize = 64;
+const FOLD_EVERY: usize = 64;
 
 /// The record format, its first byte.
 const FORMAT: u8 = 2;
@@ -189,50 +187,129 @@ fn apply(lite: &mut Lite, sums: Sums) -> Result<(), DbError> {
     Ok(())
 }
 
-/// How many records are pending (when the writer starts).
-pub(crate) fn count(lite: &Lite) -> Result<usize, DbError> {
+/// How many records are pending (when the writer starts following the counters).
+fn count(lite: &Lite) -> Result<usize, DbError> {
     let n: i64 = lite
         .conn()
         .query_row("SELECT COUNT(*) FROM stat_pending", [], |r| r.get(0))?;
     Ok(usize::try_from(n).unwrap_or_default())
 }
 
-/// A write job asking for the pending records to be added in this batch: read and checked
-/// now, before the job changes anything (so a damaged record fails this job alone), and
-/// added with the batch's own rows before its commit ([`settle_batch`]).
-pub(crate) fn fold_in_batch(tx: &mut Tx<'_>) -> Result<(), DbError> {
-    if let Tx::Lite(lite) = tx
-        && !lite.fold_requested()
-    {
-        let sums = load(lite)?;
-        lite.request_fold(sums);
+/// The counter rows the SQLite writer's batch collects, and how many pending records it has
+/// left so far: the statistics store's [`Follower`].
+#[derive(Default)]
+pub(crate) struct Counters {
+    /// Counter rows of the job running now.
+    job: Vec<StatRow>,
+    /// Counter rows of the batch's jobs that succeeded.
+    batch: Vec<StatRow>,
+    /// The pending records a job of the batch asked to have added in its commit, summed.
+    fold: Option<Sums>,
+    /// Records pending after the last commit, and after the batch's commit.
+    pending: usize,
+    pending_next: Option<usize>,
+}
+
+impl Counters {
+    /// The writer's counters, following from the records already pending.
+    fn of(lite: &mut Lite) -> Result<&mut Self, DbError> {
+        lite.follower(|lite| {
+            Ok(Self {
+                // A database not migrated yet has none.
+                pending: count(lite).unwrap_or_default(),
+                ..Self::default()
+            })
+        })
     }
+}
+
+impl Follower for Counters {
+    fn job_settled(&mut self, succeeded: bool) {
+        let rows = std::mem::take(&mut self.job);
+        if succeeded {
+            self.batch.extend(rows);
+        }
+    }
+
+    /// Writes the batch's counter rows: as one pending record, or, when a job asked for it,
+    /// into `stat_days` together with every pending record.
+    fn before_commit(&mut self, lite: &mut Lite) -> Result<(), DbError> {
+        self.job.clear();
+        let rows = std::mem::take(&mut self.batch);
+        match self.fold.take() {
+            Some(mut sums) => {
+                for row in rows {
+                    add(&mut sums, row)?;
+                }
+                apply(lite, sums)?;
+                self.pending_next = Some(0);
+            }
+            None => {
+                if store(lite, &rows)? {
+                    self.pending_next = Some(self.pending + 1);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn committed(&mut self) {
+        if let Some(records) = self.pending_next.take() {
+            self.pending = records;
+        }
+    }
+
+    fn rolled_back(&mut self) {
+        self.job.clear();
+        self.batch.clear();
+        self.fold = None;
+        self.pending_next = None;
+    }
+
+    /// Adds the pending records to `stat_days` once [`FOLD_EVERY`] have piled up. A failure
+    /// (a damaged record) is logged and tried again after as many commits; the writes go
+    /// on, and the statistics reads report it.
+    fn idle(&mut self, lite: &mut Lite, log: Option<&Log>) {
+        if self.pending < FOLD_EVERY {
+            return;
+        }
+        if let Err(e) = fold_alone(lite, log) {
+            tracing::error!(error = %e, "không cộng được số đếm thống kê chờ cộng");
+        }
+        self.pending = 0;
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+/// Keeps a job's counter rows on the writer until the batch commits.
+pub(crate) fn stage(lite: &mut Lite, rows: &[StatRow]) -> Result<(), DbError> {
+    Counters::of(lite)?.job.extend_from_slice(rows);
     Ok(())
 }
 
-/// Writes a batch's counter rows before its commit: as one pending record, or, when
-/// a job asked for it, into `stat_days` together with every pending record.
-pub(crate) fn settle_batch(lite: &mut Lite, rows: Vec<StatRow>) -> Result<(), DbError> {
-    match lite.take_fold() {
-        Some(mut sums) => {
-            for row in rows {
-                add(&mut sums, row)?;
-            }
-            apply(lite, sums)?;
-            lite.pending_after_commit(0);
-        }
-        None => {
-            if store(lite, &rows)? {
-                lite.pending_after_commit(lite.pending() + 1);
-            }
-        }
+/// A write job asking for the pending records to be added in this batch: read and checked
+/// now, before the job changes anything (so a damaged record fails this job alone), and
+/// added with the batch's own rows before its commit.
+pub(crate) fn fold_in_batch(tx: &mut Tx<'_>) -> Result<(), DbError> {
+    if let Tx::Lite(lite) = tx
+        && Counters::of(lite)?.fold.is_none()
+    {
+        let sums = load(lite)?;
+        Counters::of(lite)?.fold = Some(sums);
     }
     Ok(())
 }
 
 /// Adds every pending record to `stat_days` in a transaction of its own (the writer between
 /// batches), numbered with the flushing thread's commits so reads wait for it as for any.
-pub(crate) fn fold_alone(lite: &mut Lite, log: Option<&Log>) -> Result<(), DbError> {
+fn fold_alone(lite: &mut Lite, log: Option<&Log>) -> Result<(), DbError> {
     if log.is_some_and(Log::failed) {
         // The writer stopped: no commit until a restart.
         return Ok(());
@@ -251,7 +328,6 @@ pub(crate) fn fold_alone(lite: &mut Lite, log: Option<&Log>) -> Result<(), DbErr
         log.settle(number, Vec::new());
     }
     committed?;
-    lite.set_pending(0);
     Ok(())
 }
 

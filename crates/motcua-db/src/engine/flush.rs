@@ -15,9 +15,11 @@ use std::sync::mpsc;
 use tokio::sync::{oneshot, watch};
 
 use crate::DbError;
-use crate::writer::Output;
 
 /// Jobs of one committed batch, answered once the commit is durable.
+/// What a write job answers: its value, boxed, or why it failed.
+pub(crate) type Output = Result<Box<dyn std::any::Any + Send>, DbError>;
+
 pub(crate) type Answers = Vec<(oneshot::Sender<Output>, Output)>;
 
 /// How far the writer's commits are durable.

@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 
 use crate::DbError;
-use crate::lite::Lite;
-use crate::tx::{Arg, Tx};
+use crate::engine::Arg;
+use crate::engine::Lite;
 
 use motcua_domain::catalogue::Channel;
 use motcua_domain::dossier::{Count, DossierState, TallyFacts};
@@ -196,13 +196,13 @@ macro_rules! multi_row_upsert {
 /// The counter upsert, built from [`COLUMN_NAMES`]: the insert's head (key columns, then
 /// counts), its conflict clause (each count added to the stored row), and the one-row form
 /// the SQLite writer prepares.
-struct Upsert {
-    head: String,
-    tail: String,
+pub(crate) struct Upsert {
+    pub(crate) head: String,
+    pub(crate) tail: String,
     one: String,
 }
 
-static UPSERT: std::sync::LazyLock<Upsert> = std::sync::LazyLock::new(|| {
+pub(crate) static UPSERT: std::sync::LazyLock<Upsert> = std::sync::LazyLock::new(|| {
     let head = format!(
         "INSERT INTO stat_days (scope, agency_id, procedure_code, channel, day, {}) ",
         COLUMN_NAMES.join(", ")
@@ -219,33 +219,6 @@ static UPSERT: std::sync::LazyLock<Upsert> = std::sync::LazyLock::new(|| {
     let one = format!("{head} VALUES ({}){tail}", values.join(", "));
     Upsert { head, tail, one }
 });
-
-/// Adds `rows` (key, day, counts) to `stat_days` in the open transaction, in (key, day)
-/// order, so concurrent writers take row locks in one order. sqlx connections send
-/// multi-row upserts; the SQLite writer stages the rows and writes the sum of its whole
-/// batch before the commit ([`upsert_direct`]).
-pub(crate) async fn upsert(tx: &mut Tx<'_>, rows: &[StatRow]) -> Result<(), DbError> {
-    match tx {
-        Tx::Lite(lite) => lite.stage_stats(rows),
-        Tx::Sqlx(conn) => {
-            for chunk in rows.chunks(1000) {
-                multi_row_upsert!(chunk)
-                    .build()
-                    .execute(&mut **conn)
-                    .await?;
-            }
-        }
-        Tx::Pg(conn) => {
-            for chunk in rows.chunks(1000) {
-                multi_row_upsert!(chunk)
-                    .build()
-                    .execute(&mut **conn)
-                    .await?;
-            }
-        }
-    }
-    Ok(())
-}
 
 /// The counter columns, in the order of [`Counts`] (the column constants index it).
 const COLUMN_NAMES: [&str; COLUMNS] = [

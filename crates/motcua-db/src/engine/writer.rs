@@ -9,7 +9,7 @@
 //! has only sqlx's connection, which the jobs then use.
 //!
 //! With full durability the commit itself does not wait for the disk: the flushing thread
-//! ([`crate::flush`]) makes the log durable and only then answers the batch's jobs, while
+//! ([`super::flush`]) makes the log durable and only then answers the batch's jobs, while
 //! this thread already runs the next batch.
 
 use sqlx::sqlite::SqlitePool;
@@ -18,13 +18,10 @@ use std::future::Future;
 use std::pin::Pin;
 use tokio::sync::{mpsc, oneshot};
 
+use super::flush::Output;
+use super::{Lite, Log, Shared, Tx};
 use crate::DbError;
-use crate::flush::Log;
-use crate::lite::Lite;
-use crate::statistics::pending::FOLD_EVERY;
-use crate::tx::Tx;
 
-pub(crate) type Output = Result<Box<dyn Any + Send>, DbError>;
 pub(crate) type BoxFuture<'c, T> = Pin<Box<dyn Future<Output = T> + Send + 'c>>;
 type JobFn = Box<dyn for<'c> FnOnce(Tx<'c>) -> BoxFuture<'c, Output> + Send>;
 
@@ -49,20 +46,16 @@ const BATCH: usize = 256;
 const HOLD_BATCHES: usize = 8;
 
 /// Starts the writer thread for `pool` (a pool of one connection), running jobs on
-/// `direct` when given (a connection to the same database file; its commits drop the
-/// `views` of the dossiers they change), and answering them after `log` made their commit
-/// durable when given (else as soon as it is committed).
+/// `direct` when given (a connection to the same database file, whose followers reach the
+/// stores' `shared` state), and answering them after `log` made their commit durable when
+/// given (else as soon as it is committed).
 pub(crate) fn start(
     pool: SqlitePool,
     direct: Option<rusqlite::Connection>,
     log: Option<Log>,
-    views: Option<std::sync::Arc<crate::views::PublicViews>>,
+    shared: std::sync::Arc<Shared>,
 ) -> Result<mpsc::Sender<Msg>, DbError> {
-    let mut direct = direct.map(|c| Lite::new(c).with_views(views));
-    if let Some(lite) = direct.as_mut() {
-        // Only paces the writer's own adding up: a database not migrated yet has none.
-        lite.set_pending(crate::statistics::pending::count(lite).unwrap_or_default());
-    }
+    let mut direct = direct.map(|c| Lite::new(c, shared));
     let runtime = tokio::runtime::Handle::try_current()
         .map_err(|e| DbError::Internal(format!("bộ ghi cần môi trường tokio: {e}")))?;
     let (tx, mut rx) = mpsc::channel::<Msg>(4096);
@@ -97,10 +90,8 @@ pub(crate) fn start(
                         jobs,
                     ));
                     held_for += 1;
-                    if let Some(lite) = direct.as_mut()
-                        && lite.pending() >= FOLD_EVERY
-                    {
-                        fold(lite, log.as_ref());
+                    if let Some(lite) = direct.as_mut() {
+                        lite.idle(log.as_ref());
                     }
                     if !committed || held_for >= HOLD_BATCHES || rx.is_empty() {
                         // Handing it back spawns a task: done inside the runtime.
@@ -123,16 +114,6 @@ pub(crate) fn start(
         })
         .map_err(|e| DbError::Unavailable(format!("không khởi động được bộ ghi: {e}")))?;
     Ok(tx)
-}
-
-/// Adds the pending counter records to `stat_days` between batches. A failure (a damaged
-/// record) is logged and tried again after as many commits; the writes go on, and the
-/// statistics reads report it.
-fn fold(lite: &mut Lite, log: Option<&Log>) {
-    if let Err(e) = crate::statistics::pending::fold_alone(lite, log) {
-        tracing::error!(error = %e, "không cộng được số đếm thống kê chờ cộng");
-        lite.set_pending(0);
-    }
 }
 
 /// Runs one batch holding sqlx's write connection (`held`, taken from `pool` when empty);
@@ -187,14 +168,13 @@ async fn run_batch(
             }
         }
     }
-    // The SQLite writer stores the batch's counter rows once, as one pending record.
-    if let Tx::Lite(lite) = &mut tx {
-        let rows = lite.take_batch_stats();
-        if let Err(e) = crate::statistics::pending::settle_batch(lite, rows) {
-            rollback(&mut tx).await;
-            fail_all_done(finished, &e.to_string());
-            return false;
-        }
+    // The followers write what the batch kept (the counter rows, as one pending record).
+    if let Tx::Lite(lite) = &mut tx
+        && let Err(e) = lite.before_commit()
+    {
+        rollback(&mut tx).await;
+        fail_all_done(finished, &e.to_string());
+        return false;
     }
     let number = log.map(Log::begin);
     match tx.execute("COMMIT", &[]).await {
@@ -266,10 +246,10 @@ async fn run_in_savepoint(tx: &mut Tx<'_>, run: JobFn) -> Result<Output, (Output
     }
 }
 
-/// Rolls the batch back, dropping its staged counters.
+/// Rolls the batch back, dropping what its followers staged.
 async fn rollback(tx: &mut Tx<'_>) {
     if let Tx::Lite(lite) = tx {
-        lite.discard_staged();
+        lite.rolled_back();
     }
     let _ = tx.execute("ROLLBACK", &[]).await;
 }
@@ -282,7 +262,7 @@ fn fail_all(jobs: Vec<Job>, message: &str) {
     }
 }
 
-fn fail_all_done(done: crate::flush::Answers, message: &str) {
+fn fail_all_done(done: super::Answers, message: &str) {
     for (sender, _) in done {
         let _ = sender.send(Err(DbError::Unavailable(format!(
             "không ghi được: {message}"
@@ -342,7 +322,7 @@ mod tests {
             .execute(&pool)
             .await
             .unwrap();
-        let queue = start(pool.clone(), direct, None, None).unwrap();
+        let queue = start(pool.clone(), direct, None, Default::default()).unwrap();
         let mut waits = Vec::new();
         for n in 0..30i64 {
             let queue = queue.clone();
@@ -418,7 +398,7 @@ mod tests {
             pool.clone(),
             Some(rusqlite::Connection::open(&path).unwrap()),
             None,
-            None,
+            Default::default(),
         )
         .unwrap();
         let failed = submit(&queue, |mut conn: Tx<'_>| {
@@ -450,7 +430,7 @@ mod tests {
         std::path::PathBuf,
         SqlitePool,
         mpsc::Sender<Msg>,
-        std::sync::Arc<crate::flush::Durable>,
+        std::sync::Arc<crate::engine::Durable>,
     ) {
         let (path, pool) = file_pool().await;
         sqlx::query("PRAGMA journal_mode = WAL")
@@ -461,10 +441,10 @@ mod tests {
             .execute(&pool)
             .await
             .unwrap();
-        let direct = crate::lite::open_writer(&path, crate::Durability::Full).unwrap();
+        let direct = crate::engine::open_writer(&path, crate::Durability::Full).unwrap();
         let wal = log_path.map_or_else(|| format!("{}-wal", path.display()), str::to_string);
         let (log, durable) = Log::start(wal.into()).unwrap();
-        let queue = start(pool.clone(), Some(direct), Some(log), None).unwrap();
+        let queue = start(pool.clone(), Some(direct), Some(log), Default::default()).unwrap();
         (path, pool, queue, durable)
     }
 

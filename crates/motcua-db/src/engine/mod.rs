@@ -1,4 +1,25 @@
-//! Connecting to SQLite or PostgreSQL from a URL, and the macros that run one body per engine.
+//! The engine, below every store: connecting to SQLite or PostgreSQL from a URL, the
+//! macros that run one body per engine, and what they hide — SQLite's group-commit writer
+//! thread, its flushing thread and its point readers, PostgreSQL's pool. The stores reach
+//! it only through [`Tx`], the macros, [`Db::readers`], [`Db::shared`] and their own
+//! [`Follower`]s; the engine imports no store.
+
+#[macro_use]
+mod tx;
+mod flush;
+mod follower;
+mod lite;
+mod readers;
+mod shared;
+pub(crate) mod writer;
+
+pub use flush::Durable;
+pub(crate) use flush::{Answers, Log};
+pub(crate) use follower::Follower;
+pub(crate) use lite::{Lite, open_writer};
+pub(crate) use readers::Readers;
+pub(crate) use shared::Shared;
+pub(crate) use tx::{Arg, Tx};
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -24,11 +45,11 @@ pub(crate) enum Engine {
         write: SqlitePool,
         read: SqlitePool,
         /// The group-commit writer that intakes and transitions go through.
-        queue: tokio::sync::mpsc::Sender<crate::writer::Msg>,
+        queue: tokio::sync::mpsc::Sender<crate::engine::writer::Msg>,
         /// Point reads on the calling thread (a database file only).
-        readers: Option<std::sync::Arc<crate::lite::Readers>>,
+        readers: Option<std::sync::Arc<crate::engine::Readers>>,
         /// How far the writer's commits are on disk (full durability on a file only).
-        durable: Option<std::sync::Arc<crate::flush::Durable>>,
+        durable: Option<std::sync::Arc<crate::engine::Durable>>,
     },
     Postgres(PgPool),
 }
@@ -37,7 +58,8 @@ pub(crate) enum Engine {
 #[derive(Debug, Clone)]
 pub struct Db {
     pub(crate) engine: Engine,
-    pub(crate) caches: std::sync::Arc<crate::cache::Caches>,
+    /// What the stores keep for the life of the database (caches, kept views).
+    pub(crate) shared: std::sync::Arc<Shared>,
 }
 
 /// Runs `$body` with `$pool` bound to the pool that takes writes.
@@ -72,14 +94,14 @@ pub enum Durability {
 }
 
 /// Runs `$body` (which evaluates to `Result<T, DbError>`) as one atomic write with `$conn`
-/// bound to the transaction's [`Tx`](crate::tx::Tx): on SQLite through the group-commit
+/// bound to the transaction's [`Tx`](crate::engine::Tx): on SQLite through the group-commit
 /// writer (the body must own what it uses), on PostgreSQL in its own transaction.
 macro_rules! grouped_write {
     ($db:expr, $conn:ident => $body:expr) => {
         match &$db.engine {
             $crate::engine::Engine::Sqlite { queue, .. } => {
-                $crate::writer::submit(queue, move |mut $conn: $crate::tx::Tx<'_>| {
-                    $crate::writer::boxed(async move {
+                $crate::engine::writer::submit(queue, move |mut $conn: $crate::engine::Tx<'_>| {
+                    $crate::engine::writer::boxed(async move {
                         let $conn = &mut $conn;
                         $body
                     })
@@ -89,7 +111,7 @@ macro_rules! grouped_write {
             $crate::engine::Engine::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
                 let out = {
-                    let mut conn = $crate::tx::Tx::Pg(&mut *tx);
+                    let mut conn = $crate::engine::Tx::Pg(&mut *tx);
                     let $conn = &mut conn;
                     async { $body }.await
                 };
@@ -194,13 +216,13 @@ impl Db {
                     .await
                     .map_err(connect_error)?
             };
-            let readers = (!memory)
-                .then(|| std::sync::Arc::new(crate::lite::Readers::new(options.get_filename())));
+            let readers =
+                (!memory).then(|| std::sync::Arc::new(Readers::new(options.get_filename())));
             let direct = if memory {
                 None
             } else {
                 Some(
-                    crate::lite::open_writer(options.get_filename(), durability).map_err(|e| {
+                    open_writer(options.get_filename(), durability).map_err(|e| {
                         DbError::Connect {
                             url: redact(url),
                             reason: e.to_string(),
@@ -213,13 +235,13 @@ impl Db {
             let (log, durable) = if direct.is_some() && durability == Durability::Full {
                 let mut wal = options.get_filename().as_os_str().to_owned();
                 wal.push("-wal");
-                let (log, durable) = crate::flush::Log::start(wal.into())?;
+                let (log, durable) = Log::start(wal.into())?;
                 (Some(log), Some(durable))
             } else {
                 (None, None)
             };
-            let views = readers.as_ref().map(|r| std::sync::Arc::clone(&r.views));
-            let queue = crate::writer::start(write.clone(), direct, log, views)?;
+            let shared = std::sync::Arc::new(Shared::default());
+            let queue = writer::start(write.clone(), direct, log, std::sync::Arc::clone(&shared))?;
             Ok(Self {
                 engine: Engine::Sqlite {
                     write,
@@ -228,7 +250,7 @@ impl Db {
                     readers,
                     durable,
                 },
-                caches: crate::cache::Caches::new(),
+                shared,
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url).map_err(connect_error)?;
@@ -240,7 +262,7 @@ impl Db {
                 .map_err(connect_error)?;
             Ok(Self {
                 engine: Engine::Postgres(pool),
-                caches: crate::cache::Caches::new(),
+                shared: std::sync::Arc::default(),
             })
         } else {
             Err(DbError::Connect {
@@ -264,8 +286,14 @@ impl Db {
         }
     }
 
+    /// The value of type `T` the stores keep for the life of this database (and its
+    /// clones), made on first use.
+    pub(crate) fn shared<T: Default + Send + Sync + 'static>(&self) -> std::sync::Arc<T> {
+        self.shared.get::<T>()
+    }
+
     /// The direct point readers, on a SQLite database file.
-    pub(crate) fn readers(&self) -> Option<&crate::lite::Readers> {
+    pub(crate) fn readers(&self) -> Option<&crate::engine::Readers> {
         match &self.engine {
             Engine::Sqlite {
                 readers: Some(r), ..
@@ -322,7 +350,7 @@ impl Db {
                 if let Some(readers) = readers {
                     readers.close();
                 }
-                crate::writer::stop(queue).await;
+                writer::stop(queue).await;
                 write.close().await;
             }
             Engine::Postgres(pool) => pool.close().await,
