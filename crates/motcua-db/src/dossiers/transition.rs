@@ -37,33 +37,6 @@ const UPDATE: &str = "UPDATE dossiers SET status = $1, step = $2, current_agency
     apologised = $10, state = $11, version = version + 1, updated_at = $12, step_role = $15
     WHERE id = $13 AND version = $14";
 
-fn note_of(action: &Action) -> Option<String> {
-    match action {
-        Action::RefuseIntake { reason }
-        | Action::Reject { reason }
-        | Action::Stop { reason }
-        | Action::ProposeApology { reason, .. } => Some(reason.clone()),
-        Action::RequestSupplement { missing, reason } => {
-            Some(format!("{reason} — cần bổ sung: {}", missing.join("; ")))
-        }
-        Action::Appraise { note } | Action::SendBack { note } => Some(note.clone()),
-        Action::Forward { note }
-        | Action::ReceiveSupplement { note }
-        | Action::SubmitSupplement { note }
-        | Action::Approve { note }
-        | Action::HandOff { note, .. }
-        | Action::RequestPayment { note, .. } => note.clone(),
-        Action::Withdraw { reason } => reason.clone(),
-        Action::Consult { question, .. } => Some(question.clone()),
-        Action::AnswerConsultation { answer, .. } => Some(answer.clone()),
-        Action::Return { tracking, .. } => tracking.clone(),
-        Action::Accept
-        | Action::Assign { .. }
-        | Action::ConfirmPayment
-        | Action::ApproveApology => None,
-    }
-}
-
 impl Db {
     /// Applies `request` for `who` at `now`.
     pub async fn transition(
@@ -148,7 +121,10 @@ impl Db {
         let step = i64::try_from(state.step).map_err(|_| DbError::Internal("bước".into()))?;
         let from_step =
             i64::try_from(dossier.state.step).map_err(|_| DbError::Internal("bước".into()))?;
-        let note = note_of(&request.action).map(|n| motcua_domain::text::nfc(n.trim()));
+        let note = request
+            .action
+            .note()
+            .map(|n| motcua_domain::text::nfc(n.trim()));
         let status_code = i64::from(state.status.code());
         let current_agency = state.current_agency;
         let assignee = state.assignee;

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use super::actions::{ACTIONS, ActionSpec, Field, FieldSpec, spec};
 use super::{DossierState, ReturnMethod};
 use crate::agency::Role;
 use crate::calendar::Instant;
@@ -188,51 +189,29 @@ impl Action {
         }
     }
 
+    /// Its row of the action table.
+    pub fn spec(&self) -> &'static ActionSpec {
+        spec(self.name()).unwrap_or(&ACTIONS[0])
+    }
+
     /// Whether it ends the dossier without its result (a refusal, a stop, a withdrawal):
     /// nothing can undo it, so the person taking it confirms it first.
     pub fn is_irreversible(&self) -> bool {
-        matches!(
-            self,
-            Self::RefuseIntake { .. }
-                | Self::Reject { .. }
-                | Self::Stop { .. }
-                | Self::Withdraw { .. }
-        )
+        self.spec().irreversible
     }
 
     /// What people read for it.
     pub fn label_vi(&self) -> &'static str {
-        Self::label_of_name(self.name()).unwrap_or("")
+        self.spec().label
     }
 
     /// The label of a stored action name (history rows also hold `receive` and `submit`).
     pub fn label_of_name(name: &str) -> Option<&'static str> {
-        Some(match name {
-            "receive" => "Tiếp nhận hồ sơ",
-            "submit" => "Nộp hồ sơ",
-            "accept" => "Tiếp nhận hồ sơ",
-            "refuse_intake" => "Từ chối tiếp nhận",
-            "forward" => "Chuyển bước tiếp theo",
-            "assign" => "Phân công xử lý",
-            "appraise" => "Thẩm định",
-            "send_back" => "Trả lại bước trước",
-            "request_supplement" => "Yêu cầu bổ sung hồ sơ",
-            "submit_supplement" => "Công dân nộp bổ sung",
-            "receive_supplement" => "Nhận hồ sơ bổ sung",
-            "consult" => "Lấy ý kiến cơ quan phối hợp",
-            "answer_consultation" => "Trả lời ý kiến",
-            "hand_off" => "Chuyển liên thông",
-            "request_payment" => "Yêu cầu thực hiện nghĩa vụ tài chính",
-            "confirm_payment" => "Xác nhận đã nộp phí",
-            "propose_apology" => "Đề xuất xin lỗi, hẹn lại ngày trả",
-            "approve_apology" => "Duyệt phiếu xin lỗi",
-            "approve" => "Phê duyệt kết quả",
-            "reject" => "Từ chối giải quyết",
-            "stop" => "Dừng xử lý",
-            "withdraw" => "Rút hồ sơ",
-            "return" => "Trả kết quả",
-            _ => return None,
-        })
+        match name {
+            "receive" => Some("Tiếp nhận hồ sơ"),
+            "submit" => Some("Nộp hồ sơ"),
+            _ => spec(name).map(|s| s.label),
+        }
     }
 
     /// The agency whose roles authorize this action: the consulted agency for an answer,

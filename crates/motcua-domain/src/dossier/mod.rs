@@ -2,6 +2,7 @@
 //! machine that moves it from receipt to return.
 
 mod action;
+mod actions;
 mod alerts;
 mod applicant;
 mod code;
@@ -17,7 +18,9 @@ mod state;
 mod status;
 mod tally;
 
-pub use action::{Action, Actor, Event, usual_next};
+pub use action::{
+    ACTIONS, Action, ActionSpec, Actor, Event, Field, FieldSpec, spec as action_spec, usual_next,
+};
 pub use alerts::{AlertDue, AlertKind, alerts_due};
 pub use applicant::{
     Applicant, ApplicantKind, NotifyChannel, STAFF_CHANNELS, check_citizen_id, check_email,

@@ -64,6 +64,30 @@ async fn openapi_lists_every_route_and_each_answers() {
             );
         }
     }
+    // The transition body has one alternative per action of the action table, with the
+    // fields it needs.
+    let alternatives = doc["components"]["schemas"]["Transition"]["oneOf"]
+        .as_array()
+        .unwrap();
+    let names: Vec<&str> = alternatives
+        .iter()
+        .map(|a| a["properties"]["action"]["const"].as_str().unwrap())
+        .collect();
+    let table: Vec<&str> = motcua_domain::dossier::ACTIONS
+        .iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(names, table);
+    let supplement = &alternatives[names
+        .iter()
+        .position(|n| *n == "request_supplement")
+        .unwrap()];
+    assert_eq!(
+        supplement["required"],
+        serde_json::json!(["action", "missing", "reason"])
+    );
+    assert_eq!(supplement["properties"]["missing"]["type"], "array");
+    assert_eq!(supplement["title"], "Yêu cầu bổ sung hồ sơ");
     let (status, body) = app.get("/api/v1/khong-co", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["error"]["code"], "not_found");

@@ -222,7 +222,7 @@ async fn queue_dossier_page_actions_and_csrf() {
     let token = csrf_of(&html);
     let version = app.state.db.dossier(id).await.unwrap().unwrap().version;
     let form = format!(
-        "csrf={token}&version={version}&action=consult&agency={}&question=Xin+%C3%BD+ki%E1%BA%BFn&hours=16",
+        "csrf={token}&version={version}&action=consult&agency_id={}&question=Xin+%C3%BD+ki%E1%BA%BFn&hours=16",
         finance.id
     );
     let (status, html, _) = send(

@@ -7,9 +7,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{NaiveDate, TimeZone};
 use motcua_db::{ActorRef, DossierRecord, TransitionRequest};
-use motcua_domain::dossier::{Action, Actor, ReturnMethod, TransitionError, apply};
+use motcua_domain::dossier::{ACTIONS, Action, ActionSpec, Actor, Field, TransitionError, apply};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -82,8 +81,9 @@ struct DossierPage {
     open_more: bool,
 }
 
-/// The actions offered on the page, each with placeholder input for the dry run.
-fn candidates(d: &DossierRecord) -> Vec<(Action, Vec<&'static str>)> {
+/// The actions the staff page offers, each with placeholder input for the dry run (the
+/// open consultation to answer, a new appointment a week after the current one).
+fn candidates(d: &DossierRecord) -> Vec<(Action, &'static ActionSpec)> {
     let later = d
         .due_at
         .map(|due| due + chrono::Duration::days(7))
@@ -94,72 +94,22 @@ fn candidates(d: &DossierRecord) -> Vec<(Action, Vec<&'static str>)> {
         .iter()
         .position(|c| c.answered_at.is_none())
         .unwrap_or(0);
-    let x = || "x".to_string();
-    vec![
-        (Action::Accept, vec![]),
-        (Action::RefuseIntake { reason: x() }, vec!["reason"]),
-        (Action::Forward { note: None }, vec!["note"]),
-        (Action::Appraise { note: x() }, vec!["note"]),
-        (Action::SendBack { note: x() }, vec!["note"]),
-        (
-            Action::RequestSupplement {
-                missing: vec![x()],
-                reason: x(),
-            },
-            vec!["missing", "reason"],
-        ),
-        (Action::ReceiveSupplement { note: None }, vec!["note"]),
-        (
-            Action::AnswerConsultation {
-                index: open,
-                answer: x(),
-            },
-            vec!["answer"],
-        ),
-        (Action::Assign { staff_id: 1 }, vec!["staff"]),
-        (
-            Action::Consult {
-                agency_id: -1,
-                question: x(),
-                hours: 8,
-            },
-            vec!["agency", "question", "hours"],
-        ),
-        (
-            Action::HandOff {
-                agency_id: -1,
-                note: None,
-            },
-            vec!["agency", "note"],
-        ),
-        (
-            Action::RequestPayment {
-                amount_vnd: 1,
-                note: None,
-            },
-            vec!["amount"],
-        ),
-        (Action::ConfirmPayment, vec![]),
-        (
-            Action::ProposeApology {
-                reason: x(),
-                new_due: later,
-            },
-            vec!["reason", "new_due"],
-        ),
-        (Action::ApproveApology, vec![]),
-        (Action::Approve { note: None }, vec!["note"]),
-        (Action::Reject { reason: x() }, vec!["reason"]),
-        (Action::Stop { reason: x() }, vec!["reason"]),
-        (Action::Withdraw { reason: None }, vec!["reason"]),
-        (
-            Action::Return {
-                method: ReturnMethod::InPerson,
-                tracking: Some(x()),
-            },
-            vec!["method", "tracking"],
-        ),
-    ]
+    let sample = |f: Field| {
+        Some(match f {
+            Field::NewDue => later.format("%Y-%m-%d").to_string(),
+            Field::Index => open.to_string(),
+            Field::AmountVnd | Field::StaffId => "1".into(),
+            Field::AgencyId => "-1".into(),
+            Field::Hours => "8".into(),
+            Field::Method => "in_person".into(),
+            _ => "x".into(),
+        })
+    };
+    ACTIONS
+        .iter()
+        .filter(|spec| spec.staff_page)
+        .filter_map(|spec| Some((Action::from_fields(spec.name, sample).ok()?, spec)))
+        .collect()
 }
 
 pub(crate) async fn allowed_actions(
@@ -170,7 +120,7 @@ pub(crate) async fn allowed_actions(
     let calendar = app.calendar();
     let now = app.now();
     let mut out = Vec::new();
-    for (action, fields) in candidates(d) {
+    for (action, spec) in candidates(d) {
         let roles = app
             .db
             .roles_over(staff_id, action.authorizing_agency(&d.state))
@@ -185,9 +135,9 @@ pub(crate) async fn allowed_actions(
         };
         if allowed {
             out.push(ActionForm {
-                name: action.name(),
-                label: action.label_vi(),
-                fields,
+                name: spec.name,
+                label: spec.label,
+                fields: spec.fields.iter().map(|f| f.field.key()).collect(),
                 confirm: action.is_irreversible().then(|| {
                     format!(
                         "{}: hồ sơ {} sẽ kết thúc và không thể hoàn tác. Tiếp tục?",
@@ -392,147 +342,14 @@ pub async fn show(
     page_opening(&app, &who, Frame::new(&headers, &uri), d, None, open).await
 }
 
-#[derive(Deserialize)]
-pub struct ActForm {
-    #[serde(default)]
-    csrf: String,
-    version: i64,
-    action: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    note: String,
-    #[serde(default)]
-    missing: String,
-    #[serde(default)]
-    new_due: String,
-    #[serde(default)]
-    amount: String,
-    #[serde(default)]
-    method: String,
-    #[serde(default)]
-    tracking: String,
-    #[serde(default)]
-    answer: String,
-    #[serde(default)]
-    index: usize,
-    #[serde(default)]
-    agency: String,
-    #[serde(default)]
-    question: String,
-    #[serde(default)]
-    hours: String,
-    #[serde(default)]
-    staff: String,
-}
-
-fn optional(text: &str) -> Option<String> {
-    Some(text.trim().to_string()).filter(|t| !t.is_empty())
-}
+/// A submitted action form: its token, the version it was shown at, the action's name and
+/// its fields by their keys in the action table.
+type ActForm = std::collections::HashMap<String, String>;
 
 /// The action a submitted form asks for, or a message naming what is wrong.
 fn action_of(f: &ActForm) -> Result<Action, String> {
-    Ok(match f.action.as_str() {
-        "accept" => Action::Accept,
-        "refuse_intake" => Action::RefuseIntake {
-            reason: f.reason.clone(),
-        },
-        "forward" => Action::Forward {
-            note: optional(&f.note),
-        },
-        "appraise" => Action::Appraise {
-            note: f.note.clone(),
-        },
-        "send_back" => Action::SendBack {
-            note: f.note.clone(),
-        },
-        "request_supplement" => Action::RequestSupplement {
-            missing: f.missing.lines().map(str::to_string).collect(),
-            reason: f.reason.clone(),
-        },
-        "receive_supplement" => Action::ReceiveSupplement {
-            note: optional(&f.note),
-        },
-        "answer_consultation" => Action::AnswerConsultation {
-            index: f.index,
-            answer: f.answer.clone(),
-        },
-        "assign" => Action::Assign {
-            staff_id: f
-                .staff
-                .trim()
-                .parse()
-                .map_err(|_| "Chưa chọn cán bộ".to_string())?,
-        },
-        "consult" => Action::Consult {
-            agency_id: f
-                .agency
-                .trim()
-                .parse()
-                .map_err(|_| "Chưa chọn cơ quan".to_string())?,
-            question: f.question.clone(),
-            hours: f
-                .hours
-                .trim()
-                .parse()
-                .map_err(|_| "Thời hạn trả lời phải là số giờ làm việc".to_string())?,
-        },
-        "hand_off" => Action::HandOff {
-            agency_id: f
-                .agency
-                .trim()
-                .parse()
-                .map_err(|_| "Chưa chọn cơ quan".to_string())?,
-            note: optional(&f.note),
-        },
-        "request_payment" => Action::RequestPayment {
-            amount_vnd: f
-                .amount
-                .trim()
-                .replace(['.', ','], "")
-                .parse()
-                .map_err(|_| "Số tiền phải là số đồng".to_string())?,
-            note: None,
-        },
-        "confirm_payment" => Action::ConfirmPayment,
-        "propose_apology" => {
-            let date = NaiveDate::parse_from_str(f.new_due.trim(), "%Y-%m-%d")
-                .map_err(|_| "Ngày hẹn mới không hợp lệ".to_string())?;
-            let local = date
-                .and_hms_opt(17, 0, 0)
-                .ok_or("Ngày hẹn mới không hợp lệ")?;
-            let new_due = motcua_domain::calendar::vietnam_offset()
-                .from_local_datetime(&local)
-                .single()
-                .ok_or("Ngày hẹn mới không hợp lệ")?;
-            Action::ProposeApology {
-                reason: f.reason.clone(),
-                new_due,
-            }
-        }
-        "approve_apology" => Action::ApproveApology,
-        "approve" => Action::Approve {
-            note: optional(&f.note),
-        },
-        "reject" => Action::Reject {
-            reason: f.reason.clone(),
-        },
-        "stop" => Action::Stop {
-            reason: f.reason.clone(),
-        },
-        "withdraw" => Action::Withdraw {
-            reason: optional(&f.reason),
-        },
-        "return" => Action::Return {
-            method: match f.method.as_str() {
-                "post" => ReturnMethod::Post,
-                "online" => ReturnMethod::Online,
-                _ => ReturnMethod::InPerson,
-            },
-            tracking: optional(&f.tracking),
-        },
-        other => return Err(format!("Thao tác “{other}” không có trên trang này")),
-    })
+    let name = f.get("action").map_or("", String::as_str);
+    Action::from_fields(name, |field| f.get(field.key()).cloned())
 }
 
 pub async fn act(
@@ -543,7 +360,11 @@ pub async fn act(
     PageId(id): PageId,
     PageForm(f): PageForm<ActForm>,
 ) -> Result<Response, PageError> {
-    who.check_csrf(&f.csrf)?;
+    let version = f
+        .get("version")
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .ok_or(PageError::BadRequest)?;
+    who.check_csrf(f.get("csrf").map_or("", String::as_str))?;
     let d = readable(&app, &who, id).await?;
     let frame = Frame::new(&headers, &uri);
     let action = match action_of(&f) {
@@ -552,7 +373,7 @@ pub async fn act(
     };
     let request = TransitionRequest {
         dossier_id: id,
-        expected_version: f.version,
+        expected_version: version,
         action,
     };
     match app
