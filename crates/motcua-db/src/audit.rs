@@ -125,10 +125,23 @@ fn entry(row: &impl RowExt) -> Result<AuditEntry, sqlx::Error> {
     })
 }
 
+/// Nhật ký — the audit chain: its head, its entries, its check.
+#[derive(Debug, Clone, Copy)]
+pub struct Audit<'a> {
+    pub(crate) db: &'a Db,
+}
+
 impl Db {
+    /// Nhật ký: see [`Audit`].
+    pub fn audit(&self) -> Audit<'_> {
+        Audit { db: self }
+    }
+}
+
+impl Audit<'_> {
     /// The chain's last entry as stored: its sequence and hash (`(0, "")` when empty).
-    pub async fn audit_head(&self) -> Result<(i64, String), DbError> {
-        let row: Option<(i64, String)> = on_read!(self, pool => {
+    pub async fn audit_head(self) -> Result<(i64, String), DbError> {
+        let row: Option<(i64, String)> = on_read!(self.db, pool => {
             let row = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
                 .fetch_optional(pool)
                 .await?;
@@ -141,8 +154,8 @@ impl Db {
     }
 
     /// The stored hash of entry `seq`, if there is such an entry.
-    pub async fn audit_hash(&self, seq: i64) -> Result<Option<String>, DbError> {
-        Ok(on_read!(self, pool => {
+    pub async fn audit_hash(self, seq: i64) -> Result<Option<String>, DbError> {
+        Ok(on_read!(self.db, pool => {
             sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
                 .bind(seq)
                 .fetch_optional(pool)
@@ -151,12 +164,12 @@ impl Db {
     }
 
     /// Walks the whole chain and names the first entry that does not hold.
-    pub async fn audit_verify(&self) -> Result<AuditReport, DbError> {
+    pub async fn audit_verify(self) -> Result<AuditReport, DbError> {
         let mut last_seq = 0i64;
         let mut last_hash = String::new();
         let mut count = 0i64;
         loop {
-            let page: Vec<AuditEntry> = on_read!(self, pool => {
+            let page: Vec<AuditEntry> = on_read!(self.db, pool => {
                 let rows = sqlx::query(PAGE).bind(last_seq).fetch_all(pool).await?;
                 rows.iter().map(entry).collect::<Result<Vec<_>, _>>()?
             });
@@ -195,7 +208,7 @@ impl Db {
                 last_hash = e.hash;
             }
         }
-        let head_seq: i64 = on_read!(self, pool => {
+        let head_seq: i64 = on_read!(self.db, pool => {
             sqlx::query_scalar("SELECT last_seq FROM audit_head WHERE id = 1").fetch_one(pool).await?
         });
         if head_seq != last_seq {
@@ -214,12 +227,8 @@ impl Db {
     }
 
     /// The audit entries about one entity, oldest first.
-    pub async fn audit_of(
-        &self,
-        entity: &str,
-        entity_id: &str,
-    ) -> Result<Vec<AuditEntry>, DbError> {
-        on_read!(self, pool => {
+    pub async fn audit_of(self, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>, DbError> {
+        on_read!(self.db, pool => {
             let rows = sqlx::query(
                 "SELECT seq, at, actor, action, entity, entity_id, detail, prev_hash, hash
                  FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY seq",

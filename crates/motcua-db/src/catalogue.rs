@@ -56,17 +56,33 @@ const BY_VERSION_ID: &str =
 const VERSIONS: &str = "SELECT v.id, v.version, v.published_at, v.body FROM procedures p
     JOIN procedure_versions v ON v.procedure_id = p.id WHERE p.code = $1 ORDER BY v.version";
 
+/// Danh mục — the procedure catalogue: published versions, each pinned by the dossiers filed
+/// under it.
+#[derive(Debug, Clone, Copy)]
+pub struct Catalogue<'a> {
+    pub(crate) db: &'a Db,
+}
+
 impl Db {
+    /// Danh mục: see [`Catalogue`].
+    pub fn catalogue(&self) -> Catalogue<'_> {
+        Catalogue { db: self }
+    }
+}
+
+impl Catalogue<'_> {
     /// Publishes every procedure in one transaction: all or nothing. Each procedure is
     /// validated and its agencies must exist.
     pub async fn publish_procedures(
-        &self,
+        self,
         procedures: &[Procedure],
         actor: &str,
         actor_staff: Option<i64>,
     ) -> Result<Vec<Published>, DbError> {
         let agencies: HashMap<String, i64> = self
+            .db
             .agencies()
+            .all()
             .await?
             .into_iter()
             .map(|a| (a.code, a.id))
@@ -103,7 +119,7 @@ impl Db {
             return Err(DbError::Invalid(errors));
         }
         let now = crate::now_seconds();
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             let mut out = Vec::with_capacity(procedures.len());
             for p in procedures {
@@ -189,26 +205,28 @@ impl Db {
                 out.push(Published { code: p.code.as_str().to_string(), version, changed: true });
             }
             tx.commit().await?;
-            self.shared::<Versions>().current.clear();
+            self.db.shared::<Versions>().current.clear();
             Ok(out)
         })
     }
 
     /// The version in force of the procedure `code`.
-    pub async fn procedure(&self, code: &str) -> Result<Option<Arc<StoredProcedure>>, DbError> {
-        if let Some(found) = self.shared::<Versions>().current.get(&code.to_string()) {
+    pub async fn procedure(self, code: &str) -> Result<Option<Arc<StoredProcedure>>, DbError> {
+        if let Some(found) = self.db.shared::<Versions>().current.get(&code.to_string()) {
             return Ok(Some(found));
         }
-        let found = on_read!(self, pool => {
+        let found = on_read!(self.db, pool => {
             let row = sqlx::query(CURRENT).bind(code).fetch_optional(pool).await?;
             row.as_ref().map(stored).transpose()?
         });
         Ok(found.map(|p| {
             let p = Arc::new(p);
-            self.shared::<Versions>()
+            self.db
+                .shared::<Versions>()
                 .current
                 .put(code.to_string(), Arc::clone(&p));
-            self.shared::<Versions>()
+            self.db
+                .shared::<Versions>()
                 .versions
                 .put(p.version_id, Arc::clone(&p));
             p
@@ -217,19 +235,20 @@ impl Db {
 
     /// One exact version (the one a dossier was received under); versions never change.
     pub async fn procedure_version(
-        &self,
+        self,
         version_id: i64,
     ) -> Result<Option<Arc<StoredProcedure>>, DbError> {
-        if let Some(found) = self.shared::<Versions>().versions.get(&version_id) {
+        if let Some(found) = self.db.shared::<Versions>().versions.get(&version_id) {
             return Ok(Some(found));
         }
-        let found = on_read!(self, pool => {
+        let found = on_read!(self.db, pool => {
             let row = sqlx::query(BY_VERSION_ID).bind(version_id).fetch_optional(pool).await?;
             row.as_ref().map(stored).transpose()?
         });
         Ok(found.map(|p| {
             let p = Arc::new(p);
-            self.shared::<Versions>()
+            self.db
+                .shared::<Versions>()
                 .versions
                 .put(version_id, Arc::clone(&p));
             p
@@ -237,8 +256,8 @@ impl Db {
     }
 
     /// Every version of a procedure, oldest first.
-    pub async fn procedure_versions(&self, code: &str) -> Result<Vec<StoredProcedure>, DbError> {
-        on_read!(self, pool => {
+    pub async fn procedure_versions(self, code: &str) -> Result<Vec<StoredProcedure>, DbError> {
+        on_read!(self.db, pool => {
             let rows = sqlx::query(VERSIONS).bind(code).fetch_all(pool).await?;
             rows.iter().map(stored).collect()
         })
@@ -247,13 +266,13 @@ impl Db {
     /// The catalogue, optionally filtered by a search text (diacritics optional), a field
     /// code and an agency code.
     pub async fn procedures(
-        &self,
+        self,
         search: Option<&str>,
         field: Option<&str>,
         agency: Option<&str>,
     ) -> Result<Vec<ProcedureSummary>, DbError> {
         let pattern = search.map(|s| format!("%{}%", motcua_domain::text::fold(s)));
-        on_read!(self, pool => {
+        on_read!(self.db, pool => {
             let rows = sqlx::query(
                 "SELECT p.code, p.name, p.field_code, p.field_name, p.current_version FROM procedures p
                  WHERE ($1 IS NULL OR p.search_key LIKE $1)
@@ -282,7 +301,7 @@ impl Db {
     }
 
     /// The current version of every procedure, for export.
-    pub async fn all_procedures(&self) -> Result<Vec<Procedure>, DbError> {
+    pub async fn all_procedures(self) -> Result<Vec<Procedure>, DbError> {
         let mut out = Vec::new();
         for summary in self.procedures(None, None, None).await? {
             if let Some(p) = self.procedure(&summary.code).await? {

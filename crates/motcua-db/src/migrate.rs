@@ -339,11 +339,11 @@ impl Db {
         });
         let done = done?;
         // Migration 5 leaves the statistics counters to be filled from the stored dossiers.
-        if self.statistics_need_backfill().await? {
-            self.rebuild_statistics().await?;
+        if self.statistics().statistics_need_backfill().await? {
+            self.statistics().rebuild_statistics().await?;
         }
         // Migration 17 leaves the search terms of stored dossiers to be written.
-        self.fill_search_terms().await?;
+        self.dossiers().fill_search_terms().await?;
         Ok(done)
     }
 }

@@ -36,17 +36,30 @@ pub struct RatingSummary {
     pub criteria: std::collections::BTreeMap<motcua_domain::rating::Criterion, (i64, i64)>,
 }
 
+/// Đánh giá — citizens' ratings of the service.
+#[derive(Debug, Clone, Copy)]
+pub struct Ratings<'a> {
+    pub(crate) db: &'a Db,
+}
+
 impl Db {
+    /// Đánh giá: see [`Ratings`].
+    pub fn ratings(&self) -> Ratings<'_> {
+        Ratings { db: self }
+    }
+}
+
+impl Ratings<'_> {
     /// The ratings given in `[from, to)` (Unix seconds) to agencies under `agency_id` (all
     /// when none), optionally for one procedure.
     pub async fn rating_summary(
-        &self,
+        self,
         agency_id: Option<i64>,
         procedure_code: Option<&str>,
         from: i64,
         to: i64,
     ) -> Result<RatingSummary, DbError> {
-        let rows: Vec<(String, i64)> = on_read!(self, pool => {
+        let rows: Vec<(String, i64)> = on_read!(self.db, pool => {
             let rows = sqlx::query(
                 "SELECT r.answers, r.overall FROM ratings r
                  JOIN agencies a ON a.id = r.agency_id
@@ -85,12 +98,12 @@ impl Db {
     /// The ratings given in [from, to) by the agency they were given to (the competent
     /// agency of the rated dossier): how many, and how many satisfied or very satisfied.
     pub async fn ratings_by_agency(
-        &self,
+        self,
         from: i64,
         to: i64,
     ) -> Result<std::collections::BTreeMap<i64, (i64, i64)>, DbError> {
         let satisfied = i64::from(motcua_domain::rating::Satisfaction::Satisfied.value());
-        let rows: Vec<(i64, i64, i64)> = on_read!(self, pool => {
+        let rows: Vec<(i64, i64, i64)> = on_read!(self.db, pool => {
             let rows = sqlx::query(
                 "SELECT agency_id, COUNT(*) AS n,
                         CAST(SUM(CASE WHEN overall >= $3 THEN 1 ELSE 0 END) AS BIGINT) AS happy
@@ -110,7 +123,7 @@ impl Db {
 
     /// Records the citizen's rating of `dossier`, once, with its audit entry.
     pub async fn rate(
-        &self,
+        self,
         dossier: &DossierRecord,
         rating: &Rating,
         via: &'static str,
@@ -136,7 +149,7 @@ impl Db {
             detail: serde_json::json!({ "overall": overall }),
         };
         let written: Result<(), DbError> = async {
-            on_write!(self, pool => {
+            on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query("INSERT INTO ratings (dossier_id, agency_id, answers, overall, comment, via, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(dossier_id)
@@ -164,8 +177,8 @@ impl Db {
     }
 
     /// The rating given to a dossier, if any.
-    pub async fn rating(&self, dossier_id: i64) -> Result<Option<StoredRating>, DbError> {
-        on_read!(self, pool => {
+    pub async fn rating(self, dossier_id: i64) -> Result<Option<StoredRating>, DbError> {
+        on_read!(self.db, pool => {
             let row = sqlx::query("SELECT dossier_id, agency_id, answers, overall, comment, via, at FROM ratings WHERE dossier_id = $1")
                 .bind(dossier_id)
                 .fetch_optional(pool)

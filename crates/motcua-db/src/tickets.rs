@@ -121,10 +121,23 @@ const TAKE_NEXT: &str = concat!(
     " ORDER BY id LIMIT 1) AND status = 'waiting' RETURNING id"
 );
 
+/// Số thứ tự — the counters' queue tickets.
+#[derive(Debug, Clone, Copy)]
+pub struct Tickets<'a> {
+    pub(crate) db: &'a Db,
+}
+
 impl Db {
+    /// Số thứ tự: see [`Tickets`].
+    pub fn tickets(&self) -> Tickets<'_> {
+        Tickets { db: self }
+    }
+}
+
+impl Tickets<'_> {
     /// Issues the next number of the day at `agency_id` for a field.
     pub async fn take_ticket(
-        &self,
+        self,
         agency_id: i64,
         field_code: &str,
         field_name: &str,
@@ -133,7 +146,7 @@ impl Db {
         let day = day_of(now);
         let at = now.timestamp();
         let (code, name) = (field_code.to_string(), field_name.to_string());
-        let id: i64 = grouped_write!(self, conn => {
+        let id: i64 = grouped_write!(self.db, conn => {
             let number: i64 = conn.int(NEXT_NUMBER, args![agency_id, day]).await?;
             let id: i64 = conn.insert(INSERT, args![agency_id, day, number, &code, &name, at]).await?;
             Ok(id)
@@ -141,8 +154,8 @@ impl Db {
         self.ticket(id).await?.ok_or(DbError::NotFound("số thứ tự"))
     }
 
-    pub async fn ticket(&self, id: i64) -> Result<Option<Ticket>, DbError> {
-        on_read!(self, pool => {
+    pub async fn ticket(self, id: i64) -> Result<Option<Ticket>, DbError> {
+        on_read!(self.db, pool => {
             let row = sqlx::query(concat!(select_ticket!(), " WHERE id = $1"))
                 .bind(id)
                 .fetch_optional(pool)
@@ -154,7 +167,7 @@ impl Db {
     /// Calls the next waiting number of up to three fields (none: any field) to `counter`
     /// for `staff_id`, closing the one they were serving. None when nobody is waiting.
     pub async fn call_next(
-        &self,
+        self,
         agency_id: i64,
         fields: &[String],
         counter: &str,
@@ -167,7 +180,7 @@ impl Db {
         let counter = counter.trim().to_string();
         for _ in 0..5 {
             let (f1, f2, f3, counter) = (f1.clone(), f2.clone(), f3.clone(), counter.clone());
-            let taken: Option<i64> = grouped_write!(self, conn => {
+            let taken: Option<i64> = grouped_write!(self.db, conn => {
                 conn.execute(FINISH_MINE, args![at, staff_id, agency_id, day]).await?;
                 let id: Option<i64> = conn.opt_int(TAKE_NEXT, args![
                     at,
@@ -193,13 +206,13 @@ impl Db {
 
     /// How many are waiting today at `agency_id` for these fields (none: all).
     pub async fn waiting_count(
-        &self,
+        self,
         agency_id: i64,
         fields: &[String],
         now: Instant,
     ) -> Result<i64, DbError> {
         let (f1, f2, f3) = field_slots(fields);
-        on_read!(self, pool => {
+        on_read!(self.db, pool => {
             Ok(sqlx::query_scalar(concat!("SELECT COUNT(*) FROM tickets WHERE agency_id = $1 AND day = $2 AND status = 'waiting' AND ", fields_match!()))
                 .bind(agency_id)
                 .bind(day_of(now))
@@ -212,8 +225,8 @@ impl Db {
     }
 
     /// How many were waiting before ticket `t` (the number printed on the ticket).
-    pub async fn ahead_of(&self, t: &Ticket) -> Result<i64, DbError> {
-        on_read!(self, pool => {
+    pub async fn ahead_of(self, t: &Ticket) -> Result<i64, DbError> {
+        on_read!(self.db, pool => {
             Ok(sqlx::query_scalar("SELECT COUNT(*) FROM tickets WHERE agency_id = $1 AND day = $2 AND status = 'waiting' AND field_code = $3 AND id < $4")
                 .bind(t.agency_id)
                 .bind(t.day)
@@ -226,12 +239,12 @@ impl Db {
 
     /// The officer's ticket being served now, if any.
     pub async fn serving(
-        &self,
+        self,
         agency_id: i64,
         staff_id: i64,
         now: Instant,
     ) -> Result<Option<Ticket>, DbError> {
-        on_read!(self, pool => {
+        on_read!(self.db, pool => {
             let row = sqlx::query(concat!(select_ticket!(), " WHERE agency_id = $1 AND day = $2 AND called_by = $3 AND status = 'called' ORDER BY called_at DESC LIMIT 1"))
                 .bind(agency_id)
                 .bind(day_of(now))
@@ -245,7 +258,7 @@ impl Db {
     /// Ends the officer's called ticket as `served` or `absent`, or calls it again
     /// (`recall`); returns the ticket, or None if they had none called.
     pub async fn finish_ticket(
-        &self,
+        self,
         agency_id: i64,
         staff_id: i64,
         outcome: &str,
@@ -268,7 +281,7 @@ impl Db {
                 ));
             }
         };
-        grouped_write!(self, conn => {
+        grouped_write!(self.db, conn => {
             match closing {
                 Some(status) => {
                     conn.execute("UPDATE tickets SET status = $1, finished_at = $2 WHERE id = $3 AND status = 'called'", args![
@@ -290,12 +303,12 @@ impl Db {
 
     /// The latest calls of the day at `agency_id`, newest first (for the hall's display).
     pub async fn latest_calls(
-        &self,
+        self,
         agency_id: i64,
         now: Instant,
         limit: i64,
     ) -> Result<Vec<Ticket>, DbError> {
-        on_read!(self, pool => {
+        on_read!(self.db, pool => {
             let rows = sqlx::query(concat!(select_ticket!(), " WHERE agency_id = $1 AND day = $2 AND called_at IS NOT NULL ORDER BY called_at DESC, id DESC LIMIT $3"))
                 .bind(agency_id)
                 .bind(day_of(now))
@@ -309,12 +322,12 @@ impl Db {
     /// Per field, the tickets issued at `agency_id` on days `from..=to` (YYYYMMDD) and their
     /// average waiting and service times.
     pub async fn ticket_stats(
-        &self,
+        self,
         agency_id: i64,
         from: i64,
         to: i64,
     ) -> Result<Vec<TicketStats>, DbError> {
-        let rows = on_read!(self, pool => {
+        let rows = on_read!(self.db, pool => {
             let rows = sqlx::query(concat!(select_ticket!(), " WHERE agency_id = $1 AND day >= $2 AND day <= $3 ORDER BY field_code, id"))
                 .bind(agency_id)
                 .bind(from)
@@ -373,8 +386,8 @@ impl Db {
     }
 
     /// The catalogue's fields (code, name), for the kiosk.
-    pub async fn fields(&self) -> Result<Vec<(String, String)>, DbError> {
-        on_read!(self, pool => {
+    pub async fn fields(self) -> Result<Vec<(String, String)>, DbError> {
+        on_read!(self.db, pool => {
             let rows = sqlx::query("SELECT DISTINCT field_code, field_name FROM procedures")
                 .fetch_all(pool)
                 .await?;

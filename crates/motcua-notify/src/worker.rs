@@ -16,7 +16,8 @@ use crate::template::{Fields, render};
 
 /// Stores the default templates that are missing (edited ones are kept).
 pub async fn seed_templates(db: &Db) -> Result<u64, DbError> {
-    db.seed_message_templates(&crate::defaults::defaults())
+    db.outbox()
+        .seed_message_templates(&crate::defaults::defaults())
         .await
 }
 
@@ -94,6 +95,7 @@ impl Worker {
         let lease_until = now + self.config.lease.as_secs() as i64;
         let claimed = self
             .db
+            .outbox()
             .claim_messages(
                 &self.config.worker_id,
                 now,
@@ -142,6 +144,7 @@ impl Worker {
         );
         let kept = self
             .db
+            .outbox()
             .finish_attempt(
                 &message,
                 &self.config.worker_id,
@@ -201,7 +204,7 @@ impl Worker {
     }
 
     async fn template(&self, event: &str, channel: &str) -> Result<(String, String), Failure> {
-        match self.db.message_template(event, channel).await {
+        match self.db.outbox().message_template(event, channel).await {
             Ok(Some(t)) => Ok((t.subject, t.body)),
             Ok(None) => crate::defaults::default_for(event, channel)
                 .map(|(s, b)| (s.to_string(), b.to_string()))

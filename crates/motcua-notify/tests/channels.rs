@@ -22,6 +22,7 @@ async fn dossier(db: &Db, channels: Vec<NotifyChannel>) -> (i64, String) {
     let mut form = intake("Lê Thị Thu");
     form.applicant.notify = channels;
     let d = db
+        .dossiers()
         .intake(
             form,
             CENTRE,
@@ -69,7 +70,7 @@ async fn drain(db: &Db, worker: &Arc<Worker>) {
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     loop {
         Arc::clone(worker).run_once().await.unwrap();
-        let counts = db.outbox_counts().await.unwrap();
+        let counts = db.outbox().outbox_counts().await.unwrap();
         if !counts.iter().any(|(s, _)| s == "pending" || s == "leased") {
             return;
         }
@@ -112,7 +113,7 @@ async fn email_goes_through_smtp_with_auth_and_vietnamese_text() {
     let worker = Arc::new(Worker::new(db.clone(), c).unwrap());
     drain(&db, &worker).await;
 
-    let log = db.deliveries_of(id).await.unwrap();
+    let log = db.outbox().deliveries_of(id).await.unwrap();
     assert_eq!(states(&log), owned(&[("email", "sent", 1)]));
     assert!(log[0].last_answer.as_deref().unwrap().starts_with("250"));
     let mails = mails.lock().unwrap().clone();
@@ -164,7 +165,7 @@ async fn over_tls(security: SmtpSecurity, server: loopback::Security, ca: Option
     });
     let worker = Arc::new(Worker::new(db.clone(), c).unwrap());
     drain(&db, &worker).await;
-    let log = db.deliveries_of(id).await.unwrap();
+    let log = db.outbox().deliveries_of(id).await.unwrap();
     let mails = mails.lock().unwrap().clone();
     if log[0].status == "sent" {
         assert_eq!(mails.len(), 1);
@@ -215,6 +216,7 @@ async fn refused_recipient_fails_for_good() {
     form.applicant.email = Some("khong-ton-tai@refused.example".into());
     form.applicant.notify = vec![NotifyChannel::Email];
     let d = db
+        .dossiers()
         .intake(
             form,
             CENTRE,
@@ -240,7 +242,7 @@ async fn refused_recipient_fails_for_good() {
     });
     let worker = Arc::new(Worker::new(db.clone(), c).unwrap());
     drain(&db, &worker).await;
-    let log = db.deliveries_of(d.id).await.unwrap();
+    let log = db.outbox().deliveries_of(d.id).await.unwrap();
     assert_eq!(states(&log), owned(&[("email", "failed", 1)]));
     assert!(log[0].last_answer.as_deref().unwrap().contains("550"));
     assert!(mails.lock().unwrap().is_empty());
@@ -257,9 +259,10 @@ async fn temporary_failure_is_retried(engine: &str) {
     let worker = Arc::new(Worker::new(db.clone(), c).unwrap());
     drain(&db, &worker).await;
 
-    let log = db.deliveries_of(id).await.unwrap();
+    let log = db.outbox().deliveries_of(id).await.unwrap();
     assert_eq!(states(&log), owned(&[("sms", "sent", 2)]));
     let outcomes: Vec<String> = db
+        .outbox()
         .attempts_of(log[0].id)
         .await
         .unwrap()
@@ -302,7 +305,7 @@ async fn refusal_falls_back_to_the_next_chosen_channel(engine: &str) {
     let worker = Arc::new(Worker::new(db.clone(), c).unwrap());
     drain(&db, &worker).await;
 
-    let log = db.deliveries_of(id).await.unwrap();
+    let log = db.outbox().deliveries_of(id).await.unwrap();
     assert_eq!(
         states(&log),
         owned(&[
@@ -333,19 +336,28 @@ async fn an_officer_is_told_by_e_mail_and_zalo(engine: &str) {
     };
     seed_templates(&db).await.unwrap();
     let (_, code) = dossier(&db, vec![]).await;
-    let leader = db.staff_by_username("tp.giamdoc").await.unwrap().unwrap();
-    db.set_alert_delivery(
-        leader.id,
-        "0987 654 321",
-        "giamdoc@tuphap.thanhhoa.gov.vn",
-        &[NotifyChannel::Email, NotifyChannel::Zalo],
-    )
-    .await
-    .unwrap();
+    let leader = db
+        .people()
+        .staff_by_username("tp.giamdoc")
+        .await
+        .unwrap()
+        .unwrap();
+    db.alerts()
+        .set_alert_delivery(
+            leader.id,
+            "0987 654 321",
+            "giamdoc@tuphap.thanhhoa.gov.vn",
+            &[NotifyChannel::Email, NotifyChannel::Zalo],
+        )
+        .await
+        .unwrap();
     // Received Monday 2 March, due Wednesday 11 March at 08:00: on Thursday's morning it is
     // overdue.
     let thursday = DateTime::parse_from_rfc3339("2026-03-12T07:00:00+07:00").unwrap();
-    assert_eq!(db.send_digests(thursday, &CALENDAR).await.unwrap(), 2);
+    assert_eq!(
+        db.alerts().send_digests(thursday, &CALENDAR).await.unwrap(),
+        2
+    );
 
     let (port, mails) = loopback::smtp_server().await;
     let (base, hits) = loopback::gateway().await;
@@ -410,12 +422,12 @@ async fn a_hanging_gateway_times_out_and_e_mail_stands_in() {
     let worker = Arc::new(Worker::new(db.clone(), c).unwrap());
     drain(&db, &worker).await;
 
-    let log = db.deliveries_of(id).await.unwrap();
+    let log = db.outbox().deliveries_of(id).await.unwrap();
     assert_eq!(
         states(&log),
         owned(&[("sms", "failed", 2), ("email", "sent", 1)])
     );
-    let attempts = db.attempts_of(log[0].id).await.unwrap();
+    let attempts = db.outbox().attempts_of(log[0].id).await.unwrap();
     assert!(
         attempts.iter().all(|a| a.answer.contains("hết thời gian")),
         "{attempts:?}"

@@ -9,7 +9,7 @@ pub async fn may_read(db: &Db, staff_id: i64, d: &DossierRecord) -> Result<bool,
     agencies.insert(d.receiving_agency_id);
     agencies.insert(d.current_agency_id);
     for agency in agencies {
-        if !db.roles_over(staff_id, agency).await?.is_empty() {
+        if !db.people().roles_over(staff_id, agency).await?.is_empty() {
             return Ok(true);
         }
     }

@@ -15,7 +15,11 @@ pub struct PublicStep {
 
 /// The procedure's name and the steps of the version the dossier was received under.
 pub async fn progress(db: &Db, d: &PublicDossier) -> Result<(String, Vec<PublicStep>), DbError> {
-    let Some(version) = db.procedure_version(d.procedure_version_id).await? else {
+    let Some(version) = db
+        .catalogue()
+        .procedure_version(d.procedure_version_id)
+        .await?
+    else {
         return Ok((String::new(), Vec::new()));
     };
     // Only a result completes the workflow; a refused, stopped or withdrawn dossier shows

@@ -52,7 +52,7 @@ pub async fn create_demo_key(
         subject: made.subject(),
         source: KeySource::Demo(made.secret()),
     };
-    db.set_signing_key(&key, actor, now).await?;
+    db.files().set_signing_key(&key, actor, now).await?;
     Ok(key)
 }
 
@@ -80,7 +80,7 @@ pub async fn sign_result(
         ));
     }
     let agency_id = motcua_domain::dossier::signing_agency(&d.state);
-    let key = db.signing_key(agency_id).await?.ok_or_else(|| {
+    let key = db.files().signing_key(agency_id).await?.ok_or_else(|| {
         DbError::invalid(
             "signature",
             "cơ quan phê duyệt chưa được cấu hình khóa ký số",
@@ -102,19 +102,20 @@ pub async fn sign_result(
         ));
     }
     let signature_sha256 = files.store_bytes(p7s).await?;
-    db.record_signed_result(NewSignedResult {
-        dossier_id: d.id,
-        dossier_code: d.code.clone(),
-        file_id: file.id,
-        file_sha256: file.sha256.clone(),
-        signature_sha256,
-        agency_id,
-        signer: checked.signer,
-        certificate_sha256: checked.certificate_sha256,
-        signed_at: now,
-        signed_by: actor,
-    })
-    .await
+    db.files()
+        .record_signed_result(NewSignedResult {
+            dossier_id: d.id,
+            dossier_code: d.code.clone(),
+            file_id: file.id,
+            file_sha256: file.sha256.clone(),
+            signature_sha256,
+            agency_id,
+            signer: checked.signer,
+            certificate_sha256: checked.certificate_sha256,
+            signed_at: now,
+            signed_by: actor,
+        })
+        .await
 }
 
 /// What a check of a file against a signed result found.

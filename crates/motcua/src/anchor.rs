@@ -97,7 +97,7 @@ pub enum Taken {
 /// Seals the chain's current head with `key` into `dir` (created if needed), unless the
 /// last checkpoint there already seals it. The file is written whole or not at all.
 pub async fn take(db: &Db, key: &SealKey, dir: &Path, now: i64) -> anyhow::Result<Taken> {
-    let (seq, hash) = db.audit_head().await?;
+    let (seq, hash) = db.audit().audit_head().await?;
     if seq == 0 {
         bail!("nhật ký kiểm tra còn trống; chưa có gì để neo");
     }
@@ -158,7 +158,7 @@ pub struct Anchored {
 /// `public_key_der`.
 pub async fn check(db: &Db, dir: &Path, public_key_der: &[u8]) -> anyhow::Result<Anchored> {
     let expected_key = key_fingerprint(public_key_der);
-    let (last_seq, _) = db.audit_head().await?;
+    let (last_seq, _) = db.audit().audit_head().await?;
     let mut found = Anchored::default();
     for (path, c) in read_all(dir)? {
         let name = path.display();
@@ -177,7 +177,7 @@ pub async fn check(db: &Db, dir: &Path, public_key_der: &[u8]) -> anyhow::Result
             ));
             continue;
         }
-        match db.audit_hash(c.seq).await? {
+        match db.audit().audit_hash(c.seq).await? {
             None => found.problems.push(format!(
                 "nhật ký bị cắt bớt: điểm neo {name} niêm phong mục {} nhưng nhật ký chỉ còn đến mục {last_seq}",
                 c.seq

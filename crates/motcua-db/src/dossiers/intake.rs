@@ -9,10 +9,10 @@ use motcua_domain::dossier::{
 };
 
 use super::{DossierRecord, NO_DUE, stored_enum};
+use crate::DbError;
 use crate::audit::AuditInput;
 use crate::files::NewAttachment;
 use crate::outbox::{About, messages_for};
-use crate::{Db, DbError};
 
 const NEXT_CODE: &str = "INSERT INTO code_counters (agency_id, day, last) VALUES ($1, $2, 1)
     ON CONFLICT (agency_id, day) DO UPDATE SET last = code_counters.last + 1 RETURNING last";
@@ -53,11 +53,11 @@ pub struct IntakeExtras {
     pub files: Vec<NewAttachment>,
 }
 
-impl Db {
+impl super::Dossiers<'_> {
     /// Receives a dossier at `receiving_agency` (its code) at `now`. A counter or postal
     /// intake must come from a counter officer of that agency; an online one from a citizen.
     pub async fn intake(
-        &self,
+        self,
         intake: Intake,
         receiving_agency: &str,
         actor: &Actor,
@@ -75,9 +75,9 @@ impl Db {
         .await
     }
 
-    /// [`Db::intake`] with an owner account and attached files.
+    /// [`Dossiers::intake`] with an owner account and attached files.
     pub async fn intake_with(
-        &self,
+        self,
         intake: Intake,
         receiving_agency: &str,
         actor: &Actor,
@@ -86,6 +86,8 @@ impl Db {
         extras: IntakeExtras,
     ) -> Result<DossierRecord, DbError> {
         let receiving = self
+            .db
+            .agencies()
             .agency_by_code(receiving_agency)
             .await?
             .ok_or_else(|| {
@@ -96,6 +98,8 @@ impl Db {
             })?;
         may_take_in(intake.channel, actor).map_err(DbError::Forbidden)?;
         let stored = self
+            .db
+            .catalogue()
             .procedure(&intake.procedure_code)
             .await?
             .ok_or_else(|| {
@@ -109,7 +113,7 @@ impl Db {
 
         let mut levels = std::collections::HashMap::new();
         for code in &procedure.agencies {
-            if let Some(a) = self.agency_by_code(code.as_str()).await? {
+            if let Some(a) = self.db.agencies().agency_by_code(code.as_str()).await? {
                 levels.insert(code.as_str().to_string(), a.level);
             }
         }
@@ -125,7 +129,7 @@ impl Db {
                 _ => None,
             }),
         ) {
-            if let Some(a) = self.agency_by_code(&code).await? {
+            if let Some(a) = self.db.agencies().agency_by_code(&code).await? {
                 ids.insert(code, a.id);
             }
         }
@@ -174,6 +178,8 @@ impl Db {
         let procedure_code = procedure.code.as_str().to_string();
         let procedure_name = procedure.name.clone();
         let senders = self
+            .db
+            .outbox()
             .senders(&state, &events, &checked.intake.applicant)
             .await?;
         let version_id = stored.version_id;
@@ -227,7 +233,7 @@ impl Db {
                 .citizen_id
                 .map_or_else(|| "citizen".to_string(), |c| format!("citizen:{c}")),
         };
-        let (id, code): (i64, String) = grouped_write!(self, conn => {
+        let (id, code): (i64, String) = grouped_write!(self.db, conn => {
             let seq: i64 = conn.int(NEXT_CODE, args![receiving_id, day_key]).await?;
             let code = DossierCode::new(
                 &receiving_code,

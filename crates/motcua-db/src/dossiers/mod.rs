@@ -1,5 +1,6 @@
 //! Hồ sơ — dossiers as stored: the record, its history, listing and public lookup.
 
+pub(crate) mod board;
 mod intake;
 mod search;
 mod transition;
@@ -348,32 +349,46 @@ fn page_of(mut items: Vec<DossierRecord>, limit: i64) -> DossierPage {
     DossierPage { items, next }
 }
 
+/// Hồ sơ — the dossier store: intake, transitions, reading, listing and searching dossiers,
+/// the public lookup and the public board.
+#[derive(Debug, Clone, Copy)]
+pub struct Dossiers<'a> {
+    pub(crate) db: &'a Db,
+}
+
 impl Db {
-    pub async fn dossier(&self, id: i64) -> Result<Option<DossierRecord>, DbError> {
+    /// Hồ sơ: see [`Dossiers`].
+    pub fn dossiers(&self) -> Dossiers<'_> {
+        Dossiers { db: self }
+    }
+}
+
+impl Dossiers<'_> {
+    pub async fn dossier(self, id: i64) -> Result<Option<DossierRecord>, DbError> {
         const BY_ID: &str = concat!(select_dossier!(), " WHERE id = $1");
-        if let Some(readers) = self.readers() {
+        if let Some(readers) = self.db.readers() {
             return readers.one(BY_ID, id.into(), |row| record(row));
         }
-        on_read!(self, pool => {
+        on_read!(self.db, pool => {
             let row = sqlx::query(BY_ID).bind(id).fetch_optional(pool).await?;
             row.as_ref().map(record).transpose()
         })
     }
 
-    pub async fn dossier_by_code(&self, code: &str) -> Result<Option<DossierRecord>, DbError> {
+    pub async fn dossier_by_code(self, code: &str) -> Result<Option<DossierRecord>, DbError> {
         const BY_CODE: &str = concat!(select_dossier!(), " WHERE code = $1");
         let code = code.trim();
-        if let Some(readers) = self.readers() {
+        if let Some(readers) = self.db.readers() {
             return readers.one(BY_CODE, code.into(), |row| record(row));
         }
-        on_read!(self, pool => {
+        on_read!(self.db, pool => {
             let row = sqlx::query(BY_CODE).bind(code).fetch_optional(pool).await?;
             row.as_ref().map(record).transpose()
         })
     }
 
     /// Tra cứu công khai: the dossier with this code, if `secret` matches its lookup secret.
-    pub async fn lookup(&self, code: &str, secret: &str) -> Result<Option<DossierRecord>, DbError> {
+    pub async fn lookup(self, code: &str, secret: &str) -> Result<Option<DossierRecord>, DbError> {
         let found = self.dossier_by_code(code).await?;
         Ok(found.filter(|d| secret_matches(secret, &d.lookup_secret)))
     }
@@ -381,16 +396,16 @@ impl Db {
     /// The public view of a dossier (progress only, read from its plain columns), if `secret`
     /// matches its lookup secret.
     pub async fn public_lookup(
-        &self,
+        self,
         code: &str,
         secret: &str,
     ) -> Result<Option<PublicDossier>, DbError> {
         const PUBLIC: &str = "SELECT code, lookup_secret, procedure_version_id, status, step,
             received_at, due_at, finished_at, apologised FROM dossiers WHERE code = $1";
         let code = code.trim();
-        let row = match self.readers() {
+        let row = match self.db.readers() {
             Some(readers) => {
-                let views = self.shared::<crate::views::PublicViews>();
+                let views = self.db.shared::<crate::views::PublicViews>();
                 if let Some(kept) = views.get(code, |stored| secret_matches(secret, stored)) {
                     return Ok(kept);
                 }
@@ -401,7 +416,7 @@ impl Db {
                 }
                 row
             }
-            None => on_read!(self, pool => {
+            None => on_read!(self.db, pool => {
                 let row = sqlx::query(PUBLIC).bind(code).fetch_optional(pool).await?;
                 row.as_ref().map(public_row).transpose()?
             }),
@@ -410,7 +425,7 @@ impl Db {
     }
 
     /// A page of dossiers in appointment order.
-    pub async fn list_dossiers(&self, filter: &DossierFilter) -> Result<DossierPage, DbError> {
+    pub async fn list_dossiers(self, filter: &DossierFilter) -> Result<DossierPage, DbError> {
         let limit = filter.limit.unwrap_or(50).clamp(1, 200);
         let (after_due, after_id) = match &filter.after {
             Some(c) => parse_cursor(c)?,
@@ -469,7 +484,7 @@ impl Db {
                 .await;
         }
         if let (Some(agency), Some(role)) = (filter.agency_id, filter.step_role) {
-            let items: Vec<DossierRecord> = on_read!(self, pool => {
+            let items: Vec<DossierRecord> = on_read!(self.db, pool => {
                 let rows = sqlx::query(LIST_AGENCY_ROLE)
                     .bind(agency)
                     .bind(role.as_str())
@@ -482,7 +497,7 @@ impl Db {
             });
             return Ok(page_of(items, limit));
         }
-        let items: Vec<DossierRecord> = on_read!(self, pool => {
+        let items: Vec<DossierRecord> = on_read!(self.db, pool => {
             let mut query = sqlx::query(sql);
             match (key, sql == LIST_ANY) {
                 (Some(k), _) => {
@@ -508,13 +523,13 @@ impl Db {
 
     /// A page of `sql`, its `$1` and `$2` bound to `keys`, then the cursor and the limit.
     async fn page_by(
-        &self,
+        self,
         sql: &'static str,
         keys: [i64; 2],
         (after_due, after_id): (i64, i64),
         limit: i64,
     ) -> Result<DossierPage, DbError> {
-        let items: Vec<DossierRecord> = on_read!(self, pool => {
+        let items: Vec<DossierRecord> = on_read!(self.db, pool => {
             let rows = sqlx::query(sql)
                 .bind(keys[0])
                 .bind(keys[1])
@@ -529,8 +544,8 @@ impl Db {
     }
 
     /// The dossier's history, oldest first, with the actors' names.
-    pub async fn history(&self, dossier_id: i64) -> Result<Vec<HistoryRow>, DbError> {
-        on_read!(self, pool => {
+    pub async fn history(self, dossier_id: i64) -> Result<Vec<HistoryRow>, DbError> {
+        on_read!(self.db, pool => {
             let rows = sqlx::query(
                 "SELECT h.action, h.actor_staff_id, s.full_name, h.actor_kind, h.from_status, h.to_status,
                         h.from_step, h.to_step, h.agency_id, h.note, h.step_due_at, h.step_outcome, h.at
@@ -565,7 +580,7 @@ impl Db {
     /// The dossiers received at `agency_id` in `[from, to)` (Unix seconds), in order of
     /// receipt, at most `limit` — the log book of a period.
     pub async fn received_between(
-        &self,
+        self,
         agency_id: i64,
         from: i64,
         to: i64,
@@ -584,7 +599,7 @@ impl Db {
     /// The dossiers `staff_id` acted on that were resolved (result ready or returned) in
     /// `[from, to)` (Unix seconds), at most `limit`: the officer's evaluation.
     pub async fn officer_dossiers(
-        &self,
+        self,
         staff_id: i64,
         from: i64,
         to: i64,
@@ -596,14 +611,14 @@ impl Db {
 
     /// Runs one of the period queries: `$1` a key, `$2`–`$3` the period, `$4` the limit.
     async fn in_period(
-        &self,
+        self,
         sql: &'static str,
         key: i64,
         from: i64,
         to: i64,
         limit: i64,
     ) -> Result<Vec<DossierRecord>, DbError> {
-        on_read!(self, pool => {
+        on_read!(self.db, pool => {
             let rows = sqlx::query(sql)
                 .bind(key)
                 .bind(from)
@@ -617,11 +632,11 @@ impl Db {
 
     /// The dossiers a citizen's account filed, newest first (at most `limit`).
     pub async fn citizen_dossiers(
-        &self,
+        self,
         citizen_id: i64,
         limit: i64,
     ) -> Result<Vec<DossierRecord>, DbError> {
-        on_read!(self, pool => {
+        on_read!(self.db, pool => {
             let rows = sqlx::query(concat!(select_dossier!(), " WHERE citizen_id = $1 ORDER BY id DESC LIMIT $2"))
                 .bind(citizen_id)
                 .bind(limit.clamp(1, 500))
@@ -632,9 +647,9 @@ impl Db {
     }
 
     /// How many dossiers there are (all, or of one status).
-    pub async fn count_dossiers(&self, status: Option<Status>) -> Result<i64, DbError> {
+    pub async fn count_dossiers(self, status: Option<Status>) -> Result<i64, DbError> {
         let status = status.map(|s| i64::from(s.code()));
-        on_read!(self, pool => {
+        on_read!(self.db, pool => {
             Ok(sqlx::query_scalar("SELECT COUNT(*) FROM dossiers WHERE ($1 IS NULL OR status = $1)")
                 .bind(status)
                 .fetch_one(pool)

@@ -6,7 +6,7 @@ use motcua_domain::dossier::{Applicant, prefix_end, query_prefixes, search_terms
 
 use crate::engine::{Arg, Tx};
 use crate::rows::RowExt;
-use crate::{Db, DbError, DossierRecord};
+use crate::{DbError, DossierRecord};
 
 /// The most terms one dossier writes (a very long name's shortest tails are left out).
 const MAX_TERMS: usize = 16;
@@ -52,10 +52,10 @@ const PAGE: &str = "SELECT id, code, applicant FROM dossiers WHERE id > $1 ORDER
 const MATCHING: &str =
     "SELECT dossier_id FROM dossier_terms WHERE term >= $1 AND term < $2 LIMIT $3";
 
-impl Db {
+impl super::Dossiers<'_> {
     /// Writes the search terms of the dossiers stored before the index existed, once.
-    pub(crate) async fn fill_search_terms(&self) -> Result<(), DbError> {
-        let done: i64 = on_write!(self, pool => {
+    pub(crate) async fn fill_search_terms(self) -> Result<(), DbError> {
+        let done: i64 = on_write!(self.db, pool => {
             sqlx::query_scalar("SELECT done FROM search_backfill WHERE id = 1")
                 .fetch_optional(pool)
                 .await?
@@ -67,7 +67,7 @@ impl Db {
         let mut last = 0i64;
         let mut filled = 0u64;
         loop {
-            let page: Vec<(i64, String, String)> = on_write!(self, pool => {
+            let page: Vec<(i64, String, String)> = on_write!(self.db, pool => {
                 let rows = sqlx::query(PAGE).bind(last).fetch_all(pool).await?;
                 rows.iter()
                     .map(|r| Ok((r.int("id")?, r.text("code")?, r.text("applicant")?)))
@@ -80,7 +80,7 @@ impl Db {
             for (id, code, applicant) in page {
                 rows.push((id, code, serde_json::from_str(&applicant)?));
             }
-            on_write!(self, pool => {
+            on_write!(self.db, pool => {
                 let mut tx = pool.begin().await?;
                 for (id, code, applicant) in &rows {
                     write_terms(&mut Tx::from(&mut *tx), *id, code, applicant).await?;
@@ -90,7 +90,7 @@ impl Db {
             filled += rows.len() as u64;
             last = end;
         }
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             sqlx::query("UPDATE search_backfill SET done = 1 WHERE id = 1")
                 .execute(pool)
                 .await?;
@@ -105,7 +105,7 @@ impl Db {
     /// optional), newest first, at most `limit`; `None` when the query is too short. The
     /// caller keeps only those its reader may see.
     pub async fn search_dossiers(
-        &self,
+        self,
         query: &str,
         limit: usize,
     ) -> Result<Option<Vec<DossierRecord>>, DbError> {
@@ -115,7 +115,7 @@ impl Db {
         let mut ids: Vec<i64> = Vec::new();
         for prefix in &prefixes {
             let end = prefix_end(prefix);
-            let found: Vec<i64> = on_read!(self, pool => {
+            let found: Vec<i64> = on_read!(self.db, pool => {
                 sqlx::query_scalar(MATCHING)
                     .bind(prefix.as_str())
                     .bind(end.as_str())

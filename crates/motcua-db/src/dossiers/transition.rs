@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use super::intake::{INSERT_HISTORY, actor_kind, actor_label};
 use super::{DossierRecord, NO_DUE, stored_enum};
+use crate::DbError;
 use crate::audit::AuditInput;
 use crate::files::NewAttachment;
 use crate::outbox::{About, messages_for};
-use crate::{Db, DbError};
 
 /// A requested transition: the dossier, the version the actor saw, and the action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,10 +37,10 @@ const UPDATE: &str = "UPDATE dossiers SET status = $1, step = $2, current_agency
     apologised = $10, state = $11, version = version + 1, updated_at = $12, step_role = $15
     WHERE id = $13 AND version = $14";
 
-impl Db {
+impl super::Dossiers<'_> {
     /// Applies `request` for `who` at `now`.
     pub async fn transition(
-        &self,
+        self,
         request: &TransitionRequest,
         who: ActorRef,
         calendar: &WorkCalendar,
@@ -49,10 +49,10 @@ impl Db {
         self.transition_with(request, who, calendar, now, &[]).await
     }
 
-    /// [`Db::transition`] that also attaches `files` (stored already) in the same
+    /// [`Dossiers::transition`] that also attaches `files` (stored already) in the same
     /// transaction, e.g. a supplement's documents or the result.
     pub async fn transition_with(
-        &self,
+        self,
         request: &TransitionRequest,
         who: ActorRef,
         calendar: &WorkCalendar,
@@ -73,7 +73,7 @@ impl Db {
                 let agency = request.action.authorizing_agency(&dossier.state);
                 Actor::Staff {
                     id,
-                    roles: self.roles_over(id, agency).await?,
+                    roles: self.db.people().roles_over(id, agency).await?,
                 }
             }
             ActorRef::Citizen { owner } => Actor::Citizen { owner },
@@ -82,6 +82,8 @@ impl Db {
         let files = files.to_vec();
         if let Action::Assign { staff_id } = &request.action
             && self
+                .db
+                .people()
                 .roles_over(*staff_id, dossier.current_agency_id)
                 .await?
                 .is_empty()
@@ -94,11 +96,15 @@ impl Db {
         let effect = apply(&dossier.state, &actor, &request.action, now, calendar)?;
         let state = &effect.state;
         let procedure_name = self
+            .db
+            .catalogue()
             .procedure_version(dossier.procedure_version_id)
             .await?
             .map(|p| p.procedure.name.clone())
             .unwrap_or_default();
         let senders = self
+            .db
+            .outbox()
             .senders(state, &effect.events, &dossier.applicant)
             .await?;
         let messages = messages_for(
@@ -141,6 +147,8 @@ impl Db {
         let from_agency = dossier.current_agency_id;
         let old_step_due = dossier.state.step_due.map(|d| d.timestamp());
         let field_code = self
+            .db
+            .catalogue()
             .procedure_version(dossier.procedure_version_id)
             .await?
             .map(|p| p.procedure.field.code.clone())
@@ -160,7 +168,7 @@ impl Db {
             }),
         };
         let changed_code = dossier.code.clone();
-        let written: Result<(), DbError> = grouped_write!(self, conn => {
+        let written: Result<(), DbError> = grouped_write!(self.db, conn => {
             let updated = conn.execute(UPDATE, args![
                 status_code,
                 step,

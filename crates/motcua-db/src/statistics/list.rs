@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Figures, StatsFilter};
 use crate::dossiers::record;
-use crate::{Db, DbError, DossierRecord};
+use crate::{DbError, DossierRecord};
 
 /// Which figure a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,17 +158,17 @@ const CANDIDATES: &str = concat!(
 
 use crate::days::day_start as start_of;
 
-impl Db {
+impl super::Statistics<'_> {
     /// Up to `limit` dossiers counted in `metric` for `filter`, in id order after `after`.
     /// Reads at most 20,000 candidate dossiers per call; `next` continues the walk.
     pub async fn statistics_dossiers(
-        &self,
+        self,
         filter: &StatsFilter,
         metric: Metric,
         after: i64,
         limit: usize,
     ) -> Result<MetricPage, DbError> {
-        let agencies = self.agencies().await?;
+        let agencies = self.db.agencies().all().await?;
         let root_path = match filter.agency_id {
             Some(id) => agencies.iter().find(|a| a.id == id).map(|a| a.path.clone()),
             None => None,
@@ -185,7 +185,9 @@ impl Db {
             .collect();
         let fields: Option<HashSet<String>> = match &filter.field_code {
             Some(f) => Some(
-                self.procedures(None, Some(f), None)
+                self.db
+                    .catalogue()
+                    .procedures(None, Some(f), None)
                     .await?
                     .into_iter()
                     .map(|p| p.code)
@@ -198,7 +200,7 @@ impl Db {
         let mut items = Vec::new();
         let mut cursor = after;
         for _ in 0..40 {
-            let page: Vec<DossierRecord> = on_read!(self, pool => {
+            let page: Vec<DossierRecord> = on_read!(self.db, pool => {
                 let rows = sqlx::query(CANDIDATES)
                     .bind(cursor)
                     .bind(end)

@@ -19,3 +19,17 @@ pub use list::{Metric, MetricPage, figures_of};
 pub use query::{Cut, CutRow, Figures, StatsFilter};
 pub use report::{Evaluation, Named, StatisticsReport, Summary};
 pub use steps::AgencySteps;
+
+/// Thống kê — figures, cuts, reports and the dossiers behind a figure, read from the
+/// counters every write keeps.
+#[derive(Debug, Clone, Copy)]
+pub struct Statistics<'a> {
+    pub(crate) db: &'a crate::Db,
+}
+
+impl crate::Db {
+    /// Thống kê: see [`Statistics`].
+    pub fn statistics(&self) -> Statistics<'_> {
+        Statistics { db: self }
+    }
+}

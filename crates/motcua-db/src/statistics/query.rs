@@ -6,8 +6,8 @@ use motcua_domain::agency::AgencyLevel;
 use motcua_domain::catalogue::Channel;
 use serde::{Deserialize, Serialize};
 
+use crate::DbError;
 use crate::rows::RowExt;
-use crate::{Db, DbError};
 
 /// Which dossiers a statistic covers: a period of Vietnam dates and optional filters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -236,17 +236,19 @@ fn bind_ranges(r: &super::sql::Ranges) -> [i64; 10] {
     ]
 }
 
-impl Db {
+impl super::Statistics<'_> {
     /// The figures of `filter`'s period, grouped by `cut`, in key order. Groups with nothing
     /// to show are left out.
-    pub async fn statistics(&self, filter: &StatsFilter, cut: Cut) -> Result<Vec<CutRow>, DbError> {
+    pub async fn cuts(self, filter: &StatsFilter, cut: Cut) -> Result<Vec<CutRow>, DbError> {
         if filter.from > filter.to {
             return Err(DbError::invalid("from", "ngày bắt đầu sau ngày kết thúc"));
         }
         let path = match filter.agency_id {
             Some(id) => Some(format!(
                 "{}%",
-                self.agency(id)
+                self.db
+                    .agencies()
+                    .agency(id)
                     .await?
                     .ok_or(DbError::NotFound("cơ quan"))?
                     .path
@@ -296,8 +298,8 @@ impl Db {
         } else {
             super::sql::BY_KEY
         };
-        self.settle_counters().await?;
-        let rows: Vec<(String, Figures)> = on_read!(self, pool => {
+        self.db.settle_counters().await?;
+        let rows: Vec<(String, Figures)> = on_read!(self.db, pool => {
             let mut query = sqlx::query(sql)
                 .bind(path.as_deref())
                 .bind(filter.field_code.as_deref())
@@ -343,7 +345,7 @@ impl Db {
     /// How a counter key (`agency|procedure|channel`, or `agency|field|channel` for the
     /// field-wide rows, `agency||channel` for the agency-wide ones) maps to a group of `cut`.
     async fn cut_keys(
-        &self,
+        self,
         cut: Cut,
         scope: i64,
     ) -> Result<Box<dyn Fn(&str) -> String + Send>, DbError> {
@@ -362,6 +364,8 @@ impl Db {
             }
             Cut::Field | Cut::FieldKey => {
                 let fields: std::collections::HashMap<String, String> = self
+                    .db
+                    .catalogue()
                     .procedures(None, None, None)
                     .await?
                     .into_iter()
@@ -380,7 +384,9 @@ impl Db {
             }
             Cut::Level => {
                 let levels: std::collections::HashMap<String, String> = self
+                    .db
                     .agencies()
+                    .all()
                     .await?
                     .into_iter()
                     .map(|a| {
@@ -398,8 +404,8 @@ impl Db {
     }
 
     /// The figures of `filter`'s whole period.
-    pub async fn statistics_total(&self, filter: &StatsFilter) -> Result<Figures, DbError> {
-        let rows = self.statistics(filter, Cut::Total).await?;
+    pub async fn statistics_total(self, filter: &StatsFilter) -> Result<Figures, DbError> {
+        let rows = self.cuts(filter, Cut::Total).await?;
         let mut total = Figures::default();
         for r in &rows {
             total.add(&r.figures);

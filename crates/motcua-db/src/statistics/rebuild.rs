@@ -1,18 +1,18 @@
 //! Dựng lại bảng đếm — recomputing `stat_days` from the dossiers, with the same function the
 //! writes use: the backfill after migration 5, and a repair if the counters are ever doubted.
 
+use crate::DbError;
 use crate::counters::Tally;
 use crate::rows::RowExt;
-use crate::{Db, DbError};
 
 const PAGE: &str = "SELECT id, procedure_version_id, procedure_code, channel, components,
     return_method, state
     FROM dossiers WHERE id > $1 ORDER BY id LIMIT 5000";
 
-impl Db {
+impl super::Statistics<'_> {
     /// Whether the counters still wait for their first fill.
-    pub(crate) async fn statistics_need_backfill(&self) -> Result<bool, DbError> {
-        on_write!(self, pool => {
+    pub(crate) async fn statistics_need_backfill(self) -> Result<bool, DbError> {
+        on_write!(self.db, pool => {
             let done: Option<i64> = sqlx::query_scalar("SELECT done FROM stat_backfill WHERE id = 1")
                 .fetch_optional(pool)
                 .await?;
@@ -22,12 +22,12 @@ impl Db {
 
     /// Recomputes every counter row from the stored dossiers, in one transaction. Run it on
     /// an idle database: writes made meanwhile would be counted twice or not at all.
-    pub async fn rebuild_statistics(&self) -> Result<u64, DbError> {
+    pub async fn rebuild_statistics(self) -> Result<u64, DbError> {
         let mut tally = Tally::default();
         let mut last = 0i64;
         let mut seen = 0u64;
         loop {
-            let page: Vec<(i64, i64, String, String, String, String, String)> = on_write!(self, pool => {
+            let page: Vec<(i64, i64, String, String, String, String, String)> = on_write!(self.db, pool => {
                 let rows = sqlx::query(PAGE).bind(last).fetch_all(pool).await?;
                 rows.iter()
                     .map(|r| {
@@ -48,6 +48,8 @@ impl Db {
             };
             for (_, version, procedure, channel, components, method, state) in &page {
                 let field = self
+                    .db
+                    .catalogue()
                     .procedure_version(*version)
                     .await?
                     .map(|p| p.procedure.field.code.clone())
@@ -63,7 +65,7 @@ impl Db {
             last = end;
         }
         let rows = tally.rows();
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query("DELETE FROM stat_days").execute(&mut *tx).await?;
             sqlx::query("DELETE FROM stat_pending").execute(&mut *tx).await?;

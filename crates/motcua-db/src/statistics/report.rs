@@ -11,7 +11,7 @@ use motcua_domain::evaluation::{
 use serde::{Deserialize, Serialize};
 
 use super::{Cut, CutRow, Figures, StatsFilter};
-use crate::{Db, DbError};
+use crate::DbError;
 
 /// Figures with the values derived from them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,23 +101,25 @@ fn named(rows: Vec<CutRow>, name: impl Fn(&str) -> String) -> Vec<Named> {
         .collect()
 }
 
-impl Db {
+impl super::Statistics<'_> {
     /// The report of `filter`'s period: the total, by agency, field, channel and month, and
     /// the evaluation of the total, read from the field-wide counter rows. With `detail` from
     /// the per-procedure rows instead, which also gives the 766 figure that counts procedures
     /// (slower on a large province).
     pub async fn statistics_report(
-        &self,
+        self,
         filter: &StatsFilter,
         detail: bool,
     ) -> Result<StatisticsReport, DbError> {
         let agencies: HashMap<String, String> = self
+            .db
             .agencies()
+            .all()
             .await?
             .into_iter()
             .map(|a| (a.id.to_string(), a.name))
             .collect();
-        let catalogue = self.procedures(None, None, None).await?;
+        let catalogue = self.db.catalogue().procedures(None, None, None).await?;
         let fields: HashMap<String, String> = catalogue
             .iter()
             .map(|p| (p.field_code.clone(), p.field_name.clone()))
@@ -133,7 +135,7 @@ impl Db {
             .collect();
         let mut total = Figures::default();
         let cut = if detail { Cut::Key } else { Cut::FieldKey };
-        for row in self.statistics(filter, cut).await? {
+        for row in self.cuts(filter, cut).await? {
             let mut parts = row.key.splitn(3, '|');
             let (Some(agency), Some(procedure), Some(channel)) =
                 (parts.next(), parts.next(), parts.next())
@@ -175,7 +177,7 @@ impl Db {
             {
                 continue;
             }
-            if let Some(stored) = self.procedure(&p.code).await? {
+            if let Some(stored) = self.db.catalogue().procedure(&p.code).await? {
                 procedures += 1;
                 if stored.procedure.online_level != OnlineLevel::Information {
                     procedures_online += 1;
@@ -189,6 +191,8 @@ impl Db {
             .unwrap_or_default();
         let day_start = crate::days::day_start;
         let ratings = self
+            .db
+            .ratings()
             .rating_summary(
                 filter.agency_id,
                 filter.procedure_code.as_deref(),
@@ -222,16 +226,16 @@ impl Db {
     }
 }
 
-impl Db {
+impl super::Statistics<'_> {
     /// The period month by month, each month (cut to the period) read as a period of its
     /// own, so its carried-over, in-progress, paused and overdue figures are those at its
     /// own start and end. A period of more than ten years gives the months' sums only.
-    async fn by_month(&self, filter: &StatsFilter) -> Result<Vec<CutRow>, DbError> {
+    async fn by_month(self, filter: &StatsFilter) -> Result<Vec<CutRow>, DbError> {
         use chrono::Datelike;
         let months = (filter.to.year() - filter.from.year()) * 12 + filter.to.month() as i32
             - filter.from.month() as i32;
         if months > 120 {
-            return self.statistics(filter, Cut::Month).await;
+            return self.cuts(filter, Cut::Month).await;
         }
         let mut out = Vec::new();
         let mut start = filter.from;

@@ -9,8 +9,8 @@ use motcua_domain::calendar::Outcome;
 use serde::{Deserialize, Serialize};
 
 use super::StatsFilter;
+use crate::DbError;
 use crate::rows::RowExt;
-use crate::{Db, DbError};
 
 /// One agency's steps ended in the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,18 +26,18 @@ const STEPS: &str = "SELECT agency_id, step_outcome, COUNT(*) AS n FROM dossier_
     WHERE step_outcome IS NOT NULL AND at >= $1 AND at < $2
     GROUP BY agency_id, step_outcome";
 
-impl Db {
+impl super::Statistics<'_> {
     /// Each agency's steps ended in `filter`'s period, within its agency sub-tree, in agency
     /// name order (the field, procedure and channel filters do not apply to steps).
-    pub async fn step_outcomes(&self, filter: &StatsFilter) -> Result<Vec<AgencySteps>, DbError> {
+    pub async fn step_outcomes(self, filter: &StatsFilter) -> Result<Vec<AgencySteps>, DbError> {
         let from = crate::days::day_start(filter.from);
         let to = crate::days::day_start(filter.to.succ_opt().unwrap_or(filter.to));
-        let agencies = self.agencies().await?;
+        let agencies = self.db.agencies().all().await?;
         let root = filter
             .agency_id
             .and_then(|id| agencies.iter().find(|a| a.id == id))
             .map(|a| a.path.clone());
-        let rows: Vec<(i64, String, i64)> = on_read!(self, pool => {
+        let rows: Vec<(i64, String, i64)> = on_read!(self.db, pool => {
             let rows = sqlx::query(STEPS).bind(from).bind(to).fetch_all(pool).await?;
             rows.iter()
                 .map(|r| Ok((r.int("agency_id")?, r.text("step_outcome")?, r.int("n")?)))

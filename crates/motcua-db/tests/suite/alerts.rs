@@ -9,7 +9,8 @@ use motcua_db::Db;
 use motcua_domain::dossier::{Action, AlertKind, DigestGroup, NotifyChannel};
 
 async fn raise(db: &Db, when: &str) -> u64 {
-    db.raise_alerts(at(when), &CALENDAR, CALENDAR.day_seconds())
+    db.alerts()
+        .raise_alerts(at(when), &CALENDAR, CALENDAR.day_seconds())
         .await
         .unwrap()
 }
@@ -22,6 +23,7 @@ async fn alerts_once_at_the_right_instant(engine: &str) {
     // The specialist chose e-mail; Zalo cannot be chosen without a phone, a bad address is
     // named, and SMS is not an officer's channel.
     let refused = db
+        .alerts()
         .set_alert_delivery(
             p.specialist,
             "",
@@ -32,21 +34,29 @@ async fn alerts_once_at_the_right_instant(engine: &str) {
         .unwrap_err();
     assert!(refused.to_string().contains("số điện thoại"), "{refused}");
     let refused = db
+        .alerts()
         .set_alert_delivery(p.specialist, "", "cv@", &[NotifyChannel::Email])
         .await
         .unwrap_err();
     assert!(refused.to_string().contains("cv@"), "{refused}");
-    assert!(db.alert_channels(p.specialist).await.unwrap().is_empty());
-    db.set_alert_delivery(
-        p.specialist,
-        "",
-        "cv@tuphap.example.vn",
-        &[NotifyChannel::Email, NotifyChannel::Sms],
-    )
-    .await
-    .unwrap();
+    assert!(
+        db.alerts()
+            .alert_channels(p.specialist)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    db.alerts()
+        .set_alert_delivery(
+            p.specialist,
+            "",
+            "cv@tuphap.example.vn",
+            &[NotifyChannel::Email, NotifyChannel::Sms],
+        )
+        .await
+        .unwrap();
     assert_eq!(
-        db.alert_channels(p.specialist).await.unwrap(),
+        db.alerts().alert_channels(p.specialist).await.unwrap(),
         vec![NotifyChannel::Email]
     );
     let d = receive(&db, &p, "2026-03-02T08:00:00").await;
@@ -81,13 +91,26 @@ async fn alerts_once_at_the_right_instant(engine: &str) {
     assert_eq!(raise(&db, &near[..19]).await, 2);
     // Asked again (a restart, another node): nothing new.
     assert_eq!(raise(&db, &near[..19]).await, 0);
-    let mine = db.alerts_of(p.specialist, 50).await.unwrap();
+    let mine = db.alerts().alerts_of(p.specialist, 50).await.unwrap();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].kind, AlertKind::StepDueSoon);
     assert_eq!(mine[0].code, d.code);
     assert!(!mine[0].read);
-    assert_eq!(db.alerts_of(p.unit_leader, 50).await.unwrap().len(), 1);
-    assert!(db.alerts_of(p.counter, 50).await.unwrap().is_empty());
+    assert_eq!(
+        db.alerts()
+            .alerts_of(p.unit_leader, 50)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        db.alerts()
+            .alerts_of(p.counter, 50)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // One e-mail, to the officer who chose it, written with the alert.
     assert_eq!(
         number(&url, "SELECT COUNT(*) FROM outbox WHERE event = 'alert'").await,
@@ -108,10 +131,10 @@ async fn alerts_once_at_the_right_instant(engine: &str) {
     assert_eq!(raise(&db, &late[..19]).await, 0);
     // Each owed alert is kept once by its key: the step's "due soon" and "late".
     assert_eq!(number(&url, "SELECT COUNT(*) FROM alert_keys").await, 2);
-    let leader = db.alerts_of(p.unit_leader, 50).await.unwrap();
+    let leader = db.alerts().alerts_of(p.unit_leader, 50).await.unwrap();
     assert!(leader.iter().any(|a| a.kind == AlertKind::StepLate));
     // The agency proposes an apology: the receiving counter is told, once.
-    let d = db.dossier(d.id).await.unwrap().unwrap();
+    let d = db.dossiers().dossier(d.id).await.unwrap().unwrap();
     act(
         &db,
         d,
@@ -125,16 +148,17 @@ async fn alerts_once_at_the_right_instant(engine: &str) {
     .await;
     assert!(raise(&db, "2026-03-05T08:05:00").await >= 1);
     assert_eq!(raise(&db, "2026-03-05T08:10:00").await, 0);
-    let counter = db.alerts_of(p.counter, 50).await.unwrap();
+    let counter = db.alerts().alerts_of(p.counter, 50).await.unwrap();
     assert_eq!(counter.len(), 1);
     assert_eq!(counter[0].kind, AlertKind::ApologyProposed);
     // Read marks.
-    assert_eq!(db.unread_alerts(p.unit_leader).await.unwrap(), 2);
-    db.read_alerts(p.unit_leader, at("2026-03-05T09:00:00"))
+    assert_eq!(db.alerts().unread_alerts(p.unit_leader).await.unwrap(), 2);
+    db.alerts()
+        .read_alerts(p.unit_leader, at("2026-03-05T09:00:00"))
         .await
         .unwrap();
-    assert_eq!(db.unread_alerts(p.unit_leader).await.unwrap(), 0);
-    assert_eq!(db.unread_alerts(p.specialist).await.unwrap(), 1);
+    assert_eq!(db.alerts().unread_alerts(p.unit_leader).await.unwrap(), 0);
+    assert_eq!(db.alerts().unread_alerts(p.specialist).await.unwrap(), 1);
     // The specialist was told once by e-mail, also after the sweeps that found nothing.
     assert_eq!(
         number(&url, "SELECT COUNT(*) FROM outbox WHERE event = 'alert'").await,
@@ -154,14 +178,15 @@ async fn the_morning_list_is_what_a_hand_count_finds(engine: &str) {
         return;
     };
     let p = province(&db).await;
-    db.set_alert_delivery(
-        p.director,
-        "0912 345 678",
-        "gd@tuphap.example.vn",
-        &[NotifyChannel::Email],
-    )
-    .await
-    .unwrap();
+    db.alerts()
+        .set_alert_delivery(
+            p.director,
+            "0912 345 678",
+            "gd@tuphap.example.vn",
+            &[NotifyChannel::Email],
+        )
+        .await
+        .unwrap();
     // Four dossiers received on four mornings, seven working days each, and one waiting
     // for the citizen.
     let a = receive(&db, &p, "2026-03-02T08:00:00").await;
@@ -208,7 +233,7 @@ async fn the_morning_list_is_what_a_hand_count_finds(engine: &str) {
 
     let send = |when: &'static str| {
         let db = db.clone();
-        async move { db.send_digests(at(when), &CALENDAR).await.unwrap() }
+        async move { db.alerts().send_digests(at(when), &CALENDAR).await.unwrap() }
     };
     // Before office hours on Thursday 12 March: nothing yet; at 07:00 both leaders of the
     // department get one list, once.
@@ -222,7 +247,12 @@ async fn the_morning_list_is_what_a_hand_count_finds(engine: &str) {
             .map(|s| s.items.iter().map(|i| i.code.clone()).collect())
             .unwrap_or_default()
     };
-    let thursday = db.latest_digest(p.director).await.unwrap().unwrap();
+    let thursday = db
+        .alerts()
+        .latest_digest(p.director)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(thursday.day.to_string(), "2026-03-12");
     assert_eq!(codes(&thursday, DigestGroup::Overdue), vec![a.code.clone()]);
     assert_eq!(
@@ -239,11 +269,21 @@ async fn the_morning_list_is_what_a_hand_count_finds(engine: &str) {
     );
     assert_eq!(thursday.count(), 4);
     assert_eq!(
-        db.latest_digest(p.unit_leader).await.unwrap().unwrap(),
+        db.alerts()
+            .latest_digest(p.unit_leader)
+            .await
+            .unwrap()
+            .unwrap(),
         thursday
     );
     // Officers who lead nothing get none.
-    assert!(db.latest_digest(p.specialist).await.unwrap().is_none());
+    assert!(
+        db.alerts()
+            .latest_digest(p.specialist)
+            .await
+            .unwrap()
+            .is_none()
+    );
     // The director chose e-mail: one message, with the list's lines.
     assert_eq!(
         number(&url, "SELECT COUNT(*) FROM outbox WHERE event = 'digest'").await,
@@ -257,7 +297,12 @@ async fn the_morning_list_is_what_a_hand_count_finds(engine: &str) {
     assert!(!payload.contains(&d.code));
     // Friday 13: C is due today and D, on Monday, by the next working day.
     assert_eq!(send("2026-03-13T07:30:00").await, 2);
-    let friday = db.latest_digest(p.director).await.unwrap().unwrap();
+    let friday = db
+        .alerts()
+        .latest_digest(p.director)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(codes(&friday, DigestGroup::DueToday), vec![c.code.clone()]);
     assert_eq!(
         codes(&friday, DigestGroup::DueNextDay),
@@ -270,11 +315,12 @@ async fn the_morning_list_is_what_a_hand_count_finds(engine: &str) {
     // Saturday is a day off.
     assert_eq!(send("2026-03-14T08:00:00").await, 0);
     // A morning list counts in the bell until read.
-    assert_eq!(db.unread_alerts(p.director).await.unwrap(), 2);
-    db.read_alerts(p.director, at("2026-03-13T08:00:00"))
+    assert_eq!(db.alerts().unread_alerts(p.director).await.unwrap(), 2);
+    db.alerts()
+        .read_alerts(p.director, at("2026-03-13T08:00:00"))
         .await
         .unwrap();
-    assert_eq!(db.unread_alerts(p.director).await.unwrap(), 0);
+    assert_eq!(db.alerts().unread_alerts(p.director).await.unwrap(), 0);
 }
 
 on_both!(

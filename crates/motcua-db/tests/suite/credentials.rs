@@ -12,13 +12,18 @@ async fn concurrent_guesses_lock_after_five(engine: &str) {
         return;
     };
     let p = province(&db).await;
-    db.set_password(p.counter, RIGHT, "test", None)
+    db.people()
+        .set_password(p.counter, RIGHT, "test", None)
         .await
         .unwrap();
     let now = 1_780_000_000;
     let guesses = (0..20).map(|i| {
         let db = db.clone();
-        tokio::spawn(async move { db.login("motcua.tn", &format!("sai-{i}"), now).await })
+        tokio::spawn(async move {
+            db.people()
+                .login("motcua.tn", &format!("sai-{i}"), now)
+                .await
+        })
     });
     let mut wrong = 0;
     let mut locked = 0;
@@ -31,16 +36,25 @@ async fn concurrent_guesses_lock_after_five(engine: &str) {
     }
     assert_eq!((wrong, locked), (5, 15), "only five guesses may be checked");
     assert_eq!(
-        db.login("motcua.tn", RIGHT, now + 60).await.unwrap(),
+        db.people()
+            .login("motcua.tn", RIGHT, now + 60)
+            .await
+            .unwrap(),
         Login::Locked
     );
     // The window passes; the right password opens and clears the count.
     assert!(matches!(
-        db.login("motcua.tn", RIGHT, now + 16 * 60).await.unwrap(),
+        db.people()
+            .login("motcua.tn", RIGHT, now + 16 * 60)
+            .await
+            .unwrap(),
         Login::Ok(_)
     ));
     assert_eq!(
-        db.login("motcua.tn", "sai", now + 16 * 60).await.unwrap(),
+        db.people()
+            .login("motcua.tn", "sai", now + 16 * 60)
+            .await
+            .unwrap(),
         Login::Wrong
     );
     db.close().await;
@@ -52,6 +66,7 @@ async fn a_citizen_is_locked_by_account(engine: &str) {
     };
     let now = 1_780_000_000;
     let hoa = db
+        .people()
         .register_citizen(
             motcua_db::NewCitizen {
                 full_name: "Lê Thị Hoa".into(),
@@ -66,18 +81,23 @@ async fn a_citizen_is_locked_by_account(engine: &str) {
         .unwrap();
     for _ in 0..5 {
         assert_eq!(
-            db.citizen_login("0912 345 678", "sai", now).await.unwrap(),
+            db.people()
+                .citizen_login("0912 345 678", "sai", now)
+                .await
+                .unwrap(),
             Login::Wrong
         );
     }
     // Locked by phone, so locked by e-mail too.
     assert_eq!(
-        db.citizen_login("hoa@example.vn", RIGHT, now + 5)
+        db.people()
+            .citizen_login("hoa@example.vn", RIGHT, now + 5)
             .await
             .unwrap(),
         Login::Locked
     );
     let Login::Ok(c) = db
+        .people()
         .citizen_login("HOA@example.vn", RIGHT, now + 16 * 60)
         .await
         .unwrap()
@@ -87,6 +107,7 @@ async fn a_citizen_is_locked_by_account(engine: &str) {
     assert_eq!(c.id, hoa.id);
     // A weak password is refused at registration, by the one policy.
     let err = db
+        .people()
         .register_citizen(
             motcua_db::NewCitizen {
                 full_name: "Trần Văn Bình".into(),
@@ -108,32 +129,41 @@ async fn a_new_password_ends_sessions_and_tokens(engine: &str) {
     };
     let p = province(&db).await;
     assert!(
-        db.staff_by_token("token-motcua.tn")
+        db.people()
+            .staff_by_token("token-motcua.tn")
             .await
             .unwrap()
             .is_some()
     );
-    db.set_password(p.counter, RIGHT, "test", None)
+    db.people()
+        .set_password(p.counter, RIGHT, "test", None)
         .await
         .unwrap();
     assert!(
-        db.staff_by_token("token-motcua.tn")
+        db.people()
+            .staff_by_token("token-motcua.tn")
             .await
             .unwrap()
             .is_some(),
         "a first password replaces nothing"
     );
     let now = motcua_db::now_seconds();
-    let here = db.create_session(p.counter, now).await.unwrap();
-    let elsewhere = db.create_session(p.counter, now).await.unwrap();
-    let other_officer = db.create_session(p.specialist, now).await.unwrap();
+    let here = db.people().create_session(p.counter, now).await.unwrap();
+    let elsewhere = db.people().create_session(p.counter, now).await.unwrap();
+    let other_officer = db.people().create_session(p.specialist, now).await.unwrap();
     let made = db
+        .people()
         .create_api_token(p.counter, "Phần mềm kế toán", None, None, "test")
         .await
         .unwrap();
     assert!(made.secret.starts_with("mc_") && made.secret.len() > 40);
     assert_eq!(
-        db.staff_by_token(&made.secret).await.unwrap().unwrap().id,
+        db.people()
+            .staff_by_token(&made.secret)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
         p.counter
     );
 
@@ -145,34 +175,60 @@ async fn a_new_password_ends_sessions_and_tokens(engine: &str) {
         (RIGHT, "phải khác"),
     ] {
         let err = db
+            .people()
             .set_password(p.counter, bad, "test", Some(&here))
             .await
             .unwrap_err();
         assert!(err.to_string().contains(why), "{bad}: {err}");
     }
     // A refused password changed nothing.
-    assert!(db.session(&elsewhere, now + 1).await.unwrap().is_some());
+    assert!(
+        db.people()
+            .session(&elsewhere, now + 1)
+            .await
+            .unwrap()
+            .is_some()
+    );
 
-    db.set_password(p.counter, "mưa-phùn-tháng-chạp", "staff:1", Some(&here))
+    db.people()
+        .set_password(p.counter, "mưa-phùn-tháng-chạp", "staff:1", Some(&here))
         .await
         .unwrap();
-    assert!(db.session(&here, now + 1).await.unwrap().is_some(), "kept");
     assert!(
-        db.session(&elsewhere, now + 1).await.unwrap().is_none(),
+        db.people().session(&here, now + 1).await.unwrap().is_some(),
+        "kept"
+    );
+    assert!(
+        db.people()
+            .session(&elsewhere, now + 1)
+            .await
+            .unwrap()
+            .is_none(),
         "ended"
     );
     assert!(
-        db.session(&other_officer, now + 1).await.unwrap().is_some(),
+        db.people()
+            .session(&other_officer, now + 1)
+            .await
+            .unwrap()
+            .is_some(),
         "another account's session is untouched"
     );
-    assert!(db.staff_by_token(&made.secret).await.unwrap().is_none());
     assert!(
-        db.staff_by_token("token-motcua.tn")
+        db.people()
+            .staff_by_token(&made.secret)
             .await
             .unwrap()
             .is_none()
     );
-    let listed = db.api_tokens(Some(p.counter)).await.unwrap();
+    assert!(
+        db.people()
+            .staff_by_token("token-motcua.tn")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let listed = db.people().api_tokens(Some(p.counter)).await.unwrap();
     assert_eq!(listed.len(), 2);
     assert!(
         listed
@@ -180,10 +236,11 @@ async fn a_new_password_ends_sessions_and_tokens(engine: &str) {
             .all(|t| t.revoked_at.is_some() && !t.live(now))
     );
     // An administrator's reset ends every session.
-    db.set_password(p.counter, "gió-lào-thổi-qua-làng", "admin", None)
+    db.people()
+        .set_password(p.counter, "gió-lào-thổi-qua-làng", "admin", None)
         .await
         .unwrap();
-    assert!(db.session(&here, now + 1).await.unwrap().is_none());
+    assert!(db.people().session(&here, now + 1).await.unwrap().is_none());
     db.close().await;
 }
 
@@ -194,48 +251,75 @@ async fn api_tokens_expire_and_are_revoked(engine: &str) {
     let p = province(&db).await;
     let now = motcua_db::now_seconds();
     let err = db
+        .people()
         .create_api_token(p.counter, "  ", None, None, "test")
         .await
         .unwrap_err();
     assert!(err.to_string().contains("tên mã API"), "{err}");
     let err = db
+        .people()
         .create_api_token(p.counter, "Cũ", Some(now - 10), None, "test")
         .await
         .unwrap_err();
     assert!(err.to_string().contains("hết hạn"), "{err}");
     let soon = db
+        .people()
         .create_api_token(p.counter, "Ngắn hạn", Some(now + 2), None, "test")
         .await
         .unwrap();
     let lasting = db
+        .people()
         .create_api_token(p.specialist, "Kết nối", None, None, "test")
         .await
         .unwrap();
-    assert!(db.staff_by_token(&soon.secret).await.unwrap().is_some());
+    assert!(
+        db.people()
+            .staff_by_token(&soon.secret)
+            .await
+            .unwrap()
+            .is_some()
+    );
     tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
     assert!(
-        db.staff_by_token(&soon.secret).await.unwrap().is_none(),
+        db.people()
+            .staff_by_token(&soon.secret)
+            .await
+            .unwrap()
+            .is_none(),
         "expired, even while cached"
     );
     let revoked = db
+        .people()
         .revoke_api_token(lasting.token.id, "admin")
         .await
         .unwrap();
     assert!(revoked.revoked_at.is_some());
-    assert!(db.staff_by_token(&lasting.secret).await.unwrap().is_none());
+    assert!(
+        db.people()
+            .staff_by_token(&lasting.secret)
+            .await
+            .unwrap()
+            .is_none()
+    );
     // Revoking again changes nothing; an unknown id is named.
     let again = db
+        .people()
         .revoke_api_token(lasting.token.id, "admin")
         .await
         .unwrap();
     assert_eq!(again.revoked_at, revoked.revoked_at);
-    assert!(db.revoke_api_token(999_999, "admin").await.is_err());
-    let all = db.api_tokens(None).await.unwrap();
+    assert!(
+        db.people()
+            .revoke_api_token(999_999, "admin")
+            .await
+            .is_err()
+    );
+    let all = db.people().api_tokens(None).await.unwrap();
     assert!(
         all.iter()
             .any(|t| t.name == "Kết nối" && t.username == "tp.chuyenvien")
     );
-    let report = db.audit_verify().await.unwrap();
+    let report = db.audit().audit_verify().await.unwrap();
     assert!(report.first_broken.is_none());
     db.close().await;
 }
@@ -246,16 +330,25 @@ async fn accounts_are_reset_disabled_and_their_roles_revoked(engine: &str) {
     };
     let p = province(&db).await;
     let now = motcua_db::now_seconds();
-    db.set_password(p.counter, RIGHT, "test", None)
+    db.people()
+        .set_password(p.counter, RIGHT, "test", None)
         .await
         .unwrap();
-    let session = db.create_session(p.counter, now).await.unwrap();
+    let session = db.people().create_session(p.counter, now).await.unwrap();
     // A reset: the sessions end and the next sign-in must choose a new password.
-    db.reset_password(p.counter, "mật-khẩu-tạm-thời", "admin")
+    db.people()
+        .reset_password(p.counter, "mật-khẩu-tạm-thời", "admin")
         .await
         .unwrap();
-    assert!(db.session(&session, now + 1).await.unwrap().is_none());
+    assert!(
+        db.people()
+            .session(&session, now + 1)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let Login::Ok(staff) = db
+        .people()
         .login("motcua.tn", "mật-khẩu-tạm-thời", now)
         .await
         .unwrap()
@@ -263,69 +356,91 @@ async fn accounts_are_reset_disabled_and_their_roles_revoked(engine: &str) {
         panic!("the reset password opens")
     };
     assert!(staff.must_change_password);
-    db.set_password(p.counter, "của-riêng-tôi-thôi", "self", None)
+    db.people()
+        .set_password(p.counter, "của-riêng-tôi-thôi", "self", None)
         .await
         .unwrap();
     assert!(
-        !db.staff_member(p.counter)
+        !db.people()
+            .staff_member(p.counter)
             .await
             .unwrap()
             .unwrap()
             .must_change_password
     );
     // Disabled: sessions end, sign-in and tokens refused; nobody disables themselves.
-    let session = db.create_session(p.counter, now).await.unwrap();
+    let session = db.people().create_session(p.counter, now).await.unwrap();
     let err = db
+        .people()
         .set_staff_active(p.director, false, p.director)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("không thể tự khóa"), "{err}");
     let off = db
+        .people()
         .set_staff_active(p.counter, false, p.director)
         .await
         .unwrap();
     assert!(!off.active);
-    assert!(db.session(&session, now + 1).await.unwrap().is_none());
+    assert!(
+        db.people()
+            .session(&session, now + 1)
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(
-        db.login("motcua.tn", "của-riêng-tôi-thôi", now)
+        db.people()
+            .login("motcua.tn", "của-riêng-tôi-thôi", now)
             .await
             .unwrap(),
         Login::Wrong
     );
     assert!(
-        db.staff_by_token("token-tp.chuyenvien")
+        db.people()
+            .staff_by_token("token-tp.chuyenvien")
             .await
             .unwrap()
             .is_some()
     );
     let on = db
+        .people()
         .set_staff_active(p.counter, true, p.director)
         .await
         .unwrap();
     assert!(on.active);
     // A role revoked, once; an unknown one is named.
-    let justice = db.agency_by_code(JUSTICE).await.unwrap().unwrap();
+    let justice = db
+        .agencies()
+        .agency_by_code(JUSTICE)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(
-        !db.roles_over(p.specialist, justice.id)
+        !db.people()
+            .roles_over(p.specialist, justice.id)
             .await
             .unwrap()
             .is_empty()
     );
-    db.revoke(
-        p.specialist,
-        JUSTICE,
-        motcua_domain::agency::Role::Specialist,
-        p.director,
-    )
-    .await
-    .unwrap();
+    db.people()
+        .revoke(
+            p.specialist,
+            JUSTICE,
+            motcua_domain::agency::Role::Specialist,
+            p.director,
+        )
+        .await
+        .unwrap();
     assert!(
-        db.roles_over(p.specialist, justice.id)
+        db.people()
+            .roles_over(p.specialist, justice.id)
             .await
             .unwrap()
             .is_empty()
     );
     let err = db
+        .people()
         .revoke(
             p.specialist,
             JUSTICE,
@@ -335,7 +450,14 @@ async fn accounts_are_reset_disabled_and_their_roles_revoked(engine: &str) {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("không tìm thấy"), "{err}");
-    assert!(db.audit_verify().await.unwrap().first_broken.is_none());
+    assert!(
+        db.audit()
+            .audit_verify()
+            .await
+            .unwrap()
+            .first_broken
+            .is_none()
+    );
     db.close().await;
 }
 

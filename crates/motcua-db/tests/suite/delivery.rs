@@ -12,19 +12,20 @@ const CHAIN: &[&str] = &["zalo", "sms", "email"];
 async fn dossier(db: &Db, counter: i64, channels: Vec<NotifyChannel>) -> i64 {
     let mut form = intake("Lê Thị Thu");
     form.applicant.notify = channels;
-    db.intake(
-        form,
-        CENTRE,
-        &Actor::Staff {
-            id: counter,
-            roles: vec![Role::CounterOfficer],
-        },
-        &CALENDAR,
-        DateTime::parse_from_rfc3339("2026-03-02T08:00:00+07:00").unwrap(),
-    )
-    .await
-    .unwrap()
-    .id
+    db.dossiers()
+        .intake(
+            form,
+            CENTRE,
+            &Actor::Staff {
+                id: counter,
+                roles: vec![Role::CounterOfficer],
+            },
+            &CALENDAR,
+            DateTime::parse_from_rfc3339("2026-03-02T08:00:00+07:00").unwrap(),
+        )
+        .await
+        .unwrap()
+        .id
 }
 
 async fn leases_and_fallback(engine: &str) {
@@ -43,6 +44,7 @@ async fn leases_and_fallback(engine: &str) {
 
     // Only the first channel of the chain is claimable; the others stand by.
     let first = db
+        .outbox()
         .claim_messages("a", now, now + 60, 10, ranks)
         .await
         .unwrap();
@@ -52,13 +54,15 @@ async fn leases_and_fallback(engine: &str) {
     assert!(first[0].payload.contains("Lê Thị Thu"));
     // While leased, nobody else gets it.
     assert!(
-        db.claim_messages("b", now + 30, now + 90, 10, ranks)
+        db.outbox()
+            .claim_messages("b", now + 30, now + 90, 10, ranks)
             .await
             .unwrap()
             .is_empty()
     );
     // An expired lease is claimed again: a crashed worker loses nothing.
     let again = db
+        .outbox()
         .claim_messages("b", now + 61, now + 121, 10, ranks)
         .await
         .unwrap();
@@ -66,6 +70,7 @@ async fn leases_and_fallback(engine: &str) {
     assert_eq!((again[0].id, again[0].attempt), (first[0].id, 2));
     // The first worker's late answer is logged but does not move the row.
     let late = db
+        .outbox()
         .finish_attempt(
             &first[0],
             "a",
@@ -79,18 +84,20 @@ async fn leases_and_fallback(engine: &str) {
     assert!(!late);
     // Zalo fails for good: SMS, the next channel the citizen chose, becomes claimable.
     assert!(
-        db.finish_attempt(
-            &again[0],
-            "b",
-            now + 63,
-            Outcome::Failed,
-            "400 không có tài khoản Zalo",
-            ranks
-        )
-        .await
-        .unwrap()
+        db.outbox()
+            .finish_attempt(
+                &again[0],
+                "b",
+                now + 63,
+                Outcome::Failed,
+                "400 không có tài khoản Zalo",
+                ranks
+            )
+            .await
+            .unwrap()
     );
     let sms = db
+        .outbox()
         .claim_messages("b", now + 64, now + 124, 10, ranks)
         .await
         .unwrap();
@@ -98,41 +105,46 @@ async fn leases_and_fallback(engine: &str) {
     assert_eq!(sms[0].channel, "sms");
     // A retry waits for its time.
     assert!(
-        db.finish_attempt(
-            &sms[0],
-            "b",
-            now + 65,
-            Outcome::Retrying { at: now + 100 },
-            "503",
-            ranks
-        )
-        .await
-        .unwrap()
+        db.outbox()
+            .finish_attempt(
+                &sms[0],
+                "b",
+                now + 65,
+                Outcome::Retrying { at: now + 100 },
+                "503",
+                ranks
+            )
+            .await
+            .unwrap()
     );
     assert!(
-        db.claim_messages("b", now + 66, now + 126, 10, ranks)
+        db.outbox()
+            .claim_messages("b", now + 66, now + 126, 10, ranks)
             .await
             .unwrap()
             .is_empty()
     );
     let sms = db
+        .outbox()
         .claim_messages("b", now + 100, now + 160, 10, ranks)
         .await
         .unwrap();
     assert_eq!((sms[0].channel.as_str(), sms[0].attempt), ("sms", 2));
     assert!(
-        db.finish_attempt(&sms[0], "b", now + 101, Outcome::Sent, "200 OK", ranks)
+        db.outbox()
+            .finish_attempt(&sms[0], "b", now + 101, Outcome::Sent, "200 OK", ranks)
             .await
             .unwrap()
     );
     // Sent on SMS: e-mail is no longer needed.
     assert!(
-        db.claim_messages("b", now + 200, now + 260, 10, ranks)
+        db.outbox()
+            .claim_messages("b", now + 200, now + 260, 10, ranks)
             .await
             .unwrap()
             .is_empty()
     );
-    let log = db.deliveries_of(d).await.unwrap();
+    let log = db.outbox().deliveries_of(d).await.unwrap();
     let states: Vec<(&str, &str, i64)> = log
         .iter()
         .map(|m| (m.channel.as_str(), m.status.as_str(), m.attempts))
@@ -146,7 +158,7 @@ async fn leases_and_fallback(engine: &str) {
         ]
     );
     assert_eq!(log[1].last_answer.as_deref(), Some("200 OK"));
-    let attempts = db.attempts_of(log[0].id).await.unwrap();
+    let attempts = db.outbox().attempts_of(log[0].id).await.unwrap();
     let outcomes: Vec<&str> = attempts.iter().map(|a| a.outcome.as_str()).collect();
     assert_eq!(outcomes, ["retrying", "failed"]);
     assert_eq!(attempts[1].answer, "400 không có tài khoản Zalo");
@@ -170,8 +182,8 @@ async fn workers_share_the_queue(engine: &str) {
     let ranks = FallbackRanks::default();
     let now = motcua_db::now_seconds();
     let (a, b) = tokio::join!(
-        db.claim_messages("a", now, now + 60, 5, ranks),
-        db.claim_messages("b", now, now + 60, 5, ranks)
+        db.outbox().claim_messages("a", now, now + 60, 5, ranks),
+        db.outbox().claim_messages("b", now, now + 60, 5, ranks)
     );
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.len() + b.len(), 8);
@@ -195,21 +207,30 @@ async fn templates_keep_edits(engine: &str) {
         ),
         ("received", "sms", "", "Da nhan {{ code }}"),
     ];
-    assert_eq!(db.seed_message_templates(&defaults).await.unwrap(), 2);
-    db.save_message_template("received", "sms", "", "Đã nhận hồ sơ {{ code }}", "staff:1")
+    assert_eq!(
+        db.outbox().seed_message_templates(&defaults).await.unwrap(),
+        2
+    );
+    db.outbox()
+        .save_message_template("received", "sms", "", "Đã nhận hồ sơ {{ code }}", "staff:1")
         .await
         .unwrap();
-    assert_eq!(db.seed_message_templates(&defaults).await.unwrap(), 0);
+    assert_eq!(
+        db.outbox().seed_message_templates(&defaults).await.unwrap(),
+        0
+    );
     let sms = db
+        .outbox()
         .message_template("received", "sms")
         .await
         .unwrap()
         .unwrap();
     assert_eq!(sms.body, "Đã nhận hồ sơ {{ code }}");
     assert_eq!(sms.updated_by, "staff:1");
-    assert_eq!(db.message_templates().await.unwrap().len(), 2);
+    assert_eq!(db.outbox().message_templates().await.unwrap().len(), 2);
     assert!(
-        db.message_template("returned", "sms")
+        db.outbox()
+            .message_template("returned", "sms")
             .await
             .unwrap()
             .is_none()

@@ -15,6 +15,7 @@ fn now() -> Instant {
 
 async fn dossier_with_result(db: &Db, counter: i64) -> (i64, String, i64) {
     let d = db
+        .dossiers()
         .intake(
             intake("Lê Thị Thu"),
             CENTRE,
@@ -35,10 +36,11 @@ async fn dossier_with_result(db: &Db, counter: i64) -> (i64, String, i64) {
         size: 10,
         media_type: "application/pdf",
     };
-    db.attach_files(d.id, &d.code, vec![file], "staff:1".into(), now())
+    db.files()
+        .attach_files(d.id, &d.code, vec![file], "staff:1".into(), now())
         .await
         .unwrap();
-    let file_id = db.attachments(d.id).await.unwrap()[0].id;
+    let file_id = db.files().attachments(d.id).await.unwrap()[0].id;
     (d.id, d.code, file_id)
 }
 
@@ -47,9 +49,19 @@ async fn keys_and_signed_results(engine: &str) {
         return;
     };
     let p = province(&db).await;
-    let justice = db.agency_by_code(JUSTICE).await.unwrap().unwrap();
-    let finance = db.agency_by_code(FINANCE).await.unwrap().unwrap();
-    assert_eq!(db.signing_key(justice.id).await.unwrap(), None);
+    let justice = db
+        .agencies()
+        .agency_by_code(JUSTICE)
+        .await
+        .unwrap()
+        .unwrap();
+    let finance = db
+        .agencies()
+        .agency_by_code(FINANCE)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(db.files().signing_key(justice.id).await.unwrap(), None);
 
     // A demo key keeps its secret in the row, marked demo; a real one only its file's path.
     let demo = SigningKey {
@@ -59,8 +71,11 @@ async fn keys_and_signed_results(engine: &str) {
         subject: "CN=Sở Tư pháp,O=motcua demo,C=VN".into(),
         source: KeySource::Demo([7; 32]),
     };
-    db.set_signing_key(&demo, "demo", now()).await.unwrap();
-    let stored = db.signing_key(justice.id).await.unwrap().unwrap();
+    db.files()
+        .set_signing_key(&demo, "demo", now())
+        .await
+        .unwrap();
+    let stored = db.files().signing_key(justice.id).await.unwrap().unwrap();
     assert_eq!(stored, demo);
     assert!(stored.is_demo());
     let file_key = SigningKey {
@@ -68,8 +83,11 @@ async fn keys_and_signed_results(engine: &str) {
         source: KeySource::File("/etc/motcua/keys/so-tai-chinh.p8".into()),
         ..demo.clone()
     };
-    db.set_signing_key(&file_key, "admin", now()).await.unwrap();
-    let stored = db.signing_key(finance.id).await.unwrap().unwrap();
+    db.files()
+        .set_signing_key(&file_key, "admin", now())
+        .await
+        .unwrap();
+    let stored = db.files().signing_key(finance.id).await.unwrap().unwrap();
     assert_eq!(stored, file_key);
     assert!(!stored.is_demo());
     // Replacing a key keeps one row per agency.
@@ -77,8 +95,14 @@ async fn keys_and_signed_results(engine: &str) {
         certificate_sha256: "ef".repeat(32),
         ..file_key.clone()
     };
-    db.set_signing_key(&replaced, "admin", now()).await.unwrap();
-    assert_eq!(db.signing_key(finance.id).await.unwrap().unwrap(), replaced);
+    db.files()
+        .set_signing_key(&replaced, "admin", now())
+        .await
+        .unwrap();
+    assert_eq!(
+        db.files().signing_key(finance.id).await.unwrap().unwrap(),
+        replaced
+    );
 
     let (dossier_id, code, file_id) = dossier_with_result(&db, p.counter).await;
     let new = NewSignedResult {
@@ -93,35 +117,49 @@ async fn keys_and_signed_results(engine: &str) {
         signed_at: now(),
         signed_by: format!("staff:{}", p.director),
     };
-    let id = db.record_signed_result(new.clone()).await.unwrap();
+    let id = db.files().record_signed_result(new.clone()).await.unwrap();
     assert_eq!(id.len(), 20);
     assert!(id.bytes().all(|b| b.is_ascii_alphanumeric()), "{id}");
-    let found = db.signed_result(&id).await.unwrap().unwrap();
+    let found = db.files().signed_result(&id).await.unwrap().unwrap();
     assert_eq!(
         (found.dossier_id, found.file_id, found.signer.as_str()),
         (dossier_id, file_id, "Sở Tư pháp")
     );
     assert_eq!(found.signed_at, now());
     assert_eq!(found.signed_by, format!("staff:{}", p.director));
-    assert_eq!(db.signed_results_of(dossier_id).await.unwrap(), vec![found]);
+    assert_eq!(
+        db.files().signed_results_of(dossier_id).await.unwrap(),
+        vec![found]
+    );
     // Ids are not sequential and unknown ones are simply absent.
-    assert_eq!(db.signed_result("1").await.unwrap(), None);
-    assert_eq!(db.signed_result(&"A".repeat(20)).await.unwrap(), None);
+    assert_eq!(db.files().signed_result("1").await.unwrap(), None);
+    assert_eq!(
+        db.files().signed_result(&"A".repeat(20)).await.unwrap(),
+        None
+    );
     // A file is signed once.
-    let again = db.record_signed_result(new).await.unwrap_err();
+    let again = db.files().record_signed_result(new).await.unwrap_err();
     assert!(again.to_string().contains("đã được ký"), "{again}");
-    assert_eq!(db.signed_results_of(dossier_id).await.unwrap().len(), 1);
+    assert_eq!(
+        db.files()
+            .signed_results_of(dossier_id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 
     // The signature and the keys are in the audit chain, which still holds.
-    let trail = db.audit_of("dossier", &code).await.unwrap();
+    let trail = db.audit().audit_of("dossier", &code).await.unwrap();
     assert!(
         trail
             .iter()
             .any(|e| e.action == "sign_result" && e.detail.contains(&id))
     );
-    let report = db.audit_verify().await.unwrap();
+    let report = db.audit().audit_verify().await.unwrap();
     assert_eq!(report.first_broken, None);
     let keys = db
+        .audit()
         .audit_of("agency", &finance.id.to_string())
         .await
         .unwrap();

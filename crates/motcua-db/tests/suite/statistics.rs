@@ -52,7 +52,7 @@ async fn all_dossiers(db: &Db) -> Vec<DossierRecord> {
         ..DossierFilter::default()
     };
     loop {
-        let page = db.list_dossiers(&filter).await.unwrap();
+        let page = db.dossiers().list_dossiers(&filter).await.unwrap();
         out.extend(page.items);
         match page.next {
             Some(n) => filter.after = Some(n),
@@ -66,7 +66,7 @@ async fn pages(db: &Db, mut filter: DossierFilter) -> Vec<i64> {
     filter.limit = Some(2);
     let mut out = Vec::new();
     loop {
-        let page = db.list_dossiers(&filter).await.unwrap();
+        let page = db.dossiers().list_dossiers(&filter).await.unwrap();
         assert!(page.items.len() <= 2);
         out.extend(page.items.iter().map(|d| d.id));
         match page.next {
@@ -164,6 +164,7 @@ async fn queues_match(db: &Db, all: &[DossierRecord]) {
             listed += got.len();
         }
         let refused = db
+            .dossiers()
             .list_dossiers(&DossierFilter {
                 receiving_agency_id: Some(agency),
                 status: Some(Status::Processing),
@@ -269,6 +270,7 @@ async fn known_outcomes(engine: &str) {
     online.channel = Channel::Online;
     online.components[0].form = ComponentForm::Electronic;
     let d = db
+        .dossiers()
         .intake(
             online,
             CENTRE,
@@ -339,6 +341,7 @@ async fn known_outcomes(engine: &str) {
     }
 
     let march = db
+        .statistics()
         .statistics_total(&period("2026-03-01", "2026-03-31"))
         .await
         .unwrap();
@@ -381,6 +384,7 @@ async fn known_outcomes(engine: &str) {
     assert_eq!(march.on_time_rate(), Some(12.0 / 17.0));
 
     let feb = db
+        .statistics()
         .statistics_total(&period("2026-02-01", "2026-02-28"))
         .await
         .unwrap();
@@ -391,7 +395,8 @@ async fn known_outcomes(engine: &str) {
 
     // Cuts add up to the total; an agency filter keeps its sub-tree only.
     let by_channel = db
-        .statistics(&period("2026-03-01", "2026-03-31"), Cut::Channel)
+        .statistics()
+        .cuts(&period("2026-03-01", "2026-03-31"), Cut::Channel)
         .await
         .unwrap();
     assert_eq!(by_channel.len(), 2);
@@ -400,7 +405,8 @@ async fn known_outcomes(engine: &str) {
         25
     );
     let months = db
-        .statistics(&period("2026-02-01", "2026-03-31"), Cut::Month)
+        .statistics()
+        .cuts(&period("2026-02-01", "2026-03-31"), Cut::Month)
         .await
         .unwrap();
     let keys: Vec<&str> = months.iter().map(|r| r.key.as_str()).collect();
@@ -410,27 +416,56 @@ async fn known_outcomes(engine: &str) {
     // With a field filter the months come from the per-procedure rows: the same figures.
     let mut by_field = period("2026-02-01", "2026-03-31");
     by_field.field_code = Some("ly-lich-tu-phap".into());
-    assert_eq!(db.statistics(&by_field, Cut::Month).await.unwrap(), months);
+    assert_eq!(
+        db.statistics().cuts(&by_field, Cut::Month).await.unwrap(),
+        months
+    );
     let mut mid = period("2026-02-25", "2026-03-12");
-    let partial = db.statistics(&mid, Cut::Month).await.unwrap();
+    let partial = db.statistics().cuts(&mid, Cut::Month).await.unwrap();
     mid.field_code = Some("ly-lich-tu-phap".into());
-    assert_eq!(db.statistics(&mid, Cut::Month).await.unwrap(), partial);
+    assert_eq!(
+        db.statistics().cuts(&mid, Cut::Month).await.unwrap(),
+        partial
+    );
     assert_eq!(
         partial.iter().map(|r| r.figures.received).sum::<i64>(),
-        db.statistics_total(&mid).await.unwrap().received
+        db.statistics()
+            .statistics_total(&mid)
+            .await
+            .unwrap()
+            .received
     );
-    let justice = db.agency_by_code(JUSTICE).await.unwrap().unwrap();
-    let finance = db.agency_by_code(FINANCE).await.unwrap().unwrap();
-    let root = db.agency_by_code(PROVINCE).await.unwrap().unwrap();
+    let justice = db
+        .agencies()
+        .agency_by_code(JUSTICE)
+        .await
+        .unwrap()
+        .unwrap();
+    let finance = db
+        .agencies()
+        .agency_by_code(FINANCE)
+        .await
+        .unwrap()
+        .unwrap();
+    let root = db
+        .agencies()
+        .agency_by_code(PROVINCE)
+        .await
+        .unwrap()
+        .unwrap();
     let mut f = period("2026-03-01", "2026-03-31");
     f.agency_id = Some(justice.id);
-    assert_eq!(db.statistics_total(&f).await.unwrap(), march);
+    assert_eq!(db.statistics().statistics_total(&f).await.unwrap(), march);
     f.agency_id = Some(root.id);
-    assert_eq!(db.statistics_total(&f).await.unwrap(), march);
+    assert_eq!(db.statistics().statistics_total(&f).await.unwrap(), march);
     f.agency_id = Some(finance.id);
-    assert_eq!(db.statistics_total(&f).await.unwrap(), Figures::default());
+    assert_eq!(
+        db.statistics().statistics_total(&f).await.unwrap(),
+        Figures::default()
+    );
     let by_agency = db
-        .statistics(&period("2026-03-01", "2026-03-31"), Cut::Agency)
+        .statistics()
+        .cuts(&period("2026-03-01", "2026-03-31"), Cut::Agency)
         .await
         .unwrap();
     assert_eq!(by_agency.len(), 1);
@@ -438,10 +473,12 @@ async fn known_outcomes(engine: &str) {
 
     // The report, from the field-wide rows and from the per-procedure ones: the same.
     let lean = db
+        .statistics()
         .statistics_report(&period("2026-03-01", "2026-03-31"), false)
         .await
         .unwrap();
     let full = db
+        .statistics()
         .statistics_report(&period("2026-03-01", "2026-03-31"), true)
         .await
         .unwrap();
@@ -463,18 +500,28 @@ async fn known_outcomes(engine: &str) {
     );
     let mut by_field = period("2026-03-01", "2026-03-31");
     by_field.field_code = Some("ly-lich-tu-phap".into());
-    assert_eq!(db.statistics_total(&by_field).await.unwrap(), march);
+    assert_eq!(
+        db.statistics().statistics_total(&by_field).await.unwrap(),
+        march
+    );
     by_field.field_code = Some("khac".into());
     assert_eq!(
-        db.statistics_total(&by_field).await.unwrap(),
+        db.statistics().statistics_total(&by_field).await.unwrap(),
         Figures::default()
     );
     let mut by_procedure = period("2026-03-01", "2026-03-31");
     by_procedure.procedure_code = Some("2.000488".into());
-    assert_eq!(db.statistics_total(&by_procedure).await.unwrap(), march);
+    assert_eq!(
+        db.statistics()
+            .statistics_total(&by_procedure)
+            .await
+            .unwrap(),
+        march
+    );
 
     // The report: the same numbers in every cut, and the evaluation from them.
     let report = db
+        .statistics()
         .statistics_report(&period("2026-03-01", "2026-03-31"), true)
         .await
         .unwrap();
@@ -511,15 +558,21 @@ async fn known_outcomes(engine: &str) {
         ("in_progress_on_time", 2),
     ] {
         let metric = motcua_db::Metric::parse(name).unwrap();
-        let page = db.statistics_dossiers(&f, metric, 0, 100).await.unwrap();
+        let page = db
+            .statistics()
+            .statistics_dossiers(&f, metric, 0, 100)
+            .await
+            .unwrap();
         assert_eq!(page.items.len(), expected, "{name}");
         assert_eq!(page.next, None);
     }
     let two = db
+        .statistics()
         .statistics_dossiers(&f, motcua_db::Metric::Early, 0, 2)
         .await
         .unwrap();
     let rest = db
+        .statistics()
         .statistics_dossiers(&f, motcua_db::Metric::Early, two.next.unwrap(), 100)
         .await
         .unwrap();
@@ -534,6 +587,7 @@ async fn known_outcomes(engine: &str) {
     for (i, from) in days.iter().enumerate() {
         for to in days[i..].iter().step_by(3) {
             let got = db
+                .statistics()
                 .statistics_total(&StatsFilter {
                     from: *from,
                     to: *to,
@@ -553,24 +607,31 @@ async fn known_outcomes(engine: &str) {
         ("2026-02-15", "2026-03-31"),
         ("2026-03-11", "2026-05-02"),
     ] {
-        let got = db.statistics_total(&period(from, to)).await.unwrap();
+        let got = db
+            .statistics()
+            .statistics_total(&period(from, to))
+            .await
+            .unwrap();
         assert_eq!(got, brute(&all, date(from), date(to)), "{from} – {to}");
     }
 
     // The backfill computes what the writes kept.
     let before = db
-        .statistics(&period("2026-01-01", "2026-12-31"), Cut::Month)
+        .statistics()
+        .cuts(&period("2026-01-01", "2026-12-31"), Cut::Month)
         .await
         .unwrap();
     tamper(&url, "UPDATE stat_days SET received = received + 5").await;
-    db.rebuild_statistics().await.unwrap();
+    db.statistics().rebuild_statistics().await.unwrap();
     let after = db
-        .statistics(&period("2026-01-01", "2026-12-31"), Cut::Month)
+        .statistics()
+        .cuts(&period("2026-01-01", "2026-12-31"), Cut::Month)
         .await
         .unwrap();
     assert_eq!(before, after);
     assert_eq!(
-        db.statistics_total(&period("2026-03-01", "2026-03-31"))
+        db.statistics()
+            .statistics_total(&period("2026-03-01", "2026-03-31"))
             .await
             .unwrap(),
         march
@@ -599,6 +660,7 @@ async fn pending_counts(engine: &str) {
         assert_eq!(number(&url, RECEIVED).await, 70);
     }
     let total = db
+        .statistics()
         .statistics_total(&period("2026-03-01", "2026-03-31"))
         .await
         .unwrap();
@@ -611,13 +673,14 @@ async fn pending_counts(engine: &str) {
     if engine == "sqlite" {
         tamper(&url, "UPDATE stat_pending SET rows = X'09'").await;
         let e = db
+            .statistics()
             .statistics_total(&period("2026-03-01", "2026-03-31"))
             .await
             .unwrap_err();
         assert!(e.to_string().contains("đếm chờ cộng hỏng"), "{e}");
         assert_eq!(number(&url, PENDING).await, 1);
     }
-    db.rebuild_statistics().await.unwrap();
+    db.statistics().rebuild_statistics().await.unwrap();
     assert_eq!(number(&url, PENDING).await, 0);
     assert_eq!(number(&url, RECEIVED).await, 71);
     db.close().await;
@@ -664,10 +727,10 @@ async fn history_exact(engine: &str) {
     // 08:01 until it was finished.
     let same_day = receive(&db, &p, "2026-04-01T08:00:00").await;
     let due = same_day.due_at.unwrap();
-    let board = db.public_board(due, 100).await.unwrap();
+    let board = db.dossiers().public_board(due, 100).await.unwrap();
     assert!(!board.overdue.iter().any(|e| e.code == same_day.code));
     let later = due + chrono::Duration::minutes(1);
-    let board = db.public_board(later, 100).await.unwrap();
+    let board = db.dossiers().public_board(later, 100).await.unwrap();
     assert!(board.overdue.iter().any(|e| e.code == same_day.code));
     let same_day = act(&db, same_day, p.counter, forward(), "2026-04-01T09:00:00").await;
     let same_day = act(
@@ -700,10 +763,10 @@ async fn history_exact(engine: &str) {
 
     // At the end of April: the board, each dossier's own test and the statistics agree.
     let end = at("2026-04-30T23:00:00");
-    let board = db.public_board(end, 100).await.unwrap();
+    let board = db.dossiers().public_board(end, 100).await.unwrap();
     let mut on_board = Vec::new();
     for id in &ids {
-        let d = db.dossier(*id).await.unwrap().unwrap();
+        let d = db.dossiers().dossier(*id).await.unwrap().unwrap();
         let listed = board.overdue.iter().any(|e| e.code == d.code);
         assert_eq!(listed, d.state.overdue_at(end), "{}", d.code);
         if listed {
@@ -711,7 +774,7 @@ async fn history_exact(engine: &str) {
         }
     }
     assert_eq!(on_board.len(), 2, "{on_board:?}");
-    let before = db.statistics_total(&april).await.unwrap();
+    let before = db.statistics().statistics_total(&april).await.unwrap();
     assert_eq!(
         (
             before.overdue_at_end,
@@ -724,7 +787,7 @@ async fn history_exact(engine: &str) {
     assert_eq!(before.overdue_at_end, board.overdue_total);
 
     // May: the payment arrives, the late apology is issued, the idle one resolved.
-    let paused = db.dossier(ids[0]).await.unwrap().unwrap();
+    let paused = db.dossiers().dossier(ids[0]).await.unwrap().unwrap();
     act(
         &db,
         paused,
@@ -733,7 +796,7 @@ async fn history_exact(engine: &str) {
         "2026-05-05T09:00:00",
     )
     .await;
-    let redated = db.dossier(ids[1]).await.unwrap().unwrap();
+    let redated = db.dossiers().dossier(ids[1]).await.unwrap().unwrap();
     let redated = act(
         &db,
         redated,
@@ -754,7 +817,7 @@ async fn history_exact(engine: &str) {
     )
     .await;
     assert_eq!(redated.state.apology.map(|a| a.issued_late), Some(true));
-    let idle = db.dossier(ids[2]).await.unwrap().unwrap();
+    let idle = db.dossiers().dossier(ids[2]).await.unwrap().unwrap();
     let idle = act(&db, idle, p.counter, forward(), "2026-05-06T09:00:00").await;
     let idle = act(&db, idle, p.specialist, forward(), "2026-05-06T10:00:00").await;
     let idle = act(&db, idle, p.unit_leader, forward(), "2026-05-06T11:00:00").await;
@@ -768,11 +831,12 @@ async fn history_exact(engine: &str) {
     .await;
 
     // April reads the same; the counters and the dossiers' own judgement agree.
-    let after = db.statistics_total(&april).await.unwrap();
+    let after = db.statistics().statistics_total(&april).await.unwrap();
     assert_eq!(after, before);
     let all = all_dossiers(&db).await;
     assert_eq!(brute(&all, date("2026-04-01"), date("2026-04-30")), after);
     let may = db
+        .statistics()
         .statistics_total(&period("2026-05-01", "2026-05-31"))
         .await
         .unwrap();
@@ -792,7 +856,7 @@ async fn scans_digitise(engine: &str) {
     let p = province(&db).await;
     let d = receive(&db, &p, "2026-04-01T08:00:00").await;
     let month = period("2026-04-01", "2026-04-30");
-    let before = db.statistics_total(&month).await.unwrap();
+    let before = db.statistics().statistics_total(&month).await.unwrap();
     assert_eq!((before.received, before.digitised), (1, 0));
     let scan = |name: &str| motcua_db::NewAttachment {
         component: Some(0),
@@ -802,25 +866,27 @@ async fn scans_digitise(engine: &str) {
         size: 10,
         media_type: "application/pdf",
     };
-    db.attach_files(
-        d.id,
-        &d.code,
-        vec![scan("to-khai.pdf")],
-        format!("staff:{}", p.counter),
-        at("2026-04-01T08:10:00"),
-    )
-    .await
-    .unwrap();
-    db.attach_files(
-        d.id,
-        &d.code,
-        vec![scan("cccd.pdf")],
-        format!("staff:{}", p.counter),
-        at("2026-04-01T08:20:00"),
-    )
-    .await
-    .unwrap();
-    let after = db.statistics_total(&month).await.unwrap();
+    db.files()
+        .attach_files(
+            d.id,
+            &d.code,
+            vec![scan("to-khai.pdf")],
+            format!("staff:{}", p.counter),
+            at("2026-04-01T08:10:00"),
+        )
+        .await
+        .unwrap();
+    db.files()
+        .attach_files(
+            d.id,
+            &d.code,
+            vec![scan("cccd.pdf")],
+            format!("staff:{}", p.counter),
+            at("2026-04-01T08:20:00"),
+        )
+        .await
+        .unwrap();
+    let after = db.statistics().statistics_total(&month).await.unwrap();
     assert_eq!(
         (after.received, after.digitised, after.received_online),
         (1, 1, 0)
@@ -841,8 +907,11 @@ async fn scans_digitise(engine: &str) {
         matches!(stale, Err(motcua_db::DbError::Conflict { .. })),
         "{stale:?}"
     );
-    db.rebuild_statistics().await.unwrap();
-    assert_eq!(db.statistics_total(&month).await.unwrap(), after);
+    db.statistics().rebuild_statistics().await.unwrap();
+    assert_eq!(
+        db.statistics().statistics_total(&month).await.unwrap(),
+        after
+    );
 }
 
 /// Liên thông: a dossier handed from the Justice department to the Finance department gets
@@ -852,8 +921,18 @@ async fn hand_off_steps(engine: &str) {
         return;
     };
     let p = province(&db).await;
-    let finance = db.agency_by_code(FINANCE).await.unwrap().unwrap();
-    let justice = db.agency_by_code(JUSTICE).await.unwrap().unwrap();
+    let finance = db
+        .agencies()
+        .agency_by_code(FINANCE)
+        .await
+        .unwrap()
+        .unwrap();
+    let justice = db
+        .agencies()
+        .agency_by_code(JUSTICE)
+        .await
+        .unwrap()
+        .unwrap();
     let d = receive(&db, &p, "2026-04-01T08:00:00").await;
     let d = act(
         &db,
@@ -889,6 +968,7 @@ async fn hand_off_steps(engine: &str) {
     )
     .await;
     let steps = db
+        .statistics()
         .step_outcomes(&period("2026-04-01", "2026-04-30"))
         .await
         .unwrap();
@@ -902,6 +982,7 @@ async fn hand_off_steps(engine: &str) {
     // Finance's own step ended past its own deadline.
     assert_eq!(of(finance.id), Some((0, 0, 1)), "{steps:?}");
     let report = db
+        .statistics()
         .statistics_report(&period("2026-04-01", "2026-04-30"), true)
         .await
         .unwrap();

@@ -28,17 +28,18 @@ async fn step(
     action: Action,
     when: &str,
 ) -> Result<motcua_db::DossierRecord, DbError> {
-    db.transition(
-        &TransitionRequest {
-            dossier_id: id,
-            expected_version: version,
-            action,
-        },
-        ActorRef::Staff(who),
-        &CALENDAR,
-        at(when),
-    )
-    .await
+    db.dossiers()
+        .transition(
+            &TransitionRequest {
+                dossier_id: id,
+                expected_version: version,
+                action,
+            },
+            ActorRef::Staff(who),
+            &CALENDAR,
+            at(when),
+        )
+        .await
 }
 
 async fn lifecycle(engine: &str) {
@@ -50,6 +51,7 @@ async fn lifecycle(engine: &str) {
     let p = province(&db).await;
 
     let d = db
+        .dossiers()
         .intake(
             intake("Trần Văn Bình"),
             CENTRE,
@@ -66,9 +68,9 @@ async fn lifecycle(engine: &str) {
     assert_eq!(d.due_at, Some(at("2026-03-11T08:00:00+07:00")));
     assert_eq!(d.version, 1);
     // What a write returns is what reads back.
-    assert_eq!(db.dossier(d.id).await.unwrap().unwrap(), d);
+    assert_eq!(db.dossiers().dossier(d.id).await.unwrap().unwrap(), d);
     assert_eq!(
-        db.outbox_of(d.id).await.unwrap().len(),
+        db.outbox().outbox_of(d.id).await.unwrap().len(),
         2,
         "SMS and e-mail for 'received'"
     );
@@ -76,6 +78,7 @@ async fn lifecycle(engine: &str) {
     // The public lookup, asked twice (the second time from the kept view on SQLite).
     for _ in 0..2 {
         let public = db
+            .dossiers()
             .public_lookup(&d.code, &d.lookup_secret)
             .await
             .unwrap()
@@ -110,16 +113,18 @@ async fn lifecycle(engine: &str) {
     .await
     .unwrap();
     assert_eq!((d.status, d.version), (Status::Processing, 2));
-    assert_eq!(db.dossier(d.id).await.unwrap().unwrap(), d);
+    assert_eq!(db.dossiers().dossier(d.id).await.unwrap().unwrap(), d);
     // The lookup shows the change at once: the transition dropped the kept view.
     let public = db
+        .dossiers()
         .public_lookup(&d.code, &d.lookup_secret.to_lowercase())
         .await
         .unwrap()
         .unwrap();
     assert_eq!((public.status, public.step), (Status::Processing, 1));
     assert!(
-        db.public_lookup(&d.code, "WRONGONE")
+        db.dossiers()
+            .public_lookup(&d.code, "WRONGONE")
             .await
             .unwrap()
             .is_none()
@@ -210,7 +215,7 @@ async fn lifecycle(engine: &str) {
     .unwrap();
     assert_eq!(d.status, Status::Returned);
 
-    let history = db.history(d.id).await.unwrap();
+    let history = db.dossiers().history(d.id).await.unwrap();
     let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
     assert_eq!(
         actions,
@@ -220,6 +225,7 @@ async fn lifecycle(engine: &str) {
     );
     assert_eq!(history[1].actor_name.as_deref(), Some("Cán bộ motcua.tn"));
     let events: Vec<String> = db
+        .outbox()
         .outbox_of(d.id)
         .await
         .unwrap()
@@ -233,9 +239,16 @@ async fn lifecycle(engine: &str) {
     assert!(events.contains(&"rating_invitation:email".to_string()));
 
     // The public lookup needs the secret.
-    assert!(db.lookup(&d.code, "WRONGONE").await.unwrap().is_none());
+    assert!(
+        db.dossiers()
+            .lookup(&d.code, "WRONGONE")
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(
-        db.lookup(&d.code, &d.lookup_secret.to_lowercase())
+        db.dossiers()
+            .lookup(&d.code, &d.lookup_secret.to_lowercase())
             .await
             .unwrap()
             .unwrap()
@@ -243,12 +256,14 @@ async fn lifecycle(engine: &str) {
         d.id
     );
     assert!(
-        db.public_lookup(&d.code, "WRONGONE")
+        db.dossiers()
+            .public_lookup(&d.code, "WRONGONE")
             .await
             .unwrap()
             .is_none()
     );
     let public = db
+        .dossiers()
         .public_lookup(&d.code, &d.lookup_secret)
         .await
         .unwrap()
@@ -259,11 +274,11 @@ async fn lifecycle(engine: &str) {
     );
 
     // The audit chain holds, and an edit breaks it where it was made.
-    let report = db.audit_verify().await.unwrap();
+    let report = db.audit().audit_verify().await.unwrap();
     assert!(report.first_broken.is_none(), "{report:?}");
     assert!(report.entries > 10);
     tamper(&url, "UPDATE audit_log SET detail = '{}' WHERE seq = 5").await;
-    let report = db.audit_verify().await.unwrap();
+    let report = db.audit().audit_verify().await.unwrap();
     assert_eq!(report.first_broken.map(|b| b.0), Some(5));
     db.close().await;
 }
@@ -274,6 +289,7 @@ async fn versions_are_pinned(engine: &str) {
     };
     let p = province(&db).await;
     let first = db
+        .dossiers()
         .intake(
             intake("Phạm Thị Lan"),
             CENTRE,
@@ -285,6 +301,7 @@ async fn versions_are_pinned(engine: &str) {
         .unwrap();
     // Publishing the same body again changes nothing; an edit makes version 2.
     let same = db
+        .catalogue()
         .publish_procedures(
             &[procedure("Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam")],
             "test",
@@ -294,6 +311,7 @@ async fn versions_are_pinned(engine: &str) {
         .unwrap();
     assert!(!same[0].changed);
     let edited = db
+        .catalogue()
         .publish_procedures(
             &[procedure("Cấp Phiếu lý lịch tư pháp (sửa đổi)")],
             "test",
@@ -303,6 +321,7 @@ async fn versions_are_pinned(engine: &str) {
         .unwrap();
     assert_eq!((edited[0].version, edited[0].changed), (2, true));
     let second = db
+        .dossiers()
         .intake(
             intake("Đỗ Minh Quân"),
             CENTRE,
@@ -314,16 +333,25 @@ async fn versions_are_pinned(engine: &str) {
         .unwrap();
     assert_ne!(first.procedure_version_id, second.procedure_version_id);
     assert_eq!(
-        db.procedure_version(first.procedure_version_id)
+        db.catalogue()
+            .procedure_version(first.procedure_version_id)
             .await
             .unwrap()
             .unwrap()
             .version,
         1
     );
-    assert_eq!(db.procedure_versions("2.000488").await.unwrap().len(), 2);
+    assert_eq!(
+        db.catalogue()
+            .procedure_versions("2.000488")
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
     // Diacritics are optional in search.
     let found = db
+        .catalogue()
         .procedures(Some("ly lich tu phap"), None, None)
         .await
         .unwrap();
@@ -332,6 +360,7 @@ async fn versions_are_pinned(engine: &str) {
     let mut bad = intake("");
     bad.applicant.id_number = Some("1".into());
     let err = db
+        .dossiers()
         .intake(
             bad,
             CENTRE,
@@ -346,7 +375,7 @@ async fn versions_are_pinned(engine: &str) {
     };
     let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
     assert_eq!(names, vec!["applicant.name", "applicant.id_number"]);
-    assert_eq!(db.count_dossiers(None).await.unwrap(), 2);
+    assert_eq!(db.dossiers().count_dossiers(None).await.unwrap(), 2);
     db.close().await;
 }
 
@@ -360,15 +389,16 @@ async fn concurrent_codes_and_transitions(engine: &str) {
         let db = db.clone();
         let actor = counter_actor(p.counter);
         tasks.push(tokio::spawn(async move {
-            db.intake(
-                intake(&format!("Người nộp {i}")),
-                CENTRE,
-                &actor,
-                &CALENDAR,
-                at("2026-03-03T08:00:00+07:00"),
-            )
-            .await
-            .map(|d| d.code)
+            db.dossiers()
+                .intake(
+                    intake(&format!("Người nộp {i}")),
+                    CENTRE,
+                    &actor,
+                    &CALENDAR,
+                    at("2026-03-03T08:00:00+07:00"),
+                )
+                .await
+                .map(|d| d.code)
         }));
     }
     let mut codes = HashSet::new();
@@ -382,6 +412,7 @@ async fn concurrent_codes_and_transitions(engine: &str) {
 
     // Ten officers forward the same dossier at once from the same version: one wins.
     let target = db
+        .dossiers()
         .dossier_by_code("000.01.01.H56-260303-0007")
         .await
         .unwrap()
@@ -411,13 +442,14 @@ async fn concurrent_codes_and_transitions(engine: &str) {
         }
     }
     assert_eq!(won, 1);
-    assert_eq!(db.history(target.id).await.unwrap().len(), 2);
+    assert_eq!(db.dossiers().history(target.id).await.unwrap().len(), 2);
 
     // Paging in appointment order walks every dossier once.
     let mut seen = 0;
     let mut after = None;
     loop {
         let page = db
+            .dossiers()
             .list_dossiers(&DossierFilter {
                 after: after.clone(),
                 limit: Some(7),
@@ -440,9 +472,14 @@ async fn bulk_load_then_intake(engine: &str) {
         return;
     };
     let p = province(&db).await;
-    let stored = db.procedure("2.000488").await.unwrap().unwrap();
-    let centre = db.agency_by_code(CENTRE).await.unwrap().unwrap();
-    let justice = db.agency_by_code(JUSTICE).await.unwrap().unwrap();
+    let stored = db.catalogue().procedure("2.000488").await.unwrap().unwrap();
+    let centre = db.agencies().agency_by_code(CENTRE).await.unwrap().unwrap();
+    let justice = db
+        .agencies()
+        .agency_by_code(JUSTICE)
+        .await
+        .unwrap()
+        .unwrap();
     let when = at("2026-03-04T09:00:00+07:00");
     let mut batch = Vec::new();
     for n in 1..=3 {
@@ -483,10 +520,14 @@ async fn bulk_load_then_intake(engine: &str) {
             state,
         });
     }
-    db.bulk_insert(&batch).await.unwrap();
-    db.bulk_counters(&[(centre.id, 20260304, 3)]).await.unwrap();
+    db.bulk().bulk_insert(&batch).await.unwrap();
+    db.bulk()
+        .bulk_counters(&[(centre.id, 20260304, 3)])
+        .await
+        .unwrap();
     // Later intakes continue the codes and the ids.
     let next = db
+        .dossiers()
         .intake(
             intake("Người sau"),
             CENTRE,
@@ -498,9 +539,10 @@ async fn bulk_load_then_intake(engine: &str) {
         .unwrap();
     assert_eq!(next.code, "000.01.01.H56-260304-0004");
     assert_eq!(next.id, 4);
-    assert_eq!(db.history(1).await.unwrap().len(), 1);
+    assert_eq!(db.dossiers().history(1).await.unwrap().len(), 1);
     assert_eq!(
-        db.lookup("000.01.01.H56-260304-0002", "BULK0002")
+        db.dossiers()
+            .lookup("000.01.01.H56-260304-0002", "BULK0002")
             .await
             .unwrap()
             .unwrap()
@@ -516,59 +558,83 @@ async fn sign_in_lockout_and_sessions(engine: &str) {
     };
     let p = province(&db).await;
     assert!(
-        db.set_password(p.counter, "ngắn", "test", None)
+        db.people()
+            .set_password(p.counter, "ngắn", "test", None)
             .await
             .is_err()
     );
-    db.set_password(p.counter, "mật-khẩu-2026", "test", None)
+    db.people()
+        .set_password(p.counter, "mật-khẩu-2026", "test", None)
         .await
         .unwrap();
     let now = 1_780_000_000;
-    let motcua_db::Login::Ok(staff) = db.login("Motcua.TN", "mật-khẩu-2026", now).await.unwrap()
+    let motcua_db::Login::Ok(staff) = db
+        .people()
+        .login("Motcua.TN", "mật-khẩu-2026", now)
+        .await
+        .unwrap()
     else {
         panic!("right password refused")
     };
     assert_eq!(staff.id, p.counter);
     assert_eq!(
-        db.login("motcua.tn", "sai", now).await.unwrap(),
+        db.people().login("motcua.tn", "sai", now).await.unwrap(),
         motcua_db::Login::Wrong
     );
     assert_eq!(
-        db.login("khong.co", "sai", now).await.unwrap(),
+        db.people().login("khong.co", "sai", now).await.unwrap(),
         motcua_db::Login::Wrong
     );
     for _ in 0..4 {
-        db.login("motcua.tn", "sai", now).await.unwrap();
+        db.people().login("motcua.tn", "sai", now).await.unwrap();
     }
     // Five failures lock the account, even for the right password, until the window passes.
     assert_eq!(
-        db.login("motcua.tn", "mật-khẩu-2026", now + 60)
+        db.people()
+            .login("motcua.tn", "mật-khẩu-2026", now + 60)
             .await
             .unwrap(),
         motcua_db::Login::Locked
     );
     assert!(matches!(
-        db.login("motcua.tn", "mật-khẩu-2026", now + 16 * 60)
+        db.people()
+            .login("motcua.tn", "mật-khẩu-2026", now + 16 * 60)
             .await
             .unwrap(),
         motcua_db::Login::Ok(_)
     ));
 
-    let token = db.create_session(p.counter, now).await.unwrap();
-    let session = db.session(&token, now + 60).await.unwrap().unwrap();
+    let token = db.people().create_session(p.counter, now).await.unwrap();
+    let session = db
+        .people()
+        .session(&token, now + 60)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(session.staff.id, p.counter);
     assert_eq!(session.csrf.len(), 24);
-    assert!(db.session("not-a-token", now).await.unwrap().is_none());
     assert!(
-        db.session(&token, now + motcua_db::SESSION_SECONDS + 1)
+        db.people()
+            .session("not-a-token", now)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        db.people()
+            .session(&token, now + motcua_db::SESSION_SECONDS + 1)
             .await
             .unwrap()
             .is_none(),
         "expired"
     );
-    db.end_session(&token, now + 120).await.unwrap();
+    db.people().end_session(&token, now + 120).await.unwrap();
     assert!(
-        db.session(&token, now + 180).await.unwrap().is_none(),
+        db.people()
+            .session(&token, now + 180)
+            .await
+            .unwrap()
+            .is_none(),
         "signed out"
     );
     db.close().await;
@@ -588,17 +654,20 @@ async fn citizens_files_ratings_and_board(engine: &str) {
         password: "mật-khẩu-dân".into(),
     };
     let hoa = db
+        .people()
         .register_citizen(new("0912 345 678", "Hoa@Example.vn"), now)
         .await
         .unwrap();
     assert_eq!(hoa.phone.as_deref(), Some("0912345678"));
     let err = db
+        .people()
         .register_citizen(new("0912345678", "khac@example.vn"), now)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("đã được dùng"), "{err}");
     for identifier in ["0912.345.678", "hoa@example.vn"] {
         let motcua_db::Login::Ok(c) = db
+            .people()
             .citizen_login(identifier, "mật-khẩu-dân", now)
             .await
             .unwrap()
@@ -608,12 +677,20 @@ async fn citizens_files_ratings_and_board(engine: &str) {
         assert_eq!(c.id, hoa.id);
     }
     assert_eq!(
-        db.citizen_login("0912345678", "sai", now).await.unwrap(),
+        db.people()
+            .citizen_login("0912345678", "sai", now)
+            .await
+            .unwrap(),
         motcua_db::Login::Wrong
     );
-    let token = db.create_citizen_session(hoa.id, now).await.unwrap();
+    let token = db
+        .people()
+        .create_citizen_session(hoa.id, now)
+        .await
+        .unwrap();
     assert_eq!(
-        db.citizen_session(&token, now + 5)
+        db.people()
+            .citizen_session(&token, now + 5)
             .await
             .unwrap()
             .unwrap()
@@ -621,7 +698,13 @@ async fn citizens_files_ratings_and_board(engine: &str) {
         hoa
     );
     // A citizen's token is not a staff token.
-    assert!(db.session(&token, now + 5).await.unwrap().is_none());
+    assert!(
+        db.people()
+            .session(&token, now + 5)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // Online filing with a file, owned by the account.
     let dir = std::env::temp_dir().join(format!(
@@ -644,6 +727,7 @@ async fn citizens_files_ratings_and_board(engine: &str) {
     let mut online = intake("Lê Thị Hoa");
     online.channel = motcua_domain::catalogue::Channel::Online;
     let d = db
+        .dossiers()
         .intake_with(
             online,
             CENTRE,
@@ -659,15 +743,16 @@ async fn citizens_files_ratings_and_board(engine: &str) {
         .unwrap();
     assert_eq!(d.status, Status::Submitted);
     assert_eq!(d.citizen_id, Some(hoa.id));
-    assert_eq!(db.dossier(d.id).await.unwrap().unwrap(), d);
-    let mine = db.citizen_dossiers(hoa.id, 10).await.unwrap();
+    assert_eq!(db.dossiers().dossier(d.id).await.unwrap().unwrap(), d);
+    let mine = db.dossiers().citizen_dossiers(hoa.id, 10).await.unwrap();
     assert_eq!(mine.iter().map(|x| x.id).collect::<Vec<_>>(), [d.id]);
-    let files = db.attachments(d.id).await.unwrap();
+    let files = db.files().attachments(d.id).await.unwrap();
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].sha256, file.sha256);
     assert_eq!(files[0].uploaded_by, format!("citizen:{}", hoa.id));
     assert!(
-        db.attachment(d.id + 1, files[0].id)
+        db.files()
+            .attachment(d.id + 1, files[0].id)
             .await
             .unwrap()
             .is_none()
@@ -699,6 +784,7 @@ async fn citizens_files_ratings_and_board(engine: &str) {
     .unwrap();
     // The message says what is missing, why, and where to bring it (ND 61 art. 17(2)).
     let asked = db
+        .outbox()
         .outbox_of(d.id)
         .await
         .unwrap()
@@ -724,6 +810,7 @@ async fn citizens_files_ratings_and_board(engine: &str) {
         .await
         .unwrap();
     let d = db
+        .dossiers()
         .transition_with(
             &TransitionRequest {
                 dossier_id: d.id,
@@ -737,9 +824,15 @@ async fn citizens_files_ratings_and_board(engine: &str) {
         )
         .await
         .unwrap();
-    assert_eq!(db.attachments(d.id).await.unwrap().len(), 2);
+    assert_eq!(db.files().attachments(d.id).await.unwrap().len(), 2);
     assert_eq!(
-        db.history(d.id).await.unwrap().last().unwrap().action,
+        db.dossiers()
+            .history(d.id)
+            .await
+            .unwrap()
+            .last()
+            .unwrap()
+            .action,
         "submit_supplement"
     );
 
@@ -764,8 +857,14 @@ async fn citizens_files_ratings_and_board(engine: &str) {
     )
     .unwrap();
     let when = at("2026-03-04T10:00:00+07:00");
-    assert!(db.rate(&d, &rating, "account", when).await.is_err());
+    assert!(
+        db.ratings()
+            .rate(&d, &rating, "account", when)
+            .await
+            .is_err()
+    );
     let d = db
+        .dossiers()
         .transition(
             &TransitionRequest {
                 dossier_id: d.id,
@@ -780,15 +879,23 @@ async fn citizens_files_ratings_and_board(engine: &str) {
         )
         .await
         .unwrap();
-    db.rate(&d, &rating, "account", when).await.unwrap();
-    let err = db.rate(&d, &rating, "code", when).await.unwrap_err();
+    db.ratings()
+        .rate(&d, &rating, "account", when)
+        .await
+        .unwrap();
+    let err = db
+        .ratings()
+        .rate(&d, &rating, "code", when)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("đã được đánh giá"), "{err}");
-    let stored = db.rating(d.id).await.unwrap().unwrap();
+    let stored = db.ratings().rating(d.id).await.unwrap().unwrap();
     assert_eq!(stored.rating, rating);
     assert_eq!(stored.via, "account");
 
     // The board lists a counter dossier left past its appointment, without personal data.
     let late = db
+        .dossiers()
         .intake(
             intake("Phạm Văn Muộn"),
             CENTRE,
@@ -799,6 +906,7 @@ async fn citizens_files_ratings_and_board(engine: &str) {
         .await
         .unwrap();
     let board = db
+        .dossiers()
         .public_board(at("2026-04-01T08:00:00+07:00"), 50)
         .await
         .unwrap();
@@ -816,7 +924,13 @@ async fn queue_tickets(engine: &str) {
         return;
     };
     let p = province(&db).await;
-    let centre = db.agency_by_code(CENTRE).await.unwrap().unwrap().id;
+    let centre = db
+        .agencies()
+        .agency_by_code(CENTRE)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let t0 = at("2026-03-02T08:00:00+07:00");
     let mut numbers = Vec::new();
     for (i, field) in ["tu-phap", "tu-phap", "dat-dai", "tu-phap"]
@@ -824,12 +938,17 @@ async fn queue_tickets(engine: &str) {
         .enumerate()
     {
         let when = t0 + chrono::Duration::minutes(i as i64);
-        let t = db.take_ticket(centre, field, field, when).await.unwrap();
+        let t = db
+            .tickets()
+            .take_ticket(centre, field, field, when)
+            .await
+            .unwrap();
         numbers.push(t.number);
     }
     assert_eq!(numbers, [1, 2, 3, 4], "one sequence per centre and day");
     // Two officers call at once: never the same ticket.
     let second = db
+        .people()
         .create_staff(
             &motcua_db::NewStaff {
                 username: "motcua.tn2".into(),
@@ -844,35 +963,56 @@ async fn queue_tickets(engine: &str) {
     let call = t0 + chrono::Duration::minutes(10);
     let fields = vec!["tu-phap".to_string()];
     let (a, b) = tokio::join!(
-        db.call_next(centre, &fields, "Quầy 1", p.counter, call),
-        db.call_next(centre, &fields, "Quầy 2", second, call)
+        db.tickets()
+            .call_next(centre, &fields, "Quầy 1", p.counter, call),
+        db.tickets()
+            .call_next(centre, &fields, "Quầy 2", second, call)
     );
     let (a, b) = (a.unwrap().unwrap(), b.unwrap().unwrap());
     assert_ne!(a.id, b.id);
-    assert_eq!(db.waiting_count(centre, &fields, call).await.unwrap(), 1);
+    assert_eq!(
+        db.tickets()
+            .waiting_count(centre, &fields, call)
+            .await
+            .unwrap(),
+        1
+    );
     // The next call closes the one being served; the last waiting one goes, then nobody.
     let done = call + chrono::Duration::minutes(5);
     let c = db
+        .tickets()
         .call_next(centre, &fields, "Quầy 1", p.counter, done)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(c.number, 4);
-    assert_eq!(db.ticket(a.id).await.unwrap().unwrap().status, "served");
+    assert_eq!(
+        db.tickets().ticket(a.id).await.unwrap().unwrap().status,
+        "served"
+    );
     assert!(
-        db.call_next(centre, &fields, "Quầy 2", second, done)
+        db.tickets()
+            .call_next(centre, &fields, "Quầy 2", second, done)
             .await
             .unwrap()
             .is_none()
     );
-    assert_eq!(db.ticket(b.id).await.unwrap().unwrap().status, "served");
+    assert_eq!(
+        db.tickets().ticket(b.id).await.unwrap().unwrap().status,
+        "served"
+    );
     let absent = db
+        .tickets()
         .finish_ticket(centre, p.counter, "absent", done)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(absent.status, "absent");
-    let stats = db.ticket_stats(centre, 20260302, 20260302).await.unwrap();
+    let stats = db
+        .tickets()
+        .ticket_stats(centre, 20260302, 20260302)
+        .await
+        .unwrap();
     let tp = stats.iter().find(|s| s.field_code == "tu-phap").unwrap();
     assert_eq!((tp.issued, tp.served, tp.absent, tp.waiting), (3, 2, 1, 0));
     // Tickets 1 and 2 waited 10 and 9 minutes; ticket 4 waited 12.
@@ -902,7 +1042,11 @@ async fn a_closed_sqlite_file_is_whole_on_its_own() {
     let record = receive(&db, &p, "2026-03-02T08:00:00").await;
     // A point read keeps a direct reader open; the close must not leave it behind.
     assert!(
-        db.dossier_by_code(&record.code).await.unwrap().is_some(),
+        db.dossiers()
+            .dossier_by_code(&record.code)
+            .await
+            .unwrap()
+            .is_some(),
         "{}",
         record.code
     );
@@ -918,8 +1062,15 @@ async fn a_closed_sqlite_file_is_whole_on_its_own() {
     let alone = Db::connect(&format!("sqlite://{}", copy.display()))
         .await
         .unwrap();
-    assert!(alone.dossier_by_code(&record.code).await.unwrap().is_some());
-    let report = alone.audit_verify().await.unwrap();
+    assert!(
+        alone
+            .dossiers()
+            .dossier_by_code(&record.code)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let report = alone.audit().audit_verify().await.unwrap();
     assert!(report.first_broken.is_none(), "{report:?}");
     assert!(report.entries > 0);
     alone.close().await;

@@ -11,7 +11,7 @@ use super::extract::Params;
 use crate::AppState;
 
 pub async fn agencies(State(app): State<Arc<AppState>>) -> Result<Json<Vec<Agency>>, ApiError> {
-    Ok(Json(app.db.agencies().await?))
+    Ok(Json(app.db.agencies().all().await?))
 }
 
 #[derive(Deserialize)]
@@ -28,6 +28,7 @@ pub async fn list(
     let q = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     Ok(Json(
         app.db
+            .catalogue()
             .procedures(q, f.field.as_deref(), f.agency.as_deref())
             .await?,
     ))
@@ -38,6 +39,7 @@ pub async fn show(
     Path(code): Path<String>,
 ) -> Result<Json<Arc<StoredProcedure>>, ApiError> {
     app.db
+        .catalogue()
         .procedure(&code)
         .await?
         .map(Json)
@@ -48,7 +50,7 @@ pub async fn versions(
     State(app): State<Arc<AppState>>,
     Path(code): Path<String>,
 ) -> Result<Json<Vec<StoredProcedure>>, ApiError> {
-    let list = app.db.procedure_versions(&code).await?;
+    let list = app.db.catalogue().procedure_versions(&code).await?;
     if list.is_empty() {
         return Err(ApiError::not_found(&format!("thủ tục mã “{code}”")));
     }

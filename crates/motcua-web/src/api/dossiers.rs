@@ -17,7 +17,7 @@ use crate::AppState;
 
 /// The dossier `id`, if the caller may see it; otherwise "not found" (no existence leak).
 async fn readable(app: &AppState, staff: &Staff, id: i64) -> Result<DossierRecord, ApiError> {
-    match app.db.dossier(id).await? {
+    match app.db.dossiers().dossier(id).await? {
         Some(d) if crate::access::may_read(&app.db, staff.id, &d).await? => Ok(d),
         _ => Err(ApiError::not_found("hồ sơ")),
     }
@@ -37,6 +37,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<DossierRecord>), ApiError> {
     let agency = app
         .db
+        .agencies()
         .agency_by_code(&body.receiving_agency)
         .await?
         .ok_or_else(|| {
@@ -45,13 +46,14 @@ pub async fn create(
                 format!("không có cơ quan mã “{}”", body.receiving_agency),
             )
         })?;
-    let roles = app.db.roles_over(staff.id, agency.id).await?;
+    let roles = app.db.people().roles_over(staff.id, agency.id).await?;
     let actor = Actor::Staff {
         id: staff.id,
         roles,
     };
     let record = app
         .db
+        .dossiers()
         .intake(
             body.intake,
             &agency.code,
@@ -77,7 +79,7 @@ pub async fn history(
     Id(id): Id,
 ) -> Result<Json<Vec<HistoryRow>>, ApiError> {
     let d = readable(&app, &staff, id).await?;
-    Ok(Json(app.db.history(d.id).await?))
+    Ok(Json(app.db.dossiers().history(d.id).await?))
 }
 
 #[derive(Deserialize)]
@@ -116,10 +118,21 @@ pub async fn list(
             ));
         }
         (Some(code), None) => {
-            let agency = app.db.agency_by_code(code).await?.ok_or_else(|| {
-                ApiError::bad_request("agency", format!("không có cơ quan mã “{code}”"))
-            })?;
-            if app.db.roles_over(staff.id, agency.id).await?.is_empty() {
+            let agency = app
+                .db
+                .agencies()
+                .agency_by_code(code)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::bad_request("agency", format!("không có cơ quan mã “{code}”"))
+                })?;
+            if app
+                .db
+                .people()
+                .roles_over(staff.id, agency.id)
+                .await?
+                .is_empty()
+            {
                 return Err(ApiError::forbidden(
                     "bạn không có vai trò nào tại cơ quan này",
                 ));
@@ -133,7 +146,7 @@ pub async fn list(
             ));
         }
     }
-    Ok(Json(app.db.list_dossiers(&filter).await?))
+    Ok(Json(app.db.dossiers().list_dossiers(&filter).await?))
 }
 
 #[derive(Deserialize)]
@@ -158,6 +171,7 @@ pub async fn transition(
     };
     let record = app
         .db
+        .dossiers()
         .transition(
             &request,
             ActorRef::Staff(staff.id),

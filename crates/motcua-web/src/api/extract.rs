@@ -89,7 +89,7 @@ where
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(ApiError::unauthorized)?;
-        match app.db.staff_by_token(token).await? {
+        match app.db.people().staff_by_token(token).await? {
             // A password an administrator set must be replaced before anything else.
             Some(staff) if staff.must_change_password => Err(ApiError::forbidden(
                 "tài khoản phải đổi mật khẩu (quản trị viên đã đặt lại) trước khi dùng API",

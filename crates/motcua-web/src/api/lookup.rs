@@ -43,7 +43,7 @@ pub async fn lookup(
             "quá nhiều lần tra cứu sai mã từ địa chỉ này; xin thử lại sau vài phút",
         ));
     }
-    let Some(d) = app.db.public_lookup(&q.code, &q.secret).await? else {
+    let Some(d) = app.db.dossiers().public_lookup(&q.code, &q.secret).await? else {
         return Err(ApiError::not_found("hồ sơ với mã và mã tra cứu này"));
     };
     if let Some(a) = addr {

@@ -30,6 +30,9 @@ pub async fn report(
 ) -> Result<Json<StatisticsReport>, ApiError> {
     let filter = q.filter(&app.db, staff.id, app.now().date_naive()).await?;
     Ok(Json(
-        app.db.statistics_report(&filter, q.detail(true)).await?,
+        app.db
+            .statistics()
+            .statistics_report(&filter, q.detail(true))
+            .await?,
     ))
 }

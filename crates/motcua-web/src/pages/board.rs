@@ -53,7 +53,7 @@ pub async fn board(
 ) -> Result<Response, PageError> {
     let frame = Frame::new(&headers, &uri);
     let now = app.now();
-    let board = app.db.public_board(now, 100).await?;
+    let board = app.db.dossiers().public_board(now, 100).await?;
     let line = |e: motcua_db::BoardEntry| Line {
         late_days: e.due_at.map_or(0, |due| (now - due).num_days().max(0)),
         code: e.code,

@@ -48,6 +48,7 @@ pub async fn list(
     let field = f.field.trim().to_string();
     let items = app
         .db
+        .catalogue()
         .procedures(
             Some(q.as_str()).filter(|s| !s.is_empty()),
             Some(field.as_str()).filter(|s| !s.is_empty()),
@@ -111,9 +112,14 @@ pub async fn show(
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
     let frame = Frame::new(&headers, &uri);
-    let stored = app.db.procedure(&code).await?.ok_or(PageError::NotFound)?;
+    let stored = app
+        .db
+        .catalogue()
+        .procedure(&code)
+        .await?
+        .ok_or(PageError::NotFound)?;
     let p = stored.procedure.clone();
-    let names = app.db.agencies().await?;
+    let names = app.db.agencies().all().await?;
     let name_of = |code: &str| {
         names
             .iter()

@@ -43,10 +43,10 @@ pub async fn directory(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let frame = Frame::new(&headers, &uri);
-    let mut agencies = app.db.agencies().await?;
+    let mut agencies = app.db.agencies().all().await?;
     // Tree order: the materialized path sorts parents before their children.
     agencies.sort_by(|a, b| a.path.cmp(&b.path));
-    let people = app.db.directory().await?;
+    let people = app.db.people().directory().await?;
     let public = [
         Role::AgencyLeader,
         Role::UnitLeader,

@@ -21,7 +21,7 @@ pub struct FieldCount {
 /// The fields of the catalogue with how many procedures each has, by name.
 pub async fn fields(app: &AppState) -> Result<Vec<FieldCount>, PageError> {
     let mut out: Vec<FieldCount> = Vec::new();
-    for p in app.db.procedures(None, None, None).await? {
+    for p in app.db.catalogue().procedures(None, None, None).await? {
         match out.iter_mut().find(|f| f.code == p.field_code) {
             Some(f) => f.count += 1,
             None => out.push(FieldCount {

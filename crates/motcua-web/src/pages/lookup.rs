@@ -71,13 +71,13 @@ pub async fn lookup(
     let mut rated = None;
     if asked
         && !throttled
-        && let Some(d) = app.db.public_lookup(&code, &secret).await?
+        && let Some(d) = app.db.dossiers().public_lookup(&code, &secret).await?
     {
         // Once it has ended, whoever holds the receipt may rate the service, once.
         if d.finished_at.is_some()
-            && let Some(full) = app.db.lookup(&code, &secret).await?
+            && let Some(full) = app.db.dossiers().lookup(&code, &secret).await?
         {
-            match app.db.rating(full.id).await? {
+            match app.db.ratings().rating(full.id).await? {
                 Some(r) => rated = Some(r.rating.overall.label_vi()),
                 None => {
                     rating = Some(RatingView::new(

@@ -209,7 +209,7 @@ async fn report_of(
         level: None,
         channel: None,
     };
-    let report = Arc::new(app.db.statistics_report(&filter, true).await?);
+    let report = Arc::new(app.db.statistics().statistics_report(&filter, true).await?);
     if let Ok(mut cache) = app.results.0.lock() {
         cache.retain(|(k, (at, _))| *k != key && at.elapsed().as_secs() < FRESH_SECONDS);
         cache.push((key, (std::time::Instant::now(), Arc::clone(&report))));
@@ -246,7 +246,7 @@ async fn open_data(
     compare: &[String],
 ) -> Result<OpenData, PageError> {
     let (from, to) = period(q, app.now().date_naive())?;
-    let all = app.db.agencies().await?;
+    let all = app.db.agencies().all().await?;
     let mut chosen = Vec::with_capacity(compare.len());
     for code in compare {
         let agency = all
@@ -268,6 +268,7 @@ async fn open_data(
     let start = motcua_db::day_start;
     let rated = app
         .db
+        .ratings()
         .ratings_by_agency(start(from), start(to.succ_opt().unwrap_or(to)))
         .await?;
     let mut agencies: Vec<Line> = report

@@ -41,7 +41,7 @@ async fn places(
     app: &AppState,
     chosen: Option<i64>,
 ) -> Result<(Vec<Place>, Option<i64>), PageError> {
-    let counters = app.db.counter_agencies().await?;
+    let counters = app.db.agencies().counter_agencies().await?;
     let chosen = chosen
         .filter(|c| counters.iter().any(|a| a.id == *c))
         .or_else(|| (counters.len() == 1).then(|| counters[0].id));
@@ -65,7 +65,7 @@ pub async fn kiosk(
     let frame = Frame::new(&headers, &uri);
     let (places, chosen) = places(&app, q.agency).await?;
     let fields = if chosen.is_some() {
-        app.db.fields().await?
+        app.db.tickets().fields().await?
     } else {
         Vec::new()
     };
@@ -97,11 +97,15 @@ pub async fn take(
     let Some(agency) = chosen.filter(|c| *c == f.agency) else {
         return Err(PageError::NotFound);
     };
-    let fields = app.db.fields().await?;
+    let fields = app.db.tickets().fields().await?;
     let Some((code, name)) = fields.into_iter().find(|(c, _)| *c == f.field) else {
         return Err(PageError::NotFound);
     };
-    let ticket = app.db.take_ticket(agency, &code, &name, app.now()).await?;
+    let ticket = app
+        .db
+        .tickets()
+        .take_ticket(agency, &code, &name, app.now())
+        .await?;
     Ok(Redirect::to(&format!("/lay-so/ve/{}", ticket.id)).into_response())
 }
 
@@ -125,16 +129,17 @@ pub async fn ticket(
     PageId(id): PageId,
 ) -> Result<Response, PageError> {
     let frame = Frame::new(&headers, &uri);
-    let Some(t) = app.db.ticket(id).await? else {
+    let Some(t) = app.db.tickets().ticket(id).await? else {
         return Err(PageError::NotFound);
     };
     let ahead = if t.status == "waiting" {
-        app.db.ahead_of(&t).await?
+        app.db.tickets().ahead_of(&t).await?
     } else {
         0
     };
     let agency = app
         .db
+        .agencies()
         .agency(t.agency_id)
         .await?
         .map(|a| a.name)
@@ -174,6 +179,7 @@ async fn board(app: &AppState, agency: i64) -> Result<Board, PageError> {
     let now = app.now();
     let calls = app
         .db
+        .tickets()
         .latest_calls(agency, now, 8)
         .await?
         .into_iter()
@@ -187,7 +193,7 @@ async fn board(app: &AppState, agency: i64) -> Result<Board, PageError> {
         .collect();
     Ok(Board {
         calls,
-        waiting: app.db.waiting_count(agency, &[], now).await?,
+        waiting: app.db.tickets().waiting_count(agency, &[], now).await?,
     })
 }
 
@@ -213,6 +219,7 @@ pub async fn display(
     };
     let agency = app
         .db
+        .agencies()
         .agency(agency_id)
         .await?
         .map(|a| a.name)

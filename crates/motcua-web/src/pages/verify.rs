@@ -53,7 +53,11 @@ fn word(check: Check) -> &'static str {
 }
 
 async fn found(app: &AppState, id: &str) -> Result<SignedResult, PageError> {
-    app.db.signed_result(id).await?.ok_or(PageError::NotFound)
+    app.db
+        .files()
+        .signed_result(id)
+        .await?
+        .ok_or(PageError::NotFound)
 }
 
 async fn page(
@@ -67,23 +71,27 @@ async fn page(
     let frame = Frame::new(headers, uri);
     let d = app
         .db
+        .dossiers()
         .dossier(r.dossier_id)
         .await?
         .ok_or(PageError::NotFound)?;
     let procedure = app
         .db
+        .catalogue()
         .procedure_version(d.procedure_version_id)
         .await?
         .map(|p| p.procedure.name.clone())
         .unwrap_or_default();
     let agency = app
         .db
+        .agencies()
         .agency(r.agency_id)
         .await?
         .map(|a| a.name)
         .unwrap_or_default();
     let demo_key = app
         .db
+        .files()
         .signing_key(r.agency_id)
         .await?
         .is_some_and(|k| k.is_demo() && k.certificate_sha256 == r.certificate_sha256);

@@ -137,14 +137,18 @@ impl StatsQuery {
 /// an agency they hold a role in, otherwise forbidden; without a request, their widest one.
 pub async fn scope(db: &Db, staff_id: i64, requested: Option<i64>) -> Result<i64, ScopeError> {
     let mut held = Vec::new();
-    for g in db.grants(staff_id).await? {
-        if let Some(a) = db.agency(g.agency_id).await? {
+    for g in db.people().grants(staff_id).await? {
+        if let Some(a) = db.agencies().agency(g.agency_id).await? {
             held.push(a);
         }
     }
     match requested {
         Some(id) => {
-            let wanted = db.agency(id).await?.ok_or(ScopeError::Forbidden)?;
+            let wanted = db
+                .agencies()
+                .agency(id)
+                .await?
+                .ok_or(ScopeError::Forbidden)?;
             if held.iter().any(|h| wanted.path.starts_with(&h.path)) {
                 Ok(id)
             } else {

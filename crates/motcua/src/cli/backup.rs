@@ -164,8 +164,8 @@ pub async fn backup(db_args: &DatabaseArgs, args: BackupArgs) -> anyhow::Result<
     let url = db_args.url()?;
     let db = db_args.open(Durability::Full).await?;
     let result = async {
-        let (audit_seq, audit_hash) = db.audit_head().await?;
-        let dossiers = db.count_dossiers(None).await?;
+        let (audit_seq, audit_hash) = db.audit().audit_head().await?;
+        let dossiers = db.dossiers().count_dossiers(None).await?;
         let (engine, file) = match db.kind() {
             motcua_db::EngineKind::Sqlite => {
                 let file = to.join(SQLITE_COPY);
@@ -285,7 +285,7 @@ pub async fn restore(db_args: &DatabaseArgs, args: RestoreArgs) -> anyhow::Resul
         }
         ("postgres", None) if url.starts_with("postgres") => {
             let db = Db::connect(&url).await?;
-            let holds = db.holds_data().await.unwrap_or(false);
+            let holds = db.bulk().holds_data().await.unwrap_or(false);
             db.close().await;
             if holds && !args.replace {
                 bail!("cơ sở dữ liệu đích đã có dữ liệu; thêm --replace để thay thế");
@@ -346,17 +346,17 @@ async fn check_restored(
     let db = Db::connect(url).await?;
     let checked = async {
         db.migrate().await?;
-        let report = db.audit_verify().await?;
+        let report = db.audit().audit_verify().await?;
         if let Some((seq, why)) = report.first_broken {
             bail!("nhật ký kiểm tra của bản khôi phục bị phá vỡ tại mục {seq}: {why}");
         }
         if manifest.audit_seq > 0
-            && db.audit_hash(manifest.audit_seq).await?.as_deref()
+            && db.audit().audit_hash(manifest.audit_seq).await?.as_deref()
                 != Some(manifest.audit_hash.as_str())
         {
             bail!("nhật ký của bản khôi phục không khớp với bản kê của bản sao lưu");
         }
-        for digest in db.stored_digests().await? {
+        for digest in db.bulk().stored_digests().await? {
             let (Some(shard), Some(rest)) = (digest.get(..2), digest.get(2..)) else {
                 bail!("mã băm tệp “{digest}” trong cơ sở dữ liệu không hợp lệ");
             };
@@ -366,7 +366,7 @@ async fn check_restored(
                 bail!("bản sao lưu thiếu tệp {digest} mà cơ sở dữ liệu cần");
             }
         }
-        let dossiers = db.count_dossiers(None).await?;
+        let dossiers = db.dossiers().count_dossiers(None).await?;
         // A staged SQLite copy is moved next: nothing may stay in its log.
         db.checkpoint_log().await?;
         anyhow::Ok(dossiers)

@@ -53,10 +53,10 @@ impl DatabaseArgs {
 
 /// The working calendar from the database; the shipped swaps are stored on first use.
 pub async fn load_calendar(db: &Db) -> anyhow::Result<WorkCalendar> {
-    let mut config = db.calendar_config().await?;
+    let mut config = db.agencies().calendar_config().await?;
     if config.overrides.is_empty() {
         let shipped = shipped_overrides()?;
-        db.set_calendar_days(&shipped, "system").await?;
+        db.agencies().set_calendar_days(&shipped, "system").await?;
         config = CalendarConfig {
             overrides: shipped,
             ..config
@@ -141,7 +141,7 @@ pub async fn seed_demo(
     };
     {
         let db = args.open(Durability::Full).await?;
-        let holds = db.holds_data().await;
+        let holds = db.bulk().holds_data().await;
         db.close().await;
         if holds? {
             bail!("cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống");
@@ -194,11 +194,12 @@ async fn seed_marked(
     dossiers: usize,
 ) -> anyhow::Result<motcua::demo::DemoSummary> {
     let db = args.open(Durability::Full).await?;
-    let interrupted = db.demo_load_interrupted().await;
+    let interrupted = db.bulk().demo_load_interrupted().await;
     let result = match interrupted {
         Ok(true) => {
             println!("Lần nạp dữ liệu mẫu trước bị ngắt giữa chừng: xóa phần đã nạp và nạp lại.");
-            db.drop_interrupted_demo()
+            db.bulk()
+                .drop_interrupted_demo()
                 .await
                 .map_err(anyhow::Error::from)
         }
@@ -219,10 +220,10 @@ async fn load_demo(
 ) -> anyhow::Result<motcua::demo::DemoSummary> {
     let db = args.open(Durability::Bulk).await?;
     let loaded = async {
-        if db.holds_data().await? {
+        if db.bulk().holds_data().await? {
             bail!("cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống");
         }
-        db.mark_demo_load(true).await?;
+        db.bulk().mark_demo_load(true).await?;
         let calendar = load_calendar(&db).await?;
         let today = chrono::Utc::now()
             .with_timezone(&motcua_domain::calendar::vietnam_offset())
@@ -230,7 +231,7 @@ async fn load_demo(
         let summary = motcua::demo::seed(&db, &calendar, today, dossiers).await?;
         let signed = sign_demo_results(args, &db).await?;
         tracing::info!(signed, "demo results signed");
-        db.mark_demo_load(false).await?;
+        db.bulk().mark_demo_load(false).await?;
         if staged {
             db.checkpoint_log().await?;
         }
@@ -277,7 +278,10 @@ pub async fn import(args: &DatabaseArgs, command: ImportCommand) -> anyhow::Resu
         }
     };
     let db = args.open(Durability::Full).await?;
-    let result = db.publish_procedures(&procedures, "cli", None).await;
+    let result = db
+        .catalogue()
+        .publish_procedures(&procedures, "cli", None)
+        .await;
     db.close().await;
     let published = result?;
     let changed = published.iter().filter(|p| p.changed).count();
@@ -292,7 +296,7 @@ pub async fn import(args: &DatabaseArgs, command: ImportCommand) -> anyhow::Resu
 pub async fn export(args: &DatabaseArgs, command: ExportCommand) -> anyhow::Result<()> {
     let ExportCommand::Catalogue { output } = command;
     let db = args.open(Durability::Full).await?;
-    let procedures = db.all_procedures().await;
+    let procedures = db.catalogue().all_procedures().await;
     db.close().await;
     let text = motcua_domain::catalogue::export_catalogue(&procedures?)?;
     match output {
@@ -335,7 +339,7 @@ async fn checkpoint(db: &Db, anchor: &AnchorArgs) -> anyhow::Result<()> {
 }
 
 async fn verify_audit(db: &Db, anchor: &AnchorArgs) -> anyhow::Result<()> {
-    let report = db.audit_verify().await?;
+    let report = db.audit().audit_verify().await?;
     if let Some((seq, why)) = report.first_broken {
         bail!("nhật ký kiểm tra bị phá vỡ tại mục {seq}: {why}");
     }

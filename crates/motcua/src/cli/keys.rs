@@ -65,7 +65,8 @@ pub async fn run(args: &DatabaseArgs, command: KeyCommand) -> anyhow::Result<()>
 async fn run_on(db: &motcua_db::Db, command: KeyCommand) -> anyhow::Result<()> {
     let now = chrono::Utc::now().with_timezone(&motcua_domain::calendar::vietnam_offset());
     let agency_of = |code: String| async move {
-        db.agency_by_code(&code)
+        db.agencies()
+            .agency_by_code(&code)
             .await?
             .with_context(|| format!("không có cơ quan mã {code}"))
     };
@@ -90,7 +91,7 @@ async fn run_on(db: &motcua_db::Db, command: KeyCommand) -> anyhow::Result<()> {
                 subject: loaded.subject(),
                 source: KeySource::File(key),
             };
-            db.set_signing_key(&stored, "cli", now).await?;
+            db.files().set_signing_key(&stored, "cli", now).await?;
             println!(
                 "{}: khóa trong tệp, chứng thư {}\nSHA-256: {}",
                 agency.name, stored.subject, stored.certificate_sha256
@@ -106,7 +107,7 @@ async fn run_on(db: &motcua_db::Db, command: KeyCommand) -> anyhow::Result<()> {
         }
         KeyCommand::Show { agency } => {
             let agency = agency_of(agency).await?;
-            let Some(key) = db.signing_key(agency.id).await? else {
+            let Some(key) = db.files().signing_key(agency.id).await? else {
                 bail!("{} chưa có khóa ký", agency.name);
             };
             let place = match &key.source {

@@ -27,7 +27,7 @@ pub async fn statistics(db_args: &DatabaseArgs, command: StatisticsCommand) -> a
     let StatisticsCommand::Rebuild = command;
     let _owner = super::owner::take(db_args, "dựng lại số liệu thống kê")?;
     let db = db_args.open(Durability::Full).await?;
-    let rows = db.rebuild_statistics().await;
+    let rows = db.statistics().rebuild_statistics().await;
     db.close().await;
     let rows = rows.context("không dựng lại được số liệu thống kê")?;
     println!("Đã dựng lại số liệu thống kê từ hồ sơ đã lưu: {rows} dòng đếm.");
@@ -64,7 +64,8 @@ pub async fn run(db_args: &DatabaseArgs, command: ReportCommand) -> anyhow::Resu
     let db = db_args.open(Durability::Full).await?;
     let agency_id = match &args.agency {
         Some(code) => Some(
-            db.agency_by_code(code)
+            db.agencies()
+                .agency_by_code(code)
                 .await?
                 .with_context(|| format!("không có cơ quan mã “{code}”"))?
                 .id,
@@ -88,7 +89,7 @@ pub async fn run(db_args: &DatabaseArgs, command: ReportCommand) -> anyhow::Resu
         level: None,
         channel,
     };
-    let report = db.statistics_report(&filter, true).await;
+    let report = db.statistics().statistics_report(&filter, true).await;
     db.close().await;
     let report = report?;
     if args.json {

@@ -132,9 +132,13 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     let _owner = super::owner::serve(db_args)?;
     let (empty, interrupted) = {
         let db = db_args.open(Durability::Full).await?;
-        let found =
-            async { anyhow::Ok((!db.holds_data().await?, db.demo_load_interrupted().await?)) }
-                .await;
+        let found = async {
+            anyhow::Ok((
+                !db.bulk().holds_data().await?,
+                db.bulk().demo_load_interrupted().await?,
+            ))
+        }
+        .await;
         db.close().await;
         found?
     };
@@ -255,6 +259,7 @@ async fn keep_alerting(state: Arc<motcua_web::AppState>, threshold: Option<i64>)
         let calendar = state.calendar();
         match state
             .db
+            .alerts()
             .raise_alerts(
                 state.now(),
                 &calendar,
@@ -266,7 +271,7 @@ async fn keep_alerting(state: Arc<motcua_web::AppState>, threshold: Option<i64>)
             Ok(n) => tracing::info!(raised = n, "alerts raised"),
             Err(e) => tracing::error!(error = %e, "raising alerts failed"),
         }
-        match state.db.send_digests(state.now(), &calendar).await {
+        match state.db.alerts().send_digests(state.now(), &calendar).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(made = n, "morning lists made"),
             Err(e) => tracing::error!(error = %e, "making the morning lists failed"),

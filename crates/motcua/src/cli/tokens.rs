@@ -40,7 +40,7 @@ pub async fn run(args: &DatabaseArgs, command: TokenCommand) -> anyhow::Result<(
 }
 
 async fn staff_id(db: &Db, username: &str) -> anyhow::Result<i64> {
-    match db.staff_by_username(username).await? {
+    match db.people().staff_by_username(username).await? {
         Some(s) => Ok(s.id),
         None => bail!("không có cán bộ tên đăng nhập “{username}”"),
     }
@@ -67,6 +67,7 @@ async fn run_on(db: &Db, command: TokenCommand) -> anyhow::Result<()> {
             let id = staff_id(db, &username).await?;
             let expires = days.map(|d| now + i64::from(d) * 86_400);
             let made = db
+                .people()
                 .create_api_token(id, &name, expires, None, "cli")
                 .await
                 .context("không tạo được mã API")?;
@@ -84,7 +85,7 @@ async fn run_on(db: &Db, command: TokenCommand) -> anyhow::Result<()> {
                 Some(u) => Some(staff_id(db, &u).await?),
                 None => None,
             };
-            let tokens = db.api_tokens(whose).await?;
+            let tokens = db.people().api_tokens(whose).await?;
             if tokens.is_empty() {
                 println!("Chưa có mã API nào.");
             }
@@ -101,7 +102,7 @@ async fn run_on(db: &Db, command: TokenCommand) -> anyhow::Result<()> {
             }
         }
         TokenCommand::Revoke { id } => {
-            let t = db.revoke_api_token(id, "cli").await?;
+            let t = db.people().revoke_api_token(id, "cli").await?;
             println!(
                 "Đã thu hồi mã API số {} ({}, {}).",
                 t.id, t.username, t.name

@@ -182,19 +182,20 @@ pub(crate) fn spec(code: &str) -> Option<&'static AgencySpec> {
 /// Creates every agency, parents first, and returns them as stored.
 pub(crate) async fn create(db: &Db) -> anyhow::Result<Vec<Agency>> {
     for a in &AGENCIES {
-        db.create_agency(
-            &NewAgency {
-                code: a.code.into(),
-                name: a.name.into(),
-                level: a.level,
-                parent_code: a.parent.map(Into::into),
-                phone: Some(a.phone.into()),
-                address: Some(a.address.into()),
-            },
-            "demo",
-        )
-        .await
-        .with_context(|| format!("tạo cơ quan {} ({})", a.code, a.name))?;
+        db.agencies()
+            .create_agency(
+                &NewAgency {
+                    code: a.code.into(),
+                    name: a.name.into(),
+                    level: a.level,
+                    parent_code: a.parent.map(Into::into),
+                    phone: Some(a.phone.into()),
+                    address: Some(a.address.into()),
+                },
+                "demo",
+            )
+            .await
+            .with_context(|| format!("tạo cơ quan {} ({})", a.code, a.name))?;
     }
-    Ok(db.agencies().await?)
+    Ok(db.agencies().all().await?)
 }

@@ -92,6 +92,7 @@ pub(crate) async fn run(world: &World<'_>, plan: &Plan) -> anyhow::Result<Dossie
         .filter(|_| plan.channel == Channel::Online && plan.seed.is_multiple_of(10));
     let rec = world
         .db
+        .dossiers()
         .intake_with(
             intake,
             plan.receiving,
@@ -219,6 +220,7 @@ impl Run<'_> {
         self.rec = self
             .world
             .db
+            .dossiers()
             .transition(&request, actor, self.world.calendar, at)
             .await
             .context(what)?;

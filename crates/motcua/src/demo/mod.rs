@@ -76,7 +76,7 @@ pub async fn seed(
     today: NaiveDate,
     dossiers: usize,
 ) -> anyhow::Result<DemoSummary> {
-    if !db.agencies().await?.is_empty() {
+    if !db.agencies().all().await?.is_empty() {
         bail!(
             "cơ sở dữ liệu đã có cơ quan: dữ liệu mẫu chỉ được nạp vào một cơ sở dữ liệu \
              trống (vừa tạo và migrate)"
@@ -97,17 +97,21 @@ pub async fn seed(
     let (logins, directory) = staff::create(db, &agencies).await?;
     let mut ids = Vec::with_capacity(logins.len());
     for login in &logins {
-        if let Some(s) = db.staff_by_username(&login.username).await? {
+        if let Some(s) = db.people().staff_by_username(&login.username).await? {
             ids.push(s.id);
         }
     }
-    db.set_same_password(&ids, DEMO_PASSWORD, "demo").await?;
+    db.people()
+        .set_same_password(&ids, DEMO_PASSWORD, "demo")
+        .await?;
     let published = db
+        .catalogue()
         .publish_procedures(&procedures, "demo", None)
         .await
         .context("công bố danh mục thủ tục mẫu")?;
 
     let citizen = db
+        .people()
         .register_citizen(
             motcua_db::NewCitizen {
                 full_name: DEMO_CITIZEN_NAME.into(),
@@ -137,7 +141,8 @@ pub async fn seed(
         }
     }
     // The applicants are invented but their numbers look real: never contact them.
-    db.skip_pending_messages("dữ liệu mẫu: không gửi cho người nộp hư cấu")
+    db.outbox()
+        .skip_pending_messages("dữ liệu mẫu: không gửi cho người nộp hư cấu")
         .await?;
     Ok(DemoSummary {
         agencies: agencies.len(),

@@ -33,12 +33,22 @@ sign {{head.title}} | (Đã ký số) | {{head.name}}
 ";
 
 async fn result_pdf(db: &Db, d: &DossierRecord, agency_id: i64) -> anyhow::Result<Vec<u8>> {
-    let agency = db.agency(agency_id).await?.context("cơ quan ký")?;
+    let agency = db
+        .agencies()
+        .agency(agency_id)
+        .await?
+        .context("cơ quan ký")?;
     let parent = match agency.parent_id {
-        Some(id) => db.agency(id).await?.map(|a| a.name).unwrap_or_default(),
+        Some(id) => db
+            .agencies()
+            .agency(id)
+            .await?
+            .map(|a| a.name)
+            .unwrap_or_default(),
         None => String::new(),
     };
     let procedure = db
+        .catalogue()
         .procedure_version(d.procedure_version_id)
         .await?
         .map(|p| p.procedure.name.clone())
@@ -78,6 +88,7 @@ pub async fn sign_results(
     let mut approved = Vec::new();
     for status in [Status::Returned, Status::ResultReady] {
         let page = db
+            .dossiers()
             .list_dossiers(&DossierFilter {
                 status: Some(status),
                 limit: Some(200),
@@ -89,10 +100,14 @@ pub async fn sign_results(
     let agencies: BTreeSet<i64> = approved.iter().map(|d| signing_agency(&d.state)).collect();
     let valid_from = now - chrono::Duration::days(400);
     for id in agencies {
-        if db.signing_key(id).await?.is_some() {
+        if db.files().signing_key(id).await?.is_some() {
             continue;
         }
-        let agency = db.agency(id).await?.context("cơ quan phê duyệt")?;
+        let agency = db
+            .agencies()
+            .agency(id)
+            .await?
+            .context("cơ quan phê duyệt")?;
         motcua_web::signing::create_demo_key(db, &agency, "demo", valid_from, now).await?;
     }
     let mut signed = 0;
@@ -111,9 +126,11 @@ pub async fn sign_results(
         };
         let stored = files.store(upload, "files").await?;
         let digest = stored.sha256.clone();
-        db.attach_files(d.id, &d.code, vec![stored], "demo".into(), at)
+        db.files()
+            .attach_files(d.id, &d.code, vec![stored], "demo".into(), at)
             .await?;
         let file = db
+            .files()
             .attachments(d.id)
             .await?
             .into_iter()

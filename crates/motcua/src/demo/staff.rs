@@ -185,6 +185,7 @@ pub(crate) async fn create(
         let token = format!("demo-{}", s.username);
         let phone = agencies::spec(s.agency).map(|a| a.phone.to_string());
         let created = db
+            .people()
             .create_staff(
                 &NewStaff {
                     username: s.username.into(),
@@ -199,7 +200,8 @@ pub(crate) async fn create(
             )
             .await
             .with_context(|| format!("tạo cán bộ {}", s.username))?;
-        db.grant(created.id, s.agency, s.role, "demo")
+        db.people()
+            .grant(created.id, s.agency, s.role, "demo")
             .await
             .with_context(|| format!("phân quyền cho {}", s.username))?;
         let agency_id = directory.agency_id(s.agency)?;
@@ -225,13 +227,13 @@ pub(crate) async fn present(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
     let mut out = Vec::new();
     for s in STAFF {
         let token = format!("demo-{}", s.username);
-        let Some(member) = db.staff_by_token(&token).await? else {
+        let Some(member) = db.people().staff_by_token(&token).await? else {
             continue;
         };
         if member.username != s.username {
             continue;
         }
-        let agency = db.agency_by_code(s.agency).await?;
+        let agency = db.agencies().agency_by_code(s.agency).await?;
         out.push(DemoLogin {
             username: member.username,
             full_name: member.full_name,

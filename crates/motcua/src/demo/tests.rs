@@ -69,6 +69,7 @@ async fn all_dossiers(db: &Db) -> Vec<DossierRecord> {
     let mut after = None;
     loop {
         let page = db
+            .dossiers()
             .list_dossiers(&DossierFilter {
                 after,
                 limit: Some(200),
@@ -92,11 +93,11 @@ async fn a_whole_province() {
     let summary = seed(&db, &calendar, today(), 300).await.unwrap();
 
     // Agencies on two levels, the catalogue, staff for every role with working tokens.
-    let agencies = db.agencies().await.unwrap();
+    let agencies = db.agencies().all().await.unwrap();
     assert!(summary.agencies >= 10 && agencies.len() == summary.agencies);
     let levels: HashSet<AgencyLevel> = agencies.iter().map(|a| a.level).collect();
     assert!(levels.contains(&AgencyLevel::Province) && levels.contains(&AgencyLevel::Commune));
-    let procedures = db.procedures(None, None, None).await.unwrap();
+    let procedures = db.catalogue().procedures(None, None, None).await.unwrap();
     assert!(summary.procedures >= 40 && procedures.len() == summary.procedures);
     let fields: HashSet<&str> = procedures.iter().map(|p| p.field_code.as_str()).collect();
     assert!(fields.len() >= 8, "{} fields", fields.len());
@@ -108,9 +109,14 @@ async fn a_whole_province() {
     }
     for login in &summary.logins {
         assert_eq!(login.token, format!("demo-{}", login.username));
-        let staff = db.staff_by_token(&login.token).await.unwrap().unwrap();
+        let staff = db
+            .people()
+            .staff_by_token(&login.token)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(staff.username, login.username);
-        let grants = db.grants(staff.id).await.unwrap();
+        let grants = db.people().grants(staff.id).await.unwrap();
         assert!(grants.iter().any(|g| g.role == login.role));
     }
 
@@ -126,7 +132,10 @@ async fn a_whole_province() {
             "no dossier in status {status:?}: {:?}",
             summary.by_status
         );
-        assert_eq!(db.count_dossiers(Some(status)).await.unwrap(), n as i64);
+        assert_eq!(
+            db.dossiers().count_dossiers(Some(status)).await.unwrap(),
+            n as i64
+        );
     }
 
     let dossiers = all_dossiers(&db).await;
@@ -153,7 +162,7 @@ async fn a_whole_province() {
     }
     let mut last_actions = Vec::new();
     for d in &dossiers {
-        let h = db.history(d.id).await.unwrap();
+        let h = db.dossiers().history(d.id).await.unwrap();
         assert!(
             h.windows(2).all(|w| w[0].at < w[1].at),
             "{} out of order",
@@ -235,6 +244,7 @@ async fn a_whole_province() {
 
     // The demo citizen signs in and owns some online dossiers.
     let motcua_db::Login::Ok(citizen) = db
+        .people()
         .citizen_login(
             super::DEMO_CITIZEN_PHONE,
             super::DEMO_PASSWORD,
@@ -245,7 +255,11 @@ async fn a_whole_province() {
     else {
         panic!("the demo citizen cannot sign in")
     };
-    let owned = db.citizen_dossiers(citizen.id, 500).await.unwrap();
+    let owned = db
+        .dossiers()
+        .citizen_dossiers(citizen.id, 500)
+        .await
+        .unwrap();
     assert!(!owned.is_empty(), "the demo citizen has dossiers");
     assert!(
         owned
@@ -253,7 +267,7 @@ async fn a_whole_province() {
             .all(|d| d.channel == motcua_domain::catalogue::Channel::Online)
     );
 
-    assert_eq!(db.audit_verify().await.unwrap().first_broken, None);
+    assert_eq!(db.audit().audit_verify().await.unwrap().first_broken, None);
 }
 
 #[tokio::test]
@@ -287,7 +301,7 @@ async fn only_into_an_empty_database() {
     assert_eq!(summary.dossiers, 0);
     let err = seed(&db, &calendar, today(), 10).await.unwrap_err();
     assert!(err.to_string().contains("đã có cơ quan"), "{err}");
-    assert_eq!(db.count_dossiers(None).await.unwrap(), 0);
+    assert_eq!(db.dossiers().count_dossiers(None).await.unwrap(), 0);
 }
 
 /// The full demo; run by hand to time it:
@@ -319,10 +333,10 @@ async fn returned_dossiers_carry_signed_results_with_demo_keys() {
     assert_eq!(signed, 3);
     let mut seen = 0;
     for d in all_dossiers(&db).await {
-        for r in db.signed_results_of(d.id).await.unwrap() {
+        for r in db.files().signed_results_of(d.id).await.unwrap() {
             seen += 1;
             assert_eq!(d.status, Status::Returned);
-            let key = db.signing_key(r.agency_id).await.unwrap().unwrap();
+            let key = db.files().signing_key(r.agency_id).await.unwrap().unwrap();
             assert!(key.is_demo());
             assert_eq!(key.certificate_sha256, r.certificate_sha256);
             let check = motcua_web::signing::check_stored(&files, &r).await.unwrap();

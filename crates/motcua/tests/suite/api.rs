@@ -175,7 +175,10 @@ async fn bad_bodies_are_named_and_change_nothing() {
         .post("/api/v1/dossiers", Some("tok-cv"), lawyer_intake())
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(app.state.db.count_dossiers(None).await.unwrap(), 0);
+    assert_eq!(
+        app.state.db.dossiers().count_dossiers(None).await.unwrap(),
+        0
+    );
 }
 
 #[tokio::test]

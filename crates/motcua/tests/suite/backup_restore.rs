@@ -49,6 +49,7 @@ async fn load(app: Arc<TestApp>, stop: Arc<AtomicBool>, client: usize) -> Vec<Ac
         let sha256 = file.sha256.clone();
         app.state
             .db
+            .files()
             .attach_files(id, &code, vec![file], "staff:test".into(), app.state.now())
             .await
             .unwrap();
@@ -133,12 +134,13 @@ async fn backup_under_load_restores_whole(engine: &str) {
     let files = motcua_db::FileStore::open(&restored_files).unwrap();
     for a in &before {
         let d = db
+            .dossiers()
             .dossier(a.id)
             .await
             .unwrap()
             .unwrap_or_else(|| panic!("{} lost", a.code));
         assert_eq!(d.code, a.code);
-        let attached = db.attachments(a.id).await.unwrap();
+        let attached = db.files().attachments(a.id).await.unwrap();
         assert!(
             attached.iter().any(|f| f.sha256 == a.sha256),
             "{}: file row lost",
@@ -150,13 +152,20 @@ async fn backup_under_load_restores_whole(engine: &str) {
             .unwrap_or_else(|e| panic!("{}: {e}", a.code));
     }
     // Every file the copy names is in the copy.
-    let restored = db.count_dossiers(None).await.unwrap();
+    let restored = db.dossiers().count_dossiers(None).await.unwrap();
     for id in 1..=restored {
-        for f in db.attachments(id).await.unwrap() {
+        for f in db.files().attachments(id).await.unwrap() {
             files.read(&f.sha256).await.unwrap();
         }
     }
-    assert!(db.audit_verify().await.unwrap().first_broken.is_none());
+    assert!(
+        db.audit()
+            .audit_verify()
+            .await
+            .unwrap()
+            .first_broken
+            .is_none()
+    );
     db.close().await;
 
     // Restoring over a database that holds data needs --replace.

@@ -641,7 +641,14 @@ fn verify_signed_result(b: &mut Browser, server: &DemoServer) {
         let db = motcua_db::Db::connect(&server.database).await.unwrap();
         let mut found = None;
         for id in 1..=200 {
-            if let Some(r) = db.signed_results_of(id).await.unwrap().into_iter().next() {
+            if let Some(r) = db
+                .files()
+                .signed_results_of(id)
+                .await
+                .unwrap()
+                .into_iter()
+                .next()
+            {
                 found = Some(r);
                 break;
             }

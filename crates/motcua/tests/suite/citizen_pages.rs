@@ -265,12 +265,15 @@ async fn online_filing_with_files_and_the_owners_dossier_page() {
         "{}",
         bad.body
     );
-    assert_eq!(app.state.db.count_dossiers(None).await.unwrap(), 0);
+    assert_eq!(
+        app.state.db.dossiers().count_dossiers(None).await.unwrap(),
+        0
+    );
 
     let (id, receipt_path) = file_online(&app, &cookie).await;
     let receipt = get_page(&app, &receipt_path, Some(&cookie)).await;
     assert_eq!(receipt.status, StatusCode::OK);
-    let d = app.state.db.dossier(id).await.unwrap().unwrap();
+    let d = app.state.db.dossiers().dossier(id).await.unwrap().unwrap();
     assert!(receipt.body.contains("Đã nộp hồ sơ"));
     assert!(receipt.body.contains(&d.code));
     assert!(receipt.body.contains(&d.lookup_secret));
@@ -283,7 +286,7 @@ async fn online_filing_with_files_and_the_owners_dossier_page() {
     assert_eq!(d.components.len(), 4);
 
     // The owner downloads their file, byte for byte, as an attachment never sniffed.
-    let files = app.state.db.attachments(id).await.unwrap();
+    let files = app.state.db.files().attachments(id).await.unwrap();
     assert_eq!(files.len(), 4);
     let download = get_page(
         &app,
@@ -356,7 +359,15 @@ async fn online_filing_with_files_and_the_owners_dossier_page() {
 async fn staff_act(app: &TestApp, cookie: &str, id: i64, form: &str) {
     let page = get_page(app, &format!("/can-bo/ho-so/{id}"), Some(cookie)).await;
     let csrf = csrf_of(&page.body);
-    let version = app.state.db.dossier(id).await.unwrap().unwrap().version;
+    let version = app
+        .state
+        .db
+        .dossiers()
+        .dossier(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .version;
     let reply = post_form(
         app,
         &format!("/can-bo/ho-so/{id}"),
@@ -392,7 +403,15 @@ async fn supplement_online_then_withdraw_and_rate_once() {
     assert!(page.body.contains("Bản sao CCCD"));
     assert!(page.body.contains("Thiếu chữ ký"));
     let csrf = csrf_of(&page.body);
-    let version = app.state.db.dossier(id).await.unwrap().unwrap().version;
+    let version = app
+        .state
+        .db
+        .dossiers()
+        .dossier(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .version;
     // An empty submission is named, not sent.
     let empty = post_multipart(
         &app,
@@ -435,7 +454,15 @@ async fn supplement_online_then_withdraw_and_rate_once() {
 
     // No rating while it is open; after withdrawal the form appears, once.
     assert!(!page.body.contains("name=\"overall\""));
-    let version = app.state.db.dossier(id).await.unwrap().unwrap().version;
+    let version = app
+        .state
+        .db
+        .dossiers()
+        .dossier(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .version;
     let out = post_form(
         &app,
         &format!("/cong-dan/ho-so/{id}/rut"),
@@ -487,7 +514,7 @@ async fn supplement_online_then_withdraw_and_rate_once() {
     )
     .await;
     assert!(twice.body.contains("đã được đánh giá"));
-    let stored = app.state.db.rating(id).await.unwrap().unwrap();
+    let stored = app.state.db.ratings().rating(id).await.unwrap().unwrap();
     assert_eq!(stored.via, "account");
     assert_eq!(stored.rating.comment.as_deref(), Some("Nhanh"));
 }
@@ -500,7 +527,7 @@ async fn counter_dossiers_are_rated_with_the_receipts_code_and_secret() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["id"].as_i64().unwrap();
-    let d = app.state.db.dossier(id).await.unwrap().unwrap();
+    let d = app.state.db.dossiers().dossier(id).await.unwrap().unwrap();
     let counter = staff_session(&app, "u.tn").await;
     staff_act(
         &app,
@@ -553,13 +580,24 @@ async fn counter_dossiers_are_rated_with_the_receipts_code_and_secret() {
     let after = get_page(&app, &ok.location.clone(), None).await;
     assert!(after.body.contains("Rất hài lòng"));
     assert!(!after.body.contains("action=\"/tra-cuu/danh-gia\""));
-    assert_eq!(app.state.db.rating(id).await.unwrap().unwrap().via, "code");
+    assert_eq!(
+        app.state
+            .db
+            .ratings()
+            .rating(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .via,
+        "code"
+    );
 
     // The ratings feed the evaluation: satisfaction (766) and indicators 4 and 7 (TT 01).
     let today = app.state.now().date_naive();
     let report = app
         .state
         .db
+        .statistics()
         .statistics_report(
             &motcua_db::StatsFilter {
                 from: today.pred_opt().unwrap(),

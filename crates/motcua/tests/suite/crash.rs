@@ -167,6 +167,7 @@ async fn killed_servers_lose_nothing(engine: &str) {
     db.migrate().await.unwrap();
     for (id, (code, version)) in &acked.dossiers {
         let d = db
+            .dossiers()
             .dossier(*id)
             .await
             .unwrap()
@@ -193,7 +194,7 @@ async fn killed_servers_lose_nothing(engine: &str) {
     for prefix in numbers.keys() {
         let mut found = Vec::new();
         for id in 1..=last {
-            if let Some(d) = db.dossier(id).await.unwrap()
+            if let Some(d) = db.dossiers().dossier(id).await.unwrap()
                 && let Some((p, n)) = d.code.rsplit_once('-')
                 && p == prefix.as_str()
             {

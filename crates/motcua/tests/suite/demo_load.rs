@@ -57,8 +57,8 @@ async fn a_load_cut_short_is_loaded_again(engine: &str) {
             Some(file) => std::fs::metadata(file).is_ok_and(|m| m.len() > 256 * 1024),
             None => match motcua_db::Db::connect(&url).await {
                 Ok(db) => {
-                    let going = db.demo_load_interrupted().await.unwrap_or(false)
-                        && db.count_dossiers(None).await.unwrap_or(0) > 0;
+                    let going = db.bulk().demo_load_interrupted().await.unwrap_or(false)
+                        && db.dossiers().count_dossiers(None).await.unwrap_or(0) > 0;
                     db.close().await;
                     going
                 }
@@ -78,12 +78,12 @@ async fn a_load_cut_short_is_loaded_again(engine: &str) {
     db.migrate().await.unwrap();
     if staged.is_some() {
         assert!(
-            db.agencies().await.unwrap().is_empty(),
+            db.agencies().all().await.unwrap().is_empty(),
             "a SQLite file is moved in whole or not at all"
         );
     } else {
         assert!(
-            db.demo_load_interrupted().await.unwrap(),
+            db.bulk().demo_load_interrupted().await.unwrap(),
             "the mark shows the load was cut short"
         );
     }
@@ -97,9 +97,16 @@ async fn a_load_cut_short_is_loaded_again(engine: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
     let db = motcua_db::Db::connect(&url).await.unwrap();
-    assert_eq!(db.count_dossiers(None).await.unwrap(), 12);
-    assert!(!db.demo_load_interrupted().await.unwrap());
-    assert!(db.audit_verify().await.unwrap().first_broken.is_none());
+    assert_eq!(db.dossiers().count_dossiers(None).await.unwrap(), 12);
+    assert!(!db.bulk().demo_load_interrupted().await.unwrap());
+    assert!(
+        db.audit()
+            .audit_verify()
+            .await
+            .unwrap()
+            .first_broken
+            .is_none()
+    );
     db.close().await;
     if let Some(file) = staged {
         assert!(!file.exists(), "the staged file was moved into place");

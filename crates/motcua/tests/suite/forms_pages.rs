@@ -187,6 +187,7 @@ async fn a_refusal_and_the_log_book_of_a_period() {
     let citizen_id = app
         .state
         .db
+        .people()
         .register_citizen(
             motcua_db::NewCitizen {
                 full_name: "Lê Văn Tâm".into(),
@@ -203,6 +204,7 @@ async fn a_refusal_and_the_log_book_of_a_period() {
     let refused = app
         .state
         .db
+        .dossiers()
         .intake_with(
             intake,
             CENTRE,
@@ -244,6 +246,7 @@ async fn a_refusal_and_the_log_book_of_a_period() {
     let centre = app
         .state
         .db
+        .agencies()
         .agency_by_code(CENTRE)
         .await
         .unwrap()
@@ -331,8 +334,14 @@ async fn forms_bear_their_events_dates() {
     let app = TestApp::new().await;
     let db = &app.state.db;
     let calendar = app.state.calendar();
-    let staff =
-        |name: &'static str| async move { db.staff_by_username(name).await.unwrap().unwrap().id };
+    let staff = |name: &'static str| async move {
+        db.people()
+            .staff_by_username(name)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
     let (tn, cv, gd) = (
         staff("u.tn").await,
         staff("u.cv").await,
@@ -343,6 +352,7 @@ async fn forms_bear_their_events_dates() {
     let intake: Intake = serde_json::from_value(body).unwrap();
     let then = app.state.now() - chrono::Duration::days(30);
     let d = db
+        .dossiers()
         .intake(
             intake,
             CENTRE,
@@ -359,18 +369,19 @@ async fn forms_bear_their_events_dates() {
     let step = |d: motcua_db::DossierRecord, who: i64, action: Action, at| {
         let calendar = calendar.clone();
         async move {
-            db.transition(
-                &motcua_db::TransitionRequest {
-                    dossier_id: d.id,
-                    expected_version: d.version,
-                    action,
-                },
-                motcua_db::ActorRef::Staff(who),
-                &calendar,
-                at,
-            )
-            .await
-            .unwrap()
+            db.dossiers()
+                .transition(
+                    &motcua_db::TransitionRequest {
+                        dossier_id: d.id,
+                        expected_version: d.version,
+                        action,
+                    },
+                    motcua_db::ActorRef::Staff(who),
+                    &calendar,
+                    at,
+                )
+                .await
+                .unwrap()
         }
     };
     let d = step(

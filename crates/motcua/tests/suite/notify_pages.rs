@@ -41,12 +41,14 @@ async fn sign_in(app: &TestApp, username: &str) -> String {
     let s = app
         .state
         .db
+        .people()
         .staff_by_username(username)
         .await
         .unwrap()
         .unwrap();
     app.state
         .db
+        .people()
         .set_password(s.id, PASSWORD, "test", None)
         .await
         .unwrap();
@@ -132,6 +134,7 @@ async fn administrators_edit_templates_that_render() {
     assert!(
         app.state
             .db
+            .outbox()
             .message_template("received", "sms")
             .await
             .unwrap()
@@ -170,6 +173,7 @@ async fn administrators_edit_templates_that_render() {
     let stored = app
         .state
         .db
+        .outbox()
         .message_template("received", "sms")
         .await
         .unwrap()
@@ -213,20 +217,22 @@ async fn the_dossier_page_shows_each_delivery() {
     let db = &app.state.db;
     let now = motcua_db::now_seconds();
     let claimed = db
+        .outbox()
         .claim_messages("w", now, now + 60, 10, FallbackRanks::default())
         .await
         .unwrap();
     assert_eq!(claimed.len(), 1);
-    db.finish_attempt(
-        &claimed[0],
-        "w",
-        now,
-        Outcome::Failed,
-        "400 {\"error\":\"số thuê bao không tồn tại\"}",
-        FallbackRanks::default(),
-    )
-    .await
-    .unwrap();
+    db.outbox()
+        .finish_attempt(
+            &claimed[0],
+            "w",
+            now,
+            Outcome::Failed,
+            "400 {\"error\":\"số thuê bao không tồn tại\"}",
+            FallbackRanks::default(),
+        )
+        .await
+        .unwrap();
 
     let counter = sign_in(&app, "u.tn").await;
     let (status, html, _) = send(

@@ -13,6 +13,7 @@ async fn year_report(
 ) -> motcua_db::StatisticsReport {
     app.state
         .db
+        .statistics()
         .statistics_report(
             &motcua_db::StatsFilter {
                 from: chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap(),
@@ -53,12 +54,14 @@ async fn the_public_results_are_the_staff_statistics() {
     let record = app
         .state
         .db
+        .dossiers()
         .dossier(withdrawn["id"].as_i64().unwrap())
         .await
         .unwrap()
         .unwrap();
     app.state
         .db
+        .ratings()
         .rate(
             &record,
             &motcua_domain::rating::Rating {
@@ -74,6 +77,7 @@ async fn the_public_results_are_the_staff_statistics() {
     let rated_agency = app
         .state
         .db
+        .agencies()
         .agency(record.state.competent_agency())
         .await
         .unwrap()
@@ -166,6 +170,7 @@ async fn the_public_results_are_the_staff_statistics() {
     let justice_id = app
         .state
         .db
+        .agencies()
         .agency_by_code(justice)
         .await
         .unwrap()

@@ -25,6 +25,7 @@ async fn citizen_cookie(app: &TestApp, phone: &str) -> (i64, String) {
     let c = app
         .state
         .db
+        .people()
         .register_citizen(
             motcua_db::NewCitizen {
                 full_name: format!("Công dân {phone}"),
@@ -39,6 +40,7 @@ async fn citizen_cookie(app: &TestApp, phone: &str) -> (i64, String) {
     let token = app
         .state
         .db
+        .people()
         .create_citizen_session(c.id, app.state.now().timestamp())
         .await
         .unwrap();
@@ -54,7 +56,7 @@ async fn no_route_shows_or_accepts_what_is_not_yours() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["id"].as_i64().unwrap();
-    let d = app.state.db.dossier(id).await.unwrap().unwrap();
+    let d = app.state.db.dossiers().dossier(id).await.unwrap().unwrap();
     let file = app
         .state
         .files
@@ -71,6 +73,7 @@ async fn no_route_shows_or_accepts_what_is_not_yours() {
         .unwrap();
     app.state
         .db
+        .files()
         .attach_files(
             id,
             &d.code,
@@ -81,8 +84,8 @@ async fn no_route_shows_or_accepts_what_is_not_yours() {
         .await
         .unwrap();
     // The scan made the dossier digitised: a new version.
-    let d = app.state.db.dossier(id).await.unwrap().unwrap();
-    let file_id = app.state.db.attachments(id).await.unwrap()[0].id;
+    let d = app.state.db.dossiers().dossier(id).await.unwrap().unwrap();
+    let file_id = app.state.db.files().attachments(id).await.unwrap()[0].id;
 
     let (_, citizen) = citizen_cookie(&app, "0911000111").await;
     let finance = staff_session(&app, "u.cvtc").await;
@@ -207,7 +210,14 @@ async fn no_route_shows_or_accepts_what_is_not_yours() {
         );
     }
     assert_eq!(
-        app.state.db.dossier(id).await.unwrap().unwrap().version,
+        app.state
+            .db
+            .dossiers()
+            .dossier(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
         d.version
     );
 
@@ -277,6 +287,7 @@ async fn queues_per_role_show_what_waits_for_each() {
     let justice = app
         .state
         .db
+        .agencies()
         .agency_by_code(JUSTICE)
         .await
         .unwrap()

@@ -17,9 +17,17 @@ async fn app_behind_proxy() -> TestApp {
     })
     .await;
     for name in ["u.tn", "u.qt", "u.cv"] {
-        let s = app.state.db.staff_by_username(name).await.unwrap().unwrap();
+        let s = app
+            .state
+            .db
+            .people()
+            .staff_by_username(name)
+            .await
+            .unwrap()
+            .unwrap();
         app.state
             .db
+            .people()
             .set_password(s.id, PASSWORD, "test", None)
             .await
             .unwrap();
@@ -350,7 +358,7 @@ async fn administrators_manage_api_tokens_and_a_new_password_ends_other_sessions
     assert_eq!(status, StatusCode::OK);
     let again = get_page(&app, "/can-bo/quan-tri/ma-api", Some(&admin)).await;
     assert!(!again.body.contains(&secret), "shown only once");
-    let tokens = app.state.db.api_tokens(None).await.unwrap();
+    let tokens = app.state.db.people().api_tokens(None).await.unwrap();
     let made = tokens.iter().find(|t| t.name == "Kết nối").unwrap();
     let reply = post_form(
         &app,
@@ -464,6 +472,7 @@ async fn administrators_create_reset_disable_and_revoke_accounts() {
     assert!(
         app.state
             .db
+            .people()
             .staff_by_username("cv.moi")
             .await
             .unwrap()
@@ -474,6 +483,7 @@ async fn administrators_create_reset_disable_and_revoke_accounts() {
     assert!(
         app.state
             .db
+            .people()
             .staff_by_username("cv.moi")
             .await
             .unwrap()
@@ -490,6 +500,7 @@ async fn administrators_create_reset_disable_and_revoke_accounts() {
     let cv = app
         .state
         .db
+        .people()
         .staff_by_username("u.cv")
         .await
         .unwrap()
@@ -497,6 +508,7 @@ async fn administrators_create_reset_disable_and_revoke_accounts() {
     let fresh = app
         .state
         .db
+        .people()
         .create_api_token(cv.id, "Sau khi đặt lại", None, None, "test")
         .await
         .unwrap()
@@ -575,6 +587,7 @@ async fn administrators_create_reset_disable_and_revoke_accounts() {
     let tn = app
         .state
         .db
+        .people()
         .staff_by_username("u.tn")
         .await
         .unwrap()
@@ -582,6 +595,7 @@ async fn administrators_create_reset_disable_and_revoke_accounts() {
     let tn_token = app
         .state
         .db
+        .people()
         .create_api_token(tn.id, "Sau khi mở lại", None, None, "test")
         .await
         .unwrap()
@@ -602,9 +616,11 @@ async fn administrators_create_reset_disable_and_revoke_accounts() {
     let cv_token = app
         .state
         .db
+        .people()
         .create_api_token(
             app.state
                 .db
+                .people()
                 .staff_by_username("u.cv")
                 .await
                 .unwrap()
@@ -653,6 +669,7 @@ async fn the_counter_sees_what_it_received_wherever_it_waits() {
     let held_by = app
         .state
         .db
+        .dossiers()
         .dossier(d["id"].as_i64().unwrap())
         .await
         .unwrap()

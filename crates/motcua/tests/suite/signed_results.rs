@@ -75,6 +75,7 @@ async fn sign(app: &TestApp, cookie: &str, id: i64, file: i64) -> Reply {
     let session = app
         .state
         .db
+        .people()
         .session(token, app.state.now().timestamp())
         .await;
     let csrf = session.unwrap().unwrap().csrf;
@@ -105,10 +106,15 @@ async fn leaders_sign_and_anyone_verifies_without_login() {
     )
     .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    let file = db.attachments(id).await.unwrap()[0].id;
+    let file = db.files().attachments(id).await.unwrap()[0].id;
 
     // The approving agency (the province) has a demo key.
-    let province = db.agency_by_code(PROVINCE).await.unwrap().unwrap();
+    let province = db
+        .agencies()
+        .agency_by_code(PROVINCE)
+        .await
+        .unwrap()
+        .unwrap();
     let now = app.state.now();
     motcua_web::signing::create_demo_key(db, &province, "test", now, now)
         .await
@@ -128,7 +134,7 @@ async fn leaders_sign_and_anyone_verifies_without_login() {
         };
         assert_eq!(reply.status, expected, "{who}");
     }
-    assert!(db.signed_results_of(id).await.unwrap().is_empty());
+    assert!(db.files().signed_results_of(id).await.unwrap().is_empty());
 
     // The leader of the approving agency signs.
     let leader = staff_session(&app, "u.ct").await;
@@ -137,7 +143,7 @@ async fn leaders_sign_and_anyone_verifies_without_login() {
     let reply = sign(&app, &leader, id, file).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     assert_eq!(reply.location, format!("/can-bo/ho-so/{id}"));
-    let signed = db.signed_results_of(id).await.unwrap();
+    let signed = db.files().signed_results_of(id).await.unwrap();
     assert_eq!(signed.len(), 1);
     let public = signed[0].id.clone();
     // Once only.
@@ -148,7 +154,7 @@ async fn leaders_sign_and_anyone_verifies_without_login() {
     assert!(page.body.contains(&format!("/xac-thuc/{public}")));
 
     // The public page, without any cookie.
-    let code = db.dossier(id).await.unwrap().unwrap().code;
+    let code = db.dossiers().dossier(id).await.unwrap().unwrap().code;
     let page = get_page(&app, &format!("/xac-thuc/{public}"), None).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("bản gốc đã ký số và không bị thay đổi"));
@@ -266,7 +272,7 @@ async fn signing_waits_for_approval_and_a_key() {
         Some(("files", RESULT_PDF)),
     )
     .await;
-    let file = db.attachments(id).await.unwrap()[0].id;
+    let file = db.files().attachments(id).await.unwrap()[0].id;
     // Before approval even the province's leader may not sign.
     let leader = staff_session(&app, "u.ct").await;
     let reply = sign(&app, &leader, id, file).await;
@@ -283,7 +289,7 @@ async fn signing_waits_for_approval_and_a_key() {
         Some(("files", RESULT_PDF)),
     )
     .await;
-    let file2 = db.attachments(id2).await.unwrap()[0].id;
+    let file2 = db.files().attachments(id2).await.unwrap()[0].id;
     let page = get_page(&app, &format!("/can-bo/ho-so/{id2}"), Some(&leader)).await;
     assert!(
         page.body.contains("motcua signing-key"),
@@ -296,10 +302,15 @@ async fn signing_waits_for_approval_and_a_key() {
         "{}",
         reply.body
     );
-    assert!(db.signed_results_of(id2).await.unwrap().is_empty());
+    assert!(db.files().signed_results_of(id2).await.unwrap().is_empty());
 
     // A certificate no longer in force does not sign either; a current one does.
-    let province = db.agency_by_code(PROVINCE).await.unwrap().unwrap();
+    let province = db
+        .agencies()
+        .agency_by_code(PROVINCE)
+        .await
+        .unwrap()
+        .unwrap();
     let now = app.state.now();
     let six_years_ago = now - chrono::Duration::days(6 * 366);
     motcua_web::signing::create_demo_key(db, &province, "test", six_years_ago, now)
@@ -313,7 +324,7 @@ async fn signing_waits_for_approval_and_a_key() {
         .unwrap();
     let reply = sign(&app, &leader, id2, file2).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    assert_eq!(db.signed_results_of(id2).await.unwrap().len(), 1);
+    assert_eq!(db.files().signed_results_of(id2).await.unwrap().len(), 1);
 }
 
 /// An online filing of the lawyer's certificate by a new citizen account: (cookie, id).
@@ -409,7 +420,7 @@ async fn the_owner_downloads_the_signed_result_and_its_signature() {
     let d = app.act("tok-ct", &d, json!({"action": "approve"})).await;
     assert_eq!(d["status"], "result_ready");
 
-    let record = db.dossier(id).await.unwrap().unwrap();
+    let record = db.dossiers().dossier(id).await.unwrap().unwrap();
     let stored = app
         .state
         .files
@@ -425,17 +436,24 @@ async fn the_owner_downloads_the_signed_result_and_its_signature() {
         .await
         .unwrap();
     let now = app.state.now();
-    db.attach_files(id, &record.code, vec![stored], "staff:1".into(), now)
+    db.files()
+        .attach_files(id, &record.code, vec![stored], "staff:1".into(), now)
         .await
         .unwrap();
     let file = db
+        .files()
         .attachments(id)
         .await
         .unwrap()
         .into_iter()
         .find(|f| f.purpose == motcua_db::Purpose::Result)
         .unwrap();
-    let province = db.agency_by_code(PROVINCE).await.unwrap().unwrap();
+    let province = db
+        .agencies()
+        .agency_by_code(PROVINCE)
+        .await
+        .unwrap()
+        .unwrap();
     motcua_web::signing::create_demo_key(db, &province, "test", now, now)
         .await
         .unwrap();

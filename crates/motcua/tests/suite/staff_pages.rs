@@ -22,9 +22,17 @@ async fn send(
 async fn with_passwords() -> TestApp {
     let app = TestApp::new().await;
     for name in ["u.tn", "u.cv", "u.cvtc", "u.qt"] {
-        let s = app.state.db.staff_by_username(name).await.unwrap().unwrap();
+        let s = app
+            .state
+            .db
+            .people()
+            .staff_by_username(name)
+            .await
+            .unwrap()
+            .unwrap();
         app.state
             .db
+            .people()
             .set_password(s.id, PASSWORD, "test", None)
             .await
             .unwrap();
@@ -218,9 +226,24 @@ async fn queue_dossier_page_actions_and_csrf() {
 
     // The specialist consults the Department of Finance, whose specialist then sees the
     // dossier and answers.
-    let finance = app.state.db.agency_by_code(FINANCE).await.unwrap().unwrap();
+    let finance = app
+        .state
+        .db
+        .agencies()
+        .agency_by_code(FINANCE)
+        .await
+        .unwrap()
+        .unwrap();
     let token = csrf_of(&html);
-    let version = app.state.db.dossier(id).await.unwrap().unwrap().version;
+    let version = app
+        .state
+        .db
+        .dossiers()
+        .dossier(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .version;
     let form = format!(
         "csrf={token}&version={version}&action=consult&agency_id={}&question=Xin+%C3%BD+ki%E1%BA%BFn&hours=16",
         finance.id
@@ -328,7 +351,10 @@ async fn counter_intake_screen_to_printed_receipt() {
     assert!(html.contains("12 chữ số"), "{html}");
     assert!(html.contains("còn thiếu thành phần bắt buộc"));
     assert!(html.contains("value=\"Trần Văn Bình\""));
-    assert_eq!(app.state.db.count_dossiers(None).await.unwrap(), 0);
+    assert_eq!(
+        app.state.db.dossiers().count_dossiers(None).await.unwrap(),
+        0
+    );
 
     let good = format!(
         "csrf={csrf}&procedure=1.000828&case=chung&kind=person&name=Tr%E1%BA%A7n+V%C4%83n+B%C3%ACnh&id_number=038090001234&phone=0912345678&n_sms=on&c_tp-01=on&c_tp-02=on&f_tp-02=copy&c_tp-03=on&c_tp-04=on&return_method=in_person"
@@ -607,7 +633,14 @@ async fn administrators_manage_agencies_staff_and_procedure_versions() {
     assert_eq!(status, StatusCode::SEE_OTHER, "the new officer can sign in");
 
     // Publishing a catalogue: a broken file names its line and publishes nothing.
-    let stored = app.state.db.procedure("1.000828").await.unwrap().unwrap();
+    let stored = app
+        .state
+        .db
+        .catalogue()
+        .procedure("1.000828")
+        .await
+        .unwrap()
+        .unwrap();
     let mut edited = stored.procedure.clone();
     edited.name = format!("{} (sửa đổi)", edited.name);
     let file = motcua_domain::catalogue::export_catalogue(&[edited]).unwrap();
@@ -627,6 +660,7 @@ async fn administrators_manage_agencies_staff_and_procedure_versions() {
     assert_eq!(
         app.state
             .db
+            .catalogue()
             .procedure("1.000828")
             .await
             .unwrap()
@@ -644,6 +678,7 @@ async fn administrators_manage_agencies_staff_and_procedure_versions() {
     assert_eq!(
         app.state
             .db
+            .catalogue()
             .procedure("1.000828")
             .await
             .unwrap()
@@ -706,6 +741,7 @@ async fn my_dossiers_are_those_assigned_to_me() {
     let cv = app
         .state
         .db
+        .people()
         .staff_by_username("u.cv")
         .await
         .unwrap()

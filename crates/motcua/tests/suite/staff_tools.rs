@@ -35,13 +35,19 @@ async fn tab(app: &TestApp, session: &str, marker: &str) -> Reply {
 /// which has not resolved it: overdue now.
 async fn forwarded_a_month_ago(app: &TestApp) -> motcua_db::DossierRecord {
     let db = &app.state.db;
-    let counter = db.staff_by_username("u.tn").await.unwrap().unwrap();
+    let counter = db
+        .people()
+        .staff_by_username("u.tn")
+        .await
+        .unwrap()
+        .unwrap();
     let mut body = lawyer_intake();
     body.as_object_mut().unwrap().remove("receiving_agency");
     let intake: Intake = serde_json::from_value(body).unwrap();
     let then = app.state.now() - chrono::Duration::days(30);
     let calendar = app.state.calendar();
     let d = db
+        .dossiers()
         .intake(
             intake,
             CENTRE,
@@ -54,18 +60,19 @@ async fn forwarded_a_month_ago(app: &TestApp) -> motcua_db::DossierRecord {
         )
         .await
         .unwrap();
-    db.transition(
-        &motcua_db::TransitionRequest {
-            dossier_id: d.id,
-            expected_version: d.version,
-            action: Action::Forward { note: None },
-        },
-        motcua_db::ActorRef::Staff(counter.id),
-        &calendar,
-        then + chrono::Duration::minutes(30),
-    )
-    .await
-    .unwrap()
+    db.dossiers()
+        .transition(
+            &motcua_db::TransitionRequest {
+                dossier_id: d.id,
+                expected_version: d.version,
+                action: Action::Forward { note: None },
+            },
+            motcua_db::ActorRef::Staff(counter.id),
+            &calendar,
+            then + chrono::Duration::minutes(30),
+        )
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -158,6 +165,7 @@ async fn the_counter_sees_what_is_overdue_elsewhere() {
     let board = app
         .state
         .db
+        .dossiers()
         .public_board(app.state.now(), 100)
         .await
         .unwrap();
@@ -174,23 +182,29 @@ async fn the_counter_is_told_of_a_proposed_apology() {
     let app = TestApp::new().await;
     let d = forwarded_a_month_ago(&app).await;
     let db = &app.state.db;
-    let specialist = db.staff_by_username("u.cv").await.unwrap().unwrap();
+    let specialist = db
+        .people()
+        .staff_by_username("u.cv")
+        .await
+        .unwrap()
+        .unwrap();
     let now = app.state.now();
-    db.transition(
-        &motcua_db::TransitionRequest {
-            dossier_id: d.id,
-            expected_version: d.version,
-            action: Action::ProposeApology {
-                reason: "Chờ kết quả xác minh của cơ quan công an".into(),
-                new_due: now + chrono::Duration::days(10),
+    db.dossiers()
+        .transition(
+            &motcua_db::TransitionRequest {
+                dossier_id: d.id,
+                expected_version: d.version,
+                action: Action::ProposeApology {
+                    reason: "Chờ kết quả xác minh của cơ quan công an".into(),
+                    new_due: now + chrono::Duration::days(10),
+                },
             },
-        },
-        motcua_db::ActorRef::Staff(specialist.id),
-        &app.state.calendar(),
-        now,
-    )
-    .await
-    .unwrap();
+            motcua_db::ActorRef::Staff(specialist.id),
+            &app.state.calendar(),
+            now,
+        )
+        .await
+        .unwrap();
     let other = forwarded_a_month_ago(&app).await;
     let session = staff_session(&app, "u.tn").await;
     let page = tab(&app, &session, "xin-loi=1").await;
@@ -198,7 +212,8 @@ async fn the_counter_is_told_of_a_proposed_apology() {
     assert!(page.body.contains(&d.code), "{}", page.body);
     assert!(!page.body.contains(&other.code), "{}", page.body);
     let calendar = app.state.calendar();
-    db.raise_alerts(app.state.now(), &calendar, calendar.day_seconds())
+    db.alerts()
+        .raise_alerts(app.state.now(), &calendar, calendar.day_seconds())
         .await
         .unwrap();
     let alerts = get_page(&app, "/can-bo/canh-bao", Some(&session)).await;
@@ -223,7 +238,13 @@ async fn administrators_edit_a_procedures_common_fields_in_a_form() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Thông tin chung của thủ tục"));
     let csrf = csrf_of(&page.body);
-    let before = app.state.db.procedure_versions("1.000828").await.unwrap();
+    let before = app
+        .state
+        .db
+        .catalogue()
+        .procedure_versions("1.000828")
+        .await
+        .unwrap();
     let form = |name: &str, channels: &str| {
         format!(
             "csrf={csrf}&name={}&online_level=full{channels}&results={}&decision=&description=",
@@ -247,7 +268,13 @@ async fn administrators_edit_a_procedures_common_fields_in_a_form() {
         "{}",
         reply.body
     );
-    let after = app.state.db.procedure_versions("1.000828").await.unwrap();
+    let after = app
+        .state
+        .db
+        .catalogue()
+        .procedure_versions("1.000828")
+        .await
+        .unwrap();
     assert_eq!(after.len(), before.len() + 1);
     let latest = &after.last().unwrap().procedure;
     assert_eq!(latest.name, "Cấp Giấy chứng nhận hành nghề luật sư (sửa)");
@@ -266,6 +293,7 @@ async fn administrators_edit_a_procedures_common_fields_in_a_form() {
     assert_eq!(
         app.state
             .db
+            .catalogue()
             .procedure_versions("1.000828")
             .await
             .unwrap()
@@ -296,6 +324,7 @@ async fn a_late_step_rings_the_leaders_bell() {
     let raised = app
         .state
         .db
+        .alerts()
         .raise_alerts(app.state.now(), &calendar, calendar.day_seconds())
         .await
         .unwrap();
@@ -339,6 +368,7 @@ async fn alerts_offer_next_actions_channels_and_the_morning_list() {
     let calendar = app.state.calendar();
     app.state
         .db
+        .alerts()
         .raise_alerts(app.state.now(), &calendar, calendar.day_seconds())
         .await
         .unwrap();
@@ -401,11 +431,20 @@ async fn alerts_offer_next_actions_channels_and_the_morning_list() {
     let me = app
         .state
         .db
+        .people()
         .staff_by_username("u.tp")
         .await
         .unwrap()
         .unwrap();
-    assert!(app.state.db.alert_channels(me.id).await.unwrap().is_empty());
+    assert!(
+        app.state
+            .db
+            .alerts()
+            .alert_channels(me.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // A bad phone is named too.
     let reply = post_form(
         &app,
@@ -438,13 +477,19 @@ async fn alerts_offer_next_actions_channels_and_the_morning_list() {
         page.body
     );
     assert_eq!(
-        app.state.db.alert_channels(me.id).await.unwrap(),
+        app.state.db.alerts().alert_channels(me.id).await.unwrap(),
         vec![motcua_domain::dossier::NotifyChannel::Email]
     );
 
     // The morning list of a working Monday, shown to the leader.
     let monday = chrono::DateTime::parse_from_rfc3339("2026-11-30T07:30:00+07:00").unwrap();
-    let made = app.state.db.send_digests(monday, &calendar).await.unwrap();
+    let made = app
+        .state
+        .db
+        .alerts()
+        .send_digests(monday, &calendar)
+        .await
+        .unwrap();
     assert!(made >= 1, "{made}");
     let page = get_page(&app, "/can-bo/canh-bao", Some(&leader)).await;
     assert!(

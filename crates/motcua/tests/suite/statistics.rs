@@ -14,12 +14,14 @@ async fn sign_in(app: &TestApp, username: &str) -> String {
     let s = app
         .state
         .db
+        .people()
         .staff_by_username(username)
         .await
         .unwrap()
         .unwrap();
     app.state
         .db
+        .people()
         .set_password(s.id, PASSWORD, "test", None)
         .await
         .unwrap();
@@ -83,7 +85,14 @@ async fn api_pages_and_excel_show_the_same_numbers() {
     assert_eq!(full["by_field"], lean["by_field"]);
     assert_eq!(full["by_month"], lean["by_month"]);
     // Finance sees its own sub-tree (nothing), and may not look at Justice.
-    let justice = app.state.db.agency_by_code(JUSTICE).await.unwrap().unwrap();
+    let justice = app
+        .state
+        .db
+        .agencies()
+        .agency_by_code(JUSTICE)
+        .await
+        .unwrap()
+        .unwrap();
     let (status, r) = app
         .get(&format!("/api/v1/statistics?{q}"), Some("tok-cvtc"))
         .await;

@@ -27,6 +27,7 @@ async fn take_a_number_call_it_and_see_it_on_the_display() {
     let centre = app
         .state
         .db
+        .agencies()
         .agency_by_code(CENTRE)
         .await
         .unwrap()
@@ -39,7 +40,7 @@ async fn take_a_number_call_it_and_see_it_on_the_display() {
         html.contains("Trung tâm Phục vụ hành chính công tỉnh"),
         "{html}"
     );
-    let fields = app.state.db.fields().await.unwrap();
+    let fields = app.state.db.tickets().fields().await.unwrap();
     let (field, name) = fields.first().unwrap().clone();
     assert!(html.contains(&name));
     let (status, _, to) = call(
@@ -198,12 +199,13 @@ async fn the_kiosk_and_the_hall_screens_show_no_way_out() {
     let centre = app
         .state
         .db
+        .agencies()
         .agency_by_code(CENTRE)
         .await
         .unwrap()
         .unwrap()
         .id;
-    let field = app.state.db.fields().await.unwrap()[0].0.clone();
+    let field = app.state.db.tickets().fields().await.unwrap()[0].0.clone();
     let (_, _, to) = call(
         &app,
         Method::POST,

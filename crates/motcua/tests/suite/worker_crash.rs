@@ -128,7 +128,7 @@ async fn a_killed_worker_loses_nothing_and_sends_nothing_twice() {
     }
 
     let db = motcua_db::Db::connect(&app.url).await.unwrap();
-    let counts = db.outbox_counts().await.unwrap();
+    let counts = db.outbox().outbox_counts().await.unwrap();
     assert_eq!(counts, [("sent".to_string(), 5)]);
     db.close().await;
 }
@@ -172,9 +172,12 @@ async fn serve_delivers_and_stops_on_sigterm() {
     };
     assert!(exit.success(), "{exit:?}");
     let db = motcua_db::Db::connect(&app.url).await.unwrap();
-    assert_eq!(db.outbox_counts().await.unwrap(), [("sent".to_string(), 1)]);
     assert_eq!(
-        db.message_templates().await.unwrap().len(),
+        db.outbox().outbox_counts().await.unwrap(),
+        [("sent".to_string(), 1)]
+    );
+    assert_eq!(
+        db.outbox().message_templates().await.unwrap().len(),
         motcua_notify::defaults::defaults().len(),
         "defaults stored on start: the citizens' and the officers' messages"
     );

@@ -119,7 +119,7 @@ pub async fn province(db: &Db) -> Province {
             Some(PROVINCE),
         ),
     ] {
-        db.create_agency(&a, "test").await.unwrap();
+        db.agencies().create_agency(&a, "test").await.unwrap();
     }
     let mut ids = Vec::new();
     for (username, agency_code, role) in [
@@ -130,6 +130,7 @@ pub async fn province(db: &Db) -> Province {
         ("tc.chuyenvien", FINANCE, Role::Specialist),
     ] {
         let s = db
+            .people()
             .create_staff(
                 &NewStaff {
                     username: username.into(),
@@ -141,16 +142,20 @@ pub async fn province(db: &Db) -> Province {
             )
             .await
             .unwrap();
-        db.grant(s.id, agency_code, role, "test").await.unwrap();
+        db.people()
+            .grant(s.id, agency_code, role, "test")
+            .await
+            .unwrap();
         ids.push(s.id);
     }
-    db.publish_procedures(
-        &[procedure("Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam")],
-        "test",
-        None,
-    )
-    .await
-    .unwrap();
+    db.catalogue()
+        .publish_procedures(
+            &[procedure("Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam")],
+            "test",
+            None,
+        )
+        .await
+        .unwrap();
     Province {
         counter: ids[0],
         specialist: ids[1],
@@ -348,7 +353,8 @@ pub async fn receive(db: &Db, p: &Province, when: &str) -> motcua_db::DossierRec
         id: p.counter,
         roles: vec![Role::CounterOfficer],
     };
-    db.intake(intake("Lê Thị Hoa"), CENTRE, &actor, &CALENDAR, at(when))
+    db.dossiers()
+        .intake(intake("Lê Thị Hoa"), CENTRE, &actor, &CALENDAR, at(when))
         .await
         .unwrap()
 }
@@ -372,15 +378,16 @@ pub async fn act_result(
     action: motcua_domain::dossier::Action,
     when: &str,
 ) -> Result<motcua_db::DossierRecord, motcua_db::DbError> {
-    db.transition(
-        &motcua_db::TransitionRequest {
-            dossier_id: d.id,
-            expected_version: d.version,
-            action,
-        },
-        motcua_db::ActorRef::Staff(who),
-        &CALENDAR,
-        at(when),
-    )
-    .await
+    db.dossiers()
+        .transition(
+            &motcua_db::TransitionRequest {
+                dossier_id: d.id,
+                expected_version: d.version,
+                action,
+            },
+            motcua_db::ActorRef::Staff(who),
+            &CALENDAR,
+            at(when),
+        )
+        .await
 }

@@ -160,6 +160,7 @@ pub async fn sign_in(
     let now = app.now().timestamp();
     let error = match app
         .db
+        .people()
         .citizen_login(&c.identifier, &c.password, now)
         .await?
     {
@@ -167,7 +168,11 @@ pub async fn sign_in(
             if let Some(a) = addr {
                 throttle.succeeded(a);
             }
-            let token = app.db.create_citizen_session(citizen.id, now).await?;
+            let token = app
+                .db
+                .people()
+                .create_citizen_session(citizen.id, now)
+                .await?;
             return Ok((
                 [(header::SET_COOKIE, session_cookie(&token))],
                 Redirect::to(&next),
@@ -241,9 +246,13 @@ pub async fn register(
             id_number: Some(typed.id_number.clone()),
             password: typed.password.clone(),
         };
-        match app.db.register_citizen(new, now).await {
+        match app.db.people().register_citizen(new, now).await {
             Ok(citizen) => {
-                let token = app.db.create_citizen_session(citizen.id, now).await?;
+                let token = app
+                    .db
+                    .people()
+                    .create_citizen_session(citizen.id, now)
+                    .await?;
                 return Ok((
                     [(header::SET_COOKIE, session_cookie(&token))],
                     Redirect::to(&typed.next),
@@ -272,6 +281,7 @@ pub async fn sign_out(
 ) -> Result<Response, PageError> {
     who.check_csrf(&f.csrf)?;
     app.db
+        .people()
         .end_citizen_session(&who.token, app.now().timestamp())
         .await?;
     let cookie = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");

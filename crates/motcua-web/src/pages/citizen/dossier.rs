@@ -24,7 +24,7 @@ use crate::pages::{Frame, PageError, render, vn_datetime};
 
 /// The dossier `id` if this citizen's account filed it.
 pub async fn owned(app: &AppState, who: &CitizenIn, id: i64) -> Result<DossierRecord, PageError> {
-    match app.db.dossier(id).await? {
+    match app.db.dossiers().dossier(id).await? {
         Some(d) if d.citizen_id == Some(who.session.citizen.id) => Ok(d),
         _ => Err(PageError::NotFound),
     }
@@ -58,11 +58,16 @@ pub async fn mine(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let frame = Frame::new(&headers, &uri);
-    let dossiers = app.db.citizen_dossiers(who.session.citizen.id, 200).await?;
+    let dossiers = app
+        .db
+        .dossiers()
+        .citizen_dossiers(who.session.citizen.id, 200)
+        .await?;
     let mut rows = Vec::with_capacity(dossiers.len());
     for d in dossiers {
         let procedure = app
             .db
+            .catalogue()
             .procedure_version(d.procedure_version_id)
             .await?
             .map(|p| p.procedure.name.clone())
@@ -170,7 +175,11 @@ async fn page(
     flags: Flags,
     errors: Vec<FieldError>,
 ) -> Result<Response, PageError> {
-    let version = app.db.procedure_version(d.procedure_version_id).await?;
+    let version = app
+        .db
+        .catalogue()
+        .procedure_version(d.procedure_version_id)
+        .await?;
     let procedure = version
         .as_ref()
         .map(|p| p.procedure.name.clone())
@@ -188,6 +197,7 @@ async fn page(
     let (_, steps) = crate::progress::progress(&app.db, &public).await?;
     let history = app
         .db
+        .dossiers()
         .history(d.id)
         .await?
         .into_iter()
@@ -206,6 +216,7 @@ async fn page(
     let signed = crate::pages::staff::sign::signed_lines(app, &d).await?;
     let files = app
         .db
+        .files()
         .attachments(d.id)
         .await?
         .into_iter()
@@ -221,6 +232,7 @@ async fn page(
         .collect();
     let messages = app
         .db
+        .outbox()
         .outbox_of(d.id)
         .await?
         .into_iter()
@@ -248,7 +260,7 @@ async fn page(
         .as_ref()
         .filter(|a| a.approved_at.is_some())
         .map(|a| (a.reason.clone(), vn_datetime(a.new_due)));
-    let stored_rating = app.db.rating(d.id).await?;
+    let stored_rating = app.db.ratings().rating(d.id).await?;
     let rated = stored_rating
         .as_ref()
         .map(|r| r.rating.overall.label_vi().to_string());
@@ -366,6 +378,7 @@ pub async fn supplement(
         };
         match app
             .db
+            .dossiers()
             .transition_with(
                 &request,
                 ActorRef::Citizen { owner: true },
@@ -421,6 +434,7 @@ pub async fn withdraw(
     };
     match app
         .db
+        .dossiers()
         .transition(
             &request,
             ActorRef::Citizen { owner: true },
@@ -457,7 +471,7 @@ pub async fn download(
         return Err(PageError::NotFound);
     };
     let d = owned(&app, &who, id).await?;
-    let Some(f) = app.db.attachment(d.id, file).await? else {
+    let Some(f) = app.db.files().attachment(d.id, file).await? else {
         return Err(PageError::NotFound);
     };
     if f.purpose == Purpose::Scan {

@@ -78,7 +78,12 @@ struct FilingPage {
 }
 
 async fn online_procedure(app: &AppState, code: &str) -> Result<Procedure, PageError> {
-    let stored = app.db.procedure(code).await?.ok_or(PageError::NotFound)?;
+    let stored = app
+        .db
+        .catalogue()
+        .procedure(code)
+        .await?
+        .ok_or(PageError::NotFound)?;
     if !stored.procedure.offers(Channel::Online) {
         return Err(PageError::NotFound);
     }
@@ -153,7 +158,7 @@ async fn receiving_agencies(
     app: &AppState,
     procedure: &Procedure,
 ) -> Result<Vec<motcua_db::Agency>, PageError> {
-    let counters = app.db.counter_agencies().await?;
+    let counters = app.db.agencies().counter_agencies().await?;
     let own: Vec<_> = counters
         .iter()
         .filter(|a| procedure.agencies.iter().any(|c| c.as_str() == a.code))
@@ -359,6 +364,7 @@ pub async fn submit(
     };
     match app
         .db
+        .dossiers()
         .intake_with(
             intake,
             &typed.agency,

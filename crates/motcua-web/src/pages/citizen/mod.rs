@@ -63,7 +63,12 @@ async fn current(app: &AppState, parts: &Parts) -> Result<Option<CitizenIn>, Res
     let Some(token) = crate::cookie::get(&parts.headers, COOKIE) else {
         return Ok(None);
     };
-    match app.db.citizen_session(&token, app.now().timestamp()).await {
+    match app
+        .db
+        .people()
+        .citizen_session(&token, app.now().timestamp())
+        .await
+    {
         Ok(Some(session)) => Ok(Some(CitizenIn { session, token })),
         Ok(None) => Ok(None),
         Err(e) => Err(crate::pages::PageError::from(e).into_response()),

@@ -82,7 +82,7 @@ async fn record(
         Ok(r) => r,
         Err(errors) => return Ok(Err(errors)),
     };
-    match app.db.rate(d, &rating, via, app.now()).await {
+    match app.db.ratings().rate(d, &rating, via, app.now()).await {
         Ok(()) => Ok(Ok(())),
         Err(DbError::Invalid(errors)) => Ok(Err(errors)),
         Err(e) => Err(e.into()),
@@ -146,7 +146,7 @@ pub async fn by_code(
         )
             .into_response());
     }
-    let Some(d) = app.db.lookup(&code, &secret).await? else {
+    let Some(d) = app.db.dossiers().lookup(&code, &secret).await? else {
         return Err(PageError::NotFound);
     };
     if let Some(a) = addr {

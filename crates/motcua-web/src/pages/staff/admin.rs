@@ -17,7 +17,7 @@ use crate::i18n::Tr;
 use crate::pages::{Frame, PageError, render};
 
 pub async fn require_admin(app: &AppState, who: &SignedIn) -> Result<(), PageError> {
-    let grants = app.db.grants(who.session.staff.id).await?;
+    let grants = app.db.people().grants(who.session.staff.id).await?;
     if grants.iter().any(|g| g.role == Role::Administrator) {
         Ok(())
     } else {
@@ -98,7 +98,7 @@ async fn page(
     errors: Vec<String>,
     catalogue: String,
 ) -> Result<Response, PageError> {
-    let mut agencies = app.db.agencies().await?;
+    let mut agencies = app.db.agencies().all().await?;
     // A tree needs each sub-tree right after its root: paths in byte order, whatever the
     // database's collation says.
     agencies.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
@@ -108,8 +108,8 @@ async fn page(
         .collect();
     let (before, tree_end) = nesting(&depths);
     let mut staff = Vec::new();
-    for s in app.db.all_staff().await? {
-        let grants = app.db.grants(s.id).await?;
+    for s in app.db.people().all_staff().await? {
+        let grants = app.db.people().grants(s.id).await?;
         staff.push(StaffRow {
             grants: grants
                 .into_iter()
@@ -123,6 +123,7 @@ async fn page(
     }
     let procedures = app
         .db
+        .catalogue()
         .procedures(None, None, None)
         .await?
         .into_iter()
@@ -254,7 +255,7 @@ pub async fn change(
                 phone: None,
                 address: None,
             };
-            match app.db.create_agency(&new, &actor).await {
+            match app.db.agencies().create_agency(&new, &actor).await {
                 Ok(a) => Ok(format!("Đã thêm cơ quan {}", a.name)),
                 Err(e) => Err(messages(e)?),
             }
@@ -268,6 +269,7 @@ pub async fn change(
             };
             match app
                 .db
+                .people()
                 .create_staff_with_password(&new, &c.password, &actor)
                 .await
             {
@@ -275,8 +277,13 @@ pub async fn change(
                 Err(e) => Err(messages(e)?),
             }
         }
-        "reset" => match app.db.staff_by_username(&c.username).await? {
-            Some(s) => match app.db.reset_password(s.id, &c.password, &actor).await {
+        "reset" => match app.db.people().staff_by_username(&c.username).await? {
+            Some(s) => match app
+                .db
+                .people()
+                .reset_password(s.id, &c.password, &actor)
+                .await
+            {
                 Ok(()) => Ok(format!(
                     "Đã đặt lại mật khẩu cho {}; các phiên đăng nhập và mã API của tài khoản đã bị hủy, lần đăng nhập tới phải đổi mật khẩu",
                     s.full_name
@@ -288,11 +295,12 @@ pub async fn change(
                 c.username.trim()
             )]),
         },
-        "disable" | "enable" => match app.db.staff_by_username(&c.username).await? {
+        "disable" | "enable" => match app.db.people().staff_by_username(&c.username).await? {
             Some(s) => {
                 let active = c.what == "enable";
                 match app
                     .db
+                    .people()
                     .set_staff_active(s.id, active, who.session.staff.id)
                     .await
                 {
@@ -310,12 +318,13 @@ pub async fn change(
             )]),
         },
         "revoke" => match (
-            app.db.staff_by_username(&c.username).await?,
+            app.db.people().staff_by_username(&c.username).await?,
             Role::parse(&c.role),
         ) {
             (Some(s), Some(role)) => {
                 match app
                     .db
+                    .people()
                     .revoke(s.id, c.agency.trim(), role, who.session.staff.id)
                     .await
                 {
@@ -331,11 +340,16 @@ pub async fn change(
             _ => Err(vec!["không có cán bộ hoặc vai trò này".into()]),
         },
         "grant" => match (
-            app.db.staff_by_username(&c.username).await?,
+            app.db.people().staff_by_username(&c.username).await?,
             Role::parse(&c.role),
         ) {
             (Some(s), Some(role)) => {
-                match app.db.grant(s.id, c.agency.trim(), role, &actor).await {
+                match app
+                    .db
+                    .people()
+                    .grant(s.id, c.agency.trim(), role, &actor)
+                    .await
+                {
                     Ok(()) => Ok(format!(
                         "Đã giao vai trò {} cho {}",
                         role.label_vi(),
@@ -354,6 +368,7 @@ pub async fn change(
             }
             Ok(procedures) => match app
                 .db
+                .catalogue()
                 .publish_procedures(&procedures, &actor, Some(who.session.staff.id))
                 .await
             {

@@ -84,7 +84,7 @@ async fn next_actions(
     dossier_id: i64,
     kind: motcua_domain::dossier::AlertKind,
 ) -> Result<Vec<Next>, PageError> {
-    let Some(d) = app.db.dossier(dossier_id).await? else {
+    let Some(d) = app.db.dossiers().dossier(dossier_id).await? else {
         return Ok(Vec::new());
     };
     let allowed = super::dossier::allowed_actions(app, staff_id, &d).await?;
@@ -124,7 +124,14 @@ pub async fn show(
     let frame = Frame::new(&headers, &uri);
     let me = who.session.staff.id;
     let mut lines = Vec::new();
-    for (i, a) in app.db.alerts_of(me, 200).await?.into_iter().enumerate() {
+    for (i, a) in app
+        .db
+        .alerts()
+        .alerts_of(me, 200)
+        .await?
+        .into_iter()
+        .enumerate()
+    {
         let next = if !a.read && i < WITH_ACTIONS {
             next_actions(&app, me, a.dossier_id, a.kind).await?
         } else {
@@ -139,30 +146,35 @@ pub async fn show(
             next,
         });
     }
-    let digest = app.db.latest_digest(me).await?.map(|d| DigestView {
-        day: d.day.format("%d/%m/%Y").to_string(),
-        made: vn_datetime(d.created_at),
-        parts: d
-            .sections
-            .into_iter()
-            .filter(|s| !s.items.is_empty())
-            .map(|s| DigestPart {
-                title: s.group.title_vi(),
-                lines: s
-                    .items
-                    .into_iter()
-                    .map(|i| DigestLine {
-                        dossier_id: i.dossier_id,
-                        code: i.code,
-                        procedure: i.procedure,
-                        due: i.due.map(vn_datetime).unwrap_or_default(),
-                    })
-                    .collect(),
-            })
-            .collect(),
-    });
-    let chosen = app.db.alert_channels(me).await?;
-    let staff = app.db.staff_member(me).await?;
+    let digest = app
+        .db
+        .alerts()
+        .latest_digest(me)
+        .await?
+        .map(|d| DigestView {
+            day: d.day.format("%d/%m/%Y").to_string(),
+            made: vn_datetime(d.created_at),
+            parts: d
+                .sections
+                .into_iter()
+                .filter(|s| !s.items.is_empty())
+                .map(|s| DigestPart {
+                    title: s.group.title_vi(),
+                    lines: s
+                        .items
+                        .into_iter()
+                        .map(|i| DigestLine {
+                            dossier_id: i.dossier_id,
+                            code: i.code,
+                            procedure: i.procedure,
+                            due: i.due.map(vn_datetime).unwrap_or_default(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        });
+    let chosen = app.db.alerts().alert_channels(me).await?;
+    let staff = app.db.people().staff_member(me).await?;
     let channels = STAFF_CHANNELS
         .into_iter()
         .map(|c| ChannelChoice {
@@ -210,7 +222,10 @@ pub async fn read(
     PageForm(form): PageForm<ReadForm>,
 ) -> Result<Response, PageError> {
     who.check_csrf(&form.csrf)?;
-    app.db.read_alerts(who.session.staff.id, app.now()).await?;
+    app.db
+        .alerts()
+        .read_alerts(who.session.staff.id, app.now())
+        .await?;
     Ok(Redirect::to("/can-bo/canh-bao").into_response())
 }
 
@@ -245,6 +260,7 @@ pub async fn channels(
     }
     match app
         .db
+        .alerts()
         .set_alert_delivery(
             who.session.staff.id,
             &form.phone,

@@ -144,7 +144,12 @@ fn parse_periods(text: &str) -> Result<Vec<Period>, String> {
 
 /// Rebuilds the calendar in force from the stored data.
 async fn reload(app: &AppState) -> Result<(), String> {
-    let config = app.db.calendar_config().await.map_err(|e| e.to_string())?;
+    let config = app
+        .db
+        .agencies()
+        .calendar_config()
+        .await
+        .map_err(|e| e.to_string())?;
     let calendar = WorkCalendar::new(config).map_err(|e| e.to_string())?;
     app.set_calendar(calendar);
     Ok(())
@@ -175,7 +180,7 @@ pub async fn change(
                     working: c.working == "yes",
                     name: motcua_domain::text::nfc(c.name.trim()),
                 };
-                match app.db.set_calendar_days(&[day], &actor).await {
+                match app.db.agencies().set_calendar_days(&[day], &actor).await {
                     Ok(()) => reload(&app).await,
                     Err(e) => Err(e.to_string()),
                 }
@@ -184,7 +189,7 @@ pub async fn change(
         "hours" => match (parse_periods(&c.hours), parse_periods(&c.saturday)) {
             (Ok(weekday), Ok(saturday)) => {
                 let hours = OfficeHours { weekday, saturday };
-                match app.db.set_office_hours(&hours, &actor).await {
+                match app.db.agencies().set_office_hours(&hours, &actor).await {
                     Ok(()) => reload(&app).await,
                     Err(e) => Err(e.to_string()),
                 }

@@ -68,10 +68,10 @@ struct CallsPage {
 
 /// The agencies where this officer staffs a counter.
 async fn counters(app: &AppState, who: &SignedIn) -> Result<Vec<(i64, String)>, PageError> {
-    let grants = app.db.grants(who.session.staff.id).await?;
+    let grants = app.db.people().grants(who.session.staff.id).await?;
     let mut out = Vec::new();
     for g in grants.iter().filter(|g| g.role == Role::CounterOfficer) {
-        if let Some(a) = app.db.agency(g.agency_id).await?
+        if let Some(a) = app.db.agencies().agency(g.agency_id).await?
             && !out.iter().any(|(id, _)| *id == a.id)
         {
             out.push((a.id, a.name));
@@ -109,6 +109,7 @@ pub async fn show(
     let chosen: Vec<String> = q.fields.iter().take(3).cloned().collect();
     let fields = app
         .db
+        .tickets()
         .fields()
         .await?
         .into_iter()
@@ -133,9 +134,13 @@ pub async fn show(
         agency,
         counter: q.quay.clone(),
         fields,
-        serving: app.db.serving(agency, who.session.staff.id, now).await?,
-        waiting: app.db.waiting_count(agency, &chosen, now).await?,
-        stats: app.db.ticket_stats(agency, day, day).await?,
+        serving: app
+            .db
+            .tickets()
+            .serving(agency, who.session.staff.id, now)
+            .await?,
+        waiting: app.db.tickets().waiting_count(agency, &chosen, now).await?,
+        stats: app.db.tickets().ticket_stats(agency, day, day).await?,
         note: q.note.clone(),
     }))
 }
@@ -180,6 +185,7 @@ pub async fn act(
             } else {
                 match app
                     .db
+                    .tickets()
                     .call_next(f.agency, &fields, counter, staff, now)
                     .await?
                 {
@@ -189,7 +195,12 @@ pub async fn act(
             }
         }
         action @ ("recall" | "served" | "absent") => {
-            match app.db.finish_ticket(f.agency, staff, action, now).await? {
+            match app
+                .db
+                .tickets()
+                .finish_ticket(f.agency, staff, action, now)
+                .await?
+            {
                 Some(t) => Some(match action {
                     "recall" => format!("Đã gọi lại số {}", t.label()),
                     "served" => format!("Đã phục vụ xong số {}", t.label()),

@@ -123,6 +123,7 @@ pub(crate) async fn allowed_actions(
     for (action, spec) in candidates(d) {
         let roles = app
             .db
+            .people()
             .roles_over(staff_id, action.authorizing_agency(&d.state))
             .await?;
         let actor = Actor::Staff {
@@ -170,7 +171,11 @@ async fn page_opening(
     open: String,
 ) -> Result<Response, PageError> {
     let t = frame.t;
-    let version = app.db.procedure_version(d.procedure_version_id).await?;
+    let version = app
+        .db
+        .catalogue()
+        .procedure_version(d.procedure_version_id)
+        .await?;
     let case = version
         .as_ref()
         .and_then(|p| p.procedure.case(&d.case_code));
@@ -192,6 +197,7 @@ async fn page_opening(
         .unwrap_or_default();
     let history = app
         .db
+        .dossiers()
         .history(d.id)
         .await?
         .into_iter()
@@ -208,6 +214,7 @@ async fn page_opening(
         .collect();
     let messages = app
         .db
+        .outbox()
         .deliveries_of(d.id)
         .await?
         .into_iter()
@@ -215,6 +222,7 @@ async fn page_opening(
         .collect();
     let agency = app
         .db
+        .agencies()
         .agency(d.current_agency_id)
         .await?
         .map(|a| a.name)
@@ -234,6 +242,7 @@ async fn page_opening(
     let others = app
         .db
         .agencies()
+        .all()
         .await?
         .into_iter()
         .filter(|a| a.id != d.current_agency_id)
@@ -241,6 +250,7 @@ async fn page_opening(
         .collect();
     let assignable = app
         .db
+        .people()
         .staff_over(d.current_agency_id)
         .await?
         .into_iter()
@@ -313,7 +323,7 @@ fn label_of(name: &str) -> String {
 }
 
 async fn readable(app: &AppState, who: &SignedIn, id: i64) -> Result<DossierRecord, PageError> {
-    match app.db.dossier(id).await? {
+    match app.db.dossiers().dossier(id).await? {
         Some(d) if crate::access::may_read(&app.db, who.session.staff.id, &d).await? => Ok(d),
         _ => Err(PageError::NotFound),
     }
@@ -378,6 +388,7 @@ pub async fn act(
     };
     match app
         .db
+        .dossiers()
         .transition(
             &request,
             ActorRef::Staff(who.session.staff.id),

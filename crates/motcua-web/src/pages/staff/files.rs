@@ -31,6 +31,7 @@ pub async fn may_attach(app: &AppState, staff_id: i64, d: &DossierRecord) -> Res
     }
     if !app
         .db
+        .people()
         .roles_over(staff_id, d.current_agency_id)
         .await?
         .is_empty()
@@ -39,6 +40,7 @@ pub async fn may_attach(app: &AppState, staff_id: i64, d: &DossierRecord) -> Res
     }
     Ok(app
         .db
+        .people()
         .roles_over(staff_id, d.receiving_agency_id)
         .await?
         .contains(&Role::CounterOfficer))
@@ -48,6 +50,7 @@ pub async fn may_attach(app: &AppState, staff_id: i64, d: &DossierRecord) -> Res
 pub async fn lines(app: &AppState, d: &DossierRecord) -> Result<Vec<FileLine>, DbError> {
     Ok(app
         .db
+        .files()
         .attachments(d.id)
         .await?
         .into_iter()
@@ -62,7 +65,7 @@ pub async fn lines(app: &AppState, d: &DossierRecord) -> Result<Vec<FileLine>, D
 }
 
 async fn readable(app: &AppState, who: &SignedIn, id: i64) -> Result<DossierRecord, PageError> {
-    match app.db.dossier(id).await? {
+    match app.db.dossiers().dossier(id).await? {
         Some(d) if crate::access::may_read(&app.db, who.session.staff.id, &d).await? => Ok(d),
         _ => Err(PageError::NotFound),
     }
@@ -109,6 +112,7 @@ pub async fn upload(
     if message.is_none() {
         let actor = format!("staff:{}", who.session.staff.id);
         app.db
+            .files()
             .attach_files(d.id, &d.code, files, actor, app.now())
             .await?;
         return Ok(Redirect::to(&format!("/can-bo/ho-so/{id}")).into_response());
@@ -126,7 +130,7 @@ pub async fn download(
         return Err(PageError::NotFound);
     };
     let d = readable(&app, &who, id).await?;
-    let Some(f) = app.db.attachment(d.id, file).await? else {
+    let Some(f) = app.db.files().attachment(d.id, file).await? else {
         return Err(PageError::NotFound);
     };
     crate::pages::file_response(&app, &f).await

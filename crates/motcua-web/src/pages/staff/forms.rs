@@ -191,11 +191,15 @@ async fn context(
     d: &DossierRecord,
     kind: FormKind,
 ) -> Result<FormContext, PageError> {
-    let all = app.db.agencies().await?;
-    let version = app.db.procedure_version(d.procedure_version_id).await?;
+    let all = app.db.agencies().all().await?;
+    let version = app
+        .db
+        .catalogue()
+        .procedure_version(d.procedure_version_id)
+        .await?;
     let procedure = version.as_ref().map(|v| &v.procedure);
     let case = procedure.and_then(|p| p.case(&d.case_code));
-    let history = app.db.history(d.id).await?;
+    let history = app.db.dossiers().history(d.id).await?;
     let competent = d.state.competent_agency();
     let issuer = match kind {
         FormKind::Apology | FormKind::StopNotice => competent,
@@ -300,7 +304,7 @@ async fn context(
                 ctx.new_due_at = Some(apology.new_due);
                 ctx.due_at = Some(apology.previous_due);
                 if let Some(by) = apology.approved_by {
-                    let head = app.db.staff_member(by).await?;
+                    let head = app.db.people().staff_member(by).await?;
                     ctx.head = Signer {
                         title: motcua_domain::agency::signing_title(
                             head.as_ref().and_then(|s| s.title.as_deref()),
@@ -345,7 +349,7 @@ pub async fn dossier_form(
     let Ok(id) = id.parse::<i64>() else {
         return Err(PageError::NotFound);
     };
-    let d = match app.db.dossier(id).await? {
+    let d = match app.db.dossiers().dossier(id).await? {
         Some(d) if crate::access::may_read(&app.db, who.session.staff.id, &d).await? => d,
         _ => return Err(PageError::NotFound),
     };
@@ -407,7 +411,7 @@ pub async fn log_book(
     uri: Uri,
     PageQuery(q): PageQuery<Period>,
 ) -> Result<Response, PageError> {
-    let grants = app.db.grants(who.session.staff.id).await?;
+    let grants = app.db.people().grants(who.session.staff.id).await?;
     let counters: Vec<i64> = grants
         .iter()
         .filter(|g| {
@@ -440,7 +444,7 @@ pub async fn log_book(
     let frame = Frame::new(&headers, &uri);
     let mut agencies = Vec::new();
     for id in counters {
-        if let Some(a) = app.db.agency(id).await?
+        if let Some(a) = app.db.agencies().agency(id).await?
             && !agencies.iter().any(|c: &AgencyChoice| c.id == a.id)
         {
             agencies.push(AgencyChoice {
@@ -473,21 +477,24 @@ async fn print_log_book(
     let next = to.succ_opt().unwrap_or(to);
     let dossiers = app
         .db
+        .dossiers()
         .received_between(agency, start(from), start(next), 20_000)
         .await?;
-    let all = app.db.agencies().await?;
+    let all = app.db.agencies().all().await?;
     let mut ctx = FormContext::new(agency_info(&all, agency), app.now().date_naive());
     ctx.period_from = Some(from);
     ctx.period_to = Some(to);
     for d in &dossiers {
         let procedure = app
             .db
+            .catalogue()
             .procedure_version(d.procedure_version_id)
             .await?
             .map(|v| v.procedure.name.clone())
             .unwrap_or_default();
         let receiver = app
             .db
+            .dossiers()
             .history(d.id)
             .await?
             .first()

@@ -79,9 +79,9 @@ async fn counter_agency(
     app: &AppState,
     who: &SignedIn,
 ) -> Result<Option<motcua_db::Agency>, PageError> {
-    let grants = app.db.grants(who.session.staff.id).await?;
+    let grants = app.db.people().grants(who.session.staff.id).await?;
     match grants.iter().find(|g| g.role == Role::CounterOfficer) {
-        Some(g) => Ok(app.db.agency(g.agency_id).await?),
+        Some(g) => Ok(app.db.agencies().agency(g.agency_id).await?),
         None => Ok(None),
     }
 }
@@ -103,12 +103,15 @@ async fn page(
     let found = if q.trim().is_empty() {
         Vec::new()
     } else {
-        app.db.procedures(Some(q.trim()), None, None).await?
+        app.db
+            .catalogue()
+            .procedures(Some(q.trim()), None, None)
+            .await?
     };
     let stored = if procedure_code.is_empty() {
         None
     } else {
-        app.db.procedure(procedure_code).await?
+        app.db.catalogue().procedure(procedure_code).await?
     };
     let procedure = stored.map(|p| p.procedure.clone());
     let case = procedure
@@ -176,7 +179,7 @@ pub async fn suggest(
     let mut found = if q.is_empty() {
         Vec::new()
     } else {
-        app.db.procedures(Some(q), None, None).await?
+        app.db.catalogue().procedures(Some(q), None, None).await?
     };
     found.truncate(20);
     Ok(render(&Suggest { found }))
@@ -301,6 +304,7 @@ pub async fn submit(
     };
     let roles = app
         .db
+        .people()
         .roles_over(who.session.staff.id, receiving.id)
         .await?;
     let actor = Actor::Staff {
@@ -312,6 +316,7 @@ pub async fn submit(
     let mut scan_errors = Vec::new();
     let case = app
         .db
+        .catalogue()
         .procedure(&procedure_code)
         .await?
         .and_then(|p| p.procedure.case(&case_code).cloned());
@@ -351,6 +356,7 @@ pub async fn submit(
     };
     match app
         .db
+        .dossiers()
         .intake_with(
             intake,
             &receiving.code,
@@ -432,11 +438,15 @@ pub async fn receipt(
     PageId(id): PageId,
 ) -> Result<Response, PageError> {
     let frame = Frame::new(&headers, &uri);
-    let d = match app.db.dossier(id).await? {
+    let d = match app.db.dossiers().dossier(id).await? {
         Some(d) if crate::access::may_read(&app.db, who.session.staff.id, &d).await? => d,
         _ => return Err(PageError::NotFound),
     };
-    let version = app.db.procedure_version(d.procedure_version_id).await?;
+    let version = app
+        .db
+        .catalogue()
+        .procedure_version(d.procedure_version_id)
+        .await?;
     let case = version
         .as_ref()
         .and_then(|p| p.procedure.case(&d.case_code));
@@ -463,6 +473,7 @@ pub async fn receipt(
     };
     let agency = app
         .db
+        .agencies()
         .agency(d.receiving_agency_id)
         .await?
         .map(|a| a.name)

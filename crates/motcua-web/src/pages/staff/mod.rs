@@ -129,7 +129,7 @@ where
         let Some(token) = crate::cookie::get(&parts.headers, COOKIE) else {
             return Err(to_sign_in());
         };
-        match app.db.session(&token, app.now().timestamp()).await {
+        match app.db.people().session(&token, app.now().timestamp()).await {
             // After an administrator's reset, nothing but choosing a new password (or
             // signing out) until it is done.
             Ok(Some(session))
@@ -140,7 +140,10 @@ where
             }
             Ok(Some(session)) => {
                 let id = session.staff.id;
-                match (app.db.grants(id).await, app.db.unread_alerts(id).await) {
+                match (
+                    app.db.people().grants(id).await,
+                    app.db.alerts().unread_alerts(id).await,
+                ) {
                     (Ok(grants), Ok(unread)) => Ok(Self {
                         roles: grants.into_iter().map(|g| g.role).collect(),
                         unread,

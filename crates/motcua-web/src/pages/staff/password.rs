@@ -71,11 +71,13 @@ pub async fn change(
     } else {
         match app
             .db
+            .people()
             .login(&staff.username, &c.current, app.now().timestamp())
             .await?
         {
             Login::Ok(_) => match app
                 .db
+                .people()
                 .set_password(
                     staff.id,
                     &c.new,

@@ -136,12 +136,13 @@ pub async fn queue(
     let frame = Frame::new(&headers, &uri);
     let t = frame.t;
     let staff = &who.session.staff;
-    let grants = app.db.grants(staff.id).await?;
+    let grants = app.db.people().grants(staff.id).await?;
     let mut agency_ids: Vec<(i64, String)> = Vec::new();
     for g in &grants {
         if !agency_ids.iter().any(|(id, _)| *id == g.agency_id) {
             let name = app
                 .db
+                .agencies()
                 .agency(g.agency_id)
                 .await?
                 .map_or_else(|| g.agency_code.clone(), |a| a.name);
@@ -169,7 +170,7 @@ pub async fn queue(
     let roles_here = if agency == 0 {
         Vec::new()
     } else {
-        app.db.roles_over(staff.id, agency).await?
+        app.db.people().roles_over(staff.id, agency).await?
     };
     let leader = [Role::AgencyLeader, Role::UnitLeader]
         .into_iter()
@@ -182,6 +183,7 @@ pub async fn queue(
     let apologies = q.apologies.as_deref() == Some("1") && agency != 0 && !overdue_elsewhere;
     let page = if apologies {
         app.db
+            .dossiers()
             .list_dossiers(&DossierFilter {
                 receiving_agency_id: Some(agency),
                 apologies_since: Some(app.now() - chrono::Duration::days(APOLOGY_DAYS)),
@@ -192,6 +194,7 @@ pub async fn queue(
             .await?
     } else if overdue_elsewhere {
         app.db
+            .dossiers()
             .list_dossiers(&DossierFilter {
                 receiving_agency_id: Some(agency),
                 overdue_elsewhere_at: Some(app.now()),
@@ -202,6 +205,7 @@ pub async fn queue(
             .await?
     } else if by_receiving {
         app.db
+            .dossiers()
             .list_dossiers(&DossierFilter {
                 receiving_agency_id: Some(agency),
                 status: Some(status),
@@ -212,6 +216,7 @@ pub async fn queue(
             .await?
     } else if approval && agency != 0 {
         app.db
+            .dossiers()
             .list_dossiers(&DossierFilter {
                 agency_id: Some(agency),
                 step_role: leader,
@@ -222,6 +227,7 @@ pub async fn queue(
             .await?
     } else if mine {
         app.db
+            .dossiers()
             .list_dossiers(&DossierFilter {
                 assignee_id: Some(staff.id),
                 status: Some(status),
@@ -237,6 +243,7 @@ pub async fn queue(
         }
     } else {
         app.db
+            .dossiers()
             .list_dossiers(&DossierFilter {
                 agency_id: Some(agency),
                 status: Some(status),

@@ -48,7 +48,7 @@ pub async fn search(
     let frame = Frame::new(&headers, &uri);
     let t = frame.t;
     let query: String = q.q.trim().chars().take(100).collect();
-    let found = app.db.search_dossiers(&query, READ).await?;
+    let found = app.db.dossiers().search_dossiers(&query, READ).await?;
     let rows = match found {
         None => None,
         Some(found) => {

@@ -40,6 +40,7 @@ pub async fn may_sign(app: &AppState, staff_id: i64, d: &DossierRecord) -> Resul
     }
     let roles = app
         .db
+        .people()
         .roles_over(staff_id, signing_agency(&d.state))
         .await?;
     Ok(may_sign_result(d.status, &roles))
@@ -47,9 +48,10 @@ pub async fn may_sign(app: &AppState, staff_id: i64, d: &DossierRecord) -> Resul
 
 /// The dossier's signed results with their file names (for the staff and owner pages).
 pub async fn signed_lines(app: &AppState, d: &DossierRecord) -> Result<Vec<SignedLine>, DbError> {
-    let files = app.db.attachments(d.id).await?;
+    let files = app.db.files().attachments(d.id).await?;
     Ok(app
         .db
+        .files()
         .signed_results_of(d.id)
         .await?
         .into_iter()
@@ -72,6 +74,7 @@ pub async fn panel(app: &AppState, staff_id: i64, d: &DossierRecord) -> Result<P
     let leader = may_sign(app, staff_id, d).await?;
     let signable: Vec<(i64, String)> = if leader {
         app.db
+            .files()
             .attachments(d.id)
             .await?
             .into_iter()
@@ -86,6 +89,7 @@ pub async fn panel(app: &AppState, staff_id: i64, d: &DossierRecord) -> Result<P
         None
     } else if app
         .db
+        .files()
         .signing_key(signing_agency(&d.state))
         .await?
         .is_none()
@@ -113,7 +117,7 @@ pub async fn sign(
     form: Submitted,
 ) -> Result<Response, PageError> {
     who.check_csrf(&form.field("csrf"))?;
-    let d = match app.db.dossier(id).await? {
+    let d = match app.db.dossiers().dossier(id).await? {
         Some(d) if crate::access::may_read(&app.db, who.session.staff.id, &d).await? => d,
         _ => return Err(PageError::NotFound),
     };
@@ -121,7 +125,7 @@ pub async fn sign(
         return Err(PageError::Forbidden);
     }
     let file = match form.field("file").parse::<i64>() {
-        Ok(file) => app.db.attachment(d.id, file).await?,
+        Ok(file) => app.db.files().attachment(d.id, file).await?,
         Err(_) => None,
     };
     let Some(file) = file else {

@@ -94,12 +94,12 @@ pub async fn submit(
         ));
     }
     let now = app.now().timestamp();
-    let error = match app.db.login(&c.username, &c.password, now).await? {
+    let error = match app.db.people().login(&c.username, &c.password, now).await? {
         Login::Ok(staff) => {
             if let Some(a) = addr {
                 throttle.succeeded(a);
             }
-            let token = app.db.create_session(staff.id, now).await?;
+            let token = app.db.people().create_session(staff.id, now).await?;
             let cookie = format!(
                 "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
                 motcua_db::SESSION_SECONDS,
@@ -142,6 +142,7 @@ pub async fn sign_out(
 ) -> Result<Response, PageError> {
     who.check_csrf(&f.csrf)?;
     app.db
+        .people()
         .end_session(&who.token, app.now().timestamp())
         .await?;
     let cookie = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");

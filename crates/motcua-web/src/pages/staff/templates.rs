@@ -60,7 +60,7 @@ async fn page(
     rejected: Option<Rejected>,
     saved: bool,
 ) -> Result<Response, PageError> {
-    let stored = app.db.message_templates().await?;
+    let stored = app.db.outbox().message_templates().await?;
     let mut groups = Vec::new();
     for event in EVENTS.iter().chain(STAFF_EVENTS) {
         let mut rows = Vec::new();
@@ -167,6 +167,7 @@ pub async fn save(
         Ok(_) => {
             let actor = format!("staff:{}", who.session.staff.id);
             app.db
+                .outbox()
                 .save_message_template(&e.event, &e.channel, &subject, &body, &actor)
                 .await?;
             let target = format!("/can-bo/quan-tri/mau-tin?saved=1#{}-{}", e.event, e.channel);

@@ -55,6 +55,7 @@ async fn page(
     let now = app.now().timestamp();
     let rows = app
         .db
+        .people()
         .api_tokens(None)
         .await?
         .into_iter()
@@ -137,7 +138,7 @@ pub async fn change(
                     .map(Some)
                     .ok_or_else(|| vec![format!("số ngày hết hạn “{d}” phải là số từ 1 đến 3650")]),
             };
-            match (days, app.db.staff_by_username(&c.username).await?) {
+            match (days, app.db.people().staff_by_username(&c.username).await?) {
                 (Err(e), _) => Err(e),
                 (_, None) => Err(vec![format!(
                     "không có cán bộ tên đăng nhập “{}”",
@@ -147,6 +148,7 @@ pub async fn change(
                     let expires = days.map(|d| app.now().timestamp() + i64::from(d) * 86_400);
                     match app
                         .db
+                        .people()
                         .create_api_token(s.id, &c.name, expires, None, &actor)
                         .await
                     {
@@ -160,7 +162,7 @@ pub async fn change(
             }
         }
         "revoke" => match c.id.trim().parse::<i64>() {
-            Ok(id) => match app.db.revoke_api_token(id, &actor).await {
+            Ok(id) => match app.db.people().revoke_api_token(id, &actor).await {
                 Ok(t) => Ok((
                     format!("Đã thu hồi mã API số {} ({})", t.id, t.username),
                     None,

@@ -193,6 +193,7 @@ pub async fn change(
     let frame = Frame::new(&headers, &uri);
     let latest = app
         .db
+        .catalogue()
         .procedure_versions(&code)
         .await?
         .pop()
@@ -203,6 +204,7 @@ pub async fn change(
             let actor = format!("staff:{}", who.session.staff.id);
             match app
                 .db
+                .catalogue()
                 .publish_procedures(&[procedure], &actor, Some(who.session.staff.id))
                 .await
             {
@@ -238,7 +240,7 @@ async fn page(
     v: Option<i64>,
     outcome: Outcome,
 ) -> Result<Response, PageError> {
-    let versions = app.db.procedure_versions(code).await?;
+    let versions = app.db.catalogue().procedure_versions(code).await?;
     let Some(latest) = versions.last() else {
         return Err(PageError::NotFound);
     };

@@ -157,7 +157,9 @@ pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
     );
     let db = Db::connect_with(&url, Durability::Bulk).await?;
     db.migrate().await?;
-    db.set_calendar_days(&shipped_overrides()?, "bench").await?;
+    db.agencies()
+        .set_calendar_days(&shipped_overrides()?, "bench")
+        .await?;
     let summary = motcua::demo::seed(&db, &calendar, now.date_naive(), 0).await?;
     let filings = province::filings(&db).await?;
     let load_started = std::time::Instant::now();
@@ -185,7 +187,7 @@ pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
 
     let agencies = {
         let db = Db::connect(&url).await?;
-        let a = db.agencies().await?;
+        let a = db.agencies().all().await?;
         db.close().await;
         a
     };
@@ -260,6 +262,7 @@ pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
     let targets = {
         let db = Db::connect(&url).await?;
         let centre = db
+            .agencies()
             .agency_by_code("000.01.01.H56")
             .await?
             .context("trung tâm")?;
@@ -267,6 +270,7 @@ pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
         let mut after = None;
         loop {
             let page = db
+                .dossiers()
                 .list_dossiers(&DossierFilter {
                     agency_id: Some(centre.id),
                     status: Some(Status::Accepted),
@@ -320,10 +324,11 @@ pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
     let pairs = {
         let db = Db::connect(&url).await?;
         let mut rng = province::Rng::new(7);
-        let total = db.count_dossiers(None).await?;
+        let total = db.dossiers().count_dossiers(None).await?;
         let mut out = Vec::new();
         for _ in 0..2_000 {
             if let Some(d) = db
+                .dossiers()
                 .dossier(1 + rng.below(total.max(1) as u64) as i64)
                 .await?
             {
@@ -542,10 +547,10 @@ async fn raw_limit(
     let (prepared, counters) = province::prepare_raw(calendar, filings, now, count, loaded)?;
     let started = std::time::Instant::now();
     for chunk in prepared.chunks(100) {
-        db.bulk_insert(chunk).await?;
+        db.bulk().bulk_insert(chunk).await?;
     }
     let rate = prepared.len() as f64 / started.elapsed().as_secs_f64();
-    db.bulk_counters(&counters).await?;
+    db.bulk().bulk_counters(&counters).await?;
     db.close().await;
     Ok(rate)
 }
@@ -637,7 +642,7 @@ async fn search_figure(url: &str, dossiers: u64, quick: bool) -> anyhow::Result<
             _ => province::name_of(next(1_000)),
         };
         let started = std::time::Instant::now();
-        let hits = db.search_dossiers(&query, 50).await?;
+        let hits = db.dossiers().search_dossiers(&query, 50).await?;
         latencies.push(started.elapsed().as_micros() as u64);
         found += hits.map_or(0, |h| usize::from(!h.is_empty()));
     }
@@ -668,13 +673,13 @@ async fn alerts_figures(
     eprintln!("Đo quét cảnh báo và bản tin đầu ngày…");
     let threshold = calendar.day_seconds();
     let started = std::time::Instant::now();
-    let raised = db.raise_alerts(now, calendar, threshold).await?;
+    let raised = db.alerts().raise_alerts(now, calendar, threshold).await?;
     let first = started.elapsed().as_secs_f64() * 1000.0;
     let mut steady = Vec::new();
     for minute in 1..=5 {
         let at = now + chrono::Duration::minutes(minute);
         let started = std::time::Instant::now();
-        db.raise_alerts(at, calendar, threshold).await?;
+        db.alerts().raise_alerts(at, calendar, threshold).await?;
         steady.push(started.elapsed().as_micros() as u64);
     }
     let (p50, _, worst) = percentiles(&mut steady);
@@ -688,7 +693,7 @@ async fn alerts_figures(
         day = day.succ_opt().context("ngày")?;
     };
     let started = std::time::Instant::now();
-    let lists = db.send_digests(morning, calendar).await?;
+    let lists = db.alerts().send_digests(morning, calendar).await?;
     let digest_ms = started.elapsed().as_secs_f64() * 1000.0;
     db.close().await;
     Ok(vec![
@@ -718,10 +723,15 @@ async fn alerts_figures(
 
 async fn deep_cursor(url: &str, agency_code: &str) -> anyhow::Result<Option<String>> {
     let db = Db::connect(url).await?;
-    let agency = db.agency_by_code(agency_code).await?.context("cơ quan")?;
+    let agency = db
+        .agencies()
+        .agency_by_code(agency_code)
+        .await?
+        .context("cơ quan")?;
     let mut after = None;
     for _ in 0..25 {
         let page = db
+            .dossiers()
             .list_dossiers(&DossierFilter {
                 agency_id: Some(agency.id),
                 status: Some(Status::Processing),

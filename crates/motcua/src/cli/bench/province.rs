@@ -108,14 +108,15 @@ pub fn intake_for(filing: &Filing, n: u64, rng: &mut Rng) -> Intake {
 pub async fn filings(db: &Db) -> anyhow::Result<Vec<Filing>> {
     let agencies: HashMap<String, i64> = db
         .agencies()
+        .all()
         .await?
         .into_iter()
         .map(|a| (a.code, a.id))
         .collect();
     let centre = "000.01.01.H56";
     let mut out = Vec::new();
-    for summary in db.procedures(None, None, None).await? {
-        let Some(stored) = db.procedure(&summary.code).await? else {
+    for summary in db.catalogue().procedures(None, None, None).await? {
+        let Some(stored) = db.catalogue().procedure(&summary.code).await? else {
             continue;
         };
         let p = stored.procedure.clone();
@@ -306,7 +307,7 @@ pub async fn load(
     if !batch.is_empty() {
         insert(db, &batch).await?;
     }
-    db.bulk_counters(&counter_rows(&counters)).await?;
+    db.bulk().bulk_counters(&counter_rows(&counters)).await?;
     eprintln!();
     Ok(counters)
 }
@@ -361,7 +362,7 @@ pub fn prepare_raw(
 }
 
 async fn insert(db: &Db, batch: &[BulkDossier]) -> Result<(), DbError> {
-    db.bulk_insert(batch).await
+    db.bulk().bulk_insert(batch).await
 }
 
 fn progress(done: u64, total: u64, started: std::time::Instant) {

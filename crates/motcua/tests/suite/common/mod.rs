@@ -67,7 +67,7 @@ impl TestApp {
             agency(JUSTICE, "Sở Tư pháp", Some(PROVINCE)),
             agency(FINANCE, "Sở Tài chính", Some(PROVINCE)),
         ] {
-            db.create_agency(&a, "test").await.unwrap();
+            db.agencies().create_agency(&a, "test").await.unwrap();
         }
         for (username, code, role) in [
             ("tn", CENTRE, Role::CounterOfficer),
@@ -79,6 +79,7 @@ impl TestApp {
             ("qt", PROVINCE, Role::Administrator),
         ] {
             let s = db
+                .people()
                 .create_staff(
                     &NewStaff {
                         username: format!("u.{username}"),
@@ -90,7 +91,7 @@ impl TestApp {
                 )
                 .await
                 .unwrap();
-            db.grant(s.id, code, role, "test").await.unwrap();
+            db.people().grant(s.id, code, role, "test").await.unwrap();
         }
         // The procedures of the two departments from the demo catalogue.
         let all = motcua_domain::catalogue::parse_catalogue(include_str!(
@@ -113,8 +114,12 @@ impl TestApp {
                     })
             })
             .collect();
-        db.publish_procedures(&mine, "test", None).await.unwrap();
-        db.set_calendar_days(&shipped_overrides().unwrap(), "test")
+        db.catalogue()
+            .publish_procedures(&mine, "test", None)
+            .await
+            .unwrap();
+        db.agencies()
+            .set_calendar_days(&shipped_overrides().unwrap(), "test")
             .await
             .unwrap();
         let calendar = WorkCalendar::new(CalendarConfig {
@@ -298,6 +303,7 @@ pub async fn staff_session(app: &TestApp, username: &str) -> String {
     let s = app
         .state
         .db
+        .people()
         .staff_by_username(username)
         .await
         .unwrap()
@@ -305,6 +311,7 @@ pub async fn staff_session(app: &TestApp, username: &str) -> String {
     let token = app
         .state
         .db
+        .people()
         .create_session(s.id, app.state.now().timestamp())
         .await
         .unwrap();

@@ -19,7 +19,7 @@ pub async fn excel(
     let filter = q
         .filter(&app.db, who.session.staff.id, app.now().date_naive())
         .await?;
-    let report = app.db.statistics_report(&filter, true).await?;
+    let report = app.db.statistics().statistics_report(&filter, true).await?;
     let bytes = crate::statistics::excel::workbook(&report).map_err(|e| {
         tracing::error!(error = %e, "spreadsheet failed");
         PageError::Internal

@@ -58,6 +58,7 @@ pub async fn list(
         .await?;
     let page = app
         .db
+        .statistics()
         .statistics_dossiers(&filter, metric, after, 50)
         .await?;
     let rows = page

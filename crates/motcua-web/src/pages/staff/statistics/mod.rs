@@ -130,11 +130,11 @@ async fn ticket_rows(
 ) -> Result<Vec<(String, motcua_db::TicketStats)>, PageError> {
     let day = motcua_db::day_key;
     let scope = match filter.agency_id {
-        Some(id) => app.db.agency(id).await?.map(|a| a.path),
+        Some(id) => app.db.agencies().agency(id).await?.map(|a| a.path),
         None => None,
     };
     let mut out = Vec::new();
-    for a in app.db.counter_agencies().await? {
+    for a in app.db.agencies().counter_agencies().await? {
         if scope
             .as_ref()
             .is_some_and(|p| !a.path.starts_with(p.as_str()))
@@ -143,6 +143,7 @@ async fn ticket_rows(
         }
         for s in app
             .db
+            .tickets()
             .ticket_stats(a.id, day(filter.from), day(filter.to))
             .await?
         {
@@ -299,9 +300,19 @@ async fn overview_page(
         .filter(&app.db, who.session.staff.id, app.now().date_naive())
         .await?;
     // With the per-procedure detail, as the spreadsheet and the API: the same CLGQ score.
-    let report = app.db.statistics_report(&filter, q.detail(true)).await?;
+    let report = app
+        .db
+        .statistics()
+        .statistics_report(&filter, q.detail(true))
+        .await?;
     let agency_name = match filter.agency_id {
-        Some(id) => app.db.agency(id).await?.map(|a| a.name).unwrap_or_default(),
+        Some(id) => app
+            .db
+            .agencies()
+            .agency(id)
+            .await?
+            .map(|a| a.name)
+            .unwrap_or_default(),
         None => String::new(),
     };
     let query = query_of(&filter);

@@ -65,6 +65,7 @@ pub async fn officers(
     // The agencies this officer leads, supervises or administers: their officers are listed.
     let led: Vec<i64> = app
         .db
+        .people()
         .grants(me)
         .await?
         .into_iter()
@@ -76,11 +77,11 @@ pub async fn officers(
         })
         .map(|g| g.agency_id)
         .collect();
-    let agencies = app.db.agencies().await?;
+    let agencies = app.db.agencies().all().await?;
     let path_of = |id: i64| agencies.iter().find(|a| a.id == id).map(|a| a.path.clone());
     let led_paths: Vec<String> = led.iter().filter_map(|id| path_of(*id)).collect();
     let mut people: Vec<(i64, String, String)> = Vec::new();
-    for (agency, staff, _) in app.db.directory().await? {
+    for (agency, staff, _) in app.db.people().directory().await? {
         let path = path_of(agency).unwrap_or_default();
         let visible = staff.id == me || led_paths.iter().any(|p| path.starts_with(p.as_str()));
         if visible && !people.iter().any(|(id, _, _)| *id == staff.id) {
@@ -96,10 +97,14 @@ pub async fn officers(
     let (lo, hi) = (start(from), start(to.succ_opt().unwrap_or(to)));
     let mut rows = Vec::new();
     for (id, name, agency) in people {
-        let dossiers = app.db.officer_dossiers(id, lo, hi, 5_000).await?;
+        let dossiers = app
+            .db
+            .dossiers()
+            .officer_dossiers(id, lo, hi, 5_000)
+            .await?;
         let mut ratings = Vec::with_capacity(dossiers.len());
         for d in &dossiers {
-            ratings.push(app.db.rating(d.id).await?.map(|r| r.rating));
+            ratings.push(app.db.ratings().rating(d.id).await?.map(|r| r.rating));
         }
         let scores = officer_scores(
             dossiers

@@ -3,6 +3,8 @@
 //! benchmark's synthetic province; it writes dossiers, their history, search terms, the
 //! statistics counters and the code counters, not audit entries or messages.
 
+pub(crate) mod demo_load;
+
 use motcua_domain::calendar::Instant;
 use motcua_domain::dossier::{CheckedIntake, DossierState, Status};
 
@@ -50,10 +52,23 @@ fn seconds(i: Option<Instant>) -> Option<i64> {
     i.map(|t| t.timestamp())
 }
 
+/// Nạp hàng loạt — bulk loads (the demo, the benchmark) and their markers.
+#[derive(Debug, Clone, Copy)]
+pub struct Bulk<'a> {
+    pub(crate) db: &'a Db,
+}
+
 impl Db {
+    /// Nạp hàng loạt: see [`Bulk`].
+    pub fn bulk(&self) -> Bulk<'_> {
+        Bulk { db: self }
+    }
+}
+
+impl Bulk<'_> {
     /// Inserts `batch` in one transaction, with multi-row statements. Only for loading an
     /// otherwise idle database: dossier ids are assigned here, after the largest one stored.
-    pub async fn bulk_insert(&self, batch: &[BulkDossier]) -> Result<(), DbError> {
+    pub async fn bulk_insert(self, batch: &[BulkDossier]) -> Result<(), DbError> {
         struct Row {
             applicant: String,
             components: String,
@@ -81,6 +96,8 @@ impl Db {
                 fields.entry(d.procedure_version_id)
             {
                 let field = self
+                    .db
+                    .catalogue()
                     .procedure_version(d.procedure_version_id)
                     .await?
                     .map(|p| p.procedure.field.code.clone())
@@ -100,8 +117,8 @@ impl Db {
             );
         }
         let stat_rows = tally.rows();
-        let postgres = self.kind() == crate::EngineKind::Postgres;
-        on_write!(self, pool => {
+        let postgres = self.db.kind() == crate::EngineKind::Postgres;
+        on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             let base: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM dossiers")
                 .fetch_one(&mut *tx)
@@ -198,8 +215,8 @@ impl Db {
 
     /// Raises the code counters so that later intakes continue after bulk-loaded codes.
     /// `counters` holds (agency id, day as YYYYMMDD, last sequence used).
-    pub async fn bulk_counters(&self, counters: &[(i64, i64, i64)]) -> Result<(), DbError> {
-        on_write!(self, pool => {
+    pub async fn bulk_counters(self, counters: &[(i64, i64, i64)]) -> Result<(), DbError> {
+        on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             for (agency, day, last) in counters {
                 sqlx::query(COUNTER).bind(agency).bind(day).bind(last).execute(&mut *tx).await?;

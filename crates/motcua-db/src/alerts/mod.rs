@@ -8,6 +8,8 @@
 //! raising one twice. An officer who chose e-mail or Zalo also gets each new alert through
 //! the outbox, written in the same transaction as the alert.
 
+pub(crate) mod digests;
+
 use std::collections::HashMap;
 
 use motcua_domain::agency::Role;
@@ -118,6 +120,7 @@ impl ProcedureNames {
             return Ok(name.clone());
         }
         let name = db
+            .catalogue()
             .procedure_version(version_id)
             .await?
             .map(|p| p.procedure.name.clone())
@@ -134,10 +137,23 @@ fn kind_of(text: &str) -> Result<AlertKind, DbError> {
         .ok_or_else(|| DbError::Corrupt(format!("loại cảnh báo “{text}”")))
 }
 
+/// Cảnh báo — officers' alerts and leaders' morning lists.
+#[derive(Debug, Clone, Copy)]
+pub struct Alerts<'a> {
+    pub(crate) db: &'a Db,
+}
+
 impl Db {
+    /// Cảnh báo: see [`Alerts`].
+    pub fn alerts(&self) -> Alerts<'_> {
+        Alerts { db: self }
+    }
+}
+
+impl Alerts<'_> {
     /// Whether the alert `key` of a dossier was raised already (to anyone).
-    async fn raised_before(&self, dossier_id: i64, key: &str) -> Result<bool, DbError> {
-        on_read!(self, pool => {
+    async fn raised_before(self, dossier_id: i64, key: &str) -> Result<bool, DbError> {
+        on_read!(self.db, pool => {
             let found: Option<i64> = sqlx::query_scalar(
                 "SELECT dossier_id FROM alert_keys WHERE dossier_id = $1 AND alert_key = $2",
             )
@@ -149,8 +165,8 @@ impl Db {
         })
     }
 
-    async fn holders(&self, agency_id: i64, role: Role) -> Result<Vec<i64>, DbError> {
-        on_read!(self, pool => {
+    async fn holders(self, agency_id: i64, role: Role) -> Result<Vec<i64>, DbError> {
+        on_read!(self.db, pool => {
             Ok::<_, DbError>(sqlx::query_scalar(HOLDERS)
                 .bind(agency_id)
                 .bind(role.as_str())
@@ -160,8 +176,8 @@ impl Db {
     }
 
     /// How to reach an officer beyond the bell (nothing for an unknown one).
-    pub(crate) async fn reach(&self, staff_id: i64) -> Result<Reach, DbError> {
-        on_read!(self, pool => {
+    pub(crate) async fn reach(self, staff_id: i64) -> Result<Reach, DbError> {
+        on_read!(self.db, pool => {
             let Some(row) = sqlx::query(REACH).bind(staff_id).fetch_optional(pool).await? else {
                 return Ok(Reach::default());
             };
@@ -181,8 +197,8 @@ impl Db {
     }
 
     /// The channels an officer chose for alerts and the morning list.
-    pub async fn alert_channels(&self, staff_id: i64) -> Result<Vec<NotifyChannel>, DbError> {
-        let text: Option<String> = on_read!(self, pool => {
+    pub async fn alert_channels(self, staff_id: i64) -> Result<Vec<NotifyChannel>, DbError> {
+        let text: Option<String> = on_read!(self.db, pool => {
             sqlx::query_scalar("SELECT alert_channels FROM staff WHERE id = $1")
                 .bind(staff_id)
                 .fetch_optional(pool)
@@ -196,7 +212,7 @@ impl Db {
     /// or a channel chosen without its address, is refused by name; only the channels an
     /// officer may choose are kept.
     pub async fn set_alert_delivery(
-        &self,
+        self,
         staff_id: i64,
         phone: &str,
         email: &str,
@@ -245,7 +261,7 @@ impl Db {
             .collect::<Vec<_>>()
             .join(",");
         let now = crate::now_seconds();
-        grouped_write!(self, conn => {
+        grouped_write!(self.db, conn => {
             let changed = conn
                 .execute(
                     "UPDATE staff SET phone = $2, email = $3, alert_channels = $4 WHERE id = $1",
@@ -274,7 +290,7 @@ impl Db {
     /// Raises the alerts the open dossiers owe at `now` with `threshold` working seconds of
     /// warning; how many new ones.
     pub async fn raise_alerts(
-        &self,
+        self,
         now: Instant,
         calendar: &WorkCalendar,
         threshold: i64,
@@ -283,7 +299,7 @@ impl Db {
         // it (the calendar's working time only grows with calendar time).
         let bound = calendar.add_working_seconds(now, threshold.max(0) + 1)?;
         let since = (now - chrono::Duration::days(31)).timestamp();
-        let ids: Vec<i64> = on_read!(self, pool => {
+        let ids: Vec<i64> = on_read!(self.db, pool => {
             sqlx::query_scalar(CANDIDATES)
                 .bind(since)
                 .bind(bound.timestamp() + 1)
@@ -296,7 +312,7 @@ impl Db {
         let mut procedure_names = ProcedureNames::default();
         let mut owed: Vec<Owed> = Vec::new();
         for id in ids {
-            let Some(d) = self.dossier(id).await? else {
+            let Some(d) = self.db.dossiers().dossier(id).await? else {
                 continue;
             };
             for alert in alerts_due(&d.state, now, calendar, threshold)? {
@@ -335,7 +351,7 @@ impl Db {
                     "event": "alert",
                     "code": d.code,
                     "alert": alert.kind.label_vi(),
-                    "procedure": procedure_names.name(self, d.procedure_version_id).await?,
+                    "procedure": procedure_names.name(self.db, d.procedure_version_id).await?,
                     "due": alert.deadline.to_rfc3339(),
                 });
                 let mut recipients = Vec::with_capacity(to.len());
@@ -373,7 +389,7 @@ impl Db {
         }
         // The new keys of one sweep, their alerts and messages, in one transaction.
         let at = now.timestamp();
-        grouped_write!(self, conn => {
+        grouped_write!(self.db, conn => {
             let mut raised = 0u64;
             for o in &owed {
                 let taken = conn
@@ -400,8 +416,8 @@ impl Db {
     }
 
     /// An officer's alerts, unread first, newest first.
-    pub async fn alerts_of(&self, staff_id: i64, limit: i64) -> Result<Vec<Alert>, DbError> {
-        on_read!(self, pool => {
+    pub async fn alerts_of(self, staff_id: i64, limit: i64) -> Result<Vec<Alert>, DbError> {
+        on_read!(self.db, pool => {
             let rows = sqlx::query(LIST)
                 .bind(staff_id)
                 .bind(limit.clamp(1, 500))
@@ -424,8 +440,8 @@ impl Db {
     }
 
     /// How many unread alerts an officer has (a morning list counts as one).
-    pub async fn unread_alerts(&self, staff_id: i64) -> Result<i64, DbError> {
-        on_read!(self, pool => {
+    pub async fn unread_alerts(self, staff_id: i64) -> Result<i64, DbError> {
+        on_read!(self.db, pool => {
             Ok::<_, DbError>(sqlx::query_scalar(
                 "SELECT (SELECT COUNT(*) FROM alerts WHERE staff_id = $1 AND read_at IS NULL)
                       + (SELECT COUNT(*) FROM digests WHERE staff_id = $1 AND read_at IS NULL)",
@@ -437,9 +453,9 @@ impl Db {
     }
 
     /// Marks all of an officer's alerts and morning lists read.
-    pub async fn read_alerts(&self, staff_id: i64, now: Instant) -> Result<u64, DbError> {
+    pub async fn read_alerts(self, staff_id: i64, now: Instant) -> Result<u64, DbError> {
         let at = now.timestamp();
-        grouped_write!(self, conn => {
+        grouped_write!(self.db, conn => {
             let mut read = 0;
             for sql in [
                 "UPDATE alerts SET read_at = $2 WHERE staff_id = $1 AND read_at IS NULL",

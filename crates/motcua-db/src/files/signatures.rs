@@ -10,10 +10,10 @@ use std::path::PathBuf;
 
 use motcua_domain::calendar::Instant;
 
+use crate::DbError;
 use crate::audit::AuditInput;
 use crate::rows::RowExt;
 use crate::secret::hex;
-use crate::{Db, DbError};
 
 /// Where an agency's private key is.
 #[derive(Clone, PartialEq, Eq)]
@@ -162,7 +162,7 @@ fn result_row(row: &impl RowExt) -> Result<SignedResult, DbError> {
     })
 }
 
-/// Whether a public id has the shape [`Db::record_signed_result`] gives (so other input
+/// Whether a public id has the shape [`Files::record_signed_result`] gives (so other input
 /// never reaches the database).
 pub fn is_public_id(text: &str) -> bool {
     text.len() == PUBLIC_ID_LEN && text.bytes().all(|b| b.is_ascii_alphanumeric())
@@ -171,10 +171,10 @@ pub fn is_public_id(text: &str) -> bool {
 /// 20 characters of a 32-letter alphabet: 100 random bits.
 const PUBLIC_ID_LEN: usize = 20;
 
-impl Db {
+impl super::Files<'_> {
     /// Sets (or replaces) an agency's signing key, with an audit entry.
     pub async fn set_signing_key(
-        &self,
+        self,
         key: &SigningKey,
         actor: &str,
         now: Instant,
@@ -207,7 +207,7 @@ impl Db {
             key.subject.clone(),
             actor.to_string(),
         );
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(UPSERT_KEY)
                 .bind(agency_id)
@@ -228,8 +228,8 @@ impl Db {
     }
 
     /// The agency's signing key, if one is configured.
-    pub async fn signing_key(&self, agency_id: i64) -> Result<Option<SigningKey>, DbError> {
-        on_read!(self, pool => {
+    pub async fn signing_key(self, agency_id: i64) -> Result<Option<SigningKey>, DbError> {
+        on_read!(self.db, pool => {
             let row = sqlx::query(ONE_KEY)
                 .bind(agency_id)
                 .fetch_optional(pool)
@@ -240,7 +240,7 @@ impl Db {
 
     /// Records a signed result with its audit entry, in one transaction, and returns its
     /// random public id. A file is signed once: signing it again is refused.
-    pub async fn record_signed_result(&self, new: NewSignedResult) -> Result<String, DbError> {
+    pub async fn record_signed_result(self, new: NewSignedResult) -> Result<String, DbError> {
         let id = crate::random_token(PUBLIC_ID_LEN)?;
         let at = new.signed_at.timestamp();
         let audit = AuditInput {
@@ -257,7 +257,7 @@ impl Db {
             }),
         };
         let public_id = id.clone();
-        let written: Result<(), DbError> = grouped_write!(self, conn => {
+        let written: Result<(), DbError> = grouped_write!(self.db, conn => {
             conn.execute(INSERT_RESULT, args![
                 &public_id,
                 new.dossier_id,
@@ -284,11 +284,11 @@ impl Db {
     }
 
     /// A signed result by its public id.
-    pub async fn signed_result(&self, id: &str) -> Result<Option<SignedResult>, DbError> {
+    pub async fn signed_result(self, id: &str) -> Result<Option<SignedResult>, DbError> {
         if !is_public_id(id) {
             return Ok(None);
         }
-        on_read!(self, pool => {
+        on_read!(self.db, pool => {
             let row = sqlx::query(RESULT_BY_ID)
                 .bind(id)
                 .fetch_optional(pool)
@@ -298,8 +298,8 @@ impl Db {
     }
 
     /// The dossier's signed results, oldest first.
-    pub async fn signed_results_of(&self, dossier_id: i64) -> Result<Vec<SignedResult>, DbError> {
-        on_read!(self, pool => {
+    pub async fn signed_results_of(self, dossier_id: i64) -> Result<Vec<SignedResult>, DbError> {
+        on_read!(self.db, pool => {
             let rows = sqlx::query(RESULTS_OF_DOSSIER)
                 .bind(dossier_id)
                 .fetch_all(pool)

@@ -2,13 +2,13 @@
 //! load cut short is redone from on PostgreSQL (a SQLite file is loaded beside its place
 //! and moved in whole instead).
 
-use crate::{Db, DbError, EngineKind};
+use crate::{DbError, EngineKind};
 
-impl Db {
+impl super::Bulk<'_> {
     /// Whether anything was ever stored here: agencies, staff, citizens or dossiers (a
     /// demo is loaded only where there is none).
-    pub async fn holds_data(&self) -> Result<bool, DbError> {
-        let n: i64 = on_read!(self, pool => {
+    pub async fn holds_data(self) -> Result<bool, DbError> {
+        let n: i64 = on_read!(self.db, pool => {
             sqlx::query_scalar(
                 "SELECT (SELECT COUNT(*) FROM agencies) + (SELECT COUNT(*) FROM staff)
                       + (SELECT COUNT(*) FROM citizens) + (SELECT COUNT(*) FROM dossiers)",
@@ -20,8 +20,8 @@ impl Db {
     }
 
     /// Marks a demo load as begun (`true`) or finished (`false`).
-    pub async fn mark_demo_load(&self, loading: bool) -> Result<(), DbError> {
-        on_write!(self, pool => {
+    pub async fn mark_demo_load(self, loading: bool) -> Result<(), DbError> {
+        on_write!(self.db, pool => {
             if loading {
                 sqlx::query("INSERT INTO demo_loads (id, started_at) VALUES (1, $1) ON CONFLICT (id) DO NOTHING")
                     .bind(crate::now_seconds())
@@ -36,8 +36,8 @@ impl Db {
 
     /// The digest of every stored blob a row refers to (attached files, signed results and
     /// their signatures): what a files folder must hold for this database.
-    pub async fn stored_digests(&self) -> Result<Vec<String>, DbError> {
-        Ok(on_read!(self, pool => {
+    pub async fn stored_digests(self) -> Result<Vec<String>, DbError> {
+        Ok(on_read!(self.db, pool => {
             sqlx::query_scalar(
                 "SELECT sha256 FROM dossier_files UNION SELECT file_sha256 FROM signed_results
                  UNION SELECT signature_sha256 FROM signed_results",
@@ -48,8 +48,8 @@ impl Db {
     }
 
     /// Whether a demo load began and never finished.
-    pub async fn demo_load_interrupted(&self) -> Result<bool, DbError> {
-        let n: i64 = on_read!(self, pool => {
+    pub async fn demo_load_interrupted(self) -> Result<bool, DbError> {
+        let n: i64 = on_read!(self.db, pool => {
             sqlx::query_scalar("SELECT COUNT(*) FROM demo_loads").fetch_one(pool).await?
         });
         Ok(n > 0)
@@ -59,8 +59,8 @@ impl Db {
     /// only for a database whose demo load was cut short, which was empty when the load
     /// began. One server must make the first start with the demo: a second one starting
     /// meanwhile would take the load in progress for one cut short.
-    pub async fn drop_interrupted_demo(&self) -> Result<(), DbError> {
-        if self.kind() != EngineKind::Postgres || !self.demo_load_interrupted().await? {
+    pub async fn drop_interrupted_demo(self) -> Result<(), DbError> {
+        if self.db.kind() != EngineKind::Postgres || !self.demo_load_interrupted().await? {
             return Err(DbError::Forbidden(
                 "chỉ xóa được cơ sở dữ liệu PostgreSQL có lần nạp mẫu bị ngắt".into(),
             ));
@@ -71,7 +71,7 @@ impl Db {
             "DROP TABLE IF EXISTS {} CASCADE",
             crate::migrate::own_tables(EngineKind::Postgres).join(", ")
         );
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(pool).await?;
         });
         Ok(())

@@ -1,6 +1,9 @@
 //! Hộp thư đi — the transactional outbox: messages to citizens are written in the same
 //! transaction as the transition that causes them, and delivered later by the worker.
 
+pub(crate) mod delivery;
+pub(crate) mod templates;
+
 use motcua_domain::dossier::{Applicant, DossierState, Event, ReturnMethod, notice};
 use serde::{Deserialize, Serialize};
 
@@ -41,11 +44,25 @@ pub(crate) struct Senders {
     pub counter_phone: String,
 }
 
+/// Hộp thư đi — messages waiting to go out, their delivery attempts, and the message
+/// templates.
+#[derive(Debug, Clone, Copy)]
+pub struct Outbox<'a> {
+    pub(crate) db: &'a Db,
+}
+
 impl Db {
+    /// Hộp thư đi: see [`Outbox`].
+    pub fn outbox(&self) -> Outbox<'_> {
+        Outbox { db: self }
+    }
+}
+
+impl Outbox<'_> {
     /// The senders of the messages about a dossier in `state`, when `events` will reach
     /// `applicant` on some channel (else nothing is looked up).
     pub(crate) async fn senders(
-        &self,
+        self,
         state: &DossierState,
         events: &[Event],
         applicant: &Applicant,
@@ -53,8 +70,8 @@ impl Db {
         if events.is_empty() || applicant.notify.is_empty() {
             return Ok(Senders::default());
         }
-        let agency = self.agency(state.competent_agency()).await?;
-        let counter = self.agency(state.receiving_agency()).await?;
+        let agency = self.db.agencies().agency(state.competent_agency()).await?;
+        let counter = self.db.agencies().agency(state.receiving_agency()).await?;
         Ok(Senders {
             agency: agency.map(|a| a.name).unwrap_or_default(),
             counter_address: counter
@@ -152,11 +169,11 @@ pub(crate) async fn insert(
     Ok(())
 }
 
-impl Db {
+impl Outbox<'_> {
     /// Marks every pending message as skipped, with the reason: for generated data (the
     /// demo) whose recipients must never be contacted.
-    pub async fn skip_pending_messages(&self, reason: &str) -> Result<u64, DbError> {
-        on_write!(self, pool => {
+    pub async fn skip_pending_messages(self, reason: &str) -> Result<u64, DbError> {
+        on_write!(self.db, pool => {
             let done = sqlx::query("UPDATE outbox SET status = 'skipped', last_error = $1 WHERE status = 'pending'")
                 .bind(reason)
                 .execute(pool)
@@ -166,8 +183,8 @@ impl Db {
     }
 
     /// The messages of one dossier, oldest first: its delivery log.
-    pub async fn outbox_of(&self, dossier_id: i64) -> Result<Vec<OutboxMessage>, DbError> {
-        on_read!(self, pool => {
+    pub async fn outbox_of(self, dossier_id: i64) -> Result<Vec<OutboxMessage>, DbError> {
+        on_read!(self.db, pool => {
             let rows = sqlx::query(
                 "SELECT id, dossier_id, event, channel, recipient, payload, status, attempts, last_error
                  FROM outbox WHERE dossier_id = $1 ORDER BY id",

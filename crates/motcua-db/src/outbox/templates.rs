@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::DbError;
 use crate::rows::RowExt;
-use crate::{Db, DbError};
 
 /// One stored template (the text is minijinja source, checked before it is saved).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,15 +43,15 @@ fn read<R: RowExt>(row: &R) -> Result<MessageTemplate, sqlx::Error> {
     })
 }
 
-impl Db {
+impl super::Outbox<'_> {
     /// Stores the defaults `(event, channel, subject, body)` that are missing; edited
     /// templates are kept. Returns how many were added.
     pub async fn seed_message_templates(
-        &self,
+        self,
         defaults: &[(&str, &str, &str, &str)],
     ) -> Result<u64, DbError> {
         let now = crate::now_seconds();
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             let mut added = 0;
             for (event, channel, subject, body) in defaults {
@@ -71,8 +71,8 @@ impl Db {
     }
 
     /// Every template, by event then channel.
-    pub async fn message_templates(&self) -> Result<Vec<MessageTemplate>, DbError> {
-        on_read!(self, pool => {
+    pub async fn message_templates(self) -> Result<Vec<MessageTemplate>, DbError> {
+        on_read!(self.db, pool => {
             let rows = sqlx::query(ALL)
                 .fetch_all(pool)
                 .await?;
@@ -82,11 +82,11 @@ impl Db {
 
     /// The template for one event and channel, if any.
     pub async fn message_template(
-        &self,
+        self,
         event: &str,
         channel: &str,
     ) -> Result<Option<MessageTemplate>, DbError> {
-        on_read!(self, pool => {
+        on_read!(self.db, pool => {
             let row = sqlx::query(ONE)
                 .bind(event)
                 .bind(channel)
@@ -98,14 +98,14 @@ impl Db {
 
     /// Saves an administrator's edit (the caller has checked that it renders).
     pub async fn save_message_template(
-        &self,
+        self,
         event: &str,
         channel: &str,
         subject: &str,
         body: &str,
         actor: &str,
     ) -> Result<(), DbError> {
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             sqlx::query(SAVE)
                 .bind(event)
                 .bind(channel)

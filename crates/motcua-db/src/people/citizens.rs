@@ -6,11 +6,11 @@ use motcua_domain::password::check_new_password;
 use motcua_domain::{FieldError, text::nfc};
 use serde::Serialize;
 
+use crate::DbError;
 use crate::audit::AuditInput;
+use crate::people::sessions::{Login, Realm};
 use crate::rows::RowExt;
 use crate::secret::{blocking, hash_password};
-use crate::sessions::{Login, Realm};
-use crate::{Db, DbError};
 
 /// A citizen's account as shown back to them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -110,9 +110,9 @@ fn login_key(identifier: &str) -> String {
     }
 }
 
-impl Db {
+impl super::People<'_> {
     /// Opens a citizen account. A phone or e-mail already registered is refused by name.
-    pub async fn register_citizen(&self, new: NewCitizen, now: i64) -> Result<Citizen, DbError> {
+    pub async fn register_citizen(self, new: NewCitizen, now: i64) -> Result<Citizen, DbError> {
         let new = check(new).map_err(DbError::Invalid)?;
         for (field, value, label) in [
             ("phone", &new.phone, "số điện thoại"),
@@ -130,7 +130,7 @@ impl Db {
         let password = new.password.clone();
         let hash = blocking(move || hash_password(&password)).await??;
         let inserted: Result<i64, DbError> = async {
-            on_write!(self, pool => {
+            on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar("INSERT INTO citizens (full_name, phone, email, id_number, password_hash, active, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id")
                 .bind(&new.full_name)
@@ -173,8 +173,8 @@ impl Db {
         })
     }
 
-    async fn citizen_id_by_login(&self, key: &str) -> Result<Option<i64>, DbError> {
-        Ok(on_read!(self, pool => {
+    async fn citizen_id_by_login(self, key: &str) -> Result<Option<i64>, DbError> {
+        Ok(on_read!(self.db, pool => {
             sqlx::query_scalar("SELECT id FROM citizens WHERE phone = $1 OR email = $1")
                 .bind(key)
                 .fetch_optional(pool)
@@ -183,8 +183,8 @@ impl Db {
     }
 
     /// A citizen's account by id.
-    pub async fn citizen(&self, id: i64) -> Result<Option<Citizen>, DbError> {
-        Ok(on_read!(self, pool => {
+    pub async fn citizen(self, id: i64) -> Result<Option<Citizen>, DbError> {
+        Ok(on_read!(self.db, pool => {
             let row = sqlx::query("SELECT id, full_name, phone, email, id_number FROM citizens WHERE active = 1 AND id = $1")
                 .bind(id)
                 .fetch_optional(pool)
@@ -204,13 +204,13 @@ impl Db {
 
     /// Checks a citizen's phone or e-mail and password, with the same lock-out as staff.
     pub async fn citizen_login(
-        &self,
+        self,
         identifier: &str,
         password: &str,
         now: i64,
     ) -> Result<Login<Citizen>, DbError> {
         let key = login_key(identifier);
-        let row: Option<(i64, Option<String>)> = on_read!(self, pool => {
+        let row: Option<(i64, Option<String>)> = on_read!(self.db, pool => {
             let row = sqlx::query("SELECT id, password_hash FROM citizens WHERE active = 1 AND (phone = $1 OR email = $1)")
                 .bind(&key)
                 .fetch_optional(pool)
@@ -234,7 +234,7 @@ impl Db {
 
     /// Opens a citizen's session; returns the token for the cookie.
     pub async fn create_citizen_session(
-        &self,
+        self,
         citizen_id: i64,
         now: i64,
     ) -> Result<String, DbError> {
@@ -243,7 +243,7 @@ impl Db {
 
     /// The live citizen session behind `token`.
     pub async fn citizen_session(
-        &self,
+        self,
         token: &str,
         now: i64,
     ) -> Result<Option<CitizenSession>, DbError> {
@@ -257,7 +257,7 @@ impl Db {
     }
 
     /// Ends a citizen's session.
-    pub async fn end_citizen_session(&self, token: &str, now: i64) -> Result<(), DbError> {
+    pub async fn end_citizen_session(self, token: &str, now: i64) -> Result<(), DbError> {
         self.close_session(Realm::Citizen, token, now).await
     }
 }

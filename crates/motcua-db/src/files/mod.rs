@@ -3,6 +3,8 @@
 //! overwrite another file nor escape the store; the rows in `dossier_files` say which
 //! dossier, component and purpose a file serves and who gave it.
 
+pub(crate) mod signatures;
+
 use std::path::PathBuf;
 
 use motcua_domain::FieldError;
@@ -327,13 +329,26 @@ pub(crate) async fn attach(
     Ok(())
 }
 
+/// Tệp — the files attached to dossiers, signed results and the signing keys.
+#[derive(Debug, Clone, Copy)]
+pub struct Files<'a> {
+    pub(crate) db: &'a Db,
+}
+
 impl Db {
+    /// Tệp: see [`Files`].
+    pub fn files(&self) -> Files<'_> {
+        Files { db: self }
+    }
+}
+
+impl Files<'_> {
     /// Attaches stored files to a dossier outside any transition (a scan added later, the
     /// result document), with an audit entry, in one transaction. The first scan of a paper
     /// component makes the dossier digitised: its state notes it and its counters move in
     /// the same transaction (a concurrent transition makes this answer a conflict).
     pub async fn attach_files(
-        &self,
+        self,
         dossier_id: i64,
         code: &str,
         files: Vec<NewAttachment>,
@@ -358,7 +373,7 @@ impl Db {
             false => None,
         };
         let code = code.to_string();
-        let written: Result<(), DbError> = grouped_write!(self, conn => {
+        let written: Result<(), DbError> = grouped_write!(self.db, conn => {
             if let Some((state_json, version, rows)) = &scanned {
                 let updated = conn
                     .execute(
@@ -380,7 +395,12 @@ impl Db {
             Ok(())
         });
         if let Err(DbError::Conflict { .. }) = written {
-            let current = self.dossier(dossier_id).await?.map_or(0, |d| d.version);
+            let current = self
+                .db
+                .dossiers()
+                .dossier(dossier_id)
+                .await?
+                .map_or(0, |d| d.version);
             return Err(DbError::Conflict { current });
         }
         written
@@ -389,11 +409,13 @@ impl Db {
     /// The state a first scan gives the dossier (with the version it was read at and the
     /// counter rows it moves), or `None` when it was digitised already.
     async fn scanned_state(
-        &self,
+        self,
         dossier_id: i64,
         now: Instant,
     ) -> Result<Option<(String, i64, Vec<crate::counters::counts::StatRow>)>, DbError> {
         let dossier = self
+            .db
+            .dossiers()
             .dossier(dossier_id)
             .await?
             .ok_or(DbError::NotFound("hồ sơ"))?;
@@ -402,6 +424,8 @@ impl Db {
             return Ok(None);
         }
         let field_code = self
+            .db
+            .catalogue()
             .procedure_version(dossier.procedure_version_id)
             .await?
             .map(|p| p.procedure.field.code.clone())
@@ -420,8 +444,8 @@ impl Db {
     }
 
     /// The files attached to a dossier, in the order they came.
-    pub async fn attachments(&self, dossier_id: i64) -> Result<Vec<Attachment>, DbError> {
-        on_read!(self, pool => {
+    pub async fn attachments(self, dossier_id: i64) -> Result<Vec<Attachment>, DbError> {
+        on_read!(self.db, pool => {
             let rows = sqlx::query(FILES_OF_DOSSIER)
                 .bind(dossier_id)
                 .fetch_all(pool)
@@ -431,12 +455,8 @@ impl Db {
     }
 
     /// One attachment of one dossier (never another dossier's, whatever id is guessed).
-    pub async fn attachment(
-        &self,
-        dossier_id: i64,
-        id: i64,
-    ) -> Result<Option<Attachment>, DbError> {
-        on_read!(self, pool => {
+    pub async fn attachment(self, dossier_id: i64, id: i64) -> Result<Option<Attachment>, DbError> {
+        on_read!(self.db, pool => {
             let row = sqlx::query(ONE_FILE)
                 .bind(dossier_id)
                 .bind(id)

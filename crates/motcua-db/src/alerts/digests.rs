@@ -15,9 +15,9 @@ use motcua_domain::dossier::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::DbError;
 use crate::alerts::{ProcedureNames, Reach, enqueue_for};
 use crate::rows::RowExt;
-use crate::{Db, DbError};
 
 /// One dossier on a line of the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,14 +66,10 @@ const CANDIDATES: &str = "SELECT id FROM dossiers WHERE status IN (1, 2, 4) AND 
 const STORE: &str = "INSERT INTO digests (staff_id, day, created_at, content)
     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
 
-impl Db {
+impl super::Alerts<'_> {
     /// Makes the morning lists owed at `now` (none before the start of office hours or on
     /// a day off) and sends them; how many were made.
-    pub async fn send_digests(
-        &self,
-        now: Instant,
-        calendar: &WorkCalendar,
-    ) -> Result<u64, DbError> {
+    pub async fn send_digests(self, now: Instant, calendar: &WorkCalendar) -> Result<u64, DbError> {
         let today = now.with_timezone(&vietnam_offset()).date_naive();
         match digest_time(calendar, today)? {
             Some(start) if start <= now => {}
@@ -81,7 +77,7 @@ impl Db {
         }
         let day = today.format("%Y-%m-%d").to_string();
         let [first, second] = DIGEST_ROLES.map(|r| r.as_str());
-        let leaders: Vec<(i64, i64)> = on_read!(self, pool => {
+        let leaders: Vec<(i64, i64)> = on_read!(self.db, pool => {
             sqlx::query_as(LEADERS)
                 .bind(&day)
                 .bind(first)
@@ -143,7 +139,7 @@ impl Db {
             writes.push((staff, content, reach, payload));
         }
         let at = now.timestamp();
-        let made = grouped_write!(self, conn => {
+        let made = grouped_write!(self.db, conn => {
             let mut made = 0u64;
             for (staff, content, reach, payload) in &writes {
                 let new = conn.execute(STORE, args![*staff, &day, at, content]).await?;
@@ -160,7 +156,7 @@ impl Db {
     /// Every (line, agency, dossier) of the day's lists: each dossier under each of its
     /// lines, once per agency whose leaders list it.
     async fn digest_sections(
-        &self,
+        self,
         now: Instant,
         calendar: &WorkCalendar,
         today: NaiveDate,
@@ -170,7 +166,7 @@ impl Db {
             .ok_or_else(|| DbError::Internal("ngày ngoài lịch".into()))?;
         let bound = calendar.start_of(after_next)?.timestamp();
         let since = (now - chrono::Duration::days(60)).timestamp();
-        let ids: Vec<i64> = on_read!(self, pool => {
+        let ids: Vec<i64> = on_read!(self.db, pool => {
             sqlx::query_scalar(CANDIDATES)
                 .bind(bound)
                 .bind(since)
@@ -180,7 +176,7 @@ impl Db {
         let mut names = ProcedureNames::default();
         let mut out = Vec::new();
         for id in ids {
-            let Some(d) = self.dossier(id).await? else {
+            let Some(d) = self.db.dossiers().dossier(id).await? else {
                 continue;
             };
             let groups = digest_groups(&d.state, now, calendar)?;
@@ -190,7 +186,7 @@ impl Db {
             let item = DigestItem {
                 dossier_id: d.id,
                 code: d.code.clone(),
-                procedure: names.name(self, d.procedure_version_id).await?,
+                procedure: names.name(self.db, d.procedure_version_id).await?,
                 due: d.state.due,
             };
             for group in groups {
@@ -204,8 +200,8 @@ impl Db {
     }
 
     /// A leader's latest morning list, if any.
-    pub async fn latest_digest(&self, staff_id: i64) -> Result<Option<Digest>, DbError> {
-        on_read!(self, pool => {
+    pub async fn latest_digest(self, staff_id: i64) -> Result<Option<Digest>, DbError> {
+        on_read!(self.db, pool => {
             let Some(row) = sqlx::query(
                 "SELECT day, created_at, content, read_at FROM digests
                  WHERE staff_id = $1 ORDER BY day DESC LIMIT 1",

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::audit::AuditInput;
 use crate::rows::RowExt;
-use crate::{Db, DbError, Staff};
+use crate::{DbError, Staff};
 
 /// An API token as listed (never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -85,12 +85,12 @@ fn check_name(name: &str) -> Result<String, DbError> {
     Ok(name)
 }
 
-impl Db {
+impl super::People<'_> {
     /// Creates an API token for `staff_id` named `name`, valid until `expires_at` (Unix
     /// seconds; `None` never expires). `secret` is the token to store the hash of; `None`
     /// draws a random one.
     pub async fn create_api_token(
-        &self,
+        self,
         staff_id: i64,
         name: &str,
         expires_at: Option<i64>,
@@ -114,7 +114,7 @@ impl Db {
             None => format!("mc_{}", crate::random_token(40)?),
         };
         let hash = crate::hash_token(&secret);
-        let id = on_write!(self, pool => {
+        let id = on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM api_tokens WHERE token_hash = $1")
                 .bind(&hash)
@@ -146,7 +146,10 @@ impl Db {
             tx.commit().await?;
             id
         });
-        self.shared::<crate::staff::TokenHolders>().0.clear();
+        self.db
+            .shared::<crate::people::staff::TokenHolders>()
+            .0
+            .clear();
         Ok(CreatedToken {
             token: ApiToken {
                 id,
@@ -163,8 +166,8 @@ impl Db {
     }
 
     /// The API tokens of one staff member, or of everyone; newest first.
-    pub async fn api_tokens(&self, staff_id: Option<i64>) -> Result<Vec<ApiToken>, DbError> {
-        on_read!(self, pool => {
+    pub async fn api_tokens(self, staff_id: Option<i64>) -> Result<Vec<ApiToken>, DbError> {
+        on_read!(self.db, pool => {
             let rows = match staff_id {
                 Some(id) => sqlx::query(concat!(select_tokens!(), " WHERE t.staff_id = $1 ORDER BY t.id DESC"))
                     .bind(id)
@@ -180,9 +183,9 @@ impl Db {
 
     /// Revokes a token at once (in this process; another process's cache lets it through
     /// for at most ten seconds). Revoking a revoked token changes nothing.
-    pub async fn revoke_api_token(&self, id: i64, actor: &str) -> Result<ApiToken, DbError> {
+    pub async fn revoke_api_token(self, id: i64, actor: &str) -> Result<ApiToken, DbError> {
         let now = crate::now_seconds();
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             let row = sqlx::query(concat!(select_tokens!(), " WHERE t.id = $1"))
                 .bind(id)
@@ -207,20 +210,25 @@ impl Db {
                 found.revoked_at = Some(now);
             }
             tx.commit().await?;
-            self.shared::<crate::staff::TokenHolders>().0.clear();
+            self.db.shared::<crate::people::staff::TokenHolders>().0.clear();
             Ok(found)
         })
     }
 
     /// The active staff member holding this API token, while it is neither revoked nor
     /// expired.
-    pub async fn staff_by_token(&self, token: &str) -> Result<Option<Staff>, DbError> {
+    pub async fn staff_by_token(self, token: &str) -> Result<Option<Staff>, DbError> {
         let hash = crate::hash_token(token);
         let now = crate::now_seconds();
-        let cached = match self.shared::<crate::staff::TokenHolders>().0.get(&hash) {
+        let cached = match self
+            .db
+            .shared::<crate::people::staff::TokenHolders>()
+            .0
+            .get(&hash)
+        {
             Some(found) => found,
             None => {
-                let found = on_read!(self, pool => {
+                let found = on_read!(self.db, pool => {
                     let row = sqlx::query(
                         "SELECT s.id, s.username, s.full_name, s.title, s.phone, s.email, s.active, s.must_change_password, t.expires_at
                          FROM api_tokens t JOIN staff s ON s.id = t.staff_id
@@ -230,11 +238,12 @@ impl Db {
                     .fetch_optional(pool)
                     .await?;
                     match row {
-                        Some(r) => Some((crate::staff::staff(&r)?, r.opt_int("expires_at")?)),
+                        Some(r) => Some((crate::people::staff::staff(&r)?, r.opt_int("expires_at")?)),
                         None => None,
                     }
                 });
-                self.shared::<crate::staff::TokenHolders>()
+                self.db
+                    .shared::<crate::people::staff::TokenHolders>()
                     .0
                     .put(hash, found.clone());
                 found

@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::DbError;
 use crate::rows::RowExt;
-use crate::{Db, DbError};
 
 /// How the answer of a gateway is cut before it is stored.
 pub const ANSWER_LIMIT: usize = 500;
@@ -164,22 +164,22 @@ pub fn truncate_answer(text: &str) -> String {
     format!("{}…", &text[..end])
 }
 
-impl Db {
+impl super::Outbox<'_> {
     /// Leases up to `limit` messages that are due (or whose lease expired) to `owner`
     /// until `lease_until`, in one statement: a row is never leased to two workers at once.
     pub async fn claim_messages(
-        &self,
+        self,
         owner: &str,
         now: i64,
         lease_until: i64,
         limit: i64,
         ranks: FallbackRanks,
     ) -> Result<Vec<Claimed>, DbError> {
-        let sql = match self.kind() {
+        let sql = match self.db.kind() {
             crate::EngineKind::Sqlite => CLAIM_SQLITE,
             crate::EngineKind::Postgres => CLAIM_POSTGRES,
         };
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             let rows = sqlx::query(sql)
                 .bind(owner)
                 .bind(lease_until)
@@ -214,7 +214,7 @@ impl Db {
     /// next channel of the chain becomes claimable). Returns false when the lease was lost
     /// meanwhile (the attempt is still logged).
     pub async fn finish_attempt(
-        &self,
+        self,
         message: &Claimed,
         owner: &str,
         now: i64,
@@ -223,7 +223,7 @@ impl Db {
         ranks: FallbackRanks,
     ) -> Result<bool, DbError> {
         let answer = truncate_answer(answer);
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(LOG)
                 .bind(message.id)
@@ -283,8 +283,8 @@ impl Db {
     }
 
     /// The messages of one dossier with their delivery state, oldest first.
-    pub async fn deliveries_of(&self, dossier_id: i64) -> Result<Vec<Delivery>, DbError> {
-        on_read!(self, pool => {
+    pub async fn deliveries_of(self, dossier_id: i64) -> Result<Vec<Delivery>, DbError> {
+        on_read!(self.db, pool => {
             let rows = sqlx::query(
                 "SELECT id, event, channel, recipient, status, attempts, sent_at,
                     COALESCE(last_answer, last_error) AS answer
@@ -311,8 +311,8 @@ impl Db {
     }
 
     /// Every attempt on one message, in order.
-    pub async fn attempts_of(&self, message_id: i64) -> Result<Vec<Attempt>, DbError> {
-        on_read!(self, pool => {
+    pub async fn attempts_of(self, message_id: i64) -> Result<Vec<Attempt>, DbError> {
+        on_read!(self.db, pool => {
             let rows = sqlx::query(
                 "SELECT message_id, attempt, at, channel, outcome, answer FROM delivery_log
                  WHERE message_id = $1 ORDER BY id",
@@ -336,8 +336,8 @@ impl Db {
     }
 
     /// How many messages are in each status (for the worker's log and tests).
-    pub async fn outbox_counts(&self) -> Result<Vec<(String, i64)>, DbError> {
-        on_read!(self, pool => {
+    pub async fn outbox_counts(self) -> Result<Vec<(String, i64)>, DbError> {
+        on_read!(self.db, pool => {
             let rows = sqlx::query(
                 "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status ORDER BY status",
             )

@@ -6,7 +6,7 @@ use motcua_domain::password::check_new_password;
 use crate::audit::AuditInput;
 use crate::rows::RowExt;
 use crate::secret::{blocking, hash_password, password_matches};
-use crate::{Db, DbError, Staff};
+use crate::{DbError, Staff};
 
 /// Failed attempts within this window lock an account out.
 pub const LOCKOUT_WINDOW_SECONDS: i64 = 15 * 60;
@@ -40,13 +40,13 @@ pub struct Session {
     pub expires_at: i64,
 }
 
-impl Db {
+impl super::People<'_> {
     /// Sets a staff member's password, checked by the password policy
     /// ([`check_new_password`]). When it replaces one (a change or a reset), every session
     /// of the account ends except `keep` (the one that asked, when the officer changes
     /// their own), and every API token is revoked.
     pub async fn set_password(
-        &self,
+        self,
         staff_id: i64,
         password: &str,
         actor: &str,
@@ -56,10 +56,10 @@ impl Db {
             .await
     }
 
-    /// An administrator's reset: [`Db::set_password`] without keeping any session, and the
+    /// An administrator's reset: [`People::set_password`] without keeping any session, and the
     /// officer must choose a new password at the next sign-in.
     pub async fn reset_password(
-        &self,
+        self,
         staff_id: i64,
         password: &str,
         actor: &str,
@@ -69,7 +69,7 @@ impl Db {
     }
 
     async fn store_password(
-        &self,
+        self,
         staff_id: i64,
         password: &str,
         actor: &str,
@@ -84,7 +84,7 @@ impl Db {
         identities.extend(staff.phone.as_deref());
         identities.extend(staff.email.as_deref());
         check_new_password(password, &identities, None).map_err(|e| DbError::Invalid(vec![e]))?;
-        let old: Option<String> = on_read!(self, pool => {
+        let old: Option<String> = on_read!(self.db, pool => {
             sqlx::query_scalar("SELECT password_hash FROM staff WHERE id = $1")
                 .bind(staff_id)
                 .fetch_optional(pool)
@@ -107,7 +107,7 @@ impl Db {
         let hash = blocking(move || hash_password(&owned)).await??;
         let kept = keep.map(crate::hash_token).unwrap_or_default();
         let now = crate::now_seconds();
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             let updated = sqlx::query("UPDATE staff SET password_hash = $1, must_change_password = $2 WHERE id = $3")
                 .bind(&hash)
@@ -142,7 +142,7 @@ impl Db {
                 detail: serde_json::json!({"sessions_ended": ended, "tokens_revoked": revoked}),
             }).await?;
             tx.commit().await?;
-            self.shared::<crate::staff::TokenHolders>().0.clear();
+            self.db.shared::<crate::people::staff::TokenHolders>().0.clear();
             Ok(())
         })
     }
@@ -150,7 +150,7 @@ impl Db {
     /// Gives every staff member in `staff_ids` the same password (one hash, for generated
     /// accounts such as the demo's), checked by the password policy for each of them.
     pub async fn set_same_password(
-        &self,
+        self,
         staff_ids: &[i64],
         password: &str,
         actor: &str,
@@ -168,7 +168,7 @@ impl Db {
         let owned = password.to_string();
         let hash = blocking(move || hash_password(&owned)).await??;
         let now = crate::now_seconds();
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             for staff_id in &members {
                 sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
@@ -191,9 +191,9 @@ impl Db {
     }
 
     /// Checks a username and password at `now` (Unix seconds), counting failures.
-    pub async fn login(&self, username: &str, password: &str, now: i64) -> Result<Login, DbError> {
+    pub async fn login(self, username: &str, password: &str, now: i64) -> Result<Login, DbError> {
         let username = username.trim().to_lowercase();
-        let row: Option<(i64, Option<String>)> = on_read!(self, pool => {
+        let row: Option<(i64, Option<String>)> = on_read!(self.db, pool => {
             let row = sqlx::query("SELECT id, password_hash FROM staff WHERE username = $1 AND active = 1")
                 .bind(&username)
                 .fetch_optional(pool)
@@ -222,13 +222,13 @@ impl Db {
     /// sixth of any number of simultaneous wrong guesses is refused unchecked. A right
     /// password clears the count.
     pub(crate) async fn check_password(
-        &self,
+        self,
         key: &str,
         row: Option<(i64, Option<String>)>,
         password: &str,
         now: i64,
     ) -> Result<Login<i64>, DbError> {
-        let attempts: i64 = on_write!(self, pool => {
+        let attempts: i64 = on_write!(self.db, pool => {
             sqlx::query_scalar(BUMP_GUARD)
                 .bind(key)
                 .bind(now)
@@ -250,7 +250,7 @@ impl Db {
         };
         match verified {
             Some(id) => {
-                on_write!(self, pool => {
+                on_write!(self.db, pool => {
                     sqlx::query("DELETE FROM login_guards WHERE key = $1")
                         .bind(key)
                         .execute(pool)
@@ -261,7 +261,7 @@ impl Db {
             None => {
                 // Windows that have passed are dropped, so names typed once (however many)
                 // do not stay.
-                on_write!(self, pool => {
+                on_write!(self.db, pool => {
                     sqlx::query("DELETE FROM login_guards WHERE window_start <= $1")
                         .bind(now - LOCKOUT_WINDOW_SECONDS)
                         .execute(pool)
@@ -273,12 +273,12 @@ impl Db {
     }
 
     /// Opens a session for `staff_id`; returns the token for the cookie.
-    pub async fn create_session(&self, staff_id: i64, now: i64) -> Result<String, DbError> {
+    pub async fn create_session(self, staff_id: i64, now: i64) -> Result<String, DbError> {
         self.open_session(Realm::Staff, staff_id, now).await
     }
 
     /// The live session behind `token` at `now`, if any.
-    pub async fn session(&self, token: &str, now: i64) -> Result<Option<Session>, DbError> {
+    pub async fn session(self, token: &str, now: i64) -> Result<Option<Session>, DbError> {
         let Some((staff_id, csrf, expires_at)) =
             self.live_session(Realm::Staff, token, now).await?
         else {
@@ -296,19 +296,19 @@ impl Db {
     }
 
     /// Ends a session (sign-out), and removes expired ones.
-    pub async fn end_session(&self, token: &str, now: i64) -> Result<(), DbError> {
+    pub async fn end_session(self, token: &str, now: i64) -> Result<(), DbError> {
         self.close_session(Realm::Staff, token, now).await
     }
 
     pub(crate) async fn open_session(
-        &self,
+        self,
         realm: Realm,
         subject: i64,
         now: i64,
     ) -> Result<String, DbError> {
         let token = crate::random_token(32)?;
         let csrf = crate::random_token(24)?;
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             sqlx::query(realm.insert())
                 .bind(crate::hash_token(&token))
                 .bind(subject)
@@ -323,12 +323,12 @@ impl Db {
 
     /// The subject, form token and expiry of a live session.
     pub(crate) async fn live_session(
-        &self,
+        self,
         realm: Realm,
         token: &str,
         now: i64,
     ) -> Result<Option<(i64, String, i64)>, DbError> {
-        Ok(on_read!(self, pool => {
+        Ok(on_read!(self.db, pool => {
             let row = sqlx::query(realm.select())
                 .bind(crate::hash_token(token))
                 .bind(now)
@@ -342,12 +342,12 @@ impl Db {
     }
 
     pub(crate) async fn close_session(
-        &self,
+        self,
         realm: Realm,
         token: &str,
         now: i64,
     ) -> Result<(), DbError> {
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             sqlx::query(realm.delete())
                 .bind(crate::hash_token(token))
                 .bind(now)

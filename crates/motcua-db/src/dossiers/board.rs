@@ -6,8 +6,8 @@ use motcua_domain::calendar::Instant;
 use motcua_domain::dossier::DossierState;
 use serde::Serialize;
 
+use crate::DbError;
 use crate::rows::RowExt;
-use crate::{Db, DbError};
 
 /// One line of the board.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -67,13 +67,13 @@ fn entry(row: &impl RowExt) -> Result<BoardEntry, DbError> {
     })
 }
 
-impl Db {
+impl super::Dossiers<'_> {
     /// The public board at `now`, at most `limit` lines in each list.
-    pub async fn public_board(&self, now: Instant, limit: i64) -> Result<PublicBoard, DbError> {
+    pub async fn public_board(self, now: Instant, limit: i64) -> Result<PublicBoard, DbError> {
         let limit = limit.clamp(1, 500);
         // Overdue by the one rule: past the appointment's printed minute.
         let at = motcua_domain::calendar::overdue_before(now).timestamp();
-        on_read!(self, pool => {
+        on_read!(self.db, pool => {
             let overdue = sqlx::query(OVERDUE).bind(at).bind(limit).fetch_all(pool).await?;
             let overdue_total: i64 = sqlx::query_scalar(OVERDUE_COUNT).bind(at).fetch_one(pool).await?;
             let apologies = sqlx::query(APOLOGIES).bind(limit).fetch_all(pool).await?;

@@ -4,17 +4,17 @@
 use chrono::NaiveDate;
 use motcua_domain::calendar::{CalendarConfig, DayOverride, HolidayRules, OfficeHours};
 
+use crate::DbError;
 use crate::audit::AuditInput;
 use crate::rows::RowExt;
-use crate::{Db, DbError};
 
 const HOURS_KEY: &str = "calendar.office_hours";
 const RULES_KEY: &str = "calendar.holiday_rules";
 
-impl Db {
+impl super::Agencies<'_> {
     /// The calendar configuration as stored; missing parts take their defaults.
-    pub async fn calendar_config(&self) -> Result<CalendarConfig, DbError> {
-        let (rows, settings) = on_read!(self, pool => {
+    pub async fn calendar_config(self) -> Result<CalendarConfig, DbError> {
+        let (rows, settings) = on_read!(self.db, pool => {
             let rows = sqlx::query("SELECT date, working, name FROM calendar_days ORDER BY date")
                 .fetch_all(pool)
                 .await?;
@@ -54,13 +54,9 @@ impl Db {
     }
 
     /// Stores (or replaces) the announced status of dates.
-    pub async fn set_calendar_days(
-        &self,
-        days: &[DayOverride],
-        actor: &str,
-    ) -> Result<(), DbError> {
+    pub async fn set_calendar_days(self, days: &[DayOverride], actor: &str) -> Result<(), DbError> {
         let now = crate::now_seconds();
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             for day in days {
                 sqlx::query(
@@ -87,11 +83,11 @@ impl Db {
     }
 
     /// Stores the office hours.
-    pub async fn set_office_hours(&self, hours: &OfficeHours, actor: &str) -> Result<(), DbError> {
+    pub async fn set_office_hours(self, hours: &OfficeHours, actor: &str) -> Result<(), DbError> {
         hours.validate()?;
         let value = serde_json::to_string(hours)?;
         let now = crate::now_seconds();
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(
                 "INSERT INTO settings (key, value) VALUES ($1, $2)

@@ -1,5 +1,7 @@
 //! Cơ quan — the agency tree, stored with a materialized path for sub-tree queries.
 
+pub(crate) mod calendar;
+
 use motcua_domain::agency::{AgencyCode, AgencyLevel};
 use serde::{Deserialize, Serialize};
 
@@ -73,9 +75,22 @@ macro_rules! columns {
     };
 }
 
+/// Cơ quan — the agencies and the working calendar (days off and worked, office hours).
+#[derive(Debug, Clone, Copy)]
+pub struct Agencies<'a> {
+    pub(crate) db: &'a Db,
+}
+
 impl Db {
+    /// Cơ quan: see [`Agencies`].
+    pub fn agencies(&self) -> Agencies<'_> {
+        Agencies { db: self }
+    }
+}
+
+impl Agencies<'_> {
     /// Creates an agency under its parent, with an audit entry, in one transaction.
-    pub async fn create_agency(&self, new: &NewAgency, actor: &str) -> Result<Agency, DbError> {
+    pub async fn create_agency(self, new: &NewAgency, actor: &str) -> Result<Agency, DbError> {
         let code = AgencyCode::parse(&new.code).map_err(|e| DbError::Invalid(vec![e]))?;
         let name = motcua_domain::text::nfc(new.name.trim());
         if name.is_empty() {
@@ -94,7 +109,7 @@ impl Db {
             ));
         }
         let now = crate::now_seconds();
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO agencies (code, name, level, parent_id, path, phone, address, created_at)
@@ -124,7 +139,7 @@ impl Db {
                 detail: serde_json::json!({"name": name, "parent": new.parent_code}),
             }).await?;
             tx.commit().await?;
-            self.shared::<AgencyList>().0.clear();
+            self.db.shared::<AgencyList>().0.clear();
             Ok(Agency {
                 id,
                 code: code.to_string(),
@@ -138,7 +153,7 @@ impl Db {
         })
     }
 
-    pub async fn agency_by_code(&self, code: &str) -> Result<Option<Agency>, DbError> {
+    pub async fn agency_by_code(self, code: &str) -> Result<Option<Agency>, DbError> {
         let code = code.trim();
         Ok(self
             .agencies_shared()
@@ -148,7 +163,7 @@ impl Db {
             .cloned())
     }
 
-    pub async fn agency(&self, id: i64) -> Result<Option<Agency>, DbError> {
+    pub async fn agency(self, id: i64) -> Result<Option<Agency>, DbError> {
         Ok(self
             .agencies_shared()
             .await?
@@ -160,8 +175,8 @@ impl Db {
     /// Every agency, in tree order (by path).
     /// The agencies with a one-stop counter (some staff member is a counter officer there):
     /// where dossiers can be received.
-    pub async fn counter_agencies(&self) -> Result<Vec<Agency>, DbError> {
-        let ids: Vec<i64> = on_read!(self, pool => {
+    pub async fn counter_agencies(self) -> Result<Vec<Agency>, DbError> {
+        let ids: Vec<i64> = on_read!(self.db, pool => {
             sqlx::query_scalar("SELECT DISTINCT r.agency_id FROM staff_roles r JOIN staff s ON s.id = r.staff_id WHERE r.role = $1 AND s.active = 1")
                 .bind(motcua_domain::agency::Role::CounterOfficer.as_str())
                 .fetch_all(pool)
@@ -175,20 +190,21 @@ impl Db {
             .collect())
     }
 
-    pub async fn agencies(&self) -> Result<Vec<Agency>, DbError> {
+    pub async fn all(self) -> Result<Vec<Agency>, DbError> {
         Ok(self.agencies_shared().await?.as_ref().clone())
     }
 
-    async fn agencies_shared(&self) -> Result<std::sync::Arc<Vec<Agency>>, DbError> {
-        if let Some(list) = self.shared::<AgencyList>().0.get(&()) {
+    async fn agencies_shared(self) -> Result<std::sync::Arc<Vec<Agency>>, DbError> {
+        if let Some(list) = self.db.shared::<AgencyList>().0.get(&()) {
             return Ok(list);
         }
-        let list: Vec<Agency> = on_read!(self, pool => {
+        let list: Vec<Agency> = on_read!(self.db, pool => {
             let rows = sqlx::query(concat!(columns!(), " ORDER BY path")).fetch_all(pool).await?;
             rows.iter().map(agency).collect::<Result<Vec<_>, _>>()?
         });
         let list = std::sync::Arc::new(list);
-        self.shared::<AgencyList>()
+        self.db
+            .shared::<AgencyList>()
             .0
             .put((), std::sync::Arc::clone(&list));
         Ok(list)

@@ -3,9 +3,9 @@
 use motcua_domain::agency::Role;
 use serde::{Deserialize, Serialize};
 
+use crate::DbError;
 use crate::audit::AuditInput;
 use crate::rows::RowExt;
-use crate::{Db, DbError};
 
 /// A staff member as stored (never with secrets).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,15 +72,15 @@ const ROLES_OVER: &str = "SELECT DISTINCT r.role FROM staff_roles r
     JOIN agencies t ON t.path LIKE g.path || '%'
     WHERE r.staff_id = $1 AND t.id = $2";
 
-impl Db {
-    pub async fn create_staff(&self, new: &NewStaff, actor: &str) -> Result<Staff, DbError> {
+impl super::People<'_> {
+    pub async fn create_staff(self, new: &NewStaff, actor: &str) -> Result<Staff, DbError> {
         self.insert_staff(new, false, actor).await
     }
 
     /// Creates a staff member; `must_change` makes them choose their own password at the
     /// first sign-in (an account whose first password an administrator chose).
     async fn insert_staff(
-        &self,
+        self,
         new: &NewStaff,
         must_change: bool,
         actor: &str,
@@ -109,7 +109,7 @@ impl Db {
         }
         let now = crate::now_seconds();
         let token_hash = new.token.as_deref().map(crate::hash_token);
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM staff WHERE username = $1")
                 .bind(&username)
@@ -153,7 +153,7 @@ impl Db {
                 detail: serde_json::json!({"username": username}),
             }).await?;
             tx.commit().await?;
-            self.shared::<TokenHolders>().0.clear();
+            self.db.shared::<TokenHolders>().0.clear();
             Ok(Staff {
                 id,
                 username,
@@ -171,7 +171,7 @@ impl Db {
     /// password policy before anything is written (a refused password leaves no account
     /// behind); the officer chooses their own at the first sign-in.
     pub async fn create_staff_with_password(
-        &self,
+        self,
         new: &NewStaff,
         password: &str,
         actor: &str,
@@ -198,7 +198,7 @@ impl Db {
     /// Enables or disables an account; disabling ends its sessions at once (its API tokens
     /// stop opening the API with it). Nobody disables their own account.
     pub async fn set_staff_active(
-        &self,
+        self,
         staff_id: i64,
         active: bool,
         actor_id: i64,
@@ -209,7 +209,7 @@ impl Db {
             ));
         }
         let now = crate::now_seconds();
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             let updated = sqlx::query("UPDATE staff SET active = $1 WHERE id = $2")
                 .bind(i64::from(active))
@@ -242,7 +242,7 @@ impl Db {
             tx.commit().await?;
             Ok::<_, DbError>(())
         })?;
-        self.shared::<TokenHolders>().0.clear();
+        self.db.shared::<TokenHolders>().0.clear();
         self.staff_member(staff_id)
             .await?
             .ok_or(DbError::NotFound("cán bộ"))
@@ -251,7 +251,7 @@ impl Db {
     /// Takes `role` over `agency_code` from `staff_id`. Nobody takes the administrator role
     /// from themselves.
     pub async fn revoke(
-        &self,
+        self,
         staff_id: i64,
         agency_code: &str,
         role: Role,
@@ -263,11 +263,13 @@ impl Db {
             ));
         }
         let agency = self
+            .db
+            .agencies()
             .agency_by_code(agency_code)
             .await?
             .ok_or(DbError::NotFound("cơ quan"))?;
         let now = crate::now_seconds();
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             let removed = sqlx::query("DELETE FROM staff_roles WHERE staff_id = $1 AND agency_id = $2 AND role = $3")
                 .bind(staff_id)
@@ -289,26 +291,31 @@ impl Db {
             tx.commit().await?;
             Ok::<_, DbError>(())
         })?;
-        self.shared::<RoleCache>().0.clear();
+        self.db.shared::<RoleCache>().0.clear();
         Ok(())
     }
 
     /// Gives `staff_id` the `role` over the agency `agency_code` and its sub-tree.
     pub async fn grant(
-        &self,
+        self,
         staff_id: i64,
         agency_code: &str,
         role: Role,
         actor: &str,
     ) -> Result<(), DbError> {
-        let agency = self.agency_by_code(agency_code).await?.ok_or_else(|| {
-            DbError::invalid(
-                "agency_code",
-                format!("không có cơ quan mã “{agency_code}”"),
-            )
-        })?;
+        let agency = self
+            .db
+            .agencies()
+            .agency_by_code(agency_code)
+            .await?
+            .ok_or_else(|| {
+                DbError::invalid(
+                    "agency_code",
+                    format!("không có cơ quan mã “{agency_code}”"),
+                )
+            })?;
         let now = crate::now_seconds();
-        on_write!(self, pool => {
+        on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(
                 "INSERT INTO staff_roles (staff_id, agency_id, role) VALUES ($1, $2, $3)
@@ -328,13 +335,13 @@ impl Db {
                 detail: serde_json::json!({"agency": agency_code, "role": role.as_str()}),
             }).await?;
             tx.commit().await?;
-            self.shared::<RoleCache>().0.clear();
+            self.db.shared::<RoleCache>().0.clear();
             Ok(())
         })
     }
 
-    pub async fn staff_by_username(&self, username: &str) -> Result<Option<Staff>, DbError> {
-        on_read!(self, pool => {
+    pub async fn staff_by_username(self, username: &str) -> Result<Option<Staff>, DbError> {
+        on_read!(self.db, pool => {
             let row = sqlx::query(concat!(select_staff!(), " WHERE username = $1"))
                 .bind(username.trim().to_lowercase())
                 .fetch_optional(pool)
@@ -343,8 +350,8 @@ impl Db {
         })
     }
 
-    pub async fn staff_member(&self, id: i64) -> Result<Option<Staff>, DbError> {
-        on_read!(self, pool => {
+    pub async fn staff_member(self, id: i64) -> Result<Option<Staff>, DbError> {
+        on_read!(self.db, pool => {
             let row = sqlx::query(concat!(select_staff!(), " WHERE id = $1"))
                 .bind(id)
                 .fetch_optional(pool)
@@ -354,8 +361,8 @@ impl Db {
     }
 
     /// Every role and agency a staff member holds.
-    pub async fn grants(&self, staff_id: i64) -> Result<Vec<Grant>, DbError> {
-        on_read!(self, pool => {
+    pub async fn grants(self, staff_id: i64) -> Result<Vec<Grant>, DbError> {
+        on_read!(self.db, pool => {
             let rows = sqlx::query(
                 "SELECT r.agency_id, a.code, r.role FROM staff_roles r JOIN agencies a ON a.id = r.agency_id
                  WHERE r.staff_id = $1 ORDER BY a.path, r.role",
@@ -377,8 +384,8 @@ impl Db {
     }
 
     /// Every staff member, by name.
-    pub async fn all_staff(&self) -> Result<Vec<Staff>, DbError> {
-        on_read!(self, pool => {
+    pub async fn all_staff(self) -> Result<Vec<Staff>, DbError> {
+        on_read!(self.db, pool => {
             let rows = sqlx::query(concat!(select_staff!(), " ORDER BY full_name")).fetch_all(pool).await?;
             rows.iter().map(staff).collect()
         })
@@ -386,8 +393,8 @@ impl Db {
 
     /// Danh bạ: every active staff member with the roles granted to them, agency by agency
     /// (agency id, staff, roles there), for the public directory.
-    pub async fn directory(&self) -> Result<Vec<(i64, Staff, Vec<Role>)>, DbError> {
-        let rows: Vec<(i64, Staff, String)> = on_read!(self, pool => {
+    pub async fn directory(self) -> Result<Vec<(i64, Staff, Vec<Role>)>, DbError> {
+        let rows: Vec<(i64, Staff, String)> = on_read!(self.db, pool => {
             let rows = sqlx::query(
                 "SELECT r.agency_id, r.role, s.id, s.username, s.full_name, s.title, s.phone, s.email, s.active, s.must_change_password
                  FROM staff s JOIN staff_roles r ON r.staff_id = s.id
@@ -413,8 +420,8 @@ impl Db {
     }
 
     /// The active staff who hold any role over `agency_id` (there or on an ancestor), by name.
-    pub async fn staff_over(&self, agency_id: i64) -> Result<Vec<Staff>, DbError> {
-        on_read!(self, pool => {
+    pub async fn staff_over(self, agency_id: i64) -> Result<Vec<Staff>, DbError> {
+        on_read!(self.db, pool => {
             let rows = sqlx::query(
                 "SELECT DISTINCT s.id, s.username, s.full_name, s.title, s.phone, s.email, s.active, s.must_change_password
                  FROM staff s JOIN staff_roles r ON r.staff_id = s.id
@@ -430,11 +437,11 @@ impl Db {
     }
 
     /// The roles `staff_id` holds over `agency_id` (granted there or on an ancestor).
-    pub async fn roles_over(&self, staff_id: i64, agency_id: i64) -> Result<Vec<Role>, DbError> {
-        if let Some(roles) = self.shared::<RoleCache>().0.get(&(staff_id, agency_id)) {
+    pub async fn roles_over(self, staff_id: i64, agency_id: i64) -> Result<Vec<Role>, DbError> {
+        if let Some(roles) = self.db.shared::<RoleCache>().0.get(&(staff_id, agency_id)) {
             return Ok(roles);
         }
-        let roles: Vec<Role> = on_read!(self, pool => {
+        let roles: Vec<Role> = on_read!(self.db, pool => {
             let rows: Vec<String> = sqlx::query_scalar(ROLES_OVER)
                 .bind(staff_id)
                 .bind(agency_id)
@@ -442,7 +449,8 @@ impl Db {
                 .await?;
             rows.iter().filter_map(|r| Role::parse(r)).collect()
         });
-        self.shared::<RoleCache>()
+        self.db
+            .shared::<RoleCache>()
             .0
             .put((staff_id, agency_id), roles.clone());
         Ok(roles)
