@@ -1,5 +1,6 @@
 //! Hồ sơ — dossiers as stored: the record, its history, listing and public lookup.
 
+mod attach;
 pub(crate) mod board;
 mod intake;
 mod search;

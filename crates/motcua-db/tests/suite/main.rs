@@ -8,6 +8,7 @@ mod common;
 mod alerts;
 mod credentials;
 mod delivery;
+mod layers;
 mod migrations;
 mod signatures;
 mod statistics;

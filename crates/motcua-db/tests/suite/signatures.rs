@@ -36,7 +36,7 @@ async fn dossier_with_result(db: &Db, counter: i64) -> (i64, String, i64) {
         size: 10,
         media_type: "application/pdf",
     };
-    db.files()
+    db.dossiers()
         .attach_files(d.id, &d.code, vec![file], "staff:1".into(), now())
         .await
         .unwrap();

@@ -866,7 +866,7 @@ async fn scans_digitise(engine: &str) {
         size: 10,
         media_type: "application/pdf",
     };
-    db.files()
+    db.dossiers()
         .attach_files(
             d.id,
             &d.code,
@@ -876,7 +876,7 @@ async fn scans_digitise(engine: &str) {
         )
         .await
         .unwrap();
-    db.files()
+    db.dossiers()
         .attach_files(
             d.id,
             &d.code,

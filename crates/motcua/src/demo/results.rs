@@ -126,7 +126,7 @@ pub async fn sign_results(
         };
         let stored = files.store(upload, "files").await?;
         let digest = stored.sha256.clone();
-        db.files()
+        db.dossiers()
             .attach_files(d.id, &d.code, vec![stored], "demo".into(), at)
             .await?;
         let file = db

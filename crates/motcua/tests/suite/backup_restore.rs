@@ -49,7 +49,7 @@ async fn load(app: Arc<TestApp>, stop: Arc<AtomicBool>, client: usize) -> Vec<Ac
         let sha256 = file.sha256.clone();
         app.state
             .db
-            .files()
+            .dossiers()
             .attach_files(id, &code, vec![file], "staff:test".into(), app.state.now())
             .await
             .unwrap();

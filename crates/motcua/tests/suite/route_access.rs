@@ -73,7 +73,7 @@ async fn no_route_shows_or_accepts_what_is_not_yours() {
         .unwrap();
     app.state
         .db
-        .files()
+        .dossiers()
         .attach_files(
             id,
             &d.code,

@@ -436,7 +436,7 @@ async fn the_owner_downloads_the_signed_result_and_its_signature() {
         .await
         .unwrap();
     let now = app.state.now();
-    db.files()
+    db.dossiers()
         .attach_files(id, &record.code, vec![stored], "staff:1".into(), now)
         .await
         .unwrap();

@@ -112,7 +112,7 @@ pub async fn upload(
     if message.is_none() {
         let actor = format!("staff:{}", who.session.staff.id);
         app.db
-            .files()
+            .dossiers()
             .attach_files(d.id, &d.code, files, actor, app.now())
             .await?;
         return Ok(Redirect::to(&format!("/can-bo/ho-so/{id}")).into_response());
