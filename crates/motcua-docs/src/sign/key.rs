@@ -34,6 +34,37 @@ fn e(what: &'static str) -> impl Fn(der::Error) -> DocsError {
     move |err| sign_err(what, err)
 }
 
+/// id-aa-signingCertificateV2 (RFC 5035).
+const ID_SIGNING_CERTIFICATE_V2: der::asn1::ObjectIdentifier =
+    der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
+
+fn attribute(oid: der::asn1::ObjectIdentifier, value: Any) -> Result<Attribute, DocsError> {
+    let values = SetOfVec::try_from(vec![value]).map_err(e("thuộc tính"))?;
+    Ok(Attribute { oid, values })
+}
+
+fn message_digest(digest: &[u8]) -> Result<Attribute, DocsError> {
+    let digest = OctetString::new(digest.to_vec()).map_err(e("băm"))?;
+    attribute(
+        ID_MESSAGE_DIGEST,
+        Any::encode_from(&digest).map_err(e("băm"))?,
+    )
+}
+
+/// `SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 }` with one
+/// `ESSCertIDv2 ::= SEQUENCE { certHash OCTET STRING }` (SHA-256, the default algorithm,
+/// left out as DER requires).
+fn signing_certificate_v2(hash: &[u8]) -> Vec<u8> {
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        // The contents here are far below 128 bytes.
+        out.push(u8::try_from(content.len()).unwrap_or(0x7f));
+        out.extend_from_slice(content);
+        out
+    }
+    tlv(0x30, &tlv(0x30, &tlv(0x30, &tlv(0x04, hash))))
+}
+
 /// A self-signed end-entity certificate: issuer = subject, not a CA, for signing only.
 struct SelfSigned {
     subject: Name,
@@ -174,16 +205,8 @@ impl AgencyKey {
     /// Signs `pdf` at `at`: a detached CMS SignedData (DER, a `.p7s` file) with the
     /// certificate, and the signed attributes content type, signing time and message digest.
     pub fn sign(&self, pdf: &[u8], at: Instant) -> Result<Vec<u8>, DocsError> {
-        let sha256 = AlgorithmIdentifierOwned {
-            oid: ID_SHA_256,
-            parameters: None,
-        };
-        let attribute = |oid, value: Any| -> Result<Attribute, DocsError> {
-            let values = SetOfVec::try_from(vec![value]).map_err(e("thuộc tính"))?;
-            Ok(Attribute { oid, values })
-        };
-        let digest = OctetString::new(Sha256::digest(pdf).to_vec()).map_err(e("băm"))?;
-        let signed_attrs = SetOfVec::try_from(vec![
+        let digest = Sha256::digest(pdf);
+        self.signed_data(vec![
             attribute(
                 ID_CONTENT_TYPE,
                 Any::encode_from(&ID_DATA).map_err(e("thuộc tính"))?,
@@ -192,12 +215,37 @@ impl AgencyKey {
                 ID_SIGNING_TIME,
                 Any::encode_from(&to_time(at)?).map_err(e("thời điểm"))?,
             )?,
+            message_digest(&digest)?,
+        ])
+    }
+
+    /// The CMS SignedData of a PDF signature (PAdES baseline B, `ETSI.CAdES.detached`) over
+    /// the SHA-256 `digest` of the signed byte range: the signed attributes content type,
+    /// message digest and the signing certificate (ESS, v2), and no signing time (the PDF's
+    /// `/M` states it).
+    pub fn sign_pades(&self, digest: &[u8]) -> Result<Vec<u8>, DocsError> {
+        let certificate_hash = Sha256::digest(self.certificate_der()?);
+        self.signed_data(vec![
             attribute(
-                ID_MESSAGE_DIGEST,
-                Any::encode_from(&digest).map_err(e("băm"))?,
+                ID_CONTENT_TYPE,
+                Any::encode_from(&ID_DATA).map_err(e("thuộc tính"))?,
+            )?,
+            message_digest(digest)?,
+            attribute(
+                ID_SIGNING_CERTIFICATE_V2,
+                Any::from_der(&signing_certificate_v2(&certificate_hash))
+                    .map_err(e("chứng thư ký"))?,
             )?,
         ])
-        .map_err(e("thuộc tính"))?;
+    }
+
+    /// A detached SignedData whose signer signs `attributes`.
+    fn signed_data(&self, attributes: Vec<Attribute>) -> Result<Vec<u8>, DocsError> {
+        let sha256 = AlgorithmIdentifierOwned {
+            oid: ID_SHA_256,
+            parameters: None,
+        };
+        let signed_attrs = SetOfVec::try_from(attributes).map_err(e("thuộc tính"))?;
         // RFC 5652 §5.4: the signature covers the DER of the attributes as a SET OF.
         let to_sign = signed_attrs.to_der().map_err(e("thuộc tính"))?;
         let signature: DerSignature = self.key.sign(&to_sign);

@@ -1,18 +1,22 @@
-//! Ký số kết quả — signing a result PDF with an agency's key as a detached CMS SignedData
-//! (PKCS #7, `.p7s`, RFC 5652) with ECDSA P-256 / SHA-256 and an X.509 certificate, and
-//! verifying such a signature.
+//! Ký số kết quả — signing a result PDF with an agency's key (ECDSA P-256 / SHA-256 and an
+//! X.509 certificate): inside the PDF as readers show it (PAdES, `pades.rs`), or as a
+//! detached CMS SignedData (PKCS #7, `.p7s`, RFC 5652); and verifying either.
 //!
 //! The certificates made here are self-signed demo certificates, one per agency: whoever
 //! verifies must compare [`Verification::certificate_sha256`] with the agency's published
 //! certificate, since a self-signed certificate proves nothing by itself. A production
 //! deployment would load a key certified by a recognised CA instead (same signature format).
 
+mod file;
 mod key;
 mod load;
+mod object;
+mod pades;
 mod seal;
 mod verify;
 
 pub use key::AgencyKey;
+pub use pades::{PdfSignature, SignatureText, sign_pdf, verify_pdf};
 pub use seal::{SealKey, key_fingerprint, public_key_der_of, seal_holds};
 pub use verify::{SignatureStatus, Verification, verify};
 

@@ -50,6 +50,15 @@ impl Verification {
 /// A signature that cannot be read at all is an error; one that reads but does not match is
 /// a [`Verification`] saying so.
 pub fn verify(pdf: &[u8], signature: &[u8]) -> Result<Verification, DocsError> {
+    verify_digest(signature, &Sha256::digest(pdf))
+}
+
+/// Checks the CMS `signature` over content whose SHA-256 is `digest` (a detached `.p7s` over
+/// a whole file, or a PDF signature over its byte range).
+pub(crate) fn verify_digest(
+    signature: &[u8],
+    content_digest: &[u8],
+) -> Result<Verification, DocsError> {
     let info = ContentInfo::from_der(signature).map_err(|e| sign_err("tệp chữ ký", e))?;
     if info.content_type != ID_SIGNED_DATA {
         return Err(sign_err("tệp chữ ký", "không phải SignedData"));
@@ -138,7 +147,7 @@ pub fn verify(pdf: &[u8], signature: &[u8]) -> Result<Verification, DocsError> {
         .is_some_and(|sig| key.verify(&signed, &sig).is_ok());
     if !good {
         verification.status = SignatureStatus::BadSignature;
-    } else if Sha256::digest(pdf).as_slice() != digest.as_slice() {
+    } else if content_digest != digest.as_slice() {
         verification.status = SignatureStatus::Tampered;
     }
     Ok(verification)

@@ -1,0 +1,256 @@
+//! Signatures inside the PDF: a rendered form and a PDF written with compressed cross-reference
+//! and object streams are signed by an incremental update, and poppler's `pdfsig` (NSS, not
+//! this crate) reports each signature valid and covering the whole file; a changed byte is
+//! reported by both, and a second signature keeps the first one valid.
+
+use std::io::Write;
+use std::process::Command;
+
+use chrono::DateTime;
+use motcua_docs::{
+    AgencyKey, FormKind, Regime, SignatureStatus, SignatureText, Templates, form, render_with,
+    sample, sign_pdf, verify_pdf,
+};
+
+const AGENCY: &str = "Trung tâm Phục vụ hành chính công phường Hạc Thành";
+
+fn key(seed: u8) -> AgencyKey {
+    let from = DateTime::parse_from_rfc3339("2026-01-01T00:00:00+07:00").unwrap();
+    AgencyKey::generate_demo(AGENCY, "000.00.11.H56", &[seed; 32], from, 5).unwrap()
+}
+
+fn signed_at() -> DateTime<chrono::FixedOffset> {
+    DateTime::parse_from_rfc3339("2026-11-24T15:02:03+07:00").unwrap()
+}
+
+fn text() -> SignatureText {
+    SignatureText {
+        name: "Lê Thị Hồng Nhung".into(),
+        reason: "Phê duyệt kết quả giải quyết thủ tục hành chính".into(),
+        location: AGENCY.into(),
+    }
+}
+
+fn receipt() -> Vec<u8> {
+    let spec = form(Regime::Tt03_2025, FormKind::Receipt).unwrap();
+    render_with(&sample::context(), &spec, &Templates::shipped())
+        .unwrap()
+        .pdf
+}
+
+/// `pdfsig`'s report on `pdf`; `None` when poppler-utils is not installed (required when
+/// `MOTCUA_REQUIRE_TOOLS=1`).
+fn pdfsig(pdf: &[u8]) -> Option<String> {
+    let dir = std::env::temp_dir().join(format!(
+        "motcua-docs-pades-{}-{}",
+        std::process::id(),
+        data_encoding::HEXLOWER.encode(&pdf[pdf.len() - 8..])
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("signed.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output = match Command::new("pdfsig").arg(&path).output() {
+        Ok(output) => output,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            assert!(
+                std::env::var("MOTCUA_REQUIRE_TOOLS").as_deref() != Ok("1"),
+                "MOTCUA_REQUIRE_TOOLS=1 but pdfsig is not installed"
+            );
+            eprintln!("skipped: pdfsig is not installed (apt-get install poppler-utils)");
+            return None;
+        }
+        Err(e) => panic!("pdfsig: {e}"),
+    };
+    std::fs::remove_dir_all(&dir).ok();
+    Some(format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    ))
+}
+
+#[test]
+fn a_signed_form_is_valid_for_pdfsig_and_covers_the_whole_file() {
+    let original = receipt();
+    let signed = sign_pdf(&original, &key(3), signed_at(), &text()).unwrap();
+    // The original bytes are kept as they were; the update follows them.
+    assert_eq!(&signed[..original.len()], &original[..]);
+    let found = verify_pdf(&signed).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].verification.status, SignatureStatus::Valid);
+    assert!(found[0].covers_whole_file);
+    assert_eq!(found[0].verification.signer, AGENCY);
+    assert_eq!(found[0].verification.signed_at, Some(signed_at()));
+    assert_eq!(
+        found[0].verification.certificate_sha256,
+        key(3).certificate_sha256().unwrap()
+    );
+    assert!(verify_pdf(&original).unwrap().is_empty());
+    let Some(report) = pdfsig(&signed) else {
+        return;
+    };
+    assert!(report.contains("Signature #1"), "{report}");
+    assert!(report.contains("Signature is Valid."), "{report}");
+    assert!(report.contains("Total document signed"), "{report}");
+    assert!(report.contains("ETSI.CAdES.detached"), "{report}");
+    assert!(report.contains("SHA-256"), "{report}");
+    assert!(report.contains(AGENCY), "{report}");
+    // A self-signed demo certificate is not trusted: the reader says so.
+    assert!(report.contains("Certificate Validation"), "{report}");
+}
+
+#[test]
+fn a_changed_byte_is_reported_by_pdfsig_and_by_the_check() {
+    let signed = sign_pdf(&receipt(), &key(4), signed_at(), &text()).unwrap();
+    let mut changed = signed.clone();
+    // A byte of the form's own content, inside the signed range.
+    changed[200] ^= 0x01;
+    let found = verify_pdf(&changed).unwrap();
+    assert_eq!(found[0].verification.status, SignatureStatus::Tampered);
+    let Some(report) = pdfsig(&changed) else {
+        return;
+    };
+    assert!(!report.contains("Signature is Valid."), "{report}");
+    assert!(report.contains("Digest Mismatch"), "{report}");
+}
+
+#[test]
+fn a_second_signature_keeps_the_first_valid() {
+    let first = sign_pdf(&receipt(), &key(5), signed_at(), &text()).unwrap();
+    let second = sign_pdf(&first, &key(6), signed_at(), &text()).unwrap();
+    let found = verify_pdf(&second).unwrap();
+    assert_eq!(found.len(), 2);
+    assert!(found.iter().all(|s| s.verification.is_valid()), "{found:?}");
+    assert!(!found[0].covers_whole_file);
+    assert!(found[1].covers_whole_file);
+    let Some(report) = pdfsig(&second) else {
+        return;
+    };
+    assert_eq!(report.matches("Signature is Valid.").count(), 2, "{report}");
+    assert!(report.contains("Not total document signed"), "{report}");
+    assert!(report.contains("Total document signed"), "{report}");
+}
+
+/// A one-page PDF whose catalog and page tree sit in a compressed object stream, indexed by
+/// a compressed cross-reference stream with the PNG "up" predictor (as many office suites
+/// write them).
+fn compressed_pdf() -> Vec<u8> {
+    fn deflate(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+    let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let content = b"BT /F1 24 Tf 72 720 Td (Ket qua) Tj ET";
+    let mut offsets = [0usize; 7];
+    offsets[3] = out.len();
+    out.extend_from_slice(
+        b"3 0 obj\n<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+          /Resources <</Font <</F1 <</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>>>>>>>\nendobj\n",
+    );
+    offsets[4] = out.len();
+    out.extend_from_slice(format!("4 0 obj\n<</Length {}>>\nstream\n", content.len()).as_bytes());
+    out.extend_from_slice(content);
+    out.extend_from_slice(b"\nendstream\nendobj\n");
+    let objects = b"<</Type /Catalog /Pages 2 0 R>> <</Type /Pages /Kids [3 0 R] /Count 1>>";
+    let header = b"1 0 2 32 ";
+    let mut packed = header.to_vec();
+    packed.extend_from_slice(objects);
+    let packed = deflate(&packed);
+    offsets[5] = out.len();
+    out.extend_from_slice(
+        format!(
+            "5 0 obj\n<</Type /ObjStm /N 2 /First {} /Filter /FlateDecode /Length {}>>\nstream\n",
+            header.len(),
+            packed.len()
+        )
+        .as_bytes(),
+    );
+    out.extend_from_slice(&packed);
+    out.extend_from_slice(b"\nendstream\nendobj\n");
+    offsets[6] = out.len();
+    // Rows of /W [1 2 1]: kind, offset or stream, generation or index.
+    let rows: Vec<[u8; 4]> = vec![
+        [0, 0, 0, 255],
+        [2, 0, 5, 0],
+        [2, 0, 5, 1],
+        [1, (offsets[3] >> 8) as u8, offsets[3] as u8, 0],
+        [1, (offsets[4] >> 8) as u8, offsets[4] as u8, 0],
+        [1, (offsets[5] >> 8) as u8, offsets[5] as u8, 0],
+        [1, (offsets[6] >> 8) as u8, offsets[6] as u8, 0],
+    ];
+    let mut predicted = Vec::new();
+    let mut previous = [0u8; 4];
+    for row in &rows {
+        predicted.push(2);
+        for (b, p) in row.iter().zip(previous) {
+            predicted.push(b.wrapping_sub(p));
+        }
+        previous = *row;
+    }
+    let data = deflate(&predicted);
+    out.extend_from_slice(
+        format!(
+            "6 0 obj\n<</Type /XRef /Size 7 /W [1 2 1] /Root 1 0 R /Filter /FlateDecode \
+             /DecodeParms <</Columns 4 /Predictor 12>> /Length {}>>\nstream\n",
+            data.len()
+        )
+        .as_bytes(),
+    );
+    out.extend_from_slice(&data);
+    out.extend_from_slice(
+        format!("\nendstream\nendobj\nstartxref\n{}\n%%EOF\n", offsets[6]).as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn a_pdf_with_compressed_cross_references_is_signed_too() {
+    let original = compressed_pdf();
+    if let Some(report) = pdfsig(&original) {
+        // poppler reads the test file itself.
+        assert!(
+            report.contains("does not contain any signatures"),
+            "{report}"
+        );
+    }
+    let signed = sign_pdf(&original, &key(7), signed_at(), &text()).unwrap();
+    let found = verify_pdf(&signed).unwrap();
+    assert_eq!(found.len(), 1);
+    assert!(found[0].verification.is_valid() && found[0].covers_whole_file);
+    // The update's own cross-reference section is a stream, like the file's.
+    let tail = String::from_utf8_lossy(&signed[original.len()..]);
+    assert!(tail.contains("/Type /XRef"), "{tail}");
+    assert!(!tail.contains("\nxref\n"), "{tail}");
+    let Some(report) = pdfsig(&signed) else {
+        return;
+    };
+    assert!(report.contains("Signature is Valid."), "{report}");
+    assert!(report.contains("Total document signed"), "{report}");
+}
+
+#[test]
+fn what_cannot_be_signed_is_refused_by_name() {
+    let refused = |pdf: &[u8]| {
+        sign_pdf(pdf, &key(8), signed_at(), &text())
+            .unwrap_err()
+            .to_string()
+    };
+    assert!(refused(b"not a pdf").contains("%PDF-"));
+    let mut cut = receipt();
+    cut.truncate(cut.len() / 2);
+    assert!(refused(&cut).contains("tệp PDF"));
+    let encrypted = {
+        let mut pdf = receipt();
+        let at = pdf.windows(7).rposition(|w| w == b"trailer").unwrap();
+        let dict = at + pdf[at..].windows(2).position(|w| w == b"<<").unwrap() + 2;
+        pdf.splice(dict..dict, b"/Encrypt 99 0 R ".iter().copied());
+        pdf
+    };
+    // The trailer grew by 16 bytes: startxref still points at the table before it.
+    assert!(
+        refused(&encrypted).contains("mã hóa"),
+        "{}",
+        refused(&encrypted)
+    );
+}
