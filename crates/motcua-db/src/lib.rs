@@ -60,7 +60,7 @@ pub use people::sessions::{LOCKOUT_FAILURES, Login, SESSION_SECONDS, Session};
 pub use people::staff::{Grant, NewStaff, Staff};
 pub use people::tokens::{ApiToken, CreatedToken};
 pub use ratings::{RatingSummary, StoredRating, can_be_rated};
-pub use secret::{hash_token, random_token};
+pub use secret::{hash_bytes, hash_token, random_token};
 pub use statistics::{
     AgencySteps, Cut, CutRow, Evaluation, Figures, Metric, MetricPage, Named, StatisticsReport,
     StatsFilter, Summary, figures_of,

@@ -100,6 +100,11 @@ const SQLITE: &[Migration] = &[
         "alert_delivery",
         include_str!("../migrations/sqlite/0019_alert_delivery.sql"),
     ),
+    (
+        20,
+        "embedded_signatures",
+        include_str!("../migrations/sqlite/0020_embedded_signatures.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -196,6 +201,11 @@ const POSTGRES: &[Migration] = &[
         19,
         "alert_delivery",
         include_str!("../migrations/postgres/0019_alert_delivery.sql"),
+    ),
+    (
+        20,
+        "embedded_signatures",
+        include_str!("../migrations/postgres/0020_embedded_signatures.sql"),
     ),
 ];
 

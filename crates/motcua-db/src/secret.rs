@@ -20,6 +20,11 @@ pub fn random_token(len: usize) -> Result<String, DbError> {
         .collect())
 }
 
+/// SHA-256 of bytes, hex-encoded (a stored file's name and digest).
+pub fn hash_bytes(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
 /// SHA-256 of a token, hex-encoded: what is stored instead of the token.
 pub fn hash_token(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))

@@ -1,12 +1,14 @@
 //! Ký kết quả — signing a dossier's result PDF with the approving agency's key (loaded as
-//! configured: a key file on the server, or the demo's secret), and checking a stored or
-//! uploaded result against its detached signature. Used by the pages and the demo.
+//! configured: a key file on the server, or the demo's secret): inside a signed copy of the
+//! PDF that any reader shows as signed (PAdES), or, for a file whose PDF structure cannot be
+//! updated, as a detached `.p7s`; and checking a stored or uploaded copy against either.
+//! Used by the pages and the demo.
 
 use motcua_db::{
-    Attachment, Db, DbError, DossierRecord, FileStore, KeySource, NewSignedResult, Purpose,
-    SignedResult, SigningKey,
+    Attachment, Db, DbError, DossierRecord, FileStore, KeySource, NewAttachment, NewSignedResult,
+    Purpose, SignedResult, SigningKey,
 };
-use motcua_docs::{AgencyKey, SignatureStatus};
+use motcua_docs::{AgencyKey, SignatureStatus, SignatureText};
 use motcua_domain::calendar::Instant;
 
 fn docs_error(e: motcua_docs::DocsError) -> DbError {
@@ -57,8 +59,10 @@ pub async fn create_demo_key(
 }
 
 /// Signs `file` (a PDF attached as the dossier's result) with the key of the agency that
-/// approved the dossier, stores the `.p7s` and records the signed result; returns its
-/// public id. The caller has checked who may sign.
+/// approved the dossier and records the signed result; returns its public id. The signed
+/// copy of the PDF, with the signature inside, is attached to the dossier beside the file;
+/// a file whose PDF structure cannot take an update (damaged, encrypted) is signed with a
+/// detached `.p7s` instead. The caller has checked who may sign.
 pub async fn sign_result(
     db: &Db,
     files: &FileStore,
@@ -94,14 +98,49 @@ pub async fn sign_result(
         ));
     }
     let pdf = files.read(&file.sha256).await?;
-    let p7s = agency_key.sign(&pdf, now).map_err(docs_error)?;
-    let checked = motcua_docs::verify(&pdf, &p7s).map_err(docs_error)?;
-    if !checked.is_valid() {
-        return Err(DbError::Internal(
-            "chữ ký vừa tạo không kiểm tra được".into(),
-        ));
-    }
-    let signature_sha256 = files.store_bytes(p7s).await?;
+    let agency = db.agencies().agency(agency_id).await?;
+    let text = SignatureText {
+        name: agency_key.signer_name(),
+        reason: format!("Kết quả giải quyết hồ sơ {}", d.code),
+        location: agency.map(|a| a.name).unwrap_or_default(),
+    };
+    let (signature, checked, signed_copy) =
+        match motcua_docs::sign_pdf(&pdf, &agency_key, now, &text) {
+            Ok(signed) => {
+                let found = motcua_docs::verify_pdf(&signed).map_err(docs_error)?;
+                let Some(last) = found
+                    .into_iter()
+                    .last()
+                    .filter(|s| s.covers_whole_file && s.verification.is_valid())
+                else {
+                    return Err(DbError::Internal(
+                        "chữ ký vừa tạo không kiểm tra được".into(),
+                    ));
+                };
+                (signed, last.verification, true)
+            }
+            Err(e) => {
+                tracing::warn!(dossier = %d.code, error = %e, "result signed detached");
+                let p7s = agency_key.sign(&pdf, now).map_err(docs_error)?;
+                let checked = motcua_docs::verify(&pdf, &p7s).map_err(docs_error)?;
+                if !checked.is_valid() {
+                    return Err(DbError::Internal(
+                        "chữ ký vừa tạo không kiểm tra được".into(),
+                    ));
+                }
+                (p7s, checked, false)
+            }
+        };
+    let size = i64::try_from(signature.len()).unwrap_or(i64::MAX);
+    let signature_sha256 = files.store_bytes(signature).await?;
+    let signed_copy = signed_copy.then(|| NewAttachment {
+        component: file.component,
+        purpose: Purpose::Result,
+        name: signed_name(&file.name),
+        sha256: signature_sha256.clone(),
+        size,
+        media_type: "application/pdf",
+    });
     db.files()
         .record_signed_result(NewSignedResult {
             dossier_id: d.id,
@@ -109,6 +148,7 @@ pub async fn sign_result(
             file_id: file.id,
             file_sha256: file.sha256.clone(),
             signature_sha256,
+            signed_copy,
             agency_id,
             signer: checked.signer,
             certificate_sha256: checked.certificate_sha256,
@@ -116,6 +156,12 @@ pub async fn sign_result(
             signed_by: actor,
         })
         .await
+}
+
+/// The signed copy's file name: the result's, marked as signed.
+fn signed_name(name: &str) -> String {
+    let stem = name.strip_suffix(".pdf").unwrap_or(name);
+    format!("{stem}-da-ky-so.pdf")
 }
 
 /// What a check of a file against a signed result found.
@@ -132,8 +178,13 @@ pub enum Check {
     Unavailable,
 }
 
-/// Checks `pdf` against the result's stored signature and recorded certificate.
+/// Checks `pdf` against the signed result: the signed copy itself (any copy whose signature
+/// by the recorded certificate holds and covers the whole file), the file that was signed,
+/// or, for a detached signature, the file the stored `.p7s` signs.
 pub async fn check(files: &FileStore, r: &SignedResult, pdf: &[u8]) -> Result<Check, DbError> {
+    if r.signed_file_id.is_some() {
+        return Ok(check_embedded(r, pdf));
+    }
     let p7s = match files.read(&r.signature_sha256).await {
         Ok(p7s) => p7s,
         Err(DbError::Corrupt(_)) => return Ok(Check::BadSignature),
@@ -146,19 +197,51 @@ pub async fn check(files: &FileStore, r: &SignedResult, pdf: &[u8]) -> Result<Ch
     let Ok(found) = motcua_docs::verify(pdf, &p7s) else {
         return Ok(Check::BadSignature);
     };
-    Ok(match found.status {
+    Ok(status_check(r, &found))
+}
+
+fn status_check(r: &SignedResult, found: &motcua_docs::Verification) -> Check {
+    match found.status {
         _ if found.certificate_sha256 != r.certificate_sha256 => Check::BadSignature,
         SignatureStatus::Valid => Check::Genuine,
         SignatureStatus::Tampered => Check::Tampered,
         SignatureStatus::BadSignature => Check::BadSignature,
-    })
+    }
 }
 
-/// Re-verifies the stored result file against its stored signature. A stored file whose
-/// bytes changed on disk counts as tampered; one that is missing or cannot be read is
-/// [`Check::Unavailable`] (logged as the server fault it is), never declared forged.
+/// A copy checked against a result signed inside the PDF.
+fn check_embedded(r: &SignedResult, pdf: &[u8]) -> Check {
+    // The file as it was before signing is the one signed: its bytes open the signed copy.
+    if motcua_db::hash_bytes(pdf) == r.file_sha256 {
+        return Check::Genuine;
+    }
+    let Ok(found) = motcua_docs::verify_pdf(pdf) else {
+        return Check::Tampered;
+    };
+    let ours: Vec<_> = found
+        .iter()
+        .filter(|s| s.verification.certificate_sha256 == r.certificate_sha256)
+        .collect();
+    match ours.last() {
+        // Another file, or one whose signature was taken out.
+        None => Check::Tampered,
+        // Something was added after the signature: not the copy that was signed.
+        Some(s) if s.verification.is_valid() && !s.covers_whole_file => Check::Tampered,
+        Some(s) => status_check(r, &s.verification),
+    }
+}
+
+/// Re-verifies the stored result against its stored signature: the signed copy on its own,
+/// or the result file against its `.p7s`. A stored file whose bytes changed on disk counts as
+/// tampered; one that is missing or cannot be read is [`Check::Unavailable`] (logged as the
+/// server fault it is), never declared forged.
 pub async fn check_stored(files: &FileStore, r: &SignedResult) -> Result<Check, DbError> {
-    let pdf = match files.read(&r.file_sha256).await {
+    let stored = if r.signed_file_id.is_some() {
+        &r.signature_sha256
+    } else {
+        &r.file_sha256
+    };
+    let pdf = match files.read(stored).await {
         Ok(pdf) => pdf,
         Err(DbError::Corrupt(_)) => return Ok(Check::Tampered),
         Err(e @ (DbError::NotFound(_) | DbError::Io(_))) => {
@@ -197,6 +280,7 @@ mod tests {
             file_id: 1,
             file_sha256: file_sha256.clone(),
             signature_sha256,
+            signed_file_id: None,
             agency_id: 1,
             signer: "Sở Tư pháp".into(),
             certificate_sha256: key.certificate_sha256().unwrap(),

@@ -299,20 +299,18 @@ pub fn sync_dir(dir: &std::path::Path) -> std::io::Result<()> {
     }
 }
 
-pub(crate) const INSERT_FILE: &str = "INSERT INTO dossier_files (dossier_id, component,
-    purpose, name, sha256, size, media_type, uploaded_by, at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-
-/// Attaches a stored file to `dossier_id` inside the open transaction.
-pub(crate) async fn attach(
+/// Attaches a stored file to `dossier_id` inside the open transaction; the new row's id.
+pub(crate) async fn attach_returning_id(
     tx: &mut Tx<'_>,
     dossier_id: i64,
     file: &NewAttachment,
     by: &str,
     at: i64,
-) -> Result<(), DbError> {
-    tx.execute(
-        INSERT_FILE,
+) -> Result<i64, DbError> {
+    tx.insert(
+        "INSERT INTO dossier_files (dossier_id, component, purpose, name, sha256, size,
+            media_type, uploaded_by, at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         args![
             dossier_id,
             file.component,
@@ -325,8 +323,20 @@ pub(crate) async fn attach(
             at
         ],
     )
-    .await?;
-    Ok(())
+    .await
+}
+
+/// Attaches a stored file to `dossier_id` inside the open transaction.
+pub(crate) async fn attach(
+    tx: &mut Tx<'_>,
+    dossier_id: i64,
+    file: &NewAttachment,
+    by: &str,
+    at: i64,
+) -> Result<(), DbError> {
+    attach_returning_id(tx, dossier_id, file, by, at)
+        .await
+        .map(|_| ())
 }
 
 /// Tệp — the files attached to dossiers, signed results and the signing keys.

@@ -4,7 +4,8 @@
 //! path of a key file an administrator gives (the file stays outside the database and its
 //! backups), or, for the demo alone, the generated secret in the row, marked `demo`. Each
 //! signed result has a random public id (its verification page's address), so ids cannot be
-//! enumerated; it names the result file and its digest and the `.p7s` blob in the file store.
+//! enumerated; it names the result file and its digest, and the signature in the file store:
+//! a signed copy of the PDF with the signature inside (PAdES), or a detached `.p7s`.
 
 use std::path::PathBuf;
 
@@ -63,6 +64,9 @@ pub struct NewSignedResult {
     pub file_sha256: String,
     /// Digest of the `.p7s` blob in the file store.
     pub signature_sha256: String,
+    /// The signed copy of the PDF with the signature inside, attached to the dossier with
+    /// the signed result (`signature_sha256` is its digest); `None` for a detached `.p7s`.
+    pub signed_copy: Option<crate::files::NewAttachment>,
     pub agency_id: i64,
     pub signer: String,
     pub certificate_sha256: String,
@@ -80,6 +84,9 @@ pub struct SignedResult {
     pub file_id: i64,
     pub file_sha256: String,
     pub signature_sha256: String,
+    /// The dossier file that is the signed copy of the PDF, with the signature inside
+    /// (`signature_sha256` is its digest); `None` when the signature is a detached `.p7s`.
+    pub signed_file_id: Option<i64>,
     pub agency_id: i64,
     pub signer: String,
     pub certificate_sha256: String,
@@ -113,13 +120,13 @@ const UPSERT_KEY: &str = "INSERT INTO signing_keys (agency_id, certificate, cert
 const ONE_KEY: &str = "SELECT agency_id, certificate, certificate_sha256, subject, storage,
     key_file, demo_secret FROM signing_keys WHERE agency_id = $1";
 const INSERT_RESULT: &str = "INSERT INTO signed_results (id, dossier_id, file_id, file_sha256,
-    signature_sha256, agency_id, signer, certificate_sha256, signed_at, signed_by)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+    signature_sha256, agency_id, signer, certificate_sha256, signed_at, signed_by, signed_file_id)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 const RESULT_BY_ID: &str = "SELECT id, dossier_id, file_id, file_sha256, signature_sha256,
-    agency_id, signer, certificate_sha256, signed_at, signed_by FROM signed_results
+    agency_id, signer, certificate_sha256, signed_at, signed_by, signed_file_id FROM signed_results
     WHERE id = $1";
 const RESULTS_OF_DOSSIER: &str = "SELECT id, dossier_id, file_id, file_sha256,
-    signature_sha256, agency_id, signer, certificate_sha256, signed_at, signed_by
+    signature_sha256, agency_id, signer, certificate_sha256, signed_at, signed_by, signed_file_id
     FROM signed_results WHERE dossier_id = $1 ORDER BY signed_at, id";
 
 fn key_row(row: &impl RowExt) -> Result<SigningKey, DbError> {
@@ -154,6 +161,7 @@ fn result_row(row: &impl RowExt) -> Result<SignedResult, DbError> {
         file_id: row.int("file_id")?,
         file_sha256: row.text("file_sha256")?,
         signature_sha256: row.text("signature_sha256")?,
+        signed_file_id: row.opt_int("signed_file_id")?,
         agency_id: row.int("agency_id")?,
         signer: row.text("signer")?,
         certificate_sha256: row.text("certificate_sha256")?,
@@ -254,10 +262,18 @@ impl super::Files<'_> {
                 "file_sha256": new.file_sha256,
                 "signature_sha256": new.signature_sha256,
                 "certificate_sha256": new.certificate_sha256,
+                "embedded": new.signed_copy.is_some(),
             }),
         };
         let public_id = id.clone();
         let written: Result<(), DbError> = grouped_write!(self.db, conn => {
+            let signed_file_id = match &new.signed_copy {
+                Some(copy) => Some(
+                    crate::files::attach_returning_id(conn, new.dossier_id, copy, &new.signed_by, at)
+                        .await?,
+                ),
+                None => None,
+            };
             conn.execute(INSERT_RESULT, args![
                 &public_id,
                 new.dossier_id,
@@ -269,6 +285,7 @@ impl super::Files<'_> {
                 &new.certificate_sha256,
                 at,
                 &new.signed_by,
+                signed_file_id,
             ]).await?;
             crate::audit::append(conn, audit).await?;
             Ok(())

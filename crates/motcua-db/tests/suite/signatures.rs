@@ -111,6 +111,15 @@ async fn keys_and_signed_results(engine: &str) {
         file_id,
         file_sha256: "ab".repeat(32),
         signature_sha256: "12".repeat(32),
+        // The signed copy (the signature inside the PDF) joins the dossier's files.
+        signed_copy: Some(NewAttachment {
+            component: None,
+            purpose: Purpose::Result,
+            name: "ket-qua-da-ky-so.pdf".into(),
+            sha256: "12".repeat(32),
+            size: 2048,
+            media_type: "application/pdf",
+        }),
         agency_id: justice.id,
         signer: "Sở Tư pháp".into(),
         certificate_sha256: "cd".repeat(32),
@@ -127,6 +136,19 @@ async fn keys_and_signed_results(engine: &str) {
     );
     assert_eq!(found.signed_at, now());
     assert_eq!(found.signed_by, format!("staff:{}", p.director));
+    let files = db.files().attachments(dossier_id).await.unwrap();
+    let copy = files
+        .iter()
+        .find(|f| Some(f.id) == found.signed_file_id)
+        .expect("the signed copy is a file of the dossier");
+    assert_eq!(
+        (copy.name.as_str(), copy.sha256.as_str(), copy.purpose),
+        (
+            "ket-qua-da-ky-so.pdf",
+            "12".repeat(32).as_str(),
+            Purpose::Result
+        )
+    );
     assert_eq!(
         db.files().signed_results_of(dossier_id).await.unwrap(),
         vec![found]
@@ -140,6 +162,11 @@ async fn keys_and_signed_results(engine: &str) {
     // A file is signed once.
     let again = db.files().record_signed_result(new).await.unwrap_err();
     assert!(again.to_string().contains("đã được ký"), "{again}");
+    // The refused signing left no second copy behind.
+    assert_eq!(
+        db.files().attachments(dossier_id).await.unwrap().len(),
+        files.len()
+    );
     assert_eq!(
         db.files()
             .signed_results_of(dossier_id)

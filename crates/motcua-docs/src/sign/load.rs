@@ -67,6 +67,11 @@ impl AgencyKey {
     pub fn subject(&self) -> String {
         self.certificate.tbs_certificate().subject().to_string()
     }
+
+    /// The signer's name as readers show it: the certificate subject's common name.
+    pub fn signer_name(&self) -> String {
+        super::verify::common_name(&self.certificate)
+    }
 }
 
 #[cfg(test)]

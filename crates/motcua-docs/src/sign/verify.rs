@@ -46,6 +46,21 @@ impl Verification {
     }
 }
 
+/// The certificate subject's common name (its whole subject when it has none).
+pub(crate) fn common_name(certificate: &x509_cert::Certificate) -> String {
+    let subject = certificate.tbs_certificate().subject();
+    subject
+        .common_name()
+        .ok()
+        .flatten()
+        .and_then(|cn| match cn {
+            DirectoryString::Utf8String(s) => Some(s),
+            DirectoryString::PrintableString(s) => Some(s.to_string()),
+            _ => None,
+        })
+        .unwrap_or_else(|| subject.to_string())
+}
+
 /// Checks the detached CMS `signature` (DER, as [`super::AgencyKey::sign`] makes) over `pdf`.
 /// A signature that cannot be read at all is an error; one that reads but does not match is
 /// a [`Verification`] saying so.
@@ -94,17 +109,7 @@ pub(crate) fn verify_digest(
         })
         .ok_or_else(|| sign_err("SignedData", "không có chứng thư của người ký"))?;
     let tbs = certificate.tbs_certificate();
-    let name = tbs
-        .subject()
-        .common_name()
-        .ok()
-        .flatten()
-        .and_then(|cn| match cn {
-            DirectoryString::Utf8String(s) => Some(s),
-            DirectoryString::PrintableString(s) => Some(s.to_string()),
-            _ => None,
-        })
-        .unwrap_or_else(|| tbs.subject().to_string());
+    let name = common_name(certificate);
     let fingerprint = hex(&Sha256::digest(
         certificate.to_der().map_err(|e| sign_err("chứng thư", e))?,
     ));

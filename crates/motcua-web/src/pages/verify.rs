@@ -1,7 +1,8 @@
 //! Xác thực kết quả — the public page a signed result's QR opens, without logging in: is the
 //! stored result genuine and unchanged, who signed it and when, for which dossier code and
-//! procedure (no personal data), the certificate's fingerprint, the `.p7s` to download, and
-//! a form to check one's own copy of the file.
+//! procedure (no personal data), the certificate's fingerprint, the `.p7s` to download (for
+//! a detached signature), and a form to check one's own copy of the file (the signed PDF
+//! alone suffices when the signature is inside it).
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -33,6 +34,8 @@ struct VerifyPage {
     signed_at: String,
     fingerprint: String,
     demo_key: bool,
+    /// Whether the signature is a detached `.p7s` (else it is inside the signed PDF).
+    detached: bool,
     /// "genuine", "tampered" or "bad": the stored result checked now.
     stored: &'static str,
     /// The uploaded copy's check, if one was sent.
@@ -113,6 +116,7 @@ async fn page(
         signed_at: vn_datetime(r.signed_at),
         fingerprint: r.certificate_sha256,
         demo_key,
+        detached: r.signed_file_id.is_none(),
         stored: word(stored),
         upload: upload.map(word),
         no_file,
@@ -162,6 +166,10 @@ pub async fn signature(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let r = found(&app, &id).await?;
+    // A signature inside the PDF has no detached file (the signed copy is the owner's).
+    if r.signed_file_id.is_some() {
+        return Err(PageError::NotFound);
+    }
     let bytes = app.files.read(&r.signature_sha256).await?;
     let disposition = format!("attachment; filename=\"ket-qua-{}.pdf.p7s\"", r.id);
     Ok((

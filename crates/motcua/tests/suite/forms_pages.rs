@@ -29,31 +29,9 @@ async fn get(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, String, Ve
     (status, kind, bytes)
 }
 
-/// The text of a PDF, or None when `pdftotext` is missing (then the test says so; with
-/// MOTCUA_REQUIRE_TOOLS=1 it fails instead).
+/// The text of a PDF, or None when `pdftotext` is missing.
 fn pdf_text(pdf: &[u8]) -> Option<String> {
-    let dir = std::env::temp_dir().join(format!(
-        "motcua-pdf-{}",
-        motcua_db::random_token(6).unwrap()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("form.pdf");
-    std::fs::write(&file, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout", file.to_str().unwrap(), "-"])
-        .output();
-    let _ = std::fs::remove_dir_all(&dir);
-    match out {
-        Ok(out) if out.status.success() => Some(String::from_utf8(out.stdout).unwrap()),
-        _ => {
-            assert!(
-                std::env::var("MOTCUA_REQUIRE_TOOLS").as_deref() != Ok("1"),
-                "MOTCUA_REQUIRE_TOOLS=1 but pdftotext (poppler-utils) is missing"
-            );
-            eprintln!("pdftotext missing: PDF text checks SKIPPED");
-            None
-        }
-    }
+    crate::common::poppler("pdftotext", &["-layout"], pdf, &["-"])
 }
 
 async fn act(

@@ -254,6 +254,127 @@ async fn leaders_sign_and_anyone_verifies_without_login() {
     );
 }
 
+/// A real result PDF (a rendered form) is signed inside: the dossier gets the signed copy,
+/// which `pdfsig` reports valid over the whole file, and the public page checks a copy on its
+/// own (no `.p7s`).
+#[tokio::test]
+async fn a_real_pdf_is_signed_inside_and_checked_on_its_own() {
+    let app = TestApp::new().await;
+    let id = approved(&app).await;
+    let db = &app.state.db;
+    let spec = motcua_docs::form(
+        motcua_docs::Regime::Tt03_2025,
+        motcua_docs::FormKind::Receipt,
+    )
+    .unwrap();
+    let original = motcua_docs::render_with(
+        &motcua_docs::sample::context(),
+        &spec,
+        &motcua_docs::Templates::shipped(),
+    )
+    .unwrap()
+    .pdf;
+    let counter = staff_session(&app, "u.tn").await;
+    let page = get_page(&app, &format!("/can-bo/ho-so/{id}"), Some(&counter)).await;
+    let reply = post_file(
+        &app,
+        &format!("/can-bo/ho-so/{id}/tep"),
+        Some(&counter),
+        &[("csrf", &csrf_of(&page.body)), ("purpose", "result")],
+        Some(("files", &original)),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let file = db.files().attachments(id).await.unwrap()[0].id;
+    let province = db
+        .agencies()
+        .agency_by_code(PROVINCE)
+        .await
+        .unwrap()
+        .unwrap();
+    let now = app.state.now();
+    motcua_web::signing::create_demo_key(db, &province, "test", now, now)
+        .await
+        .unwrap();
+    let leader = staff_session(&app, "u.ct").await;
+    let reply = sign(&app, &leader, id, file).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let signed = db.files().signed_results_of(id).await.unwrap();
+    let copy_id = signed[0].signed_file_id.expect("signed inside the PDF");
+    let public = signed[0].id.clone();
+
+    // The dossier lists the signed copy, with no detached signature beside it.
+    let page = get_page(&app, &format!("/can-bo/ho-so/{id}"), Some(&leader)).await;
+    assert!(page.body.contains("ket-qua-da-ky-so.pdf"), "{}", page.body);
+    assert!(!page.body.contains("chu-ky.p7s"));
+    let download = get_page(
+        &app,
+        &format!("/can-bo/ho-so/{id}/tep/{copy_id}"),
+        Some(&leader),
+    )
+    .await;
+    assert_eq!(download.status, StatusCode::OK);
+    let copy = download.bytes;
+    assert_eq!(&copy[..original.len()], &original[..]);
+    let found = motcua_docs::verify_pdf(&copy).unwrap();
+    assert!(found[0].verification.is_valid() && found[0].covers_whole_file);
+    assert_eq!(
+        found[0].verification.signer,
+        "Ủy ban nhân dân tỉnh Thanh Hóa"
+    );
+    if let Some(report) = crate::common::pdfsig(&copy) {
+        assert!(report.contains("Signature is Valid."), "{report}");
+        assert!(report.contains("Total document signed"), "{report}");
+        assert!(report.contains("ETSI.CAdES.detached"), "{report}");
+    }
+
+    // The public page: genuine, the signature said to be inside the PDF, no `.p7s`.
+    let path = format!("/xac-thuc/{public}");
+    let page = get_page(&app, &path, None).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("bản gốc đã ký số và không bị thay đổi"));
+    assert!(page.body.contains("Chữ ký số nằm ngay trong tệp PDF"));
+    assert!(!page.body.contains("chu-ky.p7s"));
+    let p7s = get_page(&app, &format!("{path}/chu-ky.p7s"), None).await;
+    assert_eq!(p7s.status, StatusCode::NOT_FOUND);
+
+    // Copies checked on their own: the signed copy and the file that was signed are
+    // genuine; a changed byte, or anything added after the signature, is not.
+    let genuine = "Đúng bản đã ký, không bị thay đổi";
+    for (what, bytes, expected) in [
+        ("signed copy", copy.clone(), true),
+        ("original", original.clone(), true),
+        (
+            "changed",
+            {
+                let mut c = copy.clone();
+                c[300] ^= 1;
+                c
+            },
+            false,
+        ),
+        (
+            "appended",
+            {
+                let mut c = copy.clone();
+                c.extend_from_slice(b"\n1 0 obj (sua) endobj\n");
+                c
+            },
+            false,
+        ),
+        ("another file", RESULT_PDF.to_vec(), false),
+    ] {
+        let reply = post_file(&app, &path, None, &[], Some(("file", &bytes))).await;
+        assert_eq!(reply.status, StatusCode::OK, "{what}");
+        assert_eq!(
+            reply.body.contains(genuine),
+            expected,
+            "{what}: {}",
+            reply.body
+        );
+    }
+}
+
 #[tokio::test]
 async fn signing_waits_for_approval_and_a_key() {
     let app = TestApp::new().await;

@@ -17,7 +17,13 @@ use crate::pages::{PageError, vn_datetime};
 /// One signed result as the dossier pages list it.
 pub struct SignedLine {
     pub id: String,
+    /// The file to download: the signed copy (the signature inside it), or the result file
+    /// beside its detached `.p7s`.
     pub file_id: i64,
+    /// The result file that was signed.
+    pub original_id: i64,
+    /// Whether the signature is a detached `.p7s` (offered for download beside the file).
+    pub detached: bool,
     pub name: String,
     pub signer: String,
     pub at: String,
@@ -55,16 +61,21 @@ pub async fn signed_lines(app: &AppState, d: &DossierRecord) -> Result<Vec<Signe
         .signed_results_of(d.id)
         .await?
         .into_iter()
-        .map(|r| SignedLine {
-            name: files
-                .iter()
-                .find(|f| f.id == r.file_id)
-                .map(|f| f.name.clone())
-                .unwrap_or_default(),
-            file_id: r.file_id,
-            signer: r.signer,
-            at: vn_datetime(r.signed_at),
-            id: r.id,
+        .map(|r| {
+            let file_id = r.signed_file_id.unwrap_or(r.file_id);
+            SignedLine {
+                name: files
+                    .iter()
+                    .find(|f| f.id == file_id)
+                    .map(|f| f.name.clone())
+                    .unwrap_or_default(),
+                file_id,
+                original_id: r.file_id,
+                detached: r.signed_file_id.is_none(),
+                signer: r.signer,
+                at: vn_datetime(r.signed_at),
+                id: r.id,
+            }
         })
         .collect())
 }
@@ -79,7 +90,11 @@ pub async fn panel(app: &AppState, staff_id: i64, d: &DossierRecord) -> Result<P
             .await?
             .into_iter()
             .filter(|f| f.purpose == Purpose::Result && f.media_type == "application/pdf")
-            .filter(|f| !signed.iter().any(|s| s.file_id == f.id))
+            .filter(|f| {
+                !signed
+                    .iter()
+                    .any(|s| s.file_id == f.id || s.original_id == f.id)
+            })
             .map(|f| (f.id, f.name))
             .collect()
     } else {

@@ -379,3 +379,42 @@ pub async fn send_raw(
         .unwrap();
     (status, bytes.to_vec(), headers)
 }
+
+/// What poppler's `tool` prints (its standard output and error) run as `tool args FILE
+/// after` on `pdf`, or None when poppler-utils is missing: the test says so, and with
+/// MOTCUA_REQUIRE_TOOLS=1 fails instead.
+pub fn poppler(tool: &str, args: &[&str], pdf: &[u8], after: &[&str]) -> Option<String> {
+    let dir = std::env::temp_dir().join(format!(
+        "motcua-pdf-{}",
+        motcua_db::random_token(6).unwrap()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("file.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = std::process::Command::new(tool)
+        .args(args)
+        .arg(&file)
+        .args(after)
+        .output();
+    let _ = std::fs::remove_dir_all(&dir);
+    match out {
+        Ok(out) => Some(format!(
+            "{}{}",
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8_lossy(&out.stderr)
+        )),
+        Err(e) => {
+            assert!(
+                std::env::var("MOTCUA_REQUIRE_TOOLS").as_deref() != Ok("1"),
+                "MOTCUA_REQUIRE_TOOLS=1 but {tool} (poppler-utils) is missing: {e}"
+            );
+            eprintln!("{tool} missing: PDF checks SKIPPED");
+            None
+        }
+    }
+}
+
+/// `pdfsig`'s report on a signed PDF (see [`poppler`]).
+pub fn pdfsig(pdf: &[u8]) -> Option<String> {
+    poppler("pdfsig", &[], pdf, &[])
+}
