@@ -105,6 +105,11 @@ const SQLITE: &[Migration] = &[
         "embedded_signatures",
         include_str!("../migrations/sqlite/0020_embedded_signatures.sql"),
     ),
+    (
+        21,
+        "token_keys",
+        include_str!("../migrations/sqlite/0021_token_keys.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -206,6 +211,11 @@ const POSTGRES: &[Migration] = &[
         20,
         "embedded_signatures",
         include_str!("../migrations/postgres/0020_embedded_signatures.sql"),
+    ),
+    (
+        21,
+        "token_keys",
+        include_str!("../migrations/postgres/0021_token_keys.sql"),
     ),
 ];
 

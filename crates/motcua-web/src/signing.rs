@@ -30,6 +30,16 @@ pub async fn load_key(key: &SigningKey) -> Result<AgencyKey, DbError> {
             })?;
             AgencyKey::from_files(&bytes, &key.certificate).map_err(docs_error)
         }
+        KeySource::Token(uri) => {
+            let (uri, certificate) = (uri.clone(), key.certificate.clone());
+            tokio::task::spawn_blocking(move || AgencyKey::from_token(&uri, &certificate))
+                .await
+                .map_err(|e| DbError::Unavailable(format!("thiết bị ký không trả lời: {e}")))?
+                .map_err(|e| {
+                    tracing::error!(error = %e, "signing token unusable");
+                    docs_error(e)
+                })
+        }
     }
 }
 
@@ -52,7 +62,10 @@ pub async fn create_demo_key(
         certificate: made.certificate_der().map_err(docs_error)?,
         certificate_sha256: made.certificate_sha256().map_err(docs_error)?,
         subject: made.subject(),
-        source: KeySource::Demo(made.secret()),
+        source: KeySource::Demo(
+            made.secret()
+                .ok_or_else(|| DbError::Internal("khóa mẫu không ở trong bộ nhớ".into()))?,
+        ),
     };
     db.files().set_signing_key(&key, actor, now).await?;
     Ok(key)
@@ -104,33 +117,13 @@ pub async fn sign_result(
         reason: format!("Kết quả giải quyết hồ sơ {}", d.code),
         location: agency.map(|a| a.name).unwrap_or_default(),
     };
-    let (signature, checked, signed_copy) =
-        match motcua_docs::sign_pdf(&pdf, &agency_key, now, &text) {
-            Ok(signed) => {
-                let found = motcua_docs::verify_pdf(&signed).map_err(docs_error)?;
-                let Some(last) = found
-                    .into_iter()
-                    .last()
-                    .filter(|s| s.covers_whole_file && s.verification.is_valid())
-                else {
-                    return Err(DbError::Internal(
-                        "chữ ký vừa tạo không kiểm tra được".into(),
-                    ));
-                };
-                (signed, last.verification, true)
-            }
-            Err(e) => {
-                tracing::warn!(dossier = %d.code, error = %e, "result signed detached");
-                let p7s = agency_key.sign(&pdf, now).map_err(docs_error)?;
-                let checked = motcua_docs::verify(&pdf, &p7s).map_err(docs_error)?;
-                if !checked.is_valid() {
-                    return Err(DbError::Internal(
-                        "chữ ký vừa tạo không kiểm tra được".into(),
-                    ));
-                }
-                (p7s, checked, false)
-            }
-        };
+    // Signing may wait on a token or HSM: off the async threads.
+    let code = d.code.clone();
+    let signed =
+        tokio::task::spawn_blocking(move || sign_bytes(&pdf, &agency_key, now, &text, &code))
+            .await
+            .map_err(|e| DbError::Unavailable(format!("việc ký dừng giữa chừng: {e}")))?;
+    let (signature, checked, signed_copy) = signed?;
     let size = i64::try_from(signature.len()).unwrap_or(i64::MAX);
     let signature_sha256 = files.store_bytes(signature).await?;
     let signed_copy = signed_copy.then(|| NewAttachment {
@@ -156,6 +149,44 @@ pub async fn sign_result(
             signed_by: actor,
         })
         .await
+}
+
+/// The signature of `pdf`: a signed copy with the signature inside, or a detached `.p7s`
+/// for a file whose PDF structure cannot take an update; with its check and which it is.
+fn sign_bytes(
+    pdf: &[u8],
+    key: &AgencyKey,
+    now: Instant,
+    text: &SignatureText,
+    code: &str,
+) -> Result<(Vec<u8>, motcua_docs::Verification, bool), DbError> {
+    match motcua_docs::signable_inside(pdf) {
+        Ok(()) => {
+            let signed = motcua_docs::sign_pdf(pdf, key, now, text).map_err(docs_error)?;
+            let found = motcua_docs::verify_pdf(&signed).map_err(docs_error)?;
+            let Some(last) = found
+                .into_iter()
+                .last()
+                .filter(|s| s.covers_whole_file && s.verification.is_valid())
+            else {
+                return Err(DbError::Internal(
+                    "chữ ký vừa tạo không kiểm tra được".into(),
+                ));
+            };
+            Ok((signed, last.verification, true))
+        }
+        Err(e) => {
+            tracing::warn!(dossier = %code, error = %e, "result signed detached");
+            let p7s = key.sign(pdf, now).map_err(docs_error)?;
+            let checked = motcua_docs::verify(pdf, &p7s).map_err(docs_error)?;
+            if !checked.is_valid() {
+                return Err(DbError::Internal(
+                    "chữ ký vừa tạo không kiểm tra được".into(),
+                ));
+            }
+            Ok((p7s, checked, false))
+        }
+    }
 }
 
 /// The signed copy's file name: the result's, marked as signed.

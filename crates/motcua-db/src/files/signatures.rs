@@ -23,6 +23,9 @@ pub enum KeySource {
     File(PathBuf),
     /// The demo's generated secret (32 bytes), kept in the database: never for real results.
     Demo([u8; 32]),
+    /// A key held in a PKCS #11 token or HSM, named by its URI (RFC 7512), which says where
+    /// the PIN is read from (never the PIN itself).
+    Token(String),
 }
 
 impl std::fmt::Debug for KeySource {
@@ -31,6 +34,7 @@ impl std::fmt::Debug for KeySource {
         match self {
             Self::File(path) => f.debug_tuple("File").field(path).finish(),
             Self::Demo(_) => f.write_str("Demo(..)"),
+            Self::Token(uri) => f.debug_tuple("Token").field(uri).finish(),
         }
     }
 }
@@ -143,6 +147,10 @@ fn key_row(row: &impl RowExt) -> Result<SigningKey, DbError> {
                     .map_err(|_| DbError::Corrupt("khóa ký mẫu không đủ 32 byte".into()))?,
             )
         }
+        "token" => KeySource::Token(
+            row.opt_text("key_file")?
+                .ok_or_else(|| DbError::Corrupt("khóa ký thiếu địa chỉ thiết bị".into()))?,
+        ),
         other => return Err(DbError::Corrupt(format!("nơi giữ khóa “{other}”"))),
     };
     Ok(SigningKey {
@@ -195,6 +203,15 @@ impl super::Files<'_> {
                 ("file", Some(path.to_string()), None)
             }
             KeySource::Demo(secret) => ("demo", None, Some(hex(secret))),
+            KeySource::Token(uri) => {
+                if uri.contains("pin-value") {
+                    return Err(DbError::invalid(
+                        "key_file",
+                        "không lưu mã PIN trong cơ sở dữ liệu: dùng pin-source=file:…",
+                    ));
+                }
+                ("token", Some(uri.clone()), None)
+            }
         };
         let at = now.timestamp();
         let audit = AuditInput {

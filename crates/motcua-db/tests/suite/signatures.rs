@@ -200,6 +200,38 @@ async fn keys_and_signed_results(engine: &str) {
         keys.iter().all(|e| !e.detail.contains("0707")),
         "no secret in the audit"
     );
+
+    // A key in a PKCS #11 token keeps only its URI; a URI carrying the PIN is refused.
+    let token = SigningKey {
+        source: KeySource::Token(
+            "pkcs11:token=SoTuPhap;object=ky-so?module-path=/usr/lib/softhsm/libsofthsm2.so\
+             &pin-source=file:/etc/motcua/pin"
+                .into(),
+        ),
+        ..demo.clone()
+    };
+    db.files()
+        .set_signing_key(&token, "admin", now())
+        .await
+        .unwrap();
+    assert_eq!(
+        db.files().signing_key(justice.id).await.unwrap().unwrap(),
+        token
+    );
+    let with_pin = SigningKey {
+        source: KeySource::Token("pkcs11:object=k?module-path=/x.so&pin-value=246810".into()),
+        ..demo
+    };
+    let refused = db
+        .files()
+        .set_signing_key(&with_pin, "admin", now())
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("PIN"), "{refused}");
+    assert_eq!(
+        db.files().signing_key(justice.id).await.unwrap().unwrap(),
+        token
+    );
 }
 
 on_both!(keys_and_signed_results);

@@ -23,6 +23,7 @@ use x509_cert::serial_number::SerialNumber;
 use x509_cert::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfo, SubjectPublicKeyInfoRef};
 use x509_cert::time::Validity;
 
+use super::token::TokenKey;
 use super::{
     ECDSA_WITH_SHA_256, ID_CONTENT_TYPE, ID_DATA, ID_MESSAGE_DIGEST, ID_SHA_256, ID_SIGNED_DATA,
     ID_SIGNING_TIME, sign_err, to_time,
@@ -100,9 +101,15 @@ impl BuilderProfile for SelfSigned {
     }
 }
 
+/// Where the private key is: in memory (a key file, the demo's secret), or in a token.
+pub(super) enum KeyHolder {
+    Software(SigningKey),
+    Token(TokenKey),
+}
+
 /// Chữ ký số của cơ quan — an agency's P-256 key and its certificate.
 pub struct AgencyKey {
-    pub(super) key: SigningKey,
+    pub(super) key: KeyHolder,
     pub(super) certificate: Certificate,
 }
 
@@ -167,7 +174,10 @@ impl AgencyKey {
         let certificate = builder
             .build::<_, DerSignature>(&key)
             .map_err(|e| sign_err("chứng thư", e))?;
-        Ok(Self { key, certificate })
+        Ok(Self {
+            key: KeyHolder::Software(key),
+            certificate,
+        })
     }
 
     /// Loads a key saved with [`AgencyKey::secret`] and [`AgencyKey::certificate_der`].
@@ -180,14 +190,49 @@ impl AgencyKey {
         if certificate.tbs_certificate().subject_public_key_info() != &spki {
             return Err(sign_err("chứng thư", "không khớp với khóa bí mật"));
         }
-        Ok(Self { key, certificate })
+        Ok(Self {
+            key: KeyHolder::Software(key),
+            certificate,
+        })
     }
 
-    /// The 32 secret bytes (store them encrypted; never log them).
-    pub fn secret(&self) -> [u8; 32] {
-        let mut out = [0u8; 32];
-        out.copy_from_slice(&self.key.to_bytes());
-        out
+    /// A key held in a PKCS #11 token or HSM, named by its URI (RFC 7512, see
+    /// [`TokenKey::parse`]), with the certificate issued for it (PEM or DER). The token is
+    /// asked to sign a test value now, which must verify against the certificate's key: a
+    /// wrong PIN, a missing key or a certificate of another key is refused here.
+    pub fn from_token(uri: &str, certificate: &[u8]) -> Result<Self, DocsError> {
+        let token = TokenKey::parse(uri)?;
+        let certificate = Certificate::from_der(&super::load::der_of(certificate, "CERTIFICATE")?)
+            .map_err(|e| sign_err("chứng thư", e))?;
+        let public = p256::ecdsa::VerifyingKey::from_sec1_bytes(
+            certificate
+                .tbs_certificate()
+                .subject_public_key_info()
+                .subject_public_key
+                .raw_bytes(),
+        )
+        .map_err(|e| sign_err("chứng thư (cần khóa P-256)", e))?;
+        let probe = b"motcua: kiem tra khoa trong thiet bi ky";
+        let signature = token.sign(probe)?;
+        p256::ecdsa::signature::Verifier::verify(&public, probe, &signature)
+            .map_err(|_| sign_err("chứng thư", "không khớp với khóa trong thiết bị ký"))?;
+        Ok(Self {
+            key: KeyHolder::Token(token),
+            certificate,
+        })
+    }
+
+    /// The 32 secret bytes of a key held in memory (store them encrypted; never log them);
+    /// none for a key in a token, which never leaves it.
+    pub fn secret(&self) -> Option<[u8; 32]> {
+        match &self.key {
+            KeyHolder::Software(key) => {
+                let mut out = [0u8; 32];
+                out.copy_from_slice(&key.to_bytes());
+                Some(out)
+            }
+            KeyHolder::Token(_) => None,
+        }
     }
 
     /// The certificate, DER-encoded (a `.cer` file).
@@ -248,7 +293,10 @@ impl AgencyKey {
         let signed_attrs = SetOfVec::try_from(attributes).map_err(e("thuộc tính"))?;
         // RFC 5652 §5.4: the signature covers the DER of the attributes as a SET OF.
         let to_sign = signed_attrs.to_der().map_err(e("thuộc tính"))?;
-        let signature: DerSignature = self.key.sign(&to_sign);
+        let signature: DerSignature = match &self.key {
+            KeyHolder::Software(key) => key.sign(&to_sign),
+            KeyHolder::Token(token) => token.sign(&to_sign)?,
+        };
         let tbs = self.certificate.tbs_certificate();
         let signer = SignerInfo {
             version: CmsVersion::V1,

@@ -50,7 +50,10 @@ impl AgencyKey {
         if certificate.tbs_certificate().subject_public_key_info() != &spki {
             return Err(sign_err("chứng thư", "không khớp với khóa bí mật"));
         }
-        Ok(Self { key, certificate })
+        Ok(Self {
+            key: super::key::KeyHolder::Software(key),
+            certificate,
+        })
     }
 
     /// Whether the certificate is in force at `at` (between its not-before and not-after).

@@ -13,11 +13,13 @@ mod load;
 mod object;
 mod pades;
 mod seal;
+mod token;
 mod verify;
 
 pub use key::AgencyKey;
-pub use pades::{PdfSignature, SignatureText, sign_pdf, verify_pdf};
+pub use pades::{PdfSignature, SignatureText, sign_pdf, signable_inside, verify_pdf};
 pub use seal::{SealKey, key_fingerprint, public_key_der_of, seal_holds};
+pub use token::TokenKey;
 pub use verify::{SignatureStatus, Verification, verify};
 
 use chrono::{DateTime, TimeZone};

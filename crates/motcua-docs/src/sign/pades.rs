@@ -34,6 +34,19 @@ struct Written {
     obj: Obj,
 }
 
+/// Whether `pdf` can take a signature inside it: its structure reads, it is not
+/// encrypted, and it has a first page to hold the signature field. The reason when not.
+pub fn signable_inside(pdf: &[u8]) -> Result<(), DocsError> {
+    let file = PdfFile::read(pdf)?;
+    let Some(Obj::Ref(root, _)) = file.trailer.get("Root") else {
+        return Err(bad("trailer thiếu /Root"));
+    };
+    let Obj::Dict(catalog) = file.object(*root)? else {
+        return Err(bad("/Root không phải từ điển"));
+    };
+    first_page(&file, &catalog).map(|_| ())
+}
+
 /// Signs `pdf` with `key` at `at`: the same bytes, followed by an incremental update that
 /// adds an (invisible) signature field on the first page and its signature.
 pub fn sign_pdf(

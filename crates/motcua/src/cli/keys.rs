@@ -1,6 +1,7 @@
 //! `motcua signing-key` — an administrator configures the key each agency signs results
-//! with: a key file kept on this server (only its path goes into the database), or a
-//! self-signed demo key kept in the database for trials.
+//! with: a key file kept on this server (only its path goes into the database), a key in a
+//! PKCS #11 token or HSM (only its URI), or a self-signed demo key kept in the database for
+//! trials.
 
 use std::path::PathBuf;
 
@@ -20,6 +21,18 @@ pub enum KeyCommand {
         agency: String,
         #[arg(long)]
         key: PathBuf,
+        #[arg(long)]
+        certificate: PathBuf,
+    },
+    /// Use a key held in a PKCS #11 token or HSM (a leader's USB token, the agency's HSM),
+    /// named by its URI (RFC 7512), e.g.
+    /// `pkcs11:token=SoTuPhap;object=ky-so?module-path=/usr/lib/…/libp11.so&pin-source=file:/etc/motcua/pin`,
+    /// and the certificate issued for it. The token signs a test value now.
+    Token {
+        #[arg(long)]
+        agency: String,
+        #[arg(long)]
+        uri: String,
         #[arg(long)]
         certificate: PathBuf,
     },
@@ -97,6 +110,32 @@ async fn run_on(db: &motcua_db::Db, command: KeyCommand) -> anyhow::Result<()> {
                 agency.name, stored.subject, stored.certificate_sha256
             );
         }
+        KeyCommand::Token {
+            agency,
+            uri,
+            certificate,
+        } => {
+            let agency = agency_of(agency).await?;
+            let certificate = std::fs::read(&certificate)
+                .with_context(|| format!("không đọc được {}", certificate.display()))?;
+            let probe_uri = uri.clone();
+            let loaded = tokio::task::spawn_blocking(move || {
+                motcua_docs::AgencyKey::from_token(&probe_uri, &certificate)
+            })
+            .await??;
+            let stored = SigningKey {
+                agency_id: agency.id,
+                certificate: loaded.certificate_der()?,
+                certificate_sha256: loaded.certificate_sha256()?,
+                subject: loaded.subject(),
+                source: KeySource::Token(uri),
+            };
+            db.files().set_signing_key(&stored, "cli", now).await?;
+            println!(
+                "{}: khóa trong thiết bị ký, chứng thư {}\nSHA-256: {}",
+                agency.name, stored.subject, stored.certificate_sha256
+            );
+        }
         KeyCommand::Demo { agency } => {
             let agency = agency_of(agency).await?;
             let key = motcua_web::signing::create_demo_key(db, &agency, "cli", now, now).await?;
@@ -113,6 +152,7 @@ async fn run_on(db: &motcua_db::Db, command: KeyCommand) -> anyhow::Result<()> {
             let place = match &key.source {
                 KeySource::File(path) => format!("tệp {}", path.display()),
                 KeySource::Demo(_) => "khóa MẪU trong cơ sở dữ liệu".into(),
+                KeySource::Token(uri) => format!("thiết bị ký {uri}"),
             };
             println!(
                 "{}\nchứng thư: {}\nSHA-256: {}\nkhóa: {place}",

@@ -7,6 +7,8 @@
 mod common;
 mod e2e;
 mod process;
+#[path = "../../../motcua-docs/tests/suite/softhsm.rs"]
+mod softhsm;
 
 mod accessibility;
 mod api;
@@ -18,6 +20,7 @@ mod citizen_pages;
 mod cli_bench;
 mod cli_calendar;
 mod cli_database;
+mod cli_keys;
 mod cli_report;
 mod crash;
 mod demo_load;
