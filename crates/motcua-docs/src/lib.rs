@@ -25,8 +25,9 @@ pub use qr::qr_svg;
 pub use regime::{FormKind, FormSpec, Regime, RegimeConfig, all_forms, form};
 pub use render::{RenderedForm, preview_template, render, render_custom, render_with};
 pub use sign::{
-    AgencyKey, PdfSignature, SealKey, SignatureStatus, SignatureText, TokenKey, Verification,
-    key_fingerprint, public_key_der_of, seal_holds, sign_pdf, signable_inside, verify, verify_pdf,
+    AgencyKey, PdfSignature, SealKey, SignatureStatus, SignatureText, Stamp, TokenKey,
+    Verification, key_fingerprint, public_key_der_of, seal_holds, sign_pdf, signable_inside,
+    verify, verify_pdf,
 };
 pub use template::{Templates, default_template};
 pub use values::outcome_label;

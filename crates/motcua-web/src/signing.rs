@@ -8,7 +8,7 @@ use motcua_db::{
     Attachment, Db, DbError, DossierRecord, FileStore, KeySource, NewAttachment, NewSignedResult,
     Purpose, SignedResult, SigningKey,
 };
-use motcua_docs::{AgencyKey, SignatureStatus, SignatureText};
+use motcua_docs::{AgencyKey, SignatureStatus, SignatureText, Stamp};
 use motcua_domain::calendar::Instant;
 
 fn docs_error(e: motcua_docs::DocsError) -> DbError {
@@ -74,8 +74,10 @@ pub async fn create_demo_key(
 /// Signs `file` (a PDF attached as the dossier's result) with the key of the agency that
 /// approved the dossier and records the signed result; returns its public id. The signed
 /// copy of the PDF, with the signature inside, is attached to the dossier beside the file;
-/// a file whose PDF structure cannot take an update (damaged, encrypted) is signed with a
-/// detached `.p7s` instead. The caller has checked who may sign.
+/// its stamp at the foot of the last page names the signer and the time and carries the QR
+/// code of its verification page under `base` (the site's address). A file whose PDF
+/// structure cannot take an update (damaged, encrypted) is signed with a detached `.p7s`
+/// instead. The caller has checked who may sign.
 pub async fn sign_result(
     db: &Db,
     files: &FileStore,
@@ -83,6 +85,7 @@ pub async fn sign_result(
     file: &Attachment,
     actor: String,
     now: Instant,
+    base: &str,
 ) -> Result<String, DbError> {
     if file.purpose != Purpose::Result || file.media_type != "application/pdf" {
         return Err(DbError::invalid(
@@ -111,11 +114,32 @@ pub async fn sign_result(
         ));
     }
     let pdf = files.read(&file.sha256).await?;
-    let agency = db.agencies().agency(agency_id).await?;
+    let agency = db
+        .agencies()
+        .agency(agency_id)
+        .await?
+        .map(|a| a.name)
+        .unwrap_or_default();
+    let id = motcua_db::new_signed_result_id()?;
+    let signer = agency_key.signer_name();
+    let mut lines = vec![format!("Ký bởi: {signer}")];
+    if !agency.is_empty() && agency != signer {
+        lines.push(agency.clone());
+    }
+    lines.push(format!(
+        "Ngày ký: {}",
+        now.with_timezone(&motcua_domain::calendar::vietnam_offset())
+            .format("%d/%m/%Y %H:%M")
+    ));
+    lines.push(format!("Hồ sơ: {} · quét mã QR để xác thực", d.code));
     let text = SignatureText {
-        name: agency_key.signer_name(),
+        name: signer,
         reason: format!("Kết quả giải quyết hồ sơ {}", d.code),
-        location: agency.map(|a| a.name).unwrap_or_default(),
+        location: agency,
+        stamp: Some(Stamp {
+            lines,
+            link: Some(format!("{}/xac-thuc/{id}", base.trim_end_matches('/'))),
+        }),
     };
     // Signing may wait on a token or HSM: off the async threads.
     let code = d.code.clone();
@@ -136,6 +160,7 @@ pub async fn sign_result(
     });
     db.files()
         .record_signed_result(NewSignedResult {
+            id,
             dossier_id: d.id,
             dossier_code: d.code.clone(),
             file_id: file.id,

@@ -61,6 +61,9 @@ impl SigningKey {
 /// A signed result before it is recorded.
 #[derive(Debug, Clone)]
 pub struct NewSignedResult {
+    /// Its public id, drawn beforehand with [`new_public_id`] (the signed copy's stamp
+    /// carries the address of its verification page).
+    pub id: String,
     pub dossier_id: i64,
     /// The dossier's code, for the audit entry.
     pub dossier_code: String,
@@ -187,6 +190,11 @@ pub fn is_public_id(text: &str) -> bool {
 /// 20 characters of a 32-letter alphabet: 100 random bits.
 const PUBLIC_ID_LEN: usize = 20;
 
+/// A new random public id for a signed result.
+pub fn new_public_id() -> Result<String, DbError> {
+    crate::random_token(PUBLIC_ID_LEN)
+}
+
 impl super::Files<'_> {
     /// Sets (or replaces) an agency's signing key, with an audit entry.
     pub async fn set_signing_key(
@@ -266,7 +274,13 @@ impl super::Files<'_> {
     /// Records a signed result with its audit entry, in one transaction, and returns its
     /// random public id. A file is signed once: signing it again is refused.
     pub async fn record_signed_result(self, new: NewSignedResult) -> Result<String, DbError> {
-        let id = crate::random_token(PUBLIC_ID_LEN)?;
+        if !is_public_id(&new.id) {
+            return Err(DbError::invalid(
+                "id",
+                "mã công khai của kết quả ký không hợp lệ",
+            ));
+        }
+        let id = new.id.clone();
         let at = new.signed_at.timestamp();
         let audit = AuditInput {
             at,

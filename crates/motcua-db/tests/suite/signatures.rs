@@ -106,6 +106,7 @@ async fn keys_and_signed_results(engine: &str) {
 
     let (dossier_id, code, file_id) = dossier_with_result(&db, p.counter).await;
     let new = NewSignedResult {
+        id: motcua_db::new_signed_result_id().unwrap(),
         dossier_id,
         dossier_code: code.clone(),
         file_id,
@@ -159,7 +160,18 @@ async fn keys_and_signed_results(engine: &str) {
         db.files().signed_result(&"A".repeat(20)).await.unwrap(),
         None
     );
-    // A file is signed once.
+    // An id not of the public shape is refused before anything is written.
+    let odd = NewSignedResult {
+        id: "1 OR 1=1".into(),
+        ..new.clone()
+    };
+    let refused = db.files().record_signed_result(odd).await.unwrap_err();
+    assert!(refused.to_string().contains("mã công khai"), "{refused}");
+    // A file is signed once (under another id too).
+    let new = NewSignedResult {
+        id: motcua_db::new_signed_result_id().unwrap(),
+        ..new
+    };
     let again = db.files().record_signed_result(new).await.unwrap_err();
     assert!(again.to_string().contains("đã được ký"), "{again}");
     // The refused signing left no second copy behind.

@@ -213,6 +213,29 @@ impl<'a> PdfFile<'a> {
         }
     }
 
+    /// Object `number` with its stream's data as stored (still encoded), if it is a stream.
+    pub(crate) fn object_with_data(
+        &self,
+        number: u32,
+    ) -> Result<(Obj, Option<Vec<u8>>), DocsError> {
+        match self.entries.get(&number) {
+            Some(Entry::At(at, _)) => {
+                let mut lex = self.indirect(*at, number)?;
+                let obj = lex.object()?;
+                let Obj::Dict(dict) = &obj else {
+                    return Ok((obj, None));
+                };
+                if !lex.keyword("stream") {
+                    return Ok((obj, None));
+                }
+                let (start, end) = self.stream_bounds(dict, lex.at)?;
+                Ok((obj.clone(), Some(self.bytes[start..end].to_vec())))
+            }
+            // Streams are never packed in object streams.
+            _ => Ok((self.object(number)?, None)),
+        }
+    }
+
     /// The object `obj` refers to, or `obj` itself when it is not a reference.
     pub(crate) fn resolve(&self, obj: &Obj) -> Result<Obj, DocsError> {
         match obj {
@@ -246,8 +269,15 @@ impl<'a> PdfFile<'a> {
         if !lex.keyword("stream") {
             return Err(bad("thiếu “stream”"));
         }
+        let (start, end) = self.stream_bounds(&dict, lex.at)?;
+        let data = decode(&dict, &self.bytes[start..end])?;
+        Ok((dict, data))
+    }
+
+    /// Where a stream's data starts and ends, its keyword `stream` ending at `after`.
+    fn stream_bounds(&self, dict: &Dict, after: usize) -> Result<(usize, usize), DocsError> {
         // The data starts after the end of line that follows the keyword.
-        let mut start = lex.at;
+        let mut start = after;
         if self.bytes.get(start) == Some(&b'\r') {
             start += 1;
         }
@@ -268,8 +298,7 @@ impl<'a> PdfFile<'a> {
                 .map(|i| start + i)
                 .ok_or_else(|| bad("luồng không có “endstream”"))?,
         };
-        let data = decode(&dict, &self.bytes[start..end])?;
-        Ok((dict, data))
+        Ok((start, end))
     }
 
     /// The `index`th object of object stream `stream`, which must be object `number`.
@@ -317,7 +346,7 @@ pub(crate) fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// A stream's data decoded by its filters: none, or Flate with an optional PNG predictor
 /// (what cross-reference and object streams use).
-fn decode(dict: &Dict, raw: &[u8]) -> Result<Vec<u8>, DocsError> {
+pub(crate) fn decode(dict: &Dict, raw: &[u8]) -> Result<Vec<u8>, DocsError> {
     let filters: Vec<&[u8]> = match dict.get("Filter") {
         None => Vec::new(),
         Some(Obj::Name(n)) => vec![n],

@@ -13,12 +13,14 @@ mod load;
 mod object;
 mod pades;
 mod seal;
+mod stamp;
 mod token;
 mod verify;
 
 pub use key::AgencyKey;
 pub use pades::{PdfSignature, SignatureText, sign_pdf, signable_inside, verify_pdf};
 pub use seal::{SealKey, key_fingerprint, public_key_der_of, seal_holds};
+pub use stamp::Stamp;
 pub use token::TokenKey;
 pub use verify::{SignatureStatus, Verification, verify};
 

@@ -7,8 +7,9 @@
 use sha2::{Digest, Sha256};
 
 use super::AgencyKey;
-use super::file::{PdfFile, find_last};
+use super::file::{PdfFile, decode, find_last};
 use super::object::{Dict, Lexer, Obj, bad};
+use super::stamp::{HEIGHT, Stamp, WIDTH};
 use super::verify::{SignatureStatus, Verification, verify_digest};
 use crate::error::DocsError;
 use motcua_domain::calendar::{Instant, vietnam_offset};
@@ -25,13 +26,29 @@ pub struct SignatureText {
     pub reason: String,
     /// Where ("Trung tâm Phục vụ hành chính công tỉnh …").
     pub location: String,
+    /// The visible stamp, placed in the bottom margin of the last page, on the right;
+    /// without one the signature is invisible (on the first page).
+    pub stamp: Option<Stamp>,
 }
 
-/// One object the update writes: its number, generation and content.
+/// One object the update writes: its number, generation and content (and its stream's
+/// data, as stored).
 struct Written {
     number: u32,
     generation: u16,
     obj: Obj,
+    data: Option<Vec<u8>>,
+}
+
+impl Written {
+    fn new(number: u32, generation: u16, obj: Obj) -> Self {
+        Self {
+            number,
+            generation,
+            obj,
+            data: None,
+        }
+    }
 }
 
 /// Whether `pdf` can take a signature inside it: its structure reads, it is not
@@ -44,7 +61,7 @@ pub fn signable_inside(pdf: &[u8]) -> Result<(), DocsError> {
     let Obj::Dict(catalog) = file.object(*root)? else {
         return Err(bad("/Root không phải từ điển"));
     };
-    first_page(&file, &catalog).map(|_| ())
+    page_of(&file, &catalog, false).map(|_| ())
 }
 
 /// Signs `pdf` with `key` at `at`: the same bytes, followed by an incremental update that
@@ -63,13 +80,14 @@ pub fn sign_pdf(
     let Obj::Dict(mut catalog) = file.object(root_ref.0)? else {
         return Err(bad("/Root không phải từ điển"));
     };
-    let (page_number, page_generation) = first_page(&file, &catalog)?;
+    let (page_number, page_generation) = page_of(&file, &catalog, text.stamp.is_some())?;
     let Obj::Dict(mut page) = file.object(page_number)? else {
         return Err(bad("trang đầu không phải từ điển"));
     };
     let size = file.size();
     let sig_number = size;
     let widget_number = size + 1;
+    let mut next = size + 2;
     let mut written = Vec::new();
 
     // The signature field is a widget of the first page, listed in the form's fields.
@@ -81,11 +99,7 @@ pub fn sign_pdf(
             };
             fields_count = add_to_array(&file, &mut form, "Fields", widget_number, &mut written)?;
             form.set("SigFlags", Obj::Int(3));
-            written.push(Written {
-                number: n,
-                generation: g,
-                obj: Obj::Dict(form),
-            });
+            written.push(Written::new(n, g, Obj::Dict(form)));
         }
         Some(Obj::Dict(mut form)) => {
             fields_count = add_to_array(&file, &mut form, "Fields", widget_number, &mut written)?;
@@ -100,16 +114,8 @@ pub fn sign_pdf(
         }
     }
     add_to_array(&file, &mut page, "Annots", widget_number, &mut written)?;
-    written.push(Written {
-        number: root_ref.0,
-        generation: root_ref.1,
-        obj: Obj::Dict(catalog),
-    });
-    written.push(Written {
-        number: page_number,
-        generation: page_generation,
-        obj: Obj::Dict(page),
-    });
+    written.push(Written::new(root_ref.0, root_ref.1, Obj::Dict(catalog)));
+    written.push(Written::new(page_number, page_generation, Obj::Dict(page)));
     let mut widget = Dict::default();
     widget.set("Type", Obj::name("Annot"));
     widget.set("Subtype", Obj::name("Widget"));
@@ -117,17 +123,34 @@ pub fn sign_pdf(
     widget.set("T", Obj::text(&format!("Chu ky so {}", fields_count + 1)));
     widget.set("V", Obj::Ref(sig_number, 0));
     widget.set("P", Obj::Ref(page_number, page_generation));
-    widget.set(
-        "Rect",
-        Obj::Array(vec![Obj::Int(0), Obj::Int(0), Obj::Int(0), Obj::Int(0)]),
-    );
+    match &text.stamp {
+        Some(stamp) => {
+            // In the bottom margin of the page, on the right, under the signature block.
+            let [_, y0, x1, _] = media_box(&file, page_number)?;
+            let (x, y) = (x1 - 28.0 - WIDTH, y0 + 8.0);
+            let rect = [x, y, x + WIDTH, y + HEIGHT];
+            widget.set(
+                "Rect",
+                Obj::Array(
+                    rect.iter()
+                        .map(|v| Obj::Real(format!("{v:.2}").into_bytes()))
+                        .collect(),
+                ),
+            );
+            let look = super::stamp::page(stamp, at.date_naive())?;
+            let appearance = import_page(&look, &mut next, &mut written)?;
+            let mut ap = Dict::default();
+            ap.set("N", Obj::Ref(appearance, 0));
+            widget.set("AP", Obj::Dict(ap));
+        }
+        None => widget.set(
+            "Rect",
+            Obj::Array(vec![Obj::Int(0), Obj::Int(0), Obj::Int(0), Obj::Int(0)]),
+        ),
+    }
     // Printed and locked (PDF 32000-1 §12.5.3).
     widget.set("F", Obj::Int(132));
-    written.push(Written {
-        number: widget_number,
-        generation: 0,
-        obj: Obj::Dict(widget),
-    });
+    written.push(Written::new(widget_number, 0, Obj::Dict(widget)));
     let mut out = pdf.to_vec();
     if !out.ends_with(b"\n") {
         out.push(b'\n');
@@ -135,7 +158,7 @@ pub fn sign_pdf(
     let mut offsets: Vec<(u32, u16, usize)> = Vec::new();
     for w in &written {
         offsets.push((w.number, w.generation, out.len()));
-        write_object(&mut out, w.number, w.generation, &w.obj);
+        write_object(&mut out, w);
     }
     // The signature value, its byte range and contents left as placeholders.
     offsets.push((sig_number, 0, out.len()));
@@ -170,8 +193,9 @@ pub fn sign_pdf(
     }
     out.extend_from_slice(b">>\nendobj\n");
 
-    // The signature and its widget are new; so is the cross-reference stream, if any.
-    let new_size = if file.xref_stream { size + 3 } else { size + 2 };
+    // The signature, its widget and its appearance are new; so is the cross-reference
+    // stream, if any.
+    let new_size = if file.xref_stream { next + 1 } else { next };
     write_xref(&mut out, &file, &mut offsets, new_size)?;
 
     // The byte range: everything but the contents' hexadecimal string.
@@ -198,10 +222,168 @@ pub fn sign_pdf(
 /// Room for `[0 a b c]` with three numbers of up to 12 digits.
 const RANGE_PLACEHOLDER: &str = "[0 000000000000 000000000000 000000000000]";
 
-fn write_object(out: &mut Vec<u8>, number: u32, generation: u16, obj: &Obj) {
-    out.extend_from_slice(format!("{number} {generation} obj\n").as_bytes());
-    obj.write(out);
+fn write_object(out: &mut Vec<u8>, w: &Written) {
+    out.extend_from_slice(format!("{} {} obj\n", w.number, w.generation).as_bytes());
+    w.obj.write(out);
+    if let Some(data) = &w.data {
+        out.extend_from_slice(b"\nstream\n");
+        out.extend_from_slice(data);
+        out.extend_from_slice(b"\nendstream");
+    }
     out.extend_from_slice(b"\nendobj\n");
+}
+
+/// Copies the first page of `pdf` into the update as a form XObject (its content, and every
+/// object its resources reach, renumbered from `next`); the form's object number.
+fn import_page(pdf: &[u8], next: &mut u32, written: &mut Vec<Written>) -> Result<u32, DocsError> {
+    let file = PdfFile::read(pdf)?;
+    let Some(Obj::Ref(root, _)) = file.trailer.get("Root") else {
+        return Err(bad("trang dấu thiếu /Root"));
+    };
+    let Obj::Dict(catalog) = file.object(*root)? else {
+        return Err(bad("trang dấu hỏng"));
+    };
+    let (page_number, _) = page_of(&file, &catalog, false)?;
+    let Obj::Dict(page) = file.object(page_number)? else {
+        return Err(bad("trang dấu hỏng"));
+    };
+    let mut numbers = std::collections::HashMap::new();
+    let resources = match page.get("Resources") {
+        Some(r) => copy(&file, r, next, &mut numbers, written, 0)?,
+        None => Obj::Dict(Dict::default()),
+    };
+    // The page's content, in one stream as stored when it is one, else joined decoded.
+    let (filter, data) = match page.get("Contents") {
+        Some(Obj::Ref(n, _)) => match file.object_with_data(*n)? {
+            (Obj::Dict(d), Some(data)) => (d, data),
+            _ => return Err(bad("nội dung trang dấu hỏng")),
+        },
+        Some(Obj::Array(parts)) => {
+            let mut joined = Vec::new();
+            for part in parts {
+                let Obj::Ref(n, _) = part else {
+                    return Err(bad("nội dung trang dấu hỏng"));
+                };
+                let (Obj::Dict(d), Some(data)) = file.object_with_data(*n)? else {
+                    return Err(bad("nội dung trang dấu hỏng"));
+                };
+                joined.extend_from_slice(&decode(&d, &data)?);
+                joined.push(b'\n');
+            }
+            (Dict::default(), joined)
+        }
+        _ => (Dict::default(), Vec::new()),
+    };
+    let mut form = Dict::default();
+    form.set("Type", Obj::name("XObject"));
+    form.set("Subtype", Obj::name("Form"));
+    form.set(
+        "BBox",
+        Obj::Array(vec![
+            Obj::Int(0),
+            Obj::Int(0),
+            Obj::Real(format!("{WIDTH:.2}").into_bytes()),
+            Obj::Real(format!("{HEIGHT:.2}").into_bytes()),
+        ]),
+    );
+    form.set("Resources", resources);
+    for key in ["Filter", "DecodeParms"] {
+        if let Some(v) = filter.get(key) {
+            form.set(key, v.clone());
+        }
+    }
+    form.set("Length", Obj::Int(data.len() as i64));
+    let number = *next;
+    *next += 1;
+    written.push(Written {
+        number,
+        generation: 0,
+        obj: Obj::Dict(form),
+        data: Some(data),
+    });
+    Ok(number)
+}
+
+/// `obj` with every object it refers to copied into the update under a new number (once
+/// each: `numbers` maps old numbers to new).
+fn copy(
+    file: &PdfFile<'_>,
+    obj: &Obj,
+    next: &mut u32,
+    numbers: &mut std::collections::HashMap<u32, u32>,
+    written: &mut Vec<Written>,
+    depth: u8,
+) -> Result<Obj, DocsError> {
+    if depth > 32 {
+        return Err(bad("đối tượng của trang dấu lồng quá sâu"));
+    }
+    Ok(match obj {
+        Obj::Ref(n, _) => {
+            if let Some(new) = numbers.get(n) {
+                return Ok(Obj::Ref(*new, 0));
+            }
+            let new = *next;
+            *next += 1;
+            numbers.insert(*n, new);
+            let (inner, data) = file.object_with_data(*n)?;
+            let obj = copy(file, &inner, next, numbers, written, depth + 1)?;
+            written.push(Written {
+                number: new,
+                generation: 0,
+                obj,
+                data,
+            });
+            Obj::Ref(new, 0)
+        }
+        Obj::Array(items) => Obj::Array(
+            items
+                .iter()
+                .map(|i| copy(file, i, next, numbers, written, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        Obj::Dict(d) => {
+            let mut out = Dict::default();
+            for (k, v) in &d.0 {
+                out.0
+                    .push((k.clone(), copy(file, v, next, numbers, written, depth + 1)?));
+            }
+            Obj::Dict(out)
+        }
+        other => other.clone(),
+    })
+}
+
+/// A page's media box (inherited from the page tree when the page has none), as numbers.
+fn media_box(file: &PdfFile<'_>, page: u32) -> Result<[f32; 4], DocsError> {
+    let mut node = page;
+    for _ in 0..64 {
+        let Obj::Dict(dict) = file.object(node)? else {
+            break;
+        };
+        if let Some(found) = dict.get("MediaBox") {
+            if let Obj::Array(items) = file.resolve(found)? {
+                let numbers: Vec<f32> = items.iter().filter_map(number).collect();
+                if let [a, b, c, d] = numbers[..] {
+                    return Ok([a.min(c), b.min(d), a.max(c), b.max(d)]);
+                }
+            }
+            break;
+        }
+        match dict.get("Parent") {
+            Some(Obj::Ref(n, _)) => node = *n,
+            _ => break,
+        }
+    }
+    // A4, when the file does not say.
+    Ok([0.0, 0.0, 595.0, 842.0])
+}
+
+fn number(obj: &Obj) -> Option<f32> {
+    match obj {
+        Obj::Int(v) => Some(*v as f32),
+        Obj::Real(text) => std::str::from_utf8(text).ok()?.parse().ok(),
+        _ => None,
+    }
 }
 
 /// Adds a reference to `number` to the array `key` of `dict` (made when missing; an array
@@ -220,11 +402,7 @@ fn add_to_array(
             };
             let before = items.len();
             items.push(Obj::Ref(number, 0));
-            written.push(Written {
-                number: n,
-                generation: g,
-                obj: Obj::Array(items),
-            });
+            written.push(Written::new(n, g, Obj::Array(items)));
             Ok(before)
         }
         Some(Obj::Array(mut items)) => {
@@ -240,8 +418,9 @@ fn add_to_array(
     }
 }
 
-/// The first page's object number and generation, down the page tree from the catalog.
-fn first_page(file: &PdfFile<'_>, catalog: &Dict) -> Result<(u32, u16), DocsError> {
+/// The first (or the last) page's object number and generation, down the page tree from the
+/// catalog.
+fn page_of(file: &PdfFile<'_>, catalog: &Dict, last: bool) -> Result<(u32, u16), DocsError> {
     let mut node = match catalog.get("Pages") {
         Some(Obj::Ref(n, g)) => (*n, *g),
         _ => return Err(bad("thiếu cây trang")),
@@ -254,7 +433,7 @@ fn first_page(file: &PdfFile<'_>, catalog: &Dict) -> Result<(u32, u16), DocsErro
             return Ok(node);
         }
         let first = match dict.get("Kids").map(|k| file.resolve(k)) {
-            Some(Ok(Obj::Array(kids))) => match kids.first() {
+            Some(Ok(Obj::Array(kids))) => match if last { kids.last() } else { kids.first() } {
                 Some(Obj::Ref(n, g)) => (*n, *g),
                 _ => return Err(bad("tài liệu không có trang")),
             },

@@ -8,8 +8,8 @@ use std::process::Command;
 
 use chrono::DateTime;
 use motcua_docs::{
-    AgencyKey, FormKind, Regime, SignatureStatus, SignatureText, Templates, form, render_with,
-    sample, sign_pdf, verify_pdf,
+    AgencyKey, FormKind, Regime, SignatureStatus, SignatureText, Stamp, Templates, form,
+    render_with, sample, sign_pdf, verify_pdf,
 };
 
 const AGENCY: &str = "Trung tâm Phục vụ hành chính công phường Hạc Thành";
@@ -28,6 +28,7 @@ fn text() -> SignatureText {
         name: "Lê Thị Hồng Nhung".into(),
         reason: "Phê duyệt kết quả giải quyết thủ tục hành chính".into(),
         location: AGENCY.into(),
+        stamp: None,
     }
 }
 
@@ -253,4 +254,85 @@ fn what_cannot_be_signed_is_refused_by_name() {
         "{}",
         refused(&encrypted)
     );
+}
+
+/// Runs `program` on `pdf` saved in a fresh folder; its output, or `None` when it is not
+/// installed (required when `MOTCUA_REQUIRE_TOOLS=1`).
+fn tool_on(pdf: &[u8], program: &str, args: &[&str]) -> Option<(std::path::PathBuf, String)> {
+    let dir = std::env::temp_dir().join(format!(
+        "motcua-docs-stamp-{}-{program}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("signed.pdf"), pdf).unwrap();
+    match Command::new(program).args(args).current_dir(&dir).output() {
+        Ok(out) => Some((
+            dir,
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )),
+        Err(_) => {
+            assert!(
+                std::env::var("MOTCUA_REQUIRE_TOOLS").as_deref() != Ok("1"),
+                "MOTCUA_REQUIRE_TOOLS=1 but {program} is not installed"
+            );
+            eprintln!("skipped: {program} is not installed");
+            None
+        }
+    }
+}
+
+#[test]
+fn a_visible_stamp_shows_the_signer_and_carries_the_verification_link() {
+    let link = "https://motcua.thanhhoa.gov.vn/xac-thuc/ABCDEFGHJKLMNPQRSTUV";
+    let with_stamp = SignatureText {
+        stamp: Some(Stamp {
+            lines: vec![
+                "Ký bởi: Lê Thị Hồng Nhung".into(),
+                AGENCY.into(),
+                "Ngày ký: 24/11/2026 15:02".into(),
+            ],
+            link: Some(link.into()),
+        }),
+        ..text()
+    };
+    let original = receipt();
+    let signed = sign_pdf(&original, &key(9), signed_at(), &with_stamp).unwrap();
+    let found = verify_pdf(&signed).unwrap();
+    assert!(found[0].verification.is_valid() && found[0].covers_whole_file);
+    // The stamp is the signature field's appearance, on the last page, inside its margins.
+    let tail = String::from_utf8_lossy(&signed[original.len()..]);
+    assert!(tail.contains("/AP <</N "), "{tail}");
+    assert!(tail.contains("/Subtype /Form"), "{tail}");
+    if let Some(report) = pdfsig(&signed) {
+        assert!(report.contains("Signature is Valid."), "{report}");
+        assert!(report.contains("Total document signed"), "{report}");
+    }
+    // Drawn as any reader draws it: the QR code read back from the rendered page.
+    let Some((dir, _)) = tool_on(
+        &signed,
+        "pdftoppm",
+        &["-r", "200", "-png", "signed.pdf", "page"],
+    ) else {
+        return;
+    };
+    let image = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .max()
+        .expect("the last page rendered");
+    let Some((_, decoded)) = tool_on(
+        &std::fs::read(&image).unwrap(),
+        "zbarimg",
+        &["--quiet", "--raw", "signed.pdf"],
+    ) else {
+        return;
+    };
+    assert!(decoded.contains(link), "{decoded}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -92,6 +92,10 @@ fn child_signs_through_the_token() {
         name: key.signer_name(),
         reason: "Kết quả giải quyết hồ sơ".into(),
         location: "Sở Tư pháp".into(),
+        stamp: Some(motcua_docs::Stamp {
+            lines: vec![format!("Ký bởi: {}", key.signer_name())],
+            link: None,
+        }),
     };
     let signed = sign_pdf(&pdf, &key, at, &text).unwrap();
     std::fs::write(token.dir.join("signed.pdf"), signed).unwrap();

@@ -72,6 +72,14 @@ pub enum SeedCommand {
         /// How many dossiers to generate.
         #[arg(long, default_value_t = 2000)]
         dossiers: usize,
+        /// The address citizens will reach motcua at: the signed results' stamps carry the
+        /// QR code of their verification page there.
+        #[arg(
+            long,
+            env = "MOTCUA_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
     },
 }
 
@@ -134,10 +142,11 @@ pub async fn migrate(args: &DatabaseArgs) -> anyhow::Result<()> {
 pub async fn seed_demo(
     args: &DatabaseArgs,
     dossiers: usize,
+    base: &str,
 ) -> anyhow::Result<motcua::demo::DemoSummary> {
     let url = args.url()?;
     let Some(target) = Db::sqlite_file(&url) else {
-        return seed_marked(args, dossiers).await;
+        return seed_marked(args, dossiers, base).await;
     };
     {
         let db = args.open(Durability::Full).await?;
@@ -164,7 +173,7 @@ pub async fn seed_demo(
         database: Some(format!("sqlite://{}", loading.display())),
         files: args.files.clone(),
     };
-    let summary = load_demo(&staged, dossiers, true).await?;
+    let summary = load_demo(&staged, dossiers, true, base).await?;
     for side in ["-wal", "-shm"] {
         let old = beside(&target, side);
         if old.exists() {
@@ -192,6 +201,7 @@ pub async fn seed_demo(
 async fn seed_marked(
     args: &DatabaseArgs,
     dossiers: usize,
+    base: &str,
 ) -> anyhow::Result<motcua::demo::DemoSummary> {
     let db = args.open(Durability::Full).await?;
     let interrupted = db.bulk().demo_load_interrupted().await;
@@ -208,7 +218,7 @@ async fn seed_marked(
     };
     db.close().await;
     result?;
-    load_demo(args, dossiers, false).await
+    load_demo(args, dossiers, false, base).await
 }
 
 /// Loads the demo into the empty database at `args`: the mark first, the demo, its signed
@@ -217,6 +227,7 @@ async fn load_demo(
     args: &DatabaseArgs,
     dossiers: usize,
     staged: bool,
+    base: &str,
 ) -> anyhow::Result<motcua::demo::DemoSummary> {
     let db = args.open(Durability::Bulk).await?;
     let loaded = async {
@@ -229,7 +240,7 @@ async fn load_demo(
             .with_timezone(&motcua_domain::calendar::vietnam_offset())
             .date_naive();
         let summary = motcua::demo::seed(&db, &calendar, today, dossiers).await?;
-        let signed = sign_demo_results(args, &db).await?;
+        let signed = sign_demo_results(args, &db, base).await?;
         tracing::info!(signed, "demo results signed");
         db.bulk().mark_demo_load(false).await?;
         if staged {
@@ -244,16 +255,19 @@ async fn load_demo(
 }
 
 /// A few returned demo dossiers get a signed result, for the verification page.
-async fn sign_demo_results(args: &DatabaseArgs, db: &Db) -> anyhow::Result<usize> {
+async fn sign_demo_results(args: &DatabaseArgs, db: &Db, base: &str) -> anyhow::Result<usize> {
     let files = args.file_store()?;
     let now = chrono::Utc::now().with_timezone(&motcua_domain::calendar::vietnam_offset());
-    motcua::demo::sign_results(db, &files, now, 3).await
+    motcua::demo::sign_results(db, &files, now, 3, base).await
 }
 
 pub async fn seed(args: &DatabaseArgs, command: SeedCommand) -> anyhow::Result<()> {
-    let SeedCommand::Demo { dossiers } = command;
+    let SeedCommand::Demo {
+        dossiers,
+        public_url,
+    } = command;
     let _owner = super::owner::take(args, "nạp dữ liệu mẫu")?;
-    let summary = seed_demo(args, dossiers).await?;
+    let summary = seed_demo(args, dossiers, &public_url).await?;
     println!(
         "Đã nạp dữ liệu mẫu: {} cơ quan, {} cán bộ, {} thủ tục, {} hồ sơ.",
         summary.agencies, summary.staff, summary.procedures, summary.dossiers

@@ -152,7 +152,13 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
             "Lần chạy đầu: đang nạp tỉnh mẫu ({} hồ sơ)…",
             args.demo_dossiers
         );
-        let summary = seed_demo(db_args, args.demo_dossiers).await?;
+        // The signed results' stamps point at this server's verification pages.
+        let base = args
+            .forms
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", args.listen));
+        let summary = seed_demo(db_args, args.demo_dossiers, &base).await?;
         println!(
             "Đã nạp {} cơ quan, {} cán bộ, {} thủ tục, {} hồ sơ.",
             summary.agencies, summary.staff, summary.procedures, summary.dossiers

@@ -84,6 +84,7 @@ pub async fn sign_results(
     files: &FileStore,
     now: Instant,
     count: usize,
+    base: &str,
 ) -> anyhow::Result<usize> {
     let mut approved = Vec::new();
     for status in [Status::Returned, Status::ResultReady] {
@@ -136,7 +137,7 @@ pub async fn sign_results(
             .into_iter()
             .find(|f| f.purpose == Purpose::Result && f.sha256 == digest)
             .context("tệp kết quả vừa đính kèm")?;
-        motcua_web::signing::sign_result(db, files, d, &file, "demo".into(), at).await?;
+        motcua_web::signing::sign_result(db, files, d, &file, "demo".into(), at, base).await?;
         signed += 1;
     }
     Ok(signed)

@@ -329,7 +329,9 @@ async fn returned_dossiers_carry_signed_results_with_demo_keys() {
     let calendar = calendar();
     seed(&db, &calendar, today(), 150).await.unwrap();
     let files = motcua_db::FileStore::open(dir.0.join("files")).unwrap();
-    let signed = sign_results(&db, &files, now_limit(), 3).await.unwrap();
+    let signed = sign_results(&db, &files, now_limit(), 3, "http://motcua.test")
+        .await
+        .unwrap();
     assert_eq!(signed, 3);
     let mut seen = 0;
     for d in all_dossiers(&db).await {

@@ -147,7 +147,9 @@ pub async fn sign(
         return Err(PageError::NotFound);
     };
     let actor = format!("staff:{}", who.session.staff.id);
-    match crate::signing::sign_result(&app.db, &app.files, &d, &file, actor, app.now()).await {
+    let base = crate::pages::staff::forms::base_url(&app, &headers);
+    match crate::signing::sign_result(&app.db, &app.files, &d, &file, actor, app.now(), &base).await
+    {
         Ok(signed) => {
             tracing::info!(dossier = d.id, signed_result = %signed, "result signed");
             Ok(Redirect::to(&format!("/can-bo/ho-so/{id}")).into_response())
