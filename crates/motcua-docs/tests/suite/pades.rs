@@ -42,32 +42,9 @@ fn receipt() -> Vec<u8> {
 /// `pdfsig`'s report on `pdf`; `None` when poppler-utils is not installed (required when
 /// `MOTCUA_REQUIRE_TOOLS=1`).
 fn pdfsig(pdf: &[u8]) -> Option<String> {
-    let dir = std::env::temp_dir().join(format!(
-        "motcua-docs-pades-{}-{}",
-        std::process::id(),
-        data_encoding::HEXLOWER.encode(&pdf[pdf.len() - 8..])
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("signed.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let output = match Command::new("pdfsig").arg(&path).output() {
-        Ok(output) => output,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            assert!(
-                std::env::var("MOTCUA_REQUIRE_TOOLS").as_deref() != Ok("1"),
-                "MOTCUA_REQUIRE_TOOLS=1 but pdfsig is not installed"
-            );
-            eprintln!("skipped: pdfsig is not installed (apt-get install poppler-utils)");
-            return None;
-        }
-        Err(e) => panic!("pdfsig: {e}"),
-    };
+    let (dir, report) = tool_on(pdf, "pdfsig", &["signed.pdf"])?;
     std::fs::remove_dir_all(&dir).ok();
-    Some(format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    ))
+    Some(report)
 }
 
 #[test]
@@ -259,9 +236,12 @@ fn what_cannot_be_signed_is_refused_by_name() {
 /// Runs `program` on `pdf` saved in a fresh folder; its output, or `None` when it is not
 /// installed (required when `MOTCUA_REQUIRE_TOOLS=1`).
 fn tool_on(pdf: &[u8], program: &str, args: &[&str]) -> Option<(std::path::PathBuf, String)> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
-        "motcua-docs-stamp-{}-{program}",
-        std::process::id()
+        "motcua-docs-pades-{}-{program}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
     ));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("signed.pdf"), pdf).unwrap();

@@ -68,6 +68,34 @@ async fn approved(app: &TestApp) -> i64 {
     d["id"].as_i64().unwrap()
 }
 
+/// The counter attaches `pdf` to dossier `id` as its result, and the approving agency (the
+/// province) gets a demo key; the file's id.
+async fn attached_with_key(app: &TestApp, id: i64, pdf: &[u8]) -> i64 {
+    let db = &app.state.db;
+    let counter = staff_session(app, "u.tn").await;
+    let page = get_page(app, &format!("/can-bo/ho-so/{id}"), Some(&counter)).await;
+    let reply = post_file(
+        app,
+        &format!("/can-bo/ho-so/{id}/tep"),
+        Some(&counter),
+        &[("csrf", &csrf_of(&page.body)), ("purpose", "result")],
+        Some(("files", pdf)),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let province = db
+        .agencies()
+        .agency_by_code(PROVINCE)
+        .await
+        .unwrap()
+        .unwrap();
+    let now = app.state.now();
+    motcua_web::signing::create_demo_key(db, &province, "test", now, now)
+        .await
+        .unwrap();
+    db.files().attachments(id).await.unwrap()[0].id
+}
+
 async fn sign(app: &TestApp, cookie: &str, id: i64, file: i64) -> Reply {
     // The session's own token (not every officer's page has a form to read it from), so
     // a refusal is about who signs, not about the token.
@@ -94,31 +122,8 @@ async fn leaders_sign_and_anyone_verifies_without_login() {
     let id = approved(&app).await;
     let db = &app.state.db;
 
-    // The counter attaches the result PDF.
-    let counter = staff_session(&app, "u.tn").await;
-    let page = get_page(&app, &format!("/can-bo/ho-so/{id}"), Some(&counter)).await;
-    let reply = post_file(
-        &app,
-        &format!("/can-bo/ho-so/{id}/tep"),
-        Some(&counter),
-        &[("csrf", &csrf_of(&page.body)), ("purpose", "result")],
-        Some(("files", RESULT_PDF)),
-    )
-    .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    let file = db.files().attachments(id).await.unwrap()[0].id;
-
-    // The approving agency (the province) has a demo key.
-    let province = db
-        .agencies()
-        .agency_by_code(PROVINCE)
-        .await
-        .unwrap()
-        .unwrap();
-    let now = app.state.now();
-    motcua_web::signing::create_demo_key(db, &province, "test", now, now)
-        .await
-        .unwrap();
+    // The counter attaches the result PDF; the approving agency (the province) has a key.
+    let file = attached_with_key(&app, id, RESULT_PDF).await;
 
     // Not the counter, not a specialist, not the leader of another agency.
     for who in ["u.tn", "u.cv", "u.gd"] {
@@ -274,28 +279,7 @@ async fn a_real_pdf_is_signed_inside_and_checked_on_its_own() {
     )
     .unwrap()
     .pdf;
-    let counter = staff_session(&app, "u.tn").await;
-    let page = get_page(&app, &format!("/can-bo/ho-so/{id}"), Some(&counter)).await;
-    let reply = post_file(
-        &app,
-        &format!("/can-bo/ho-so/{id}/tep"),
-        Some(&counter),
-        &[("csrf", &csrf_of(&page.body)), ("purpose", "result")],
-        Some(("files", &original)),
-    )
-    .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    let file = db.files().attachments(id).await.unwrap()[0].id;
-    let province = db
-        .agencies()
-        .agency_by_code(PROVINCE)
-        .await
-        .unwrap()
-        .unwrap();
-    let now = app.state.now();
-    motcua_web::signing::create_demo_key(db, &province, "test", now, now)
-        .await
-        .unwrap();
+    let file = attached_with_key(&app, id, &original).await;
     let leader = staff_session(&app, "u.ct").await;
     let reply = sign(&app, &leader, id, file).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
