@@ -23,7 +23,7 @@ use x509_cert::serial_number::SerialNumber;
 use x509_cert::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfo, SubjectPublicKeyInfoRef};
 use x509_cert::time::Validity;
 
-use super::token::TokenKey;
+use super::token::{KeyKind, TokenKey};
 use super::{
     ECDSA_WITH_SHA_256, ID_CONTENT_TYPE, ID_DATA, ID_MESSAGE_DIGEST, ID_SHA_256, ID_SIGNED_DATA,
     ID_SIGNING_TIME, sign_err, to_time,
@@ -101,13 +101,37 @@ impl BuilderProfile for SelfSigned {
     }
 }
 
+/// The kind of key a certificate holds, and the signature algorithm it signs with.
+fn kind_of(certificate: &Certificate) -> Result<(KeyKind, der::asn1::ObjectIdentifier), DocsError> {
+    const EC_PUBLIC_KEY: der::asn1::ObjectIdentifier =
+        der::asn1::ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+    const RSA: der::asn1::ObjectIdentifier =
+        der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+    let algorithm = certificate
+        .tbs_certificate()
+        .subject_public_key_info()
+        .algorithm
+        .oid;
+    if algorithm == EC_PUBLIC_KEY {
+        Ok((KeyKind::Ec, ECDSA_WITH_SHA_256))
+    } else if algorithm == RSA {
+        Ok((KeyKind::Rsa, super::verify::SHA_256_WITH_RSA))
+    } else {
+        Err(sign_err(
+            "chứng thư",
+            format!("khóa loại {algorithm} chưa được hỗ trợ (cần P-256 hoặc RSA)"),
+        ))
+    }
+}
+
 /// Where the private key is: in memory (a key file, the demo's secret), or in a token.
 pub(super) enum KeyHolder {
     Software(SigningKey),
     Token(TokenKey),
 }
 
-/// Chữ ký số của cơ quan — an agency's P-256 key and its certificate.
+/// Chữ ký số của cơ quan — an agency's key (P-256 in memory; P-256 or RSA in a token) and its
+/// certificate.
 pub struct AgencyKey {
     pub(super) key: KeyHolder,
     pub(super) certificate: Certificate,
@@ -204,18 +228,15 @@ impl AgencyKey {
         let token = TokenKey::parse(uri)?;
         let certificate = Certificate::from_der(&super::load::der_of(certificate, "CERTIFICATE")?)
             .map_err(|e| sign_err("chứng thư", e))?;
-        let public = p256::ecdsa::VerifyingKey::from_sec1_bytes(
-            certificate
-                .tbs_certificate()
-                .subject_public_key_info()
-                .subject_public_key
-                .raw_bytes(),
-        )
-        .map_err(|e| sign_err("chứng thư (cần khóa P-256)", e))?;
+        let (kind, algorithm) = kind_of(&certificate)?;
         let probe = b"motcua: kiem tra khoa trong thiet bi ky";
-        let signature = token.sign(probe)?;
-        p256::ecdsa::signature::Verifier::verify(&public, probe, &signature)
-            .map_err(|_| sign_err("chứng thư", "không khớp với khóa trong thiết bị ký"))?;
+        let signature = token.sign(probe, kind)?;
+        if !super::verify::signature_holds(&certificate, &algorithm, probe, &signature) {
+            return Err(sign_err(
+                "chứng thư",
+                "không khớp với khóa trong thiết bị ký",
+            ));
+        }
         Ok(Self {
             key: KeyHolder::Token(token),
             certificate,
@@ -293,10 +314,18 @@ impl AgencyKey {
         let signed_attrs = SetOfVec::try_from(attributes).map_err(e("thuộc tính"))?;
         // RFC 5652 §5.4: the signature covers the DER of the attributes as a SET OF.
         let to_sign = signed_attrs.to_der().map_err(e("thuộc tính"))?;
-        let signature: DerSignature = match &self.key {
-            KeyHolder::Software(key) => key.sign(&to_sign),
-            KeyHolder::Token(token) => token.sign(&to_sign)?,
+        let (signature, algorithm) = match &self.key {
+            KeyHolder::Software(key) => {
+                let signature: DerSignature = key.sign(&to_sign);
+                (signature.as_bytes().to_vec(), ECDSA_WITH_SHA_256)
+            }
+            KeyHolder::Token(token) => {
+                let (kind, algorithm) = kind_of(&self.certificate)?;
+                (token.sign(&to_sign, kind)?, algorithm)
+            }
         };
+        // RSA algorithm identifiers carry explicit NULL parameters (RFC 4055).
+        let parameters = (algorithm != ECDSA_WITH_SHA_256).then(Any::null);
         let tbs = self.certificate.tbs_certificate();
         let signer = SignerInfo {
             version: CmsVersion::V1,
@@ -307,10 +336,10 @@ impl AgencyKey {
             digest_alg: sha256.clone(),
             signed_attrs: Some(signed_attrs),
             signature_algorithm: AlgorithmIdentifierOwned {
-                oid: ECDSA_WITH_SHA_256,
-                parameters: None,
+                oid: algorithm,
+                parameters,
             },
-            signature: OctetString::new(signature.as_bytes()).map_err(e("chữ ký"))?,
+            signature: OctetString::new(signature).map_err(e("chữ ký"))?,
             unsigned_attrs: None,
         };
         let certificates = SetOfVec::try_from(vec![CertificateChoices::Certificate(

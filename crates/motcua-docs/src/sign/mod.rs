@@ -1,4 +1,4 @@
-//! Ký số kết quả — signing a result PDF with an agency's key (ECDSA P-256 / SHA-256 and an
+//! Ký số kết quả — signing a result PDF with an agency's key (ECDSA P-256 or RSA, SHA-256, and an
 //! X.509 certificate): inside the PDF as readers show it (PAdES, `pades.rs`), or as a
 //! detached CMS SignedData (PKCS #7, `.p7s`, RFC 5652); and verifying either.
 //!

@@ -1,13 +1,14 @@
 //! Khóa trong thiết bị ký (PKCS #11) — a private key held in a USB token or an HSM, named by
 //! a PKCS #11 URI (RFC 7512), as Vietnamese CAs issue leaders' and agencies' certificates.
-//! The token signs; the key never leaves it. Keys on elliptic curve P-256 are supported.
+//! The token signs; the key never leaves it. Keys on elliptic curve P-256 (ECDSA) and RSA keys
+//! (PKCS #1 v1.5, the kind most Vietnamese CAs issue on tokens) are supported, both with
+//! SHA-256.
 
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::mechanism::Mechanism;
 use cryptoki::object::{Attribute, ObjectClass};
 use cryptoki::session::UserType;
 use cryptoki::types::AuthPin;
-use p256::ecdsa::DerSignature;
 use sha2::{Digest, Sha256};
 
 use super::sign_err;
@@ -27,6 +28,15 @@ pub struct TokenKey {
     /// Where the user PIN is read from (`pin-source=file:…`), or the PIN itself
     /// (`pin-value`).
     pin: Pin,
+}
+
+/// The kind of key a certificate names, so the token is asked for the matching mechanism.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyKind {
+    /// ECDSA on P-256: the token signs the SHA-256 digest (CKM_ECDSA).
+    Ec,
+    /// RSA: the token hashes and signs (CKM_SHA256_RSA_PKCS).
+    Rsa,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -142,9 +152,9 @@ impl TokenKey {
         }
     }
 
-    /// Has the token sign `data` (the DER of a signature's signed attributes): ECDSA over
-    /// its SHA-256, returned DER-encoded.
-    pub(crate) fn sign(&self, data: &[u8]) -> Result<DerSignature, DocsError> {
+    /// Has the token sign `data` (the DER of a signature's signed attributes) with its key of
+    /// `kind`: ECDSA over its SHA-256, returned DER-encoded, or RSA PKCS #1 v1.5 with SHA-256.
+    pub(crate) fn sign(&self, data: &[u8], kind: KeyKind) -> Result<Vec<u8>, DocsError> {
         let fail = |what: &'static str| move |e: cryptoki::error::Error| sign_err(what, e);
         let pkcs11 = Pkcs11::new(&self.module).map_err(|e| {
             sign_err(
@@ -155,12 +165,12 @@ impl TokenKey {
         pkcs11
             .initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK))
             .map_err(fail("khởi động thiết bị ký"))?;
-        let result = self.sign_with(&pkcs11, data);
+        let result = self.sign_with(&pkcs11, data, kind);
         let _ = pkcs11.finalize();
         result
     }
 
-    fn sign_with(&self, pkcs11: &Pkcs11, data: &[u8]) -> Result<DerSignature, DocsError> {
+    fn sign_with(&self, pkcs11: &Pkcs11, data: &[u8], kind: KeyKind) -> Result<Vec<u8>, DocsError> {
         let fail = |what: &'static str| move |e: cryptoki::error::Error| sign_err(what, e);
         let mut slot = None;
         for candidate in pkcs11
@@ -221,14 +231,21 @@ impl TokenKey {
                 ));
             }
         };
-        let digest = Sha256::digest(data);
-        let raw = session
-            .sign(&Mechanism::Ecdsa, key, &digest)
-            .map_err(fail("thiết bị ký (khóa P-256)"))?;
+        let signed = match kind {
+            KeyKind::Ec => {
+                let raw = session
+                    .sign(&Mechanism::Ecdsa, key, &Sha256::digest(data))
+                    .map_err(fail("thiết bị ký (khóa P-256)"))?;
+                let signature = p256::ecdsa::Signature::from_slice(&raw)
+                    .map_err(|e| sign_err("chữ ký của thiết bị", e))?;
+                signature.to_der().as_bytes().to_vec()
+            }
+            KeyKind::Rsa => session
+                .sign(&Mechanism::Sha256RsaPkcs, key, data)
+                .map_err(fail("thiết bị ký (khóa RSA)"))?,
+        };
         let _ = session.logout();
-        let signature = p256::ecdsa::Signature::from_slice(&raw)
-            .map_err(|e| sign_err("chữ ký của thiết bị", e))?;
-        Ok(signature.to_der())
+        Ok(signed)
     }
 }
 
@@ -267,7 +284,7 @@ mod tests {
     #[test]
     fn a_missing_library_is_named() {
         let key = TokenKey::parse("pkcs11:object=k?module-path=/nonexistent/libp11.so").unwrap();
-        let e = key.sign(b"x").unwrap_err().to_string();
+        let e = key.sign(b"x", KeyKind::Ec).unwrap_err().to_string();
         assert!(e.contains("/nonexistent/libp11.so"), "{e}");
     }
 }

@@ -3,7 +3,7 @@
 use cms::cert::CertificateChoices;
 use cms::content_info::ContentInfo;
 use cms::signed_data::{SignedData, SignerIdentifier};
-use der::asn1::OctetStringRef;
+use der::asn1::{ObjectIdentifier, OctetStringRef};
 use der::{Decode, Encode};
 use p256::ecdsa::{DerSignature, VerifyingKey, signature::Verifier};
 use sha2::{Digest, Sha256};
@@ -44,6 +44,44 @@ impl Verification {
     pub fn is_valid(&self) -> bool {
         self.status == SignatureStatus::Valid
     }
+}
+
+/// sha256WithRSAEncryption, and rsaEncryption (which some signers name with SHA-256 as the
+/// digest algorithm).
+pub(crate) const SHA_256_WITH_RSA: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
+const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+
+/// Whether `signature`, by `algorithm`, over `signed` verifies against the certificate's key:
+/// ECDSA P-256 with SHA-256, or RSA PKCS #1 v1.5 with SHA-256.
+pub(crate) fn signature_holds(
+    certificate: &x509_cert::Certificate,
+    algorithm: &ObjectIdentifier,
+    signed: &[u8],
+    signature: &[u8],
+) -> bool {
+    let spki = certificate.tbs_certificate().subject_public_key_info();
+    if *algorithm == ECDSA_WITH_SHA_256 {
+        let Ok(key) = VerifyingKey::from_sec1_bytes(spki.subject_public_key.raw_bytes()) else {
+            return false;
+        };
+        return DerSignature::try_from(signature)
+            .ok()
+            .is_some_and(|sig| key.verify(signed, &sig).is_ok());
+    }
+    if *algorithm == SHA_256_WITH_RSA || *algorithm == RSA_ENCRYPTION {
+        use rsa::pkcs8::DecodePublicKey;
+        let Ok(der) = spki.to_der() else {
+            return false;
+        };
+        let Ok(key) = rsa::PublicKey::from_public_key_der(&der) else {
+            return false;
+        };
+        let verifier = rsa::pkcs1v15::VerifyingKey::<Sha256>::new(key);
+        return rsa::pkcs1v15::Signature::try_from(signature)
+            .is_ok_and(|sig| rsa::signature::Verifier::verify(&verifier, signed, &sig).is_ok());
+    }
+    false
 }
 
 /// The certificate subject's common name (its whole subject when it has none).
@@ -108,7 +146,6 @@ pub(crate) fn verify_digest(
             _ => None,
         })
         .ok_or_else(|| sign_err("SignedData", "không có chứng thư của người ký"))?;
-    let tbs = certificate.tbs_certificate();
     let name = common_name(certificate);
     let fingerprint = hex(&Sha256::digest(
         certificate.to_der().map_err(|e| sign_err("chứng thư", e))?,
@@ -139,17 +176,13 @@ pub(crate) fn verify_digest(
         signed_at,
         certificate_sha256: fingerprint,
     };
-    if signer.signature_algorithm.oid != ECDSA_WITH_SHA_256 {
-        verification.status = SignatureStatus::BadSignature;
-        return Ok(verification);
-    }
-    let key =
-        VerifyingKey::from_sec1_bytes(tbs.subject_public_key_info().subject_public_key.raw_bytes())
-            .map_err(|e| sign_err("khóa công khai", e))?;
     let signed = attrs.to_der().map_err(|e| sign_err("thuộc tính", e))?;
-    let good = DerSignature::try_from(signer.signature.as_bytes())
-        .ok()
-        .is_some_and(|sig| key.verify(&signed, &sig).is_ok());
+    let good = signature_holds(
+        certificate,
+        &signer.signature_algorithm.oid,
+        &signed,
+        signer.signature.as_bytes(),
+    );
     if !good {
         verification.status = SignatureStatus::BadSignature;
     } else if content_digest != digest.as_slice() {

@@ -81,9 +81,21 @@ fn run(dir: &Path, program: &str, args: &[&str]) {
     assert!(out.status.success(), "{program} {args:?}: {out:?}");
 }
 
-/// A fresh token named `motcua` holding the key `ky-so` (id 01, PIN 246810), in a new folder
-/// tagged `tag`; `None` when the tools are not installed.
+/// A fresh token named `motcua` holding a P-256 key `ky-so` (id 01, PIN 246810), in a new
+/// folder tagged `tag`; `None` when the tools are not installed.
 pub fn token(tag: &str) -> Option<Token> {
+    token_of(
+        tag,
+        &["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"],
+    )
+}
+
+/// The same with an RSA key of 2,048 bits (what most Vietnamese CAs issue on tokens).
+pub fn rsa_token(tag: &str) -> Option<Token> {
+    token_of(tag, &["-newkey", "rsa:2048"])
+}
+
+fn token_of(tag: &str, new_key: &[&str]) -> Option<Token> {
     if !require("softhsm2-util") || !require("openssl") {
         return None;
     }
@@ -112,28 +124,12 @@ pub fn token(tag: &str) -> Option<Token> {
         ("key.pem", "cert.pem", subject.as_str()),
         ("other.pem", "other-cert.pem", "/CN=khac"),
     ] {
-        run(
-            &dir,
-            "openssl",
-            &[
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-nodes",
-                "-keyout",
-                key,
-                "-out",
-                cert,
-                "-days",
-                "365",
-                "-utf8",
-                "-subj",
-                subject,
-            ],
-        );
+        let mut args = vec!["req", "-x509"];
+        args.extend_from_slice(new_key);
+        args.extend_from_slice(&[
+            "-nodes", "-keyout", key, "-out", cert, "-days", "365", "-utf8", "-subj", subject,
+        ]);
+        run(&dir, "openssl", &args);
     }
     run(
         &dir,

@@ -20,7 +20,18 @@ const CHILD: &str = "MOTCUA_TEST_TOKEN_DIR";
 
 #[test]
 fn a_pdf_signed_through_softhsm2_is_valid_for_pdfsig() {
-    let Some(token) = softhsm::token("docs") else {
+    signed_through(softhsm::token("docs-ec"));
+}
+
+#[test]
+fn an_rsa_key_in_a_token_signs_too() {
+    signed_through(softhsm::rsa_token("docs-rsa"));
+}
+
+/// Signs a form through `token` in a child run, then checks the result with this crate and
+/// with pdfsig.
+fn signed_through(token: Option<softhsm::Token>) {
+    let Some(token) = token else {
         return;
     };
     std::fs::write(token.dir.join("module"), token.module.display().to_string()).unwrap();
@@ -63,7 +74,7 @@ fn a_pdf_signed_through_softhsm2_is_valid_for_pdfsig() {
 
 /// The child run: signs through the token set up by the test above (ignored otherwise).
 #[test]
-#[ignore = "run by a_pdf_signed_through_softhsm2_is_valid_for_pdfsig"]
+#[ignore = "run by the tests above, with the token they set up"]
 fn child_signs_through_the_token() {
     let Some(dir) = std::env::var_os(CHILD).map(PathBuf::from) else {
         return;
