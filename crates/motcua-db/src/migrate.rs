@@ -110,6 +110,11 @@ const SQLITE: &[Migration] = &[
         "token_keys",
         include_str!("../migrations/sqlite/0021_token_keys.sql"),
     ),
+    (
+        22,
+        "applicant_signatures",
+        include_str!("../migrations/sqlite/0022_applicant_signatures.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -216,6 +221,11 @@ const POSTGRES: &[Migration] = &[
         21,
         "token_keys",
         include_str!("../migrations/postgres/0021_token_keys.sql"),
+    ),
+    (
+        22,
+        "applicant_signatures",
+        include_str!("../migrations/postgres/0022_applicant_signatures.sql"),
     ),
 ];
 

@@ -30,6 +30,9 @@ pub struct ApplicantInfo {
     pub email: String,
     /// Số CCCD / mã số thuế.
     pub id_number: String,
+    /// The signature drawn at the counter on a tablet or pad, in its stored form
+    /// ([`motcua_domain::dossier::Drawing::to_compact`]); empty when none was taken.
+    pub signature: String,
 }
 
 /// Thành phần hồ sơ — one component as received (or as missing, on a supplement request).

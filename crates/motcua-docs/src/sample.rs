@@ -41,6 +41,10 @@ pub fn context() -> FormContext {
         phone: "0912 345 678".to_string(),
         email: "nhung.nguyen@example.vn".to_string(),
         id_number: "038190012345".to_string(),
+        // Drawn on the counter's pad: a looped initial and an underline.
+        signature: "80,760 150,220 230,760 300,220 360,600;380,560 480,430 600,600 720,420 \
+                    840,580 930,450;120,880 880,860"
+            .to_string(),
     };
     ctx.procedure_name = "Đăng ký khai sinh".to_string();
     ctx.procedure_code = "1.001193".to_string();

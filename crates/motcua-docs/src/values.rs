@@ -75,6 +75,7 @@ impl Values {
         v.set("applicant.phone", &p.phone);
         v.set("applicant.email", &p.email);
         v.set("applicant.id_number", &p.id_number);
+        v.set("applicant.signature", &p.signature);
         v.set("procedure.name", &ctx.procedure_name);
         v.set("procedure.code", &ctx.procedure_code);
         v.set("summary", &ctx.summary);

@@ -38,5 +38,5 @@ p Thời gian trả kết quả giải quyết hồ sơ: **{{due_at}}**
 p Đăng ký nhận kết quả tại: {{result_place}}
 p Vào Sổ theo dõi hồ sơ, Quyển số: {{book.volume}}, Số thứ tự: {{book.entry}}
 space 2
-sign NGƯỜI NỘP HỒ SƠ | (Ký và ghi rõ họ tên) | {{applicant.name}}
+sign NGƯỜI NỘP HỒ SƠ | (Ký và ghi rõ họ tên) | {{applicant.name}} | {{applicant.signature}}
 sign {{officer.title}} | (Ký và ghi rõ họ tên) | {{officer.name}}

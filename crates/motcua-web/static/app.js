@@ -194,3 +194,57 @@
   window.addEventListener("resize", measure);
   setInterval(window.motcuaNextPage, SECONDS * 1000);
 })();
+
+// Bàn ký: the applicant signs the receipt in a box with a finger, a pen or the mouse. The
+// strokes go to the server as points from 0 to 1000 across and down the box, which keeps
+// them and prints them on the receipt.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-sign-pad]").forEach(function (form) {
+    var canvas = form.querySelector("canvas");
+    var field = form.querySelector("input[name=strokes]");
+    if (!canvas || !field || !canvas.getContext) { return; }
+    var pen = canvas.getContext("2d");
+    var strokes = [];
+    var current = null;
+    function point(e) {
+      var box = canvas.getBoundingClientRect();
+      var x = (e.clientX - box.left) / box.width * 1000;
+      var y = (e.clientY - box.top) / box.height * 1000;
+      return [Math.round(Math.min(1000, Math.max(0, x))), Math.round(Math.min(1000, Math.max(0, y)))];
+    }
+    function draw() {
+      pen.clearRect(0, 0, canvas.width, canvas.height);
+      pen.lineWidth = 3;
+      pen.lineCap = "round";
+      pen.lineJoin = "round";
+      strokes.forEach(function (stroke) {
+        pen.beginPath();
+        stroke.forEach(function (p, i) {
+          var x = p[0] / 1000 * canvas.width;
+          var y = p[1] / 1000 * canvas.height;
+          if (i === 0) { pen.moveTo(x, y); } else { pen.lineTo(x, y); }
+        });
+        pen.stroke();
+      });
+      field.value = JSON.stringify(strokes);
+    }
+    canvas.addEventListener("pointerdown", function (e) {
+      try { canvas.setPointerCapture(e.pointerId); } catch (err) { /* the pointer is gone */ }
+      current = [point(e)];
+      strokes.push(current);
+      e.preventDefault();
+    });
+    canvas.addEventListener("pointermove", function (e) {
+      if (!current) { return; }
+      current.push(point(e));
+      draw();
+      e.preventDefault();
+    });
+    ["pointerup", "pointercancel"].forEach(function (name) {
+      canvas.addEventListener(name, function () { current = null; draw(); });
+    });
+    var clear = form.querySelector("[data-pad-clear]");
+    if (clear) { clear.addEventListener("click", function () { strokes = []; draw(); }); }
+  });
+})();

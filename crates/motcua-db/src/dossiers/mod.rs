@@ -3,6 +3,7 @@
 mod attach;
 pub(crate) mod board;
 mod intake;
+mod pad;
 mod search;
 mod transition;
 

@@ -7,7 +7,7 @@ use chrono::DateTime;
 use motcua_db::{Db, KeySource, NewAttachment, NewSignedResult, Purpose, SigningKey};
 use motcua_domain::agency::Role;
 use motcua_domain::calendar::Instant;
-use motcua_domain::dossier::Actor;
+use motcua_domain::dossier::{Actor, Drawing};
 
 fn now() -> Instant {
     DateTime::parse_from_rfc3339("2026-03-02T08:00:00+07:00").unwrap()
@@ -246,4 +246,46 @@ async fn keys_and_signed_results(engine: &str) {
     );
 }
 
-on_both!(keys_and_signed_results);
+/// The applicant's signature drawn on the receipt: kept with the dossier, read back as drawn,
+/// replaced when signed again, each time audited.
+async fn applicant_signs_the_receipt(engine: &str) {
+    let Some((db, _)) = fresh(engine).await else {
+        return;
+    };
+    let p = province(&db).await;
+    let (dossier_id, code, _) = dossier_with_result(&db, p.counter).await;
+    assert_eq!(
+        db.dossiers().applicant_signature(dossier_id).await.unwrap(),
+        None
+    );
+    let first =
+        Drawing::from_json("[[[10, 900], [200, 100], [400, 900]], [[500, 500], [990, 480]]]")
+            .unwrap();
+    db.dossiers()
+        .keep_applicant_signature(dossier_id, &code, &first, "staff:1".into(), now())
+        .await
+        .unwrap();
+    assert_eq!(
+        db.dossiers().applicant_signature(dossier_id).await.unwrap(),
+        Some(first)
+    );
+    let again = Drawing::from_json("[[[0, 0], [1000, 1000]]]").unwrap();
+    db.dossiers()
+        .keep_applicant_signature(dossier_id, &code, &again, "staff:1".into(), now())
+        .await
+        .unwrap();
+    assert_eq!(
+        db.dossiers().applicant_signature(dossier_id).await.unwrap(),
+        Some(again)
+    );
+    let trail = db.audit().audit_of("dossier", &code).await.unwrap();
+    assert_eq!(
+        trail
+            .iter()
+            .filter(|e| e.action == "applicant_signed")
+            .count(),
+        2
+    );
+}
+
+on_both!(keys_and_signed_results, applicant_signs_the_receipt);

@@ -6,8 +6,9 @@ mod table;
 mod wrap;
 
 use crate::error::DocsError;
-use crate::template::{Align, Block, PageSetup, Paper, Rich, Span, Style};
+use crate::template::{Align, Block, PageSetup, Paper, Rich, SignCell, Span, Style};
 use fonts::Metrics;
+use motcua_domain::dossier::{DRAWING_ASPECT, DRAWING_SCALE, Drawing};
 use wrap::{Line, wrap};
 
 /// Points per millimetre.
@@ -305,7 +306,7 @@ impl Flow<'_> {
         Ok(())
     }
 
-    fn signatures(&mut self, columns: &[[Rich; 3]]) {
+    fn signatures(&mut self, columns: &[SignCell]) {
         if columns.is_empty() {
             return;
         }
@@ -313,20 +314,25 @@ impl Flow<'_> {
         let size = self.size;
         let set: Vec<[Vec<Line>; 3]> = columns
             .iter()
-            .map(|[t, n, name]| {
-                let italic: Rich = n
-                    .iter()
-                    .map(|s| Span {
-                        style: Style::Italic,
-                        text: s.text.clone(),
-                    })
-                    .collect();
-                [
-                    wrap(t, self.metrics, size, w - 4.0),
-                    wrap(&italic, self.metrics, size - 1.0, w - 4.0),
-                    wrap(name, self.metrics, size, w - 4.0),
-                ]
-            })
+            .map(
+                |SignCell {
+                     texts: [t, n, name],
+                     ..
+                 }| {
+                    let italic: Rich = n
+                        .iter()
+                        .map(|s| Span {
+                            style: Style::Italic,
+                            text: s.text.clone(),
+                        })
+                        .collect();
+                    [
+                        wrap(t, self.metrics, size, w - 4.0),
+                        wrap(&italic, self.metrics, size - 1.0, w - 4.0),
+                        wrap(name, self.metrics, size, w - 4.0),
+                    ]
+                },
+            )
             .collect();
         let lh = self.line_height(size);
         let gap = 16.0 * MM;
@@ -341,10 +347,37 @@ impl Flow<'_> {
             let mut y = top;
             y += self.lines_at(t, Align::Center, x, w, y, size);
             y += self.lines_at(n, Align::Center, x, w, y, size - 1.0);
-            let name_top = top + h - name.len() as f32 * lh;
-            self.lines_at(name, Align::Center, x, w, name_top.max(y + gap), size);
+            let name_top = (top + h - name.len() as f32 * lh).max(y + gap);
+            if let Ok(drawing) = Drawing::from_compact(&columns[i].drawing) {
+                self.drawing(&drawing, x, y, w, name_top - y);
+            }
+            self.lines_at(name, Align::Center, x, w, name_top, size);
         }
         self.y = top + h + 2.0;
+    }
+}
+
+impl Flow<'_> {
+    /// A signature drawn at the counter, in the box at (`x`, `y`) of `w` × `h` points: kept in
+    /// the pad's proportions (three wide to one high), centred, its strokes as lines.
+    fn drawing(&mut self, drawing: &Drawing, x: f32, y: f32, w: f32, h: f32) {
+        let scale = f32::from(DRAWING_SCALE);
+        let box_h = (h - 2.0).min((w - 8.0) / DRAWING_ASPECT).max(0.0);
+        let box_w = box_h * DRAWING_ASPECT;
+        let left = x + (w - box_w) / 2.0;
+        let top = y + (h - box_h) / 2.0;
+        let at = |(px, py): (u16, u16)| {
+            (
+                left + f32::from(px) / scale * box_w,
+                top + f32::from(py) / scale * box_h,
+            )
+        };
+        for stroke in drawing.strokes() {
+            for pair in stroke.windows(2) {
+                let ((x1, y1), (x2, y2)) = (at(pair[0]), at(pair[1]));
+                self.ops.push(Op::Line { x1, y1, x2, y2 });
+            }
+        }
     }
 }
 

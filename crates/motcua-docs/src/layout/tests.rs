@@ -102,3 +102,53 @@ fn a_long_table_repeats_its_header_on_every_page() {
     let expected: Vec<String> = (1..=80).map(|i| format!("Hồ sơ số {i}")).collect();
     assert_eq!(seen, expected);
 }
+
+#[test]
+fn a_signature_drawn_at_the_counter_sits_between_the_note_and_the_name() {
+    let setup = PageSetup::default();
+    let cell = |drawing: &str| SignCell {
+        texts: [
+            plain("NGƯỜI NỘP HỒ SƠ"),
+            plain("(Ký và ghi rõ họ tên)"),
+            plain("Nguyễn Văn A"),
+        ],
+        drawing: drawing.to_string(),
+    };
+    let lines = |drawing: &str| -> Vec<(f32, f32, f32, f32)> {
+        let pages = lay_out(&[Block::Signatures(vec![cell(drawing), cell("")])], &setup).unwrap();
+        pages[0]
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Line { x1, y1, x2, y2 } => Some((*x1, *y1, *x2, *y2)),
+                _ => None,
+            })
+            .collect()
+    };
+    assert!(lines("").is_empty());
+    // Damaged strokes draw nothing rather than fail the form.
+    assert!(lines("1,2 3").is_empty());
+    let drawn = lines("0,0 1000,1000;0,1000 1000,0 500,500");
+    assert_eq!(drawn.len(), 3);
+    let pages = lay_out(&[Block::Signatures(vec![cell(""), cell("")])], &setup).unwrap();
+    let y_of = |wanted: &str| {
+        pages[0]
+            .ops
+            .iter()
+            .find_map(|op| match op {
+                Op::Text { y, text, .. } if text == wanted => Some(*y),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let (note, name) = (y_of("(Ký và ghi rõ họ tên)"), y_of("Nguyễn Văn A"));
+    let (width, _) = page_size(&setup);
+    for (x1, y1, x2, y2) in drawn {
+        // In the first column, below the note's line and above the name's.
+        assert!(x1.max(x2) < width / 2.0, "{x1} {x2}");
+        assert!(
+            y1.min(y2) > note && y1.max(y2) < name,
+            "{y1} {y2} between {note} {name}"
+        );
+    }
+}

@@ -44,7 +44,15 @@ pub enum Block {
         header: Vec<Rich>,
         rows: Vec<Vec<Rich>>,
     },
-    Signatures(Vec<[Rich; 3]>),
+    Signatures(Vec<SignCell>),
+}
+
+/// One filled signature column: its title, note and name, and the strokes of a signature
+/// drawn at the counter (their stored form, empty when none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignCell {
+    pub texts: [Rich; 3],
+    pub drawing: String,
 }
 
 /// Row field names of each list, so a template is checked even when a list is empty.
@@ -277,11 +285,22 @@ impl Filler<'_> {
             Node::Signatures { line, columns } => {
                 let mut filled = Vec::new();
                 for c in columns {
-                    filled.push([
-                        self.fill(*line, &c.title, row, true)?,
-                        self.fill(*line, &c.note, row, false)?,
-                        self.fill(*line, &c.name, row, true)?,
-                    ]);
+                    let drawing = match &c.drawing {
+                        Some(m) => self
+                            .fill(*line, m, row, false)?
+                            .into_iter()
+                            .map(|s| s.text)
+                            .collect(),
+                        None => String::new(),
+                    };
+                    filled.push(SignCell {
+                        texts: [
+                            self.fill(*line, &c.title, row, true)?,
+                            self.fill(*line, &c.note, row, false)?,
+                            self.fill(*line, &c.name, row, true)?,
+                        ],
+                        drawing,
+                    });
                 }
                 out.push(Block::Signatures(filled));
             }

@@ -5,7 +5,7 @@ mod eval;
 mod parse;
 mod text;
 
-pub use eval::{Block, Rich, Span};
+pub use eval::{Block, Rich, SignCell, Span};
 pub use parse::{Align, PageSetup, Paper, Template, parse};
 pub use text::Style;
 

@@ -50,12 +50,14 @@ pub struct Column {
     pub cell: Markup,
 }
 
-/// One signature column: title, note under it, name at the bottom.
+/// One signature column: title, note under it, name at the bottom, and, between them, a
+/// signature drawn at the counter (a field holding its strokes) when there is one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignColumn {
     pub title: Markup,
     pub note: Markup,
     pub name: Markup,
+    pub drawing: Option<Markup>,
 }
 
 /// A block of the layout, with the template line it came from.
@@ -274,13 +276,21 @@ pub fn parse(file: &str, source: &str) -> Result<Template, DocsError> {
             }
             "sign" => {
                 let pieces: Vec<&str> = arg.split('|').map(str::trim).collect();
-                let [title, note, name] = pieces[..] else {
-                    return Err(err("“sign” cần 3 phần: chức danh | ghi chú | họ tên".into()));
+                let (title, note, name, drawing) = match pieces[..] {
+                    [title, note, name] => (title, note, name, None),
+                    [title, note, name, drawing] => (title, note, name, Some(drawing)),
+                    _ => {
+                        return Err(err(
+                            "“sign” cần 3 phần: chức danh | ghi chú | họ tên (và có thể thêm | chữ ký vẽ)"
+                                .into(),
+                        ));
+                    }
                 };
                 let column = SignColumn {
                     title: markup(title)?,
                     note: markup(note)?,
                     name: markup(name)?,
+                    drawing: drawing.map(markup).transpose()?,
                 };
                 if let Some(Node::Signatures { columns, .. }) = nodes.last_mut() {
                     columns.push(column);

@@ -7,6 +7,7 @@ mod alerts;
 mod applicant;
 mod code;
 mod digest;
+mod drawing;
 mod history;
 mod intake;
 mod machine;
@@ -30,6 +31,7 @@ pub use code::DossierCode;
 pub use digest::{
     DIGEST_ROLES, DigestGroup, digest_agencies, digest_groups, digest_time, next_working_day,
 };
+pub use drawing::{ASPECT as DRAWING_ASPECT, Drawing, SCALE as DRAWING_SCALE};
 pub use history::DueChange;
 pub use intake::{
     CheckedIntake, ComponentForm, Intake, ReceivedComponent, check_intake, choose_competent,

@@ -182,6 +182,33 @@ fn counter_intake(b: &mut Browser, server: &DemoServer) -> Received {
     );
     assert!(paper.contains(COMPANY), "{paper}");
     assert!(paper.contains("Giải thể doanh nghiệp"), "{paper}");
+    // The applicant signs the receipt on the pad (a pen's strokes, as pointer events).
+    let strokes = b.eval(
+        "(function () {
+           var c = document.querySelector('form[data-sign-pad] canvas');
+           var r = c.getBoundingClientRect();
+           function at(type, fx, fy) {
+             c.dispatchEvent(new PointerEvent(type, { clientX: r.left + fx * r.width,
+               clientY: r.top + fy * r.height, pointerId: 7, bubbles: true, cancelable: true }));
+           }
+           at('pointerdown', 0.1, 0.8); at('pointermove', 0.3, 0.2);
+           at('pointermove', 0.5, 0.8); at('pointerup', 0.5, 0.8);
+           return document.querySelector('form[data-sign-pad] input[name=strokes]').value;
+         })()",
+    );
+    let strokes: serde_json::Value =
+        serde_json::from_str(strokes.as_str().unwrap_or_default()).unwrap();
+    assert_eq!(strokes[0].as_array().map(Vec::len), Some(3), "{strokes}");
+    assert_eq!(strokes[0][0], serde_json::json!([100, 800]), "{strokes}");
+    b.screenshot("a3-receipt-signed-on-the-pad");
+    b.click_and_wait("form[data-sign-pad] button[type=submit]");
+    assert!(b.url().ends_with("/giay-hen"), "{}", b.url());
+    assert_eq!(
+        b.eval("!!document.querySelector('.signs svg.applicant-signature path')"),
+        serde_json::json!(true),
+        "{}",
+        b.body_text()
+    );
     let due = b.eval(
         "Array.from(document.querySelectorAll('.paper p')).find(p => p.innerText.startsWith('Thời gian trả kết quả')).querySelector('b').innerText",
     );

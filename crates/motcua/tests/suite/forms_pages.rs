@@ -423,3 +423,130 @@ async fn forms_bear_their_events_dates() {
         assert!(!text.contains(&today), "{text}");
     }
 }
+
+/// Every page of a PDF rendered at 40 dpi, as PNG bytes one after the other, or None when
+/// pdftoppm is missing.
+fn pages_png(pdf: &[u8]) -> Option<Vec<u8>> {
+    let dir = std::env::temp_dir().join(format!(
+        "motcua-png-{}",
+        motcua_db::random_token(6).unwrap()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("form.pdf"), pdf).unwrap();
+    let made = std::process::Command::new("pdftoppm")
+        .args(["-r", "40", "-png", "form.pdf", "page"])
+        .current_dir(&dir)
+        .status();
+    let png = match made {
+        Ok(s) if s.success() => {
+            let mut pages: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap()
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "png"))
+                .collect();
+            pages.sort();
+            Some(
+                pages
+                    .iter()
+                    .flat_map(|p| std::fs::read(p).unwrap())
+                    .collect(),
+            )
+        }
+        _ => {
+            assert!(std::env::var("MOTCUA_REQUIRE_TOOLS").as_deref() != Ok("1"));
+            None
+        }
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    png
+}
+
+#[tokio::test]
+async fn the_applicant_signs_the_receipt_on_the_pad_and_it_is_printed() {
+    let app = TestApp::new().await;
+    let (status, d) = app
+        .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    let id = d["id"].as_i64().unwrap();
+    let code = d["code"].as_str().unwrap().to_string();
+    let counter = staff_session(&app, "u.tn").await;
+    let path = format!("/can-bo/ho-so/{id}/giay-hen");
+    let page = get_page(&app, &path, Some(&counter)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("data-sign-pad"), "{}", page.body);
+    assert!(!page.body.contains("applicant-signature"));
+    let csrf = csrf_of(&page.body);
+    let unsigned = get(
+        &app,
+        &format!("/can-bo/ho-so/{id}/bieu-mau/giay-tiep-nhan"),
+        &counter,
+    )
+    .await
+    .2;
+
+    // Nothing drawn, or a forged form: refused, nothing kept.
+    let reply = post_form(
+        &app,
+        &path,
+        Some(&counter),
+        &format!("csrf={csrf}&strokes=%5B%5D"),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("Chưa có chữ ký"), "{}", reply.body);
+    let reply = post_form(&app, &path, Some(&counter), "csrf=forged&strokes=%5B%5D").await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.state
+            .db
+            .dossiers()
+            .applicant_signature(id)
+            .await
+            .unwrap(),
+        None
+    );
+
+    // Signed: kept with the dossier, audited, shown on the page and printed on Mẫu 01.
+    let strokes = "[[[100,800],[250,150],[400,800]],[[450,500],[950,450]]]";
+    let form = format!(
+        "csrf={csrf}&strokes={}",
+        strokes
+            .replace('[', "%5B")
+            .replace(']', "%5D")
+            .replace(',', "%2C")
+    );
+    let reply = post_form(&app, &path, Some(&counter), &form).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(reply.location, path);
+    let page = get_page(&app, &path, Some(&counter)).await;
+    assert!(
+        page.body.contains("class=\"applicant-signature\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("M100 800L250 150L400 800M450 500L950 450")
+    );
+    let trail = app
+        .state
+        .db
+        .audit()
+        .audit_of("dossier", &code)
+        .await
+        .unwrap();
+    assert!(trail.iter().any(|e| e.action == "applicant_signed"));
+    let (status, kind, signed) = get(
+        &app,
+        &format!("/can-bo/ho-so/{id}/bieu-mau/giay-tiep-nhan"),
+        &counter,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(kind, "application/pdf");
+    if let (Some(before), Some(after)) = (pages_png(&unsigned), pages_png(&signed)) {
+        assert_ne!(before, after, "the signature is drawn on the receipt");
+    }
+}

@@ -250,6 +250,13 @@ async fn context(
             .clone()
             .or_else(|| a.tax_code.clone())
             .unwrap_or_default(),
+        signature: app
+            .db
+            .dossiers()
+            .applicant_signature(d.id)
+            .await?
+            .map(|s| s.to_compact())
+            .unwrap_or_default(),
     };
     ctx.procedure_name = procedure.map(|p| p.name.clone()).unwrap_or_default();
     ctx.procedure_code = d.procedure_code.clone();

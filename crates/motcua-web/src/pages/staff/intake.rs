@@ -427,9 +427,15 @@ struct Receipt {
     id: i64,
     /// The tracking link as an inline SVG QR code (drawn from numbers only).
     qr: String,
+    csrf: String,
+    /// The applicant's signature drawn at the counter, as SVG path data (empty: not yet).
+    signature: String,
+    /// Why the signature just sent was not kept.
+    pad_error: Option<String>,
 }
 
-/// Giấy tiếp nhận hồ sơ và hẹn trả kết quả — print-friendly until the PDF forms exist.
+/// Giấy tiếp nhận hồ sơ và hẹn trả kết quả — the receipt as a page, with the pad the
+/// applicant signs it on.
 pub async fn receipt(
     State(app): State<Arc<AppState>>,
     who: SignedIn,
@@ -437,11 +443,60 @@ pub async fn receipt(
     uri: Uri,
     PageId(id): PageId,
 ) -> Result<Response, PageError> {
-    let frame = Frame::new(&headers, &uri);
-    let d = match app.db.dossiers().dossier(id).await? {
-        Some(d) if crate::access::may_read(&app.db, who.session.staff.id, &d).await? => d,
-        _ => return Err(PageError::NotFound),
-    };
+    let d = readable_dossier(&app, &who, id).await?;
+    receipt_page(&app, &who, &headers, &uri, d, None).await
+}
+
+/// The applicant signs the receipt: the strokes drawn on the pad, kept with the dossier.
+pub async fn sign_receipt(
+    State(app): State<Arc<AppState>>,
+    who: SignedIn,
+    headers: HeaderMap,
+    uri: Uri,
+    PageId(id): PageId,
+    crate::pages::extract::PageForm(form): crate::pages::extract::PageForm<
+        std::collections::HashMap<String, String>,
+    >,
+) -> Result<Response, PageError> {
+    who.check_csrf(form.get("csrf").map_or("", String::as_str))?;
+    let d = readable_dossier(&app, &who, id).await?;
+    let strokes = form.get("strokes").map_or("", String::as_str);
+    match motcua_domain::dossier::Drawing::from_json(strokes) {
+        Ok(drawing) => {
+            let actor = format!("staff:{}", who.session.staff.id);
+            app.db
+                .dossiers()
+                .keep_applicant_signature(d.id, &d.code, &drawing, actor, app.now())
+                .await?;
+            Ok(Redirect::to(&format!("/can-bo/ho-so/{id}/giay-hen")).into_response())
+        }
+        Err(message) => {
+            let page = receipt_page(&app, &who, &headers, &uri, d, Some(message)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+async fn readable_dossier(
+    app: &AppState,
+    who: &SignedIn,
+    id: i64,
+) -> Result<motcua_db::DossierRecord, PageError> {
+    match app.db.dossiers().dossier(id).await? {
+        Some(d) if crate::access::may_read(&app.db, who.session.staff.id, &d).await? => Ok(d),
+        _ => Err(PageError::NotFound),
+    }
+}
+
+async fn receipt_page(
+    app: &AppState,
+    who: &SignedIn,
+    headers: &HeaderMap,
+    uri: &Uri,
+    d: motcua_db::DossierRecord,
+    pad_error: Option<String>,
+) -> Result<Response, PageError> {
+    let frame = Frame::new(headers, uri);
     let version = app
         .db
         .catalogue()
@@ -498,6 +553,15 @@ pub async fn receipt(
         lines,
         officer: who.session.staff.full_name.clone(),
         id: d.id,
-        qr: super::forms::qr_of(&app, &headers, &d),
+        qr: super::forms::qr_of(app, headers, &d),
+        csrf: who.session.csrf.clone(),
+        signature: app
+            .db
+            .dossiers()
+            .applicant_signature(d.id)
+            .await?
+            .map(|s| s.svg_path())
+            .unwrap_or_default(),
+        pad_error,
     }))
 }

@@ -48,7 +48,10 @@ pub fn router() -> Router<Arc<AppState>> {
             axum::routing::post(alerts::channels),
         )
         .route("/can-bo/ho-so/{id}", get(dossier::show).post(dossier::act))
-        .route("/can-bo/ho-so/{id}/giay-hen", get(intake::receipt))
+        .route(
+            "/can-bo/ho-so/{id}/giay-hen",
+            get(intake::receipt).post(intake::sign_receipt),
+        )
         .route(
             "/can-bo/ho-so/{id}/tep",
             axum::routing::post(files::upload).layer(axum::extract::DefaultBodyLimit::max(
