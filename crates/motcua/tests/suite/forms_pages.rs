@@ -106,7 +106,7 @@ async fn a_dossiers_forms_are_real_pdfs_of_its_data() {
     // Through the workflow; the control slip lists each hand-over with its outcome.
     let d = act(&app, "tok-tn", d, serde_json::json!({"action": "forward"})).await;
     let d = act(&app, "tok-cv", d, serde_json::json!({"action": "forward"})).await;
-    let _ = act(&app, "tok-tp", d, serde_json::json!({"action": "forward"})).await;
+    let d = act(&app, "tok-tp", d, serde_json::json!({"action": "forward"})).await;
     let (status, _, pdf) = get(
         &app,
         &format!("/can-bo/ho-so/{id}/bieu-mau/phieu-kiem-soat"),
@@ -122,6 +122,32 @@ async fn a_dossiers_forms_are_real_pdfs_of_its_data() {
             text.contains("Trước hạn") || text.contains("Đúng hạn"),
             "{text}"
         );
+    }
+
+    // Approved and handed back: the slip's last row goes from the counter to the applicant.
+    let d = act(&app, "tok-gd", d, serde_json::json!({"action": "forward"})).await;
+    let d = act(&app, "tok-ct", d, serde_json::json!({"action": "approve"})).await;
+    let d = act(
+        &app,
+        "tok-tn",
+        d,
+        serde_json::json!({"action": "return", "method": "in_person"}),
+    )
+    .await;
+    assert_eq!(d["status"], "returned", "{d}");
+    let (_, _, pdf) = get(
+        &app,
+        &format!("/can-bo/ho-so/{id}/bieu-mau/phieu-kiem-soat"),
+        &counter,
+    )
+    .await;
+    if let Some(text) = pdf_text(&pdf) {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        // The last row (its cells wrap, so they are read word by word).
+        let last = flat.rsplit("1. Giao:").next().unwrap_or_default();
+        for words in ["2. Nhận: Tổ chức, cá", "Nguyễn Thị", "Thu Hà", "Trực tiếp"] {
+            assert!(last.contains(words), "{words} not in the last row: {last}");
+        }
     }
 
     // Forms that do not apply, and staff who may not see the dossier: not found.

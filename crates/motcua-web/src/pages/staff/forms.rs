@@ -155,9 +155,11 @@ fn time_text(limit: TimeLimit) -> String {
 }
 
 /// Each hand-over between steps, from the history: who gave it, to which agency and who
-/// took it up next, when, and how the step that ended stood against its deadline.
+/// took it up next, when, and how the step that ended stood against its deadline; and, once
+/// the result is handed back, the last one: from the counter to the applicant, with how the
+/// whole dossier stood against its appointment.
 fn handovers(all: &[Agency], d: &DossierRecord, history: &[HistoryRow]) -> Vec<Transfer> {
-    history
+    let mut out: Vec<Transfer> = history
         .iter()
         .enumerate()
         .filter(|(_, h)| h.from_step.is_some_and(|f| f != h.to_step) || h.action == "hand_off")
@@ -182,7 +184,23 @@ fn handovers(all: &[Agency], d: &DossierRecord, history: &[HistoryRow]) -> Vec<T
                 note: h.note.clone().unwrap_or_default(),
             }
         })
-        .collect()
+        .collect();
+    if let Some(h) = history.iter().rev().find(|h| h.action == "return") {
+        let how = d.return_method.label_vi();
+        out.push(Transfer {
+            from_agency: agency_name(all, h.agency_id),
+            from_person: h.actor_name.clone().unwrap_or_default(),
+            to_agency: "Tổ chức, cá nhân".into(),
+            to_person: d.applicant.name.clone(),
+            at: h.at,
+            outcome: d.outcome,
+            note: match &h.note {
+                Some(tracking) if !tracking.trim().is_empty() => format!("{how}; {tracking}"),
+                _ => how.to_string(),
+            },
+        });
+    }
+    out
 }
 
 async fn context(
