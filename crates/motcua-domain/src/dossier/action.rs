@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use super::actions::{ACTIONS, ActionSpec, Field, FieldSpec, spec};
+pub use super::actions::{ACTIONS, ActionSpec, Field, FieldSpec, receives, spec};
 use super::{DossierState, ReturnMethod};
 use crate::agency::Role;
 use crate::calendar::Instant;

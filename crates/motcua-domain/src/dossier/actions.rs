@@ -187,6 +187,13 @@ pub const ACTIONS: &[ActionSpec] = &[
     row("return", "Trả kết quả", &[need(Method), may(Tracking)]),
 ];
 
+/// Whether a history row named `name` is the dossier's reception: a counter intake
+/// (`receive`), or the acceptance of a dossier filed online or by post (`accept`). Its actor is
+/// the receiving officer the receipt and the log book name.
+pub fn receives(name: &str) -> bool {
+    matches!(name, "receive" | "accept")
+}
+
 /// The row of the action named `name`.
 pub fn spec(name: &str) -> Option<&'static ActionSpec> {
     ACTIONS.iter().find(|s| s.name == name)

@@ -20,7 +20,8 @@ mod status;
 mod tally;
 
 pub use action::{
-    ACTIONS, Action, ActionSpec, Actor, Event, Field, FieldSpec, spec as action_spec, usual_next,
+    ACTIONS, Action, ActionSpec, Actor, Event, Field, FieldSpec, receives, spec as action_spec,
+    usual_next,
 };
 pub use alerts::{AlertDue, AlertKind, alerts_due};
 pub use applicant::{

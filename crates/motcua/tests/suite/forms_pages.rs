@@ -241,6 +241,43 @@ async fn a_refusal_and_the_log_book_of_a_period() {
         assert!(text.contains("Hồ sơ không thuộc thẩm quyền"), "{text}");
     }
 
+    // An online dossier accepted at the counter: its receipt names the officer who accepted
+    // it, not the citizen's submission.
+    let accepted = app
+        .state
+        .db
+        .dossiers()
+        .intake_with(
+            serde_json::from_value(lawyer_intake_online()).unwrap(),
+            CENTRE,
+            &motcua_domain::dossier::Actor::Citizen { owner: true },
+            &app.state.calendar(),
+            app.state.now(),
+            motcua_db::IntakeExtras {
+                citizen_id: Some(citizen_id),
+                files: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+    act(
+        &app,
+        "tok-tn",
+        serde_json::json!({"id": accepted.id, "version": accepted.version}),
+        serde_json::json!({"action": "accept"}),
+    )
+    .await;
+    let (status, _, pdf) = get(
+        &app,
+        &format!("/can-bo/ho-so/{}/bieu-mau/giay-tiep-nhan", accepted.id),
+        &counter,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    if let Some(text) = pdf_text(&pdf) {
+        assert!(text.contains("Cán bộ tn"), "{text}");
+    }
+
     // The log book: a form first, then the PDF of the period with both dossiers.
     let (status, kind, html) = get(&app, "/can-bo/so-theo-doi", &counter).await;
     assert_eq!(status, StatusCode::OK);
@@ -272,6 +309,7 @@ async fn a_refusal_and_the_log_book_of_a_period() {
     if let Some(text) = pdf_text(&pdf) {
         assert!(text.contains(&code), "{text}");
         assert!(text.contains(&refused.code), "{text}");
+        assert!(text.contains(&accepted.code), "{text}");
     }
     // Backwards dates are named; a specialist without a counter has no log book.
     let (status, _, html) = get(
@@ -575,4 +613,11 @@ async fn the_applicant_signs_the_receipt_on_the_pad_and_it_is_printed() {
     if let (Some(before), Some(after)) = (pages_png(&unsigned), pages_png(&signed)) {
         assert_ne!(before, after, "the signature is drawn on the receipt");
     }
+}
+
+/// The lawyer's certificate filed online.
+fn lawyer_intake_online() -> serde_json::Value {
+    let mut online = lawyer_intake();
+    online["channel"] = "online".into();
+    online
 }

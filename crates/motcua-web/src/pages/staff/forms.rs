@@ -132,6 +132,15 @@ pub fn base_url(app: &AppState, headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
+/// The officer who received the dossier: who took it in at the counter, or who accepted it
+/// when it was filed online or by post (none while it waits to be accepted).
+fn receiving_officer(history: &[HistoryRow]) -> Option<String> {
+    history
+        .iter()
+        .find(|h| motcua_domain::dossier::receives(&h.action))
+        .and_then(|h| h.actor_name.clone())
+}
+
 /// The tracking link a receipt's QR code opens.
 pub fn tracking_url(base: &str, d: &DossierRecord) -> String {
     format!(
@@ -301,7 +310,7 @@ async fn context(
         .collect::<Vec<_>>()
         .join("; ");
     ctx.handovers = handovers(&all, d, &history);
-    let receiver = history.first().and_then(|h| h.actor_name.clone());
+    let receiver = receiving_officer(&history);
     ctx.officer = Signer {
         title: "NGƯỜI TIẾP NHẬN".into(),
         name: receiver.unwrap_or_default(),
@@ -517,13 +526,7 @@ async fn print_log_book(
             .await?
             .map(|v| v.procedure.name.clone())
             .unwrap_or_default();
-        let receiver = app
-            .db
-            .dossiers()
-            .history(d.id)
-            .await?
-            .first()
-            .and_then(|h| h.actor_name.clone())
+        let receiver = receiving_officer(&app.db.dossiers().history(d.id).await?)
             .unwrap_or_else(|| "Trực tuyến".into());
         ctx.log.push(LogEntry {
             code: d.code.clone(),
