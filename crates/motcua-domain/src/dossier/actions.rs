@@ -52,7 +52,9 @@ impl Field {
         match self {
             Self::Reason => "Lý do",
             Self::Note => "Ghi chú",
-            Self::Missing => "Giấy tờ cần bổ sung (mỗi dòng một loại)",
+            Self::Missing => {
+                "Giấy tờ cần bổ sung, mỗi dòng một loại: tên giấy tờ: nội dung cần bổ sung"
+            }
             Self::NewDue => "Ngày hẹn trả mới",
             Self::AmountVnd => "Số tiền (đồng)",
             Self::Index => "Lượt xin ý kiến",

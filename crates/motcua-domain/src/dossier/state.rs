@@ -76,6 +76,23 @@ pub struct Supplement {
     pub submitted_at: Option<Instant>,
 }
 
+impl Supplement {
+    /// Each paper to supplement and what is to be done to it, as the officer wrote them, one
+    /// per line: "Tên giấy tờ: nội dung cần bổ sung, hoàn thiện" (the content empty when a
+    /// line names the paper alone). Mẫu 02 prints them in its two columns.
+    pub fn items(&self) -> Vec<(String, String)> {
+        self.missing
+            .iter()
+            .map(|line| match line.split_once(':') {
+                Some((paper, content)) if !paper.trim().is_empty() => {
+                    (paper.trim().to_string(), content.trim().to_string())
+                }
+                _ => (line.trim().to_string(), String::new()),
+            })
+            .collect()
+    }
+}
+
 /// Nghĩa vụ tài chính — a fee or tax the citizen must pay before processing goes on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payment {
@@ -261,5 +278,43 @@ impl DossierState {
             self.due_record
                 .push(super::history::DueChange { at, due: self.due });
         }
+    }
+}
+
+#[cfg(test)]
+mod supplement_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn each_line_names_a_paper_and_what_to_do() {
+        let at = crate::calendar::vietnam_offset()
+            .with_ymd_and_hms(2026, 12, 2, 9, 0, 0)
+            .unwrap();
+        let s = Supplement {
+            requested_at: at,
+            missing: vec![
+                "Bản sao CCCD: bản sao có chứng thực, còn hạn".into(),
+                "Ảnh 4x6".into(),
+                ": không tên".into(),
+            ],
+            reason: "Hồ sơ chưa đủ".into(),
+            resume_status: Status::Accepted,
+            resume_step: 0,
+            received_at: None,
+            due_before: None,
+            submitted_at: None,
+        };
+        assert_eq!(
+            s.items(),
+            vec![
+                (
+                    "Bản sao CCCD".into(),
+                    "bản sao có chứng thực, còn hạn".into()
+                ),
+                ("Ảnh 4x6".into(), String::new()),
+                (": không tên".into(), String::new()),
+            ]
+        );
     }
 }

@@ -621,3 +621,46 @@ fn lawyer_intake_online() -> serde_json::Value {
     online["channel"] = "online".into();
     online
 }
+
+#[tokio::test]
+async fn the_supplement_request_lists_what_to_add_and_whom_to_ask() {
+    let app = TestApp::new().await;
+    let (status, d) = app
+        .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    let id = d["id"].as_i64().unwrap();
+    let d = act(
+        &app,
+        "tok-tn",
+        d,
+        serde_json::json!({
+            "action": "request_supplement",
+            "reason": "Hồ sơ chưa đủ thành phần",
+            "missing": ["Bản sao CCCD: bản sao có chứng thực, còn thời hạn", "Ảnh 4x6"],
+        }),
+    )
+    .await;
+    assert_eq!(d["status"], "awaiting_supplement", "{d}");
+    let counter = staff_session(&app, "u.tn").await;
+    let (status, _, pdf) = get(
+        &app,
+        &format!("/can-bo/ho-so/{id}/bieu-mau/yeu-cau-bo-sung"),
+        &counter,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    if let Some(text) = pdf_text(&pdf) {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        // The paper in its column, what to do to it in the next one.
+        assert!(flat.contains("Bản sao CCCD"), "{text}");
+        assert!(!flat.contains("Bản sao CCCD:"), "{text}");
+        assert!(flat.contains("có chứng thực"), "{text}");
+        assert!(flat.contains("Ảnh 4x6"), "{text}");
+        // Whom to ask, and who signs: the officer who asked.
+        assert!(flat.contains("liên hệ Cán bộ tn, Trung tâm"), "{text}");
+        assert!(!flat.contains("liên hệ để"), "{text}");
+        let signature = flat.rsplit("NGƯỜI HƯỚNG DẪN").next().unwrap_or_default();
+        assert!(signature.contains("Cán bộ tn"), "{signature}");
+    }
+}

@@ -320,14 +320,30 @@ async fn context(
             if let Some(s) = &d.state.supplement {
                 ctx.reason = s.reason.clone();
                 ctx.components = s
-                    .missing
-                    .iter()
-                    .map(|m| ComponentLine {
-                        name: m.clone(),
+                    .items()
+                    .into_iter()
+                    .map(|(name, note)| ComponentLine {
+                        name,
+                        note,
                         ..ComponentLine::default()
                     })
                     .collect();
             }
+            // Signed by the officer who asked, who is also the one to ask for guidance, at the
+            // receiving counter.
+            let asker = history
+                .iter()
+                .rev()
+                .find(|h| h.action == "request_supplement")
+                .and_then(|h| h.actor_name.clone())
+                .unwrap_or_default();
+            let counter = agency_info(&all, d.receiving_agency_id);
+            let mut contact = format!("{asker}, {}", counter.name);
+            if !counter.phone.is_empty() {
+                contact.push_str(&format!(", số điện thoại {}", counter.phone));
+            }
+            ctx.contact = contact.trim_start_matches(", ").to_string();
+            ctx.officer.name = asker;
         }
         FormKind::Refusal | FormKind::StopNotice => {
             ctx.reason = d.state.reason.clone().unwrap_or_default();
