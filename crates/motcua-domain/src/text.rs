@@ -95,6 +95,12 @@ pub fn money_vi(amount: i64) -> String {
     )
 }
 
+/// A count as Vietnamese writes it: "1.247".
+pub fn count_vi(n: i64) -> String {
+    let sign = if n < 0 { "-" } else { "" };
+    format!("{sign}{}", thousands(&n.unsigned_abs().to_string()))
+}
+
 /// Digits with a dot between thousands: "1234567" → "1.234.567".
 fn thousands(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
@@ -143,6 +149,8 @@ mod tests {
         );
         assert_eq!(money_vi(1_500_000), "1.500.000 đồng");
         assert_eq!(money_vi(0), "0 đồng");
+        assert_eq!(count_vi(1247), "1.247");
+        assert_eq!(count_vi(7), "7");
     }
 
     #[test]

@@ -598,6 +598,29 @@ impl Dossiers<'_> {
         .await
     }
 
+    /// The entry of a dossier in its receiving agency's log book, whose volumes are years:
+    /// its place, in order of receipt (ties by id), among the dossiers `agency_id` received
+    /// from `year_start` (Unix seconds) on.
+    pub async fn book_entry(
+        self,
+        agency_id: i64,
+        year_start: i64,
+        received_at: i64,
+        id: i64,
+    ) -> Result<i64, DbError> {
+        const PLACE: &str = "SELECT COUNT(*) FROM dossiers WHERE receiving_agency_id = $1
+            AND received_at >= $2 AND (received_at < $3 OR (received_at = $3 AND id <= $4))";
+        on_read!(self.db, pool => {
+            Ok(sqlx::query_scalar::<_, i64>(PLACE)
+                .bind(agency_id)
+                .bind(year_start)
+                .bind(received_at)
+                .bind(id)
+                .fetch_one(pool)
+                .await?)
+        })
+    }
+
     /// The dossiers `staff_id` acted on that were resolved (result ready or returned) in
     /// `[from, to)` (Unix seconds), at most `limit`: the officer's evaluation.
     pub async fn officer_dossiers(

@@ -1023,7 +1023,43 @@ async fn queue_tickets(engine: &str) {
     db.close().await;
 }
 
+/// The log book's entries: a dossier's place among those its counter received in its year,
+/// in order of receipt, the last year's not counted.
+async fn log_book_entries(engine: &str) {
+    let Some((db, _)) = fresh(engine).await else {
+        return;
+    };
+    let p = province(&db).await;
+    let last_year = receive(&db, &p, "2025-12-31T16:00:00").await;
+    let first = receive(&db, &p, "2026-01-05T08:00:00").await;
+    let second = receive(&db, &p, "2026-01-05T08:00:00").await;
+    let third = receive(&db, &p, "2026-02-01T09:30:00").await;
+    let year = motcua_db::day_start(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+    let entry = |d: &motcua_db::DossierRecord| {
+        db.dossiers()
+            .book_entry(d.receiving_agency_id, year, d.received_at.timestamp(), d.id)
+    };
+    assert_eq!(entry(&first).await.unwrap(), 1);
+    assert_eq!(entry(&second).await.unwrap(), 2);
+    assert_eq!(entry(&third).await.unwrap(), 3);
+    let previous = motcua_db::day_start(chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap());
+    assert_eq!(
+        db.dossiers()
+            .book_entry(
+                last_year.receiving_agency_id,
+                previous,
+                last_year.received_at.timestamp(),
+                last_year.id
+            )
+            .await
+            .unwrap(),
+        1
+    );
+    db.close().await;
+}
+
 on_both!(
+    log_book_entries,
     lifecycle,
     versions_are_pinned,
     concurrent_codes_and_transitions,

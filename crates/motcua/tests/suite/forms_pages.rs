@@ -101,6 +101,13 @@ async fn a_dossiers_forms_are_real_pdfs_of_its_data() {
         ] {
             assert!(text.contains(expected), "{expected} missing from:\n{text}");
         }
+        // Entered in the log book: the year's volume, the first entry of the year.
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let year = app.state.now().format("%Y").to_string();
+        assert!(
+            flat.contains(&format!("Quyển số: {year}, Số thứ tự: 1")),
+            "{flat}"
+        );
     }
 
     // Through the workflow; the control slip lists each hand-over with its outcome.

@@ -264,6 +264,25 @@ async fn context(
         .split_once('-')
         .map_or(d.code.as_str(), |(_, rest)| rest);
     ctx.number = format!("{sequence}/{suffix}");
+    // The log book has a volume a year; the entry is the dossier's place in its year.
+    let received = d
+        .received_at
+        .with_timezone(&motcua_domain::calendar::vietnam_offset());
+    let year_start = motcua_db::day_start(
+        chrono::NaiveDate::from_ymd_opt(received.year(), 1, 1).unwrap_or(received.date_naive()),
+    );
+    ctx.book_volume = received.year().to_string();
+    ctx.book_entry = app
+        .db
+        .dossiers()
+        .book_entry(
+            d.receiving_agency_id,
+            year_start,
+            d.received_at.timestamp(),
+            d.id,
+        )
+        .await
+        .map(motcua_domain::text::count_vi)?;
     ctx.dossier_code = d.code.clone();
     ctx.tracking_url = tracking_url(&base_url(app, headers), d);
     let a = &d.applicant;
