@@ -306,10 +306,16 @@ impl Flow<'_> {
         Ok(())
     }
 
-    fn signatures(&mut self, columns: &[SignCell]) {
+    /// The height a row of signature columns takes.
+    fn signatures_height(&self, columns: &[SignCell]) -> f32 {
         if columns.is_empty() {
-            return;
+            return 0.0;
         }
+        self.signature_set(columns).1
+    }
+
+    /// The signature columns' wrapped lines, and the row's height.
+    fn signature_set(&self, columns: &[SignCell]) -> (Vec<[Vec<Line>; 3]>, f32) {
         let w = self.content_width() / columns.len() as f32;
         let size = self.size;
         let set: Vec<[Vec<Line>; 3]> = columns
@@ -335,11 +341,22 @@ impl Flow<'_> {
             )
             .collect();
         let lh = self.line_height(size);
-        let gap = 16.0 * MM;
         let h = set
             .iter()
-            .map(|[t, n, name]| (t.len() + n.len() + name.len()) as f32 * lh + gap)
+            .map(|[t, n, name]| (t.len() + n.len() + name.len()) as f32 * lh + SIGN_GAP)
             .fold(0.0, f32::max);
+        (set, h)
+    }
+
+    fn signatures(&mut self, columns: &[SignCell]) {
+        if columns.is_empty() {
+            return;
+        }
+        let w = self.content_width() / columns.len() as f32;
+        let size = self.size;
+        let lh = self.line_height(size);
+        let gap = SIGN_GAP;
+        let (set, h) = self.signature_set(columns);
         self.ensure(h);
         let top = self.y;
         for (i, [t, n, name]) in set.iter().enumerate() {
@@ -381,6 +398,42 @@ impl Flow<'_> {
     }
 }
 
+/// Lays one block out at the flow's place.
+fn lay_block(flow: &mut Flow<'_>, block: &Block, setup: &PageSetup) -> Result<(), DocsError> {
+    match block {
+        Block::Heading { left } => flow.heading(left),
+        Block::TwoColumns { left, right } => flow.two_columns(left, right),
+        Block::Paragraph {
+            align,
+            grow,
+            bullet,
+            text,
+        } => flow.paragraph(*align, setup.font_size + grow, *bullet, text),
+        Block::Space(mm) => flow.y += mm * MM,
+        Block::Rule => {
+            let (l, r, y) = (flow.left, flow.right, flow.y);
+            flow.hline(l, r, y);
+            flow.y += 2.0;
+        }
+        Block::Qr {
+            size_mm,
+            data,
+            lines,
+        } => flow.qr(*size_mm, data, lines)?,
+        Block::Table {
+            widths,
+            aligns,
+            header,
+            rows,
+        } => flow.table(widths, aligns, header, rows),
+        Block::Signatures(columns) => flow.signatures(columns),
+    }
+    Ok(())
+}
+
+/// The room left to sign between a signature column's note and its name.
+const SIGN_GAP: f32 = 16.0 * MM;
+
 /// Lays `blocks` out on pages of `setup`; multi-page documents get "Trang i/n" at the foot.
 pub(crate) fn lay_out(blocks: &[Block], setup: &PageSetup) -> Result<Vec<PageOut>, DocsError> {
     let metrics = Metrics::load()?;
@@ -399,35 +452,33 @@ pub(crate) fn lay_out(blocks: &[Block], setup: &PageSetup) -> Result<Vec<PageOut
         pages: Vec::new(),
         ops: Vec::new(),
     };
-    for block in blocks {
-        match block {
-            Block::Heading { left } => flow.heading(left),
-            Block::TwoColumns { left, right } => flow.two_columns(left, right),
-            Block::Paragraph {
-                align,
-                grow,
-                bullet,
-                text,
-            } => flow.paragraph(*align, setup.font_size + grow, *bullet, text),
-            Block::Space(mm) => flow.y += mm * MM,
-            Block::Rule => {
-                let (l, r, y) = (flow.left, flow.right, flow.y);
-                flow.hline(l, r, y);
-                flow.y += 2.0;
+    // Where each block began: its first op, its top, and the page it began on.
+    let mut starts: Vec<(usize, f32, usize)> = Vec::with_capacity(blocks.len());
+    for (i, block) in blocks.iter().enumerate() {
+        // A signature block is never alone on a page: when it must go to the next one, the
+        // block before it goes along (unless that one began at the top of its page).
+        if let Block::Signatures(columns) = block {
+            let h = flow.signatures_height(columns);
+            let breaks = flow.y + h > flow.bottom && flow.y > flow.top;
+            let previous = (0..i)
+                .rev()
+                .find(|&j| !matches!(blocks[j], Block::Space(_)));
+            if breaks && let Some(j) = previous {
+                let (ops, top, page) = starts[j];
+                if page == flow.pages.len() && top > flow.top {
+                    flow.ops.truncate(ops);
+                    flow.y = top;
+                    flow.new_page();
+                    starts.truncate(j);
+                    for moved in &blocks[j..i] {
+                        starts.push((flow.ops.len(), flow.y, flow.pages.len()));
+                        lay_block(&mut flow, moved, setup)?;
+                    }
+                }
             }
-            Block::Qr {
-                size_mm,
-                data,
-                lines,
-            } => flow.qr(*size_mm, data, lines)?,
-            Block::Table {
-                widths,
-                aligns,
-                header,
-                rows,
-            } => flow.table(widths, aligns, header, rows),
-            Block::Signatures(columns) => flow.signatures(columns),
         }
+        starts.push((flow.ops.len(), flow.y, flow.pages.len()));
+        lay_block(&mut flow, block, setup)?;
     }
     flow.new_page();
     let mut pages = flow.pages;

@@ -152,3 +152,57 @@ fn a_signature_drawn_at_the_counter_sits_between_the_note_and_the_name() {
         );
     }
 }
+
+#[test]
+fn a_signature_block_is_never_alone_on_a_page() {
+    let setup = PageSetup::default();
+    let cell = |name: &str| SignCell {
+        texts: [
+            plain("NGƯỜI NỘP HỒ SƠ"),
+            plain("(Ký và ghi rõ họ tên)"),
+            plain(name),
+        ],
+        drawing: String::new(),
+    };
+    let paragraph = |text: String| Block::Paragraph {
+        align: Align::Left,
+        grow: 0.0,
+        bullet: false,
+        text: plain(&text),
+    };
+    // Lines until the signatures no longer fit on the first page, then the signatures.
+    for count in 10..60 {
+        let mut blocks: Vec<Block> = (0..count)
+            .map(|i| paragraph(format!("Dòng thứ {i} của nội dung giấy tờ")))
+            .collect();
+        blocks.push(Block::Space(2.0));
+        blocks.push(Block::Signatures(vec![
+            cell("Nguyễn Văn A"),
+            cell("Trần Thị B"),
+        ]));
+        let pages = lay_out(&blocks, &setup).unwrap();
+        let with_names: Vec<&PageOut> = pages
+            .iter()
+            .filter(|p| texts(p).contains(&"Nguyễn Văn A"))
+            .collect();
+        assert_eq!(with_names.len(), 1);
+        let page = with_names[0];
+        // On its page the signatures come after some of the content, never alone.
+        assert!(
+            texts(page).iter().any(|t| t.starts_with("Dòng thứ")),
+            "{count} lines: the signatures alone on page {}",
+            pages.len()
+        );
+        // Nothing is lost or repeated.
+        let lines: usize = pages
+            .iter()
+            .map(|p| {
+                texts(p)
+                    .iter()
+                    .filter(|t| t.starts_with("Dòng thứ"))
+                    .count()
+            })
+            .sum();
+        assert_eq!(lines, count);
+    }
+}
