@@ -193,8 +193,6 @@ async fn a_refusal_and_the_log_book_of_a_period() {
     let counter = staff_session(&app, "u.tn").await;
 
     // An online dossier refused at reception prints the refusal with its reason.
-    let mut online = lawyer_intake();
-    online["channel"] = "online".into();
     let citizen_id = app
         .state
         .db
@@ -211,24 +209,7 @@ async fn a_refusal_and_the_log_book_of_a_period() {
         .await
         .unwrap()
         .id;
-    let intake: motcua_domain::dossier::Intake = serde_json::from_value(online).unwrap();
-    let refused = app
-        .state
-        .db
-        .dossiers()
-        .intake_with(
-            intake,
-            CENTRE,
-            &motcua_domain::dossier::Actor::Citizen { owner: true },
-            &app.state.calendar(),
-            app.state.now(),
-            motcua_db::IntakeExtras {
-                citizen_id: Some(citizen_id),
-                files: Vec::new(),
-            },
-        )
-        .await
-        .unwrap();
+    let refused = filed_online(&app, citizen_id).await;
     let refused_json = serde_json::json!({"id": refused.id, "version": refused.version});
     act(
         &app,
@@ -250,23 +231,7 @@ async fn a_refusal_and_the_log_book_of_a_period() {
 
     // An online dossier accepted at the counter: its receipt names the officer who accepted
     // it, not the citizen's submission.
-    let accepted = app
-        .state
-        .db
-        .dossiers()
-        .intake_with(
-            serde_json::from_value(lawyer_intake_online()).unwrap(),
-            CENTRE,
-            &motcua_domain::dossier::Actor::Citizen { owner: true },
-            &app.state.calendar(),
-            app.state.now(),
-            motcua_db::IntakeExtras {
-                citizen_id: Some(citizen_id),
-                files: Vec::new(),
-            },
-        )
-        .await
-        .unwrap();
+    let accepted = filed_online(&app, citizen_id).await;
     act(
         &app,
         "tok-tn",
@@ -622,11 +587,26 @@ async fn the_applicant_signs_the_receipt_on_the_pad_and_it_is_printed() {
     }
 }
 
-/// The lawyer's certificate filed online.
-fn lawyer_intake_online() -> serde_json::Value {
+/// The lawyer's certificate filed online by the citizen `citizen_id`.
+async fn filed_online(app: &TestApp, citizen_id: i64) -> motcua_db::DossierRecord {
     let mut online = lawyer_intake();
     online["channel"] = "online".into();
-    online
+    app.state
+        .db
+        .dossiers()
+        .intake_with(
+            serde_json::from_value(online).unwrap(),
+            CENTRE,
+            &motcua_domain::dossier::Actor::Citizen { owner: true },
+            &app.state.calendar(),
+            app.state.now(),
+            motcua_db::IntakeExtras {
+                citizen_id: Some(citizen_id),
+                files: Vec::new(),
+            },
+        )
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
