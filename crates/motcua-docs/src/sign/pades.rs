@@ -55,17 +55,24 @@ impl Written {
 /// encrypted, and it has a first page to hold the signature field. The reason when not.
 pub fn signable_inside(pdf: &[u8]) -> Result<(), DocsError> {
     let file = PdfFile::read(pdf)?;
-    let Some(Obj::Ref(root, _)) = file.trailer.get("Root") else {
-        return Err(bad("trailer thiếu /Root"));
-    };
-    let Obj::Dict(catalog) = file.object(*root)? else {
-        return Err(bad("/Root không phải từ điển"));
-    };
+    let (_, catalog) = catalog_of(&file)?;
     page_of(&file, &catalog, false).map(|_| ())
 }
 
+/// The document catalog's object number and generation, and the catalog itself.
+fn catalog_of(file: &PdfFile<'_>) -> Result<((u32, u16), Dict), DocsError> {
+    let Some(Obj::Ref(n, g)) = file.trailer.get("Root") else {
+        return Err(bad("trailer thiếu /Root"));
+    };
+    let Obj::Dict(catalog) = file.object(*n)? else {
+        return Err(bad("/Root không phải từ điển"));
+    };
+    Ok(((*n, *g), catalog))
+}
+
 /// Signs `pdf` with `key` at `at`: the same bytes, followed by an incremental update that
-/// adds an (invisible) signature field on the first page and its signature.
+/// adds a signature field and its signature: invisible on the first page, or, with a stamp,
+/// shown in the bottom margin of the last page.
 pub fn sign_pdf(
     pdf: &[u8],
     key: &AgencyKey,
@@ -73,16 +80,10 @@ pub fn sign_pdf(
     text: &SignatureText,
 ) -> Result<Vec<u8>, DocsError> {
     let file = PdfFile::read(pdf)?;
-    let root_ref = match file.trailer.get("Root") {
-        Some(Obj::Ref(n, g)) => (*n, *g),
-        _ => return Err(bad("trailer thiếu /Root")),
-    };
-    let Obj::Dict(mut catalog) = file.object(root_ref.0)? else {
-        return Err(bad("/Root không phải từ điển"));
-    };
+    let (root_ref, mut catalog) = catalog_of(&file)?;
     let (page_number, page_generation) = page_of(&file, &catalog, text.stamp.is_some())?;
     let Obj::Dict(mut page) = file.object(page_number)? else {
-        return Err(bad("trang đầu không phải từ điển"));
+        return Err(bad("trang không phải từ điển"));
     };
     let size = file.size();
     let sig_number = size;
@@ -90,7 +91,7 @@ pub fn sign_pdf(
     let mut next = size + 2;
     let mut written = Vec::new();
 
-    // The signature field is a widget of the first page, listed in the form's fields.
+    // The signature field is a widget of that page, listed in the form's fields.
     let mut fields_count = 0;
     match catalog.get("AcroForm").cloned() {
         Some(Obj::Ref(n, g)) => {
@@ -237,12 +238,7 @@ fn write_object(out: &mut Vec<u8>, w: &Written) {
 /// object its resources reach, renumbered from `next`); the form's object number.
 fn import_page(pdf: &[u8], next: &mut u32, written: &mut Vec<Written>) -> Result<u32, DocsError> {
     let file = PdfFile::read(pdf)?;
-    let Some(Obj::Ref(root, _)) = file.trailer.get("Root") else {
-        return Err(bad("trang dấu thiếu /Root"));
-    };
-    let Obj::Dict(catalog) = file.object(*root)? else {
-        return Err(bad("trang dấu hỏng"));
-    };
+    let (_, catalog) = catalog_of(&file)?;
     let (page_number, _) = page_of(&file, &catalog, false)?;
     let Obj::Dict(page) = file.object(page_number)? else {
         return Err(bad("trang dấu hỏng"));
@@ -543,7 +539,7 @@ pub fn verify_pdf(pdf: &[u8]) -> Result<Vec<PdfSignature>, DocsError> {
     {
         let at = from + i;
         from = at + 1;
-        // The dictionary holding it: from the nearest `<<` that opens it.
+        // The dictionary holding it: the object that begins before it.
         let Some(dict) = enclosing_dict(pdf, at) else {
             continue;
         };
@@ -583,7 +579,8 @@ pub fn verify_pdf(pdf: &[u8]) -> Result<Vec<PdfSignature>, DocsError> {
             verification.signed_at = read_pdf_date(m);
         }
         // The hole must be exactly the contents string, or bytes could hide in it.
-        let hole_is_contents = pdf.get(b) == Some(&b'<') && pdf.get(c - 1) == Some(&b'>');
+        let hole_is_contents =
+            pdf.get(b) == Some(&b'<') && c.checked_sub(1).and_then(|i| pdf.get(i)) == Some(&b'>');
         if !hole_is_contents && verification.status == SignatureStatus::Valid {
             verification.status = SignatureStatus::Tampered;
         }
@@ -606,7 +603,7 @@ fn enclosing_dict(pdf: &[u8], at: usize) -> Option<Dict> {
     }
 }
 
-/// The hex digits without trailing zero padding kept in pairs (PDF pads `/Contents`).
+/// The hex digits without the white space a writer may have put between them.
 fn trimmed_hex(hex: &[u8]) -> Vec<u8> {
     hex.iter()
         .copied()

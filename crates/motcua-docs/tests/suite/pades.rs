@@ -316,3 +316,38 @@ fn a_visible_stamp_shows_the_signer_and_carries_the_verification_link() {
     assert!(decoded.contains(link), "{decoded}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_forged_byte_range_is_not_valid_and_does_not_break_the_check() {
+    let signed = sign_pdf(&receipt(), &key(10), signed_at(), &text()).unwrap();
+    let at = signed
+        .windows(b"/ByteRange [".len())
+        .rposition(|w| w == b"/ByteRange [")
+        .unwrap()
+        + b"/ByteRange ".len();
+    let end = at + signed[at..].iter().position(|b| *b == b']').unwrap() + 1;
+    for forged in ["[0 0 0 0]", "[0 10 5 0]", "[0 0 0 999999999]"] {
+        let mut copy = signed.clone();
+        let padded = format!("{forged:<width$}", width = end - at);
+        copy[at..end].copy_from_slice(padded.as_bytes());
+        match verify_pdf(&copy) {
+            Ok(found) => assert!(
+                found.iter().all(|s| !s.verification.is_valid()),
+                "{forged}: {found:?}"
+            ),
+            Err(e) => assert!(e.to_string().contains("ByteRange"), "{forged}: {e}"),
+        }
+    }
+    // A file of nothing but a signature dictionary, its range empty and its first byte the
+    // one that opens a hex string.
+    let object = signed[..at].windows(4).rposition(|w| w == b" obj").unwrap();
+    let mut bare = b"<1".to_vec();
+    bare.extend_from_slice(&signed[object..at]);
+    bare.extend_from_slice(format!("{:<width$}", "[0 0 0 0]", width = end - at).as_bytes());
+    bare.extend_from_slice(&signed[end..]);
+    let found = verify_pdf(&bare).unwrap();
+    assert!(
+        found.iter().all(|s| !s.verification.is_valid()),
+        "{found:?}"
+    );
+}
