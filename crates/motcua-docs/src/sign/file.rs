@@ -286,8 +286,14 @@ impl<'a> PdfFile<'a> {
         }
         let length = match dict.get("Length") {
             Some(Obj::Int(n)) => usize::try_from(*n).ok(),
-            Some(Obj::Ref(n, _)) => match self.object(*n) {
-                Ok(Obj::Int(v)) => usize::try_from(v).ok(),
+            // A length kept as an object of its own is read where it stands, never through
+            // another stream (so a crafted file cannot send the reading round in a circle).
+            Some(Obj::Ref(n, _)) => match self.entries.get(n) {
+                Some(Entry::At(at, _)) => match self.indirect(*at, *n).and_then(|mut l| l.object())
+                {
+                    Ok(Obj::Int(v)) => usize::try_from(v).ok(),
+                    _ => None,
+                },
                 _ => None,
             },
             _ => None,
@@ -311,6 +317,13 @@ impl<'a> PdfFile<'a> {
             .int("First")
             .and_then(|f| usize::try_from(f).ok())
             .ok_or_else(|| bad("luồng đối tượng thiếu /First"))?;
+        let count = dict
+            .int("N")
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(0);
+        if index >= count {
+            return Err(bad(format!("đối tượng {number} ngoài luồng đối tượng")));
+        }
         let mut header = Lexer::new(&data, 0);
         for _ in 0..index {
             header.number();
