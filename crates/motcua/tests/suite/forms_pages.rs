@@ -585,6 +585,32 @@ async fn the_applicant_signs_the_receipt_on_the_pad_and_it_is_printed() {
     if let (Some(before), Some(after)) = (pages_png(&unsigned), pages_png(&signed)) {
         assert_ne!(before, after, "the signature is drawn on the receipt");
     }
+
+    // Once the dossier moved on, the specialist who now sees it may not sign for the
+    // applicant: only the receiving counter takes the signature.
+    let d = act(&app, "tok-tn", d, serde_json::json!({"action": "forward"})).await;
+    assert_eq!(d["status"], "processing", "{d}");
+    let specialist = staff_session(&app, "u.cv").await;
+    let page = get_page(&app, &path, Some(&specialist)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.body.contains("data-sign-pad"),
+        "no pad for the specialist"
+    );
+    // The token from a page that has forms for the specialist: the dossier's.
+    let dossier_page = get_page(&app, &format!("/can-bo/ho-so/{id}"), Some(&specialist)).await;
+    let reply = post_form(
+        &app,
+        &path,
+        Some(&specialist),
+        &format!(
+            "csrf={}&{}",
+            csrf_of(&dossier_page.body),
+            form.split_once('&').unwrap().1
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
 }
 
 /// The lawyer's certificate filed online by the citizen `citizen_id`.

@@ -432,6 +432,8 @@ struct Receipt {
     signature: String,
     /// Why the signature just sent was not kept.
     pad_error: Option<String>,
+    /// Whether this officer may take the applicant's signature (the pad is shown).
+    pad: bool,
 }
 
 /// Giấy tiếp nhận hồ sơ và hẹn trả kết quả — the receipt as a page, with the pad the
@@ -460,6 +462,9 @@ pub async fn sign_receipt(
 ) -> Result<Response, PageError> {
     who.check_csrf(form.get("csrf").map_or("", String::as_str))?;
     let d = readable_dossier(&app, &who, id).await?;
+    if !takes_signature(&app, &who, &d).await? {
+        return Err(PageError::Forbidden);
+    }
     let strokes = form.get("strokes").map_or("", String::as_str);
     match motcua_domain::dossier::Drawing::from_json(strokes) {
         Ok(drawing) => {
@@ -475,6 +480,25 @@ pub async fn sign_receipt(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
+}
+
+/// Whether this officer may take the applicant's signature: the applicant signs in front of
+/// whoever takes dossiers in at the receiving counter.
+async fn takes_signature(
+    app: &AppState,
+    who: &SignedIn,
+    d: &motcua_db::DossierRecord,
+) -> Result<bool, PageError> {
+    let staff_id = who.session.staff.id;
+    let actor = motcua_domain::dossier::Actor::Staff {
+        id: staff_id,
+        roles: app
+            .db
+            .people()
+            .roles_over(staff_id, d.receiving_agency_id)
+            .await?,
+    };
+    Ok(motcua_domain::dossier::may_take_in(Channel::Counter, &actor).is_ok())
 }
 
 async fn readable_dossier(
@@ -563,5 +587,6 @@ async fn receipt_page(
             .map(|s| s.svg_path())
             .unwrap_or_default(),
         pad_error,
+        pad: takes_signature(app, who, &d).await?,
     }))
 }
