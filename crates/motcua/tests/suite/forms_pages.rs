@@ -460,44 +460,6 @@ async fn forms_bear_their_events_dates() {
     }
 }
 
-/// Every page of a PDF rendered at 40 dpi, as PNG bytes one after the other, or None when
-/// pdftoppm is missing.
-fn pages_png(pdf: &[u8]) -> Option<Vec<u8>> {
-    let dir = std::env::temp_dir().join(format!(
-        "motcua-png-{}",
-        motcua_db::random_token(6).unwrap()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("form.pdf"), pdf).unwrap();
-    let made = std::process::Command::new("pdftoppm")
-        .args(["-r", "40", "-png", "form.pdf", "page"])
-        .current_dir(&dir)
-        .status();
-    let png = match made {
-        Ok(s) if s.success() => {
-            let mut pages: Vec<_> = std::fs::read_dir(&dir)
-                .unwrap()
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "png"))
-                .collect();
-            pages.sort();
-            Some(
-                pages
-                    .iter()
-                    .flat_map(|p| std::fs::read(p).unwrap())
-                    .collect(),
-            )
-        }
-        _ => {
-            assert!(std::env::var("MOTCUA_REQUIRE_TOOLS").as_deref() != Ok("1"));
-            None
-        }
-    };
-    let _ = std::fs::remove_dir_all(&dir);
-    png
-}
-
 #[tokio::test]
 async fn the_applicant_signs_the_receipt_on_the_pad_and_it_is_printed() {
     let app = TestApp::new().await;
@@ -582,7 +544,7 @@ async fn the_applicant_signs_the_receipt_on_the_pad_and_it_is_printed() {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(kind, "application/pdf");
-    if let (Some(before), Some(after)) = (pages_png(&unsigned), pages_png(&signed)) {
+    if let (Some(before), Some(after)) = (pdf_pages(&unsigned, 40), pdf_pages(&signed, 40)) {
         assert_ne!(before, after, "the signature is drawn on the receipt");
     }
 

@@ -384,16 +384,10 @@ pub async fn send_raw(
 /// after` on `pdf`, or None when poppler-utils is missing: the test says so, and with
 /// MOTCUA_REQUIRE_TOOLS=1 fails instead.
 pub fn poppler(tool: &str, args: &[&str], pdf: &[u8], after: &[&str]) -> Option<String> {
-    let dir = std::env::temp_dir().join(format!(
-        "motcua-pdf-{}",
-        motcua_db::random_token(6).unwrap()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("file.pdf");
-    std::fs::write(&file, pdf).unwrap();
+    let dir = scratch("file.pdf", pdf);
     let out = std::process::Command::new(tool)
         .args(args)
-        .arg(&file)
+        .arg(dir.join("file.pdf"))
         .args(after)
         .output();
     let _ = std::fs::remove_dir_all(&dir);
@@ -403,12 +397,8 @@ pub fn poppler(tool: &str, args: &[&str], pdf: &[u8], after: &[&str]) -> Option<
             String::from_utf8(out.stdout).unwrap(),
             String::from_utf8_lossy(&out.stderr)
         )),
-        Err(e) => {
-            assert!(
-                std::env::var("MOTCUA_REQUIRE_TOOLS").as_deref() != Ok("1"),
-                "MOTCUA_REQUIRE_TOOLS=1 but {tool} (poppler-utils) is missing: {e}"
-            );
-            eprintln!("{tool} missing: PDF checks SKIPPED");
+        Err(_) => {
+            missing(tool);
             None
         }
     }
@@ -417,4 +407,66 @@ pub fn poppler(tool: &str, args: &[&str], pdf: &[u8], after: &[&str]) -> Option<
 /// `pdfsig`'s report on a signed PDF (see [`poppler`]).
 pub fn pdfsig(pdf: &[u8]) -> Option<String> {
     poppler("pdfsig", &[], pdf, &[])
+}
+
+/// A scratch folder holding `bytes` as `name`, for a tool that reads files.
+fn scratch(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "motcua-tool-{}",
+        motcua_db::random_token(8).unwrap()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), bytes).unwrap();
+    dir
+}
+
+/// The tool named is missing: the test says so, and with MOTCUA_REQUIRE_TOOLS=1 fails.
+fn missing(tool: &str) {
+    assert!(
+        std::env::var("MOTCUA_REQUIRE_TOOLS").as_deref() != Ok("1"),
+        "MOTCUA_REQUIRE_TOOLS=1 but {tool} is missing"
+    );
+    eprintln!("{tool} missing: the check is SKIPPED");
+}
+
+/// Every page of a PDF rendered by poppler's `pdftoppm` at `dpi`, as PNG bytes in page
+/// order, or None when pdftoppm is missing.
+pub fn pdf_pages(pdf: &[u8], dpi: u32) -> Option<Vec<Vec<u8>>> {
+    let dir = scratch("file.pdf", pdf);
+    let made = std::process::Command::new("pdftoppm")
+        .args(["-r", &dpi.to_string(), "-png", "file.pdf", "page"])
+        .current_dir(&dir)
+        .status();
+    let pages = if made.is_ok_and(|s| s.success()) {
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "png"))
+            .collect();
+        paths.sort();
+        Some(paths.iter().map(|p| std::fs::read(p).unwrap()).collect())
+    } else {
+        missing("pdftoppm");
+        None
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    pages
+}
+
+/// The QR codes `zbarimg` reads in an image, or None when it is missing.
+pub fn qr_codes(png: &[u8]) -> Option<String> {
+    let dir = scratch("image.png", png);
+    let out = std::process::Command::new("zbarimg")
+        .args(["--quiet", "--raw", "image.png"])
+        .current_dir(&dir)
+        .output();
+    let _ = std::fs::remove_dir_all(&dir);
+    match out {
+        Ok(out) => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        Err(_) => {
+            missing("zbarimg");
+            None
+        }
+    }
 }
