@@ -95,8 +95,13 @@ pub struct LogEntry {
     pub phone: String,
     pub received_at: Instant,
     pub due_at: Option<Instant>,
+    /// Cơ quan giải quyết.
+    pub agency: String,
     /// Ngày trả kết quả, once returned.
     pub returned_at: Option<Instant>,
+    /// What the receipt column holds: empty for the collector to sign on paper, or how the
+    /// result went out without a signature ("Nhận trực tuyến", the post's tracking number).
+    pub collected: String,
     /// Người tiếp nhận.
     pub receiver: String,
     /// Địa bàn phát sinh.
@@ -135,6 +140,12 @@ pub struct FormContext {
     pub sets: u32,
     /// Thời gian giải quyết theo quy định, e.g. "05 ngày làm việc".
     pub legal_time: String,
+    /// Thời gian cam kết — the shorter time the province commits to, when it has one.
+    pub committed_time: String,
+    /// Mã tra cứu — the secret that opens the dossier's tracking page with its code.
+    pub lookup_code: String,
+    /// Filed online: the receipt is sent, not handed over.
+    pub online: bool,
     pub received_at: Option<Instant>,
     /// Ngày hẹn trả kết quả.
     pub due_at: Option<Instant>,
@@ -181,6 +192,9 @@ impl FormContext {
             components: Vec::new(),
             sets: 1,
             legal_time: String::new(),
+            committed_time: String::new(),
+            lookup_code: String::new(),
+            online: false,
             received_at: None,
             due_at: None,
             result_place: String::new(),

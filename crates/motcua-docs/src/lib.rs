@@ -22,8 +22,10 @@ pub use context::{
 pub use dates::{date_vi, datetime_vi, time_vi};
 pub use error::DocsError;
 pub use qr::qr_svg;
-pub use regime::{FormKind, FormSpec, Regime, RegimeConfig, all_forms, form};
-pub use render::{RenderedForm, preview_template, render, render_custom, render_with};
+pub use regime::{FormKind, FormSpec, Regime, RegimeConfig, SignedBy, all_forms, form};
+pub use render::{
+    DRAFT_MARK, RenderedForm, is_draft, preview_template, render, render_custom, render_with,
+};
 pub use sign::{
     AgencyKey, PdfSignature, SealKey, SignatureStatus, SignatureText, Stamp, TokenKey,
     Verification, key_fingerprint, public_key_der_of, seal_holds, sign_pdf, signable_inside,

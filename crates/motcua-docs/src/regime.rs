@@ -55,8 +55,11 @@ pub enum FormKind {
     Receipt,
     /// Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ
     SupplementRequest,
-    /// Phiếu từ chối tiếp nhận giải quyết hồ sơ
+    /// Phiếu từ chối tiếp nhận giải quyết hồ sơ (at receipt)
     Refusal,
+    /// Phiếu từ chối giải quyết hồ sơ (after appraisal, ND 61 art. 19(8)): no form of its own
+    /// in either circular, so it prints as a variant of Mẫu 03 signed by the agency's leader
+    Rejection,
     /// Phiếu xin lỗi và hẹn lại ngày trả kết quả (2018) / Văn bản xin lỗi và đề nghị gia hạn
     /// thời gian giải quyết (2025)
     Apology,
@@ -75,6 +78,7 @@ impl FormKind {
             Self::Receipt => "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
             Self::SupplementRequest => "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
             Self::Refusal => "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+            Self::Rejection => "Phiếu từ chối giải quyết hồ sơ",
             Self::Apology => "Văn bản xin lỗi, hẹn lại ngày trả kết quả",
             Self::StopNotice => "Thông báo dừng giải quyết hồ sơ",
             Self::ControlSlip => "Phiếu kiểm soát quá trình giải quyết hồ sơ",
@@ -82,15 +86,37 @@ impl FormKind {
         }
     }
 
-    pub const ALL: [FormKind; 7] = [
+    pub const ALL: [FormKind; 8] = [
         Self::Receipt,
         Self::SupplementRequest,
         Self::Refusal,
+        Self::Rejection,
         Self::Apology,
         Self::StopNotice,
         Self::ControlSlip,
         Self::LogBook,
     ];
+}
+
+/// Whose signature makes a form final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedBy {
+    /// The officer who acted at the counter (`FormContext::officer`).
+    Officer,
+    /// The head of the issuing agency or the deputy signing for them (`FormContext::head`).
+    Head,
+}
+
+impl FormKind {
+    /// Who signs the form; `None` for the control slip and the log book, which record
+    /// hand-overs rather than decide anything.
+    pub fn signed_by(self) -> Option<SignedBy> {
+        match self {
+            Self::Receipt | Self::SupplementRequest | Self::Refusal => Some(SignedBy::Officer),
+            Self::Rejection | Self::Apology | Self::StopNotice => Some(SignedBy::Head),
+            Self::ControlSlip | Self::LogBook => None,
+        }
+    }
 }
 
 /// One official form of one regime: its number, its name and its default template file.
@@ -105,7 +131,7 @@ pub struct FormSpec {
     pub template: &'static str,
 }
 
-const FORMS: [FormSpec; 13] = [
+const FORMS: [FormSpec; 15] = [
     spec(
         Regime::Tt01_2018,
         FormKind::Receipt,
@@ -126,6 +152,13 @@ const FORMS: [FormSpec; 13] = [
         "03",
         "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
         "tt01-2018-mau-03.tpl",
+    ),
+    spec(
+        Regime::Tt01_2018,
+        FormKind::Rejection,
+        "03",
+        "Phiếu từ chối giải quyết hồ sơ",
+        "tt01-2018-mau-03-sau-tham-dinh.tpl",
     ),
     spec(
         Regime::Tt01_2018,
@@ -168,6 +201,13 @@ const FORMS: [FormSpec; 13] = [
         "03",
         "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
         "tt03-2025-mau-03.tpl",
+    ),
+    spec(
+        Regime::Tt03_2025,
+        FormKind::Rejection,
+        "03",
+        "Phiếu từ chối giải quyết hồ sơ",
+        "tt03-2025-mau-03-sau-tham-dinh.tpl",
     ),
     spec(
         Regime::Tt03_2025,
@@ -251,14 +291,14 @@ mod tests {
                 .iter()
                 .filter(|f| f.regime == Regime::Tt01_2018)
                 .count(),
-            6
+            7
         );
         assert_eq!(
             all_forms()
                 .iter()
                 .filter(|f| f.regime == Regime::Tt03_2025)
                 .count(),
-            7
+            8
         );
         assert!(form(Regime::Tt01_2018, FormKind::StopNotice).is_none());
         assert_eq!(

@@ -5,8 +5,8 @@ use crate::context::FormContext;
 use crate::error::DocsError;
 use crate::layout::{lay_out, page_size};
 use crate::pdf;
-use crate::regime::{FormKind, FormSpec, RegimeConfig, all_forms, form};
-use crate::template::{Template, Templates, fill, parse};
+use crate::regime::{FormKind, FormSpec, RegimeConfig, SignedBy, all_forms, form};
+use crate::template::{Align, Block, Span, Style, Template, Templates, fill, parse};
 use crate::values::Values;
 
 /// A rendered form.
@@ -17,6 +17,22 @@ pub struct RenderedForm {
     pub pages: usize,
     /// Page size in points (width, height).
     pub page_size: (f32, f32),
+    /// Printed as a draft: the person who signs it is not known yet (an apology not yet
+    /// approved, a receipt not yet accepted). A draft says so under its heading and is
+    /// never issued or signed.
+    pub draft: bool,
+}
+
+/// The line a draft carries under its heading.
+pub const DRAFT_MARK: &str = "BẢN DỰ THẢO — chưa có người ký, chưa được phát hành";
+
+/// Whether `ctx` lacks the signer `spec`'s form needs to be final.
+pub fn is_draft(ctx: &FormContext, spec: &FormSpec) -> bool {
+    match spec.kind.signed_by() {
+        Some(SignedBy::Officer) => ctx.officer.name.trim().is_empty(),
+        Some(SignedBy::Head) => ctx.head.name.trim().is_empty(),
+        None => false,
+    }
 }
 
 /// Renders the form of `kind` for a dossier received on `received` (the date that decides
@@ -77,7 +93,27 @@ fn render_template(
     template: &Template,
 ) -> Result<RenderedForm, DocsError> {
     let values = Values::from_context(ctx, spec);
-    let blocks = fill(template, &values)?;
+    let mut blocks = fill(template, &values)?;
+    let draft = is_draft(ctx, spec);
+    if draft {
+        // Under the heading and its number line, whatever the template says.
+        let at = blocks
+            .iter()
+            .position(|b| !matches!(b, Block::Heading { .. } | Block::TwoColumns { .. }))
+            .unwrap_or(blocks.len());
+        blocks.insert(
+            at,
+            Block::Paragraph {
+                align: Align::Center,
+                grow: 0.0,
+                bullet: false,
+                text: vec![Span {
+                    style: Style::Bold,
+                    text: DRAFT_MARK.to_string(),
+                }],
+            },
+        );
+    }
     let pages = lay_out(&blocks, &template.setup)?;
     let title = if ctx.dossier_code.is_empty() {
         spec.name.to_string()
@@ -90,5 +126,6 @@ fn render_template(
         pdf: bytes,
         pages: pages.len(),
         page_size: page_size(&template.setup),
+        draft,
     })
 }

@@ -69,7 +69,9 @@ pub fn context() -> FormContext {
         marriage,
     ];
     ctx.sets = 1;
-    ctx.legal_time = "01 ngày làm việc".to_string();
+    ctx.legal_time = "03 ngày làm việc".to_string();
+    ctx.committed_time = "01 ngày làm việc".to_string();
+    ctx.lookup_code = "K7Q2M9".to_string();
     ctx.received_at = Some(at(2026, 11, 24, 14, 30));
     ctx.due_at = Some(at(2026, 11, 25, 14, 30));
     ctx.result_place =
@@ -139,7 +141,13 @@ pub fn context() -> FormContext {
                 phone: format!("0912 000 {:03}", i),
                 received_at: received,
                 due_at: Some(received + Duration::days(3)),
+                agency: "Ủy ban nhân dân phường Hạc Thành".to_string(),
                 returned_at: (i % 3 != 0).then(|| received + Duration::days(2)),
+                collected: if i % 3 == 2 {
+                    "Nhận trực tuyến".to_string()
+                } else {
+                    String::new()
+                },
                 receiver: "Phạm Thu Hà".to_string(),
                 area: "Hạc Thành".to_string(),
                 note: String::new(),

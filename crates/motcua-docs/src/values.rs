@@ -81,6 +81,10 @@ impl Values {
         v.set("summary", &ctx.summary);
         v.set("sets", format!("{:02}", ctx.sets));
         v.set("legal_time", &ctx.legal_time);
+        v.set("committed_time", &ctx.committed_time);
+        v.set("lookup_code", &ctx.lookup_code);
+        v.set("online", if ctx.online { "x" } else { "" });
+        v.set("log.count", format!("{:02}", ctx.log.len()));
         let at = |i: Option<_>| i.map(datetime_vi).unwrap_or_default();
         let day = |i: Option<motcua_domain::calendar::Instant>| {
             i.map(|i| date_vi(local_date(i))).unwrap_or_default()
@@ -199,10 +203,12 @@ fn log(ctx: &FormContext) -> Vec<Row> {
                 ("received", short_datetime(e.received_at)),
                 ("received_date", short_date(local_date(e.received_at))),
                 ("due", e.due_at.map(short_datetime).unwrap_or_default()),
+                ("agency", e.agency.clone()),
                 (
                     "returned",
                     e.returned_at.map(short_datetime).unwrap_or_default(),
                 ),
+                ("signature", e.collected.clone()),
                 ("receiver", e.receiver.clone()),
                 ("area", e.area.clone()),
                 ("note", e.note.clone()),

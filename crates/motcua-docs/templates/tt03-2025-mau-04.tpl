@@ -14,7 +14,7 @@ center Kính gửi: **{{applicant.name}}**
 p Địa chỉ: {{applicant.address}}
 p Số điện thoại: {{applicant.phone}}
 qr 20 | Mã hồ sơ: **{{dossier.code}}** | Tra cứu tại: {{tracking_url}}
-p Vào {{received_at}}, {{agency.name}} tiếp nhận hồ sơ đề nghị **{{procedure.name}}** của Ông/Bà; mã hồ sơ {{dossier.code}}; thời gian hẹn trả kết quả: {{due_at}}.
+p Vào {{received_at}}, hồ sơ đề nghị **{{procedure.name}}** của Ông/Bà được tiếp nhận, mã hồ sơ {{dossier.code}}, thời gian hẹn trả kết quả: {{due_at}}; {{agency.name}} là cơ quan giải quyết.
 p Đến nay, hồ sơ chưa được giải quyết xong đúng thời hạn đã hẹn. Lý do: {{reason}}
 p {{agency.name}} trân trọng xin lỗi Ông/Bà và đề nghị Ông/Bà đồng ý gia hạn thời gian giải quyết hồ sơ đến: **{{new_due_at}}**.
 p Xin trân trọng cảm ơn sự hợp tác của Ông/Bà.

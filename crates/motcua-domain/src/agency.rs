@@ -163,18 +163,105 @@ impl Role {
     }
 }
 
-/// Chức danh ký — the title block of a letter its signer signs for the agency's head: the
-/// head's own title ("GIÁM ĐỐC"), or, for a deputy ("Phó Giám đốc"), "KT. GIÁM ĐỐC" (ký thay)
-/// above the deputy's own ("PHÓ GIÁM ĐỐC"). Without a title: "THỦ TRƯỞNG CƠ QUAN".
-pub fn signing_title(title: Option<&str>) -> String {
-    let title = crate::text::nfc(title.unwrap_or_default().trim()).to_uppercase();
-    if title.is_empty() {
-        return "THỦ TRƯỞNG CƠ QUAN".into();
+/// Whether an agency is a People's Committee (Ủy ban nhân dân, a collective body): its
+/// letters carry no parent line, and its leaders sign "TM. ỦY BAN NHÂN DÂN".
+pub fn is_peoples_committee(name: &str) -> bool {
+    let name = crate::text::nfc(name.trim()).to_lowercase();
+    name.starts_with("ủy ban nhân dân") || name.starts_with("ubnd")
+}
+
+/// Tên cơ quan chủ quản — the line printed above the issuing body in a letterhead (ND 30/2020,
+/// Phụ lục I): the direct parent's name, and none above a People's Committee at any level
+/// (its name stands alone: "ỦY BAN NHÂN DÂN XÃ …"), nor above a root.
+pub fn letterhead_parent(name: &str, parent: Option<&str>) -> Option<String> {
+    if is_peoples_committee(name) {
+        return None;
     }
-    match title.strip_prefix("PHÓ ").map(str::trim) {
-        Some(head) if !head.is_empty() => format!("KT. {head}\n{title}"),
-        _ => title,
+    parent
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+}
+
+/// The body a letter goes out in the name of, for an act done while the dossier was at the
+/// last agency of `path` (the ids from the root down to it): the deepest agency on that path
+/// whose leadership the signer holds (`grants`: agency and role). A department's director
+/// signs for the department, a provincial vice-chairman for the People's Committee. `None`
+/// when the signer leads none of them.
+pub fn signing_body(path: &[i64], grants: &[(i64, Role)]) -> Option<i64> {
+    path.iter()
+        .rev()
+        .find(|id| {
+            grants
+                .iter()
+                .any(|(agency, role)| agency == *id && *role == Role::AgencyLeader)
+        })
+        .copied()
+}
+
+/// The unit an officer acted from inside `agency`: of the officer's grants (each as the path
+/// of ids from the root down to its agency), the deepest that lies below `agency` (a phòng
+/// of a sở). `None` when the officer's roles are at `agency` itself or above it.
+pub fn acting_unit(agency: i64, grant_paths: &[Vec<i64>]) -> Option<i64> {
+    grant_paths
+        .iter()
+        .filter(|path| {
+            path.iter()
+                .position(|id| *id == agency)
+                .is_some_and(|at| at + 1 < path.len())
+        })
+        .max_by_key(|path| path.len())
+        .and_then(|path| path.last().copied())
+}
+
+/// The position in a staff member's title, without the body it belongs to: "Phó Giám đốc Sở
+/// Tư pháp" → "Phó Giám đốc", "Chủ tịch Ủy ban nhân dân xã Hoằng Hóa" → "Chủ tịch".
+fn position_of(title: &str) -> &str {
+    let title = title.split(',').next().unwrap_or(title).trim();
+    const BODIES: [&str; 11] = [
+        " Ủy ban",
+        " UBND",
+        " Sở ",
+        " Trung tâm",
+        " Văn phòng",
+        " Chi cục",
+        " Cục ",
+        " Ban ",
+        " Phòng ",
+        " Bộ phận",
+        " Thanh tra",
+    ];
+    let cut = BODIES
+        .iter()
+        .filter_map(|b| title.find(b))
+        .min()
+        .unwrap_or(title.len());
+    title[..cut].trim()
+}
+
+/// Chức danh ký — the title block of a letter, in the order ND 30/2020 writes it: "TM. ỦY BAN
+/// NHÂN DÂN" when the issuing body is a People's Committee (a collective body); then, for a
+/// deputy ("Phó Giám đốc"), "KT. GIÁM ĐỐC" (ký thay) above the deputy's own position; the
+/// position without the body's name ("PHÓ GIÁM ĐỐC", not "PHÓ GIÁM ĐỐC SỞ TƯ PHÁP").
+/// Without a title: "THỦ TRƯỞNG CƠ QUAN".
+pub fn signing_title(title: Option<&str>, issuer: &str) -> String {
+    let title = crate::text::nfc(title.unwrap_or_default().trim());
+    let position = position_of(&title).to_uppercase();
+    let mut out = String::new();
+    if is_peoples_committee(issuer) {
+        out.push_str("TM. ỦY BAN NHÂN DÂN\n");
     }
+    if position.is_empty() {
+        out.push_str("THỦ TRƯỞNG CƠ QUAN");
+        return out;
+    }
+    match position.strip_prefix("PHÓ ").map(str::trim) {
+        Some(head) if !head.is_empty() => {
+            out.push_str(&format!("KT. {head}\n{position}"));
+        }
+        _ => out.push_str(&position),
+    }
+    out
 }
 
 #[cfg(test)]
@@ -183,16 +270,61 @@ mod tests {
 
     #[test]
     fn a_deputy_signs_for_the_head() {
-        assert_eq!(signing_title(Some("Giám đốc")), "GIÁM ĐỐC");
+        let sở = "Sở Tư pháp";
+        assert_eq!(signing_title(Some("Giám đốc"), sở), "GIÁM ĐỐC");
         assert_eq!(
-            signing_title(Some("Phó Giám đốc")),
+            signing_title(Some("Phó Giám đốc Sở Tư pháp"), sở),
             "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
         );
         assert_eq!(
-            signing_title(Some(" phó chủ tịch ")),
-            "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
+            signing_title(Some(" phó chủ tịch "), "Ủy ban nhân dân xã Hoằng Hóa"),
+            "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
         );
-        assert_eq!(signing_title(None), "THỦ TRƯỞNG CƠ QUAN");
+        assert_eq!(
+            signing_title(
+                Some("Chủ tịch Ủy ban nhân dân phường Hạc Thành"),
+                "Ủy ban nhân dân phường Hạc Thành"
+            ),
+            "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
+        );
+        assert_eq!(
+            signing_title(Some("Trưởng phòng Kinh tế, Ủy ban nhân dân xã"), sở),
+            "TRƯỞNG PHÒNG KINH TẾ"
+        );
+        assert_eq!(signing_title(None, sở), "THỦ TRƯỞNG CƠ QUAN");
+    }
+
+    #[test]
+    fn the_signing_body_is_the_one_the_signer_leads() {
+        // Province 1 > department 4 > unit 9.
+        let path = [1, 4, 9];
+        assert_eq!(signing_body(&path, &[(4, Role::AgencyLeader)]), Some(4));
+        assert_eq!(signing_body(&path, &[(1, Role::AgencyLeader)]), Some(1));
+        assert_eq!(
+            signing_body(&path, &[(1, Role::AgencyLeader), (4, Role::AgencyLeader)]),
+            Some(4)
+        );
+        assert_eq!(signing_body(&path, &[(4, Role::Specialist)]), None);
+        assert_eq!(signing_body(&path, &[(7, Role::AgencyLeader)]), None);
+        assert_eq!(acting_unit(4, &[vec![1, 4, 9]]), Some(9));
+        assert_eq!(acting_unit(4, &[vec![1, 4]]), None);
+        assert_eq!(acting_unit(4, &[vec![1]]), None);
+        assert_eq!(acting_unit(4, &[vec![1, 4], vec![1, 4, 9, 12]]), Some(12));
+    }
+
+    #[test]
+    fn no_parent_line_above_a_peoples_committee() {
+        assert_eq!(
+            letterhead_parent("Ủy ban nhân dân xã Hoằng Hóa", Some("Ủy ban nhân dân tỉnh")),
+            None
+        );
+        assert_eq!(
+            letterhead_parent("Sở Tư pháp", Some("Ủy ban nhân dân tỉnh Thanh Hóa")).as_deref(),
+            Some("Ủy ban nhân dân tỉnh Thanh Hóa")
+        );
+        assert_eq!(letterhead_parent("Sở Tư pháp", None), None);
+        assert!(is_peoples_committee("UBND phường Sầm Sơn"));
+        assert!(!is_peoples_committee("Văn phòng Ủy ban nhân dân tỉnh"));
     }
 
     #[test]

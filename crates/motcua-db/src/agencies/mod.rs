@@ -23,6 +23,16 @@ pub struct Agency {
     pub address: Option<String>,
 }
 
+impl Agency {
+    /// The ids from the root down to this agency, read from `path`.
+    pub fn path_ids(&self) -> Vec<i64> {
+        self.path
+            .split('/')
+            .filter_map(|part| part.parse().ok())
+            .collect()
+    }
+}
+
 /// An agency to create, under `parent_code` (none for a root).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewAgency {

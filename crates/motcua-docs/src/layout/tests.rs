@@ -206,3 +206,59 @@ fn a_signature_block_is_never_alone_on_a_page() {
         assert_eq!(lines, count);
     }
 }
+
+#[test]
+fn no_content_reaches_the_page_footer_on_any_form() {
+    use crate::regime::all_forms;
+    use crate::template::{Templates, fill};
+    use crate::values::Values;
+    // The sample with every list long and every text long, so each form runs over pages.
+    let mut ctx = crate::sample::context();
+    let long = "Nội dung rất dài cần ghi đầy đủ để kiểm tra việc xuống dòng và sang trang. ";
+    ctx.reason = long.repeat(40);
+    let component = ctx.components[0].clone();
+    ctx.components = (0..40)
+        .map(|i| crate::context::ComponentLine {
+            name: format!("{} ({i}) {}", component.name, long),
+            ..component.clone()
+        })
+        .collect();
+    let handover = ctx.handovers[0].clone();
+    ctx.handovers = (0..30).map(|_| handover.clone()).collect();
+    let templates = Templates::shipped();
+    for spec in all_forms() {
+        let template = templates.load(spec.template).unwrap();
+        let blocks = fill(&template, &Values::from_context(&ctx, spec)).unwrap();
+        let pages = lay_out(&blocks, &template.setup).unwrap();
+        let (_, height) = page_size(&template.setup);
+        let floor = height - template.setup.margins[2] * MM;
+        assert!(
+            pages.len() > 1,
+            "{}: long content fits one page?",
+            spec.template
+        );
+        for (i, page) in pages.iter().enumerate() {
+            let footer = format!("Trang {}/{}", i + 1, pages.len());
+            let mut found = false;
+            for op in &page.ops {
+                let (bottom, what) = match op {
+                    Op::Text { y, text, .. } if *text == footer => {
+                        found = true;
+                        assert!(*y > floor, "{}: footer inside the content", spec.template);
+                        continue;
+                    }
+                    Op::Text { y, text, .. } => (*y, text.clone()),
+                    Op::Fill { y, h, .. } => (y + h, "QR".into()),
+                    Op::Line { y1, y2, .. } => (y1.max(*y2), "line".into()),
+                };
+                assert!(
+                    bottom <= floor + 0.5,
+                    "{} page {}: “{what}” at {bottom} runs into the footer below {floor}",
+                    spec.template,
+                    i + 1
+                );
+            }
+            assert!(found, "{} page {} has no footer", spec.template, i + 1);
+        }
+    }
+}

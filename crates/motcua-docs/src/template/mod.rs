@@ -17,7 +17,7 @@ use crate::error::DocsError;
 use crate::regime::all_forms;
 
 /// The shipped templates, by file name.
-const DEFAULTS: [(&str, &str); 13] = [
+const DEFAULTS: [(&str, &str); 15] = [
     (
         "tt01-2018-mau-01.tpl",
         include_str!("../../templates/tt01-2018-mau-01.tpl"),
@@ -29,6 +29,10 @@ const DEFAULTS: [(&str, &str); 13] = [
     (
         "tt01-2018-mau-03.tpl",
         include_str!("../../templates/tt01-2018-mau-03.tpl"),
+    ),
+    (
+        "tt01-2018-mau-03-sau-tham-dinh.tpl",
+        include_str!("../../templates/tt01-2018-mau-03-sau-tham-dinh.tpl"),
     ),
     (
         "tt01-2018-mau-04.tpl",
@@ -53,6 +57,10 @@ const DEFAULTS: [(&str, &str); 13] = [
     (
         "tt03-2025-mau-03.tpl",
         include_str!("../../templates/tt03-2025-mau-03.tpl"),
+    ),
+    (
+        "tt03-2025-mau-03-sau-tham-dinh.tpl",
+        include_str!("../../templates/tt03-2025-mau-03-sau-tham-dinh.tpl"),
     ),
     (
         "tt03-2025-mau-04.tpl",

@@ -401,3 +401,32 @@ fn an_unsaved_template_can_be_previewed_or_refused() {
         "không có biểu mẫu nào dùng tệp mẫu “mau-la.tpl”"
     );
 }
+
+#[test]
+fn a_form_without_its_signer_prints_only_as_a_draft() {
+    for (kind, clear) in [
+        (FormKind::Apology, true),
+        (FormKind::Rejection, true),
+        (FormKind::Receipt, false),
+    ] {
+        for regime in [Regime::Tt01_2018, Regime::Tt03_2025] {
+            let spec = motcua_docs::form(regime, kind).unwrap();
+            let mut ctx = sample::context();
+            let signed = render_with(&ctx, &spec, &Templates::shipped()).unwrap();
+            assert!(!signed.draft, "{kind:?} with its signer is final");
+            if clear {
+                ctx.head.name.clear();
+            } else {
+                ctx.officer.name.clear();
+            }
+            let draft = render_with(&ctx, &spec, &Templates::shipped()).unwrap();
+            assert!(draft.draft, "{kind:?} without its signer");
+            let Some(text) = flat_text_of(&draft.pdf) else {
+                return;
+            };
+            assert!(text.contains(motcua_docs::DRAFT_MARK), "{text}");
+            let final_text = flat_text_of(&signed.pdf).unwrap();
+            assert!(!final_text.contains("DỰ THẢO"));
+        }
+    }
+}

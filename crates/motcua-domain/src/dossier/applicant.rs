@@ -243,9 +243,40 @@ impl Applicant {
     }
 }
 
+/// Địa bàn phát sinh — the commune-level area an address lies in ("phường Hạc Thành"), as
+/// the log book records it: the last part of the address naming a xã, phường, thị trấn or
+/// đặc khu. `None` when the address names none.
+pub fn area_of(address: &str) -> Option<String> {
+    address
+        .split([',', ';', '-'])
+        .map(str::trim)
+        .rev()
+        .find(|part| {
+            let lower = part.to_lowercase();
+            ["xã ", "phường ", "thị trấn ", "đặc khu "]
+                .iter()
+                .any(|kind| lower.starts_with(kind))
+        })
+        .map(crate::text::nfc)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_area_is_the_commune_part_of_the_address() {
+        assert_eq!(
+            area_of("Số 18 phố Trường Thi, phường Hạc Thành, tỉnh Thanh Hóa").as_deref(),
+            Some("phường Hạc Thành")
+        );
+        assert_eq!(
+            area_of("Thôn 3, Xã Hoằng Hóa, Thanh Hóa").as_deref(),
+            Some("Xã Hoằng Hóa")
+        );
+        assert_eq!(area_of("12 Lê Lợi, Thanh Hóa"), None);
+        assert_eq!(area_of(""), None);
+    }
 
     fn person() -> Applicant {
         Applicant {

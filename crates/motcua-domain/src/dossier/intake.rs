@@ -279,6 +279,7 @@ pub fn initial_state(
         outcome: None,
         handover: None,
         reason: None,
+        rejected: false,
         step_tally: Default::default(),
         due_record: Vec::new(),
         digitised_at: None,

@@ -531,6 +531,7 @@ impl Machine<'_> {
                 self.status_in(&[Processing])?;
                 self.require(&leader)?;
                 self.new.reason = Some(text("reason", reason)?);
+                self.new.rejected = true;
                 self.finish(Stopped);
                 self.events.push(Event::Rejected);
             }

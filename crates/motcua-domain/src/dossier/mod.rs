@@ -25,8 +25,8 @@ pub use action::{
 };
 pub use alerts::{AlertDue, AlertKind, alerts_due};
 pub use applicant::{
-    Applicant, ApplicantKind, NotifyChannel, STAFF_CHANNELS, check_citizen_id, check_email,
-    check_tax_code, normalize_phone,
+    Applicant, ApplicantKind, NotifyChannel, STAFF_CHANNELS, area_of, check_citizen_id,
+    check_email, check_tax_code, normalize_phone,
 };
 pub use code::DossierCode;
 pub use digest::{

@@ -177,6 +177,11 @@ pub struct DossierState {
     /// Lý do — why it was refused, stopped or rejected.
     #[serde(default)]
     pub reason: Option<String>,
+    /// Stopped because its appraisal found it could not be granted (ND 61 art. 19(8):
+    /// "từ chối giải quyết"), rather than stopped for another reason: the paper it gets is
+    /// the rejection, not the stop notice.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rejected: bool,
     /// How its steps and consultations ended against their deadlines.
     #[serde(default)]
     pub step_tally: StepTally,

@@ -705,6 +705,8 @@ fn withdraw_reject_stop_and_return_by_post() {
     .unwrap();
     assert_eq!(r.state.status, Status::Stopped);
     assert_eq!(r.state.outcome, Some(Outcome::Late));
+    // A rejection after appraisal is known as such; a stop is not one.
+    assert!(r.state.rejected);
     let stopped = ok(
         &p,
         &agency_leader(),
@@ -714,6 +716,7 @@ fn withdraw_reject_stop_and_return_by_post() {
         MON,
     );
     assert_eq!(stopped.status, Status::Stopped);
+    assert!(!stopped.rejected);
 
     let s = ok(&p, &specialist(), Action::Forward { note: None }, MON);
     let s = ok(&s, &unit_leader(), Action::Forward { note: None }, MON);

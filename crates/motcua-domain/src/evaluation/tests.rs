@@ -36,6 +36,7 @@ fn resolved(due: &str, finished: &str) -> DossierState {
         outcome: None,
         handover: None,
         reason: None,
+        rejected: false,
         step_tally: Default::default(),
         due_record: Vec::new(),
         digitised_at: None,

@@ -64,7 +64,8 @@ pub(crate) const AGENCIES: [AgencySpec; 16] = [
         CENTRE,
         "Trung tâm Phục vụ hành chính công tỉnh",
         Province,
-        Some("000.00.01.H56"),
+        // Under the provincial People's Committee itself since ND 118/2025.
+        Some(PROVINCE),
         "0237 3713 368",
         "28 Đại lộ Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa",
     ),

@@ -38,15 +38,12 @@ async fn result_pdf(db: &Db, d: &DossierRecord, agency_id: i64) -> anyhow::Resul
         .agency(agency_id)
         .await?
         .context("cơ quan ký")?;
-    let parent = match agency.parent_id {
-        Some(id) => db
-            .agencies()
-            .agency(id)
-            .await?
-            .map(|a| a.name)
-            .unwrap_or_default(),
-        None => String::new(),
+    let parent_name = match agency.parent_id {
+        Some(id) => db.agencies().agency(id).await?.map(|a| a.name),
+        None => None,
     };
+    let parent = motcua_domain::agency::letterhead_parent(&agency.name, parent_name.as_deref())
+        .unwrap_or_default();
     let procedure = db
         .catalogue()
         .procedure_version(d.procedure_version_id)

@@ -282,6 +282,19 @@ async fn a_refusal_and_the_log_book_of_a_period() {
         assert!(text.contains(&code), "{text}");
         assert!(text.contains(&refused.code), "{text}");
         assert!(text.contains(&accepted.code), "{text}");
+        // The resolving agency's column, the column to sign for the result, and the book
+        // closed by whoever printed it.
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for expected in [
+            "Cơ quan giải",
+            "Ký nhận",
+            "Sở Tư pháp",
+            "NGƯỜI LẬP SỔ",
+            "Cán bộ tn",
+            "Khóa sổ",
+        ] {
+            assert!(flat.contains(expected), "{expected} missing:\n{text}");
+        }
     }
     // Backwards dates are named; a specialist without a counter has no log book.
     let (status, _, html) = get(
@@ -637,5 +650,219 @@ async fn the_supplement_request_lists_what_to_add_and_whom_to_ask() {
         assert!(!flat.contains("liên hệ để"), "{text}");
         let signature = flat.rsplit("NGƯỜI HƯỚNG DẪN").next().unwrap_or_default();
         assert!(signature.contains("Cán bộ tn"), "{signature}");
+    }
+}
+
+/// A staff member with a title and one role, reachable by the API token `tok-{username}`.
+async fn titled_staff(
+    app: &TestApp,
+    username: &str,
+    name: &str,
+    title: &str,
+    agency: &str,
+    role: motcua_domain::agency::Role,
+) {
+    let db = &app.state.db;
+    let s = db
+        .people()
+        .create_staff(
+            &motcua_db::NewStaff {
+                username: format!("u.{username}"),
+                full_name: name.into(),
+                title: Some(title.into()),
+                token: Some(format!("tok-{username}")),
+                ..motcua_db::NewStaff::default()
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    db.people().grant(s.id, agency, role, "test").await.unwrap();
+}
+
+#[tokio::test]
+async fn letters_speak_for_the_body_their_signer_leads_and_wait_for_their_signer() {
+    use motcua_domain::agency::{AgencyLevel, Role};
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    db.agencies()
+        .create_agency(
+            &motcua_db::NewAgency {
+                code: "000.01.03.H56".into(),
+                name: "Phòng Hành chính tư pháp".into(),
+                level: AgencyLevel::Province,
+                parent_code: Some(JUSTICE.into()),
+                phone: None,
+                address: None,
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    titled_staff(
+        &app,
+        "pgd",
+        "Lê Thị Hạnh",
+        "Phó Giám đốc Sở Tư pháp",
+        JUSTICE,
+        Role::AgencyLeader,
+    )
+    .await;
+    titled_staff(
+        &app,
+        "pct",
+        "Đỗ Trọng Khang",
+        "Phó Chủ tịch Ủy ban nhân dân tỉnh",
+        PROVINCE,
+        Role::AgencyLeader,
+    )
+    .await;
+    titled_staff(
+        &app,
+        "cvp",
+        "Ngô Văn Bình",
+        "Chuyên viên Phòng Hành chính tư pháp",
+        "000.01.03.H56",
+        Role::Specialist,
+    )
+    .await;
+    // The specialist works on the department's dossiers from within its unit.
+    let cvp = db
+        .people()
+        .staff_by_username("u.cvp")
+        .await
+        .unwrap()
+        .unwrap();
+    db.people()
+        .grant(cvp.id, JUSTICE, Role::Specialist, "test")
+        .await
+        .unwrap();
+    let counter = staff_session(&app, "u.tn").await;
+    let flat = |t: String| t.split_whitespace().collect::<Vec<_>>().join(" ");
+
+    // An apology proposed by the unit's specialist prints only as a draft until a leader
+    // approves it; then it goes out in the department's name, signed "KT. GIÁM ĐỐC".
+    let (_, d) = app
+        .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+        .await;
+    let id = d["id"].as_i64().unwrap();
+    let d = act(&app, "tok-tn", d, serde_json::json!({"action": "forward"})).await;
+    let due = d["due_at"].as_str().unwrap().to_string();
+    let new_due = chrono::DateTime::parse_from_rfc3339(&due).unwrap() + chrono::Duration::days(3);
+    let d = act(
+        &app,
+        "tok-cvp",
+        d,
+        serde_json::json!({"action": "propose_apology", "reason": "Chờ xác minh", "new_due": new_due.to_rfc3339()}),
+    )
+    .await;
+    let apology = format!("/can-bo/ho-so/{id}/bieu-mau/xin-loi");
+    let (status, _, pdf) = get(&app, &apology, &counter).await;
+    assert_eq!(status, StatusCode::OK);
+    if let Some(text) = pdf_text(&pdf).map(flat) {
+        assert!(text.contains(motcua_docs::DRAFT_MARK), "{text}");
+    }
+    let d = act(
+        &app,
+        "tok-pgd",
+        d,
+        serde_json::json!({"action": "approve_apology"}),
+    )
+    .await;
+    let (_, _, pdf) = get(&app, &apology, &counter).await;
+    if let Some(text) = pdf_text(&pdf).map(flat) {
+        assert!(!text.contains("DỰ THẢO"), "{text}");
+        for expected in [
+            "ỦY BAN NHÂN DÂN TỈNH",
+            "SỞ TƯ PHÁP Số:",
+            "Sở Tư pháp trân trọng xin lỗi",
+            "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC",
+            "Lê Thị Hạnh",
+        ] {
+            assert!(text.contains(expected), "{expected} missing:\n{text}");
+        }
+        assert!(!text.contains("PHÓ GIÁM ĐỐC SỞ"), "{text}");
+    }
+    // The control slip names the unit the specialist took it up in.
+    let (_, _, pdf) = get(
+        &app,
+        &format!("/can-bo/ho-so/{id}/bieu-mau/phieu-kiem-soat"),
+        &counter,
+    )
+    .await;
+    if let Some(text) = pdf_text(&pdf).map(flat) {
+        assert!(
+            text.contains("Phòng Hành chính tư pháp, Sở Tư pháp"),
+            "{text}"
+        );
+    }
+    // The receipt labels the lookup code and says who keeps which copy.
+    let (_, _, pdf) = get(
+        &app,
+        &format!("/can-bo/ho-so/{id}/bieu-mau/giay-tiep-nhan"),
+        &counter,
+    )
+    .await;
+    let secret = db
+        .dossiers()
+        .dossier(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .lookup_secret;
+    if let Some(text) = pdf_text(&pdf).map(flat) {
+        assert!(text.contains(&format!("Mã tra cứu: {secret}")), "{text}");
+        assert!(text.contains("lập thành 02 bản"), "{text}");
+        assert!(
+            text.contains("Thời gian giải quyết hồ sơ theo quy định là"),
+            "{text}"
+        );
+    }
+
+    // Rejected after appraisal by the province's vice-chairman: the rejection, in the
+    // People's Committee's name with no parent line above it, "TM." and "KT."; no stop notice.
+    let d = act(
+        &app,
+        "tok-pct",
+        d,
+        serde_json::json!({"action": "reject", "reason": "Không đủ điều kiện hành nghề"}),
+    )
+    .await;
+    assert_eq!(d["status"], "stopped");
+    let page =
+        String::from_utf8(get(&app, &format!("/can-bo/ho-so/{id}"), &counter).await.2).unwrap();
+    assert!(page.contains("/bieu-mau/tu-choi-giai-quyet"), "{page}");
+    assert!(!page.contains("/bieu-mau/dung-giai-quyet"));
+    let (status, _, pdf) = get(
+        &app,
+        &format!("/can-bo/ho-so/{id}/bieu-mau/tu-choi-giai-quyet"),
+        &counter,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    if let Some(text) = pdf_text(&pdf).map(flat) {
+        for expected in [
+            "PHIẾU TỪ CHỐI GIẢI QUYẾT HỒ SƠ",
+            "Không đủ điều kiện hành nghề",
+            "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH",
+            "Đỗ Trọng Khang",
+            "Trung tâm Phục vụ hành chính công tỉnh",
+        ] {
+            assert!(text.contains(expected), "{expected} missing:\n{text}");
+        }
+        // The left column of the heading: what comes before the number, less the motto.
+        let heading = text
+            .split("Số:")
+            .next()
+            .unwrap_or_default()
+            .replace("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "")
+            .replace("Độc lập - Tự do - Hạnh phúc", "");
+        let heading = flat(heading);
+        assert!(
+            heading.contains("ỦY BAN NHÂN DÂN TỈNH THANH HÓA"),
+            "{heading}"
+        );
+        assert!(!heading.contains("VĂN PHÒNG"), "{heading}");
+        assert!(!text.contains("DỰ THẢO"), "{text}");
     }
 }

@@ -9,11 +9,13 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use motcua_db::{Agency, DossierRecord, HistoryRow};
 use motcua_docs::{
-    AgencyInfo, ApplicantInfo, ComponentLine, FormContext, FormKind, LogEntry, Signer, Transfer,
+    AgencyInfo, ApplicantInfo, ComponentLine, FormContext, FormKind, LogEntry, SignedBy, Signer,
+    Transfer,
 };
 use motcua_domain::agency::Role;
 use motcua_domain::calendar::{TimeLimit, vietnam_offset};
-use motcua_domain::dossier::{Paper, Status};
+use motcua_domain::catalogue::Channel;
+use motcua_domain::dossier::{Paper, ReturnMethod, Status};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -24,10 +26,11 @@ use crate::pages::extract::PageQuery;
 use crate::pages::{Frame, PageError, encode, render};
 
 /// The forms a dossier page may offer, with their path names.
-pub const KINDS: [(&str, FormKind); 6] = [
+pub const KINDS: [(&str, FormKind); 7] = [
     ("giay-tiep-nhan", FormKind::Receipt),
     ("yeu-cau-bo-sung", FormKind::SupplementRequest),
     ("tu-choi", FormKind::Refusal),
+    ("tu-choi-giai-quyet", FormKind::Rejection),
     ("xin-loi", FormKind::Apology),
     ("dung-giai-quyet", FormKind::StopNotice),
     ("phieu-kiem-soat", FormKind::ControlSlip),
@@ -37,6 +40,19 @@ pub const KINDS: [(&str, FormKind); 6] = [
 pub struct FormLink {
     pub slug: &'static str,
     pub label: &'static str,
+}
+
+/// The forms an issued paper's number, date and signature come from: the last history row
+/// of the act that issued it.
+fn issuing_act(kind: FormKind) -> Option<&'static str> {
+    match kind {
+        FormKind::Apology => Some("approve_apology"),
+        FormKind::Rejection => Some("reject"),
+        FormKind::StopNotice => Some("stop"),
+        FormKind::Refusal => Some("refuse_intake"),
+        FormKind::SupplementRequest => Some("request_supplement"),
+        _ => None,
+    }
 }
 
 /// The forms that make sense for this dossier now (and exist in its regime).
@@ -49,8 +65,9 @@ pub fn available(app: &AppState, d: &DossierRecord) -> Vec<FormLink> {
             FormKind::Receipt => !matches!(d.status, Status::Submitted | Status::Refused),
             FormKind::SupplementRequest => d.state.supplement.is_some(),
             FormKind::Refusal => d.status == Status::Refused,
+            FormKind::Rejection => d.status == Status::Stopped && d.state.rejected,
             FormKind::Apology => d.state.apology.is_some(),
-            FormKind::StopNotice => d.status == Status::Stopped,
+            FormKind::StopNotice => d.status == Status::Stopped && !d.state.rejected,
             FormKind::ControlSlip => d.status != Status::Submitted,
             FormKind::LogBook => false,
         })
@@ -83,14 +100,18 @@ fn place_of(all: &[Agency]) -> String {
     name.to_string()
 }
 
-fn agency_info(all: &[Agency], id: i64) -> AgencyInfo {
+/// The letterhead of agency `id`: its name under its parent's, except above a People's
+/// Committee (the rule is `letterhead_parent`'s).
+pub(crate) fn agency_info(all: &[Agency], id: i64) -> AgencyInfo {
     let Some(a) = all.iter().find(|a| a.id == id) else {
         return AgencyInfo::default();
     };
-    let parent = a
+    let parent_name = a
         .parent_id
         .and_then(|p| all.iter().find(|x| x.id == p))
-        .map(|p| p.name.to_uppercase())
+        .map(|p| p.name.as_str());
+    let parent = motcua_domain::agency::letterhead_parent(&a.name, parent_name)
+        .map(|p| p.to_uppercase())
         .unwrap_or_default();
     AgencyInfo {
         name: a.name.clone(),
@@ -163,37 +184,87 @@ fn time_text(limit: TimeLimit) -> String {
     }
 }
 
-/// Each hand-over between steps, from the history: who gave it, to which agency and who
-/// took it up next, when, and how the step that ended stood against its deadline; and, once
-/// the result is handed back, the last one: from the counter to the applicant, with how the
-/// whole dossier stood against its appointment.
-fn handovers(all: &[Agency], d: &DossierRecord, history: &[HistoryRow]) -> Vec<Transfer> {
-    let mut out: Vec<Transfer> = history
+/// An agency's name, followed by the body it is a unit of when that body is not a People's
+/// Committee ("Phòng Quản lý hoạt động xây dựng, Sở Xây dựng"; "Sở Tư pháp" alone).
+fn unit_name(all: &[Agency], id: i64) -> String {
+    let name = agency_name(all, id);
+    let parent = all
         .iter()
-        .enumerate()
-        .filter(|(_, h)| h.from_step.is_some_and(|f| f != h.to_step) || h.action == "hand_off")
-        .map(|(i, h)| {
-            // Where the dossier went: the agency that held it at the next action (a liên
-            // thông hand-off keeps the step and moves it to another agency).
-            let to_agency = history
-                .get(i + 1)
-                .map_or(d.current_agency_id, |n| n.agency_id);
-            let taker = history[i + 1..]
-                .iter()
-                .find(|n| n.from_step == Some(h.to_step))
-                .and_then(|n| n.actor_name.clone())
-                .unwrap_or_default();
-            Transfer {
-                from_agency: agency_name(all, h.agency_id),
-                from_person: h.actor_name.clone().unwrap_or_else(|| "Công dân".into()),
-                to_agency: agency_name(all, to_agency),
-                to_person: taker,
-                at: h.at,
-                outcome: h.step_outcome,
-                note: h.note.clone().unwrap_or_default(),
-            }
-        })
+        .find(|a| a.id == id)
+        .and_then(|a| a.parent_id)
+        .and_then(|p| all.iter().find(|x| x.id == p));
+    match parent {
+        Some(p)
+            if p.parent_id.is_some() && !motcua_domain::agency::is_peoples_committee(&p.name) =>
+        {
+            format!("{name}, {}", p.name)
+        }
+        _ => name,
+    }
+}
+
+/// Where an officer acted from: the unit inside `agency` their roles place them in ("Phòng
+/// Quản lý hoạt động xây dựng, Sở Xây dựng"), or the agency itself.
+async fn place_of_act(
+    app: &AppState,
+    all: &[Agency],
+    agency: i64,
+    staff: Option<i64>,
+) -> Result<String, PageError> {
+    let name = unit_name(all, agency);
+    let Some(staff) = staff else {
+        return Ok(name);
+    };
+    let paths: Vec<Vec<i64>> = app
+        .db
+        .people()
+        .grants(staff)
+        .await?
+        .iter()
+        .filter_map(|g| all.iter().find(|a| a.id == g.agency_id))
+        .map(Agency::path_ids)
         .collect();
+    Ok(match motcua_domain::agency::acting_unit(agency, &paths) {
+        Some(unit) => format!("{}, {name}", agency_name(all, unit)),
+        None => name,
+    })
+}
+
+/// Each hand-over between steps, from the history: who gave it, to which agency (and unit,
+/// when the one who took it up works in a unit of it) and who took it up next, when, and how
+/// the step that ended stood against its deadline; and, once the result is handed back, the
+/// last one: from the counter to the applicant, with how the whole dossier stood against its
+/// appointment.
+async fn handovers(
+    app: &AppState,
+    all: &[Agency],
+    d: &DossierRecord,
+    history: &[HistoryRow],
+) -> Result<Vec<Transfer>, PageError> {
+    let mut out: Vec<Transfer> = Vec::new();
+    for (i, h) in history.iter().enumerate() {
+        if !(h.from_step.is_some_and(|f| f != h.to_step) || h.action == "hand_off") {
+            continue;
+        }
+        // Where the dossier went: the agency that held it at the next action (a liên
+        // thông hand-off keeps the step and moves it to another agency).
+        let to_agency = history
+            .get(i + 1)
+            .map_or(d.current_agency_id, |n| n.agency_id);
+        let taker = history[i + 1..]
+            .iter()
+            .find(|n| n.from_step == Some(h.to_step));
+        out.push(Transfer {
+            from_agency: place_of_act(app, all, h.agency_id, h.actor_staff_id).await?,
+            from_person: h.actor_name.clone().unwrap_or_else(|| "Công dân".into()),
+            to_agency: place_of_act(app, all, to_agency, taker.and_then(|t| t.actor_staff_id))
+                .await?,
+            to_person: taker.and_then(|n| n.actor_name.clone()).unwrap_or_default(),
+            at: h.at,
+            outcome: h.step_outcome,
+            note: h.note.clone().unwrap_or_default(),
+        });
+    }
     if let Some(h) = history.iter().rev().find(|h| h.action == "return") {
         let how = d.return_method.label_vi();
         out.push(Transfer {
@@ -209,7 +280,49 @@ fn handovers(all: &[Agency], d: &DossierRecord, history: &[HistoryRow]) -> Vec<T
             },
         });
     }
-    out
+    Ok(out)
+}
+
+/// The leader who signs a letter issued by the act `row`, and the body it goes out in the
+/// name of: the deepest agency above where the act was done that the signer leads
+/// (`signing_body`), with the title block for it (`signing_title`: "TM.", "KT."). `None`
+/// when nobody has done the act's deed yet (an apology proposed, not approved).
+async fn head_signer(
+    app: &AppState,
+    all: &[Agency],
+    row: &HistoryRow,
+) -> Result<Option<(i64, Signer)>, PageError> {
+    let Some(staff_id) = row.actor_staff_id else {
+        return Ok(None);
+    };
+    let Some(staff) = app.db.people().staff_member(staff_id).await? else {
+        return Ok(None);
+    };
+    let grants: Vec<(i64, Role)> = app
+        .db
+        .people()
+        .grants(staff_id)
+        .await?
+        .iter()
+        .map(|g| (g.agency_id, g.role))
+        .collect();
+    let path = all
+        .iter()
+        .find(|a| a.id == row.agency_id)
+        .map(Agency::path_ids)
+        .unwrap_or_default();
+    // A leader of no body on the way (a unit leader who rejected) signs at the agency where
+    // the act was done, under their own title.
+    let body = motcua_domain::agency::signing_body(&path, &grants).unwrap_or(row.agency_id);
+    let title =
+        motcua_domain::agency::signing_title(staff.title.as_deref(), &agency_name(all, body));
+    Ok(Some((
+        body,
+        Signer {
+            title,
+            name: staff.full_name,
+        },
+    )))
 }
 
 async fn context(
@@ -228,15 +341,24 @@ async fn context(
     let case = procedure.and_then(|p| p.case(&d.case_code));
     let history = app.db.dossiers().history(d.id).await?;
     let competent = d.state.competent_agency();
+    // The act that issued the paper, and for a leader's letter its signer and the body it
+    // speaks for; without them the form can print only as a draft.
+    let act = issuing_act(kind).and_then(|name| history.iter().rev().find(|h| h.action == name));
+    let head = match (kind.signed_by(), act) {
+        (Some(SignedBy::Head), Some(row)) => head_signer(app, &all, row).await?,
+        _ => None,
+    };
     let issuer = match kind {
-        FormKind::Apology | FormKind::StopNotice => competent,
+        FormKind::Apology | FormKind::StopNotice | FormKind::Rejection => {
+            head.as_ref().map_or(competent, |(body, _)| *body)
+        }
         _ => d.receiving_agency_id,
     };
     // A paper bears its event's date, never the day it is printed.
     let paper = match kind {
         FormKind::Receipt => Some(Paper::Receipt),
         FormKind::SupplementRequest => Some(Paper::SupplementRequest),
-        FormKind::Refusal => Some(Paper::Refusal),
+        FormKind::Refusal | FormKind::Rejection => Some(Paper::Refusal),
         FormKind::Apology => Some(Paper::Apology),
         FormKind::StopNotice => Some(Paper::StopNotice),
         FormKind::ControlSlip => Some(Paper::ControlSlip),
@@ -252,6 +374,7 @@ async fn context(
         FormKind::Receipt => "TNHS",
         FormKind::SupplementRequest => "YCBS",
         FormKind::Refusal => "TCTN",
+        FormKind::Rejection => "TCGQ",
         FormKind::Apology => "XL",
         FormKind::StopNotice => "DGQ",
         FormKind::ControlSlip => "KSGQ",
@@ -312,7 +435,18 @@ async fn context(
         .iter()
         .map(|c| ComponentLine::received(super::component_name(case, &c.code), c.form, c.count))
         .collect();
-    ctx.legal_time = time_text(d.state.policy.limit);
+    // The law's time, and beside it the shorter one the province commits to, if any.
+    let times = case.and_then(|c| c.times.iter().find(|t| t.channel == d.channel));
+    ctx.legal_time = times.map_or_else(
+        || time_text(d.state.policy.limit),
+        |t| time_text(t.statutory),
+    );
+    ctx.committed_time = times
+        .and_then(|t| t.committed.filter(|c| *c != t.statutory))
+        .map(time_text)
+        .unwrap_or_default();
+    ctx.lookup_code = d.lookup_secret.clone();
+    ctx.online = d.channel == Channel::Online;
     ctx.received_at = Some(d.received_at);
     // The appointment given at receipt; a later one is the apology's and the slip's.
     ctx.due_at = match kind {
@@ -328,7 +462,10 @@ async fn context(
         .map(|c| agency_name(&all, c.agency_id))
         .collect::<Vec<_>>()
         .join("; ");
-    ctx.handovers = handovers(&all, d, &history);
+    ctx.handovers = handovers(app, &all, d, &history).await?;
+    if let Some((_, signer)) = head {
+        ctx.head = signer;
+    }
     let receiver = receiving_officer(&history);
     ctx.officer = Signer {
         title: "NGƯỜI TIẾP NHẬN".into(),
@@ -356,37 +493,39 @@ async fn context(
                 .find(|h| h.action == "request_supplement")
                 .and_then(|h| h.actor_name.clone())
                 .unwrap_or_default();
-            let counter = agency_info(&all, d.receiving_agency_id);
-            let mut contact = format!("{asker}, {}", counter.name);
-            if !counter.phone.is_empty() {
-                contact.push_str(&format!(", số điện thoại {}", counter.phone));
-            }
-            ctx.contact = contact.trim_start_matches(", ").to_string();
+            ctx.contact = counter_contact(&all, d.receiving_agency_id, &asker);
             ctx.officer.name = asker;
         }
-        FormKind::Refusal | FormKind::StopNotice => {
+        FormKind::Refusal => {
             ctx.reason = d.state.reason.clone().unwrap_or_default();
+            // Signed by the officer who refused it.
+            ctx.officer.name = act.and_then(|h| h.actor_name.clone()).unwrap_or_default();
+        }
+        FormKind::Rejection | FormKind::StopNotice => {
+            ctx.reason = d.state.reason.clone().unwrap_or_default();
+            ctx.contact = counter_contact(&all, d.receiving_agency_id, "");
         }
         FormKind::Apology => {
             if let Some(apology) = &d.state.apology {
                 ctx.reason = apology.reason.clone();
                 ctx.new_due_at = Some(apology.new_due);
                 ctx.due_at = Some(apology.previous_due);
-                if let Some(by) = apology.approved_by {
-                    let head = app.db.people().staff_member(by).await?;
-                    ctx.head = Signer {
-                        title: motcua_domain::agency::signing_title(
-                            head.as_ref().and_then(|s| s.title.as_deref()),
-                        ),
-                        name: head.map(|s| s.full_name).unwrap_or_default(),
-                    };
-                }
             }
         }
         _ => {}
     }
     ctx.recipients = vec!["Như trên;".into(), "Lưu: VT.".into()];
     Ok(ctx)
+}
+
+/// Whom to ask: `person` (may be empty) at the receiving counter, with its phone.
+fn counter_contact(all: &[Agency], counter: i64, person: &str) -> String {
+    let counter = agency_info(all, counter);
+    let mut contact = format!("{person}, {}", counter.name);
+    if !counter.phone.is_empty() {
+        contact.push_str(&format!(", số điện thoại {}", counter.phone));
+    }
+    contact.trim_start_matches(", ").to_string()
 }
 
 fn pdf_response(pdf: Vec<u8>, name: &str) -> Response {
@@ -505,7 +644,7 @@ pub async fn log_book(
         } else if (to - from).num_days() > 366 {
             error = Some("Mỗi lần in tối đa một năm".to_string());
         } else {
-            return print_log_book(&app, agency, from, to).await;
+            return print_log_book(&app, &who, agency, from, to).await;
         }
     } else if !q.from.is_empty() || !q.to.is_empty() {
         error = Some("Hãy chọn cơ quan và nhập ngày theo dạng năm-tháng-ngày".to_string());
@@ -538,6 +677,7 @@ pub async fn log_book(
 
 async fn print_log_book(
     app: &AppState,
+    who: &SignedIn,
     agency: i64,
     from: NaiveDate,
     to: NaiveDate,
@@ -561,8 +701,25 @@ async fn print_log_book(
             .await?
             .map(|v| v.procedure.name.clone())
             .unwrap_or_default();
-        let receiver = receiving_officer(&app.db.dossiers().history(d.id).await?)
-            .unwrap_or_else(|| "Trực tuyến".into());
+        let history = app.db.dossiers().history(d.id).await?;
+        let receiver = receiving_officer(&history).unwrap_or_else(|| "Trực tuyến".into());
+        let returned = (d.status == Status::Returned)
+            .then_some(d.finished_at)
+            .flatten();
+        // The collector signs the column on paper; a result that went out otherwise says how.
+        let collected = match (returned, d.return_method) {
+            (None, _) | (_, ReturnMethod::InPerson) => String::new(),
+            (Some(_), ReturnMethod::Online) => "Nhận trực tuyến".into(),
+            (Some(_), ReturnMethod::Post) => {
+                let tracking = history
+                    .iter()
+                    .rev()
+                    .find(|h| h.action == "return")
+                    .and_then(|h| h.note.clone())
+                    .unwrap_or_default();
+                format!("Bưu chính {tracking}").trim().to_string()
+            }
+        };
         ctx.log.push(LogEntry {
             code: d.code.clone(),
             procedure,
@@ -572,14 +729,28 @@ async fn print_log_book(
             phone: d.applicant.phone.clone().unwrap_or_default(),
             received_at: d.received_at,
             due_at: d.due_at,
-            returned_at: (d.status == Status::Returned)
-                .then_some(d.finished_at)
-                .flatten(),
+            agency: agency_name(&all, d.state.competent_agency()),
+            returned_at: returned,
+            collected,
             receiver,
-            area: String::new(),
+            area: d
+                .applicant
+                .address
+                .as_deref()
+                .and_then(motcua_domain::dossier::area_of)
+                .unwrap_or_default(),
             note: d.status.label_vi().to_string(),
         });
     }
+    // Kept by whoever prints it; closed by the head's signature and seal on paper.
+    ctx.officer = Signer {
+        title: "NGƯỜI LẬP SỔ".into(),
+        name: who.session.staff.full_name.clone(),
+    };
+    ctx.head = Signer {
+        title: "THỦ TRƯỞNG CƠ QUAN".into(),
+        name: String::new(),
+    };
     let rendered = motcua_docs::render(
         FormKind::LogBook,
         from,
