@@ -174,6 +174,8 @@ pub struct FormContext {
     pub head: Signer,
     /// Nơi nhận, one line each.
     pub recipients: Vec<String>,
+    /// Keep room at the end of the last page for the stamp of a signature made afterwards.
+    pub room_for_stamp: bool,
 }
 
 impl FormContext {
@@ -212,6 +214,7 @@ impl FormContext {
             officer: Signer::default(),
             head: Signer::default(),
             recipients: Vec::new(),
+            room_for_stamp: false,
         }
     }
 }

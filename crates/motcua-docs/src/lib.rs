@@ -27,7 +27,7 @@ pub use render::{
     DRAFT_MARK, RenderedForm, is_draft, preview_template, render, render_custom, render_with,
 };
 pub use sign::{
-    AgencyKey, PdfSignature, SealKey, SignatureStatus, SignatureText, Stamp, TokenKey,
+    AgencyKey, PdfSignature, SealKey, SignatureStatus, SignatureText, Stamp, Timestamper, TokenKey,
     Verification, key_fingerprint, public_key_der_of, seal_holds, sign_pdf, signable_inside,
     verify, verify_pdf,
 };

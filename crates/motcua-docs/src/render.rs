@@ -21,6 +21,29 @@ pub struct RenderedForm {
     /// approved, a receipt not yet accepted). A draft says so under its heading and is
     /// never issued or signed.
     pub draft: bool,
+    /// Where a visible signature stamp fits on the last page: the distance in points from
+    /// the page's top to just under the content, when the room below holds the stamp
+    /// (always, when the context asked for `room_for_stamp`).
+    pub stamp_top: Option<f32>,
+}
+
+/// The room kept at the end of a form that will carry a visible signature stamp: the
+/// stamp's height and a little air.
+const STAMP_ROOM_MM: f32 = 19.0;
+
+/// How far down the page its content reaches, in points from the top: the lowest text line
+/// (with its descenders), rule or QR module; the page number at the foot does not count.
+fn content_bottom(page: &crate::layout::PageOut) -> f32 {
+    use crate::layout::Op;
+    page.ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Text { text, .. } if text.starts_with("Trang ") => None,
+            Op::Text { y, size, .. } => Some(y + size * 0.3),
+            Op::Fill { y, h, .. } => Some(y + h),
+            Op::Line { y1, y2, .. } => Some(y1.max(*y2)),
+        })
+        .fold(0.0, f32::max)
 }
 
 /// The line a draft carries under its heading.
@@ -114,7 +137,14 @@ fn render_template(
             },
         );
     }
+    if ctx.room_for_stamp {
+        blocks.push(Block::Room(STAMP_ROOM_MM));
+    }
     let pages = lay_out(&blocks, &template.setup)?;
+    let stamp_top = pages.last().and_then(|last| {
+        let top = content_bottom(last) + 2.0;
+        (top + crate::sign::STAMP_HEIGHT + 6.0 <= last.height).then_some(top)
+    });
     let title = if ctx.dossier_code.is_empty() {
         spec.name.to_string()
     } else {
@@ -127,5 +157,6 @@ fn render_template(
         pages: pages.len(),
         page_size: page_size(&template.setup),
         draft,
+        stamp_top,
     })
 }

@@ -44,6 +44,8 @@ pub struct DocsSettings {
     /// The address citizens reach motcua at (for the QR codes), e.g. `https://dichvucong.example.vn`;
     /// without it, the address the request came to.
     pub public_url: Option<String>,
+    /// The time-stamping authority signatures are stamped by, if one is configured.
+    pub tsa: Option<crate::signing::TimestampAuthority>,
 }
 
 impl Default for DocsSettings {
@@ -52,6 +54,7 @@ impl Default for DocsSettings {
             templates: motcua_docs::Templates::shipped(),
             regimes: motcua_docs::RegimeConfig::default(),
             public_url: None,
+            tsa: None,
         }
     }
 }

@@ -11,6 +11,97 @@ use motcua_db::{
 use motcua_docs::{AgencyKey, SignatureStatus, SignatureText, Stamp};
 use motcua_domain::calendar::Instant;
 
+/// Máy chủ dấu thời gian — an RFC 3161 time-stamping authority reached over HTTP (a POST of
+/// `application/timestamp-query`, answered with `application/timestamp-reply`), so that a
+/// signature carries a trusted time (PAdES baseline T). Configured with `--tsa-url`.
+#[derive(Debug, Clone)]
+pub struct TimestampAuthority {
+    url: String,
+    client: reqwest::Client,
+}
+
+impl TimestampAuthority {
+    /// The authority at `url` (http or https), waiting at most `timeout` for an answer.
+    pub fn new(url: &str, timeout: std::time::Duration) -> Result<Self, String> {
+        let url = url.trim();
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(format!(
+                "địa chỉ máy chủ dấu thời gian “{url}” phải bắt đầu bằng http:// hoặc https://"
+            ));
+        }
+        // HTTPS needs a process-wide TLS provider; installing it twice is harmless.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .build()
+            .map_err(|e| format!("không tạo được HTTP client: {e}"))?;
+        Ok(Self {
+            url: url.to_string(),
+            client,
+        })
+    }
+
+    async fn post(&self, request: Vec<u8>) -> Result<Vec<u8>, motcua_docs::DocsError> {
+        let failed = |e: String| {
+            tracing::error!(url = %self.url, error = %e, "time-stamping authority failed");
+            motcua_docs::DocsError::Signature(format!("máy chủ dấu thời gian không trả lời: {e}"))
+        };
+        let response = self
+            .client
+            .post(&self.url)
+            .header("content-type", "application/timestamp-query")
+            .body(request)
+            .send()
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        if !response.status().is_success() {
+            return Err(failed(format!("HTTP {}", response.status())));
+        }
+        let bytes = response.bytes().await.map_err(|e| failed(e.to_string()))?;
+        Ok(bytes.to_vec())
+    }
+}
+
+/// The authority, asked from a blocking thread (signing runs off the async threads).
+struct Blocking<'a> {
+    tsa: &'a TimestampAuthority,
+    runtime: tokio::runtime::Handle,
+}
+
+impl motcua_docs::Timestamper for Blocking<'_> {
+    fn stamp(&self, request: &[u8]) -> Result<Vec<u8>, motcua_docs::DocsError> {
+        self.runtime.block_on(self.tsa.post(request.to_vec()))
+    }
+}
+
+/// Signs `pdf` inside with `key` at `now`, time-stamped by `tsa` when one is configured; on
+/// a blocking thread, since a token or the authority may take a while.
+pub async fn sign_inside(
+    pdf: Vec<u8>,
+    key: AgencyKey,
+    now: Instant,
+    text: SignatureText,
+    tsa: Option<TimestampAuthority>,
+) -> Result<Vec<u8>, DbError> {
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        let stamper = tsa.as_ref().map(|tsa| Blocking {
+            tsa,
+            runtime: runtime.clone(),
+        });
+        motcua_docs::sign_pdf(
+            &pdf,
+            &key,
+            now,
+            &text,
+            stamper.as_ref().map(|s| s as &dyn motcua_docs::Timestamper),
+        )
+        .map_err(docs_error)
+    })
+    .await
+    .map_err(|e| DbError::Unavailable(format!("việc ký dừng giữa chừng: {e}")))?
+}
+
 fn docs_error(e: motcua_docs::DocsError) -> DbError {
     DbError::invalid("signature", e.to_string())
 }
@@ -77,7 +168,9 @@ pub async fn create_demo_key(
 /// its stamp at the foot of the last page names the signer and the time and carries the QR
 /// code of its verification page under `base` (the site's address). A file whose PDF
 /// structure cannot take an update (damaged, encrypted) is signed with a detached `.p7s`
-/// instead. The caller has checked who may sign.
+/// instead. With `tsa`, the signature is time-stamped by that authority. The caller has
+/// checked who may sign.
+#[allow(clippy::too_many_arguments)]
 pub async fn sign_result(
     db: &Db,
     files: &FileStore,
@@ -86,6 +179,7 @@ pub async fn sign_result(
     actor: String,
     now: Instant,
     base: &str,
+    tsa: Option<&TimestampAuthority>,
 ) -> Result<String, DbError> {
     if file.purpose != Purpose::Result || file.media_type != "application/pdf" {
         return Err(DbError::invalid(
@@ -139,15 +233,11 @@ pub async fn sign_result(
         stamp: Some(Stamp {
             lines,
             link: Some(format!("{}/xac-thuc/{id}", base.trim_end_matches('/'))),
+            top: None,
         }),
     };
-    // Signing may wait on a token or HSM: off the async threads.
-    let code = d.code.clone();
-    let signed =
-        tokio::task::spawn_blocking(move || sign_bytes(&pdf, &agency_key, now, &text, &code))
-            .await
-            .map_err(|e| DbError::Unavailable(format!("việc ký dừng giữa chừng: {e}")))?;
-    let (signature, checked, signed_copy) = signed?;
+    let (signature, checked, signed_copy) =
+        sign_bytes(pdf, agency_key, now, text, &d.code, tsa.cloned()).await?;
     let size = i64::try_from(signature.len()).unwrap_or(i64::MAX);
     let signature_sha256 = files.store_bytes(signature).await?;
     let signed_copy = signed_copy.then(|| NewAttachment {
@@ -178,16 +268,17 @@ pub async fn sign_result(
 
 /// The signature of `pdf`: a signed copy with the signature inside, or a detached `.p7s`
 /// for a file whose PDF structure cannot take an update; with its check and which it is.
-fn sign_bytes(
-    pdf: &[u8],
-    key: &AgencyKey,
+async fn sign_bytes(
+    pdf: Vec<u8>,
+    key: AgencyKey,
     now: Instant,
-    text: &SignatureText,
+    text: SignatureText,
     code: &str,
+    tsa: Option<TimestampAuthority>,
 ) -> Result<(Vec<u8>, motcua_docs::Verification, bool), DbError> {
-    match motcua_docs::signable_inside(pdf) {
+    match motcua_docs::signable_inside(&pdf) {
         Ok(()) => {
-            let signed = motcua_docs::sign_pdf(pdf, key, now, text).map_err(docs_error)?;
+            let signed = sign_inside(pdf, key, now, text, tsa).await?;
             let found = motcua_docs::verify_pdf(&signed).map_err(docs_error)?;
             let Some(last) = found
                 .into_iter()
@@ -202,8 +293,14 @@ fn sign_bytes(
         }
         Err(e) => {
             tracing::warn!(dossier = %code, error = %e, "result signed detached");
-            let p7s = key.sign(pdf, now).map_err(docs_error)?;
-            let checked = motcua_docs::verify(pdf, &p7s).map_err(docs_error)?;
+            let p7s = tokio::task::spawn_blocking(move || {
+                let p7s = key.sign(&pdf, now).map_err(docs_error)?;
+                let checked = motcua_docs::verify(&pdf, &p7s).map_err(docs_error)?;
+                Ok::<_, DbError>((p7s, checked))
+            })
+            .await
+            .map_err(|e| DbError::Unavailable(format!("việc ký dừng giữa chừng: {e}")))?;
+            let (p7s, checked) = p7s?;
             if !checked.is_valid() {
                 return Err(DbError::Internal(
                     "chữ ký vừa tạo không kiểm tra được".into(),

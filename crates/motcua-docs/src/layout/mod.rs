@@ -410,6 +410,10 @@ fn lay_block(flow: &mut Flow<'_>, block: &Block, setup: &PageSetup) -> Result<()
             text,
         } => flow.paragraph(*align, setup.font_size + grow, *bullet, text),
         Block::Space(mm) => flow.y += mm * MM,
+        Block::Room(mm) => {
+            flow.ensure(mm * MM);
+            flow.y += mm * MM;
+        }
         Block::Rule => {
             let (l, r, y) = (flow.left, flow.right, flow.y);
             flow.hline(l, r, y);
@@ -455,10 +459,15 @@ pub(crate) fn lay_out(blocks: &[Block], setup: &PageSetup) -> Result<Vec<PageOut
     // Where each block began: its first op, its top, and the page it began on.
     let mut starts: Vec<(usize, f32, usize)> = Vec::with_capacity(blocks.len());
     for (i, block) in blocks.iter().enumerate() {
-        // A signature block is never alone on a page: when it must go to the next one, the
-        // block before it goes along (unless that one began at the top of its page).
-        if let Block::Signatures(columns) = block {
-            let h = flow.signatures_height(columns);
+        // A signature block (or the room kept for a stamp) is never alone on a page: when it
+        // must go to the next one, the block before it goes along (unless that one began at
+        // the top of its page).
+        let kept_with_previous = match block {
+            Block::Signatures(columns) => Some(flow.signatures_height(columns)),
+            Block::Room(mm) => Some(mm * MM),
+            _ => None,
+        };
+        if let Some(h) = kept_with_previous {
             let breaks = flow.y + h > flow.bottom && flow.y > flow.top;
             let previous = (0..i)
                 .rev()

@@ -23,6 +23,7 @@ use x509_cert::serial_number::SerialNumber;
 use x509_cert::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfo, SubjectPublicKeyInfoRef};
 use x509_cert::time::Validity;
 
+use super::timestamp::{self, Timestamper};
 use super::token::{KeyKind, TokenKey};
 use super::{
     ECDSA_WITH_SHA_256, ID_CONTENT_TYPE, ID_DATA, ID_MESSAGE_DIGEST, ID_SHA_256, ID_SIGNED_DATA,
@@ -44,6 +45,14 @@ fn attribute(oid: der::asn1::ObjectIdentifier, value: Any) -> Result<Attribute, 
     Ok(Attribute { oid, values })
 }
 
+/// The content-type attribute: data.
+fn content_type_data() -> Result<Attribute, DocsError> {
+    attribute(
+        ID_CONTENT_TYPE,
+        Any::encode_from(&ID_DATA).map_err(e("thuộc tính"))?,
+    )
+}
+
 fn message_digest(digest: &[u8]) -> Result<Attribute, DocsError> {
     let digest = OctetString::new(digest.to_vec()).map_err(e("băm"))?;
     attribute(
@@ -56,13 +65,7 @@ fn message_digest(digest: &[u8]) -> Result<Attribute, DocsError> {
 /// `ESSCertIDv2 ::= SEQUENCE { certHash OCTET STRING }` (SHA-256, the default algorithm,
 /// left out as DER requires).
 fn signing_certificate_v2(hash: &[u8]) -> Vec<u8> {
-    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-        let mut out = vec![tag];
-        // The contents here are far below 128 bytes.
-        out.push(u8::try_from(content.len()).unwrap_or(0x7f));
-        out.extend_from_slice(content);
-        out
-    }
+    use super::timestamp::tlv;
     tlv(0x30, &tlv(0x30, &tlv(0x30, &tlv(0x04, hash))))
 }
 
@@ -272,41 +275,50 @@ impl AgencyKey {
     /// certificate, and the signed attributes content type, signing time and message digest.
     pub fn sign(&self, pdf: &[u8], at: Instant) -> Result<Vec<u8>, DocsError> {
         let digest = Sha256::digest(pdf);
-        self.signed_data(vec![
-            attribute(
-                ID_CONTENT_TYPE,
-                Any::encode_from(&ID_DATA).map_err(e("thuộc tính"))?,
-            )?,
-            attribute(
-                ID_SIGNING_TIME,
-                Any::encode_from(&to_time(at)?).map_err(e("thời điểm"))?,
-            )?,
-            message_digest(&digest)?,
-        ])
+        self.signed_data(
+            vec![
+                content_type_data()?,
+                attribute(
+                    ID_SIGNING_TIME,
+                    Any::encode_from(&to_time(at)?).map_err(e("thời điểm"))?,
+                )?,
+                message_digest(&digest)?,
+            ],
+            None,
+        )
     }
 
     /// The CMS SignedData of a PDF signature (PAdES baseline B, `ETSI.CAdES.detached`) over
     /// the SHA-256 `digest` of the signed byte range: the signed attributes content type,
     /// message digest and the signing certificate (ESS, v2), and no signing time (the PDF's
-    /// `/M` states it).
-    pub fn sign_pades(&self, digest: &[u8]) -> Result<Vec<u8>, DocsError> {
+    /// `/M` states it). With `tsa`, the signature value is time-stamped (RFC 3161) and the
+    /// token kept as the signer's unsigned attribute (PAdES baseline T).
+    pub fn sign_pades(
+        &self,
+        digest: &[u8],
+        tsa: Option<&dyn Timestamper>,
+    ) -> Result<Vec<u8>, DocsError> {
         let certificate_hash = Sha256::digest(self.certificate_der()?);
-        self.signed_data(vec![
-            attribute(
-                ID_CONTENT_TYPE,
-                Any::encode_from(&ID_DATA).map_err(e("thuộc tính"))?,
-            )?,
-            message_digest(digest)?,
-            attribute(
-                ID_SIGNING_CERTIFICATE_V2,
-                Any::from_der(&signing_certificate_v2(&certificate_hash))
-                    .map_err(e("chứng thư ký"))?,
-            )?,
-        ])
+        self.signed_data(
+            vec![
+                content_type_data()?,
+                message_digest(digest)?,
+                attribute(
+                    ID_SIGNING_CERTIFICATE_V2,
+                    Any::from_der(&signing_certificate_v2(&certificate_hash))
+                        .map_err(e("chứng thư ký"))?,
+                )?,
+            ],
+            tsa,
+        )
     }
 
     /// A detached SignedData whose signer signs `attributes`.
-    fn signed_data(&self, attributes: Vec<Attribute>) -> Result<Vec<u8>, DocsError> {
+    fn signed_data(
+        &self,
+        attributes: Vec<Attribute>,
+        tsa: Option<&dyn Timestamper>,
+    ) -> Result<Vec<u8>, DocsError> {
         let sha256 = AlgorithmIdentifierOwned {
             oid: ID_SHA_256,
             parameters: None,
@@ -324,6 +336,17 @@ impl AgencyKey {
                 (token.sign(&to_sign, kind)?, algorithm)
             }
         };
+        let unsigned_attrs = match tsa {
+            Some(tsa) => {
+                let nonce = timestamp::nonce_for(&signature);
+                let reply = tsa.stamp(&timestamp::request(&signature, &nonce))?;
+                let token = timestamp::token_from(&reply, &signature, &nonce)?;
+                let value = Any::from_der(&token).map_err(e("dấu thời gian"))?;
+                let attr = attribute(timestamp::ID_SIGNATURE_TIME_STAMP_TOKEN, value)?;
+                Some(SetOfVec::try_from(vec![attr]).map_err(e("dấu thời gian"))?)
+            }
+            None => None,
+        };
         // RSA algorithm identifiers carry explicit NULL parameters (RFC 4055).
         let parameters = (algorithm != ECDSA_WITH_SHA_256).then(Any::null);
         let tbs = self.certificate.tbs_certificate();
@@ -340,7 +363,7 @@ impl AgencyKey {
                 parameters,
             },
             signature: OctetString::new(signature).map_err(e("chữ ký"))?,
-            unsigned_attrs: None,
+            unsigned_attrs,
         };
         let certificates = SetOfVec::try_from(vec![CertificateChoices::Certificate(
             self.certificate.clone(),

@@ -14,13 +14,16 @@ mod object;
 mod pades;
 mod seal;
 mod stamp;
+mod timestamp;
 mod token;
 mod verify;
 
 pub use key::AgencyKey;
 pub use pades::{PdfSignature, SignatureText, sign_pdf, signable_inside, verify_pdf};
 pub use seal::{SealKey, key_fingerprint, public_key_der_of, seal_holds};
+pub(crate) use stamp::HEIGHT as STAMP_HEIGHT;
 pub use stamp::Stamp;
+pub use timestamp::Timestamper;
 pub use token::TokenKey;
 pub use verify::{SignatureStatus, Verification, verify};
 

@@ -15,7 +15,7 @@ use crate::error::DocsError;
 use motcua_domain::calendar::{Instant, vietnam_offset};
 
 /// Bytes kept for the CMS signature (written in hexadecimal, so twice as many digits).
-const SIGNATURE_ROOM: usize = 12 * 1024;
+const SIGNATURE_ROOM: usize = 20 * 1024;
 
 /// What the signature says about itself, besides the certificate.
 #[derive(Debug, Clone, Default)]
@@ -72,12 +72,14 @@ fn catalog_of(file: &PdfFile<'_>) -> Result<((u32, u16), Dict), DocsError> {
 
 /// Signs `pdf` with `key` at `at`: the same bytes, followed by an incremental update that
 /// adds a signature field and its signature: invisible on the first page, or, with a stamp,
-/// shown in the bottom margin of the last page.
+/// shown in the bottom margin of the last page. With `tsa`, the signature carries an RFC 3161
+/// time-stamp token from that authority.
 pub fn sign_pdf(
     pdf: &[u8],
     key: &AgencyKey,
     at: Instant,
     text: &SignatureText,
+    tsa: Option<&dyn super::Timestamper>,
 ) -> Result<Vec<u8>, DocsError> {
     let file = PdfFile::read(pdf)?;
     let (root_ref, mut catalog) = catalog_of(&file)?;
@@ -126,9 +128,14 @@ pub fn sign_pdf(
     widget.set("P", Obj::Ref(page_number, page_generation));
     match &text.stamp {
         Some(stamp) => {
-            // In the bottom margin of the page, on the right, under the signature block.
-            let [_, y0, x1, _] = media_box(&file, page_number)?;
-            let (x, y) = (x1 - 28.0 - WIDTH, y0 + 8.0);
+            // On the right, under the content when the form says where that ends, else in
+            // the bottom margin of the page.
+            let [_, y0, x1, y1] = media_box(&file, page_number)?;
+            let x = x1 - 28.0 - WIDTH;
+            let y = match stamp.top {
+                Some(top) => (y1 - top - HEIGHT).max(y0 + 8.0),
+                None => y0 + 8.0,
+            };
             let rect = [x, y, x + WIDTH, y + HEIGHT];
             widget.set(
                 "Rect",
@@ -211,7 +218,7 @@ pub fn sign_pdf(
     hasher.update(&out[..contents_at]);
     hasher.update(&out[contents_end..]);
     let digest = hasher.finalize();
-    let cms = key.sign_pades(&digest)?;
+    let cms = key.sign_pades(&digest, tsa)?;
     if cms.len() > SIGNATURE_ROOM {
         return Err(bad("chữ ký lớn hơn chỗ dành cho nó"));
     }

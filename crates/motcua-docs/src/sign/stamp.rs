@@ -11,12 +11,17 @@ use crate::layout::{Op, PageOut};
 use crate::template::Style;
 
 /// What the stamp shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stamp {
     /// Its lines, the first in bold (the signer); at most four are drawn.
     pub lines: Vec<String>,
     /// The address the QR code carries (the verification page), if any.
     pub link: Option<String>,
+    /// Where its top edge goes on the last page, in points from the page's top: just under
+    /// the content of a form that kept room for it (`RenderedForm::stamp_top`). Without it,
+    /// the stamp goes in the bottom margin, which it fits when the margin is the 20 mm an
+    /// administrative document has (Decree 30/2020).
+    pub top: Option<f32>,
 }
 
 /// The stamp's size in points (about 81 × 17 mm): it fits in the bottom margin of an
@@ -113,6 +118,7 @@ mod tests {
                 "Ngày ký: 24/11/2026 15:02".into(),
             ],
             link: Some("https://motcua.example/xac-thuc/ABCDEFGHJKLMNPQRSTUV".into()),
+            top: None,
         };
         let pdf = page(&stamp, NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()).unwrap();
         assert!(pdf.starts_with(b"%PDF-"));

@@ -45,6 +45,9 @@ pub enum Block {
         rows: Vec<Vec<Rich>>,
     },
     Signatures(Vec<SignCell>),
+    /// Room left empty at the end, in millimetres, kept on one page with the block before
+    /// it (for the stamp of a signature made later).
+    Room(f32),
 }
 
 /// One filled signature column: its title, note and name, and the strokes of a signature

@@ -50,7 +50,7 @@ fn pdfsig(pdf: &[u8]) -> Option<String> {
 #[test]
 fn a_signed_form_is_valid_for_pdfsig_and_covers_the_whole_file() {
     let original = receipt();
-    let signed = sign_pdf(&original, &key(3), signed_at(), &text()).unwrap();
+    let signed = sign_pdf(&original, &key(3), signed_at(), &text(), None).unwrap();
     // The original bytes are kept as they were; the update follows them.
     assert_eq!(&signed[..original.len()], &original[..]);
     let found = verify_pdf(&signed).unwrap();
@@ -79,7 +79,7 @@ fn a_signed_form_is_valid_for_pdfsig_and_covers_the_whole_file() {
 
 #[test]
 fn a_changed_byte_is_reported_by_pdfsig_and_by_the_check() {
-    let signed = sign_pdf(&receipt(), &key(4), signed_at(), &text()).unwrap();
+    let signed = sign_pdf(&receipt(), &key(4), signed_at(), &text(), None).unwrap();
     let mut changed = signed.clone();
     // A byte of the form's own content, inside the signed range.
     changed[200] ^= 0x01;
@@ -94,8 +94,8 @@ fn a_changed_byte_is_reported_by_pdfsig_and_by_the_check() {
 
 #[test]
 fn a_second_signature_keeps_the_first_valid() {
-    let first = sign_pdf(&receipt(), &key(5), signed_at(), &text()).unwrap();
-    let second = sign_pdf(&first, &key(6), signed_at(), &text()).unwrap();
+    let first = sign_pdf(&receipt(), &key(5), signed_at(), &text(), None).unwrap();
+    let second = sign_pdf(&first, &key(6), signed_at(), &text(), None).unwrap();
     let found = verify_pdf(&second).unwrap();
     assert_eq!(found.len(), 2);
     assert!(found.iter().all(|s| s.verification.is_valid()), "{found:?}");
@@ -192,7 +192,7 @@ fn a_pdf_with_compressed_cross_references_is_signed_too() {
             "{report}"
         );
     }
-    let signed = sign_pdf(&original, &key(7), signed_at(), &text()).unwrap();
+    let signed = sign_pdf(&original, &key(7), signed_at(), &text(), None).unwrap();
     let found = verify_pdf(&signed).unwrap();
     assert_eq!(found.len(), 1);
     assert!(found[0].verification.is_valid() && found[0].covers_whole_file);
@@ -210,7 +210,7 @@ fn a_pdf_with_compressed_cross_references_is_signed_too() {
 #[test]
 fn what_cannot_be_signed_is_refused_by_name() {
     let refused = |pdf: &[u8]| {
-        sign_pdf(pdf, &key(8), signed_at(), &text())
+        sign_pdf(pdf, &key(8), signed_at(), &text(), None)
             .unwrap_err()
             .to_string()
     };
@@ -276,11 +276,12 @@ fn a_visible_stamp_shows_the_signer_and_carries_the_verification_link() {
                 "Ngày ký: 24/11/2026 15:02".into(),
             ],
             link: Some(link.into()),
+            top: None,
         }),
         ..text()
     };
     let original = receipt();
-    let signed = sign_pdf(&original, &key(9), signed_at(), &with_stamp).unwrap();
+    let signed = sign_pdf(&original, &key(9), signed_at(), &with_stamp, None).unwrap();
     let found = verify_pdf(&signed).unwrap();
     assert!(found[0].verification.is_valid() && found[0].covers_whole_file);
     // The stamp is the signature field's appearance, on the last page, inside its margins.
@@ -319,7 +320,7 @@ fn a_visible_stamp_shows_the_signer_and_carries_the_verification_link() {
 
 #[test]
 fn a_forged_byte_range_is_not_valid_and_does_not_break_the_check() {
-    let signed = sign_pdf(&receipt(), &key(10), signed_at(), &text()).unwrap();
+    let signed = sign_pdf(&receipt(), &key(10), signed_at(), &text(), None).unwrap();
     let at = signed
         .windows(b"/ByteRange [".len())
         .rposition(|w| w == b"/ByteRange [")
@@ -350,4 +351,93 @@ fn a_forged_byte_range_is_not_valid_and_does_not_break_the_check() {
         found.iter().all(|s| !s.verification.is_valid()),
         "{found:?}"
     );
+}
+
+/// The last page of `pdf` rendered by poppler in grey at 50 dpi: (width, height, pixels).
+fn last_page_grey(pdf: &[u8]) -> Option<(usize, usize, Vec<u8>)> {
+    let (dir, _) = tool_on(
+        pdf,
+        "pdftoppm",
+        &["-gray", "-r", "50", "signed.pdf", "page"],
+    )?;
+    let mut pages: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pgm"))
+        .collect();
+    pages.sort();
+    let bytes = std::fs::read(pages.last().unwrap()).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    // Binary PGM: "P5", width, height, maximum, then one byte a pixel.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..at]).to_string());
+    }
+    assert_eq!(fields[0], "P5");
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    Some((w, h, bytes[at + 1..].to_vec()))
+}
+
+/// How many pixels the signature's stamp drew over something already printed: where the
+/// signed page differs from the unsigned one, the unsigned one was not blank.
+fn drawn_over(unsigned: &[u8], signed: &[u8]) -> Option<usize> {
+    let (w, h, before) = last_page_grey(unsigned)?;
+    let (w2, h2, after) = last_page_grey(signed)?;
+    assert_eq!((w, h), (w2, h2));
+    Some(
+        before
+            .iter()
+            .zip(&after)
+            .filter(|(b, a)| b.abs_diff(**a) > 40 && **b < 200)
+            .count(),
+    )
+}
+
+#[test]
+fn a_forms_stamp_goes_in_the_room_kept_under_its_content() {
+    let stamp = |top| SignatureText {
+        stamp: Some(Stamp {
+            lines: vec![
+                "Ký số bởi: Trung tâm Phục vụ hành chính công".into(),
+                "Người ký: Phạm Thu Hà (NGƯỜI TIẾP NHẬN)".into(),
+                "Ngày ký: 24/11/2026 15:02".into(),
+            ],
+            link: None,
+            top,
+        }),
+        ..text()
+    };
+    for kind in [FormKind::Receipt, FormKind::Apology, FormKind::ControlSlip] {
+        let spec = form(Regime::Tt03_2025, kind).unwrap();
+        let mut ctx = sample::context();
+        // The bottom margin of a slip is narrower than the stamp: dropped there, it covers
+        // the content of a full page (which shows the check below can fail).
+        let full = render_with(&ctx, &spec, &Templates::shipped()).unwrap();
+        let in_margin = sign_pdf(&full.pdf, &key(11), signed_at(), &stamp(None), None).unwrap();
+        if kind == FormKind::Receipt {
+            let Some(over) = drawn_over(&full.pdf, &in_margin) else {
+                return;
+            };
+            assert!(over > 0, "the full receipt's margin stamp covers nothing?");
+        }
+        // With room kept, the stamp goes under the content and covers nothing.
+        ctx.room_for_stamp = true;
+        let roomy = render_with(&ctx, &spec, &Templates::shipped()).unwrap();
+        let top = roomy.stamp_top.expect("room was kept");
+        let signed = sign_pdf(&roomy.pdf, &key(11), signed_at(), &stamp(Some(top)), None).unwrap();
+        assert!(verify_pdf(&signed).unwrap()[0].covers_whole_file);
+        let Some(over) = drawn_over(&roomy.pdf, &signed) else {
+            return;
+        };
+        assert_eq!(over, 0, "{kind:?}: the stamp covers {over} printed pixels");
+    }
 }

@@ -106,9 +106,10 @@ fn child_signs_through_the_token() {
         stamp: Some(motcua_docs::Stamp {
             lines: vec![format!("Ký bởi: {}", key.signer_name())],
             link: None,
+            top: None,
         }),
     };
-    let signed = sign_pdf(&pdf, &key, at, &text).unwrap();
+    let signed = sign_pdf(&pdf, &key, at, &text, None).unwrap();
     std::fs::write(token.dir.join("signed.pdf"), signed).unwrap();
     // The parent removes the folder.
     std::mem::forget(token);

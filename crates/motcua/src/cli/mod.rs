@@ -26,9 +26,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the application (and load the demo into an empty database).
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Deliver notifications from the outbox (without serving pages).
-    Worker(notify::NotifyArgs),
+    Worker(Box<notify::NotifyArgs>),
     /// Bring the database schema up to date.
     Migrate,
     /// Load data into an empty database.
@@ -68,8 +68,8 @@ enum Command {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let db = &cli.database;
     match cli.command {
-        Command::Serve(args) => serve::serve(db, args).await,
-        Command::Worker(args) => notify::worker(db, args).await,
+        Command::Serve(args) => serve::serve(db, *args).await,
+        Command::Worker(args) => notify::worker(db, *args).await,
         Command::Migrate => database::migrate(db).await,
         Command::Seed(c) => database::seed(db, c).await,
         Command::Import(c) => database::import(db, c).await,

@@ -90,6 +90,13 @@ pub struct FormsArgs {
     /// (default: the address each request came to).
     #[arg(long, env = "MOTCUA_PUBLIC_URL")]
     public_url: Option<String>,
+    /// An RFC 3161 time-stamping authority (its HTTP address) that stamps every signature
+    /// made inside a PDF, so readers show a trusted signing time (PAdES baseline T).
+    #[arg(long, env = "MOTCUA_TSA_URL")]
+    tsa_url: Option<String>,
+    /// How long to wait for the time-stamping authority, in seconds.
+    #[arg(long, env = "MOTCUA_TSA_TIMEOUT", default_value_t = 10)]
+    tsa_timeout: u64,
 }
 
 impl FormsArgs {
@@ -116,10 +123,21 @@ impl FormsArgs {
         {
             anyhow::bail!("địa chỉ công khai “{url}” phải bắt đầu bằng http:// hoặc https://");
         }
+        let tsa = match &self.tsa_url {
+            Some(url) => Some(
+                motcua_web::signing::TimestampAuthority::new(
+                    url,
+                    std::time::Duration::from_secs(self.tsa_timeout.clamp(1, 120)),
+                )
+                .map_err(|e| anyhow::anyhow!(e))?,
+            ),
+            None => None,
+        };
         Ok(motcua_web::DocsSettings {
             templates,
             regimes: motcua_docs::RegimeConfig { switch_date },
             public_url: self.public_url.clone(),
+            tsa,
         })
     }
 }

@@ -6,6 +6,8 @@
 
 mod common;
 mod e2e;
+#[path = "../../../motcua-docs/tests/suite/openssl_tsa.rs"]
+mod openssl_tsa;
 mod process;
 #[path = "../../../motcua-docs/tests/suite/softhsm.rs"]
 mod softhsm;
@@ -30,6 +32,7 @@ mod pages;
 mod results_pages;
 mod route_access;
 mod security_pages;
+mod signed_forms;
 mod signed_results;
 mod staff_pages;
 mod staff_tools;

@@ -267,9 +267,11 @@ async fn a_real_pdf_is_signed_inside_and_checked_on_its_own() {
     let app = TestApp::new().await;
     let id = approved(&app).await;
     let db = &app.state.db;
+    // A one-page document whose bottom margin is free, as a result's is (Decree 30/2020
+    // leaves 20 mm), so the stamp in the margin covers nothing.
     let spec = motcua_docs::form(
         motcua_docs::Regime::Tt03_2025,
-        motcua_docs::FormKind::Receipt,
+        motcua_docs::FormKind::Refusal,
     )
     .unwrap();
     let original = motcua_docs::render_with(
@@ -580,6 +582,7 @@ async fn the_owner_downloads_the_signed_result_and_its_signature() {
         "staff:5".into(),
         now,
         "http://motcua.test",
+        None,
     )
     .await
     .unwrap();

@@ -325,12 +325,13 @@ async fn head_signer(
     )))
 }
 
+/// The form's data, and the agency that issues it.
 async fn context(
     app: &AppState,
     headers: &HeaderMap,
     d: &DossierRecord,
     kind: FormKind,
-) -> Result<FormContext, PageError> {
+) -> Result<(FormContext, i64), PageError> {
     let all = app.db.agencies().all().await?;
     let version = app
         .db
@@ -515,7 +516,7 @@ async fn context(
         _ => {}
     }
     ctx.recipients = vec!["Như trên;".into(), "Lưu: VT.".into()];
-    Ok(ctx)
+    Ok((ctx, issuer))
 }
 
 /// Whom to ask: `person` (may be empty) at the receiving counter, with its phone.
@@ -567,19 +568,118 @@ pub async fn dossier_form(
     let Some((_, kind)) = KINDS.iter().find(|(s, _)| *s == link.slug) else {
         return Err(PageError::NotFound);
     };
-    let ctx = context(&app, &headers, &d, *kind).await?;
-    let rendered = motcua_docs::render(
-        *kind,
-        local_date(&d),
+    let (mut ctx, issuer) = context(&app, &headers, &d, *kind).await?;
+    let render = |ctx: &FormContext| {
+        motcua_docs::render(
+            *kind,
+            local_date(&d),
+            ctx,
+            &app.docs.regimes,
+            &app.docs.templates,
+        )
+        .map_err(|e| failed(&e))
+    };
+    let name = format!("{}-{}", d.code, link.slug);
+    // A final form of an agency with a signing key goes out signed, its stamp in the room
+    // kept under the content; a draft never is.
+    let key = app.db.files().signing_key(issuer).await?;
+    ctx.room_for_stamp = key.is_some();
+    let rendered = render(&ctx)?;
+    if rendered.draft {
+        return Ok(with_signature(pdf_response(rendered.pdf, &name), "draft"));
+    }
+    let Some(key) = key else {
+        return Ok(with_signature(pdf_response(rendered.pdf, &name), "none"));
+    };
+    match sign_form(
+        &app,
+        &key,
         &ctx,
-        &app.docs.regimes,
-        &app.docs.templates,
+        *kind,
+        rendered.pdf.clone(),
+        rendered.stamp_top,
     )
-    .map_err(|e| failed(&e))?;
-    Ok(pdf_response(
-        rendered.pdf,
-        &format!("{}-{}", d.code, link.slug),
-    ))
+    .await
+    {
+        Ok(signed) => Ok(with_signature(pdf_response(signed, &name), "signed")),
+        Err(e) => {
+            // The counter still prints the form; the failure is for the administrator.
+            tracing::error!(dossier = %d.code, error = %e, "a form could not be signed");
+            Ok(with_signature(pdf_response(rendered.pdf, &name), "failed"))
+        }
+    }
+}
+
+/// Says in a header whether the form is signed (`signed`), the agency has no key (`none`),
+/// signing failed (`failed`) or it is a draft (`draft`).
+fn with_signature(mut response: Response, state: &'static str) -> Response {
+    response.headers_mut().insert(
+        "x-motcua-signature",
+        header::HeaderValue::from_static(state),
+    );
+    response
+}
+
+/// Signs an issued form inside the PDF with its agency's key: a stamp under the content
+/// naming the agency, the person who signs the form and the time; time-stamped when an
+/// authority is configured (and, should it fail, signed without its time-stamp).
+async fn sign_form(
+    app: &AppState,
+    key: &motcua_db::SigningKey,
+    ctx: &FormContext,
+    kind: FormKind,
+    pdf: Vec<u8>,
+    top: Option<f32>,
+) -> Result<Vec<u8>, motcua_db::DbError> {
+    let agency_key = crate::signing::load_key(key).await?;
+    let now = app.now();
+    if !agency_key.valid_at(now) {
+        return Err(motcua_db::DbError::invalid(
+            "signature",
+            "chứng thư số của cơ quan đã hết hạn hoặc chưa có hiệu lực",
+        ));
+    }
+    let person = match kind.signed_by() {
+        Some(SignedBy::Head) => &ctx.head,
+        _ => &ctx.officer,
+    };
+    let title = person.title.lines().next_back().unwrap_or_default();
+    let mut lines = vec![format!("Ký số bởi: {}", agency_key.signer_name())];
+    if !person.name.is_empty() {
+        lines.push(format!("Người ký: {} ({title})", person.name));
+    }
+    lines.push(format!(
+        "Ngày ký: {}",
+        now.with_timezone(&vietnam_offset())
+            .format("%d/%m/%Y %H:%M")
+    ));
+    lines.push(format!("Mã hồ sơ: {}", ctx.dossier_code));
+    let text = motcua_docs::SignatureText {
+        name: agency_key.signer_name(),
+        reason: format!("{} — hồ sơ {}", kind.label_vi(), ctx.dossier_code),
+        location: ctx.agency.name.clone(),
+        stamp: Some(motcua_docs::Stamp {
+            lines,
+            link: None,
+            top,
+        }),
+    };
+    let signed = crate::signing::sign_inside(
+        pdf.clone(),
+        agency_key,
+        now,
+        text.clone(),
+        app.docs.tsa.clone(),
+    )
+    .await;
+    match signed {
+        Err(e) if app.docs.tsa.is_some() => {
+            tracing::warn!(error = %e, "signing a form with a time-stamp failed: signed without");
+            let agency_key = crate::signing::load_key(key).await?;
+            crate::signing::sign_inside(pdf, agency_key, now, text, None).await
+        }
+        other => other,
+    }
 }
 
 #[derive(Deserialize, Default)]

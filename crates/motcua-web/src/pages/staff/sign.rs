@@ -148,7 +148,17 @@ pub async fn sign(
     };
     let actor = format!("staff:{}", who.session.staff.id);
     let base = crate::pages::staff::forms::base_url(&app, &headers);
-    match crate::signing::sign_result(&app.db, &app.files, &d, &file, actor, app.now(), &base).await
+    match crate::signing::sign_result(
+        &app.db,
+        &app.files,
+        &d,
+        &file,
+        actor,
+        app.now(),
+        &base,
+        app.docs.tsa.as_ref(),
+    )
+    .await
     {
         Ok(signed) => {
             tracing::info!(dossier = d.id, signed_result = %signed, "result signed");

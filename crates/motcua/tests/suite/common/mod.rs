@@ -33,15 +33,29 @@ impl TestApp {
 
     /// [`TestApp::new`] behind the given proxies.
     pub async fn with_security(security: motcua_web::SecuritySettings) -> Self {
-        Self::build(temp_url(), security).await
+        Self::build(temp_url(), security, motcua_web::DocsSettings::default()).await
+    }
+
+    /// [`TestApp::new`] printing and signing forms with `docs`.
+    pub async fn with_docs(docs: motcua_web::DocsSettings) -> Self {
+        Self::build(temp_url(), motcua_web::SecuritySettings::default(), docs).await
     }
 
     /// The small province on the database at `url` (either engine).
     pub async fn on(url: String) -> Self {
-        Self::build(url, motcua_web::SecuritySettings::default()).await
+        Self::build(
+            url,
+            motcua_web::SecuritySettings::default(),
+            motcua_web::DocsSettings::default(),
+        )
+        .await
     }
 
-    async fn build(url: String, security: motcua_web::SecuritySettings) -> Self {
+    async fn build(
+        url: String,
+        security: motcua_web::SecuritySettings,
+        docs: motcua_web::DocsSettings,
+    ) -> Self {
         let db = Db::connect(&url).await.unwrap();
         db.migrate().await.unwrap();
         let agency = |code: &str, name: &str, parent: Option<&str>| NewAgency {
@@ -132,13 +146,7 @@ impl TestApp {
             motcua_db::random_token(6).unwrap()
         ));
         let files = motcua_db::FileStore::open(&files_dir).unwrap();
-        let state = motcua_web::AppState::with_settings(
-            db,
-            calendar,
-            files,
-            motcua_web::DocsSettings::default(),
-            security,
-        );
+        let state = motcua_web::AppState::with_settings(db, calendar, files, docs, security);
         let router = motcua_web::router(Arc::clone(&state));
         Self {
             state,
