@@ -46,8 +46,8 @@ pub use dossiers::{
 pub use engine::{Db, Durability, EngineKind, redact};
 pub use error::DbError;
 pub use files::signatures::{
-    KeySource, NewSignedResult, SignedResult, SigningKey, is_public_id as is_signed_result_id,
-    new_public_id as new_signed_result_id,
+    KeyOwner, KeySource, NewSignedResult, SignedResult, SigningKey,
+    is_public_id as is_signed_result_id, new_public_id as new_signed_result_id,
 };
 pub use files::{
     Attachment, FileStore, MAX_FILE_BYTES, MAX_FILES, NewAttachment, Purpose, Upload,

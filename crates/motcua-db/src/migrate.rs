@@ -115,6 +115,11 @@ const SQLITE: &[Migration] = &[
         "applicant_signatures",
         include_str!("../migrations/sqlite/0022_applicant_signatures.sql"),
     ),
+    (
+        23,
+        "personal_keys",
+        include_str!("../migrations/sqlite/0023_personal_keys.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -226,6 +231,11 @@ const POSTGRES: &[Migration] = &[
         22,
         "applicant_signatures",
         include_str!("../migrations/postgres/0022_applicant_signatures.sql"),
+    ),
+    (
+        23,
+        "personal_keys",
+        include_str!("../migrations/postgres/0023_personal_keys.sql"),
     ),
 ];
 

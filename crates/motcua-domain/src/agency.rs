@@ -163,6 +163,62 @@ impl Role {
     }
 }
 
+/// Chứng thư ký — which certificate signs an agency's papers and results: the agency's own
+/// (an organisation certificate, often in the agency's HSM), or the personal certificate of
+/// the person who signs (the leader's USB token, as Vietnamese CAs issue them to leaders).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignWith {
+    #[default]
+    Agency,
+    Person,
+}
+
+impl SignWith {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Agency => "agency",
+            Self::Person => "person",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim() {
+            "agency" => Some(Self::Agency),
+            "person" => Some(Self::Person),
+            _ => None,
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Self::Agency => "Chứng thư số của cơ quan",
+            Self::Person => "Chứng thư số cá nhân của người ký",
+        }
+    }
+}
+
+/// Whose key signs a paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyChoice {
+    /// The agency's key.
+    Agency(i64),
+    /// The personal key of this staff member.
+    Person(i64),
+    /// Nobody's: the agency signs with personal certificates and the paper names no person.
+    Nobody,
+}
+
+/// The key that signs for `agency`, which chose `with`, a paper signed by `person` (the
+/// staff member who signs it, if any).
+pub fn key_for(with: SignWith, agency: i64, person: Option<i64>) -> KeyChoice {
+    match (with, person) {
+        (SignWith::Agency, _) => KeyChoice::Agency(agency),
+        (SignWith::Person, Some(staff)) => KeyChoice::Person(staff),
+        (SignWith::Person, None) => KeyChoice::Nobody,
+    }
+}
+
 /// Whether an agency is a People's Committee (Ủy ban nhân dân, a collective body): its
 /// letters carry no parent line, and its leaders sign "TM. ỦY BAN NHÂN DÂN".
 pub fn is_peoples_committee(name: &str) -> bool {
@@ -310,6 +366,18 @@ mod tests {
         assert_eq!(acting_unit(4, &[vec![1, 4]]), None);
         assert_eq!(acting_unit(4, &[vec![1]]), None);
         assert_eq!(acting_unit(4, &[vec![1, 4], vec![1, 4, 9, 12]]), Some(12));
+    }
+
+    #[test]
+    fn the_agency_chooses_whose_certificate_signs() {
+        assert_eq!(key_for(SignWith::Agency, 4, Some(7)), KeyChoice::Agency(4));
+        assert_eq!(key_for(SignWith::Agency, 4, None), KeyChoice::Agency(4));
+        assert_eq!(key_for(SignWith::Person, 4, Some(7)), KeyChoice::Person(7));
+        assert_eq!(key_for(SignWith::Person, 4, None), KeyChoice::Nobody);
+        for with in [SignWith::Agency, SignWith::Person] {
+            assert_eq!(SignWith::parse(with.as_str()), Some(with));
+        }
+        assert_eq!(SignWith::parse("leader"), None);
     }
 
     #[test]

@@ -5,8 +5,8 @@
 //! Used by the pages and the demo.
 
 use motcua_db::{
-    Attachment, Db, DbError, DossierRecord, FileStore, KeySource, NewAttachment, NewSignedResult,
-    Purpose, SignedResult, SigningKey,
+    Attachment, Db, DbError, DossierRecord, FileStore, KeyOwner, KeySource, NewAttachment,
+    NewSignedResult, Purpose, SignedResult, SigningKey,
 };
 use motcua_docs::{AgencyKey, SignatureStatus, SignatureText, Stamp};
 use motcua_domain::calendar::Instant;
@@ -134,6 +134,34 @@ pub async fn load_key(key: &SigningKey) -> Result<AgencyKey, DbError> {
     }
 }
 
+/// The key that signs for agency `agency_id` a paper or result signed by `person` (a staff
+/// member's id): the agency's own or the person's, as the agency chose
+/// ([`motcua_domain::agency::key_for`]). A key that is not configured is an error that says
+/// whose is missing.
+pub async fn key_for(db: &Db, agency_id: i64, person: Option<i64>) -> Result<SigningKey, DbError> {
+    use motcua_domain::agency::KeyChoice;
+    let with = db
+        .agencies()
+        .agency(agency_id)
+        .await?
+        .map(|a| a.sign_with)
+        .unwrap_or_default();
+    let missing = |message: &str| DbError::invalid("signature", message.to_string());
+    match motcua_domain::agency::key_for(with, agency_id, person) {
+        KeyChoice::Agency(id) => db
+            .files()
+            .signing_key(id)
+            .await?
+            .ok_or_else(|| missing("cơ quan chưa được cấu hình khóa ký số")),
+        KeyChoice::Person(staff) => db.files().personal_key(staff).await?.ok_or_else(|| {
+            missing("người ký chưa có chứng thư số cá nhân (cơ quan chọn ký bằng chứng thư của người ký)")
+        }),
+        KeyChoice::Nobody => Err(missing(
+            "cơ quan chọn ký bằng chứng thư của người ký, nhưng giấy tờ này chưa có người ký",
+        )),
+    }
+}
+
 /// Makes and stores a demo key for an agency (a fresh random secret and a self-signed
 /// certificate valid for five years from `valid_from`), marked as a demo key.
 pub async fn create_demo_key(
@@ -143,13 +171,55 @@ pub async fn create_demo_key(
     valid_from: Instant,
     now: Instant,
 ) -> Result<SigningKey, DbError> {
+    let owner = KeyOwner::Agency(agency.id);
+    demo_key(
+        db,
+        owner,
+        &agency.name,
+        &agency.code,
+        actor,
+        valid_from,
+        now,
+    )
+    .await
+}
+
+/// [`create_demo_key`] for a staff member's personal key, certified in their name.
+pub async fn create_personal_demo_key(
+    db: &Db,
+    staff: &motcua_db::Staff,
+    actor: &str,
+    valid_from: Instant,
+    now: Instant,
+) -> Result<SigningKey, DbError> {
+    let owner = KeyOwner::Person(staff.id);
+    demo_key(
+        db,
+        owner,
+        &staff.full_name,
+        &staff.username,
+        actor,
+        valid_from,
+        now,
+    )
+    .await
+}
+
+async fn demo_key(
+    db: &Db,
+    owner: KeyOwner,
+    name: &str,
+    code: &str,
+    actor: &str,
+    valid_from: Instant,
+    now: Instant,
+) -> Result<SigningKey, DbError> {
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret)
         .map_err(|e| DbError::Internal(format!("không lấy được số ngẫu nhiên: {e}")))?;
-    let made = AgencyKey::generate_demo(&agency.name, &agency.code, &secret, valid_from, 5)
-        .map_err(docs_error)?;
+    let made = AgencyKey::generate_demo(name, code, &secret, valid_from, 5).map_err(docs_error)?;
     let key = SigningKey {
-        agency_id: agency.id,
+        owner,
         certificate: made.certificate_der().map_err(docs_error)?,
         certificate_sha256: made.certificate_sha256().map_err(docs_error)?,
         subject: made.subject(),
@@ -168,7 +238,8 @@ pub async fn create_demo_key(
 /// its stamp at the foot of the last page names the signer and the time and carries the QR
 /// code of its verification page under `base` (the site's address). A file whose PDF
 /// structure cannot take an update (damaged, encrypted) is signed with a detached `.p7s`
-/// instead. With `tsa`, the signature is time-stamped by that authority. The caller has
+/// instead. With `tsa`, the signature is time-stamped by that authority. `person` is the
+/// staff member signing, whose personal key signs when the agency chose so. The caller has
 /// checked who may sign.
 #[allow(clippy::too_many_arguments)]
 pub async fn sign_result(
@@ -177,6 +248,7 @@ pub async fn sign_result(
     d: &DossierRecord,
     file: &Attachment,
     actor: String,
+    person: Option<i64>,
     now: Instant,
     base: &str,
     tsa: Option<&TimestampAuthority>,
@@ -194,12 +266,7 @@ pub async fn sign_result(
         ));
     }
     let agency_id = motcua_domain::dossier::signing_agency(&d.state);
-    let key = db.files().signing_key(agency_id).await?.ok_or_else(|| {
-        DbError::invalid(
-            "signature",
-            "cơ quan phê duyệt chưa được cấu hình khóa ký số",
-        )
-    })?;
+    let key = key_for(db, agency_id, person).await?;
     let agency_key = load_key(&key).await?;
     if !agency_key.valid_at(now) {
         return Err(DbError::invalid(

@@ -2,7 +2,7 @@
 
 pub(crate) mod calendar;
 
-use motcua_domain::agency::{AgencyCode, AgencyLevel};
+use motcua_domain::agency::{AgencyCode, AgencyLevel, SignWith};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditInput;
@@ -21,6 +21,9 @@ pub struct Agency {
     pub path: String,
     pub phone: Option<String>,
     pub address: Option<String>,
+    /// Whose certificate signs its papers and results.
+    #[serde(default)]
+    pub sign_with: SignWith,
 }
 
 impl Agency {
@@ -76,12 +79,14 @@ pub(crate) fn agency(row: &impl RowExt) -> Result<Agency, DbError> {
         path: row.text("path")?,
         phone: row.opt_text("phone")?,
         address: row.opt_text("address")?,
+        sign_with: SignWith::parse(&row.text("sign_with")?)
+            .ok_or_else(|| DbError::Corrupt("lựa chọn chứng thư ký của cơ quan".into()))?,
     })
 }
 
 macro_rules! columns {
     () => {
-        "SELECT id, code, name, level, parent_id, path, phone, address FROM agencies"
+        "SELECT id, code, name, level, parent_id, path, phone, address, sign_with FROM agencies"
     };
 }
 
@@ -159,7 +164,41 @@ impl Agencies<'_> {
                 path,
                 phone: new.phone.clone(),
                 address: new.address.clone(),
+                sign_with: SignWith::Agency,
             })
+        })
+    }
+
+    /// Chooses whose certificate signs the agency's papers and results, with an audit entry.
+    pub async fn set_sign_with(
+        self,
+        agency_id: i64,
+        with: SignWith,
+        actor: &str,
+    ) -> Result<(), DbError> {
+        let now = crate::now_seconds();
+        on_write!(self.db, pool => {
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query("UPDATE agencies SET sign_with = $1 WHERE id = $2")
+                .bind(with.as_str())
+                .bind(agency_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if changed == 0 {
+                return Err(DbError::NotFound("cơ quan"));
+            }
+            crate::audit::append(&mut crate::engine::Tx::from(&mut *tx), AuditInput {
+                at: now,
+                actor: actor.to_string(),
+                action: "set_sign_with".into(),
+                entity: "agency",
+                entity_id: agency_id.to_string(),
+                detail: serde_json::json!({"sign_with": with.as_str()}),
+            }).await?;
+            tx.commit().await?;
+            self.db.shared::<AgencyList>().0.clear();
+            Ok(())
         })
     }
 

@@ -39,10 +39,17 @@ impl std::fmt::Debug for KeySource {
     }
 }
 
-/// Khóa ký của cơ quan — an agency's certificate and where its private key is.
+/// Whose key it is: an agency's, or a staff member's personal one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyOwner {
+    Agency(i64),
+    Person(i64),
+}
+
+/// Khóa ký — an agency's or a person's certificate and where its private key is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SigningKey {
-    pub agency_id: i64,
+    pub owner: KeyOwner,
     /// The X.509 certificate, DER.
     pub certificate: Vec<u8>,
     /// SHA-256 of the certificate in hex: the fingerprint the agency publishes.
@@ -116,16 +123,39 @@ fn unhex(text: &str) -> Result<Vec<u8>, DbError> {
         .collect()
 }
 
-const UPSERT_KEY: &str = "INSERT INTO signing_keys (agency_id, certificate, certificate_sha256,
-    subject, storage, key_file, demo_secret, created_at, created_by)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-    ON CONFLICT (agency_id) DO UPDATE SET certificate = excluded.certificate,
-    certificate_sha256 = excluded.certificate_sha256, subject = excluded.subject,
-    storage = excluded.storage, key_file = excluded.key_file,
-    demo_secret = excluded.demo_secret, created_at = excluded.created_at,
-    created_by = excluded.created_by";
-const ONE_KEY: &str = "SELECT agency_id, certificate, certificate_sha256, subject, storage,
-    key_file, demo_secret FROM signing_keys WHERE agency_id = $1";
+/// Writing and reading one key of `$table`, whose owner is the column `$owner`.
+macro_rules! key_sql {
+    ($table:literal, $owner:literal) => {
+        (
+            concat!(
+                "INSERT INTO ",
+                $table,
+                " (",
+                $owner,
+                ", certificate, certificate_sha256,
+                subject, storage, key_file, demo_secret, created_at, created_by)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                ON CONFLICT (",
+                $owner,
+                ") DO UPDATE SET certificate = excluded.certificate,
+                certificate_sha256 = excluded.certificate_sha256, subject = excluded.subject,
+                storage = excluded.storage, key_file = excluded.key_file,
+                demo_secret = excluded.demo_secret, created_at = excluded.created_at,
+                created_by = excluded.created_by"
+            ),
+            concat!(
+                "SELECT certificate, certificate_sha256, subject, storage, key_file,
+                demo_secret FROM ",
+                $table,
+                " WHERE ",
+                $owner,
+                " = $1"
+            ),
+        )
+    };
+}
+const AGENCY_KEY: (&str, &str) = key_sql!("signing_keys", "agency_id");
+const PERSONAL_KEY: (&str, &str) = key_sql!("staff_signing_keys", "staff_id");
 const INSERT_RESULT: &str = "INSERT INTO signed_results (id, dossier_id, file_id, file_sha256,
     signature_sha256, agency_id, signer, certificate_sha256, signed_at, signed_by, signed_file_id)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
@@ -136,7 +166,7 @@ const RESULTS_OF_DOSSIER: &str = "SELECT id, dossier_id, file_id, file_sha256,
     signature_sha256, agency_id, signer, certificate_sha256, signed_at, signed_by, signed_file_id
     FROM signed_results WHERE dossier_id = $1 ORDER BY signed_at, id";
 
-fn key_row(row: &impl RowExt) -> Result<SigningKey, DbError> {
+fn key_row(row: &impl RowExt, owner: KeyOwner) -> Result<SigningKey, DbError> {
     let source = match row.text("storage")?.as_str() {
         "file" => KeySource::File(PathBuf::from(
             row.opt_text("key_file")?
@@ -157,7 +187,7 @@ fn key_row(row: &impl RowExt) -> Result<SigningKey, DbError> {
         other => return Err(DbError::Corrupt(format!("nơi giữ khóa “{other}”"))),
     };
     Ok(SigningKey {
-        agency_id: row.int("agency_id")?,
+        owner,
         certificate: unhex(&row.text("certificate")?)?,
         certificate_sha256: row.text("certificate_sha256")?,
         subject: row.text("subject")?,
@@ -196,7 +226,7 @@ pub fn new_public_id() -> Result<String, DbError> {
 }
 
 impl super::Files<'_> {
-    /// Sets (or replaces) an agency's signing key, with an audit entry.
+    /// Sets (or replaces) an agency's or a person's signing key, with an audit entry.
     pub async fn set_signing_key(
         self,
         key: &SigningKey,
@@ -226,15 +256,24 @@ impl super::Files<'_> {
             at,
             actor: actor.to_string(),
             action: "set_signing_key".into(),
-            entity: "agency",
-            entity_id: key.agency_id.to_string(),
+            entity: match key.owner {
+                KeyOwner::Agency(_) => "agency",
+                KeyOwner::Person(_) => "staff",
+            },
+            entity_id: match key.owner {
+                KeyOwner::Agency(id) | KeyOwner::Person(id) => id.to_string(),
+            },
             detail: serde_json::json!({
                 "certificate_sha256": key.certificate_sha256,
                 "storage": storage,
             }),
         };
-        let (agency_id, certificate, fingerprint, subject, actor) = (
-            key.agency_id,
+        let (sql, owner_id) = match key.owner {
+            KeyOwner::Agency(id) => (AGENCY_KEY.0, id),
+            KeyOwner::Person(id) => (PERSONAL_KEY.0, id),
+        };
+        let (owner_id, certificate, fingerprint, subject, actor) = (
+            owner_id,
             hex(&key.certificate),
             key.certificate_sha256.clone(),
             key.subject.clone(),
@@ -242,8 +281,8 @@ impl super::Files<'_> {
         );
         on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
-            sqlx::query(UPSERT_KEY)
-                .bind(agency_id)
+            sqlx::query(sql)
+                .bind(owner_id)
                 .bind(&certificate)
                 .bind(&fingerprint)
                 .bind(&subject)
@@ -263,11 +302,22 @@ impl super::Files<'_> {
     /// The agency's signing key, if one is configured.
     pub async fn signing_key(self, agency_id: i64) -> Result<Option<SigningKey>, DbError> {
         on_read!(self.db, pool => {
-            let row = sqlx::query(ONE_KEY)
+            let row = sqlx::query(AGENCY_KEY.1)
                 .bind(agency_id)
                 .fetch_optional(pool)
                 .await?;
-            row.as_ref().map(key_row).transpose()
+            row.as_ref().map(|r| key_row(r, KeyOwner::Agency(agency_id))).transpose()
+        })
+    }
+
+    /// A staff member's personal signing key, if one is configured.
+    pub async fn personal_key(self, staff_id: i64) -> Result<Option<SigningKey>, DbError> {
+        on_read!(self.db, pool => {
+            let row = sqlx::query(PERSONAL_KEY.1)
+                .bind(staff_id)
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(|r| key_row(r, KeyOwner::Person(staff_id))).transpose()
         })
     }
 

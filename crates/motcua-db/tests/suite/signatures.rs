@@ -4,7 +4,7 @@
 
 use crate::common::*;
 use chrono::DateTime;
-use motcua_db::{Db, KeySource, NewAttachment, NewSignedResult, Purpose, SigningKey};
+use motcua_db::{Db, KeyOwner, KeySource, NewAttachment, NewSignedResult, Purpose, SigningKey};
 use motcua_domain::agency::Role;
 use motcua_domain::calendar::Instant;
 use motcua_domain::dossier::{Actor, Drawing};
@@ -65,7 +65,7 @@ async fn keys_and_signed_results(engine: &str) {
 
     // A demo key keeps its secret in the row, marked demo; a real one only its file's path.
     let demo = SigningKey {
-        agency_id: justice.id,
+        owner: KeyOwner::Agency(justice.id),
         certificate: vec![0x30, 0x82, 0x01, 0x00],
         certificate_sha256: "cd".repeat(32),
         subject: "CN=Sở Tư pháp,O=motcua demo,C=VN".into(),
@@ -79,7 +79,7 @@ async fn keys_and_signed_results(engine: &str) {
     assert_eq!(stored, demo);
     assert!(stored.is_demo());
     let file_key = SigningKey {
-        agency_id: finance.id,
+        owner: KeyOwner::Agency(finance.id),
         source: KeySource::File("/etc/motcua/keys/so-tai-chinh.p8".into()),
         ..demo.clone()
     };
@@ -243,6 +243,50 @@ async fn keys_and_signed_results(engine: &str) {
     assert_eq!(
         db.files().signing_key(justice.id).await.unwrap().unwrap(),
         token
+    );
+
+    // A leader's personal key is kept apart from the agency's, and the agency chooses which
+    // one signs; both changes are audited.
+    assert_eq!(db.files().personal_key(p.counter).await.unwrap(), None);
+    let personal = SigningKey {
+        owner: KeyOwner::Person(p.counter),
+        subject: "CN=Nguyễn Văn A,C=VN".into(),
+        ..token.clone()
+    };
+    db.files()
+        .set_signing_key(&personal, "admin", now())
+        .await
+        .unwrap();
+    assert_eq!(
+        db.files().personal_key(p.counter).await.unwrap().unwrap(),
+        personal
+    );
+    assert_eq!(
+        db.files().signing_key(justice.id).await.unwrap().unwrap(),
+        token
+    );
+    use motcua_domain::agency::SignWith;
+    assert_eq!(justice.sign_with, SignWith::Agency);
+    db.agencies()
+        .set_sign_with(justice.id, SignWith::Person, "admin")
+        .await
+        .unwrap();
+    let again = db.agencies().agency(justice.id).await.unwrap().unwrap();
+    assert_eq!(again.sign_with, SignWith::Person);
+    assert!(
+        db.agencies()
+            .set_sign_with(987_654, SignWith::Person, "admin")
+            .await
+            .is_err()
+    );
+    let audit = db
+        .audit()
+        .audit_of("agency", &justice.id.to_string())
+        .await
+        .unwrap();
+    assert!(
+        audit.iter().any(|e| e.action == "set_sign_with"),
+        "{audit:?}"
     );
 }
 

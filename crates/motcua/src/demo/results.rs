@@ -134,7 +134,7 @@ pub async fn sign_results(
             .into_iter()
             .find(|f| f.purpose == Purpose::Result && f.sha256 == digest)
             .context("tệp kết quả vừa đính kèm")?;
-        motcua_web::signing::sign_result(db, files, d, &file, "demo".into(), at, base, None)
+        motcua_web::signing::sign_result(db, files, d, &file, "demo".into(), None, at, base, None)
             .await?;
         signed += 1;
     }

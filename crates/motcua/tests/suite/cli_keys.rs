@@ -80,4 +80,78 @@ fn a_token_key_is_configured_by_its_uri_and_checked_first() {
     ]);
     assert!(ok, "{err}");
     assert!(out.contains(&format!("thiết bị ký {uri}")), "{out}");
+
+    // A leader's personal token, and the agency choosing to sign with the signer's own
+    // certificate; a choice other than the two is refused by name.
+    let (ok, out, err) = run(&[
+        "--database",
+        &url,
+        "signing-key",
+        "token",
+        "--staff",
+        "ld.ubndtinh",
+        "--uri",
+        &uri,
+        "--certificate",
+        &certificate,
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("Đỗ Trọng Khang"), "{out}");
+    let (ok, _, err) = run(&[
+        "--database",
+        &url,
+        "signing-key",
+        "choose",
+        "--agency",
+        PROVINCE,
+        "--with",
+        "leader",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("agency") && err.contains("person"), "{err}");
+    let (ok, out, err) = run(&[
+        "--database",
+        &url,
+        "signing-key",
+        "choose",
+        "--agency",
+        PROVINCE,
+        "--with",
+        "person",
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("chứng thư số cá nhân"), "{out}");
+    let (ok, out, err) = run(&[
+        "--database",
+        &url,
+        "signing-key",
+        "show",
+        "--agency",
+        PROVINCE,
+    ]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("ký bằng: Chứng thư số cá nhân của người ký"),
+        "{out}"
+    );
+    let (ok, out, err) = run(&[
+        "--database",
+        &url,
+        "signing-key",
+        "show",
+        "--staff",
+        "ld.ubndtinh",
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains(&format!("thiết bị ký {uri}")), "{out}");
+    let (ok, _, err) = run(&[
+        "--database",
+        &url,
+        "signing-key",
+        "show",
+        "--staff",
+        "khong.co.ai",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("không có cán bộ"), "{err}");
 }

@@ -190,3 +190,81 @@ fn the_authority_address_is_checked() {
     .unwrap_err();
     assert!(e.contains("http://"), "{e}");
 }
+
+#[tokio::test]
+async fn an_agency_signing_with_personal_certificates_uses_the_signers_key() {
+    use motcua_domain::agency::SignWith;
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let now = app.state.now();
+    let from = now - chrono::Duration::days(1);
+    let justice = db
+        .agencies()
+        .agency_by_code(JUSTICE)
+        .await
+        .unwrap()
+        .unwrap();
+    let centre = db.agencies().agency_by_code(CENTRE).await.unwrap().unwrap();
+    // The department has a key of its own, but signs with its leaders' personal ones.
+    motcua_web::signing::create_demo_key(db, &justice, "test", from, now)
+        .await
+        .unwrap();
+    db.agencies()
+        .set_sign_with(justice.id, SignWith::Person, "test")
+        .await
+        .unwrap();
+    let gd = db
+        .people()
+        .staff_by_username("u.gd")
+        .await
+        .unwrap()
+        .unwrap();
+    motcua_web::signing::create_personal_demo_key(db, &gd, "test", from, now)
+        .await
+        .unwrap();
+    // The centre signs with personal certificates too, and its counter officer has none.
+    db.agencies()
+        .set_sign_with(centre.id, SignWith::Person, "test")
+        .await
+        .unwrap();
+    motcua_web::signing::create_demo_key(db, &centre, "test", from, now)
+        .await
+        .unwrap();
+
+    let counter = staff_session(&app, "u.tn").await;
+    let (_, d) = app
+        .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+        .await;
+    let id = d["id"].as_i64().unwrap();
+    let (state, pdf) = print(&app, id, "giay-tiep-nhan", &counter).await;
+    assert_eq!(state, "none", "the officer has no personal certificate");
+    assert!(motcua_docs::verify_pdf(&pdf).unwrap().is_empty());
+
+    let d = app
+        .act("tok-tn", &d, serde_json::json!({"action": "forward"}))
+        .await;
+    let due = chrono::DateTime::parse_from_rfc3339(d["due_at"].as_str().unwrap()).unwrap();
+    let d = app
+        .act(
+            "tok-cv",
+            &d,
+            serde_json::json!({"action": "propose_apology", "reason": "Chờ xác minh",
+                "new_due": (due + chrono::Duration::days(2)).to_rfc3339()}),
+        )
+        .await;
+    app.act(
+        "tok-gd",
+        &d,
+        serde_json::json!({"action": "approve_apology"}),
+    )
+    .await;
+    let (state, pdf) = print(&app, id, "xin-loi", &counter).await;
+    assert_eq!(state, "signed");
+    let found = motcua_docs::verify_pdf(&pdf).unwrap();
+    assert!(found[0].verification.is_valid() && found[0].covers_whole_file);
+    assert_eq!(found[0].verification.signer, "Cán bộ gd");
+    if let Some(report) = pdfsig(&pdf) {
+        assert!(report.contains("Cán bộ gd"), "{report}");
+        assert!(report.contains("Signature is Valid."), "{report}");
+    }
+}

@@ -580,6 +580,7 @@ async fn the_owner_downloads_the_signed_result_and_its_signature() {
         &record,
         &file,
         "staff:5".into(),
+        None,
         now,
         "http://motcua.test",
         None,

@@ -325,13 +325,19 @@ async fn head_signer(
     )))
 }
 
-/// The form's data, and the agency that issues it.
+/// Who issues a form: the agency, and the staff member who signs it (if known).
+struct Issuer {
+    agency: i64,
+    signer: Option<i64>,
+}
+
+/// The form's data, and who issues it.
 async fn context(
     app: &AppState,
     headers: &HeaderMap,
     d: &DossierRecord,
     kind: FormKind,
-) -> Result<(FormContext, i64), PageError> {
+) -> Result<(FormContext, Issuer), PageError> {
     let all = app.db.agencies().all().await?;
     let version = app
         .db
@@ -516,7 +522,23 @@ async fn context(
         _ => {}
     }
     ctx.recipients = vec!["Như trên;".into(), "Lưu: VT.".into()];
-    Ok((ctx, issuer))
+    // The person whose signature makes the form final.
+    let signer = match kind.signed_by() {
+        Some(SignedBy::Head) => act.filter(|_| !ctx.head.name.is_empty()),
+        Some(SignedBy::Officer) if kind == FormKind::Receipt => history
+            .iter()
+            .find(|h| motcua_domain::dossier::receives(&h.action)),
+        Some(SignedBy::Officer) => act,
+        None => None,
+    }
+    .and_then(|h| h.actor_staff_id);
+    Ok((
+        ctx,
+        Issuer {
+            agency: issuer,
+            signer,
+        },
+    ))
 }
 
 /// Whom to ask: `person` (may be empty) at the receiving counter, with its phone.
@@ -582,7 +604,12 @@ pub async fn dossier_form(
     let name = format!("{}-{}", d.code, link.slug);
     // A final form of an agency with a signing key goes out signed, its stamp in the room
     // kept under the content; a draft never is.
-    let key = app.db.files().signing_key(issuer).await?;
+    let key = match crate::signing::key_for(&app.db, issuer.agency, issuer.signer).await {
+        Ok(key) => Some(key),
+        // No key of the kind the agency chose: the form prints unsigned.
+        Err(motcua_db::DbError::Invalid(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
     ctx.room_for_stamp = key.is_some();
     let rendered = render(&ctx)?;
     if rendered.draft {

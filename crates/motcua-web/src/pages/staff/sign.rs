@@ -154,6 +154,7 @@ pub async fn sign(
         &d,
         &file,
         actor,
+        Some(who.session.staff.id),
         app.now(),
         &base,
         app.docs.tsa.as_ref(),
