@@ -244,6 +244,7 @@ pub fn initial_state(
                 role: step.role,
                 agency_id,
                 hours: step.hours,
+                pinned_agency: None,
             }),
             Err(e) => errors.push(e.within(&format!("workflow[{i}]"))),
         }

@@ -402,6 +402,7 @@ impl Machine<'_> {
                 }
                 let hours = self.old.current_step().map_or(0, |s| s.hours);
                 if let Some(s) = self.new.steps.get_mut(step) {
+                    s.pinned_agency.get_or_insert(s.agency_id);
                     s.agency_id = *agency_id;
                 }
                 self.new.current_agency = *agency_id;

@@ -15,6 +15,10 @@ pub struct PinnedStep {
     pub role: Role,
     pub agency_id: i64,
     pub hours: u32,
+    /// The agency the workflow pinned at intake, kept when a liên thông hand-off moved the
+    /// step to another agency (`agency_id` is then that one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned_agency: Option<i64>,
 }
 
 /// How the dossier's steps and consultations ended against their own deadlines, counted
@@ -241,13 +245,16 @@ impl DossierState {
             .filter(|s| !s.is_empty())
             .unwrap_or(&self.steps);
         let mut best: Option<(i64, usize)> = None;
+        // As pinned at intake: a hand-off lends a step to another agency, which does not
+        // become competent for the dossier by it.
+        let pinned = |s: &PinnedStep| s.pinned_agency.unwrap_or(s.agency_id);
         for step in processing {
             let n = processing
                 .iter()
-                .filter(|s| s.agency_id == step.agency_id)
+                .filter(|s| pinned(s) == pinned(step))
                 .count();
             if best.is_none_or(|(_, m)| n > m) {
-                best = Some((step.agency_id, n));
+                best = Some((pinned(step), n));
             }
         }
         best.map_or(self.current_agency, |(id, _)| id)

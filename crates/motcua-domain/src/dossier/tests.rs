@@ -634,6 +634,7 @@ fn consultation_hand_off_and_payment() {
     // Handed to another agency before its step's deadline: the sender's part ends early
     // for it, and the receiver gets the step's own 16 working hours from then.
     let before = s.step_tally;
+    let competent = s.competent_agency();
     let e = go(
         &s,
         &specialist(),
@@ -647,6 +648,9 @@ fn consultation_hand_off_and_payment() {
     assert_eq!(e.step_outcome, Some(Outcome::Early));
     let s = e.state;
     assert_eq!((s.current_agency, s.steps[1].agency_id), (9, 9));
+    // The step is lent, not given: the dossier's competent agency stays the one pinned.
+    assert_eq!(s.steps[1].pinned_agency, Some(competent));
+    assert_eq!(s.competent_agency(), competent);
     assert_eq!(s.step_tally.early, before.early + 1);
     assert_eq!(s.step_due, Some(at("2026-03-05T10:00:00+07:00")));
 

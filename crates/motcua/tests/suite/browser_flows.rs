@@ -13,6 +13,9 @@ const CASE: &str = "th-02";
 const COUNTER: (&str, &str) = ("tn.trungtam1", "Lê Thị Thu Hà");
 const SPECIALIST: (&str, &str) = ("cv.taichinh", "Lương Minh Châu");
 const LEADER: (&str, &str) = ("ld.taichinh", "Tống Văn Quyết");
+const JUSTICE_SPECIALIST: (&str, &str) = ("cv.tuphap", "Nguyễn Thị Thanh Tâm");
+const SUPPLEMENT_ITEM: &str = "Báo cáo tài chính năm 2025: bản có chữ ký của kế toán trưởng";
+const APOLOGY_REASON: &str = "Chờ cơ quan thuế xác nhận quyết toán";
 
 const COMPANY: &str = "Công ty TNHH Thương mại Sông Mã";
 const TAX_CODE: &str = "2801234567";
@@ -23,7 +26,10 @@ struct Received {
     id: i64,
     code: String,
     secret: String,
+    /// The appointment in force ("dd/mm/yyyy HH:MM"): the receipt's, then the apology's.
     due: String,
+    /// The receipt's appointment.
+    first_due: String,
 }
 
 fn sign_in(b: &mut Browser, server: &DemoServer, (username, full_name): (&str, &str)) {
@@ -229,6 +235,7 @@ fn counter_intake(b: &mut Browser, server: &DemoServer) -> Received {
         id,
         code,
         secret,
+        first_due: due.clone(),
         due,
     }
 }
@@ -245,7 +252,7 @@ fn is_vn_datetime(text: &str) -> bool {
 
 /// (b) Counter forwards, the specialist appraises and forwards, the leader approves, the
 /// counter returns the result; each signs in in turn and the timeline shows every step.
-fn specialist_leader_return(b: &mut Browser, server: &DemoServer, d: &Received) {
+fn specialist_leader_return(b: &mut Browser, server: &DemoServer, d: &mut Received) {
     let page = server.url(&format!("/can-bo/ho-so/{}", d.id));
     b.goto(&page);
     assert_eq!(b.text("h1.code"), d.code);
@@ -277,7 +284,81 @@ fn specialist_leader_return(b: &mut Browser, server: &DemoServer, d: &Received) 
     b.screenshot("b0-staff-search");
     b.click_and_wait(&format!("a[href='/can-bo/ho-so/{}']", d.id));
     act(b, "Thẩm định", &[("note", "Hồ sơ đầy đủ, đủ điều kiện")]);
-    act(b, "Chuyển bước tiếp theo", &[("note", "Trình lãnh đạo Sở")]);
+    // A paper needs completing: asked through the counter, brought back there.
+    act(
+        b,
+        "Yêu cầu bổ sung hồ sơ",
+        &[
+            ("missing", SUPPLEMENT_ITEM),
+            ("reason", "Báo cáo chưa có chữ ký của kế toán trưởng"),
+        ],
+    );
+    assert!(fact(b, "Trạng thái").starts_with("Yêu cầu bổ sung"));
+    sign_out(b, server);
+    sign_in(b, server, COUNTER);
+    b.goto(&page);
+    act(
+        b,
+        "Nhận hồ sơ bổ sung",
+        &[("note", "Đã nhận báo cáo có chữ ký")],
+    );
+    sign_out(b, server);
+
+    // It will be late: the specialist proposes the apology, the leader approves it.
+    sign_in(b, server, SPECIALIST);
+    b.goto(&page);
+    let due = fact(b, "Ngày hẹn trả kết quả");
+    let due = chrono::NaiveDate::parse_from_str(due.get(..10).unwrap_or_default(), "%d/%m/%Y")
+        .unwrap_or_else(|e| panic!("{due}: {e}"));
+    let new_due = (due + chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    act(
+        b,
+        "Đề xuất xin lỗi, hẹn lại ngày trả",
+        &[("reason", APOLOGY_REASON), ("new_due", &new_due)],
+    );
+    sign_out(b, server);
+    sign_in(b, server, LEADER);
+    b.goto(&page);
+    act(b, "Duyệt phiếu xin lỗi", &[]);
+    d.due = fact(b, "Ngày hẹn trả kết quả");
+    assert!(
+        d.due.starts_with(
+            &(due + chrono::Duration::days(1))
+                .format("%d/%m/%Y")
+                .to_string()
+        ),
+        "{}",
+        d.due
+    );
+    sign_out(b, server);
+
+    // Liên thông: the specialist hands the appraisal to the Department of Justice, whose
+    // specialist appraises it and sends it on to the approval.
+    sign_in(b, server, SPECIALIST);
+    b.goto(&page);
+    let justice = b.eval(
+        "Array.from(document.querySelectorAll('form.act select[name=agency_id] option')).find(o => o.textContent.trim() === 'Sở Tư pháp').value",
+    );
+    let justice = justice.as_str().unwrap_or_default().to_string();
+    act(
+        b,
+        "Chuyển liên thông",
+        &[
+            ("agency_id", &justice),
+            ("note", "Xác minh tư cách pháp nhân"),
+        ],
+    );
+    sign_out(b, server);
+    sign_in(b, server, JUSTICE_SPECIALIST);
+    b.goto(&page);
+    act(b, "Thẩm định", &[("note", "Tư cách pháp nhân hợp lệ")]);
+    act(
+        b,
+        "Chuyển bước tiếp theo",
+        &[("note", "Trình lãnh đạo Sở Tài chính")],
+    );
     assert_eq!(fact(b, "Bước hiện tại"), "Phê duyệt");
     b.screenshot("b1-specialist-forwarded");
     sign_out(b, server);
@@ -329,7 +410,11 @@ fn specialist_leader_return(b: &mut Browser, server: &DemoServer, d: &Received) 
         ("Tiếp nhận hồ sơ", COUNTER.1),
         ("Chuyển bước tiếp theo", COUNTER.1),
         ("Thẩm định", SPECIALIST.1),
-        ("Chuyển bước tiếp theo", SPECIALIST.1),
+        ("Yêu cầu bổ sung hồ sơ", SPECIALIST.1),
+        ("Nhận hồ sơ bổ sung", COUNTER.1),
+        ("Duyệt phiếu xin lỗi", LEADER.1),
+        ("Chuyển liên thông", SPECIALIST.1),
+        ("Chuyển bước tiếp theo", JUSTICE_SPECIALIST.1),
         ("Phê duyệt kết quả", LEADER.1),
         ("Trả kết quả", COUNTER.1),
     ] {
@@ -369,6 +454,110 @@ fn leader_signs_the_result(b: &mut Browser, server: &DemoServer, d: &Received) {
     assert!(page.contains("Sở Tài chính"), "{page}");
     assert!(!page.contains(COMPANY), "no applicant on the public page");
     // Still signed in as the leader: the next path signs out.
+    b.goto(&server.url("/can-bo"));
+}
+
+/// A form of the dossier as the officer's browser fetches it from its link: whether it was
+/// signed (the server says so in a header) and its text, read by poppler.
+fn print_form(b: &mut Browser, href: &str) -> Option<(String, String)> {
+    let h = quote(href);
+    let got = b.eval(&format!(
+        "fetch({h}).then(async r => ({{ signature: r.headers.get('x-motcua-signature'), \
+           type: r.headers.get('content-type'), \
+           hex: Array.from(new Uint8Array(await r.arrayBuffer()), x => x.toString(16).padStart(2, '0')).join('') }}))"
+    ));
+    assert_eq!(got["type"], "application/pdf", "{href}");
+    let hex = got["hex"].as_str().unwrap_or_default();
+    let pdf: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    let text = crate::common::poppler("pdftotext", &["-layout"], &pdf, &["-"])?;
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some((
+        got["signature"].as_str().unwrap_or_default().to_string(),
+        flat,
+    ))
+}
+
+/// (b'') Every form of the dossier, which went through a supplement, an apology, a hand-off
+/// to another department and the return, printed from its page as the counter prints them;
+/// each read back for what it must say.
+fn every_form_printed(b: &mut Browser, server: &DemoServer, d: &Received) {
+    sign_out(b, server);
+    sign_in(b, server, COUNTER);
+    b.goto(&server.url(&format!("/can-bo/ho-so/{}", d.id)));
+    let links = b.eval(
+        "Array.from(document.querySelectorAll('a[href*=\"/bieu-mau/\"]')).map(a => a.getAttribute('href'))",
+    );
+    let links: Vec<String> = serde_json::from_value(links).unwrap();
+    let slug = |s: &str| format!("/can-bo/ho-so/{}/bieu-mau/{s}", d.id);
+    let due_printed = {
+        let t = chrono::NaiveDateTime::parse_from_str(&d.first_due, "%d/%m/%Y %H:%M").unwrap();
+        t.format("%H giờ %M phút, ngày %d tháng %m năm %Y")
+            .to_string()
+    };
+    let expected: [(&str, Vec<&str>); 4] = [
+        (
+            "giay-tiep-nhan",
+            vec![
+                "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+                COMPANY,
+                &d.code,
+                COUNTER.1,
+                &due_printed,
+            ],
+        ),
+        (
+            "yeu-cau-bo-sung",
+            vec![
+                "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+                "Báo cáo tài chính năm 2025",
+                "bản có chữ ký của kế toán trưởng",
+                SPECIALIST.1,
+            ],
+        ),
+        (
+            "xin-loi",
+            vec![
+                "XIN LỖI",
+                APOLOGY_REASON,
+                "SỞ TÀI CHÍNH",
+                "KT. GIÁM ĐỐC",
+                LEADER.1,
+            ],
+        ),
+        (
+            "phieu-kiem-soat",
+            vec![
+                "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+                "Sở Tư pháp",
+                JUSTICE_SPECIALIST.1,
+                "2. Nhận: Tổ chức, cá",
+                "Cơ quan (bộ phận) giải quyết hồ sơ: Sở Tài chính",
+                COMPANY,
+            ],
+        ),
+    ];
+    for (name, texts) in &expected {
+        let href = slug(name);
+        assert!(links.contains(&href), "no link to {name}: {links:?}");
+        let Some((signature, text)) = print_form(b, &href) else {
+            return;
+        };
+        for t in texts {
+            assert!(text.contains(t), "{name}: “{t}” missing from:\n{text}");
+        }
+        assert!(
+            !text.contains("DỰ THẢO"),
+            "{name} printed as a draft:\n{text}"
+        );
+        // The department signed its apology with the key made for the result.
+        if *name == "xin-loi" {
+            assert_eq!(signature, "signed", "{name}");
+        }
+    }
+    // The receipt keeps the first appointment; the apology's date is on the apology.
     b.goto(&server.url("/can-bo"));
 }
 
@@ -493,9 +682,10 @@ fn a_dossier_from_the_counter_to_the_citizen_in_chromium() {
     };
     let server = DemoServer::start(40);
     let mut b = Browser::launch(chromium);
-    let dossier = counter_intake(&mut b, &server);
-    specialist_leader_return(&mut b, &server, &dossier);
+    let mut dossier = counter_intake(&mut b, &server);
+    specialist_leader_return(&mut b, &server, &mut dossier);
     leader_signs_the_result(&mut b, &server, &dossier);
+    every_form_printed(&mut b, &server, &dossier);
     public_tracking(&mut b, &server, &dossier);
     phone_pages(&mut b, &server, &dossier);
     online_filing_and_rating(&mut b, &server);
