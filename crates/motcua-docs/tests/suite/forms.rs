@@ -430,3 +430,40 @@ fn a_form_without_its_signer_prints_only_as_a_draft() {
         }
     }
 }
+
+#[test]
+fn forms_md_lists_every_field_each_shipped_template_fills() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/FORMS.md"))
+            .unwrap();
+    let listing = doc
+        .split("## Each form and the fields it fills")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("docs/FORMS.md has its per-form listing");
+    for spec in all_forms() {
+        // The section of the form: from its heading (which names the template) to the next.
+        let section = listing
+            .split("\n### ")
+            .find(|s| s.lines().next().unwrap_or_default().contains(spec.template))
+            .unwrap_or_else(|| panic!("{} has no section in docs/FORMS.md", spec.template));
+        let source = default_template(spec.template).unwrap();
+        let mut fields: Vec<&str> = source
+            .split("{{")
+            .skip(1)
+            .filter_map(|s| s.split("}}").next())
+            .map(str::trim)
+            .collect();
+        fields.extend(source.lines().filter_map(|l| {
+            let l = l.trim();
+            l.strip_prefix("table ").or_else(|| l.strip_prefix("each "))
+        }));
+        for field in fields {
+            assert!(
+                section.contains(&format!("`{field}`")),
+                "{}: `{field}` is not listed under its form in docs/FORMS.md",
+                spec.template
+            );
+        }
+    }
+}
