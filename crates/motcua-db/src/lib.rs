@@ -25,6 +25,7 @@ mod dossiers;
 mod error;
 mod migrate;
 mod people;
+mod portal;
 mod ratings;
 mod rows;
 mod secret;
@@ -60,6 +61,7 @@ pub use people::citizens::{Citizen, CitizenSession, NewCitizen};
 pub use people::sessions::{LOCKOUT_FAILURES, Login, SESSION_SECONDS, Session};
 pub use people::staff::{Grant, NewStaff, Staff};
 pub use people::tokens::{ApiToken, CreatedToken};
+pub use portal::{Portal, SyncClaim, SyncState};
 pub use ratings::{RatingSummary, StoredRating, can_be_rated};
 pub use secret::{hash_bytes, hash_token, random_token};
 pub use statistics::{

@@ -120,6 +120,11 @@ const SQLITE: &[Migration] = &[
         "personal_keys",
         include_str!("../migrations/sqlite/0023_personal_keys.sql"),
     ),
+    (
+        24,
+        "portal_sync",
+        include_str!("../migrations/sqlite/0024_portal_sync.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -236,6 +241,11 @@ const POSTGRES: &[Migration] = &[
         23,
         "personal_keys",
         include_str!("../migrations/postgres/0023_personal_keys.sql"),
+    ),
+    (
+        24,
+        "portal_sync",
+        include_str!("../migrations/postgres/0024_portal_sync.sql"),
     ),
 ];
 

@@ -305,6 +305,7 @@ impl super::Dossiers<'_> {
             for message in messages_for(&events, &about)? {
                 crate::outbox::insert(conn, id, message, at).await?;
             }
+            crate::portal::touch(conn, id, at).await?;
             Ok((id, code.to_string()))
         })?;
         record.id = id;

@@ -58,6 +58,9 @@ pub struct DossierRecord {
 /// One line of a dossier's history (the processing-control trail).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryRow {
+    /// Its place in the history: rows of one dossier are numbered in order.
+    #[serde(default)]
+    pub id: i64,
     pub action: String,
     pub actor_staff_id: Option<i64>,
     pub actor_name: Option<String>,
@@ -549,7 +552,7 @@ impl Dossiers<'_> {
     pub async fn history(self, dossier_id: i64) -> Result<Vec<HistoryRow>, DbError> {
         on_read!(self.db, pool => {
             let rows = sqlx::query(
-                "SELECT h.action, h.actor_staff_id, s.full_name, h.actor_kind, h.from_status, h.to_status,
+                "SELECT h.id, h.action, h.actor_staff_id, s.full_name, h.actor_kind, h.from_status, h.to_status,
                         h.from_step, h.to_step, h.agency_id, h.note, h.step_due_at, h.step_outcome, h.at
                  FROM dossier_history h LEFT JOIN staff s ON s.id = h.actor_staff_id
                  WHERE h.dossier_id = $1 ORDER BY h.id",
@@ -560,6 +563,7 @@ impl Dossiers<'_> {
             rows.iter()
                 .map(|row| {
                     Ok(HistoryRow {
+                        id: row.int("id")?,
                         action: row.text("action")?,
                         actor_staff_id: row.opt_int("actor_staff_id")?,
                         actor_name: row.opt_text("full_name")?,

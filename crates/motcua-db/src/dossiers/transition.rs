@@ -213,6 +213,7 @@ impl super::Dossiers<'_> {
             for message in messages {
                 crate::outbox::insert(conn, dossier_id, message, at).await?;
             }
+            crate::portal::touch(conn, dossier_id, at).await?;
             Ok(())
         });
         if let Err(DbError::Conflict { .. }) = written {

@@ -4,6 +4,7 @@ mod backup;
 mod bench;
 mod calendar;
 mod database;
+mod dvcqg;
 mod keys;
 mod notify;
 mod owner;
@@ -27,7 +28,8 @@ pub struct Cli {
 enum Command {
     /// Serve the application (and load the demo into an empty database).
     Serve(Box<serve::ServeArgs>),
-    /// Deliver notifications from the outbox (without serving pages).
+    /// Deliver notifications from the outbox and sync dossiers to the national portal
+    /// (without serving pages).
     Worker(Box<notify::NotifyArgs>),
     /// Bring the database schema up to date.
     Migrate,
@@ -63,6 +65,9 @@ enum Command {
     /// Create, list and revoke staff API tokens.
     #[command(subcommand)]
     ApiToken(tokens::TokenCommand),
+    /// The national public-service portal (DVCQG): send dossiers again.
+    #[command(subcommand)]
+    Dvcqg(dvcqg::PortalCommand),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -81,6 +86,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(args) => bench::run_async(args).await,
         Command::SigningKey(c) => keys::run(db, c).await,
         Command::ApiToken(c) => tokens::run(db, c).await,
+        Command::Dvcqg(c) => dvcqg::run(db, c).await,
         Command::Backup(args) => backup::backup(db, args).await,
         Command::Restore(args) => backup::restore(db, args).await,
     }

@@ -89,6 +89,9 @@ pub struct NotifyArgs {
     /// Messages claimed and sent at once.
     #[arg(long, env = "MOTCUA_NOTIFY_BATCH", default_value_t = 16)]
     notify_batch: i64,
+    /// The national portal's dossier sync.
+    #[command(flatten)]
+    pub portal: super::dvcqg::PortalArgs,
 }
 
 fn seconds(value: f64, name: &str) -> anyhow::Result<Duration> {
@@ -190,6 +193,18 @@ pub struct Running {
 }
 
 impl Running {
+    pub fn new(
+        stop: watch::Sender<bool>,
+        task: tokio::task::JoinHandle<()>,
+        channels: Vec<&'static str>,
+    ) -> Self {
+        Self {
+            stop,
+            task,
+            channels,
+        }
+    }
+
     /// Stops claiming and waits for the messages in flight.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
@@ -220,11 +235,16 @@ pub async fn worker(db_args: &DatabaseArgs, args: NotifyArgs) -> anyhow::Result<
     // Beside a server, never beside a restore or a demo load that replaces the file.
     let _users = super::owner::share(db_args, "gửi thông báo")?;
     let db = db_args.open(Durability::Full).await?;
-    let running = start(&db, &args)
-        .await?
-        .context("chưa cấu hình kênh gửi nào (SMTP, SMS hoặc Zalo)")?;
+    let running = start(&db, &args).await?;
+    let portal = super::dvcqg::start(&db, &args.portal, &args.config()?.worker_id).await?;
+    if running.is_none() && portal.is_none() {
+        db.close().await;
+        anyhow::bail!("chưa cấu hình kênh gửi nào (SMTP, SMS, Zalo hoặc đồng bộ DVCQG)");
+    }
     shutdown_signal().await;
-    running.stop().await;
+    for task in [running, portal].into_iter().flatten() {
+        task.stop().await;
+    }
     db.close().await;
     Ok(())
 }

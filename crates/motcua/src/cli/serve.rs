@@ -191,6 +191,12 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     } else {
         super::notify::start(&db, &args.notify).await?
     };
+    let portal = if args.no_worker {
+        None
+    } else {
+        let id = args.notify.config()?.worker_id;
+        super::dvcqg::start(&db, &args.notify.portal, &id).await?
+    };
     let state = motcua_web::AppState::with_settings(
         db.clone(),
         calendar,
@@ -211,6 +217,11 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
         Some(w) => println!("  Thông báo: gửi qua {}", w.channels.join(", ")),
         None if args.no_worker => println!("  Thông báo: do `motcua worker` gửi"),
         None => println!("  Thông báo: chưa cấu hình kênh gửi; tin nhắn chờ trong hộp thư đi"),
+    }
+    match &portal {
+        Some(_) => println!("  Đồng bộ DVCQG: bật"),
+        None if args.no_worker => {}
+        None => println!("  Đồng bộ DVCQG: chưa cấu hình; hồ sơ chờ gửi khi có địa chỉ"),
     }
     if !logins.is_empty() {
         println!();
@@ -260,8 +271,8 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     .with_graceful_shutdown(super::notify::shutdown_signal())
     .await
     .context("máy chủ dừng do lỗi")?;
-    if let Some(worker) = worker {
-        worker.stop().await;
+    for task in [worker, portal].into_iter().flatten() {
+        task.stop().await;
     }
     if let Some(anchor) = anchor {
         anchor.abort();

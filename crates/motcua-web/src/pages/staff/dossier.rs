@@ -59,6 +59,8 @@ struct DossierPage {
     step: String,
     step_due: String,
     agency: String,
+    /// How far the national portal has heard of it.
+    portal: String,
     history: Vec<Event>,
     /// The usual next step, first and prominent; the other actions behind "more actions".
     primary: Option<ActionForm>,
@@ -79,6 +81,28 @@ struct DossierPage {
     open: String,
     /// Whether the action to open is among the "more actions".
     open_more: bool,
+}
+
+/// The national portal's sync state in words.
+fn portal_line(state: motcua_db::SyncState) -> String {
+    use motcua_db::SyncState;
+    let when = |at: i64| {
+        chrono::DateTime::from_timestamp(at, 0).map_or_else(String::new, |t| {
+            vn_datetime(t.with_timezone(&motcua_domain::calendar::vietnam_offset()))
+        })
+    };
+    match state {
+        SyncState::NotYet => "Chưa gửi".into(),
+        SyncState::Synced { at } => format!("Đã đồng bộ lúc {}", when(at)),
+        SyncState::Waiting {
+            error: Some(error), ..
+        } => format!("Chờ gửi lại — lần trước lỗi: {error}"),
+        SyncState::Waiting {
+            synced_at: Some(at),
+            ..
+        } => format!("Có thay đổi chờ gửi (lần trước {})", when(at)),
+        SyncState::Waiting { .. } => "Chờ gửi".into(),
+    }
 }
 
 /// The actions the staff page offers, each with placeholder input for the dry run (the
@@ -280,6 +304,7 @@ async fn page_opening(
         step,
         step_due: d.state.step_due.map(vn_datetime).unwrap_or_default(),
         agency,
+        portal: portal_line(app.db.portal().state(d.id).await?),
         history,
         primary,
         actions,

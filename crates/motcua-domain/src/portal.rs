@@ -1,0 +1,327 @@
+//! Cổng Dịch vụ công quốc gia (DVCQG) — how a dossier and its processing history look to the
+//! national portal's dossier sync ("đồng bộ hồ sơ"), and how its replies are read. The shape
+//! is the one public code shows (`shared/domain/INTEGRATION.md` §(b)); the official
+//! documents are not public, so URLs and credentials are settings and this one module is
+//! what changes if the official shape differs.
+
+use serde_json::{Value, json};
+
+use crate::calendar::{Instant, vietnam_offset};
+use crate::catalogue::Channel;
+use crate::dossier::{Applicant, ApplicantKind, Status};
+
+/// A time as the portal writes it: `yyyyMMddHHmmss`, Vietnam time.
+pub fn portal_time(at: Instant) -> String {
+    at.with_timezone(&vietnam_offset())
+        .format("%Y%m%d%H%M%S")
+        .to_string()
+}
+
+fn portal_time_opt(at: Option<Instant>) -> String {
+    at.map(portal_time).unwrap_or_default()
+}
+
+/// `TrangThaiHoSo`: the national status code, 1 Mới đăng ký … 10 Đã trả kết quả, sent as
+/// it is (waiting for a supplement, a payment and a stop keep their own codes).
+pub fn status_code(status: Status) -> u8 {
+    status.code()
+}
+
+/// `KenhThucHien`: 1 at the counter, 2 online, 3 by post.
+pub fn channel_code(channel: Channel) -> u8 {
+    match channel {
+        Channel::Counter => 1,
+        Channel::Online => 2,
+        Channel::Post => 3,
+    }
+}
+
+/// `LoaiDoiTuong`: 1 a citizen, 2 an enterprise (an organisation with a tax code), 4 another
+/// organisation.
+pub fn subject_kind(applicant: &Applicant) -> u8 {
+    match applicant.kind {
+        ApplicantKind::Person => 1,
+        ApplicantKind::Organisation if applicant.tax_code.is_some() => 2,
+        ApplicantKind::Organisation => 4,
+    }
+}
+
+/// One component as the portal lists it (`TaiLieuNop`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalComponent {
+    /// `MaThanhPhanHoSo`.
+    pub code: String,
+    pub name: String,
+    /// A public link to the file, when one was attached.
+    pub link: Option<String>,
+    /// `DuocSoHoa`: received electronically or scanned at the counter.
+    pub digitised: bool,
+}
+
+/// A result paper (`DanhSachGiayToKetQua`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalResult {
+    pub name: String,
+    pub link: String,
+}
+
+/// Everything the dossier record says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortalDossier<'a> {
+    pub code: &'a str,
+    pub procedure_code: &'a str,
+    pub procedure_name: &'a str,
+    pub field_code: &'a str,
+    pub field_name: &'a str,
+    pub channel: Channel,
+    pub applicant: &'a Applicant,
+    pub summary: &'a str,
+    pub status: Status,
+    pub received_at: Instant,
+    pub due_at: Option<Instant>,
+    /// When it ended (result ready, refused, stopped, withdrawn) and when it was returned.
+    pub finished_at: Option<Instant>,
+    pub returned_at: Option<Instant>,
+    /// `DonViXuLy`: the competent agency's identifier code.
+    pub agency_code: &'a str,
+    pub components: Vec<PortalComponent>,
+    /// `DanhSachLePhi`: name and amount in VND.
+    pub fees: Vec<(String, i64)>,
+    pub results: Vec<PortalResult>,
+    /// `TaiKhoanDuocXacThucVoiVNeID`.
+    pub verified_identity: bool,
+    /// `DuocThanhToanTrucTuyen`.
+    pub paid_online: bool,
+}
+
+/// The dossier record (`HoSo`) in the portal's field names.
+pub fn record(d: &PortalDossier<'_>) -> Value {
+    let a = d.applicant;
+    let identity = a.id_number.as_deref().or(a.tax_code.as_deref());
+    let refused = matches!(d.status, Status::Refused)
+        .then_some(d.finished_at)
+        .flatten();
+    json!({
+        "MaHoSo": d.code,
+        "MaTTHC": d.procedure_code,
+        "TenTTHC": d.procedure_name,
+        "MaLinhVuc": d.field_code,
+        "TenLinhVuc": d.field_name,
+        "KenhThucHien": channel_code(d.channel),
+        "ChuHoSo": a.name,
+        "LoaiDoiTuong": subject_kind(a),
+        "SoGiayToChuHoSo": identity.unwrap_or_default(),
+        "DinhDanhCHS": identity.map(|n| vec![json!({
+            "LoaiDinhDanh": if n.len() == 12 { 1 } else { 3 },
+            "SoDinhDanh": n,
+        })]).unwrap_or_default(),
+        "Email": a.email.as_deref().unwrap_or_default(),
+        "SoDienThoai": a.phone.as_deref().unwrap_or_default(),
+        "TrichYeuHoSo": d.summary,
+        "NgayNopHoSo": portal_time(d.received_at),
+        "NgayTiepNhan": portal_time(d.received_at),
+        "NgayHenTra": portal_time_opt(d.due_at),
+        "TrangThaiHoSo": status_code(d.status),
+        "NgayKetThucXuLy": portal_time_opt(d.finished_at),
+        "NgayTra": portal_time_opt(d.returned_at),
+        "NgayTuChoi": portal_time_opt(refused),
+        "DonViXuLy": d.agency_code,
+        "HoSoCoThanhPhanSoHoa": u8::from(d.components.iter().any(|c| c.digitised)),
+        "TaiKhoanDuocXacThucVoiVNeID": u8::from(d.verified_identity),
+        "DuocThanhToanTrucTuyen": u8::from(d.paid_online),
+        "TaiLieuNop": d.components.iter().map(|c| json!({
+            "MaThanhPhanHoSo": c.code,
+            "TenTepDinhKem": c.name,
+            "DuongDanTaiTepTin": c.link.as_deref().unwrap_or_default(),
+            "DuocSoHoa": u8::from(c.digitised),
+            "DuocTaiSuDung": 0,
+        })).collect::<Vec<_>>(),
+        "DanhSachLePhi": d.fees.iter().map(|(name, amount)| json!({
+            "TenPhiLePhi": name,
+            "Gia": amount,
+        })).collect::<Vec<_>>(),
+        "DanhSachGiayToKetQua": d.results.iter().map(|r| json!({
+            "TenGiayTo": r.name,
+            "DuongDanTepTinKetQua": r.link,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// One processing step as the portal's history (`tiến trình`) records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortalStep<'a> {
+    pub code: &'a str,
+    /// `NguoiXuLy`: at most 50 characters.
+    pub actor: &'a str,
+    pub title: &'a str,
+    pub unit: &'a str,
+    pub content: &'a str,
+    pub status: Status,
+    pub at: Instant,
+    pub step_started: Instant,
+    pub step_due: Option<Instant>,
+}
+
+/// A history record in the portal's field names.
+pub fn history_item(s: &PortalStep<'_>) -> Value {
+    let actor: String = s.actor.chars().take(50).collect();
+    json!({
+        "MaHoSo": s.code,
+        "NguoiXuLy": actor,
+        "ChucDanh": s.title,
+        "ThoiDiemXuLy": portal_time(s.at),
+        "PhongBanXuLy": s.unit,
+        "NoiDungXuLy": s.content,
+        "TrangThai": status_code(s.status),
+        "NgayBatDau": portal_time(s.step_started),
+        "NgayKetThucTheoQuyDinh": portal_time_opt(s.step_due),
+    })
+}
+
+/// History is sent in chunks of this many records.
+pub const HISTORY_CHUNK: usize = 10;
+
+/// What the portal answered to a dossier record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordReply {
+    /// `error_code` 0 and a message saying it succeeded.
+    Done,
+    /// The portal has the dossier already: send it as an update.
+    Exists,
+    /// Anything else, with what it said.
+    Refused(String),
+}
+
+/// Reads the portal's `{error_code, message}` reply to a record.
+pub fn read_record_reply(body: &str) -> RecordReply {
+    let Ok(reply) = serde_json::from_str::<Value>(body) else {
+        return RecordReply::Refused(format!("trả lời không phải JSON: {}", clip(body)));
+    };
+    let code = match &reply["error_code"] {
+        Value::String(s) => s.trim().to_string(),
+        Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    };
+    let message = reply["message"].as_str().unwrap_or_default().to_lowercase();
+    if matches!(code.as_str(), "0" | "3" | "-3") && message.contains("đã tồn tại") {
+        RecordReply::Exists
+    } else if code == "0" && message.contains("thành công") {
+        RecordReply::Done
+    } else {
+        RecordReply::Refused(format!("mã lỗi {code}: {}", clip(&message)))
+    }
+}
+
+/// Whether the portal's plain-text reply to a history chunk says it succeeded.
+pub fn history_accepted(body: &str) -> bool {
+    body.to_lowercase().contains("thành công")
+}
+
+fn clip(text: &str) -> String {
+    text.chars().take(200).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> Instant {
+        chrono::DateTime::parse_from_rfc3339(text).unwrap_or_default()
+    }
+
+    #[test]
+    fn times_and_codes_as_the_portal_writes_them() {
+        assert_eq!(
+            portal_time(at("2026-03-02T08:05:09+07:00")),
+            "20260302080509"
+        );
+        assert_eq!(portal_time(at("2026-03-02T01:05:09Z")), "20260302080509");
+        assert_eq!(status_code(Status::AwaitingSupplement), 5);
+        assert_eq!(status_code(Status::Returned), 10);
+        assert_eq!(channel_code(Channel::Online), 2);
+    }
+
+    #[test]
+    fn replies_are_read_as_the_portal_writes_them() {
+        assert_eq!(
+            read_record_reply(r#"{"error_code":"0","message":"Đồng bộ thành công"}"#),
+            RecordReply::Done
+        );
+        assert_eq!(
+            read_record_reply(r#"{"error_code":-3,"message":"Hồ sơ đã tồn tại"}"#),
+            RecordReply::Exists
+        );
+        assert!(matches!(
+            read_record_reply(r#"{"error_code":"1","message":"Sai mã TTHC"}"#),
+            RecordReply::Refused(m) if m.contains("sai mã tthc")
+        ));
+        assert!(matches!(
+            read_record_reply("<html>"),
+            RecordReply::Refused(_)
+        ));
+        assert!(history_accepted("Cập nhật tiến trình thành công"));
+        assert!(!history_accepted("Lỗi"));
+    }
+
+    #[test]
+    fn the_record_carries_the_dossier_in_the_portal_names() {
+        let applicant = Applicant {
+            kind: ApplicantKind::Person,
+            name: "Nguyễn Văn An".into(),
+            id_number: Some("038090012345".into()),
+            tax_code: None,
+            phone: Some("0912345678".into()),
+            email: None,
+            address: None,
+            notify: Vec::new(),
+        };
+        let d = PortalDossier {
+            code: "000.00.03.H56-260302-0001",
+            procedure_code: "1.000828",
+            procedure_name: "Cấp chứng chỉ hành nghề luật sư",
+            field_code: "G09-TP01",
+            field_name: "Luật sư",
+            channel: Channel::Online,
+            applicant: &applicant,
+            summary: "",
+            status: Status::Processing,
+            received_at: at("2026-03-02T08:00:00+07:00"),
+            due_at: Some(at("2026-03-09T08:00:00+07:00")),
+            finished_at: None,
+            returned_at: None,
+            agency_code: "000.00.03.H56",
+            components: vec![PortalComponent {
+                code: "tp-01".into(),
+                name: "Đơn đề nghị".into(),
+                link: None,
+                digitised: true,
+            }],
+            fees: vec![("Lệ phí".into(), 800_000)],
+            results: Vec::new(),
+            verified_identity: false,
+            paid_online: false,
+        };
+        let r = record(&d);
+        assert_eq!(r["MaHoSo"], "000.00.03.H56-260302-0001");
+        assert_eq!(r["TrangThaiHoSo"], 4);
+        assert_eq!(r["KenhThucHien"], 2);
+        assert_eq!(r["NgayHenTra"], "20260309080000");
+        assert_eq!(r["NgayTra"], "");
+        assert_eq!(r["DinhDanhCHS"][0]["LoaiDinhDanh"], 1);
+        assert_eq!(r["HoSoCoThanhPhanSoHoa"], 1);
+        assert_eq!(r["DanhSachLePhi"][0]["Gia"], 800_000);
+        let step = history_item(&PortalStep {
+            code: d.code,
+            actor: &"Nguyễn".repeat(20),
+            title: "Chuyên viên",
+            unit: "Sở Tư pháp",
+            content: "Thẩm định",
+            status: Status::Processing,
+            at: at("2026-03-03T09:00:00+07:00"),
+            step_started: at("2026-03-02T08:00:00+07:00"),
+            step_due: None,
+        });
+        assert_eq!(step["NguoiXuLy"].as_str().unwrap().chars().count(), 50);
+        assert_eq!(step["ThoiDiemXuLy"], "20260303090000");
+    }
+}
