@@ -82,6 +82,16 @@ pub async fn history(
     Ok(Json(app.db.dossiers().history(d.id).await?))
 }
 
+/// How far the national portal has heard of the dossier.
+pub async fn portal_sync(
+    State(app): State<Arc<AppState>>,
+    StaffAuth(staff): StaffAuth,
+    Id(id): Id,
+) -> Result<Json<motcua_db::SyncState>, ApiError> {
+    let d = readable(&app, &staff, id).await?;
+    Ok(Json(app.db.portal().state(d.id).await?))
+}
+
 #[derive(Deserialize)]
 pub struct ListQuery {
     agency: Option<String>,

@@ -26,6 +26,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/dossiers", get(dossiers::list).post(dossiers::create))
         .route("/dossiers/{id}", get(dossiers::show))
         .route("/dossiers/{id}/history", get(dossiers::history))
+        .route("/dossiers/{id}/dvcqg", get(dossiers::portal_sync))
         .route("/dossiers/{id}/transitions", post(dossiers::transition))
         .route("/lookup", get(lookup::lookup))
         .route("/statistics", get(statistics::report))

@@ -250,6 +250,14 @@ async fn dossiers_reach_the_portal_once_in_order_whatever_it_does() {
     let counter = staff_session(&app, "u.tn").await;
     let page = get_page(&app, &format!("/can-bo/ho-so/{a_id}"), Some(&counter)).await;
     assert!(page.body.contains("lần trước lỗi"), "{}", page.body);
+    let (_, state) = app
+        .get(&format!("/api/v1/dossiers/{a_id}/dvcqg"), Some("tok-tn"))
+        .await;
+    assert_eq!(state["state"], "waiting", "{state}");
+    assert!(
+        state["error"].as_str().unwrap_or_default().contains("503"),
+        "{state}"
+    );
 
     // It recovers: each dossier once, with its latest status and its history in order.
     drain(&worker, 10).await;
@@ -279,6 +287,11 @@ async fn dossiers_reach_the_portal_once_in_order_whatever_it_does() {
     ));
     let page = get_page(&app, &format!("/can-bo/ho-so/{a_id}"), Some(&counter)).await;
     assert!(page.body.contains("Đã đồng bộ lúc"), "{}", page.body);
+    let (status, state) = app
+        .get(&format!("/api/v1/dossiers/{a_id}/dvcqg"), Some("tok-tn"))
+        .await;
+    assert_eq!(status, axum::http::StatusCode::OK);
+    assert_eq!(state["state"], "synced", "{state}");
 
     // A new step: an update, and only the new history row.
     app.act("tok-cv", &a, json!({"action": "forward"})).await;
