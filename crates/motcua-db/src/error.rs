@@ -16,6 +16,9 @@ pub enum DbError {
         "xung đột: hồ sơ đã được người khác thay đổi (phiên bản hiện tại {current}); hãy tải lại rồi thao tác lại"
     )]
     Conflict { current: i64 },
+    /// A dossier filed on the national portal under this code was received already.
+    #[error("hồ sơ mã {0} trên Cổng Dịch vụ công quốc gia đã được tiếp nhận")]
+    AlreadyReceived(String),
     #[error("{0}")]
     Forbidden(String),
     #[error(transparent)]

@@ -125,6 +125,11 @@ const SQLITE: &[Migration] = &[
         "portal_sync",
         include_str!("../migrations/sqlite/0024_portal_sync.sql"),
     ),
+    (
+        25,
+        "portal_inbound",
+        include_str!("../migrations/sqlite/0025_portal_inbound.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -246,6 +251,11 @@ const POSTGRES: &[Migration] = &[
         24,
         "portal_sync",
         include_str!("../migrations/postgres/0024_portal_sync.sql"),
+    ),
+    (
+        25,
+        "portal_inbound",
+        include_str!("../migrations/postgres/0025_portal_inbound.sql"),
     ),
 ];
 

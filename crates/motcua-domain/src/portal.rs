@@ -4,11 +4,16 @@
 //! documents are not public, so URLs and credentials are settings and this one module is
 //! what changes if the official shape differs.
 
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::calendar::{Instant, vietnam_offset};
 use crate::catalogue::Channel;
-use crate::dossier::{Applicant, ApplicantKind, Status};
+use crate::dossier::{
+    Applicant, ApplicantKind, ComponentForm, Intake, NotifyChannel, ReceivedComponent,
+    ReturnMethod, Status,
+};
+use crate::error::FieldError;
 
 /// A time as the portal writes it: `yyyyMMddHHmmss`, Vietnam time.
 pub fn portal_time(at: Instant) -> String {
@@ -217,6 +222,132 @@ pub fn history_accepted(body: &str) -> bool {
     body.to_lowercase().contains("thành công")
 }
 
+/// A dossier filed on the portal, as it pushes it (the keyed push of INTEGRATION.md
+/// §(a).2, with the portal's own code `MaHoSoQG`, which makes a repeat recognisable).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct InboundDossier {
+    #[serde(rename = "MaHoSoQG")]
+    pub portal_code: String,
+    #[serde(rename = "MaTTHC")]
+    pub procedure_code: String,
+    /// The receiving agency's identifier code.
+    #[serde(rename = "DonVi")]
+    pub agency_code: String,
+    #[serde(rename = "MaTruongHop", default)]
+    pub case_code: Option<String>,
+    #[serde(rename = "ChuHoSo")]
+    pub applicant_name: String,
+    /// 1 a citizen; 2, 3 or 4 an organisation.
+    #[serde(rename = "LoaiDoiTuong", default = "citizen")]
+    pub subject_kind: u8,
+    /// CCCD for a citizen, tax code for an organisation.
+    #[serde(rename = "SoGiayToChuHoSo", default)]
+    pub identity: Option<String>,
+    #[serde(rename = "SoDienThoai", default)]
+    pub phone: Option<String>,
+    #[serde(rename = "Email", default)]
+    pub email: Option<String>,
+    #[serde(rename = "DiaChi", default)]
+    pub address: Option<String>,
+    #[serde(rename = "TrichYeuHoSo", default)]
+    pub summary: Option<String>,
+    #[serde(rename = "ThanhPhanHoSo", default)]
+    pub components: Vec<InboundComponent>,
+}
+
+fn citizen() -> u8 {
+    1
+}
+
+/// One component of an inbound dossier, with its files.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct InboundComponent {
+    #[serde(rename = "MaThanhPhanHoSo")]
+    pub code: String,
+    #[serde(rename = "SoBanChinh", default)]
+    pub originals: u8,
+    #[serde(rename = "SoBanSao", default)]
+    pub copies: u8,
+    #[serde(rename = "TepDinhKem", default)]
+    pub files: Vec<InboundFile>,
+}
+
+/// A file of an inbound component, its bytes in base64.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct InboundFile {
+    #[serde(rename = "TenTep")]
+    pub name: String,
+    #[serde(rename = "Base64")]
+    pub base64: String,
+}
+
+impl InboundDossier {
+    /// The intake it makes: an online dossier of its case (`MaTruongHop`, else
+    /// `default_case`), its result returned online, its components electronic, the
+    /// applicant told by SMS and e-mail where it gave them. The intake's own checks follow.
+    pub fn intake(&self, default_case: &str) -> Result<Intake, FieldError> {
+        let code = self.portal_code.trim();
+        if code.is_empty() || code.chars().count() > 64 {
+            return Err(FieldError::new(
+                "MaHoSoQG",
+                "mã hồ sơ trên Cổng phải có từ 1 đến 64 ký tự",
+            ));
+        }
+        let text = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+        };
+        let (kind, id_number, tax_code) = match self.subject_kind {
+            1 => (ApplicantKind::Person, text(&self.identity), None),
+            2..=4 => (ApplicantKind::Organisation, None, text(&self.identity)),
+            other => {
+                return Err(FieldError::new(
+                    "LoaiDoiTuong",
+                    format!("loại đối tượng {other} không có (1 công dân, 2–4 tổ chức)"),
+                ));
+            }
+        };
+        let phone = text(&self.phone);
+        let email = text(&self.email);
+        let mut notify = Vec::new();
+        if phone.is_some() {
+            notify.push(NotifyChannel::Sms);
+        }
+        if email.is_some() {
+            notify.push(NotifyChannel::Email);
+        }
+        Ok(Intake {
+            procedure_code: self.procedure_code.trim().to_string(),
+            case_code: text(&self.case_code).unwrap_or_else(|| default_case.to_string()),
+            channel: Channel::Online,
+            applicant: Applicant {
+                kind,
+                name: self.applicant_name.trim().to_string(),
+                id_number,
+                tax_code,
+                phone,
+                email,
+                address: text(&self.address),
+                notify,
+            },
+            components: self
+                .components
+                .iter()
+                .map(|c| ReceivedComponent {
+                    code: c.code.trim().to_string(),
+                    form: ComponentForm::Electronic,
+                    count: c.originals.saturating_add(c.copies).max(1),
+                })
+                .collect(),
+            return_method: ReturnMethod::Online,
+            summary: text(&self.summary),
+            conditions: Vec::new(),
+        })
+    }
+}
+
 fn clip(text: &str) -> String {
     text.chars().take(200).collect()
 }
@@ -239,6 +370,35 @@ mod tests {
         assert_eq!(status_code(Status::AwaitingSupplement), 5);
         assert_eq!(status_code(Status::Returned), 10);
         assert_eq!(channel_code(Channel::Online), 2);
+    }
+
+    #[test]
+    fn an_inbound_dossier_becomes_an_online_intake() {
+        let inbound: InboundDossier = serde_json::from_value(json!({
+            "MaHoSoQG": "G22.99-260302-000123",
+            "MaTTHC": "1.000828",
+            "DonVi": "000.01.01.H56",
+            "ChuHoSo": " Công ty TNHH Sông Mã ",
+            "LoaiDoiTuong": 2,
+            "SoGiayToChuHoSo": "2801234567",
+            "SoDienThoai": "0912345678",
+            "ThanhPhanHoSo": [{"MaThanhPhanHoSo": "tp-01", "SoBanChinh": 1, "SoBanSao": 1}]
+        }))
+        .unwrap();
+        let intake = inbound.intake("chung").unwrap();
+        assert_eq!(intake.channel, Channel::Online);
+        assert_eq!(intake.case_code, "chung");
+        assert_eq!(intake.applicant.kind, ApplicantKind::Organisation);
+        assert_eq!(intake.applicant.tax_code.as_deref(), Some("2801234567"));
+        assert_eq!(intake.applicant.name, "Công ty TNHH Sông Mã");
+        assert_eq!(intake.applicant.notify, vec![NotifyChannel::Sms]);
+        assert_eq!(intake.components[0].count, 2);
+        assert_eq!(intake.components[0].form, ComponentForm::Electronic);
+        let mut bad = inbound.clone();
+        bad.subject_kind = 9;
+        assert_eq!(bad.intake("chung").unwrap_err().field, "LoaiDoiTuong");
+        bad.portal_code = "  ".into();
+        assert_eq!(bad.intake("chung").unwrap_err().field, "MaHoSoQG");
     }
 
     #[test]

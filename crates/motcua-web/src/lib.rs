@@ -12,7 +12,7 @@ pub mod signing;
 pub mod statistics;
 mod throttle;
 
-pub use security::SecuritySettings;
+pub use security::{PortalInbound, SecuritySettings};
 
 use axum::Router;
 use motcua_db::{Db, FileStore};

@@ -17,6 +17,25 @@ use crate::client::Cidr;
 pub struct SecuritySettings {
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<Cidr>,
+    /// Dossiers pushed by the national portal: accepted only when this is set.
+    pub portal_inbound: Option<PortalInbound>,
+}
+
+/// Who may push dossiers filed on the national portal: the shared secret that signs each
+/// body, and the addresses the portal calls from (any, when empty).
+#[derive(Clone, Default)]
+pub struct PortalInbound {
+    pub secret: String,
+    pub allow: Vec<Cidr>,
+}
+
+impl std::fmt::Debug for PortalInbound {
+    // Never print the secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PortalInbound")
+            .field("allow", &self.allow)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The cookie that binds a sign-in form to the browser that loaded it.

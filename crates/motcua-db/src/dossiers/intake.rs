@@ -51,6 +51,9 @@ pub(crate) fn actor_label(actor: &Actor) -> String {
 pub struct IntakeExtras {
     pub citizen_id: Option<i64>,
     pub files: Vec<NewAttachment>,
+    /// The national portal's code of a dossier filed there: a second intake with the same
+    /// code is refused as [`DbError::AlreadyReceived`] and creates nothing.
+    pub portal_code: Option<String>,
 }
 
 impl super::Dossiers<'_> {
@@ -73,6 +76,23 @@ impl super::Dossiers<'_> {
             IntakeExtras::default(),
         )
         .await
+    }
+
+    /// The dossier received from the national portal under `portal_code`, if any.
+    pub async fn by_portal_code(self, portal_code: &str) -> Result<Option<DossierRecord>, DbError> {
+        let code = portal_code.to_string();
+        let id: Option<i64> = on_read!(self.db, pool => {
+            Ok::<_, DbError>(
+                sqlx::query_scalar("SELECT dossier_id FROM portal_inbound WHERE portal_code = $1")
+                    .bind(&code)
+                    .fetch_optional(pool)
+                    .await?,
+            )
+        })?;
+        match id {
+            Some(id) => self.dossier(id).await,
+            None => Ok(None),
+        }
     }
 
     /// [`Dossiers::intake`] with an owner account and attached files.
@@ -306,6 +326,18 @@ impl super::Dossiers<'_> {
                 crate::outbox::insert(conn, id, message, at).await?;
             }
             crate::portal::touch(conn, id, at).await?;
+            if let Some(portal_code) = &extras.portal_code {
+                let added = conn
+                    .execute(
+                        "INSERT INTO portal_inbound (portal_code, dossier_id, received_at)
+                         VALUES ($1, $2, $3) ON CONFLICT (portal_code) DO NOTHING",
+                        args![portal_code, id, at],
+                    )
+                    .await?;
+                if added == 0 {
+                    return Err(DbError::AlreadyReceived(portal_code.clone()));
+                }
+            }
             Ok((id, code.to_string()))
         })?;
         record.id = id;

@@ -737,6 +737,7 @@ async fn citizens_files_ratings_and_board(engine: &str) {
             motcua_db::IntakeExtras {
                 citizen_id: Some(hoa.id),
                 files: vec![file.clone()],
+                portal_code: None,
             },
         )
         .await

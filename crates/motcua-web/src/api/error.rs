@@ -86,6 +86,9 @@ impl From<DbError> for ApiError {
             DbError::Invalid(fields) => Self::invalid(fields),
             DbError::NotFound(what) => Self::not_found(what),
             DbError::Conflict { .. } => Self::new(StatusCode::CONFLICT, "conflict", e.to_string()),
+            DbError::AlreadyReceived(_) => {
+                Self::new(StatusCode::CONFLICT, "already_received", e.to_string())
+            }
             DbError::Forbidden(m) => Self::forbidden(m),
             DbError::Transition(t) => t.into(),
             DbError::Calendar(c) => Self::invalid(vec![FieldError::new("date", c.to_string())]),

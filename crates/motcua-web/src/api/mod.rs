@@ -1,5 +1,5 @@
-//! `/api/v1`: catalogue, agencies, dossiers and their transitions, the public lookup, and
-//! the OpenAPI document that describes them.
+//! `/api/v1`: catalogue, agencies, dossiers and their transitions, the public lookup,
+//! dossiers pushed by the national portal, and the OpenAPI document that describes them.
 
 mod catalogue;
 mod dossiers;
@@ -7,6 +7,7 @@ pub mod error;
 mod extract;
 mod lookup;
 mod openapi;
+mod portal;
 mod serde_vi;
 mod statistics;
 
@@ -24,6 +25,11 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/procedures/{code}", get(catalogue::show))
         .route("/procedures/{code}/versions", get(catalogue::versions))
         .route("/dossiers", get(dossiers::list).post(dossiers::create))
+        .route(
+            "/dvcqg/ho-so",
+            // Files come inside the body, in base64.
+            post(portal::inbound).layer(axum::extract::DefaultBodyLimit::max(64 << 20)),
+        )
         .route("/dossiers/{id}", get(dossiers::show))
         .route("/dossiers/{id}/history", get(dossiers::history))
         .route("/dossiers/{id}/dvcqg", get(dossiers::portal_sync))

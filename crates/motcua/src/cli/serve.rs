@@ -33,6 +33,13 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<String>,
+    /// The shared secret the national portal signs the dossiers it pushes with
+    /// (HMAC-SHA256; see README, "The national portal"); without it the endpoint is off.
+    #[arg(long, env = "MOTCUA_DVCQG_INBOUND_SECRET", hide_env_values = true)]
+    dvcqg_inbound_secret: Option<String>,
+    /// Addresses or CIDR ranges the portal pushes from (comma-separated; any when empty).
+    #[arg(long, env = "MOTCUA_DVCQG_INBOUND_ALLOW", value_delimiter = ',')]
+    dvcqg_inbound_allow: Vec<String>,
     #[command(flatten)]
     anchor: super::database::AnchorArgs,
     /// Minutes between two checkpoints of the audit chain (with --audit-checkpoints and
@@ -73,7 +80,33 @@ impl ServeArgs {
                     .map_err(|e: String| anyhow::anyhow!("--trusted-proxy: {e}"))
             })
             .collect::<anyhow::Result<_>>()?;
-        Ok(motcua_web::SecuritySettings { trusted_proxies })
+        let portal_inbound = match self
+            .dvcqg_inbound_secret
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(secret) if secret.len() < 16 => {
+                anyhow::bail!("--dvcqg-inbound-secret phải dài ít nhất 16 ký tự")
+            }
+            Some(secret) => Some(motcua_web::PortalInbound {
+                secret: secret.to_string(),
+                allow: self
+                    .dvcqg_inbound_allow
+                    .iter()
+                    .filter(|p| !p.trim().is_empty())
+                    .map(|p| {
+                        p.parse()
+                            .map_err(|e: String| anyhow::anyhow!("--dvcqg-inbound-allow: {e}"))
+                    })
+                    .collect::<anyhow::Result<_>>()?,
+            }),
+            None => None,
+        };
+        Ok(motcua_web::SecuritySettings {
+            trusted_proxies,
+            portal_inbound,
+        })
     }
 }
 

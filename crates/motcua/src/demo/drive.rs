@@ -102,6 +102,7 @@ pub(crate) async fn run(world: &World<'_>, plan: &Plan) -> anyhow::Result<Dossie
             motcua_db::IntakeExtras {
                 citizen_id: owner,
                 files: Vec::new(),
+                portal_code: None,
             },
         )
         .await

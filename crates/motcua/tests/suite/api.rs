@@ -42,6 +42,8 @@ async fn openapi_lists_every_route_and_each_answers() {
         "/dossiers/{id}",
         "/dossiers/{id}/history",
         "/dossiers/{id}/transitions",
+        "/dossiers/{id}/dvcqg",
+        "/dvcqg/ho-so",
         "/lookup",
         "/statistics",
     ] {

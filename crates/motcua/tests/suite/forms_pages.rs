@@ -604,6 +604,7 @@ async fn filed_online(app: &TestApp, citizen_id: i64) -> motcua_db::DossierRecor
             motcua_db::IntakeExtras {
                 citizen_id: Some(citizen_id),
                 files: Vec::new(),
+                portal_code: None,
             },
         )
         .await

@@ -29,6 +29,7 @@ mod demo_load;
 mod forms_pages;
 mod notify_pages;
 mod pages;
+mod portal_inbound;
 mod portal_sync;
 mod results_pages;
 mod route_access;

@@ -14,6 +14,7 @@ const PROXY: [u8; 4] = [10, 0, 0, 2];
 async fn app_behind_proxy() -> TestApp {
     let app = TestApp::with_security(motcua_web::SecuritySettings {
         trusted_proxies: vec!["10.0.0.0/24".parse().unwrap()],
+        ..motcua_web::SecuritySettings::default()
     })
     .await;
     for name in ["u.tn", "u.qt", "u.cv"] {

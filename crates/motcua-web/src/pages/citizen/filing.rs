@@ -361,6 +361,7 @@ pub async fn submit(
     let extras = IntakeExtras {
         citizen_id: Some(who.session.citizen.id),
         files,
+        portal_code: None,
     };
     match app
         .db

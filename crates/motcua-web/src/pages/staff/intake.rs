@@ -353,6 +353,7 @@ pub async fn submit(
     let extras = IntakeExtras {
         citizen_id: None,
         files: scans,
+        portal_code: None,
     };
     match app
         .db

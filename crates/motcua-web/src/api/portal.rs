@@ -1,0 +1,205 @@
+//! Hồ sơ nộp trên Cổng DVCQG — the endpoint the national portal pushes dossiers filed there
+//! to. Only the portal may call it: from an allowed address, with the body signed by the
+//! shared secret (HMAC-SHA256 over the timestamp and the body, fresh within five minutes).
+//! Each portal code makes one online dossier awaiting acceptance at the counter; a repeat
+//! answers the dossier made the first time.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use hmac::{KeyInit, Mac};
+use motcua_db::{DbError, IntakeExtras, Purpose, Upload};
+use motcua_domain::dossier::Actor;
+use motcua_domain::portal::InboundDossier;
+use serde_json::{Value, json};
+
+use super::error::ApiError;
+use crate::AppState;
+use crate::client::ClientAddr;
+
+/// How far the signed timestamp may be from now, in seconds.
+const FRESH: i64 = 300;
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+/// Checks `X-Motcua-Timestamp` and `X-Motcua-Signature: sha256=<hex>` against `body`.
+fn signed(secret: &str, headers: &HeaderMap, body: &[u8], now: i64) -> Result<(), ApiError> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let refuse = |why: &str| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "bad_signature",
+            format!("chữ ký của Cổng không hợp lệ: {why}"),
+        )
+    };
+    let ts: i64 = header("x-motcua-timestamp")
+        .and_then(|t| t.trim().parse().ok())
+        .ok_or_else(|| refuse("thiếu thời điểm ký"))?;
+    if (now - ts).abs() > FRESH {
+        return Err(refuse("thời điểm ký quá xa hiện tại"));
+    }
+    let given = header("x-motcua-signature")
+        .and_then(|s| s.trim().strip_prefix("sha256="))
+        .and_then(|hex| {
+            data_encoding::HEXLOWER_PERMISSIVE
+                .decode(hex.as_bytes())
+                .ok()
+        })
+        .ok_or_else(|| refuse("thiếu chữ ký"))?;
+    let mut mac =
+        HmacSha256::new_from_slice(secret.as_bytes()).map_err(|_| refuse("khóa chung rỗng"))?;
+    mac.update(ts.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    // Compared in constant time.
+    mac.verify_slice(&given).map_err(|_| refuse("không khớp"))
+}
+
+fn answer(status: StatusCode, dossier: &str, portal: &str) -> (StatusCode, Json<Value>) {
+    (status, Json(json!({"MaHoSo": dossier, "MaHoSoQG": portal})))
+}
+
+/// `POST /api/v1/dvcqg/ho-so`.
+pub async fn inbound(
+    State(app): State<Arc<AppState>>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let Some(portal) = &app.security.portal_inbound else {
+        return Err(ApiError::not_found("địa chỉ"));
+    };
+    if !portal.allow.is_empty() && !addr.is_some_and(|a| portal.allow.iter().any(|c| c.contains(a)))
+    {
+        tracing::warn!(?addr, "a dossier push from an address not allowed");
+        return Err(ApiError::forbidden("địa chỉ gửi không được phép đẩy hồ sơ"));
+    }
+    signed(&portal.secret, &headers, &body, app.now().timestamp())?;
+    let inbound: InboundDossier = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request("body", format!("hồ sơ từ Cổng không đọc được: {e}")))?;
+    let code = inbound.portal_code.trim().to_string();
+    if let Some(d) = app.db.dossiers().by_portal_code(&code).await? {
+        return Ok(answer(StatusCode::OK, &d.code, &code));
+    }
+    let procedure = app
+        .db
+        .catalogue()
+        .procedure(inbound.procedure_code.trim())
+        .await?
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "MaTTHC",
+                format!("không có thủ tục mã “{}”", inbound.procedure_code),
+            )
+        })?;
+    let default_case = procedure
+        .procedure
+        .cases
+        .first()
+        .map_or("chung", |c| c.code.as_str());
+    let intake = inbound
+        .intake(default_case)
+        .map_err(|e| ApiError::invalid(vec![e]))?;
+    let count: usize = inbound.components.iter().map(|c| c.files.len()).sum();
+    if count > motcua_db::MAX_FILES {
+        return Err(ApiError::bad_request(
+            "TepDinhKem",
+            format!("tối đa {} tệp mỗi hồ sơ", motcua_db::MAX_FILES),
+        ));
+    }
+    // Each file is checked (kind, size) and stored like an upload, for its component (by
+    // its place in the case's list, as uploads name it).
+    let case = procedure.procedure.case(&intake.case_code);
+    let mut files = Vec::new();
+    for component in &inbound.components {
+        let index = case.and_then(|k| {
+            k.components
+                .iter()
+                .position(|c| c.code == component.code.trim())
+        });
+        for file in &component.files {
+            let bytes = data_encoding::BASE64
+                .decode(file.base64.trim().as_bytes())
+                .map_err(|_| {
+                    ApiError::bad_request(
+                        "TepDinhKem",
+                        format!("tệp “{}” không phải base64", file.name),
+                    )
+                })?;
+            let upload = Upload {
+                name: file.name.clone(),
+                bytes,
+                component: index.and_then(|i| i64::try_from(i).ok()),
+                purpose: Purpose::Intake,
+            };
+            files.push(app.files.store(upload, "TepDinhKem").await?);
+        }
+    }
+    let made = app
+        .db
+        .dossiers()
+        .intake_with(
+            intake,
+            inbound.agency_code.trim(),
+            &Actor::Citizen { owner: false },
+            &app.calendar(),
+            app.now(),
+            IntakeExtras {
+                citizen_id: None,
+                files,
+                portal_code: Some(code.clone()),
+            },
+        )
+        .await;
+    match made {
+        Ok(d) => {
+            tracing::info!(dossier = %d.code, portal = %code, "dossier received from the portal");
+            Ok(answer(StatusCode::CREATED, &d.code, &code))
+        }
+        // The same dossier pushed twice at once: the first made it.
+        Err(DbError::AlreadyReceived(_)) => match app.db.dossiers().by_portal_code(&code).await? {
+            Some(d) => Ok(answer(StatusCode::OK, &d.code, &code)),
+            None => Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "already_received",
+                "hồ sơ đang được tiếp nhận; hãy gửi lại sau",
+            )),
+        },
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_fresh_body_signed_with_the_secret_passes() {
+        let body = br#"{"MaHoSoQG":"x"}"#;
+        let sign = |secret: &str, ts: i64, body: &[u8]| {
+            let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).unwrap();
+            mac.update(format!("{ts}.").as_bytes());
+            mac.update(body);
+            data_encoding::HEXLOWER.encode(&mac.finalize().into_bytes())
+        };
+        let headers = |ts: i64, sig: &str| {
+            let mut h = HeaderMap::new();
+            h.insert("x-motcua-timestamp", ts.to_string().parse().unwrap());
+            h.insert(
+                "x-motcua-signature",
+                format!("sha256={sig}").parse().unwrap(),
+            );
+            h
+        };
+        let now = 1_800_000_000;
+        assert!(signed("k", &headers(now, &sign("k", now, body)), body, now).is_ok());
+        assert!(signed("k", &headers(now, &sign("other", now, body)), body, now).is_err());
+        assert!(signed("k", &headers(now, &sign("k", now, b"{}")), body, now).is_err());
+        let old = now - 301;
+        assert!(signed("k", &headers(old, &sign("k", old, body)), body, now).is_err());
+        assert!(signed("k", &HeaderMap::new(), body, now).is_err());
+    }
+}
