@@ -71,15 +71,7 @@ impl ServeArgs {
 
     /// The security settings, with every proxy address checked.
     fn security(&self) -> anyhow::Result<motcua_web::SecuritySettings> {
-        let trusted_proxies = self
-            .trusted_proxies
-            .iter()
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| {
-                p.parse()
-                    .map_err(|e: String| anyhow::anyhow!("--trusted-proxy: {e}"))
-            })
-            .collect::<anyhow::Result<_>>()?;
+        let trusted_proxies = cidrs(&self.trusted_proxies, "--trusted-proxy")?;
         let portal_inbound = match self
             .dvcqg_inbound_secret
             .as_deref()
@@ -91,15 +83,7 @@ impl ServeArgs {
             }
             Some(secret) => Some(motcua_web::PortalInbound {
                 secret: secret.to_string(),
-                allow: self
-                    .dvcqg_inbound_allow
-                    .iter()
-                    .filter(|p| !p.trim().is_empty())
-                    .map(|p| {
-                        p.parse()
-                            .map_err(|e: String| anyhow::anyhow!("--dvcqg-inbound-allow: {e}"))
-                    })
-                    .collect::<anyhow::Result<_>>()?,
+                allow: cidrs(&self.dvcqg_inbound_allow, "--dvcqg-inbound-allow")?,
             }),
             None => None,
         };
@@ -108,6 +92,17 @@ impl ServeArgs {
             portal_inbound,
         })
     }
+}
+
+/// Addresses or CIDR ranges given to `flag`, each checked.
+fn cidrs(list: &[String], flag: &str) -> anyhow::Result<Vec<motcua_web::client::Cidr>> {
+    list.iter()
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| {
+            p.parse()
+                .map_err(|e: String| anyhow::anyhow!("{flag}: {e}"))
+        })
+        .collect()
 }
 
 /// How the official forms are printed.
