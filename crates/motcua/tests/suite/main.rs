@@ -22,6 +22,7 @@ mod citizen_pages;
 mod cli_bench;
 mod cli_calendar;
 mod cli_database;
+mod cli_dvcqg;
 mod cli_keys;
 mod cli_report;
 mod crash;
