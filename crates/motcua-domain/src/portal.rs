@@ -348,6 +348,17 @@ impl InboundDossier {
     }
 }
 
+/// A supplement filed on the portal for a dossier it pushed earlier.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct InboundSupplement {
+    #[serde(rename = "MaHoSoQG")]
+    pub portal_code: String,
+    #[serde(rename = "GhiChu", default)]
+    pub note: Option<String>,
+    #[serde(rename = "TepDinhKem", default)]
+    pub files: Vec<InboundFile>,
+}
+
 fn clip(text: &str) -> String {
     text.chars().take(200).collect()
 }

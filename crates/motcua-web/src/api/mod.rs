@@ -30,6 +30,10 @@ pub fn router() -> Router<Arc<AppState>> {
             // Files come inside the body, in base64.
             post(portal::inbound).layer(axum::extract::DefaultBodyLimit::max(64 << 20)),
         )
+        .route(
+            "/dvcqg/bo-sung",
+            post(portal::supplement).layer(axum::extract::DefaultBodyLimit::max(64 << 20)),
+        )
         .route("/dossiers/{id}", get(dossiers::show))
         .route("/dossiers/{id}/history", get(dossiers::history))
         .route("/dossiers/{id}/dvcqg", get(dossiers::portal_sync))

@@ -62,6 +62,53 @@ fn answer(status: StatusCode, dossier: &str, portal: &str) -> (StatusCode, Json<
     (status, Json(json!({"MaHoSo": dossier, "MaHoSoQG": portal})))
 }
 
+/// Whether the call comes from the portal: the endpoint is on, the address allowed, the
+/// body signed with the shared secret.
+fn from_portal(
+    app: &AppState,
+    addr: Option<std::net::IpAddr>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), ApiError> {
+    let Some(portal) = &app.security.portal_inbound else {
+        return Err(ApiError::not_found("địa chỉ"));
+    };
+    if !portal.allow.is_empty() && !addr.is_some_and(|a| portal.allow.iter().any(|c| c.contains(a)))
+    {
+        tracing::warn!(?addr, "a push from an address not allowed");
+        return Err(ApiError::forbidden("địa chỉ gửi không được phép đẩy hồ sơ"));
+    }
+    signed(&portal.secret, headers, body, app.now().timestamp())
+}
+
+/// Decodes and stores the files of a push, each checked like an upload.
+async fn store_files(
+    app: &AppState,
+    files: &[motcua_domain::portal::InboundFile],
+    component: Option<i64>,
+    purpose: Purpose,
+) -> Result<Vec<motcua_db::NewAttachment>, ApiError> {
+    let mut out = Vec::new();
+    for file in files {
+        let bytes = data_encoding::BASE64
+            .decode(file.base64.trim().as_bytes())
+            .map_err(|_| {
+                ApiError::bad_request(
+                    "TepDinhKem",
+                    format!("tệp “{}” không phải base64", file.name),
+                )
+            })?;
+        let upload = Upload {
+            name: file.name.clone(),
+            bytes,
+            component,
+            purpose,
+        };
+        out.push(app.files.store(upload, "TepDinhKem").await?);
+    }
+    Ok(out)
+}
+
 /// `POST /api/v1/dvcqg/ho-so`.
 pub async fn inbound(
     State(app): State<Arc<AppState>>,
@@ -69,15 +116,7 @@ pub async fn inbound(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let Some(portal) = &app.security.portal_inbound else {
-        return Err(ApiError::not_found("địa chỉ"));
-    };
-    if !portal.allow.is_empty() && !addr.is_some_and(|a| portal.allow.iter().any(|c| c.contains(a)))
-    {
-        tracing::warn!(?addr, "a dossier push from an address not allowed");
-        return Err(ApiError::forbidden("địa chỉ gửi không được phép đẩy hồ sơ"));
-    }
-    signed(&portal.secret, &headers, &body, app.now().timestamp())?;
+    from_portal(&app, addr, &headers, &body)?;
     let inbound: InboundDossier = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request("body", format!("hồ sơ từ Cổng không đọc được: {e}")))?;
     let code = inbound.portal_code.trim().to_string();
@@ -120,23 +159,8 @@ pub async fn inbound(
                 .iter()
                 .position(|c| c.code == component.code.trim())
         });
-        for file in &component.files {
-            let bytes = data_encoding::BASE64
-                .decode(file.base64.trim().as_bytes())
-                .map_err(|_| {
-                    ApiError::bad_request(
-                        "TepDinhKem",
-                        format!("tệp “{}” không phải base64", file.name),
-                    )
-                })?;
-            let upload = Upload {
-                name: file.name.clone(),
-                bytes,
-                component: index.and_then(|i| i64::try_from(i).ok()),
-                purpose: Purpose::Intake,
-            };
-            files.push(app.files.store(upload, "TepDinhKem").await?);
-        }
+        let index = index.and_then(|i| i64::try_from(i).ok());
+        files.extend(store_files(&app, &component.files, index, Purpose::Intake).await?);
     }
     let made = app
         .db
@@ -170,6 +194,61 @@ pub async fn inbound(
         },
         Err(e) => Err(e.into()),
     }
+}
+
+/// `POST /api/v1/dvcqg/bo-sung`: the papers a citizen added on the portal to a dossier it
+/// pushed, answering the counter's supplement request; the counter then takes them in.
+pub async fn supplement(
+    State(app): State<Arc<AppState>>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    from_portal(&app, addr, &headers, &body)?;
+    let inbound: motcua_domain::portal::InboundSupplement =
+        serde_json::from_slice(&body).map_err(|e| {
+            ApiError::bad_request("body", format!("bổ sung từ Cổng không đọc được: {e}"))
+        })?;
+    let code = inbound.portal_code.trim();
+    let Some(d) = app.db.dossiers().by_portal_code(code).await? else {
+        return Err(ApiError::bad_request(
+            "MaHoSoQG",
+            format!("không có hồ sơ nào nhận từ Cổng với mã “{code}”"),
+        ));
+    };
+    if inbound.files.is_empty() {
+        return Err(ApiError::bad_request(
+            "TepDinhKem",
+            "bổ sung cần ít nhất một tệp",
+        ));
+    }
+    if inbound.files.len() > motcua_db::MAX_FILES {
+        return Err(ApiError::bad_request(
+            "TepDinhKem",
+            format!("tối đa {} tệp mỗi lần bổ sung", motcua_db::MAX_FILES),
+        ));
+    }
+    let files = store_files(&app, &inbound.files, None, Purpose::Supplement).await?;
+    let request = motcua_db::TransitionRequest {
+        dossier_id: d.id,
+        expected_version: d.version,
+        action: motcua_domain::dossier::Action::SubmitSupplement {
+            note: inbound.note.clone().filter(|n| !n.trim().is_empty()),
+        },
+    };
+    // The portal files it for the applicant, who owns the dossier.
+    let after = app
+        .db
+        .dossiers()
+        .transition_with(
+            &request,
+            motcua_db::ActorRef::Citizen { owner: true },
+            &app.calendar(),
+            app.now(),
+            &files,
+        )
+        .await?;
+    Ok(answer(StatusCode::OK, &after.code, code))
 }
 
 #[cfg(test)]

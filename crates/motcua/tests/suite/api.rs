@@ -44,6 +44,7 @@ async fn openapi_lists_every_route_and_each_answers() {
         "/dossiers/{id}/transitions",
         "/dossiers/{id}/dvcqg",
         "/dvcqg/ho-so",
+        "/dvcqg/bo-sung",
         "/lookup",
         "/statistics",
     ] {

@@ -203,6 +203,108 @@ async fn a_dossier_filed_on_the_portal_arrives_once_and_only_from_the_portal() {
     );
 }
 
+async fn push_to(
+    app: &TestApp,
+    path: &str,
+    body: &str,
+    ts: i64,
+    signature: &str,
+) -> (StatusCode, Value) {
+    let mut request = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header("content-type", "application/json")
+        .header("x-motcua-timestamp", ts.to_string())
+        .header("x-motcua-signature", format!("sha256={signature}"))
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    request
+        .extensions_mut()
+        .insert(ConnectInfo(SocketAddr::new([127, 0, 0, 1].into(), 40_000)));
+    app.raw(request).await
+}
+
+#[tokio::test]
+async fn a_supplement_filed_on_the_portal_reaches_its_dossier() {
+    let app = TestApp::with_security(motcua_web::SecuritySettings {
+        portal_inbound: Some(motcua_web::PortalInbound {
+            secret: SECRET.into(),
+            allow: Vec::new(),
+        }),
+        ..motcua_web::SecuritySettings::default()
+    })
+    .await;
+    let now = app.state.now().timestamp();
+    let body = dossier_body("G22.99-261203-000500");
+    let Some(signature) = openssl_hmac(SECRET, now, &body) else {
+        return;
+    };
+    let (status, made) = push(&app, &body, now, &signature, "192.0.2.7").await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let d = app
+        .state
+        .db
+        .dossiers()
+        .by_portal_code("G22.99-261203-000500")
+        .await
+        .unwrap()
+        .unwrap();
+    // Accepted at the counter, sent on, and a paper asked for.
+    let (_, d) = app
+        .get(&format!("/api/v1/dossiers/{}", d.id), Some("tok-tn"))
+        .await;
+    let d = app.act("tok-tn", &d, json!({"action": "accept"})).await;
+    let d = app.act("tok-tn", &d, json!({"action": "forward"})).await;
+    let d = app
+        .act(
+            "tok-cv",
+            &d,
+            json!({"action": "request_supplement", "missing": ["Giấy khám sức khỏe: bản còn hạn"],
+                "reason": "Giấy khám sức khỏe đã hết hạn"}),
+        )
+        .await;
+    assert_eq!(d["status"], "awaiting_supplement");
+
+    let pdf = data_encoding_base64(b"%PDF-1.7\n% Giay kham suc khoe\n%%EOF\n");
+    let supplement = json!({"MaHoSoQG": "G22.99-261203-000500", "GhiChu": "Bản khám mới",
+        "TepDinhKem": [{"TenTep": "kham-suc-khoe.pdf", "Base64": pdf}]})
+    .to_string();
+    let signature = openssl_hmac(SECRET, now, &supplement).unwrap();
+    let (status, answered) =
+        push_to(&app, "/api/v1/dvcqg/bo-sung", &supplement, now, &signature).await;
+    assert_eq!(status, StatusCode::OK, "{answered}");
+    let after = app
+        .state
+        .db
+        .dossiers()
+        .dossier(d["id"].as_i64().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        after
+            .state
+            .supplement
+            .as_ref()
+            .is_some_and(|s| s.submitted_at.is_some())
+    );
+    let files = app.state.db.files().attachments(after.id).await.unwrap();
+    assert!(
+        files
+            .iter()
+            .any(|f| f.purpose == motcua_db::Purpose::Supplement && f.name.contains("kham")),
+        "{files:?}"
+    );
+    // For a dossier the portal never pushed: named, nothing done.
+    let stray = json!({"MaHoSoQG": "G22.99-000000-000000",
+        "TepDinhKem": [{"TenTep": "a.pdf", "Base64": pdf}]})
+    .to_string();
+    let signature = openssl_hmac(SECRET, now, &stray).unwrap();
+    let (status, e) = push_to(&app, "/api/v1/dvcqg/bo-sung", &stray, now, &signature).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    assert!(e.to_string().contains("G22.99-000000-000000"), "{e}");
+}
+
 #[tokio::test]
 async fn without_a_secret_the_endpoint_is_off() {
     let app = TestApp::new().await;
