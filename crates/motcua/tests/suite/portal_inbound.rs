@@ -50,19 +50,7 @@ async fn push(
     signature: &str,
     from: &str,
 ) -> (StatusCode, Value) {
-    let mut request = Request::builder()
-        .method("POST")
-        .uri("/api/v1/dvcqg/ho-so")
-        .header("content-type", "application/json")
-        .header("x-motcua-timestamp", ts.to_string())
-        .header("x-motcua-signature", format!("sha256={signature}"))
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let ip: IpAddr = from.parse().unwrap();
-    request
-        .extensions_mut()
-        .insert(ConnectInfo(SocketAddr::new(ip, 40_000)));
-    app.raw(request).await
+    push_to(app, "/api/v1/dvcqg/ho-so", body, ts, signature, from).await
 }
 
 fn dossier_body(portal_code: &str) -> String {
@@ -209,6 +197,7 @@ async fn push_to(
     body: &str,
     ts: i64,
     signature: &str,
+    from: &str,
 ) -> (StatusCode, Value) {
     let mut request = Request::builder()
         .method("POST")
@@ -218,9 +207,10 @@ async fn push_to(
         .header("x-motcua-signature", format!("sha256={signature}"))
         .body(Body::from(body.to_string()))
         .unwrap();
+    let ip: IpAddr = from.parse().unwrap();
     request
         .extensions_mut()
-        .insert(ConnectInfo(SocketAddr::new([127, 0, 0, 1].into(), 40_000)));
+        .insert(ConnectInfo(SocketAddr::new(ip, 40_000)));
     app.raw(request).await
 }
 
@@ -270,8 +260,15 @@ async fn a_supplement_filed_on_the_portal_reaches_its_dossier() {
         "TepDinhKem": [{"TenTep": "kham-suc-khoe.pdf", "Base64": pdf}]})
     .to_string();
     let signature = openssl_hmac(SECRET, now, &supplement).unwrap();
-    let (status, answered) =
-        push_to(&app, "/api/v1/dvcqg/bo-sung", &supplement, now, &signature).await;
+    let (status, answered) = push_to(
+        &app,
+        "/api/v1/dvcqg/bo-sung",
+        &supplement,
+        now,
+        &signature,
+        "127.0.0.1",
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{answered}");
     let after = app
         .state
@@ -300,7 +297,15 @@ async fn a_supplement_filed_on_the_portal_reaches_its_dossier() {
         "TepDinhKem": [{"TenTep": "a.pdf", "Base64": pdf}]})
     .to_string();
     let signature = openssl_hmac(SECRET, now, &stray).unwrap();
-    let (status, e) = push_to(&app, "/api/v1/dvcqg/bo-sung", &stray, now, &signature).await;
+    let (status, e) = push_to(
+        &app,
+        "/api/v1/dvcqg/bo-sung",
+        &stray,
+        now,
+        &signature,
+        "127.0.0.1",
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
     assert!(e.to_string().contains("G22.99-000000-000000"), "{e}");
 }
