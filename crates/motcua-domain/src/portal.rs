@@ -74,6 +74,8 @@ pub struct PortalResult {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortalDossier<'a> {
     pub code: &'a str,
+    /// The portal's own code, for a dossier filed there (`MaHoSoQG`).
+    pub portal_code: Option<&'a str>,
     pub procedure_code: &'a str,
     pub procedure_name: &'a str,
     pub field_code: &'a str,
@@ -106,7 +108,7 @@ pub fn record(d: &PortalDossier<'_>) -> Value {
     let refused = matches!(d.status, Status::Refused)
         .then_some(d.finished_at)
         .flatten();
-    json!({
+    let mut record = json!({
         "MaHoSo": d.code,
         "MaTTHC": d.procedure_code,
         "TenTTHC": d.procedure_name,
@@ -149,7 +151,11 @@ pub fn record(d: &PortalDossier<'_>) -> Value {
             "TenGiayTo": r.name,
             "DuongDanTepTinKetQua": r.link,
         })).collect::<Vec<_>>(),
-    })
+    });
+    if let Some(code) = d.portal_code {
+        record["MaHoSoQG"] = json!(code);
+    }
+    record
 }
 
 /// One processing step as the portal's history (`tiến trình`) records it.
@@ -448,6 +454,7 @@ mod tests {
         };
         let d = PortalDossier {
             code: "000.00.03.H56-260302-0001",
+            portal_code: Some("G22.99-260302-000123"),
             procedure_code: "1.000828",
             procedure_name: "Cấp chứng chỉ hành nghề luật sư",
             field_code: "G09-TP01",
@@ -474,6 +481,12 @@ mod tests {
         };
         let r = record(&d);
         assert_eq!(r["MaHoSo"], "000.00.03.H56-260302-0001");
+        assert_eq!(r["MaHoSoQG"], "G22.99-260302-000123");
+        let own = record(&PortalDossier {
+            portal_code: None,
+            ..d.clone()
+        });
+        assert!(own.get("MaHoSoQG").is_none());
         assert_eq!(r["TrangThaiHoSo"], 4);
         assert_eq!(r["KenhThucHien"], 2);
         assert_eq!(r["NgayHenTra"], "20260309080000");

@@ -279,8 +279,10 @@ impl PortalSync {
             Vec::new()
         };
         let field = procedure.map(|p| &p.field);
+        let portal_code = self.db.dossiers().portal_code_of(d.id).await?;
         Ok(portal::record(&PortalDossier {
             code: &d.code,
+            portal_code: portal_code.as_deref(),
             procedure_code: &d.procedure_code,
             procedure_name: procedure.map_or("", |p| p.name.as_str()),
             field_code: field.map_or("", |f| f.code.as_str()),

@@ -95,6 +95,16 @@ impl super::Dossiers<'_> {
         }
     }
 
+    /// The national portal's code of a dossier it pushed, if it came that way.
+    pub async fn portal_code_of(self, dossier_id: i64) -> Result<Option<String>, DbError> {
+        on_read!(self.db, pool => {
+            Ok(sqlx::query_scalar("SELECT portal_code FROM portal_inbound WHERE dossier_id = $1")
+                .bind(dossier_id)
+                .fetch_optional(pool)
+                .await?)
+        })
+    }
+
     /// [`Dossiers::intake`] with an owner account and attached files.
     pub async fn intake_with(
         self,

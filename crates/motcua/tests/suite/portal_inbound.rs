@@ -292,6 +292,14 @@ async fn a_supplement_filed_on_the_portal_reaches_its_dossier() {
             .any(|f| f.purpose == motcua_db::Purpose::Supplement && f.name.contains("kham")),
         "{files:?}"
     );
+    // Synced back to the portal under motcua's code, carrying the portal's own.
+    let (base, portal) = crate::portal_sync::start_portal().await;
+    let worker = crate::portal_sync::sync(&app, &base);
+    crate::portal_sync::drain(&worker, 5).await;
+    assert_eq!(
+        portal.lock().unwrap().records[&after.code]["MaHoSoQG"],
+        "G22.99-261203-000500"
+    );
     // For a dossier the portal never pushed: named, nothing done.
     let stray = json!({"MaHoSoQG": "G22.99-000000-000000",
         "TepDinhKem": [{"TenTep": "a.pdf", "Base64": pdf}]})

@@ -31,8 +31,8 @@ enum Mode {
 }
 
 #[derive(Default)]
-struct PortalState {
-    records: HashMap<String, Value>,
+pub(crate) struct PortalState {
+    pub(crate) records: HashMap<String, Value>,
     created: usize,
     updated: usize,
     history: Vec<Value>,
@@ -42,7 +42,7 @@ struct PortalState {
     pause: Option<(Arc<tokio::sync::Notify>, Arc<tokio::sync::Notify>)>,
 }
 
-type Shared = Arc<Mutex<PortalState>>;
+pub(crate) type Shared = Arc<Mutex<PortalState>>;
 
 fn authorised(headers: &HeaderMap) -> bool {
     headers.get("authorization").and_then(|v| v.to_str().ok()) == Some("Bearer tok-portal")
@@ -161,7 +161,7 @@ async fn history(State(state): State<Shared>, headers: HeaderMap, body: String) 
     }
 }
 
-async fn start_portal() -> (String, Shared) {
+pub(crate) async fn start_portal() -> (String, Shared) {
     let state: Shared = Arc::default();
     let app = axum::Router::new()
         .route("/them-moi", post(create))
@@ -174,7 +174,7 @@ async fn start_portal() -> (String, Shared) {
     (base, state)
 }
 
-fn sync(app: &TestApp, base: &str) -> PortalSync {
+pub(crate) fn sync(app: &TestApp, base: &str) -> PortalSync {
     PortalSync::new(
         app.state.db.clone(),
         PortalConfig {
@@ -198,7 +198,7 @@ fn sync(app: &TestApp, base: &str) -> PortalSync {
 }
 
 /// Runs the worker until nothing is pending (at most `rounds` times).
-async fn drain(sync: &PortalSync, rounds: usize) {
+pub(crate) async fn drain(sync: &PortalSync, rounds: usize) {
     for _ in 0..rounds {
         if sync.run_once().await.unwrap() == 0 {
             return;
