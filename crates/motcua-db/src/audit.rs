@@ -139,6 +139,30 @@ impl Db {
 }
 
 impl Audit<'_> {
+    /// Records an act that changes nothing else (a lookup in a national database, say) as an
+    /// entry of the chain, on its own.
+    pub async fn record(
+        self,
+        actor: &str,
+        action: &str,
+        entity: &'static str,
+        entity_id: &str,
+        detail: serde_json::Value,
+    ) -> Result<(), DbError> {
+        let input = AuditInput {
+            at: crate::now_seconds(),
+            actor: actor.to_string(),
+            action: action.to_string(),
+            entity,
+            entity_id: entity_id.to_string(),
+            detail,
+        };
+        grouped_write!(self.db, conn => {
+            append(conn, input).await?;
+            Ok(())
+        })
+    }
+
     /// The chain's last entry as stored: its sequence and hash (`(0, "")` when empty).
     pub async fn audit_head(self) -> Result<(i64, String), DbError> {
         let row: Option<(i64, String)> = on_read!(self.db, pool => {

@@ -8,6 +8,7 @@ pub mod dossier;
 pub mod error;
 pub mod evaluation;
 pub mod password;
+pub mod population;
 pub mod portal;
 pub mod rating;
 pub mod text;

@@ -6,6 +6,7 @@ pub mod client;
 mod cookie;
 mod i18n;
 mod pages;
+pub mod population;
 mod progress;
 pub mod security;
 pub mod signing;
@@ -34,6 +35,8 @@ pub struct AppState {
     pub docs: DocsSettings,
     /// The public results of recent periods, computed at most every few minutes.
     pub(crate) results: pages::results::Cache,
+    /// The national population database, when configured (set once at start).
+    pub population: std::sync::OnceLock<population::Adapter>,
 }
 
 /// How the official forms are printed.
@@ -90,6 +93,7 @@ impl AppState {
             throttles: throttle::Throttles::default(),
             security,
             results: pages::results::Cache::default(),
+            population: std::sync::OnceLock::new(),
         })
     }
 

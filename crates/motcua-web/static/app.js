@@ -247,4 +247,32 @@
     var clear = form.querySelector("[data-pad-clear]");
     if (clear) { clear.addEventListener("click", function () { strokes = []; draw(); }); }
   });
+  // The national population database, asked from the intake screen: the ID number and
+  // name typed for the applicant, with a date of birth and a reason; the answer says
+  // whether they agree and fills the address when it is empty.
+  document.querySelectorAll("[data-population]").forEach(function (box) {
+    var form = box.closest("form");
+    var answer = box.querySelector("[data-population-answer]");
+    box.querySelector("[data-population-ask]").addEventListener("click", function () {
+      var data = new URLSearchParams();
+      data.set("csrf", box.getAttribute("data-csrf"));
+      data.set("id_number", form.querySelector("[name=id_number]").value);
+      data.set("name", form.querySelector("[name=name]").value);
+      data.set("birth_date", box.querySelector("[name=birth_date]").value);
+      data.set("reason", box.querySelector("[name=reason]").value);
+      answer.textContent = "…";
+      fetch("/can-bo/dan-cu", { method: "POST", body: data, credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (found) {
+          if (found.error) { answer.textContent = found.error.message; return; }
+          if (!found.found) { answer.textContent = box.getAttribute("data-none") || "Không tìm thấy công dân."; return; }
+          var c = found.citizen;
+          answer.textContent = (found.agrees ? "Khớp CSDL dân cư: " : "KHÔNG khớp CSDL dân cư: ") +
+            c.name + " — " + (c.permanent_address || c.current_address || "");
+          var address = form.querySelector("[name=address]");
+          if (address && !address.value) { address.value = c.permanent_address || c.current_address || ""; }
+        })
+        .catch(function () { answer.textContent = "Không hỏi được CSDL dân cư."; });
+    });
+  });
 })();

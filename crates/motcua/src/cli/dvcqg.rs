@@ -1,6 +1,6 @@
-//! `motcua dvcqg` and the portal flags `serve` and `worker` share: where the national
-//! public-service portal takes dossiers (new records, updates, history), and sending
-//! dossiers again on request.
+//! `motcua dvcqg` and the national platform's flags: where the national public-service
+//! portal takes dossiers (new records, updates, history; shared by `serve` and `worker`),
+//! sending dossiers again on request, and the population database the counter asks.
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
@@ -73,6 +73,49 @@ impl PortalArgs {
             batch: 20,
             worker_id: format!("{worker_id}-dvcqg"),
         }))
+    }
+}
+
+/// The national population database, asked from the intake screen (through the
+/// province's proxy). Not offered unless the address is set.
+#[derive(Debug, Clone, Args)]
+pub struct PopulationArgs {
+    /// The proxy's address for citizen lookups ("ChiaSeThongTinCongDan").
+    #[arg(long, env = "MOTCUA_POPULATION_URL")]
+    population_url: Option<String>,
+    /// Sent as a Bearer token when set.
+    #[arg(long, env = "MOTCUA_POPULATION_TOKEN", hide_env_values = true)]
+    population_token: Option<String>,
+    /// The integration code the province was given (`MaTichHop`).
+    #[arg(long, env = "MOTCUA_POPULATION_INTEGRATION", default_value = "")]
+    population_integration: String,
+    /// The service code (`MaDVC`).
+    #[arg(long, env = "MOTCUA_POPULATION_SERVICE", default_value = "VPCP")]
+    population_service: String,
+    /// Seconds to wait for an answer.
+    #[arg(long, env = "MOTCUA_POPULATION_TIMEOUT", default_value_t = 15)]
+    population_timeout: u64,
+}
+
+impl PopulationArgs {
+    /// The adapter, or none when not configured.
+    pub fn adapter(&self) -> anyhow::Result<Option<motcua_web::population::Adapter>> {
+        let Some(url) = self
+            .population_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+        else {
+            return Ok(None);
+        };
+        motcua_web::population::Adapter::new(
+            url,
+            self.population_token.clone(),
+            self.population_integration.trim(),
+            self.population_service.trim(),
+            Duration::from_secs(self.population_timeout.clamp(1, 120)),
+        )
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!(e))
     }
 }
 

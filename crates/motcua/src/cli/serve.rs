@@ -25,6 +25,8 @@ pub struct ServeArgs {
     notify: super::notify::NotifyArgs,
     #[command(flatten)]
     forms: FormsArgs,
+    #[command(flatten)]
+    population: super::dvcqg::PopulationArgs,
     /// Reverse proxies (IP or CIDR, comma-separated) whose X-Forwarded-For header names the
     /// client; from any other peer the header is ignored.
     #[arg(
@@ -225,6 +227,7 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
         let id = args.notify.config()?.worker_id;
         super::dvcqg::start(&db, &args.notify.portal, &id).await?
     };
+    let population = args.population.adapter()?;
     let state = motcua_web::AppState::with_settings(
         db.clone(),
         calendar,
@@ -232,6 +235,9 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
         docs,
         security,
     );
+    if let Some(adapter) = population {
+        let _ = state.population.set(adapter);
+    }
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("không mở được cổng {}", args.listen))?;

@@ -30,6 +30,7 @@ mod demo_load;
 mod forms_pages;
 mod notify_pages;
 mod pages;
+mod population;
 mod portal_inbound;
 mod portal_sync;
 mod results_pages;

@@ -7,16 +7,6 @@ use axum::http::StatusCode;
 use motcua_domain::agency::Role;
 use motcua_domain::dossier::{Action, Actor, Intake};
 
-/// `text` percent-encoded for a query string.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// The counter's queue tab whose address has `marker`, opened.
 async fn tab(app: &TestApp, session: &str, marker: &str) -> Reply {
     let queue = get_page(app, "/can-bo", Some(session)).await;

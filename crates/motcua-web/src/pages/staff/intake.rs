@@ -72,6 +72,8 @@ struct IntakePage {
     receiving: String,
     typed: Typed,
     errors: Vec<FieldError>,
+    /// Whether the national population database can be asked from this screen.
+    population: bool,
 }
 
 /// The agency whose counter this officer staffs.
@@ -159,6 +161,7 @@ async fn page(
         receiving: receiving.name,
         typed,
         errors,
+        population: app.population.get().is_some(),
     });
     Ok((status, body).into_response())
 }

@@ -49,6 +49,10 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/can-bo/ho-so/{id}", get(dossier::show).post(dossier::act))
         .route(
+            "/can-bo/dan-cu",
+            axum::routing::post(crate::population::look_up),
+        )
+        .route(
             "/can-bo/ho-so/{id}/giay-hen",
             get(intake::receipt).post(intake::sign_receipt),
         )

@@ -296,6 +296,16 @@ pub async fn post_form(app: &TestApp, path: &str, cookie: Option<&str>, form: &s
     send(app, r.body(Body::from(form)).unwrap()).await
 }
 
+/// `text` percent-encoded for a query string or a form body.
+pub fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// The CSRF token of the first form on a page.
 pub fn csrf_of(html: &str) -> String {
     let at = html
