@@ -275,4 +275,8 @@
         .catch(function () { answer.textContent = "Không hỏi được CSDL dân cư."; });
     });
   });
+  // The second screen waits for the next receipt to sign: it looks again every few seconds.
+  if (document.querySelector("[data-pad-wait]")) {
+    setTimeout(function () { location.reload(); }, 3000);
+  }
 })();

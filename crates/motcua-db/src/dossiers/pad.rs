@@ -45,6 +45,30 @@ impl super::Dossiers<'_> {
         })
     }
 
+    /// The dossier officer `staff_id` took in (received at the counter or accepted) most
+    /// recently since `since` whose applicant has not signed the receipt yet: what the
+    /// counter's second screen (a tablet facing the citizen) offers to sign.
+    pub async fn awaiting_applicant_signature(
+        self,
+        staff_id: i64,
+        since: Instant,
+    ) -> Result<Option<i64>, DbError> {
+        let since = since.timestamp();
+        on_read!(self.db, pool => {
+            Ok(sqlx::query_scalar(
+                "SELECT h.dossier_id FROM dossier_history h
+                 LEFT JOIN applicant_signatures s ON s.dossier_id = h.dossier_id
+                 WHERE h.actor_staff_id = $1 AND h.action IN ('receive', 'accept')
+                   AND h.at >= $2 AND s.dossier_id IS NULL
+                 ORDER BY h.at DESC, h.id DESC LIMIT 1",
+            )
+            .bind(staff_id)
+            .bind(since)
+            .fetch_optional(pool)
+            .await?)
+        })
+    }
+
     /// The applicant's signature on the receipt of dossier `dossier_id`, if one was taken.
     pub async fn applicant_signature(self, dossier_id: i64) -> Result<Option<Drawing>, DbError> {
         let text: Option<String> = on_read!(self.db, pool => {

@@ -867,3 +867,54 @@ async fn letters_speak_for_the_body_their_signer_leads_and_wait_for_their_signer
         assert!(!text.contains("DỰ THẢO"), "{text}");
     }
 }
+
+#[tokio::test]
+async fn the_second_screen_follows_the_officers_intake_and_returns_after_signing() {
+    let app = TestApp::new().await;
+    let counter = staff_session(&app, "u.tn").await;
+    let screen = get_page(&app, "/can-bo/ban-ky", Some(&counter)).await;
+    assert_eq!(screen.status, StatusCode::OK);
+    assert!(screen.body.contains("data-pad-wait"), "{}", screen.body);
+
+    // The officer takes a dossier in at the counter: the tablet offers its receipt to sign.
+    let (_, d) = app
+        .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+        .await;
+    let (id, code) = (d["id"].as_i64().unwrap(), d["code"].as_str().unwrap());
+    let screen = get_page(&app, "/can-bo/ban-ky", Some(&counter)).await;
+    assert!(screen.body.contains(code), "{}", screen.body);
+    assert!(
+        screen
+            .body
+            .contains(&format!("action=\"/can-bo/ho-so/{id}/giay-hen\""))
+    );
+    assert!(!screen.body.contains("data-pad-wait"));
+    let csrf = csrf_of(&screen.body);
+    let strokes = "[[[100,800],[250,150],[400,800]]]";
+    let reply = post_form(
+        &app,
+        &format!("/can-bo/ho-so/{id}/giay-hen"),
+        Some(&counter),
+        &format!(
+            "csrf={csrf}&next=%2Fcan-bo%2Fban-ky&strokes={}",
+            encode(strokes)
+        ),
+    )
+    .await;
+    assert_eq!(reply.location, "/can-bo/ban-ky", "{}", reply.body);
+    assert!(
+        app.state
+            .db
+            .dossiers()
+            .applicant_signature(id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // Signed: back to waiting. A specialist has no pad.
+    let screen = get_page(&app, "/can-bo/ban-ky", Some(&counter)).await;
+    assert!(screen.body.contains("data-pad-wait"), "{}", screen.body);
+    let specialist = staff_session(&app, "u.cv").await;
+    let screen = get_page(&app, "/can-bo/ban-ky", Some(&specialist)).await;
+    assert_eq!(screen.status, StatusCode::FORBIDDEN);
+}

@@ -100,6 +100,7 @@ async fn no_route_shows_or_accepts_what_is_not_yours() {
         "/can-bo/tiep-nhan".into(),
         "/can-bo/tiep-nhan/goi-y?q=luat".into(),
         "/can-bo/doi-mat-khau".into(),
+        "/can-bo/ban-ky".into(),
         "/can-bo/quan-tri".into(),
         "/can-bo/quan-tri/lich".into(),
         "/can-bo/quan-tri/thu-tuc/1.000828".into(),
@@ -113,6 +114,7 @@ async fn no_route_shows_or_accepts_what_is_not_yours() {
         "/can-bo/quan-tri/lich".into(),
         "/can-bo/dang-xuat".into(),
         format!("/can-bo/ho-so/{id}/ky"),
+        "/can-bo/dan-cu".into(),
     ];
     let citizen_get = [
         "/cong-dan".to_string(),
@@ -180,7 +182,7 @@ async fn no_route_shows_or_accepts_what_is_not_yours() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
     }
     // Not an administrator: the administration is forbidden.
-    for path in &staff_get[7..] {
+    for path in &staff_get[8..] {
         let (status, _) = call(&app, Method::GET, path, Some(&counter), "").await;
         assert_eq!(status, StatusCode::FORBIDDEN, "counter GET {path}");
         let (status, _) = call(&app, Method::GET, path, Some(&admin), "").await;

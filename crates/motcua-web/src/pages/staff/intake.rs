@@ -477,6 +477,10 @@ pub async fn sign_receipt(
                 .dossiers()
                 .keep_applicant_signature(d.id, &d.code, &drawing, actor, app.now())
                 .await?;
+            // From the second screen, back to it for the next applicant.
+            if form.get("next").map(String::as_str) == Some("/can-bo/ban-ky") {
+                return Ok(Redirect::to("/can-bo/ban-ky").into_response());
+            }
             Ok(Redirect::to(&format!("/can-bo/ho-so/{id}/giay-hen")).into_response())
         }
         Err(message) => {
@@ -484,6 +488,76 @@ pub async fn sign_receipt(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
+}
+
+/// A receipt waiting for its applicant's signature on the second screen.
+struct Waiting {
+    id: i64,
+    code: String,
+    applicant: String,
+    procedure: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/pad_screen.html")]
+struct PadScreen {
+    t: Tr,
+    other_lang: &'static str,
+    back: String,
+    csrf: String,
+    waiting: Option<Waiting>,
+}
+
+/// Bàn ký điện tử — the counter's second screen (a tablet facing the citizen, signed in as
+/// the officer): the receipt this officer took in last, within the half hour, that the
+/// applicant has not signed yet, with the pad; otherwise it waits and looks again.
+pub async fn pad_screen(
+    State(app): State<Arc<AppState>>,
+    who: SignedIn,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let grants = app.db.people().grants(who.session.staff.id).await?;
+    if !grants.iter().any(|g| {
+        matches!(
+            g.role,
+            Role::CounterOfficer | Role::UnitLeader | Role::AgencyLeader
+        )
+    }) {
+        return Err(PageError::Forbidden);
+    }
+    let since = app.now() - chrono::Duration::minutes(30);
+    let mut waiting = None;
+    if let Some(id) = app
+        .db
+        .dossiers()
+        .awaiting_applicant_signature(who.session.staff.id, since)
+        .await?
+        && let Some(d) = app.db.dossiers().dossier(id).await?
+        && takes_signature(&app, &who, &d).await?
+    {
+        let procedure = app
+            .db
+            .catalogue()
+            .procedure_version(d.procedure_version_id)
+            .await?
+            .map(|v| v.procedure.name.clone())
+            .unwrap_or_default();
+        waiting = Some(Waiting {
+            id: d.id,
+            code: d.code.clone(),
+            applicant: d.applicant.name.clone(),
+            procedure,
+        });
+    }
+    let frame = Frame::new(&headers, &uri);
+    Ok(render(&PadScreen {
+        t: frame.t,
+        other_lang: frame.other_lang,
+        back: frame.back,
+        csrf: who.session.csrf.clone(),
+        waiting,
+    }))
 }
 
 /// Whether this officer may take the applicant's signature: the applicant signs in front of

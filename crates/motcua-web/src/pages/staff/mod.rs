@@ -48,6 +48,7 @@ pub fn router() -> Router<Arc<AppState>> {
             axum::routing::post(alerts::channels),
         )
         .route("/can-bo/ho-so/{id}", get(dossier::show).post(dossier::act))
+        .route("/can-bo/ban-ky", get(intake::pad_screen))
         .route(
             "/can-bo/dan-cu",
             axum::routing::post(crate::population::look_up),
