@@ -5,6 +5,7 @@ pub mod api;
 pub mod client;
 mod cookie;
 mod i18n;
+mod outbound;
 mod pages;
 pub mod population;
 mod progress;

@@ -38,19 +38,9 @@ impl Adapter {
         service: &str,
         timeout: Duration,
     ) -> Result<Self, String> {
-        let url = url.trim();
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(format!(
-                "địa chỉ CSDL dân cư “{url}” phải bắt đầu bằng http:// hoặc https://"
-            ));
-        }
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .build()
-            .map_err(|e| format!("không tạo được HTTP client: {e}"))?;
+        let (url, client) = crate::outbound::client(url, "CSDL dân cư", timeout)?;
         Ok(Self {
-            url: url.to_string(),
+            url,
             token: token.filter(|t| !t.is_empty()),
             integration: integration.to_string(),
             service: service.to_string(),

@@ -23,22 +23,8 @@ pub struct TimestampAuthority {
 impl TimestampAuthority {
     /// The authority at `url` (http or https), waiting at most `timeout` for an answer.
     pub fn new(url: &str, timeout: std::time::Duration) -> Result<Self, String> {
-        let url = url.trim();
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(format!(
-                "địa chỉ máy chủ dấu thời gian “{url}” phải bắt đầu bằng http:// hoặc https://"
-            ));
-        }
-        // HTTPS needs a process-wide TLS provider; installing it twice is harmless.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .build()
-            .map_err(|e| format!("không tạo được HTTP client: {e}"))?;
-        Ok(Self {
-            url: url.to_string(),
-            client,
-        })
+        let (url, client) = crate::outbound::client(url, "máy chủ dấu thời gian", timeout)?;
+        Ok(Self { url, client })
     }
 
     async fn post(&self, request: Vec<u8>) -> Result<Vec<u8>, motcua_docs::DocsError> {
