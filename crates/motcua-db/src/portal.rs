@@ -46,6 +46,14 @@ const FAIL: &str = "UPDATE portal_sync SET known = $3, history_sent = $4, last_e
     next_attempt_at = $6, lease_owner = NULL, lease_until = NULL
   WHERE dossier_id = $1 AND lease_owner = $2";
 
+/// Marks the chosen dossiers pending with their whole history to send, in one statement.
+const RESYNC: &str = "INSERT INTO portal_sync (dossier_id, pending, generation, next_attempt_at)
+    SELECT id, 1, 1, $3 FROM dossiers
+    WHERE ($1 IS NULL OR received_at >= $1) AND ($2 IS NULL OR code = $2)
+    ON CONFLICT (dossier_id) DO UPDATE SET pending = 1,
+        generation = portal_sync.generation + 1, history_sent = 0,
+        next_attempt_at = excluded.next_attempt_at";
+
 const STATE: &str = "SELECT pending, known, attempts, synced_at, last_error, next_attempt_at
     FROM portal_sync WHERE dossier_id = $1";
 
@@ -213,28 +221,14 @@ impl Portal<'_> {
     ) -> Result<u64, DbError> {
         let code = code.map(str::to_string);
         on_write!(self.db, pool => {
-            let mut tx = pool.begin().await?;
-            let ids: Vec<i64> = sqlx::query_scalar(
-                "SELECT id FROM dossiers WHERE ($1 IS NULL OR received_at >= $1)
-                 AND ($2 IS NULL OR code = $2) ORDER BY id",
-            )
-            .bind(from)
-            .bind(&code)
-            .fetch_all(&mut *tx)
-            .await?;
-            for id in &ids {
-                sqlx::query(TOUCH).bind(id).bind(now).execute(&mut *tx).await?;
-                sqlx::query(
-                    "UPDATE portal_sync SET history_sent = 0, next_attempt_at = $2
-                     WHERE dossier_id = $1",
-                )
-                .bind(id)
+            let marked = sqlx::query(RESYNC)
+                .bind(from)
+                .bind(&code)
                 .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(ids.len() as u64)
+                .execute(pool)
+                .await?
+                .rows_affected();
+            Ok(marked)
         })
     }
 

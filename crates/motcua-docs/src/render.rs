@@ -31,14 +31,16 @@ pub struct RenderedForm {
 /// stamp's height and a little air.
 const STAMP_ROOM_MM: f32 = 19.0;
 
-/// How far down the page its content reaches, in points from the top: the lowest text line
-/// (with its descenders), rule or QR module; the page number at the foot does not count.
-fn content_bottom(page: &crate::layout::PageOut) -> f32 {
+/// How far down the last of `count` pages its content reaches, in points from the top: the
+/// lowest text line (with its descenders), rule or QR module; its page number at the foot
+/// ("Trang n/n") does not count.
+fn content_bottom(page: &crate::layout::PageOut, count: usize) -> f32 {
     use crate::layout::Op;
+    let footer = format!("Trang {count}/{count}");
     page.ops
         .iter()
         .filter_map(|op| match op {
-            Op::Text { text, .. } if text.starts_with("Trang ") => None,
+            Op::Text { text, .. } if *text == footer => None,
             Op::Text { y, size, .. } => Some(y + size * 0.3),
             Op::Fill { y, h, .. } => Some(y + h),
             Op::Line { y1, y2, .. } => Some(y1.max(*y2)),
@@ -142,7 +144,7 @@ fn render_template(
     }
     let pages = lay_out(&blocks, &template.setup)?;
     let stamp_top = pages.last().and_then(|last| {
-        let top = content_bottom(last) + 2.0;
+        let top = content_bottom(last, pages.len()) + 2.0;
         (top + crate::sign::STAMP_HEIGHT + 6.0 <= last.height).then_some(top)
     });
     let title = if ctx.dossier_code.is_empty() {

@@ -51,6 +51,20 @@ pub fn subject_kind(applicant: &Applicant) -> u8 {
     }
 }
 
+/// A person's identity as `DinhDanhCHS` types it: 1 for a 12-digit CCCD, 2 for a 9-digit
+/// CMND; an organisation (a tax code) has none there.
+fn identity_of(a: &Applicant) -> Option<(u8, &str)> {
+    let n = a
+        .id_number
+        .as_deref()
+        .filter(|_| a.kind == ApplicantKind::Person)?;
+    match n.len() {
+        12 => Some((1, n)),
+        9 => Some((2, n)),
+        _ => None,
+    }
+}
+
 /// One component as the portal lists it (`TaiLieuNop`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortalComponent {
@@ -118,8 +132,8 @@ pub fn record(d: &PortalDossier<'_>) -> Value {
         "ChuHoSo": a.name,
         "LoaiDoiTuong": subject_kind(a),
         "SoGiayToChuHoSo": identity.unwrap_or_default(),
-        "DinhDanhCHS": identity.map(|n| vec![json!({
-            "LoaiDinhDanh": if n.len() == 12 { 1 } else { 3 },
+        "DinhDanhCHS": identity_of(a).map(|(kind, n)| vec![json!({
+            "LoaiDinhDanh": kind,
             "SoDinhDanh": n,
         })]).unwrap_or_default(),
         "Email": a.email.as_deref().unwrap_or_default(),
@@ -487,6 +501,19 @@ mod tests {
             ..d.clone()
         });
         assert!(own.get("MaHoSoQG").is_none());
+        let company = Applicant {
+            kind: ApplicantKind::Organisation,
+            id_number: None,
+            tax_code: Some("2801234567".into()),
+            ..applicant.clone()
+        };
+        let org = record(&PortalDossier {
+            applicant: &company,
+            ..d.clone()
+        });
+        assert_eq!(org["SoGiayToChuHoSo"], "2801234567");
+        assert_eq!(org["DinhDanhCHS"], json!([]));
+        assert_eq!(org["LoaiDoiTuong"], 2);
         assert_eq!(r["TrangThaiHoSo"], 4);
         assert_eq!(r["KenhThucHien"], 2);
         assert_eq!(r["NgayHenTra"], "20260309080000");

@@ -60,6 +60,15 @@ impl motcua_docs::Timestamper for Blocking<'_> {
     }
 }
 
+/// What to do when signing with a time-stamp fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StampFailure {
+    /// The signature fails (a result: it must carry its time-stamp).
+    Refuse,
+    /// Sign again without it, with the same key (a form the counter hands over now).
+    SignWithout,
+}
+
 /// Signs `pdf` inside with `key` at `now`, time-stamped by `tsa` when one is configured; on
 /// a blocking thread, since a token or the authority may take a while.
 pub async fn sign_inside(
@@ -68,6 +77,7 @@ pub async fn sign_inside(
     now: Instant,
     text: SignatureText,
     tsa: Option<TimestampAuthority>,
+    on_failure: StampFailure,
 ) -> Result<Vec<u8>, DbError> {
     let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
@@ -75,14 +85,16 @@ pub async fn sign_inside(
             tsa,
             runtime: runtime.clone(),
         });
-        motcua_docs::sign_pdf(
-            &pdf,
-            &key,
-            now,
-            &text,
-            stamper.as_ref().map(|s| s as &dyn motcua_docs::Timestamper),
-        )
-        .map_err(docs_error)
+        let sign = |stamper: Option<&dyn motcua_docs::Timestamper>| {
+            motcua_docs::sign_pdf(&pdf, &key, now, &text, stamper).map_err(docs_error)
+        };
+        match (stamper.as_ref(), on_failure) {
+            (Some(stamper), StampFailure::SignWithout) => sign(Some(stamper)).or_else(|e| {
+                tracing::warn!(error = %e, "signing with a time-stamp failed: signed without");
+                sign(None)
+            }),
+            (stamper, _) => sign(stamper.map(|s| s as &dyn motcua_docs::Timestamper)),
+        }
     })
     .await
     .map_err(|e| DbError::Unavailable(format!("việc ký dừng giữa chừng: {e}")))?
@@ -331,7 +343,7 @@ async fn sign_bytes(
 ) -> Result<(Vec<u8>, motcua_docs::Verification, bool), DbError> {
     match motcua_docs::signable_inside(&pdf) {
         Ok(()) => {
-            let signed = sign_inside(pdf, key, now, text, tsa).await?;
+            let signed = sign_inside(pdf, key, now, text, tsa, StampFailure::Refuse).await?;
             let found = motcua_docs::verify_pdf(&signed).map_err(docs_error)?;
             let Some(last) = found
                 .into_iter()

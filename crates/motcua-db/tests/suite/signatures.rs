@@ -332,4 +332,58 @@ async fn applicant_signs_the_receipt(engine: &str) {
     );
 }
 
-on_both!(keys_and_signed_results, applicant_signs_the_receipt);
+/// The national portal's sync marks on either engine: an intake marks its dossier, a lease
+/// takes it once, a finish clears it only for the generation it read, a resync marks it again.
+async fn portal_sync_marks(engine: &str) {
+    use motcua_db::SyncState;
+    let Some((db, _)) = fresh(engine).await else {
+        return;
+    };
+    let p = province(&db).await;
+    let (dossier_id, code, _) = dossier_with_result(&db, p.counter).await;
+    let at = now().timestamp();
+    let claims = db.portal().claim("w1", at, at + 60, 10).await.unwrap();
+    assert_eq!(claims.len(), 1);
+    assert_eq!(claims[0].dossier_id, dossier_id);
+    // Leased: another worker gets nothing.
+    assert!(
+        db.portal()
+            .claim("w2", at, at + 60, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    db.portal().finish("w1", &claims[0], 7, at).await.unwrap();
+    assert_eq!(
+        db.portal().state(dossier_id).await.unwrap(),
+        SyncState::Synced { at }
+    );
+    assert_eq!(db.portal().resync(None, Some(&code), at).await.unwrap(), 1);
+    let again = db.portal().claim("w2", at, at + 60, 10).await.unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].history_sent, 0, "a resync sends the whole history");
+    assert!(again[0].known);
+    // A failure keeps it waiting with the answer; a finish by a stale lease changes nothing.
+    db.portal()
+        .fail("w2", &again[0], true, 3, "HTTP 503", at + 30)
+        .await
+        .unwrap();
+    db.portal().finish("w1", &again[0], 9, at).await.unwrap();
+    match db.portal().state(dossier_id).await.unwrap() {
+        SyncState::Waiting { error, .. } => assert_eq!(error.as_deref(), Some("HTTP 503")),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        db.portal()
+            .resync(Some(at + 86_400 * 365), None, at)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+on_both!(
+    keys_and_signed_results,
+    applicant_signs_the_receipt,
+    portal_sync_marks
+);

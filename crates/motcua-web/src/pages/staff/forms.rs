@@ -203,31 +203,15 @@ fn unit_name(all: &[Agency], id: i64) -> String {
     }
 }
 
-/// Where an officer acted from: the unit inside `agency` their roles place them in ("Phòng
-/// Quản lý hoạt động xây dựng, Sở Xây dựng"), or the agency itself.
-async fn place_of_act(
-    app: &AppState,
-    all: &[Agency],
-    agency: i64,
-    staff: Option<i64>,
-) -> Result<String, PageError> {
+/// Where an officer acted from: the unit inside `agency` their roles (`paths`, each grant's
+/// agency path) place them in ("Phòng Quản lý hoạt động xây dựng, Sở Xây dựng"), or the
+/// agency itself.
+fn place_of_act(all: &[Agency], agency: i64, paths: Option<&Vec<Vec<i64>>>) -> String {
     let name = unit_name(all, agency);
-    let Some(staff) = staff else {
-        return Ok(name);
-    };
-    let paths: Vec<Vec<i64>> = app
-        .db
-        .people()
-        .grants(staff)
-        .await?
-        .iter()
-        .filter_map(|g| all.iter().find(|a| a.id == g.agency_id))
-        .map(Agency::path_ids)
-        .collect();
-    Ok(match motcua_domain::agency::acting_unit(agency, &paths) {
+    match paths.and_then(|p| motcua_domain::agency::acting_unit(agency, p)) {
         Some(unit) => format!("{}, {name}", agency_name(all, unit)),
         None => name,
-    })
+    }
 }
 
 /// Each hand-over between steps, from the history: who gave it, to which agency (and unit,
@@ -241,6 +225,21 @@ async fn handovers(
     d: &DossierRecord,
     history: &[HistoryRow],
 ) -> Result<Vec<Transfer>, PageError> {
+    // Each officer's grants, read once, as the paths of their agencies.
+    let mut paths: std::collections::HashMap<i64, Vec<Vec<i64>>> = std::collections::HashMap::new();
+    for staff in history.iter().filter_map(|h| h.actor_staff_id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = paths.entry(staff) {
+            let grants = app.db.people().grants(staff).await?;
+            slot.insert(
+                grants
+                    .iter()
+                    .filter_map(|g| all.iter().find(|a| a.id == g.agency_id))
+                    .map(Agency::path_ids)
+                    .collect(),
+            );
+        }
+    }
+    let of = |staff: Option<i64>| staff.and_then(|s| paths.get(&s));
     let mut out: Vec<Transfer> = Vec::new();
     for (i, h) in history.iter().enumerate() {
         if !(h.from_step.is_some_and(|f| f != h.to_step) || h.action == "hand_off") {
@@ -255,10 +254,9 @@ async fn handovers(
             .iter()
             .find(|n| n.from_step == Some(h.to_step));
         out.push(Transfer {
-            from_agency: place_of_act(app, all, h.agency_id, h.actor_staff_id).await?,
+            from_agency: place_of_act(all, h.agency_id, of(h.actor_staff_id)),
             from_person: h.actor_name.clone().unwrap_or_else(|| "Công dân".into()),
-            to_agency: place_of_act(app, all, to_agency, taker.and_then(|t| t.actor_staff_id))
-                .await?,
+            to_agency: place_of_act(all, to_agency, of(taker.and_then(|t| t.actor_staff_id))),
             to_person: taker.and_then(|n| n.actor_name.clone()).unwrap_or_default(),
             at: h.at,
             outcome: h.step_outcome,
@@ -649,7 +647,8 @@ fn with_signature(mut response: Response, state: &'static str) -> Response {
 
 /// Signs an issued form inside the PDF with its agency's key: a stamp under the content
 /// naming the agency, the person who signs the form and the time; time-stamped when an
-/// authority is configured (and, should it fail, signed without its time-stamp).
+/// authority is configured (and, should that fail, signed without its time-stamp: the
+/// counter still hands the form over).
 async fn sign_form(
     app: &AppState,
     key: &motcua_db::SigningKey,
@@ -691,22 +690,15 @@ async fn sign_form(
             top,
         }),
     };
-    let signed = crate::signing::sign_inside(
-        pdf.clone(),
+    crate::signing::sign_inside(
+        pdf,
         agency_key,
         now,
-        text.clone(),
+        text,
         app.docs.tsa.clone(),
+        crate::signing::StampFailure::SignWithout,
     )
-    .await;
-    match signed {
-        Err(e) if app.docs.tsa.is_some() => {
-            tracing::warn!(error = %e, "signing a form with a time-stamp failed: signed without");
-            let agency_key = crate::signing::load_key(key).await?;
-            crate::signing::sign_inside(pdf, agency_key, now, text, None).await
-        }
-        other => other,
-    }
+    .await
 }
 
 #[derive(Deserialize, Default)]
