@@ -41,7 +41,7 @@ pub use catalogue::{ProcedureSummary, Published, StoredProcedure};
 pub use days::{day_key, day_of, day_start};
 pub use dossiers::board::{BoardEntry, PublicBoard};
 pub use dossiers::{
-    ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, IntakeExtras,
+    ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, IntakeExtras, PortalMarks,
     RECEIVING_STATUSES, TransitionRequest,
 };
 pub use engine::{Db, Durability, EngineKind, redact};
@@ -58,6 +58,7 @@ pub use outbox::OutboxMessage;
 pub use outbox::delivery::{Attempt, Claimed, Delivery, FallbackRanks, Outcome, truncate_answer};
 pub use outbox::templates::MessageTemplate;
 pub use people::citizens::{Citizen, CitizenSession, NewCitizen};
+pub use people::identities::{Linked, PendingSignIn, SIGN_IN_SECONDS};
 pub use people::sessions::{LOCKOUT_FAILURES, Login, SESSION_SECONDS, Session};
 pub use people::staff::{Grant, NewStaff, Staff};
 pub use people::tokens::{ApiToken, CreatedToken};

@@ -130,6 +130,11 @@ const SQLITE: &[Migration] = &[
         "portal_inbound",
         include_str!("../migrations/sqlite/0025_portal_inbound.sql"),
     ),
+    (
+        26,
+        "national_identity",
+        include_str!("../migrations/sqlite/0026_national_identity.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -256,6 +261,11 @@ const POSTGRES: &[Migration] = &[
         25,
         "portal_inbound",
         include_str!("../migrations/postgres/0025_portal_inbound.sql"),
+    ),
+    (
+        26,
+        "national_identity",
+        include_str!("../migrations/postgres/0026_national_identity.sql"),
     ),
 ];
 

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod dossier;
 pub mod error;
 pub mod evaluation;
+pub mod identity;
 pub mod password;
 pub mod population;
 pub mod portal;

@@ -273,10 +273,32 @@ pub struct InboundDossier {
     pub summary: Option<String>,
     #[serde(rename = "ThanhPhanHoSo", default)]
     pub components: Vec<InboundComponent>,
+    /// Filed from a portal account verified with VNeID (`"1"` or `1`; absent means not).
+    #[serde(
+        rename = "TaiKhoanDuocXacThucVoiVNeID",
+        default,
+        deserialize_with = "flag"
+    )]
+    pub verified_identity: bool,
 }
 
 fn citizen() -> u8 {
     1
+}
+
+/// One of the portal's flags: `"1"`/`1`/`true` yes, `"0"`/`0`/`false`/`""`/`null` no.
+fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(false),
+        Value::Bool(b) => Ok(b),
+        Value::Number(n) if n.as_u64() == Some(1) => Ok(true),
+        Value::Number(n) if n.as_u64() == Some(0) => Ok(false),
+        Value::String(s) if s.trim() == "1" => Ok(true),
+        Value::String(s) if matches!(s.trim(), "0" | "") => Ok(false),
+        other => Err(serde::de::Error::custom(format!(
+            "cờ {other} phải là 0 hoặc 1"
+        ))),
+    }
 }
 
 /// One component of an inbound dossier, with its files.

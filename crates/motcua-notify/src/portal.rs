@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use motcua_db::{Db, DbError, DossierRecord, HistoryRow, SyncClaim};
-use motcua_domain::dossier::{Action, ComponentForm, Status};
+use motcua_domain::dossier::{Action, Status};
 use motcua_domain::portal::{
     self, HISTORY_CHUNK, PortalComponent, PortalDossier, PortalStep, RecordReply,
 };
@@ -270,7 +270,7 @@ impl PortalSync {
                     .and_then(|k| k.component(&c.code))
                     .map_or_else(|| c.code.clone(), |k| k.name.clone()),
                 link: None,
-                digitised: c.form == ComponentForm::Electronic || d.state.digitised_at.is_some(),
+                digitised: motcua_domain::dossier::component_digitised(&d.state, c),
             })
             .collect();
         let fees = if d.fee_vnd > 0 {
@@ -279,10 +279,10 @@ impl PortalSync {
             Vec::new()
         };
         let field = procedure.map(|p| &p.field);
-        let portal_code = self.db.dossiers().portal_code_of(d.id).await?;
+        let marks = self.db.dossiers().portal_marks(d.id).await?;
         Ok(portal::record(&PortalDossier {
             code: &d.code,
-            portal_code: portal_code.as_deref(),
+            portal_code: marks.portal_code.as_deref(),
             procedure_code: &d.procedure_code,
             procedure_name: procedure.map_or("", |p| p.name.as_str()),
             field_code: field.map_or("", |f| f.code.as_str()),
@@ -299,7 +299,7 @@ impl PortalSync {
             components,
             fees,
             results: Vec::new(),
-            verified_identity: false,
+            verified_identity: marks.verified_identity,
             paid_online: false,
         }))
     }

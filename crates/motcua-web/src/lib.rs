@@ -11,6 +11,7 @@ pub mod population;
 mod progress;
 pub mod security;
 pub mod signing;
+pub mod sso;
 pub mod statistics;
 mod throttle;
 
@@ -38,6 +39,8 @@ pub struct AppState {
     pub(crate) results: pages::results::Cache,
     /// The national population database, when configured (set once at start).
     pub population: std::sync::OnceLock<population::Adapter>,
+    /// The national identity providers citizens sign in with, when configured (set once).
+    pub sso: std::sync::OnceLock<sso::Sso>,
 }
 
 /// How the official forms are printed.
@@ -95,6 +98,7 @@ impl AppState {
             security,
             results: pages::results::Cache::default(),
             population: std::sync::OnceLock::new(),
+            sso: std::sync::OnceLock::new(),
         })
     }
 

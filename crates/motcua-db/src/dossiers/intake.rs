@@ -13,6 +13,7 @@ use crate::DbError;
 use crate::audit::AuditInput;
 use crate::files::NewAttachment;
 use crate::outbox::{About, messages_for};
+use crate::rows::RowExt;
 
 const NEXT_CODE: &str = "INSERT INTO code_counters (agency_id, day, last) VALUES ($1, $2, 1)
     ON CONFLICT (agency_id, day) DO UPDATE SET last = code_counters.last + 1 RETURNING last";
@@ -54,6 +55,17 @@ pub struct IntakeExtras {
     /// The national portal's code of a dossier filed there: a second intake with the same
     /// code is refused as [`DbError::AlreadyReceived`] and creates nothing.
     pub portal_code: Option<String>,
+    /// Filed from an account verified with the national identity (`TaiKhoanDuocXacThucVoiVNeID`).
+    pub verified_identity: bool,
+}
+
+/// What the national portal's record says of a dossier besides the dossier itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PortalMarks {
+    /// The portal's own code (`MaHoSoQG`), for a dossier filed there.
+    pub portal_code: Option<String>,
+    /// Filed from an account verified with the national identity.
+    pub verified_identity: bool,
 }
 
 impl super::Dossiers<'_> {
@@ -95,13 +107,20 @@ impl super::Dossiers<'_> {
         }
     }
 
-    /// The national portal's code of a dossier it pushed, if it came that way.
-    pub async fn portal_code_of(self, dossier_id: i64) -> Result<Option<String>, DbError> {
+    /// The portal's code and the verified-account mark of a dossier.
+    pub async fn portal_marks(self, dossier_id: i64) -> Result<PortalMarks, DbError> {
         on_read!(self.db, pool => {
-            Ok(sqlx::query_scalar("SELECT portal_code FROM portal_inbound WHERE dossier_id = $1")
+            let row = sqlx::query("SELECT d.verified_identity, p.portal_code FROM dossiers d LEFT JOIN portal_inbound p ON p.dossier_id = d.id WHERE d.id = $1")
                 .bind(dossier_id)
                 .fetch_optional(pool)
-                .await?)
+                .await?;
+            Ok(match row {
+                Some(r) => PortalMarks {
+                    portal_code: r.opt_text("portal_code")?,
+                    verified_identity: r.int("verified_identity")? != 0,
+                },
+                None => PortalMarks::default(),
+            })
         })
     }
 
@@ -336,6 +355,9 @@ impl super::Dossiers<'_> {
                 crate::outbox::insert(conn, id, message, at).await?;
             }
             crate::portal::touch(conn, id, at).await?;
+            if extras.verified_identity {
+                conn.execute("UPDATE dossiers SET verified_identity = 1 WHERE id = $1", args![id]).await?;
+            }
             if let Some(portal_code) = &extras.portal_code {
                 let added = conn
                     .execute(

@@ -7,7 +7,7 @@ mod pad;
 mod search;
 mod transition;
 
-pub use intake::IntakeExtras;
+pub use intake::{IntakeExtras, PortalMarks};
 pub use transition::{ActorRef, TransitionRequest};
 
 use motcua_domain::calendar::{Instant, Outcome};

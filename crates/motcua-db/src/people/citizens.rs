@@ -20,6 +20,23 @@ pub struct Citizen {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub id_number: Option<String>,
+    /// The highest level of assurance a national identity vouched for (none for an account
+    /// only ever signed in to with a password); see [`motcua_domain::identity::is_verified`].
+    pub assurance: Option<u8>,
+}
+
+/// A citizen from a row of `id, full_name, phone, email, id_number, assurance`.
+pub(crate) fn citizen_of<R: RowExt>(r: &R) -> Result<Citizen, DbError> {
+    Ok(Citizen {
+        id: r.int("id")?,
+        full_name: r.text("full_name")?,
+        phone: r.opt_text("phone")?,
+        email: r.opt_text("email")?,
+        id_number: r.opt_text("id_number")?,
+        assurance: r
+            .opt_int("assurance")?
+            .and_then(|level| u8::try_from(level).ok()),
+    })
 }
 
 /// A signed-in citizen and the session's form token.
@@ -170,6 +187,7 @@ impl super::People<'_> {
             phone: new.phone,
             email: new.email,
             id_number: new.id_number,
+            assurance: None,
         })
     }
 
@@ -185,18 +203,12 @@ impl super::People<'_> {
     /// A citizen's account by id.
     pub async fn citizen(self, id: i64) -> Result<Option<Citizen>, DbError> {
         Ok(on_read!(self.db, pool => {
-            let row = sqlx::query("SELECT id, full_name, phone, email, id_number FROM citizens WHERE active = 1 AND id = $1")
+            let row = sqlx::query("SELECT id, full_name, phone, email, id_number, assurance FROM citizens WHERE active = 1 AND id = $1")
                 .bind(id)
                 .fetch_optional(pool)
                 .await?;
             match row {
-                Some(r) => Some(Citizen {
-                    id: r.int("id")?,
-                    full_name: r.text("full_name")?,
-                    phone: r.opt_text("phone")?,
-                    email: r.opt_text("email")?,
-                    id_number: r.opt_text("id_number")?,
-                }),
+                Some(r) => Some(citizen_of(&r)?),
                 None => None,
             }
         }))

@@ -2,6 +2,7 @@
 //! accounts.
 
 pub(crate) mod citizens;
+pub(crate) mod identities;
 pub(crate) mod sessions;
 pub(crate) mod staff;
 pub(crate) mod tokens;

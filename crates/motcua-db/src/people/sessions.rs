@@ -240,7 +240,8 @@ impl super::People<'_> {
             return Ok(Login::Locked);
         }
         let verified = match row {
-            Some((id, Some(hash))) => {
+            // An empty hash: an account opened by a national identity, with no password.
+            Some((id, Some(hash))) if !hash.is_empty() => {
                 let password = password.to_string();
                 blocking(move || password_matches(&password, &hash))
                     .await?

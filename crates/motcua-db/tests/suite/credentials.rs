@@ -1,6 +1,7 @@
 //! Credentials on both engines: the lock-out holds under concurrent guesses and follows the
 //! account whichever identifier is typed; a new password ends the other sessions and
-//! revokes the API tokens; API tokens expire and are revoked.
+//! revokes the API tokens; API tokens expire and are revoked; a national identity links
+//! to its account once, and a sign-in under way is taken once.
 
 use crate::common::*;
 use motcua_db::Login;
@@ -461,7 +462,121 @@ async fn accounts_are_reset_disabled_and_their_roles_revoked(engine: &str) {
     db.close().await;
 }
 
+/// A national identity on either engine: linked to the account with its ID number, found
+/// again by its subject, a new account opened without a password for another one (its phone
+/// left out when taken), a locked account refused; a sign-in under way taken once, and not
+/// after ten minutes.
+async fn national_identities_link_once(engine: &str) {
+    use motcua_domain::identity::{AccountKind, NationalIdentity};
+    let Some((db, _)) = fresh(engine).await else {
+        return;
+    };
+    let people = db.people();
+    let now = 1_780_000_000;
+    let typed = people
+        .register_citizen(
+            motcua_db::NewCitizen {
+                full_name: "Tran Van Binh".into(),
+                phone: Some("0912000111".into()),
+                id_number: Some("038090012345".into()),
+                password: RIGHT.into(),
+                ..motcua_db::NewCitizen::default()
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    let binh = NationalIdentity {
+        provider: "vneid".into(),
+        subject: "sub-binh".into(),
+        id_number: Some("038090012345".into()),
+        full_name: "Trần Văn Bình".into(),
+        birth_date: None,
+        phone: None,
+        email: None,
+        kind: AccountKind::Citizen,
+        assurance: Some(2),
+        tech_id: Some("T1".into()),
+    };
+    let (c, how) = people.sign_in_with_identity(&binh, now).await.unwrap();
+    assert_eq!((c.id, how), (typed.id, motcua_db::Linked::ByIdNumber));
+    assert_eq!(
+        (c.full_name.as_str(), c.assurance),
+        ("Trần Văn Bình", Some(2))
+    );
+    let (c, how) = people.sign_in_with_identity(&binh, now + 5).await.unwrap();
+    assert_eq!((c.id, how), (typed.id, motcua_db::Linked::Known));
+    // The same person through the DVCQG account at level 1: the account keeps level 2.
+    let via_portal = NationalIdentity {
+        provider: "dvcqg".into(),
+        subject: "portal-binh".into(),
+        assurance: Some(1),
+        ..binh.clone()
+    };
+    let (c, how) = people
+        .sign_in_with_identity(&via_portal, now + 6)
+        .await
+        .unwrap();
+    assert_eq!(
+        (c.id, how, c.assurance),
+        (typed.id, motcua_db::Linked::ByIdNumber, Some(2))
+    );
+    // Lan has no account; the phone she gives is Bình's, so it is left out.
+    let lan = NationalIdentity {
+        subject: "sub-lan".into(),
+        id_number: Some("001195000777".into()),
+        full_name: "Lê Thị Lan".into(),
+        phone: Some("0912000111".into()),
+        email: Some("lan@example.vn".into()),
+        assurance: Some(1),
+        ..binh.clone()
+    };
+    let (c, how) = people.sign_in_with_identity(&lan, now).await.unwrap();
+    assert_eq!(how, motcua_db::Linked::Opened);
+    assert_ne!(c.id, typed.id);
+    assert_eq!(
+        (c.phone, c.email.as_deref()),
+        (None, Some("lan@example.vn"))
+    );
+    assert!(matches!(
+        people
+            .citizen_login("lan@example.vn", "", now)
+            .await
+            .unwrap(),
+        Login::Wrong
+    ));
+    assert_eq!(
+        people.identities_of(typed.id).await.unwrap(),
+        vec![
+            ("dvcqg".to_string(), Some(1)),
+            ("vneid".to_string(), Some(2))
+        ]
+    );
+    // A sign-in under way: taken once, under its own state, within ten minutes.
+    let pending = motcua_db::PendingSignIn {
+        provider: "vneid".into(),
+        nonce: "n".into(),
+        verifier: "v".repeat(64),
+        next: "/cong-dan".into(),
+    };
+    people
+        .begin_sign_in("STATE-1", &pending, now)
+        .await
+        .unwrap();
+    people
+        .begin_sign_in("STATE-2", &pending, now)
+        .await
+        .unwrap();
+    assert_eq!(people.take_sign_in("OTHER", now).await.unwrap(), None);
+    let taken = people.take_sign_in("STATE-1", now + 1).await.unwrap();
+    assert_eq!(taken, Some(pending.clone()));
+    assert_eq!(people.take_sign_in("STATE-1", now + 2).await.unwrap(), None);
+    let late = now + motcua_db::SIGN_IN_SECONDS + 1;
+    assert_eq!(people.take_sign_in("STATE-2", late).await.unwrap(), None);
+}
+
 on_both!(
+    national_identities_link_once,
     accounts_are_reset_disabled_and_their_roles_revoked,
     concurrent_guesses_lock_after_five,
     a_citizen_is_locked_by_account,

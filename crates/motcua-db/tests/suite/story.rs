@@ -738,11 +738,14 @@ async fn citizens_files_ratings_and_board(engine: &str) {
                 citizen_id: Some(hoa.id),
                 files: vec![file.clone()],
                 portal_code: None,
+                verified_identity: true,
             },
         )
         .await
         .unwrap();
     assert_eq!(d.status, Status::Submitted);
+    let marks = db.dossiers().portal_marks(d.id).await.unwrap();
+    assert!(marks.verified_identity && marks.portal_code.is_none());
     assert_eq!(d.citizen_id, Some(hoa.id));
     assert_eq!(db.dossiers().dossier(d.id).await.unwrap().unwrap(), d);
     let mine = db.dossiers().citizen_dossiers(hoa.id, 10).await.unwrap();

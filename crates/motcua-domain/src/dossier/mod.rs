@@ -48,7 +48,7 @@ pub use state::{
     Supplement,
 };
 pub use status::Status;
-pub use tally::{Count, TallyFacts, contribution, digitised};
+pub use tally::{Count, TallyFacts, component_digitised, contribution, digitised};
 
 #[cfg(test)]
 mod prop_tests;

@@ -55,10 +55,13 @@ pub struct TallyFacts<'a> {
 /// Whether the dossier holds a digitised component: one received in electronic form, or
 /// a paper one scanned at the counter ([`DossierState::digitised_at`]).
 pub fn digitised(state: &DossierState, components: &[ReceivedComponent]) -> bool {
-    state.digitised_at.is_some()
-        || components
-            .iter()
-            .any(|c| c.form == ComponentForm::Electronic)
+    state.digitised_at.is_some() || components.iter().any(|c| component_digitised(state, c))
+}
+
+/// Whether one component counts as digitised (`DuocSoHoa`): received in electronic form, or
+/// its dossier scanned at the counter.
+pub fn component_digitised(state: &DossierState, component: &ReceivedComponent) -> bool {
+    state.digitised_at.is_some() || component.form == ComponentForm::Electronic
 }
 
 /// Everything the dossier counts for, each with its instant.

@@ -175,6 +175,7 @@ pub async fn inbound(
                 citizen_id: None,
                 files,
                 portal_code: Some(code.clone()),
+                verified_identity: inbound.verified_identity,
             },
         )
         .await;

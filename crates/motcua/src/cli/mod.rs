@@ -5,6 +5,7 @@ mod bench;
 mod calendar;
 mod database;
 mod dvcqg;
+mod identity;
 mod keys;
 mod notify;
 mod owner;

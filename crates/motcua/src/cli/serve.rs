@@ -27,6 +27,8 @@ pub struct ServeArgs {
     forms: FormsArgs,
     #[command(flatten)]
     population: super::dvcqg::PopulationArgs,
+    #[command(flatten)]
+    identity: super::identity::IdentityArgs,
     /// Reverse proxies (IP or CIDR, comma-separated) whose X-Forwarded-For header names the
     /// client; from any other peer the header is ignored.
     #[arg(
@@ -228,6 +230,7 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
         super::dvcqg::start(&db, &args.notify.portal, &id).await?
     };
     let population = args.population.adapter()?;
+    let sso = args.identity.sso()?;
     let state = motcua_web::AppState::with_settings(
         db.clone(),
         calendar,
@@ -237,6 +240,9 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     );
     if let Some(adapter) = population {
         let _ = state.population.set(adapter);
+    }
+    if let Some(sso) = sso {
+        let _ = state.sso.set(sso);
     }
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await

@@ -103,6 +103,7 @@ pub(crate) async fn run(world: &World<'_>, plan: &Plan) -> anyhow::Result<Dossie
                 citizen_id: owner,
                 files: Vec::new(),
                 portal_code: None,
+                verified_identity: false,
             },
         )
         .await

@@ -13,7 +13,7 @@ const PDF: &[u8] = b"%PDF-1.4\n% to khai\n";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n anh chup";
 
 /// A multipart body of text fields and files (field, file name, bytes).
-async fn post_multipart(
+pub(crate) async fn post_multipart(
     app: &TestApp,
     path: &str,
     cookie: &str,
@@ -79,7 +79,7 @@ async fn register(app: &TestApp, name: &str, phone: &str) -> String {
 }
 
 /// Files the lawyer's certificate online with one file per required component.
-async fn file_online(app: &TestApp, cookie: &str) -> (i64, String) {
+pub(crate) async fn file_online(app: &TestApp, cookie: &str) -> (i64, String) {
     let form = get_page(app, &format!("/cong-dan/nop/{PROCEDURE}"), Some(cookie)).await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("enctype=\"multipart/form-data\""));

@@ -605,6 +605,7 @@ async fn filed_online(app: &TestApp, citizen_id: i64) -> motcua_db::DossierRecor
                 citizen_id: Some(citizen_id),
                 files: Vec::new(),
                 portal_code: None,
+                verified_identity: false,
             },
         )
         .await

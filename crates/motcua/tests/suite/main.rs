@@ -28,6 +28,7 @@ mod cli_report;
 mod crash;
 mod demo_load;
 mod forms_pages;
+mod identity_sign_in;
 mod notify_pages;
 mod pages;
 mod population;

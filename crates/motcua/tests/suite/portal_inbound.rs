@@ -65,6 +65,7 @@ fn dossier_body(portal_code: &str) -> String {
         "SoDienThoai": "0912345678",
         "Email": "binh@example.vn",
         "TrichYeuHoSo": "Cấp chứng chỉ hành nghề luật sư",
+        "TaiKhoanDuocXacThucVoiVNeID": "1",
         "ThanhPhanHoSo": [
             {"MaThanhPhanHoSo": "tp-01", "SoBanChinh": 1,
              "TepDinhKem": [{"TenTep": "don-de-nghi.pdf", "Base64": pdf}]},
@@ -296,9 +297,11 @@ async fn a_supplement_filed_on_the_portal_reaches_its_dossier() {
     let (base, portal) = crate::portal_sync::start_portal().await;
     let worker = crate::portal_sync::sync(&app, &base);
     crate::portal_sync::drain(&worker, 5).await;
+    let record = portal.lock().unwrap().records[&after.code].clone();
+    assert_eq!(record["MaHoSoQG"], "G22.99-261203-000500");
     assert_eq!(
-        portal.lock().unwrap().records[&after.code]["MaHoSoQG"],
-        "G22.99-261203-000500"
+        record["TaiKhoanDuocXacThucVoiVNeID"], 1,
+        "filed from a VNeID-verified account on the portal"
     );
     // For a dossier the portal never pushed: named, nothing done.
     let stray = json!({"MaHoSoQG": "G22.99-000000-000000",

@@ -33,7 +33,9 @@ struct SignInPage {
     next_q: String,
     /// The form's token, bound to the browser's form cookie.
     csrf: String,
-    error: Option<&'static str>,
+    error: Option<String>,
+    /// The national identity providers' buttons: name and label.
+    providers: Vec<(String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -68,7 +70,7 @@ struct RegisterPage {
     errors: Vec<FieldError>,
 }
 
-fn session_cookie(token: &str) -> String {
+pub(super) fn session_cookie(token: &str) -> String {
     format!(
         "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
         motcua_db::SESSION_SECONDS,
@@ -85,15 +87,22 @@ fn with_form_cookie(status: StatusCode, page: Response, cookie: Option<String>) 
     }
 }
 
-fn sign_in_page(
+/// The sign-in page, with `error` (an i18n key or a message) above the form.
+pub(super) fn sign_in_page(
+    app: &AppState,
     headers: &HeaderMap,
     uri: &Uri,
     identifier: String,
     next: &str,
-    error: Option<&'static str>,
+    error: Option<Said>,
     status: StatusCode,
 ) -> Response {
     let frame = Frame::new(headers, uri);
+    let providers = app
+        .sso
+        .get()
+        .map(crate::sso::Sso::buttons)
+        .unwrap_or_default();
     let (csrf, cookie) = crate::security::form_token(headers);
     let page = render(&SignInPage {
         t: frame.t,
@@ -103,13 +112,29 @@ fn sign_in_page(
         next_q: crate::pages::encode(next),
         next: next.to_string(),
         csrf,
-        error: error.map(|key| frame.t.get(key)),
+        error: error.map(|said| match said {
+            Said::Key(key) => frame.t.get(key).to_string(),
+            Said::Text(text) => text,
+        }),
+        providers,
     });
     with_form_cookie(status, page, cookie)
 }
 
-pub async fn sign_in_form(headers: HeaderMap, uri: Uri, PageQuery(q): PageQuery<Next>) -> Response {
+/// What the sign-in page tells: a translated key, or a message naming the problem.
+pub(super) enum Said {
+    Key(&'static str),
+    Text(String),
+}
+
+pub async fn sign_in_form(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    uri: Uri,
+    PageQuery(q): PageQuery<Next>,
+) -> Response {
     sign_in_page(
+        &app,
         &headers,
         &uri,
         String::new(),
@@ -142,11 +167,12 @@ pub async fn sign_in(
     let identifier = c.identifier.trim().to_string();
     let again = |error: &'static str, status: StatusCode| {
         sign_in_page(
+            &app,
             &headers,
             &uri,
             identifier.clone(),
             &next,
-            Some(error),
+            Some(Said::Key(error)),
             status,
         )
     };

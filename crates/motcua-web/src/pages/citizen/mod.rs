@@ -6,6 +6,7 @@
 mod account;
 mod dossier;
 mod filing;
+mod identity;
 mod rating;
 
 pub use rating::RatingView;
@@ -33,6 +34,8 @@ pub fn router() -> Router<Arc<AppState>> {
             "/cong-dan/dang-nhap",
             get(account::sign_in_form).post(account::sign_in),
         )
+        .route("/cong-dan/dang-nhap/{provider}", get(identity::start))
+        .route("/cong-dan/dang-nhap/{provider}/ve", get(identity::callback))
         .route("/cong-dan/dang-xuat", post(account::sign_out))
         .route("/cong-dan", get(dossier::mine))
         .route(

@@ -357,6 +357,7 @@ pub async fn submit(
         citizen_id: None,
         files: scans,
         portal_code: None,
+        verified_identity: false,
     };
     match app
         .db
