@@ -21,6 +21,7 @@ mod agencies;
 mod alerts;
 mod bulk;
 mod catalogue;
+#[macro_use]
 mod dossiers;
 mod error;
 mod migrate;

@@ -135,6 +135,11 @@ const SQLITE: &[Migration] = &[
         "national_identity",
         include_str!("../migrations/sqlite/0026_national_identity.sql"),
     ),
+    (
+        27,
+        "synced_counts",
+        include_str!("../migrations/sqlite/0027_synced_counts.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -266,6 +271,11 @@ const POSTGRES: &[Migration] = &[
         26,
         "national_identity",
         include_str!("../migrations/postgres/0026_national_identity.sql"),
+    ),
+    (
+        27,
+        "synced_counts",
+        include_str!("../migrations/postgres/0027_synced_counts.sql"),
     ),
 ];
 

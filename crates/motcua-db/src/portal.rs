@@ -22,6 +22,24 @@ pub(crate) async fn touch(tx: &mut Tx<'_>, dossier_id: i64, at: i64) -> Result<(
     Ok(())
 }
 
+/// Records in `tx` that the portal has everything of `claim` up to history row
+/// `history_sent`; whether the lease was still `owner`'s (otherwise nothing changed).
+pub(crate) async fn finish(
+    tx: &mut Tx<'_>,
+    owner: &str,
+    claim: &SyncClaim,
+    history_sent: i64,
+    at: i64,
+) -> Result<bool, DbError> {
+    let changed = tx
+        .execute(
+            FINISH,
+            args![claim.dossier_id, claim.generation, history_sent, at, owner],
+        )
+        .await?;
+    Ok(changed > 0)
+}
+
 const CLAIM_SQLITE: &str = "UPDATE portal_sync SET lease_owner = $1, lease_until = $2,
     attempts = attempts + 1
   WHERE dossier_id IN (SELECT dossier_id FROM portal_sync
@@ -136,28 +154,6 @@ impl Portal<'_> {
                 .collect::<Result<Vec<_>, DbError>>()?;
             out.sort_by_key(|c| c.dossier_id);
             Ok(out)
-        })
-    }
-
-    /// The portal has everything up to history row `history_sent`.
-    pub async fn finish(
-        self,
-        owner: &str,
-        claim: &SyncClaim,
-        history_sent: i64,
-        at: i64,
-    ) -> Result<(), DbError> {
-        let (id, generation, owner) = (claim.dossier_id, claim.generation, owner.to_string());
-        on_write!(self.db, pool => {
-            sqlx::query(FINISH)
-                .bind(id)
-                .bind(generation)
-                .bind(history_sent)
-                .bind(at)
-                .bind(&owner)
-                .execute(pool)
-                .await?;
-            Ok(())
         })
     }
 

@@ -122,8 +122,8 @@ impl PortalSync {
             Ok(()) => {
                 let at = motcua_db::now_seconds();
                 self.db
-                    .portal()
-                    .finish(owner, claim, progress.history_sent, at)
+                    .dossiers()
+                    .portal_acknowledged(owner, claim, progress.history_sent, at)
                     .await
             }
             Err(error) => {

@@ -107,13 +107,16 @@ impl Bulk<'_> {
             let intake = &d.checked.intake;
             tally.add(
                 &d.state,
-                &intake.procedure_code,
+                crate::counters::Counted {
+                    procedure_code: &intake.procedure_code,
+                    channel: intake.channel,
+                    components: &intake.components,
+                    return_method: intake.return_method,
+                    synced: false,
+                },
                 fields
                     .get(&d.procedure_version_id)
                     .map_or("", String::as_str),
-                intake.channel,
-                &intake.components,
-                intake.return_method,
             );
         }
         let stat_rows = tally.rows();

@@ -35,6 +35,7 @@ pub(crate) const SUPPLEMENTED: usize = 17;
 pub(crate) const STEPS_EARLY: usize = 18;
 pub(crate) const STEPS_LATE: usize = 19;
 pub(crate) const APOLOGIES_LATE: usize = 20;
+pub(crate) const SYNCED: usize = 21;
 
 /// The column a domain count is added to.
 fn column(count: Count) -> usize {
@@ -60,6 +61,7 @@ fn column(count: Count) -> usize {
         Count::Supplemented => SUPPLEMENTED,
         Count::StepsEarly => STEPS_EARLY,
         Count::StepsLate => STEPS_LATE,
+        Count::Synced => SYNCED,
     }
 }
 
@@ -67,7 +69,7 @@ fn column(count: Count) -> usize {
 pub(crate) type Counts = [i64; COLUMNS];
 
 /// How many counter columns there are.
-pub(crate) const COLUMNS: usize = 21;
+pub(crate) const COLUMNS: usize = 22;
 
 /// Row scopes: one agency-wide row, one per procedure, one per field (whose
 /// `procedure_code` column holds the field code).
@@ -243,6 +245,7 @@ const COLUMN_NAMES: [&str; COLUMNS] = [
     "steps_early",
     "steps_late",
     "apologies_late",
+    "synced",
 ];
 
 /// An update of the columns set in `mask` of one existing row (`?1`–`?5` its key, then
@@ -393,6 +396,7 @@ mod tests {
             (STEPS_EARLY, "steps_early"),
             (STEPS_LATE, "steps_late"),
             (APOLOGIES_LATE, "apologies_late"),
+            (SYNCED, "synced"),
         ] {
             assert_eq!(COLUMN_NAMES[index], name);
         }
@@ -402,7 +406,7 @@ mod tests {
         assert!(
             UPSERT
                 .one
-                .ends_with("apologies_late = stat_days.apologies_late + excluded.apologies_late")
+                .ends_with("synced = stat_days.synced + excluded.synced")
         );
         assert_eq!(
             update_of((1 << RECEIVED) | (1 << ACCEPTED)),

@@ -30,6 +30,7 @@ pub(crate) fn intake_rows(
         state,
         components,
         return_method,
+        synced: false,
     });
     flatten([(
         key(state, procedure_code, field_code, channel),
@@ -44,6 +45,8 @@ pub(crate) struct Counted<'a> {
     pub channel: Channel,
     pub components: &'a [ReceivedComponent],
     pub return_method: ReturnMethod,
+    /// Acknowledged by the national portal at least once.
+    pub synced: bool,
 }
 
 /// The rows a transition of `old` (in `old_state`) to `new_state` adds (none when nothing
@@ -58,6 +61,7 @@ pub(crate) fn transition_rows(
         state,
         components: old.components,
         return_method: old.return_method,
+        synced: old.synced,
     };
     let before = contribution(facts(old_state));
     let after = contribution(facts(new_state));
@@ -73,28 +77,48 @@ pub(crate) fn transition_rows(
     }
 }
 
+/// The rows the national portal's first acknowledgement of a dossier adds: what it counts
+/// for, synced, minus what it counted for before.
+pub(crate) fn synced_rows(
+    dossier: Counted<'_>,
+    state: &DossierState,
+    field_code: &str,
+) -> Vec<StatRow> {
+    let facts = |synced| Facts {
+        state,
+        components: dossier.components,
+        return_method: dossier.return_method,
+        synced,
+    };
+    flatten([(
+        key(state, dossier.procedure_code, field_code, dossier.channel),
+        delta(
+            Some(&contribution(facts(false))),
+            Some(&contribution(facts(true))),
+        ),
+    )])
+}
+
 /// Accumulates many dossiers' contributions (bulk loading, rebuilding).
 #[derive(Debug, Default)]
 pub(crate) struct Tally(std::collections::HashMap<counts::StatKey, BTreeMap<i64, counts::Counts>>);
 
 impl Tally {
-    pub(crate) fn add(
-        &mut self,
-        state: &DossierState,
-        procedure_code: &str,
-        field_code: &str,
-        channel: Channel,
-        components: &[ReceivedComponent],
-        return_method: ReturnMethod,
-    ) {
+    pub(crate) fn add(&mut self, state: &DossierState, dossier: Counted<'_>, field_code: &str) {
         let rows = contribution(Facts {
             state,
-            components,
-            return_method,
+            components: dossier.components,
+            return_method: dossier.return_method,
+            synced: dossier.synced,
         });
         let entry = self
             .0
-            .entry(key(state, procedure_code, field_code, channel))
+            .entry(key(
+                state,
+                dossier.procedure_code,
+                field_code,
+                dossier.channel,
+            ))
             .or_default();
         counts::merge(entry, &rows, 1);
     }

@@ -275,6 +275,7 @@ impl super::Dossiers<'_> {
             version: 1,
             updated_at: super::instant(at)?,
             citizen_id: extras.citizen_id,
+            portal_synced: false,
         };
         let uploaded_by = match actor {
             Actor::Staff { id, .. } => format!("staff:{id}"),

@@ -5,6 +5,7 @@ pub(crate) mod board;
 mod intake;
 mod pad;
 mod search;
+mod synced;
 mod transition;
 
 pub use intake::{IntakeExtras, PortalMarks};
@@ -53,6 +54,9 @@ pub struct DossierRecord {
     /// The citizen account that filed it online, if any (its owner).
     #[serde(default)]
     pub citizen_id: Option<i64>,
+    /// Acknowledged by the national portal at least once (read by the counters).
+    #[serde(default, skip_serializing)]
+    pub portal_synced: bool,
 }
 
 /// One line of a dossier's history (the processing-control trail).
@@ -111,6 +115,7 @@ impl DossierRecord {
             channel: self.channel,
             components: &self.components,
             return_method: self.return_method,
+            synced: self.portal_synced,
         }
     }
 }
@@ -204,6 +209,7 @@ pub(crate) fn record(row: &impl RowExt) -> Result<DossierRecord, DbError> {
         version: row.int("version")?,
         updated_at: instant(row.int("updated_at")?)?,
         citizen_id: row.opt_int("citizen_id")?,
+        portal_synced: row.int("portal_synced")? != 0,
     })
 }
 
@@ -212,7 +218,8 @@ macro_rules! dossier_columns {
         "id, code, lookup_secret, procedure_version_id, procedure_code, case_code,
             receiving_agency_id, current_agency_id, channel, status, step, assignee_id,
             applicant, components, return_method, fee_vnd, summary, received_at, due_at,
-            finished_at, outcome, apologised, state, version, updated_at, citizen_id"
+            finished_at, outcome, apologised, state, version, updated_at, citizen_id,
+            portal_synced"
     };
 }
 

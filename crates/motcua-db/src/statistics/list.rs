@@ -73,6 +73,7 @@ pub fn figures_of(d: &DossierRecord, from: NaiveDate, to: NaiveDate) -> Figures 
         state: &d.state,
         components: &d.components,
         return_method: d.return_method,
+        synced: d.portal_synced,
     });
     let upto = |bound: NaiveDate| {
         let mut n = [0i64; 6];
@@ -120,6 +121,7 @@ pub fn figures_of(d: &DossierRecord, from: NaiveDate, to: NaiveDate) -> Figures 
             Count::Supplemented => &mut f.supplemented,
             Count::StepsEarly => &mut f.steps_early,
             Count::StepsLate => &mut f.steps_late,
+            Count::Synced => &mut f.synced,
             Count::Finished
             | Count::PauseIn
             | Count::PauseOut
@@ -148,10 +150,7 @@ pub struct MetricPage {
 }
 
 const CANDIDATES: &str = concat!(
-    "SELECT id, code, lookup_secret, procedure_version_id, procedure_code, case_code,
-        receiving_agency_id, current_agency_id, channel, status, step, assignee_id,
-        applicant, components, return_method, fee_vnd, summary, received_at, due_at,
-        finished_at, outcome, apologised, state, version, updated_at, citizen_id FROM dossiers",
+    select_dossier!(),
     " WHERE id > $1 AND received_at < $2 AND (finished_at IS NULL OR finished_at >= $3)
       ORDER BY id LIMIT 500"
 );

@@ -87,6 +87,9 @@ pub struct Figures {
     pub steps_early: i64,
     #[serde(default)]
     pub steps_late: i64,
+    /// Received in the period and acknowledged by the national portal since (QĐ 766).
+    #[serde(default)]
+    pub synced: i64,
     /// Not finished at the period's end, and of those: waiting for the citizen (5, 6),
     /// past the appointment in force then, and the rest (in progress on time) — each as the
     /// dossier's history says it was at that instant.
@@ -152,6 +155,7 @@ impl Figures {
         self.supplemented += o.supplemented;
         self.steps_early += o.steps_early;
         self.steps_late += o.steps_late;
+        self.synced += o.synced;
         self.open_at_end += o.open_at_end;
         self.paused_at_end += o.paused_at_end;
         self.overdue_at_end += o.overdue_at_end;
@@ -201,6 +205,7 @@ fn figures(row: &impl RowExt, state: bool) -> Result<Figures, DbError> {
         supplemented: row.int("supplemented")?,
         steps_early: row.int("steps_early")?,
         steps_late: row.int("steps_late")?,
+        synced: row.int("synced")?,
         open_at_end: opt("open_end")?,
         paused_at_end: opt("paused_end")?,
         overdue_at_end: opt("overdue_end")?,

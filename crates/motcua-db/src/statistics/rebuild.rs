@@ -6,8 +6,36 @@ use crate::counters::Tally;
 use crate::rows::RowExt;
 
 const PAGE: &str = "SELECT id, procedure_version_id, procedure_code, channel, components,
-    return_method, state
+    return_method, state, portal_synced
     FROM dossiers WHERE id > $1 ORDER BY id LIMIT 5000";
+
+/// What the counters read of one stored dossier.
+struct Stored {
+    id: i64,
+    version: i64,
+    procedure_code: String,
+    channel: motcua_domain::catalogue::Channel,
+    components: Vec<motcua_domain::dossier::ReceivedComponent>,
+    return_method: motcua_domain::dossier::ReturnMethod,
+    state: motcua_domain::dossier::DossierState,
+    synced: bool,
+}
+
+fn stored(r: &impl RowExt) -> Result<Stored, DbError> {
+    let word = |column: &str| -> Result<serde_json::Value, DbError> {
+        Ok(serde_json::Value::String(r.text(column)?))
+    };
+    Ok(Stored {
+        id: r.int("id")?,
+        version: r.int("procedure_version_id")?,
+        procedure_code: r.text("procedure_code")?,
+        channel: serde_json::from_value(word("channel")?)?,
+        components: serde_json::from_str(&r.text("components")?)?,
+        return_method: serde_json::from_value(word("return_method")?)?,
+        state: serde_json::from_str(&r.text("state")?)?,
+        synced: r.int("portal_synced")? != 0,
+    })
+}
 
 impl super::Statistics<'_> {
     /// Whether the counters still wait for their first fill.
@@ -27,39 +55,29 @@ impl super::Statistics<'_> {
         let mut last = 0i64;
         let mut seen = 0u64;
         loop {
-            let page: Vec<(i64, i64, String, String, String, String, String)> = on_write!(self.db, pool => {
+            let page: Vec<Stored> = on_write!(self.db, pool => {
                 let rows = sqlx::query(PAGE).bind(last).fetch_all(pool).await?;
-                rows.iter()
-                    .map(|r| {
-                        Ok((
-                            r.int("id")?,
-                            r.int("procedure_version_id")?,
-                            r.text("procedure_code")?,
-                            r.text("channel")?,
-                            r.text("components")?,
-                            r.text("return_method")?,
-                            r.text("state")?,
-                        ))
-                    })
-                    .collect::<Result<Vec<_>, DbError>>()?
+                rows.iter().map(stored).collect::<Result<Vec<_>, DbError>>()?
             });
-            let Some(end) = page.last().map(|p| p.0) else {
+            let Some(end) = page.last().map(|p| p.id) else {
                 break;
             };
-            for (_, version, procedure, channel, components, method, state) in &page {
+            for d in &page {
                 let field = self
                     .db
                     .catalogue()
-                    .procedure_version(*version)
+                    .procedure_version(d.version)
                     .await?
                     .map(|p| p.procedure.field.code.clone())
                     .unwrap_or_default();
-                let channel = serde_json::from_value(serde_json::Value::String(channel.clone()))?;
-                let method = serde_json::from_value(serde_json::Value::String(method.clone()))?;
-                let components: Vec<motcua_domain::dossier::ReceivedComponent> =
-                    serde_json::from_str(components)?;
-                let state: motcua_domain::dossier::DossierState = serde_json::from_str(state)?;
-                tally.add(&state, procedure, &field, channel, &components, method);
+                let counted = crate::counters::Counted {
+                    procedure_code: &d.procedure_code,
+                    channel: d.channel,
+                    components: &d.components,
+                    return_method: d.return_method,
+                    synced: d.synced,
+                };
+                tally.add(&d.state, counted, &field);
             }
             seen += page.len() as u64;
             last = end;

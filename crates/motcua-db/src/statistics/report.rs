@@ -337,6 +337,7 @@ fn evaluate(
             procedures_online_used: online_used,
             ratings: ratings.count,
             ratings_satisfied: ratings.satisfied,
+            synced: total.synced,
         }),
     }
 }

@@ -353,11 +353,33 @@ async fn portal_sync_marks(engine: &str) {
             .unwrap()
             .is_empty()
     );
-    db.portal().finish("w1", &claims[0], 7, at).await.unwrap();
+    db.dossiers()
+        .portal_acknowledged("w1", &claims[0], 7, at)
+        .await
+        .unwrap();
     assert_eq!(
         db.portal().state(dossier_id).await.unwrap(),
         SyncState::Synced { at }
     );
+    // Counted once as synced, on the day it was received (QĐ 766's synced share).
+    let today = now().date_naive();
+    let synced = || async {
+        let f = db
+            .statistics()
+            .statistics_total(&motcua_db::StatsFilter {
+                from: today,
+                to: today,
+                agency_id: None,
+                field_code: None,
+                procedure_code: None,
+                level: None,
+                channel: None,
+            })
+            .await
+            .unwrap();
+        (f.synced, f.received)
+    };
+    assert_eq!(synced().await, (1, 1));
     assert_eq!(db.portal().resync(None, Some(&code), at).await.unwrap(), 1);
     let again = db.portal().claim("w2", at, at + 60, 10).await.unwrap();
     assert_eq!(again.len(), 1);
@@ -368,11 +390,27 @@ async fn portal_sync_marks(engine: &str) {
         .fail("w2", &again[0], true, 3, "HTTP 503", at + 30)
         .await
         .unwrap();
-    db.portal().finish("w1", &again[0], 9, at).await.unwrap();
+    db.dossiers()
+        .portal_acknowledged("w1", &again[0], 9, at)
+        .await
+        .unwrap();
     match db.portal().state(dossier_id).await.unwrap() {
         SyncState::Waiting { error, .. } => assert_eq!(error.as_deref(), Some("HTTP 503")),
         other => panic!("{other:?}"),
     }
+    // Acknowledged again after the resync: still one synced dossier; a rebuild agrees.
+    let last = db
+        .portal()
+        .claim("w3", at + 60, at + 120, 10)
+        .await
+        .unwrap();
+    db.dossiers()
+        .portal_acknowledged("w3", &last[0], 9, at + 60)
+        .await
+        .unwrap();
+    assert_eq!(synced().await, (1, 1));
+    db.statistics().rebuild_statistics().await.unwrap();
+    assert_eq!(synced().await, (1, 1));
     assert_eq!(
         db.portal()
             .resync(Some(at + 86_400 * 365), None, at)

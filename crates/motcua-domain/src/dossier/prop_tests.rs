@@ -112,6 +112,7 @@ fn check_state(s: &DossierState, now: Instant) -> Result<(), TestCaseError> {
         state: s,
         components: &[],
         return_method: ReturnMethod::InPerson,
+        synced: false,
     });
     let n = |c: Count| counts.iter().filter(|(_, k)| *k == c).count();
     prop_assert_eq!(n(Count::Received), 1);

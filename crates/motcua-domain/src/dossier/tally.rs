@@ -42,6 +42,9 @@ pub enum Count {
     /// Resolved with every agency's step early, or with some step late (chỉ số 2).
     StepsEarly,
     StepsLate,
+    /// Received and since acknowledged by the national portal (QĐ 766's "tỷ lệ đồng bộ hồ
+    /// sơ lên Cổng DVCQG"), counted on the day it was received.
+    Synced,
 }
 
 /// What the statistics read about a dossier besides its state.
@@ -50,6 +53,8 @@ pub struct TallyFacts<'a> {
     pub state: &'a DossierState,
     pub components: &'a [ReceivedComponent],
     pub return_method: ReturnMethod,
+    /// Whether the national portal has acknowledged the dossier at least once.
+    pub synced: bool,
 }
 
 /// Whether the dossier holds a digitised component: one received in electronic form, or
@@ -70,6 +75,9 @@ pub fn contribution(f: TallyFacts<'_>) -> Vec<(Instant, Count)> {
     let mut out = vec![(s.received_at, Count::Received)];
     if let Some(accepted) = s.accepted_at {
         out.push((accepted, Count::Accepted));
+    }
+    if f.synced {
+        out.push((s.received_at, Count::Synced));
     }
     if digitised(s, f.components) {
         out.push((s.received_at, Count::Digitised));

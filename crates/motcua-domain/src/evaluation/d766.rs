@@ -96,6 +96,9 @@ pub struct Inputs766 {
     pub ratings: i64,
     #[serde(default)]
     pub ratings_satisfied: i64,
+    /// Received in the period and acknowledged by the national portal since.
+    #[serde(default)]
+    pub synced: i64,
 }
 
 /// One group's result: its score out of `max` when computable (`computable_max` says how
@@ -144,6 +147,7 @@ pub fn score_766(x: &Inputs766) -> Vec<GroupScore> {
         _ => None,
     };
     let satisfaction = share(x.ratings_satisfied, x.ratings).map(|r| round1(r * 18.0));
+    let synced = share(x.synced, x.received).map(|r| round1(r * 6.0));
     Group766::ALL
         .iter()
         .map(|g| {
@@ -183,10 +187,10 @@ pub fn score_766(x: &Inputs766) -> Vec<GroupScore> {
                     "đánh giá gửi qua Cổng Dịch vụ công quốc gia không có trong motcua; điểm chính thức do Cổng tính",
                 ),
                 Group766::Ckmb => (
-                    None,
-                    0.0,
-                    "",
-                    "công khai, minh bạch và đồng bộ lên Cổng DVCQG: motcua chưa ghi nhận",
+                    synced,
+                    6.0,
+                    "số hồ sơ tiếp nhận trong kỳ đã đồng bộ lên Cổng Dịch vụ công quốc gia / số hồ sơ tiếp nhận trong kỳ × 6",
+                    "12 điểm công khai, minh bạch còn lại (công khai thủ tục, tiến độ trên Cổng): motcua chưa ghi nhận",
                 ),
             };
             GroupScore {

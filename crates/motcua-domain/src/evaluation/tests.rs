@@ -196,6 +196,7 @@ fn groups_766() {
         procedures_online_used: Some(6),
         ratings: 0,
         ratings_satisfied: 0,
+        synced: 85,
     };
     let g = score_766(&x);
     let score = |c: Group766| g.iter().find(|s| s.group == c).unwrap().score;
@@ -220,7 +221,14 @@ fn groups_766() {
     assert_eq!(score(Group766::Clgq), Some(7.7));
     // 20/80 × 6 = 1.5; 85 % ≥ 80 % → 4: 5.5 (of the 10 points motcua can reach).
     assert_eq!(score(Group766::Mdsh), Some(5.5));
-    for c in [Group766::Tttt, Group766::Mdhl, Group766::Ckmb] {
+    // 85 of the 100 received synced to the portal: 85/100 × 6 = 5.1 (of the 6 points of
+    // CKMB motcua can reach); none synced is a score of 0, not a missing one.
+    assert_eq!(score(Group766::Ckmb), Some(5.1));
+    let unsynced = score_766(&Inputs766 { synced: 0, ..x });
+    let ckmb = unsynced.iter().find(|s| s.group == Group766::Ckmb).unwrap();
+    assert_eq!((ckmb.score, ckmb.computable_max), (Some(0.0), 6.0));
+    assert!(ckmb.formula.contains("đồng bộ"));
+    for c in [Group766::Tttt, Group766::Mdhl] {
         let s = g.iter().find(|s| s.group == c).unwrap();
         assert_eq!(s.score, None, "{c:?} without data");
         assert!(!s.missing.is_empty());

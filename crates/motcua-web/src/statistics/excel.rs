@@ -13,7 +13,7 @@ enum Kind {
 }
 
 /// The columns of every cut's sheet after the name.
-const COLUMNS: [(&str, Kind); 22] = [
+const COLUMNS: [(&str, Kind); 23] = [
     ("Tồn kỳ trước", Kind::Count),
     ("Tiếp nhận trong kỳ (nộp)", Kind::Count),
     ("Trực tuyến", Kind::Count),
@@ -32,6 +32,7 @@ const COLUMNS: [(&str, Kind); 22] = [
     ("Tạm dừng (chờ bổ sung, nghĩa vụ tài chính)", Kind::Count),
     ("Văn bản xin lỗi đã ban hành", Kind::Count),
     ("Trong đó ban hành muộn", Kind::Count),
+    ("Đã đồng bộ lên Cổng DVCQG", Kind::Count),
     ("Tỷ lệ đúng hạn", Kind::Share),
     (
         "Tỷ lệ trực tuyến (trên hồ sơ tiếp nhận chính thức)",
@@ -41,7 +42,7 @@ const COLUMNS: [(&str, Kind); 22] = [
     ("Tỷ lệ kết quả điện tử", Kind::Share),
 ];
 
-fn values(s: &Summary) -> [Option<f64>; 22] {
+fn values(s: &Summary) -> [Option<f64>; 23] {
     let f = &s.figures;
     let n = |v: i64| Some(v as f64);
     [
@@ -63,6 +64,7 @@ fn values(s: &Summary) -> [Option<f64>; 22] {
         n(f.paused_at_end),
         n(f.apologies),
         n(f.apologies_late),
+        n(f.synced),
         s.on_time_rate,
         s.online_share,
         s.digitised_share,
