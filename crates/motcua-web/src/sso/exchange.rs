@@ -178,7 +178,7 @@ mod tests {
         // RFC 7636 appendix B.
         assert_eq!(
             super::challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
-            "E9Melhoofq2t-0eXrT_XQwQoMXYdVKwoaU9i2I0mVzw"
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
     }
 }
