@@ -140,6 +140,11 @@ const SQLITE: &[Migration] = &[
         "synced_counts",
         include_str!("../migrations/sqlite/0027_synced_counts.sql"),
     ),
+    (
+        28,
+        "webhooks",
+        include_str!("../migrations/sqlite/0028_webhooks.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -276,6 +281,11 @@ const POSTGRES: &[Migration] = &[
         27,
         "synced_counts",
         include_str!("../migrations/postgres/0027_synced_counts.sql"),
+    ),
+    (
+        28,
+        "webhooks",
+        include_str!("../migrations/postgres/0028_webhooks.sql"),
     ),
 ];
 

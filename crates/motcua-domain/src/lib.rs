@@ -13,5 +13,6 @@ pub mod population;
 pub mod portal;
 pub mod rating;
 pub mod text;
+pub mod webhook;
 
 pub use error::FieldError;

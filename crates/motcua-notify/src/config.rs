@@ -100,6 +100,9 @@ impl Backoff {
     }
 }
 
+/// How long a webhook's receiver may take to answer.
+pub const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(15);
+
 /// Everything the worker is configured with.
 #[derive(Debug, Clone)]
 pub struct NotifyConfig {
@@ -145,6 +148,7 @@ impl NotifyConfig {
             return Err(ConfigError("số lần thử phải lớn hơn 0".into()));
         }
         let longest = [
+            Some(WEBHOOK_TIMEOUT),
             self.smtp.as_ref().map(|s| s.timeout),
             self.sms.as_ref().map(|g| g.timeout),
             self.zalo.as_ref().map(|g| g.timeout),

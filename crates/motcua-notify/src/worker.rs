@@ -29,6 +29,8 @@ pub struct Worker {
     smtp: Option<Smtp>,
     sms: Option<Gateway>,
     zalo: Option<Gateway>,
+    /// Integrators' subscriptions (always on: a delivery exists only for a subscription).
+    webhooks: crate::channel::webhook::Webhooks,
 }
 
 impl std::fmt::Debug for Worker {
@@ -51,6 +53,7 @@ impl Worker {
             smtp: config.smtp.as_ref().map(Smtp::new).transpose()?,
             sms: config.sms.as_ref().map(Gateway::new).transpose()?,
             zalo: config.zalo.as_ref().map(Gateway::new).transpose()?,
+            webhooks: crate::channel::webhook::Webhooks::new()?,
             db,
             config,
         })
@@ -164,6 +167,18 @@ impl Worker {
     }
 
     async fn attempt(&self, message: &Claimed) -> Result<Sent, Failure> {
+        if message.channel == motcua_db::WEBHOOK_CHANNEL {
+            return self
+                .webhooks
+                .send(
+                    &self.db,
+                    message.id,
+                    &message.event,
+                    &message.recipient,
+                    &message.payload,
+                )
+                .await;
+        }
         let fields = Fields::from_payload(&message.payload)
             .map_err(|e| Failure::permanent(e.to_string()))?;
         let (subject, body) = self.template(&message.event, &message.channel).await?;

@@ -231,6 +231,11 @@ impl super::Dossiers<'_> {
             .outbox()
             .senders(&state, &events, &checked.intake.applicant)
             .await?;
+        // Integrators hear of every new dossier (its status set) and of what the citizen is told.
+        let raised = motcua_domain::webhook::raised(&events, true);
+        let subscribers = self.db.outbox().subscribers().await?;
+        let at_text = now.to_rfc3339();
+        let due_text = state.due.map(|d| d.to_rfc3339());
         let version_id = stored.version_id;
         let audit_detail = serde_json::json!({
             "procedure": procedure_code,
@@ -354,6 +359,21 @@ impl super::Dossiers<'_> {
             };
             for message in messages_for(&events, &about)? {
                 crate::outbox::insert(conn, id, message, at).await?;
+            }
+            let happened = motcua_domain::webhook::Happened {
+                event: "",
+                action: "intake",
+                at: &at_text,
+                dossier_id: id,
+                code: code.as_str(),
+                procedure_code: &procedure_code,
+                from_status: None,
+                to_status: state.status,
+                agency_code: &competent_code,
+                due_at: due_text.as_deref(),
+            };
+            for delivery in crate::outbox::webhooks::deliveries(&subscribers, &raised, &happened) {
+                crate::outbox::insert(conn, id, delivery, at).await?;
             }
             crate::portal::touch(conn, id, at).await?;
             if extras.verified_identity {

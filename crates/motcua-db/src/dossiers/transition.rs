@@ -107,7 +107,7 @@ impl super::Dossiers<'_> {
             .outbox()
             .senders(state, &effect.events, &dossier.applicant)
             .await?;
-        let messages = messages_for(
+        let mut messages = messages_for(
             &effect.events,
             &About {
                 applicant: &dossier.applicant,
@@ -119,6 +119,40 @@ impl super::Dossiers<'_> {
                 senders: &senders,
             },
         )?;
+        let raised = motcua_domain::webhook::raised(&effect.events, state.status != dossier.status);
+        let subscribers = self.db.outbox().subscribers().await?;
+        let heard = subscribers.iter().any(|(_, events)| {
+            raised
+                .iter()
+                .any(|e| motcua_domain::webhook::wants(events, e))
+        });
+        if heard {
+            let agency_code = self
+                .db
+                .agencies()
+                .agency(state.competent_agency())
+                .await?
+                .map(|a| a.code)
+                .unwrap_or_default();
+            let at_text = now.to_rfc3339();
+            let due_text = state.due.map(|d| d.to_rfc3339());
+            messages.extend(crate::outbox::webhooks::deliveries(
+                &subscribers,
+                &raised,
+                &motcua_domain::webhook::Happened {
+                    event: "",
+                    action: request.action.name(),
+                    at: &at_text,
+                    dossier_id: dossier.id,
+                    code: &dossier.code,
+                    procedure_code: &dossier.procedure_code,
+                    from_status: Some(dossier.status),
+                    to_status: state.status,
+                    agency_code: &agency_code,
+                    due_at: due_text.as_deref(),
+                },
+            ));
+        }
         let at = now.timestamp();
         let due = state.due.map(|d| d.timestamp());
         let outcome = state.outcome.as_ref().map(stored_enum).transpose()?;

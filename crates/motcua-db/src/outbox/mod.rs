@@ -3,6 +3,7 @@
 
 pub(crate) mod delivery;
 pub(crate) mod templates;
+pub(crate) mod webhooks;
 
 use motcua_domain::dossier::{Applicant, DossierState, Event, ReturnMethod, notice};
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,5 @@
-//! Delivery storage on both engines: leases, expiry, the fallback chain, the attempt log
-//! and the message templates.
+//! Delivery storage on both engines: leases, expiry, the fallback chain, the attempt log,
+//! the message templates, and webhook subscriptions with the deliveries an intake writes.
 
 use crate::common::*;
 use chrono::DateTime;
@@ -238,7 +238,81 @@ async fn templates_keep_edits(engine: &str) {
     db.close().await;
 }
 
+/// A subscription is made, listed without its secret, heard by an intake (one delivery row
+/// per event it names, none for the others), and ended.
+async fn webhook_subscriptions(engine: &str) {
+    let Some((db, _)) = fresh(engine).await else {
+        return;
+    };
+    let p = province(&db).await;
+    let bad = db
+        .outbox()
+        .create_webhook("hook", &[], "", "staff:1", 1)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(bad, motcua_db::DbError::Invalid(ref f) if f.len() == 2),
+        "{bad:?}"
+    );
+    let (hook, secret) = db
+        .outbox()
+        .create_webhook(
+            "https://lienthong.example.vn/motcua",
+            &["status_changed".into(), "received".into()],
+            "Liên thông",
+            "staff:1",
+            1,
+        )
+        .await
+        .unwrap();
+    assert_eq!(secret.len(), 40);
+    assert_eq!(db.outbox().webhooks().await.unwrap(), vec![hook.clone()]);
+    let id = dossier(&db, p.counter, Vec::new()).await;
+    let rows: Vec<(String, String)> = db
+        .outbox()
+        .outbox_of(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.channel == motcua_db::WEBHOOK_CHANNEL)
+        .map(|m| (m.event, m.recipient))
+        .collect();
+    let me = hook.id.to_string();
+    assert_eq!(
+        rows,
+        [
+            ("received".to_string(), me.clone()),
+            ("status_changed".to_string(), me)
+        ]
+    );
+    let target = db.outbox().webhook_target(hook.id).await.unwrap().unwrap();
+    assert_eq!(target.secret, secret);
+    assert!(
+        db.outbox()
+            .remove_webhook(hook.id, "staff:1", 2)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !db.outbox()
+            .remove_webhook(hook.id, "staff:1", 3)
+            .await
+            .unwrap()
+    );
+    assert_eq!(db.outbox().webhook_target(hook.id).await.unwrap(), None);
+    let later = dossier(&db, p.counter, Vec::new()).await;
+    assert!(
+        db.outbox()
+            .outbox_of(later)
+            .await
+            .unwrap()
+            .iter()
+            .all(|m| m.channel != motcua_db::WEBHOOK_CHANNEL)
+    );
+}
+
 on_both!(
+    webhook_subscriptions,
     leases_and_fallback,
     workers_share_the_queue,
     templates_keep_edits

@@ -143,6 +143,22 @@ pub enum Event {
 }
 
 impl Event {
+    /// Every event, in the order a dossier usually meets them.
+    pub const ALL: [Event; 12] = [
+        Self::Received,
+        Self::Refused,
+        Self::SupplementRequested,
+        Self::PaymentRequested,
+        Self::ApologyIssued,
+        Self::ResultReadyEarly,
+        Self::ResultReady,
+        Self::Rejected,
+        Self::Stopped,
+        Self::Withdrawn,
+        Self::Returned,
+        Self::RatingInvitation,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Received => "received",

@@ -77,31 +77,6 @@ impl Gateway {
         if let Some(token) = &self.config.token {
             request = request.bearer_auth(token);
         }
-        let response = match request.send().await {
-            Ok(r) => r,
-            Err(e) if e.is_timeout() => {
-                return Err(Failure::temporary("hết thời gian chờ cổng gửi tin"));
-            }
-            Err(e) => return Err(Failure::temporary(format!("không gọi được cổng: {e}"))),
-        };
-        let status = response.status();
-        let text = match response.text().await {
-            Ok(t) => t,
-            Err(e) if e.is_timeout() => {
-                return Err(Failure::temporary("hết thời gian chờ cổng gửi tin"));
-            }
-            Err(e) => format!("(không đọc được trả lời: {e})"),
-        };
-        let answer = format!("{} {}", status.as_u16(), text.trim());
-        if status.is_success() {
-            Ok(Sent(answer))
-        } else if status.is_server_error()
-            || status == reqwest::StatusCode::TOO_MANY_REQUESTS
-            || status == reqwest::StatusCode::REQUEST_TIMEOUT
-        {
-            Err(Failure::temporary(answer))
-        } else {
-            Err(Failure::permanent(answer))
-        }
+        super::answered(request.send().await, "cổng gửi tin").await
     }
 }

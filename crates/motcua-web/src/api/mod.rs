@@ -1,5 +1,6 @@
 //! `/api/v1`: catalogue, agencies, dossiers and their transitions, the public lookup,
-//! dossiers pushed by the national portal, and the OpenAPI document that describes them.
+//! dossiers pushed by the national portal, integrators' webhooks, and the OpenAPI document
+//! that describes them.
 
 mod catalogue;
 mod dossiers;
@@ -10,6 +11,7 @@ mod openapi;
 mod portal;
 mod serde_vi;
 mod statistics;
+mod webhooks;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -40,5 +42,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/dossiers/{id}/transitions", post(dossiers::transition))
         .route("/lookup", get(lookup::lookup))
         .route("/statistics", get(statistics::report))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/webhooks/events", get(webhooks::events))
+        .route("/webhooks/{id}", axum::routing::delete(webhooks::remove))
         .fallback(|| async { error::ApiError::not_found("đường dẫn API này") })
 }

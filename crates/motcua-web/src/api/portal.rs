@@ -51,9 +51,7 @@ fn signed(secret: &str, headers: &HeaderMap, body: &[u8], now: i64) -> Result<()
         .ok_or_else(|| refuse("thiếu chữ ký"))?;
     let mut mac =
         HmacSha256::new_from_slice(secret.as_bytes()).map_err(|_| refuse("khóa chung rỗng"))?;
-    mac.update(ts.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
+    mac.update(&motcua_domain::webhook::signed_text(ts, body));
     // Compared in constant time.
     mac.verify_slice(&given).map_err(|_| refuse("không khớp"))
 }

@@ -47,6 +47,9 @@ async fn openapi_lists_every_route_and_each_answers() {
         "/dvcqg/bo-sung",
         "/lookup",
         "/statistics",
+        "/webhooks",
+        "/webhooks/events",
+        "/webhooks/{id}",
     ] {
         assert!(
             paths.iter().any(|p| *p == expected),

@@ -43,4 +43,5 @@ mod staff_pages;
 mod staff_tools;
 mod statistics;
 mod ticket_pages;
+mod webhooks;
 mod worker_crash;

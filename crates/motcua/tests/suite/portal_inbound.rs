@@ -18,7 +18,7 @@ use crate::common::*;
 const SECRET: &str = "bi-mat-chung-cua-cong-2026";
 
 /// `HMAC-SHA256(secret, "<ts>.<body>")` in hex, by OpenSSL; `None` without it.
-fn openssl_hmac(secret: &str, ts: i64, body: &str) -> Option<String> {
+pub(crate) fn openssl_hmac(secret: &str, ts: i64, body: &str) -> Option<String> {
     let child = Command::new("openssl")
         .args(["dgst", "-sha256", "-hmac", secret])
         .stdin(Stdio::piped())
