@@ -100,9 +100,6 @@ impl Backoff {
     }
 }
 
-/// How long a webhook's receiver may take to answer.
-pub const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(15);
-
 /// Everything the worker is configured with.
 #[derive(Debug, Clone)]
 pub struct NotifyConfig {
@@ -114,6 +111,8 @@ pub struct NotifyConfig {
     pub backoff: Backoff,
     /// How long a claimed message is reserved for this worker; must outlast a send.
     pub lease: Duration,
+    /// How long a webhook's receiver may take to answer.
+    pub webhook_timeout: Duration,
     /// Pause between looks at an empty outbox.
     pub poll: Duration,
     /// Messages claimed (and sent concurrently) at once.
@@ -148,7 +147,7 @@ impl NotifyConfig {
             return Err(ConfigError("số lần thử phải lớn hơn 0".into()));
         }
         let longest = [
-            Some(WEBHOOK_TIMEOUT),
+            Some(self.webhook_timeout),
             self.smtp.as_ref().map(|s| s.timeout),
             self.sms.as_ref().map(|g| g.timeout),
             self.zalo.as_ref().map(|g| g.timeout),

@@ -53,7 +53,7 @@ impl Worker {
             smtp: config.smtp.as_ref().map(Smtp::new).transpose()?,
             sms: config.sms.as_ref().map(Gateway::new).transpose()?,
             zalo: config.zalo.as_ref().map(Gateway::new).transpose()?,
-            webhooks: crate::channel::webhook::Webhooks::new()?,
+            webhooks: crate::channel::webhook::Webhooks::new(config.webhook_timeout)?,
             db,
             config,
         })

@@ -59,6 +59,7 @@ fn config(fallback: &[&str]) -> NotifyConfig {
             max_attempts: 3,
         },
         lease: Duration::from_secs(30),
+        webhook_timeout: Duration::from_secs(5),
         poll: Duration::from_millis(50),
         batch: 8,
         worker_id: "test-worker".into(),

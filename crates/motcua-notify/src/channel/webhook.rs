@@ -29,9 +29,9 @@ pub(crate) fn signature(secret: &str, timestamp: i64, body: &[u8]) -> Result<Str
 }
 
 impl Webhooks {
-    pub(crate) fn new() -> Result<Self, crate::ConfigError> {
+    pub(crate) fn new(timeout: std::time::Duration) -> Result<Self, crate::ConfigError> {
         let client = reqwest::Client::builder()
-            .timeout(crate::config::WEBHOOK_TIMEOUT)
+            .timeout(timeout)
             .build()
             .map_err(|e| crate::ConfigError(format!("không tạo được HTTP client: {e}")))?;
         Ok(Self { client })

@@ -83,6 +83,9 @@ pub struct NotifyArgs {
     /// How long a claimed message is reserved for one worker (longer than any timeout).
     #[arg(long, env = "MOTCUA_NOTIFY_LEASE", default_value_t = 120.0)]
     notify_lease: f64,
+    /// Seconds a webhook's receiver may take to answer.
+    #[arg(long, env = "MOTCUA_WEBHOOK_TIMEOUT", default_value_t = 15.0)]
+    webhook_timeout: f64,
     /// Pause between looks at an empty outbox.
     #[arg(long, env = "MOTCUA_NOTIFY_POLL", default_value_t = 5.0)]
     notify_poll: f64,
@@ -173,6 +176,7 @@ impl NotifyArgs {
                 max_attempts: self.notify_max_attempts,
             },
             lease: seconds(self.notify_lease, "--notify-lease")?,
+            webhook_timeout: seconds(self.webhook_timeout, "--webhook-timeout")?,
             poll: seconds(self.notify_poll, "--notify-poll")?,
             batch: self.notify_batch.max(1),
             worker_id: format!(

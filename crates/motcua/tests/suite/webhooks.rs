@@ -70,6 +70,7 @@ fn worker(app: &TestApp) -> Arc<motcua_notify::Worker> {
             max_attempts: 5,
         },
         lease: Duration::from_secs(30),
+        webhook_timeout: Duration::from_secs(5),
         poll: Duration::from_millis(10),
         batch: 20,
         worker_id: "webhook-test".into(),

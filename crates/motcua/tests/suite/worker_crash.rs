@@ -66,6 +66,7 @@ fn worker(url: &str, gateway: &str) -> Child {
         .args(["--database", url, "worker"])
         .args(["--sms-url", gateway, "--sms-timeout", "2"])
         .args(["--notify-fallback", "", "--notify-lease", "3"])
+        .args(["--webhook-timeout", "2"])
         .args(["--notify-poll", "0.1", "--notify-batch", "1"])
         .args(["--notify-retry-base", "0.2"])
         .env("MOTCUA_LOG", "warn")
