@@ -9,10 +9,61 @@ use motcua_domain::FieldError;
 use motcua_domain::dossier::TransitionError;
 use serde::Serialize;
 
+/// The machine code of an error: what a client can branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    Invalid,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    /// A transition the dossier's state or the law does not allow.
+    Rule,
+    /// A dossier the national portal pushed before.
+    AlreadyReceived,
+    /// A push whose signature does not hold.
+    BadSignature,
+    TooManyRequests,
+    Unavailable,
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 11] = [
+        Self::Invalid,
+        Self::Unauthorized,
+        Self::Forbidden,
+        Self::NotFound,
+        Self::Conflict,
+        Self::Rule,
+        Self::AlreadyReceived,
+        Self::BadSignature,
+        Self::TooManyRequests,
+        Self::Unavailable,
+        Self::Internal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Invalid => "invalid",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::Conflict => "conflict",
+            Self::Rule => "rule",
+            Self::AlreadyReceived => "already_received",
+            Self::BadSignature => "bad_signature",
+            Self::TooManyRequests => "too_many_requests",
+            Self::Unavailable => "unavailable",
+            Self::Internal => "internal",
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     pub fields: Vec<FieldError>,
 }
@@ -31,7 +82,7 @@ struct Inner<'a> {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
@@ -43,19 +94,19 @@ impl ApiError {
     pub fn unauthorized() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
-            "unauthorized",
+            ErrorCode::Unauthorized,
             "cần đăng nhập: gửi mã truy cập trong tiêu đề Authorization: Bearer …",
         )
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+        Self::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, message)
     }
 
     pub fn not_found(what: &str) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
-            "not_found",
+            ErrorCode::NotFound,
             format!("không tìm thấy {what}"),
         )
     }
@@ -67,7 +118,7 @@ impl ApiError {
         };
         Self {
             status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "invalid",
+            code: ErrorCode::Invalid,
             message,
             fields,
         }
@@ -85,10 +136,14 @@ impl From<DbError> for ApiError {
         match e {
             DbError::Invalid(fields) => Self::invalid(fields),
             DbError::NotFound(what) => Self::not_found(what),
-            DbError::Conflict { .. } => Self::new(StatusCode::CONFLICT, "conflict", e.to_string()),
-            DbError::AlreadyReceived(_) => {
-                Self::new(StatusCode::CONFLICT, "already_received", e.to_string())
+            DbError::Conflict { .. } => {
+                Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, e.to_string())
             }
+            DbError::AlreadyReceived(_) => Self::new(
+                StatusCode::CONFLICT,
+                ErrorCode::AlreadyReceived,
+                e.to_string(),
+            ),
             DbError::Forbidden(m) => Self::forbidden(m),
             DbError::Transition(t) => t.into(),
             DbError::Calendar(c) => Self::invalid(vec![FieldError::new("date", c.to_string())]),
@@ -96,7 +151,7 @@ impl From<DbError> for ApiError {
                 tracing::error!(error = %e, "storage unavailable");
                 Self::new(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
+                    ErrorCode::Unavailable,
                     "hệ thống tạm thời không lưu được dữ liệu; xin thử lại sau ít phút",
                 )
             }
@@ -110,7 +165,7 @@ impl From<DbError> for ApiError {
                 tracing::error!(error = %e, "storage error");
                 Self::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
+                    ErrorCode::Internal,
                     "lỗi hệ thống khi lưu trữ dữ liệu; xin thử lại sau",
                 )
             }
@@ -123,7 +178,7 @@ impl From<TransitionError> for ApiError {
         match e {
             TransitionError::Forbidden { .. } => Self::forbidden(e.to_string()),
             TransitionError::NotAllowed { .. } | TransitionError::Rule(_) => {
-                Self::new(StatusCode::CONFLICT, "rule", e.to_string())
+                Self::new(StatusCode::CONFLICT, ErrorCode::Rule, e.to_string())
             }
             TransitionError::Invalid(field) => Self::invalid(vec![field]),
             TransitionError::Calendar(c) => {
@@ -137,7 +192,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = Body {
             error: Inner {
-                code: self.code,
+                code: self.code.as_str(),
                 message: &self.message,
                 fields: &self.fields,
             },

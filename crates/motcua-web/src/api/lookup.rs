@@ -6,7 +6,7 @@ use motcua_domain::calendar::Instant;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-use super::error::ApiError;
+use super::error::{ApiError, ErrorCode};
 use super::extract::Params;
 use crate::AppState;
 
@@ -39,7 +39,7 @@ pub async fn lookup(
     if addr.is_some_and(|a| !throttle.reserve(a)) {
         return Err(ApiError::new(
             axum::http::StatusCode::TOO_MANY_REQUESTS,
-            "too_many_requests",
+            ErrorCode::TooManyRequests,
             "quá nhiều lần tra cứu sai mã từ địa chỉ này; xin thử lại sau vài phút",
         ));
     }

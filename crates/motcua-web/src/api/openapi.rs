@@ -1,12 +1,15 @@
 //! The OpenAPI document of `/api/v1`, kept beside the code and checked against the router
-//! by the tests; the transition body's alternatives (one per action, with its fields) are
-//! filled in from the action table when the document is first served.
+//! by the tests; what the code decides is filled in when the document is first served: the
+//! transition body's alternatives (one per action, with its fields) from the action table,
+//! the statuses and the webhook events from the domain, and the errors every operation can
+//! answer (400 and 422 for what it reads, 401 and 403 behind a token, 503 when the storage
+//! cannot serve).
 
 use std::sync::LazyLock;
 
 use axum::http::header;
 use axum::response::IntoResponse;
-use motcua_domain::dossier::ACTIONS;
+use motcua_domain::dossier::{ACTIONS, Status};
 use serde_json::{Value, json};
 
 pub const DOCUMENT: &str = include_str!("../../openapi.json");
@@ -17,6 +20,8 @@ static SERVED: LazyLock<String> = LazyLock::new(|| {
     if let Some(transition) = doc.pointer_mut("/components/schemas/Transition") {
         fill_transition(transition);
     }
+    fill_enums(&mut doc);
+    fill_errors(&mut doc);
     doc.to_string()
 });
 
@@ -47,6 +52,74 @@ fn fill_transition(schema: &mut Value) {
         })
         .collect();
     schema["oneOf"] = Value::Array(alternatives);
+}
+
+/// The statuses (the dossier's, the list's filter), the error codes and the webhook events,
+/// as the code names them.
+fn fill_enums(doc: &mut Value) {
+    let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+    if let Some(status) = doc.pointer_mut("/components/schemas/Dossier/properties/status") {
+        status["enum"] = json!(statuses);
+    }
+    if let Some(Value::Array(parameters)) = doc.pointer_mut("/paths/~1dossiers/get/parameters") {
+        for p in parameters.iter_mut().filter(|p| p["name"] == "status") {
+            p["schema"]["enum"] = json!(statuses);
+        }
+    }
+    let codes: Vec<&str> = super::error::ErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    if let Some(code) =
+        doc.pointer_mut("/components/schemas/Error/properties/error/properties/code")
+    {
+        code["enum"] = json!(codes);
+    }
+    let mut events = vec!["*"];
+    events.extend(
+        motcua_domain::webhook::events()
+            .iter()
+            .map(|(name, _)| *name),
+    );
+    if let Some(items) = doc.pointer_mut("/components/schemas/NewWebhook/properties/events/items") {
+        items["enum"] = json!(events);
+    }
+}
+
+/// The errors every operation can answer, added where the document does not list them.
+fn fill_errors(doc: &mut Value) {
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    for operations in paths.values_mut() {
+        let Value::Object(operations) = operations else {
+            continue;
+        };
+        for operation in operations.values_mut() {
+            let reads = operation["parameters"]
+                .as_array()
+                .is_some_and(|p| !p.is_empty())
+                || operation.get("requestBody").is_some();
+            let guarded = operation["security"]
+                .as_array()
+                .is_some_and(|s| !s.is_empty());
+            let mut codes = vec!["503"];
+            if reads {
+                codes.extend(["400", "422"]);
+            }
+            if guarded {
+                codes.extend(["401", "403"]);
+            }
+            let Some(Value::Object(responses)) = operation.get_mut("responses") else {
+                continue;
+            };
+            for code in codes {
+                responses
+                    .entry(code)
+                    .or_insert_with(|| json!({"$ref": "#/components/responses/Error"}));
+            }
+        }
+    }
 }
 
 pub async fn document() -> impl IntoResponse {

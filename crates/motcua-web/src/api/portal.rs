@@ -16,7 +16,7 @@ use motcua_domain::dossier::Actor;
 use motcua_domain::portal::InboundDossier;
 use serde_json::{Value, json};
 
-use super::error::ApiError;
+use super::error::{ApiError, ErrorCode};
 use crate::AppState;
 use crate::client::ClientAddr;
 
@@ -31,7 +31,7 @@ fn signed(secret: &str, headers: &HeaderMap, body: &[u8], now: i64) -> Result<()
     let refuse = |why: &str| {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "bad_signature",
+            ErrorCode::BadSignature,
             format!("chữ ký của Cổng không hợp lệ: {why}"),
         )
     };
@@ -187,7 +187,7 @@ pub async fn inbound(
             Some(d) => Ok(answer(StatusCode::OK, &d.code, &code)),
             None => Err(ApiError::new(
                 StatusCode::CONFLICT,
-                "already_received",
+                ErrorCode::AlreadyReceived,
                 "hồ sơ đang được tiếp nhận; hãy gửi lại sau",
             )),
         },

@@ -1,0 +1,99 @@
+//! The API checked against its own OpenAPI document by a third-party fuzzer, schemathesis:
+//! `motcua serve` on a fresh demo province (with the portal's inbound endpoint on), every
+//! operation called with generated valid and invalid input as an administrator and as a
+//! counter officer, every answer checked against the document (status codes, content types,
+//! headers, response schemas, invalid input refused, authentication not ignored, the links
+//! between operations). Its "schema-valid input is accepted" check is left out: a dossier
+//! must also agree with the catalogue (its procedure's cases and required components), which
+//! no static schema can say.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::process::{free_address, temp_dir};
+
+/// schemathesis: `MOTCUA_SCHEMATHESIS`, or where `.ci/run` installs it.
+fn schemathesis() -> Option<PathBuf> {
+    let path = std::env::var_os("MOTCUA_SCHEMATHESIS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../target/schemathesis/bin/schemathesis")
+        });
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("MOTCUA_REQUIRE_TOOLS").as_deref() != Ok("1"),
+        "MOTCUA_REQUIRE_TOOLS=1 but schemathesis is missing at {}",
+        path.display()
+    );
+    eprintln!("skipped: schemathesis is not installed");
+    None
+}
+
+#[test]
+fn every_answer_matches_the_document() {
+    let Some(fuzzer) = schemathesis() else {
+        return;
+    };
+    let dir = temp_dir("fuzz");
+    let address = free_address();
+    let url = format!("sqlite://{}", dir.join("motcua.db").display());
+    let files = dir.join("files");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(["--database", &url, "--files"])
+        .arg(&files)
+        .args([
+            "serve",
+            "--demo-dossiers",
+            "30",
+            "--no-worker",
+            "--listen",
+            &address,
+        ])
+        .args(["--dvcqg-inbound-secret", "mot-bi-mat-cua-cong-dvcqg-de-thu"])
+        .env("MOTCUA_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while std::net::TcpStream::connect(&address).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "serve did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let document = format!("http://{address}/api/v1/openapi.json");
+    let mut failures = Vec::new();
+    for (token, seed) in [("demo-qt.hethong", "1"), ("demo-tn.trungtam1", "2")] {
+        let out = Command::new(&fuzzer)
+            .args(["run", &document, "-H"])
+            .arg(format!("Authorization: Bearer {token}"))
+            .args([
+                "--checks",
+                "all",
+                "--exclude-checks",
+                "positive_data_acceptance",
+            ])
+            .args(["--max-examples", "12", "--seed", seed, "--workers", "1"])
+            .args(["--no-color", "--generation-database", "none"])
+            .arg("--report-dir")
+            .arg(dir.join(format!("report-{seed}")))
+            .output()
+            .unwrap();
+        if !out.status.success() {
+            failures.push(format!(
+                "as {token}:\n{}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
