@@ -1,8 +1,9 @@
 //! Who may see a dossier: staff holding any role over an agency it has been or is at
-//! ([`motcua_domain::dossier::DossierState::involved_agencies`]). Enforced here for the API
-//! and the pages alike.
+//! ([`motcua_domain::dossier::DossierState::involved_agencies`]); and who may attach files to
+//! it. Enforced here for the API and the pages alike.
 
 use motcua_db::{Db, DbError, DossierRecord};
+use motcua_domain::agency::Role;
 
 pub async fn may_read(db: &Db, staff_id: i64, d: &DossierRecord) -> Result<bool, DbError> {
     let mut agencies = d.state.involved_agencies();
@@ -14,4 +15,26 @@ pub async fn may_read(db: &Db, staff_id: i64, d: &DossierRecord) -> Result<bool,
         }
     }
     Ok(false)
+}
+
+/// Whether this officer may attach files (scans, the result) to the dossier now: it is
+/// open, and they hold a role at the agency holding it or are a counter officer of the
+/// agency that received it.
+pub async fn may_attach(db: &Db, staff_id: i64, d: &DossierRecord) -> Result<bool, DbError> {
+    if d.status.is_final() {
+        return Ok(false);
+    }
+    if !db
+        .people()
+        .roles_over(staff_id, d.current_agency_id)
+        .await?
+        .is_empty()
+    {
+        return Ok(true);
+    }
+    Ok(db
+        .people()
+        .roles_over(staff_id, d.receiving_agency_id)
+        .await?
+        .contains(&Role::CounterOfficer))
 }

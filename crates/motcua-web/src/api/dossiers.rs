@@ -16,7 +16,11 @@ use super::extract::{Body, Id, Params, StaffAuth};
 use crate::AppState;
 
 /// The dossier `id`, if the caller may see it; otherwise "not found" (no existence leak).
-async fn readable(app: &AppState, staff: &Staff, id: i64) -> Result<DossierRecord, ApiError> {
+pub(super) async fn readable(
+    app: &AppState,
+    staff: &Staff,
+    id: i64,
+) -> Result<DossierRecord, ApiError> {
     match app.db.dossiers().dossier(id).await? {
         Some(d) if crate::access::may_read(&app.db, staff.id, &d).await? => Ok(d),
         _ => Err(ApiError::not_found("hồ sơ")),

@@ -6,6 +6,7 @@ mod catalogue;
 mod dossiers;
 pub mod error;
 mod extract;
+mod files;
 mod lookup;
 mod openapi;
 mod portal;
@@ -39,6 +40,15 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/dossiers/{id}", get(dossiers::show))
         .route("/dossiers/{id}/history", get(dossiers::history))
         .route("/dossiers/{id}/dvcqg", get(dossiers::portal_sync))
+        .route(
+            "/dossiers/{id}/files",
+            get(files::list)
+                .post(files::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::pages::submitted::BODY_LIMIT,
+                )),
+        )
+        .route("/dossiers/{id}/files/{file}", get(files::download))
         .route("/dossiers/{id}/transitions", post(dossiers::transition))
         .route("/lookup", get(lookup::lookup))
         .route("/statistics", get(statistics::report))

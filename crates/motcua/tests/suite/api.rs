@@ -43,6 +43,8 @@ async fn openapi_lists_every_route_and_each_answers() {
         "/dossiers/{id}/history",
         "/dossiers/{id}/transitions",
         "/dossiers/{id}/dvcqg",
+        "/dossiers/{id}/files",
+        "/dossiers/{id}/files/{file}",
         "/dvcqg/ho-so",
         "/dvcqg/bo-sung",
         "/lookup",
@@ -57,7 +59,10 @@ async fn openapi_lists_every_route_and_each_answers() {
         );
     }
     for path in &paths {
-        let concrete = path.replace("{code}", "1.000828").replace("{id}", "1");
+        let concrete = path
+            .replace("{code}", "1.000828")
+            .replace("{id}", "1")
+            .replace("{file}", "1");
         for (method, _) in doc["paths"][path.as_str()].as_object().unwrap() {
             let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let (_, body) = app

@@ -17,33 +17,16 @@ async fn post_file(
     fields: &[(&str, &str)],
     file: Option<(&str, &[u8])>,
 ) -> Reply {
-    let boundary = "----motcua-sign-boundary";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    if let Some((name, bytes)) = file {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"ket-qua.pdf\"\r\nContent-Type: application/pdf\r\n\r\n")
-                .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let files: Vec<(&str, &str, &[u8])> = file
+        .map(|(name, bytes)| (name, "ket-qua.pdf", bytes))
+        .into_iter()
+        .collect();
+    let (content_type, body) = multipart(fields, &files);
     let mut r = Request::builder()
         .method(Method::POST)
         .uri(path)
         .header("host", "motcua.test")
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        );
+        .header("content-type", content_type);
     if let Some(c) = cookie {
         r = r.header("cookie", c);
     }

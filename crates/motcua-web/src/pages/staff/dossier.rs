@@ -281,7 +281,7 @@ async fn page_opening(
         .map(|s| (s.id, s.full_name))
         .collect();
     let files = super::files::lines(app, &d).await?;
-    let may_attach = super::files::may_attach(app, who.session.staff.id, &d).await?;
+    let may_attach = crate::access::may_attach(&app.db, who.session.staff.id, &d).await?;
     let signing = super::sign::panel(app, who.session.staff.id, &d).await?;
     let status = if error.is_some() {
         StatusCode::CONFLICT

@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_db::{DbError, DossierRecord, Purpose, Upload};
-use motcua_domain::agency::Role;
 use std::sync::Arc;
 
 use super::SignedIn;
@@ -22,28 +21,6 @@ pub struct FileLine {
     pub purpose: &'static str,
     pub size_kb: i64,
     pub at: String,
-}
-
-/// Whether this officer may attach files to the dossier now.
-pub async fn may_attach(app: &AppState, staff_id: i64, d: &DossierRecord) -> Result<bool, DbError> {
-    if d.status.is_final() {
-        return Ok(false);
-    }
-    if !app
-        .db
-        .people()
-        .roles_over(staff_id, d.current_agency_id)
-        .await?
-        .is_empty()
-    {
-        return Ok(true);
-    }
-    Ok(app
-        .db
-        .people()
-        .roles_over(staff_id, d.receiving_agency_id)
-        .await?
-        .contains(&Role::CounterOfficer))
 }
 
 /// The dossier's files for its page.
@@ -82,7 +59,7 @@ pub async fn upload(
 ) -> Result<Response, PageError> {
     who.check_csrf(&form.field("csrf"))?;
     let d = readable(&app, &who, id).await?;
-    if !may_attach(&app, who.session.staff.id, &d).await? {
+    if !crate::access::may_attach(&app.db, who.session.staff.id, &d).await? {
         return Err(PageError::Forbidden);
     }
     let purpose = match form.field("purpose").as_str() {

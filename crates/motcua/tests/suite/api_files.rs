@@ -1,0 +1,121 @@
+//! A dossier's files through the API, under the staff pages' rules: the counter attaches
+//! scans (checked by kind), whoever may see the dossier lists and downloads them, anyone else
+//! is told the dossier does not exist, and a file id of another dossier finds nothing.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use serde_json::Value;
+
+use crate::common::*;
+
+const PDF: &[u8] = b"%PDF-1.7\n% ban quet don de nghi\n%%EOF\n";
+
+/// A multipart POST of `fields` and `files` (name, bytes) with a bearer token.
+async fn post_files(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, &[u8])],
+) -> (StatusCode, Value) {
+    let files: Vec<(&str, &str, &[u8])> = files.iter().map(|(n, b)| ("files", *n, *b)).collect();
+    let (content_type, body) = multipart(fields, &files);
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", content_type)
+        .body(Body::from(body))
+        .unwrap();
+    let reply = send(app, request).await;
+    (
+        reply.status,
+        serde_json::from_str(&reply.body).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn files_are_attached_listed_and_downloaded_under_the_pages_rules() {
+    let app = TestApp::new().await;
+    let (status, d) = app
+        .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    let files = format!("/api/v1/dossiers/{}/files", d["id"]);
+
+    // The counter attaches a scan of the first component.
+    let (status, list) = post_files(
+        &app,
+        &files,
+        "tok-tn",
+        &[("purpose", "scan"), ("component", "0")],
+        &[("đơn đề nghị.pdf", PDF)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{list}");
+    let item = &list["items"][0];
+    assert_eq!(item["purpose"], "scan");
+    assert_eq!(item["component"], 0);
+    assert_eq!(item["media_type"], "application/pdf");
+    assert_eq!(item["name"], "đơn đề nghị.pdf");
+
+    // What is wrong is named, and nothing is attached.
+    let (status, e) = post_files(&app, &files, "tok-tn", &[], &[("a.txt", b"van ban")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("a.txt"),
+        "{e}"
+    );
+    let (status, e) = post_files(
+        &app,
+        &files,
+        "tok-tn",
+        &[("purpose", "ket_qua")],
+        &[("b.pdf", PDF)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(e["error"]["fields"][0]["field"], "purpose");
+    let (status, _) = post_files(&app, &files, "tok-tn", &[], &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // Someone with no role where the dossier has been: it does not exist for them.
+    let (status, _) = post_files(&app, &files, "tok-cvtc", &[], &[("c.pdf", PDF)]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app.get(&files, Some("tok-cvtc")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, listed) = app.get(&files, Some("tok-tn")).await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "{listed}");
+
+    // Downloaded whole, with its type and name.
+    let id = item["id"].as_i64().unwrap();
+    let request = Request::builder()
+        .uri(format!("{files}/{id}"))
+        .header("authorization", "Bearer tok-tn")
+        .body(Body::empty())
+        .unwrap();
+    let reply = send(&app, request).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.bytes, PDF);
+    assert_eq!(reply.headers["content-type"], "application/pdf");
+    assert!(
+        reply.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("UTF-8''")
+    );
+    // The same file id under another dossier finds nothing.
+    let (_, other) = app
+        .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
+        .await;
+    let (status, _) = app
+        .get(
+            &format!("/api/v1/dossiers/{}/files/{id}", other["id"]),
+            Some("tok-tn"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app
+        .get(&format!("{files}/khong-phai-so"), Some("tok-tn"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
