@@ -111,6 +111,8 @@ pub struct PortalDossier<'a> {
     pub results: Vec<PortalResult>,
     /// `TaiKhoanDuocXacThucVoiVNeID`.
     pub verified_identity: bool,
+    /// `MaDoiTuong`: the filer's technical id on the portal (`TechID`), when known.
+    pub subject_id: Option<&'a str>,
     /// `DuocThanhToanTrucTuyen`.
     pub paid_online: bool,
 }
@@ -131,6 +133,7 @@ pub fn record(d: &PortalDossier<'_>) -> Value {
         "KenhThucHien": channel_code(d.channel),
         "ChuHoSo": a.name,
         "LoaiDoiTuong": subject_kind(a),
+        "MaDoiTuong": d.subject_id.unwrap_or_default(),
         "SoGiayToChuHoSo": identity.unwrap_or_default(),
         "DinhDanhCHS": identity_of(a).map(|(kind, n)| vec![json!({
             "LoaiDinhDanh": kind,
@@ -513,9 +516,11 @@ mod tests {
             fees: vec![("Lệ phí".into(), 800_000)],
             results: Vec::new(),
             verified_identity: false,
+            subject_id: Some("TECH-9"),
             paid_online: false,
         };
         let r = record(&d);
+        assert_eq!(r["MaDoiTuong"], "TECH-9");
         assert_eq!(r["MaHoSo"], "000.00.03.H56-260302-0001");
         assert_eq!(r["MaHoSoQG"], "G22.99-260302-000123");
         let own = record(&PortalDossier {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use motcua_db::{Db, DbError, DossierRecord, HistoryRow, SyncClaim};
 use motcua_domain::dossier::{Action, Status};
 use motcua_domain::portal::{
-    self, HISTORY_CHUNK, PortalComponent, PortalDossier, PortalStep, RecordReply,
+    self, HISTORY_CHUNK, PortalComponent, PortalDossier, PortalResult, PortalStep, RecordReply,
 };
 use tokio::sync::watch;
 
@@ -32,6 +32,9 @@ pub struct PortalConfig {
     pub poll: Duration,
     pub batch: i64,
     pub worker_id: String,
+    /// The address citizens reach motcua at (`https://…`): results signed here are linked
+    /// to their public verification page under it; without it they are listed unlinked.
+    pub public_url: Option<String>,
 }
 
 /// The sync worker.
@@ -280,6 +283,7 @@ impl PortalSync {
         };
         let field = procedure.map(|p| &p.field);
         let marks = self.db.dossiers().portal_marks(d.id).await?;
+        let results = self.results(d.id).await?;
         Ok(portal::record(&PortalDossier {
             code: &d.code,
             portal_code: marks.portal_code.as_deref(),
@@ -298,10 +302,42 @@ impl PortalSync {
             agency_code: &competent,
             components,
             fees,
-            results: Vec::new(),
+            results,
             verified_identity: marks.verified_identity,
+            subject_id: marks.subject_id.as_deref(),
             paid_online: false,
         }))
+    }
+
+    /// The dossier's result documents (`DanhSachGiayToKetQua`): each result file, linked to
+    /// the public page that verifies its signature when it was signed here.
+    async fn results(&self, dossier_id: i64) -> Result<Vec<PortalResult>, DbError> {
+        let signed = self.db.files().signed_results_of(dossier_id).await?;
+        let base = self
+            .config
+            .public_url
+            .as_deref()
+            .map(|u| u.trim_end_matches('/'));
+        Ok(self
+            .db
+            .files()
+            .attachments(dossier_id)
+            .await?
+            .into_iter()
+            .filter(|f| f.purpose == motcua_db::Purpose::Result)
+            .map(|f| {
+                let page = signed
+                    .iter()
+                    .find(|s| s.file_id == f.id || s.signed_file_id == Some(f.id));
+                PortalResult {
+                    link: match (base, page) {
+                        (Some(base), Some(s)) => format!("{base}/xac-thuc/{}", s.id),
+                        _ => String::new(),
+                    },
+                    name: f.name,
+                }
+            })
+            .collect())
     }
 
     /// POSTs `body` as JSON; the reply's text, or why there is none.

@@ -66,6 +66,9 @@ pub struct PortalMarks {
     pub portal_code: Option<String>,
     /// Filed from an account verified with the national identity.
     pub verified_identity: bool,
+    /// The filer's technical id on the portal (`TechID`, `MaDoiTuong`), from the identity
+    /// their account signed in with.
+    pub subject_id: Option<String>,
 }
 
 impl super::Dossiers<'_> {
@@ -110,7 +113,9 @@ impl super::Dossiers<'_> {
     /// The portal's code and the verified-account mark of a dossier.
     pub async fn portal_marks(self, dossier_id: i64) -> Result<PortalMarks, DbError> {
         on_read!(self.db, pool => {
-            let row = sqlx::query("SELECT d.verified_identity, p.portal_code FROM dossiers d LEFT JOIN portal_inbound p ON p.dossier_id = d.id WHERE d.id = $1")
+            let row = sqlx::query("SELECT d.verified_identity, p.portal_code,
+                    (SELECT MAX(i.tech_id) FROM citizen_identities i WHERE i.citizen_id = d.citizen_id) AS subject_id
+                FROM dossiers d LEFT JOIN portal_inbound p ON p.dossier_id = d.id WHERE d.id = $1")
                 .bind(dossier_id)
                 .fetch_optional(pool)
                 .await?;
@@ -118,6 +123,7 @@ impl super::Dossiers<'_> {
                 Some(r) => PortalMarks {
                     portal_code: r.opt_text("portal_code")?,
                     verified_identity: r.int("verified_identity")? != 0,
+                    subject_id: r.opt_text("subject_id")?,
                 },
                 None => PortalMarks::default(),
             })

@@ -32,6 +32,10 @@ pub struct PortalArgs {
     /// Seconds to wait for each answer.
     #[arg(long, env = "MOTCUA_DVCQG_TIMEOUT", default_value_t = 30)]
     dvcqg_timeout: u64,
+    /// The address citizens reach motcua at, for the links to signed results sent to the
+    /// portal (`serve` falls back to `--public-url`).
+    #[arg(long, env = "MOTCUA_PUBLIC_URL")]
+    dvcqg_links_url: Option<String>,
 }
 
 impl PortalArgs {
@@ -72,6 +76,12 @@ impl PortalArgs {
             poll: Duration::from_secs(5),
             batch: 20,
             worker_id: format!("{worker_id}-dvcqg"),
+            public_url: self
+                .dvcqg_links_url
+                .as_deref()
+                .map(str::trim)
+                .filter(|u| !u.is_empty())
+                .map(str::to_string),
         }))
     }
 }
@@ -120,10 +130,18 @@ impl PopulationArgs {
 }
 
 /// Starts the sync as a task, when the portal is configured.
-pub async fn start(db: &Db, args: &PortalArgs, worker_id: &str) -> anyhow::Result<Option<Running>> {
-    let Some(config) = args.config(worker_id)? else {
+pub async fn start(
+    db: &Db,
+    args: &PortalArgs,
+    worker_id: &str,
+    public_url: Option<&str>,
+) -> anyhow::Result<Option<Running>> {
+    let Some(mut config) = args.config(worker_id)? else {
         return Ok(None);
     };
+    if config.public_url.is_none() {
+        config.public_url = public_url.map(str::to_string);
+    }
     let sync = PortalSync::new(db.clone(), config)?;
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(Arc::new(sync).run(stopped));

@@ -240,7 +240,7 @@ pub async fn worker(db_args: &DatabaseArgs, args: NotifyArgs) -> anyhow::Result<
     let _users = super::owner::share(db_args, "gửi thông báo")?;
     let db = db_args.open(Durability::Full).await?;
     let running = start(&db, &args).await?;
-    let portal = super::dvcqg::start(&db, &args.portal, &args.config()?.worker_id).await?;
+    let portal = super::dvcqg::start(&db, &args.portal, &args.config()?.worker_id, None).await?;
     if running.is_none() && portal.is_none() {
         db.close().await;
         anyhow::bail!("chưa cấu hình kênh gửi nào (SMTP, SMS, Zalo hoặc đồng bộ DVCQG)");

@@ -227,7 +227,13 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
         None
     } else {
         let id = args.notify.config()?.worker_id;
-        super::dvcqg::start(&db, &args.notify.portal, &id).await?
+        super::dvcqg::start(
+            &db,
+            &args.notify.portal,
+            &id,
+            args.forms.public_url.as_deref(),
+        )
+        .await?
     };
     let population = args.population.adapter()?;
     let sso = args.identity.sso()?;

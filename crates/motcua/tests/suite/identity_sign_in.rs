@@ -367,6 +367,11 @@ async fn vneid_links_by_id_number_marks_filings_verified_and_dvcqg_opens_an_acco
     let (id, _) = crate::citizen_pages::file_online(&app, &cookie).await;
     let marks = app.state.db.dossiers().portal_marks(id).await.unwrap();
     assert!(marks.verified_identity);
+    assert_eq!(
+        marks.subject_id.as_deref(),
+        Some("TECH-BINH"),
+        "MaDoiTuong: the portal's TechID"
+    );
 
     // Signing in again finds the account by its subject, not a second one.
     sign_in(&app, "vneid", BINH).await;

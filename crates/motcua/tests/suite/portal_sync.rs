@@ -192,6 +192,7 @@ pub(crate) fn sync(app: &TestApp, base: &str) -> PortalSync {
             poll: Duration::from_millis(50),
             batch: 10,
             worker_id: "test-sync".into(),
+            public_url: Some("https://dichvucong.example.vn/".into()),
         },
     )
     .unwrap()

@@ -140,6 +140,20 @@ async fn leaders_sign_and_anyone_verifies_without_login() {
     assert!(again.body.contains("đã được ký"), "{}", again.body);
     let page = get_page(&app, &format!("/can-bo/ho-so/{id}"), Some(&leader)).await;
     assert!(page.body.contains(&format!("/xac-thuc/{public}")));
+    // The national portal's record lists the result, linked to its public verification.
+    let (base, portal) = crate::portal_sync::start_portal().await;
+    let worker = crate::portal_sync::sync(&app, &base);
+    crate::portal_sync::drain(&worker, 5).await;
+    let code = db.dossiers().dossier(id).await.unwrap().unwrap().code;
+    let record = portal.lock().unwrap().records[&code].clone();
+    assert_eq!(
+        record["DanhSachGiayToKetQua"],
+        serde_json::json!([{
+            "TenGiayTo": "ket-qua.pdf",
+            "DuongDanTepTinKetQua": format!("https://dichvucong.example.vn/xac-thuc/{public}"),
+        }]),
+        "{record}"
+    );
 
     // The public page, without any cookie.
     let code = db.dossiers().dossier(id).await.unwrap().unwrap().code;
