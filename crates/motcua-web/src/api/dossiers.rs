@@ -1,18 +1,21 @@
-//! Dossiers for staff: intake, reading, listing queues, history and transitions. Every
-//! handler authorizes against the caller's roles over the agencies concerned.
+//! Dossiers for staff: intake, reading, listing queues, history and transitions (an intake or
+//! a transition may carry files, attached in its own transaction). Every handler authorizes
+//! against the caller's roles over the agencies concerned.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use motcua_db::{
-    ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, Staff, TransitionRequest,
+    ActorRef, DossierFilter, DossierPage, DossierRecord, HistoryRow, IntakeExtras, Staff,
+    TransitionRequest,
 };
 use motcua_domain::dossier::{Action, Actor, Intake, Status};
 use serde::Deserialize;
 use std::sync::Arc;
 
 use super::error::ApiError;
-use super::extract::{Body, Id, Params, StaffAuth};
+use super::extract::{Id, Params, StaffAuth};
+use super::upload::JsonOrFiles;
 use crate::AppState;
 
 /// The dossier `id`, if the caller may see it; otherwise "not found" (no existence leak).
@@ -37,8 +40,11 @@ pub struct NewDossier {
 pub async fn create(
     State(app): State<Arc<AppState>>,
     StaffAuth(staff): StaffAuth,
-    Body(body): Body<NewDossier>,
+    JsonOrFiles(sent): JsonOrFiles<NewDossier>,
 ) -> Result<(StatusCode, Json<DossierRecord>), ApiError> {
+    let Some(body) = sent.body.as_ref() else {
+        return Err(ApiError::bad_request("body", "thiếu nội dung hồ sơ"));
+    };
     let agency = app
         .db
         .agencies()
@@ -55,15 +61,23 @@ pub async fn create(
         id: staff.id,
         roles,
     };
+    let (body, files) = sent.store(&app).await?;
+    let Some(body) = body else {
+        return Err(ApiError::bad_request("body", "thiếu nội dung hồ sơ"));
+    };
     let record = app
         .db
         .dossiers()
-        .intake(
+        .intake_with(
             body.intake,
             &agency.code,
             &actor,
             &app.calendar(),
             app.now(),
+            IntakeExtras {
+                files,
+                ..IntakeExtras::default()
+            },
         )
         .await?;
     Ok((StatusCode::CREATED, Json(record)))
@@ -174,10 +188,14 @@ pub async fn transition(
     State(app): State<Arc<AppState>>,
     StaffAuth(staff): StaffAuth,
     Id(id): Id,
-    Body(body): Body<TransitionBody>,
+    JsonOrFiles(sent): JsonOrFiles<TransitionBody>,
 ) -> Result<Json<DossierRecord>, ApiError> {
     // Unreadable dossiers are "not found", even for an action the caller could not take.
     readable(&app, &staff, id).await?;
+    let (body, files) = sent.store(&app).await?;
+    let Some(body) = body else {
+        return Err(ApiError::bad_request("body", "thiếu nội dung bước chuyển"));
+    };
     let request = TransitionRequest {
         dossier_id: id,
         expected_version: body.expected_version,
@@ -186,11 +204,12 @@ pub async fn transition(
     let record = app
         .db
         .dossiers()
-        .transition(
+        .transition_with(
             &request,
             ActorRef::Staff(staff.id),
             &app.calendar(),
             app.now(),
+            &files,
         )
         .await?;
     Ok(Json(record))

@@ -7,7 +7,7 @@
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use motcua_db::{Attachment, Purpose, Upload};
+use motcua_db::Attachment;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -45,83 +45,6 @@ pub async fn download(
         .map_err(|_| ApiError::not_found("nội dung tệp"))
 }
 
-/// Reads the multipart body: `purpose` (`scan`, the default, or `result`), an optional
-/// `component` (the catalogue component's index), and the files.
-async fn read_parts(
-    mut form: Multipart,
-) -> Result<(Purpose, Option<i64>, Vec<(String, Vec<u8>)>), ApiError> {
-    let mut purpose = Purpose::Scan;
-    let mut component = None;
-    let mut files = Vec::new();
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) => {
-                return Err(ApiError::bad_request(
-                    "body",
-                    format!("không đọc được nội dung multipart: {}", e.body_text()),
-                ));
-            }
-        };
-        let name = field.name().unwrap_or_default().to_string();
-        let file_name = field.file_name().map(str::to_string);
-        let bytes = field.bytes().await.map_err(|e| {
-            ApiError::bad_request(
-                &name,
-                format!("không đọc được phần “{name}”: {}", e.body_text()),
-            )
-        })?;
-        match (name.as_str(), file_name) {
-            (_, Some(file_name)) => {
-                if files.len() >= motcua_db::MAX_FILES {
-                    return Err(ApiError::bad_request(
-                        "files",
-                        format!("tối đa {} tệp mỗi lần", motcua_db::MAX_FILES),
-                    ));
-                }
-                files.push((file_name, bytes.to_vec()));
-            }
-            ("purpose", None) => {
-                purpose = match String::from_utf8_lossy(&bytes).trim() {
-                    "" | "scan" => Purpose::Scan,
-                    "result" => Purpose::Result,
-                    other => {
-                        return Err(ApiError::bad_request(
-                            "purpose",
-                            format!("mục đích “{other}” không có; chọn scan hoặc result"),
-                        ));
-                    }
-                }
-            }
-            ("component", None) => {
-                let text = String::from_utf8_lossy(&bytes).trim().to_string();
-                component = match text.as_str() {
-                    "" => None,
-                    t => Some(
-                        t.parse::<i64>()
-                            .ok()
-                            .filter(|n| (0..1000).contains(n))
-                            .ok_or_else(|| {
-                                ApiError::bad_request(
-                                    "component",
-                                    format!("số thứ tự thành phần “{t}” không hợp lệ"),
-                                )
-                            })?,
-                    ),
-                };
-            }
-            (other, None) => {
-                return Err(ApiError::bad_request(
-                    other,
-                    format!("không có trường “{other}”; gửi purpose, component và các tệp"),
-                ));
-            }
-        }
-    }
-    Ok((purpose, component, files))
-}
-
 /// `POST /dossiers/{id}/files` (multipart): 201 with the dossier's files.
 pub async fn upload(
     State(app): State<Arc<AppState>>,
@@ -141,20 +64,17 @@ pub async fn upload(
             format!("cần nội dung multipart/form-data: {}", e.body_text()),
         )
     })?;
-    let (purpose, component, parts) = read_parts(form).await?;
-    if parts.is_empty() {
+    let sent = super::upload::read::<serde_json::Value>(form).await?;
+    if sent.body.is_some() {
+        return Err(ApiError::bad_request(
+            "body",
+            "chỉ gửi tệp, mục đích và thành phần ở đây",
+        ));
+    }
+    if sent.files.is_empty() {
         return Err(ApiError::bad_request("files", "cần ít nhất một tệp"));
     }
-    let mut stored = Vec::with_capacity(parts.len());
-    for (name, bytes) in parts {
-        let upload = Upload {
-            name,
-            bytes,
-            component,
-            purpose,
-        };
-        stored.push(app.files.store(upload, "files").await?);
-    }
+    let (_, stored) = sent.store(&app).await?;
     app.db
         .dossiers()
         .attach_files(

@@ -12,6 +12,7 @@ mod openapi;
 mod portal;
 mod serde_vi;
 mod statistics;
+mod upload;
 mod webhooks;
 
 use axum::Router;
@@ -27,7 +28,14 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/procedures", get(catalogue::list))
         .route("/procedures/{code}", get(catalogue::show))
         .route("/procedures/{code}/versions", get(catalogue::versions))
-        .route("/dossiers", get(dossiers::list).post(dossiers::create))
+        .route(
+            "/dossiers",
+            get(dossiers::list)
+                .post(dossiers::create)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::pages::submitted::BODY_LIMIT,
+                )),
+        )
         .route(
             "/dvcqg/ho-so",
             // Files come inside the body, in base64.
@@ -49,7 +57,12 @@ pub fn router() -> Router<Arc<AppState>> {
                 )),
         )
         .route("/dossiers/{id}/files/{file}", get(files::download))
-        .route("/dossiers/{id}/transitions", post(dossiers::transition))
+        .route(
+            "/dossiers/{id}/transitions",
+            post(dossiers::transition).layer(axum::extract::DefaultBodyLimit::max(
+                crate::pages::submitted::BODY_LIMIT,
+            )),
+        )
         .route("/lookup", get(lookup::lookup))
         .route("/statistics", get(statistics::report))
         .route("/webhooks", get(webhooks::list).post(webhooks::create))

@@ -119,3 +119,68 @@ async fn files_are_attached_listed_and_downloaded_under_the_pages_rules() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn an_intake_and_a_transition_carry_their_files_in_their_own_transaction() {
+    let app = TestApp::new().await;
+    let body = lawyer_intake().to_string();
+    let (status, d) = post_files(
+        &app,
+        "/api/v1/dossiers",
+        "tok-tn",
+        &[("body", &body), ("component", "1")],
+        &[("bằng cử nhân.pdf", PDF)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    let files = format!("/api/v1/dossiers/{}/files", d["id"]);
+    let (_, listed) = app.get(&files, Some("tok-tn")).await;
+    assert_eq!(listed["items"][0]["component"], 1, "{listed}");
+    assert_eq!(listed["items"][0]["purpose"], "scan");
+    // A wrong file refuses the whole intake: no dossier is made.
+    let (status, e) = post_files(
+        &app,
+        "/api/v1/dossiers",
+        "tok-tn",
+        &[("body", &body)],
+        &[("ghi-chu.txt", b"khong phai PDF")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (_, page) = app
+        .get("/api/v1/dossiers?agency=000.01.01.H56", Some("tok-tn"))
+        .await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1, "{page}");
+    // Without its JSON part the request is refused by name.
+    let (status, e) = post_files(&app, "/api/v1/dossiers", "tok-tn", &[], &[("a.pdf", PDF)]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(e["error"]["fields"][0]["field"], "body");
+
+    // A transition with a scan: the dossier moves and the file is attached with it.
+    let action =
+        serde_json::json!({"action": "forward", "expected_version": d["version"]}).to_string();
+    let (status, moved) = post_files(
+        &app,
+        &format!("/api/v1/dossiers/{}/transitions", d["id"]),
+        "tok-tn",
+        &[("body", &action)],
+        &[("phiếu kiểm soát.pdf", PDF)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_eq!(moved["version"], 2);
+    let (_, listed) = app.get(&files, Some("tok-tn")).await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2, "{listed}");
+    // A stale version: nothing moves and nothing is attached.
+    let (status, _) = post_files(
+        &app,
+        &format!("/api/v1/dossiers/{}/transitions", d["id"]),
+        "tok-tn",
+        &[("body", &action)],
+        &[("lan-hai.pdf", PDF)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (_, listed) = app.get(&files, Some("tok-tn")).await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2);
+}
