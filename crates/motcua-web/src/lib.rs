@@ -118,6 +118,18 @@ impl AppState {
         }
     }
 
+    /// Whether an account at `assurance` counts as verified with the national identity here
+    /// (the domain's rule at the deployment's level).
+    pub fn identity_verified(&self, assurance: Option<u8>) -> bool {
+        let level = self
+            .sso
+            .get()
+            .map_or(motcua_domain::identity::DEFAULT_VERIFIED_LEVEL, |s| {
+                s.verified_level
+            });
+        motcua_domain::identity::is_verified(assurance, level)
+    }
+
     /// Now, in Vietnam's time.
     pub fn now(&self) -> Instant {
         chrono::Utc::now().with_timezone(&vietnam_offset())

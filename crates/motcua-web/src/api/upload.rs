@@ -5,7 +5,6 @@
 //! transaction.
 
 use axum::extract::{FromRequest, Multipart, Request};
-use axum::http::header;
 use motcua_db::{NewAttachment, Purpose, Upload};
 use serde::de::DeserializeOwned;
 
@@ -139,12 +138,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let multipart = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("multipart/form-data"));
-        if multipart {
+        if crate::pages::submitted::is_multipart(req.headers()) {
             let form = Multipart::from_request(req, state).await.map_err(|e| {
                 ApiError::bad_request(
                     "content-type",

@@ -32,6 +32,14 @@ impl Submitted {
     }
 }
 
+/// Whether a request's body is `multipart/form-data`.
+pub fn is_multipart(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
+}
+
 /// The largest body a form with files may send (the file limit times the count, roughly).
 pub const BODY_LIMIT: usize = 64 * 1024 * 1024;
 
@@ -42,12 +50,7 @@ where
     type Rejection = PageError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let multipart = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("multipart/form-data"));
-        if !multipart {
+        if !is_multipart(req.headers()) {
             let Form(pairs) = Form::<Vec<(String, String)>>::from_request(req, state)
                 .await
                 .map_err(|_| PageError::BadRequest)?;

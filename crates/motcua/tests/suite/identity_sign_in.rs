@@ -344,6 +344,12 @@ async fn vneid_links_by_id_number_marks_filings_verified_and_dvcqg_opens_an_acco
         mine.body.contains("Trần Văn Bình"),
         "the vouched name replaces the typed one"
     );
+    assert!(
+        mine.body
+            .contains("Tài khoản đã xác thực định danh điện tử: VNeID (mức 2)"),
+        "{}",
+        mine.body
+    );
     let linked = people.citizen(before.id).await.unwrap().unwrap();
     assert_eq!(linked.full_name, "Trần Văn Bình");
     assert_eq!(linked.assurance, Some(2));
@@ -367,6 +373,13 @@ async fn vneid_links_by_id_number_marks_filings_verified_and_dvcqg_opens_an_acco
     let (id, _) = crate::citizen_pages::file_online(&app, &cookie).await;
     let marks = app.state.db.dossiers().portal_marks(id).await.unwrap();
     assert!(marks.verified_identity);
+    let officer = staff_session(&app, "u.tn").await;
+    let page = get_page(&app, &format!("/can-bo/ho-so/{id}"), Some(&officer)).await;
+    assert!(
+        page.body.contains("Đã xác thực định danh điện tử"),
+        "{}",
+        page.body
+    );
     assert_eq!(
         marks.subject_id.as_deref(),
         Some("TECH-BINH"),
@@ -424,6 +437,10 @@ async fn vneid_links_by_id_number_marks_filings_verified_and_dvcqg_opens_an_acco
             .unwrap()
             .verified_identity
     );
+    let mine = get_page(&app, "/cong-dan", Some(&cookie)).await;
+    assert!(mine.body.contains("chưa đủ"), "{}", mine.body);
+    let page = get_page(&app, &format!("/can-bo/ho-so/{id}"), Some(&officer)).await;
+    assert!(!page.body.contains("Đã xác thực định danh điện tử"));
     // No password opens an account made this way.
     assert!(matches!(
         people

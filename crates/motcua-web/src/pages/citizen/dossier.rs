@@ -49,6 +49,11 @@ struct Mine {
     csrf: String,
     name: String,
     rows: Vec<Row>,
+    /// How the account stands with the national identity: verified (and by which
+    /// providers), or not, with the providers it could sign in with.
+    verified: bool,
+    linked: Vec<String>,
+    providers: Vec<(String, String)>,
 }
 
 pub async fn mine(
@@ -89,6 +94,31 @@ pub async fn mine(
         csrf: who.session.csrf.clone(),
         name: who.session.citizen.full_name.clone(),
         rows,
+        verified: app.identity_verified(who.session.citizen.assurance),
+        linked: app
+            .db
+            .people()
+            .identities_of(who.session.citizen.id)
+            .await?
+            .into_iter()
+            .map(|(provider, level)| {
+                let label = app
+                    .sso
+                    .get()
+                    .and_then(|s| {
+                        s.buttons()
+                            .into_iter()
+                            .find(|(name, _)| *name == provider)
+                            .map(|(_, label)| label)
+                    })
+                    .unwrap_or(provider);
+                match level {
+                    Some(level) => format!("{label} (mức {level})"),
+                    None => label,
+                }
+            })
+            .collect(),
+        providers: app.sso.get().map(|s| s.buttons()).unwrap_or_default(),
     }))
 }
 

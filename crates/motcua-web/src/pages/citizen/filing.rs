@@ -362,14 +362,7 @@ pub async fn submit(
         citizen_id: Some(who.session.citizen.id),
         files,
         portal_code: None,
-        verified_identity: motcua_domain::identity::is_verified(
-            who.session.citizen.assurance,
-            app.sso
-                .get()
-                .map_or(motcua_domain::identity::DEFAULT_VERIFIED_LEVEL, |s| {
-                    s.verified_level
-                }),
-        ),
+        verified_identity: app.identity_verified(who.session.citizen.assurance),
     };
     match app
         .db

@@ -61,6 +61,8 @@ struct DossierPage {
     agency: String,
     /// How far the national portal has heard of it.
     portal: String,
+    /// Filed from an account verified with the national identity.
+    verified_identity: bool,
     history: Vec<Event>,
     /// The usual next step, first and prominent; the other actions behind "more actions".
     primary: Option<ActionForm>,
@@ -305,6 +307,12 @@ async fn page_opening(
         step_due: d.state.step_due.map(vn_datetime).unwrap_or_default(),
         agency,
         portal: portal_line(app.db.portal().state(d.id).await?),
+        verified_identity: app
+            .db
+            .dossiers()
+            .portal_marks(d.id)
+            .await?
+            .verified_identity,
         history,
         primary,
         actions,
