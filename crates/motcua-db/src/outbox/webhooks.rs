@@ -68,7 +68,7 @@ fn webhook_of(r: &impl RowExt) -> Result<Webhook, DbError> {
 }
 
 /// The deliveries `raised` events make for `subscribers`: one per subscription and event it
-/// hears, each body made by `body` for its event.
+/// hears, with the event's body.
 pub(crate) fn deliveries(
     subscribers: &[(i64, Vec<String>)],
     raised: &[&'static str],
@@ -76,16 +76,20 @@ pub(crate) fn deliveries(
 ) -> Vec<NewMessage> {
     let mut out = Vec::new();
     for event in raised {
-        let body = webhook::body(&Happened { event, ..*happened }).to_string();
-        for (id, events) in subscribers {
-            if webhook::wants(events, event) {
-                out.push(NewMessage {
-                    event,
-                    channel: WEBHOOK_CHANNEL,
-                    recipient: id.to_string(),
-                    payload: body.clone(),
-                });
-            }
+        let hearing = subscribers
+            .iter()
+            .filter(|(_, events)| webhook::wants(events, event));
+        let mut body = None;
+        for (id, _) in hearing {
+            // Made only when someone hears the event: most writes have no subscriber.
+            let body = body
+                .get_or_insert_with(|| webhook::body(&Happened { event, ..*happened }).to_string());
+            out.push(NewMessage {
+                event,
+                channel: WEBHOOK_CHANNEL,
+                recipient: id.to_string(),
+                payload: body.clone(),
+            });
         }
     }
     out
