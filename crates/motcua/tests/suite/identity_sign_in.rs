@@ -460,6 +460,51 @@ async fn vneid_links_by_id_number_marks_filings_verified_and_dvcqg_opens_an_acco
 }
 
 #[tokio::test]
+async fn the_portals_deep_link_signs_in_through_the_portal_and_opens_the_filing() {
+    let Some(module) = provider_module() else {
+        return;
+    };
+    let provider = start_provider(&module, 0);
+    let app = app_with(&provider).await;
+    let link =
+        format!("/dvcqg/nop?vnconnect=1&MaTTHCDP=1.000828&MaCoQuanThucHien={CENTRE}&MaDVC=x");
+    let filing = format!("/cong-dan/nop/1.000828?co_quan={CENTRE}");
+    // Not signed in: through the DVCQG account, then back to the procedure's filing.
+    let reply = get_page(&app, &link, None).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let next = reply
+        .location
+        .strip_prefix("/cong-dan/dang-nhap/dvcqg?next=")
+        .unwrap_or_else(|| panic!("{}", reply.location))
+        .replace("%2F", "/")
+        .replace("%3F", "?")
+        .replace("%3D", "=");
+    assert_eq!(next, filing);
+    let mut jar = Jar::default();
+    let start = get_page(&app, &reply.location, None).await;
+    jar.take(&start.headers);
+    let back = at_provider(&start.location, LAN).await;
+    let reply = come_back(&app, &back, &mut jar).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(reply.location, filing);
+    let cookie = format!("motcua_citizen={}", jar.0["motcua_citizen"]);
+    let page = get_page(&app, &filing, Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains(&format!("<option value=\"{CENTRE}\" selected")),
+        "the receiving agency the portal named is chosen"
+    );
+    // Signed in already: straight to the filing.
+    let reply = get_page(&app, &link, Some(&cookie)).await;
+    assert_eq!(reply.location, filing);
+    // A link without a procedure is refused by name.
+    let reply = get_page(&app, "/dvcqg/nop?vnconnect=1&MaTTHCDP=%3Cx%3E", None).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("MaTTHCDP"), "{}", reply.body);
+}
+
+#[tokio::test]
 async fn wrong_state_replayed_code_refusal_and_expired_token_sign_nobody_in() {
     let Some(module) = provider_module() else {
         return;

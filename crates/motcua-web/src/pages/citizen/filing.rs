@@ -27,6 +27,9 @@ use crate::pages::{Frame, PageError, render, vn_datetime};
 pub struct Choose {
     #[serde(default)]
     case: String,
+    /// The receiving agency chosen beforehand (the portal's deep link names it).
+    #[serde(default)]
+    co_quan: String,
 }
 
 /// What the citizen typed, to show again after an error.
@@ -197,6 +200,7 @@ pub async fn form(
         .into_iter()
         .flatten()
         .collect(),
+        agency: q.co_quan.trim().to_string(),
         ..Typed::default()
     };
     page(

@@ -1,7 +1,8 @@
 //! Đăng nhập bằng VNeID / tài khoản Cổng DVCQG — the two pages of an OpenID Connect sign-in:
 //! one sends the citizen to the provider with a fresh state, nonce and PKCE verifier (the
 //! state also in a cookie of this browser); the other takes them back, once, checks the code
-//! and the ID token, and signs them in to the account their identity links to.
+//! and the ID token, and signs them in to the account their identity links to. And the deep
+//! link the national portal sends citizens through to file a procedure here.
 
 use std::sync::Arc;
 
@@ -239,4 +240,60 @@ pub async fn callback(
         }
     }
     Ok(response)
+}
+
+#[derive(Deserialize, Default)]
+pub struct DeepLink {
+    #[serde(default, rename = "MaTTHCDP")]
+    procedure: String,
+    #[serde(default, rename = "MaCoQuanThucHien")]
+    agency: String,
+}
+
+/// `GET /dvcqg/nop?vnconnect=1&MaTTHCDP=…&MaCoQuanThucHien=…&MaDVC=…`: the national portal's
+/// link to file a procedure here (`shared/domain/INTEGRATION.md` §(a).4). The citizen goes to
+/// the procedure's filing page; one not signed in here signs in through the DVCQG account
+/// first when it is configured (else the sign-in page), and comes back to it.
+pub async fn deep_link(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    PageQuery(q): PageQuery<DeepLink>,
+) -> Result<Response, PageError> {
+    let code = q.procedure.trim();
+    let well_formed = !code.is_empty()
+        && code.len() <= 32
+        && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '.');
+    if !well_formed {
+        return Err(PageError::Invalid(format!(
+            "đường dẫn từ Cổng Dịch vụ công quốc gia thiếu mã thủ tục hợp lệ (MaTTHCDP “{code}”)"
+        )));
+    }
+    let agency = q.agency.trim();
+    let mut filing = format!("/cong-dan/nop/{}", crate::pages::encode(code));
+    if !agency.is_empty()
+        && agency
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.')
+    {
+        filing.push_str(&format!("?co_quan={}", crate::pages::encode(agency)));
+    }
+    let signed_in = match crate::cookie::get(&headers, super::COOKIE) {
+        Some(token) => app
+            .db
+            .people()
+            .citizen_session(&token, app.now().timestamp())
+            .await?
+            .is_some(),
+        None => false,
+    };
+    let portal_sso = app.sso.get().and_then(|s| s.provider("dvcqg")).is_some();
+    let to = if signed_in || !portal_sso {
+        filing
+    } else {
+        format!(
+            "/cong-dan/dang-nhap/dvcqg?next={}",
+            crate::pages::encode(&filing)
+        )
+    };
+    Ok(Redirect::to(&to).into_response())
 }

@@ -36,6 +36,7 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/cong-dan/dang-nhap/{provider}", get(identity::start))
         .route("/cong-dan/dang-nhap/{provider}/ve", get(identity::callback))
+        .route("/dvcqg/nop", get(identity::deep_link))
         .route("/cong-dan/dang-xuat", post(account::sign_out))
         .route("/cong-dan", get(dossier::mine))
         .route(
