@@ -145,6 +145,11 @@ const SQLITE: &[Migration] = &[
         "webhooks",
         include_str!("../migrations/sqlite/0028_webhooks.sql"),
     ),
+    (
+        29,
+        "identity_sessions",
+        include_str!("../migrations/sqlite/0029_identity_sessions.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -286,6 +291,11 @@ const POSTGRES: &[Migration] = &[
         28,
         "webhooks",
         include_str!("../migrations/postgres/0028_webhooks.sql"),
+    ),
+    (
+        29,
+        "identity_sessions",
+        include_str!("../migrations/postgres/0029_identity_sessions.sql"),
     ),
 ];
 

@@ -253,6 +253,29 @@ impl super::People<'_> {
         self.open_session(Realm::Citizen, citizen_id, now).await
     }
 
+    /// Opens a citizen's session signed in through identity provider `provider`.
+    pub async fn create_citizen_session_through(
+        self,
+        citizen_id: i64,
+        provider: &str,
+        now: i64,
+    ) -> Result<String, DbError> {
+        let token = crate::random_token(32)?;
+        let csrf = crate::random_token(24)?;
+        on_write!(self.db, pool => {
+            sqlx::query("INSERT INTO citizen_sessions (id_hash, citizen_id, csrf, created_at, expires_at, identity_provider) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(crate::hash_token(&token))
+                .bind(citizen_id)
+                .bind(&csrf)
+                .bind(now)
+                .bind(now + crate::SESSION_SECONDS)
+                .bind(provider)
+                .execute(pool)
+                .await?;
+        });
+        Ok(token)
+    }
+
     /// The live citizen session behind `token`.
     pub async fn citizen_session(
         self,
@@ -268,9 +291,21 @@ impl super::People<'_> {
             .map(|citizen| CitizenSession { citizen, csrf }))
     }
 
-    /// Ends a citizen's session.
-    pub async fn end_citizen_session(self, token: &str, now: i64) -> Result<(), DbError> {
-        self.close_session(Realm::Citizen, token, now).await
+    /// Ends a citizen's session; the identity provider it was opened through, if any.
+    pub async fn end_citizen_session(
+        self,
+        token: &str,
+        now: i64,
+    ) -> Result<Option<String>, DbError> {
+        let provider: Option<String> = on_read!(self.db, pool => {
+            sqlx::query_scalar::<_, Option<String>>("SELECT identity_provider FROM citizen_sessions WHERE id_hash = $1")
+                .bind(crate::hash_token(token))
+                .fetch_optional(pool)
+                .await?
+                .flatten()
+        });
+        self.close_session(Realm::Citizen, token, now).await?;
+        Ok(provider)
     }
 }
 

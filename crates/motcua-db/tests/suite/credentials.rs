@@ -552,6 +552,18 @@ async fn national_identities_link_once(engine: &str) {
             ("vneid".to_string(), Some(2))
         ]
     );
+    // A session opened through a provider says so when it ends; a password one does not.
+    let through = people
+        .create_citizen_session_through(typed.id, "vneid", now)
+        .await
+        .unwrap();
+    let plain = people.create_citizen_session(typed.id, now).await.unwrap();
+    assert_eq!(
+        people.end_citizen_session(&through, now + 1).await.unwrap(),
+        Some("vneid".to_string())
+    );
+    assert_eq!(people.end_citizen_session(&plain, now + 1).await.unwrap(), None);
+    assert!(people.citizen_session(&through, now + 2).await.unwrap().is_none());
     // A sign-in under way: taken once, under its own state, within ten minutes.
     let pending = motcua_db::PendingSignIn {
         provider: "vneid".into(),

@@ -63,6 +63,17 @@ impl Provider {
         Ok(url)
     }
 
+    /// Where to send a citizen signing out here so that the provider ends its session too
+    /// (OpenID Connect RP-Initiated Logout: `client_id` and the address to come back to), if
+    /// the provider offers it.
+    pub(crate) async fn end_session_url(&self, back: &str) -> Option<String> {
+        let (metadata, _) = self.discovered().await.ok()?;
+        let mut url = metadata.end_session_endpoint?;
+        query_pair(&mut url, "client_id", &self.settings.client_id);
+        query_pair(&mut url, "post_logout_redirect_uri", back);
+        Some(url)
+    }
+
     /// The issuer the provider's discovery document names (for the `iss` of the redirect).
     pub(crate) async fn issuer(&self) -> Result<String, String> {
         Ok(self.discovered().await?.0.issuer)

@@ -46,6 +46,9 @@ pub(crate) struct Metadata {
     pub jwks_uri: String,
     #[serde(default)]
     pub token_endpoint_auth_methods_supported: Option<Vec<String>>,
+    /// RP-initiated logout, when the provider offers it.
+    #[serde(default)]
+    pub end_session_endpoint: Option<String>,
 }
 
 impl Metadata {

@@ -184,6 +184,7 @@ async fn accounts_are_checked_and_sign_in_takes_phone_or_email() {
     )
     .await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(out.location, "/", "a password session signs out at home");
     assert_eq!(
         get_page(&app, "/cong-dan", Some(&cookie)).await.status,
         StatusCode::SEE_OTHER

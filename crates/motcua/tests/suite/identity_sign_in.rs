@@ -75,9 +75,11 @@ fn start_provider(module: &std::path::Path, skew: i64) -> OpenIdProvider {
     let clients = json!([
         {"client_id": "motcua-vneid", "client_secret": SECRET,
          "redirect_uris": ["http://motcua.test/cong-dan/dang-nhap/vneid/ve"],
+         "post_logout_redirect_uris": ["http://motcua.test/"],
          "token_endpoint_auth_method": "client_secret_post"},
         {"client_id": "motcua-dvcqg", "client_secret": SECRET,
          "redirect_uris": ["http://motcua.test/cong-dan/dang-nhap/dvcqg/ve"],
+         "post_logout_redirect_uris": ["http://motcua.test/"],
          "token_endpoint_auth_method": "client_secret_post",
          "id_token_signed_response_alg": "ES256"},
     ]);
@@ -498,6 +500,53 @@ async fn the_portals_deep_link_signs_in_through_the_portal_and_opens_the_filing(
     // Signed in already: straight to the filing.
     let reply = get_page(&app, &link, Some(&cookie)).await;
     assert_eq!(reply.location, filing);
+    // Signing out here ends the session at the portal's provider too, which accepts the
+    // request (a wrong address to come back to would be refused there).
+    let mine = get_page(&app, "/cong-dan", Some(&cookie)).await;
+    let out = post_form(
+        &app,
+        "/cong-dan/dang-xuat",
+        Some(&cookie),
+        &format!("csrf={}", csrf_of(&mine.body)),
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let end = out.location.clone();
+    assert!(
+        end.starts_with(&format!(
+            "{}/session/end?client_id=motcua-dvcqg&",
+            provider.url
+        )),
+        "{end}"
+    );
+    assert!(
+        end.contains("post_logout_redirect_uri=http%3A%2F%2Fmotcua.test%2F"),
+        "{end}"
+    );
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.get(&end).send().await.unwrap().status().as_u16(),
+        200
+    );
+    let elsewhere = end.replace("motcua.test", "ke-gian.test");
+    assert_eq!(
+        client
+            .get(&elsewhere)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        400
+    );
+    assert_eq!(
+        get_page(&app, "/cong-dan", Some(&cookie)).await.status,
+        StatusCode::SEE_OTHER,
+        "signed out here"
+    );
     // A link without a procedure is refused by name.
     let reply = get_page(&app, "/dvcqg/nop?vnconnect=1&MaTTHCDP=%3Cx%3E", None).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);

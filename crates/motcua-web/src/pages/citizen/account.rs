@@ -300,16 +300,28 @@ pub struct SignOut {
     csrf: String,
 }
 
+/// Signs out here, and at the identity provider the session came through when it offers
+/// it (the citizen comes back to the home page).
 pub async fn sign_out(
     State(app): State<Arc<AppState>>,
     who: CitizenIn,
+    headers: HeaderMap,
     PageForm(f): PageForm<SignOut>,
 ) -> Result<Response, PageError> {
     who.check_csrf(&f.csrf)?;
-    app.db
+    let through = app
+        .db
         .people()
         .end_citizen_session(&who.token, app.now().timestamp())
         .await?;
+    let provider = through
+        .as_deref()
+        .and_then(|name| app.sso.get().and_then(|sso| sso.provider(name)));
+    let back = format!("{}/", crate::pages::staff::forms::base_url(&app, &headers));
+    let to = match provider {
+        Some(p) => p.end_session_url(&back).await.unwrap_or_else(|| "/".into()),
+        None => "/".into(),
+    };
     let cookie = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&to)).into_response())
 }
