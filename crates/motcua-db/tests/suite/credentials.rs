@@ -562,8 +562,17 @@ async fn national_identities_link_once(engine: &str) {
         people.end_citizen_session(&through, now + 1).await.unwrap(),
         Some("vneid".to_string())
     );
-    assert_eq!(people.end_citizen_session(&plain, now + 1).await.unwrap(), None);
-    assert!(people.citizen_session(&through, now + 2).await.unwrap().is_none());
+    assert_eq!(
+        people.end_citizen_session(&plain, now + 1).await.unwrap(),
+        None
+    );
+    assert!(
+        people
+            .citizen_session(&through, now + 2)
+            .await
+            .unwrap()
+            .is_none()
+    );
     // A sign-in under way: taken once, under its own state, within ten minutes.
     let pending = motcua_db::PendingSignIn {
         provider: "vneid".into(),
