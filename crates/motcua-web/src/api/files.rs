@@ -40,9 +40,8 @@ pub async fn download(
     let Some(f) = app.db.files().attachment(d.id, file).await? else {
         return Err(ApiError::not_found("tệp"));
     };
-    crate::pages::file_response(&app, &f)
-        .await
-        .map_err(|_| ApiError::not_found("nội dung tệp"))
+    // A storage failure is answered as one (503/500), not as a missing file.
+    Ok(crate::pages::file_response(&app, &f).await?)
 }
 
 /// `POST /dossiers/{id}/files` (multipart): 201 with the dossier's files.

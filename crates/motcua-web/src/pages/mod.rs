@@ -124,7 +124,7 @@ pub fn vn_datetime(instant: motcua_domain::calendar::Instant) -> String {
 pub async fn file_response(
     app: &crate::AppState,
     file: &motcua_db::Attachment,
-) -> Result<Response, PageError> {
+) -> Result<Response, motcua_db::DbError> {
     use axum::http::header;
     let bytes = app.files.read(&file.sha256).await?;
     let ascii: String = file

@@ -507,5 +507,5 @@ pub async fn download(
     if f.purpose == Purpose::Scan {
         return Err(PageError::NotFound);
     }
-    crate::pages::file_response(&app, &f).await
+    Ok(crate::pages::file_response(&app, &f).await?)
 }

@@ -110,5 +110,5 @@ pub async fn download(
     let Some(f) = app.db.files().attachment(d.id, file).await? else {
         return Err(PageError::NotFound);
     };
-    crate::pages::file_response(&app, &f).await
+    Ok(crate::pages::file_response(&app, &f).await?)
 }
