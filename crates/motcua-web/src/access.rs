@@ -1,6 +1,6 @@
 //! Who may see a dossier: staff holding any role over an agency it has been or is at
 //! ([`motcua_domain::dossier::DossierState::involved_agencies`]); and who may attach files to
-//! it. Enforced here for the API and the pages alike.
+//! it; which dossiers are a citizen's own. Enforced here for the API and the pages alike.
 
 use motcua_db::{Db, DbError, DossierRecord};
 use motcua_domain::agency::Role;
@@ -37,4 +37,14 @@ pub async fn may_attach(db: &Db, staff_id: i64, d: &DossierRecord) -> Result<boo
         .roles_over(staff_id, d.receiving_agency_id)
         .await?
         .contains(&Role::CounterOfficer))
+}
+
+/// The dossier `id` if citizen `citizen_id`'s account filed it (its owner); a citizen sees no
+/// other.
+pub async fn owned_by(db: &Db, citizen_id: i64, id: i64) -> Result<Option<DossierRecord>, DbError> {
+    Ok(db
+        .dossiers()
+        .dossier(id)
+        .await?
+        .filter(|d| d.citizen_id == Some(citizen_id)))
 }

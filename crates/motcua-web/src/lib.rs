@@ -4,6 +4,7 @@ mod access;
 pub mod api;
 pub mod client;
 mod cookie;
+mod filing;
 mod i18n;
 mod outbound;
 mod pages;

@@ -13,6 +13,16 @@ pub struct PublicStep {
     pub current: bool,
 }
 
+/// The name of the procedure version a dossier was received under.
+pub async fn procedure_name(db: &Db, version_id: i64) -> Result<String, DbError> {
+    Ok(db
+        .catalogue()
+        .procedure_version(version_id)
+        .await?
+        .map(|p| p.procedure.name.clone())
+        .unwrap_or_default())
+}
+
 /// The procedure's name and the steps of the version the dossier was received under.
 pub async fn progress(db: &Db, d: &PublicDossier) -> Result<(String, Vec<PublicStep>), DbError> {
     let Some(version) = db

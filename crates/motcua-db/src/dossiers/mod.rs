@@ -131,6 +131,22 @@ fn secret_matches(given: &str, stored: &str) -> bool {
             == 0
 }
 
+impl From<&DossierRecord> for PublicDossier {
+    /// What the public may see of a dossier.
+    fn from(d: &DossierRecord) -> Self {
+        Self {
+            code: d.code.clone(),
+            procedure_version_id: d.procedure_version_id,
+            status: d.status,
+            step: d.state.step,
+            received_at: d.received_at,
+            due_at: d.due_at,
+            finished_at: d.finished_at,
+            apologised: d.apologised,
+        }
+    }
+}
+
 /// The stored lookup secret and the public view of a dossier row.
 fn public_row(r: &impl RowExt) -> Result<(String, PublicDossier), DbError> {
     Ok((

@@ -52,6 +52,12 @@ impl Purpose {
             .ok_or_else(|| DbError::Corrupt(format!("mục đích tệp “{text}”")))
     }
 
+    /// Whether the applicant may see and download it: what they sent and the result, not
+    /// the scans the counter made (they stay inside the agencies).
+    pub fn shown_to_applicant(self) -> bool {
+        self != Self::Scan
+    }
+
     pub fn label_vi(self) -> &'static str {
         match self {
             Self::Intake => "Nộp trực tuyến",

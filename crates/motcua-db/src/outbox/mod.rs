@@ -26,6 +26,17 @@ pub struct OutboxMessage {
     pub last_error: Option<String>,
 }
 
+impl OutboxMessage {
+    /// A message to the applicant: an event of their dossier on one of their channels.
+    /// Integrators' deliveries and staff alerts are not theirs to see.
+    pub fn is_to_applicant(&self) -> bool {
+        motcua_domain::dossier::Event::ALL
+            .iter()
+            .any(|e| e.as_str() == self.event)
+            && motcua_domain::dossier::NotifyChannel::parse(&self.channel).is_some()
+    }
+}
+
 /// A message to enqueue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct NewMessage {

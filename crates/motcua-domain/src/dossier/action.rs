@@ -230,6 +230,23 @@ impl Action {
         }
     }
 
+    /// Whether the note of a history row with action `name` is shown to the applicant: a
+    /// reason they are given (a refusal, a supplement asked, a rejection, a stop, how the
+    /// result was returned) or their own words (with a supplement, a withdrawal). Other
+    /// notes stay inside the agencies.
+    pub fn note_is_public(name: &str) -> bool {
+        matches!(
+            name,
+            "refuse_intake"
+                | "request_supplement"
+                | "submit_supplement"
+                | "reject"
+                | "stop"
+                | "withdraw"
+                | "return"
+        )
+    }
+
     /// The agency whose roles authorize this action: the consulted agency for an answer,
     /// the receiving agency (its one-stop counter) for taking in a supplement or a
     /// withdrawal, otherwise the agency currently holding the dossier.

@@ -544,13 +544,7 @@ impl Machine<'_> {
                 self.events.push(Event::Stopped);
             }
             Action::Withdraw { reason } => {
-                self.status_in(&[
-                    Submitted,
-                    Accepted,
-                    Processing,
-                    AwaitingSupplement,
-                    AwaitingPayment,
-                ])?;
+                self.status_in(&Status::WITHDRAWABLE)?;
                 let allowed = matches!(self.actor, Actor::Citizen { owner: true })
                     || self.actor.has_any(&counter);
                 if !allowed {

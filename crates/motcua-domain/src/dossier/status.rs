@@ -132,6 +132,21 @@ impl Status {
     pub fn is_open(self) -> bool {
         matches!(self, Self::Submitted | Self::Accepted | Self::Processing)
     }
+
+    /// The statuses its owner (or the counter) may withdraw a dossier from: before a result
+    /// exists.
+    pub const WITHDRAWABLE: [Status; 5] = [
+        Self::Submitted,
+        Self::Accepted,
+        Self::Processing,
+        Self::AwaitingSupplement,
+        Self::AwaitingPayment,
+    ];
+
+    /// Whether the dossier can still be withdrawn.
+    pub fn may_withdraw(self) -> bool {
+        Self::WITHDRAWABLE.contains(&self)
+    }
 }
 
 #[cfg(test)]

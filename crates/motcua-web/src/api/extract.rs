@@ -1,5 +1,6 @@
 //! Request extractors that answer bad input with the API's own errors: JSON bodies and
-//! query strings, and the bearer token of a staff member.
+//! query strings, and the bearer token of a staff member (a citizen's is read in
+//! [`super::citizen`]).
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Query, Request};
@@ -69,6 +70,18 @@ where
     }
 }
 
+/// The token of `Authorization: Bearer <token>`, if one was sent.
+pub fn bearer(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
 /// The staff member behind `Authorization: Bearer <token>`.
 pub struct StaffAuth(pub Staff);
 
@@ -81,15 +94,8 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let app = Arc::<AppState>::from_ref(state);
-        let token = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(ApiError::unauthorized)?;
-        match app.db.people().staff_by_token(token).await? {
+        let token = bearer(parts).ok_or_else(ApiError::unauthorized)?;
+        match app.db.people().staff_by_token(&token).await? {
             // A password an administrator set must be replaced before anything else.
             Some(staff) if staff.must_change_password => Err(ApiError::forbidden(
                 "tài khoản phải đổi mật khẩu (quản trị viên đã đặt lại) trước khi dùng API",

@@ -1,8 +1,9 @@
 //! `/api/v1`: catalogue, agencies, dossiers and their transitions, the public lookup,
-//! dossiers pushed by the national portal, integrators' webhooks, and the OpenAPI document
-//! that describes them.
+//! dossiers pushed by the national portal, integrators' webhooks, the citizen's own side
+//! (`/me`), and the OpenAPI document that describes them.
 
 mod catalogue;
+mod citizen;
 mod dossiers;
 pub mod error;
 mod extract;
@@ -68,5 +69,6 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
         .route("/webhooks/events", get(webhooks::events))
         .route("/webhooks/{id}", axum::routing::delete(webhooks::remove))
+        .merge(citizen::router())
         .fallback(|| async { error::ApiError::not_found("đường dẫn API này") })
 }

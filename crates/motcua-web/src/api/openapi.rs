@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 use axum::http::header;
 use axum::response::IntoResponse;
 use motcua_domain::dossier::{ACTIONS, Status};
+use motcua_domain::rating::{Criterion, Satisfaction};
 use serde_json::{Value, json};
 
 pub const DOCUMENT: &str = include_str!("../../openapi.json");
@@ -54,12 +55,23 @@ fn fill_transition(schema: &mut Value) {
     schema["oneOf"] = Value::Array(alternatives);
 }
 
-/// The statuses (the dossier's, the list's filter), the error codes and the webhook events,
-/// as the code names them.
+/// The statuses (the dossier's, the list's filter), the rating's criteria and levels, the
+/// error codes and the webhook events, as the code names them.
 fn fill_enums(doc: &mut Value) {
     let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
-    if let Some(status) = doc.pointer_mut("/components/schemas/Dossier/properties/status") {
-        status["enum"] = json!(statuses);
+    for schema in ["Dossier", "MyDossier", "MyDossierLine", "MyHistoryLine"] {
+        if let Some(status) =
+            doc.pointer_mut(&format!("/components/schemas/{schema}/properties/status"))
+        {
+            status["enum"] = json!(statuses);
+        }
+    }
+    // The rating's criteria and overall levels.
+    if let Some(rating) = doc.pointer_mut("/components/schemas/RatingBody/properties") {
+        let criteria: Vec<&str> = Criterion::ALL.iter().map(|c| c.key()).collect();
+        let levels: Vec<&str> = Satisfaction::ALL.iter().map(|s| s.key()).collect();
+        rating["answers"]["propertyNames"] = json!({"enum": criteria});
+        rating["overall"]["enum"] = json!(levels);
     }
     if let Some(Value::Array(parameters)) = doc.pointer_mut("/paths/~1dossiers/get/parameters") {
         for p in parameters.iter_mut().filter(|p| p["name"] == "status") {

@@ -14,22 +14,41 @@ use crate::AppState;
 /// What came with the files.
 pub struct Sent<T> {
     pub body: Option<T>,
-    pub purpose: Purpose,
+    /// As sent; staff files are scans when it is not.
+    pub purpose: Option<Purpose>,
     pub component: Option<i64>,
-    /// File name and bytes, not yet checked.
-    pub files: Vec<(String, Vec<u8>)>,
+    /// The files, not yet checked.
+    pub files: Vec<SentFile>,
+}
+
+/// A file part: the part's name, the file's name and its bytes.
+pub struct SentFile {
+    pub part: String,
+    pub name: String,
+    pub bytes: Vec<u8>,
 }
 
 impl<T> Sent<T> {
-    /// The files checked (kind, size) and stored, ready to attach.
+    /// The files checked (kind, size) and stored, ready to attach: staff's, as scans unless
+    /// the request says they are the result.
     pub async fn store(self, app: &AppState) -> Result<(Option<T>, Vec<NewAttachment>), ApiError> {
+        let purpose = self.purpose.unwrap_or(Purpose::Scan);
+        self.store_as(app, purpose).await
+    }
+
+    /// The files checked and stored as `purpose`.
+    pub async fn store_as(
+        self,
+        app: &AppState,
+        purpose: Purpose,
+    ) -> Result<(Option<T>, Vec<NewAttachment>), ApiError> {
         let mut stored = Vec::with_capacity(self.files.len());
-        for (name, bytes) in self.files {
+        for file in self.files {
             let upload = Upload {
-                name,
-                bytes,
+                name: file.name,
+                bytes: file.bytes,
                 component: self.component,
-                purpose: self.purpose,
+                purpose,
             };
             stored.push(app.files.store(upload, "files").await?);
         }
@@ -50,7 +69,7 @@ fn text_of(bytes: &[u8], field: &str) -> Result<String, ApiError> {
 pub async fn read<T: DeserializeOwned + Send>(mut form: Multipart) -> Result<Sent<T>, ApiError> {
     let mut sent = Sent {
         body: None,
-        purpose: Purpose::Scan,
+        purpose: None,
         component: None,
         files: Vec::new(),
     };
@@ -81,7 +100,11 @@ pub async fn read<T: DeserializeOwned + Send>(mut form: Multipart) -> Result<Sen
                         format!("tối đa {} tệp mỗi lần", motcua_db::MAX_FILES),
                     ));
                 }
-                sent.files.push((file_name, bytes.to_vec()));
+                sent.files.push(SentFile {
+                    part: name,
+                    name: file_name,
+                    bytes: bytes.to_vec(),
+                });
             }
             ("body", None) => {
                 let value = serde_json::from_slice::<T>(&bytes).map_err(|e| {
@@ -92,8 +115,9 @@ pub async fn read<T: DeserializeOwned + Send>(mut form: Multipart) -> Result<Sen
             }
             ("purpose", None) => {
                 sent.purpose = match text_of(&bytes, "purpose")?.as_str() {
-                    "" | "scan" => Purpose::Scan,
-                    "result" => Purpose::Result,
+                    "" => None,
+                    "scan" => Some(Purpose::Scan),
+                    "result" => Some(Purpose::Result),
                     other => {
                         return Err(ApiError::bad_request(
                             "purpose",
@@ -158,7 +182,7 @@ where
             super::extract::Body::<T>::from_request(req, state).await?;
         Ok(Self(Sent {
             body: Some(body),
-            purpose: Purpose::Scan,
+            purpose: None,
             component: None,
             files: Vec::new(),
         }))

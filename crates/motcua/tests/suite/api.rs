@@ -52,6 +52,17 @@ async fn openapi_lists_every_route_and_each_answers() {
         "/webhooks",
         "/webhooks/events",
         "/webhooks/{id}",
+        "/me",
+        "/me/account",
+        "/me/session",
+        "/me/dossiers",
+        "/me/dossiers/{id}",
+        "/me/dossiers/{id}/history",
+        "/me/dossiers/{id}/files",
+        "/me/dossiers/{id}/files/{file}",
+        "/me/dossiers/{id}/supplements",
+        "/me/dossiers/{id}/withdrawal",
+        "/me/dossiers/{id}/rating",
     ] {
         assert!(
             paths.iter().any(|p| *p == expected),

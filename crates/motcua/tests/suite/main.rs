@@ -14,6 +14,7 @@ mod softhsm;
 
 mod accessibility;
 mod api;
+mod api_citizen;
 mod api_files;
 mod api_fuzz;
 mod audit_anchor;

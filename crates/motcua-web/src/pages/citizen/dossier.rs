@@ -24,10 +24,9 @@ use crate::pages::{Frame, PageError, render, vn_datetime};
 
 /// The dossier `id` if this citizen's account filed it.
 pub async fn owned(app: &AppState, who: &CitizenIn, id: i64) -> Result<DossierRecord, PageError> {
-    match app.db.dossiers().dossier(id).await? {
-        Some(d) if d.citizen_id == Some(who.session.citizen.id) => Ok(d),
-        _ => Err(PageError::NotFound),
-    }
+    crate::access::owned_by(&app.db, who.session.citizen.id, id)
+        .await?
+        .ok_or(PageError::NotFound)
 }
 
 pub struct Row {
@@ -70,13 +69,7 @@ pub async fn mine(
         .await?;
     let mut rows = Vec::with_capacity(dossiers.len());
     for d in dossiers {
-        let procedure = app
-            .db
-            .catalogue()
-            .procedure_version(d.procedure_version_id)
-            .await?
-            .map(|p| p.procedure.name.clone())
-            .unwrap_or_default();
+        let procedure = crate::progress::procedure_name(&app.db, d.procedure_version_id).await?;
         rows.push(Row {
             id: d.id,
             code: d.code,
@@ -188,14 +181,6 @@ pub struct Flags {
     rated: Option<String>,
 }
 
-/// History notes the citizen is meant to read (reasons given to them), not internal ones.
-fn public_note(action: &str) -> bool {
-    matches!(
-        action,
-        "refuse_intake" | "request_supplement" | "reject" | "stop" | "withdraw" | "return"
-    )
-}
-
 async fn page(
     app: &AppState,
     who: &CitizenIn,
@@ -214,16 +199,7 @@ async fn page(
         .as_ref()
         .map(|p| p.procedure.name.clone())
         .unwrap_or_default();
-    let public = motcua_db::PublicDossier {
-        code: d.code.clone(),
-        procedure_version_id: d.procedure_version_id,
-        status: d.status,
-        step: d.state.step,
-        received_at: d.received_at,
-        due_at: d.due_at,
-        finished_at: d.finished_at,
-        apologised: d.apologised,
-    };
+    let public = motcua_db::PublicDossier::from(&d);
     let (_, steps) = crate::progress::progress(&app.db, &public).await?;
     let history = app
         .db
@@ -236,7 +212,7 @@ async fn page(
             label: Action::label_of_name(&h.action)
                 .unwrap_or(h.action.as_str())
                 .to_string(),
-            note: if public_note(&h.action) {
+            note: if Action::note_is_public(&h.action) {
                 h.note.unwrap_or_default()
             } else {
                 String::new()
@@ -250,7 +226,7 @@ async fn page(
         .attachments(d.id)
         .await?
         .into_iter()
-        .filter(|f| f.purpose != Purpose::Scan)
+        .filter(|f| f.purpose.shown_to_applicant())
         .map(|f| FileRow {
             id: f.id,
             name: f.name,
@@ -266,7 +242,7 @@ async fn page(
         .outbox_of(d.id)
         .await?
         .into_iter()
-        .filter(|m| m.status != "skipped")
+        .filter(|m| m.status != "skipped" && m.is_to_applicant())
         .map(|m| MessageRow {
             event: frame.t.get(&format!("event.{}", m.event)),
             channel: frame.t.get(&format!("channel.{}", m.channel)).to_string(),
@@ -323,14 +299,7 @@ async fn page(
         signed,
         messages,
         supplement,
-        can_withdraw: matches!(
-            d.status,
-            Status::Submitted
-                | Status::Accepted
-                | Status::Processing
-                | Status::AwaitingSupplement
-                | Status::AwaitingPayment
-        ),
+        can_withdraw: d.status.may_withdraw(),
         just_filed: flags.moi.is_some(),
         just_rated: flags.rated.is_some(),
         rating,
@@ -504,7 +473,7 @@ pub async fn download(
     let Some(f) = app.db.files().attachment(d.id, file).await? else {
         return Err(PageError::NotFound);
     };
-    if f.purpose == Purpose::Scan {
+    if !f.purpose.shown_to_applicant() {
         return Err(PageError::NotFound);
     }
     Ok(crate::pages::file_response(&app, &f).await?)

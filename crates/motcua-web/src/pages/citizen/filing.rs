@@ -1,23 +1,21 @@
 //! Nộp hồ sơ trực tuyến — the online filing form, built from the procedure's case and its
-//! components, with a file input per component; files are checked (kind by content, size)
-//! and stored, then the dossier is filed with them in one transaction.
+//! components, with a file input per component; what it sends is filed through
+//! [`crate::filing`] (the citizen's API files the same way).
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use motcua_db::{DbError, IntakeExtras, Purpose, Upload};
+use motcua_db::DbError;
 use motcua_domain::FieldError;
 use motcua_domain::catalogue::{Case, Channel, Procedure};
-use motcua_domain::dossier::{
-    Actor, Applicant, ApplicantKind, ComponentForm, Intake, NotifyChannel, ReceivedComponent,
-    ReturnMethod, check_intake,
-};
+use motcua_domain::dossier::{Applicant, ApplicantKind, NotifyChannel, ReturnMethod};
 use serde::Deserialize;
 use std::sync::Arc;
 
 use super::CitizenIn;
 use crate::AppState;
+use crate::filing::{FiledFile, Filing};
 use crate::i18n::Tr;
 use crate::pages::extract::PageQuery;
 use crate::pages::submitted::Submitted;
@@ -81,16 +79,9 @@ struct FilingPage {
 }
 
 async fn online_procedure(app: &AppState, code: &str) -> Result<Procedure, PageError> {
-    let stored = app
-        .db
-        .catalogue()
-        .procedure(code)
+    crate::filing::online_procedure(app, code)
         .await?
-        .ok_or(PageError::NotFound)?;
-    if !stored.procedure.offers(Channel::Online) {
-        return Err(PageError::NotFound);
-    }
-    Ok(stored.procedure.clone())
+        .ok_or(PageError::NotFound)
 }
 
 async fn page(
@@ -118,7 +109,7 @@ async fn page(
             name: c.name.clone(),
         })
         .collect();
-    let agencies = receiving_agencies(app, &procedure)
+    let agencies = crate::filing::receiving_agencies(app, &procedure)
         .await?
         .into_iter()
         .map(|a| Choice {
@@ -152,28 +143,6 @@ async fn page(
         max_mb: motcua_db::MAX_FILE_BYTES / (1024 * 1024),
     });
     Ok((status, body).into_response())
-}
-
-/// Where an online dossier for `procedure` can be filed: the performing agencies that have
-/// a one-stop counter (communes, for instance), otherwise the one-stop centres at the
-/// procedure's levels (a provincial procedure goes to the province's centre).
-async fn receiving_agencies(
-    app: &AppState,
-    procedure: &Procedure,
-) -> Result<Vec<motcua_db::Agency>, PageError> {
-    let counters = app.db.agencies().counter_agencies().await?;
-    let own: Vec<_> = counters
-        .iter()
-        .filter(|a| procedure.agencies.iter().any(|c| c.as_str() == a.code))
-        .cloned()
-        .collect();
-    if !own.is_empty() {
-        return Ok(own);
-    }
-    Ok(counters
-        .into_iter()
-        .filter(|a| procedure.levels.contains(&a.level))
-        .collect())
 }
 
 pub async fn form(
@@ -230,9 +199,16 @@ pub async fn submit(
     who.check_csrf(&form.field("csrf"))?;
     let procedure = online_procedure(&app, &code).await?;
     let case_code = form.field("case");
-    let Some(case) = procedure.case(&case_code).cloned() else {
-        return Err(PageError::BadRequest);
-    };
+    let conditions = procedure
+        .case(&case_code)
+        .map(|case| {
+            case.conditions
+                .iter()
+                .filter(|k| !form.field(&format!("k_{}", k.code)).is_empty())
+                .map(|k| k.code.clone())
+                .collect()
+        })
+        .unwrap_or_default();
     let typed = Typed {
         kind: form.field("kind"),
         name: form.field("name"),
@@ -249,12 +225,7 @@ pub async fn submit(
             .filter(|c| !form.field(&format!("n_{c}")).is_empty())
             .map(str::to_string)
             .collect(),
-        conditions: case
-            .conditions
-            .iter()
-            .filter(|k| !form.field(&format!("k_{}", k.code)).is_empty())
-            .map(|k| k.code.clone())
-            .collect(),
+        conditions,
     };
     let again = |typed: Typed, errors: Vec<FieldError>| {
         page(
@@ -267,50 +238,14 @@ pub async fn submit(
             errors,
         )
     };
-    let mut errors = Vec::new();
-    let allowed = receiving_agencies(&app, &procedure).await?;
-    if !allowed.iter().any(|a| a.code == typed.agency) {
-        errors.push(FieldError::new(
-            "agency",
-            "hãy chọn cơ quan tiếp nhận hồ sơ",
-        ));
-    }
-    // The files, each against a component of the chosen case.
-    let mut counts = vec![0u8; case.components.len()];
-    let mut uploads = Vec::new();
-    for part in form.files {
-        let index = part
-            .field
-            .strip_prefix("file_")
-            .and_then(|code| case.components.iter().position(|c| c.code == code));
-        let Some(index) = index else {
-            errors.push(FieldError::new(
-                part.field.as_str(),
-                "tệp không thuộc thành phần hồ sơ nào của trường hợp đã chọn",
-            ));
-            continue;
-        };
-        counts[index] = counts[index].saturating_add(1);
-        let upload = Upload {
-            name: part.name,
-            bytes: part.bytes,
-            component: i64::try_from(index).ok(),
-            purpose: Purpose::Intake,
-        };
-        if let Err(e) = motcua_db::check_upload(&upload, &part.field) {
-            errors.push(e);
-        }
-        uploads.push((part.field, upload));
-    }
     let notify = typed
         .notify
         .iter()
         .filter_map(|c| NotifyChannel::parse(c))
         .collect();
-    let intake = Intake {
-        procedure_code: procedure.code.as_str().to_string(),
-        case_code: case.code.clone(),
-        channel: Channel::Online,
+    let filing = Filing {
+        case_code: case_code.clone(),
+        agency: typed.agency.clone(),
         applicant: Applicant {
             kind: if typed.kind == "organisation" {
                 ApplicantKind::Organisation
@@ -325,17 +260,6 @@ pub async fn submit(
             address: optional(&typed.address),
             notify,
         },
-        components: case
-            .components
-            .iter()
-            .zip(&counts)
-            .filter(|(_, n)| **n > 0)
-            .map(|(c, n)| ReceivedComponent {
-                code: c.code.clone(),
-                form: ComponentForm::Electronic,
-                count: *n,
-            })
-            .collect(),
         return_method: match typed.return_method.as_str() {
             "post" => ReturnMethod::Post,
             "in_person" => ReturnMethod::InPerson,
@@ -343,44 +267,22 @@ pub async fn submit(
         },
         summary: optional(&typed.summary),
         conditions: typed.conditions.clone(),
+        files: form
+            .files
+            .into_iter()
+            .map(|part| FiledFile {
+                component: part
+                    .field
+                    .strip_prefix("file_")
+                    .unwrap_or_default()
+                    .to_string(),
+                field: part.field,
+                name: part.name,
+                bytes: part.bytes,
+            })
+            .collect(),
     };
-    // Everything the form says is checked before any file is kept.
-    if let Err(found) = check_intake(intake.clone(), &procedure) {
-        errors.extend(found);
-    }
-    if !errors.is_empty() {
-        return again(typed, errors).await;
-    }
-    let mut files = Vec::new();
-    for (field, upload) in uploads {
-        match app.files.store(upload, &field).await {
-            Ok(file) => files.push(file),
-            Err(DbError::Invalid(found)) => errors.extend(found),
-            Err(e) => return Err(e.into()),
-        }
-    }
-    if !errors.is_empty() {
-        return again(typed, errors).await;
-    }
-    let extras = IntakeExtras {
-        citizen_id: Some(who.session.citizen.id),
-        files,
-        portal_code: None,
-        verified_identity: app.identity_verified(who.session.citizen.assurance),
-    };
-    match app
-        .db
-        .dossiers()
-        .intake_with(
-            intake,
-            &typed.agency,
-            &Actor::Citizen { owner: true },
-            &app.calendar(),
-            app.now(),
-            extras,
-        )
-        .await
-    {
+    match crate::filing::file_online(&app, &who.session.citizen, &procedure, filing).await {
         Ok(d) => Ok(Redirect::to(&format!("/cong-dan/ho-so/{}?moi=1", d.id)).into_response()),
         Err(DbError::Invalid(found)) => again(typed, found).await,
         Err(DbError::Forbidden(m)) => again(typed, vec![FieldError::new("", m)]).await,
