@@ -11,64 +11,60 @@ mod files;
 mod lookup;
 mod openapi;
 mod portal;
+mod routes;
 mod serde_vi;
 mod statistics;
 mod upload;
 mod webhooks;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::http::Method;
 use std::sync::Arc;
 
 use crate::AppState;
+use crate::pages::submitted::BODY_LIMIT;
+use routes::Routes;
+
+/// The portal pushes files inside its JSON, in base64.
+const PORTAL_LIMIT: usize = 64 << 20;
+
+fn routes() -> Routes {
+    Routes::default()
+        .get("/openapi.json", openapi::document)
+        .get("/agencies", catalogue::agencies)
+        .get("/procedures", catalogue::list)
+        .get("/procedures/{code}", catalogue::show)
+        .get("/procedures/{code}/versions", catalogue::versions)
+        .get("/dossiers", dossiers::list)
+        .post_up_to("/dossiers", BODY_LIMIT, dossiers::create)
+        .post_up_to("/dvcqg/ho-so", PORTAL_LIMIT, portal::inbound)
+        .post_up_to("/dvcqg/bo-sung", PORTAL_LIMIT, portal::supplement)
+        .get("/dossiers/{id}", dossiers::show)
+        .get("/dossiers/{id}/history", dossiers::history)
+        .get("/dossiers/{id}/dvcqg", dossiers::portal_sync)
+        .get("/dossiers/{id}/files", files::list)
+        .post_up_to("/dossiers/{id}/files", BODY_LIMIT, files::upload)
+        .get("/dossiers/{id}/files/{file}", files::download)
+        .post_up_to(
+            "/dossiers/{id}/transitions",
+            BODY_LIMIT,
+            dossiers::transition,
+        )
+        .get("/lookup", lookup::lookup)
+        .get("/statistics", statistics::report)
+        .get("/webhooks", webhooks::list)
+        .post("/webhooks", webhooks::create)
+        .get("/webhooks/events", webhooks::events)
+        .delete("/webhooks/{id}", webhooks::remove)
+        .merge(citizen::routes())
+}
 
 pub fn router() -> Router<Arc<AppState>> {
-    Router::new()
-        .route("/openapi.json", get(openapi::document))
-        .route("/agencies", get(catalogue::agencies))
-        .route("/procedures", get(catalogue::list))
-        .route("/procedures/{code}", get(catalogue::show))
-        .route("/procedures/{code}/versions", get(catalogue::versions))
-        .route(
-            "/dossiers",
-            get(dossiers::list)
-                .post(dossiers::create)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::pages::submitted::BODY_LIMIT,
-                )),
-        )
-        .route(
-            "/dvcqg/ho-so",
-            // Files come inside the body, in base64.
-            post(portal::inbound).layer(axum::extract::DefaultBodyLimit::max(64 << 20)),
-        )
-        .route(
-            "/dvcqg/bo-sung",
-            post(portal::supplement).layer(axum::extract::DefaultBodyLimit::max(64 << 20)),
-        )
-        .route("/dossiers/{id}", get(dossiers::show))
-        .route("/dossiers/{id}/history", get(dossiers::history))
-        .route("/dossiers/{id}/dvcqg", get(dossiers::portal_sync))
-        .route(
-            "/dossiers/{id}/files",
-            get(files::list)
-                .post(files::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::pages::submitted::BODY_LIMIT,
-                )),
-        )
-        .route("/dossiers/{id}/files/{file}", get(files::download))
-        .route(
-            "/dossiers/{id}/transitions",
-            post(dossiers::transition).layer(axum::extract::DefaultBodyLimit::max(
-                crate::pages::submitted::BODY_LIMIT,
-            )),
-        )
-        .route("/lookup", get(lookup::lookup))
-        .route("/statistics", get(statistics::report))
-        .route("/webhooks", get(webhooks::list).post(webhooks::create))
-        .route("/webhooks/events", get(webhooks::events))
-        .route("/webhooks/{id}", axum::routing::delete(webhooks::remove))
-        .merge(citizen::router())
-        .fallback(|| async { error::ApiError::not_found("đường dẫn API này") })
+    let (router, _) = routes().finish();
+    router.fallback(|| async { error::ApiError::not_found("đường dẫn API này") })
+}
+
+/// Every operation the API serves: its method and path under `/api/v1`.
+pub fn operations() -> Vec<(Method, &'static str)> {
+    routes().finish().1
 }

@@ -9,11 +9,10 @@ mod dossiers;
 mod filing;
 
 use axum::Json;
-use axum::extract::{DefaultBodyLimit, FromRef, FromRequestParts, State};
+use axum::extract::{FromRef, FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::routing::{get, post};
-use axum::{Router, response::IntoResponse, response::Response};
+use axum::response::{IntoResponse, Response};
 use motcua_db::{Citizen, DbError, Login, NewCitizen};
 use motcua_domain::FieldError;
 use motcua_domain::calendar::Instant;
@@ -22,30 +21,29 @@ use std::sync::Arc;
 
 use super::error::{ApiError, ErrorCode};
 use super::extract::Body;
+use super::routes::Routes;
 use crate::AppState;
 use crate::pages::submitted::BODY_LIMIT;
 
-pub fn router() -> Router<Arc<AppState>> {
-    Router::new()
-        .route("/me", get(me))
-        .route("/me/account", post(register))
-        .route("/me/session", post(sign_in).delete(sign_out))
-        .route(
-            "/me/dossiers",
-            get(dossiers::list)
-                .post(filing::create)
-                .layer(DefaultBodyLimit::max(BODY_LIMIT)),
-        )
-        .route("/me/dossiers/{id}", get(dossiers::show))
-        .route("/me/dossiers/{id}/history", get(dossiers::history))
-        .route("/me/dossiers/{id}/files", get(dossiers::files))
-        .route("/me/dossiers/{id}/files/{file}", get(dossiers::download))
-        .route(
+pub fn routes() -> Routes {
+    Routes::default()
+        .get("/me", me)
+        .post("/me/account", register)
+        .post("/me/session", sign_in)
+        .delete("/me/session", sign_out)
+        .get("/me/dossiers", dossiers::list)
+        .post_up_to("/me/dossiers", BODY_LIMIT, filing::create)
+        .get("/me/dossiers/{id}", dossiers::show)
+        .get("/me/dossiers/{id}/history", dossiers::history)
+        .get("/me/dossiers/{id}/files", dossiers::files)
+        .get("/me/dossiers/{id}/files/{file}", dossiers::download)
+        .post_up_to(
             "/me/dossiers/{id}/supplements",
-            post(dossiers::supplement).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+            BODY_LIMIT,
+            dossiers::supplement,
         )
-        .route("/me/dossiers/{id}/withdrawal", post(dossiers::withdraw))
-        .route("/me/dossiers/{id}/rating", post(dossiers::rate))
+        .post("/me/dossiers/{id}/withdrawal", dossiers::withdraw)
+        .post("/me/dossiers/{id}/rating", dossiers::rate)
 }
 
 /// The citizen behind `Authorization: Bearer <session token>`.
