@@ -150,6 +150,11 @@ const SQLITE: &[Migration] = &[
         "identity_sessions",
         include_str!("../migrations/sqlite/0029_identity_sessions.sql"),
     ),
+    (
+        30,
+        "payments",
+        include_str!("../migrations/sqlite/0030_payments.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -296,6 +301,11 @@ const POSTGRES: &[Migration] = &[
         29,
         "identity_sessions",
         include_str!("../migrations/postgres/0029_identity_sessions.sql"),
+    ),
+    (
+        30,
+        "payments",
+        include_str!("../migrations/postgres/0030_payments.sql"),
     ),
 ];
 

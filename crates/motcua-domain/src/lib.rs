@@ -9,6 +9,7 @@ pub mod error;
 pub mod evaluation;
 pub mod identity;
 pub mod password;
+pub mod payment;
 pub mod population;
 pub mod portal;
 pub mod rating;

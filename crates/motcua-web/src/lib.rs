@@ -8,6 +8,7 @@ mod filing;
 mod i18n;
 mod outbound;
 mod pages;
+pub mod payment;
 pub mod population;
 mod progress;
 pub mod security;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub population: std::sync::OnceLock<population::Adapter>,
     /// The national identity providers citizens sign in with, when configured (set once).
     pub sso: std::sync::OnceLock<sso::Sso>,
+    /// The payment gateways, when configured (set once at start).
+    pub payments: std::sync::OnceLock<payment::Gateways>,
 }
 
 /// How the official forms are printed.
@@ -100,6 +103,7 @@ impl AppState {
             results: pages::results::Cache::default(),
             population: std::sync::OnceLock::new(),
             sso: std::sync::OnceLock::new(),
+            payments: std::sync::OnceLock::new(),
         })
     }
 

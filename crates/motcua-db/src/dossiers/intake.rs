@@ -36,6 +36,7 @@ pub(crate) fn actor_kind(actor: &Actor) -> &'static str {
     match actor {
         Actor::Staff { .. } => "staff",
         Actor::Citizen { .. } => "citizen",
+        Actor::Gateway => "gateway",
     }
 }
 
@@ -43,6 +44,7 @@ pub(crate) fn actor_label(actor: &Actor) -> String {
     match actor {
         Actor::Staff { id, .. } => format!("staff:{id}"),
         Actor::Citizen { .. } => "citizen".into(),
+        Actor::Gateway => "gateway".into(),
     }
 }
 
@@ -293,6 +295,7 @@ impl super::Dossiers<'_> {
             Actor::Citizen { .. } => extras
                 .citizen_id
                 .map_or_else(|| "citizen".to_string(), |c| format!("citizen:{c}")),
+            Actor::Gateway => "gateway".to_string(),
         };
         let (id, code): (i64, String) = grouped_write!(self.db, conn => {
             let seq: i64 = conn.int(NEXT_CODE, args![receiving_id, day_key]).await?;

@@ -26,6 +26,8 @@ pub struct TransitionRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActorRef {
     Staff(i64),
+    /// A payment gateway's verified proof of payment.
+    Gateway,
     /// A citizen; `owner` when their account filed the dossier.
     Citizen {
         owner: bool,
@@ -59,6 +61,21 @@ impl super::Dossiers<'_> {
         now: Instant,
         files: &[NewAttachment],
     ) -> Result<DossierRecord, DbError> {
+        self.transition_settling(request, who, calendar, now, files, None)
+            .await
+    }
+
+    /// [`Dossiers::transition_with`] that also marks payment `settle` paid in the same
+    /// transaction; a payment no longer pending makes it fail as a conflict.
+    pub(crate) async fn transition_settling(
+        self,
+        request: &TransitionRequest,
+        who: ActorRef,
+        calendar: &WorkCalendar,
+        now: Instant,
+        files: &[NewAttachment],
+        settle: Option<crate::payments::Settle>,
+    ) -> Result<DossierRecord, DbError> {
         let dossier = self
             .dossier(request.dossier_id)
             .await?
@@ -77,6 +94,7 @@ impl super::Dossiers<'_> {
                 }
             }
             ActorRef::Citizen { owner } => Actor::Citizen { owner },
+            ActorRef::Gateway => Actor::Gateway,
         };
         let uploaded_by = actor_label(&actor);
         let files = files.to_vec();
@@ -241,6 +259,9 @@ impl super::Dossiers<'_> {
             ]).await?;
             for file in &files {
                 crate::files::attach(conn, dossier_id, file, &uploaded_by, at).await?;
+            }
+            if let Some(settle) = &settle {
+                crate::payments::settle(conn, settle).await?;
             }
             crate::audit::append(conn, audit).await?;
             crate::counters::upsert(conn, &stat_rows).await?;

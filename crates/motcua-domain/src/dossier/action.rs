@@ -90,7 +90,7 @@ pub enum Action {
 }
 
 /// Who acts: a staff member with the roles they hold over the agency concerned, a citizen,
-/// or the system itself (imports, the demo generator never uses it to bypass rules).
+/// or a payment gateway's verified proof.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
     Staff {
@@ -101,13 +101,16 @@ pub enum Actor {
     Citizen {
         owner: bool,
     },
+    /// A payment gateway whose proof of payment was verified (its signature, the order,
+    /// the amount): it may confirm the payment it proved, nothing else.
+    Gateway,
 }
 
 impl Actor {
     pub fn staff_id(&self) -> Option<i64> {
         match self {
             Self::Staff { id, .. } => Some(*id),
-            Self::Citizen { .. } => None,
+            Self::Citizen { .. } | Self::Gateway => None,
         }
     }
 

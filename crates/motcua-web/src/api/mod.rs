@@ -10,6 +10,7 @@ mod extract;
 mod files;
 mod lookup;
 mod openapi;
+mod payments;
 mod portal;
 mod routes;
 mod serde_vi;
@@ -50,6 +51,8 @@ fn routes() -> Routes {
             BODY_LIMIT,
             dossiers::transition,
         )
+        .get("/dossiers/{id}/payments", payments::list)
+        .post("/dossiers/{id}/payments", payments::create)
         .get("/lookup", lookup::lookup)
         .get("/statistics", statistics::report)
         .get("/webhooks", webhooks::list)

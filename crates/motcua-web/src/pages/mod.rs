@@ -4,12 +4,13 @@
 mod assets;
 mod board;
 mod catalogue;
-mod citizen;
+pub(crate) mod citizen;
 mod directory;
 mod error;
 pub mod extract;
 mod home;
 mod lookup;
+pub mod payment;
 pub(crate) mod results;
 pub(crate) mod staff;
 pub mod submitted;
@@ -53,6 +54,12 @@ pub fn router() -> Router<Arc<AppState>> {
                 .layer(axum::extract::DefaultBodyLimit::max(verify::BODY_LIMIT)),
         )
         .route("/xac-thuc/{id}/chu-ky.p7s", get(verify::signature))
+        .route("/thanh-toan/vnpay/ipn", get(payment::vnpay_ipn))
+        .route(payment::VNPAY_RETURN, get(payment::vnpay_return))
+        .route(
+            "/cong-dan/ho-so/{id}/thanh-toan",
+            axum::routing::post(payment::citizen_pay),
+        )
         .merge(citizen::router())
         .merge(staff::router())
 }

@@ -9,6 +9,7 @@ mod identity;
 mod keys;
 mod notify;
 mod owner;
+mod payment;
 mod report;
 mod serve;
 mod tokens;

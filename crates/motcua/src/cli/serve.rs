@@ -29,6 +29,8 @@ pub struct ServeArgs {
     population: super::dvcqg::PopulationArgs,
     #[command(flatten)]
     identity: super::identity::IdentityArgs,
+    #[command(flatten)]
+    payment: super::payment::PaymentArgs,
     /// Reverse proxies (IP or CIDR, comma-separated) whose X-Forwarded-For header names the
     /// client; from any other peer the header is ignored.
     #[arg(
@@ -237,6 +239,7 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     };
     let population = args.population.adapter()?;
     let sso = args.identity.sso()?;
+    let gateways = args.payment.gateways()?;
     let state = motcua_web::AppState::with_settings(
         db.clone(),
         calendar,
@@ -249,6 +252,9 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     }
     if let Some(sso) = sso {
         let _ = state.sso.set(sso);
+    }
+    if let Some(gateways) = gateways {
+        let _ = state.payments.set(gateways);
     }
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await

@@ -1,0 +1,395 @@
+//! Thanh toán — a dossier's payments: what it owes (the one rule,
+//! [`motcua_domain::payment::owed`], over what has been paid), a payment opened for a
+//! gateway, and its settlement on the gateway's verified proof: at most once, for its own
+//! amount, in one transaction with its audit entry and — when it pays the obligation the
+//! agency waits for — the dossier's `confirm_payment` transition. Every call a gateway makes
+//! is logged with the answer given.
+
+use motcua_domain::calendar::{Instant, WorkCalendar};
+use motcua_domain::dossier::{Action, Status};
+use motcua_domain::payment::{Owed, PaymentMethod, PaymentState, owed};
+use serde::Serialize;
+
+use crate::audit::AuditInput;
+use crate::engine::Tx;
+use crate::rows::RowExt;
+use crate::{ActorRef, DbError, DossierRecord, TransitionRequest};
+
+/// A payment as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredPayment {
+    pub id: i64,
+    pub dossier_id: i64,
+    /// The gateway's order reference (`vnp_TxnRef`), unique.
+    pub reference: String,
+    pub gateway: String,
+    pub method: PaymentMethod,
+    pub fees_vnd: i64,
+    pub obligation_vnd: i64,
+    pub amount_vnd: i64,
+    pub state: PaymentState,
+    pub created_at: i64,
+    pub created_by: String,
+    pub paid_at: Option<i64>,
+    /// The gateway's transaction number.
+    pub gateway_txn: Option<String>,
+    pub bank_code: Option<String>,
+    pub receipt_no: Option<String>,
+    pub failure: Option<String>,
+}
+
+fn payment_of(r: &impl RowExt) -> Result<StoredPayment, DbError> {
+    let method = r.text("method")?;
+    let state = r.text("state")?;
+    Ok(StoredPayment {
+        id: r.int("id")?,
+        dossier_id: r.int("dossier_id")?,
+        reference: r.text("reference")?,
+        gateway: r.text("gateway")?,
+        method: PaymentMethod::parse(&method)
+            .ok_or_else(|| DbError::Corrupt(format!("cách thanh toán “{method}”")))?,
+        fees_vnd: r.int("fees_vnd")?,
+        obligation_vnd: r.int("obligation_vnd")?,
+        amount_vnd: r.int("amount_vnd")?,
+        state: PaymentState::parse(&state)
+            .ok_or_else(|| DbError::Corrupt(format!("trạng thái thanh toán “{state}”")))?,
+        created_at: r.int("created_at")?,
+        created_by: r.text("created_by")?,
+        paid_at: r.opt_int("paid_at")?,
+        gateway_txn: r.opt_text("gateway_txn")?,
+        bank_code: r.opt_text("bank_code")?,
+        receipt_no: r.opt_text("receipt_no")?,
+        failure: r.opt_text("failure")?,
+    })
+}
+
+/// A gateway's proof of payment, verified by the caller (its signature).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proof {
+    pub reference: String,
+    pub amount_vnd: i64,
+    /// Whether the gateway says it was paid; otherwise why not (its code).
+    pub paid: bool,
+    pub code: String,
+    pub gateway_txn: String,
+    pub bank_code: String,
+}
+
+/// What a proof did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settled {
+    /// Paid now (and the dossier's obligation confirmed when it was one).
+    Confirmed(StoredPayment),
+    /// The gateway says it failed; recorded.
+    Failed(StoredPayment),
+    AlreadySettled(StoredPayment),
+    NotFound,
+    /// The amount is not the payment's.
+    WrongAmount(StoredPayment),
+}
+
+/// Marks a pending payment paid inside a transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Settle {
+    pub payment_id: i64,
+    pub paid_at: i64,
+    pub gateway_txn: String,
+    pub bank_code: String,
+}
+
+const SETTLE: &str = "UPDATE payments SET state = 'paid', paid_at = $1, gateway_txn = $2, bank_code = $3 WHERE id = $4 AND state = 'pending'";
+
+/// Marks the payment paid; a payment no longer pending is a conflict.
+pub(crate) async fn settle(conn: &mut Tx<'_>, s: &Settle) -> Result<(), DbError> {
+    let n = conn
+        .execute(
+            SETTLE,
+            args![
+                s.paid_at,
+                s.gateway_txn.as_str(),
+                s.bank_code.as_str(),
+                s.payment_id
+            ],
+        )
+        .await?;
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(DbError::Conflict { current: 0 })
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct Payments<'a> {
+    db: &'a crate::Db,
+}
+
+impl crate::Db {
+    pub fn payments(&self) -> Payments<'_> {
+        Payments { db: self }
+    }
+}
+
+impl Payments<'_> {
+    /// The dossier's payments, oldest first.
+    pub async fn of_dossier(self, dossier_id: i64) -> Result<Vec<StoredPayment>, DbError> {
+        const SQL: &str = "SELECT id, dossier_id, reference, gateway, method, fees_vnd, obligation_vnd, amount_vnd, state, created_at, created_by, paid_at, gateway_txn, bank_code, receipt_no, failure FROM payments WHERE dossier_id = $1 ORDER BY id";
+        on_read!(self.db, pool => {
+            let rows = sqlx::query(SQL).bind(dossier_id).fetch_all(pool).await?;
+            rows.iter().map(payment_of).collect()
+        })
+    }
+
+    /// The payment with gateway reference `reference`.
+    pub async fn by_reference(self, reference: &str) -> Result<Option<StoredPayment>, DbError> {
+        const SQL: &str = "SELECT id, dossier_id, reference, gateway, method, fees_vnd, obligation_vnd, amount_vnd, state, created_at, created_by, paid_at, gateway_txn, bank_code, receipt_no, failure FROM payments WHERE reference = $1";
+        Ok(on_read!(self.db, pool => {
+            let row = sqlx::query(SQL).bind(reference).fetch_optional(pool).await?;
+            match row {
+                Some(r) => Some(payment_of(&r)?),
+                None => None,
+            }
+        }))
+    }
+
+    /// What the dossier owes now.
+    pub async fn owed(self, d: &DossierRecord) -> Result<Owed, DbError> {
+        let paid = self.of_dossier(d.id).await?;
+        let fees_paid: i64 = paid
+            .iter()
+            .filter(|p| p.state == PaymentState::Paid)
+            .map(|p| p.fees_vnd)
+            .sum();
+        Ok(owed(d.fee_vnd, d.state.payment.as_ref(), fees_paid))
+    }
+
+    /// Opens a payment of everything `d` owes through `gateway`, by `by`; refused when
+    /// nothing is owed or the dossier has ended.
+    pub async fn open(
+        self,
+        d: &DossierRecord,
+        gateway: &str,
+        by: &str,
+        now: i64,
+    ) -> Result<StoredPayment, DbError> {
+        if d.status.is_final() {
+            return Err(DbError::invalid(
+                "dossier",
+                "hồ sơ đã kết thúc, không còn khoản nào phải nộp",
+            ));
+        }
+        let owed = self.owed(d).await?;
+        if owed.is_nothing() {
+            return Err(DbError::invalid(
+                "amount_vnd",
+                "hồ sơ không còn khoản phí, lệ phí nào phải nộp",
+            ));
+        }
+        let token = crate::random_token(6)?;
+        let reference = format!("{}-{}", d.code, token.to_uppercase());
+        let amount = owed.total();
+        const INSERT: &str = "INSERT INTO payments (dossier_id, reference, gateway, method, fees_vnd, obligation_vnd, amount_vnd, state, created_at, created_by) VALUES ($1, $2, $3, 'online', $4, $5, $6, 'pending', $7, $8) RETURNING id";
+        let id: i64 = on_write!(self.db, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(INSERT)
+                .bind(d.id)
+                .bind(&reference)
+                .bind(gateway)
+                .bind(owed.fees_vnd)
+                .bind(owed.obligation_vnd)
+                .bind(amount)
+                .bind(now)
+                .bind(by)
+                .fetch_one(&mut *tx)
+                .await?;
+            crate::audit::append(&mut Tx::from(&mut *tx), AuditInput {
+                at: now,
+                actor: by.to_string(),
+                action: "open_payment".into(),
+                entity: "dossier",
+                entity_id: d.code.clone(),
+                detail: serde_json::json!({"payment": id, "reference": reference, "amount_vnd": amount, "gateway": gateway}),
+            }).await?;
+            tx.commit().await?;
+            id
+        });
+        Ok(StoredPayment {
+            id,
+            dossier_id: d.id,
+            reference,
+            gateway: gateway.to_string(),
+            method: PaymentMethod::Online,
+            fees_vnd: owed.fees_vnd,
+            obligation_vnd: owed.obligation_vnd,
+            amount_vnd: amount,
+            state: PaymentState::Pending,
+            created_at: now,
+            created_by: by.to_string(),
+            paid_at: None,
+            gateway_txn: None,
+            bank_code: None,
+            receipt_no: None,
+            failure: None,
+        })
+    }
+
+    /// Settles a payment on the gateway's verified `proof`: checked in the order the
+    /// gateways ask (the order exists, the amount is its own, it is still pending), then
+    /// recorded at once with its audit entry, and with the dossier's `confirm_payment` when
+    /// it pays the obligation the dossier waits for.
+    pub async fn settle_by_proof(
+        self,
+        gateway: &str,
+        proof: &Proof,
+        calendar: &WorkCalendar,
+        now: Instant,
+    ) -> Result<Settled, DbError> {
+        // A concurrent change of the dossier is met by trying again on the new version.
+        for _ in 0..3 {
+            let Some(payment) = self.by_reference(&proof.reference).await? else {
+                return Ok(Settled::NotFound);
+            };
+            if payment.gateway != gateway {
+                return Ok(Settled::NotFound);
+            }
+            if payment.amount_vnd != proof.amount_vnd {
+                return Ok(Settled::WrongAmount(payment));
+            }
+            if payment.state != PaymentState::Pending {
+                return Ok(Settled::AlreadySettled(payment));
+            }
+            if !proof.paid {
+                self.fail(&payment, &proof.code).await?;
+                let failed = self.by_reference(&proof.reference).await?;
+                return Ok(failed.map_or(Settled::NotFound, Settled::Failed));
+            }
+            let settle = Settle {
+                payment_id: payment.id,
+                paid_at: now.timestamp(),
+                gateway_txn: proof.gateway_txn.clone(),
+                bank_code: proof.bank_code.clone(),
+            };
+            let dossier = self
+                .db
+                .dossiers()
+                .dossier(payment.dossier_id)
+                .await?
+                .ok_or(DbError::NotFound("hồ sơ"))?;
+            let awaited = payment.obligation_vnd > 0
+                && dossier.status == Status::AwaitingPayment
+                && dossier
+                    .state
+                    .payment
+                    .as_ref()
+                    .is_some_and(|p| p.paid_at.is_none());
+            let done = if awaited {
+                let request = TransitionRequest {
+                    dossier_id: dossier.id,
+                    expected_version: dossier.version,
+                    action: Action::ConfirmPayment,
+                };
+                self.db
+                    .dossiers()
+                    .transition_settling(
+                        &request,
+                        ActorRef::Gateway,
+                        calendar,
+                        now,
+                        &[],
+                        Some(settle),
+                    )
+                    .await
+                    .map(|_| ())
+            } else {
+                self.settle_alone(&dossier, &payment, settle).await
+            };
+            match done {
+                Ok(()) => {
+                    let paid = self.by_reference(&proof.reference).await?;
+                    return Ok(paid.map_or(Settled::NotFound, Settled::Confirmed));
+                }
+                Err(DbError::Conflict { .. }) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(DbError::Unavailable(
+            "hồ sơ thay đổi liên tục trong lúc xác nhận thanh toán; cổng sẽ gọi lại".into(),
+        ))
+    }
+
+    /// Marks a payment paid with its audit entry, without a transition.
+    async fn settle_alone(
+        self,
+        d: &DossierRecord,
+        payment: &StoredPayment,
+        settle: Settle,
+    ) -> Result<(), DbError> {
+        let audit = AuditInput {
+            at: settle.paid_at,
+            actor: "gateway".into(),
+            action: "settle_payment".into(),
+            entity: "dossier",
+            entity_id: d.code.clone(),
+            detail: serde_json::json!({"payment": payment.id, "reference": payment.reference, "amount_vnd": payment.amount_vnd}),
+        };
+        let dossier_id = d.id;
+        grouped_write!(self.db, conn => {
+            self::settle(conn, &settle).await?;
+            crate::audit::append(conn, audit).await?;
+            crate::portal::touch(conn, dossier_id, settle.paid_at).await?;
+            Ok(())
+        })
+    }
+
+    /// Records the gateway's word that a payment did not go through.
+    async fn fail(self, payment: &StoredPayment, code: &str) -> Result<(), DbError> {
+        on_write!(self.db, pool => {
+            sqlx::query("UPDATE payments SET state = 'failed', failure = $1 WHERE id = $2 AND state = 'pending'")
+                .bind(code)
+                .bind(payment.id)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Logs a call a gateway made and what it was answered.
+    pub async fn log_callback(
+        self,
+        gateway: &str,
+        kind: &str,
+        reference: &str,
+        query: &str,
+        answer: &str,
+        now: i64,
+    ) -> Result<(), DbError> {
+        on_write!(self.db, pool => {
+            sqlx::query("INSERT INTO payment_callbacks (at, gateway, kind, reference, query, answer) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(now)
+                .bind(gateway)
+                .bind(kind)
+                .bind(reference)
+                .bind(query)
+                .bind(answer)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// The calls logged for payment `reference`, oldest first: kind, query and answer.
+    pub async fn callbacks(
+        self,
+        reference: &str,
+    ) -> Result<Vec<(String, String, String)>, DbError> {
+        Ok(on_read!(self.db, pool => {
+            let rows = sqlx::query("SELECT kind, query, answer FROM payment_callbacks WHERE reference = $1 ORDER BY id")
+                .bind(reference)
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|r| Ok((r.text("kind")?, r.text("query")?, r.text("answer")?)))
+                .collect::<Result<Vec<_>, DbError>>()?
+        }))
+    }
+}

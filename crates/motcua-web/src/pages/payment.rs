@@ -1,0 +1,210 @@
+//! Thanh toán — the gateway's two doors and the citizen's button. The IPN
+//! (`/thanh-toan/vnpay/ipn`, the gateway's server call) is the only proof that settles a
+//! payment: its checksum, order and amount are checked, the payment settled once, and the
+//! answer given in the gateway's codes. The return page (`/thanh-toan/vnpay/ket-qua`, where
+//! the citizen's browser comes back) only shows what the gateway said and what motcua has
+//! recorded; it never settles anything. Every call is logged with its answer.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use motcua_db::{DbError, Settled, StoredPayment};
+use motcua_domain::payment::vnpay::RspCode;
+use serde_json::Value;
+use std::sync::Arc;
+
+use crate::AppState;
+use crate::i18n::Tr;
+use crate::pages::extract::{PageForm, PageId, PageQuery};
+use crate::pages::{Frame, PageError, render};
+use crate::payment::{Gateway, Refusal};
+
+/// Where the gateway sends the citizen back.
+pub const VNPAY_RETURN: &str = "/thanh-toan/vnpay/ket-qua";
+
+/// The query as the gateway sent it, for the log (its checksum is not a secret).
+fn query_text(uri: &Uri) -> String {
+    uri.query().unwrap_or_default().chars().take(4000).collect()
+}
+
+fn reference_of(params: &[(String, String)]) -> String {
+    params
+        .iter()
+        .find(|(k, _)| k == "vnp_TxnRef")
+        .map(|(_, v)| v.chars().take(100).collect())
+        .unwrap_or_default()
+}
+
+/// `GET /thanh-toan/vnpay/ipn`: settles on a verified proof; answers `{RspCode, Message}`.
+pub async fn vnpay_ipn(
+    State(app): State<Arc<AppState>>,
+    uri: Uri,
+    PageQuery(params): PageQuery<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let Some(gateway) = app.payments.get().and_then(|g| g.vnpay.as_ref()) else {
+        return Err(PageError::NotFound);
+    };
+    let code = match gateway.verify(&params) {
+        Err(Refusal::BadChecksum) => RspCode::BadChecksum,
+        Err(Refusal::Malformed(_)) => RspCode::Other,
+        Ok(proof) => match app
+            .db
+            .payments()
+            .settle_by_proof(gateway.name(), &proof, &app.calendar(), app.now())
+            .await
+        {
+            Ok(Settled::Confirmed(_) | Settled::Failed(_)) => RspCode::Confirmed,
+            Ok(Settled::AlreadySettled(_)) => RspCode::AlreadyConfirmed,
+            Ok(Settled::NotFound) => RspCode::OrderNotFound,
+            Ok(Settled::WrongAmount(_)) => RspCode::WrongAmount,
+            Err(e) => {
+                tracing::warn!(error = %e, "IPN VNPay: không ghi nhận được");
+                RspCode::Other
+            }
+        },
+    };
+    let reply = code.reply();
+    app.db
+        .payments()
+        .log_callback(
+            gateway.name(),
+            "ipn",
+            &reference_of(&params),
+            &query_text(&uri),
+            &reply.to_string(),
+            app.now().timestamp(),
+        )
+        .await?;
+    Ok((StatusCode::OK, Json::<Value>(reply)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "payment_return.html")]
+struct ReturnPage {
+    t: Tr,
+    other_lang: &'static str,
+    back: String,
+    /// The gateway's word, when its checksum holds.
+    believed: bool,
+    gateway_paid: bool,
+    payment: Option<StoredPayment>,
+    state: &'static str,
+    dossier_id: Option<i64>,
+}
+
+/// `GET /thanh-toan/vnpay/ket-qua`: what the gateway said, and what is recorded.
+pub async fn vnpay_return(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    uri: Uri,
+    PageQuery(params): PageQuery<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let Some(gateway) = app.payments.get().and_then(|g| g.vnpay.as_ref()) else {
+        return Err(PageError::NotFound);
+    };
+    let proof = gateway.verify(&params).ok();
+    let payment = match &proof {
+        Some(p) => app.db.payments().by_reference(&p.reference).await?,
+        None => None,
+    };
+    app.db
+        .payments()
+        .log_callback(
+            gateway.name(),
+            "return",
+            &reference_of(&params),
+            &query_text(&uri),
+            if proof.is_some() {
+                "shown"
+            } else {
+                "bad checksum"
+            },
+            app.now().timestamp(),
+        )
+        .await?;
+    let frame = Frame::new(&headers, &uri);
+    let state = payment.as_ref().map_or("", |p| {
+        frame.t.get(&format!("payment.state.{}", p.state.as_str()))
+    });
+    let status = if proof.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let body = render(&ReturnPage {
+        state,
+        t: frame.t,
+        other_lang: frame.other_lang,
+        back: frame.back,
+        believed: proof.is_some(),
+        gateway_paid: proof.as_ref().is_some_and(|p| p.paid),
+        dossier_id: payment.as_ref().map(|p| p.dossier_id),
+        payment,
+    });
+    Ok((status, body).into_response())
+}
+
+/// Opens a payment of what `d` owes through the preferred gateway, by `by`: the payment
+/// and the URL to send the payer to.
+pub async fn open(
+    app: &AppState,
+    headers: &HeaderMap,
+    d: &motcua_db::DossierRecord,
+    by: &str,
+    ip: Option<std::net::IpAddr>,
+) -> Result<(StoredPayment, String), DbError> {
+    let Some(gateway) = app.payments.get().and_then(|g| g.preferred()) else {
+        return Err(DbError::invalid(
+            "gateway",
+            "chưa cấu hình cổng thanh toán trực tuyến",
+        ));
+    };
+    let now = app.now();
+    let payment = app
+        .db
+        .payments()
+        .open(d, gateway.name(), by, now.timestamp())
+        .await?;
+    let return_url = format!(
+        "{}{VNPAY_RETURN}",
+        crate::pages::staff::forms::base_url(app, headers)
+    );
+    let ip = ip.map_or_else(|| "127.0.0.1".to_string(), |a| a.to_string());
+    let url = gateway.pay_url(&payment, &d.code, &return_url, &ip, now);
+    Ok((payment, url))
+}
+
+#[derive(serde::Deserialize)]
+pub struct PayForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /cong-dan/ho-so/{id}/thanh-toan`: the owner pays what the dossier owes.
+pub async fn citizen_pay(
+    State(app): State<Arc<AppState>>,
+    who: crate::pages::citizen::CitizenIn,
+    crate::client::ClientAddr(addr): crate::client::ClientAddr,
+    headers: HeaderMap,
+    PageId(id): PageId,
+    PageForm(f): PageForm<PayForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&f.csrf)?;
+    let Some(d) = crate::access::owned_by(&app.db, who.session.citizen.id, id).await? else {
+        return Err(PageError::NotFound);
+    };
+    let by = format!("citizen:{}", who.session.citizen.id);
+    match open(&app, &headers, &d, &by, addr).await {
+        Ok((_, url)) => Ok(Redirect::to(&url).into_response()),
+        Err(DbError::Invalid(found)) => Err(PageError::Invalid(
+            found
+                .into_iter()
+                .map(|e| e.message)
+                .collect::<Vec<_>>()
+                .join("; "),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
