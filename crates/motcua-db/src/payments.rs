@@ -152,6 +152,21 @@ impl Payments<'_> {
         }))
     }
 
+    /// The payments through `gateway` still pending that were opened between `from` and
+    /// `to` (Unix seconds), oldest first.
+    pub async fn pending(
+        self,
+        gateway: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<StoredPayment>, DbError> {
+        const SQL: &str = "SELECT id, dossier_id, reference, gateway, method, fees_vnd, obligation_vnd, amount_vnd, state, created_at, created_by, paid_at, gateway_txn, bank_code, receipt_no, failure FROM payments WHERE state = 'pending' AND gateway = $1 AND created_at >= $2 AND created_at < $3 ORDER BY id";
+        on_read!(self.db, pool => {
+            let rows = sqlx::query(SQL).bind(gateway).bind(from).bind(to).fetch_all(pool).await?;
+            rows.iter().map(payment_of).collect()
+        })
+    }
+
     /// What the dossier owes now.
     pub async fn owed(self, d: &DossierRecord) -> Result<Owed, DbError> {
         let paid = self.of_dossier(d.id).await?;

@@ -50,3 +50,65 @@ impl Gateways {
         self.vnpay.as_ref().map(|g| g as &dyn Gateway)
     }
 }
+
+/// What reconciling one payment found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reconciled {
+    pub reference: String,
+    pub amount_vnd: i64,
+    /// `paid`, `failed`, `pending` (the gateway has no proof yet) or why it could not be
+    /// asked.
+    pub outcome: String,
+}
+
+/// Asks the gateway after every payment still pending that was opened between `from` and
+/// `to` (Unix seconds) and settles what it proves, as its server call would have: for the
+/// payments whose call never came.
+pub async fn reconcile(
+    app: &crate::AppState,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Reconciled>, motcua_db::DbError> {
+    let Some(vnpay) = app.payments.get().and_then(|g| g.vnpay.as_ref()) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for payment in app.db.payments().pending(vnpay.name(), from, to).await? {
+        let now = app.now();
+        let outcome = match vnpay.query(&payment, "127.0.0.1", now).await {
+            Err(e) => e,
+            Ok(proof) if !proof.paid && proof.code.ends_with("/01") => "pending".to_string(),
+            Ok(proof) => {
+                let settled = app
+                    .db
+                    .payments()
+                    .settle_by_proof(vnpay.name(), &proof, &app.calendar(), now)
+                    .await?;
+                app.db
+                    .payments()
+                    .log_callback(
+                        vnpay.name(),
+                        "querydr",
+                        &payment.reference,
+                        &proof.code,
+                        &format!("{settled:?}").chars().take(200).collect::<String>(),
+                        now.timestamp(),
+                    )
+                    .await?;
+                match settled {
+                    motcua_db::Settled::Confirmed(_) => "paid".into(),
+                    motcua_db::Settled::Failed(_) => "failed".into(),
+                    motcua_db::Settled::AlreadySettled(p) => p.state.as_str().into(),
+                    motcua_db::Settled::NotFound => "not found".into(),
+                    motcua_db::Settled::WrongAmount(_) => "wrong amount".into(),
+                }
+            }
+        };
+        out.push(Reconciled {
+            reference: payment.reference,
+            amount_vnd: payment.amount_vnd,
+            outcome,
+        });
+    }
+    Ok(out)
+}

@@ -97,7 +97,6 @@ impl Vnpay {
     pub async fn query(
         &self,
         payment: &StoredPayment,
-        code: &str,
         ip: &str,
         now: Instant,
     ) -> Result<Proof, String> {
@@ -108,7 +107,7 @@ impl Vnpay {
             .map(|t| t.with_timezone(&motcua_domain::calendar::vietnam_offset()))
             .ok_or("thời điểm tạo giao dịch không hợp lệ")?;
         let request_id = motcua_db::random_token(16).map_err(|e| e.to_string())?;
-        let info = format!("Tra cuu thanh toan {code}");
+        let info = format!("Tra cuu giao dich {}", payment.reference);
         let q = Query {
             request_id: &request_id,
             tmn_code: &self.tmn_code,
