@@ -68,6 +68,7 @@ pub use people::staff::{Grant, NewStaff, Staff};
 pub use people::tokens::{ApiToken, CreatedToken};
 pub use portal::{Portal, SyncClaim, SyncState};
 pub use ratings::{RatingSummary, StoredRating, can_be_rated};
+pub use rows::instant as instant_of;
 pub use secret::{hash_bytes, hash_token, random_token};
 pub use statistics::{
     AgencySteps, Cut, CutRow, Evaluation, Figures, Metric, MetricPage, Named, StatisticsReport,

@@ -63,7 +63,7 @@ impl RowExt for rusqlite::Row<'_> {
 }
 
 /// The instant stored as Unix seconds, in Vietnam time.
-pub(crate) fn instant(seconds: i64) -> Result<Instant, DbError> {
+pub fn instant(seconds: i64) -> Result<Instant, DbError> {
     DateTime::from_timestamp(seconds, 0)
         .map(|t| t.with_timezone(&vietnam_offset()))
         .ok_or_else(|| DbError::Corrupt(format!("thời điểm {seconds}")))

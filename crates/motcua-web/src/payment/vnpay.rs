@@ -92,6 +92,11 @@ impl Vnpay {
         mac.verify_slice(&given).is_ok()
     }
 
+    /// Whether the merchant API is configured (for queries).
+    pub fn can_query(&self) -> bool {
+        self.api.is_some()
+    }
+
     /// Asks VNPay how payment `payment` stands (`querydr`): its proof when the answer's
     /// checksum holds.
     pub async fn query(
@@ -103,9 +108,7 @@ impl Vnpay {
         let Some((url, client)) = &self.api else {
             return Err("chưa cấu hình API VNPay (--vnpay-api-url)".into());
         };
-        let created = chrono::DateTime::from_timestamp(payment.created_at, 0)
-            .map(|t| t.with_timezone(&motcua_domain::calendar::vietnam_offset()))
-            .ok_or("thời điểm tạo giao dịch không hợp lệ")?;
+        let created = motcua_db::instant_of(payment.created_at).map_err(|e| e.to_string())?;
         let request_id = motcua_db::random_token(16).map_err(|e| e.to_string())?;
         let info = format!("Tra cuu giao dich {}", payment.reference);
         let q = Query {

@@ -70,6 +70,9 @@ enum Command {
     /// The national public-service portal (DVCQG): send dossiers again.
     #[command(subcommand)]
     Dvcqg(dvcqg::PortalCommand),
+    /// Online payments: reconcile with the gateway.
+    #[command(subcommand)]
+    Payments(payment::PaymentCommand),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -88,6 +91,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(args) => bench::run_async(args).await,
         Command::SigningKey(c) => keys::run(db, c).await,
         Command::ApiToken(c) => tokens::run(db, c).await,
+        Command::Payments(c) => payment::run(db, c).await,
         Command::Dvcqg(c) => dvcqg::run(db, c).await,
         Command::Backup(args) => backup::backup(db, args).await,
         Command::Restore(args) => backup::restore(db, args).await,

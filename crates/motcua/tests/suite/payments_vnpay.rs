@@ -335,13 +335,45 @@ async fn forged_wrong_and_lost_ipns() {
         .await;
     assert_eq!(waiting["status"], "awaiting_payment");
 
-    // Reconciliation asks the gateway (querydr) and settles what it proves.
-    let now = app.state.now().timestamp();
-    let found = motcua_web::payment::reconcile(&app.state, now - 3600, now + 60)
+    // Reconciliation (`motcua payments reconcile`) asks the gateway (querydr) and settles
+    // what it proves. Without the API address it says what is missing.
+    let day = app.state.now().format("%Y-%m-%d").to_string();
+    let files = app.files_dir.display().to_string();
+    let base_args = vec![
+        "--database".to_string(),
+        app.url.clone(),
+        "--files".into(),
+        files,
+        "payments".into(),
+        "reconcile".into(),
+        "--date".into(),
+        day,
+        "--vnpay-url".into(),
+        format!("{}/paymentv2/vpcpay.html", gateway.url),
+        "--vnpay-tmn-code".into(),
+        TMN.into(),
+        "--vnpay-secret".into(),
+        SECRET.into(),
+    ];
+    let args = base_args.clone();
+    let (ok, _, err) = tokio::task::spawn_blocking(move || crate::process::motcua(&args))
         .await
         .unwrap();
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].outcome, "paid", "{found:?}");
+    assert!(!ok);
+    assert!(err.contains("--vnpay-api-url"), "{err}");
+    let mut args = base_args.clone();
+    args.extend([
+        "--vnpay-api-url".to_string(),
+        format!("{}/merchant_webapi/api/transaction", gateway.url),
+    ]);
+    let (ok, out, err) = tokio::task::spawn_blocking(move || crate::process::motcua(&args))
+        .await
+        .unwrap();
+    assert!(ok, "{err}");
+    assert!(
+        out.contains(reference) && out.contains("250.000 đồng") && out.contains("paid"),
+        "{out}"
+    );
     let list = payments_of(&app, &id).await;
     assert_eq!(list["items"][0]["state"], "paid", "{list}");
     let (_, after) = app
@@ -349,6 +381,7 @@ async fn forged_wrong_and_lost_ipns() {
         .await;
     assert_eq!(after["status"], "processing");
     // Asked again, nothing is pending.
+    let now = app.state.now().timestamp();
     let found = motcua_web::payment::reconcile(&app.state, now - 3600, now + 60)
         .await
         .unwrap();
@@ -356,4 +389,105 @@ async fn forged_wrong_and_lost_ipns() {
     // The late IPN is then "already confirmed".
     let late = gateway.ipn(json!({"reference": reference})).await;
     assert_eq!(late["RspCode"], "02", "{late}");
+}
+
+#[tokio::test]
+async fn the_owner_pays_from_the_dossier_page() {
+    let Some((app, gateway, _)) = served().await else {
+        return;
+    };
+    // A citizen files online; the counter accepts and forwards; the department asks for
+    // the obligation.
+    let (status, opened) = app
+        .post(
+            "/api/v1/me/account",
+            None,
+            json!({"full_name": "Nguyễn Thị Thu Hà", "phone": "0912345678",
+                   "password": "mat-khau-cong-dan"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{opened}");
+    let token = opened["token"].as_str().unwrap().to_string();
+    let cookie = format!("motcua_citizen={token}");
+    let mut filing = lawyer_intake();
+    for key in ["channel", "components"] {
+        filing.as_object_mut().unwrap().remove(key);
+    }
+    filing["return_method"] = json!("online");
+    let body = filing.to_string();
+    let pdf: &[u8] = b"%PDF-1.4\n% to khai\n";
+    let files: Vec<(&str, &str, &[u8])> = ["tp-01", "tp-02", "tp-03", "tp-04"]
+        .iter()
+        .map(|c| (*c, "giay-to.pdf", pdf))
+        .collect();
+    let (content_type, multipart_body) = multipart(&[("body", &body)], &files);
+    let (status, d) = app
+        .raw(
+            axum::http::Request::builder()
+                .method("POST")
+                .uri("/api/v1/me/dossiers")
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", content_type)
+                .body(axum::body::Body::from(multipart_body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    let id = d["id"].clone();
+    let (_, staff) = app
+        .get(&format!("/api/v1/dossiers/{id}"), Some("tok-tn"))
+        .await;
+    let staff = app.act("tok-tn", &staff, json!({"action": "accept"})).await;
+    let staff = app
+        .act("tok-tn", &staff, json!({"action": "forward"}))
+        .await;
+    app.act(
+        "tok-cv",
+        &staff,
+        json!({"action": "request_payment", "amount_vnd": 300_000}),
+    )
+    .await;
+
+    // The owner's page shows what is owed and the button.
+    let page = get_page(&app, &format!("/cong-dan/ho-so/{id}"), Some(&cookie)).await;
+    assert!(page.body.contains("300.000 đồng"), "{}", page.body);
+    assert!(page.body.contains("/thanh-toan\""), "{}", page.body);
+    let csrf = csrf_of(&page.body);
+    // Without the form's token: refused. Another citizen: not found.
+    let forged = post_form(
+        &app,
+        &format!("/cong-dan/ho-so/{id}/thanh-toan"),
+        Some(&cookie),
+        "csrf=forged",
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let sent = post_form(
+        &app,
+        &format!("/cong-dan/ho-so/{id}/thanh-toan"),
+        Some(&cookie),
+        &format!("csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert!(sent.location.starts_with(&gateway.url), "{}", sent.location);
+    let paid = gateway.http.get(&sent.location).send().await.unwrap();
+    assert_eq!(paid.status(), StatusCode::FOUND);
+
+    // Settled by the IPN: the page says so and nothing more is owed.
+    let page = get_page(&app, &format!("/cong-dan/ho-so/{id}"), Some(&cookie)).await;
+    assert!(page.body.contains("Đã thanh toán"), "{}", page.body);
+    assert!(
+        page.body.contains("Không còn khoản nào phải nộp"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("id=\"pay\""));
+    // The citizen's bearer token reads the same through the API.
+    let (status, list) = app
+        .get(&format!("/api/v1/dossiers/{id}/payments"), Some(&token))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["items"][0]["state"], "paid");
+    assert_eq!(list["owed"]["total_vnd"], 0);
 }

@@ -130,6 +130,13 @@ pub struct FileRow {
     pub is_result: bool,
 }
 
+pub struct PaymentRow {
+    pub reference: String,
+    pub amount: String,
+    pub state: &'static str,
+    pub at: String,
+}
+
 pub struct MessageRow {
     pub event: &'static str,
     pub channel: String,
@@ -162,6 +169,11 @@ struct DossierPage {
     files: Vec<FileRow>,
     signed: Vec<crate::pages::staff::sign::SignedLine>,
     messages: Vec<MessageRow>,
+    /// What is still owed, and whether it can be paid online here.
+    owed: i64,
+    owed_text: String,
+    can_pay: bool,
+    payments: Vec<PaymentRow>,
     supplement: Option<SupplementView>,
     can_withdraw: bool,
     just_filed: bool,
@@ -249,6 +261,25 @@ async fn page(
             status: frame.t.get(&format!("delivery.status.{}", m.status)),
         })
         .collect();
+    let owed = app.db.payments().owed(&d).await?.total();
+    let payments = app
+        .db
+        .payments()
+        .of_dossier(d.id)
+        .await?
+        .into_iter()
+        .map(|p| PaymentRow {
+            reference: p.reference,
+            amount: motcua_domain::text::money_vi(p.amount_vnd),
+            state: frame.t.get(&format!("payment.state.{}", p.state.as_str())),
+            at: motcua_db::instant_of(p.paid_at.unwrap_or(p.created_at))
+                .map(vn_datetime)
+                .unwrap_or_default(),
+        })
+        .collect();
+    let can_pay = owed > 0
+        && !d.status.is_final()
+        && app.payments.get().and_then(|g| g.preferred()).is_some();
     let supplement = d
         .state
         .supplement
@@ -298,6 +329,10 @@ async fn page(
         files,
         signed,
         messages,
+        owed,
+        owed_text: motcua_domain::text::money_vi(owed),
+        can_pay,
+        payments,
         supplement,
         can_withdraw: d.status.may_withdraw(),
         just_filed: flags.moi.is_some(),
