@@ -88,36 +88,82 @@ pub enum Settled {
     WrongAmount(StoredPayment),
 }
 
-/// Marks a pending payment paid inside a transaction.
+/// How a payment is settled inside a transaction: a pending one marked paid on the
+/// gateway's proof, or one taken at the counter written as paid.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Settle {
-    pub payment_id: i64,
-    pub paid_at: i64,
-    pub gateway_txn: String,
-    pub bank_code: String,
+pub(crate) enum Settle {
+    Proven {
+        payment_id: i64,
+        paid_at: i64,
+        gateway_txn: String,
+        bank_code: String,
+    },
+    AtCounter(CounterPayment),
+}
+
+/// A payment taken at the counter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CounterPayment {
+    pub dossier_id: i64,
+    pub reference: String,
+    pub method: PaymentMethod,
+    pub owed: Owed,
+    pub at: i64,
+    pub by: String,
+    pub receipt_no: String,
 }
 
 const SETTLE: &str = "UPDATE payments SET state = 'paid', paid_at = $1, gateway_txn = $2, bank_code = $3 WHERE id = $4 AND state = 'pending'";
+const INSERT_PAID: &str = "INSERT INTO payments (dossier_id, reference, gateway, method, fees_vnd, obligation_vnd, amount_vnd, state, created_at, created_by, paid_at, receipt_no) VALUES ($1, $2, 'counter', $3, $4, $5, $6, 'paid', $7, $8, $7, $9)";
 
-/// Marks the payment paid; a payment no longer pending is a conflict.
+/// Writes the settlement; a payment no longer pending is a conflict.
 pub(crate) async fn settle(conn: &mut Tx<'_>, s: &Settle) -> Result<(), DbError> {
-    let n = conn
-        .execute(
-            SETTLE,
-            args![
-                s.paid_at,
-                s.gateway_txn.as_str(),
-                s.bank_code.as_str(),
-                s.payment_id
-            ],
-        )
-        .await?;
+    let n = match s {
+        Settle::Proven {
+            payment_id,
+            paid_at,
+            gateway_txn,
+            bank_code,
+        } => {
+            conn.execute(
+                SETTLE,
+                args![
+                    *paid_at,
+                    gateway_txn.as_str(),
+                    bank_code.as_str(),
+                    *payment_id
+                ],
+            )
+            .await?
+        }
+        Settle::AtCounter(c) => {
+            conn.execute(
+                INSERT_PAID,
+                args![
+                    c.dossier_id,
+                    c.reference.as_str(),
+                    c.method.as_str(),
+                    c.owed.fees_vnd,
+                    c.owed.obligation_vnd,
+                    c.owed.total(),
+                    c.at,
+                    c.by.as_str(),
+                    c.receipt_no.as_str()
+                ],
+            )
+            .await?
+        }
+    };
     if n == 1 {
         Ok(())
     } else {
         Err(DbError::Conflict { current: 0 })
     }
 }
+
+/// Bumps the dossier's version when it is still `version`, so that two recordings made on
+/// the same view cannot both pass.
+const BUMP: &str = "UPDATE dossiers SET version = version + 1 WHERE id = $1 AND version = $2";
 
 #[derive(Clone, Copy)]
 pub struct Payments<'a> {
@@ -278,7 +324,7 @@ impl Payments<'_> {
                 let failed = self.by_reference(&proof.reference).await?;
                 return Ok(failed.map_or(Settled::NotFound, Settled::Failed));
             }
-            let settle = Settle {
+            let settle = Settle::Proven {
                 payment_id: payment.id,
                 paid_at: now.timestamp(),
                 gateway_txn: proof.gateway_txn.clone(),
@@ -290,14 +336,7 @@ impl Payments<'_> {
                 .dossier(payment.dossier_id)
                 .await?
                 .ok_or(DbError::NotFound("hồ sơ"))?;
-            let awaited = payment.obligation_vnd > 0
-                && dossier.status == Status::AwaitingPayment
-                && dossier
-                    .state
-                    .payment
-                    .as_ref()
-                    .is_some_and(|p| p.paid_at.is_none());
-            let done = if awaited {
+            let done = if payment.obligation_vnd > 0 && awaits_obligation(&dossier) {
                 let request = TransitionRequest {
                     dossier_id: dossier.id,
                     expected_version: dossier.version,
@@ -316,7 +355,7 @@ impl Payments<'_> {
                     .await
                     .map(|_| ())
             } else {
-                self.settle_alone(&dossier, &payment, settle).await
+                self.settle_alone(&dossier, None, "gateway", settle).await
             };
             match done {
                 Ok(()) => {
@@ -332,28 +371,134 @@ impl Payments<'_> {
         ))
     }
 
-    /// Marks a payment paid with its audit entry, without a transition.
+    /// Writes a settlement with its audit entry, without a transition (at the dossier's
+    /// `version` when given: a changed dossier is a conflict).
     async fn settle_alone(
         self,
         d: &DossierRecord,
-        payment: &StoredPayment,
+        version: Option<i64>,
+        actor: &str,
         settle: Settle,
     ) -> Result<(), DbError> {
+        let (at, detail) = match &settle {
+            Settle::Proven {
+                payment_id,
+                paid_at,
+                ..
+            } => (*paid_at, serde_json::json!({"payment": payment_id})),
+            Settle::AtCounter(c) => (
+                c.at,
+                serde_json::json!({"reference": c.reference, "method": c.method.as_str(), "amount_vnd": c.owed.total(), "receipt_no": c.receipt_no}),
+            ),
+        };
         let audit = AuditInput {
-            at: settle.paid_at,
-            actor: "gateway".into(),
+            at,
+            actor: actor.to_string(),
             action: "settle_payment".into(),
             entity: "dossier",
             entity_id: d.code.clone(),
-            detail: serde_json::json!({"payment": payment.id, "reference": payment.reference, "amount_vnd": payment.amount_vnd}),
+            detail,
         };
         let dossier_id = d.id;
         grouped_write!(self.db, conn => {
+            if let Some(version) = version
+                && conn.execute(BUMP, args![dossier_id, version]).await? != 1
+            {
+                return Err(DbError::Conflict { current: version });
+            }
             self::settle(conn, &settle).await?;
             crate::audit::append(conn, audit).await?;
-            crate::portal::touch(conn, dossier_id, settle.paid_at).await?;
+            crate::portal::touch(conn, dossier_id, at).await?;
             Ok(())
         })
+    }
+
+    /// Records a payment of everything `d` owes taken at the counter by officer `staff_id`
+    /// (cash or transfer, with the paper receipt's number), on the dossier as of `version`:
+    /// with the dossier's `confirm_payment` when it pays the awaited obligation, all in one
+    /// transaction. A dossier changed since is a conflict.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn record_at_counter(
+        self,
+        d: &DossierRecord,
+        version: i64,
+        method: PaymentMethod,
+        receipt_no: &str,
+        staff_id: i64,
+        calendar: &WorkCalendar,
+        now: Instant,
+    ) -> Result<StoredPayment, DbError> {
+        if method == PaymentMethod::Online {
+            return Err(DbError::invalid(
+                "method",
+                "tại quầy chỉ ghi nhận tiền mặt hoặc chuyển khoản",
+            ));
+        }
+        let receipt_no = motcua_domain::payment::check_receipt_no(receipt_no)
+            .map_err(|e| DbError::Invalid(vec![e]))?;
+        let roles = self
+            .db
+            .people()
+            .roles_over(staff_id, d.current_agency_id)
+            .await?;
+        if !motcua_domain::payment::may_record(&motcua_domain::dossier::Actor::Staff {
+            id: staff_id,
+            roles,
+        }) {
+            return Err(DbError::Forbidden(
+                "chỉ công chức, chuyên viên hoặc lãnh đạo của cơ quan đang giữ hồ sơ được ghi nhận khoản nộp".into(),
+            ));
+        }
+        if d.version != version {
+            return Err(DbError::Conflict { current: d.version });
+        }
+        if d.status.is_final() {
+            return Err(DbError::invalid(
+                "dossier",
+                "hồ sơ đã kết thúc, không còn khoản nào phải nộp",
+            ));
+        }
+        let owed = self.owed(d).await?;
+        if owed.is_nothing() {
+            return Err(DbError::invalid(
+                "amount_vnd",
+                "hồ sơ không còn khoản phí, lệ phí nào phải nộp",
+            ));
+        }
+        let reference = format!("{}-Q{}", d.code, crate::random_token(6)?.to_uppercase());
+        let settle = Settle::AtCounter(CounterPayment {
+            dossier_id: d.id,
+            reference: reference.clone(),
+            method,
+            owed,
+            at: now.timestamp(),
+            by: format!("staff:{staff_id}"),
+            receipt_no,
+        });
+        if owed.obligation_vnd > 0 && awaits_obligation(d) {
+            let request = TransitionRequest {
+                dossier_id: d.id,
+                expected_version: version,
+                action: Action::ConfirmPayment,
+            };
+            self.db
+                .dossiers()
+                .transition_settling(
+                    &request,
+                    ActorRef::Staff(staff_id),
+                    calendar,
+                    now,
+                    &[],
+                    Some(settle),
+                )
+                .await?;
+        } else {
+            self.settle_alone(d, Some(version), &format!("staff:{staff_id}"), settle)
+                .await?;
+        }
+        self.by_reference(&reference)
+            .await?
+            .ok_or(DbError::NotFound("khoản nộp"))
     }
 
     /// Records the gateway's word that a payment did not go through.
@@ -407,4 +552,13 @@ impl Payments<'_> {
                 .collect::<Result<Vec<_>, DbError>>()?
         }))
     }
+}
+
+/// Whether the dossier waits for the obligation it asked for.
+fn awaits_obligation(d: &DossierRecord) -> bool {
+    d.status == Status::AwaitingPayment
+        && d.state
+            .payment
+            .as_ref()
+            .is_some_and(|p| p.paid_at.is_none())
 }

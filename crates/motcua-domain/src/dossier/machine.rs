@@ -434,7 +434,7 @@ impl Machine<'_> {
             Action::ConfirmPayment => {
                 self.status_in(&[AwaitingPayment])?;
                 if *self.actor != Actor::Gateway {
-                    self.require(&officer)?;
+                    self.require(&crate::payment::RECORDING_ROLES)?;
                 }
                 let Some(mut payment) = self.old.payment.clone() else {
                     return Err(Self::rule("không có yêu cầu nộp phí"));

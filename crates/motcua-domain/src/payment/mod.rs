@@ -7,7 +7,34 @@ pub mod vnpay;
 
 use serde::{Deserialize, Serialize};
 
-use crate::dossier::Payment;
+use crate::agency::Role;
+use crate::dossier::{Actor, Payment};
+
+/// Who records a payment made at the counter, and confirms an obligation paid: the
+/// officers of the agency holding the dossier.
+pub const RECORDING_ROLES: [Role; 4] = [
+    Role::CounterOfficer,
+    Role::Specialist,
+    Role::UnitLeader,
+    Role::AgencyLeader,
+];
+
+/// Whether `actor` may record a payment taken at the counter.
+pub fn may_record(actor: &Actor) -> bool {
+    actor.has_any(&RECORDING_ROLES)
+}
+
+/// A receipt number as typed: trimmed, 1 to 50 characters.
+pub fn check_receipt_no(text: &str) -> Result<String, crate::FieldError> {
+    let text = crate::text::nfc(text.trim());
+    if text.is_empty() || text.chars().count() > 50 {
+        return Err(crate::FieldError::new(
+            "receipt_no",
+            "số biên lai phải có từ 1 đến 50 ký tự",
+        ));
+    }
+    Ok(text)
+}
 
 /// What is owed now, in its two parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]

@@ -208,3 +208,40 @@ pub async fn citizen_pay(
         Err(e) => Err(e.into()),
     }
 }
+
+/// A payment as the dossier pages list it.
+pub struct PaymentRow {
+    pub reference: String,
+    pub amount: String,
+    pub method: &'static str,
+    pub state: &'static str,
+    pub receipt_no: String,
+    pub at: String,
+}
+
+/// What `d` still owes, and its payments, for a page.
+pub async fn summary(
+    app: &AppState,
+    t: &Tr,
+    d: &motcua_db::DossierRecord,
+) -> Result<(i64, Vec<PaymentRow>), DbError> {
+    let owed = app.db.payments().owed(d).await?.total();
+    let rows = app
+        .db
+        .payments()
+        .of_dossier(d.id)
+        .await?
+        .into_iter()
+        .map(|p| PaymentRow {
+            reference: p.reference,
+            amount: motcua_domain::text::money_vi(p.amount_vnd),
+            method: p.method.label_vi(),
+            state: t.get(&format!("payment.state.{}", p.state.as_str())),
+            receipt_no: p.receipt_no.unwrap_or_default(),
+            at: motcua_db::instant_of(p.paid_at.unwrap_or(p.created_at))
+                .map(crate::pages::vn_datetime)
+                .unwrap_or_default(),
+        })
+        .collect();
+    Ok((owed, rows))
+}

@@ -34,6 +34,7 @@ mod forms_pages;
 mod identity_sign_in;
 mod notify_pages;
 mod pages;
+mod payments_counter;
 mod payments_vnpay;
 mod population;
 mod portal_inbound;

@@ -130,7 +130,7 @@ async fn served() -> Option<(TestApp, Gateway, String)> {
 }
 
 /// A dossier at the Sở Tư pháp waiting for a financial obligation of `amount` đồng.
-async fn awaiting_payment(app: &TestApp, amount: i64) -> Value {
+pub(crate) async fn awaiting_payment(app: &TestApp, amount: i64) -> Value {
     let (status, d) = app
         .post("/api/v1/dossiers", Some("tok-tn"), lawyer_intake())
         .await;

@@ -130,13 +130,6 @@ pub struct FileRow {
     pub is_result: bool,
 }
 
-pub struct PaymentRow {
-    pub reference: String,
-    pub amount: String,
-    pub state: &'static str,
-    pub at: String,
-}
-
 pub struct MessageRow {
     pub event: &'static str,
     pub channel: String,
@@ -173,7 +166,7 @@ struct DossierPage {
     owed: i64,
     owed_text: String,
     can_pay: bool,
-    payments: Vec<PaymentRow>,
+    payments: Vec<crate::pages::payment::PaymentRow>,
     supplement: Option<SupplementView>,
     can_withdraw: bool,
     just_filed: bool,
@@ -261,22 +254,7 @@ async fn page(
             status: frame.t.get(&format!("delivery.status.{}", m.status)),
         })
         .collect();
-    let owed = app.db.payments().owed(&d).await?.total();
-    let payments = app
-        .db
-        .payments()
-        .of_dossier(d.id)
-        .await?
-        .into_iter()
-        .map(|p| PaymentRow {
-            reference: p.reference,
-            amount: motcua_domain::text::money_vi(p.amount_vnd),
-            state: frame.t.get(&format!("payment.state.{}", p.state.as_str())),
-            at: motcua_db::instant_of(p.paid_at.unwrap_or(p.created_at))
-                .map(vn_datetime)
-                .unwrap_or_default(),
-        })
-        .collect();
+    let (owed, payments) = crate::pages::payment::summary(app, &frame.t, &d).await?;
     let can_pay = owed > 0
         && !d.status.is_final()
         && app.payments.get().and_then(|g| g.preferred()).is_some();

@@ -77,6 +77,7 @@ struct DossierPage {
     assignable: Vec<(i64, String)>,
     files: Vec<super::files::FileLine>,
     may_attach: bool,
+    payments: super::payments::Panel,
     forms: Vec<super::forms::FormLink>,
     signing: super::sign::Panel,
     /// The action to open on arrival (`?lam=forward`, from an alert's next action).
@@ -285,6 +286,7 @@ async fn page_opening(
     let files = super::files::lines(app, &d).await?;
     let may_attach = crate::access::may_attach(&app.db, who.session.staff.id, &d).await?;
     let signing = super::sign::panel(app, who.session.staff.id, &d).await?;
+    let payments = super::payments::panel(app, &t, who.session.staff.id, &d).await?;
     let status = if error.is_some() {
         StatusCode::CONFLICT
     } else {
@@ -329,6 +331,7 @@ async fn page_opening(
         assignable,
         files,
         may_attach,
+        payments,
         forms: super::forms::available(app, &d),
         signing,
         open_more,
@@ -355,7 +358,12 @@ fn label_of(name: &str) -> String {
     Action::label_of_name(name).unwrap_or(name).to_string()
 }
 
-async fn readable(app: &AppState, who: &SignedIn, id: i64) -> Result<DossierRecord, PageError> {
+/// The dossier `id` if this officer may see it; otherwise "not found".
+pub(super) async fn readable(
+    app: &AppState,
+    who: &SignedIn,
+    id: i64,
+) -> Result<DossierRecord, PageError> {
     match app.db.dossiers().dossier(id).await? {
         Some(d) if crate::access::may_read(&app.db, who.session.staff.id, &d).await? => Ok(d),
         _ => Err(PageError::NotFound),

@@ -41,13 +41,6 @@ pub async fn lines(app: &AppState, d: &DossierRecord) -> Result<Vec<FileLine>, D
         .collect())
 }
 
-async fn readable(app: &AppState, who: &SignedIn, id: i64) -> Result<DossierRecord, PageError> {
-    match app.db.dossiers().dossier(id).await? {
-        Some(d) if crate::access::may_read(&app.db, who.session.staff.id, &d).await? => Ok(d),
-        _ => Err(PageError::NotFound),
-    }
-}
-
 /// Attaches the uploaded files as scans or as the result.
 pub async fn upload(
     State(app): State<Arc<AppState>>,
@@ -58,7 +51,7 @@ pub async fn upload(
     form: Submitted,
 ) -> Result<Response, PageError> {
     who.check_csrf(&form.field("csrf"))?;
-    let d = readable(&app, &who, id).await?;
+    let d = super::dossier::readable(&app, &who, id).await?;
     if !crate::access::may_attach(&app.db, who.session.staff.id, &d).await? {
         return Err(PageError::Forbidden);
     }
@@ -106,7 +99,7 @@ pub async fn download(
     let (Ok(id), Ok(file)) = (id.parse::<i64>(), file.parse::<i64>()) else {
         return Err(PageError::NotFound);
     };
-    let d = readable(&app, &who, id).await?;
+    let d = super::dossier::readable(&app, &who, id).await?;
     let Some(f) = app.db.files().attachment(d.id, file).await? else {
         return Err(PageError::NotFound);
     };

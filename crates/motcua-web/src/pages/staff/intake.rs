@@ -450,7 +450,7 @@ pub async fn receipt(
     uri: Uri,
     PageId(id): PageId,
 ) -> Result<Response, PageError> {
-    let d = readable_dossier(&app, &who, id).await?;
+    let d = super::dossier::readable(&app, &who, id).await?;
     receipt_page(&app, &who, &headers, &uri, d, None).await
 }
 
@@ -466,7 +466,7 @@ pub async fn sign_receipt(
     >,
 ) -> Result<Response, PageError> {
     who.check_csrf(form.get("csrf").map_or("", String::as_str))?;
-    let d = readable_dossier(&app, &who, id).await?;
+    let d = super::dossier::readable(&app, &who, id).await?;
     if !takes_signature(&app, &who, &d).await? {
         return Err(PageError::Forbidden);
     }
@@ -578,17 +578,6 @@ async fn takes_signature(
             .await?,
     };
     Ok(motcua_domain::dossier::may_take_in(Channel::Counter, &actor).is_ok())
-}
-
-async fn readable_dossier(
-    app: &AppState,
-    who: &SignedIn,
-    id: i64,
-) -> Result<motcua_db::DossierRecord, PageError> {
-    match app.db.dossiers().dossier(id).await? {
-        Some(d) if crate::access::may_read(&app.db, who.session.staff.id, &d).await? => Ok(d),
-        _ => Err(PageError::NotFound),
-    }
 }
 
 async fn receipt_page(

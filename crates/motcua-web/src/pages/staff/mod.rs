@@ -13,6 +13,7 @@ pub(crate) mod forms;
 mod intake;
 mod nav;
 mod password;
+mod payments;
 mod queue;
 mod search;
 pub(crate) mod sign;
@@ -65,6 +66,10 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/can-bo/ho-so/{id}/tep/{file}", get(files::download))
         .route("/can-bo/ho-so/{id}/ky", axum::routing::post(sign::sign))
+        .route(
+            "/can-bo/ho-so/{id}/thu-phi",
+            axum::routing::post(payments::record),
+        )
         .route(
             "/can-bo/doi-mat-khau",
             get(password::form).post(password::change),

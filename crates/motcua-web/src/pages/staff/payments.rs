@@ -1,0 +1,93 @@
+//! Thu phí tại quầy — the dossier page's fees panel: what is owed and every payment (online
+//! or at the counter), and the form an officer of the agency holding the dossier records a
+//! payment taken at the counter with (cash or transfer, the paper receipt's number). When
+//! it pays the obligation the dossier waits for, the dossier goes on in the same
+//! transaction.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use motcua_domain::payment::PaymentMethod;
+use std::sync::Arc;
+
+use super::SignedIn;
+use crate::AppState;
+use crate::i18n::Tr;
+use crate::pages::PageError;
+use crate::pages::extract::PageId;
+use crate::pages::payment::PaymentRow;
+use crate::pages::submitted::Submitted;
+
+/// The panel's content.
+pub struct Panel {
+    pub owed: i64,
+    pub owed_text: String,
+    pub rows: Vec<PaymentRow>,
+    /// Whether this officer may record a counter payment now.
+    pub may_record: bool,
+}
+
+pub async fn panel(
+    app: &AppState,
+    t: &Tr,
+    staff_id: i64,
+    d: &motcua_db::DossierRecord,
+) -> Result<Panel, motcua_db::DbError> {
+    let (owed, rows) = crate::pages::payment::summary(app, t, d).await?;
+    let roles = app
+        .db
+        .people()
+        .roles_over(staff_id, d.current_agency_id)
+        .await?;
+    let may_record = owed > 0
+        && !d.status.is_final()
+        && motcua_domain::payment::may_record(&motcua_domain::dossier::Actor::Staff {
+            id: staff_id,
+            roles,
+        });
+    Ok(Panel {
+        owed,
+        owed_text: motcua_domain::text::money_vi(owed),
+        rows,
+        may_record,
+    })
+}
+
+/// `POST /can-bo/ho-so/{id}/thu-phi`.
+pub async fn record(
+    State(app): State<Arc<AppState>>,
+    who: SignedIn,
+    headers: HeaderMap,
+    uri: Uri,
+    PageId(id): PageId,
+    form: Submitted,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.field("csrf"))?;
+    let d = super::dossier::readable(&app, &who, id).await?;
+    let version: i64 = form
+        .field("version")
+        .parse()
+        .map_err(|_| PageError::BadRequest)?;
+    let method = PaymentMethod::parse(&form.field("method")).ok_or(PageError::BadRequest)?;
+    let done = app
+        .db
+        .payments()
+        .record_at_counter(
+            &d,
+            version,
+            method,
+            &form.field("receipt_no"),
+            who.session.staff.id,
+            &app.calendar(),
+            app.now(),
+        )
+        .await;
+    match done {
+        Ok(_) => Ok(Redirect::to(&format!("/can-bo/ho-so/{id}")).into_response()),
+        Err(e) => {
+            let message = crate::pages::explain(e)?;
+            let d = super::dossier::readable(&app, &who, id).await?;
+            super::dossier::page_with_error(&app, &who, &headers, &uri, d, Some(message)).await
+        }
+    }
+}
