@@ -10,6 +10,7 @@ mod credentials;
 mod delivery;
 mod layers;
 mod migrations;
+mod payments;
 mod signatures;
 mod statistics;
 mod story;

@@ -1,0 +1,224 @@
+//! Payments on either engine: what is owed, a gateway's proof settling a payment and the
+//! dossier's obligation in one transaction, at most once even when two proofs race, a wrong
+//! amount and an unknown order refused, a decline recorded, and a counter payment that a
+//! second recording on the same view cannot double.
+
+use motcua_db::{Proof, Settled};
+use motcua_domain::dossier::{Action, Status};
+use motcua_domain::payment::{PaymentMethod, PaymentState};
+
+use crate::common::*;
+
+fn proof(reference: &str, amount: i64, paid: bool) -> Proof {
+    Proof {
+        reference: reference.into(),
+        amount_vnd: amount,
+        paid,
+        code: if paid { "00/00".into() } else { "24/02".into() },
+        gateway_txn: "14270001".into(),
+        bank_code: "NCB".into(),
+    }
+}
+
+async fn payments_settle_once(engine: &str) {
+    let Some((db, _)) = fresh(engine).await else {
+        return;
+    };
+    let p = province(&db).await;
+    let d = receive(&db, &p, "2026-04-01T08:00:00").await;
+    let d = act(
+        &db,
+        d,
+        p.counter,
+        Action::Forward { note: None },
+        "2026-04-01T09:00:00",
+    )
+    .await;
+    let d = act(
+        &db,
+        d,
+        p.specialist,
+        Action::RequestPayment {
+            amount_vnd: 300_000,
+            note: None,
+        },
+        "2026-04-02T09:00:00",
+    )
+    .await;
+    let payments = db.payments();
+    assert_eq!(payments.owed(&d).await.unwrap().total(), 300_000);
+    let now = at("2026-04-02T10:00:00");
+
+    // Declined, then refused proofs: nothing settles.
+    let first = payments
+        .open(&d, "vnpay", "staff:1", now.timestamp())
+        .await
+        .unwrap();
+    assert_eq!(first.amount_vnd, 300_000);
+    let declined = payments
+        .settle_by_proof(
+            "vnpay",
+            &proof(&first.reference, 300_000, false),
+            &CALENDAR,
+            now,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(declined, Settled::Failed(ref p) if p.state == PaymentState::Failed));
+    let second = payments
+        .open(&d, "vnpay", "staff:1", now.timestamp())
+        .await
+        .unwrap();
+    assert_ne!(second.reference, first.reference);
+    let wrong = payments
+        .settle_by_proof(
+            "vnpay",
+            &proof(&second.reference, 3_000, true),
+            &CALENDAR,
+            now,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(wrong, Settled::WrongAmount(_)));
+    let unknown = payments
+        .settle_by_proof("vnpay", &proof("KHONG-CO", 300_000, true), &CALENDAR, now)
+        .await
+        .unwrap();
+    assert_eq!(unknown, Settled::NotFound);
+    let elsewhere = payments
+        .settle_by_proof(
+            "paygov",
+            &proof(&second.reference, 300_000, true),
+            &CALENDAR,
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(elsewhere, Settled::NotFound, "another gateway's proof");
+
+    // Two proofs at once: one settles, the other finds it settled.
+    let good = proof(&second.reference, 300_000, true);
+    let (a, b) = tokio::join!(
+        payments.settle_by_proof("vnpay", &good, &CALENDAR, now),
+        payments.settle_by_proof("vnpay", &good, &CALENDAR, now)
+    );
+    let outcomes = [a.unwrap(), b.unwrap()];
+    assert_eq!(
+        outcomes
+            .iter()
+            .filter(|o| matches!(o, Settled::Confirmed(_)))
+            .count(),
+        1,
+        "{outcomes:?}"
+    );
+    assert_eq!(
+        outcomes
+            .iter()
+            .filter(|o| matches!(o, Settled::AlreadySettled(_)))
+            .count(),
+        1,
+        "{outcomes:?}"
+    );
+    let after = db.dossiers().dossier(d.id).await.unwrap().unwrap();
+    assert_eq!(after.status, Status::Processing);
+    assert!(after.state.payment.as_ref().unwrap().paid_at.is_some());
+    let history = db.dossiers().history(d.id).await.unwrap();
+    let confirms: Vec<_> = history
+        .iter()
+        .filter(|h| h.action == "confirm_payment")
+        .collect();
+    assert_eq!(confirms.len(), 1);
+    assert_eq!(confirms[0].actor_kind, "gateway");
+    assert_eq!(payments.owed(&after).await.unwrap().total(), 0);
+    // Nothing left: a new payment is refused.
+    assert!(
+        payments
+            .open(&after, "vnpay", "staff:1", now.timestamp())
+            .await
+            .is_err()
+    );
+    let report = db.audit().audit_verify().await.unwrap();
+    assert!(report.first_broken.is_none(), "{:?}", report.first_broken);
+}
+
+async fn counter_payments_record_once(engine: &str) {
+    let Some((db, _)) = fresh(engine).await else {
+        return;
+    };
+    let p = province(&db).await;
+    let d = receive(&db, &p, "2026-04-01T08:00:00").await;
+    let d = act(
+        &db,
+        d,
+        p.counter,
+        Action::Forward { note: None },
+        "2026-04-01T09:00:00",
+    )
+    .await;
+    let d = act(
+        &db,
+        d,
+        p.specialist,
+        Action::RequestPayment {
+            amount_vnd: 120_000,
+            note: None,
+        },
+        "2026-04-02T09:00:00",
+    )
+    .await;
+    let payments = db.payments();
+    let now = at("2026-04-02T10:00:00");
+    // The centre's officer is not at the agency holding the dossier.
+    let refused = payments
+        .record_at_counter(
+            &d,
+            d.version,
+            PaymentMethod::Cash,
+            "BL-1",
+            p.counter,
+            &CALENDAR,
+            now,
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(motcua_db::DbError::Forbidden(_))),
+        "{refused:?}"
+    );
+    // Two recordings on the same view: one wins.
+    let (a, b) = tokio::join!(
+        payments.record_at_counter(
+            &d,
+            d.version,
+            PaymentMethod::Cash,
+            "BL-1",
+            p.specialist,
+            &CALENDAR,
+            now
+        ),
+        payments.record_at_counter(
+            &d,
+            d.version,
+            PaymentMethod::Cash,
+            "BL-2",
+            p.specialist,
+            &CALENDAR,
+            now
+        )
+    );
+    let won = [&a, &b].iter().filter(|r| r.is_ok()).count();
+    assert_eq!(won, 1, "{a:?} {b:?}");
+    assert!(
+        [&a, &b]
+            .iter()
+            .any(|r| matches!(r, Err(motcua_db::DbError::Conflict { .. }))),
+        "{a:?} {b:?}"
+    );
+    let rows = payments.of_dossier(d.id).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].state, PaymentState::Paid);
+    assert_eq!(rows[0].method, PaymentMethod::Cash);
+    let after = db.dossiers().dossier(d.id).await.unwrap().unwrap();
+    assert_eq!(after.status, Status::Processing);
+}
+
+on_both!(payments_settle_once, counter_payments_record_once);
