@@ -230,6 +230,91 @@ impl Run<'_> {
         Ok(true)
     }
 
+    /// The applicant pays the obligation asked for: through the gateway for most online
+    /// dossiers (the gateway's proof settles it), otherwise at the counter with a receipt.
+    pub(super) async fn pay(&mut self, at: Instant) -> anyhow::Result<bool> {
+        if self.frozen {
+            return Ok(false);
+        }
+        let at = if at > self.cursor {
+            at
+        } else {
+            self.after(3 * MINUTE, 25 * MINUTE)?
+        };
+        if at > self.world.now_limit {
+            self.frozen = true;
+            return Ok(false);
+        }
+        let what = format!(
+            "hồ sơ {}: ghi nhận nộp phí lúc {at} bị từ chối — lỗi của bộ tạo dữ liệu mẫu",
+            self.rec.code
+        );
+        let payments = self.world.db.payments();
+        let online = self.plan.channel == Channel::Online || self.rng.chance(25);
+        if online {
+            let opened = payments
+                .open(&self.rec, "vnpay", "citizen", at.timestamp())
+                .await
+                .context(what.clone())?;
+            let proof = motcua_db::Proof {
+                reference: opened.reference.clone(),
+                amount_vnd: opened.amount_vnd,
+                paid: true,
+                code: "00/00".into(),
+                gateway_txn: (14_000_000 + opened.id).to_string(),
+                bank_code: "NCB".into(),
+            };
+            let settled = payments
+                .settle_by_proof("vnpay", &proof, self.world.calendar, at)
+                .await
+                .context(what.clone())?;
+            if !matches!(settled, motcua_db::Settled::Confirmed(_)) {
+                anyhow::bail!("{what}: {settled:?}");
+            }
+        } else {
+            let staff = self.world.directory.need(
+                &motcua_domain::payment::RECORDING_ROLES,
+                self.rec.current_agency_id,
+                &mut self.rng,
+            )?;
+            let receipt = format!("BL-{:06}", self.rng.range(1, 999_999));
+            payments
+                .record_at_counter(
+                    &self.rec,
+                    self.rec.version,
+                    motcua_domain::payment::PaymentMethod::Cash,
+                    &receipt,
+                    staff,
+                    self.world.calendar,
+                    at,
+                )
+                .await
+                .context(what.clone())?;
+        }
+        self.rec = self
+            .world
+            .db
+            .dossiers()
+            .dossier(self.rec.id)
+            .await?
+            .context(what)?;
+        self.cursor = at;
+        Ok(true)
+    }
+
+    /// An online payment begun and not finished (the citizen left the gateway's page).
+    pub(super) async fn abandoned_payment(&mut self) -> anyhow::Result<()> {
+        let at = self.cursor + chrono::Duration::minutes(self.rng.range(20, 180));
+        if at <= self.world.now_limit {
+            self.world
+                .db
+                .payments()
+                .open(&self.rec, "vnpay", "citizen", at.timestamp())
+                .await?;
+        }
+        Ok(())
+    }
+
     fn withdrawal(&mut self) -> Action {
         let reason = self.rng.chance(70).then(|| self.pick(&texts::WITHDRAW));
         Action::Withdraw { reason }

@@ -275,12 +275,15 @@ impl Run<'_> {
             return Ok(false);
         }
         if self.plan.end == End::AwaitingPayment {
+            if self.plan.channel == motcua_domain::catalogue::Channel::Online && self.rng.chance(40)
+            {
+                self.abandoned_payment().await?;
+            }
             return Ok(false);
         }
         let asked = self.cursor;
         let at = self.after(2 * HOUR, 4 * self.day())?;
-        let who = Who::Roles(vec![Role::Specialist, Role::UnitLeader]);
-        let paid = self.act(at, who, Action::ConfirmPayment).await?;
+        let paid = self.pay(at).await?;
         if paid {
             self.paused += self.between(asked, self.cursor)?;
         }

@@ -267,6 +267,30 @@ async fn a_whole_province() {
             .all(|d| d.channel == motcua_domain::catalogue::Channel::Online)
     );
 
+    // Fees: some paid online through the gateway, some at the counter with a receipt, some
+    // online payments begun and never finished.
+    let mut online = 0;
+    let mut counter = 0;
+    let mut pending = 0;
+    for d in &dossiers {
+        for p in db.payments().of_dossier(d.id).await.unwrap() {
+            use motcua_domain::payment::{PaymentMethod, PaymentState};
+            match (p.method, p.state) {
+                (PaymentMethod::Online, PaymentState::Paid) => online += 1,
+                (PaymentMethod::Cash, PaymentState::Paid) => {
+                    assert!(p.receipt_no.is_some());
+                    counter += 1;
+                }
+                (PaymentMethod::Online, PaymentState::Pending) => pending += 1,
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+    assert!(
+        online > 0 && counter > 0 && pending > 0,
+        "{online} {counter} {pending}"
+    );
+
     assert_eq!(db.audit().audit_verify().await.unwrap().first_broken, None);
 }
 
