@@ -11,6 +11,7 @@ use motcua_domain::payment::{Owed, PaymentMethod, PaymentState, owed};
 use serde::Serialize;
 
 use crate::audit::AuditInput;
+use crate::dossiers::settle::{CounterPayment, Settle};
 use crate::engine::Tx;
 use crate::rows::RowExt;
 use crate::{ActorRef, DbError, DossierRecord, TransitionRequest};
@@ -86,79 +87,6 @@ pub enum Settled {
     NotFound,
     /// The amount is not the payment's.
     WrongAmount(StoredPayment),
-}
-
-/// How a payment is settled inside a transaction: a pending one marked paid on the
-/// gateway's proof, or one taken at the counter written as paid.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Settle {
-    Proven {
-        payment_id: i64,
-        paid_at: i64,
-        gateway_txn: String,
-        bank_code: String,
-    },
-    AtCounter(CounterPayment),
-}
-
-/// A payment taken at the counter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CounterPayment {
-    pub dossier_id: i64,
-    pub reference: String,
-    pub method: PaymentMethod,
-    pub owed: Owed,
-    pub at: i64,
-    pub by: String,
-    pub receipt_no: String,
-}
-
-const SETTLE: &str = "UPDATE payments SET state = 'paid', paid_at = $1, gateway_txn = $2, bank_code = $3 WHERE id = $4 AND state = 'pending'";
-const INSERT_PAID: &str = "INSERT INTO payments (dossier_id, reference, gateway, method, fees_vnd, obligation_vnd, amount_vnd, state, created_at, created_by, paid_at, receipt_no) VALUES ($1, $2, 'counter', $3, $4, $5, $6, 'paid', $7, $8, $7, $9)";
-
-/// Writes the settlement; a payment no longer pending is a conflict.
-pub(crate) async fn settle(conn: &mut Tx<'_>, s: &Settle) -> Result<(), DbError> {
-    let n = match s {
-        Settle::Proven {
-            payment_id,
-            paid_at,
-            gateway_txn,
-            bank_code,
-        } => {
-            conn.execute(
-                SETTLE,
-                args![
-                    *paid_at,
-                    gateway_txn.as_str(),
-                    bank_code.as_str(),
-                    *payment_id
-                ],
-            )
-            .await?
-        }
-        Settle::AtCounter(c) => {
-            conn.execute(
-                INSERT_PAID,
-                args![
-                    c.dossier_id,
-                    c.reference.as_str(),
-                    c.method.as_str(),
-                    c.owed.fees_vnd,
-                    c.owed.obligation_vnd,
-                    c.owed.total(),
-                    c.at,
-                    c.by.as_str(),
-                    c.receipt_no.as_str()
-                ],
-            )
-            .await?
-        }
-    };
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(DbError::Conflict { current: 0 })
-    }
 }
 
 /// Bumps the dossier's version when it is still `version`, so that two recordings made on
@@ -406,7 +334,7 @@ impl Payments<'_> {
             {
                 return Err(DbError::Conflict { current: version });
             }
-            self::settle(conn, &settle).await?;
+            crate::dossiers::settle::settle(conn, &settle).await?;
             crate::audit::append(conn, audit).await?;
             crate::portal::touch(conn, dossier_id, at).await?;
             Ok(())

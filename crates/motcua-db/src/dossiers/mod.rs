@@ -5,6 +5,7 @@ pub(crate) mod board;
 mod intake;
 mod pad;
 mod search;
+pub(crate) mod settle;
 mod synced;
 mod transition;
 

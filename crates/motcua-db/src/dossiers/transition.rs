@@ -74,7 +74,7 @@ impl super::Dossiers<'_> {
         calendar: &WorkCalendar,
         now: Instant,
         files: &[NewAttachment],
-        settle: Option<crate::payments::Settle>,
+        settle: Option<super::settle::Settle>,
     ) -> Result<DossierRecord, DbError> {
         let dossier = self
             .dossier(request.dossier_id)
@@ -261,7 +261,7 @@ impl super::Dossiers<'_> {
                 crate::files::attach(conn, dossier_id, file, &uploaded_by, at).await?;
             }
             if let Some(settle) = &settle {
-                crate::payments::settle(conn, settle).await?;
+                super::settle::settle(conn, settle).await?;
             }
             crate::audit::append(conn, audit).await?;
             crate::counters::upsert(conn, &stat_rows).await?;
