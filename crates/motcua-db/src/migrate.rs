@@ -155,6 +155,11 @@ const SQLITE: &[Migration] = &[
         "payments",
         include_str!("../migrations/sqlite/0030_payments.sql"),
     ),
+    (
+        31,
+        "payment_counts",
+        include_str!("../migrations/sqlite/0031_payment_counts.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -306,6 +311,11 @@ const POSTGRES: &[Migration] = &[
         30,
         "payments",
         include_str!("../migrations/postgres/0030_payments.sql"),
+    ),
+    (
+        31,
+        "payment_counts",
+        include_str!("../migrations/postgres/0031_payment_counts.sql"),
     ),
 ];
 

@@ -253,6 +253,7 @@ impl Payments<'_> {
                 return Ok(failed.map_or(Settled::NotFound, Settled::Failed));
             }
             let settle = Settle::Proven {
+                dossier_id: payment.dossier_id,
                 payment_id: payment.id,
                 paid_at: now.timestamp(),
                 gateway_txn: proof.gateway_txn.clone(),
@@ -283,7 +284,8 @@ impl Payments<'_> {
                     .await
                     .map(|_| ())
             } else {
-                self.settle_alone(&dossier, None, "gateway", settle).await
+                self.settle_alone(&dossier, Some(dossier.version), "gateway", settle)
+                    .await
             };
             match done {
                 Ok(()) => {
@@ -327,6 +329,19 @@ impl Payments<'_> {
             entity_id: d.code.clone(),
             detail,
         };
+        // A first online payment counts the dossier as paid online (QĐ 766).
+        let rows = if matches!(settle, Settle::Proven { .. }) && !d.paid_online {
+            let field = self
+                .db
+                .catalogue()
+                .procedure_version(d.procedure_version_id)
+                .await?
+                .map(|v| v.procedure.field.code.clone())
+                .unwrap_or_default();
+            crate::counters::paid_rows(d.counted(), &d.state, &field)
+        } else {
+            Vec::new()
+        };
         let dossier_id = d.id;
         grouped_write!(self.db, conn => {
             if let Some(version) = version
@@ -335,6 +350,7 @@ impl Payments<'_> {
                 return Err(DbError::Conflict { current: version });
             }
             crate::dossiers::settle::settle(conn, &settle).await?;
+            crate::counters::upsert(conn, &rows).await?;
             crate::audit::append(conn, audit).await?;
             crate::portal::touch(conn, dossier_id, at).await?;
             Ok(())

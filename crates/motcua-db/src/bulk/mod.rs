@@ -113,6 +113,8 @@ impl Bulk<'_> {
                     components: &intake.components,
                     return_method: intake.return_method,
                     synced: false,
+                    fee_vnd: d.checked.fee_vnd,
+                    paid_online: false,
                 },
                 fields
                     .get(&d.procedure_version_id)

@@ -36,6 +36,8 @@ pub(crate) const STEPS_EARLY: usize = 18;
 pub(crate) const STEPS_LATE: usize = 19;
 pub(crate) const APOLOGIES_LATE: usize = 20;
 pub(crate) const SYNCED: usize = 21;
+pub(crate) const FEE_BEARING: usize = 22;
+pub(crate) const PAID_ONLINE: usize = 23;
 
 /// The column a domain count is added to.
 fn column(count: Count) -> usize {
@@ -62,6 +64,8 @@ fn column(count: Count) -> usize {
         Count::StepsEarly => STEPS_EARLY,
         Count::StepsLate => STEPS_LATE,
         Count::Synced => SYNCED,
+        Count::FeeBearing => FEE_BEARING,
+        Count::PaidOnline => PAID_ONLINE,
     }
 }
 
@@ -69,7 +73,7 @@ fn column(count: Count) -> usize {
 pub(crate) type Counts = [i64; COLUMNS];
 
 /// How many counter columns there are.
-pub(crate) const COLUMNS: usize = 22;
+pub(crate) const COLUMNS: usize = 24;
 
 /// Row scopes: one agency-wide row, one per procedure, one per field (whose
 /// `procedure_code` column holds the field code).
@@ -246,6 +250,8 @@ const COLUMN_NAMES: [&str; COLUMNS] = [
     "steps_late",
     "apologies_late",
     "synced",
+    "fee_bearing",
+    "paid_online",
 ];
 
 /// An update of the columns set in `mask` of one existing row (`?1`–`?5` its key, then
@@ -397,6 +403,8 @@ mod tests {
             (STEPS_LATE, "steps_late"),
             (APOLOGIES_LATE, "apologies_late"),
             (SYNCED, "synced"),
+            (FEE_BEARING, "fee_bearing"),
+            (PAID_ONLINE, "paid_online"),
         ] {
             assert_eq!(COLUMN_NAMES[index], name);
         }
@@ -406,7 +414,7 @@ mod tests {
         assert!(
             UPSERT
                 .one
-                .ends_with("synced = stat_days.synced + excluded.synced")
+                .ends_with("paid_online = stat_days.paid_online + excluded.paid_online")
         );
         assert_eq!(
             update_of((1 << RECEIVED) | (1 << ACCEPTED)),

@@ -18,6 +18,7 @@ use motcua_domain::dossier::{DossierState, ReceivedComponent, ReturnMethod};
 use counts::{Facts, StatRow, contribution, delta, flatten, key};
 
 /// The rows an intake adds.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn intake_rows(
     state: &DossierState,
     procedure_code: &str,
@@ -25,12 +26,15 @@ pub(crate) fn intake_rows(
     channel: Channel,
     components: &[ReceivedComponent],
     return_method: ReturnMethod,
+    fee_vnd: i64,
 ) -> Vec<StatRow> {
     let new = contribution(Facts {
         state,
         components,
         return_method,
         synced: false,
+        fee_vnd,
+        paid_online: false,
     });
     flatten([(
         key(state, procedure_code, field_code, channel),
@@ -47,24 +51,40 @@ pub(crate) struct Counted<'a> {
     pub return_method: ReturnMethod,
     /// Acknowledged by the national portal at least once.
     pub synced: bool,
+    /// The case's fees fixed at receipt.
+    pub fee_vnd: i64,
+    /// Paid online through a gateway.
+    pub paid_online: bool,
+}
+
+impl Counted<'_> {
+    fn facts<'s>(&'s self, state: &'s DossierState) -> Facts<'s> {
+        Facts {
+            state,
+            components: self.components,
+            return_method: self.return_method,
+            synced: self.synced,
+            fee_vnd: self.fee_vnd,
+            paid_online: self.paid_online,
+        }
+    }
 }
 
 /// The rows a transition of `old` (in `old_state`) to `new_state` adds (none when nothing
-/// counted changed).
+/// counted changed); `paid_online` when the transition also settles an online payment.
 pub(crate) fn transition_rows(
     old: Counted<'_>,
     old_state: &DossierState,
     new_state: &DossierState,
     field_code: &str,
+    paid_online: bool,
 ) -> Vec<StatRow> {
-    let facts = |state| Facts {
-        state,
-        components: old.components,
-        return_method: old.return_method,
-        synced: old.synced,
+    let before = contribution(old.facts(old_state));
+    let now = Counted {
+        paid_online: old.paid_online || paid_online,
+        ..old
     };
-    let before = contribution(facts(old_state));
-    let after = contribution(facts(new_state));
+    let after = contribution(now.facts(new_state));
     let old_key = key(old_state, old.procedure_code, field_code, old.channel);
     let new_key = key(new_state, old.procedure_code, field_code, old.channel);
     if old_key == new_key {
@@ -84,17 +104,47 @@ pub(crate) fn synced_rows(
     state: &DossierState,
     field_code: &str,
 ) -> Vec<StatRow> {
-    let facts = |synced| Facts {
+    marked_rows(
+        dossier,
+        Counted {
+            synced: true,
+            ..dossier
+        },
         state,
-        components: dossier.components,
-        return_method: dossier.return_method,
-        synced,
-    };
+        field_code,
+    )
+}
+
+/// The rows a dossier's first online payment adds: what it counts for, paid online, minus
+/// what it counted for before.
+pub(crate) fn paid_rows(
+    dossier: Counted<'_>,
+    state: &DossierState,
+    field_code: &str,
+) -> Vec<StatRow> {
+    marked_rows(
+        dossier,
+        Counted {
+            paid_online: true,
+            ..dossier
+        },
+        state,
+        field_code,
+    )
+}
+
+/// What a dossier counts for as `after` minus what it counted for as `before`.
+fn marked_rows(
+    before: Counted<'_>,
+    after: Counted<'_>,
+    state: &DossierState,
+    field_code: &str,
+) -> Vec<StatRow> {
     flatten([(
-        key(state, dossier.procedure_code, field_code, dossier.channel),
+        key(state, before.procedure_code, field_code, before.channel),
         delta(
-            Some(&contribution(facts(false))),
-            Some(&contribution(facts(true))),
+            Some(&contribution(before.facts(state))),
+            Some(&contribution(after.facts(state))),
         ),
     )])
 }
@@ -105,12 +155,7 @@ pub(crate) struct Tally(std::collections::HashMap<counts::StatKey, BTreeMap<i64,
 
 impl Tally {
     pub(crate) fn add(&mut self, state: &DossierState, dossier: Counted<'_>, field_code: &str) {
-        let rows = contribution(Facts {
-            state,
-            components: dossier.components,
-            return_method: dossier.return_method,
-            synced: dossier.synced,
-        });
+        let rows = contribution(dossier.facts(state));
         let entry = self
             .0
             .entry(key(

@@ -98,6 +98,7 @@ impl super::Dossiers<'_> {
             &dossier.state,
             &state,
             &field_code,
+            false,
         );
         Ok(Some((
             serde_json::to_string(&state)?,

@@ -259,6 +259,7 @@ impl super::Dossiers<'_> {
             checked.intake.channel,
             &checked.intake.components,
             checked.intake.return_method,
+            checked.fee_vnd,
         );
         // The record as it will read back, built before the write takes its inputs.
         let mut record = DossierRecord {
@@ -289,6 +290,7 @@ impl super::Dossiers<'_> {
             updated_at: super::instant(at)?,
             citizen_id: extras.citizen_id,
             portal_synced: false,
+            paid_online: false,
         };
         let uploaded_by = match actor {
             Actor::Staff { id, .. } => format!("staff:{id}"),

@@ -58,6 +58,9 @@ pub struct DossierRecord {
     /// Acknowledged by the national portal at least once (read by the counters).
     #[serde(default, skip_serializing)]
     pub portal_synced: bool,
+    /// A payment of it was settled online (read by the counters).
+    #[serde(default, skip_serializing)]
+    pub paid_online: bool,
 }
 
 /// One line of a dossier's history (the processing-control trail).
@@ -117,6 +120,8 @@ impl DossierRecord {
             components: &self.components,
             return_method: self.return_method,
             synced: self.portal_synced,
+            fee_vnd: self.fee_vnd,
+            paid_online: self.paid_online,
         }
     }
 }
@@ -227,6 +232,7 @@ pub(crate) fn record(row: &impl RowExt) -> Result<DossierRecord, DbError> {
         updated_at: instant(row.int("updated_at")?)?,
         citizen_id: row.opt_int("citizen_id")?,
         portal_synced: row.int("portal_synced")? != 0,
+        paid_online: row.int("paid_online")? != 0,
     })
 }
 
@@ -236,7 +242,7 @@ macro_rules! dossier_columns {
             receiving_agency_id, current_agency_id, channel, status, step, assignee_id,
             applicant, components, return_method, fee_vnd, summary, received_at, due_at,
             finished_at, outcome, apologised, state, version, updated_at, citizen_id,
-            portal_synced"
+            portal_synced, paid_online"
     };
 }
 

@@ -12,6 +12,7 @@ use crate::engine::Tx;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Settle {
     Proven {
+        dossier_id: i64,
         payment_id: i64,
         paid_at: i64,
         gateway_txn: String,
@@ -33,27 +34,33 @@ pub(crate) struct CounterPayment {
 }
 
 const SETTLE: &str = "UPDATE payments SET state = 'paid', paid_at = $1, gateway_txn = $2, bank_code = $3 WHERE id = $4 AND state = 'pending'";
+/// The dossier was paid online (the counters read it).
+const PAID_ONLINE: &str = "UPDATE dossiers SET paid_online = 1 WHERE id = $1";
 const INSERT_PAID: &str = "INSERT INTO payments (dossier_id, reference, gateway, method, fees_vnd, obligation_vnd, amount_vnd, state, created_at, created_by, paid_at, receipt_no) VALUES ($1, $2, 'counter', $3, $4, $5, $6, 'paid', $7, $8, $7, $9)";
 
 /// Writes the settlement; a payment no longer pending is a conflict.
 pub(crate) async fn settle(conn: &mut Tx<'_>, s: &Settle) -> Result<(), DbError> {
     let n = match s {
         Settle::Proven {
+            dossier_id,
             payment_id,
             paid_at,
             gateway_txn,
             bank_code,
         } => {
-            conn.execute(
-                SETTLE,
-                args![
-                    *paid_at,
-                    gateway_txn.as_str(),
-                    bank_code.as_str(),
-                    *payment_id
-                ],
-            )
-            .await?
+            let n = conn
+                .execute(
+                    SETTLE,
+                    args![
+                        *paid_at,
+                        gateway_txn.as_str(),
+                        bank_code.as_str(),
+                        *payment_id
+                    ],
+                )
+                .await?;
+            conn.execute(PAID_ONLINE, args![*dossier_id]).await?;
+            n
         }
         Settle::AtCounter(c) => {
             conn.execute(

@@ -205,8 +205,13 @@ impl super::Dossiers<'_> {
             .await?
             .map(|p| p.procedure.field.code.clone())
             .unwrap_or_default();
-        let stat_rows =
-            crate::counters::transition_rows(dossier.counted(), &dossier.state, state, &field_code);
+        let stat_rows = crate::counters::transition_rows(
+            dossier.counted(),
+            &dossier.state,
+            state,
+            &field_code,
+            matches!(settle, Some(super::settle::Settle::Proven { .. })),
+        );
         let audit = AuditInput {
             at,
             actor: actor_label(&actor),

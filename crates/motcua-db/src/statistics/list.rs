@@ -74,6 +74,8 @@ pub fn figures_of(d: &DossierRecord, from: NaiveDate, to: NaiveDate) -> Figures 
         components: &d.components,
         return_method: d.return_method,
         synced: d.portal_synced,
+        fee_vnd: d.fee_vnd,
+        paid_online: d.paid_online,
     });
     let upto = |bound: NaiveDate| {
         let mut n = [0i64; 6];
@@ -122,6 +124,8 @@ pub fn figures_of(d: &DossierRecord, from: NaiveDate, to: NaiveDate) -> Figures 
             Count::StepsEarly => &mut f.steps_early,
             Count::StepsLate => &mut f.steps_late,
             Count::Synced => &mut f.synced,
+            Count::FeeBearing => &mut f.fee_bearing,
+            Count::PaidOnline => &mut f.paid_online,
             Count::Finished
             | Count::PauseIn
             | Count::PauseOut

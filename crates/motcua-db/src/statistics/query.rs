@@ -90,6 +90,11 @@ pub struct Figures {
     /// Received in the period and acknowledged by the national portal since (QĐ 766).
     #[serde(default)]
     pub synced: i64,
+    /// Received in the period with fees to pay, and of those paid online since (QĐ 766).
+    #[serde(default)]
+    pub fee_bearing: i64,
+    #[serde(default)]
+    pub paid_online: i64,
     /// Not finished at the period's end, and of those: waiting for the citizen (5, 6),
     /// past the appointment in force then, and the rest (in progress on time) — each as the
     /// dossier's history says it was at that instant.
@@ -156,6 +161,8 @@ impl Figures {
         self.steps_early += o.steps_early;
         self.steps_late += o.steps_late;
         self.synced += o.synced;
+        self.fee_bearing += o.fee_bearing;
+        self.paid_online += o.paid_online;
         self.open_at_end += o.open_at_end;
         self.paused_at_end += o.paused_at_end;
         self.overdue_at_end += o.overdue_at_end;
@@ -206,6 +213,8 @@ fn figures(row: &impl RowExt, state: bool) -> Result<Figures, DbError> {
         steps_early: row.int("steps_early")?,
         steps_late: row.int("steps_late")?,
         synced: row.int("synced")?,
+        fee_bearing: row.int("fee_bearing")?,
+        paid_online: row.int("paid_online")?,
         open_at_end: opt("open_end")?,
         paused_at_end: opt("paused_end")?,
         overdue_at_end: opt("overdue_end")?,

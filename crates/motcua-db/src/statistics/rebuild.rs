@@ -6,7 +6,7 @@ use crate::counters::Tally;
 use crate::rows::RowExt;
 
 const PAGE: &str = "SELECT id, procedure_version_id, procedure_code, channel, components,
-    return_method, state, portal_synced
+    return_method, state, portal_synced, fee_vnd, paid_online
     FROM dossiers WHERE id > $1 ORDER BY id LIMIT 5000";
 
 /// What the counters read of one stored dossier.
@@ -19,6 +19,8 @@ struct Stored {
     return_method: motcua_domain::dossier::ReturnMethod,
     state: motcua_domain::dossier::DossierState,
     synced: bool,
+    fee_vnd: i64,
+    paid_online: bool,
 }
 
 fn stored(r: &impl RowExt) -> Result<Stored, DbError> {
@@ -34,6 +36,8 @@ fn stored(r: &impl RowExt) -> Result<Stored, DbError> {
         return_method: serde_json::from_value(word("return_method")?)?,
         state: serde_json::from_str(&r.text("state")?)?,
         synced: r.int("portal_synced")? != 0,
+        fee_vnd: r.int("fee_vnd")?,
+        paid_online: r.int("paid_online")? != 0,
     })
 }
 
@@ -76,6 +80,8 @@ impl super::Statistics<'_> {
                     components: &d.components,
                     return_method: d.return_method,
                     synced: d.synced,
+                    fee_vnd: d.fee_vnd,
+                    paid_online: d.paid_online,
                 };
                 tally.add(&d.state, counted, &field);
             }

@@ -129,6 +129,7 @@ impl super::Statistics<'_> {
         let mut field_map: BTreeMap<String, Figures> = BTreeMap::new();
         let mut channel_map: BTreeMap<String, Figures> = BTreeMap::new();
         let mut online_procedures: HashSet<String> = HashSet::new();
+        let mut paid_procedures: HashSet<String> = HashSet::new();
         let field_of: HashMap<&str, &str> = catalogue
             .iter()
             .map(|p| (p.code.as_str(), p.field_code.as_str()))
@@ -156,6 +157,9 @@ impl super::Statistics<'_> {
             if channel == "online" && f.received > 0 {
                 online_procedures.insert(procedure.to_string());
             }
+            if f.paid_online > 0 {
+                paid_procedures.insert(procedure.to_string());
+            }
         }
         let cut = |map: BTreeMap<String, Figures>| -> Vec<CutRow> {
             map.into_iter()
@@ -165,9 +169,11 @@ impl super::Statistics<'_> {
         let by_agency = cut(agency_map);
         let by_channel = cut(channel_map);
         let by_field = cut(field_map);
-        let online_used = detail.then_some(online_procedures.len() as i64);
-        let mut procedures = 0i64;
-        let mut procedures_online = 0i64;
+        let mut counted = Procedures {
+            online_used: detail.then_some(online_procedures.len() as i64),
+            ..Procedures::default()
+        };
+        let mut fee_procedures = HashSet::new();
         for p in &catalogue {
             if filter
                 .field_code
@@ -178,9 +184,17 @@ impl super::Statistics<'_> {
                 continue;
             }
             if let Some(stored) = self.db.catalogue().procedure(&p.code).await? {
-                procedures += 1;
+                counted.all += 1;
                 if stored.procedure.online_level != OnlineLevel::Information {
-                    procedures_online += 1;
+                    counted.online += 1;
+                }
+                if stored
+                    .procedure
+                    .cases
+                    .iter()
+                    .any(|c| c.fees.iter().any(|f| f.amount_vnd > 0))
+                {
+                    fee_procedures.insert(p.code.clone());
                 }
             }
         }
@@ -200,14 +214,14 @@ impl super::Statistics<'_> {
                 day_start(filter.to.succ_opt().unwrap_or(filter.to)),
             )
             .await?;
-        let evaluation = evaluate(
-            &total,
-            &online,
-            procedures,
-            procedures_online,
-            online_used,
-            &ratings,
-        );
+        counted.with_fees = fee_procedures.len() as i64;
+        counted.with_fees_paid_online = detail.then(|| {
+            paid_procedures
+                .iter()
+                .filter(|p| fee_procedures.contains(*p))
+                .count() as i64
+        });
+        let evaluation = evaluate(&total, &online, &counted, &ratings);
         Ok(StatisticsReport {
             filter: filter.clone(),
             total: total.into(),
@@ -266,6 +280,19 @@ impl super::Statistics<'_> {
     }
 }
 
+/// The unit's procedures as the evaluation counts them.
+#[derive(Debug, Clone, Copy, Default)]
+struct Procedures {
+    all: i64,
+    /// Offered online (partly or fully).
+    online: i64,
+    /// Of those, with an online dossier in the period (`None` without the detail).
+    online_used: Option<i64>,
+    /// Charging a fee in some case, and of those with an online payment in the period.
+    with_fees: i64,
+    with_fees_paid_online: Option<i64>,
+}
+
 /// Chỉ số 1 from the counters: (2 × early + 1 × on time + 0 × late or re-dated) / resolved;
 /// chỉ số 2: (2 × resolved with every agency early + 1 × the rest + 0 × with one late) / resolved;
 /// chỉ số 3: (2 × resolved without a supplement request + 1 × with one) / resolved;
@@ -274,11 +301,16 @@ impl super::Statistics<'_> {
 fn evaluate(
     total: &Figures,
     online: &Figures,
-    procedures: i64,
-    procedures_online: i64,
-    online_used: Option<i64>,
+    procedures: &Procedures,
     ratings: &crate::RatingSummary,
 ) -> Evaluation {
+    let Procedures {
+        all: procedures,
+        online: procedures_online,
+        online_used,
+        with_fees,
+        with_fees_paid_online,
+    } = *procedures;
     let at = |i: usize, v: f64| {
         let mut s = IndicatorScores::default();
         s.0[i] = Some(v);
@@ -338,6 +370,10 @@ fn evaluate(
             ratings: ratings.count,
             ratings_satisfied: ratings.satisfied,
             synced: total.synced,
+            fee_procedures: with_fees,
+            fee_procedures_paid_online: with_fees_paid_online,
+            fee_bearing: total.fee_bearing,
+            paid_online: total.paid_online,
         }),
     }
 }
@@ -365,9 +401,12 @@ mod tests {
         let e = evaluate(
             &f,
             &Figures::default(),
-            10,
-            5,
-            Some(3),
+            &Procedures {
+                all: 10,
+                online: 5,
+                online_used: Some(3),
+                ..Procedures::default()
+            },
             &crate::RatingSummary::default(),
         );
         // Chỉ số 1 = (7 × 2 + 5) / 17 = 1.1; chỉ số 3 = (13 × 2 + 4 × 1) / 17 = 1.8.

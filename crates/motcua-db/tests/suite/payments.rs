@@ -9,6 +9,33 @@ use motcua_domain::payment::{PaymentMethod, PaymentState};
 
 use crate::common::*;
 
+/// The period's fee-bearing and paid-online counts (QĐ 766), and as the dossier list reads
+/// them.
+async fn counted(db: &motcua_db::Db, day: &str, ids: &[i64]) -> (i64, i64, i64, i64) {
+    let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+    let f = db
+        .statistics()
+        .statistics_total(&motcua_db::StatsFilter {
+            from: day,
+            to: day,
+            agency_id: None,
+            field_code: None,
+            procedure_code: None,
+            level: None,
+            channel: None,
+        })
+        .await
+        .unwrap();
+    let mut listed = (0, 0);
+    for id in ids {
+        let d = db.dossiers().dossier(*id).await.unwrap().unwrap();
+        let g = motcua_db::figures_of(&d, day, day);
+        listed.0 += g.fee_bearing;
+        listed.1 += g.paid_online;
+    }
+    (f.fee_bearing, f.paid_online, listed.0, listed.1)
+}
+
 fn proof(reference: &str, amount: i64, paid: bool) -> Proof {
     Proof {
         reference: reference.into(),
@@ -130,6 +157,13 @@ async fn payments_settle_once(engine: &str) {
     assert_eq!(confirms.len(), 1);
     assert_eq!(confirms[0].actor_kind, "gateway");
     assert_eq!(payments.owed(&after).await.unwrap().total(), 0);
+    // Counted once as fee-bearing and paid online, on the day it was received; another
+    // dossier without fees counts for neither; the list agrees, and so does a rebuild.
+    let plain = receive(&db, &p, "2026-04-01T10:00:00").await;
+    let ids = [d.id, plain.id];
+    assert_eq!(counted(&db, "2026-04-01", &ids).await, (1, 1, 1, 1));
+    db.statistics().rebuild_statistics().await.unwrap();
+    assert_eq!(counted(&db, "2026-04-01", &ids).await, (1, 1, 1, 1));
     // Nothing left: a new payment is refused.
     assert!(
         payments
@@ -219,6 +253,8 @@ async fn counter_payments_record_once(engine: &str) {
     assert_eq!(rows[0].method, PaymentMethod::Cash);
     let after = db.dossiers().dossier(d.id).await.unwrap().unwrap();
     assert_eq!(after.status, Status::Processing);
+    // Fee-bearing, not paid online.
+    assert_eq!(counted(&db, "2026-04-01", &[d.id]).await, (1, 0, 1, 0));
 }
 
 on_both!(payments_settle_once, counter_payments_record_once);

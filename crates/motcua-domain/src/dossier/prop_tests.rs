@@ -113,6 +113,8 @@ fn check_state(s: &DossierState, now: Instant) -> Result<(), TestCaseError> {
         components: &[],
         return_method: ReturnMethod::InPerson,
         synced: false,
+        fee_vnd: 0,
+        paid_online: false,
     });
     let n = |c: Count| counts.iter().filter(|(_, k)| *k == c).count();
     prop_assert_eq!(n(Count::Received), 1);

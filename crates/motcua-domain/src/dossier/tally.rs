@@ -45,6 +45,12 @@ pub enum Count {
     /// Received and since acknowledged by the national portal (QĐ 766's "tỷ lệ đồng bộ hồ
     /// sơ lên Cổng DVCQG"), counted on the day it was received.
     Synced,
+    /// Received with fees to pay (its case's fees, or an obligation asked for later),
+    /// counted on the day it was received (QĐ 766's "hồ sơ có phí, lệ phí").
+    FeeBearing,
+    /// Received and since paid online through a gateway, on the day it was received (QĐ
+    /// 766's "hồ sơ thanh toán trực tuyến").
+    PaidOnline,
 }
 
 /// What the statistics read about a dossier besides its state.
@@ -55,6 +61,15 @@ pub struct TallyFacts<'a> {
     pub return_method: ReturnMethod,
     /// Whether the national portal has acknowledged the dossier at least once.
     pub synced: bool,
+    /// The case's fees fixed at receipt, in đồng.
+    pub fee_vnd: i64,
+    /// Whether a payment of it was settled online (through a gateway).
+    pub paid_online: bool,
+}
+
+/// Whether the dossier has fees to pay: its case's fees, or an obligation asked for.
+pub fn fee_bearing(state: &DossierState, fee_vnd: i64) -> bool {
+    fee_vnd > 0 || state.payment.is_some()
 }
 
 /// Whether the dossier holds a digitised component: one received in electronic form, or
@@ -78,6 +93,12 @@ pub fn contribution(f: TallyFacts<'_>) -> Vec<(Instant, Count)> {
     }
     if f.synced {
         out.push((s.received_at, Count::Synced));
+    }
+    if fee_bearing(s, f.fee_vnd) {
+        out.push((s.received_at, Count::FeeBearing));
+        if f.paid_online {
+            out.push((s.received_at, Count::PaidOnline));
+        }
     }
     if digitised(s, f.components) {
         out.push((s.received_at, Count::Digitised));

@@ -99,6 +99,17 @@ pub struct Inputs766 {
     /// Received in the period and acknowledged by the national portal since.
     #[serde(default)]
     pub synced: i64,
+    /// Procedures charging a fee in some case, and of those the ones with an online
+    /// payment in the period (`None` without the per-procedure detail).
+    #[serde(default)]
+    pub fee_procedures: i64,
+    #[serde(default)]
+    pub fee_procedures_paid_online: Option<i64>,
+    /// Received in the period with fees to pay, and of those paid online since.
+    #[serde(default)]
+    pub fee_bearing: i64,
+    #[serde(default)]
+    pub paid_online: i64,
 }
 
 /// One group's result: its score out of `max` when computable (`computable_max` says how
@@ -148,6 +159,16 @@ pub fn score_766(x: &Inputs766) -> Vec<GroupScore> {
     };
     let satisfaction = share(x.ratings_satisfied, x.ratings).map(|r| round1(r * 18.0));
     let synced = share(x.synced, x.received).map(|r| round1(r * 6.0));
+    let payment = match (
+        x.fee_procedures_paid_online
+            .and_then(|p| share(p, x.fee_procedures)),
+        share(x.paid_online, x.fee_bearing),
+    ) {
+        (Some(procedures), Some(dossiers)) => Some(round1(
+            (if procedures >= 0.5 { 2.0 } else { 1.6 }) + if dossiers >= 0.3 { 6.0 } else { 0.9 },
+        )),
+        _ => None,
+    };
     Group766::ALL
         .iter()
         .map(|g| {
@@ -175,10 +196,14 @@ pub fn score_766(x: &Inputs766) -> Vec<GroupScore> {
                     "tỷ lệ tái sử dụng thành phần số hóa (2 điểm) và 10 điểm còn lại: motcua chưa ghi nhận",
                 ),
                 Group766::Tttt => (
-                    None,
-                    0.0,
-                    "",
-                    "motcua chưa ghi nhận giao dịch thanh toán trực tuyến",
+                    payment,
+                    8.0,
+                    "(2 nếu ≥ 50% thủ tục có thu phí, lệ phí phát sinh thanh toán trực tuyến, nếu không 1,6) + (6 nếu ≥ 30% hồ sơ có phí, lệ phí được thanh toán trực tuyến, nếu không 0,9)",
+                    if x.fee_procedures_paid_online.is_none() {
+                        "số thủ tục có thanh toán trực tuyến: cần báo cáo chi tiết theo thủ tục; 2 điểm thủ tục thanh toán được trên Nền tảng thanh toán của Cổng Dịch vụ công quốc gia: motcua không ghi nhận"
+                    } else {
+                        "2 điểm thủ tục thanh toán được trên Nền tảng thanh toán của Cổng Dịch vụ công quốc gia: motcua không ghi nhận"
+                    },
                 ),
                 Group766::Mdhl => (
                     satisfaction,

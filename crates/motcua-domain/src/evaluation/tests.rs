@@ -197,6 +197,10 @@ fn groups_766() {
         ratings: 0,
         ratings_satisfied: 0,
         synced: 85,
+        fee_procedures: 0,
+        fee_procedures_paid_online: Some(0),
+        fee_bearing: 0,
+        paid_online: 0,
     };
     let g = score_766(&x);
     let score = |c: Group766| g.iter().find(|s| s.group == c).unwrap().score;
@@ -233,6 +237,48 @@ fn groups_766() {
         assert_eq!(s.score, None, "{c:?} without data");
         assert!(!s.missing.is_empty());
     }
+    // Online payment: 3 of 4 fee-charging procedures had an online payment (≥ 50 % → 2),
+    // 12 of 50 fee-bearing dossiers paid online (24 % < 30 % → 0.9): 2.9 of the 8 points
+    // motcua can reach; at 15 of 50 (30 %): 8. Without the per-procedure detail: none.
+    let paying = Inputs766 {
+        fee_procedures: 4,
+        fee_procedures_paid_online: Some(3),
+        fee_bearing: 50,
+        paid_online: 12,
+        ..x
+    };
+    let tttt = |x: &Inputs766| {
+        score_766(x)
+            .into_iter()
+            .find(|s| s.group == Group766::Tttt)
+            .unwrap()
+    };
+    assert_eq!(
+        (tttt(&paying).score, tttt(&paying).computable_max),
+        (Some(2.9), 8.0)
+    );
+    assert_eq!(
+        tttt(&Inputs766 {
+            paid_online: 15,
+            ..paying
+        })
+        .score,
+        Some(8.0)
+    );
+    assert_eq!(
+        tttt(&Inputs766 {
+            fee_procedures_paid_online: Some(1),
+            ..paying
+        })
+        .score,
+        Some(2.5)
+    );
+    let without = tttt(&Inputs766 {
+        fee_procedures_paid_online: None,
+        ..paying
+    });
+    assert_eq!(without.score, None);
+    assert!(without.missing.contains("chi tiết theo thủ tục"));
     // With motcua's own ratings: 17 of 20 satisfied → 17/20 × 18 = 15.3.
     let rated = score_766(&Inputs766 {
         ratings: 20,

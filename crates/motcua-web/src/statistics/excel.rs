@@ -13,7 +13,7 @@ enum Kind {
 }
 
 /// The columns of every cut's sheet after the name.
-const COLUMNS: [(&str, Kind); 23] = [
+const COLUMNS: [(&str, Kind); 25] = [
     ("Tồn kỳ trước", Kind::Count),
     ("Tiếp nhận trong kỳ (nộp)", Kind::Count),
     ("Trực tuyến", Kind::Count),
@@ -33,6 +33,8 @@ const COLUMNS: [(&str, Kind); 23] = [
     ("Văn bản xin lỗi đã ban hành", Kind::Count),
     ("Trong đó ban hành muộn", Kind::Count),
     ("Đã đồng bộ lên Cổng DVCQG", Kind::Count),
+    ("Có phí, lệ phí", Kind::Count),
+    ("Trong đó thanh toán trực tuyến", Kind::Count),
     ("Tỷ lệ đúng hạn", Kind::Share),
     (
         "Tỷ lệ trực tuyến (trên hồ sơ tiếp nhận chính thức)",
@@ -42,7 +44,7 @@ const COLUMNS: [(&str, Kind); 23] = [
     ("Tỷ lệ kết quả điện tử", Kind::Share),
 ];
 
-fn values(s: &Summary) -> [Option<f64>; 23] {
+fn values(s: &Summary) -> [Option<f64>; 25] {
     let f = &s.figures;
     let n = |v: i64| Some(v as f64);
     [
@@ -65,6 +67,8 @@ fn values(s: &Summary) -> [Option<f64>; 23] {
         n(f.apologies),
         n(f.apologies_late),
         n(f.synced),
+        n(f.fee_bearing),
+        n(f.paid_online),
         s.on_time_rate,
         s.online_share,
         s.digitised_share,
