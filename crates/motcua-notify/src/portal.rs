@@ -276,11 +276,22 @@ impl PortalSync {
                 digitised: motcua_domain::dossier::component_digitised(&d.state, c),
             })
             .collect();
-        let fees = if d.fee_vnd > 0 {
-            vec![("Phí, lệ phí".to_string(), d.fee_vnd)]
-        } else {
-            Vec::new()
-        };
+        // The case's fees as the catalogue names them, then the obligation asked for.
+        let mut fees: Vec<(String, i64)> = case
+            .map(|k| {
+                k.fees
+                    .iter()
+                    .filter(|f| f.amount_vnd > 0)
+                    .map(|f| (f.name.clone(), f.amount_vnd))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if fees.is_empty() && d.fee_vnd > 0 {
+            fees.push(("Phí, lệ phí".to_string(), d.fee_vnd));
+        }
+        if let Some(p) = &d.state.payment {
+            fees.push(("Nghĩa vụ tài chính".to_string(), p.amount_vnd));
+        }
         let field = procedure.map(|p| &p.field);
         let marks = self.db.dossiers().portal_marks(d.id).await?;
         let results = self.results(d.id).await?;
@@ -305,7 +316,7 @@ impl PortalSync {
             results,
             verified_identity: marks.verified_identity,
             subject_id: marks.subject_id.as_deref(),
-            paid_online: false,
+            paid_online: d.paid_online,
         }))
     }
 

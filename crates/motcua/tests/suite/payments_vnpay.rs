@@ -273,6 +273,22 @@ async fn paid_through_the_gateway_and_settled_once_by_its_ipn() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
+    // The national portal hears of the fee and that it was paid online.
+    let (portal_url, portal) = crate::portal_sync::start_portal().await;
+    let sync = crate::portal_sync::sync(&app, &portal_url);
+    crate::portal_sync::drain(&sync, 10).await;
+    {
+        let code = after["code"].as_str().unwrap();
+        let s = portal.lock().unwrap();
+        let record = &s.records[code];
+        assert_eq!(record["DuocThanhToanTrucTuyen"], 1, "{record}");
+        assert_eq!(
+            record["DanhSachLePhi"],
+            json!([{"TenPhiLePhi": "Nghĩa vụ tài chính", "Gia": 500_000}]),
+            "{record}"
+        );
+    }
+
     // Every call the gateway made is logged with its answer.
     let calls = app.state.db.payments().callbacks(reference).await.unwrap();
     let kinds: Vec<&str> = calls.iter().map(|(k, _, _)| k.as_str()).collect();
