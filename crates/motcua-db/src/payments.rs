@@ -89,6 +89,28 @@ pub enum Settled {
     WrongAmount(StoredPayment),
 }
 
+/// One line of the reconciliation: the payments one agency collected for one procedure and
+/// channel through one gateway, by method and state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReconLine {
+    pub agency_id: i64,
+    pub procedure_code: String,
+    pub channel: String,
+    pub gateway: String,
+    pub method: PaymentMethod,
+    pub state: PaymentState,
+    pub count: i64,
+    pub amount_vnd: i64,
+}
+
+const RECONCILIATION: &str =
+    "SELECT p.agency_id, d.procedure_code, d.channel, p.gateway, p.method, p.state,
+        CAST(COUNT(*) AS BIGINT) AS n, CAST(SUM(p.amount_vnd) AS BIGINT) AS amount
+    FROM payments p JOIN dossiers d ON d.id = p.dossier_id
+    WHERE p.created_at >= $1 AND p.created_at < $2
+    GROUP BY p.agency_id, d.procedure_code, d.channel, p.gateway, p.method, p.state
+    ORDER BY p.agency_id, d.procedure_code, d.channel, p.gateway, p.method, p.state";
+
 /// Bumps the dossier's version when it is still `version`, so that two recordings made on
 /// the same view cannot both pass.
 const BUMP: &str = "UPDATE dossiers SET version = version + 1 WHERE id = $1 AND version = $2";
@@ -141,6 +163,33 @@ impl Payments<'_> {
         })
     }
 
+    /// The payments opened between `from` and `to` (Unix seconds; a gateway's transaction
+    /// date, a counter payment's time), summed by collecting agency, procedure, channel,
+    /// gateway, method and state: what a day's statement from the gateway is checked against.
+    pub async fn reconciliation(self, from: i64, to: i64) -> Result<Vec<ReconLine>, DbError> {
+        on_read!(self.db, pool => {
+            let rows = sqlx::query(RECONCILIATION).bind(from).bind(to).fetch_all(pool).await?;
+            rows.iter()
+                .map(|r| {
+                    let method = r.text("method")?;
+                    let state = r.text("state")?;
+                    Ok(ReconLine {
+                        agency_id: r.int("agency_id")?,
+                        procedure_code: r.text("procedure_code")?,
+                        channel: r.text("channel")?,
+                        gateway: r.text("gateway")?,
+                        method: PaymentMethod::parse(&method)
+                            .ok_or_else(|| DbError::Corrupt(format!("cách thanh toán “{method}”")))?,
+                        state: PaymentState::parse(&state)
+                            .ok_or_else(|| DbError::Corrupt(format!("trạng thái thanh toán “{state}”")))?,
+                        count: r.int("n")?,
+                        amount_vnd: r.int("amount")?,
+                    })
+                })
+                .collect()
+        })
+    }
+
     /// What the dossier owes now.
     pub async fn owed(self, d: &DossierRecord) -> Result<Owed, DbError> {
         let paid = self.of_dossier(d.id).await?;
@@ -177,7 +226,7 @@ impl Payments<'_> {
         let token = crate::random_token(6)?;
         let reference = format!("{}-{}", d.code, token.to_uppercase());
         let amount = owed.total();
-        const INSERT: &str = "INSERT INTO payments (dossier_id, reference, gateway, method, fees_vnd, obligation_vnd, amount_vnd, state, created_at, created_by) VALUES ($1, $2, $3, 'online', $4, $5, $6, 'pending', $7, $8) RETURNING id";
+        const INSERT: &str = "INSERT INTO payments (dossier_id, agency_id, reference, gateway, method, fees_vnd, obligation_vnd, amount_vnd, state, created_at, created_by) VALUES ($1, $9, $2, $3, 'online', $4, $5, $6, 'pending', $7, $8) RETURNING id";
         let id: i64 = on_write!(self.db, pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(INSERT)
@@ -189,6 +238,7 @@ impl Payments<'_> {
                 .bind(amount)
                 .bind(now)
                 .bind(by)
+                .bind(d.current_agency_id)
                 .fetch_one(&mut *tx)
                 .await?;
             crate::audit::append(&mut Tx::from(&mut *tx), AuditInput {
@@ -412,6 +462,7 @@ impl Payments<'_> {
         let reference = format!("{}-Q{}", d.code, crate::random_token(6)?.to_uppercase());
         let settle = Settle::AtCounter(CounterPayment {
             dossier_id: d.id,
+            agency_id: d.current_agency_id,
             reference: reference.clone(),
             method,
             owed,

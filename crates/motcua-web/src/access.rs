@@ -48,3 +48,16 @@ pub async fn owned_by(db: &Db, citizen_id: i64, id: i64) -> Result<Option<Dossie
         .await?
         .filter(|d| d.citizen_id == Some(citizen_id)))
 }
+
+/// The agencies whose figures an officer sees: every one for an administrator (`None`),
+/// otherwise those where they hold a role.
+pub async fn visible_agencies(
+    db: &Db,
+    staff_id: i64,
+) -> Result<Option<std::collections::HashSet<i64>>, DbError> {
+    let grants = db.people().grants(staff_id).await?;
+    if grants.iter().any(|g| g.role == Role::Administrator) {
+        return Ok(None);
+    }
+    Ok(Some(grants.iter().map(|g| g.agency_id).collect()))
+}

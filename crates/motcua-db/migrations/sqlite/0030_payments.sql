@@ -6,6 +6,8 @@
 CREATE TABLE payments (
     id              INTEGER PRIMARY KEY,
     dossier_id      INTEGER NOT NULL REFERENCES dossiers(id),
+    -- The agency collecting it: the one holding the dossier when the payment was made.
+    agency_id       INTEGER NOT NULL REFERENCES agencies(id),
     reference       TEXT NOT NULL UNIQUE,
     gateway         TEXT NOT NULL,
     method          TEXT NOT NULL,

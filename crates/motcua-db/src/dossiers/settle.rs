@@ -25,6 +25,8 @@ pub(crate) enum Settle {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CounterPayment {
     pub dossier_id: i64,
+    /// The collecting agency (the one holding the dossier).
+    pub agency_id: i64,
     pub reference: String,
     pub method: PaymentMethod,
     pub owed: Owed,
@@ -36,7 +38,7 @@ pub(crate) struct CounterPayment {
 const SETTLE: &str = "UPDATE payments SET state = 'paid', paid_at = $1, gateway_txn = $2, bank_code = $3 WHERE id = $4 AND state = 'pending'";
 /// The dossier was paid online (the counters read it).
 const PAID_ONLINE: &str = "UPDATE dossiers SET paid_online = 1 WHERE id = $1";
-const INSERT_PAID: &str = "INSERT INTO payments (dossier_id, reference, gateway, method, fees_vnd, obligation_vnd, amount_vnd, state, created_at, created_by, paid_at, receipt_no) VALUES ($1, $2, 'counter', $3, $4, $5, $6, 'paid', $7, $8, $7, $9)";
+const INSERT_PAID: &str = "INSERT INTO payments (dossier_id, agency_id, reference, gateway, method, fees_vnd, obligation_vnd, amount_vnd, state, created_at, created_by, paid_at, receipt_no) VALUES ($1, $10, $2, 'counter', $3, $4, $5, $6, 'paid', $7, $8, $7, $9)";
 
 /// Writes the settlement; a payment no longer pending is a conflict.
 pub(crate) async fn settle(conn: &mut Tx<'_>, s: &Settle) -> Result<(), DbError> {
@@ -74,7 +76,8 @@ pub(crate) async fn settle(conn: &mut Tx<'_>, s: &Settle) -> Result<(), DbError>
                     c.owed.total(),
                     c.at,
                     c.by.as_str(),
-                    c.receipt_no.as_str()
+                    c.receipt_no.as_str(),
+                    c.agency_id
                 ],
             )
             .await?

@@ -255,6 +255,20 @@ async fn counter_payments_record_once(engine: &str) {
     assert_eq!(after.status, Status::Processing);
     // Fee-bearing, not paid online.
     assert_eq!(counted(&db, "2026-04-01", &[d.id]).await, (1, 0, 1, 0));
+    // The day's reconciliation: one line, collected by the department holding it.
+    let day = motcua_db::day_start(chrono::NaiveDate::from_ymd_opt(2026, 4, 2).unwrap());
+    let lines = payments.reconciliation(day, day + 86_400).await.unwrap();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0].agency_id, after.current_agency_id);
+    assert_eq!((lines[0].count, lines[0].amount_vnd), (1, 120_000));
+    assert_eq!(lines[0].gateway, "counter");
+    assert!(
+        payments
+            .reconciliation(day + 86_400, day + 2 * 86_400)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 on_both!(payments_settle_once, counter_payments_record_once);

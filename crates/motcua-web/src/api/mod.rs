@@ -12,6 +12,7 @@ mod lookup;
 mod openapi;
 mod payments;
 mod portal;
+mod reconciliation;
 mod routes;
 mod serde_vi;
 mod statistics;
@@ -53,6 +54,7 @@ fn routes() -> Routes {
         )
         .get("/dossiers/{id}/payments", payments::list)
         .post("/dossiers/{id}/payments", payments::create)
+        .get("/payments/reconciliation", reconciliation::day)
         .get("/lookup", lookup::lookup)
         .get("/statistics", statistics::report)
         .get("/webhooks", webhooks::list)

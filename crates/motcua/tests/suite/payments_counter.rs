@@ -111,6 +111,52 @@ async fn a_counter_payment_is_recorded_once_with_its_receipt() {
     let page = get_page(&app, &format!("/can-bo/ho-so/{id}"), Some(&cv)).await;
     assert!(page.body.contains("BL-0001"));
     assert!(!page.body.contains("id=\"counter-payment\""));
+
+    // The day's reconciliation: the department that collected it sees it, another does not.
+    let today = app.state.now().date_naive().to_string();
+    let (status, day) = app
+        .get(
+            &format!("/api/v1/payments/reconciliation?date={today}"),
+            Some("tok-cv"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{day}");
+    assert_eq!(day["paid"], serde_json::json!([1, 500_000]), "{day}");
+    let line = &day["lines"][0];
+    assert_eq!(line["agency"], "Sở Tư pháp");
+    assert_eq!(
+        (line["gateway"].as_str(), line["method"].as_str()),
+        (Some("counter"), Some("transfer"))
+    );
+    let (_, other) = app
+        .get(
+            &format!("/api/v1/payments/reconciliation?date={today}"),
+            Some("tok-cvtc"),
+        )
+        .await;
+    assert_eq!(other["lines"], serde_json::json!([]), "{other}");
+    let (status, e) = app
+        .get(
+            "/api/v1/payments/reconciliation?date=03-12-2026",
+            Some("tok-cv"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    let page = get_page(&app, &format!("/can-bo/thanh-toan?ngay={today}"), Some(&cv)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Sở Tư pháp") && page.body.contains("500.000 đồng"),
+        "{}",
+        page.body
+    );
+    let excel = get_page(
+        &app,
+        &format!("/can-bo/thanh-toan/excel?ngay={today}"),
+        Some(&cv),
+    )
+    .await;
+    assert_eq!(excel.status, StatusCode::OK);
+    assert!(excel.bytes.starts_with(b"PK"), "an xlsx is a zip");
 }
 
 #[tokio::test]

@@ -70,6 +70,11 @@ pub fn router() -> Router<Arc<AppState>> {
             "/can-bo/ho-so/{id}/thu-phi",
             axum::routing::post(payments::record),
         )
+        .route("/can-bo/thanh-toan", get(payments::reconciliation))
+        .route(
+            "/can-bo/thanh-toan/excel",
+            get(payments::reconciliation_excel),
+        )
         .route(
             "/can-bo/doi-mat-khau",
             get(password::form).post(password::change),

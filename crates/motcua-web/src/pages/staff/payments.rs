@@ -91,3 +91,79 @@ pub async fn record(
         }
     }
 }
+
+#[derive(serde::Deserialize, Default)]
+pub struct DayQuery {
+    /// The day (YYYY-MM-DD); today by default.
+    #[serde(default)]
+    ngay: String,
+}
+
+fn day_of(app: &AppState, q: &DayQuery) -> Result<chrono::NaiveDate, PageError> {
+    match q.ngay.trim() {
+        "" => Ok(app.now().date_naive()),
+        text => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            PageError::Invalid(format!("ngày “{text}” không đúng dạng năm-tháng-ngày"))
+        }),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "staff/reconciliation.html")]
+struct ReconciliationPage {
+    nav: super::nav::StaffNav,
+    t: Tr,
+    other_lang: &'static str,
+    back: String,
+    day: crate::payment::report::Day,
+    date: String,
+}
+
+/// `GET /can-bo/thanh-toan`: a day's payments to reconcile.
+pub async fn reconciliation(
+    State(app): State<Arc<AppState>>,
+    who: SignedIn,
+    headers: HeaderMap,
+    uri: Uri,
+    crate::pages::extract::PageQuery(q): crate::pages::extract::PageQuery<DayQuery>,
+) -> Result<Response, PageError> {
+    let date = day_of(&app, &q)?;
+    let day = crate::payment::report::day(&app, who.session.staff.id, date).await?;
+    let frame = crate::pages::Frame::new(&headers, &uri);
+    Ok(crate::pages::render(&ReconciliationPage {
+        nav: who.nav(),
+        t: frame.t,
+        other_lang: frame.other_lang,
+        back: frame.back,
+        date: date.to_string(),
+        day,
+    }))
+}
+
+/// `GET /can-bo/thanh-toan/excel`: the same day as a workbook.
+pub async fn reconciliation_excel(
+    State(app): State<Arc<AppState>>,
+    who: SignedIn,
+    crate::pages::extract::PageQuery(q): crate::pages::extract::PageQuery<DayQuery>,
+) -> Result<Response, PageError> {
+    let date = day_of(&app, &q)?;
+    let day = crate::payment::report::day(&app, who.session.staff.id, date).await?;
+    let bytes = crate::payment::report::workbook(&day).map_err(|e| {
+        tracing::error!(error = %e, "spreadsheet failed");
+        PageError::Internal
+    })?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"doi-soat-{date}.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
