@@ -190,6 +190,24 @@ impl Payments<'_> {
         })
     }
 
+    /// What `d` owes, when it can still be paid: refused when it has ended or owes nothing.
+    async fn payable(self, d: &DossierRecord) -> Result<Owed, DbError> {
+        if d.status.is_final() {
+            return Err(DbError::invalid(
+                "dossier",
+                "hồ sơ đã kết thúc, không còn khoản nào phải nộp",
+            ));
+        }
+        let owed = self.owed(d).await?;
+        if owed.is_nothing() {
+            return Err(DbError::invalid(
+                "amount_vnd",
+                "hồ sơ không còn khoản phí, lệ phí nào phải nộp",
+            ));
+        }
+        Ok(owed)
+    }
+
     /// What the dossier owes now.
     pub async fn owed(self, d: &DossierRecord) -> Result<Owed, DbError> {
         let paid = self.of_dossier(d.id).await?;
@@ -210,19 +228,7 @@ impl Payments<'_> {
         by: &str,
         now: i64,
     ) -> Result<StoredPayment, DbError> {
-        if d.status.is_final() {
-            return Err(DbError::invalid(
-                "dossier",
-                "hồ sơ đã kết thúc, không còn khoản nào phải nộp",
-            ));
-        }
-        let owed = self.owed(d).await?;
-        if owed.is_nothing() {
-            return Err(DbError::invalid(
-                "amount_vnd",
-                "hồ sơ không còn khoản phí, lệ phí nào phải nộp",
-            ));
-        }
+        let owed = self.payable(d).await?;
         let token = crate::random_token(6)?;
         let reference = format!("{}-{}", d.code, token.to_uppercase());
         let amount = owed.total();
@@ -446,19 +452,7 @@ impl Payments<'_> {
         if d.version != version {
             return Err(DbError::Conflict { current: d.version });
         }
-        if d.status.is_final() {
-            return Err(DbError::invalid(
-                "dossier",
-                "hồ sơ đã kết thúc, không còn khoản nào phải nộp",
-            ));
-        }
-        let owed = self.owed(d).await?;
-        if owed.is_nothing() {
-            return Err(DbError::invalid(
-                "amount_vnd",
-                "hồ sơ không còn khoản phí, lệ phí nào phải nộp",
-            ));
-        }
+        let owed = self.payable(d).await?;
         let reference = format!("{}-Q{}", d.code, crate::random_token(6)?.to_uppercase());
         let settle = Settle::AtCounter(CounterPayment {
             dossier_id: d.id,

@@ -36,6 +36,30 @@ async fn counted(db: &motcua_db::Db, day: &str, ids: &[i64]) -> (i64, i64, i64, 
     (f.fee_bearing, f.paid_online, listed.0, listed.1)
 }
 
+/// A dossier received on 1/4 and asked on 2/4 for an obligation of `amount` đồng.
+async fn awaiting(db: &motcua_db::Db, p: &Province, amount: i64) -> motcua_db::DossierRecord {
+    let d = receive(db, p, "2026-04-01T08:00:00").await;
+    let d = act(
+        db,
+        d,
+        p.counter,
+        Action::Forward { note: None },
+        "2026-04-01T09:00:00",
+    )
+    .await;
+    act(
+        db,
+        d,
+        p.specialist,
+        Action::RequestPayment {
+            amount_vnd: amount,
+            note: None,
+        },
+        "2026-04-02T09:00:00",
+    )
+    .await
+}
+
 fn proof(reference: &str, amount: i64, paid: bool) -> Proof {
     Proof {
         reference: reference.into(),
@@ -52,26 +76,7 @@ async fn payments_settle_once(engine: &str) {
         return;
     };
     let p = province(&db).await;
-    let d = receive(&db, &p, "2026-04-01T08:00:00").await;
-    let d = act(
-        &db,
-        d,
-        p.counter,
-        Action::Forward { note: None },
-        "2026-04-01T09:00:00",
-    )
-    .await;
-    let d = act(
-        &db,
-        d,
-        p.specialist,
-        Action::RequestPayment {
-            amount_vnd: 300_000,
-            note: None,
-        },
-        "2026-04-02T09:00:00",
-    )
-    .await;
+    let d = awaiting(&db, &p, 300_000).await;
     let payments = db.payments();
     assert_eq!(payments.owed(&d).await.unwrap().total(), 300_000);
     let now = at("2026-04-02T10:00:00");
@@ -180,26 +185,7 @@ async fn counter_payments_record_once(engine: &str) {
         return;
     };
     let p = province(&db).await;
-    let d = receive(&db, &p, "2026-04-01T08:00:00").await;
-    let d = act(
-        &db,
-        d,
-        p.counter,
-        Action::Forward { note: None },
-        "2026-04-01T09:00:00",
-    )
-    .await;
-    let d = act(
-        &db,
-        d,
-        p.specialist,
-        Action::RequestPayment {
-            amount_vnd: 120_000,
-            note: None,
-        },
-        "2026-04-02T09:00:00",
-    )
-    .await;
+    let d = awaiting(&db, &p, 120_000).await;
     let payments = db.payments();
     let now = at("2026-04-02T10:00:00");
     // The centre's officer is not at the agency holding the dossier.
