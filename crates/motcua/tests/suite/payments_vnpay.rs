@@ -464,7 +464,11 @@ async fn the_owner_pays_from_the_dossier_page() {
     )
     .await;
 
-    // The owner's page shows what is owed and the button.
+    // The owner's API view and page show what is owed, the page the button.
+    let (_, mine) = app
+        .get(&format!("/api/v1/me/dossiers/{id}"), Some(&token))
+        .await;
+    assert_eq!(mine["owed_vnd"], 300_000, "{mine}");
     let page = get_page(&app, &format!("/cong-dan/ho-so/{id}"), Some(&cookie)).await;
     assert!(page.body.contains("300.000 đồng"), "{}", page.body);
     assert!(page.body.contains("/thanh-toan\""), "{}", page.body);

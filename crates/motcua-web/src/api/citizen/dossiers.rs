@@ -139,6 +139,9 @@ pub struct MyDossier {
     components: Vec<ReceivedComponent>,
     return_method: ReturnMethod,
     fee_vnd: i64,
+    /// What is still to pay (the case's fees not yet paid, the obligation asked for); pay
+    /// it through `POST /dossiers/{id}/payments`.
+    owed_vnd: i64,
     summary: String,
     steps: Vec<crate::progress::PublicStep>,
     supplement: Option<SupplementAsked>,
@@ -174,6 +177,7 @@ async fn view(app: &AppState, d: DossierRecord) -> Result<MyDossier, DbError> {
         })
         .collect();
     let rating = app.db.ratings().rating(d.id).await?;
+    let owed_vnd = app.db.payments().owed(&d).await?.total();
     let supplement = d
         .state
         .supplement
@@ -223,6 +227,7 @@ async fn view(app: &AppState, d: DossierRecord) -> Result<MyDossier, DbError> {
         components: d.components,
         return_method: d.return_method,
         fee_vnd: d.fee_vnd,
+        owed_vnd,
         summary: d.summary,
         steps,
         supplement,
