@@ -118,6 +118,30 @@ pub fn render<T: Template>(page: &T) -> Response {
     }
 }
 
+#[derive(Template)]
+#[template(path = "leaving.html")]
+struct Leaving {
+    t: Tr,
+    other_lang: &'static str,
+    back: String,
+    what: String,
+    to: String,
+}
+
+/// A page that sends the browser on to another site (a payment gateway, an identity
+/// provider) after a form: the pages' `form-action 'self'` forbids a form's answer to
+/// redirect elsewhere, so the form lands here and this page moves on by itself (and offers
+/// the link).
+pub fn leave_to(frame: Frame, what: String, to: &str) -> Response {
+    render(&Leaving {
+        t: frame.t,
+        other_lang: frame.other_lang,
+        back: frame.back,
+        what,
+        to: to.to_string(),
+    })
+}
+
 /// Dates as people read them in Vietnam: 02/03/2026 08:00.
 pub fn vn_datetime(instant: motcua_domain::calendar::Instant) -> String {
     instant

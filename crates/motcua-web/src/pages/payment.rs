@@ -9,7 +9,7 @@ use askama::Template;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use motcua_db::{DbError, Settled, StoredPayment};
 use motcua_domain::payment::vnpay::RspCode;
 use serde_json::Value;
@@ -188,6 +188,7 @@ pub async fn citizen_pay(
     who: crate::pages::citizen::CitizenIn,
     crate::client::ClientAddr(addr): crate::client::ClientAddr,
     headers: HeaderMap,
+    uri: Uri,
     PageId(id): PageId,
     PageForm(f): PageForm<PayForm>,
 ) -> Result<Response, PageError> {
@@ -197,7 +198,15 @@ pub async fn citizen_pay(
     };
     let by = format!("citizen:{}", who.session.citizen.id);
     match open(&app, &headers, &d, &by, addr).await {
-        Ok((_, url)) => Ok(Redirect::to(&url).into_response()),
+        Ok((payment, url)) => {
+            let frame = Frame::new(&headers, &uri);
+            let what = format!(
+                "{} {}",
+                frame.t.get("leaving.payment"),
+                motcua_domain::text::money_vi(payment.amount_vnd)
+            );
+            Ok(crate::pages::leave_to(frame, what, &url))
+        }
         Err(DbError::Invalid(found)) => Err(PageError::Invalid(
             found
                 .into_iter()

@@ -21,6 +21,7 @@ mod audit_anchor;
 mod backup_restore;
 mod browser;
 mod browser_flows;
+mod browser_payment;
 mod citizen_pages;
 mod cli_bench;
 mod cli_calendar;

@@ -318,10 +318,20 @@ pub async fn sign_out(
         .as_deref()
         .and_then(|name| app.sso.get().and_then(|sso| sso.provider(name)));
     let back = format!("{}/", crate::pages::staff::forms::base_url(&app, &headers));
-    let to = match provider {
-        Some(p) => p.end_session_url(&back).await.unwrap_or_else(|| "/".into()),
-        None => "/".into(),
+    let at_provider = match provider {
+        Some(p) => p.end_session_url(&back).await,
+        None => None,
     };
     let cookie = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&to)).into_response())
+    match at_provider {
+        // Signing out at the provider is another site: the form's answer cannot redirect
+        // there (`form-action 'self'`), so a page moves on to it.
+        Some(to) => {
+            let frame = Frame::new(&headers, &Uri::from_static("/"));
+            let what = frame.t.get("leaving.sign_out").to_string();
+            let page = crate::pages::leave_to(frame, what, &to);
+            Ok(([(header::SET_COOKIE, cookie)], page).into_response())
+        }
+        None => Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()),
+    }
 }

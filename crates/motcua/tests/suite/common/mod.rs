@@ -515,3 +515,19 @@ pub fn qr_codes(png: &[u8]) -> Option<String> {
         }
     }
 }
+
+/// Where a "moving on" page sends the browser (its link, unescaped), if the page is one.
+pub fn leaving_to(html: &str) -> Option<String> {
+    let start = html.find("id=\"leave\" href=\"")? + "id=\"leave\" href=\"".len();
+    let end = html[start..].find('"')? + start;
+    let href = html[start..end]
+        .replace("&#x3D;", "=")
+        .replace("&#x2F;", "/")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    assert!(
+        html.contains(&format!("content=\"0;url={}\"", &html[start..end])),
+        "the page moves on by itself"
+    );
+    Some(href)
+}

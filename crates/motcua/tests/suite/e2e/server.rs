@@ -21,6 +21,15 @@ pub struct DemoServer {
 impl DemoServer {
     /// Seeds a small demo province (`dossiers` of them) and serves it; waits until it listens.
     pub fn start(dossiers: u32) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        Self::start_with(dossiers, port, &[])
+    }
+
+    /// [`DemoServer::start`] on `port`, with `extra` arguments to `serve`.
+    pub fn start_with(dossiers: u32, port: u16, extra: &[&str]) -> Self {
         let dir = std::env::temp_dir().join(format!(
             "motcua-e2e-{}",
             motcua_db::random_token(6).expect("a random name")
@@ -41,10 +50,6 @@ impl DemoServer {
             "motcua seed demo failed: {}",
             String::from_utf8_lossy(&seeded.stderr)
         );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
         let address = format!("127.0.0.1:{port}");
         let child = Command::new(exe)
             .args([
@@ -57,6 +62,7 @@ impl DemoServer {
                 "--listen",
                 &address,
             ])
+            .args(extra)
             .env("MOTCUA_LOG", "error")
             .stdout(Stdio::null())
             .spawn()
