@@ -23,8 +23,9 @@ pub async fn day(
     StaffAuth(staff): StaffAuth,
     Params(q): Params<DayQuery>,
 ) -> Result<Json<Day>, ApiError> {
+    // Without the parameter, today; an empty one is not a date.
     let date = match q.date.as_deref().map(str::trim) {
-        None | Some("") => app.now().date_naive(),
+        None => app.now().date_naive(),
         Some(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
             ApiError::bad_request(
                 "date",
