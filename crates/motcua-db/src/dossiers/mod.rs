@@ -63,6 +63,17 @@ pub struct DossierRecord {
     pub paid_online: bool,
 }
 
+impl HistoryRow {
+    /// The row as its applicant may read it: the note kept only when it is written to them
+    /// ([`motcua_domain::dossier::Action::note_is_public`]).
+    pub fn for_applicant(mut self) -> Self {
+        if !motcua_domain::dossier::Action::note_is_public(&self.action) {
+            self.note = None;
+        }
+        self
+    }
+}
+
 /// One line of a dossier's history (the processing-control trail).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryRow {

@@ -370,6 +370,16 @@ impl Files<'_> {
         })
     }
 
+    /// The dossier's files its applicant may see (what they sent and the result), in order.
+    pub async fn for_applicant(self, dossier_id: i64) -> Result<Vec<Attachment>, DbError> {
+        Ok(self
+            .attachments(dossier_id)
+            .await?
+            .into_iter()
+            .filter(|f| f.purpose.shown_to_applicant())
+            .collect())
+    }
+
     /// One attachment of one dossier (never another dossier's, whatever id is guessed).
     pub async fn attachment(self, dossier_id: i64, id: i64) -> Result<Option<Attachment>, DbError> {
         on_read!(self.db, pool => {

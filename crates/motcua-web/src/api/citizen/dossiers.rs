@@ -277,12 +277,13 @@ pub async fn history(
         .history(d.id)
         .await?
         .into_iter()
+        .map(|h| h.for_applicant())
         .map(|h| Line {
             at: h.at,
             label: Action::label_of_name(&h.action)
                 .unwrap_or(h.action.as_str())
                 .to_string(),
-            note: h.note.filter(|_| Action::note_is_public(&h.action)),
+            note: h.note,
             status: h.to_status,
             action: h.action,
         })
@@ -311,10 +312,9 @@ pub async fn files(
     let items: Vec<FileLine> = app
         .db
         .files()
-        .attachments(d.id)
+        .for_applicant(d.id)
         .await?
         .into_iter()
-        .filter(|f| f.purpose.shown_to_applicant())
         .map(|f| FileLine {
             id: f.id,
             name: f.name,

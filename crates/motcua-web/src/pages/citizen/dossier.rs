@@ -212,26 +212,22 @@ async fn page(
         .history(d.id)
         .await?
         .into_iter()
+        .map(|h| h.for_applicant())
         .map(|h| Line {
             at: vn_datetime(h.at),
             label: Action::label_of_name(&h.action)
                 .unwrap_or(h.action.as_str())
                 .to_string(),
-            note: if Action::note_is_public(&h.action) {
-                h.note.unwrap_or_default()
-            } else {
-                String::new()
-            },
+            note: h.note.unwrap_or_default(),
         })
         .collect();
     let signed = crate::pages::staff::sign::signed_lines(app, &d).await?;
     let files = app
         .db
         .files()
-        .attachments(d.id)
+        .for_applicant(d.id)
         .await?
         .into_iter()
-        .filter(|f| f.purpose.shown_to_applicant())
         .map(|f| FileRow {
             id: f.id,
             name: f.name,
