@@ -160,6 +160,11 @@ const SQLITE: &[Migration] = &[
         "payment_counts",
         include_str!("../migrations/sqlite/0031_payment_counts.sql"),
     ),
+    (
+        32,
+        "identity_logout",
+        include_str!("../migrations/sqlite/0032_identity_logout.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -316,6 +321,11 @@ const POSTGRES: &[Migration] = &[
         31,
         "payment_counts",
         include_str!("../migrations/postgres/0031_payment_counts.sql"),
+    ),
+    (
+        32,
+        "identity_logout",
+        include_str!("../migrations/postgres/0032_identity_logout.sql"),
     ),
 ];
 

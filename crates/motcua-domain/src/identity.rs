@@ -36,6 +36,9 @@ pub struct NationalIdentity {
     pub assurance: Option<u8>,
     /// `TechID`: the portal's technical identifier of the account (`MaDoiTuong` in the sync).
     pub tech_id: Option<String>,
+    /// `logoutUri`: where this sign-in is ended at the provider (VNeID gives one per
+    /// session), when it is an http(s) address.
+    pub logout_uri: Option<String>,
 }
 
 /// The first of `names` present in `claims` as text (numbers are read as their digits).
@@ -128,6 +131,10 @@ pub fn from_claims(provider: &str, claims: &Value) -> Result<NationalIdentity, S
         kind,
         assurance: assurance_of(claims),
         tech_id: text_claim(claims, &["TechID"]),
+        logout_uri: text_claim(claims, &["logoutUri"]).filter(|u| {
+            (u.starts_with("https://") || u.starts_with("http://"))
+                && !u.chars().any(|c| c.is_whitespace() || c.is_control())
+        }),
     })
 }
 
@@ -175,6 +182,17 @@ mod tests {
         assert_eq!(id.email.as_deref(), Some("binh@example.vn"));
         assert_eq!(id.assurance, Some(2));
         assert_eq!(id.tech_id.as_deref(), Some("T-9"));
+        assert_eq!(id.logout_uri, None);
+        let with = |uri: &str| {
+            let mut c = claims.clone();
+            c["logoutUri"] = json!(uri);
+            from_claims("vneid", &c).unwrap().logout_uri
+        };
+        assert_eq!(
+            with("https://vneid.example/api/idp/third-party/logout?token_id=x").as_deref(),
+            Some("https://vneid.example/api/idp/third-party/logout?token_id=x")
+        );
+        assert_eq!(with("javascript:alert(1)"), None);
         assert_eq!(refusal(&id), None);
     }
 

@@ -253,23 +253,26 @@ impl super::People<'_> {
         self.open_session(Realm::Citizen, citizen_id, now).await
     }
 
-    /// Opens a citizen's session signed in through identity provider `provider`.
+    /// Opens a citizen's session signed in through identity provider `provider`, with the
+    /// address that ends that sign-in at the provider when it gave one.
     pub async fn create_citizen_session_through(
         self,
         citizen_id: i64,
         provider: &str,
+        logout: Option<&str>,
         now: i64,
     ) -> Result<String, DbError> {
         let token = crate::random_token(32)?;
         let csrf = crate::random_token(24)?;
         on_write!(self.db, pool => {
-            sqlx::query("INSERT INTO citizen_sessions (id_hash, citizen_id, csrf, created_at, expires_at, identity_provider) VALUES ($1, $2, $3, $4, $5, $6)")
+            sqlx::query("INSERT INTO citizen_sessions (id_hash, citizen_id, csrf, created_at, expires_at, identity_provider, identity_logout) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(crate::hash_token(&token))
                 .bind(citizen_id)
                 .bind(&csrf)
                 .bind(now)
                 .bind(now + crate::SESSION_SECONDS)
                 .bind(provider)
+                .bind(logout)
                 .execute(pool)
                 .await?;
         });
@@ -291,21 +294,28 @@ impl super::People<'_> {
             .map(|citizen| CitizenSession { citizen, csrf }))
     }
 
-    /// Ends a citizen's session; the identity provider it was opened through, if any.
+    /// Ends a citizen's session; the identity provider it was opened through, if any, with
+    /// the address that ends the sign-in there when the provider gave one.
     pub async fn end_citizen_session(
         self,
         token: &str,
         now: i64,
-    ) -> Result<Option<String>, DbError> {
-        let provider: Option<String> = on_read!(self.db, pool => {
-            sqlx::query_scalar::<_, Option<String>>("SELECT identity_provider FROM citizen_sessions WHERE id_hash = $1")
+    ) -> Result<Option<(String, Option<String>)>, DbError> {
+        let through: Option<(String, Option<String>)> = on_read!(self.db, pool => {
+            let row = sqlx::query("SELECT identity_provider, identity_logout FROM citizen_sessions WHERE id_hash = $1")
                 .bind(crate::hash_token(token))
                 .fetch_optional(pool)
-                .await?
-                .flatten()
+                .await?;
+            match row {
+                Some(r) => r
+                    .opt_text("identity_provider")?
+                    .map(|p| Ok::<_, DbError>((p, r.opt_text("identity_logout")?)))
+                    .transpose()?,
+                None => None,
+            }
         });
         self.close_session(Realm::Citizen, token, now).await?;
-        Ok(provider)
+        Ok(through)
     }
 }
 

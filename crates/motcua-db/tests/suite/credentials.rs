@@ -497,6 +497,7 @@ async fn national_identities_link_once(engine: &str) {
         kind: AccountKind::Citizen,
         assurance: Some(2),
         tech_id: Some("T1".into()),
+        logout_uri: None,
     };
     let (c, how) = people.sign_in_with_identity(&binh, now).await.unwrap();
     assert_eq!((c.id, how), (typed.id, motcua_db::Linked::ByIdNumber));
@@ -554,13 +555,21 @@ async fn national_identities_link_once(engine: &str) {
     );
     // A session opened through a provider says so when it ends; a password one does not.
     let through = people
-        .create_citizen_session_through(typed.id, "vneid", now)
+        .create_citizen_session_through(
+            typed.id,
+            "vneid",
+            Some("https://vneid.example/logout?token_id=1"),
+            now,
+        )
         .await
         .unwrap();
     let plain = people.create_citizen_session(typed.id, now).await.unwrap();
     assert_eq!(
         people.end_citizen_session(&through, now + 1).await.unwrap(),
-        Some("vneid".to_string())
+        Some((
+            "vneid".to_string(),
+            Some("https://vneid.example/logout?token_id=1".to_string())
+        ))
     );
     assert_eq!(
         people.end_citizen_session(&plain, now + 1).await.unwrap(),

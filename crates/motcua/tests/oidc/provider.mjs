@@ -33,7 +33,7 @@ const jwk = (key, kid) => ({ ...key.privateKey.export({ format: 'jwk' }), kid })
 
 const claimNames = [
   'HoVaTen', 'SoDinhDanh', 'SoCMND', 'NgayThangNamSinh', 'SoDienThoai', 'ThuDienTu',
-  'LoaiTaiKhoan', 'TechID', 'loAs', 'MaSoThue',
+  'LoaiTaiKhoan', 'TechID', 'loAs', 'MaSoThue', 'logoutUri',
 ];
 
 const server = http.createServer();

@@ -60,7 +60,8 @@ fn accounts() -> Value {
     json!({
         BINH: {"HoVaTen": "Trần Văn Bình", "SoDinhDanh": BINH, "NgayThangNamSinh": "19900512",
                "LoaiTaiKhoan": 1, "loAs": ["LoA2"], "acr": "LoA2", "TechID": "TECH-BINH",
-               "SoDienThoai": "0987654321"},
+               "SoDienThoai": "0987654321",
+               "logoutUri": "https://vneid.example/api/idp/third-party/logout?token_id=binh-1"},
         LAN: {"HoVaTen": "Lê Thị Lan", "SoDinhDanh": LAN, "NgayThangNamSinh": "19950101",
               "LoaiTaiKhoan": 1, "loAs": ["LoA1"], "acr": "LoA1"},
         "cong-ty": {"HoVaTen": "Công ty TNHH Ánh Dương", "LoaiTaiKhoan": 2, "MaSoThue": "2801234567"},
@@ -386,6 +387,27 @@ async fn vneid_links_by_id_number_marks_filings_verified_and_dvcqg_opens_an_acco
         marks.subject_id.as_deref(),
         Some("TECH-BINH"),
         "MaDoiTuong: the portal's TechID"
+    );
+
+    // Signing out ends this VNeID sign-in at the address VNeID gave for it (`logoutUri`),
+    // through a page that moves on (a form may not redirect to another site).
+    let mine = get_page(&app, "/cong-dan", Some(&cookie)).await;
+    let out = post_form(
+        &app,
+        "/cong-dan/dang-xuat",
+        Some(&cookie),
+        &format!("csrf={}", csrf_of(&mine.body)),
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::OK, "{}", out.body);
+    assert_eq!(
+        leaving_to(&out.body).as_deref(),
+        Some("https://vneid.example/api/idp/third-party/logout?token_id=binh-1")
+    );
+    assert_eq!(
+        get_page(&app, "/cong-dan", Some(&cookie)).await.status,
+        StatusCode::SEE_OTHER,
+        "signed out here"
     );
 
     // Signing in again finds the account by its subject, not a second one.

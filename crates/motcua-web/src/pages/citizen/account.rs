@@ -314,12 +314,15 @@ pub async fn sign_out(
         .people()
         .end_citizen_session(&who.token, app.now().timestamp())
         .await?;
-    let provider = through
-        .as_deref()
-        .and_then(|name| app.sso.get().and_then(|sso| sso.provider(name)));
     let back = format!("{}/", crate::pages::staff::forms::base_url(&app, &headers));
-    let at_provider = match provider {
-        Some(p) => p.end_session_url(&back).await,
+    // The provider's own address for this sign-in (VNeID's `logoutUri`), else its
+    // `end_session_endpoint`.
+    let at_provider = match through {
+        Some((_, Some(logout))) => Some(logout),
+        Some((name, None)) => match app.sso.get().and_then(|sso| sso.provider(&name)) {
+            Some(p) => p.end_session_url(&back).await,
+            None => None,
+        },
         None => None,
     };
     let cookie = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");

@@ -229,7 +229,7 @@ pub async fn callback(
     let token = app
         .db
         .people()
-        .create_citizen_session_through(citizen.id, &name, now)
+        .create_citizen_session_through(citizen.id, &name, identity.logout_uri.as_deref(), now)
         .await?;
     let clear =
         format!("{STATE_COOKIE}=; Path=/cong-dan/dang-nhap; HttpOnly; SameSite=Lax; Max-Age=0");
