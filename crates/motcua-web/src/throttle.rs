@@ -112,6 +112,8 @@ pub struct Throttles {
     pub lookups: Throttle,
     /// Queue tickets taken (a kiosk is one address: the limit is high).
     pub tickets: Throttle,
+    /// Payment callbacks whose checksum does not hold: logged up to this many per address.
+    pub unverified_callbacks: Throttle,
 }
 
 impl Default for Throttles {
@@ -122,6 +124,7 @@ impl Default for Throttles {
             registrations: Throttle::with_limit(10),
             lookups: Throttle::with_limit(30),
             tickets: Throttle::with_limit(300),
+            unverified_callbacks: Throttle::with_limit(60),
         }
     }
 }

@@ -3,7 +3,8 @@
 //! payment: its checksum, order and amount are checked, the payment settled once, and the
 //! answer given in the gateway's codes. The return page (`/thanh-toan/vnpay/ket-qua`, where
 //! the citizen's browser comes back) only shows what the gateway said and what motcua has
-//! recorded; it never settles anything. Every call is logged with its answer.
+//! recorded; it never settles anything. Every verified call is logged with its answer, and
+//! unverified ones up to a number per address.
 
 use askama::Template;
 use axum::Json;
@@ -37,16 +38,25 @@ fn reference_of(params: &[(String, String)]) -> String {
         .unwrap_or_default()
 }
 
+/// Whether a gateway call is logged: every verified one; unverified ones (anyone can send
+/// them) up to a number per address, so that a flood cannot fill the log.
+fn worth_logging(app: &AppState, verified: bool, addr: Option<std::net::IpAddr>) -> bool {
+    verified || addr.is_none_or(|a| app.throttles.unverified_callbacks.allow(a))
+}
+
 /// `GET /thanh-toan/vnpay/ipn`: settles on a verified proof; answers `{RspCode, Message}`.
 pub async fn vnpay_ipn(
     State(app): State<Arc<AppState>>,
+    crate::client::ClientAddr(addr): crate::client::ClientAddr,
     uri: Uri,
     PageQuery(params): PageQuery<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let Some(gateway) = app.payments.get().and_then(|g| g.vnpay.as_ref()) else {
         return Err(PageError::NotFound);
     };
-    let code = match gateway.verify(&params) {
+    let verified = gateway.verify(&params);
+    let log = worth_logging(&app, verified.is_ok(), addr);
+    let code = match verified {
         Err(Refusal::BadChecksum) => RspCode::BadChecksum,
         Err(Refusal::Malformed(_)) => RspCode::Other,
         Ok(proof) => match app
@@ -66,17 +76,19 @@ pub async fn vnpay_ipn(
         },
     };
     let reply = code.reply();
-    app.db
-        .payments()
-        .log_callback(
-            gateway.name(),
-            "ipn",
-            &reference_of(&params),
-            &query_text(&uri),
-            &reply.to_string(),
-            app.now().timestamp(),
-        )
-        .await?;
+    if log {
+        app.db
+            .payments()
+            .log_callback(
+                gateway.name(),
+                "ipn",
+                &reference_of(&params),
+                &query_text(&uri),
+                &reply.to_string(),
+                app.now().timestamp(),
+            )
+            .await?;
+    }
     Ok((StatusCode::OK, Json::<Value>(reply)).into_response())
 }
 
@@ -97,6 +109,7 @@ struct ReturnPage {
 /// `GET /thanh-toan/vnpay/ket-qua`: what the gateway said, and what is recorded.
 pub async fn vnpay_return(
     State(app): State<Arc<AppState>>,
+    crate::client::ClientAddr(addr): crate::client::ClientAddr,
     headers: HeaderMap,
     uri: Uri,
     PageQuery(params): PageQuery<Vec<(String, String)>>,
@@ -109,21 +122,23 @@ pub async fn vnpay_return(
         Some(p) => app.db.payments().by_reference(&p.reference).await?,
         None => None,
     };
-    app.db
-        .payments()
-        .log_callback(
-            gateway.name(),
-            "return",
-            &reference_of(&params),
-            &query_text(&uri),
-            if proof.is_some() {
-                "shown"
-            } else {
-                "bad checksum"
-            },
-            app.now().timestamp(),
-        )
-        .await?;
+    if worth_logging(&app, proof.is_some(), addr) {
+        app.db
+            .payments()
+            .log_callback(
+                gateway.name(),
+                "return",
+                &reference_of(&params),
+                &query_text(&uri),
+                if proof.is_some() {
+                    "shown"
+                } else {
+                    "bad checksum"
+                },
+                app.now().timestamp(),
+            )
+            .await?;
+    }
     let frame = Frame::new(&headers, &uri);
     let state = payment.as_ref().map_or("", |p| {
         frame.t.get(&format!("payment.state.{}", p.state.as_str()))

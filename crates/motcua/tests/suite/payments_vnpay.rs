@@ -345,6 +345,24 @@ async fn forged_wrong_and_lost_ipns() {
         .unwrap();
     let bare: Value = serde_json::from_str(&bare.text().await.unwrap()).unwrap();
     assert_eq!(bare["RspCode"], "97");
+    // A flood of such calls is answered, and logged only up to a limit per address.
+    for _ in 0..70 {
+        let reply = gateway
+            .http
+            .get(format!(
+                "{base}/thanh-toan/vnpay/ipn?vnp_TxnRef={reference}&vnp_Amount=25000000&vnp_ResponseCode=00&vnp_SecureHash=00"
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), StatusCode::OK);
+    }
+    let logged = app.state.db.payments().callbacks(reference).await.unwrap();
+    assert!(
+        (50..=62).contains(&logged.len()),
+        "{} calls logged",
+        logged.len()
+    );
     assert_eq!(payments_of(&app, &id).await["items"][0]["state"], "pending");
     let (_, waiting) = app
         .get(&format!("/api/v1/dossiers/{id}"), Some("tok-cv"))
