@@ -95,6 +95,65 @@ pub fn money_vi(amount: i64) -> String {
     )
 }
 
+/// An amount of money in words, as receipts and payment papers write it ("số tiền bằng
+/// chữ"): "Một trăm năm mươi nghìn đồng". A zero tens digit is read "linh", a one after
+/// "mươi" "mốt", a five after "mười"/"mươi" "lăm", and an empty hundreds inside the number
+/// "không trăm" (1.005.000: "Một triệu không trăm linh năm nghìn đồng").
+pub fn money_in_words_vi(amount: i64) -> String {
+    const DIGITS: [&str; 10] = [
+        "không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín",
+    ];
+    const SCALES: [&str; 7] = ["", "nghìn", "triệu", "tỷ", "nghìn tỷ", "triệu tỷ", "tỷ tỷ"];
+    let mut n = amount.unsigned_abs();
+    if n == 0 {
+        return "Không đồng".into();
+    }
+    let mut groups = Vec::new();
+    while n > 0 {
+        groups.push(usize::try_from(n % 1000).unwrap_or(0));
+        n /= 1000;
+    }
+    let mut words: Vec<&str> = Vec::new();
+    let top = groups.len() - 1;
+    for (i, group) in groups.iter().enumerate().rev() {
+        let g = *group;
+        if g == 0 {
+            continue;
+        }
+        let (h, t, u) = (g / 100, g / 10 % 10, g % 10);
+        // The first group says only what it has; a later one says its hundreds even when
+        // they are none.
+        if i != top || h > 0 {
+            words.extend([DIGITS[h], "trăm"]);
+        }
+        match t {
+            0 if u > 0 && (i != top || h > 0) => words.push("linh"),
+            0 => {}
+            1 => words.push("mười"),
+            _ => words.extend([DIGITS[t], "mươi"]),
+        }
+        match u {
+            0 => {}
+            1 if t >= 2 => words.push("mốt"),
+            5 if t >= 1 => words.push("lăm"),
+            _ => words.push(DIGITS[u]),
+        }
+        if i > 0 {
+            words.push(SCALES[i.min(SCALES.len() - 1)]);
+        }
+    }
+    let text = words.join(" ");
+    if amount < 0 {
+        return format!("Âm {text} đồng");
+    }
+    let mut chars = text.chars();
+    let first: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    format!("{first}{} đồng", chars.as_str())
+}
+
 /// A count as Vietnamese writes it: "1.247".
 pub fn count_vi(n: i64) -> String {
     let sign = if n < 0 { "-" } else { "" };
@@ -138,6 +197,39 @@ pub fn percent_vi(share: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::money_in_words_vi as words;
+
+    #[test]
+    fn amounts_in_words() {
+        for (n, text) in [
+            (0, "Không đồng"),
+            (5, "Năm đồng"),
+            (10, "Mười đồng"),
+            (15, "Mười lăm đồng"),
+            (21, "Hai mươi mốt đồng"),
+            (25, "Hai mươi lăm đồng"),
+            (105, "Một trăm linh năm đồng"),
+            (110, "Một trăm mười đồng"),
+            (150_000, "Một trăm năm mươi nghìn đồng"),
+            (500_000, "Năm trăm nghìn đồng"),
+            (1_005_000, "Một triệu không trăm linh năm nghìn đồng"),
+            (1_500_000, "Một triệu năm trăm nghìn đồng"),
+            (2_000_001, "Hai triệu không trăm linh một đồng"),
+            (
+                12_345_678,
+                "Mười hai triệu ba trăm bốn mươi lăm nghìn sáu trăm bảy mươi tám đồng",
+            ),
+            (1_000_000_000, "Một tỷ đồng"),
+            (3_020_000_000, "Ba tỷ không trăm hai mươi triệu đồng"),
+            (-21, "Âm hai mươi mốt đồng"),
+        ] {
+            assert_eq!(words(n), text, "{n}");
+        }
+        // The largest amount does not panic.
+        assert!(words(i64::MAX).ends_with("đồng"));
+        assert!(words(i64::MIN).starts_with("Âm"));
+    }
+
     use super::*;
 
     #[test]

@@ -489,6 +489,11 @@ async fn the_owner_pays_from_the_dossier_page() {
     assert_eq!(mine["owed_vnd"], 300_000, "{mine}");
     let page = get_page(&app, &format!("/cong-dan/ho-so/{id}"), Some(&cookie)).await;
     assert!(page.body.contains("300.000 đồng"), "{}", page.body);
+    assert!(
+        page.body.contains("Ba trăm nghìn đồng"),
+        "the amount in words: {}",
+        page.body
+    );
     assert!(page.body.contains("/thanh-toan\""), "{}", page.body);
     let csrf = csrf_of(&page.body);
     // Without the form's token: refused. Another citizen: not found.

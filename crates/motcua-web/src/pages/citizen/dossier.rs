@@ -304,7 +304,11 @@ async fn page(
         signed,
         messages,
         owed,
-        owed_text: motcua_domain::text::money_vi(owed),
+        owed_text: format!(
+            "{} ({})",
+            motcua_domain::text::money_vi(owed),
+            motcua_domain::text::money_in_words_vi(owed)
+        ),
         can_pay,
         payments,
         supplement,

@@ -47,7 +47,11 @@ pub async fn panel(
         });
     Ok(Panel {
         owed,
-        owed_text: motcua_domain::text::money_vi(owed),
+        owed_text: format!(
+            "{} ({})",
+            motcua_domain::text::money_vi(owed),
+            motcua_domain::text::money_in_words_vi(owed)
+        ),
         rows,
         may_record,
     })
