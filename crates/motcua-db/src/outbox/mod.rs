@@ -194,6 +194,17 @@ impl Outbox<'_> {
         })
     }
 
+    /// The messages about a dossier its applicant may see: those sent (or to be sent) to
+    /// them, not the ones skipped.
+    pub async fn to_applicant(self, dossier_id: i64) -> Result<Vec<OutboxMessage>, DbError> {
+        Ok(self
+            .outbox_of(dossier_id)
+            .await?
+            .into_iter()
+            .filter(|m| m.status != "skipped" && m.is_to_applicant())
+            .collect())
+    }
+
     /// The messages of one dossier, oldest first: its delivery log.
     pub async fn outbox_of(self, dossier_id: i64) -> Result<Vec<OutboxMessage>, DbError> {
         on_read!(self.db, pool => {

@@ -41,7 +41,7 @@ impl DossierState {
         let Some(start) = self.accepted_at else {
             return Vec::new();
         };
-        let apology = self.apology.as_ref().filter(|a| a.approved_at.is_some());
+        let apology = self.approved_apology();
         let first = self
             .supplement
             .as_ref()

@@ -267,9 +267,19 @@ impl DossierState {
 
     /// Whether an approved apology re-dated this dossier.
     pub fn apologised(&self) -> bool {
-        self.apology
+        self.approved_apology().is_some()
+    }
+
+    /// The apology, once approved (a proposal is not yet the citizen's to read).
+    pub fn approved_apology(&self) -> Option<&Apology> {
+        self.apology.as_ref().filter(|a| a.approved_at.is_some())
+    }
+
+    /// The supplement asked for, while the dossier waits for it.
+    pub fn awaited_supplement(&self) -> Option<&Supplement> {
+        self.supplement
             .as_ref()
-            .is_some_and(|a| a.approved_at.is_some())
+            .filter(|_| self.status == Status::AwaitingSupplement)
     }
 
     /// Notes that a paper component was scanned into the dossier at `at`; the first scan

@@ -48,9 +48,7 @@ pub fn score_dossier(state: &DossierState, step_outcomes: &[Outcome]) -> Option<
     }
     let finished = state.finished_at?;
     let first_due = state
-        .apology
-        .as_ref()
-        .filter(|a| a.approved_at.is_some())
+        .approved_apology()
         .map(|a| a.previous_due)
         .or(state.due);
     let mut s = [None; 9];

@@ -166,10 +166,9 @@ async fn view(app: &AppState, d: DossierRecord) -> Result<MyDossier, DbError> {
     let messages = app
         .db
         .outbox()
-        .outbox_of(d.id)
+        .to_applicant(d.id)
         .await?
         .into_iter()
-        .filter(|m| m.status != "skipped" && m.is_to_applicant())
         .map(|m| Message {
             event: m.event,
             channel: m.channel,
@@ -178,26 +177,16 @@ async fn view(app: &AppState, d: DossierRecord) -> Result<MyDossier, DbError> {
         .collect();
     let rating = app.db.ratings().rating(d.id).await?;
     let owed_vnd = app.db.payments().owed(&d).await?.total();
-    let supplement = d
-        .state
-        .supplement
-        .as_ref()
-        .filter(|_| d.status == Status::AwaitingSupplement)
-        .map(|s| SupplementAsked {
-            missing: s.missing.clone(),
-            reason: s.reason.clone(),
-            requested_at: s.requested_at,
-            submitted_at: s.submitted_at,
-        });
-    let apology = d
-        .state
-        .apology
-        .as_ref()
-        .filter(|a| a.approved_at.is_some())
-        .map(|a| Apology {
-            reason: a.reason.clone(),
-            new_due: a.new_due,
-        });
+    let supplement = d.state.awaited_supplement().map(|s| SupplementAsked {
+        missing: s.missing.clone(),
+        reason: s.reason.clone(),
+        requested_at: s.requested_at,
+        submitted_at: s.submitted_at,
+    });
+    let apology = d.state.approved_apology().map(|a| Apology {
+        reason: a.reason.clone(),
+        new_due: a.new_due,
+    });
     Ok(MyDossier {
         may_withdraw: d.status.may_withdraw(),
         may_rate: motcua_db::can_be_rated(&d) && rating.is_none(),

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use motcua_db::{ActorRef, DbError, DossierRecord, Purpose, TransitionRequest, Upload};
 use motcua_domain::FieldError;
 use motcua_domain::catalogue::Channel;
-use motcua_domain::dossier::{Action, Status};
+use motcua_domain::dossier::Action;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -240,10 +240,9 @@ async fn page(
     let messages = app
         .db
         .outbox()
-        .outbox_of(d.id)
+        .to_applicant(d.id)
         .await?
         .into_iter()
-        .filter(|m| m.status != "skipped" && m.is_to_applicant())
         .map(|m| MessageRow {
             event: frame.t.get(&format!("event.{}", m.event)),
             channel: frame.t.get(&format!("channel.{}", m.channel)).to_string(),
@@ -254,22 +253,15 @@ async fn page(
     let can_pay = owed > 0
         && !d.status.is_final()
         && app.payments.get().and_then(|g| g.preferred()).is_some();
-    let supplement = d
-        .state
-        .supplement
-        .as_ref()
-        .filter(|_| d.status == Status::AwaitingSupplement)
-        .map(|s| SupplementView {
-            missing: s.missing.clone(),
-            reason: s.reason.clone(),
-            requested: vn_datetime(s.requested_at),
-            submitted: s.submitted_at.map(vn_datetime),
-        });
+    let supplement = d.state.awaited_supplement().map(|s| SupplementView {
+        missing: s.missing.clone(),
+        reason: s.reason.clone(),
+        requested: vn_datetime(s.requested_at),
+        submitted: s.submitted_at.map(vn_datetime),
+    });
     let apology = d
         .state
-        .apology
-        .as_ref()
-        .filter(|a| a.approved_at.is_some())
+        .approved_apology()
         .map(|a| (a.reason.clone(), vn_datetime(a.new_due)));
     let stored_rating = app.db.ratings().rating(d.id).await?;
     let rated = stored_rating
