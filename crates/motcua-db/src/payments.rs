@@ -304,7 +304,7 @@ impl Payments<'_> {
                 return Ok(Settled::AlreadySettled(payment));
             }
             if !proof.paid {
-                self.fail(&payment, &proof.code).await?;
+                self.fail(&payment, &proof.code, now.timestamp()).await?;
                 let failed = self.by_reference(&proof.reference).await?;
                 return Ok(failed.map_or(Settled::NotFound, Settled::Failed));
             }
@@ -490,14 +490,27 @@ impl Payments<'_> {
             .ok_or(DbError::NotFound("khoản nộp"))
     }
 
-    /// Records the gateway's word that a payment did not go through.
-    async fn fail(self, payment: &StoredPayment, code: &str) -> Result<(), DbError> {
+    /// Records the gateway's word that a payment did not go through, with its audit entry.
+    async fn fail(self, payment: &StoredPayment, code: &str, now: i64) -> Result<(), DbError> {
         on_write!(self.db, pool => {
-            sqlx::query("UPDATE payments SET state = 'failed', failure = $1 WHERE id = $2 AND state = 'pending'")
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query("UPDATE payments SET state = 'failed', failure = $1 WHERE id = $2 AND state = 'pending'")
                 .bind(code)
                 .bind(payment.id)
-                .execute(pool)
-                .await?;
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n == 1 {
+                crate::audit::append(&mut Tx::from(&mut *tx), AuditInput {
+                    at: now,
+                    actor: "gateway".into(),
+                    action: "payment_failed".into(),
+                    entity: "payment",
+                    entity_id: payment.reference.clone(),
+                    detail: serde_json::json!({"payment": payment.id, "code": code}),
+                }).await?;
+            }
+            tx.commit().await?;
         });
         Ok(())
     }

@@ -97,6 +97,15 @@ async fn payments_settle_once(engine: &str) {
         .await
         .unwrap();
     assert!(matches!(declined, Settled::Failed(ref p) if p.state == PaymentState::Failed));
+    let audit = db
+        .audit()
+        .audit_of("payment", &first.reference)
+        .await
+        .unwrap();
+    assert!(
+        audit.iter().any(|e| e.action == "payment_failed"),
+        "{audit:?}"
+    );
     let second = payments
         .open(&d, "vnpay", "staff:1", now.timestamp())
         .await
