@@ -94,8 +94,7 @@ pub async fn create(
     Id(id): Id,
 ) -> Result<Response, ApiError> {
     let d = caller.dossier(&app, id).await?;
-    let (payment, url) =
-        crate::pages::payment::open(&app, &headers, &d, &caller.label(), addr).await?;
+    let (payment, url) = crate::payment::open(&app, &headers, &d, &caller.label(), addr).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({

@@ -54,8 +54,11 @@ pub fn router() -> Router<Arc<AppState>> {
                 .layer(axum::extract::DefaultBodyLimit::max(verify::BODY_LIMIT)),
         )
         .route("/xac-thuc/{id}/chu-ky.p7s", get(verify::signature))
-        .route("/thanh-toan/vnpay/ipn", get(payment::vnpay_ipn))
-        .route(payment::VNPAY_RETURN, get(payment::vnpay_return))
+        .route(crate::payment::vnpay::IPN_PATH, get(payment::vnpay_ipn))
+        .route(
+            crate::payment::vnpay::RETURN_PATH,
+            get(payment::vnpay_return),
+        )
         .route(
             "/cong-dan/ho-so/{id}/thanh-toan",
             axum::routing::post(payment::citizen_pay),

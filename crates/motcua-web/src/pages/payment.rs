@@ -22,9 +22,6 @@ use crate::pages::extract::{PageForm, PageId, PageQuery};
 use crate::pages::{Frame, PageError, render};
 use crate::payment::{Gateway, Refusal};
 
-/// Where the gateway sends the citizen back.
-pub const VNPAY_RETURN: &str = "/thanh-toan/vnpay/ket-qua";
-
 /// The query as the gateway sent it, for the log (its checksum is not a secret).
 fn query_text(uri: &Uri) -> String {
     uri.query().unwrap_or_default().chars().take(4000).collect()
@@ -161,36 +158,6 @@ pub async fn vnpay_return(
     Ok((status, body).into_response())
 }
 
-/// Opens a payment of what `d` owes through the preferred gateway, by `by`: the payment
-/// and the URL to send the payer to.
-pub async fn open(
-    app: &AppState,
-    headers: &HeaderMap,
-    d: &motcua_db::DossierRecord,
-    by: &str,
-    ip: Option<std::net::IpAddr>,
-) -> Result<(StoredPayment, String), DbError> {
-    let Some(gateway) = app.payments.get().and_then(|g| g.preferred()) else {
-        return Err(DbError::invalid(
-            "gateway",
-            "chưa cấu hình cổng thanh toán trực tuyến",
-        ));
-    };
-    let now = app.now();
-    let payment = app
-        .db
-        .payments()
-        .open(d, gateway.name(), by, now.timestamp())
-        .await?;
-    let return_url = format!(
-        "{}{VNPAY_RETURN}",
-        crate::pages::staff::forms::base_url(app, headers)
-    );
-    let ip = ip.map_or_else(|| "127.0.0.1".to_string(), |a| a.to_string());
-    let url = gateway.pay_url(&payment, &d.code, &return_url, &ip, now);
-    Ok((payment, url))
-}
-
 #[derive(serde::Deserialize)]
 pub struct PayForm {
     #[serde(default)]
@@ -212,7 +179,7 @@ pub async fn citizen_pay(
         return Err(PageError::NotFound);
     };
     let by = format!("citizen:{}", who.session.citizen.id);
-    match open(&app, &headers, &d, &by, addr).await {
+    match crate::payment::open(&app, &headers, &d, &by, addr).await {
         Ok((payment, url)) => {
             let frame = Frame::new(&headers, &uri);
             let what = format!(

@@ -7,7 +7,10 @@
 pub mod report;
 pub mod vnpay;
 
-use motcua_db::{Proof, StoredPayment};
+use axum::http::HeaderMap;
+use motcua_db::{DbError, DossierRecord, Proof, StoredPayment};
+
+use crate::AppState;
 use motcua_domain::calendar::Instant;
 
 /// What a gateway does for motcua.
@@ -25,6 +28,9 @@ pub trait Gateway: Send + Sync + std::fmt::Debug {
         ip: &str,
         now: Instant,
     ) -> String;
+
+    /// Where on motcua the gateway sends the payer back.
+    fn return_path(&self) -> &'static str;
 
     /// The proof a callback's parameters carry, if its checksum holds (else why not).
     fn verify(&self, params: &[(String, String)]) -> Result<Proof, Refusal>;
@@ -52,6 +58,37 @@ impl Gateways {
     }
 }
 
+/// Opens a payment of what `d` owes through the preferred gateway, by `by`: the payment
+/// and the URL to send the payer to.
+pub async fn open(
+    app: &AppState,
+    headers: &HeaderMap,
+    d: &DossierRecord,
+    by: &str,
+    ip: Option<std::net::IpAddr>,
+) -> Result<(StoredPayment, String), DbError> {
+    let Some(gateway) = app.payments.get().and_then(|g| g.preferred()) else {
+        return Err(DbError::invalid(
+            "gateway",
+            "chưa cấu hình cổng thanh toán trực tuyến",
+        ));
+    };
+    let now = app.now();
+    let payment = app
+        .db
+        .payments()
+        .open(d, gateway.name(), by, now.timestamp())
+        .await?;
+    let return_url = format!(
+        "{}{}",
+        crate::pages::staff::forms::base_url(app, headers),
+        gateway.return_path()
+    );
+    let ip = ip.map_or_else(|| "127.0.0.1".to_string(), |a| a.to_string());
+    let url = gateway.pay_url(&payment, &d.code, &return_url, &ip, now);
+    Ok((payment, url))
+}
+
 /// What reconciling one payment found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reconciled {
@@ -66,7 +103,7 @@ pub struct Reconciled {
 /// `to` (Unix seconds) and settles what it proves, as its server call would have: for the
 /// payments whose call never came.
 pub async fn reconcile(
-    app: &crate::AppState,
+    app: &AppState,
     from: i64,
     to: i64,
 ) -> Result<Vec<Reconciled>, motcua_db::DbError> {

@@ -16,6 +16,11 @@ use super::{Gateway, Refusal};
 
 type HmacSha512 = Hmac<sha2::Sha512>;
 
+/// The gateway's server call (to register with VNPay as the IPN URL).
+pub const IPN_PATH: &str = "/thanh-toan/vnpay/ipn";
+/// Where VNPay sends the payer back.
+pub const RETURN_PATH: &str = "/thanh-toan/vnpay/ket-qua";
+
 /// How long a payment URL stays valid.
 const VALID_MINUTES: i64 = 15;
 
@@ -166,6 +171,10 @@ fn proof_of(a: vnpay::Answer) -> Proof {
 impl Gateway for Vnpay {
     fn name(&self) -> &'static str {
         "vnpay"
+    }
+
+    fn return_path(&self) -> &'static str {
+        RETURN_PATH
     }
 
     fn pay_url(
