@@ -60,7 +60,7 @@ pub use outbox::OutboxMessage;
 pub use outbox::delivery::{Attempt, Claimed, Delivery, FallbackRanks, Outcome, truncate_answer};
 pub use outbox::templates::MessageTemplate;
 pub use outbox::webhooks::{WEBHOOK_CHANNEL, Webhook, WebhookTarget};
-pub use payments::{Payments, Proof, ReconLine, Settled, StoredPayment};
+pub use payments::{Payments, Proof, ReconLine, Settled, StoredPayment, StoredReceipt};
 pub use people::citizens::{Citizen, CitizenSession, NewCitizen};
 pub use people::identities::{Linked, PendingSignIn, SIGN_IN_SECONDS};
 pub use people::sessions::{LOCKOUT_FAILURES, Login, SESSION_SECONDS, Session};

@@ -165,6 +165,11 @@ const SQLITE: &[Migration] = &[
         "identity_logout",
         include_str!("../migrations/sqlite/0032_identity_logout.sql"),
     ),
+    (
+        33,
+        "receipts",
+        include_str!("../migrations/sqlite/0033_receipts.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -326,6 +331,11 @@ const POSTGRES: &[Migration] = &[
         32,
         "identity_logout",
         include_str!("../migrations/postgres/0032_identity_logout.sql"),
+    ),
+    (
+        33,
+        "receipts",
+        include_str!("../migrations/postgres/0033_receipts.sql"),
     ),
 ];
 

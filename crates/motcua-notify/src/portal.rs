@@ -277,21 +277,14 @@ impl PortalSync {
             })
             .collect();
         // The case's fees as the catalogue names them, then the obligation asked for.
-        let mut fees: Vec<(String, i64)> = case
-            .map(|k| {
-                k.fees
-                    .iter()
-                    .filter(|f| f.amount_vnd > 0)
-                    .map(|f| (f.name.clone(), f.amount_vnd))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if fees.is_empty() && d.fee_vnd > 0 {
-            fees.push(("Phí, lệ phí".to_string(), d.fee_vnd));
-        }
-        if let Some(p) = &d.state.payment {
-            fees.push(("Nghĩa vụ tài chính".to_string(), p.amount_vnd));
-        }
+        let fees: Vec<(String, i64)> = motcua_domain::payment::receipt::fee_lines(
+            case.map_or(&[][..], |k| k.fees.as_slice()),
+            d.fee_vnd,
+            d.state.payment.as_ref().map_or(0, |p| p.amount_vnd),
+        )
+        .into_iter()
+        .map(|l| (l.name, l.amount_vnd))
+        .collect();
         let field = procedure.map(|p| &p.field);
         let marks = self.db.dossiers().portal_marks(d.id).await?;
         let results = self.results(d.id).await?;

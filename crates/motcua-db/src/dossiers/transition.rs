@@ -210,7 +210,7 @@ impl super::Dossiers<'_> {
             &dossier.state,
             state,
             &field_code,
-            matches!(settle, Some(super::settle::Settle::Proven { .. })),
+            settle.as_ref().is_some_and(super::settle::Settle::is_online),
         );
         let audit = AuditInput {
             at,

@@ -264,6 +264,105 @@ async fn counter_payments_record_once(engine: &str) {
             .unwrap()
             .is_empty()
     );
+    // One receipt, numbered 1 in the department's series: the losing recording took none.
+    let series = payments
+        .series(after.current_agency_id, 2026)
+        .await
+        .unwrap();
+    assert_eq!(
+        series.iter().map(|r| r.receipt.number).collect::<Vec<_>>(),
+        [1]
+    );
+    assert_eq!(series[0].payment_id, rows[0].id);
 }
 
-on_both!(payments_settle_once, counter_payments_record_once);
+/// Receipts: one per paid payment, numbered from 1 in a series per collecting agency and
+/// year (Vietnam's date), with the agency's registered symbols and tax code frozen at issue.
+async fn receipts_number_in_series(engine: &str) {
+    use motcua_domain::payment::receipt::{OBLIGATION_LINE, ReceiptBook};
+    let Some((db, _)) = fresh(engine).await else {
+        return;
+    };
+    let p = province(&db).await;
+    let payments = db.payments();
+    let first = awaiting(&db, &p, 150_000).await;
+    let department = first.current_agency_id;
+    // Nothing registered yet: the shipped symbols and no tax code.
+    let online = payments
+        .open(&first, "vnpay", "citizen:1", at("2026-04-02T10:00:00").timestamp())
+        .await
+        .unwrap();
+    let settled = payments
+        .settle_by_proof(
+            "vnpay",
+            &proof(&online.reference, 150_000, true),
+            &CALENDAR,
+            at("2026-04-02T10:05:00"),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(settled, Settled::Confirmed(_)));
+    let r = &payments.receipts(first.id).await.unwrap()[0];
+    assert_eq!((r.receipt.number, r.receipt.symbol.as_str()), (1, "AA-26E"));
+    assert_eq!(r.receipt.body.collector_tax_code, "");
+    assert_eq!(r.receipt.body.proof, "14270001");
+    assert_eq!(r.receipt.body.lines.last().unwrap().name, OBLIGATION_LINE);
+    assert_eq!(r.receipt.body.total_vnd(), 150_000);
+    assert_eq!(r.receipt.body.payer.name, first.applicant.name);
+    // Registered: later receipts carry it; the first keeps what it printed.
+    let book = ReceiptBook::check("2800123456", "01BLP0-001", "TH-{yy}E").unwrap();
+    payments
+        .set_book(department, &book, "staff:1", at("2026-04-03T08:00:00").timestamp())
+        .await
+        .unwrap();
+    assert!(
+        payments
+            .set_book(987_654, &book, "staff:1", 0)
+            .await
+            .is_err()
+    );
+    let mut issued = Vec::new();
+    for (amount, when) in [
+        (10_000, "2026-12-31T23:30:00"),
+        (20_000, "2027-01-01T00:10:00"),
+        (30_000, "2027-01-02T09:00:00"),
+    ] {
+        let d = awaiting(&db, &p, amount).await;
+        let paid = payments
+            .record_at_counter(
+                &d,
+                d.version,
+                PaymentMethod::Transfer,
+                "CK-9",
+                p.specialist,
+                &CALENDAR,
+                at(when),
+            )
+            .await
+            .unwrap();
+        let receipts = payments.receipts(d.id).await.unwrap();
+        assert_eq!(receipts.len(), 1);
+        assert_eq!(receipts[0].payment_id, paid.id);
+        issued.push(receipts[0].receipt.clone());
+    }
+    let labels: Vec<String> = issued.iter().map(|r| r.label()).collect();
+    assert_eq!(labels, ["TH-26E 0000002", "TH-27E 0000001", "TH-27E 0000002"]);
+    assert!(issued.iter().all(|r| r.body.collector_tax_code == "2800123456"));
+    let again = payments.receipts(first.id).await.unwrap();
+    assert_eq!(again[0].receipt.symbol, "AA-26E", "an issued receipt is frozen");
+    assert_eq!(payments.series(department, 2027).await.unwrap().len(), 2);
+    let code = db.agencies().agency(department).await.unwrap().unwrap().code;
+    let audit = db.audit().audit_of("agency", &code).await.unwrap();
+    assert!(
+        audit.iter().any(|e| e.action == "set_receipt_book"),
+        "{audit:?}"
+    );
+    let report = db.audit().audit_verify().await.unwrap();
+    assert!(report.first_broken.is_none(), "{:?}", report.first_broken);
+}
+
+on_both!(
+    payments_settle_once,
+    counter_payments_record_once,
+    receipts_number_in_series
+);

@@ -3,6 +3,7 @@
 //! financial obligation it asked for; what has been paid is taken off. Every amount is in
 //! whole đồng. The gateways' own protocols are beside this ([`vnpay`]).
 
+pub mod receipt;
 pub mod vnpay;
 
 use serde::{Deserialize, Serialize};

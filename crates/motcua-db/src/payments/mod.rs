@@ -10,8 +10,13 @@ use motcua_domain::dossier::{Action, Status};
 use motcua_domain::payment::{Owed, PaymentMethod, PaymentState, owed};
 use serde::Serialize;
 
+mod receipts;
+
+pub use receipts::StoredReceipt;
+use receipts::Paying;
+
 use crate::audit::AuditInput;
-use crate::dossiers::settle::{CounterPayment, Settle};
+use crate::dossiers::settle::{CounterPayment, How, Settle};
 use crate::engine::Tx;
 use crate::rows::RowExt;
 use crate::{ActorRef, DbError, DossierRecord, TransitionRequest};
@@ -21,6 +26,8 @@ use crate::{ActorRef, DbError, DossierRecord, TransitionRequest};
 pub struct StoredPayment {
     pub id: i64,
     pub dossier_id: i64,
+    /// The collecting agency.
+    pub agency_id: i64,
     /// The gateway's order reference (`vnp_TxnRef`), unique.
     pub reference: String,
     pub gateway: String,
@@ -39,12 +46,23 @@ pub struct StoredPayment {
     pub failure: Option<String>,
 }
 
+/// `SELECT` of a payment's columns, then `$rest`.
+macro_rules! select_payments {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, dossier_id, agency_id, reference, gateway, method, fees_vnd, obligation_vnd, amount_vnd, state, created_at, created_by, paid_at, gateway_txn, bank_code, receipt_no, failure FROM payments ",
+            $rest
+        )
+    };
+}
+
 fn payment_of(r: &impl RowExt) -> Result<StoredPayment, DbError> {
     let method = r.text("method")?;
     let state = r.text("state")?;
     Ok(StoredPayment {
         id: r.int("id")?,
         dossier_id: r.int("dossier_id")?,
+        agency_id: r.int("agency_id")?,
         reference: r.text("reference")?,
         gateway: r.text("gateway")?,
         method: PaymentMethod::parse(&method)
@@ -129,7 +147,7 @@ impl crate::Db {
 impl Payments<'_> {
     /// The dossier's payments, oldest first.
     pub async fn of_dossier(self, dossier_id: i64) -> Result<Vec<StoredPayment>, DbError> {
-        const SQL: &str = "SELECT id, dossier_id, reference, gateway, method, fees_vnd, obligation_vnd, amount_vnd, state, created_at, created_by, paid_at, gateway_txn, bank_code, receipt_no, failure FROM payments WHERE dossier_id = $1 ORDER BY id";
+        const SQL: &str = select_payments!("WHERE dossier_id = $1 ORDER BY id");
         on_read!(self.db, pool => {
             let rows = sqlx::query(SQL).bind(dossier_id).fetch_all(pool).await?;
             rows.iter().map(payment_of).collect()
@@ -138,7 +156,7 @@ impl Payments<'_> {
 
     /// The payment with gateway reference `reference`.
     pub async fn by_reference(self, reference: &str) -> Result<Option<StoredPayment>, DbError> {
-        const SQL: &str = "SELECT id, dossier_id, reference, gateway, method, fees_vnd, obligation_vnd, amount_vnd, state, created_at, created_by, paid_at, gateway_txn, bank_code, receipt_no, failure FROM payments WHERE reference = $1";
+        const SQL: &str = select_payments!("WHERE reference = $1");
         Ok(on_read!(self.db, pool => {
             let row = sqlx::query(SQL).bind(reference).fetch_optional(pool).await?;
             match row {
@@ -156,7 +174,7 @@ impl Payments<'_> {
         from: i64,
         to: i64,
     ) -> Result<Vec<StoredPayment>, DbError> {
-        const SQL: &str = "SELECT id, dossier_id, reference, gateway, method, fees_vnd, obligation_vnd, amount_vnd, state, created_at, created_by, paid_at, gateway_txn, bank_code, receipt_no, failure FROM payments WHERE state = 'pending' AND gateway = $1 AND created_at >= $2 AND created_at < $3 ORDER BY id";
+        const SQL: &str = select_payments!("WHERE state = 'pending' AND gateway = $1 AND created_at >= $2 AND created_at < $3 ORDER BY id");
         on_read!(self.db, pool => {
             let rows = sqlx::query(SQL).bind(gateway).bind(from).bind(to).fetch_all(pool).await?;
             rows.iter().map(payment_of).collect()
@@ -261,6 +279,7 @@ impl Payments<'_> {
         Ok(StoredPayment {
             id,
             dossier_id: d.id,
+            agency_id: d.current_agency_id,
             reference,
             gateway: gateway.to_string(),
             method: PaymentMethod::Online,
@@ -308,19 +327,36 @@ impl Payments<'_> {
                 let failed = self.by_reference(&proof.reference).await?;
                 return Ok(failed.map_or(Settled::NotFound, Settled::Failed));
             }
-            let settle = Settle::Proven {
-                dossier_id: payment.dossier_id,
-                payment_id: payment.id,
-                paid_at: now.timestamp(),
-                gateway_txn: proof.gateway_txn.clone(),
-                bank_code: proof.bank_code.clone(),
-            };
             let dossier = self
                 .db
                 .dossiers()
                 .dossier(payment.dossier_id)
                 .await?
                 .ok_or(DbError::NotFound("hồ sơ"))?;
+            let receipt = self
+                .draw_up(Paying {
+                    d: &dossier,
+                    agency_id: payment.agency_id,
+                    owed: Owed {
+                        fees_vnd: payment.fees_vnd,
+                        obligation_vnd: payment.obligation_vnd,
+                    },
+                    method: payment.method,
+                    reference: &payment.reference,
+                    proof: &proof.gateway_txn,
+                    at: now,
+                })
+                .await?;
+            let settle = Settle {
+                how: How::Proven {
+                    dossier_id: payment.dossier_id,
+                    payment_id: payment.id,
+                    paid_at: now.timestamp(),
+                    gateway_txn: proof.gateway_txn.clone(),
+                    bank_code: proof.bank_code.clone(),
+                },
+                receipt,
+            };
             let done = if payment.obligation_vnd > 0 && awaits_obligation(&dossier) {
                 let request = TransitionRequest {
                     dossier_id: dossier.id,
@@ -366,13 +402,13 @@ impl Payments<'_> {
         actor: &str,
         settle: Settle,
     ) -> Result<(), DbError> {
-        let (at, detail) = match &settle {
-            Settle::Proven {
+        let (at, detail) = match &settle.how {
+            How::Proven {
                 payment_id,
                 paid_at,
                 ..
             } => (*paid_at, serde_json::json!({"payment": payment_id})),
-            Settle::AtCounter(c) => (
+            How::AtCounter(c) => (
                 c.at,
                 serde_json::json!({"reference": c.reference, "method": c.method.as_str(), "amount_vnd": c.owed.total(), "receipt_no": c.receipt_no}),
             ),
@@ -386,7 +422,7 @@ impl Payments<'_> {
             detail,
         };
         // A first online payment counts the dossier as paid online (QĐ 766).
-        let rows = if matches!(settle, Settle::Proven { .. }) && !d.paid_online {
+        let rows = if settle.is_online() && !d.paid_online {
             let field = self
                 .db
                 .catalogue()
@@ -454,16 +490,30 @@ impl Payments<'_> {
         }
         let owed = self.payable(d).await?;
         let reference = format!("{}-Q{}", d.code, crate::random_token(6)?.to_uppercase());
-        let settle = Settle::AtCounter(CounterPayment {
-            dossier_id: d.id,
-            agency_id: d.current_agency_id,
-            reference: reference.clone(),
-            method,
-            owed,
-            at: now.timestamp(),
-            by: format!("staff:{staff_id}"),
-            receipt_no,
-        });
+        let receipt = self
+            .draw_up(Paying {
+                d,
+                agency_id: d.current_agency_id,
+                owed,
+                method,
+                reference: &reference,
+                proof: &receipt_no,
+                at: now,
+            })
+            .await?;
+        let settle = Settle {
+            how: How::AtCounter(CounterPayment {
+                dossier_id: d.id,
+                agency_id: d.current_agency_id,
+                reference: reference.clone(),
+                method,
+                owed,
+                at: now.timestamp(),
+                by: format!("staff:{staff_id}"),
+                receipt_no,
+            }),
+            receipt,
+        };
         if owed.obligation_vnd > 0 && awaits_obligation(d) {
             let request = TransitionRequest {
                 dossier_id: d.id,
