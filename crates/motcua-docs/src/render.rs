@@ -139,26 +139,58 @@ fn render_template(
             },
         );
     }
-    if ctx.room_for_stamp {
-        blocks.push(Block::Room(STAMP_ROOM_MM));
-    }
-    let pages = lay_out(&blocks, &template.setup)?;
-    let stamp_top = pages.last().and_then(|last| {
-        let top = content_bottom(last, pages.len()) + 2.0;
-        (top + crate::sign::STAMP_HEIGHT + 6.0 <= last.height).then_some(top)
-    });
     let title = if ctx.dossier_code.is_empty() {
         spec.name.to_string()
     } else {
         format!("{} — {}", spec.name, ctx.dossier_code)
     };
-    let bytes = pdf::write(&pages, &title, ctx.issued_on)?;
+    let out = write_blocks(
+        blocks,
+        &template.setup,
+        &title,
+        ctx.issued_on,
+        ctx.room_for_stamp,
+    )?;
     Ok(RenderedForm {
         spec: *spec,
+        pdf: out.pdf,
+        pages: out.pages,
+        page_size: out.page_size,
+        draft,
+        stamp_top: out.stamp_top,
+    })
+}
+
+/// A laid-out and written document.
+pub(crate) struct Written {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    pub page_size: (f32, f32),
+    pub stamp_top: Option<f32>,
+}
+
+/// Lays `blocks` out on `setup`'s pages (keeping room for a stamp when asked) and writes
+/// them as a PDF titled `title`, dated `date`.
+pub(crate) fn write_blocks(
+    mut blocks: Vec<Block>,
+    setup: &crate::template::PageSetup,
+    title: &str,
+    date: chrono::NaiveDate,
+    room_for_stamp: bool,
+) -> Result<Written, DocsError> {
+    if room_for_stamp {
+        blocks.push(Block::Room(STAMP_ROOM_MM));
+    }
+    let pages = lay_out(&blocks, setup)?;
+    let stamp_top = pages.last().and_then(|last| {
+        let top = content_bottom(last, pages.len()) + 2.0;
+        (top + crate::sign::STAMP_HEIGHT + 6.0 <= last.height).then_some(top)
+    });
+    let bytes = pdf::write(&pages, title, date)?;
+    Ok(Written {
         pdf: bytes,
         pages: pages.len(),
-        page_size: page_size(&template.setup),
-        draft,
+        page_size: page_size(setup),
         stamp_top,
     })
 }

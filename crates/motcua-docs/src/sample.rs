@@ -165,3 +165,42 @@ pub fn context() -> FormContext {
     ctx.recipients = vec!["Như trên;".to_string(), "Lưu: VT, BPMC.".to_string()];
     ctx
 }
+
+/// A receipt for the fees of a land-use registration paid through the gateway on
+/// 24/11/2026, with two named fees.
+pub fn receipt() -> motcua_domain::payment::receipt::Receipt {
+    use motcua_domain::payment::PaymentMethod;
+    use motcua_domain::payment::receipt::{FeeLine, Payer, Receipt, ReceiptBody};
+    Receipt {
+        form_symbol: "01BLP0-001".to_string(),
+        symbol: "TH-26E".to_string(),
+        number: 1257,
+        issued_at: at(2026, 11, 24, 9, 41),
+        body: ReceiptBody {
+            collector_name: "Văn phòng Đăng ký đất đai tỉnh Thanh Hóa".to_string(),
+            collector_tax_code: "2800123456".to_string(),
+            collector_address: "Số 45 Đại lộ Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa"
+                .to_string(),
+            payer: Payer {
+                name: "Nguyễn Thị Hồng Nhung".to_string(),
+                id_number: "038190001234".to_string(),
+                address: "Số 18 phố Trường Thi, phường Hạc Thành, tỉnh Thanh Hóa".to_string(),
+            },
+            lines: vec![
+                FeeLine {
+                    name: "Lệ phí cấp Giấy chứng nhận quyền sử dụng đất".to_string(),
+                    amount_vnd: 100_000,
+                },
+                FeeLine {
+                    name: "Phí thẩm định hồ sơ cấp Giấy chứng nhận".to_string(),
+                    amount_vnd: 1_005_000,
+                },
+            ],
+            method: PaymentMethod::Online,
+            dossier_code: "000.00.11.H56-261124-0007".to_string(),
+            procedure_name: "Đăng ký đất đai, tài sản gắn liền với đất lần đầu".to_string(),
+            reference: "000.00.11.H56-261124-0007-K3F9QA".to_string(),
+            proof: "14270001".to_string(),
+        },
+    }
+}

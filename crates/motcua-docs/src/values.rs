@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use motcua_domain::calendar::Outcome;
+use motcua_domain::payment::receipt::Receipt;
 
 use crate::context::FormContext;
 use crate::dates::{date_vi, datetime_vi, local_date, short_date, short_datetime};
@@ -120,10 +121,60 @@ impl Values {
             .map(|text| Row::from([("text", text.clone())]))
             .collect();
         v.lists.insert("recipients", recipients);
-        for text in v.scalars.values_mut() {
+        v.normalise();
+        v
+    }
+}
+
+impl Values {
+    /// Flattens an e-receipt: its numbering, the collector and the payer, the fee lines
+    /// (`lines`: `index`, `name`, `amount`) and the total in figures and in words.
+    pub(crate) fn from_receipt(r: &Receipt, tracking_url: &str) -> Self {
+        use motcua_domain::payment::receipt::{TITLE, number_text};
+        use motcua_domain::text::{amount_vi, money_in_words_vi};
+        let mut v = Values::default();
+        let b = &r.body;
+        v.set("receipt.title", TITLE);
+        v.set("receipt.form_symbol", &r.form_symbol);
+        v.set("receipt.symbol", &r.symbol);
+        v.set("receipt.number", number_text(r.number));
+        v.set("issued_date", date_vi(local_date(r.issued_at)));
+        v.set("issued_at", datetime_vi(r.issued_at));
+        v.set("collector.name", &b.collector_name);
+        v.set("collector.tax_code", &b.collector_tax_code);
+        v.set("collector.address", &b.collector_address);
+        v.set("payer.name", &b.payer.name);
+        v.set("payer.id_number", &b.payer.id_number);
+        v.set("payer.address", &b.payer.address);
+        v.set("method", b.method.label_vi());
+        v.set("dossier.code", &b.dossier_code);
+        v.set("procedure.name", &b.procedure_name);
+        v.set("reference", &b.reference);
+        v.set("proof", &b.proof);
+        v.set("total", amount_vi(b.total_vnd()));
+        v.set("total_words", money_in_words_vi(b.total_vnd()));
+        v.set("tracking_url", tracking_url);
+        let lines = b
+            .lines
+            .iter()
+            .map(|l| {
+                Row::from([
+                    ("name", l.name.clone()),
+                    ("amount", amount_vi(l.amount_vnd)),
+                ])
+            })
+            .collect();
+        v.lists.insert("lines", lines);
+        v.normalise();
+        v
+    }
+
+    /// Unicode NFC everywhere, and each row's `index` (from 1).
+    fn normalise(&mut self) {
+        for text in self.scalars.values_mut() {
             *text = motcua_domain::text::nfc(text);
         }
-        for rows in v.lists.values_mut() {
+        for rows in self.lists.values_mut() {
             for (index, row) in rows.iter_mut().enumerate() {
                 for text in row.values_mut() {
                     *text = motcua_domain::text::nfc(text);
@@ -131,7 +182,6 @@ impl Values {
                 row.insert("index", (index + 1).to_string());
             }
         }
-        v
     }
 }
 

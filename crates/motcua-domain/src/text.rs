@@ -88,11 +88,13 @@ pub fn vi_sort_key(text: &str) -> (Vec<u32>, Vec<u8>) {
 
 /// An amount of money as Vietnamese writes it: "1.500.000 đồng".
 pub fn money_vi(amount: i64) -> String {
+    format!("{} đồng", amount_vi(amount))
+}
+
+/// An amount without its unit, for a column headed "(đồng)": "1.500.000".
+pub fn amount_vi(amount: i64) -> String {
     let sign = if amount < 0 { "-" } else { "" };
-    format!(
-        "{sign}{} đồng",
-        thousands(&amount.unsigned_abs().to_string())
-    )
+    format!("{sign}{}", thousands(&amount.unsigned_abs().to_string()))
 }
 
 /// An amount of money in words, as receipts and payment papers write it ("số tiền bằng

@@ -101,6 +101,7 @@ pub(crate) fn row_fields(list: &str) -> Option<&'static [&'static str]> {
             "note",
         ],
         "recipients" => &["index", "text"],
+        "lines" => &["index", "name", "amount"],
         _ => return None,
     })
 }

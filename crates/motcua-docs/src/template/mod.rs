@@ -17,7 +17,7 @@ use crate::error::DocsError;
 use crate::regime::all_forms;
 
 /// The shipped templates, by file name.
-const DEFAULTS: [(&str, &str); 15] = [
+const DEFAULTS: [(&str, &str); 16] = [
     (
         "tt01-2018-mau-01.tpl",
         include_str!("../../templates/tt01-2018-mau-01.tpl"),
@@ -78,6 +78,10 @@ const DEFAULTS: [(&str, &str); 15] = [
         "tt03-2025-mau-07.tpl",
         include_str!("../../templates/tt03-2025-mau-07.tpl"),
     ),
+    (
+        crate::receipt::RECEIPT_TEMPLATE,
+        include_str!("../../templates/bien-lai-thu-phi.tpl"),
+    ),
 ];
 
 /// The shipped text of a template, by file name.
@@ -128,12 +132,13 @@ impl Templates {
         parse(file, &self.source(file)?)
     }
 
-    /// Parses and checks every form's template against sample data, so an administrator
+    /// Parses and checks every form's template (and the receipt's) against sample data, so an administrator
     /// learns about a broken override when saving it, not when a citizen waits for a slip.
     pub fn check_all(&self) -> Result<(), DocsError> {
         for form in all_forms() {
             crate::render::render_with(&crate::sample::context(), form, self)?;
         }
+        crate::receipt::render_receipt(&crate::sample::receipt(), "", self, true)?;
         Ok(())
     }
 

@@ -467,3 +467,48 @@ fn forms_md_lists_every_field_each_shipped_template_fills() {
         }
     }
 }
+
+#[test]
+fn the_receipt_prints_what_the_law_asks_of_it() {
+    let receipt = sample::receipt();
+    let printed = motcua_docs::render_receipt(
+        &receipt,
+        "https://motcua.thanhhoa.gov.vn/tra-cuu",
+        &Templates::shipped(),
+        true,
+    )
+    .unwrap();
+    assert_eq!(printed.pages, 1);
+    assert!(printed.stamp_top.is_some(), "room for the agency's stamp");
+    // The same receipt, the same bytes.
+    let again = motcua_docs::render_receipt(
+        &receipt,
+        "https://motcua.thanhhoa.gov.vn/tra-cuu",
+        &Templates::shipped(),
+        true,
+    )
+    .unwrap();
+    assert_eq!(printed.pdf, again.pdf);
+    let Some(text) = text_of(&printed.pdf) else {
+        return;
+    };
+    snapshot("bien-lai-thu-phi", &text);
+    let flat = flat_text_of(&printed.pdf).unwrap();
+    for expected in [
+        "BIÊN LAI THU PHÍ, LỆ PHÍ",
+        "Mẫu số: 01BLP0-001",
+        "Ký hiệu: TH-26E",
+        "Số: 0001257",
+        "Mã số thuế: 2800123456",
+        "Văn phòng Đăng ký đất đai tỉnh Thanh Hóa",
+        "ngày 24 tháng 11 năm 2026",
+        "Nguyễn Thị Hồng Nhung",
+        "Lệ phí cấp Giấy chứng nhận quyền sử dụng đất",
+        "1.005.000",
+        "Tổng cộng: 1.105.000 đồng",
+        "Một triệu một trăm linh năm nghìn đồng",
+        "Thanh toán trực tuyến",
+    ] {
+        assert!(flat.contains(expected), "missing “{expected}” in:\n{flat}");
+    }
+}
