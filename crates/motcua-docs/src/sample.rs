@@ -179,8 +179,7 @@ pub fn receipt() -> motcua_domain::payment::receipt::Receipt {
         body: ReceiptBody {
             collector_name: "Văn phòng Đăng ký đất đai tỉnh Thanh Hóa".to_string(),
             collector_tax_code: "2800123456".to_string(),
-            collector_address: "Số 45 Đại lộ Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa"
-                .to_string(),
+            collector_address: "Số 45 Đại lộ Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa".to_string(),
             payer: Payer {
                 name: "Nguyễn Thị Hồng Nhung".to_string(),
                 id_number: "038190001234".to_string(),

@@ -100,6 +100,69 @@ pub async fn sign_inside(
     .map_err(|e| DbError::Unavailable(format!("việc ký dừng giữa chừng: {e}")))?
 }
 
+/// What the visible stamp of an issued paper says besides the signing key's holder and
+/// the time.
+pub struct Paper {
+    /// The signature's reason, e.g. "Giấy tiếp nhận hồ sơ và hẹn trả kết quả — hồ sơ …".
+    pub reason: String,
+    /// The issuing agency.
+    pub location: String,
+    /// The person who signs it with their title, when the paper names one.
+    pub person: Option<String>,
+    /// The stamp's last line, naming the paper ("Mã hồ sơ: …", "Biên lai: …").
+    pub last_line: String,
+}
+
+/// Signs an issued paper inside the PDF with `key`: a stamp under the content (at `top`)
+/// naming the key's holder, the person, the time and the paper; time-stamped when an
+/// authority is configured (and, should that fail, signed without its time-stamp: the
+/// paper is still handed over). A key outside its validity is refused.
+pub async fn sign_paper(
+    app: &crate::AppState,
+    key: &SigningKey,
+    paper: Paper,
+    pdf: Vec<u8>,
+    top: Option<f32>,
+) -> Result<Vec<u8>, DbError> {
+    let agency_key = load_key(key).await?;
+    let now = app.now();
+    if !agency_key.valid_at(now) {
+        return Err(DbError::invalid(
+            "signature",
+            "chứng thư số của cơ quan đã hết hạn hoặc chưa có hiệu lực",
+        ));
+    }
+    let mut lines = vec![format!("Ký số bởi: {}", agency_key.signer_name())];
+    if let Some(person) = &paper.person {
+        lines.push(format!("Người ký: {person}"));
+    }
+    lines.push(format!(
+        "Ngày ký: {}",
+        now.with_timezone(&motcua_domain::calendar::vietnam_offset())
+            .format("%d/%m/%Y %H:%M")
+    ));
+    lines.push(paper.last_line);
+    let text = SignatureText {
+        name: agency_key.signer_name(),
+        reason: paper.reason,
+        location: paper.location,
+        stamp: Some(Stamp {
+            lines,
+            link: None,
+            top,
+        }),
+    };
+    sign_inside(
+        pdf,
+        agency_key,
+        now,
+        text,
+        app.docs.tsa.clone(),
+        StampFailure::SignWithout,
+    )
+    .await
+}
+
 fn docs_error(e: motcua_docs::DocsError) -> DbError {
     DbError::invalid("signature", e.to_string())
 }

@@ -210,7 +210,9 @@ impl super::Dossiers<'_> {
             &dossier.state,
             state,
             &field_code,
-            settle.as_ref().is_some_and(super::settle::Settle::is_online),
+            settle
+                .as_ref()
+                .is_some_and(super::settle::Settle::is_online),
         );
         let audit = AuditInput {
             at,

@@ -12,8 +12,8 @@ use serde::Serialize;
 
 mod receipts;
 
-pub use receipts::StoredReceipt;
 use receipts::Paying;
+pub use receipts::StoredReceipt;
 
 use crate::audit::AuditInput;
 use crate::dossiers::settle::{CounterPayment, How, Settle};
@@ -174,7 +174,9 @@ impl Payments<'_> {
         from: i64,
         to: i64,
     ) -> Result<Vec<StoredPayment>, DbError> {
-        const SQL: &str = select_payments!("WHERE state = 'pending' AND gateway = $1 AND created_at >= $2 AND created_at < $3 ORDER BY id");
+        const SQL: &str = select_payments!(
+            "WHERE state = 'pending' AND gateway = $1 AND created_at >= $2 AND created_at < $3 ORDER BY id"
+        );
         on_read!(self.db, pool => {
             let rows = sqlx::query(SQL).bind(gateway).bind(from).bind(to).fetch_all(pool).await?;
             rows.iter().map(payment_of).collect()

@@ -201,11 +201,7 @@ impl super::Payments<'_> {
     }
 
     /// Receipt `id` of dossier `dossier_id`.
-    pub async fn receipt(
-        self,
-        dossier_id: i64,
-        id: i64,
-    ) -> Result<Option<StoredReceipt>, DbError> {
+    pub async fn receipt(self, dossier_id: i64, id: i64) -> Result<Option<StoredReceipt>, DbError> {
         const SQL: &str = select_receipts!("WHERE dossier_id = $1 AND id = $2");
         Ok(on_read!(self.db, pool => {
             match sqlx::query(SQL).bind(dossier_id).bind(id).fetch_optional(pool).await? {

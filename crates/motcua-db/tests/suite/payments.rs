@@ -289,7 +289,12 @@ async fn receipts_number_in_series(engine: &str) {
     let department = first.current_agency_id;
     // Nothing registered yet: the shipped symbols and no tax code.
     let online = payments
-        .open(&first, "vnpay", "citizen:1", at("2026-04-02T10:00:00").timestamp())
+        .open(
+            &first,
+            "vnpay",
+            "citizen:1",
+            at("2026-04-02T10:00:00").timestamp(),
+        )
         .await
         .unwrap();
     let settled = payments
@@ -312,7 +317,12 @@ async fn receipts_number_in_series(engine: &str) {
     // Registered: later receipts carry it; the first keeps what it printed.
     let book = ReceiptBook::check("2800123456", "01BLP0-001", "TH-{yy}E").unwrap();
     payments
-        .set_book(department, &book, "staff:1", at("2026-04-03T08:00:00").timestamp())
+        .set_book(
+            department,
+            &book,
+            "staff:1",
+            at("2026-04-03T08:00:00").timestamp(),
+        )
         .await
         .unwrap();
     assert!(
@@ -346,12 +356,28 @@ async fn receipts_number_in_series(engine: &str) {
         issued.push(receipts[0].receipt.clone());
     }
     let labels: Vec<String> = issued.iter().map(|r| r.label()).collect();
-    assert_eq!(labels, ["TH-26E 0000002", "TH-27E 0000001", "TH-27E 0000002"]);
-    assert!(issued.iter().all(|r| r.body.collector_tax_code == "2800123456"));
+    assert_eq!(
+        labels,
+        ["TH-26E 0000002", "TH-27E 0000001", "TH-27E 0000002"]
+    );
+    assert!(
+        issued
+            .iter()
+            .all(|r| r.body.collector_tax_code == "2800123456")
+    );
     let again = payments.receipts(first.id).await.unwrap();
-    assert_eq!(again[0].receipt.symbol, "AA-26E", "an issued receipt is frozen");
+    assert_eq!(
+        again[0].receipt.symbol, "AA-26E",
+        "an issued receipt is frozen"
+    );
     assert_eq!(payments.series(department, 2027).await.unwrap().len(), 2);
-    let code = db.agencies().agency(department).await.unwrap().unwrap().code;
+    let code = db
+        .agencies()
+        .agency(department)
+        .await
+        .unwrap()
+        .unwrap()
+        .code;
     let audit = db.audit().audit_of("agency", &code).await.unwrap();
     assert!(
         audit.iter().any(|e| e.action == "set_receipt_book"),

@@ -226,7 +226,11 @@ mod tests {
 
     #[test]
     fn lines_name_the_fees_when_they_add_up() {
-        let fees = [fee("Lệ phí", 50_000), fee("Phí thẩm định", 0), fee("Phí", 30_000)];
+        let fees = [
+            fee("Lệ phí", 50_000),
+            fee("Phí thẩm định", 0),
+            fee("Phí", 30_000),
+        ];
         let lines = fee_lines(&fees, 80_000, 0);
         assert_eq!(
             lines.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(),

@@ -54,6 +54,7 @@ fn routes() -> Routes {
         )
         .get("/dossiers/{id}/payments", payments::list)
         .post("/dossiers/{id}/payments", payments::create)
+        .get("/dossiers/{id}/receipts/{receipt}", payments::receipt)
         .get("/payments/reconciliation", reconciliation::day)
         .get("/lookup", lookup::lookup)
         .get("/statistics", statistics::report)

@@ -1,7 +1,7 @@
 //! `/api/v1/dossiers/{id}/payments`: a dossier's payments and what it still owes, and a new
 //! payment of what it owes through the gateway, answered with the URL to send the payer
-//! to. For staff who may see the dossier and for the citizen who filed it; anyone else is
-//! told it does not exist.
+//! to, and the e-receipts of what was paid (listed, and each as PDF). For staff who may see
+//! the dossier and for the citizen who filed it; anyone else is told it does not exist.
 
 use axum::Json;
 use axum::extract::{FromRef, FromRequestParts, State};
@@ -79,10 +79,49 @@ pub async fn list(
     let d = caller.dossier(&app, id).await?;
     let owed = app.db.payments().owed(&d).await?;
     let items = app.db.payments().of_dossier(d.id).await?;
+    let receipts: Vec<serde_json::Value> = app
+        .db
+        .payments()
+        .receipts(d.id)
+        .await?
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "payment_id": r.payment_id,
+                "label": r.receipt.label(),
+                "form_symbol": r.receipt.form_symbol,
+                "symbol": r.receipt.symbol,
+                "number": r.receipt.number,
+                "issued_at": r.receipt.issued_at.to_rfc3339(),
+                "total_vnd": r.receipt.body.total_vnd(),
+                "lines": r.receipt.body.lines,
+            })
+        })
+        .collect();
     Ok(Json(json!({
         "owed": {"fees_vnd": owed.fees_vnd, "obligation_vnd": owed.obligation_vnd, "total_vnd": owed.total()},
         "items": items,
+        "receipts": receipts,
     })))
+}
+
+/// `GET /dossiers/{id}/receipts/{receipt}`: the e-receipt as PDF, signed with the collecting
+/// agency's key when it has one.
+pub async fn receipt(
+    State(app): State<Arc<AppState>>,
+    caller: Caller,
+    headers: HeaderMap,
+    axum::extract::Path((id, receipt)): axum::extract::Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let (Ok(id), Ok(receipt)) = (id.parse::<i64>(), receipt.parse::<i64>()) else {
+        return Err(ApiError::not_found("biên lai"));
+    };
+    let d = caller.dossier(&app, id).await?;
+    let Some(r) = app.db.payments().receipt(d.id, receipt).await? else {
+        return Err(ApiError::not_found("biên lai"));
+    };
+    Ok(crate::payment::receipt::download(&app, &headers, &d, &r).await?)
 }
 
 /// `POST /dossiers/{id}/payments`: 201 with the payment and its URL.

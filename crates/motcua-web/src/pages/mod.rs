@@ -63,6 +63,10 @@ pub fn router() -> Router<Arc<AppState>> {
             "/cong-dan/ho-so/{id}/thanh-toan",
             axum::routing::post(payment::citizen_pay),
         )
+        .route(
+            "/cong-dan/ho-so/{id}/bien-lai/{receipt}",
+            get(payment::citizen_receipt),
+        )
         .merge(citizen::router())
         .merge(staff::router())
 }

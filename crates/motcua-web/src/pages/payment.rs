@@ -208,6 +208,8 @@ pub struct PaymentRow {
     pub state: &'static str,
     pub receipt_no: String,
     pub at: String,
+    /// Its e-receipt (id and "AA-26E 0000012"), once paid.
+    pub receipt: Option<(i64, String)>,
 }
 
 /// What `d` still owes, and its payments, for a page.
@@ -217,6 +219,7 @@ pub async fn summary(
     d: &motcua_db::DossierRecord,
 ) -> Result<(i64, Vec<PaymentRow>), DbError> {
     let owed = app.db.payments().owed(d).await?.total();
+    let receipts = app.db.payments().receipts(d.id).await?;
     let rows = app
         .db
         .payments()
@@ -224,6 +227,10 @@ pub async fn summary(
         .await?
         .into_iter()
         .map(|p| PaymentRow {
+            receipt: receipts
+                .iter()
+                .find(|r| r.payment_id == p.id)
+                .map(|r| (r.id, r.receipt.label())),
             reference: p.reference,
             amount: motcua_domain::text::money_vi(p.amount_vnd),
             method: p.method.label_vi(),
@@ -235,4 +242,23 @@ pub async fn summary(
         })
         .collect();
     Ok((owed, rows))
+}
+
+/// `GET /cong-dan/ho-so/{id}/bien-lai/{receipt}`: the owner's e-receipt as PDF.
+pub async fn citizen_receipt(
+    State(app): State<Arc<AppState>>,
+    who: crate::pages::citizen::CitizenIn,
+    headers: HeaderMap,
+    axum::extract::Path((id, receipt)): axum::extract::Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (Ok(id), Ok(receipt)) = (id.parse::<i64>(), receipt.parse::<i64>()) else {
+        return Err(PageError::NotFound);
+    };
+    let Some(d) = crate::access::owned_by(&app.db, who.session.citizen.id, id).await? else {
+        return Err(PageError::NotFound);
+    };
+    let Some(r) = app.db.payments().receipt(d.id, receipt).await? else {
+        return Err(PageError::NotFound);
+    };
+    Ok(crate::payment::receipt::download(&app, &headers, &d, &r).await?)
 }

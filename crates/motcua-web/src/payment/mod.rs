@@ -4,6 +4,7 @@
 //! answer to a query). VNPay 2.1.0 is the first ([`vnpay`]). What a dossier owes and how a
 //! proof settles it are decided in the domain and the storage, not here.
 
+pub mod receipt;
 pub mod report;
 pub mod vnpay;
 

@@ -71,13 +71,93 @@ pub enum PaymentCommand {
         #[command(flatten)]
         gateway: PaymentArgs,
     },
+    /// Show, or register, what a collecting agency registered with its tax office for its
+    /// e-receipts: its tax code, the form symbol and the symbol ({yy} is the year). Receipts
+    /// already issued keep what they printed.
+    ReceiptBook {
+        /// The agency's code (mã định danh), e.g. 000.00.03.H56.
+        #[arg(long)]
+        agency: String,
+        /// Mã số thuế: 10 digits, or 10-3.
+        #[arg(long)]
+        tax_code: Option<String>,
+        /// Ký hiệu mẫu biên lai.
+        #[arg(long, default_value = motcua_domain::payment::receipt::DEFAULT_FORM_SYMBOL)]
+        form_symbol: String,
+        /// Ký hiệu biên lai, {yy} where the year's two digits go.
+        #[arg(long, default_value = motcua_domain::payment::receipt::DEFAULT_SYMBOL)]
+        symbol: String,
+    },
+}
+
+/// `motcua payments receipt-book`: shows the agency's book, or registers it when a tax code
+/// is given.
+async fn receipt_book(
+    db: &motcua_db::Db,
+    agency: &str,
+    tax_code: Option<&str>,
+    form_symbol: &str,
+    symbol: &str,
+) -> anyhow::Result<()> {
+    let Some(found) = db.agencies().agency_by_code(agency.trim()).await? else {
+        anyhow::bail!("không có cơ quan mã “{}”", agency.trim());
+    };
+    if let Some(tax_code) = tax_code {
+        let book =
+            motcua_domain::payment::receipt::ReceiptBook::check(tax_code, form_symbol, symbol)
+                .map_err(|errors| {
+                    anyhow::anyhow!(
+                        "{}",
+                        errors
+                            .iter()
+                            .map(|e| e.message.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    )
+                })?;
+        let now = chrono::Utc::now().timestamp();
+        db.payments().set_book(found.id, &book, "cli", now).await?;
+    }
+    match db.payments().book(found.id).await? {
+        Some(book) => {
+            let year =
+                motcua_domain::payment::receipt::series_year(chrono::Utc::now().fixed_offset());
+            println!(
+                "{}\nmã số thuế: {}\nký hiệu mẫu: {}\nký hiệu: {} (năm {year}: {})",
+                found.name,
+                book.tax_code,
+                book.form_symbol,
+                book.symbol,
+                book.symbol_in(year)
+            );
+        }
+        None => println!(
+            "{}\nchưa đăng ký sổ biên lai: biên lai mang ký hiệu mặc định và không có mã số thuế (đăng ký bằng --tax-code)",
+            found.name
+        ),
+    }
+    Ok(())
 }
 
 pub async fn run(
     db_args: &super::database::DatabaseArgs,
     command: PaymentCommand,
 ) -> anyhow::Result<()> {
-    let PaymentCommand::Reconcile { date, gateway } = command;
+    let (date, gateway) = match command {
+        PaymentCommand::Reconcile { date, gateway } => (date, gateway),
+        PaymentCommand::ReceiptBook {
+            agency,
+            tax_code,
+            form_symbol,
+            symbol,
+        } => {
+            let db = db_args.open(motcua_db::Durability::Full).await?;
+            let result =
+                receipt_book(&db, &agency, tax_code.as_deref(), &form_symbol, &symbol).await;
+            db.close().await;
+            return result;
+        }
+    };
     let Some(gateways) = gateway.gateways()? else {
         anyhow::bail!(
             "chưa cấu hình cổng thanh toán: cần --vnpay-url, --vnpay-tmn-code, --vnpay-secret và --vnpay-api-url"

@@ -181,8 +181,10 @@ pub(crate) fn spec(code: &str) -> Option<&'static AgencySpec> {
 }
 
 /// Creates every agency, parents first, and returns them as stored.
-pub(crate) async fn create(db: &Db) -> anyhow::Result<Vec<Agency>> {
-    for a in &AGENCIES {
+/// Creates the agencies, each with the receipt book it registered with its tax office (a
+/// made-up tax code; the symbols the province uses), as of `at` (Unix seconds).
+pub(crate) async fn create(db: &Db, at: i64) -> anyhow::Result<Vec<Agency>> {
+    for (i, a) in AGENCIES.iter().enumerate() {
         db.agencies()
             .create_agency(
                 &NewAgency {
@@ -197,6 +199,17 @@ pub(crate) async fn create(db: &Db) -> anyhow::Result<Vec<Agency>> {
             )
             .await
             .with_context(|| format!("tạo cơ quan {} ({})", a.code, a.name))?;
+        let book = motcua_domain::payment::receipt::ReceiptBook::check(
+            &format!("28010{:05}", i + 1),
+            motcua_domain::payment::receipt::DEFAULT_FORM_SYMBOL,
+            "TH-{yy}E",
+        )
+        .map_err(|e| anyhow::anyhow!("sổ biên lai mẫu: {e:?}"))?;
+        if let Some(created) = db.agencies().agency_by_code(a.code).await? {
+            db.payments()
+                .set_book(created.id, &book, "demo", at)
+                .await?;
+        }
     }
     Ok(db.agencies().all().await?)
 }

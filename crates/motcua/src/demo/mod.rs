@@ -93,7 +93,7 @@ pub async fn seed(
     let mut rng = rng::Rng::for_date(today);
     let plans = plan::make(&procedures, calendar, today, dossiers, &mut rng)?;
 
-    let agencies = agencies::create(db).await?;
+    let agencies = agencies::create(db, now_limit.timestamp()).await?;
     let (logins, directory) = staff::create(db, &agencies).await?;
     let mut ids = Vec::with_capacity(logins.len());
     for login in &logins {

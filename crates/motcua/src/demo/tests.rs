@@ -273,7 +273,17 @@ async fn a_whole_province() {
     let mut counter = 0;
     let mut pending = 0;
     for d in &dossiers {
+        // Every paid payment has its receipt, under its agency's registered book.
+        let receipts = db.payments().receipts(d.id).await.unwrap();
+        for r in &receipts {
+            assert!(r.receipt.symbol.starts_with("TH-"), "{r:?}");
+            assert_eq!(r.receipt.body.collector_tax_code.len(), 10);
+        }
         for p in db.payments().of_dossier(d.id).await.unwrap() {
+            assert_eq!(
+                receipts.iter().filter(|r| r.payment_id == p.id).count(),
+                usize::from(p.state == motcua_domain::payment::PaymentState::Paid)
+            );
             use motcua_domain::payment::{PaymentMethod, PaymentState};
             match (p.method, p.state) {
                 (PaymentMethod::Online, PaymentState::Paid) => online += 1,

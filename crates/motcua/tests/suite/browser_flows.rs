@@ -459,7 +459,7 @@ fn leader_signs_the_result(b: &mut Browser, server: &DemoServer, d: &Received) {
 
 /// A form of the dossier as the officer's browser fetches it from its link: whether it was
 /// signed (the server says so in a header) and its text, read by poppler.
-fn print_form(b: &mut Browser, href: &str) -> Option<(String, String)> {
+pub(crate) fn print_form(b: &mut Browser, href: &str) -> Option<(String, String)> {
     let h = quote(href);
     let got = b.eval(&format!(
         "fetch({h}).then(async r => ({{ signature: r.headers.get('x-motcua-signature'), \

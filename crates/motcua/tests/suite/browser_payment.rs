@@ -231,6 +231,29 @@ fn a_citizen_pays_from_the_dossier_page() {
     let page = b.body_text();
     assert!(page.contains("Không còn khoản nào phải nộp"), "{page}");
     assert!(!b.exists("#pay"));
+    // The e-receipt, from its link on the citizen's page: the department's numbered
+    // receipt for the 150,000 đồng, in figures and in words.
+    let href =
+        b.eval("document.querySelector('a[href*=\"/bien-lai/\"]')?.getAttribute('href') ?? ''");
+    let href = href.as_str().unwrap_or_default().to_string();
+    assert!(
+        href.starts_with(&format!("/cong-dan/ho-so/{id}/bien-lai/")),
+        "no receipt link: {page}"
+    );
+    assert!(page.contains("Biên lai TH-"), "{page}");
+    if let Some((signature, text)) = crate::browser_flows::print_form(&mut b, &href) {
+        assert_ne!(signature, "failed");
+        for expected in [
+            "BIÊN LAI THU PHÍ, LỆ PHÍ",
+            "Ký hiệu: TH-",
+            "Sở Tài chính",
+            "Tổng cộng: 150.000 đồng",
+            "Một trăm năm mươi nghìn đồng",
+            motcua::demo::DEMO_CITIZEN_NAME,
+        ] {
+            assert!(text.contains(expected), "missing “{expected}” in {text}");
+        }
+    }
     let (_, after) = http(
         &server.base,
         "GET",

@@ -111,6 +111,22 @@ async fn a_counter_payment_is_recorded_once_with_its_receipt() {
     let page = get_page(&app, &format!("/can-bo/ho-so/{id}"), Some(&cv)).await;
     assert!(page.body.contains("BL-0001"));
     assert!(!page.body.contains("id=\"counter-payment\""));
+    // The e-receipt is linked from the page and prints the transfer and its paper number.
+    let rid = list["receipts"][0]["id"].as_i64().unwrap();
+    let link = format!("/can-bo/ho-so/{id}/bien-lai/{rid}");
+    assert!(page.body.contains(&link), "{}", page.body);
+    let pdf = get_page(&app, &link, Some(&cv)).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.bytes.starts_with(b"%PDF"));
+    if let Some(text) = poppler("pdftotext", &[], &pdf.bytes, &["-"]) {
+        assert!(text.contains("Chuyển khoản"), "{text}");
+        assert!(text.contains("BL-0001"), "{text}");
+    }
+    let elsewhere = staff_session(&app, "u.cvtc").await;
+    let hidden = get_page(&app, &link, Some(&elsewhere)).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let wrong = get_page(&app, &format!("/can-bo/ho-so/{id}/bien-lai/abc"), Some(&cv)).await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
 
     // The day's reconciliation: the department that collected it sees it, another does not.
     let today = app.state.now().date_naive().to_string();

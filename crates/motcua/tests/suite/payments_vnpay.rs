@@ -229,6 +229,74 @@ async fn paid_through_the_gateway_and_settled_once_by_its_ipn() {
         .unwrap_or_else(|| panic!("{history}"));
     assert_eq!(confirm["actor_kind"], "gateway");
 
+    // Its e-receipt: numbered 1 in the department's series of the year, for the obligation,
+    // printed with its total in words; unsigned until the department has a key, then signed
+    // with it. Another department's staff cannot have it.
+    let receipt = &list["receipts"][0];
+    assert_eq!(receipt["payment_id"], paid["id"], "{list}");
+    assert_eq!(receipt["number"], 1);
+    assert_eq!(receipt["total_vnd"], 500_000);
+    assert_eq!(receipt["lines"][0]["name"], "Nghĩa vụ tài chính");
+    let receipt_path = format!("/api/v1/dossiers/{id}/receipts/{}", receipt["id"]);
+    let fetch = |token: &'static str| {
+        let path = receipt_path.clone();
+        let app = &app;
+        async move {
+            let request = axum::http::Request::builder()
+                .uri(&path)
+                .header("host", "motcua.test")
+                .header("authorization", format!("Bearer {token}"))
+                .body(axum::body::Body::empty())
+                .unwrap();
+            send(app, request).await
+        }
+    };
+    let unsigned = fetch("tok-cv").await;
+    assert_eq!(unsigned.status, StatusCode::OK);
+    assert_eq!(unsigned.headers["content-type"], "application/pdf");
+    assert_eq!(unsigned.headers["x-motcua-signature"], "none");
+    assert_eq!(fetch("tok-cvtc").await.status, StatusCode::NOT_FOUND);
+    let justice = app
+        .state
+        .db
+        .agencies()
+        .agency_by_code(JUSTICE)
+        .await
+        .unwrap()
+        .unwrap();
+    let now = app.state.now();
+    motcua_web::signing::create_demo_key(
+        &app.state.db,
+        &justice,
+        "test",
+        now - chrono::Duration::days(1),
+        now,
+    )
+    .await
+    .unwrap();
+    let signed = fetch("tok-cv").await;
+    assert_eq!(signed.headers["x-motcua-signature"], "signed");
+    if let Some(text) = poppler("pdftotext", &[], &signed.bytes, &["-"]) {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for expected in [
+            "BIÊN LAI THU PHÍ, LỆ PHÍ",
+            &format!("Ký hiệu: {}", receipt["symbol"].as_str().unwrap()),
+            "Số: 0000001",
+            "Sở Tư pháp",
+            "Nghĩa vụ tài chính",
+            "Tổng cộng: 500.000 đồng",
+            "Năm trăm nghìn đồng",
+            "Thanh toán trực tuyến",
+            after["code"].as_str().unwrap(),
+        ] {
+            assert!(flat.contains(expected), "missing “{expected}” in {flat}");
+        }
+    }
+    if let Some(report) = pdfsig(&signed.bytes) {
+        assert!(report.contains("Signature is Valid."), "{report}");
+        assert!(report.contains("Sở Tư pháp"), "{report}");
+    }
+
     // The same IPN again: already confirmed, nothing changes.
     let reference = opened["reference"].as_str().unwrap();
     let again = gateway

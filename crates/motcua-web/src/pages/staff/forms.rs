@@ -549,7 +549,7 @@ fn counter_contact(all: &[Agency], counter: i64, person: &str) -> String {
     contact.trim_start_matches(", ").to_string()
 }
 
-fn pdf_response(pdf: Vec<u8>, name: &str) -> Response {
+pub(crate) fn pdf_response(pdf: Vec<u8>, name: &str) -> Response {
     let disposition = format!("inline; filename=\"{name}.pdf\"");
     (
         [
@@ -637,7 +637,7 @@ pub async fn dossier_form(
 
 /// Says in a header whether the form is signed (`signed`), the agency has no key (`none`),
 /// signing failed (`failed`) or it is a draft (`draft`).
-fn with_signature(mut response: Response, state: &'static str) -> Response {
+pub(crate) fn with_signature(mut response: Response, state: &'static str) -> Response {
     response.headers_mut().insert(
         "x-motcua-signature",
         header::HeaderValue::from_static(state),
@@ -645,10 +645,8 @@ fn with_signature(mut response: Response, state: &'static str) -> Response {
     response
 }
 
-/// Signs an issued form inside the PDF with its agency's key: a stamp under the content
-/// naming the agency, the person who signs the form and the time; time-stamped when an
-/// authority is configured (and, should that fail, signed without its time-stamp: the
-/// counter still hands the form over).
+/// Signs an issued form inside the PDF with its agency's key (see
+/// [`crate::signing::sign_paper`]), its stamp naming the person who signs the form.
 async fn sign_form(
     app: &AppState,
     key: &motcua_db::SigningKey,
@@ -657,48 +655,18 @@ async fn sign_form(
     pdf: Vec<u8>,
     top: Option<f32>,
 ) -> Result<Vec<u8>, motcua_db::DbError> {
-    let agency_key = crate::signing::load_key(key).await?;
-    let now = app.now();
-    if !agency_key.valid_at(now) {
-        return Err(motcua_db::DbError::invalid(
-            "signature",
-            "chứng thư số của cơ quan đã hết hạn hoặc chưa có hiệu lực",
-        ));
-    }
     let person = match kind.signed_by() {
         Some(SignedBy::Head) => &ctx.head,
         _ => &ctx.officer,
     };
     let title = person.title.lines().next_back().unwrap_or_default();
-    let mut lines = vec![format!("Ký số bởi: {}", agency_key.signer_name())];
-    if !person.name.is_empty() {
-        lines.push(format!("Người ký: {} ({title})", person.name));
-    }
-    lines.push(format!(
-        "Ngày ký: {}",
-        now.with_timezone(&vietnam_offset())
-            .format("%d/%m/%Y %H:%M")
-    ));
-    lines.push(format!("Mã hồ sơ: {}", ctx.dossier_code));
-    let text = motcua_docs::SignatureText {
-        name: agency_key.signer_name(),
+    let paper = crate::signing::Paper {
         reason: format!("{} — hồ sơ {}", kind.label_vi(), ctx.dossier_code),
         location: ctx.agency.name.clone(),
-        stamp: Some(motcua_docs::Stamp {
-            lines,
-            link: None,
-            top,
-        }),
+        person: (!person.name.is_empty()).then(|| format!("{} ({title})", person.name)),
+        last_line: format!("Mã hồ sơ: {}", ctx.dossier_code),
     };
-    crate::signing::sign_inside(
-        pdf,
-        agency_key,
-        now,
-        text,
-        app.docs.tsa.clone(),
-        crate::signing::StampFailure::SignWithout,
-    )
-    .await
+    crate::signing::sign_paper(app, key, paper, pdf, top).await
 }
 
 #[derive(Deserialize, Default)]

@@ -70,6 +70,10 @@ pub fn router() -> Router<Arc<AppState>> {
             "/can-bo/ho-so/{id}/thu-phi",
             axum::routing::post(payments::record),
         )
+        .route(
+            "/can-bo/ho-so/{id}/bien-lai/{receipt}",
+            get(payments::receipt),
+        )
         .route("/can-bo/thanh-toan", get(payments::reconciliation))
         .route(
             "/can-bo/thanh-toan/excel",

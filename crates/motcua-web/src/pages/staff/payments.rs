@@ -171,3 +171,21 @@ pub async fn reconciliation_excel(
     )
         .into_response())
 }
+
+/// `GET /can-bo/ho-so/{id}/bien-lai/{receipt}`: a dossier's e-receipt as PDF, for staff who
+/// may see the dossier.
+pub async fn receipt(
+    State(app): State<Arc<AppState>>,
+    who: SignedIn,
+    headers: HeaderMap,
+    axum::extract::Path((id, receipt)): axum::extract::Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (Ok(id), Ok(receipt)) = (id.parse::<i64>(), receipt.parse::<i64>()) else {
+        return Err(PageError::NotFound);
+    };
+    let d = super::dossier::readable(&app, &who, id).await?;
+    let Some(r) = app.db.payments().receipt(d.id, receipt).await? else {
+        return Err(PageError::NotFound);
+    };
+    Ok(crate::payment::receipt::download(&app, &headers, &d, &r).await?)
+}
