@@ -4,6 +4,7 @@
 pub mod agency;
 pub mod calendar;
 pub mod catalogue;
+pub mod digitised;
 pub mod dossier;
 pub mod error;
 pub mod evaluation;

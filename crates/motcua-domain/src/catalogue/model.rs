@@ -72,6 +72,11 @@ pub struct Component {
     /// at the counter and by post, an electronic form online); empty: every channel.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<Channel>,
+    /// Loại giấy tờ — the kind of paper, so that a digitised one of the owner's (or an
+    /// earlier result) can stand for it; without it, its name is the kind
+    /// ([`crate::digitised::component_type`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_type: Option<String>,
 }
 
 impl Component {
@@ -275,6 +280,10 @@ pub struct Procedure {
     /// Kết quả thực hiện.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub results: Vec<String>,
+    /// The kind of paper its positive result is, for the store
+    /// ([`crate::digitised::result_type`]); without it, its first result's name is the kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_document_type: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub legal_basis: Vec<LegalDocument>,
     /// Quyết định công bố — the decision that published the procedure, e.g. `163/QĐ-BTP`.

@@ -20,6 +20,7 @@ fn step(name: &str, role: Role, agency: StepAgency, hours: u32) -> WorkflowStep 
 /// Cấp bản sao trích lục hộ tịch at a commune: 3 working days, 2 committed online.
 pub(crate) fn procedure() -> Procedure {
     Procedure {
+        result_document_type: None,
         code: ProcedureCode::parse("2.000635").unwrap(),
         name: "Cấp bản sao Trích lục hộ tịch, bản sao Giấy khai sinh".into(),
         field: Field {
@@ -36,6 +37,7 @@ pub(crate) fn procedure() -> Procedure {
             name: "Trường hợp chung".into(),
             components: vec![
                 Component {
+                    document_type: None,
                     code: "tk-01".into(),
                     name: "Tờ khai cấp bản sao trích lục hộ tịch".into(),
                     originals: 1,
@@ -46,6 +48,7 @@ pub(crate) fn procedure() -> Procedure {
                     channels: vec![],
                 },
                 Component {
+                    document_type: None,
                     code: "uq-01".into(),
                     name: "Văn bản ủy quyền (nếu có)".into(),
                     originals: 1,

@@ -40,6 +40,7 @@ fn procedure(suspension: SuspensionPolicy) -> Procedure {
         committed: None,
     };
     Procedure {
+        result_document_type: None,
         code: ProcedureCode::parse("1.001193").unwrap(),
         name: "Thủ tục đăng ký khai sinh".into(),
         field: Field {
@@ -56,6 +57,7 @@ fn procedure(suspension: SuspensionPolicy) -> Procedure {
             name: "Trường hợp chung".into(),
             components: vec![
                 Component {
+                    document_type: None,
                     code: "tk-01".into(),
                     name: "Tờ khai đăng ký khai sinh".into(),
                     originals: 1,
@@ -66,6 +68,7 @@ fn procedure(suspension: SuspensionPolicy) -> Procedure {
                     channels: vec![],
                 },
                 Component {
+                    document_type: None,
                     code: "gcs".into(),
                     name: "Giấy chứng sinh".into(),
                     originals: 1,

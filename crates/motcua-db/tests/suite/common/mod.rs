@@ -181,6 +181,7 @@ pub fn procedure(name: &str) -> Procedure {
         committed: Some(TimeLimit::WorkingDays(7)),
     };
     Procedure {
+        result_document_type: None,
         code: ProcedureCode::parse("2.000488").unwrap(),
         name: name.into(),
         field: Field {
@@ -197,6 +198,7 @@ pub fn procedure(name: &str) -> Procedure {
             name: "Trường hợp chung".into(),
             components: vec![
                 Component {
+                    document_type: None,
                     code: "tk-03".into(),
                     name: "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp".into(),
                     originals: 1,
@@ -207,6 +209,7 @@ pub fn procedure(name: &str) -> Procedure {
                     channels: vec![],
                 },
                 Component {
+                    document_type: None,
                     code: "cccd".into(),
                     name: "Bản chụp thẻ Căn cước".into(),
                     originals: 0,
