@@ -21,6 +21,7 @@ mod agencies;
 mod alerts;
 mod bulk;
 mod catalogue;
+mod documents;
 #[macro_use]
 mod dossiers;
 mod error;
@@ -83,6 +84,7 @@ pub use alerts::Alerts;
 pub use audit::Audit;
 pub use bulk::Bulk;
 pub use catalogue::Catalogue;
+pub use documents::{AccessLine, Documents, NewDocument, StoredDocument};
 pub use dossiers::Dossiers;
 pub use files::Files;
 pub use outbox::Outbox;

@@ -170,6 +170,11 @@ const SQLITE: &[Migration] = &[
         "receipts",
         include_str!("../migrations/sqlite/0033_receipts.sql"),
     ),
+    (
+        34,
+        "documents",
+        include_str!("../migrations/sqlite/0034_documents.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -336,6 +341,11 @@ const POSTGRES: &[Migration] = &[
         33,
         "receipts",
         include_str!("../migrations/postgres/0033_receipts.sql"),
+    ),
+    (
+        34,
+        "documents",
+        include_str!("../migrations/postgres/0034_documents.sql"),
     ),
 ];
 

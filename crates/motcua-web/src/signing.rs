@@ -369,6 +369,8 @@ pub async fn sign_result(
     let size = i64::try_from(signature.len()).unwrap_or(i64::MAX);
     let signature_sha256 = files.store_bytes(signature).await?;
     let signed_copy = signed_copy.then(|| NewAttachment {
+        document: None,
+        reuses: None,
         component: file.component,
         purpose: Purpose::Result,
         name: signed_name(&file.name),

@@ -33,6 +33,16 @@ impl super::Dossiers<'_> {
                 })).collect::<Vec<_>>(),
             }),
         };
+        let mut files = files;
+        if let Some(d) = self.dossier(dossier_id).await?
+            && let Some(v) = self
+                .db
+                .catalogue()
+                .procedure_version(d.procedure_version_id)
+                .await?
+        {
+            super::documents::describe(&mut files, &d.applicant, &v.procedure, &d.case_code);
+        }
         let scanned = match files.iter().any(|f| f.purpose == Purpose::Scan) {
             true => self.scanned_state(dossier_id, now).await?,
             false => None,

@@ -203,6 +203,13 @@ impl super::Dossiers<'_> {
         })
         .map_err(DbError::Invalid)?;
         let mut state = state;
+        let mut files = extras.files.clone();
+        super::documents::describe(
+            &mut files,
+            &checked.intake.applicant,
+            procedure,
+            &checked.intake.case_code,
+        );
         if extras
             .files
             .iter()
@@ -331,7 +338,7 @@ impl super::Dossiers<'_> {
                 extras.citizen_id,
                 state.waiting_role().map(|r| r.as_str()),
             ]).await?;
-            for file in &extras.files {
+            for file in &files {
                 crate::files::attach(conn, id, file, &uploaded_by, at).await?;
             }
             super::search::write_terms(conn, id, code.as_str(), &checked.intake.applicant).await?;

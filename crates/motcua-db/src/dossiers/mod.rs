@@ -2,6 +2,7 @@
 
 mod attach;
 pub(crate) mod board;
+pub(crate) mod documents;
 mod intake;
 mod pad;
 mod search;

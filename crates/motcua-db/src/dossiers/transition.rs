@@ -113,13 +113,24 @@ impl super::Dossiers<'_> {
         }
         let effect = apply(&dossier.state, &actor, &request.action, now, calendar)?;
         let state = &effect.state;
-        let procedure_name = self
+        let version = self
             .db
             .catalogue()
             .procedure_version(dossier.procedure_version_id)
-            .await?
+            .await?;
+        let procedure_name = version
+            .as_ref()
             .map(|p| p.procedure.name.clone())
             .unwrap_or_default();
+        let mut files = files;
+        if let Some(v) = &version {
+            super::documents::describe(
+                &mut files,
+                &dossier.applicant,
+                &v.procedure,
+                &dossier.case_code,
+            );
+        }
         let senders = self
             .db
             .outbox()

@@ -87,6 +87,40 @@ pub struct NewAttachment {
     pub sha256: String,
     pub size: i64,
     pub media_type: &'static str,
+    /// The document of its owner's data store it becomes (filled in by the dossier store
+    /// from the catalogue component it answers).
+    pub document: Option<crate::documents::NewDocument>,
+    /// The owner's document it reuses (the same bytes, no new upload), with its owner key.
+    pub reuses: Option<(i64, String)>,
+}
+
+impl NewAttachment {
+    /// A file that reuses `doc` for component index `component`: the same bytes under the
+    /// same name, no new upload.
+    pub fn reusing(
+        doc: &crate::documents::StoredDocument,
+        component: Option<i64>,
+        purpose: Purpose,
+    ) -> Result<Self, DbError> {
+        Ok(Self {
+            component,
+            purpose,
+            name: doc.name.clone(),
+            sha256: doc.sha256.clone(),
+            size: doc.size,
+            media_type: sniffed_type(&doc.media_type)?,
+            document: None,
+            reuses: Some((doc.id, doc.owner_key.clone())),
+        })
+    }
+}
+
+/// The media type `text` names, as one of those accepted.
+fn sniffed_type(text: &str) -> Result<&'static str, DbError> {
+    ["application/pdf", "image/png", "image/jpeg"]
+        .into_iter()
+        .find(|t| *t == text)
+        .ok_or_else(|| DbError::Corrupt(format!("kiểu tệp “{text}”")))
 }
 
 /// A file attached to a dossier.
@@ -218,6 +252,8 @@ impl FileStore {
         let bytes = upload.bytes;
         blocking(move || write_once(&path, &bytes)).await??;
         Ok(NewAttachment {
+            document: None,
+            reuses: None,
             component: upload.component,
             purpose: upload.purpose,
             name,
@@ -313,23 +349,33 @@ pub(crate) async fn attach_returning_id(
     by: &str,
     at: i64,
 ) -> Result<i64, DbError> {
-    tx.insert(
-        "INSERT INTO dossier_files (dossier_id, component, purpose, name, sha256, size,
-            media_type, uploaded_by, at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        args![
-            dossier_id,
-            file.component,
-            file.purpose.as_str(),
-            &file.name,
-            &file.sha256,
-            file.size,
-            file.media_type,
-            by,
-            at
-        ],
-    )
-    .await
+    let reused = file.reuses.as_ref().map(|(id, _)| *id);
+    let id = tx
+        .insert(
+            "INSERT INTO dossier_files (dossier_id, component, purpose, name, sha256, size,
+            media_type, uploaded_by, at, reuses_document)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            args![
+                dossier_id,
+                file.component,
+                file.purpose.as_str(),
+                &file.name,
+                &file.sha256,
+                file.size,
+                file.media_type,
+                by,
+                at,
+                reused
+            ],
+        )
+        .await?;
+    if let Some(doc) = &file.document {
+        crate::documents::record(tx, doc, dossier_id, id, by, at).await?;
+    }
+    if let Some((document, owner)) = &file.reuses {
+        crate::documents::reuse(tx, *document, owner, dossier_id, by, at).await?;
+    }
+    Ok(id)
 }
 
 /// Attaches a stored file to `dossier_id` inside the open transaction.

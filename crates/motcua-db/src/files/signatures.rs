@@ -349,10 +349,14 @@ impl super::Files<'_> {
         let public_id = id.clone();
         let written: Result<(), DbError> = grouped_write!(self.db, conn => {
             let signed_file_id = match &new.signed_copy {
-                Some(copy) => Some(
-                    crate::files::attach_returning_id(conn, new.dossier_id, copy, &new.signed_by, at)
-                        .await?,
-                ),
+                Some(copy) => {
+                    // The signed copy is the result the owner's data store keeps.
+                    let copy = crate::files::NewAttachment { document: None, ..copy.clone() };
+                    let signed = crate::files::attach_returning_id(conn, new.dossier_id, &copy, &new.signed_by, at)
+                        .await?;
+                    crate::documents::refile(conn, new.file_id, signed).await?;
+                    Some(signed)
+                }
                 None => None,
             };
             conn.execute(INSERT_RESULT, args![

@@ -8,6 +8,7 @@ mod common;
 mod alerts;
 mod credentials;
 mod delivery;
+mod documents;
 mod layers;
 mod migrations;
 mod payments;

@@ -29,6 +29,8 @@ async fn dossier_with_result(db: &Db, counter: i64) -> (i64, String, i64) {
         .await
         .unwrap();
     let file = NewAttachment {
+        document: None,
+        reuses: None,
         component: None,
         purpose: Purpose::Result,
         name: "ket-qua.pdf".into(),
@@ -114,6 +116,8 @@ async fn keys_and_signed_results(engine: &str) {
         signature_sha256: "12".repeat(32),
         // The signed copy (the signature inside the PDF) joins the dossier's files.
         signed_copy: Some(NewAttachment {
+            document: None,
+            reuses: None,
             component: None,
             purpose: Purpose::Result,
             name: "ket-qua-da-ky-so.pdf".into(),

@@ -859,6 +859,8 @@ async fn scans_digitise(engine: &str) {
     let before = db.statistics().statistics_total(&month).await.unwrap();
     assert_eq!((before.received, before.digitised), (1, 0));
     let scan = |name: &str| motcua_db::NewAttachment {
+        document: None,
+        reuses: None,
         component: Some(0),
         purpose: motcua_db::Purpose::Scan,
         name: name.into(),
