@@ -60,6 +60,16 @@ impl Owner {
     }
 }
 
+/// The store a citizen's account opens: the person its identification number names, only
+/// when a national identity vouched for it (an account with a password alone can claim any
+/// number, so it opens nothing).
+pub fn store_of_account(id_number: Option<&str>, verified: bool) -> Option<Owner> {
+    let number = id_number
+        .map(str::trim)
+        .filter(|n| check_citizen_id(n).is_ok())?;
+    verified.then(|| Owner::Person(number.to_string()))
+}
+
 /// How a document came into the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -275,6 +285,17 @@ mod tests {
         assert_eq!(Owner::of(&a).unwrap().key(), "tc:2800123456");
         assert_eq!(Owner::from_key("cn:1"), None);
         assert_eq!(Owner::from_key("x:2800123456"), None);
+    }
+
+    #[test]
+    fn an_account_opens_its_store_only_when_vouched_for() {
+        assert_eq!(
+            store_of_account(Some("038190012345"), true),
+            Some(Owner::Person("038190012345".into()))
+        );
+        assert_eq!(store_of_account(Some("038190012345"), false), None);
+        assert_eq!(store_of_account(Some("0381"), true), None);
+        assert_eq!(store_of_account(None, true), None);
     }
 
     #[test]

@@ -56,6 +56,15 @@ pub struct FiledFile {
     pub bytes: Vec<u8>,
 }
 
+/// A document of the citizen's data store taken for a component instead of a new file.
+pub struct ReusedFile {
+    /// Where it was chosen (the form's field or the request's entry), to name it in an error.
+    pub field: String,
+    /// The code of the case's component it answers.
+    pub component: String,
+    pub document: i64,
+}
+
 /// What the citizen files.
 pub struct Filing {
     pub case_code: String,
@@ -67,6 +76,7 @@ pub struct Filing {
     /// The case's situations the applicant says hold.
     pub conditions: Vec<String>,
     pub files: Vec<FiledFile>,
+    pub reuse: Vec<ReusedFile>,
 }
 
 /// Files `filing` for `procedure` from `citizen`'s account. Every problem found is answered
@@ -127,6 +137,53 @@ pub async fn file_online(
         }
         uploads.push((file.field, upload));
     }
+    // Documents of the citizen's own store, each valid for its component's kind, and the
+    // applicant the citizen themself.
+    let mut reused = Vec::with_capacity(filing.reuse.len());
+    if !filing.reuse.is_empty() {
+        let store = account_store(app, citizen);
+        let applicant = motcua_domain::digitised::Owner::of(&filing.applicant);
+        let today = app.now().date_naive();
+        for r in &filing.reuse {
+            let index = case.components.iter().position(|c| c.code == r.component);
+            let doc = app.db.documents().document(r.document).await?;
+            let problem = match (&store, index, &doc) {
+                (None, _, _) => Some(
+                    "chỉ tài khoản đã xác thực bằng định danh điện tử mới dùng lại được giấy tờ trong kho dữ liệu",
+                ),
+                (_, None, _) => {
+                    Some("giấy tờ dùng lại không thuộc thành phần hồ sơ nào của trường hợp đã chọn")
+                }
+                (Some(owner), Some(_), _) if applicant.as_ref() != Some(owner) => Some(
+                    "giấy tờ trong kho chỉ dùng lại được cho hồ sơ của chính chủ tài khoản (số định danh của người nộp phải là của tài khoản)",
+                ),
+                (Some(owner), Some(i), Some(d))
+                    if d.owner_key == owner.key()
+                        && d.offerable_for(
+                            &motcua_domain::digitised::component_type(&case.components[i]),
+                            today,
+                        ) =>
+                {
+                    None
+                }
+                _ => Some(
+                    "giấy tờ này không có trong kho của Ông/Bà, đã hết hiệu lực, bị ẩn hoặc không đúng loại",
+                ),
+            };
+            match (problem, index, doc) {
+                (None, Some(i), Some(d)) => {
+                    counts[i] = counts[i].saturating_add(1);
+                    reused.push(motcua_db::NewAttachment::reusing(
+                        &d,
+                        i64::try_from(i).ok(),
+                        Purpose::Intake,
+                    )?);
+                }
+                (Some(message), _, _) => errors.push(FieldError::new(r.field.as_str(), message)),
+                _ => errors.push(FieldError::new(r.field.as_str(), "không tìm thấy giấy tờ")),
+            }
+        }
+    }
     let intake = Intake {
         procedure_code: procedure.code.as_str().to_string(),
         case_code: case.code.clone(),
@@ -165,6 +222,7 @@ pub async fn file_online(
     if !errors.is_empty() {
         return Err(DbError::Invalid(errors));
     }
+    files.extend(reused);
     let extras = IntakeExtras {
         citizen_id: Some(citizen.id),
         files,
@@ -182,4 +240,12 @@ pub async fn file_online(
             extras,
         )
         .await
+}
+
+/// The data store `citizen`'s account opens ([`motcua_domain::digitised::store_of_account`]).
+pub fn account_store(app: &AppState, citizen: &Citizen) -> Option<motcua_domain::digitised::Owner> {
+    motcua_domain::digitised::store_of_account(
+        citizen.id_number.as_deref(),
+        app.identity_verified(citizen.assurance),
+    )
 }

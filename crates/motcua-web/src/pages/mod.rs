@@ -6,6 +6,7 @@ mod board;
 mod catalogue;
 pub(crate) mod citizen;
 mod directory;
+pub(crate) mod documents;
 mod error;
 pub mod extract;
 mod home;

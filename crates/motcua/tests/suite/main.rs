@@ -30,6 +30,7 @@ mod cli_dvcqg;
 mod cli_keys;
 mod cli_report;
 mod crash;
+mod data_store;
 mod demo_load;
 mod forms_pages;
 mod identity_sign_in;

@@ -29,6 +29,17 @@ pub struct NewFiling {
     summary: Option<String>,
     #[serde(default)]
     conditions: Vec<String>,
+    /// Documents of the citizen's data store taken instead of new files.
+    #[serde(default)]
+    reuse: Vec<Reuse>,
+}
+
+/// A document of the store for a component.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reuse {
+    component: String,
+    document: i64,
 }
 
 fn online() -> ReturnMethod {
@@ -68,6 +79,16 @@ pub async fn create(
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty()),
         conditions: body.conditions,
+        reuse: body
+            .reuse
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| crate::filing::ReusedFile {
+                field: format!("reuse[{i}]"),
+                component: r.component,
+                document: r.document,
+            })
+            .collect(),
         files: sent
             .files
             .into_iter()

@@ -46,6 +46,8 @@ pub struct Typed {
     pub notify: Vec<String>,
     /// The case's situations ticked as holding.
     pub conditions: Vec<String>,
+    /// Documents of the store chosen for components: (component code, document id).
+    pub reuse: Vec<(String, i64)>,
 }
 
 impl Typed {
@@ -53,6 +55,51 @@ impl Typed {
     pub fn has(&self, channel: &str) -> bool {
         self.notify.iter().any(|c| c == channel)
     }
+
+    /// Whether document `id` was chosen for component `code`.
+    pub fn reuses(&self, code: &str, id: &i64) -> bool {
+        self.reuse.iter().any(|(c, d)| c == code && d == id)
+    }
+}
+
+/// A document of the citizen's store offered for a component.
+pub struct Offer {
+    pub id: i64,
+    pub label: String,
+}
+
+/// The documents of the account's store offered for each component of `case`, by
+/// component code (nothing when the account's store is not open).
+async fn offers(
+    app: &AppState,
+    who: &CitizenIn,
+    case: &Case,
+) -> Result<Vec<(String, Vec<Offer>)>, DbError> {
+    let Some(owner) = crate::filing::account_store(app, &who.session.citizen) else {
+        return Ok(Vec::new());
+    };
+    let today = app.now().date_naive();
+    let mut out = Vec::new();
+    for c in &case.components {
+        let wanted = motcua_domain::digitised::component_type(c);
+        let found = app
+            .db
+            .documents()
+            .offers(&owner.key(), &wanted, today)
+            .await?;
+        if found.is_empty() {
+            continue;
+        }
+        let list = found
+            .into_iter()
+            .map(|d| Offer {
+                id: d.id,
+                label: crate::pages::documents::label(&d),
+            })
+            .collect();
+        out.push((c.code.clone(), list));
+    }
+    Ok(out)
 }
 
 pub struct Choice {
@@ -76,6 +123,18 @@ struct FilingPage {
     typed: Typed,
     errors: Vec<FieldError>,
     max_mb: usize,
+    /// The store's documents offered, by component code.
+    offers: Vec<(String, Vec<Offer>)>,
+}
+
+impl FilingPage {
+    /// The documents offered for component `code`.
+    fn offered(&self, code: &str) -> &[Offer] {
+        self.offers
+            .iter()
+            .find(|(c, _)| c == code)
+            .map_or(&[], |(_, list)| list.as_slice())
+    }
 }
 
 async fn online_procedure(app: &AppState, code: &str) -> Result<Procedure, PageError> {
@@ -123,6 +182,7 @@ async fn page(
         .and_then(|policy| app.calendar().deadline(&policy, app.now()).ok())
         .map(|d| vn_datetime(d.due))
         .unwrap_or_default();
+    let offers = offers(app, who, &case).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -141,6 +201,7 @@ async fn page(
         typed,
         errors,
         max_mb: motcua_db::MAX_FILE_BYTES / (1024 * 1024),
+        offers,
     });
     Ok((status, body).into_response())
 }
@@ -226,6 +287,22 @@ pub async fn submit(
             .map(str::to_string)
             .collect(),
         conditions,
+        reuse: procedure
+            .case(&case_code)
+            .map(|case| {
+                case.components
+                    .iter()
+                    .filter_map(|c| {
+                        let chosen = form.field(&format!("reuse_{}", c.code));
+                        chosen
+                            .trim()
+                            .parse::<i64>()
+                            .ok()
+                            .map(|id| (c.code.clone(), id))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
     };
     let again = |typed: Typed, errors: Vec<FieldError>| {
         page(
@@ -267,6 +344,15 @@ pub async fn submit(
         },
         summary: optional(&typed.summary),
         conditions: typed.conditions.clone(),
+        reuse: typed
+            .reuse
+            .iter()
+            .map(|(component, document)| crate::filing::ReusedFile {
+                field: format!("reuse_{component}"),
+                component: component.clone(),
+                document: *document,
+            })
+            .collect(),
         files: form
             .files
             .into_iter()

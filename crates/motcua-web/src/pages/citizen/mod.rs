@@ -53,6 +53,18 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/cong-dan/ho-so/{id}/rut", post(dossier::withdraw))
         .route("/cong-dan/ho-so/{id}/danh-gia", post(rating::by_owner))
         .route("/cong-dan/ho-so/{id}/tep/{file}", get(dossier::download))
+        .route(
+            "/cong-dan/kho-du-lieu",
+            get(crate::pages::documents::citizen_store),
+        )
+        .route(
+            "/cong-dan/kho-du-lieu/{doc}",
+            get(crate::pages::documents::citizen_download),
+        )
+        .route(
+            "/cong-dan/kho-du-lieu/{doc}/an",
+            post(crate::pages::documents::citizen_hide),
+        )
         .route("/tra-cuu/danh-gia", post(rating::by_code))
 }
 

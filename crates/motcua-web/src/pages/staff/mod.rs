@@ -19,6 +19,7 @@ mod search;
 pub(crate) mod sign;
 pub(crate) mod signin;
 mod statistics;
+mod store;
 mod templates;
 mod tokens;
 mod versions;
@@ -65,6 +66,11 @@ pub fn router() -> Router<Arc<AppState>> {
             )),
         )
         .route("/can-bo/ho-so/{id}/tep/{file}", get(files::download))
+        .route("/can-bo/ho-so/{id}/kho-du-lieu", get(store::staff_store))
+        .route(
+            "/can-bo/ho-so/{id}/kho-du-lieu/{doc}",
+            get(store::staff_download),
+        )
         .route("/can-bo/ho-so/{id}/ky", axum::routing::post(sign::sign))
         .route(
             "/can-bo/ho-so/{id}/thu-phi",

@@ -1,0 +1,249 @@
+//! The citizen's data store: what a verified citizen files online becomes documents of
+//! theirs; a second filing reuses them (no new upload, the same bytes, the reuse in their
+//! access log); a hidden document is not offered and cannot be reused; an account no
+//! national identity vouched for opens no store and reuses nothing; staff reach the store
+//! only from a dossier of that person they may handle, audited and logged.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+const ID: &str = "038190012345";
+const PDF: &[u8] = b"%PDF-1.4\n% to khai cua chu kho\n";
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n anh chup cua chu kho";
+
+fn filing() -> Value {
+    json!({
+        "procedure_code": "1.000828",
+        "case_code": "chung",
+        "receiving_agency": CENTRE,
+        "applicant": {"kind": "person", "name": "Trần Văn Bình", "id_number": ID,
+                      "phone": "0912000111", "notify": ["sms"]}
+    })
+}
+
+async fn post_parts(
+    app: &TestApp,
+    token: &str,
+    body: &Value,
+    files: &[(&str, &str, &[u8])],
+) -> (StatusCode, Value) {
+    let body = body.to_string();
+    let (content_type, bytes) = multipart(&[("body", &body)], files);
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/me/dossiers")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", content_type)
+        .body(Body::from(bytes))
+        .unwrap();
+    app.raw(request).await
+}
+
+/// A citizen signed in once with the national identity at level `assurance`: their
+/// session token.
+async fn vouched(app: &TestApp, subject: &str, assurance: u8) -> (i64, String) {
+    let db = &app.state.db;
+    let (citizen, _) = db
+        .people()
+        .sign_in_with_identity(
+            &motcua_domain::identity::NationalIdentity {
+                provider: "vneid".into(),
+                subject: subject.into(),
+                id_number: Some(ID.into()),
+                full_name: "Trần Văn Bình".into(),
+                birth_date: None,
+                phone: None,
+                email: None,
+                kind: motcua_domain::identity::AccountKind::Citizen,
+                assurance: Some(assurance),
+                logout_uri: None,
+                tech_id: None,
+            },
+            app.state.now().timestamp(),
+        )
+        .await
+        .unwrap();
+    let token = db
+        .people()
+        .create_citizen_session(citizen.id, app.state.now().timestamp())
+        .await
+        .unwrap();
+    (citizen.id, token)
+}
+
+fn reuse_of(docs: &[motcua_db::StoredDocument], codes: &[&str]) -> Value {
+    // Components in the procedure's order; documents come newest first.
+    let mut ordered: Vec<_> = docs.iter().collect();
+    ordered.sort_by_key(|d| d.id);
+    json!(
+        codes
+            .iter()
+            .zip(ordered)
+            .map(|(c, d)| json!({"component": c, "document": d.id}))
+            .collect::<Vec<_>>()
+    )
+}
+
+#[tokio::test]
+async fn a_verified_citizen_reuses_what_they_filed() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let (_, token) = vouched(&app, "sub-binh", 2).await;
+    let owner = format!("cn:{ID}");
+    let files: [(&str, &str, &[u8]); 4] = [
+        ("tp-01", "don.pdf", PDF),
+        ("tp-02", "bang.png", PNG),
+        ("tp-03", "giay-chung-nhan.pdf", PDF),
+        ("tp-04", "anh.png", PNG),
+    ];
+    let (status, first) = post_parts(&app, &token, &filing(), &files).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let docs = db.documents().of_owner(&owner).await.unwrap();
+    assert_eq!(docs.len(), 4, "{docs:?}");
+    assert!(
+        docs.iter().all(|d| !d.meta.checked),
+        "uploads are not checked"
+    );
+
+    // The filing page offers them for their components.
+    let cookie = format!("motcua_citizen={token}");
+    let page = get_page(&app, "/cong-dan/nop/1.000828", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("name=\"reuse_tp-01\""), "{}", page.body);
+
+    // Filed again with every component reused: no upload, the same bytes, no new document.
+    let mut again = filing();
+    again["reuse"] = reuse_of(&docs, &["tp-01", "tp-02", "tp-03", "tp-04"]);
+    let (status, second) = app.post("/api/v1/me/dossiers", Some(&token), again).await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    let second_id = second["id"].as_i64().unwrap();
+    let reused = db.files().attachments(second_id).await.unwrap();
+    let mut shas: Vec<_> = reused.iter().map(|f| f.sha256.clone()).collect();
+    let mut originals: Vec<_> = docs.iter().map(|d| d.sha256.clone()).collect();
+    shas.sort();
+    originals.sort();
+    assert_eq!(shas, originals);
+    assert_eq!(db.documents().of_owner(&owner).await.unwrap().len(), 4);
+    let log = db.documents().access_log(&owner, 50).await.unwrap();
+    assert_eq!(log.len(), 4, "{log:?}");
+
+    // The store page shows the documents and who used them for which dossier.
+    let store = get_page(&app, "/cong-dan/kho-du-lieu", Some(&cookie)).await;
+    assert_eq!(store.status, StatusCode::OK);
+    assert!(store.body.contains("id=\"access-log\""), "{}", store.body);
+    assert!(store.body.contains(second["code"].as_str().unwrap()));
+    assert!(store.body.contains("Dùng lại cho hồ sơ"));
+    // A download of their own is logged; another's document is not found.
+    let d0 = &docs[0];
+    let got = get_page(
+        &app,
+        &format!("/cong-dan/kho-du-lieu/{}", d0.id),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(
+        db.documents().access_log(&owner, 50).await.unwrap().len(),
+        5
+    );
+
+    // Hidden: the reuse is refused and names the field; shown again it is offered.
+    let csrf = csrf_of(&store.body);
+    let hide = post_form(
+        &app,
+        &format!("/cong-dan/kho-du-lieu/{}/an", d0.id),
+        Some(&cookie),
+        &format!("csrf={csrf}&hidden=1"),
+    )
+    .await;
+    assert_eq!(hide.status, StatusCode::SEE_OTHER, "{}", hide.body);
+    let mut hidden = filing();
+    hidden["reuse"] = json!([{"component": "tp-04", "document": d0.id}]);
+    let (status, e) = post_parts(&app, &token, &hidden, &files[..3]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(e.to_string().contains("reuse[0]"), "{e}");
+
+    // An account with a password alone, claiming the same number: no store, no reuse.
+    let (_, stranger) = {
+        let c = db
+            .people()
+            .register_citizen(
+                motcua_db::NewCitizen {
+                    full_name: "Kẻ mạo danh".into(),
+                    phone: Some("0912999888".into()),
+                    password: "mat-khau-cong-dan".into(),
+                    ..motcua_db::NewCitizen::default()
+                },
+                app.state.now().timestamp(),
+            )
+            .await
+            .unwrap();
+        let t = db
+            .people()
+            .create_citizen_session(c.id, app.state.now().timestamp())
+            .await
+            .unwrap();
+        (c.id, t)
+    };
+    let closed = get_page(
+        &app,
+        "/cong-dan/kho-du-lieu",
+        Some(&format!("motcua_citizen={stranger}")),
+    )
+    .await;
+    assert!(closed.body.contains("định danh điện tử"), "{}", closed.body);
+    assert!(!closed.body.contains("id=\"documents\""));
+    let mut claimed = filing();
+    claimed["reuse"] = reuse_of(&docs[1..2], &["tp-01"]);
+    let (status, e) = app
+        .post("/api/v1/me/dossiers", Some(&stranger), claimed)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let got = get_page(
+        &app,
+        &format!("/cong-dan/kho-du-lieu/{}", docs[1].id),
+        Some(&format!("motcua_citizen={stranger}")),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+
+    // Staff who may see the dossier open the applicant's store (audited) and download from
+    // it (in the owner's log, against the dossier); another department's staff cannot.
+    let tn = staff_session(&app, "u.tn").await;
+    let first_id = first["id"].as_i64().unwrap();
+    let seen = get_page(
+        &app,
+        &format!("/can-bo/ho-so/{first_id}/kho-du-lieu"),
+        Some(&tn),
+    )
+    .await;
+    assert_eq!(seen.status, StatusCode::OK, "{}", seen.body);
+    assert!(seen.body.contains("id=\"documents\""));
+    let audit = db
+        .audit()
+        .audit_of("dossier", first["code"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert!(audit.iter().any(|e| e.action == "open_store"), "{audit:?}");
+    let got = get_page(
+        &app,
+        &format!("/can-bo/ho-so/{first_id}/kho-du-lieu/{}", docs[2].id),
+        Some(&tn),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::OK);
+    let log = db.documents().access_log(&owner, 1).await.unwrap();
+    assert!(log[0].actor.starts_with("staff:"), "{log:?}");
+    assert_eq!(log[0].dossier_code.as_deref(), first["code"].as_str());
+    let other = staff_session(&app, "u.cvtc").await;
+    let refused = get_page(
+        &app,
+        &format!("/can-bo/ho-so/{first_id}/kho-du-lieu"),
+        Some(&other),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+}
