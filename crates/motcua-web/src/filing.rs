@@ -143,35 +143,29 @@ pub async fn file_online(
     if !filing.reuse.is_empty() {
         let store = account_store(app, citizen);
         let applicant = motcua_domain::digitised::Owner::of(&filing.applicant);
-        let today = app.now().date_naive();
         for r in &filing.reuse {
             let index = case.components.iter().position(|c| c.code == r.component);
-            let doc = app.db.documents().document(r.document).await?;
-            let problem = match (&store, index, &doc) {
-                (None, _, _) => Some(
+            let problem = match (&store, index) {
+                (None, _) => Some(
                     "chỉ tài khoản đã xác thực bằng định danh điện tử mới dùng lại được giấy tờ trong kho dữ liệu",
                 ),
-                (_, None, _) => {
+                (_, None) => {
                     Some("giấy tờ dùng lại không thuộc thành phần hồ sơ nào của trường hợp đã chọn")
                 }
-                (Some(owner), Some(_), _) if applicant.as_ref() != Some(owner) => Some(
+                (Some(owner), Some(_)) if applicant.as_ref() != Some(owner) => Some(
                     "giấy tờ trong kho chỉ dùng lại được cho hồ sơ của chính chủ tài khoản (số định danh của người nộp phải là của tài khoản)",
                 ),
-                (Some(owner), Some(i), Some(d))
-                    if d.owner_key == owner.key()
-                        && d.offerable_for(
-                            &motcua_domain::digitised::component_type(&case.components[i]),
-                            today,
-                        ) =>
-                {
-                    None
-                }
-                _ => Some(
-                    "giấy tờ này không có trong kho của Ông/Bà, đã hết hiệu lực, bị ẩn hoặc không đúng loại",
-                ),
+                _ => None,
             };
-            match (problem, index, doc) {
-                (None, Some(i), Some(d)) => {
+            if let Some(message) = problem {
+                errors.push(FieldError::new(r.field.as_str(), message));
+                continue;
+            }
+            let Some(i) = index else { continue };
+            match crate::pages::documents::reusable(app, store.as_ref(), &case.components[i], r.document)
+                .await?
+            {
+                Some(d) => {
                     counts[i] = counts[i].saturating_add(1);
                     reused.push(motcua_db::NewAttachment::reusing(
                         &d,
@@ -179,8 +173,10 @@ pub async fn file_online(
                         Purpose::Intake,
                     )?);
                 }
-                (Some(message), _, _) => errors.push(FieldError::new(r.field.as_str(), message)),
-                _ => errors.push(FieldError::new(r.field.as_str(), "không tìm thấy giấy tờ")),
+                None => errors.push(FieldError::new(
+                    r.field.as_str(),
+                    "giấy tờ này không có trong kho của Ông/Bà, đã hết hiệu lực, bị ẩn hoặc không đúng loại",
+                )),
             }
         }
     }

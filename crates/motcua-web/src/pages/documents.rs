@@ -38,6 +38,64 @@ pub fn label(d: &StoredDocument) -> String {
     out
 }
 
+/// A document of the store offered for a component.
+pub struct Offer {
+    pub id: i64,
+    pub label: String,
+}
+
+/// The documents of `owner`'s store offered on `today` for each component of `case`, by
+/// component code (components with none are left out).
+pub async fn offers(
+    app: &AppState,
+    owner: &motcua_domain::digitised::Owner,
+    case: &motcua_domain::catalogue::Case,
+) -> Result<Vec<(String, Vec<Offer>)>, DbError> {
+    let today = app.now().date_naive();
+    let mut out = Vec::new();
+    for c in &case.components {
+        let wanted = motcua_domain::digitised::component_type(c);
+        let found = app
+            .db
+            .documents()
+            .offers(&owner.key(), &wanted, today)
+            .await?;
+        if !found.is_empty() {
+            out.push((
+                c.code.clone(),
+                found
+                    .iter()
+                    .map(|d| Offer {
+                        id: d.id,
+                        label: label(d),
+                    })
+                    .collect(),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The document `id` when it may stand for component `component` of a dossier of `owner`
+/// today: that owner's, of the component's kind, valid and not hidden.
+pub async fn reusable(
+    app: &AppState,
+    owner: Option<&motcua_domain::digitised::Owner>,
+    component: &motcua_domain::catalogue::Component,
+    id: i64,
+) -> Result<Option<StoredDocument>, DbError> {
+    let Some(owner) = owner else {
+        return Ok(None);
+    };
+    let wanted = motcua_domain::digitised::component_type(component);
+    Ok(app
+        .db
+        .documents()
+        .document(id)
+        .await?
+        .filter(|d| d.owner_key == owner.key() && d.offerable_for(&wanted, app.now().date_naive())))
+}
+
 /// One document as the store pages list it.
 pub struct DocLine {
     pub id: i64,

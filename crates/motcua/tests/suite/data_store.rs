@@ -247,3 +247,135 @@ async fn a_verified_citizen_reuses_what_they_filed() {
     .await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
 }
+
+/// At the counter: what is scanned is kept with what the officer typed about it; the
+/// applicant's store is looked up (audited) and its papers reused instead of new scans.
+#[tokio::test]
+async fn the_counter_scans_describes_and_reuses() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let owner = "cn:038090001234";
+    let cookie = staff_session(&app, "u.tn").await;
+    let page = get_page(&app, "/can-bo/tiep-nhan?procedure=1.000828", Some(&cookie)).await;
+    let csrf = csrf_of(&page.body);
+    let base: Vec<(&str, &str)> = vec![
+        ("csrf", &csrf),
+        ("procedure", "1.000828"),
+        ("case", "chung"),
+        ("kind", "person"),
+        ("name", "Trần Văn Bình"),
+        ("id_number", "038090001234"),
+        ("phone", "0912345678"),
+        ("n_sms", "on"),
+        ("c_tp-01", "on"),
+        ("c_tp-02", "on"),
+        ("c_tp-03", "on"),
+        ("c_tp-04", "on"),
+        ("return_method", "in_person"),
+    ];
+    let scans: [(&str, &str, &[u8]); 2] = [
+        ("scan_tp-01", "don.pdf", PDF),
+        ("scan_tp-03", "gcn.pdf", b"%PDF-1.4\n% giay chung nhan\n"),
+    ];
+    // A date of issue in the future is named; nothing is taken in.
+    let mut bad = base.clone();
+    bad.push(("m_tp-03_issued", "2099-01-01"));
+    let reply =
+        crate::citizen_pages::post_multipart(&app, "/can-bo/tiep-nhan", &cookie, &bad, &scans)
+            .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply.body.contains("ngày cấp không thể sau hôm nay"),
+        "{}",
+        reply.body
+    );
+    assert!(db.documents().of_owner(owner).await.unwrap().is_empty());
+
+    let mut good = base.clone();
+    good.extend([
+        ("m_tp-03_number", "GCN-123"),
+        ("m_tp-03_issuer", "Sở Tư pháp tỉnh Thanh Hóa"),
+        ("m_tp-03_issued", "2020-05-01"),
+        ("m_tp-03_expires", "2030-05-01"),
+    ]);
+    let reply =
+        crate::citizen_pages::post_multipart(&app, "/can-bo/tiep-nhan", &cookie, &good, &scans)
+            .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let docs = db.documents().of_owner(owner).await.unwrap();
+    assert_eq!(docs.len(), 2, "{docs:?}");
+    let gcn = docs.iter().find(|d| d.meta.number == "GCN-123").unwrap();
+    assert_eq!(gcn.meta.issuer, "Sở Tư pháp tỉnh Thanh Hóa");
+    assert_eq!(
+        gcn.meta.expires_on,
+        chrono::NaiveDate::from_ymd_opt(2030, 5, 1)
+    );
+    assert!(gcn.meta.checked);
+    let form = docs.iter().find(|d| d.meta.number.is_empty()).unwrap();
+
+    // Looked up: both offered, the lookup audited.
+    let mut lookup = base.clone();
+    lookup.push(("store_lookup", "1"));
+    let reply =
+        crate::citizen_pages::post_multipart(&app, "/can-bo/tiep-nhan", &cookie, &lookup, &[])
+            .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(
+        reply.body.contains("name=\"reuse_tp-03\""),
+        "{}",
+        reply.body
+    );
+    assert!(reply.body.contains("GCN-123"));
+    let audit = db.audit().audit_of("document_owner", owner).await.unwrap();
+    assert!(
+        audit.iter().any(|e| e.action == "store_offers"),
+        "{audit:?}"
+    );
+
+    // Taken in again with both reused: no scan, the same bytes, logged against it.
+    let gcn_id = gcn.id.to_string();
+    let form_id = form.id.to_string();
+    let mut again = base.clone();
+    again.extend([
+        ("reuse_tp-03", gcn_id.as_str()),
+        ("reuse_tp-01", form_id.as_str()),
+    ]);
+    let reply =
+        crate::citizen_pages::post_multipart(&app, "/can-bo/tiep-nhan", &cookie, &again, &[]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(db.documents().of_owner(owner).await.unwrap().len(), 2);
+    let log = db.documents().access_log(owner, 10).await.unwrap();
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert!(log.iter().all(|l| l.actor.starts_with("staff:")));
+    let code = log[0].dossier_code.clone().unwrap();
+    let d = db.dossiers().dossier_by_code(&code).await.unwrap().unwrap();
+    let files = db.files().attachments(d.id).await.unwrap();
+    let mut shas: Vec<_> = files.iter().map(|f| f.sha256.clone()).collect();
+    shas.sort();
+    let mut kept = vec![gcn.sha256.clone(), form.sha256.clone()];
+    kept.sort();
+    assert_eq!(shas, kept);
+
+    // Another person's paper cannot be taken for this applicant.
+    let mut other = base.clone();
+    other[5] = ("id_number", "038090009999");
+    other.push(("reuse_tp-03", gcn_id.as_str()));
+    let reply =
+        crate::citizen_pages::post_multipart(&app, "/can-bo/tiep-nhan", &cookie, &other, &[]).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply.body.contains("không thuộc người nộp"),
+        "{}",
+        reply.body
+    );
+}

@@ -17,6 +17,7 @@ use super::CitizenIn;
 use crate::AppState;
 use crate::filing::{FiledFile, Filing};
 use crate::i18n::Tr;
+use crate::pages::documents::Offer;
 use crate::pages::extract::PageQuery;
 use crate::pages::submitted::Submitted;
 use crate::pages::{Frame, PageError, render, vn_datetime};
@@ -62,12 +63,6 @@ impl Typed {
     }
 }
 
-/// A document of the citizen's store offered for a component.
-pub struct Offer {
-    pub id: i64,
-    pub label: String,
-}
-
 /// The documents of the account's store offered for each component of `case`, by
 /// component code (nothing when the account's store is not open).
 async fn offers(
@@ -75,31 +70,10 @@ async fn offers(
     who: &CitizenIn,
     case: &Case,
 ) -> Result<Vec<(String, Vec<Offer>)>, DbError> {
-    let Some(owner) = crate::filing::account_store(app, &who.session.citizen) else {
-        return Ok(Vec::new());
-    };
-    let today = app.now().date_naive();
-    let mut out = Vec::new();
-    for c in &case.components {
-        let wanted = motcua_domain::digitised::component_type(c);
-        let found = app
-            .db
-            .documents()
-            .offers(&owner.key(), &wanted, today)
-            .await?;
-        if found.is_empty() {
-            continue;
-        }
-        let list = found
-            .into_iter()
-            .map(|d| Offer {
-                id: d.id,
-                label: crate::pages::documents::label(&d),
-            })
-            .collect();
-        out.push((c.code.clone(), list));
+    match crate::filing::account_store(app, &who.session.citizen) {
+        Some(owner) => crate::pages::documents::offers(app, &owner, case).await,
+        None => Ok(Vec::new()),
     }
-    Ok(out)
 }
 
 pub struct Choice {

@@ -47,6 +47,92 @@ pub struct Typed {
     pub ticked: Vec<String>,
     /// The case's situations ticked as holding.
     pub conditions: Vec<String>,
+    /// The applicant's stored documents offered per component, once looked up.
+    pub offers: Vec<(String, Vec<crate::pages::documents::Offer>)>,
+    /// Documents of the store chosen for components: (component code, document id).
+    pub reuse: Vec<(String, i64)>,
+    /// What was typed about each scanned paper, by input name (`m_<code>_number`, …).
+    pub meta: Vec<(String, String)>,
+}
+
+impl Typed {
+    /// The documents offered for component `code`.
+    pub fn offered(&self, code: &str) -> &[crate::pages::documents::Offer] {
+        self.offers
+            .iter()
+            .find(|(c, _)| c == code)
+            .map_or(&[], |(_, list)| list.as_slice())
+    }
+
+    /// Whether document `id` was chosen for component `code`.
+    pub fn reuses(&self, code: &str, id: &i64) -> bool {
+        self.reuse.iter().any(|(c, d)| c == code && d == id)
+    }
+
+    /// What was typed in metadata input `name`.
+    pub fn meta_of(&self, code: &str, part: &str) -> &str {
+        let name = format!("m_{code}_{part}");
+        self.meta
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// What the counter typed about the paper scanned for component `code`, checked on `today`;
+/// `None` when nothing was typed.
+fn typed_meta(
+    typed: &Typed,
+    code: &str,
+    today: chrono::NaiveDate,
+) -> Result<Option<motcua_domain::digitised::DocumentMeta>, Vec<FieldError>> {
+    let text = |part: &str| typed.meta_of(code, part).trim().to_string();
+    let (number, issuer, issued, expires) = (
+        text("number"),
+        text("issuer"),
+        text("issued"),
+        text("expires"),
+    );
+    if [&number, &issuer, &issued, &expires]
+        .iter()
+        .all(|t| t.is_empty())
+    {
+        return Ok(None);
+    }
+    let mut errors = Vec::new();
+    let mut date = |part: &str, value: &str| {
+        if value.is_empty() {
+            return None;
+        }
+        let parsed = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok();
+        if parsed.is_none() {
+            errors.push(FieldError::new(
+                format!("m_{code}_{part}"),
+                format!("ngày “{value}” không đúng dạng năm-tháng-ngày"),
+            ));
+        }
+        parsed
+    };
+    let issued_on = date("issued", &issued);
+    let expires_on = date("expires", &expires);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    motcua_domain::digitised::DocumentMeta {
+        number,
+        issuer,
+        issued_on,
+        expires_on,
+        checked: true,
+    }
+    .check(today)
+    .map(Some)
+    .map_err(|found| {
+        found
+            .into_iter()
+            .map(|e| FieldError::new(format!("m_{code}_{}", e.field), e.message))
+            .collect()
+    })
 }
 
 pub struct CaseChoice {
@@ -254,6 +340,22 @@ pub async fn submit(
             .iter()
             .filter_map(|(k, _)| k.strip_prefix("k_").map(str::to_string))
             .collect(),
+        offers: Vec::new(),
+        reuse: pairs
+            .iter()
+            .filter_map(|(k, v)| {
+                let code = k.strip_prefix("reuse_")?;
+                v.trim()
+                    .parse::<i64>()
+                    .ok()
+                    .map(|id| (code.to_string(), id))
+            })
+            .collect(),
+        meta: pairs
+            .iter()
+            .filter(|(k, v)| k.starts_with("m_") && !v.trim().is_empty())
+            .cloned()
+            .collect(),
     };
     let mut notify = Vec::new();
     for (key, channel) in [
@@ -305,6 +407,64 @@ pub async fn submit(
         summary: None,
         conditions: typed.conditions.clone(),
     };
+    let mut intake = intake;
+    let mut typed = typed;
+    let owner = motcua_domain::digitised::Owner::of(&intake.applicant);
+    let case = app
+        .db
+        .catalogue()
+        .procedure(&procedure_code)
+        .await?
+        .and_then(|p| p.procedure.case(&case_code).cloned());
+    // The officer looks the applicant's stored papers up before scanning: the form comes
+    // back with them offered per component, and the lookup is audited.
+    if !field(pairs, "store_lookup").is_empty() {
+        let mut errors = Vec::new();
+        match (&owner, &case) {
+            (Some(owner), Some(case)) => {
+                typed.offers = crate::pages::documents::offers(
+                    &app,
+                    owner,
+                    &case.for_channel(Channel::Counter),
+                )
+                .await?;
+                app.db
+                    .audit()
+                    .record(
+                        &format!("staff:{}", who.session.staff.id),
+                        "store_offers",
+                        "document_owner",
+                        &owner.key(),
+                        serde_json::json!({"procedure": procedure_code, "offered": typed.offers.iter().map(|(_, l)| l.len()).sum::<usize>()}),
+                    )
+                    .await?;
+                if typed.offers.is_empty() {
+                    errors.push(FieldError::new("", "kho dữ liệu của người nộp chưa có giấy tờ nào dùng được cho thủ tục này"));
+                }
+            }
+            _ => errors.push(FieldError::new(
+                "id_number",
+                "nhập số định danh cá nhân (hoặc mã số thuế của tổ chức) đúng để tìm trong kho dữ liệu",
+            )),
+        }
+        let frame = Frame::new(&headers, &uri);
+        return page(
+            &app,
+            &who,
+            frame,
+            String::new(),
+            &procedure_code,
+            &case_code,
+            typed,
+            errors,
+        )
+        .await
+        .map(|r| {
+            let (mut parts, body) = r.into_parts();
+            parts.status = StatusCode::OK;
+            Response::from_parts(parts, body)
+        });
+    }
     let roles = app
         .db
         .people()
@@ -314,15 +474,44 @@ pub async fn submit(
         id: who.session.staff.id,
         roles,
     };
-    // Scans of the paper documents, each against its component.
+    // Scans of the paper documents, each against its component, with what was typed
+    // about it; and the stored papers reused instead.
     let mut scans = Vec::new();
     let mut scan_errors = Vec::new();
-    let case = app
-        .db
-        .catalogue()
-        .procedure(&procedure_code)
-        .await?
-        .and_then(|p| p.procedure.case(&case_code).cloned());
+    let today = app.now().date_naive();
+    for (code, id) in typed.reuse.clone() {
+        let component = case.as_ref().and_then(|c| {
+            c.components
+                .iter()
+                .position(|x| x.code == code)
+                .map(|i| (i, &c.components[i]))
+        });
+        let found = match component {
+            Some((_, c)) => crate::pages::documents::reusable(&app, owner.as_ref(), c, id).await?,
+            None => None,
+        };
+        match (component, found) {
+            (Some((i, _)), Some(doc)) => {
+                scans.push(motcua_db::NewAttachment::reusing(
+                    &doc,
+                    i64::try_from(i).ok(),
+                    Purpose::Scan,
+                )?);
+                if !intake.components.iter().any(|c| c.code == code) {
+                    intake.components.push(ReceivedComponent {
+                        code: code.clone(),
+                        form: ComponentForm::Electronic,
+                        count: 1,
+                    });
+                    typed.ticked.push(code.clone());
+                }
+            }
+            _ => scan_errors.push(FieldError::new(
+                format!("reuse_{code}"),
+                "giấy tờ chọn dùng lại không thuộc người nộp, đã hết hiệu lực, bị ẩn hoặc không đúng loại",
+            )),
+        }
+    }
     for part in form.files {
         let component = part.field.strip_prefix("scan_").and_then(|code| {
             case.as_ref()
@@ -334,8 +523,33 @@ pub async fn submit(
             component: component.and_then(|i| i64::try_from(i).ok()),
             purpose: Purpose::Scan,
         };
+        let code = part
+            .field
+            .strip_prefix("scan_")
+            .unwrap_or_default()
+            .to_string();
+        let meta = match typed_meta(&typed, &code, today) {
+            Ok(meta) => meta,
+            Err(found) => {
+                scan_errors.extend(found);
+                None
+            }
+        };
         match app.files.store(upload, &part.field).await {
-            Ok(f) => scans.push(f),
+            Ok(mut f) => {
+                // What the officer typed rides with the file; the store names its kind.
+                if let (Some(meta), Some(owner)) = (meta, &owner) {
+                    f.document = Some(motcua_db::NewDocument {
+                        owner: owner.clone(),
+                        owner_name: intake.applicant.name.clone(),
+                        doc_type: String::new(),
+                        type_name: String::new(),
+                        meta,
+                        source: motcua_domain::digitised::Source::Scan,
+                    });
+                }
+                scans.push(f);
+            }
             Err(DbError::Invalid(found)) => scan_errors.extend(found),
             Err(e) => return Err(e.into()),
         }
