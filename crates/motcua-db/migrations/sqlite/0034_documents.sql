@@ -38,3 +38,7 @@ CREATE INDEX document_access_owner ON document_access (owner_key, at);
 CREATE INDEX document_access_document ON document_access (document_id);
 
 ALTER TABLE dossier_files ADD COLUMN reuses_document INTEGER REFERENCES documents(id);
+
+-- A dossier received reusing a document of the store, and its count by day (QĐ 766's reuse).
+ALTER TABLE dossiers ADD COLUMN reused INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stat_days ADD COLUMN reused INTEGER NOT NULL DEFAULT 0;

@@ -115,6 +115,7 @@ impl Bulk<'_> {
                     synced: false,
                     fee_vnd: d.checked.fee_vnd,
                     paid_online: false,
+                    reused: false,
                 },
                 fields
                     .get(&d.procedure_version_id)

@@ -38,6 +38,7 @@ pub(crate) const APOLOGIES_LATE: usize = 20;
 pub(crate) const SYNCED: usize = 21;
 pub(crate) const FEE_BEARING: usize = 22;
 pub(crate) const PAID_ONLINE: usize = 23;
+pub(crate) const REUSED: usize = 24;
 
 /// The column a domain count is added to.
 fn column(count: Count) -> usize {
@@ -66,6 +67,7 @@ fn column(count: Count) -> usize {
         Count::Synced => SYNCED,
         Count::FeeBearing => FEE_BEARING,
         Count::PaidOnline => PAID_ONLINE,
+        Count::Reused => REUSED,
     }
 }
 
@@ -73,7 +75,7 @@ fn column(count: Count) -> usize {
 pub(crate) type Counts = [i64; COLUMNS];
 
 /// How many counter columns there are.
-pub(crate) const COLUMNS: usize = 24;
+pub(crate) const COLUMNS: usize = 25;
 
 /// Row scopes: one agency-wide row, one per procedure, one per field (whose
 /// `procedure_code` column holds the field code).
@@ -252,6 +254,7 @@ const COLUMN_NAMES: [&str; COLUMNS] = [
     "synced",
     "fee_bearing",
     "paid_online",
+    "reused",
 ];
 
 /// An update of the columns set in `mask` of one existing row (`?1`–`?5` its key, then
@@ -405,6 +408,7 @@ mod tests {
             (SYNCED, "synced"),
             (FEE_BEARING, "fee_bearing"),
             (PAID_ONLINE, "paid_online"),
+            (REUSED, "reused"),
         ] {
             assert_eq!(COLUMN_NAMES[index], name);
         }
@@ -414,7 +418,7 @@ mod tests {
         assert!(
             UPSERT
                 .one
-                .ends_with("paid_online = stat_days.paid_online + excluded.paid_online")
+                .ends_with("reused = stat_days.reused + excluded.reused")
         );
         assert_eq!(
             update_of((1 << RECEIVED) | (1 << ACCEPTED)),

@@ -27,6 +27,7 @@ pub(crate) fn intake_rows(
     components: &[ReceivedComponent],
     return_method: ReturnMethod,
     fee_vnd: i64,
+    reused: bool,
 ) -> Vec<StatRow> {
     let new = contribution(Facts {
         state,
@@ -35,6 +36,7 @@ pub(crate) fn intake_rows(
         synced: false,
         fee_vnd,
         paid_online: false,
+        reused,
     });
     flatten([(
         key(state, procedure_code, field_code, channel),
@@ -55,6 +57,8 @@ pub(crate) struct Counted<'a> {
     pub fee_vnd: i64,
     /// Paid online through a gateway.
     pub paid_online: bool,
+    /// Received reusing a document of the owner's data store.
+    pub reused: bool,
 }
 
 impl Counted<'_> {
@@ -66,6 +70,7 @@ impl Counted<'_> {
             synced: self.synced,
             fee_vnd: self.fee_vnd,
             paid_online: self.paid_online,
+            reused: self.reused,
         }
     }
 }

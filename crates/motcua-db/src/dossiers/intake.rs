@@ -259,6 +259,7 @@ impl super::Dossiers<'_> {
             "status": state.status.code(),
         });
         let receiving_id = receiving.id;
+        let reused = files.iter().any(|f| f.reuses.is_some());
         let stat_rows = crate::counters::intake_rows(
             &state,
             &procedure_code,
@@ -267,6 +268,7 @@ impl super::Dossiers<'_> {
             &checked.intake.components,
             checked.intake.return_method,
             checked.fee_vnd,
+            reused,
         );
         // The record as it will read back, built before the write takes its inputs.
         let mut record = DossierRecord {
@@ -298,6 +300,7 @@ impl super::Dossiers<'_> {
             citizen_id: extras.citizen_id,
             portal_synced: false,
             paid_online: false,
+            reused,
         };
         let uploaded_by = match actor {
             Actor::Staff { id, .. } => format!("staff:{id}"),
@@ -394,6 +397,9 @@ impl super::Dossiers<'_> {
                 crate::outbox::insert(conn, id, delivery, at).await?;
             }
             crate::portal::touch(conn, id, at).await?;
+            if reused {
+                conn.execute("UPDATE dossiers SET reused = 1 WHERE id = $1", args![id]).await?;
+            }
             if extras.verified_identity {
                 conn.execute("UPDATE dossiers SET verified_identity = 1 WHERE id = $1", args![id]).await?;
             }

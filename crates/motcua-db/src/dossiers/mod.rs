@@ -62,6 +62,9 @@ pub struct DossierRecord {
     /// A payment of it was settled online (read by the counters).
     #[serde(default, skip_serializing)]
     pub paid_online: bool,
+    /// Received reusing a document of the owner's data store (read by the counters).
+    #[serde(default, skip_serializing)]
+    pub reused: bool,
 }
 
 impl HistoryRow {
@@ -134,6 +137,7 @@ impl DossierRecord {
             synced: self.portal_synced,
             fee_vnd: self.fee_vnd,
             paid_online: self.paid_online,
+            reused: self.reused,
         }
     }
 }
@@ -245,6 +249,7 @@ pub(crate) fn record(row: &impl RowExt) -> Result<DossierRecord, DbError> {
         citizen_id: row.opt_int("citizen_id")?,
         portal_synced: row.int("portal_synced")? != 0,
         paid_online: row.int("paid_online")? != 0,
+        reused: row.int("reused")? != 0,
     })
 }
 
@@ -254,7 +259,7 @@ macro_rules! dossier_columns {
             receiving_agency_id, current_agency_id, channel, status, step, assignee_id,
             applicant, components, return_method, fee_vnd, summary, received_at, due_at,
             finished_at, outcome, apologised, state, version, updated_at, citizen_id,
-            portal_synced, paid_online"
+            portal_synced, paid_online, reused"
     };
 }
 

@@ -76,6 +76,7 @@ pub fn figures_of(d: &DossierRecord, from: NaiveDate, to: NaiveDate) -> Figures 
         synced: d.portal_synced,
         fee_vnd: d.fee_vnd,
         paid_online: d.paid_online,
+        reused: d.reused,
     });
     let upto = |bound: NaiveDate| {
         let mut n = [0i64; 6];
@@ -126,6 +127,7 @@ pub fn figures_of(d: &DossierRecord, from: NaiveDate, to: NaiveDate) -> Figures 
             Count::Synced => &mut f.synced,
             Count::FeeBearing => &mut f.fee_bearing,
             Count::PaidOnline => &mut f.paid_online,
+            Count::Reused => &mut f.reused,
             Count::Finished
             | Count::PauseIn
             | Count::PauseOut

@@ -95,6 +95,9 @@ pub struct Figures {
     pub fee_bearing: i64,
     #[serde(default)]
     pub paid_online: i64,
+    /// Received in the period reusing a document of the owner's data store (QĐ 766).
+    #[serde(default)]
+    pub reused: i64,
     /// Not finished at the period's end, and of those: waiting for the citizen (5, 6),
     /// past the appointment in force then, and the rest (in progress on time) — each as the
     /// dossier's history says it was at that instant.
@@ -163,6 +166,7 @@ impl Figures {
         self.synced += o.synced;
         self.fee_bearing += o.fee_bearing;
         self.paid_online += o.paid_online;
+        self.reused += o.reused;
         self.open_at_end += o.open_at_end;
         self.paused_at_end += o.paused_at_end;
         self.overdue_at_end += o.overdue_at_end;
@@ -215,6 +219,7 @@ fn figures(row: &impl RowExt, state: bool) -> Result<Figures, DbError> {
         synced: row.int("synced")?,
         fee_bearing: row.int("fee_bearing")?,
         paid_online: row.int("paid_online")?,
+        reused: row.int("reused")?,
         open_at_end: opt("open_end")?,
         paused_at_end: opt("paused_end")?,
         overdue_at_end: opt("overdue_end")?,

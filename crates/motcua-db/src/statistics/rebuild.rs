@@ -6,7 +6,7 @@ use crate::counters::Tally;
 use crate::rows::RowExt;
 
 const PAGE: &str = "SELECT id, procedure_version_id, procedure_code, channel, components,
-    return_method, state, portal_synced, fee_vnd, paid_online
+    return_method, state, portal_synced, fee_vnd, paid_online, reused
     FROM dossiers WHERE id > $1 ORDER BY id LIMIT 5000";
 
 /// What the counters read of one stored dossier.
@@ -21,6 +21,7 @@ struct Stored {
     synced: bool,
     fee_vnd: i64,
     paid_online: bool,
+    reused: bool,
 }
 
 fn stored(r: &impl RowExt) -> Result<Stored, DbError> {
@@ -38,6 +39,7 @@ fn stored(r: &impl RowExt) -> Result<Stored, DbError> {
         synced: r.int("portal_synced")? != 0,
         fee_vnd: r.int("fee_vnd")?,
         paid_online: r.int("paid_online")? != 0,
+        reused: r.int("reused")? != 0,
     })
 }
 
@@ -82,6 +84,7 @@ impl super::Statistics<'_> {
                     synced: d.synced,
                     fee_vnd: d.fee_vnd,
                     paid_online: d.paid_online,
+                    reused: d.reused,
                 };
                 tally.add(&d.state, counted, &field);
             }

@@ -374,6 +374,7 @@ fn evaluate(
             fee_procedures_paid_online: with_fees_paid_online,
             fee_bearing: total.fee_bearing,
             paid_online: total.paid_online,
+            reused: total.reused,
         }),
     }
 }

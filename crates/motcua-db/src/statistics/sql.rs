@@ -211,6 +211,7 @@ pub(crate) const BY_KEY: &str = concat!(
         CAST(SUM((wf - wa) * synced) AS BIGINT) AS synced,
         CAST(SUM((wf - wa) * fee_bearing) AS BIGINT) AS fee_bearing,
         CAST(SUM((wf - wa) * paid_online) AS BIGINT) AS paid_online,
+        CAST(SUM((wf - wa) * reused) AS BIGINT) AS reused,
         CAST(SUM((z - wf) * (received - finished)) AS BIGINT) AS carried,
         CAST(SUM((z - wa) * (received - finished)) AS BIGINT) AS open_end,
         CAST(SUM((z - wa) * (pause_in - pause_out)) AS BIGINT) AS paused_end,
@@ -218,7 +219,7 @@ pub(crate) const BY_KEY: &str = concat!(
      FROM (SELECT s.agency_id, s.procedure_code, s.channel, s.received, s.accepted, s.digitised,
              s.finished, s.early, s.on_time, s.late, s.apologised, s.refused, s.withdrawn,
              s.stopped, s.e_result, s.apologies, s.apologies_late, s.supplemented,
-             s.steps_early, s.steps_late, s.synced, s.fee_bearing, s.paid_online, s.overdue_in, s.overdue_out, s.pause_in, s.pause_out,
+             s.steps_early, s.steps_late, s.synced, s.fee_bearing, s.paid_online, s.reused, s.overdue_in, s.overdue_out, s.pause_in, s.pause_out,
              CASE WHEN s.day BETWEEN 1 AND 9999 THEN 1 ELSE 0 END AS z, ",
     weight!(6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
     " AS wf, ",
@@ -255,7 +256,8 @@ pub(crate) const MONTHS: &str = concat!(
         CAST(SUM(s.steps_late) AS BIGINT) AS steps_late,
         CAST(SUM(s.synced) AS BIGINT) AS synced,
         CAST(SUM(s.fee_bearing) AS BIGINT) AS fee_bearing,
-        CAST(SUM(s.paid_online) AS BIGINT) AS paid_online
+        CAST(SUM(s.paid_online) AS BIGINT) AS paid_online,
+        CAST(SUM(s.reused) AS BIGINT) AS reused
      FROM (",
     union!("$18"; 12, 13, 14, 15, 16, 17),
     ") s WHERE 1 = 1",

@@ -97,6 +97,26 @@ async fn documents_are_kept_and_reused(engine: &str) {
         Some("Cán bộ motcua.tn"),
         "{log:?}"
     );
+    // Counted once as received reusing the store (QĐ 766), on its day; the list behind the
+    // figure and a rebuild agree.
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 4, 2).unwrap();
+    let filter = motcua_db::StatsFilter {
+        from: day,
+        to: day,
+        agency_id: None,
+        field_code: None,
+        procedure_code: None,
+        level: None,
+        channel: None,
+    };
+    let total = db.statistics().statistics_total(&filter).await.unwrap();
+    assert_eq!(total.reused, 1);
+    let listed = db.dossiers().dossier(second.id).await.unwrap().unwrap();
+    assert_eq!(motcua_db::figures_of(&listed, day, day).reused, 1);
+    assert_eq!(motcua_db::figures_of(&first, day, day).reused, 0);
+    db.statistics().rebuild_statistics().await.unwrap();
+    let rebuilt = db.statistics().statistics_total(&filter).await.unwrap();
+    assert_eq!(rebuilt.reused, 1);
 
     // Another applicant cannot take it: the intake is refused and leaves nothing.
     let stranger = {

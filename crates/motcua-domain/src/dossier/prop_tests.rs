@@ -115,6 +115,7 @@ fn check_state(s: &DossierState, now: Instant) -> Result<(), TestCaseError> {
         synced: false,
         fee_vnd: 0,
         paid_online: false,
+        reused: false,
     });
     let n = |c: Count| counts.iter().filter(|(_, k)| *k == c).count();
     prop_assert_eq!(n(Count::Received), 1);

@@ -51,6 +51,9 @@ pub enum Count {
     /// Received and since paid online through a gateway, on the day it was received (QĐ
     /// 766's "hồ sơ thanh toán trực tuyến").
     PaidOnline,
+    /// Received with a component taken from the owner's data store instead of a new scan or
+    /// upload, on the day it was received (QĐ 766's "tái sử dụng thành phần số hóa").
+    Reused,
 }
 
 /// What the statistics read about a dossier besides its state.
@@ -65,6 +68,8 @@ pub struct TallyFacts<'a> {
     pub fee_vnd: i64,
     /// Whether a payment of it was settled online (through a gateway).
     pub paid_online: bool,
+    /// Whether it was received reusing a document of the owner's data store.
+    pub reused: bool,
 }
 
 /// Whether the dossier has fees to pay: its case's fees, or an obligation asked for.
@@ -102,6 +107,9 @@ pub fn contribution(f: TallyFacts<'_>) -> Vec<(Instant, Count)> {
     }
     if digitised(s, f.components) {
         out.push((s.received_at, Count::Digitised));
+    }
+    if f.reused {
+        out.push((s.received_at, Count::Reused));
     }
     if let Some(end) = s.ended_at() {
         out.push((end, Count::Finished));

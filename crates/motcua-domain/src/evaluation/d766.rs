@@ -110,6 +110,9 @@ pub struct Inputs766 {
     pub fee_bearing: i64,
     #[serde(default)]
     pub paid_online: i64,
+    /// Received in the period reusing a document of the owner's data store.
+    #[serde(default)]
+    pub reused: i64,
 }
 
 /// One group's result: its score out of `max` when computable (`computable_max` says how
@@ -154,7 +157,14 @@ pub fn score_766(x: &Inputs766) -> Vec<GroupScore> {
         share(x.e_result, x.resolved),
         share(x.digitised, x.received),
     ) {
-        (Some(e), Some(d)) => Some(round1(e * 6.0 + if d >= 0.8 { 4.0 } else { 3.2 })),
+        (Some(e), Some(d)) => {
+            // Reuse is a share of the dossiers with digitised components; none of those,
+            // none to reuse: the lower mark.
+            let reuse = share(x.reused, x.digitised).unwrap_or(0.0);
+            Some(round1(
+                e * 6.0 + if d >= 0.8 { 4.0 } else { 3.2 } + if reuse >= 0.8 { 2.0 } else { 1.6 },
+            ))
+        }
         _ => None,
     };
     let satisfaction = share(x.ratings_satisfied, x.ratings).map(|r| round1(r * 18.0));
@@ -191,9 +201,9 @@ pub fn score_766(x: &Inputs766) -> Vec<GroupScore> {
                 ),
                 Group766::Mdsh => (
                     digitisation,
-                    10.0,
-                    "tỷ lệ kết quả điện tử trên hồ sơ đã giải quyết × 6 + (4 nếu ≥ 80% hồ sơ có thành phần số hóa, nếu không 3,2)",
-                    "tỷ lệ tái sử dụng thành phần số hóa (2 điểm) và 10 điểm còn lại: motcua chưa ghi nhận",
+                    12.0,
+                    "tỷ lệ kết quả điện tử trên hồ sơ đã giải quyết × 6 + (4 nếu ≥ 80% hồ sơ có thành phần số hóa, nếu không 3,2) + (2 nếu ≥ 80% hồ sơ có thành phần số hóa được tiếp nhận bằng giấy tờ dùng lại từ kho dữ liệu, nếu không 1,6)",
+                    "10 điểm còn lại của nhóm số hóa: không có công thức công khai để tính",
                 ),
                 Group766::Tttt => (
                     payment,

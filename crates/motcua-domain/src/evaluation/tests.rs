@@ -201,6 +201,7 @@ fn groups_766() {
         fee_procedures_paid_online: Some(0),
         fee_bearing: 0,
         paid_online: 0,
+        reused: 34,
     };
     let g = score_766(&x);
     let score = |c: Group766| g.iter().find(|s| s.group == c).unwrap().score;
@@ -223,8 +224,27 @@ fn groups_766() {
     assert!(tdgq.formula.contains("tồn kỳ trước + tiếp nhận trong kỳ"));
     // 9/10 ≥ 80 % → 2; 6/9 × 4 = 2.67; 40 % < 50 % → 3: 7.7.
     assert_eq!(score(Group766::Clgq), Some(7.7));
-    // 20/80 × 6 = 1.5; 85 % ≥ 80 % → 4: 5.5 (of the 10 points motcua can reach).
-    assert_eq!(score(Group766::Mdsh), Some(5.5));
+    // 20/80 × 6 = 1.5; 85 % ≥ 80 % → 4; 34 of the 85 digitised reused (40 % < 80 %) →
+    // 1.6: 7.1 of the 12 points motcua can reach. With 68 of 85 reused (80 %): 7.5; with
+    // none digitised, none to reuse: the lower mark.
+    assert_eq!(score(Group766::Mdsh), Some(7.1));
+    let mdsh = |x: &Inputs766| {
+        score_766(x)
+            .into_iter()
+            .find(|s| s.group == Group766::Mdsh)
+            .unwrap()
+    };
+    assert_eq!(mdsh(&Inputs766 { reused: 68, ..x }).score, Some(7.5));
+    assert_eq!(mdsh(&x).computable_max, 12.0);
+    assert_eq!(
+        mdsh(&Inputs766 {
+            digitised: 0,
+            reused: 0,
+            ..x
+        })
+        .score,
+        Some(6.3)
+    );
     // 85 of the 100 received synced to the portal: 85/100 × 6 = 5.1 (of the 6 points of
     // CKMB motcua can reach); none synced is a score of 0, not a missing one.
     assert_eq!(score(Group766::Ckmb), Some(5.1));

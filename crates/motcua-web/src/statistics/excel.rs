@@ -13,7 +13,7 @@ enum Kind {
 }
 
 /// The columns of every cut's sheet after the name.
-const COLUMNS: [(&str, Kind); 25] = [
+const COLUMNS: [(&str, Kind); 26] = [
     ("Tồn kỳ trước", Kind::Count),
     ("Tiếp nhận trong kỳ (nộp)", Kind::Count),
     ("Trực tuyến", Kind::Count),
@@ -35,6 +35,7 @@ const COLUMNS: [(&str, Kind); 25] = [
     ("Đã đồng bộ lên Cổng DVCQG", Kind::Count),
     ("Có phí, lệ phí", Kind::Count),
     ("Trong đó thanh toán trực tuyến", Kind::Count),
+    ("Dùng lại giấy tờ từ kho dữ liệu", Kind::Count),
     ("Tỷ lệ đúng hạn", Kind::Share),
     (
         "Tỷ lệ trực tuyến (trên hồ sơ tiếp nhận chính thức)",
@@ -69,6 +70,7 @@ fn values(s: &Summary) -> [Option<f64>; 25] {
         n(f.synced),
         n(f.fee_bearing),
         n(f.paid_online),
+        n(f.reused),
         s.on_time_rate,
         s.online_share,
         s.digitised_share,
