@@ -45,7 +45,7 @@ const COLUMNS: [(&str, Kind); 26] = [
     ("Tỷ lệ kết quả điện tử", Kind::Share),
 ];
 
-fn values(s: &Summary) -> [Option<f64>; 25] {
+fn values(s: &Summary) -> [Option<f64>; 26] {
     let f = &s.figures;
     let n = |v: i64| Some(v as f64);
     [
