@@ -1,6 +1,7 @@
 //! Who may see a dossier: staff holding any role over an agency it has been or is at
 //! ([`motcua_domain::dossier::DossierState::involved_agencies`]); and who may attach files to
-//! it; which dossiers are a citizen's own. Enforced here for the API and the pages alike.
+//! it; which dossiers are a citizen's own; whose data store staff may open from a dossier.
+//! Enforced here for the API and the pages alike.
 
 use motcua_db::{Db, DbError, DossierRecord};
 use motcua_domain::agency::Role;
@@ -60,4 +61,14 @@ pub async fn visible_agencies(
         return Ok(None);
     }
     Ok(Some(grants.iter().map(|g| g.agency_id).collect()))
+}
+
+/// The data store staff who may see `d` may open from it: its applicant's, while the dossier
+/// is being handled (not ended), when the applicant can be told apart (an identification
+/// number or a tax code). Staff reach nobody's store otherwise.
+pub fn store_of_handled(d: &DossierRecord) -> Option<motcua_domain::digitised::Owner> {
+    if d.status.is_final() {
+        return None;
+    }
+    motcua_domain::digitised::Owner::of(&d.applicant)
 }

@@ -4,6 +4,7 @@
 
 mod catalogue;
 mod citizen;
+mod documents;
 mod dossiers;
 pub mod error;
 mod extract;
@@ -52,6 +53,14 @@ fn routes() -> Routes {
             BODY_LIMIT,
             dossiers::transition,
         )
+        .get("/dossiers/{id}/documents", documents::of_applicant)
+        .post("/dossiers/{id}/documents", documents::attach)
+        .get(
+            "/dossiers/{id}/documents/{doc}",
+            documents::download_for_dossier,
+        )
+        .get("/me/documents", documents::mine)
+        .get("/me/documents/{doc}", documents::download_mine)
         .get("/dossiers/{id}/payments", payments::list)
         .post("/dossiers/{id}/payments", payments::create)
         .get("/dossiers/{id}/receipts/{receipt}", payments::receipt)

@@ -238,6 +238,61 @@ async fn a_verified_citizen_reuses_what_they_filed() {
     let log = db.documents().access_log(&owner, 1).await.unwrap();
     assert!(log[0].actor.starts_with("staff:"), "{log:?}");
     assert_eq!(log[0].dossier_code.as_deref(), first["code"].as_str());
+    // Through the API: the citizen's own store and log; staff list the applicant's store and
+    // attach one of its papers to a dossier they may attach to; a password-only account
+    // has no store.
+    let (status, mine) = app.get("/api/v1/me/documents", Some(&token)).await;
+    assert_eq!(status, StatusCode::OK, "{mine}");
+    assert_eq!(mine["items"].as_array().unwrap().len(), 4);
+    assert!(
+        mine["access"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["by"] == "staff")
+    );
+    let (status, _) = app.get("/api/v1/me/documents", Some(&stranger)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, listed) = app
+        .get(
+            &format!("/api/v1/dossiers/{first_id}/documents"),
+            Some("tok-tn"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    assert_eq!(listed["items"].as_array().unwrap().len(), 4);
+    let (status, _) = app
+        .get(
+            &format!("/api/v1/dossiers/{first_id}/documents"),
+            Some("tok-cvtc"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let before = db.files().attachments(first_id).await.unwrap().len();
+    // Newest first: the last one is what was filed for tp-01.
+    let form = docs.last().unwrap().id;
+    let (status, e) = app
+        .post(
+            &format!("/api/v1/dossiers/{first_id}/documents"),
+            Some("tok-tn"),
+            json!({"document": form, "component": "tp-02"}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another kind: {e}"
+    );
+    let (status, attached) = app
+        .post(
+            &format!("/api/v1/dossiers/{first_id}/documents"),
+            Some("tok-tn"),
+            json!({"document": form, "component": "tp-01"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{attached}");
+    assert_eq!(attached["items"].as_array().unwrap().len(), before + 1);
+
     let other = staff_session(&app, "u.cvtc").await;
     let refused = get_page(
         &app,

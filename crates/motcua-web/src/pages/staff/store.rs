@@ -41,7 +41,7 @@ async fn handled(
     if d.status.is_final() {
         return Err(PageError::Forbidden);
     }
-    let owner = Owner::of(&d.applicant).ok_or(PageError::NotFound)?;
+    let owner = crate::access::store_of_handled(&d).ok_or(PageError::NotFound)?;
     Ok((d, owner))
 }
 
