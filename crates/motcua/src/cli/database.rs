@@ -242,6 +242,15 @@ async fn load_demo(
         let summary = motcua::demo::seed(&db, &calendar, today, dossiers).await?;
         let signed = sign_demo_results(args, &db, base).await?;
         tracing::info!(signed, "demo results signed");
+        let reused = motcua::demo::reuse_results(
+            &db,
+            &args.file_store()?,
+            &calendar,
+            chrono::Utc::now().with_timezone(&motcua_domain::calendar::vietnam_offset()),
+            3,
+        )
+        .await?;
+        tracing::info!(reused, "demo results reused");
         db.bulk().mark_demo_load(false).await?;
         if staged {
             db.checkpoint_log().await?;

@@ -14,11 +14,13 @@ mod people;
 mod plan;
 mod process;
 mod results;
+mod reuse;
 mod rng;
 mod staff;
 mod texts;
 
 pub use results::sign_results;
+pub use reuse::reuse_results;
 
 #[cfg(test)]
 mod tests;

@@ -32,7 +32,11 @@ sign | |
 sign {{head.title}} | (Đã ký số) | {{head.name}}
 ";
 
-async fn result_pdf(db: &Db, d: &DossierRecord, agency_id: i64) -> anyhow::Result<Vec<u8>> {
+pub(super) async fn result_pdf(
+    db: &Db,
+    d: &DossierRecord,
+    agency_id: i64,
+) -> anyhow::Result<Vec<u8>> {
     let agency = db
         .agencies()
         .agency(agency_id)

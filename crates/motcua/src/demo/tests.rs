@@ -382,4 +382,34 @@ async fn returned_dossiers_carry_signed_results_with_demo_keys() {
         }
     }
     assert_eq!(seen, 3);
+
+    // Results another procedure asks for are kept and reused at the counter: the new
+    // dossier carries the result's own bytes, counts as reused, and the owner's log says so.
+    let reused = super::reuse_results(&db, &files, &calendar, now_limit(), 3)
+        .await
+        .unwrap();
+    assert!(reused > 0, "no demo result was reused");
+    let mut found = 0;
+    for d in all_dossiers(&db).await {
+        if !d.reused {
+            continue;
+        }
+        found += 1;
+        let owner = motcua_domain::digitised::Owner::of(&d.applicant).unwrap();
+        let log = db.documents().access_log(&owner.key(), 10).await.unwrap();
+        assert!(
+            log.iter()
+                .any(|l| l.dossier_code.as_deref() == Some(d.code.as_str()))
+        );
+        let kept = db.documents().of_owner(&owner.key()).await.unwrap();
+        let files_of = db.files().attachments(d.id).await.unwrap();
+        assert!(
+            files_of
+                .iter()
+                .any(|f| kept.iter().any(|k| k.sha256 == f.sha256
+                    && k.source == motcua_domain::digitised::Source::Result)),
+            "{files_of:?}"
+        );
+    }
+    assert_eq!(found, reused);
 }
