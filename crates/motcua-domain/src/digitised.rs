@@ -216,6 +216,31 @@ pub fn offerable(
     !hidden && doc_type == wanted && valid_on(expires_on, today)
 }
 
+/// The most of a document's words kept for search, in characters.
+pub const WORDS_KEPT: usize = 20_000;
+
+/// A document's words as kept for search: folded (lowercase, no marks, one space between
+/// words) and cut to [`WORDS_KEPT`].
+pub fn words_of(text: &str) -> String {
+    crate::text::fold(text).chars().take(WORDS_KEPT).collect()
+}
+
+/// Whether a document answers a search: every word of `query`, folded, is found in its
+/// kind, number, issuer or the words read from it (diacritics and case do not matter).
+pub fn matches(query: &str, type_name: &str, meta: &DocumentMeta, words: Option<&str>) -> bool {
+    let haystack = format!(
+        "{} {} {} {}",
+        crate::text::fold(type_name),
+        crate::text::fold(&meta.number),
+        crate::text::fold(&meta.issuer),
+        words.unwrap_or_default()
+    );
+    crate::text::fold(query)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .all(|w| haystack.contains(w))
+}
+
 /// What someone did with a document, as the owner's access log shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -285,6 +310,22 @@ mod tests {
         assert_eq!(Owner::of(&a).unwrap().key(), "tc:2800123456");
         assert_eq!(Owner::from_key("cn:1"), None);
         assert_eq!(Owner::from_key("x:2800123456"), None);
+    }
+
+    #[test]
+    fn search_reads_the_kind_the_number_and_the_words() {
+        let meta = DocumentMeta {
+            number: "GCN-123".into(),
+            issuer: "Sở Tài nguyên".into(),
+            ..DocumentMeta::default()
+        };
+        let words = words_of("BIÊN LAI  THU PHÍ, LỆ PHÍ\nSố: 0001257");
+        assert_eq!(words, "bien lai thu phi, le phi so: 0001257");
+        assert!(matches("biên lai 0001257", "Tờ khai", &meta, Some(&words)));
+        assert!(matches("gcn-123 tai nguyen", "Tờ khai", &meta, None));
+        assert!(matches("TỜ KHAI", "Tờ khai", &meta, None));
+        assert!(!matches("khai sinh", "Tờ khai", &meta, Some(&words)));
+        assert!(matches("", "Tờ khai", &meta, None), "no query: everything");
     }
 
     #[test]

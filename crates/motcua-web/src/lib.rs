@@ -11,6 +11,7 @@ mod pages;
 pub mod payment;
 pub mod population;
 mod progress;
+pub mod reader;
 pub mod security;
 pub mod signing;
 pub mod sso;

@@ -17,6 +17,9 @@ CREATE TABLE documents (
     dossier_id  BIGINT NOT NULL REFERENCES dossiers(id),
     file_id     BIGINT NOT NULL REFERENCES dossier_files(id),
     hidden      BIGINT NOT NULL DEFAULT 0,
+    -- Its words (folded: lowercase, no marks), read from its text layer or by OCR; NULL until
+    -- read.
+    words       TEXT,
     created_at  BIGINT NOT NULL,
     created_by  TEXT NOT NULL
 );

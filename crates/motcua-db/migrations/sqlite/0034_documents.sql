@@ -17,6 +17,9 @@ CREATE TABLE documents (
     dossier_id  INTEGER NOT NULL REFERENCES dossiers(id),
     file_id     INTEGER NOT NULL REFERENCES dossier_files(id),
     hidden      INTEGER NOT NULL DEFAULT 0,
+    -- Its words (folded: lowercase, no marks), read from its text layer or by OCR; NULL until
+    -- read.
+    words       TEXT,
     created_at  INTEGER NOT NULL,
     created_by  TEXT NOT NULL
 );

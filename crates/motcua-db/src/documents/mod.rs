@@ -43,9 +43,17 @@ pub struct StoredDocument {
     pub media_type: String,
     pub hidden: bool,
     pub created_at: i64,
+    /// Its words as read for search (folded), once read.
+    #[serde(skip_serializing)]
+    pub words: Option<String>,
 }
 
 impl StoredDocument {
+    /// Whether it answers search `query` ([`motcua_domain::digitised::matches`]).
+    pub fn matches(&self, query: &str) -> bool {
+        motcua_domain::digitised::matches(query, &self.type_name, &self.meta, self.words.as_deref())
+    }
+
     /// Whether it may be offered for a component of type `wanted` on `today`.
     pub fn offerable_for(&self, wanted: &str, today: NaiveDate) -> bool {
         offerable(
@@ -77,7 +85,7 @@ macro_rules! select_documents {
         concat!(
             "SELECT d.id, d.owner_key, d.owner_name, d.doc_type, d.type_name, d.number, d.issuer,
                 d.issued_on, d.expires_on, d.checked, d.source, d.dossier_id, x.code AS dossier_code,
-                d.file_id, f.name, f.sha256, f.size, f.media_type, d.hidden, d.created_at
+                d.file_id, f.name, f.sha256, f.size, f.media_type, d.hidden, d.created_at, d.words
             FROM documents d JOIN dossier_files f ON f.id = d.file_id
                 JOIN dossiers x ON x.id = d.dossier_id ",
             $rest
@@ -119,6 +127,7 @@ fn document_of(r: &impl RowExt) -> Result<StoredDocument, DbError> {
         media_type: r.text("media_type")?,
         hidden: r.int("hidden")? != 0,
         created_at: r.int("created_at")?,
+        words: r.opt_text("words")?,
     })
 }
 
@@ -253,6 +262,30 @@ impl Documents<'_> {
                 None => None,
             }
         }))
+    }
+
+    /// Documents whose words are not read yet, oldest first: id, file digest and type.
+    pub async fn unread(self, limit: i64) -> Result<Vec<(i64, String, String)>, DbError> {
+        const SQL: &str = "SELECT d.id, f.sha256, f.media_type FROM documents d
+            JOIN dossier_files f ON f.id = d.file_id WHERE d.words IS NULL ORDER BY d.id LIMIT $1";
+        on_read!(self.db, pool => {
+            let rows = sqlx::query(SQL).bind(limit).fetch_all(pool).await?;
+            rows.iter()
+                .map(|r| Ok((r.int("id")?, r.text("sha256")?, r.text("media_type")?)))
+                .collect()
+        })
+    }
+
+    /// Keeps the words read from document `id` (folded; empty when it has none).
+    pub async fn set_words(self, id: i64, words: &str) -> Result<(), DbError> {
+        on_write!(self.db, pool => {
+            sqlx::query("UPDATE documents SET words = $1 WHERE id = $2")
+                .bind(words)
+                .bind(id)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
     }
 
     /// Logs an access (`Download`) by `actor` on behalf of dossier `dossier_id`, if any.

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use super::citizen::CitizenAuth;
 use super::dossiers::readable;
 use super::error::ApiError;
-use super::extract::{Body, Id, StaffAuth};
+use super::extract::{Body, Id, Params, StaffAuth};
 use crate::AppState;
 
 /// A document as the API shows it.
@@ -56,11 +56,20 @@ async fn handled(
     Ok((d, owner))
 }
 
-/// `GET /dossiers/{id}/documents`.
+/// A search over a store: every word found in a document's kind, number, issuer or text.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Search {
+    #[serde(default)]
+    q: String,
+}
+
+/// `GET /dossiers/{id}/documents[?q=]`.
 pub async fn of_applicant(
     State(app): State<Arc<AppState>>,
     StaffAuth(staff): StaffAuth,
     Id(id): Id,
+    Params(search): Params<Search>,
 ) -> Result<Json<Value>, ApiError> {
     let (d, owner) = handled(&app, &staff, id).await?;
     let docs = app.db.documents().of_owner(&owner.key()).await?;
@@ -76,7 +85,11 @@ pub async fn of_applicant(
         .await?;
     let today = app.now().date_naive();
     Ok(Json(json!({
-        "items": docs.iter().map(|x| shown(x, today)).collect::<Vec<_>>(),
+        "items": docs
+            .iter()
+            .filter(|x| x.matches(&search.q))
+            .map(|x| shown(x, today))
+            .collect::<Vec<_>>(),
     })))
 }
 
@@ -195,13 +208,18 @@ fn store_of(app: &AppState, who: &CitizenAuth) -> Result<Owner, ApiError> {
 pub async fn mine(
     State(app): State<Arc<AppState>>,
     who: CitizenAuth,
+    Params(search): Params<Search>,
 ) -> Result<Json<Value>, ApiError> {
     let owner = store_of(&app, &who)?;
     let docs = app.db.documents().of_owner(&owner.key()).await?;
     let log = app.db.documents().access_log(&owner.key(), 200).await?;
     let today = app.now().date_naive();
     Ok(Json(json!({
-        "items": docs.iter().map(|x| shown(x, today)).collect::<Vec<_>>(),
+        "items": docs
+            .iter()
+            .filter(|x| x.matches(&search.q))
+            .map(|x| shown(x, today))
+            .collect::<Vec<_>>(),
         "access": log.iter().map(|a| json!({
             "document_id": a.document_id,
             "at": motcua_db::instant_of(a.at).ok().map(|t| t.to_rfc3339()),

@@ -162,6 +162,14 @@ struct StorePage {
     providers: Vec<(String, String)>,
     docs: Vec<DocLine>,
     log: Vec<AccessRow>,
+    /// The search typed, if any.
+    q: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Search {
+    #[serde(default)]
+    pub q: String,
 }
 
 /// Who an access was made by, as its owner reads it.
@@ -183,6 +191,7 @@ pub async fn citizen_store(
     who: CitizenIn,
     headers: HeaderMap,
     uri: Uri,
+    crate::pages::extract::PageQuery(search): crate::pages::extract::PageQuery<Search>,
 ) -> Result<Response, PageError> {
     let frame = Frame::new(&headers, &uri);
     let owner = crate::filing::account_store(&app, &who.session.citizen);
@@ -192,7 +201,10 @@ pub async fn citizen_store(
             let docs = app.db.documents().of_owner(&owner.key()).await?;
             let log = app.db.documents().access_log(&owner.key(), 200).await?;
             (
-                docs.iter().map(|d| line(d, today)).collect(),
+                docs.iter()
+                    .filter(|d| d.matches(&search.q))
+                    .map(|d| line(d, today))
+                    .collect(),
                 log.into_iter()
                     .map(|a| AccessRow {
                         at: motcua_db::instant_of(a.at)
@@ -218,6 +230,7 @@ pub async fn citizen_store(
         providers,
         docs,
         log,
+        q: search.q,
     }))
 }
 

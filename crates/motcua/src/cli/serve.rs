@@ -309,6 +309,10 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
             std::time::Duration::from_secs(args.audit_checkpoint_minutes * 60),
         ))
     });
+    let reading = tokio::spawn(motcua_web::reader::keep_reading(
+        Arc::clone(&state),
+        std::time::Duration::from_secs(20),
+    ));
     let alerting = tokio::spawn(keep_alerting(
         Arc::clone(&state),
         args.alert_working_hours.map(|h| i64::from(h) * 3600),
@@ -330,6 +334,7 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
         anchor.abort();
     }
     alerting.abort();
+    reading.abort();
     db.close().await;
     Ok(())
 }

@@ -434,3 +434,105 @@ async fn the_counter_scans_describes_and_reuses() {
         reply.body
     );
 }
+
+/// The words of kept papers are read (a digital PDF's text layer; a scanned image by OCR in
+/// Vietnamese) and found by search, with or without diacritics, by the owner and by staff.
+#[tokio::test]
+async fn kept_papers_are_read_and_found_by_their_words() {
+    let reader = motcua_web::reader::Reader::detect();
+    if !(reader.pdftotext && reader.pdftoppm && reader.tesseract) {
+        assert!(
+            std::env::var("MOTCUA_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "MOTCUA_REQUIRE_TOOLS=1 but poppler or tesseract with Vietnamese is missing: {reader:?}"
+        );
+        eprintln!("skipped: poppler or tesseract-ocr-vie is missing");
+        return;
+    }
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let (_, token) = vouched(&app, "sub-doc", 2).await;
+    // A digital receipt (its text layer), the same page scanned as an image (OCR), and a
+    // PDF with no readable page.
+    let pdf = motcua_docs::render_receipt(
+        &motcua_docs::sample::receipt(),
+        "",
+        &motcua_docs::Templates::shipped(),
+        false,
+    )
+    .unwrap()
+    .pdf;
+    let scan = pdf_pages(&pdf, 200).unwrap().remove(0);
+    let files: [(&str, &str, &[u8]); 4] = [
+        ("tp-01", "bien-lai.pdf", &pdf),
+        ("tp-02", "bien-lai-quet.png", &scan),
+        ("tp-03", "hong.pdf", b"%PDF-1.4\n% khong co trang nao\n"),
+        ("tp-04", "anh.png", PNG),
+    ];
+    let (status, filed) = post_parts(&app, &token, &filing(), &files).await;
+    assert_eq!(status, StatusCode::CREATED, "{filed}");
+    let owner = format!("cn:{ID}");
+    assert_eq!(
+        db.documents().unread(10).await.unwrap().len(),
+        4,
+        "nothing read before the reader runs"
+    );
+    let read = motcua_web::reader::read_pending(&app.state, reader, 10)
+        .await
+        .unwrap();
+    assert_eq!(read, 4);
+    assert!(db.documents().unread(10).await.unwrap().is_empty());
+    let docs = db.documents().of_owner(&owner).await.unwrap();
+    let words = |name: &str| {
+        docs.iter()
+            .find(|d| d.name == name)
+            .and_then(|d| d.words.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        words("bien-lai.pdf").contains("bien lai thu phi, le phi"),
+        "{}",
+        words("bien-lai.pdf")
+    );
+    assert!(words("bien-lai.pdf").contains("0001257"));
+    let ocr = words("bien-lai-quet.png");
+    assert!(
+        ocr.contains("bien lai") && ocr.contains("thu phi"),
+        "OCR read: {ocr}"
+    );
+    assert_eq!(
+        words("hong.pdf"),
+        "",
+        "an unreadable PDF is kept with no words"
+    );
+
+    // Found by its words, diacritics optional: by the owner, through the API, and by staff.
+    let cookie = format!("motcua_citizen={token}");
+    let found = get_page(
+        &app,
+        "/cong-dan/kho-du-lieu?q=BI%C3%8AN+LAI+thu+ph%C3%AD",
+        Some(&cookie),
+    )
+    .await;
+    let ids: Vec<i64> = docs
+        .iter()
+        .filter(|d| found.body.contains(&format!("id=\"doc-{}\"", d.id)))
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(ids.len(), 2, "{}", found.body);
+    let (status, api) = app
+        .get("/api/v1/me/documents?q=0001257", Some(&token))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{api}");
+    // The number, read from the text layer and by OCR from the scan alike.
+    assert_eq!(api["items"].as_array().unwrap().len(), 2, "{api}");
+    let tn = staff_session(&app, "u.tn").await;
+    let id = filed["id"].as_i64().unwrap();
+    let none = get_page(
+        &app,
+        &format!("/can-bo/ho-so/{id}/kho-du-lieu?q=giay+khai+sinh"),
+        Some(&tn),
+    )
+    .await;
+    assert_eq!(none.status, StatusCode::OK);
+    assert!(!none.body.contains("id=\"doc-"), "{}", none.body);
+}

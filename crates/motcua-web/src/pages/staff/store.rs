@@ -27,6 +27,7 @@ struct StaffStorePage {
     dossier_code: String,
     owner_name: String,
     docs: Vec<DocLine>,
+    q: String,
 }
 
 /// The applicant of dossier `id` whose store `who` may open now: staff who may see the
@@ -53,6 +54,9 @@ pub async fn staff_store(
     headers: HeaderMap,
     uri: Uri,
     crate::pages::extract::PageId(id): crate::pages::extract::PageId,
+    crate::pages::extract::PageQuery(search): crate::pages::extract::PageQuery<
+        crate::pages::documents::Search,
+    >,
 ) -> Result<Response, PageError> {
     let (d, owner) = handled(&app, &who, id).await?;
     let docs = app.db.documents().of_owner(&owner.key()).await?;
@@ -76,7 +80,12 @@ pub async fn staff_store(
         dossier_id: d.id,
         dossier_code: d.code.clone(),
         owner_name: d.applicant.name.clone(),
-        docs: docs.iter().map(|x| line(x, today)).collect(),
+        docs: docs
+            .iter()
+            .filter(|x| x.matches(&search.q))
+            .map(|x| line(x, today))
+            .collect(),
+        q: search.q,
     }))
 }
 
