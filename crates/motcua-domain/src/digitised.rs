@@ -70,6 +70,41 @@ pub fn store_of_account(id_number: Option<&str>, verified: bool) -> Option<Owner
     verified.then(|| Owner::Person(number.to_string()))
 }
 
+/// Tái sử dụng — how a received component stands towards the store, as the national portal's
+/// `DuocTaiSuDung` says it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reuse {
+    /// Not kept for reuse (0).
+    #[default]
+    No,
+    /// Kept in its owner's store, to be reused (1).
+    Reusable,
+    /// Taken from the store instead of a new paper (2).
+    Reused,
+}
+
+impl Reuse {
+    /// The portal's code.
+    pub fn code(self) -> u8 {
+        match self {
+            Self::No => 0,
+            Self::Reusable => 1,
+            Self::Reused => 2,
+        }
+    }
+}
+
+/// How aed component stands: reused when one of its files came from the store, reusable
+/// when one became a document of the store.
+pub fn reuse_of(reused: bool, kept: bool) -> Reuse {
+    match (reused, kept) {
+        (true, _) => Reuse::Reused,
+        (false, true) => Reuse::Reusable,
+        _ => Reuse::No,
+    }
+}
+
 /// How a document came into the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -75,6 +75,8 @@ pub struct PortalComponent {
     pub link: Option<String>,
     /// `DuocSoHoa`: received electronically or scanned at the counter.
     pub digitised: bool,
+    /// `DuocTaiSuDung`: kept in the owner's store, or taken from it.
+    pub reuse: crate::digitised::Reuse,
 }
 
 /// A result paper (`DanhSachGiayToKetQua`).
@@ -158,7 +160,7 @@ pub fn record(d: &PortalDossier<'_>) -> Value {
             "TenTepDinhKem": c.name,
             "DuongDanTaiTepTin": c.link.as_deref().unwrap_or_default(),
             "DuocSoHoa": u8::from(c.digitised),
-            "DuocTaiSuDung": 0,
+            "DuocTaiSuDung": c.reuse.code(),
         })).collect::<Vec<_>>(),
         "DanhSachLePhi": d.fees.iter().map(|(name, amount)| json!({
             "TenPhiLePhi": name,
@@ -512,6 +514,7 @@ mod tests {
                 name: "Đơn đề nghị".into(),
                 link: None,
                 digitised: true,
+                reuse: crate::digitised::Reuse::Reused,
             }],
             fees: vec![("Lệ phí".into(), 800_000)],
             results: Vec::new(),
@@ -521,6 +524,7 @@ mod tests {
         };
         let r = record(&d);
         assert_eq!(r["MaDoiTuong"], "TECH-9");
+        assert_eq!(r["TaiLieuNop"][0]["DuocTaiSuDung"], 2);
         assert_eq!(r["MaHoSo"], "000.00.03.H56-260302-0001");
         assert_eq!(r["MaHoSoQG"], "G22.99-260302-000123");
         let own = record(&PortalDossier {

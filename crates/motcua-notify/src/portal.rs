@@ -264,10 +264,17 @@ impl PortalSync {
             .then(|| history.iter().rev().find(|h| h.action == "return"))
             .flatten()
             .map(|h| h.at);
+        let reuse = self.db.documents().component_reuse(d.id).await?;
         let components = d
             .components
             .iter()
             .map(|c| PortalComponent {
+                reuse: case
+                    .and_then(|k| k.components.iter().position(|x| x.code == c.code))
+                    .and_then(|i| i64::try_from(i).ok())
+                    .and_then(|i| reuse.iter().find(|(at, _)| *at == i))
+                    .map(|(_, r)| *r)
+                    .unwrap_or_default(),
                 code: c.code.clone(),
                 name: case
                     .and_then(|k| k.component(&c.code))

@@ -264,6 +264,30 @@ impl Documents<'_> {
         }))
     }
 
+    /// How each component index of dossier `dossier_id` stands towards the store: whether a
+    /// file of it was taken from the store, and whether one became a document of it.
+    pub async fn component_reuse(
+        self,
+        dossier_id: i64,
+    ) -> Result<Vec<(i64, motcua_domain::digitised::Reuse)>, DbError> {
+        const SQL: &str = "SELECT f.component,
+                MAX(CASE WHEN f.reuses_document IS NOT NULL THEN 1 ELSE 0 END) AS reused,
+                MAX(CASE WHEN d.id IS NOT NULL THEN 1 ELSE 0 END) AS kept
+            FROM dossier_files f LEFT JOIN documents d ON d.file_id = f.id
+            WHERE f.dossier_id = $1 AND f.component IS NOT NULL GROUP BY f.component";
+        on_read!(self.db, pool => {
+            let rows = sqlx::query(SQL).bind(dossier_id).fetch_all(pool).await?;
+            rows.iter()
+                .map(|r| {
+                    Ok((
+                        r.int("component")?,
+                        motcua_domain::digitised::reuse_of(r.int("reused")? != 0, r.int("kept")? != 0),
+                    ))
+                })
+                .collect()
+        })
+    }
+
     /// Documents whose words are not read yet, oldest first: id, file digest and type.
     pub async fn unread(self, limit: i64) -> Result<Vec<(i64, String, String)>, DbError> {
         const SQL: &str = "SELECT d.id, f.sha256, f.media_type FROM documents d

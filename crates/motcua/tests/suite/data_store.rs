@@ -293,6 +293,25 @@ async fn a_verified_citizen_reuses_what_they_filed() {
     assert_eq!(status, StatusCode::CREATED, "{attached}");
     assert_eq!(attached["items"].as_array().unwrap().len(), before + 1);
 
+    // The national portal hears which papers were kept for reuse (1) and which reused (2).
+    let (portal_url, portal) = crate::portal_sync::start_portal().await;
+    let sync = crate::portal_sync::sync(&app, &portal_url);
+    crate::portal_sync::drain(&sync, 10).await;
+    {
+        let s = portal.lock().unwrap();
+        let marks = |code: &Value| -> Vec<i64> {
+            s.records[code.as_str().unwrap()]["TaiLieuNop"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["DuocTaiSuDung"].as_i64().unwrap())
+                .collect()
+        };
+        // The first dossier's tp-01 was also given a kept paper through the API above.
+        assert_eq!(marks(&first["code"]), [2, 1, 1, 1]);
+        assert_eq!(marks(&second["code"]), [2, 2, 2, 2]);
+    }
+
     let other = staff_session(&app, "u.cvtc").await;
     let refused = get_page(
         &app,
