@@ -90,6 +90,15 @@ pub(crate) async fn run(world: &World<'_>, plan: &Plan) -> anyhow::Result<Dossie
     let owner = world
         .citizen
         .filter(|_| plan.channel == Channel::Online && plan.seed.is_multiple_of(10));
+    // Filed by the demo citizen for themself.
+    let mut intake = intake;
+    if owner.is_some() {
+        intake.applicant.kind = motcua_domain::dossier::ApplicantKind::Person;
+        intake.applicant.name = super::DEMO_CITIZEN_NAME.into();
+        intake.applicant.id_number = Some(super::DEMO_CITIZEN_ID.into());
+        intake.applicant.tax_code = None;
+        intake.applicant.phone = Some(super::DEMO_CITIZEN_PHONE.into());
+    }
     let rec = world
         .db
         .dossiers()

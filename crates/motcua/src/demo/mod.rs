@@ -40,6 +40,8 @@ pub const DEMO_PASSWORD: &str = "motcua-demo";
 /// The demo citizen's account (phone, name); it signs in with [`DEMO_PASSWORD`].
 pub const DEMO_CITIZEN_PHONE: &str = "0912000001";
 pub const DEMO_CITIZEN_NAME: &str = "Nguyễn Văn Dân";
+/// The demo citizen's identification number, as their (demo) VNeID sign-in vouched for it.
+pub const DEMO_CITIZEN_ID: &str = "038088012345";
 
 /// The demo catalogue shipped with the project.
 const CATALOGUE: &str = include_str!("../../../../data/demo/catalogue.json");
@@ -119,13 +121,41 @@ pub async fn seed(
                 full_name: DEMO_CITIZEN_NAME.into(),
                 phone: Some(DEMO_CITIZEN_PHONE.into()),
                 email: Some("congdan.demo@example.vn".into()),
-                id_number: None,
+                id_number: Some(DEMO_CITIZEN_ID.into()),
                 password: DEMO_PASSWORD.into(),
             },
             now_limit.timestamp(),
         )
         .await
         .context("tạo tài khoản công dân mẫu")?;
+    // As if they had signed in once with VNeID at level 2: their number is vouched for, so
+    // their data store opens.
+    db.people()
+        .sign_in_with_identity(
+            &motcua_domain::identity::NationalIdentity {
+                provider: "vneid".into(),
+                subject: format!("demo-{DEMO_CITIZEN_ID}"),
+                id_number: Some(DEMO_CITIZEN_ID.into()),
+                full_name: DEMO_CITIZEN_NAME.into(),
+                birth_date: None,
+                phone: Some(DEMO_CITIZEN_PHONE.into()),
+                email: None,
+                kind: motcua_domain::identity::AccountKind::Citizen,
+                assurance: Some(2),
+                logout_uri: None,
+                tech_id: None,
+            },
+            now_limit.timestamp(),
+        )
+        .await
+        .context("xác thực định danh của công dân mẫu")
+        .and_then(|(linked, _)| {
+            anyhow::ensure!(
+                linked.id == citizen.id,
+                "định danh mẫu gắn nhầm sang tài khoản khác"
+            );
+            Ok(())
+        })?;
     let world = drive::World {
         db,
         calendar,

@@ -74,9 +74,50 @@ async fn counter_for(db: &Db, procedure: &Procedure) -> anyhow::Result<Option<(S
     Ok(officer.map(|id| (agency.code.clone(), id)))
 }
 
-/// Keeps the result of up to `count` returned dossiers whose result another procedure asks
-/// for, and takes in, at `now`, a dossier of that procedure for the same person reusing it.
-/// Returns how many were reused.
+/// The result of returned dossier `d` as a document of its owner's store: kept now (its
+/// result attached, as the agency issued it) unless it is already.
+async fn keep_result(
+    db: &Db,
+    files: &FileStore,
+    d: &motcua_db::DossierRecord,
+    owner: &Owner,
+    now: Instant,
+) -> anyhow::Result<Option<motcua_db::StoredDocument>> {
+    let kept = |docs: Vec<motcua_db::StoredDocument>| {
+        docs.into_iter()
+            .find(|x| x.dossier_id == d.id && x.source == Source::Result)
+    };
+    if let Some(doc) = kept(db.documents().of_owner(&owner.key()).await?) {
+        return Ok(Some(doc));
+    }
+    let pdf = super::results::result_pdf(db, d, signing_agency(&d.state)).await?;
+    let stored = files
+        .store(
+            Upload {
+                name: format!("ket-qua-{}.pdf", d.code),
+                bytes: pdf,
+                component: None,
+                purpose: Purpose::Result,
+            },
+            "files",
+        )
+        .await?;
+    db.dossiers()
+        .attach_files(
+            d.id,
+            &d.code,
+            vec![stored],
+            "demo".into(),
+            d.finished_at.unwrap_or(now),
+        )
+        .await?;
+    Ok(kept(db.documents().of_owner(&owner.key()).await?))
+}
+
+/// Keeps the results of the demo citizen's returned dossiers (so their store has them), and
+/// of up to `count` returned dossiers whose result another procedure asks for, and takes in,
+/// at `now`, a dossier of that procedure for the same person reusing it (the demo citizen's
+/// first). Returns how many were reused.
 pub async fn reuse_results(
     db: &Db,
     files: &FileStore,
@@ -85,7 +126,7 @@ pub async fn reuse_results(
     count: usize,
 ) -> anyhow::Result<usize> {
     let wanted = wanted(db).await?;
-    let returned = db
+    let mut returned = db
         .dossiers()
         .list_dossiers(&DossierFilter {
             status: Some(Status::Returned),
@@ -94,14 +135,24 @@ pub async fn reuse_results(
         })
         .await?
         .items;
+    let demo = |d: &motcua_db::DossierRecord| {
+        d.applicant.id_number.as_deref() == Some(super::DEMO_CITIZEN_ID)
+    };
+    returned.sort_by_key(|d| !demo(d));
     let mut reused = 0;
     for d in returned {
-        if reused == count {
-            break;
-        }
         let Some(owner) = Owner::of(&d.applicant) else {
             continue;
         };
+        if demo(&d) {
+            keep_result(db, files, &d, &owner, now).await?;
+        }
+        if reused == count {
+            if demo(&d) {
+                continue;
+            }
+            break;
+        }
         let Some(version) = db
             .catalogue()
             .procedure_version(d.procedure_version_id)
@@ -126,43 +177,7 @@ pub async fn reuse_results(
         let Some((receiving, officer)) = counter_for(db, &target).await? else {
             continue;
         };
-        // The result, kept in the store (a returned dossier's result, as the agency issued it).
-        let has_result = db
-            .documents()
-            .of_owner(&owner.key())
-            .await?
-            .into_iter()
-            .any(|x| x.dossier_id == d.id && x.source == Source::Result);
-        if !has_result {
-            let pdf = super::results::result_pdf(db, &d, signing_agency(&d.state)).await?;
-            let stored = files
-                .store(
-                    Upload {
-                        name: format!("ket-qua-{}.pdf", d.code),
-                        bytes: pdf,
-                        component: None,
-                        purpose: Purpose::Result,
-                    },
-                    "files",
-                )
-                .await?;
-            db.dossiers()
-                .attach_files(
-                    d.id,
-                    &d.code,
-                    vec![stored],
-                    "demo".into(),
-                    d.finished_at.unwrap_or(now),
-                )
-                .await?;
-        }
-        let Some(doc) = db
-            .documents()
-            .of_owner(&owner.key())
-            .await?
-            .into_iter()
-            .find(|x| x.dossier_id == d.id && x.source == Source::Result)
-        else {
+        let Some(doc) = keep_result(db, files, &d, &owner, now).await? else {
             continue;
         };
         let Some(case) = target.case(&case_code) else {

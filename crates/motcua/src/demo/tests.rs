@@ -266,6 +266,25 @@ async fn a_whole_province() {
             .iter()
             .all(|d| d.channel == motcua_domain::catalogue::Channel::Online)
     );
+    // Filed for themself, under the number their (demo) national identity vouched for, so
+    // their data store opens.
+    assert!(
+        owned
+            .iter()
+            .all(|d| d.applicant.id_number.as_deref() == Some(super::DEMO_CITIZEN_ID))
+    );
+    assert_eq!(
+        motcua_domain::digitised::store_of_account(
+            citizen.id_number.as_deref(),
+            motcua_domain::identity::is_verified(
+                citizen.assurance,
+                motcua_domain::identity::DEFAULT_VERIFIED_LEVEL
+            )
+        ),
+        Some(motcua_domain::digitised::Owner::Person(
+            super::DEMO_CITIZEN_ID.into()
+        ))
+    );
 
     // Fees: some paid online through the gateway, some at the counter with a receipt, some
     // online payments begun and never finished.
@@ -412,4 +431,22 @@ async fn returned_dossiers_carry_signed_results_with_demo_keys() {
         );
     }
     assert_eq!(found, reused);
+    // The demo citizen's returned results are in their store.
+    let theirs = all_dossiers(&db)
+        .await
+        .into_iter()
+        .filter(|d| {
+            d.status == Status::Returned
+                && d.applicant.id_number.as_deref() == Some(super::DEMO_CITIZEN_ID)
+        })
+        .count();
+    let kept = db
+        .documents()
+        .of_owner(&format!("cn:{}", super::DEMO_CITIZEN_ID))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.source == motcua_domain::digitised::Source::Result)
+        .count();
+    assert_eq!(kept, theirs);
 }
