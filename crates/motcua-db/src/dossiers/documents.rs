@@ -21,6 +21,11 @@ pub(crate) fn describe(
     case_code: &str,
 ) {
     let Some(owner) = Owner::of(applicant) else {
+        // Nobody to keep them for: what was typed about them goes with the dossier's files
+        // only.
+        for file in files.iter_mut() {
+            file.document = None;
+        }
         return;
     };
     let case = procedure.case(case_code);
