@@ -22,6 +22,7 @@ mod backup_restore;
 mod browser;
 mod browser_flows;
 mod browser_payment;
+mod browser_store;
 mod citizen_pages;
 mod cli_bench;
 mod cli_calendar;
