@@ -47,6 +47,16 @@ impl Reader {
         }
     }
 
+    /// Whether a file of `media_type` can be read at all with the tools found (a PDF may
+    /// still turn out to be a scan that needs OCR).
+    pub fn can_read(&self, media_type: &str) -> bool {
+        match media_type {
+            "application/pdf" => self.pdftotext,
+            "image/png" | "image/jpeg" => self.tesseract,
+            _ => true,
+        }
+    }
+
     /// The words of a file of `media_type` (folded for search), or `None` when a tool it
     /// needs is missing (it is read later, once installed).
     pub fn read(&self, bytes: &[u8], media_type: &str) -> Result<Option<String>, String> {
@@ -161,27 +171,53 @@ impl Drop for Scratch {
 }
 
 /// Reads up to `limit` documents not read yet; returns how many were read. One that needs a
-/// missing tool is left for later; one a tool fails on is kept with no words (and logged),
-/// so it is not tried again and again.
+/// missing tool is left for later (an image without OCR is skipped without reading its
+/// file) and the next ones are read; one a tool fails on is kept with no words (and
+/// logged), so it is not tried again and again.
 pub async fn read_pending(app: &AppState, reader: Reader, limit: i64) -> Result<usize, DbError> {
     let mut read = 0;
-    for (id, sha256, media_type) in app.db.documents().unread(limit).await? {
-        let bytes = app.files.read(&sha256).await?;
-        let outcome = tokio::task::spawn_blocking(move || reader.read(&bytes, &media_type))
-            .await
-            .map_err(|e| DbError::Internal(format!("đọc chữ của giấy tờ dừng giữa chừng: {e}")))?;
-        let words = match outcome {
-            Ok(Some(words)) => words,
-            Ok(None) => continue,
-            Err(e) => {
-                tracing::warn!(document = id, error = %e, "a document's words could not be read");
-                String::new()
-            }
+    let mut after = 0;
+    loop {
+        let batch = app.db.documents().unread(after, limit).await?;
+        let Some(last) = batch.last().map(|(id, _, _)| *id) else {
+            return Ok(read);
         };
-        app.db.documents().set_words(id, &words).await?;
-        read += 1;
+        after = last;
+        for (id, sha256, media_type) in batch {
+            if i64::try_from(read).unwrap_or(i64::MAX) >= limit {
+                return Ok(read);
+            }
+            if reader.can_read(&media_type)
+                && read_one(app, reader, id, &sha256, media_type).await?
+            {
+                read += 1;
+            }
+        }
     }
-    Ok(read)
+}
+
+/// Reads document `id`; whether its words were kept (not when a tool it needs is missing).
+async fn read_one(
+    app: &AppState,
+    reader: Reader,
+    id: i64,
+    sha256: &str,
+    media_type: String,
+) -> Result<bool, DbError> {
+    let bytes = app.files.read(sha256).await?;
+    let outcome = tokio::task::spawn_blocking(move || reader.read(&bytes, &media_type))
+        .await
+        .map_err(|e| DbError::Internal(format!("đọc chữ của giấy tờ dừng giữa chừng: {e}")))?;
+    let words = match outcome {
+        Ok(Some(words)) => words,
+        Ok(None) => return Ok(false),
+        Err(e) => {
+            tracing::warn!(document = id, error = %e, "a document's words could not be read");
+            String::new()
+        }
+    };
+    app.db.documents().set_words(id, &words).await?;
+    Ok(true)
 }
 
 /// Reads new documents every `every`, for the server's life; a failure is logged and tried

@@ -24,6 +24,8 @@ CREATE TABLE documents (
     created_by  TEXT NOT NULL
 );
 CREATE INDEX documents_owner ON documents (owner_key, doc_type);
+-- The documents still to read, for the background reader.
+CREATE INDEX documents_unread ON documents (id) WHERE words IS NULL;
 
 -- Every use of a document by someone other than the store itself: downloaded, reused in a
 -- dossier (the new dossier's file then names it in `reuses_document`), hidden or shown by

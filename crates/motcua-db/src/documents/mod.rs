@@ -288,12 +288,18 @@ impl Documents<'_> {
         })
     }
 
-    /// Documents whose words are not read yet, oldest first: id, file digest and type.
-    pub async fn unread(self, limit: i64) -> Result<Vec<(i64, String, String)>, DbError> {
+    /// Documents whose words are not read yet, after id `after`, oldest first: id, file
+    /// digest and type.
+    pub async fn unread(
+        self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, String, String)>, DbError> {
         const SQL: &str = "SELECT d.id, f.sha256, f.media_type FROM documents d
-            JOIN dossier_files f ON f.id = d.file_id WHERE d.words IS NULL ORDER BY d.id LIMIT $1";
+            JOIN dossier_files f ON f.id = d.file_id
+            WHERE d.words IS NULL AND d.id > $1 ORDER BY d.id LIMIT $2";
         on_read!(self.db, pool => {
-            let rows = sqlx::query(SQL).bind(limit).fetch_all(pool).await?;
+            let rows = sqlx::query(SQL).bind(after).bind(limit).fetch_all(pool).await?;
             rows.iter()
                 .map(|r| Ok((r.int("id")?, r.text("sha256")?, r.text("media_type")?)))
                 .collect()
@@ -377,8 +383,10 @@ impl Documents<'_> {
                 COALESCE(s.full_name, c.full_name) AS actor_name
             FROM document_access a JOIN documents d ON d.id = a.document_id
                 LEFT JOIN dossiers x ON x.id = a.dossier_id
-                LEFT JOIN staff s ON a.actor = 'staff:' || CAST(s.id AS TEXT)
-                LEFT JOIN citizens c ON a.actor = 'citizen:' || CAST(c.id AS TEXT)
+                LEFT JOIN staff s ON s.id = CASE WHEN a.actor LIKE 'staff:%'
+                    THEN CAST(SUBSTR(a.actor, 7) AS BIGINT) END
+                LEFT JOIN citizens c ON c.id = CASE WHEN a.actor LIKE 'citizen:%'
+                    THEN CAST(SUBSTR(a.actor, 9) AS BIGINT) END
             WHERE a.owner_key = $1 ORDER BY a.id DESC LIMIT $2";
         on_read!(self.db, pool => {
             let rows = sqlx::query(SQL).bind(owner_key).bind(limit).fetch_all(pool).await?;

@@ -52,25 +52,21 @@ pub async fn offers(
     case: &motcua_domain::catalogue::Case,
 ) -> Result<Vec<(String, Vec<Offer>)>, DbError> {
     let today = app.now().date_naive();
+    // One read of the owner's store, then each component's kind picked from it.
+    let kept = app.db.documents().of_owner(&owner.key()).await?;
     let mut out = Vec::new();
     for c in &case.components {
         let wanted = motcua_domain::digitised::component_type(c);
-        let found = app
-            .db
-            .documents()
-            .offers(&owner.key(), &wanted, today)
-            .await?;
+        let found: Vec<Offer> = kept
+            .iter()
+            .filter(|d| d.offerable_for(&wanted, today))
+            .map(|d| Offer {
+                id: d.id,
+                label: label(d),
+            })
+            .collect();
         if !found.is_empty() {
-            out.push((
-                c.code.clone(),
-                found
-                    .iter()
-                    .map(|d| Offer {
-                        id: d.id,
-                        label: label(d),
-                    })
-                    .collect(),
-            ));
+            out.push((c.code.clone(), found));
         }
     }
     Ok(out)

@@ -39,10 +39,7 @@ async fn handled(
     id: i64,
 ) -> Result<(motcua_db::DossierRecord, Owner), PageError> {
     let d = super::dossier::readable(app, who, id).await?;
-    if d.status.is_final() {
-        return Err(PageError::Forbidden);
-    }
-    let owner = crate::access::store_of_handled(&d).ok_or(PageError::NotFound)?;
+    let owner = crate::access::store_of_handled(&d).ok_or(PageError::Forbidden)?;
     Ok((d, owner))
 }
 
