@@ -232,6 +232,30 @@ impl Documents<'_> {
         })
     }
 
+    /// `owner_key`'s store as staff member `staff_id` opens it from dossier `dossier_code`
+    /// (`through` the pages or the API): the documents, newest first, the opening an audit
+    /// entry.
+    pub async fn opened_by_staff(
+        self,
+        staff_id: i64,
+        dossier_code: &str,
+        owner_key: &str,
+        through: &str,
+    ) -> Result<Vec<StoredDocument>, DbError> {
+        let docs = self.of_owner(owner_key).await?;
+        self.db
+            .audit()
+            .record(
+                &format!("staff:{staff_id}"),
+                "open_store",
+                "dossier",
+                dossier_code,
+                serde_json::json!({"owner": owner_key, "documents": docs.len(), "through": through}),
+            )
+            .await?;
+        Ok(docs)
+    }
+
     /// The documents of `owner_key` that may be offered for a component of type `wanted` on
     /// `today`, newest first.
     pub async fn offers(

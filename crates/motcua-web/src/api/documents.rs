@@ -72,16 +72,10 @@ pub async fn of_applicant(
     Params(search): Params<Search>,
 ) -> Result<Json<Value>, ApiError> {
     let (d, owner) = handled(&app, &staff, id).await?;
-    let docs = app.db.documents().of_owner(&owner.key()).await?;
-    app.db
-        .audit()
-        .record(
-            &format!("staff:{}", staff.id),
-            "open_store",
-            "dossier",
-            &d.code,
-            json!({"owner": owner.key(), "documents": docs.len(), "through": "api"}),
-        )
+    let docs = app
+        .db
+        .documents()
+        .opened_by_staff(staff.id, &d.code, &owner.key(), "api")
         .await?;
     let today = app.now().date_naive();
     Ok(Json(json!({

@@ -56,16 +56,10 @@ pub async fn staff_store(
     >,
 ) -> Result<Response, PageError> {
     let (d, owner) = handled(&app, &who, id).await?;
-    let docs = app.db.documents().of_owner(&owner.key()).await?;
-    app.db
-        .audit()
-        .record(
-            &format!("staff:{}", who.session.staff.id),
-            "open_store",
-            "dossier",
-            &d.code,
-            serde_json::json!({"owner": owner.key(), "documents": docs.len()}),
-        )
+    let docs = app
+        .db
+        .documents()
+        .opened_by_staff(who.session.staff.id, &d.code, &owner.key(), "pages")
         .await?;
     let today = app.now().date_naive();
     let frame = Frame::new(&headers, &uri);
