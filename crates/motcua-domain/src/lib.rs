@@ -14,6 +14,7 @@ pub mod payment;
 pub mod population;
 pub mod portal;
 pub mod rating;
+pub mod support;
 pub mod text;
 pub mod webhook;
 

@@ -8,6 +8,7 @@ mod deadline;
 mod holidays;
 mod hours;
 mod index;
+mod light;
 pub mod lunar;
 
 pub use deadline::{
@@ -17,6 +18,7 @@ pub use deadline::{
 pub use holidays::{DayOverride, HolidayRules, SpecialDay, shipped_overrides};
 pub use hours::{OfficeHours, Period};
 pub use index::{CalendarConfig, WorkCalendar};
+pub use light::Light;
 pub use lunar::{LunarDate, lunar_to_solar, solar_to_lunar};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset};

@@ -117,11 +117,11 @@ pub fn light(app: &AppState, d: &motcua_db::DossierRecord, t: Tr) -> (&'static s
         return (t.get("light.overdue"), "overdue");
     }
     let calendar = app.calendar();
-    let remaining = d
+    match d
         .due_at
-        .and_then(|due| calendar.working_seconds_remaining(now, due).ok());
-    match remaining {
-        Some(r) if r <= calendar.day_seconds() => (t.get("light.due_soon"), "soon"),
+        .and_then(|due| motcua_domain::calendar::Light::at(&calendar, now, due).ok())
+    {
+        Some(motcua_domain::calendar::Light::DueSoon) => (t.get("light.due_soon"), "soon"),
         _ => (t.get("light.on_time"), "ok"),
     }
 }
