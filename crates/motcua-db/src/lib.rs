@@ -33,6 +33,7 @@ mod ratings;
 mod rows;
 mod secret;
 mod statistics;
+mod support;
 mod tickets;
 
 pub use agencies::{Agency, NewAgency};
@@ -91,6 +92,10 @@ pub use outbox::Outbox;
 pub use people::People;
 pub use ratings::Ratings;
 pub use statistics::Statistics;
+pub use support::{
+    AgencySupport, CaseFilter, CaseStep, NewCase, StoredCall, StoredCase, Support, SupportReport,
+    SupportRow,
+};
 pub use tickets::Tickets;
 
 /// Unix seconds now; instants are stored as seconds.

@@ -175,6 +175,11 @@ const SQLITE: &[Migration] = &[
         "documents",
         include_str!("../migrations/sqlite/0034_documents.sql"),
     ),
+    (
+        35,
+        "support",
+        include_str!("../migrations/sqlite/0035_support.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -346,6 +351,11 @@ const POSTGRES: &[Migration] = &[
         34,
         "documents",
         include_str!("../migrations/postgres/0034_documents.sql"),
+    ),
+    (
+        35,
+        "support",
+        include_str!("../migrations/postgres/0035_support.sql"),
     ),
 ];
 

@@ -87,6 +87,34 @@ const TEXTS: &[(&str, &str, &str, &str, &str)] = &[
         "Ho so {{ code }} da duoc rut theo de nghi.",
         "Hồ sơ {{ code }} đã được rút theo đề nghị của {{ salutation }}.",
     ),
+    (
+        "support_received",
+        "Đã tiếp nhận {{ procedure }} — mã {{ code }}",
+        "Kính gửi {{ applicant }},\n\n{% if agency %}{{ agency }}{% else %}Cơ quan tiếp nhận{% endif %} đã tiếp nhận nội dung “{{ procedure }}” của {{ salutation }}, mã {{ code }}.{% if due %}\nThời hạn trả lời: {{ due }}.{% endif %}\n\n{{ salutation|capitalize }} theo dõi việc xử lý tại trang Hỏi đáp, phản ánh (mục Theo dõi) với mã {{ code }} và mã tra cứu {{ secret }}.\n\nTrân trọng.",
+        "Da tiep nhan {{ code }}.{% if due %} Han tra loi {{ due }}.{% endif %} Ma tra cuu: {{ secret }}.",
+        "Đã tiếp nhận {{ code }} ({{ procedure }}).{% if due %} Thời hạn trả lời: {{ due }}.{% endif %} Mã tra cứu: {{ secret }}.",
+    ),
+    (
+        "support_forwarded",
+        "Nội dung {{ code }} đã được chuyển cơ quan có thẩm quyền",
+        "Kính gửi {{ applicant }},\n\nNội dung “{{ procedure }}” (mã {{ code }}) của {{ salutation }} không thuộc thẩm quyền của cơ quan tiếp nhận và đã được chuyển{% if reason %}: {{ reason }}{% endif %}.{% if agency %}\nCơ quan xử lý: {{ agency }}.{% endif %}\n\nTrân trọng.",
+        "{{ code }} da duoc chuyen co quan co tham quyen{% if reason %}: {{ reason|khong_dau }}{% endif %}.",
+        "Nội dung {{ code }} đã được chuyển cơ quan có thẩm quyền{% if reason %}: {{ reason }}{% endif %}.",
+    ),
+    (
+        "support_refused",
+        "Nội dung {{ code }} không được tiếp nhận",
+        "Kính gửi {{ applicant }},\n\nNội dung “{{ procedure }}” (mã {{ code }}) của {{ salutation }} không được tiếp nhận{% if reason %}, vì: {{ reason }}{% endif %}.\n\nTrân trọng.",
+        "{{ code }} khong duoc tiep nhan{% if reason %}: {{ reason|khong_dau }}{% endif %}.",
+        "Nội dung {{ code }} không được tiếp nhận{% if reason %}: {{ reason }}{% endif %}.",
+    ),
+    (
+        "support_answered",
+        "Đã trả lời {{ procedure }} — mã {{ code }}",
+        "Kính gửi {{ applicant }},\n\n{% if agency %}{{ agency }}{% else %}Cơ quan xử lý{% endif %} đã trả lời nội dung “{{ procedure }}” (mã {{ code }}) của {{ salutation }}.\n\nXin xem câu trả lời tại trang Hỏi đáp, phản ánh (mục Theo dõi) với mã {{ code }} và mã tra cứu {{ secret }}.\n\nTrân trọng.",
+        "{{ code }} da duoc tra loi. Xem tai trang Hoi dap, phan anh, ma tra cuu {{ secret }}.",
+        "Nội dung {{ code }} đã được trả lời. Xem tại trang Hỏi đáp, phản ánh, mã tra cứu {{ secret }}.",
+    ),
 ];
 
 /// `(event, subject, e-mail body, Zalo text)` of the messages to officers.

@@ -18,6 +18,10 @@ pub const EVENTS: &[&str] = &[
     "rejected",
     "stopped",
     "withdrawn",
+    "support_received",
+    "support_forwarded",
+    "support_refused",
+    "support_answered",
 ];
 
 /// The channels a citizen can choose.

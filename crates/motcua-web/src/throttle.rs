@@ -114,6 +114,8 @@ pub struct Throttles {
     pub tickets: Throttle,
     /// Payment callbacks whose checksum does not hold: logged up to this many per address.
     pub unverified_callbacks: Throttle,
+    /// Questions and feedback sent from the public pages (every attempt counts).
+    pub support: Throttle,
 }
 
 impl Default for Throttles {
@@ -125,6 +127,7 @@ impl Default for Throttles {
             lookups: Throttle::with_limit(30),
             tickets: Throttle::with_limit(300),
             unverified_callbacks: Throttle::with_limit(60),
+            support: Throttle::with_limit(10),
         }
     }
 }

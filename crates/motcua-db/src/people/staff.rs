@@ -391,6 +391,19 @@ impl super::People<'_> {
         })
     }
 
+    /// The active staff holding a role at agency `agency_id` (by name): who a case there may
+    /// be assigned to.
+    pub async fn staff_at(self, agency_id: i64) -> Result<Vec<Staff>, DbError> {
+        on_read!(self.db, pool => {
+            let rows = sqlx::query(concat!(select_staff!(),
+                " WHERE active = 1 AND id IN (SELECT staff_id FROM staff_roles WHERE agency_id = $1) ORDER BY full_name"))
+                .bind(agency_id)
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(staff).collect()
+        })
+    }
+
     /// Danh bạ: every active staff member with the roles granted to them, agency by agency
     /// (agency id, staff, roles there), for the public directory.
     pub async fn directory(self) -> Result<Vec<(i64, Staff, Vec<Role>)>, DbError> {

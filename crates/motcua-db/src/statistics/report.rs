@@ -221,7 +221,18 @@ impl super::Statistics<'_> {
                 .filter(|p| fee_procedures.contains(*p))
                 .count() as i64
         });
-        let evaluation = evaluate(&total, &online, &counted, &ratings);
+        let feedback = self
+            .db
+            .support()
+            .feedback_tally(
+                filter.agency_id,
+                filter.procedure_code.as_deref(),
+                filter.from,
+                filter.to,
+                crate::rows::instant(crate::now_seconds())?,
+            )
+            .await?;
+        let evaluation = evaluate(&total, &online, &counted, &ratings, &feedback);
         Ok(StatisticsReport {
             filter: filter.clone(),
             total: total.into(),
@@ -297,12 +308,14 @@ struct Procedures {
 /// chỉ số 2: (2 × resolved with every agency early + 1 × the rest + 0 × with one late) / resolved;
 /// chỉ số 3: (2 × resolved without a supplement request + 1 × with one) / resolved;
 /// chỉ số 9 from the online figures; chỉ số 4 (agencies contacted) and 7 (staff attitude)
-/// from the citizens' ratings in motcua; the others need data motcua does not record.
+/// from the citizens' ratings in motcua; chỉ số 8 from the support desk's feedback; the
+/// others need data motcua does not record.
 fn evaluate(
     total: &Figures,
     online: &Figures,
     procedures: &Procedures,
     ratings: &crate::RatingSummary,
+    feedback: &motcua_domain::support::Tally,
 ) -> Evaluation {
     let Procedures {
         all: procedures,
@@ -347,6 +360,8 @@ fn evaluate(
             late_online: online.late + online.apologised + online.overdue_at_end,
         }));
     }
+    // Chỉ số 8 from the feedback and petitions the desk recorded (2 with none).
+    unit.0[7] = Some(motcua_domain::support::feedback_indicator(feedback));
     let indicators = unit_scores(per_dossier, &unit);
     Evaluation {
         standing: agency_class(&indicators),
@@ -409,6 +424,7 @@ mod tests {
                 ..Procedures::default()
             },
             &crate::RatingSummary::default(),
+            &motcua_domain::support::Tally::default(),
         );
         // Chỉ số 1 = (7 × 2 + 5) / 17 = 1.1; chỉ số 3 = (13 × 2 + 4 × 1) / 17 = 1.8.
         assert_eq!(e.indicators.0[0], Some(1.1));
@@ -417,10 +433,12 @@ mod tests {
         assert_eq!(e.indicators.0[1], Some(1.2));
         // Chỉ số 9: 5 of 10 procedures online, 40 % of dossiers online, none late: 2.
         assert_eq!(e.indicators.0[8], Some(2.0));
-        // 1.1 + 1.2 + 1.8 + 2 = 6.1 from four indicators; the five without data could add
-        // 10 more: between Trung bình and Xuất sắc, not settled.
+        // Chỉ số 8: no feedback recorded, full points.
+        assert_eq!(e.indicators.0[7], Some(2.0));
+        // 1.1 + 1.2 + 1.8 + 2 + 2 = 8.1 from five indicators; the four without data could add
+        // 8 more: between Trung bình and Xuất sắc, not settled.
         let standing = e.standing.unwrap();
-        assert_eq!((standing.points, standing.reachable), (6.1, 16.1));
+        assert_eq!((standing.points, standing.reachable), (8.1, 16.1));
         assert_eq!(standing.class, None);
     }
 }

@@ -67,6 +67,7 @@ fn routes() -> Routes {
         .get("/payments/reconciliation", reconciliation::day)
         .get("/lookup", lookup::lookup)
         .get("/statistics", statistics::report)
+        .get("/statistics/support", statistics::support)
         .get("/webhooks", webhooks::list)
         .post("/webhooks", webhooks::create)
         .get("/webhooks/events", webhooks::events)

@@ -36,3 +36,19 @@ pub async fn report(
             .await?,
     ))
 }
+
+/// `GET /api/v1/statistics/support`: the support desk's counts of a period in the caller's
+/// scope.
+pub async fn support(
+    State(app): State<Arc<AppState>>,
+    StaffAuth(staff): StaffAuth,
+    Params(q): Params<StatsQuery>,
+) -> Result<Json<motcua_db::SupportReport>, ApiError> {
+    let filter = q.filter(&app.db, staff.id, app.now().date_naive()).await?;
+    Ok(Json(
+        app.db
+            .support()
+            .report(filter.agency_id, filter.from, filter.to, app.now())
+            .await?,
+    ))
+}

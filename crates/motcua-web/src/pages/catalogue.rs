@@ -91,9 +91,14 @@ struct ProcedurePage {
     coordinating: String,
     online: bool,
     cases: Vec<CaseView>,
+    /// Its published questions and answers, newest first.
+    qa: Vec<super::support::PublicCase>,
 }
 
-fn limit_text(limit: TimeLimit, t: Tr) -> String {
+/// How many answers a procedure's page shows (the rest are one link away).
+const QA_SHOWN: usize = 5;
+
+pub(crate) fn limit_text(limit: TimeLimit, t: Tr) -> String {
     let vi = t.lang() == "vi";
     match (limit, vi) {
         (TimeLimit::WorkingDays(n), true) => format!("{n} ngày làm việc"),
@@ -188,6 +193,14 @@ pub async fn show(
             .join("; "),
         online: p.online_level.allows_online_filing(),
         cases,
+        qa: app
+            .db
+            .support()
+            .published(Some(p.code.as_str()), "", QA_SHOWN)
+            .await?
+            .iter()
+            .filter_map(super::support::public_case)
+            .collect(),
         p,
     }))
 }

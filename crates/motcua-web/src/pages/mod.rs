@@ -15,6 +15,7 @@ pub mod payment;
 pub(crate) mod results;
 pub(crate) mod staff;
 pub mod submitted;
+pub(crate) mod support;
 mod tickets;
 mod verify;
 
@@ -44,6 +45,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/ket-qua/du-lieu.csv", get(results::csv_file))
         .route("/ket-qua/du-lieu.json", get(results::json))
         .route("/danh-ba", get(directory::directory))
+        .route("/hoi-dap", get(support::list))
+        .route("/hoi-dap/gui", get(support::form).post(support::submit))
+        .route("/hoi-dap/theo-doi", get(support::track))
+        .route("/hoi-dap/{code}", get(support::show))
         .route("/lay-so", get(tickets::kiosk).post(tickets::take))
         .route("/lay-so/ve/{id}", get(tickets::ticket))
         .route("/man-hinh-so", get(tickets::display))

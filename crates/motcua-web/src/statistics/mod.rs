@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod excel;
+pub mod support;
 
 use chrono::{Datelike, NaiveDate};
 use motcua_db::{Db, DbError, StatsFilter};

@@ -114,6 +114,23 @@ where
     }
 }
 
+/// The signed-in citizen if there is one, for pages open to everyone that remember who
+/// sent something.
+pub struct MaybeCitizen(pub Option<CitizenIn>);
+
+impl<S> FromRequestParts<S> for MaybeCitizen
+where
+    Arc<AppState>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let app = Arc::<AppState>::from_ref(state);
+        Ok(Self(current(&app, parts).await?))
+    }
+}
+
 impl CitizenIn {
     /// A form's token must be this session's.
     pub fn check_csrf(&self, given: &str) -> Result<(), crate::pages::PageError> {

@@ -10,16 +10,19 @@ mod delivery;
 mod dossier;
 mod files;
 pub(crate) mod forms;
+mod hotline;
 mod intake;
 mod nav;
 mod password;
 mod payments;
-mod queue;
+pub(crate) mod queue;
 mod search;
 pub(crate) mod sign;
 pub(crate) mod signin;
 mod statistics;
 mod store;
+pub(crate) mod support;
+mod support_stats;
 mod templates;
 mod tokens;
 mod versions;
@@ -113,6 +116,15 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/can-bo/so-theo-doi", get(forms::log_book))
         .route("/can-bo/goi-so", get(calls::show).post(calls::act))
+        .route("/can-bo/ho-tro", get(support::queue))
+        .route(
+            "/can-bo/ho-tro/moi",
+            get(support::new_form).post(support::create),
+        )
+        .route("/can-bo/ho-tro/thong-ke", get(support_stats::page))
+        .route("/can-bo/ho-tro/thong-ke/excel", get(support_stats::excel))
+        .route("/can-bo/ho-tro/{id}", get(support::show).post(support::act))
+        .route("/can-bo/tong-dai", get(hotline::show).post(hotline::record))
         .route("/can-bo/thong-ke", get(statistics::overview))
         .route("/can-bo/thong-ke/co-quan/{id}", get(statistics::agency))
         .route("/can-bo/thong-ke/ho-so", get(statistics::list))

@@ -86,6 +86,8 @@ struct Queue {
     by_receiving: bool,
     overdue_elsewhere: bool,
     apologies: bool,
+    /// The agency's questions and feedback past their appointment.
+    support_overdue: i64,
 }
 
 /// A dossier's line in a list.
@@ -326,8 +328,14 @@ pub async fn queue(
             current: approval,
         });
     }
+    let support_overdue = if agency == 0 {
+        0
+    } else {
+        app.db.support().overdue_count(agency, app.now()).await?
+    };
     Ok(render(&Queue {
         nav: who.nav(),
+        support_overdue,
         tabs,
         approval,
         by_receiving,
