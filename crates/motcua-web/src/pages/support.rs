@@ -294,16 +294,25 @@ pub async fn submit(
         ];
         return form_page(&app, &headers, &uri, typed, signed_in, errors, None).await;
     }
-    let Some(agency) = competent(&app, &typed).await? else {
-        let errors = vec!["cần chọn thủ tục hoặc cơ quan nhận câu hỏi, phản ánh".to_string()];
-        return form_page(&app, &headers, &uri, typed, signed_in, errors, None).await;
-    };
+    let agency = competent(&app, &typed).await?;
     let citizen = who.as_ref().map(|w| w.session.citizen.id);
-    let new = match typed.case(agency, citizen) {
-        Ok(n) => n,
-        Err(errors) => {
-            return form_page(&app, &headers, &uri, typed, signed_in, errors, None).await;
+    // Every problem at once: the agency, the choices, then each field.
+    let mut errors = Vec::new();
+    if agency.is_none() {
+        errors.push("cần chọn thủ tục hoặc cơ quan nhận câu hỏi, phản ánh".to_string());
+    }
+    let new = match typed.case(agency.unwrap_or(0), citizen) {
+        Ok(n) => Some(n),
+        Err(more) => {
+            errors.extend(more);
+            None
         }
+    };
+    if let Some(n) = &new {
+        errors.extend(n.check().into_iter().map(|e| e.message));
+    }
+    let (Some(new), true) = (new, errors.is_empty()) else {
+        return form_page(&app, &headers, &uri, typed, signed_in, errors, None).await;
     };
     let actor = citizen.map_or_else(|| "public".to_string(), |id| format!("citizen:{id}"));
     match app

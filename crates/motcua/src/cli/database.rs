@@ -251,6 +251,13 @@ async fn load_demo(
         )
         .await?;
         tracing::info!(reused, "demo results reused");
+        let cases = motcua::demo::support_desk(
+            &db,
+            &calendar,
+            chrono::Utc::now().with_timezone(&motcua_domain::calendar::vietnam_offset()),
+        )
+        .await?;
+        tracing::info!(cases, "demo questions and feedback");
         db.bulk().mark_demo_load(false).await?;
         if staged {
             db.checkpoint_log().await?;

@@ -12,6 +12,7 @@ mod owner;
 mod payment;
 mod report;
 mod serve;
+mod support;
 mod tokens;
 
 use clap::{Parser, Subcommand};
@@ -73,6 +74,9 @@ enum Command {
     /// Online payments: reconcile with the gateway.
     #[command(subcommand)]
     Payments(payment::PaymentCommand),
+    /// The support desk (questions and answers, feedback and petitions): its settings.
+    #[command(subcommand)]
+    Support(support::SupportCommand),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -92,6 +96,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::SigningKey(c) => keys::run(db, c).await,
         Command::ApiToken(c) => tokens::run(db, c).await,
         Command::Payments(c) => payment::run(db, c).await,
+        Command::Support(c) => support::run(db, c).await,
         Command::Dvcqg(c) => dvcqg::run(db, c).await,
         Command::Backup(args) => backup::backup(db, args).await,
         Command::Restore(args) => backup::restore(db, args).await,

@@ -17,10 +17,12 @@ mod results;
 mod reuse;
 mod rng;
 mod staff;
+mod support;
 mod texts;
 
 pub use results::sign_results;
 pub use reuse::reuse_results;
+pub use support::support_desk;
 
 #[cfg(test)]
 mod tests;
