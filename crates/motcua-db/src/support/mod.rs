@@ -322,6 +322,33 @@ impl Support<'_> {
         }))
     }
 
+    /// The messages sent (or to be sent) to the submitter of case `code`, in order.
+    pub async fn messages(self, code: &str) -> Result<Vec<crate::OutboxMessage>, DbError> {
+        const SQL: &str = "SELECT id, dossier_id, event, channel, recipient, payload, status,
+                attempts, last_error
+            FROM outbox WHERE dossier_id IS NULL AND event LIKE 'support%'
+                AND payload LIKE $1 ORDER BY id";
+        let pattern = format!("%\"code\":\"{}\"%", code.replace(['%', '_'], ""));
+        on_read!(self.db, pool => {
+            let rows = sqlx::query(SQL).bind(pattern).fetch_all(pool).await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(crate::OutboxMessage {
+                        id: r.int("id")?,
+                        dossier_id: r.opt_int("dossier_id")?,
+                        event: r.text("event")?,
+                        channel: r.text("channel")?,
+                        recipient: r.text("recipient")?,
+                        payload: r.text("payload")?,
+                        status: r.text("status")?,
+                        attempts: r.int("attempts")?,
+                        last_error: r.opt_text("last_error")?,
+                    })
+                })
+                .collect()
+        })
+    }
+
     /// The steps of case `id`, in order.
     pub async fn steps(self, id: i64) -> Result<Vec<CaseStep>, DbError> {
         const SQL: &str =

@@ -15,3 +15,4 @@ mod payments;
 mod signatures;
 mod statistics;
 mod story;
+mod support;
