@@ -51,11 +51,11 @@ pub struct SupportReport {
     pub criterion_g: f64,
 }
 
-/// The instants of a period of days `from`–`to` (inclusive), its end no later than `now`.
-fn bounds(from: NaiveDate, to: NaiveDate, now: Instant) -> Result<(Instant, Instant), DbError> {
+/// The instants of a period of days `from`–`to` (inclusive).
+fn bounds(from: NaiveDate, to: NaiveDate) -> Result<(Instant, Instant), DbError> {
     let start = instant(crate::days::day_start(from))?;
     let end = instant(crate::days::day_start(to.succ_opt().unwrap_or(to)))?;
-    Ok((start, end.min(now).max(start)))
+    Ok((start, end.max(start)))
 }
 
 impl Support<'_> {
@@ -69,7 +69,7 @@ impl Support<'_> {
         to: NaiveDate,
         now: Instant,
     ) -> Result<Tally, DbError> {
-        let (start, end) = bounds(from, to, now)?;
+        let (start, end) = bounds(from, to)?;
         let inside = self.scope(scope).await?;
         let mut tally = Tally::default();
         for c in self.counted_cases(start, end).await? {
@@ -77,7 +77,7 @@ impl Support<'_> {
                 && inside.as_ref().is_none_or(|ids| ids.contains(&c.agency_id))
                 && procedure.is_none_or(|p| c.procedure_code.as_deref() == Some(p))
             {
-                tally.add(&c.counted(), start, end);
+                tally.add(&c.counted(), start, end, now);
             }
         }
         Ok(tally)
@@ -109,7 +109,7 @@ impl Support<'_> {
         to: NaiveDate,
         now: Instant,
     ) -> Result<SupportReport, DbError> {
-        let (start, end) = bounds(from, to, now)?;
+        let (start, end) = bounds(from, to)?;
         let inside = self.scope(scope).await?;
         let names: BTreeMap<i64, String> = self
             .db
@@ -130,7 +130,7 @@ impl Support<'_> {
             by.entry((c.agency_id, c.kind.as_str()))
                 .or_insert((c.kind, Tally::default()))
                 .1
-                .add(&c.counted(), start, end);
+                .add(&c.counted(), start, end, now);
         }
         let calls: BTreeMap<i64, (i64, i64)> = self
             .call_counts(start, end)

@@ -51,9 +51,9 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Counts `case` for the period `[from, to)`, `to` also the instant open cases are
-    /// judged at (now, for a period not yet over).
-    pub fn add(&mut self, case: &Counted, from: Instant, to: Instant) {
+    /// Counts `case` for the period `[from, to)`; one still open at `to` is judged overdue
+    /// at `to`, or at `now` for a period not yet over.
+    pub fn add(&mut self, case: &Counted, from: Instant, to: Instant, now: Instant) {
         let within = |t: Instant| t >= from && t < to;
         if within(case.received_at) {
             self.received += 1;
@@ -76,8 +76,8 @@ impl Tally {
                 }
             }
             // Open at `to`: received before it and not ended by then.
-            Some(end) if end >= to && case.received_at < to => self.open_at(due, to),
-            None if case.received_at < to => self.open_at(due, to),
+            Some(end) if end >= to && case.received_at < to => self.open_at(due, to.min(now)),
+            None if case.received_at < to => self.open_at(due, to.min(now)),
             _ => {}
         }
     }

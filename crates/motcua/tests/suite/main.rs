@@ -50,6 +50,7 @@ mod signed_results;
 mod staff_pages;
 mod staff_tools;
 mod statistics;
+mod support_desk;
 mod ticket_pages;
 mod webhooks;
 mod worker_crash;

@@ -375,6 +375,7 @@ pub fn as_browser(path: &str, cookie: Option<&str>, form: &str) -> (Option<Strin
         "/can-bo/dang-nhap",
         "/cong-dan/dang-nhap",
         "/cong-dan/dang-ky",
+        "/hoi-dap/gui",
     ]
     .contains(&path.split('?').next().unwrap_or_default());
     if !sign_in_form || form.contains("csrf=") {
