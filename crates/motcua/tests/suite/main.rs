@@ -23,6 +23,7 @@ mod browser;
 mod browser_flows;
 mod browser_payment;
 mod browser_store;
+mod browser_support;
 mod citizen_pages;
 mod cli_bench;
 mod cli_calendar;

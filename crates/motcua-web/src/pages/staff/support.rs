@@ -251,7 +251,13 @@ pub struct StepLine {
 fn step_line(s: &CaseStep) -> StepLine {
     StepLine {
         at: vn_datetime(s.at),
-        who: s.actor_name.clone().unwrap_or_else(|| s.actor.clone()),
+        who: s.actor_name.clone().unwrap_or_else(|| {
+            if s.actor == "public" || s.actor.starts_with("citizen:") {
+                "Người gửi".to_string()
+            } else {
+                s.actor.clone()
+            }
+        }),
         action: Action::label_vi(&s.action),
         state: s.to_state.label_vi(),
         agency: s.agency_name.clone(),
