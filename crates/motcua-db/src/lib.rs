@@ -32,6 +32,7 @@ mod portal;
 mod ratings;
 mod rows;
 mod secret;
+mod settings;
 mod statistics;
 mod support;
 mod tickets;

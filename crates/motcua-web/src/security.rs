@@ -66,6 +66,21 @@ pub fn form_token_matches(headers: &HeaderMap, given: &str) -> bool {
         .is_some_and(|t| crate::pages::same_token(&t, given))
 }
 
+/// A page with a form for visitors without a session (sign-in, registration, the public
+/// questions): its status, and the cookie binding the form's token when the browser has
+/// none yet.
+pub fn with_form_cookie(
+    status: axum::http::StatusCode,
+    page: axum::response::Response,
+    cookie: Option<String>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match cookie {
+        Some(cookie) => (status, [(axum::http::header::SET_COOKIE, cookie)], page).into_response(),
+        None => (status, page).into_response(),
+    }
+}
+
 /// The host and port a URL names (`https://a.example:8443/x` → `a.example:8443`).
 fn authority(url: &str) -> Option<&str> {
     let rest = url.split_once("://")?.1;

@@ -86,27 +86,19 @@ impl super::Agencies<'_> {
     pub async fn set_office_hours(self, hours: &OfficeHours, actor: &str) -> Result<(), DbError> {
         hours.validate()?;
         let value = serde_json::to_string(hours)?;
-        let now = crate::now_seconds();
-        on_write!(self.db, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query(
-                "INSERT INTO settings (key, value) VALUES ($1, $2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            )
-            .bind(HOURS_KEY)
-            .bind(&value)
-            .execute(&mut *tx)
-            .await?;
-            crate::audit::append(&mut crate::engine::Tx::from(&mut *tx), AuditInput {
-                at: now,
+        crate::settings::put(
+            self.db,
+            HOURS_KEY,
+            &value,
+            AuditInput {
+                at: crate::now_seconds(),
                 actor: actor.to_string(),
                 action: "set_office_hours".into(),
                 entity: "calendar",
                 entity_id: "hours".into(),
                 detail: serde_json::json!({"hours": value}),
-            }).await?;
-            tx.commit().await?;
-            Ok(())
-        })
+            },
+        )
+        .await
     }
 }

@@ -205,13 +205,7 @@ const PUBLISHED_WINDOW: i64 = 5000;
 impl Support<'_> {
     /// The desk's settings as stored, else the defaults.
     pub async fn policy(self) -> Result<SupportPolicy, DbError> {
-        let value: Option<String> = on_read!(self.db, pool => {
-            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-                .bind(POLICY_KEY)
-                .fetch_optional(pool)
-                .await?
-        });
-        match value {
+        match crate::settings::get(self.db, POLICY_KEY).await? {
             Some(v) => Ok(serde_json::from_str(&v)?),
             None => Ok(SupportPolicy::default()),
         }

@@ -206,28 +206,20 @@ impl Support<'_> {
     pub async fn set_policy(self, policy: &SupportPolicy, actor: &str) -> Result<(), DbError> {
         policy.check().map_err(DbError::Invalid)?;
         let value = serde_json::to_string(policy)?;
-        let now = crate::now_seconds();
-        on_write!(self.db, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query(
-                "INSERT INTO settings (key, value) VALUES ($1, $2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            )
-            .bind(POLICY_KEY)
-            .bind(&value)
-            .execute(&mut *tx)
-            .await?;
-            crate::audit::append(&mut Tx::from(&mut *tx), AuditInput {
-                at: now,
+        crate::settings::put(
+            self.db,
+            POLICY_KEY,
+            &value,
+            AuditInput {
+                at: crate::now_seconds(),
                 actor: actor.to_string(),
                 action: "set_support_policy".into(),
                 entity: "settings",
                 entity_id: POLICY_KEY.into(),
                 detail: serde_json::to_value(policy)?,
-            }).await?;
-            tx.commit().await?;
-        });
-        Ok(())
+            },
+        )
+        .await
     }
 
     /// Its code, lookup secret and appointments, for a case of `kind` received `now`.

@@ -95,6 +95,15 @@ struct ProcedurePage {
     qa: Vec<super::support::PublicCase>,
 }
 
+/// A fee as the procedure's page and the hotline read it out: "Lệ phí: 100.000 đồng".
+pub(crate) fn fee_line(f: &motcua_domain::catalogue::Fee) -> String {
+    format!(
+        "{}: {}",
+        f.name,
+        motcua_domain::text::money_vi(f.amount_vnd)
+    )
+}
+
 /// How many answers a procedure's page shows (the rest are one link away).
 const QA_SHOWN: usize = 5;
 
@@ -154,17 +163,7 @@ pub async fn show(
                     },
                 })
                 .collect(),
-            fees: c
-                .fees
-                .iter()
-                .map(|f| {
-                    format!(
-                        "{}: {}",
-                        f.name,
-                        motcua_domain::text::money_vi(f.amount_vnd)
-                    )
-                })
-                .collect(),
+            fees: c.fees.iter().map(fee_line).collect(),
             components: c.components.clone(),
         })
         .collect();

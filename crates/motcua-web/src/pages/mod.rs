@@ -155,6 +155,24 @@ pub fn leave_to(frame: Frame, what: String, to: &str) -> Response {
     })
 }
 
+/// A workbook's bytes as a download named `file_name`.
+pub fn xlsx(file_name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// Dates as people read them in Vietnam: 02/03/2026 08:00.
 pub fn vn_datetime(instant: motcua_domain::calendar::Instant) -> String {
     instant

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use motcua_db::StoredCase;
 use motcua_domain::support::{Kind, State as CaseState};
@@ -172,18 +172,7 @@ async fn form_page(
 ) -> Result<Response, PageError> {
     let frame = Frame::new(headers, uri);
     let (csrf, cookie) = crate::security::form_token(headers);
-    let procedures = app
-        .db
-        .catalogue()
-        .procedures(None, None, None)
-        .await?
-        .into_iter()
-        .map(|p| super::staff::queue::Choice {
-            selected: p.code == typed.procedure,
-            value: p.code,
-            label: p.name,
-        })
-        .collect();
+    let procedures = super::staff::support::procedure_choices(app, &typed.procedure).await?;
     let agencies = app
         .db
         .agencies()
@@ -213,10 +202,7 @@ async fn form_page(
         errors,
         sent,
     });
-    Ok(match cookie {
-        Some(c) => (status, [(header::SET_COOKIE, c)], page).into_response(),
-        None => (status, page).into_response(),
-    })
+    Ok(crate::security::with_form_cookie(status, page, cookie))
 }
 
 /// `GET /hoi-dap/gui[?loai=question|regulation|conduct&thu-tuc=CODE]`.

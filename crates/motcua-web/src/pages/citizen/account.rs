@@ -2,6 +2,7 @@
 //! lock-out and per-address limit as staff sign-in.
 
 use crate::pages::extract::{PageForm, PageQuery};
+use crate::security::with_form_cookie;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
@@ -76,15 +77,6 @@ pub(super) fn session_cookie(token: &str) -> String {
         motcua_db::SESSION_SECONDS,
         crate::pages::staff::signin::secure_flag()
     )
-}
-
-/// A page with a sign-in or registration form: its form token, and the cookie binding it
-/// when the browser has none yet.
-fn with_form_cookie(status: StatusCode, page: Response, cookie: Option<String>) -> Response {
-    match cookie {
-        Some(cookie) => (status, [(header::SET_COOKIE, cookie)], page).into_response(),
-        None => (status, page).into_response(),
-    }
 }
 
 /// The sign-in page, with `error` (an i18n key or a message) above the form.

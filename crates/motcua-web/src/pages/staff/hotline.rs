@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use super::SignedIn;
 use super::queue::Choice;
-use super::support::{Typed, my_agencies, procedure_choices};
+use super::support::{Typed, procedure_choices};
 use crate::AppState;
 use crate::i18n::Tr;
 use crate::pages::extract::{PageForm, PageQuery};
@@ -164,13 +164,7 @@ async fn facts_of(
         } else {
             case.fees
                 .iter()
-                .map(|f| {
-                    format!(
-                        "{}: {}",
-                        f.name,
-                        motcua_domain::text::money_vi(f.amount_vnd)
-                    )
-                })
+                .map(crate::pages::catalogue::fee_line)
                 .collect::<Vec<_>>()
                 .join("; ")
         };
@@ -206,7 +200,7 @@ async fn page(
     errors: Vec<String>,
     saved: Option<String>,
 ) -> Result<Response, PageError> {
-    let agencies = my_agencies(app, who).await?;
+    let agencies = who.agencies(app).await?;
     let agency = typed
         .agency
         .parse::<i64>()
@@ -324,7 +318,7 @@ pub async fn record(
 ) -> Result<Response, PageError> {
     who.check_csrf(&typed.csrf)?;
     let frame = Frame::new(&headers, &uri);
-    let agencies = my_agencies(&app, &who).await?;
+    let agencies = who.agencies(&app).await?;
     let mut errors = Vec::new();
     let agency = typed
         .agency

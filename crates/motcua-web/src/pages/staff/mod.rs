@@ -202,6 +202,26 @@ where
 }
 
 impl SignedIn {
+    /// The agencies the officer holds a role at, with their names, in the order granted.
+    pub async fn agencies(
+        &self,
+        app: &AppState,
+    ) -> Result<Vec<(i64, String)>, crate::pages::PageError> {
+        let mut out: Vec<(i64, String)> = Vec::new();
+        for g in app.db.people().grants(self.session.staff.id).await? {
+            if !out.iter().any(|(id, _)| *id == g.agency_id) {
+                let name = app
+                    .db
+                    .agencies()
+                    .agency(g.agency_id)
+                    .await?
+                    .map_or(g.agency_code, |a| a.name);
+                out.push((g.agency_id, name));
+            }
+        }
+        Ok(out)
+    }
+
     /// A form's token must be this session's (cross-site forms cannot know it).
     pub fn check_csrf(&self, given: &str) -> Result<(), crate::pages::PageError> {
         if crate::pages::same_token(&self.session.csrf, given) {

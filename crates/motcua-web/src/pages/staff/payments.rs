@@ -156,20 +156,7 @@ pub async fn reconciliation_excel(
         tracing::error!(error = %e, "spreadsheet failed");
         PageError::Internal
     })?;
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"doi-soat-{date}.xlsx\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::pages::xlsx(&format!("doi-soat-{date}.xlsx"), bytes))
 }
 
 /// `GET /can-bo/ho-so/{id}/bien-lai/{receipt}`: a dossier's e-receipt as PDF, for staff who

@@ -139,18 +139,7 @@ pub async fn queue(
     let t = frame.t;
     let staff = &who.session.staff;
     let grants = app.db.people().grants(staff.id).await?;
-    let mut agency_ids: Vec<(i64, String)> = Vec::new();
-    for g in &grants {
-        if !agency_ids.iter().any(|(id, _)| *id == g.agency_id) {
-            let name = app
-                .db
-                .agencies()
-                .agency(g.agency_id)
-                .await?
-                .map_or_else(|| g.agency_code.clone(), |a| a.name);
-            agency_ids.push((g.agency_id, name));
-        }
-    }
+    let agency_ids = who.agencies(&app).await?;
     let agency = q
         .agency
         .filter(|a| agency_ids.iter().any(|(id, _)| id == a))

@@ -66,27 +66,6 @@ pub fn case_row(app: &AppState, c: &StoredCase, t: Tr) -> CaseRow {
     }
 }
 
-/// The agencies the officer holds a role at, with their names.
-pub(super) async fn my_agencies(
-    app: &AppState,
-    who: &SignedIn,
-) -> Result<Vec<(i64, String)>, PageError> {
-    let grants = app.db.people().grants(who.session.staff.id).await?;
-    let mut out: Vec<(i64, String)> = Vec::new();
-    for g in grants {
-        if !out.iter().any(|(id, _)| *id == g.agency_id) {
-            let name = app
-                .db
-                .agencies()
-                .agency(g.agency_id)
-                .await?
-                .map_or(g.agency_code, |a| a.name);
-            out.push((g.agency_id, name));
-        }
-    }
-    Ok(out)
-}
-
 #[derive(Deserialize, Default)]
 pub struct QueueQuery {
     agency: Option<i64>,
@@ -131,7 +110,7 @@ pub async fn queue(
 ) -> Result<Response, PageError> {
     let frame = Frame::new(&headers, &uri);
     let t = frame.t;
-    let agencies = my_agencies(&app, &who).await?;
+    let agencies = who.agencies(&app).await?;
     let agency = q
         .agency
         .filter(|a| agencies.iter().any(|(id, _)| id == a))
@@ -589,7 +568,7 @@ struct NewPage {
 }
 
 /// The procedures of the catalogue as choices, `selected` the chosen one.
-pub(super) async fn procedure_choices(
+pub(crate) async fn procedure_choices(
     app: &AppState,
     selected: &str,
 ) -> Result<Vec<Choice>, PageError> {
@@ -614,7 +593,7 @@ async fn new_page(
     typed: Typed,
     errors: Vec<String>,
 ) -> Result<Response, PageError> {
-    let agencies = my_agencies(app, who).await?;
+    let agencies = who.agencies(app).await?;
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -685,7 +664,7 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     who.check_csrf(&typed.csrf)?;
     let frame = Frame::new(&headers, &uri);
-    let agencies = my_agencies(&app, &who).await?;
+    let agencies = who.agencies(&app).await?;
     let Some(agency) = typed
         .agency
         .trim()

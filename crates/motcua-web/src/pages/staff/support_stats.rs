@@ -4,8 +4,8 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, Uri, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
 use motcua_db::SupportReport;
 use std::sync::Arc;
 
@@ -86,16 +86,8 @@ pub async fn excel(
         tracing::error!(error = %e, "spreadsheet failed");
         PageError::Internal
     })?;
-    let name = format!("attachment; filename=\"ho-tro-{}-{}.xlsx\"", r.from, r.to);
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (header::CONTENT_DISPOSITION, name),
-        ],
+    Ok(crate::pages::xlsx(
+        &format!("ho-tro-{}-{}.xlsx", r.from, r.to),
         bytes,
-    )
-        .into_response())
+    ))
 }

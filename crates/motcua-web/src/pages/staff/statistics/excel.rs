@@ -1,8 +1,8 @@
 //! Xuất Excel — the statistics of the selected period as an .xlsx download.
 
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+
+use axum::response::Response;
 use std::sync::Arc;
 
 use crate::AppState;
@@ -24,19 +24,8 @@ pub async fn excel(
         tracing::error!(error = %e, "spreadsheet failed");
         PageError::Internal
     })?;
-    let name = format!(
-        "attachment; filename=\"thong-ke-{}-{}.xlsx\"",
-        filter.from, filter.to
-    );
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (header::CONTENT_DISPOSITION, name),
-        ],
+    Ok(crate::pages::xlsx(
+        &format!("thong-ke-{}-{}.xlsx", filter.from, filter.to),
         bytes,
-    )
-        .into_response())
+    ))
 }
