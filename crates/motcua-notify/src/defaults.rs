@@ -95,6 +95,13 @@ const TEXTS: &[(&str, &str, &str, &str, &str)] = &[
         "Đã tiếp nhận {{ code }} ({{ procedure }}).{% if due %} Thời hạn trả lời: {{ due }}.{% endif %} Mã tra cứu: {{ secret }}.",
     ),
     (
+        "support_accepted",
+        "Đang xử lý {{ procedure }} — mã {{ code }}",
+        "Kính gửi {{ applicant }},\n\n{% if agency %}{{ agency }}{% else %}Cơ quan tiếp nhận{% endif %} đã thụ lý nội dung “{{ procedure }}” (mã {{ code }}) của {{ salutation }} và đang xử lý.{% if due %}\nThời hạn trả lời: {{ due }}.{% endif %}\n\nTrân trọng.",
+        "{{ code }} da duoc thu ly, dang xu ly.{% if due %} Han tra loi {{ due }}.{% endif %}",
+        "Nội dung {{ code }} đã được thụ lý và đang xử lý.{% if due %} Thời hạn trả lời: {{ due }}.{% endif %}",
+    ),
+    (
         "support_forwarded",
         "Nội dung {{ code }} đã được chuyển cơ quan có thẩm quyền",
         "Kính gửi {{ applicant }},\n\nNội dung “{{ procedure }}” (mã {{ code }}) của {{ salutation }} không thuộc thẩm quyền của cơ quan tiếp nhận và đã được chuyển{% if reason %}: {{ reason }}{% endif %}.{% if agency %}\nCơ quan xử lý: {{ agency }}.{% endif %}\n\nTrân trọng.",

@@ -19,6 +19,7 @@ pub const EVENTS: &[&str] = &[
     "stopped",
     "withdrawn",
     "support_received",
+    "support_accepted",
     "support_forwarded",
     "support_refused",
     "support_answered",

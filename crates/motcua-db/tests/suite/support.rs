@@ -258,7 +258,11 @@ async fn questions_are_answered_and_published(engine: &str) {
             .into_iter()
             .map(|m| m.event)
             .collect();
-        assert_eq!(events, ["support_received", "support_answered"], "{code}");
+        assert_eq!(
+            events,
+            ["support_received", "support_accepted", "support_answered"],
+            "{code}"
+        );
     }
     let report = db.audit().audit_verify().await.unwrap();
     assert!(report.first_broken.is_none(), "{:?}", report.first_broken);

@@ -507,6 +507,7 @@ impl CaseView {
                     state: State::Handling,
                     assignee: Some(*assignee),
                     category: Some(category.clone()),
+                    event: Some("support_accepted"),
                     ..base
                 })
             }

@@ -148,7 +148,7 @@ struct FormPage {
     typed: Typed,
     signed_in: bool,
     procedures: Vec<super::staff::queue::Choice>,
-    agencies: Vec<super::staff::queue::Choice>,
+    fields: Vec<super::staff::queue::Choice>,
     errors: Vec<String>,
     sent: Option<(String, String)>,
 }
@@ -173,16 +173,13 @@ async fn form_page(
     let frame = Frame::new(headers, uri);
     let (csrf, cookie) = crate::security::form_token(headers);
     let procedures = super::staff::support::procedure_choices(app, &typed.procedure).await?;
-    let agencies = app
-        .db
-        .agencies()
-        .all()
+    let fields = super::home::fields(app)
         .await?
         .into_iter()
-        .map(|a| super::staff::queue::Choice {
-            selected: typed.agency == a.id.to_string(),
-            value: a.id.to_string(),
-            label: a.name,
+        .map(|f| super::staff::queue::Choice {
+            selected: typed.field == f.code,
+            value: f.code,
+            label: f.name,
         })
         .collect();
     let status = if errors.is_empty() {
@@ -198,7 +195,7 @@ async fn form_page(
         typed,
         signed_in,
         procedures,
-        agencies,
+        fields,
         errors,
         sent,
     });
@@ -232,10 +229,24 @@ pub async fn form(
     form_page(&app, &headers, &uri, typed, who.is_some(), Vec::new(), None).await
 }
 
-/// The agency that answers: the first agency of the chosen procedure, else the one chosen
-/// for the field.
+/// The agency that answers: the first agency of the chosen procedure; else, for a field,
+/// the agency of the field's first procedure; else the agency chosen.
 async fn competent(app: &AppState, typed: &Typed) -> Result<Option<i64>, PageError> {
-    if let Some(p) = app.db.catalogue().procedure(typed.procedure.trim()).await? {
+    let mut procedure = typed.procedure.trim().to_string();
+    let field = typed.field.trim();
+    if procedure.is_empty() && !field.is_empty() {
+        if let Some(first) = app
+            .db
+            .catalogue()
+            .procedures(None, Some(field), None)
+            .await?
+            .into_iter()
+            .next()
+        {
+            procedure = first.code;
+        }
+    }
+    if let Some(p) = app.db.catalogue().procedure(&procedure).await? {
         let all = app.db.agencies().all().await?;
         for code in &p.procedure.agencies {
             if let Some(a) = all.iter().find(|a| a.code == code.as_str()) {
@@ -285,7 +296,7 @@ pub async fn submit(
     // Every problem at once: the agency, the choices, then each field.
     let mut errors = Vec::new();
     if agency.is_none() {
-        errors.push("cần chọn thủ tục hoặc cơ quan nhận câu hỏi, phản ánh".to_string());
+        errors.push("cần chọn thủ tục hoặc lĩnh vực của câu hỏi, phản ánh".to_string());
     }
     let new = match typed.case(agency.unwrap_or(0), citizen) {
         Ok(n) => Some(n),

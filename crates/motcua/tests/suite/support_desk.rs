@@ -49,7 +49,7 @@ async fn a_question_is_answered_and_published_only_once_approved() {
     let empty = ask(&app, "kind=question&visibility=public").await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     for wanted in [
-        "cần chọn thủ tục hoặc cơ quan",
+        "cần chọn thủ tục hoặc lĩnh vực",
         "cần ghi họ và tên",
         "cần số điện thoại hoặc thư điện tử",
         "tiêu đề từ 5 đến 200 ký tự",
@@ -92,6 +92,37 @@ async fn a_question_is_answered_and_published_only_once_approved() {
     let private = ask(&app, &send("Hỏi riêng về hồ sơ đang giải quyết", "private")).await;
     let private_code = between(&private.body, "id=\"sent-code\">").to_string();
     let private_secret = between(&private.body, "id=\"sent-secret\">").to_string();
+
+    // Without a procedure, the field's agency answers.
+    let field = db
+        .catalogue()
+        .procedure("1.000828")
+        .await
+        .unwrap()
+        .unwrap()
+        .procedure
+        .field
+        .code
+        .clone();
+    let by_field = ask(
+        &app,
+        &format!(
+            "kind=question&field={}&title={}&content={}&visibility=private&name={}&email=an%40example.vn",
+            encode(&field),
+            encode("Hỏi chung về lĩnh vực bổ trợ tư pháp"),
+            encode("Xin hỏi thủ tục nào áp dụng cho tổ chức hành nghề?"),
+            encode("Ngô Văn An")
+        ),
+    )
+    .await;
+    let by_field = db
+        .support()
+        .by_code(between(&by_field.body, "id=\"sent-code\">"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_field.agency_name, "Sở Tư pháp");
+    assert_eq!(by_field.procedure_code, None);
 
     let case = db.support().by_code(&code).await.unwrap().unwrap();
     assert_eq!(
@@ -249,7 +280,10 @@ async fn a_question_is_answered_and_published_only_once_approved() {
         .into_iter()
         .map(|m| m.event)
         .collect();
-    assert_eq!(events, ["support_received", "support_answered"]);
+    assert_eq!(
+        events,
+        ["support_received", "support_accepted", "support_answered"]
+    );
 }
 
 #[tokio::test]

@@ -500,6 +500,9 @@ pub struct Typed {
     pub agency: String,
     #[serde(default)]
     pub procedure: String,
+    /// The field (lĩnh vực) asked about when no procedure is chosen (the public form).
+    #[serde(default)]
+    pub field: String,
     #[serde(default)]
     pub title: String,
     #[serde(default)]
