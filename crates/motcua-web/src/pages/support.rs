@@ -234,17 +234,17 @@ pub async fn form(
 async fn competent(app: &AppState, typed: &Typed) -> Result<Option<i64>, PageError> {
     let mut procedure = typed.procedure.trim().to_string();
     let field = typed.field.trim();
-    if procedure.is_empty() && !field.is_empty() {
-        if let Some(first) = app
+    if procedure.is_empty()
+        && !field.is_empty()
+        && let Some(first) = app
             .db
             .catalogue()
             .procedures(None, Some(field), None)
             .await?
             .into_iter()
             .next()
-        {
-            procedure = first.code;
-        }
+    {
+        procedure = first.code;
     }
     if let Some(p) = app.db.catalogue().procedure(&procedure).await? {
         let all = app.db.agencies().all().await?;
