@@ -54,26 +54,40 @@ pub(crate) fn chain_hash(prev: &str, seq: i64, at: i64, fields: [&str; 5]) -> St
     hex(&h.finalize())
 }
 
-const BUMP_HEAD: &str =
-    "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash";
-const SET_HEAD: &str = "UPDATE audit_head SET last_hash = $1 WHERE id = 1";
 const READ_HEAD: &str = "SELECT last_seq + 1 AS last_seq, last_hash FROM audit_head WHERE id = 1";
 
 pub(crate) const INSERT: &str = "INSERT INTO audit_log
     (seq, at, actor, action, entity, entity_id, detail, prev_hash, hash)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
+const INSERT_PENDING: &str = "INSERT INTO audit_pending (at, actor, action, entity, entity_id,
+    detail) VALUES ($1, $2, $3, $4, $5, $6)";
+
 /// Appends an [`AuditInput`] inside the open transaction `tx` (either engine).
 ///
-/// PostgreSQL bumps the head row first (its row lock serializes concurrent appends, so the
-/// chain never forks) and sets the new hash after; SQLite, whose single writer already
-/// serializes appends, reads the head, and a trigger on `audit_log` moves it on with the
-/// insert (one statement fewer per write).
+/// SQLite, whose single writer already serializes appends, reads the head, chains the entry
+/// and inserts it; a trigger on `audit_log` moves the head on with the insert. PostgreSQL
+/// writes the entry to `audit_pending` in the caller's transaction — no shared row is
+/// locked, so concurrent writes do not wait on one another — and [`Audit::chain_pending`]
+/// chains the committed entries in batches (one head update per batch) moments later.
 pub(crate) async fn append(tx: &mut Tx<'_>, input: AuditInput) -> Result<(), DbError> {
-    let sqlite = tx.is_sqlite();
-    let (seq, prev) = tx
-        .int_text(if sqlite { READ_HEAD } else { BUMP_HEAD }, &[])
+    if !tx.is_sqlite() {
+        let detail = input.detail.to_string();
+        tx.execute(
+            INSERT_PENDING,
+            args![
+                input.at,
+                &input.actor,
+                &input.action,
+                input.entity,
+                &input.entity_id,
+                &detail
+            ],
+        )
         .await?;
+        return Ok(());
+    }
+    let (seq, prev) = tx.int_text(READ_HEAD, &[]).await?;
     let detail = input.detail.to_string();
     let hash = chain_hash(
         &prev,
@@ -87,9 +101,6 @@ pub(crate) async fn append(tx: &mut Tx<'_>, input: AuditInput) -> Result<(), DbE
             &detail,
         ],
     );
-    if !sqlite {
-        tx.execute(SET_HEAD, args![&hash]).await?;
-    }
     tx.execute(
         INSERT,
         args![
@@ -138,7 +149,111 @@ impl Db {
     }
 }
 
+/// How many pending entries one chaining transaction takes at most.
+const CHAIN_BATCH: i64 = 2000;
+
+/// The advisory lock that lets one process at a time chain (PostgreSQL).
+const CHAIN_LOCK: i64 = 0x6d6f_7463_7561_0a01;
+
 impl Audit<'_> {
+    /// Chains the committed entries waiting in `audit_pending` (PostgreSQL; nothing waits on
+    /// SQLite), oldest first, in batches: each batch one transaction that takes the chaining
+    /// lock, reads the head, inserts the chained entries, moves the head once and removes
+    /// them from the waiting list. Several processes may call it at once: they take turns.
+    /// Entries about one dossier keep their order (its writes take its row lock in turn, so
+    /// a later one is numbered after the earlier one committed). How many it chained.
+    pub async fn chain_pending(self) -> Result<u64, DbError> {
+        let crate::engine::Engine::Postgres(pool) = &self.db.engine else {
+            return Ok(0);
+        };
+        let mut total = 0u64;
+        loop {
+            let mut tx = pool.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(CHAIN_LOCK)
+                .execute(&mut *tx)
+                .await?;
+            let head =
+                sqlx::query("SELECT last_seq, last_hash FROM audit_head WHERE id = 1 FOR UPDATE")
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let (mut seq, mut prev) = (head.int("last_seq")?, head.text("last_hash")?);
+            let rows = sqlx::query(
+                "SELECT id, at, actor, action, entity, entity_id, detail FROM audit_pending
+                 ORDER BY id LIMIT $1",
+            )
+            .bind(CHAIN_BATCH)
+            .fetch_all(&mut *tx)
+            .await?;
+            if rows.is_empty() {
+                tx.commit().await?;
+                return Ok(total);
+            }
+            let n = rows.len();
+            let mut ids = Vec::with_capacity(n);
+            let mut cols: (Vec<i64>, Vec<i64>, Vec<String>, Vec<String>, Vec<String>) =
+                Default::default();
+            let mut more: (Vec<String>, Vec<String>, Vec<String>, Vec<String>) = Default::default();
+            for r in &rows {
+                ids.push(r.int("id")?);
+                let (at, actor, action, entity, entity_id, detail) = (
+                    r.int("at")?,
+                    r.text("actor")?,
+                    r.text("action")?,
+                    r.text("entity")?,
+                    r.text("entity_id")?,
+                    r.text("detail")?,
+                );
+                seq += 1;
+                let hash = chain_hash(
+                    &prev,
+                    seq,
+                    at,
+                    [&actor, &action, &entity, &entity_id, &detail],
+                );
+                cols.0.push(seq);
+                cols.1.push(at);
+                cols.2.push(actor);
+                cols.3.push(action);
+                cols.4.push(entity);
+                more.0.push(entity_id);
+                more.1.push(detail);
+                more.2.push(std::mem::replace(&mut prev, hash.clone()));
+                more.3.push(hash);
+            }
+            sqlx::query(
+                "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, detail, prev_hash, hash)
+                 SELECT * FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[],
+                     $6::TEXT[], $7::TEXT[], $8::TEXT[], $9::TEXT[])",
+            )
+            .bind(&cols.0)
+            .bind(&cols.1)
+            .bind(&cols.2)
+            .bind(&cols.3)
+            .bind(&cols.4)
+            .bind(&more.0)
+            .bind(&more.1)
+            .bind(&more.2)
+            .bind(&more.3)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM audit_pending WHERE id = ANY($1)")
+                .bind(&ids)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE audit_head SET last_seq = $1, last_hash = $2 WHERE id = 1")
+                .bind(seq)
+                .bind(&prev)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            total += n as u64;
+            if (n as i64) < CHAIN_BATCH {
+                return Ok(total);
+            }
+        }
+    }
+
     /// Records an act that changes nothing else (a lookup in a national database, say) as an
     /// entry of the chain, on its own.
     pub async fn record(
@@ -165,6 +280,7 @@ impl Audit<'_> {
 
     /// The chain's last entry as stored: its sequence and hash (`(0, "")` when empty).
     pub async fn audit_head(self) -> Result<(i64, String), DbError> {
+        self.chain_pending().await?;
         let row: Option<(i64, String)> = on_read!(self.db, pool => {
             let row = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
                 .fetch_optional(pool)
@@ -189,6 +305,7 @@ impl Audit<'_> {
 
     /// Walks the whole chain and names the first entry that does not hold.
     pub async fn audit_verify(self) -> Result<AuditReport, DbError> {
+        self.chain_pending().await?;
         let mut last_seq = 0i64;
         let mut last_hash = String::new();
         let mut count = 0i64;
@@ -252,6 +369,7 @@ impl Audit<'_> {
 
     /// The audit entries about one entity, oldest first.
     pub async fn audit_of(self, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>, DbError> {
+        self.chain_pending().await?;
         on_read!(self.db, pool => {
             let rows = sqlx::query(
                 "SELECT seq, at, actor, action, entity, entity_id, detail, prev_hash, hash

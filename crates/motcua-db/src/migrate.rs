@@ -180,6 +180,11 @@ const SQLITE: &[Migration] = &[
         "support",
         include_str!("../migrations/sqlite/0035_support.sql"),
     ),
+    (
+        36,
+        "audit_pending",
+        include_str!("../migrations/sqlite/0036_audit_pending.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -356,6 +361,11 @@ const POSTGRES: &[Migration] = &[
         35,
         "support",
         include_str!("../migrations/postgres/0035_support.sql"),
+    ),
+    (
+        36,
+        "audit_pending",
+        include_str!("../migrations/postgres/0036_audit_pending.sql"),
     ),
 ];
 

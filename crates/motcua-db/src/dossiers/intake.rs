@@ -28,6 +28,24 @@ const INSERT: &str =
             $18, $19, NULL, NULL, 0, $20, 1, $16, $21, $22)
     RETURNING id";
 
+/// Takes the next number of the receiving agency's day and makes the dossier code of it.
+async fn next_code(
+    conn: &mut crate::engine::Tx<'_>,
+    receiving_id: i64,
+    day_key: i64,
+    receiving_code: &motcua_domain::agency::AgencyCode,
+    local_day: chrono::NaiveDate,
+) -> Result<DossierCode, DbError> {
+    let seq: i64 = conn.int(NEXT_CODE, args![receiving_id, day_key]).await?;
+    DossierCode::new(
+        receiving_code,
+        local_day,
+        u32::try_from(seq)
+            .map_err(|_| DbError::Internal("số thứ tự hồ sơ vượt giới hạn".into()))?,
+    )
+    .map_err(|e| DbError::Invalid(vec![e]))
+}
+
 pub(crate) const INSERT_HISTORY: &str = "INSERT INTO dossier_history (dossier_id, action,
     actor_staff_id, actor_kind, from_status, to_status, from_step, to_step, agency_id, note,
     step_due_at, step_outcome, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
@@ -309,16 +327,18 @@ impl super::Dossiers<'_> {
                 .map_or_else(|| "citizen".to_string(), |c| format!("citizen:{c}")),
             Actor::Gateway => "gateway".to_string(),
         };
+        let placeholder = format!("~{}", crate::random_token(16)?);
         let (id, code): (i64, String) = grouped_write!(self.db, conn => {
-            let seq: i64 = conn.int(NEXT_CODE, args![receiving_id, day_key]).await?;
-            let code = DossierCode::new(
-                &receiving_code,
-                local_day,
-                u32::try_from(seq).map_err(|_| DbError::Internal("số thứ tự hồ sơ vượt giới hạn".into()))?,
-            )
-            .map_err(|e| DbError::Invalid(vec![e]))?;
+            // The day's number is taken last on PostgreSQL: its counter row stays locked until
+            // the commit, so the less of the transaction comes after it, the less concurrent
+            // intakes at the same counter wait. SQLite has one writer and numbers at once.
+            let early = if conn.is_sqlite() {
+                Some(next_code(conn, receiving_id, day_key, &receiving_code, local_day).await?)
+            } else {
+                None
+            };
             let id: i64 = conn.insert(INSERT, args![
-                code.as_str(),
+                early.as_ref().map_or(placeholder.as_str(), |c| c.as_str()),
                 &secret,
                 version_id,
                 &procedure_code,
@@ -344,7 +364,6 @@ impl super::Dossiers<'_> {
             for file in &files {
                 crate::files::attach(conn, id, file, &uploaded_by, at).await?;
             }
-            super::search::write_terms(conn, id, code.as_str(), &checked.intake.applicant).await?;
             conn.execute(INSERT_HISTORY, args![
                 id,
                 if state.status == motcua_domain::dossier::Status::Accepted { "receive" } else { "submit" },
@@ -360,6 +379,40 @@ impl super::Dossiers<'_> {
                 None::<&str>,
                 at,
             ]).await?;
+            crate::portal::touch(conn, id, at).await?;
+            if reused {
+                conn.execute("UPDATE dossiers SET reused = 1 WHERE id = $1", args![id]).await?;
+            }
+            if extras.verified_identity {
+                conn.execute("UPDATE dossiers SET verified_identity = 1 WHERE id = $1", args![id]).await?;
+            }
+            if let Some(portal_code) = &extras.portal_code {
+                let added = conn
+                    .execute(
+                        "INSERT INTO portal_inbound (portal_code, dossier_id, received_at)
+                         VALUES ($1, $2, $3) ON CONFLICT (portal_code) DO NOTHING",
+                        args![portal_code, id, at],
+                    )
+                    .await?;
+                if added == 0 {
+                    return Err(DbError::AlreadyReceived(portal_code.clone()));
+                }
+            }
+            crate::counters::upsert(conn, &stat_rows).await?;
+            let code = match early {
+                Some(code) => code,
+                None => {
+                    let code =
+                        next_code(conn, receiving_id, day_key, &receiving_code, local_day).await?;
+                    conn.execute(
+                        "UPDATE dossiers SET code = $1 WHERE id = $2",
+                        args![code.as_str(), id],
+                    )
+                    .await?;
+                    code
+                }
+            };
+            super::search::write_terms(conn, id, code.as_str(), &checked.intake.applicant).await?;
             crate::audit::append(conn, AuditInput {
                 at,
                 actor: actor_label,
@@ -368,7 +421,6 @@ impl super::Dossiers<'_> {
                 entity_id: code.to_string(),
                 detail: audit_detail,
             }).await?;
-            crate::counters::upsert(conn, &stat_rows).await?;
             let about = About {
                 applicant: &checked.intake.applicant,
                 code: code.as_str(),
@@ -395,25 +447,6 @@ impl super::Dossiers<'_> {
             };
             for delivery in crate::outbox::webhooks::deliveries(&subscribers, &raised, &happened) {
                 crate::outbox::insert(conn, id, delivery, at).await?;
-            }
-            crate::portal::touch(conn, id, at).await?;
-            if reused {
-                conn.execute("UPDATE dossiers SET reused = 1 WHERE id = $1", args![id]).await?;
-            }
-            if extras.verified_identity {
-                conn.execute("UPDATE dossiers SET verified_identity = 1 WHERE id = $1", args![id]).await?;
-            }
-            if let Some(portal_code) = &extras.portal_code {
-                let added = conn
-                    .execute(
-                        "INSERT INTO portal_inbound (portal_code, dossier_id, received_at)
-                         VALUES ($1, $2, $3) ON CONFLICT (portal_code) DO NOTHING",
-                        args![portal_code, id, at],
-                    )
-                    .await?;
-                if added == 0 {
-                    return Err(DbError::AlreadyReceived(portal_code.clone()));
-                }
             }
             Ok((id, code.to_string()))
         })?;

@@ -313,6 +313,7 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
         Arc::clone(&state),
         std::time::Duration::from_secs(20),
     ));
+    let chaining = tokio::spawn(keep_chaining(db.clone()));
     let alerting = tokio::spawn(keep_alerting(
         Arc::clone(&state),
         args.alert_working_hours.map(|h| i64::from(h) * 3600),
@@ -335,6 +336,11 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     }
     alerting.abort();
     reading.abort();
+    chaining.abort();
+    // What this node's last writes left waiting is chained before it stops.
+    if let Err(e) = db.audit().chain_pending().await {
+        tracing::error!(error = %e, "chaining the audit log failed");
+    }
     db.close().await;
     Ok(())
 }
@@ -367,6 +373,21 @@ async fn keep_alerting(state: Arc<motcua_web::AppState>, threshold: Option<i64>)
             Ok(0) => {}
             Ok(n) => tracing::info!(made = n, "morning lists made"),
             Err(e) => tracing::error!(error = %e, "making the morning lists failed"),
+        }
+    }
+}
+
+/// Chains the audit entries PostgreSQL writes leave waiting (`Audit::chain_pending`), every
+/// second; several servers on one database take turns. Nothing waits on SQLite.
+async fn keep_chaining(db: motcua_db::Db) {
+    if db.kind() != motcua_db::EngineKind::Postgres {
+        return;
+    }
+    let mut ticks = tokio::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        ticks.tick().await;
+        if let Err(e) = db.audit().chain_pending().await {
+            tracing::error!(error = %e, "chaining the audit log failed");
         }
     }
 }
