@@ -182,10 +182,12 @@ impl Tally {
     }
 }
 
-/// Adds `rows` (key, day, counts) to `stat_days` in the open transaction, in (key, day)
-/// order, so concurrent writers take row locks in one order. sqlx connections send
-/// multi-row upserts; the SQLite writer stages the rows and writes the sum of its whole
-/// batch before the commit ([`upsert_direct`]).
+/// Adds `rows` (key, day, counts) to the counters in the open transaction. An in-memory
+/// SQLite database upserts them into `stat_days` (in (key, day) order); the SQLite writer
+/// stages the rows and writes the sum of its whole batch as one pending record before the
+/// commit; PostgreSQL writes them as one pending record of this transaction — no counter
+/// row is locked, so concurrent writes counted under the same key do not wait on one
+/// another — and [`Db::settle_counters`](crate::Db) adds the records up.
 pub(crate) async fn upsert(tx: &mut Tx<'_>, rows: &[StatRow]) -> Result<(), DbError> {
     match tx {
         Tx::Lite(lite) => pending::stage(lite, rows)?,
@@ -198,9 +200,9 @@ pub(crate) async fn upsert(tx: &mut Tx<'_>, rows: &[StatRow]) -> Result<(), DbEr
             }
         }
         Tx::Pg(conn) => {
-            for chunk in rows.chunks(1000) {
-                multi_row_upsert!(chunk)
-                    .build()
+            if !rows.is_empty() {
+                sqlx::query("INSERT INTO stat_pending (rows) VALUES ($1)")
+                    .bind(pending::encode(rows))
                     .execute(&mut **conn)
                     .await?;
             }

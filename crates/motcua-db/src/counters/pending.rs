@@ -1,13 +1,15 @@
-//! Đếm chờ cộng — counter rows SQLite's writer has committed but not yet added to
-//! `stat_days`. Each group commit stores its jobs' rows as one record of `stat_pending`, in
-//! the same transaction as its writes; the writer adds the records up every [`FOLD_EVERY`]
-//! commits in a transaction of their own, and every statistics read has them added first
-//! ([`Db::settle_counters`]), so a read always sees every committed write. One record in
-//! place of a few dozen counter rows spread over the table keeps a commit's log small.
+//! Đếm chờ cộng — counter rows committed but not yet added to `stat_days`. On SQLite each
+//! group commit stores its jobs' rows as one record of `stat_pending`, in the same
+//! transaction as its writes, and the writer adds the records up every [`FOLD_EVERY`]
+//! commits in a transaction of its own; on PostgreSQL each write stores its own record and
+//! whoever settles adds them up in batches, one process at a time. Every statistics read has
+//! them added first ([`Db::settle_counters`]), so a read always sees every committed write.
+//! One record in place of a few dozen counter rows spread over the table keeps a commit's log
+//! small, and on PostgreSQL keeps concurrent writes off the same counter rows.
 
 use std::collections::BTreeMap;
 
-use crate::counters::counts::{COLUMNS, Counts, StatKey, StatRow, upsert_direct};
+use crate::counters::counts::{COLUMNS, Counts, StatKey, StatRow, UPSERT, upsert_direct};
 use crate::engine::{Follower, Lite, Log, Tx};
 use crate::{Db, DbError};
 
@@ -335,6 +337,9 @@ impl Db {
     /// Has the counter rows SQLite's writer left pending added to `stat_days` (a write job,
     /// so after every write acknowledged before it), when there are any.
     pub(crate) async fn settle_counters(&self) -> Result<(), DbError> {
+        if let crate::engine::Engine::Postgres(pool) = &self.engine {
+            return settle_postgres(pool).await;
+        }
         let Some(readers) = self.readers() else {
             return Ok(());
         };
@@ -353,6 +358,55 @@ impl Db {
             }
         }
         Ok(())
+    }
+}
+
+/// How many PostgreSQL pending records one settling transaction adds up at most.
+const SETTLE_BATCH: i64 = 500;
+
+/// The advisory lock that lets one process at a time add PostgreSQL's pending records up.
+const SETTLE_LOCK: i64 = 0x6d6f_7463_7561_0a02;
+
+/// Adds PostgreSQL's pending records to `stat_days`, oldest first, in batches of their own
+/// transaction: the records taken out and their sums added together, so a failure loses
+/// nothing and nothing is counted twice.
+async fn settle_postgres(pool: &sqlx::PgPool) -> Result<(), DbError> {
+    loop {
+        let mut tx = pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(SETTLE_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        let records: Vec<Vec<u8>> = sqlx::query_scalar(
+            "DELETE FROM stat_pending WHERE id IN
+                (SELECT id FROM stat_pending ORDER BY id LIMIT $1) RETURNING rows",
+        )
+        .bind(SETTLE_BATCH)
+        .fetch_all(&mut *tx)
+        .await?;
+        let n = records.len();
+        let mut sums = Sums::new();
+        for record in &records {
+            decode(record, &mut sums)?;
+        }
+        for chunk in rows_of(sums).chunks(1000) {
+            multi_row_upsert!(chunk).build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        if (n as i64) < SETTLE_BATCH {
+            return Ok(());
+        }
+    }
+}
+
+impl Db {
+    /// Adds up the counter records PostgreSQL's writes left pending (nothing on SQLite, whose
+    /// writer does it): for a server to run now and then, so reads find little to add.
+    pub async fn settle_pending_counters(&self) -> Result<(), DbError> {
+        match &self.engine {
+            crate::engine::Engine::Postgres(pool) => settle_postgres(pool).await,
+            _ => Ok(()),
+        }
     }
 }
 

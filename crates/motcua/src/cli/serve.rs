@@ -377,8 +377,9 @@ async fn keep_alerting(state: Arc<motcua_web::AppState>, threshold: Option<i64>)
     }
 }
 
-/// Chains the audit entries PostgreSQL writes leave waiting (`Audit::chain_pending`), every
-/// second; several servers on one database take turns. Nothing waits on SQLite.
+/// What PostgreSQL writes leave waiting, every second: the audit entries chained
+/// (`Audit::chain_pending`) and the counter records added up; several servers on one
+/// database take turns. Nothing waits on SQLite.
 async fn keep_chaining(db: motcua_db::Db) {
     if db.kind() != motcua_db::EngineKind::Postgres {
         return;
@@ -388,6 +389,9 @@ async fn keep_chaining(db: motcua_db::Db) {
         ticks.tick().await;
         if let Err(e) = db.audit().chain_pending().await {
             tracing::error!(error = %e, "chaining the audit log failed");
+        }
+        if let Err(e) = db.settle_pending_counters().await {
+            tracing::error!(error = %e, "adding up the counters failed");
         }
     }
 }
