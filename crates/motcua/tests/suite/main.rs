@@ -53,5 +53,6 @@ mod staff_tools;
 mod statistics;
 mod support_desk;
 mod ticket_pages;
+mod two_nodes;
 mod webhooks;
 mod worker_crash;
