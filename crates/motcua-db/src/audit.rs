@@ -149,6 +149,22 @@ impl Db {
     }
 }
 
+/// A batch of chained entries, column by column (as PostgreSQL's `UNNEST` takes them), and
+/// the waiting rows they came from.
+#[derive(Default)]
+struct Chained {
+    ids: Vec<i64>,
+    seq: Vec<i64>,
+    at: Vec<i64>,
+    actor: Vec<String>,
+    action: Vec<String>,
+    entity: Vec<String>,
+    entity_id: Vec<String>,
+    detail: Vec<String>,
+    prev_hash: Vec<String>,
+    hash: Vec<String>,
+}
+
 /// How many pending entries one chaining transaction takes at most.
 const CHAIN_BATCH: i64 = 2000;
 
@@ -190,12 +206,9 @@ impl Audit<'_> {
                 return Ok(total);
             }
             let n = rows.len();
-            let mut ids = Vec::with_capacity(n);
-            let mut cols: (Vec<i64>, Vec<i64>, Vec<String>, Vec<String>, Vec<String>) =
-                Default::default();
-            let mut more: (Vec<String>, Vec<String>, Vec<String>, Vec<String>) = Default::default();
+            let mut c = Chained::default();
             for r in &rows {
-                ids.push(r.int("id")?);
+                c.ids.push(r.int("id")?);
                 let (at, actor, action, entity, entity_id, detail) = (
                     r.int("at")?,
                     r.text("actor")?,
@@ -211,32 +224,33 @@ impl Audit<'_> {
                     at,
                     [&actor, &action, &entity, &entity_id, &detail],
                 );
-                cols.0.push(seq);
-                cols.1.push(at);
-                cols.2.push(actor);
-                cols.3.push(action);
-                cols.4.push(entity);
-                more.0.push(entity_id);
-                more.1.push(detail);
-                more.2.push(std::mem::replace(&mut prev, hash.clone()));
-                more.3.push(hash);
+                c.seq.push(seq);
+                c.at.push(at);
+                c.actor.push(actor);
+                c.action.push(action);
+                c.entity.push(entity);
+                c.entity_id.push(entity_id);
+                c.detail.push(detail);
+                c.prev_hash.push(std::mem::replace(&mut prev, hash.clone()));
+                c.hash.push(hash);
             }
             sqlx::query(
                 "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, detail, prev_hash, hash)
                  SELECT * FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[],
                      $6::TEXT[], $7::TEXT[], $8::TEXT[], $9::TEXT[])",
             )
-            .bind(&cols.0)
-            .bind(&cols.1)
-            .bind(&cols.2)
-            .bind(&cols.3)
-            .bind(&cols.4)
-            .bind(&more.0)
-            .bind(&more.1)
-            .bind(&more.2)
-            .bind(&more.3)
+            .bind(&c.seq)
+            .bind(&c.at)
+            .bind(&c.actor)
+            .bind(&c.action)
+            .bind(&c.entity)
+            .bind(&c.entity_id)
+            .bind(&c.detail)
+            .bind(&c.prev_hash)
+            .bind(&c.hash)
             .execute(&mut *tx)
             .await?;
+            let ids = c.ids;
             sqlx::query("DELETE FROM audit_pending WHERE id = ANY($1)")
                 .bind(&ids)
                 .execute(&mut *tx)
