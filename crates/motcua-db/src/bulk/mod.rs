@@ -208,7 +208,7 @@ impl Bulk<'_> {
                 insert.push(" ON CONFLICT DO NOTHING");
                 insert.build().execute(&mut *tx).await?;
             }
-            crate::counters::upsert(&mut crate::engine::Tx::from(&mut *tx), &stat_rows).await?;
+            crate::counters::upsert_now(&mut crate::engine::Tx::from(&mut *tx), &stat_rows).await?;
             if postgres {
                 sqlx::query("SELECT setval(pg_get_serial_sequence('dossiers', 'id'), (SELECT MAX(id) FROM dossiers))")
                     .execute(&mut *tx)

@@ -210,3 +210,28 @@ pub(crate) async fn upsert(tx: &mut Tx<'_>, rows: &[StatRow]) -> Result<(), DbEr
     }
     Ok(())
 }
+
+/// Adds `rows` straight to `stat_days` in the open transaction, in (key, day) order, on any
+/// connection: for the bulk loads and the rebuild, which own the counters while they run.
+pub(crate) async fn upsert_now(tx: &mut Tx<'_>, rows: &[StatRow]) -> Result<(), DbError> {
+    match tx {
+        Tx::Lite(lite) => counts::upsert_direct(lite, rows)?,
+        Tx::Sqlx(conn) => {
+            for chunk in rows.chunks(1000) {
+                multi_row_upsert!(chunk)
+                    .build()
+                    .execute(&mut **conn)
+                    .await?;
+            }
+        }
+        Tx::Pg(conn) => {
+            for chunk in rows.chunks(1000) {
+                multi_row_upsert!(chunk)
+                    .build()
+                    .execute(&mut **conn)
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}

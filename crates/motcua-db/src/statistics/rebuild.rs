@@ -96,7 +96,7 @@ impl super::Statistics<'_> {
             let mut tx = pool.begin().await?;
             sqlx::query("DELETE FROM stat_days").execute(&mut *tx).await?;
             sqlx::query("DELETE FROM stat_pending").execute(&mut *tx).await?;
-            crate::counters::upsert(&mut crate::engine::Tx::from(&mut *tx), &rows).await?;
+            crate::counters::upsert_now(&mut crate::engine::Tx::from(&mut *tx), &rows).await?;
             sqlx::query("UPDATE stat_backfill SET done = 1 WHERE id = 1")
                 .execute(&mut *tx)
                 .await?;

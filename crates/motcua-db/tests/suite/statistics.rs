@@ -656,8 +656,9 @@ async fn pending_counts(engine: &str) {
         assert_eq!(number(&url, PENDING).await, 6);
         assert_eq!(number(&url, RECEIVED).await, 64);
     } else {
-        assert_eq!(number(&url, PENDING).await, 0);
-        assert_eq!(number(&url, RECEIVED).await, 70);
+        // Each write's counter rows wait as one record, until something adds them up.
+        assert_eq!(number(&url, PENDING).await, 70);
+        assert_eq!(number(&url, RECEIVED).await, 0);
     }
     let total = db
         .statistics()
@@ -670,8 +671,16 @@ async fn pending_counts(engine: &str) {
     // A rebuild starts over from the dossiers, pending records included. A damaged record
     // holds up no write, and a read names it until then.
     receive(&db, &p, "2026-03-02T08:00:00").await;
-    if engine == "sqlite" {
-        tamper(&url, "UPDATE stat_pending SET rows = X'09'").await;
+    {
+        tamper(
+            &url,
+            if engine == "sqlite" {
+                "UPDATE stat_pending SET rows = X'09'"
+            } else {
+                "UPDATE stat_pending SET rows = '\\x09'::bytea"
+            },
+        )
+        .await;
         let e = db
             .statistics()
             .statistics_total(&period("2026-03-01", "2026-03-31"))
