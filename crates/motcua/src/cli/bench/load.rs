@@ -32,12 +32,12 @@ impl Round {
     }
 }
 
-/// Sends the jobs `jobs(i)` for i counted by `next` (each at most once) over `connections` connections
-/// for `duration` or until the jobs run out.
+/// Sends the jobs `jobs(i)` for i counted by `next` (each at most once) over `connections`
+/// connections spread over `addresses` for `duration` or until the jobs run out.
 pub type Jobs = Arc<dyn Fn(usize) -> Option<Job> + Send + Sync>;
 
 pub async fn round(
-    address: &str,
+    addresses: &[String],
     connections: usize,
     jobs: Jobs,
     next: Arc<AtomicUsize>,
@@ -45,10 +45,14 @@ pub async fn round(
 ) -> anyhow::Result<Round> {
     let started = Instant::now();
     let mut tasks = Vec::with_capacity(connections);
-    for _ in 0..connections {
+    for c in 0..connections {
         let jobs = Arc::clone(&jobs);
         let next = Arc::clone(&next);
-        let address = address.to_string();
+        // The connections spread over the servers in turn.
+        let address = addresses
+            .get(c % addresses.len().max(1))
+            .cloned()
+            .unwrap_or_default();
         tasks.push(tokio::spawn(async move {
             let mut out = Round::default();
             let mut conn = Connection::open(&address).await?;

@@ -40,6 +40,10 @@ pub struct BenchArgs {
     /// Concurrent connections of the load generator.
     #[arg(long, default_value_t = 16)]
     concurrency: usize,
+    /// Server processes on the one database, the connections spread over them in turn
+    /// (PostgreSQL only: one process serves a SQLite file).
+    #[arg(long, default_value_t = 1)]
+    nodes: usize,
     /// Write the figures as JSON to this file too.
     #[arg(long)]
     json: Option<std::path::PathBuf>,
@@ -207,9 +211,17 @@ pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
         .token
         .clone();
 
-    eprintln!("Khởi động máy chủ…");
-    let server = server::Server::start(&url).await?;
-    let address = server.address.clone();
+    let nodes = args.nodes.max(1);
+    anyhow::ensure!(
+        nodes == 1 || url.starts_with("postgres"),
+        "--nodes {nodes} cần --bench-database postgres://…: một tệp SQLite chỉ do một tiến trình phục vụ"
+    );
+    eprintln!("Khởi động máy chủ ({nodes})…");
+    let mut servers = Vec::with_capacity(nodes);
+    for _ in 0..nodes {
+        servers.push(server::Server::start(&url).await?);
+    }
+    let address: Vec<String> = servers.iter().map(|s| s.address.clone()).collect();
     let conc = args.concurrency.max(1);
 
     // Intake through the API, at every counter of the province as the raw limit's rows are
@@ -454,24 +466,32 @@ pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
     }
     figures.push(search_figure(&url, plan.dossiers, quick).await?);
     figures.extend(alerts_figures(&url, &calendar, now, plan.dossiers).await?);
-    let rss = server.peak_rss_mib()?;
+    let mut rss = 0f64;
+    for s in &servers {
+        rss = rss.max(s.peak_rss_mib()?);
+    }
     figures.push(Figure {
         name: "server peak resident memory",
         measured: Some(rss),
         unit: "MiB",
         target: "< 200 MB".into(),
         met: Some(rss < 190.7),
-        detail: "VmHWM of the server process".into(),
+        detail: if nodes == 1 {
+            "VmHWM of the server process".into()
+        } else {
+            format!("VmHWM of the largest of {nodes} server processes")
+        },
     });
-    drop(server);
+    drop(servers);
 
-    print_table(&figures, &url, plan.dossiers, load_seconds, conc);
+    print_table(&figures, &url, plan.dossiers, load_seconds, conc, nodes);
     if let Some(path) = args.json {
         let doc = serde_json::json!({
             "database": motcua_db::redact(&url),
             "dossiers": plan.dossiers,
             "load_seconds": load_seconds,
             "concurrency": conc,
+            "nodes": nodes,
             "quick": args.quick,
             "figures": figures,
         });
@@ -486,7 +506,12 @@ pub async fn run_async(args: BenchArgs) -> anyhow::Result<()> {
 type Measured = (f64, (f64, f64, f64), String);
 
 /// Runs the plan's rounds of `jobs`; see [`Measured`].
-async fn measure(address: &str, conc: usize, jobs: Jobs, plan: &Plan) -> anyhow::Result<Measured> {
+async fn measure(
+    address: &[String],
+    conc: usize,
+    jobs: Jobs,
+    plan: &Plan,
+) -> anyhow::Result<Measured> {
     let mut out = measure_alternating(address, conc, &[jobs], plan).await?;
     out.pop().context("không có số đo")
 }
@@ -494,7 +519,7 @@ async fn measure(address: &str, conc: usize, jobs: Jobs, plan: &Plan) -> anyhow:
 /// Runs the plan's rounds of each job set in turn (first, second, first, second, …), so
 /// that two loads whose ratio is a figure see the machine in the same states.
 async fn measure_alternating(
-    address: &str,
+    address: &[String],
     conc: usize,
     sets: &[Jobs],
     plan: &Plan,
@@ -573,7 +598,7 @@ async fn raw_limit(
 /// shows: totals, agencies, channels, months and the evaluation; with `detail` also the
 /// per-procedure cuts), one request at a time, as a leader of the province sees it.
 async fn statistics_figure(
-    address: &str,
+    address: &[String],
     logins: &[motcua::demo::DemoLogin],
     code_of: &dyn Fn(&str) -> Option<String>,
     now: motcua_domain::calendar::Instant,
@@ -766,11 +791,23 @@ async fn deep_cursor(url: &str, agency_code: &str) -> anyhow::Result<Option<Stri
     Ok(after)
 }
 
-fn print_table(figures: &[Figure], url: &str, dossiers: u64, load_seconds: f64, conc: usize) {
+fn print_table(
+    figures: &[Figure],
+    url: &str,
+    dossiers: u64,
+    load_seconds: f64,
+    conc: usize,
+    nodes: usize,
+) {
     println!();
     println!(
-        "motcua bench — {} — {dossiers} dossiers loaded in {load_seconds:.0} s — {conc} connections",
-        motcua_db::redact(url)
+        "motcua bench — {} — {dossiers} dossiers loaded in {load_seconds:.0} s — {conc} connections{}",
+        motcua_db::redact(url),
+        if nodes > 1 {
+            format!(" over {nodes} server processes")
+        } else {
+            String::new()
+        }
     );
     println!(
         "{:<40} {:>14} {:<8} {:<40} verdict",
