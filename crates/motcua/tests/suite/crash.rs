@@ -1,7 +1,8 @@
 //! Crash safety as a power cut meets it: `motcua serve` is killed with SIGKILL several times
 //! while clients file dossiers and move them on, and restarted; every write it acknowledged
 //! is there afterwards, dossier codes stay gapless, and the audit chain holds, on both
-//! engines. The run is bounded (a few seconds a round, four rounds an engine).
+//! engines, and on PostgreSQL with two nodes serving the one database (both cut each round).
+//! The run is bounded (a few seconds a round, four rounds a run).
 
 use crate::process::*;
 
@@ -104,7 +105,7 @@ fn client(address: String, stop: Arc<AtomicBool>, acked: Arc<Mutex<Acked>>) {
     }
 }
 
-async fn killed_servers_lose_nothing(engine: &str) {
+async fn killed_servers_lose_nothing(engine: &str, nodes: usize) {
     let Some(url) = engine_url(engine).await else {
         return;
     };
@@ -136,20 +137,25 @@ async fn killed_servers_lose_nothing(engine: &str) {
     );
     let acked = Arc::new(Mutex::new(Acked::default()));
     for round in 0..ROUNDS {
-        let address = free_address();
-        let mut server = serve(&url, &files, &address);
+        let addresses: Vec<String> = (0..nodes).map(|_| free_address()).collect();
+        let mut servers: Vec<_> = addresses.iter().map(|a| serve(&url, &files, a)).collect();
         let stop = Arc::new(AtomicBool::new(false));
         let clients: Vec<_> = (0..CLIENTS)
-            .map(|_| {
-                let (address, stop, acked) =
-                    (address.clone(), Arc::clone(&stop), Arc::clone(&acked));
+            .map(|c| {
+                let (address, stop, acked) = (
+                    addresses[c % nodes].clone(),
+                    Arc::clone(&stop),
+                    Arc::clone(&acked),
+                );
                 std::thread::spawn(move || client(address, stop, acked))
             })
             .collect();
         // Cut the power at a moment that differs from round to round.
         tokio::time::sleep(Duration::from_millis(1200 + 450 * round as u64)).await;
-        server.kill().unwrap();
-        server.wait().unwrap();
+        for server in &mut servers {
+            server.kill().unwrap();
+            server.wait().unwrap();
+        }
         stop.store(true, Ordering::Relaxed);
         for c in clients {
             c.join().unwrap();
@@ -217,17 +223,22 @@ async fn killed_servers_lose_nothing(engine: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
     eprintln!(
-        "{engine}: {ROUNDS} kills, {} intakes and {} transitions acknowledged, none lost",
+        "{engine}, {nodes} node(s): {ROUNDS} kills, {} intakes and {} transitions acknowledged, none lost",
         acked.intakes, acked.transitions
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_killed_servers_lose_nothing() {
-    killed_servers_lose_nothing("sqlite").await;
+    killed_servers_lose_nothing("sqlite", 1).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_killed_servers_lose_nothing() {
-    killed_servers_lose_nothing("postgres").await;
+    killed_servers_lose_nothing("postgres", 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_two_killed_nodes_lose_nothing() {
+    killed_servers_lose_nothing("postgres", 2).await;
 }
