@@ -366,3 +366,82 @@ async fn the_hotline_logs_calls_and_the_statistics_count_them() {
     let (_, overall) = app.get("/api/v1/statistics", Some("tok-ct")).await;
     assert_eq!(overall["evaluation"]["indicators"][7], 2.0, "{overall}");
 }
+
+#[tokio::test]
+async fn administrators_set_the_desks_deadlines() {
+    let app = TestApp::new().await;
+    let cv = staff_session(&app, "u.cv").await;
+    let qt = staff_session(&app, "u.qt").await;
+    assert_eq!(
+        get_page(&app, "/can-bo/ho-tro/cai-dat", Some(&cv))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let page = get_page(&app, "/can-bo/ho-tro/cai-dat", Some(&qt)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("name=\"question_days\" value=\"5\""),
+        "{}",
+        page.body
+    );
+    let csrf = csrf_of(&page.body);
+    let wrong = post_form(
+        &app,
+        "/can-bo/ho-tro/cai-dat",
+        Some(&qt),
+        &format!("csrf={csrf}&question_days=3&feedback_days=4&classify_days=10&review=1"),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.body.contains("thời hạn phân loại không được dài hơn"),
+        "{}",
+        wrong.body
+    );
+    let saved = post_form(
+        &app,
+        "/can-bo/ho-tro/cai-dat",
+        Some(&qt),
+        &format!("csrf={csrf}&question_days=3&feedback_days=10&classify_days=2"),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let policy = app.state.db.support().policy().await.unwrap();
+    assert_eq!(
+        (
+            policy.question_days,
+            policy.feedback_days,
+            policy.classify_days,
+            policy.review
+        ),
+        (3, 10, 2, false)
+    );
+    // A question received now is due in three working days, and its answer goes out
+    // without a leader's approval.
+    let sent = ask(
+        &app,
+        &format!(
+            "kind=question&procedure=1.000828&title={}&content={}&visibility=public&name={}&phone=0912345678",
+            encode("Hỏi về thời hạn mới"),
+            encode("Xin hỏi thủ tục này mất bao lâu?"),
+            encode("Trần Văn Bình")
+        ),
+    )
+    .await;
+    let code = between(&sent.body, "id=\"sent-code\">").to_string();
+    let case = app
+        .state
+        .db
+        .support()
+        .by_code(&code)
+        .await
+        .unwrap()
+        .unwrap();
+    let cal = app.state.calendar();
+    assert_eq!(
+        cal.working_seconds_between(case.received_at, case.due_at)
+            .unwrap(),
+        3 * cal.day_seconds()
+    );
+}

@@ -22,6 +22,7 @@ pub(crate) mod signin;
 mod statistics;
 mod store;
 pub(crate) mod support;
+mod support_policy;
 mod support_stats;
 mod templates;
 mod tokens;
@@ -120,6 +121,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route(
             "/can-bo/ho-tro/moi",
             get(support::new_form).post(support::create),
+        )
+        .route(
+            "/can-bo/ho-tro/cai-dat",
+            get(support_policy::show).post(support_policy::change),
         )
         .route("/can-bo/ho-tro/thong-ke", get(support_stats::page))
         .route("/can-bo/ho-tro/thong-ke/excel", get(support_stats::excel))
