@@ -185,6 +185,11 @@ const SQLITE: &[Migration] = &[
         "audit_pending",
         include_str!("../migrations/sqlite/0036_audit_pending.sql"),
     ),
+    (
+        37,
+        "address_failures",
+        include_str!("../migrations/sqlite/0037_address_failures.sql"),
+    ),
 ];
 const POSTGRES: &[Migration] = &[
     (
@@ -366,6 +371,11 @@ const POSTGRES: &[Migration] = &[
         36,
         "audit_pending",
         include_str!("../migrations/postgres/0036_audit_pending.sql"),
+    ),
+    (
+        37,
+        "address_failures",
+        include_str!("../migrations/postgres/0037_address_failures.sql"),
     ),
 ];
 

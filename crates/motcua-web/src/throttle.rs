@@ -1,6 +1,7 @@
 //! Giới hạn theo địa chỉ — counters per client address in a time window: sign-in failures
-//! (staff and citizens apart), registrations, wrong lookup secrets, and tickets taken at the
-//! kiosk. The per-account lock-out is in storage.
+//! (staff and citizens apart, kept in the database so every node counts the same), and, in
+//! this process's memory, registrations, wrong lookup secrets, public questions, kiosk
+//! tickets and unverified payment callbacks. The per-account lock-out is in storage.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -99,13 +100,66 @@ impl Throttle {
     }
 }
 
-/// The limits per client address, each counted on its own.
+/// Failed sign-ins per address: a kind counted apart and its limit per window, kept in the
+/// database ([`motcua_db::People::take_failure`]), so several nodes share the count.
+#[derive(Debug, Clone, Copy)]
+pub struct SignInLimit {
+    pub kind: &'static str,
+    pub limit: i64,
+}
+
+/// 20 failed staff sign-ins per address in five minutes.
+pub const STAFF_SIGN_IN: SignInLimit = SignInLimit {
+    kind: "staff",
+    limit: 20,
+};
+
+/// 20 failed citizen sign-ins per address in five minutes.
+pub const CITIZEN_SIGN_IN: SignInLimit = SignInLimit {
+    kind: "citizen",
+    limit: 20,
+};
+
+impl SignInLimit {
+    /// Takes one of `addr`'s failures before a sign-in at `now` is checked; false, taking
+    /// nothing, when none is left. Without an address nothing is counted.
+    pub async fn take(
+        self,
+        db: &motcua_db::Db,
+        addr: Option<IpAddr>,
+        now: i64,
+    ) -> Result<bool, motcua_db::DbError> {
+        match addr {
+            Some(a) => {
+                db.people()
+                    .take_failure(self.kind, &key(a).to_string(), self.limit, now)
+                    .await
+            }
+            None => Ok(true),
+        }
+    }
+
+    /// Gives back what [`Self::take`] took at `now`, for a sign-in that succeeded.
+    pub async fn give_back(
+        self,
+        db: &motcua_db::Db,
+        addr: Option<IpAddr>,
+        now: i64,
+    ) -> Result<(), motcua_db::DbError> {
+        match addr {
+            Some(a) => {
+                db.people()
+                    .give_back_failure(self.kind, &key(a).to_string(), now)
+                    .await
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+/// The limits per client address this process counts in memory, each on its own.
 #[derive(Debug)]
 pub struct Throttles {
-    /// Failed staff sign-ins.
-    pub staff: Throttle,
-    /// Failed citizen sign-ins.
-    pub citizens: Throttle,
     /// Citizen accounts opened (every attempt counts).
     pub registrations: Throttle,
     /// Wrong code and secret pairs at the public lookup.
@@ -121,8 +175,6 @@ pub struct Throttles {
 impl Default for Throttles {
     fn default() -> Self {
         Self {
-            staff: Throttle::with_limit(20),
-            citizens: Throttle::with_limit(20),
             registrations: Throttle::with_limit(10),
             lookups: Throttle::with_limit(30),
             tickets: Throttle::with_limit(300),

@@ -3,6 +3,7 @@
 
 pub(crate) mod citizens;
 pub(crate) mod identities;
+pub(crate) mod limits;
 pub(crate) mod sessions;
 pub(crate) mod staff;
 pub(crate) mod tokens;

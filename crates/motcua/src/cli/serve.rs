@@ -347,8 +347,8 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
 
 /// Raises the alerts the open dossiers owe (`threshold` working seconds of warning, by
 /// default one working day of the calendar in force) every minute, and makes the leaders'
-/// morning lists once office hours have begun on a working day; a failure is logged and
-/// tried again at the next turn. Both are idempotent, so several servers on one database
+/// morning lists once office hours have begun on a working day, and drops the sign-in
+/// failure counts of past windows; a failure is logged and tried again at the next turn. Both are idempotent, so several servers on one database
 /// may all run them.
 async fn keep_alerting(state: Arc<motcua_web::AppState>, threshold: Option<i64>) {
     let mut ticks = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -368,6 +368,14 @@ async fn keep_alerting(state: Arc<motcua_web::AppState>, threshold: Option<i64>)
             Ok(0) => {}
             Ok(n) => tracing::info!(raised = n, "alerts raised"),
             Err(e) => tracing::error!(error = %e, "raising alerts failed"),
+        }
+        if let Err(e) = state
+            .db
+            .people()
+            .prune_failures(state.now().timestamp())
+            .await
+        {
+            tracing::error!(error = %e, "dropping old sign-in failure counts failed");
         }
         match state.db.alerts().send_digests(state.now(), &calendar).await {
             Ok(0) => {}

@@ -172,8 +172,9 @@ pub async fn sign_in(
     crate::client::ClientAddr(addr): crate::client::ClientAddr,
     Body(c): Body<Credentials>,
 ) -> Result<Response, ApiError> {
-    let throttle = &app.throttles.citizens;
-    if addr.is_some_and(|a| !throttle.reserve(a)) {
+    let limit = crate::throttle::CITIZEN_SIGN_IN;
+    let now = app.now().timestamp();
+    if !limit.take(&app.db, addr, now).await? {
         return Err(too_many(
             "quá nhiều lần đăng nhập sai từ địa chỉ này; xin thử lại sau vài phút",
         ));
@@ -181,13 +182,11 @@ pub async fn sign_in(
     match app
         .db
         .people()
-        .citizen_login(&c.login, &c.password, app.now().timestamp())
+        .citizen_login(&c.login, &c.password, now)
         .await?
     {
         Login::Ok(citizen) => {
-            if let Some(a) = addr {
-                throttle.succeeded(a);
-            }
+            limit.give_back(&app.db, addr, now).await?;
             Ok((StatusCode::CREATED, Json(open(&app, citizen).await?)).into_response())
         }
         Login::Wrong => Err(ApiError::new(

@@ -171,11 +171,11 @@ pub async fn sign_in(
     if !crate::security::form_token_matches(&headers, &c.csrf) {
         return Ok(again("signin.form_expired", StatusCode::FORBIDDEN));
     }
-    let throttle = &app.throttles.citizens;
-    if addr.is_some_and(|a| !throttle.reserve(a)) {
+    let limit = crate::throttle::CITIZEN_SIGN_IN;
+    let now = app.now().timestamp();
+    if !limit.take(&app.db, addr, now).await? {
         return Ok(again("signin.throttled", StatusCode::TOO_MANY_REQUESTS));
     }
-    let now = app.now().timestamp();
     let error = match app
         .db
         .people()
@@ -183,9 +183,7 @@ pub async fn sign_in(
         .await?
     {
         Login::Ok(citizen) => {
-            if let Some(a) = addr {
-                throttle.succeeded(a);
-            }
+            limit.give_back(&app.db, addr, now).await?;
             let token = app
                 .db
                 .people()

@@ -83,8 +83,9 @@ pub async fn submit(
             StatusCode::FORBIDDEN,
         ));
     }
-    let throttle = &app.throttles.staff;
-    if addr.is_some_and(|a| !throttle.reserve(a)) {
+    let limit = crate::throttle::STAFF_SIGN_IN;
+    let now = app.now().timestamp();
+    if !limit.take(&app.db, addr, now).await? {
         return Ok(page(
             &headers,
             &uri,
@@ -93,12 +94,9 @@ pub async fn submit(
             StatusCode::TOO_MANY_REQUESTS,
         ));
     }
-    let now = app.now().timestamp();
     let error = match app.db.people().login(&c.username, &c.password, now).await? {
         Login::Ok(staff) => {
-            if let Some(a) = addr {
-                throttle.succeeded(a);
-            }
+            limit.give_back(&app.db, addr, now).await?;
             let token = app.db.people().create_session(staff.id, now).await?;
             let cookie = format!(
                 "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
