@@ -7,7 +7,6 @@
 use crate::process::*;
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -16,24 +15,10 @@ use std::time::Duration;
 const ROUNDS: usize = 4;
 const CLIENTS: usize = 4;
 
-/// One HTTP/1.1 exchange on a fresh connection: (status, body), or `None` when the server
-/// did not answer (then nothing was acknowledged).
+/// One JSON exchange with the counter officer's token: (status, body), or `None` when the
+/// server did not answer (then nothing was acknowledged).
 fn http(address: &str, method: &str, path: &str, token: &str, body: &str) -> Option<(u16, String)> {
-    let mut stream = std::net::TcpStream::connect(address).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .ok()?;
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).ok()?;
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).ok()?;
-    let text = String::from_utf8_lossy(&answer).into_owned();
-    let (head, rest) = text.split_once("\r\n\r\n")?;
-    let status = head.split_whitespace().nth(1)?.parse().ok()?;
-    Some((status, rest.to_string()))
+    json_exchange(address, method, path, token, body)
 }
 
 fn intake() -> String {

@@ -9,7 +9,6 @@
 use crate::process::*;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -17,8 +16,6 @@ use std::time::Duration;
 const CLIENTS: usize = 4;
 const TOKEN: &str = "demo-tn.trungtam1";
 
-/// One HTTP/1.1 exchange on a fresh connection: (status, headers and body), or `None` when
-/// the node did not answer (nothing was acknowledged then).
 fn http(
     address: &str,
     method: &str,
@@ -26,31 +23,11 @@ fn http(
     headers: &str,
     body: &str,
 ) -> Option<(u16, String)> {
-    let mut stream = std::net::TcpStream::connect(address).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .ok()?;
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).ok()?;
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).ok()?;
-    let text = String::from_utf8_lossy(&answer).into_owned();
-    let status = text.split_whitespace().nth(1)?.parse().ok()?;
-    Some((status, text))
+    exchange(address, method, path, headers, body)
 }
 
 fn api(address: &str, method: &str, path: &str, body: &str) -> Option<(u16, String)> {
-    let (status, text) = http(
-        address,
-        method,
-        path,
-        &format!("Authorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\n"),
-        body,
-    )?;
-    Some((status, text.split_once("\r\n\r\n")?.1.to_string()))
+    json_exchange(address, method, path, TOKEN, body)
 }
 
 fn intake(n: usize) -> String {

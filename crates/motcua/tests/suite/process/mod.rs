@@ -104,3 +104,48 @@ pub fn serve(url: &str, files: &str, address: &str) -> Child {
     }
     child
 }
+
+/// One HTTP/1.1 exchange on a fresh connection, with `headers` (each line ending in CRLF):
+/// the status and the whole answer (head and body), or `None` when the server did not
+/// answer (then nothing was acknowledged).
+pub fn exchange(
+    address: &str,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .ok()?;
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).ok()?;
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text.split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, text))
+}
+
+/// [`exchange`] of JSON with a bearer token: the status and the body.
+pub fn json_exchange(
+    address: &str,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &str,
+) -> Option<(u16, String)> {
+    let (status, text) = exchange(
+        address,
+        method,
+        path,
+        &format!("Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"),
+        body,
+    )?;
+    Some((status, text.split_once("\r\n\r\n")?.1.to_string()))
+}
