@@ -334,9 +334,11 @@ fn fold_alone(lite: &mut Lite, log: Option<&Log>) -> Result<(), DbError> {
 }
 
 impl Db {
-    /// Has the counter rows SQLite's writer left pending added to `stat_days` (a write job,
-    /// so after every write acknowledged before it), when there are any.
-    pub(crate) async fn settle_counters(&self) -> Result<(), DbError> {
+    /// Has the counter records left pending added to `stat_days`, when there are any: on
+    /// SQLite by a write job (so after every write acknowledged before it), on PostgreSQL in
+    /// batches one process at a time. Every statistics read does it first; a server may also
+    /// run it now and then so reads find little to add.
+    pub async fn settle_counters(&self) -> Result<(), DbError> {
         if let crate::engine::Engine::Postgres(pool) = &self.engine {
             return settle_postgres(pool).await;
         }
@@ -395,17 +397,6 @@ async fn settle_postgres(pool: &sqlx::PgPool) -> Result<(), DbError> {
         tx.commit().await?;
         if (n as i64) < SETTLE_BATCH {
             return Ok(());
-        }
-    }
-}
-
-impl Db {
-    /// Adds up the counter records PostgreSQL's writes left pending (nothing on SQLite, whose
-    /// writer does it): for a server to run now and then, so reads find little to add.
-    pub async fn settle_pending_counters(&self) -> Result<(), DbError> {
-        match &self.engine {
-            crate::engine::Engine::Postgres(pool) => settle_postgres(pool).await,
-            _ => Ok(()),
         }
     }
 }

@@ -64,19 +64,6 @@ impl StoredCase {
         let q = motcua_domain::text::fold(query);
         q.split_whitespace().all(|w| self.words.contains(w))
     }
-
-    /// What the counts read of it.
-    pub fn counted(&self) -> Counted {
-        Counted {
-            kind: self.kind,
-            state: self.state,
-            received_at: self.received_at,
-            classify_due: self.classify_due_at,
-            due: self.due_at,
-            ended_at: self.ended_at,
-            published_at: self.published_at,
-        }
-    }
 }
 
 /// One step of a case's history.
@@ -262,18 +249,29 @@ impl Support<'_> {
         Ok(rows)
     }
 
-    /// How many open cases of `agency_id` are past their appointment at `now`.
+    /// How many open cases of `agency_id` are past the appointment they answer to at `now`
+    /// (every open case, reading only its state and appointments).
     pub async fn overdue_count(self, agency_id: i64, now: Instant) -> Result<i64, DbError> {
-        let open = self
-            .queue(&CaseFilter {
-                agency_id,
-                limit: 500,
-                ..CaseFilter::default()
+        const SQL: &str = "SELECT state, classify_due_at, due_at FROM support_cases
+            WHERE agency_id = $1 AND state IN ('received', 'handling', 'review')";
+        let rows = on_read!(self.db, pool => {
+            sqlx::query(SQL).bind(agency_id).fetch_all(pool).await?
+                .iter()
+                .map(|r| Ok((
+                    parsed(r.text("state")?, State::parse, "trạng thái")?,
+                    instant(r.int("classify_due_at")?)?,
+                    instant(r.int("due_at")?)?,
+                )))
+                .collect::<Result<Vec<_>, DbError>>()?
+        });
+        Ok(rows
+            .into_iter()
+            .filter(|(state, classify, due)| {
+                motcua_domain::calendar::is_late(
+                    now,
+                    motcua_domain::support::due_in(*state, *classify, *due),
+                )
             })
-            .await?;
-        Ok(open
-            .iter()
-            .filter(|c| motcua_domain::calendar::is_late(now, c.due_now()))
             .count() as i64)
     }
 
@@ -290,10 +288,18 @@ impl Support<'_> {
                 AND ($1 = '' OR c.procedure_code = $1)
             ORDER BY c.published_at DESC, c.id DESC LIMIT $2"
         );
+        // Without words to match, the newest `limit` are the answer; with words, the newest
+        // of the window are searched.
+        let words = !motcua_domain::text::fold(query).is_empty();
+        let window = if words {
+            PUBLISHED_WINDOW
+        } else {
+            i64::try_from(limit).unwrap_or(PUBLISHED_WINDOW)
+        };
         let rows = on_read!(self.db, pool => {
             sqlx::query(SQL)
                 .bind(procedure_code.unwrap_or(""))
-                .bind(PUBLISHED_WINDOW)
+                .bind(window)
                 .fetch_all(pool)
                 .await?
                 .iter()
@@ -374,17 +380,18 @@ impl Support<'_> {
         })
     }
 
-    /// Every case that counts in `[from, to)`: received before `to` and not ended (nor
-    /// published) before `from`.
+    /// Every case that counts in `[from, to)` (received before `to` and not ended, nor
+    /// published, before `from`): its agency, procedure and what the counts read of it.
     pub(crate) async fn counted_cases(
         self,
         from: Instant,
         to: Instant,
-    ) -> Result<Vec<StoredCase>, DbError> {
-        const SQL: &str = select_cases!(
-            "WHERE c.received_at < $2 AND (c.ended_at IS NULL OR c.ended_at >= $1
-                OR (c.published_at IS NOT NULL AND c.published_at >= $1))"
-        );
+    ) -> Result<Vec<(i64, Option<String>, Counted)>, DbError> {
+        const SQL: &str = "SELECT agency_id, procedure_code, kind, state, received_at,
+                classify_due_at, due_at, ended_at, published_at
+            FROM support_cases
+            WHERE received_at < $2 AND (ended_at IS NULL OR ended_at >= $1
+                OR (published_at IS NOT NULL AND published_at >= $1))";
         on_read!(self.db, pool => {
             sqlx::query(SQL)
                 .bind(from.timestamp())
@@ -392,8 +399,22 @@ impl Support<'_> {
                 .fetch_all(pool)
                 .await?
                 .iter()
-                .map(case_of)
-                .collect::<Result<Vec<_>, DbError>>()
+                .map(|r| {
+                    Ok((
+                        r.int("agency_id")?,
+                        r.opt_text("procedure_code")?,
+                        Counted {
+                            kind: parsed(r.text("kind")?, Kind::parse, "loại việc")?,
+                            state: parsed(r.text("state")?, State::parse, "trạng thái")?,
+                            received_at: instant(r.int("received_at")?)?,
+                            classify_due: instant(r.int("classify_due_at")?)?,
+                            due: instant(r.int("due_at")?)?,
+                            ended_at: opt_instant(r.opt_int("ended_at")?)?,
+                            published_at: opt_instant(r.opt_int("published_at")?)?,
+                        },
+                    ))
+                })
+                .collect()
         })
     }
 

@@ -72,12 +72,12 @@ impl Support<'_> {
         let (start, end) = bounds(from, to)?;
         let inside = self.scope(scope).await?;
         let mut tally = Tally::default();
-        for c in self.counted_cases(start, end).await? {
+        for (agency_id, procedure_code, c) in self.counted_cases(start, end).await? {
             if c.kind.is_feedback()
-                && inside.as_ref().is_none_or(|ids| ids.contains(&c.agency_id))
-                && procedure.is_none_or(|p| c.procedure_code.as_deref() == Some(p))
+                && inside.as_ref().is_none_or(|ids| ids.contains(&agency_id))
+                && procedure.is_none_or(|p| procedure_code.as_deref() == Some(p))
             {
-                tally.add(&c.counted(), start, end, now);
+                tally.add(&c, start, end, now);
             }
         }
         Ok(tally)
@@ -120,17 +120,14 @@ impl Support<'_> {
             .map(|a| (a.id, a.name))
             .collect();
         let mut by: BTreeMap<(i64, &'static str), (Kind, Tally)> = BTreeMap::new();
-        for c in self.counted_cases(start, end).await? {
-            if inside
-                .as_ref()
-                .is_some_and(|ids| !ids.contains(&c.agency_id))
-            {
+        for (agency_id, _, c) in self.counted_cases(start, end).await? {
+            if inside.as_ref().is_some_and(|ids| !ids.contains(&agency_id)) {
                 continue;
             }
-            by.entry((c.agency_id, c.kind.as_str()))
+            by.entry((agency_id, c.kind.as_str()))
                 .or_insert((c.kind, Tally::default()))
                 .1
-                .add(&c.counted(), start, end, now);
+                .add(&c, start, end, now);
         }
         let calls: BTreeMap<i64, (i64, i64)> = self
             .call_counts(start, end)

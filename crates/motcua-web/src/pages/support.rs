@@ -339,7 +339,10 @@ pub async fn submit(
             let errors = errors.iter().map(|e| e.message.clone()).collect();
             form_page(&app, &headers, &uri, typed, signed_in, errors, None).await
         }
-        Err(e) => Err(e.into()),
+        Err(e) => {
+            let message = crate::pages::explain(e)?;
+            form_page(&app, &headers, &uri, typed, signed_in, vec![message], None).await
+        }
     }
 }
 

@@ -398,7 +398,7 @@ async fn keep_chaining(db: motcua_db::Db) {
         if let Err(e) = db.audit().chain_pending().await {
             tracing::error!(error = %e, "chaining the audit log failed");
         }
-        if let Err(e) = db.settle_pending_counters().await {
+        if let Err(e) = db.settle_counters().await {
             tracing::error!(error = %e, "adding up the counters failed");
         }
     }

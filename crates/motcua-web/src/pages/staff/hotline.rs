@@ -201,12 +201,7 @@ async fn page(
     saved: Option<String>,
 ) -> Result<Response, PageError> {
     let agencies = who.agencies(app).await?;
-    let agency = typed
-        .agency
-        .parse::<i64>()
-        .ok()
-        .filter(|a| agencies.iter().any(|(id, _)| id == a))
-        .or_else(|| agencies.first().map(|(id, _)| *id));
+    let agency = super::agency_or_first(&agencies, typed.agency.parse::<i64>().ok());
     let calls = match agency {
         Some(a) => app
             .db

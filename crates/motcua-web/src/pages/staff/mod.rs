@@ -145,6 +145,14 @@ pub fn router() -> Router<Arc<AppState>> {
         )
 }
 
+/// The agency a page shows: `requested` when the officer holds a role there, else their
+/// first (none for an officer without roles).
+pub fn agency_or_first(agencies: &[(i64, String)], requested: Option<i64>) -> Option<i64> {
+    requested
+        .filter(|a| agencies.iter().any(|(id, _)| id == a))
+        .or_else(|| agencies.first().map(|(id, _)| *id))
+}
+
 /// The catalogue's name of a received component, or its code when the case has no such one.
 pub fn component_name(case: Option<&motcua_domain::catalogue::Case>, code: &str) -> String {
     case.and_then(|k| k.components.iter().find(|x| x.code == code))

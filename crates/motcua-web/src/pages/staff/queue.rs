@@ -140,11 +140,7 @@ pub async fn queue(
     let staff = &who.session.staff;
     let grants = app.db.people().grants(staff.id).await?;
     let agency_ids = who.agencies(&app).await?;
-    let agency = q
-        .agency
-        .filter(|a| agency_ids.iter().any(|(id, _)| id == a))
-        .or_else(|| agency_ids.first().map(|(id, _)| *id))
-        .unwrap_or(0);
+    let agency = super::agency_or_first(&agency_ids, q.agency).unwrap_or(0);
     let counter = grants.iter().any(|g| g.role == Role::CounterOfficer);
     let default = if counter {
         Status::Accepted

@@ -111,11 +111,7 @@ pub async fn queue(
     let frame = Frame::new(&headers, &uri);
     let t = frame.t;
     let agencies = who.agencies(&app).await?;
-    let agency = q
-        .agency
-        .filter(|a| agencies.iter().any(|(id, _)| id == a))
-        .or_else(|| agencies.first().map(|(id, _)| *id))
-        .unwrap_or(0);
+    let agency = super::agency_or_first(&agencies, q.agency).unwrap_or(0);
     let state = if q.state == "all" || CaseState::parse(&q.state).is_some() {
         q.state.clone()
     } else {
