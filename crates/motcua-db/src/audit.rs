@@ -73,7 +73,7 @@ const INSERT_PENDING: &str = "INSERT INTO audit_pending (at, actor, action, enti
 pub(crate) async fn append(tx: &mut Tx<'_>, input: AuditInput) -> Result<(), DbError> {
     if !tx.is_sqlite() {
         let detail = input.detail.to_string();
-        tx.execute(
+        tx.write(
             INSERT_PENDING,
             args![
                 input.at,

@@ -18,7 +18,7 @@ const TOUCH: &str = "INSERT INTO portal_sync (dossier_id, pending, generation, n
 
 /// Marks `dossier_id` as changed, inside the transaction that changed it.
 pub(crate) async fn touch(tx: &mut Tx<'_>, dossier_id: i64, at: i64) -> Result<(), DbError> {
-    tx.execute(TOUCH, args![dossier_id, at]).await?;
+    tx.write(TOUCH, args![dossier_id, at]).await?;
     Ok(())
 }
 

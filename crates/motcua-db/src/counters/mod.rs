@@ -8,7 +8,7 @@ pub(crate) mod counts;
 pub(crate) mod pending;
 
 use crate::DbError;
-use crate::engine::Tx;
+use crate::engine::{Owned, Tx};
 use counts::UPSERT;
 use std::collections::BTreeMap;
 
@@ -199,12 +199,13 @@ pub(crate) async fn upsert(tx: &mut Tx<'_>, rows: &[StatRow]) -> Result<(), DbEr
                     .await?;
             }
         }
-        Tx::Pg(conn) => {
+        Tx::Pg(_) | Tx::PgHeld(..) => {
             if !rows.is_empty() {
-                sqlx::query("INSERT INTO stat_pending (rows) VALUES ($1)")
-                    .bind(pending::encode(rows))
-                    .execute(&mut **conn)
-                    .await?;
+                tx.write_owned(
+                    "INSERT INTO stat_pending (rows) VALUES ($1)",
+                    vec![Owned::Bytes(pending::encode(rows))],
+                )
+                .await?;
             }
         }
     }
@@ -224,12 +225,11 @@ pub(crate) async fn upsert_now(tx: &mut Tx<'_>, rows: &[StatRow]) -> Result<(), 
                     .await?;
             }
         }
-        Tx::Pg(conn) => {
-            for chunk in rows.chunks(1000) {
-                multi_row_upsert!(chunk)
-                    .build()
-                    .execute(&mut **conn)
-                    .await?;
+        Tx::Pg(_) | Tx::PgHeld(..) => {
+            if let Some(conn) = tx.postgres().await? {
+                for chunk in rows.chunks(1000) {
+                    multi_row_upsert!(chunk).build().execute(&mut *conn).await?;
+                }
             }
         }
     }

@@ -18,15 +18,23 @@ use crate::rows::RowExt;
 const NEXT_CODE: &str = "INSERT INTO code_counters (agency_id, day, last) VALUES ($1, $2, 1)
     ON CONFLICT (agency_id, day) DO UPDATE SET last = code_counters.last + 1 RETURNING last";
 
+/// A new dossier; its id is given on PostgreSQL ([`NEXT_ID`]) and left to SQLite (NULL).
 const INSERT: &str =
-    "INSERT INTO dossiers (code, lookup_secret, procedure_version_id, procedure_code,
+    "INSERT INTO dossiers (id, code, lookup_secret, procedure_version_id, procedure_code,
     case_code, receiving_agency_id, current_agency_id, channel, status, step, assignee_id,
     applicant_name, applicant, components, return_method, fee_vnd, summary, received_at, due_at,
     sort_due, step_due_at, finished_at, outcome, apologised, state, version, updated_at,
-    citizen_id, step_role)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, NULL, $10, $11, $12, $13, $14, $15, $16, $17,
-            $18, $19, NULL, NULL, 0, $20, 1, $16, $21, $22)
+    citizen_id, step_role, reused, verified_identity)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, NULL, $11, $12, $13, $14, $15, $16, $17,
+            $18, $19, $20, NULL, NULL, 0, $21, 1, $17, $22, $23, $24, $25)
     RETURNING id";
+
+const NEXT_ID: &str = "SELECT nextval(pg_get_serial_sequence('dossiers', 'id'))";
+
+/// [`NEXT_CODE`] with the sequence number as the code writes it (at least `$3` digits).
+const NUMBER_LAST: &str = "INSERT INTO code_counters (agency_id, day, last) VALUES ($1, $2, 1)
+    ON CONFLICT (agency_id, day) DO UPDATE SET last = code_counters.last + 1
+    RETURNING last, lpad(last::text, greatest($3::int, length(last::text)), '0') AS text";
 
 /// Takes the next number of the receiving agency's day and makes the dossier code of it.
 async fn next_code(
@@ -327,18 +335,34 @@ impl super::Dossiers<'_> {
                 .map_or_else(|| "citizen".to_string(), |c| format!("citizen:{c}")),
             Actor::Gateway => "gateway".to_string(),
         };
-        let placeholder = format!("~{}", crate::random_token(16)?);
+        // Only writes follow the number when there are no files to attach and no portal
+        // code to check (those read back what they write).
+        let number_last = files.is_empty() && extras.portal_code.is_none();
+        let prefix = DossierCode::prefix(&receiving_code, local_day);
         let (id, code): (i64, String) = grouped_write!(self.db, conn => {
-            // The day's number is taken last on PostgreSQL: its counter row stays locked until
-            // the commit, so the less of the transaction comes after it, the less concurrent
-            // intakes at the same counter wait. SQLite has one writer and numbers at once.
-            let early = if conn.is_sqlite() {
-                Some(next_code(conn, receiving_id, day_key, &receiving_code, local_day).await?)
-            } else {
+            // The day's number is gapless: its counter row stays locked from the moment an
+            // intake takes it until the commit, so intakes at the same counter take turns
+            // there. SQLite has one writer and numbers first. PostgreSQL takes the dossier's
+            // id first and holds every write back; the code is written as a stand-in, and
+            // the number is taken in the one statement that then sends them all, each
+            // stand-in replaced by it: the counter row is locked for the end of that
+            // statement and the commit only.
+            let pre_id = if conn.is_sqlite() {
                 None
+            } else {
+                Some(conn.int(NEXT_ID, &[]).await?)
             };
-            let id: i64 = conn.insert(INSERT, args![
-                early.as_ref().map_or(placeholder.as_str(), |c| c.as_str()),
+            let (code, stand_in) = if pre_id.is_some() && number_last {
+                let stand_in = format!("~{}", crate::random_token(12)?.to_uppercase());
+                conn.await_text(&stand_in)?;
+                (format!("{prefix}{stand_in}"), Some(stand_in))
+            } else {
+                let code = next_code(conn, receiving_id, day_key, &receiving_code, local_day).await?;
+                (code.to_string(), None)
+            };
+            let values = args![
+                pre_id,
+                code.as_str(),
                 &secret,
                 version_id,
                 &procedure_code,
@@ -360,11 +384,20 @@ impl super::Dossiers<'_> {
                 &state_json,
                 extras.citizen_id,
                 state.waiting_role().map(|r| r.as_str()),
-            ]).await?;
+                i64::from(reused),
+                i64::from(extras.verified_identity),
+            ];
+            let id = match pre_id {
+                Some(id) => {
+                    conn.write(INSERT, values).await?;
+                    id
+                }
+                None => conn.insert(INSERT, values).await?,
+            };
             for file in &files {
                 crate::files::attach(conn, id, file, &uploaded_by, at).await?;
             }
-            conn.execute(INSERT_HISTORY, args![
+            conn.write(INSERT_HISTORY, args![
                 id,
                 if state.status == motcua_domain::dossier::Status::Accepted { "receive" } else { "submit" },
                 actor_id,
@@ -380,12 +413,6 @@ impl super::Dossiers<'_> {
                 at,
             ]).await?;
             crate::portal::touch(conn, id, at).await?;
-            if reused {
-                conn.execute("UPDATE dossiers SET reused = 1 WHERE id = $1", args![id]).await?;
-            }
-            if extras.verified_identity {
-                conn.execute("UPDATE dossiers SET verified_identity = 1 WHERE id = $1", args![id]).await?;
-            }
             if let Some(portal_code) = &extras.portal_code {
                 let added = conn
                     .execute(
@@ -399,19 +426,6 @@ impl super::Dossiers<'_> {
                 }
             }
             crate::counters::upsert(conn, &stat_rows).await?;
-            let code = match early {
-                Some(code) => code,
-                None => {
-                    let code =
-                        next_code(conn, receiving_id, day_key, &receiving_code, local_day).await?;
-                    conn.execute(
-                        "UPDATE dossiers SET code = $1 WHERE id = $2",
-                        args![code.as_str(), id],
-                    )
-                    .await?;
-                    code
-                }
-            };
             super::search::write_terms(conn, id, code.as_str(), &checked.intake.applicant).await?;
             crate::audit::append(conn, AuditInput {
                 at,
@@ -448,7 +462,28 @@ impl super::Dossiers<'_> {
             for delivery in crate::outbox::webhooks::deliveries(&subscribers, &raised, &happened) {
                 crate::outbox::insert(conn, id, delivery, at).await?;
             }
-            Ok((id, code.to_string()))
+            if stand_in.is_none() {
+                return Ok((id, code));
+            }
+            let digits = i64::try_from(DossierCode::SEQUENCE_DIGITS)
+                .map_err(|_| DbError::Internal("số chữ số của số thứ tự".into()))?;
+            let (seq, text) = conn
+                .send_with(NUMBER_LAST, args![receiving_id, day_key, digits])
+                .await?;
+            let numbered = DossierCode::new(
+                &receiving_code,
+                local_day,
+                u32::try_from(seq)
+                    .map_err(|_| DbError::Internal("số thứ tự hồ sơ vượt giới hạn".into()))?,
+            )
+            .map_err(|e| DbError::Invalid(vec![e]))?;
+            // The statement wrote the code the domain makes, or nothing is kept.
+            if numbered.as_str() != format!("{prefix}{text}") {
+                return Err(DbError::Internal(format!(
+                    "mã hồ sơ ghi ra “{prefix}{text}” khác mã “{numbered}”"
+                )));
+            }
+            Ok((id, numbered.to_string()))
         })?;
         record.id = id;
         record.code = code;

@@ -44,7 +44,7 @@ pub(crate) async fn write_terms(
     let sql = INSERTS
         .get(terms.len())
         .ok_or_else(|| DbError::Internal("số từ khóa tìm kiếm".into()))?;
-    tx.execute(sql, &args).await?;
+    tx.write(sql, &args).await?;
     Ok(())
 }
 

@@ -260,7 +260,7 @@ impl super::Dossiers<'_> {
                 return Err(DbError::Conflict { current: expected });
             }
             crate::views::changed(conn, &changed_code)?;
-            conn.execute(INSERT_HISTORY, args![
+            conn.write(INSERT_HISTORY, args![
                 dossier_id,
                 action_name,
                 actor_id,

@@ -19,7 +19,7 @@ pub(crate) use follower::Follower;
 pub(crate) use lite::{Lite, open_writer};
 pub(crate) use readers::Readers;
 pub(crate) use shared::Shared;
-pub(crate) use tx::{Arg, Tx};
+pub(crate) use tx::{Arg, Held, Owned, Tx};
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -95,7 +95,8 @@ pub enum Durability {
 
 /// Runs `$body` (which evaluates to `Result<T, DbError>`) as one atomic write with `$conn`
 /// bound to the transaction's [`Tx`](crate::engine::Tx): on SQLite through the group-commit
-/// writer (the body must own what it uses), on PostgreSQL in its own transaction.
+/// writer (the body must own what it uses), on PostgreSQL in its own transaction, whose
+/// [`Tx::write`]s are held back and sent together before the commit at the latest.
 macro_rules! grouped_write {
     ($db:expr, $conn:ident => $body:expr) => {
         match &$db.engine {
@@ -110,13 +111,15 @@ macro_rules! grouped_write {
             }
             $crate::engine::Engine::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
+                let mut held = $crate::engine::Held::default();
                 let out = {
-                    let mut conn = $crate::engine::Tx::Pg(&mut *tx);
+                    let mut conn = $crate::engine::Tx::PgHeld(&mut *tx, &mut held);
                     let $conn = &mut conn;
                     async { $body }.await
                 };
                 match out {
                     Ok(value) => {
+                        held.send(&mut *tx).await?;
                         tx.commit().await?;
                         Ok(value)
                     }

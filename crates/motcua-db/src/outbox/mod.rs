@@ -166,7 +166,7 @@ pub(crate) async fn insert(
     message: NewMessage,
     at: i64,
 ) -> Result<(), DbError> {
-    tx.execute(
+    tx.write(
         INSERT,
         args![
             dossier_id,

@@ -409,6 +409,30 @@ async fn concurrent_codes_and_transitions(engine: &str) {
         .map(|n| format!("000.01.01.H56-260303-{n:04}"))
         .collect();
     assert_eq!(codes, expected, "gapless and unique");
+    // Everything written with the intake names its code as taken (PostgreSQL writes the
+    // code once the number is known, in the intake's last statement): the row, the search
+    // terms (whole code and from its date on), the audit entry and the messages.
+    for code in &codes {
+        let d = db.dossiers().dossier_by_code(code).await.unwrap().unwrap();
+        for typed in [code.as_str(), &code[code.find('-').unwrap() + 1..]] {
+            let found = db
+                .dossiers()
+                .search_dossiers(typed, 5)
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(found.iter().any(|f| f.id == d.id), "{typed} finds {code}");
+        }
+        let audit = db.audit().audit_of("dossier", code).await.unwrap();
+        assert_eq!(audit.len(), 1, "{code}");
+        let messages = db.outbox().outbox_of(d.id).await.unwrap();
+        assert_eq!(messages.len(), 2, "{code}: SMS and e-mail");
+        for m in &messages {
+            let payload: serde_json::Value = serde_json::from_str(&m.payload).unwrap();
+            assert_eq!(payload["code"], code.as_str());
+            assert!(!m.payload.contains('~'), "{}", m.payload);
+        }
+    }
 
     // Ten officers forward the same dossier at once from the same version: one wins.
     let target = db

@@ -14,16 +14,24 @@ use crate::error::FieldError;
 pub struct DossierCode(String);
 
 impl DossierCode {
+    /// The fewest digits of the daily sequence number (zero-padded).
+    pub const SEQUENCE_DIGITS: usize = 4;
+
     pub fn new(agency: &AgencyCode, date: NaiveDate, sequence: u32) -> Result<Self, FieldError> {
         if sequence == 0 {
             return Err(FieldError::new("code", "số thứ tự hồ sơ phải từ 1"));
         }
         Ok(Self(format!(
-            "{}-{}-{:04}",
-            agency.as_str(),
-            date.format("%y%m%d"),
-            sequence
+            "{}{:0width$}",
+            Self::prefix(agency, date),
+            sequence,
+            width = Self::SEQUENCE_DIGITS
         )))
+    }
+
+    /// What every code of `agency`'s day starts with: the code without its sequence number.
+    pub fn prefix(agency: &AgencyCode, date: NaiveDate) -> String {
+        format!("{}-{}-", agency.as_str(), date.format("%y%m%d"))
     }
 
     pub fn parse(text: &str) -> Result<Self, FieldError> {
