@@ -130,6 +130,14 @@ macro_rules! grouped_write {
     };
 }
 
+/// Whether `name` may name a test or benchmark database: lower-case letters, digits, `_`.
+fn test_database_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
 impl Db {
     /// Opens `url` with full durability; see [`Db::connect_with`].
     pub async fn connect(url: &str) -> Result<Self, DbError> {
@@ -315,10 +323,7 @@ impl Db {
     /// Creates a database named `name` on this PostgreSQL server (for fresh test and
     /// benchmark databases). Names are limited to lower-case letters, digits and `_`.
     pub async fn create_database_for_tests(&self, name: &str) -> Result<(), DbError> {
-        let safe = !name.is_empty()
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        let safe = test_database_name(name);
         let Engine::Postgres(pool) = &self.engine else {
             return Err(DbError::invalid(
                 "database",
@@ -334,6 +339,44 @@ impl Db {
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(pool)
             .await?;
+        Ok(())
+    }
+
+    /// The names of the databases on this PostgreSQL server.
+    pub async fn database_names(&self) -> Result<Vec<String>, DbError> {
+        let Engine::Postgres(pool) = &self.engine else {
+            return Err(DbError::invalid(
+                "database",
+                "chỉ liệt kê được cơ sở dữ liệu trên PostgreSQL",
+            ));
+        };
+        Ok(
+            sqlx::query_scalar("SELECT datname::text FROM pg_database ORDER BY datname")
+                .fetch_all(pool)
+                .await?,
+        )
+    }
+
+    /// Drops the database named `name` on this PostgreSQL server, ending its sessions (what
+    /// [`Db::create_database_for_tests`] made, once done with).
+    pub async fn drop_database_for_tests(&self, name: &str) -> Result<(), DbError> {
+        let Engine::Postgres(pool) = &self.engine else {
+            return Err(DbError::invalid(
+                "database",
+                "chỉ xoá được cơ sở dữ liệu trên PostgreSQL",
+            ));
+        };
+        if !test_database_name(name) {
+            return Err(DbError::invalid(
+                "database",
+                format!("tên cơ sở dữ liệu “{name}” không hợp lệ"),
+            ));
+        }
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(pool)
+        .await?;
         Ok(())
     }
 

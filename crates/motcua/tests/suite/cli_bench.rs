@@ -1,6 +1,7 @@
 //! `motcua bench` works end to end (a smoke run of a few seconds: fresh database, synthetic
 //! province, the real server on loopback, every figure measured and written as JSON). Its
 //! numbers are not judged here: speed is reported by the benchmark, never asserted by tests.
+//! On PostgreSQL it also runs with two server processes, and leaves no database behind.
 
 #[test]
 fn every_figure_is_measured_and_written() {
@@ -56,4 +57,75 @@ fn every_figure_is_measured_and_written() {
         assert!(f["met"].is_boolean(), "{f}");
     }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// On PostgreSQL with two server processes: every figure measured, the header names both
+/// processes, and the benchmark's own database is dropped afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_on_postgresql_and_nothing_left_behind() {
+    let Ok(base) = std::env::var("MOTCUA_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("MOTCUA_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+            "MOTCUA_REQUIRE_POSTGRES=1 but MOTCUA_TEST_POSTGRES_URL is not set"
+        );
+        eprintln!("PostgreSQL half SKIPPED: set MOTCUA_TEST_POSTGRES_URL to run it");
+        return;
+    };
+    let admin = motcua_db::Db::connect(&base).await.unwrap();
+    let before = bench_databases(&admin).await;
+    let dir = std::env::temp_dir().join(format!(
+        "motcua-bench-pg-{}",
+        motcua_db::random_token(6).unwrap()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let json = dir.join("figures.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args([
+            "bench",
+            "--smoke",
+            "--nodes",
+            "2",
+            "--bench-database",
+            &base,
+        ])
+        .args(["--json", json.to_str().unwrap()])
+        .env("MOTCUA_LOG", "error")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("over 2 server processes"), "{table}");
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(doc["nodes"], 2);
+    for f in doc["figures"].as_array().unwrap() {
+        assert!(
+            f["measured"].as_f64().is_some_and(|v| v > 0.0),
+            "{} not measured: {f}",
+            f["name"]
+        );
+    }
+    let after = bench_databases(&admin).await;
+    assert!(
+        after.is_subset(&before),
+        "left behind: {:?}",
+        after.difference(&before)
+    );
+    admin.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The benchmark databases on the server.
+async fn bench_databases(admin: &motcua_db::Db) -> std::collections::HashSet<String> {
+    admin
+        .database_names()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.starts_with("motcua_bench_"))
+        .collect()
 }
