@@ -205,7 +205,7 @@ impl Catalogue<'_> {
                 out.push(Published { code: p.code.as_str().to_string(), version, changed: true });
             }
             tx.commit().await?;
-            self.db.shared::<Versions>().current.clear();
+            self.db.kept_changed().await;
             Ok(out)
         })
     }
@@ -318,7 +318,7 @@ impl Catalogue<'_> {
 #[derive(Debug)]
 pub(crate) struct Versions {
     versions: crate::cache::Cache<i64, Arc<StoredProcedure>>,
-    current: crate::cache::Cache<String, Arc<StoredProcedure>>,
+    pub(crate) current: crate::cache::Cache<String, Arc<StoredProcedure>>,
 }
 
 impl Default for Versions {

@@ -9,6 +9,7 @@ mod engine;
 #[macro_use]
 mod audit;
 mod cache;
+mod kept;
 #[macro_use]
 mod counters;
 mod days;

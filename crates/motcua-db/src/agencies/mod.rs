@@ -154,7 +154,7 @@ impl Agencies<'_> {
                 detail: serde_json::json!({"name": name, "parent": new.parent_code}),
             }).await?;
             tx.commit().await?;
-            self.db.shared::<AgencyList>().0.clear();
+            self.db.kept_changed().await;
             Ok(Agency {
                 id,
                 code: code.to_string(),
@@ -197,7 +197,7 @@ impl Agencies<'_> {
                 detail: serde_json::json!({"sign_with": with.as_str()}),
             }).await?;
             tx.commit().await?;
-            self.db.shared::<AgencyList>().0.clear();
+            self.db.kept_changed().await;
             Ok(())
         })
     }
@@ -262,7 +262,7 @@ impl Agencies<'_> {
 
 /// The agencies, kept for a few seconds.
 #[derive(Debug)]
-pub(crate) struct AgencyList(crate::cache::Cache<(), std::sync::Arc<Vec<Agency>>>);
+pub(crate) struct AgencyList(pub(crate) crate::cache::Cache<(), std::sync::Arc<Vec<Agency>>>);
 
 impl Default for AgencyList {
     fn default() -> Self {

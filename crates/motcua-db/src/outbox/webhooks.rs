@@ -39,7 +39,7 @@ pub struct WebhookTarget {
 pub(crate) type Subscribers = Arc<Vec<(i64, Vec<String>)>>;
 
 #[derive(Debug)]
-pub(crate) struct Kept(crate::cache::Cache<(), Subscribers>);
+pub(crate) struct Kept(pub(crate) crate::cache::Cache<(), Subscribers>);
 
 impl Default for Kept {
     fn default() -> Self {
@@ -144,7 +144,7 @@ impl super::Outbox<'_> {
             tx.commit().await?;
             id
         });
-        self.db.shared::<Kept>().0.clear();
+        self.db.kept_changed().await;
         Ok((
             Webhook {
                 id,
@@ -191,7 +191,7 @@ impl super::Outbox<'_> {
             tx.commit().await?;
             n == 1
         });
-        self.db.shared::<Kept>().0.clear();
+        self.db.kept_changed().await;
         Ok(removed)
     }
 

@@ -142,7 +142,7 @@ impl super::People<'_> {
                 detail: serde_json::json!({"sessions_ended": ended, "tokens_revoked": revoked}),
             }).await?;
             tx.commit().await?;
-            self.db.shared::<crate::people::staff::TokenHolders>().0.clear();
+            self.db.kept_changed().await;
             Ok(())
         })
     }

@@ -153,7 +153,7 @@ impl super::People<'_> {
                 detail: serde_json::json!({"username": username}),
             }).await?;
             tx.commit().await?;
-            self.db.shared::<TokenHolders>().0.clear();
+            self.db.kept_changed().await;
             Ok(Staff {
                 id,
                 username,
@@ -242,7 +242,7 @@ impl super::People<'_> {
             tx.commit().await?;
             Ok::<_, DbError>(())
         })?;
-        self.db.shared::<TokenHolders>().0.clear();
+        self.db.kept_changed().await;
         self.staff_member(staff_id)
             .await?
             .ok_or(DbError::NotFound("cán bộ"))
@@ -291,7 +291,7 @@ impl super::People<'_> {
             tx.commit().await?;
             Ok::<_, DbError>(())
         })?;
-        self.db.shared::<RoleCache>().0.clear();
+        self.db.kept_changed().await;
         Ok(())
     }
 
@@ -335,7 +335,7 @@ impl super::People<'_> {
                 detail: serde_json::json!({"agency": agency_code, "role": role.as_str()}),
             }).await?;
             tx.commit().await?;
-            self.db.shared::<RoleCache>().0.clear();
+            self.db.kept_changed().await;
             Ok(())
         })
     }
@@ -472,7 +472,9 @@ impl super::People<'_> {
 
 /// Roles by (staff, agency), kept for a few seconds.
 #[derive(Debug)]
-pub(crate) struct RoleCache(crate::cache::Cache<(i64, i64), Vec<motcua_domain::agency::Role>>);
+pub(crate) struct RoleCache(
+    pub(crate) crate::cache::Cache<(i64, i64), Vec<motcua_domain::agency::Role>>,
+);
 
 impl Default for RoleCache {
     fn default() -> Self {

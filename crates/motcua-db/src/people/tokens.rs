@@ -146,10 +146,7 @@ impl super::People<'_> {
             tx.commit().await?;
             id
         });
-        self.db
-            .shared::<crate::people::staff::TokenHolders>()
-            .0
-            .clear();
+        self.db.kept_changed().await;
         Ok(CreatedToken {
             token: ApiToken {
                 id,
@@ -210,7 +207,7 @@ impl super::People<'_> {
                 found.revoked_at = Some(now);
             }
             tx.commit().await?;
-            self.db.shared::<crate::people::staff::TokenHolders>().0.clear();
+            self.db.kept_changed().await;
             Ok(found)
         })
     }

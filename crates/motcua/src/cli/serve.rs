@@ -314,6 +314,11 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
         std::time::Duration::from_secs(20),
     ));
     let chaining = tokio::spawn(keep_chaining(db.clone()));
+    // What another process on the same PostgreSQL changes is dropped here at once.
+    let following = {
+        let db = db.clone();
+        tokio::spawn(async move { db.follow_changes().await })
+    };
     let alerting = tokio::spawn(keep_alerting(
         Arc::clone(&state),
         args.alert_working_hours.map(|h| i64::from(h) * 3600),
@@ -337,6 +342,7 @@ pub async fn serve(db_args: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()
     alerting.abort();
     reading.abort();
     chaining.abort();
+    following.abort();
     // What this node's last writes left waiting is chained before it stops.
     if let Err(e) = db.audit().chain_pending().await {
         tracing::error!(error = %e, "chaining the audit log failed");

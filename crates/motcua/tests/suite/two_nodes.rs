@@ -3,8 +3,9 @@
 //! them on and take queue tickets through both at once while one node is killed; afterwards
 //! every acknowledged write is there, dossier codes and ticket numbers are gapless and
 //! unrepeated, each dossier has exactly its one message in the outbox, the audit chain holds,
-//! an account locked by wrong passwords sent to one node is locked on the other, and an
-//! address's failed sign-ins are counted across both.
+//! an account locked by wrong passwords sent to one node is locked on the other, an
+//! address's failed sign-ins are counted across both, and an API token revoked by another
+//! process stops working on both at once.
 
 use crate::process::*;
 
@@ -231,6 +232,42 @@ async fn two_nodes_on_one_postgresql_stay_exact() {
             Some((429, true)),
             "the address limit holds on {node}"
         );
+    }
+
+    // An API token revoked elsewhere stops working on a node that has just used it (and
+    // keeps its holder for ten seconds): the change is told to every node at once.
+    let officer = db
+        .people()
+        .staff_by_username("tn.trungtam1")
+        .await
+        .unwrap()
+        .unwrap();
+    let created = db
+        .people()
+        .create_api_token(officer.id, "hai nút", None, None, "test")
+        .await
+        .unwrap();
+    let with_token = |node: &str| {
+        let auth = format!("Authorization: Bearer {}\r\n", created.secret);
+        http(node, "GET", "/api/v1/dossiers?assignee=me", &auth, "").map(|(s, _)| s)
+    };
+    for node in &nodes {
+        assert_eq!(with_token(node), Some(200), "the new token works on {node}");
+    }
+    db.people()
+        .revoke_api_token(created.token.id, "test")
+        .await
+        .unwrap();
+    for node in &nodes {
+        let mut refused = false;
+        for _ in 0..20 {
+            if with_token(node) == Some(401) {
+                refused = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(refused, "the revoked token still works on {node} after 2 s");
     }
 
     // The dossiers the load files come after these.
