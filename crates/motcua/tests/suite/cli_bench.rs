@@ -3,8 +3,11 @@
 //! numbers are not judged here: speed is reported by the benchmark, never asserted by tests.
 //! On PostgreSQL it also runs with two server processes, and leaves no database behind.
 
-#[test]
-fn every_figure_is_measured_and_written() {
+use crate::process::postgres_base;
+
+/// Runs `motcua bench --smoke` with `args` in a fresh folder; its table and its JSON
+/// figures, after checking it succeeded and measured every figure.
+fn smoke(args: &[&str]) -> (String, serde_json::Value) {
     let dir = std::env::temp_dir().join(format!(
         "motcua-bench-smoke-{}",
         motcua_db::random_token(6).unwrap()
@@ -13,6 +16,7 @@ fn every_figure_is_measured_and_written() {
     let json = dir.join("figures.json");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
         .args(["bench", "--smoke", "--json", json.to_str().unwrap()])
+        .args(args)
         .env("MOTCUA_LOG", "error")
         .current_dir(&dir)
         .output()
@@ -22,14 +26,30 @@ fn every_figure_is_measured_and_written() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let table = String::from_utf8_lossy(&out.stdout);
+    let table = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(
         table.contains("figure") && table.contains("verdict"),
         "{table}"
     );
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
-    let figures = doc["figures"].as_array().unwrap();
-    let names: Vec<&str> = figures
+    for f in doc["figures"].as_array().unwrap() {
+        assert!(
+            f["measured"].as_f64().is_some_and(|v| v > 0.0),
+            "{} not measured: {f}",
+            f["name"]
+        );
+        assert!(f["met"].is_boolean(), "{f}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    (table, doc)
+}
+
+#[test]
+fn every_figure_is_measured_and_written() {
+    let (_, doc) = smoke(&[]);
+    let names: Vec<&str> = doc["figures"]
+        .as_array()
+        .unwrap()
         .iter()
         .map(|f| f["name"].as_str().unwrap())
         .collect();
@@ -48,67 +68,20 @@ fn every_figure_is_measured_and_written() {
             "{wanted} missing from {names:?}"
         );
     }
-    for f in figures {
-        assert!(
-            f["measured"].as_f64().is_some_and(|v| v > 0.0),
-            "{} not measured: {f}",
-            f["name"]
-        );
-        assert!(f["met"].is_boolean(), "{f}");
-    }
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// On PostgreSQL with two server processes: every figure measured, the header names both
 /// processes, and the benchmark's own database is dropped afterwards.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_nodes_on_postgresql_and_nothing_left_behind() {
-    let Ok(base) = std::env::var("MOTCUA_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("MOTCUA_REQUIRE_POSTGRES").as_deref() != Ok("1"),
-            "MOTCUA_REQUIRE_POSTGRES=1 but MOTCUA_TEST_POSTGRES_URL is not set"
-        );
-        eprintln!("PostgreSQL half SKIPPED: set MOTCUA_TEST_POSTGRES_URL to run it");
+    let Some(base) = postgres_base() else {
         return;
     };
     let admin = motcua_db::Db::connect(&base).await.unwrap();
     let before = bench_databases(&admin).await;
-    let dir = std::env::temp_dir().join(format!(
-        "motcua-bench-pg-{}",
-        motcua_db::random_token(6).unwrap()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let json = dir.join("figures.json");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args([
-            "bench",
-            "--smoke",
-            "--nodes",
-            "2",
-            "--bench-database",
-            &base,
-        ])
-        .args(["--json", json.to_str().unwrap()])
-        .env("MOTCUA_LOG", "error")
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let table = String::from_utf8_lossy(&out.stdout);
+    let (table, doc) = smoke(&["--nodes", "2", "--bench-database", &base]);
     assert!(table.contains("over 2 server processes"), "{table}");
-    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     assert_eq!(doc["nodes"], 2);
-    for f in doc["figures"].as_array().unwrap() {
-        assert!(
-            f["measured"].as_f64().is_some_and(|v| v > 0.0),
-            "{} not measured: {f}",
-            f["name"]
-        );
-    }
     let after = bench_databases(&admin).await;
     assert!(
         after.is_subset(&before),
@@ -116,7 +89,6 @@ async fn two_nodes_on_postgresql_and_nothing_left_behind() {
         after.difference(&before)
     );
     admin.close().await;
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// The benchmark databases on the server.

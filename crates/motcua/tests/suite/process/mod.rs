@@ -37,9 +37,9 @@ pub fn temp_url() -> String {
     format!("sqlite://{}", temp_dir("app").join("motcua.db").display())
 }
 
-/// A fresh, empty PostgreSQL database's URL, or `None` (with a note) when the PostgreSQL
-/// half cannot run here. With MOTCUA_REQUIRE_POSTGRES=1 it must run.
-pub async fn postgres_url() -> Option<String> {
+/// The test server's URL (MOTCUA_TEST_POSTGRES_URL), or `None` (with a note) when the
+/// PostgreSQL half cannot run here. With MOTCUA_REQUIRE_POSTGRES=1 it must run.
+pub fn postgres_base() -> Option<String> {
     let Ok(base) = std::env::var("MOTCUA_TEST_POSTGRES_URL") else {
         assert!(
             std::env::var("MOTCUA_REQUIRE_POSTGRES").as_deref() != Ok("1"),
@@ -48,6 +48,13 @@ pub async fn postgres_url() -> Option<String> {
         eprintln!("PostgreSQL half SKIPPED: set MOTCUA_TEST_POSTGRES_URL to run it");
         return None;
     };
+    Some(base)
+}
+
+/// A fresh, empty PostgreSQL database's URL, or `None` (with a note) when the PostgreSQL
+/// half cannot run here. With MOTCUA_REQUIRE_POSTGRES=1 it must run.
+pub async fn postgres_url() -> Option<String> {
+    let base = postgres_base()?;
     let name = format!(
         "motcua_t_{}",
         motcua_db::random_token(10).unwrap().to_lowercase()
