@@ -1,7 +1,7 @@
 //! A small in-process cache for what hot paths read on every request and rarely changes;
 //! each store keeps its own (procedure versions kept until evicted by size; agencies,
 //! roles, tokens and the current procedure versions for a few seconds, dropped at once
-//! when any process changes them: [`crate::kept`]).
+//! when any process changes them: `kept.rs`).
 
 use std::collections::HashMap;
 use std::hash::Hash;
