@@ -1,7 +1,9 @@
 //! Giới hạn theo địa chỉ — counters per client address in a time window: sign-in failures
-//! (staff and citizens apart, kept in the database so every node counts the same), and, in
-//! this process's memory, registrations, wrong lookup secrets, public questions, kiosk
-//! tickets and unverified payment callbacks. The per-account lock-out is in storage.
+//! (staff and citizens apart, kept in the database so every node counts the same); wrong
+//! lookup secrets, in this process's memory and in the database, so a node learns when the
+//! address has used its allowance on any node; and, in memory only, registrations, public
+//! questions, kiosk tickets and unverified payment callbacks. The per-account lock-out is in
+//! storage.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -70,6 +72,12 @@ impl Throttle {
         f(entry, self.limit)
     }
 
+    /// Uses up `addr`'s allowance for the rest of its window (another process counted the
+    /// rest).
+    pub fn exhaust(&self, addr: IpAddr) {
+        self.with_entry(addr, |entry, limit| entry.1 = entry.1.max(limit));
+    }
+
     /// Counts an event from `addr`; false when it is over the limit (for events that are
     /// limited whatever their outcome, such as tickets and registrations).
     pub fn allow(&self, addr: IpAddr) -> bool {
@@ -118,6 +126,12 @@ pub const STAFF_SIGN_IN: SignInLimit = SignInLimit {
 pub const CITIZEN_SIGN_IN: SignInLimit = SignInLimit {
     kind: "citizen",
     limit: 20,
+};
+
+/// 30 wrong code and secret pairs per address in five minutes, between every node.
+pub const LOOKUP_FAILURES: SignInLimit = SignInLimit {
+    kind: "lookup",
+    limit: 30,
 };
 
 impl SignInLimit {
@@ -172,11 +186,31 @@ pub struct Throttles {
     pub support: Throttle,
 }
 
+impl Throttles {
+    /// Counts a wrong code and secret pair from `addr` at `now` in the database as well;
+    /// once every node's count is used up, this node refuses the address too. (Each node
+    /// still counts its own in memory first, so a lookup with the right secret costs no
+    /// write.)
+    pub async fn lookup_failed(
+        &self,
+        db: &motcua_db::Db,
+        addr: Option<IpAddr>,
+        now: i64,
+    ) -> Result<(), motcua_db::DbError> {
+        if let Some(a) = addr
+            && !LOOKUP_FAILURES.take(db, Some(a), now).await?
+        {
+            self.lookups.exhaust(a);
+        }
+        Ok(())
+    }
+}
+
 impl Default for Throttles {
     fn default() -> Self {
         Self {
             registrations: Throttle::with_limit(10),
-            lookups: Throttle::with_limit(30),
+            lookups: Throttle::with_limit(LOOKUP_FAILURES.limit.unsigned_abs() as u32),
             tickets: Throttle::with_limit(300),
             unverified_callbacks: Throttle::with_limit(60),
             support: Throttle::with_limit(10),

@@ -105,6 +105,11 @@ pub async fn lookup(
         });
     }
     let not_found = asked && !throttled && result.is_none();
+    if not_found {
+        app.throttles
+            .lookup_failed(&app.db, addr, app.now().timestamp())
+            .await?;
+    }
     if result.is_some()
         && let Some(a) = addr
     {

@@ -433,7 +433,12 @@ pub async fn track(
                     }
                     found = Some(tracked(&c));
                 }
-                _ => not_found = true,
+                _ => {
+                    app.throttles
+                        .lookup_failed(&app.db, addr, app.now().timestamp())
+                        .await?;
+                    not_found = true;
+                }
             }
         }
     }

@@ -4,8 +4,8 @@
 //! every acknowledged write is there, dossier codes and ticket numbers are gapless and
 //! unrepeated, each dossier has exactly its one message in the outbox, the audit chain holds,
 //! an account locked by wrong passwords sent to one node is locked on the other, an
-//! address's failed sign-ins are counted across both, and an API token revoked by another
-//! process stops working on both at once.
+//! address's failed sign-ins and wrong lookup secrets are counted across both, and an API
+//! token revoked by another process stops working on both at once.
 
 use crate::process::*;
 
@@ -231,6 +231,29 @@ async fn two_nodes_on_one_postgresql_stay_exact() {
             guess(node, 20 + i),
             Some((429, true)),
             "the address limit holds on {node}"
+        );
+    }
+
+    // Wrong lookup secrets are counted between the nodes too: 30 in five minutes from one
+    // address, sent alternately (15 to each, under either node's own count); then each
+    // node hears the allowance is gone at its next wrong one and refuses the address.
+    let wrong_lookup = |node: &str, n: usize| {
+        let path = format!("/api/v1/lookup?code=000.01.01.H56-260101-{n:04}&secret=SAIROI{n:02}");
+        http(node, "GET", &path, "", "").map(|(s, _)| s)
+    };
+    for i in 0..30 {
+        assert_eq!(wrong_lookup(&nodes[i % 2], i), Some(404), "lookup {i}");
+    }
+    for (i, node) in nodes.iter().enumerate() {
+        assert_eq!(
+            wrong_lookup(node, 40 + i),
+            Some(404),
+            "counted, not yet refused"
+        );
+        assert_eq!(
+            wrong_lookup(node, 50 + i),
+            Some(429),
+            "the lookup limit holds on {node}"
         );
     }
 

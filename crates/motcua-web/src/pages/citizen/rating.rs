@@ -147,6 +147,9 @@ pub async fn by_code(
             .into_response());
     }
     let Some(d) = app.db.dossiers().lookup(&code, &secret).await? else {
+        app.throttles
+            .lookup_failed(&app.db, addr, app.now().timestamp())
+            .await?;
         return Err(PageError::NotFound);
     };
     if let Some(a) = addr {
