@@ -335,9 +335,10 @@ impl super::Dossiers<'_> {
                 .map_or_else(|| "citizen".to_string(), |c| format!("citizen:{c}")),
             Actor::Gateway => "gateway".to_string(),
         };
-        // Only writes follow the number when there are no files to attach and no portal
-        // code to check (those read back what they write).
-        let number_last = files.is_empty() && extras.portal_code.is_none();
+        // Files to attach and a portal code to check read back what they write, which sends
+        // what is held: the dossier's row then goes first under a placeholder code, and its
+        // code is set with the number at the end.
+        let row_first = !files.is_empty() || extras.portal_code.is_some();
         let prefix = DossierCode::prefix(&receiving_code, local_day);
         let (id, code): (i64, String) = grouped_write!(self.db, conn => {
             // The day's number is gapless: its counter row stays locked from the moment an
@@ -352,7 +353,7 @@ impl super::Dossiers<'_> {
             } else {
                 Some(conn.int(NEXT_ID, &[]).await?)
             };
-            let (code, stand_in) = if pre_id.is_some() && number_last {
+            let (code, stand_in) = if pre_id.is_some() {
                 let stand_in = format!("~{}", crate::random_token(12)?.to_uppercase());
                 conn.await_text(&stand_in)?;
                 (format!("{prefix}{stand_in}"), Some(stand_in))
@@ -360,9 +361,11 @@ impl super::Dossiers<'_> {
                 let code = next_code(conn, receiving_id, day_key, &receiving_code, local_day).await?;
                 (code.to_string(), None)
             };
+            let placeholder = format!("~{}", crate::random_token(16)?);
+            let row_code = if pre_id.is_some() && row_first { &placeholder } else { &code };
             let values = args![
                 pre_id,
-                code.as_str(),
+                row_code.as_str(),
                 &secret,
                 version_id,
                 &procedure_code,
@@ -388,6 +391,10 @@ impl super::Dossiers<'_> {
                 i64::from(extras.verified_identity),
             ];
             let id = match pre_id {
+                Some(id) if row_first => {
+                    conn.execute(INSERT, values).await?;
+                    id
+                }
                 Some(id) => {
                     conn.write(INSERT, values).await?;
                     id
@@ -426,6 +433,11 @@ impl super::Dossiers<'_> {
                 }
             }
             crate::counters::upsert(conn, &stat_rows).await?;
+            if pre_id.is_some() && row_first {
+                // Held with the rest: the one held statement touching the dossier's row.
+                conn.write("UPDATE dossiers SET code = $1 WHERE id = $2", args![code.as_str(), id])
+                    .await?;
+            }
             super::search::write_terms(conn, id, code.as_str(), &checked.intake.applicant).await?;
             crate::audit::append(conn, AuditInput {
                 at,

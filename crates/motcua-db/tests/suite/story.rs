@@ -389,13 +389,20 @@ async fn concurrent_codes_and_transitions(engine: &str) {
         let db = db.clone();
         let actor = counter_actor(p.counter);
         tasks.push(tokio::spawn(async move {
+            // One in four comes with the national portal's code, whose check reads back what
+            // it writes (PostgreSQL then inserts the row first and sets its code last).
+            let extras = motcua_db::IntakeExtras {
+                portal_code: (i % 4 == 0).then(|| format!("G22.99.{i}-260303-0001")),
+                ..Default::default()
+            };
             db.dossiers()
-                .intake(
+                .intake_with(
                     intake(&format!("Người nộp {i}")),
                     CENTRE,
                     &actor,
                     &CALENDAR,
                     at("2026-03-03T08:00:00+07:00"),
+                    extras,
                 )
                 .await
                 .map(|d| d.code)
