@@ -212,6 +212,7 @@ impl Catalogue<'_> {
 
     /// The version in force of the procedure `code`.
     pub async fn procedure(self, code: &str) -> Result<Option<Arc<StoredProcedure>>, DbError> {
+        let since = self.db.shared::<Versions>().current.generation();
         if let Some(found) = self.db.shared::<Versions>().current.get(&code.to_string()) {
             return Ok(Some(found));
         }
@@ -224,11 +225,10 @@ impl Catalogue<'_> {
             self.db
                 .shared::<Versions>()
                 .current
-                .put(code.to_string(), Arc::clone(&p));
-            self.db
-                .shared::<Versions>()
-                .versions
-                .put(p.version_id, Arc::clone(&p));
+                .put(since, code.to_string(), Arc::clone(&p));
+            // A version never changes: it is kept whatever was dropped.
+            let versions = &self.db.shared::<Versions>().versions;
+            versions.put(versions.generation(), p.version_id, Arc::clone(&p));
             p
         }))
     }
@@ -247,10 +247,8 @@ impl Catalogue<'_> {
         });
         Ok(found.map(|p| {
             let p = Arc::new(p);
-            self.db
-                .shared::<Versions>()
-                .versions
-                .put(version_id, Arc::clone(&p));
+            let versions = &self.db.shared::<Versions>().versions;
+            versions.put(versions.generation(), version_id, Arc::clone(&p));
             p
         }))
     }

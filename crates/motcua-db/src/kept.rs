@@ -72,6 +72,7 @@ impl Db {
                     Ok(Some(_)) => self.drop_kept(),
                     // The connection was lost; the next call reconnects and listens again.
                     Ok(None) => self.drop_kept(),
+                    Err(_) if pool.is_closed() => return Ok(()),
                     Err(e) => {
                         tracing::warn!(error = %e, "listening for changes failed; trying again");
                         tokio::time::sleep(Duration::from_secs(1)).await;

@@ -187,22 +187,22 @@ pub struct Throttles {
 }
 
 impl Throttles {
-    /// Counts a wrong code and secret pair from `addr` at `now` in the database as well;
-    /// once every node's count is used up, this node refuses the address too. (Each node
-    /// still counts its own in memory first, so a lookup with the right secret costs no
-    /// write.)
-    pub async fn lookup_failed(
-        &self,
-        db: &motcua_db::Db,
-        addr: Option<IpAddr>,
-        now: i64,
-    ) -> Result<(), motcua_db::DbError> {
-        if let Some(a) = addr
-            && !LOOKUP_FAILURES.take(db, Some(a), now).await?
-        {
-            self.lookups.exhaust(a);
+    /// Counts a wrong code and secret pair from `addr` at `now` in the database as well, on
+    /// PostgreSQL (where several nodes may serve; one process serves a SQLite file and its
+    /// memory is the whole count); once every node's count is used up, this node refuses
+    /// the address too. Each node still counts its own in memory first, so a lookup with
+    /// the right secret costs no write. A failed count is logged: the answer stays "not
+    /// found", and this node's own count still holds.
+    pub async fn lookup_failed(&self, db: &motcua_db::Db, addr: Option<IpAddr>, now: i64) {
+        let Some(a) = addr else { return };
+        if db.kind() != motcua_db::EngineKind::Postgres {
+            return;
         }
-        Ok(())
+        match LOOKUP_FAILURES.take(db, Some(a), now).await {
+            Ok(true) => {}
+            Ok(false) => self.lookups.exhaust(a),
+            Err(e) => tracing::warn!(error = %e, "counting a wrong lookup failed"),
+        }
     }
 }
 

@@ -244,6 +244,7 @@ impl Agencies<'_> {
     }
 
     async fn agencies_shared(self) -> Result<std::sync::Arc<Vec<Agency>>, DbError> {
+        let since = self.db.shared::<AgencyList>().0.generation();
         if let Some(list) = self.db.shared::<AgencyList>().0.get(&()) {
             return Ok(list);
         }
@@ -255,7 +256,7 @@ impl Agencies<'_> {
         self.db
             .shared::<AgencyList>()
             .0
-            .put((), std::sync::Arc::clone(&list));
+            .put(since, (), std::sync::Arc::clone(&list));
         Ok(list)
     }
 }

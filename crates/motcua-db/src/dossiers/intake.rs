@@ -354,7 +354,10 @@ impl super::Dossiers<'_> {
                 Some(conn.int(NEXT_ID, &[]).await?)
             };
             let (code, stand_in) = if pre_id.is_some() {
-                let stand_in = format!("~{}", crate::random_token(12)?.to_uppercase());
+                // Digits only: nothing on the way (upper-casing, escaping) can change it.
+                let stand_in: String = std::iter::once('~')
+                    .chain(crate::random_token(16)?.bytes().map(|b| char::from(b'0' + b % 10)))
+                    .collect();
                 conn.await_text(&stand_in)?;
                 (format!("{prefix}{stand_in}"), Some(stand_in))
             } else {

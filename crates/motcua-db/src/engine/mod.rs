@@ -117,12 +117,16 @@ macro_rules! grouped_write {
                     let $conn = &mut conn;
                     async { $body }.await
                 };
+                // Sending what is held and committing fail as the body would: the caller
+                // sees the error as the write's outcome.
                 match out {
-                    Ok(value) => {
-                        held.send(&mut *tx).await?;
-                        tx.commit().await?;
-                        Ok(value)
-                    }
+                    Ok(value) => match held.send(&mut *tx).await {
+                        Ok(()) => match tx.commit().await {
+                            Ok(()) => Ok(value),
+                            Err(e) => Err($crate::DbError::from(e)),
+                        },
+                        Err(e) => Err(e),
+                    },
                     Err(e) => Err(e),
                 }
             }

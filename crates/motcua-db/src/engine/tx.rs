@@ -452,6 +452,11 @@ impl Tx<'_> {
             .take()
             .ok_or_else(|| DbError::Internal("chưa có chỗ chờ số thứ tự".into()))?;
         let parts = std::mem::take(&mut held.parts);
+        if !parts.iter().any(|(_, args)| names(args, &token)) {
+            return Err(DbError::Internal(
+                "không câu lệnh ghi nào chờ số thứ tự".into(),
+            ));
+        }
         let (sql, all) =
             combined_after(first, args.iter().map(Owned::from).collect(), &token, parts)?;
         // Made of the statements' own static texts and parameter numbers only.

@@ -214,6 +214,7 @@ impl super::Outbox<'_> {
 
     /// The active subscriptions, kept for a few seconds.
     pub(crate) async fn subscribers(self) -> Result<Subscribers, DbError> {
+        let since = self.db.shared::<Kept>().0.generation();
         if let Some(kept) = self.db.shared::<Kept>().0.get(&()) {
             return Ok(kept);
         }
@@ -226,7 +227,7 @@ impl super::Outbox<'_> {
                 .collect::<Result<Vec<_>, DbError>>()?
         });
         let list = Arc::new(list);
-        self.db.shared::<Kept>().0.put((), Arc::clone(&list));
+        self.db.shared::<Kept>().0.put(since, (), Arc::clone(&list));
         Ok(list)
     }
 }

@@ -451,6 +451,7 @@ impl super::People<'_> {
 
     /// The roles `staff_id` holds over `agency_id` (granted there or on an ancestor).
     pub async fn roles_over(self, staff_id: i64, agency_id: i64) -> Result<Vec<Role>, DbError> {
+        let since = self.db.shared::<RoleCache>().0.generation();
         if let Some(roles) = self.db.shared::<RoleCache>().0.get(&(staff_id, agency_id)) {
             return Ok(roles);
         }
@@ -465,7 +466,7 @@ impl super::People<'_> {
         self.db
             .shared::<RoleCache>()
             .0
-            .put((staff_id, agency_id), roles.clone());
+            .put(since, (staff_id, agency_id), roles.clone());
         Ok(roles)
     }
 }

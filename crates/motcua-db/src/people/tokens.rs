@@ -217,6 +217,11 @@ impl super::People<'_> {
     pub async fn staff_by_token(self, token: &str) -> Result<Option<Staff>, DbError> {
         let hash = crate::hash_token(token);
         let now = crate::now_seconds();
+        let since = self
+            .db
+            .shared::<crate::people::staff::TokenHolders>()
+            .0
+            .generation();
         let cached = match self
             .db
             .shared::<crate::people::staff::TokenHolders>()
@@ -242,7 +247,7 @@ impl super::People<'_> {
                 self.db
                     .shared::<crate::people::staff::TokenHolders>()
                     .0
-                    .put(hash, found.clone());
+                    .put(since, hash, found.clone());
                 found
             }
         };

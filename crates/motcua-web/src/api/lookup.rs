@@ -46,7 +46,7 @@ pub async fn lookup(
     let Some(d) = app.db.dossiers().public_lookup(&q.code, &q.secret).await? else {
         app.throttles
             .lookup_failed(&app.db, addr, app.now().timestamp())
-            .await?;
+            .await;
         return Err(ApiError::not_found("hồ sơ với mã và mã tra cứu này"));
     };
     if let Some(a) = addr {

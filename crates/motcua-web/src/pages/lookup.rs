@@ -108,7 +108,7 @@ pub async fn lookup(
     if not_found {
         app.throttles
             .lookup_failed(&app.db, addr, app.now().timestamp())
-            .await?;
+            .await;
     }
     if result.is_some()
         && let Some(a) = addr

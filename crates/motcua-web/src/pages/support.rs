@@ -436,7 +436,7 @@ pub async fn track(
                 _ => {
                     app.throttles
                         .lookup_failed(&app.db, addr, app.now().timestamp())
-                        .await?;
+                        .await;
                     not_found = true;
                 }
             }

@@ -149,7 +149,7 @@ pub async fn by_code(
     let Some(d) = app.db.dossiers().lookup(&code, &secret).await? else {
         app.throttles
             .lookup_failed(&app.db, addr, app.now().timestamp())
-            .await?;
+            .await;
         return Err(PageError::NotFound);
     };
     if let Some(a) = addr {
