@@ -364,11 +364,17 @@ impl super::Dossiers<'_> {
                 let code = next_code(conn, receiving_id, day_key, &receiving_code, local_day).await?;
                 (code.to_string(), None)
             };
-            let placeholder = format!("~{}", crate::random_token(16)?);
-            let row_code = if pre_id.is_some() && row_first { &placeholder } else { &code };
+            // A unique placeholder only where the row goes first.
+            let placeholder;
+            let row_code: &str = if pre_id.is_some() && row_first {
+                placeholder = format!("~{}", crate::random_token(16)?);
+                &placeholder
+            } else {
+                &code
+            };
             let values = args![
                 pre_id,
-                row_code.as_str(),
+                row_code,
                 &secret,
                 version_id,
                 &procedure_code,

@@ -17,16 +17,6 @@ use std::time::Duration;
 const CLIENTS: usize = 4;
 const TOKEN: &str = "demo-tn.trungtam1";
 
-fn http(
-    address: &str,
-    method: &str,
-    path: &str,
-    headers: &str,
-    body: &str,
-) -> Option<(u16, String)> {
-    exchange(address, method, path, headers, body)
-}
-
 fn api(address: &str, method: &str, path: &str, body: &str) -> Option<(u16, String)> {
     json_exchange(address, method, path, TOKEN, body)
 }
@@ -107,7 +97,7 @@ fn client(
             std::thread::sleep(Duration::from_millis(20));
         }
         let form = format!("agency={centre}&field={field}");
-        if let Some((303, text)) = http(
+        if let Some((303, text)) = exchange(
             node,
             "POST",
             "/lay-so",
@@ -142,7 +132,10 @@ async fn two_nodes_on_one_postgresql_stay_exact() {
         racing.into_iter().map(|t| t.join().unwrap()).unzip();
     let first = Nodes(children);
     for address in &addresses {
-        assert!(matches!(http(address, "GET", "/", "", ""), Some((200, _))));
+        assert!(matches!(
+            exchange(address, "GET", "/", "", ""),
+            Some((200, _))
+        ));
     }
     let db = motcua_db::Db::connect(&empty).await.unwrap();
     let versions: Vec<i64> =
@@ -182,19 +175,20 @@ async fn two_nodes_on_one_postgresql_stay_exact() {
     let nodes: Vec<String> = (0..2).map(|_| free_address()).collect();
     let mut children = Nodes(nodes.iter().map(|a| serve(&url, &files, a)).collect());
 
-    // An account locked through one node is locked on the other.
-    let login = |node: &str, password: &str| {
-        let body =
-            serde_json::json!({"login": motcua::demo::DEMO_CITIZEN_PHONE, "password": password})
-                .to_string();
-        http(
+    // A citizen's sign-in through the API at `node`.
+    let session = |node: &str, login: &str, password: &str| {
+        let body = serde_json::json!({"login": login, "password": password}).to_string();
+        exchange(
             node,
             "POST",
             "/api/v1/me/session",
             "Content-Type: application/json\r\n",
             &body,
         )
-        .map(|(s, _)| s)
+    };
+    // An account locked through one node is locked on the other.
+    let login = |node: &str, password: &str| {
+        session(node, motcua::demo::DEMO_CITIZEN_PHONE, password).map(|(s, _)| s)
     };
     for i in 0..5 {
         assert_eq!(login(&nodes[i % 2], "mat-khau-sai-roi"), Some(401));
@@ -211,17 +205,8 @@ async fn two_nodes_on_one_postgresql_stay_exact() {
     // both refuse this address.
     let guess = |node: &str, n: usize| {
         // Another unknown login each time, so no account's own lock-out answers first.
-        let body =
-            serde_json::json!({"login": format!("09000000{n:02}"), "password": "khong-biet-mat-khau"})
-                .to_string();
-        http(
-            node,
-            "POST",
-            "/api/v1/me/session",
-            "Content-Type: application/json\r\n",
-            &body,
-        )
-        .map(|(s, text)| (s, text.contains("từ địa chỉ này")))
+        session(node, &format!("09000000{n:02}"), "khong-biet-mat-khau")
+            .map(|(s, text)| (s, text.contains("từ địa chỉ này")))
     };
     for i in 0..13 {
         assert_eq!(guess(&nodes[i % 2], i), Some((401, false)), "guess {i}");
@@ -239,7 +224,7 @@ async fn two_nodes_on_one_postgresql_stay_exact() {
     // node hears the allowance is gone at its next wrong one and refuses the address.
     let wrong_lookup = |node: &str, n: usize| {
         let path = format!("/api/v1/lookup?code=000.01.01.H56-260101-{n:04}&secret=SAIROI{n:02}");
-        http(node, "GET", &path, "", "").map(|(s, _)| s)
+        exchange(node, "GET", &path, "", "").map(|(s, _)| s)
     };
     for i in 0..30 {
         assert_eq!(wrong_lookup(&nodes[i % 2], i), Some(404), "lookup {i}");
@@ -272,7 +257,7 @@ async fn two_nodes_on_one_postgresql_stay_exact() {
         .unwrap();
     let with_token = |node: &str| {
         let auth = format!("Authorization: Bearer {}\r\n", created.secret);
-        http(node, "GET", "/api/v1/dossiers?assignee=me", &auth, "").map(|(s, _)| s)
+        exchange(node, "GET", "/api/v1/dossiers?assignee=me", &auth, "").map(|(s, _)| s)
     };
     for node in &nodes {
         assert_eq!(with_token(node), Some(200), "the new token works on {node}");
